@@ -1,0 +1,516 @@
+#include "storage/browse.h"
+
+#include <cmath>
+
+#include "model/core/json.h"
+#include "storage/sqlite.h"
+
+namespace m6
+{
+
+std::string likeEscape(const std::string& s)
+{
+  std::string out;
+  for (char c : s)
+  {
+    if (c == '%' || c == '_' || c == '\\')
+    {
+      out += '\\';
+    }
+    out += c;
+  }
+  return out;
+}
+
+namespace
+{
+
+void bindCell(sql::Stmt& s, int i, const Cell& c)
+{
+  if (std::holds_alternative<int64_t>(c))
+  {
+    s.bind(i, std::get<int64_t>(c));
+  }
+  else if (std::holds_alternative<double>(c))
+  {
+    s.bind(i, std::get<double>(c));
+  }
+  else if (std::holds_alternative<std::string>(c))
+  {
+    s.bind(i, std::get<std::string>(c));
+  }
+  else
+  {
+    s.bindNull(i);
+  }
+}
+
+Cell readCell(const sql::Stmt& s, int col, CellKind kind)
+{
+  if (s.isNull(col))
+  {
+    return std::monostate{};
+  }
+  switch (kind)
+  {
+    case CellKind::Index:
+    case CellKind::Count:
+    case CellKind::Time:
+      return s.columnInt(col);
+    case CellKind::Rating:
+    case CellKind::Number:
+      return s.columnDouble(col);
+    case CellKind::Id:
+    case CellKind::Text:
+      return s.columnText(col);
+  }
+  return std::monostate{};
+}
+
+Json cellToJson(const Cell& c)
+{
+  if (std::holds_alternative<int64_t>(c))
+  {
+    return Json(std::get<int64_t>(c));
+  }
+  if (std::holds_alternative<double>(c))
+  {
+    return Json(std::get<double>(c));
+  }
+  if (std::holds_alternative<std::string>(c))
+  {
+    return Json(std::get<std::string>(c));
+  }
+  return Json();
+}
+
+Cell cellFromJson(const Json& j)
+{
+  if (j.isInt())
+  {
+    return j.asInt();
+  }
+  if (j.isNumber())
+  {
+    return j.asDouble();
+  }
+  if (j.isString())
+  {
+    return j.asString();
+  }
+  return std::monostate{};
+}
+
+}  // namespace
+
+BrowseQuery::BrowseQuery(Workspace& ws, int64_t datasetId, BrowseTable table, BrowseFilter filter,
+                         int sortColumn, bool descending)
+    : ws_(ws),
+      datasetId_(datasetId),
+      table_(table),
+      filter_(std::move(filter)),
+      sortColumn_(sortColumn),
+      descending_(descending)
+{
+}
+
+Status BrowseQuery::prepare()
+{
+  if (prepared_)
+  {
+    return {};
+  }
+  try
+  {
+    sql::Db& db = ws_.db();
+    switch (table_)
+    {
+      case BrowseTable::Users:
+        columns_ = {{"#", CellKind::Index}, {"User", CellKind::Id}, {"Interactions", CellKind::Count}};
+        break;
+      case BrowseTable::Items:
+        columns_ = {{"#", CellKind::Index},
+                    {"Item", CellKind::Id},
+                    {"Title", CellKind::Text},
+                    {"Interactions", CellKind::Count}};
+        break;
+      case BrowseTable::Interactions:
+        columns_ = {{"#", CellKind::Index},     {"User", CellKind::Id},
+                    {"Item", CellKind::Id},     {"Title", CellKind::Text, false},
+                    {"Rating", CellKind::Rating}, {"Time", CellKind::Time}};
+        break;
+    }
+    if (table_ != BrowseTable::Interactions)
+    {
+      auto all = ws_.fields(datasetId_);
+      if (!all)
+      {
+        return makeError(all.error());
+      }
+      FieldEntity want = table_ == BrowseTable::Users ? FieldEntity::User : FieldEntity::Item;
+      for (const auto& f : *all)
+      {
+        if (f.entity != want || (want == FieldEntity::Item && f.name == "title"))
+        {
+          continue;
+        }
+        fields_.push_back(f);
+        CellKind k = f.kind == FieldKind::Numeric     ? CellKind::Number
+                     : f.kind == FieldKind::Timestamp ? CellKind::Time
+                                                      : CellKind::Text;
+        columns_.push_back({f.name, k, false});
+      }
+    }
+    if (table_ == BrowseTable::Interactions)
+    {
+      if (filter_.userIdx)
+      {
+        auto s = db.prepare("SELECT first_seq, n_interactions FROM users WHERE dataset_id = ? AND idx = ?");
+        s.bind(1, datasetId_).bind(2, *filter_.userIdx);
+        userRange_ = s.step() ? std::make_pair(s.columnInt(0), s.columnInt(0) + s.columnInt(1) - 1)
+                              : std::make_pair(int64_t(0), int64_t(-1));
+      }
+      if (!filter_.text.empty())
+      {
+        auto u = db.prepare("SELECT idx FROM users WHERE dataset_id = ? AND external_id = ?");
+        u.bind(1, datasetId_).bind(2, filter_.text);
+        while (u.step())
+        {
+          textUsers_.push_back(u.columnInt(0));
+        }
+        auto i = db.prepare("SELECT idx FROM items WHERE dataset_id = ? AND external_id = ?");
+        i.bind(1, datasetId_).bind(2, filter_.text);
+        while (i.step())
+        {
+          textItems_.push_back(i.columnInt(0));
+        }
+      }
+    }
+  }
+  catch (const sql::SqliteError& e)
+  {
+    return makeError(e.what());
+  }
+  prepared_ = true;
+  return {};
+}
+
+Result<std::vector<BrowseColumn>> BrowseQuery::columns()
+{
+  if (auto ok = prepare(); !ok)
+  {
+    return makeError(ok.error());
+  }
+  return columns_;
+}
+
+std::string BrowseQuery::whereClause(std::vector<Cell>* binds) const
+{
+  std::string w;
+  auto add = [&](const std::string& cond) { w += " AND " + cond; };
+  switch (table_)
+  {
+    case BrowseTable::Users:
+      w = "u.dataset_id = ?";
+      binds->push_back(datasetId_);
+      if (!filter_.text.empty())
+      {
+        add("u.external_id LIKE ? ESCAPE '\\'");
+        binds->push_back("%" + likeEscape(filter_.text) + "%");
+      }
+      break;
+    case BrowseTable::Items:
+      w = "i.dataset_id = ?";
+      binds->push_back(datasetId_);
+      if (!filter_.text.empty())
+      {
+        add("(i.external_id LIKE ? ESCAPE '\\' OR i.title LIKE ? ESCAPE '\\')");
+        binds->push_back("%" + likeEscape(filter_.text) + "%");
+        binds->push_back("%" + likeEscape(filter_.text) + "%");
+      }
+      break;
+    case BrowseTable::Interactions:
+    {
+      w = "x.dataset_id = ?";
+      binds->push_back(datasetId_);
+      if (userRange_)
+      {
+        add("x.seq BETWEEN ? AND ?");
+        binds->push_back(userRange_->first);
+        binds->push_back(userRange_->second);
+      }
+      if (filter_.itemIdx)
+      {
+        add("x.item_idx = ?");
+        binds->push_back(*filter_.itemIdx);
+      }
+      if (!filter_.text.empty())
+      {
+        std::string any = "(x.item_idx IN (SELECT idx FROM items WHERE dataset_id = ? AND "
+                          "title LIKE ? ESCAPE '\\')";
+        binds->push_back(datasetId_);
+        binds->push_back("%" + likeEscape(filter_.text) + "%");
+        for (int64_t u : textUsers_)
+        {
+          any += " OR x.seq BETWEEN (SELECT first_seq FROM users WHERE dataset_id = ? AND idx = ?) "
+                 "AND (SELECT first_seq + n_interactions - 1 FROM users WHERE dataset_id = ? AND "
+                 "idx = ?)";
+          binds->insert(binds->end(), {datasetId_, u, datasetId_, u});
+        }
+        for (int64_t i : textItems_)
+        {
+          any += " OR x.item_idx = ?";
+          binds->push_back(i);
+        }
+        add(any + ")");
+      }
+      if (filter_.ratingMin)
+      {
+        add("x.rating >= ?");
+        binds->push_back(*filter_.ratingMin);
+      }
+      if (filter_.ratingMax)
+      {
+        add("x.rating <= ?");
+        binds->push_back(*filter_.ratingMax);
+      }
+      if (filter_.timeMin)
+      {
+        add("x.ts >= ?");
+        binds->push_back(*filter_.timeMin);
+      }
+      if (filter_.timeMax)
+      {
+        add("x.ts <= ?");
+        binds->push_back(*filter_.timeMax);
+      }
+      break;
+    }
+  }
+  return w;
+}
+
+std::string BrowseQuery::orderExpr() const
+{
+  switch (table_)
+  {
+    case BrowseTable::Users:
+    {
+      static const char* e[] = {"u.idx", "u.external_id", "u.n_interactions"};
+      return sortColumn_ >= 0 && sortColumn_ < 3 ? e[sortColumn_] : "u.idx";
+    }
+    case BrowseTable::Items:
+    {
+      static const char* e[] = {"i.idx", "i.external_id", "i.title", "i.n_interactions"};
+      return sortColumn_ >= 0 && sortColumn_ < 4 ? e[sortColumn_] : "i.idx";
+    }
+    case BrowseTable::Interactions:
+    {
+      static const char* e[] = {"x.seq", "x.user_idx", "x.item_idx", "x.seq", "x.rating", "x.ts"};
+      return sortColumn_ >= 0 && sortColumn_ < 6 ? e[sortColumn_] : "x.seq";
+    }
+  }
+  return "";
+}
+
+Result<int64_t> BrowseQuery::count()
+{
+  if (auto ok = prepare(); !ok)
+  {
+    return makeError(ok.error());
+  }
+  try
+  {
+    if (filter_.isEmpty())
+    {
+      auto info = ws_.datasetById(datasetId_);
+      if (!info)
+      {
+        return makeError(info.error());
+      }
+      return table_ == BrowseTable::Users   ? info->users
+             : table_ == BrowseTable::Items ? info->items
+                                            : info->interactions;
+    }
+    if (table_ == BrowseTable::Interactions && userRange_ && filter_.text.empty() &&
+        !filter_.itemIdx && !filter_.ratingMin && !filter_.ratingMax && !filter_.timeMin &&
+        !filter_.timeMax)
+    {
+      return std::max<int64_t>(0, userRange_->second - userRange_->first + 1);
+    }
+    std::vector<Cell> binds;
+    std::string where = whereClause(&binds);
+    const char* from = table_ == BrowseTable::Users   ? "users u"
+                       : table_ == BrowseTable::Items ? "items i"
+                                                      : "interactions x";
+    auto s = ws_.db().prepare(std::string("SELECT count(*) FROM ") + from + " WHERE " + where);
+    for (size_t k = 0; k < binds.size(); ++k)
+    {
+      bindCell(s, static_cast<int>(k) + 1, binds[k]);
+    }
+    s.step();
+    return s.columnInt(0);
+  }
+  catch (const sql::SqliteError& e)
+  {
+    return makeError(e.what());
+  }
+}
+
+Result<std::vector<BrowseRow>> BrowseQuery::fetch(int64_t offset, int64_t limit,
+                                                  const std::string& after)
+{
+  if (auto ok = prepare(); !ok)
+  {
+    return makeError(ok.error());
+  }
+  if (offset < 0 || limit < 0)
+  {
+    return makeError("negative page offset or size");
+  }
+  try
+  {
+    std::string select;
+    std::string from;
+    std::string key;
+    switch (table_)
+    {
+      case BrowseTable::Users:
+        select = "u.idx, u.external_id, u.n_interactions";
+        from = "users u";
+        key = "u.idx";
+        for (const auto& f : fields_)
+        {
+          select += ", (SELECT group_concat(value, ', ') FROM (SELECT value FROM field_values "
+                    "WHERE field_id = " +
+                    std::to_string(f.id) + " AND entity_idx = u.idx ORDER BY ord))";
+        }
+        break;
+      case BrowseTable::Items:
+        select = "i.idx, i.external_id, i.title, i.n_interactions";
+        from = "items i";
+        key = "i.idx";
+        for (const auto& f : fields_)
+        {
+          select += ", (SELECT group_concat(value, ', ') FROM (SELECT value FROM field_values "
+                    "WHERE field_id = " +
+                    std::to_string(f.id) + " AND entity_idx = i.idx ORDER BY ord))";
+        }
+        break;
+      case BrowseTable::Interactions:
+        select =
+            "x.seq, (SELECT external_id FROM users WHERE dataset_id = x.dataset_id AND idx = "
+            "x.user_idx), it.external_id, it.title, x.rating, x.ts";
+        from = "interactions x JOIN items it ON it.dataset_id = x.dataset_id AND it.idx = x.item_idx";
+        key = "x.seq";
+        break;
+    }
+    const std::string order = orderExpr();
+    const bool natural = order == key;
+    const char* dir = descending_ ? "DESC" : "ASC";
+    std::vector<Cell> binds;
+    std::string where = whereClause(&binds);
+    bool useOffset = true;
+    if (!after.empty())
+    {
+      // Keyset continuation from the previous row's (sort value, key).
+      Json tok = Json::parse(after);
+      Cell v = cellFromJson(tok.asArray().at(0));
+      int64_t k = tok.asArray().at(1).asInt();
+      const char* cmp = descending_ ? "<" : ">";
+      if (natural)
+      {
+        where += " AND " + key + " " + cmp + " ?";
+        binds.push_back(k);
+      }
+      else if (std::holds_alternative<std::monostate>(v))
+      {
+        where += descending_ ? " AND (" + order + " IS NULL AND " + key + " < ?)"
+                             : " AND ((" + order + " IS NULL AND " + key + " > ?) OR " + order +
+                                   " IS NOT NULL)";
+        binds.push_back(k);
+      }
+      else
+      {
+        where += " AND (" + order + " " + cmp + " ? OR (" + order + " = ? AND " + key + " " + cmp +
+                 " ?)" + (descending_ ? " OR " + order + " IS NULL" : std::string()) + ")";
+        binds.push_back(v);
+        binds.push_back(v);
+        binds.push_back(k);
+      }
+      useOffset = false;
+    }
+    else if (natural && filter_.isEmpty() && !descending_)
+    {
+      // Row r of the unfiltered natural order is key r: a primary-key range, no OFFSET.
+      where += " AND " + key + " >= ?";
+      binds.push_back(offset);
+      useOffset = false;
+    }
+    else if (natural && table_ == BrowseTable::Interactions && userRange_ && !descending_ &&
+             filter_.text.empty() && !filter_.itemIdx && !filter_.ratingMin &&
+             !filter_.ratingMax && !filter_.timeMin && !filter_.timeMax)
+    {
+      where += " AND x.seq >= ?";
+      binds.push_back(userRange_->first + offset);
+      useOffset = false;
+    }
+    std::string q = "SELECT " + select + ", " + order + " FROM " + from + " WHERE " + where +
+                    " ORDER BY " + order + " " + dir;
+    if (!natural)
+    {
+      q += std::string(", ") + key + " " + dir;
+    }
+    q += " LIMIT ?";
+    binds.push_back(limit);
+    if (useOffset)
+    {
+      q += " OFFSET ?";
+      binds.push_back(offset);
+    }
+    auto s = ws_.db().prepare(q);
+    for (size_t k = 0; k < binds.size(); ++k)
+    {
+      bindCell(s, static_cast<int>(k) + 1, binds[k]);
+    }
+    std::vector<BrowseRow> rows;
+    const int sortCol = static_cast<int>(columns_.size());
+    while (s.step())
+    {
+      BrowseRow r;
+      r.key = s.columnInt(0);
+      for (size_t c = 0; c < columns_.size(); ++c)
+      {
+        r.cells.push_back(readCell(s, static_cast<int>(c), columns_[c].kind));
+      }
+      Cell sortValue;
+      if (!s.isNull(sortCol))
+      {
+        sortValue = (order == "x.rating") ? Cell(s.columnDouble(sortCol))
+                    : (order == "u.external_id" || order == "i.external_id" || order == "i.title")
+                        ? Cell(s.columnText(sortCol))
+                        : Cell(s.columnInt(sortCol));
+      }
+      Json tok = Json::array();
+      tok.push_back(cellToJson(sortValue));
+      tok.push_back(r.key);
+      r.sortKey = tok.dump();
+      rows.push_back(std::move(r));
+    }
+    return rows;
+  }
+  catch (const sql::SqliteError& e)
+  {
+    if (e.code() == SQLITE_INTERRUPT)
+    {
+      return makeError("cancelled");
+    }
+    return makeError(e.what());
+  }
+  catch (const std::exception& e)
+  {
+    return makeError(std::string("bad page token: ") + e.what());
+  }
+}
+
+}  // namespace m6

@@ -1,0 +1,657 @@
+#include "storage/formats.h"
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+namespace m6
+{
+
+namespace fs = std::filesystem;
+
+namespace
+{
+
+const char* const kMl100kGenres[19] = {
+    "unknown", "Action",  "Adventure", "Animation", "Children's", "Comedy",  "Crime",
+    "Documentary", "Drama", "Fantasy", "Film-Noir", "Horror",  "Musical", "Mystery",
+    "Romance", "Sci-Fi",  "Thriller",  "War",       "Western"};
+
+fs::path folderOf(const std::string& path)
+{
+  std::error_code ec;
+  if (fs::is_directory(path, ec))
+  {
+    return fs::path(path);
+  }
+  return fs::path(path).parent_path();
+}
+
+bool isFile(const fs::path& p)
+{
+  std::error_code ec;
+  return fs::is_regular_file(p, ec);
+}
+
+FileSpec file(const fs::path& p, const std::string& delim, bool header, Encoding enc, bool quoting,
+              int columns)
+{
+  FileSpec f;
+  f.path = p.string();
+  f.dialect.delimiter = delim;
+  f.dialect.header = header;
+  f.dialect.encoding = enc;
+  f.dialect.quoting = quoting;
+  f.columns = columns;
+  return f;
+}
+
+FieldSpec field(int col, const std::string& name, FieldKind kind, const std::string& sep = "|")
+{
+  FieldSpec f;
+  f.column = ColumnRef::byIndex(col);
+  f.name = name;
+  f.kind = kind;
+  f.separator = sep;
+  return f;
+}
+
+std::vector<std::string> readFirstLines(const std::string& path, size_t maxLines, size_t maxBytes)
+{
+  std::vector<std::string> lines;
+  std::ifstream in(path, std::ios::binary);
+  std::string line;
+  size_t bytes = 0;
+  while (lines.size() < maxLines && bytes < maxBytes && std::getline(in, line))
+  {
+    bytes += line.size() + 1;
+    if (lines.empty() && line.size() >= 3 && line.compare(0, 3, "\xEF\xBB\xBF") == 0)
+    {
+      line.erase(0, 3);
+    }
+    if (!line.empty() && line.back() == '\r')
+    {
+      line.pop_back();
+    }
+    if (line.find_first_not_of(" \t") == std::string::npos)
+    {
+      continue;
+    }
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+bool looksNumeric(const std::string& s)
+{
+  if (s.empty())
+  {
+    return false;
+  }
+  double d;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), d);
+  return r.ec == std::errc() && r.ptr == s.data() + s.size();
+}
+
+Result<ImportSpec> ml100k(const fs::path& dir)
+{
+  ImportSpec s;
+  s.format = "movielens-100k";
+  s.source = dir.string();
+  if (!isFile(dir / "u.data"))
+  {
+    return makeError(dir.string() + " has no u.data (MovieLens 100K ratings)");
+  }
+  s.interactions.file = file(dir / "u.data", "\t", false, Encoding::Utf8, false, 4);
+  s.interactions.user = ColumnRef::byIndex(0);
+  s.interactions.item = ColumnRef::byIndex(1);
+  s.interactions.rating = ColumnRef::byIndex(2);
+  s.interactions.timestamp = ColumnRef::byIndex(3);
+  s.interactions.timeFormat = TimeFormat::Unix;
+  if (isFile(dir / "u.user"))
+  {
+    s.users.present = true;
+    s.users.file = file(dir / "u.user", "|", false, Encoding::Auto, false, 5);
+    s.users.id = ColumnRef::byIndex(0);
+    s.users.fields = {field(1, "age", FieldKind::Numeric), field(2, "gender", FieldKind::Categorical),
+                      field(3, "occupation", FieldKind::Categorical),
+                      field(4, "zip", FieldKind::Categorical)};
+  }
+  else
+  {
+    s.notes.push_back("u.user not found: users have no features");
+  }
+  if (isFile(dir / "u.item"))
+  {
+    s.items.present = true;
+    s.items.file = file(dir / "u.item", "|", false, Encoding::Latin1, false, 24);
+    s.items.id = ColumnRef::byIndex(0);
+    s.items.title = ColumnRef::byIndex(1);
+    FieldSpec release = field(2, "release_date", FieldKind::Timestamp);
+    release.timeFormat = TimeFormat::DayMonYear;
+    FieldSpec genres;
+    genres.name = "genres";
+    genres.kind = FieldKind::Multi;
+    // Genre names from u.genre ("name|index"), else the documented defaults.
+    std::vector<std::string> names(kMl100kGenres, kMl100kGenres + 19);
+    if (isFile(dir / "u.genre"))
+    {
+      for (const auto& line : readFirstLines((dir / "u.genre").string(), 100, 1 << 16))
+      {
+        auto bar = line.rfind('|');
+        if (bar == std::string::npos)
+        {
+          continue;
+        }
+        int idx = -1;
+        std::string num = line.substr(bar + 1);
+        auto r = std::from_chars(num.data(), num.data() + num.size(), idx);
+        if (r.ec == std::errc() && idx >= 0 && idx < 19)
+        {
+          names[static_cast<size_t>(idx)] = line.substr(0, bar);
+        }
+      }
+    }
+    for (int g = 0; g < 19; ++g)
+    {
+      genres.flagColumns.push_back(ColumnRef::byIndex(5 + g));
+      genres.flagNames.push_back(names[static_cast<size_t>(g)]);
+    }
+    s.items.fields = {release, genres};
+  }
+  else
+  {
+    s.notes.push_back("u.item not found: items have no titles or genres");
+  }
+  return s;
+}
+
+Result<ImportSpec> ml1m(const fs::path& dir)
+{
+  ImportSpec s;
+  s.format = "movielens-1m";
+  s.source = dir.string();
+  if (!isFile(dir / "ratings.dat"))
+  {
+    return makeError(dir.string() + " has no ratings.dat (MovieLens 1M/10M ratings)");
+  }
+  // The .dat files are latin-1 in 1M and UTF-8 in 10M: read each line as UTF-8 when it is.
+  s.interactions.file = file(dir / "ratings.dat", "::", false, Encoding::Auto, false, 4);
+  s.interactions.user = ColumnRef::byIndex(0);
+  s.interactions.item = ColumnRef::byIndex(1);
+  s.interactions.rating = ColumnRef::byIndex(2);
+  s.interactions.timestamp = ColumnRef::byIndex(3);
+  s.interactions.timeFormat = TimeFormat::Unix;
+  if (isFile(dir / "users.dat"))
+  {
+    s.users.present = true;
+    s.users.file = file(dir / "users.dat", "::", false, Encoding::Auto, false, 5);
+    s.users.id = ColumnRef::byIndex(0);
+    // Age and occupation are codes in 1M (age buckets 1, 18, 25, ...): categorical.
+    s.users.fields = {field(1, "gender", FieldKind::Categorical),
+                      field(2, "age_group", FieldKind::Categorical),
+                      field(3, "occupation", FieldKind::Categorical),
+                      field(4, "zip", FieldKind::Categorical)};
+  }
+  if (isFile(dir / "movies.dat"))
+  {
+    s.items.present = true;
+    s.items.file = file(dir / "movies.dat", "::", false, Encoding::Auto, false, 3);
+    s.items.id = ColumnRef::byIndex(0);
+    s.items.title = ColumnRef::byIndex(1);
+    s.items.fields = {field(2, "genres", FieldKind::Multi, "|")};
+  }
+  if (isFile(dir / "tags.dat"))
+  {
+    ItemValuesSpec t;
+    t.file = file(dir / "tags.dat", "::", false, Encoding::Auto, false, 4);
+    t.item = ColumnRef::byIndex(1);
+    t.value = ColumnRef::byIndex(2);
+    t.fieldName = "tags";
+    s.itemValues.push_back(t);
+  }
+  return s;
+}
+
+Result<ImportSpec> mlCsv(const fs::path& dir)
+{
+  ImportSpec s;
+  s.format = "movielens-csv";
+  s.source = dir.string();
+  if (!isFile(dir / "ratings.csv"))
+  {
+    return makeError(dir.string() + " has no ratings.csv (MovieLens CSV ratings)");
+  }
+  s.interactions.file = file(dir / "ratings.csv", ",", true, Encoding::Utf8, true, -1);
+  s.interactions.user = ColumnRef::byName("userId");
+  s.interactions.item = ColumnRef::byName("movieId");
+  s.interactions.rating = ColumnRef::byName("rating");
+  s.interactions.timestamp = ColumnRef::byName("timestamp");
+  s.interactions.timeFormat = TimeFormat::Unix;
+  if (isFile(dir / "movies.csv"))
+  {
+    s.items.present = true;
+    s.items.file = file(dir / "movies.csv", ",", true, Encoding::Utf8, true, -1);
+    s.items.id = ColumnRef::byName("movieId");
+    s.items.title = ColumnRef::byName("title");
+    FieldSpec g;
+    g.column = ColumnRef::byName("genres");
+    g.name = "genres";
+    g.kind = FieldKind::Multi;
+    s.items.fields = {g};
+  }
+  if (isFile(dir / "tags.csv"))
+  {
+    ItemValuesSpec t;
+    t.file = file(dir / "tags.csv", ",", true, Encoding::Utf8, true, -1);
+    t.item = ColumnRef::byName("movieId");
+    t.value = ColumnRef::byName("tag");
+    t.fieldName = "tags";
+    s.itemValues.push_back(t);
+  }
+  return s;
+}
+
+/// A RecBole typed header: "name:type" per column.
+struct TypedColumn
+{
+  std::string name;
+  std::string type;
+};
+
+Result<std::vector<TypedColumn>> recboleHeader(const fs::path& p)
+{
+  auto lines = readFirstLines(p.string(), 1, 1 << 20);
+  if (lines.empty())
+  {
+    return makeError(p.filename().string() + " is empty");
+  }
+  std::vector<std::string> parts;
+  Dialect d;
+  d.delimiter = "\t";
+  d.quoting = false;
+  splitLine(lines[0], d, &parts);
+  std::vector<TypedColumn> cols;
+  for (const auto& part : parts)
+  {
+    auto colon = part.rfind(':');
+    if (colon == std::string::npos)
+    {
+      return makeError(p.filename().string() + " does not look like a RecBole atomic file: header column \"" +
+                       part + "\" has no :type (expected name:token, name:float, ...)");
+    }
+    TypedColumn c{part.substr(0, colon), part.substr(colon + 1)};
+    if (c.type != "token" && c.type != "token_seq" && c.type != "float" && c.type != "float_seq")
+    {
+      return makeError(p.filename().string() + ": unknown RecBole type \"" + c.type + "\" in column \"" +
+                       part + "\"");
+    }
+    cols.push_back(c);
+  }
+  return cols;
+}
+
+/// Fields for the typed columns of a RecBole file other than the ones in `skip`.
+std::vector<FieldSpec> recboleFields(const std::vector<TypedColumn>& cols,
+                                     const std::vector<std::string>& skip,
+                                     std::vector<std::string>* notes, const std::string& file,
+                                     int* titleCol)
+{
+  std::vector<FieldSpec> out;
+  for (size_t i = 0; i < cols.size(); ++i)
+  {
+    const auto& c = cols[i];
+    if (std::find(skip.begin(), skip.end(), c.name) != skip.end())
+    {
+      continue;
+    }
+    int idx = static_cast<int>(i);
+    bool isTitle = c.name.find("title") != std::string::npos || c.name == "name";
+    if (isTitle && titleCol && *titleCol < 0)
+    {
+      *titleCol = idx;
+    }
+    if (c.type == "token")
+    {
+      out.push_back(field(idx, c.name, isTitle ? FieldKind::Text : FieldKind::Categorical));
+    }
+    else if (c.type == "token_seq")
+    {
+      out.push_back(field(idx, c.name, isTitle ? FieldKind::Text : FieldKind::Multi, " "));
+    }
+    else if (c.type == "float")
+    {
+      out.push_back(field(idx, c.name, FieldKind::Numeric));
+    }
+    else
+    {
+      notes->push_back(file + ": column \"" + c.name + "\" (float_seq) is not imported");
+    }
+  }
+  return out;
+}
+
+Result<ImportSpec> recbole(const fs::path& dir, const std::string& stem)
+{
+  ImportSpec s;
+  s.format = "recbole";
+  s.source = dir.string();
+  fs::path inter = dir / (stem + ".inter");
+  auto cols = recboleHeader(inter);
+  if (!cols)
+  {
+    return makeError(cols.error());
+  }
+  s.interactions.file = file(inter, "\t", true, Encoding::Utf8, false, -1);
+  std::vector<std::string> used;
+  for (size_t i = 0; i < cols->size(); ++i)
+  {
+    const auto& c = (*cols)[i];
+    int idx = static_cast<int>(i);
+    if (c.name == "user_id")
+    {
+      s.interactions.user = ColumnRef::byIndex(idx);
+    }
+    else if (c.name == "item_id")
+    {
+      s.interactions.item = ColumnRef::byIndex(idx);
+    }
+    else if (c.name == "rating" && c.type == "float")
+    {
+      s.interactions.rating = ColumnRef::byIndex(idx);
+    }
+    else if (c.name == "timestamp" && c.type == "float")
+    {
+      s.interactions.timestamp = ColumnRef::byIndex(idx);
+      s.interactions.timeFormat = TimeFormat::Unix;
+    }
+    else
+    {
+      continue;
+    }
+    used.push_back(c.name);
+  }
+  if (!s.interactions.user.isSet() || !s.interactions.item.isSet())
+  {
+    return makeError(inter.filename().string() +
+                     " needs user_id and item_id columns (RecBole's default field names)");
+  }
+  s.interactions.fields =
+      recboleFields(*cols, used, &s.notes, inter.filename().string(), nullptr);
+  for (const char* which : {"user", "item"})
+  {
+    fs::path side = dir / (stem + "." + which);
+    if (!isFile(side))
+    {
+      continue;
+    }
+    auto sc = recboleHeader(side);
+    if (!sc)
+    {
+      return makeError(sc.error());
+    }
+    EntitySpec& e = std::string(which) == "user" ? s.users : s.items;
+    e.present = true;
+    e.file = file(side, "\t", true, Encoding::Utf8, false, -1);
+    std::string idName = std::string(which) + "_id";
+    int idIdx = -1;
+    for (size_t i = 0; i < sc->size(); ++i)
+    {
+      if ((*sc)[i].name == idName)
+      {
+        idIdx = static_cast<int>(i);
+      }
+    }
+    if (idIdx < 0)
+    {
+      return makeError(side.filename().string() + " has no " + idName + " column");
+    }
+    e.id = ColumnRef::byIndex(idIdx);
+    int titleCol = -1;
+    e.fields = recboleFields(*sc, {idName}, &s.notes, side.filename().string(),
+                             std::string(which) == "item" ? &titleCol : nullptr);
+    if (titleCol >= 0)
+    {
+      e.title = ColumnRef::byIndex(titleCol);
+    }
+  }
+  return s;
+}
+
+std::string findRecboleStem(const fs::path& dir)
+{
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec))
+  {
+    if (entry.path().extension() == ".inter")
+    {
+      return entry.path().stem().string();
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+const std::vector<FormatInfo>& knownFormats()
+{
+  static const std::vector<FormatInfo> all = {
+      {"movielens-100k", "MovieLens 100K (u.data, u.user, u.item)"},
+      {"movielens-1m", "MovieLens 1M / 10M (ratings.dat, users.dat, movies.dat)"},
+      {"movielens-csv", "MovieLens latest / 20M / 25M (ratings.csv, movies.csv, tags.csv)"},
+      {"recbole", "RecBole atomic files (.inter, .user, .item)"},
+      {"csv", "Delimited text with a column mapping"}};
+  return all;
+}
+
+Result<std::string> detectFormat(const std::string& path)
+{
+  std::error_code ec;
+  if (!fs::exists(path, ec))
+  {
+    return makeError(path + " does not exist");
+  }
+  fs::path p(path);
+  if (fs::is_directory(p, ec))
+  {
+    if (isFile(p / "u.data"))
+    {
+      return std::string("movielens-100k");
+    }
+    if (isFile(p / "ratings.dat"))
+    {
+      return std::string("movielens-1m");
+    }
+    if (isFile(p / "ratings.csv"))
+    {
+      return std::string("movielens-csv");
+    }
+    if (!findRecboleStem(p).empty())
+    {
+      return std::string("recbole");
+    }
+    return makeError(path +
+                     " holds no known dataset files (u.data, ratings.dat, ratings.csv or *.inter); "
+                     "pick a delimited file to map its columns");
+  }
+  std::string name = p.filename().string();
+  if (name == "u.data" || name == "u.item" || name == "u.user")
+  {
+    return std::string("movielens-100k");
+  }
+  if (name == "ratings.dat" || name == "movies.dat" || name == "users.dat")
+  {
+    return std::string("movielens-1m");
+  }
+  if (p.extension() == ".inter")
+  {
+    return std::string("recbole");
+  }
+  if (name == "ratings.csv")
+  {
+    auto lines = readFirstLines(path, 1, 4096);
+    if (!lines.empty() && lines[0].find("userId") != std::string::npos &&
+        lines[0].find("movieId") != std::string::npos)
+    {
+      return std::string("movielens-csv");
+    }
+  }
+  return std::string("csv");
+}
+
+Result<ImportSpec> specForFormat(const std::string& format, const std::string& path)
+{
+  std::error_code ec;
+  if (!fs::exists(path, ec))
+  {
+    return makeError(path + " does not exist");
+  }
+  fs::path dir = folderOf(path);
+  if (format == "movielens-100k")
+  {
+    return ml100k(dir);
+  }
+  if (format == "movielens-1m" || format == "movielens-10m")
+  {
+    return ml1m(dir);
+  }
+  if (format == "movielens-csv" || format == "movielens-latest" || format == "movielens-20m" ||
+      format == "movielens-25m")
+  {
+    return mlCsv(dir);
+  }
+  if (format == "recbole")
+  {
+    std::string stem;
+    if (!fs::is_directory(path, ec))
+    {
+      stem = fs::path(path).stem().string();
+    }
+    else
+    {
+      stem = findRecboleStem(dir);
+    }
+    if (stem.empty())
+    {
+      return makeError(path + " has no RecBole .inter file");
+    }
+    return recbole(dir, stem);
+  }
+  if (format == "csv")
+  {
+    return makeError("a delimited file needs a column mapping (--mapping FILE.json)");
+  }
+  std::string names;
+  for (const auto& f : knownFormats())
+  {
+    names += (names.empty() ? "" : ", ") + f.id;
+  }
+  return makeError("unknown format \"" + format + "\" (known: " + names + ")");
+}
+
+Dialect sniffDialect(const std::string& path)
+{
+  Dialect d;
+  auto lines = readFirstLines(path, 30, 1 << 16);
+  if (lines.empty())
+  {
+    return d;
+  }
+  std::string sample;
+  for (const auto& l : lines)
+  {
+    sample += l;
+    sample += '\n';
+  }
+  size_t bad = 0;
+  d.encoding = isValidUtf8(sample, &bad) ? Encoding::Utf8 : Encoding::Latin1;
+  // Pick the delimiter that splits most lines into the same number (> 1) of fields.
+  int bestScore = -1;
+  for (const char* cand : {"::", "\t", ",", ";", "|"})
+  {
+    Dialect t = d;
+    t.delimiter = cand;
+    std::map<size_t, int> counts;
+    std::vector<std::string> parts;
+    for (const auto& l : lines)
+    {
+      splitLine(l, t, &parts);
+      ++counts[parts.size()];
+    }
+    auto mode = std::max_element(counts.begin(), counts.end(),
+                                 [](const auto& a, const auto& b) { return a.second < b.second; });
+    if (mode->first < 2)
+    {
+      continue;
+    }
+    int score = mode->second * 100 + static_cast<int>(mode->first);
+    if (score > bestScore)
+    {
+      bestScore = score;
+      d.delimiter = cand;
+    }
+  }
+  if (d.delimiter == "::" || d.delimiter == "|")
+  {
+    d.quoting = false;
+  }
+  // A header: the first line has no numeric field while the second has some.
+  if (lines.size() >= 2)
+  {
+    std::vector<std::string> first, second;
+    splitLine(lines[0], d, &first);
+    splitLine(lines[1], d, &second);
+    bool firstNumeric = std::any_of(first.begin(), first.end(), looksNumeric);
+    bool secondNumeric = std::any_of(second.begin(), second.end(), looksNumeric);
+    d.header = !firstNumeric && secondNumeric;
+  }
+  return d;
+}
+
+Result<Preview> previewFile(const std::string& path, const Dialect& dialect, int maxRows)
+{
+  RecordReader reader;
+  if (auto ok = reader.open(path, dialect); !ok)
+  {
+    return makeError(ok.error());
+  }
+  Preview p;
+  Record rec;
+  try
+  {
+    if (dialect.header && reader.next(rec))
+    {
+      for (auto f : rec.fields)
+      {
+        p.header.emplace_back(f);
+      }
+      if (!rec.error.empty())
+      {
+        p.problems.push_back("line " + std::to_string(rec.line) + ": " + rec.error);
+      }
+    }
+    while (static_cast<int>(p.rows.size()) < maxRows && reader.next(rec))
+    {
+      if (!rec.error.empty())
+      {
+        p.problems.push_back("line " + std::to_string(rec.line) + ": " + rec.error);
+        continue;
+      }
+      std::vector<std::string> row;
+      for (auto f : rec.fields)
+      {
+        row.emplace_back(f);
+      }
+      p.rows.push_back(std::move(row));
+    }
+  }
+  catch (const std::exception& e)
+  {
+    return makeError(e.what());
+  }
+  return p;
+}
+
+}  // namespace m6

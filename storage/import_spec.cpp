@@ -1,0 +1,693 @@
+#include "storage/import_spec.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+
+#include "storage/stats.h"
+
+namespace m6
+{
+
+namespace
+{
+
+bool digits(std::string_view s, size_t pos, size_t n, int* out)
+{
+  if (pos + n > s.size())
+  {
+    return false;
+  }
+  int v = 0;
+  for (size_t i = pos; i < pos + n; ++i)
+  {
+    if (s[i] < '0' || s[i] > '9')
+    {
+      return false;
+    }
+    v = v * 10 + (s[i] - '0');
+  }
+  *out = v;
+  return true;
+}
+
+bool parseUnix(std::string_view s, int64_t* out)
+{
+  if (s.empty())
+  {
+    return false;
+  }
+  int64_t iv = 0;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), iv);
+  if (r.ec == std::errc() && r.ptr == s.data() + s.size())
+  {
+    *out = iv;
+    return true;
+  }
+  double dv = 0;
+  auto rd = std::from_chars(s.data(), s.data() + s.size(), dv);
+  if (rd.ec == std::errc() && rd.ptr == s.data() + s.size() && std::isfinite(dv) &&
+      std::fabs(dv) < 1e15)
+  {
+    *out = static_cast<int64_t>(std::floor(dv));
+    return true;
+  }
+  return false;
+}
+
+bool parseIso(std::string_view s, int64_t* out)
+{
+  int y, mo, d;
+  if (!digits(s, 0, 4, &y) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, &mo) ||
+      s[7] != '-' || !digits(s, 8, 2, &d))
+  {
+    return false;
+  }
+  if (mo < 1 || mo > 12 || d < 1 || d > 31)
+  {
+    return false;
+  }
+  int h = 0, mi = 0, sec = 0;
+  size_t p = 10;
+  if (p < s.size() && (s[p] == 'T' || s[p] == ' '))
+  {
+    if (!digits(s, p + 1, 2, &h) || p + 3 >= s.size() || s[p + 3] != ':' ||
+        !digits(s, p + 4, 2, &mi))
+    {
+      return false;
+    }
+    p += 6;
+    if (p < s.size() && s[p] == ':')
+    {
+      if (!digits(s, p + 1, 2, &sec))
+      {
+        return false;
+      }
+      p += 3;
+      if (p < s.size() && (s[p] == '.' || s[p] == ','))
+      {
+        ++p;
+        while (p < s.size() && s[p] >= '0' && s[p] <= '9')
+        {
+          ++p;
+        }
+      }
+    }
+    if (h > 23 || mi > 59 || sec > 60)
+    {
+      return false;
+    }
+  }
+  int64_t offset = 0;
+  if (p < s.size())
+  {
+    if (s[p] == 'Z' && p + 1 == s.size())
+    {
+      p += 1;
+    }
+    else if (s[p] == '+' || s[p] == '-')
+    {
+      int oh = 0, om = 0;
+      if (!digits(s, p + 1, 2, &oh))
+      {
+        return false;
+      }
+      size_t q = p + 3;
+      if (q < s.size() && s[q] == ':')
+      {
+        ++q;
+      }
+      if (q < s.size())
+      {
+        if (!digits(s, q, 2, &om))
+        {
+          return false;
+        }
+        q += 2;
+      }
+      if (q != s.size())
+      {
+        return false;
+      }
+      offset = (s[p] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+      p = q;
+    }
+    else
+    {
+      return false;
+    }
+  }
+  if (p != s.size())
+  {
+    return false;
+  }
+  *out = daysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 +
+         h * 3600 + mi * 60 + sec - offset;
+  return true;
+}
+
+bool parseDayMonYear(std::string_view s, int64_t* out)
+{
+  // 01-Jan-1995
+  static const char* months[12] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                   "jul", "aug", "sep", "oct", "nov", "dec"};
+  size_t a = s.find('-');
+  size_t b = a == std::string_view::npos ? a : s.find('-', a + 1);
+  if (b == std::string_view::npos || a == 0 || a > 2 || b - a != 4)
+  {
+    return false;
+  }
+  int d = 0, y = 0;
+  if (!digits(s, 0, a, &d) || s.size() - b - 1 != 4 || !digits(s, b + 1, 4, &y))
+  {
+    return false;
+  }
+  char mon[4] = {0};
+  for (int i = 0; i < 3; ++i)
+  {
+    mon[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[a + 1 + static_cast<size_t>(i)])));
+  }
+  for (unsigned m = 0; m < 12; ++m)
+  {
+    if (std::strcmp(mon, months[m]) == 0)
+    {
+      if (d < 1 || d > 31)
+      {
+        return false;
+      }
+      *out = daysFromCivil(y, m + 1, static_cast<unsigned>(d)) * 86400;
+      return true;
+    }
+  }
+  return false;
+}
+
+Json columnToJson(const ColumnRef& c)
+{
+  if (c.index >= 0)
+  {
+    return Json(c.index);
+  }
+  if (!c.name.empty())
+  {
+    return Json(c.name);
+  }
+  return Json();
+}
+
+Result<ColumnRef> columnFromJson(const Json* j, const std::string& what)
+{
+  ColumnRef c;
+  if (!j || j->isNull())
+  {
+    return c;
+  }
+  if (j->isInt())
+  {
+    if (j->asInt() < 0)
+    {
+      return makeError(what + ": a column index must not be negative");
+    }
+    c.index = static_cast<int>(j->asInt());
+    return c;
+  }
+  if (j->isString())
+  {
+    c.name = j->asString();
+    return c;
+  }
+  return makeError(what + ": a column is a header name or a 0-based index");
+}
+
+Json dialectToJson(const FileSpec& f)
+{
+  Json j = Json::object();
+  j["file"] = f.path;
+  j["delimiter"] = f.dialect.delimiter;
+  j["header"] = f.dialect.header;
+  j["encoding"] = encodingName(f.dialect.encoding);
+  j["quoting"] = f.dialect.quoting;
+  j["quote"] = std::string(1, f.dialect.quote);
+  if (f.columns >= 0)
+  {
+    j["columns"] = f.columns;
+  }
+  return j;
+}
+
+Result<FileSpec> fileFromJson(const Json& j, const std::string& what, const std::string& baseDir)
+{
+  FileSpec f;
+  try
+  {
+    std::string file = j.value("file", "");
+    if (file.empty())
+    {
+      return makeError(what + ": \"file\" is missing");
+    }
+    std::filesystem::path p(file);
+    if (p.is_relative() && !baseDir.empty())
+    {
+      p = std::filesystem::path(baseDir) / p;
+    }
+    f.path = p.string();
+    f.dialect.delimiter = j.value("delimiter", ",");
+    if (f.dialect.delimiter == "\\t" || f.dialect.delimiter == "tab")
+    {
+      f.dialect.delimiter = "\t";
+    }
+    if (f.dialect.delimiter.empty())
+    {
+      return makeError(what + ": \"delimiter\" must not be empty");
+    }
+    f.dialect.header = j.value("header", true);
+    f.dialect.quoting = j.value("quoting", true);
+    std::string q = j.value("quote", "\"");
+    if (q.size() != 1)
+    {
+      return makeError(what + ": \"quote\" must be one character");
+    }
+    f.dialect.quote = q[0];
+    std::string enc = j.value("encoding", "utf-8");
+    if (!parseEncoding(enc, &f.dialect.encoding))
+    {
+      return makeError(what + ": unknown encoding \"" + enc + "\" (use utf-8, latin-1 or auto)");
+    }
+    f.columns = j.value("columns", -1);
+  }
+  catch (const std::exception& e)
+  {
+    return makeError(what + ": " + e.what());
+  }
+  return f;
+}
+
+Json fieldsToJson(const std::vector<FieldSpec>& fields)
+{
+  Json a = Json::array();
+  for (const auto& f : fields)
+  {
+    Json j = Json::object();
+    if (!f.flagColumns.empty())
+    {
+      Json cols = Json::array();
+      for (const auto& c : f.flagColumns)
+      {
+        cols.push_back(columnToJson(c));
+      }
+      Json names = Json::array();
+      for (const auto& n : f.flagNames)
+      {
+        names.push_back(n);
+      }
+      j["flag_columns"] = cols;
+      j["flag_names"] = names;
+    }
+    else
+    {
+      j["column"] = columnToJson(f.column);
+    }
+    j["name"] = f.name;
+    j["kind"] = fieldKindName(f.kind);
+    if (f.kind == FieldKind::Multi && f.flagColumns.empty())
+    {
+      j["separator"] = f.separator;
+    }
+    if (f.kind == FieldKind::Timestamp)
+    {
+      j["format"] = timeFormatName(f.timeFormat);
+    }
+    a.push_back(j);
+  }
+  return a;
+}
+
+Result<std::vector<FieldSpec>> fieldsFromJson(const Json* j, const std::string& what)
+{
+  std::vector<FieldSpec> out;
+  if (!j || j->isNull())
+  {
+    return out;
+  }
+  if (!j->isArray())
+  {
+    return makeError(what + ": \"fields\" must be an array");
+  }
+  try
+  {
+    for (const auto& fj : j->asArray())
+    {
+      FieldSpec f;
+      std::string where = what + " field " + std::to_string(out.size() + 1);
+      auto col = columnFromJson(fj.find("column"), where);
+      if (!col)
+      {
+        return makeError(col.error());
+      }
+      f.column = *col;
+      if (const Json* flags = fj.find("flag_columns"))
+      {
+        for (const auto& c : flags->asArray())
+        {
+          auto fc = columnFromJson(&c, where);
+          if (!fc)
+          {
+            return makeError(fc.error());
+          }
+          f.flagColumns.push_back(*fc);
+        }
+        if (const Json* names = fj.find("flag_names"))
+        {
+          for (const auto& n : names->asArray())
+          {
+            f.flagNames.push_back(n.asString());
+          }
+        }
+        if (f.flagNames.size() != f.flagColumns.size())
+        {
+          return makeError(where + ": flag_names must name every flag column");
+        }
+      }
+      else if (!f.column.isSet())
+      {
+        return makeError(where + ": \"column\" is missing");
+      }
+      f.name = fj.value("name", f.column.name);
+      if (f.name.empty())
+      {
+        return makeError(where + ": \"name\" is needed when the column is given by index");
+      }
+      std::string kind = fj.value("kind", "categorical");
+      if (!parseFieldKind(kind, &f.kind))
+      {
+        return makeError(where + ": unknown kind \"" + kind +
+                         "\" (use categorical, multi, numeric, text or timestamp)");
+      }
+      f.separator = fj.value("separator", "|");
+      if (f.separator.empty())
+      {
+        return makeError(where + ": \"separator\" must not be empty");
+      }
+      std::string tf = fj.value("format", "auto");
+      if (!parseTimeFormat(tf, &f.timeFormat))
+      {
+        return makeError(where + ": unknown time format \"" + tf + "\"");
+      }
+      out.push_back(f);
+    }
+  }
+  catch (const std::exception& e)
+  {
+    return makeError(what + ": " + e.what());
+  }
+  return out;
+}
+
+Result<EntitySpec> entityFromJson(const Json* j, const std::string& what, const std::string& base)
+{
+  EntitySpec e;
+  if (!j || j->isNull())
+  {
+    return e;
+  }
+  if (!j->isObject())
+  {
+    return makeError("\"" + what + "\" must be an object");
+  }
+  auto file = fileFromJson(*j, what, base);
+  if (!file)
+  {
+    return makeError(file.error());
+  }
+  e.present = true;
+  e.file = *file;
+  auto id = columnFromJson(j->find("id"), what);
+  if (!id)
+  {
+    return makeError(id.error());
+  }
+  if (!id->isSet())
+  {
+    return makeError(what + ": \"id\" (the column to join on) is missing");
+  }
+  e.id = *id;
+  auto title = columnFromJson(j->find("title"), what);
+  if (!title)
+  {
+    return makeError(title.error());
+  }
+  e.title = *title;
+  auto fields = fieldsFromJson(j->find("fields"), what);
+  if (!fields)
+  {
+    return makeError(fields.error());
+  }
+  e.fields = *fields;
+  return e;
+}
+
+Json entityToJson(const EntitySpec& e)
+{
+  Json j = dialectToJson(e.file);
+  j["id"] = columnToJson(e.id);
+  if (e.title.isSet())
+  {
+    j["title"] = columnToJson(e.title);
+  }
+  j["fields"] = fieldsToJson(e.fields);
+  return j;
+}
+
+}  // namespace
+
+std::string ColumnRef::describe() const
+{
+  if (index >= 0)
+  {
+    return name.empty() ? "column " + std::to_string(index + 1)
+                        : "column \"" + name + "\" (" + std::to_string(index + 1) + ")";
+  }
+  return "column \"" + name + "\"";
+}
+
+const char* timeFormatName(TimeFormat f)
+{
+  switch (f)
+  {
+    case TimeFormat::Auto:
+      return "auto";
+    case TimeFormat::Unix:
+      return "unix";
+    case TimeFormat::Iso8601:
+      return "iso8601";
+    case TimeFormat::DayMonYear:
+      return "dd-mon-yyyy";
+  }
+  return "?";
+}
+
+bool parseTimeFormat(const std::string& s, TimeFormat* out)
+{
+  if (s == "auto")
+  {
+    *out = TimeFormat::Auto;
+  }
+  else if (s == "unix" || s == "unix-seconds" || s == "seconds")
+  {
+    *out = TimeFormat::Unix;
+  }
+  else if (s == "iso8601" || s == "iso-8601" || s == "iso")
+  {
+    *out = TimeFormat::Iso8601;
+  }
+  else if (s == "dd-mon-yyyy")
+  {
+    *out = TimeFormat::DayMonYear;
+  }
+  else
+  {
+    return false;
+  }
+  return true;
+}
+
+bool parseTimestamp(std::string_view s, TimeFormat f, int64_t* out)
+{
+  while (!s.empty() && s.front() == ' ')
+  {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && s.back() == ' ')
+  {
+    s.remove_suffix(1);
+  }
+  switch (f)
+  {
+    case TimeFormat::Unix:
+      return parseUnix(s, out);
+    case TimeFormat::Iso8601:
+      return parseIso(s, out);
+    case TimeFormat::DayMonYear:
+      return parseDayMonYear(s, out);
+    case TimeFormat::Auto:
+      return parseUnix(s, out) || parseIso(s, out) || parseDayMonYear(s, out);
+  }
+  return false;
+}
+
+Result<ImportSpec> importSpecFromJson(const Json& j, const std::string& baseDir)
+{
+  if (!j.isObject())
+  {
+    return makeError("the mapping must be a JSON object");
+  }
+  for (const auto& kv : j.asObject())
+  {
+    if (kv.first != "interactions" && kv.first != "users" && kv.first != "items" &&
+        kv.first != "format" && kv.first != "item_values")
+    {
+      return makeError("unknown mapping key \"" + kv.first +
+                       "\" (expected interactions, users, items, item_values)");
+    }
+  }
+  const Json* inter = j.find("interactions");
+  if (!inter || !inter->isObject())
+  {
+    return makeError("the mapping needs an \"interactions\" object");
+  }
+  ImportSpec spec;
+  spec.format = j.value("format", "csv");
+  auto file = fileFromJson(*inter, "interactions", baseDir);
+  if (!file)
+  {
+    return makeError(file.error());
+  }
+  spec.interactions.file = *file;
+  spec.source = file->path;
+  struct Role
+  {
+    const char* key;
+    ColumnRef* ref;
+    bool required;
+  } roles[] = {{"user", &spec.interactions.user, true},
+               {"item", &spec.interactions.item, true},
+               {"rating", &spec.interactions.rating, false},
+               {"timestamp", &spec.interactions.timestamp, false}};
+  for (auto& r : roles)
+  {
+    auto c = columnFromJson(inter->find(r.key), std::string("interactions.") + r.key);
+    if (!c)
+    {
+      return makeError(c.error());
+    }
+    if (r.required && !c->isSet())
+    {
+      return makeError(std::string("interactions: the \"") + r.key + "\" column is missing");
+    }
+    *r.ref = *c;
+  }
+  try
+  {
+    std::string tf = inter->value("timestamp_format", "auto");
+    if (!parseTimeFormat(tf, &spec.interactions.timeFormat))
+    {
+      return makeError("interactions: unknown timestamp_format \"" + tf +
+                       "\" (use auto, unix, iso8601 or dd-mon-yyyy)");
+    }
+  }
+  catch (const std::exception& e)
+  {
+    return makeError(std::string("interactions: ") + e.what());
+  }
+  auto fields = fieldsFromJson(inter->find("fields"), "interactions");
+  if (!fields)
+  {
+    return makeError(fields.error());
+  }
+  spec.interactions.fields = *fields;
+  auto users = entityFromJson(j.find("users"), "users", baseDir);
+  if (!users)
+  {
+    return makeError(users.error());
+  }
+  spec.users = *users;
+  auto items = entityFromJson(j.find("items"), "items", baseDir);
+  if (!items)
+  {
+    return makeError(items.error());
+  }
+  spec.items = *items;
+  if (const Json* iv = j.find("item_values"))
+  {
+    if (!iv->isArray())
+    {
+      return makeError("\"item_values\" must be an array");
+    }
+    for (const auto& v : iv->asArray())
+    {
+      ItemValuesSpec s;
+      auto f = fileFromJson(v, "item_values", baseDir);
+      if (!f)
+      {
+        return makeError(f.error());
+      }
+      s.file = *f;
+      auto item = columnFromJson(v.find("item"), "item_values.item");
+      auto value = columnFromJson(v.find("value"), "item_values.value");
+      if (!item || !value || !item->isSet() || !value->isSet())
+      {
+        return makeError("item_values: \"item\" and \"value\" columns are required");
+      }
+      s.item = *item;
+      s.value = *value;
+      s.fieldName = v.value("name", "tags");
+      spec.itemValues.push_back(s);
+    }
+  }
+  return spec;
+}
+
+Json importSpecToJson(const ImportSpec& spec)
+{
+  Json j = Json::object();
+  j["format"] = spec.format;
+  Json inter = dialectToJson(spec.interactions.file);
+  inter["user"] = columnToJson(spec.interactions.user);
+  inter["item"] = columnToJson(spec.interactions.item);
+  if (spec.interactions.rating.isSet())
+  {
+    inter["rating"] = columnToJson(spec.interactions.rating);
+  }
+  if (spec.interactions.timestamp.isSet())
+  {
+    inter["timestamp"] = columnToJson(spec.interactions.timestamp);
+    inter["timestamp_format"] = timeFormatName(spec.interactions.timeFormat);
+  }
+  inter["fields"] = fieldsToJson(spec.interactions.fields);
+  j["interactions"] = inter;
+  if (spec.users.present)
+  {
+    j["users"] = entityToJson(spec.users);
+  }
+  if (spec.items.present)
+  {
+    j["items"] = entityToJson(spec.items);
+  }
+  if (!spec.itemValues.empty())
+  {
+    Json a = Json::array();
+    for (const auto& v : spec.itemValues)
+    {
+      Json x = dialectToJson(v.file);
+      x["item"] = columnToJson(v.item);
+      x["value"] = columnToJson(v.value);
+      x["name"] = v.fieldName;
+      a.push_back(x);
+    }
+    j["item_values"] = a;
+  }
+  return j;
+}
+
+}  // namespace m6

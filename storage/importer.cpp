@@ -1,0 +1,1077 @@
+#include "storage/importer.h"
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <deque>
+#include <filesystem>
+#include <numeric>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace m6
+{
+
+namespace
+{
+
+struct Fatal
+{
+  std::string message;
+};
+struct Cancelled
+{
+};
+
+std::string_view trim(std::string_view s)
+{
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+  {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+  {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+std::string quoted(std::string_view s)
+{
+  std::string v(s.substr(0, 60));
+  if (s.size() > 60)
+  {
+    v += "...";
+  }
+  return "'" + v + "'";
+}
+
+bool parseNumber(std::string_view s, double* out)
+{
+  s = trim(s);
+  if (!s.empty() && s.front() == '+')
+  {
+    s.remove_prefix(1);
+  }
+  auto r = std::from_chars(s.data(), s.data() + s.size(), *out);
+  return !s.empty() && r.ec == std::errc() && r.ptr == s.data() + s.size() && std::isfinite(*out);
+}
+
+/// Strings to dense indices, without allocating for lookups.
+class Interner
+{
+ public:
+  int32_t find(std::string_view s) const
+  {
+    auto it = map_.find(s);
+    return it == map_.end() ? -1 : it->second;
+  }
+  int32_t add(std::string_view s)
+  {
+    auto it = map_.find(s);
+    if (it != map_.end())
+    {
+      return it->second;
+    }
+    store_.emplace_back(s);
+    auto idx = static_cast<int32_t>(store_.size() - 1);
+    map_.emplace(store_.back(), idx);
+    return idx;
+  }
+  int32_t size() const { return static_cast<int32_t>(store_.size()); }
+  const std::string& at(int32_t i) const { return store_[static_cast<size_t>(i)]; }
+
+ private:
+  std::deque<std::string> store_;  // deque: references stay valid as it grows
+  std::unordered_map<std::string_view, int32_t> map_;
+};
+
+/// Collects one feature field's values, per entity index, then produces a FieldColumn.
+class FieldBuilder
+{
+ public:
+  FieldBuilder(FieldSpec spec, std::vector<int> flagIndex, int column)
+      : spec_(std::move(spec)), flagIndex_(std::move(flagIndex)), column_(column)
+  {
+  }
+
+  const FieldSpec& spec() const { return spec_; }
+
+  /// Parses this field from the record into a pending value; returns a reason when it cannot.
+  std::string parse(const Record& rec)
+  {
+    pendingMulti_.clear();
+    pendingText_.clear();
+    pendingNumber_ = std::nan("");
+    pendingCode_ = -1;
+    if (!flagIndex_.empty())
+    {
+      for (size_t k = 0; k < flagIndex_.size(); ++k)
+      {
+        std::string_view v = trim(rec.fields[static_cast<size_t>(flagIndex_[k])]);
+        if (v == "1")
+        {
+          pendingMulti_.push_back(vocab_.add(spec_.flagNames[k]));
+        }
+        else if (v != "0" && !v.empty())
+        {
+          return spec_.name + " flag " + quoted(v) + " is not 0 or 1";
+        }
+      }
+      return "";
+    }
+    std::string_view v = trim(rec.fields[static_cast<size_t>(column_)]);
+    switch (spec_.kind)
+    {
+      case FieldKind::Categorical:
+        if (!v.empty())
+        {
+          pendingCode_ = vocab_.add(v);
+        }
+        break;
+      case FieldKind::Multi:
+      {
+        size_t start = 0;
+        const std::string& sep = spec_.separator;
+        while (start <= v.size())
+        {
+          size_t pos = v.find(sep, start);
+          std::string_view part =
+              trim(v.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start));
+          // MovieLens writes "(no genres listed)" for an empty set.
+          if (!part.empty() && part != "(no genres listed)")
+          {
+            int32_t code = vocab_.add(part);
+            if (std::find(pendingMulti_.begin(), pendingMulti_.end(), code) == pendingMulti_.end())
+            {
+              pendingMulti_.push_back(code);
+            }
+          }
+          if (pos == std::string_view::npos)
+          {
+            break;
+          }
+          start = pos + sep.size();
+        }
+        break;
+      }
+      case FieldKind::Numeric:
+        if (!v.empty() && !parseNumber(v, &pendingNumber_))
+        {
+          return spec_.name + " " + quoted(v) + " is not a number";
+        }
+        break;
+      case FieldKind::Timestamp:
+        if (!v.empty())
+        {
+          int64_t t = 0;
+          if (!parseTimestamp(v, spec_.timeFormat, &t))
+          {
+            return spec_.name + " " + quoted(v) + " is not a date (" +
+                   timeFormatName(spec_.timeFormat) + ")";
+          }
+          pendingNumber_ = static_cast<double>(t);
+        }
+        break;
+      case FieldKind::Text:
+        pendingText_.assign(v.data(), v.size());
+        break;
+    }
+    return "";
+  }
+
+  /// Stores the pending value for entity `e` (overwriting: a rejected row's slot is reused).
+  void commit(int64_t e)
+  {
+    auto k = static_cast<size_t>(e);
+    switch (spec_.kind)
+    {
+      case FieldKind::Categorical:
+        if (codes_.size() <= k)
+        {
+          codes_.resize(k + 1, -1);
+        }
+        codes_[k] = pendingCode_;
+        break;
+      case FieldKind::Multi:
+        if (lists_.size() <= k)
+        {
+          lists_.resize(k + 1);
+        }
+        lists_[k] = pendingMulti_;
+        break;
+      case FieldKind::Numeric:
+      case FieldKind::Timestamp:
+        if (numbers_.size() <= k)
+        {
+          numbers_.resize(k + 1, std::nan(""));
+        }
+        numbers_[k] = pendingNumber_;
+        break;
+      case FieldKind::Text:
+        if (texts_.size() <= k)
+        {
+          texts_.resize(k + 1);
+        }
+        texts_[k] = pendingText_;
+        break;
+    }
+  }
+
+  /// Adds one value to the multi-valued list of entity `e` (item_values files).
+  void appendValue(int64_t e, std::string_view v)
+  {
+    v = trim(v);
+    if (v.empty())
+    {
+      return;
+    }
+    auto k = static_cast<size_t>(e);
+    if (lists_.size() <= k)
+    {
+      lists_.resize(k + 1);
+    }
+    int32_t code = vocab_.add(v);
+    if (std::find(lists_[k].begin(), lists_[k].end(), code) == lists_[k].end())
+    {
+      lists_[k].push_back(code);
+    }
+  }
+
+  /// The column for n entities; newIndexOf[old] gives each entity's final index (or identity
+  /// when empty).
+  FieldColumn finish(int64_t n, const std::vector<int32_t>& order)
+  {
+    FieldColumn col;
+    col.name = spec_.name;
+    col.kind = spec_.kind;
+    // Vocabulary sorted alphabetically so codes are stable and lists read well.
+    std::vector<int32_t> sortedVocab(static_cast<size_t>(vocab_.size()));
+    std::iota(sortedVocab.begin(), sortedVocab.end(), 0);
+    std::sort(sortedVocab.begin(), sortedVocab.end(),
+              [&](int32_t a, int32_t b) { return vocab_.at(a) < vocab_.at(b); });
+    std::vector<int32_t> code(sortedVocab.size());
+    for (size_t r = 0; r < sortedVocab.size(); ++r)
+    {
+      code[static_cast<size_t>(sortedVocab[r])] = static_cast<int32_t>(r);
+      col.vocab.push_back(vocab_.at(sortedVocab[r]));
+    }
+    auto source = [&](int64_t i) -> size_t {
+      return static_cast<size_t>(order.empty() ? i : order[static_cast<size_t>(i)]);
+    };
+    switch (spec_.kind)
+    {
+      case FieldKind::Categorical:
+        col.codes.assign(static_cast<size_t>(n), -1);
+        for (int64_t i = 0; i < n; ++i)
+        {
+          size_t s = source(i);
+          if (s < codes_.size() && codes_[s] >= 0)
+          {
+            col.codes[static_cast<size_t>(i)] = code[static_cast<size_t>(codes_[s])];
+          }
+        }
+        break;
+      case FieldKind::Multi:
+        col.offsets.push_back(0);
+        for (int64_t i = 0; i < n; ++i)
+        {
+          size_t s = source(i);
+          if (s < lists_.size())
+          {
+            for (int32_t c : lists_[s])
+            {
+              col.codes.push_back(code[static_cast<size_t>(c)]);
+            }
+          }
+          col.offsets.push_back(static_cast<int64_t>(col.codes.size()));
+        }
+        break;
+      case FieldKind::Numeric:
+      case FieldKind::Timestamp:
+        col.values.assign(static_cast<size_t>(n), std::nan(""));
+        for (int64_t i = 0; i < n; ++i)
+        {
+          size_t s = source(i);
+          if (s < numbers_.size())
+          {
+            col.values[static_cast<size_t>(i)] = numbers_[s];
+          }
+        }
+        break;
+      case FieldKind::Text:
+        col.texts.assign(static_cast<size_t>(n), std::string());
+        for (int64_t i = 0; i < n; ++i)
+        {
+          size_t s = source(i);
+          if (s < texts_.size())
+          {
+            col.texts[static_cast<size_t>(i)] = std::move(texts_[s]);
+          }
+        }
+        break;
+    }
+    return col;
+  }
+
+ private:
+  FieldSpec spec_;
+  std::vector<int> flagIndex_;
+  int column_;
+  Interner vocab_;
+  std::vector<int32_t> codes_;
+  std::vector<std::vector<int32_t>> lists_;
+  std::vector<double> numbers_;
+  std::vector<std::string> texts_;
+  std::vector<int32_t> pendingMulti_;
+  std::string pendingText_;
+  double pendingNumber_ = 0;
+  int32_t pendingCode_ = -1;
+};
+
+/// Natural order of external ids: numeric when every id is an integer, else lexicographic.
+/// Returns order[newIndex] = oldIndex.
+std::vector<int32_t> naturalOrder(const Interner& ids)
+{
+  const int32_t n = ids.size();
+  std::vector<int32_t> order(static_cast<size_t>(n));
+  std::iota(order.begin(), order.end(), 0);
+  std::vector<int64_t> num(static_cast<size_t>(n));
+  bool numeric = true;
+  for (int32_t i = 0; i < n && numeric; ++i)
+  {
+    const std::string& s = ids.at(i);
+    auto r = std::from_chars(s.data(), s.data() + s.size(), num[static_cast<size_t>(i)]);
+    numeric = r.ec == std::errc() && r.ptr == s.data() + s.size();
+  }
+  if (numeric)
+  {
+    std::sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
+      return num[static_cast<size_t>(a)] < num[static_cast<size_t>(b)];
+    });
+  }
+  else
+  {
+    std::sort(order.begin(), order.end(),
+              [&](int32_t a, int32_t b) { return ids.at(a) < ids.at(b); });
+  }
+  return order;
+}
+
+std::string fileLabel(const std::string& path)
+{
+  return std::filesystem::path(path).filename().string();
+}
+
+class Importer
+{
+ public:
+  Importer(const ImportSpec& spec, const ImportCallbacks& cb) : spec_(spec), cb_(cb) {}
+
+  ParsedImport run(const std::string& name)
+  {
+    auto t0 = std::chrono::steady_clock::now();
+    report_.format = spec_.format;
+    report_.source = spec_.source;
+    report_.warnings = spec_.notes;
+    std::error_code ec;
+    for (const FileSpec* f : allFiles())
+    {
+      auto size = std::filesystem::file_size(f->path, ec);
+      if (ec)
+      {
+        throw Fatal{"cannot read " + f->path + ": " + ec.message()};
+      }
+      totalBytes_ += static_cast<int64_t>(size);
+    }
+    if (spec_.users.present)
+    {
+      readEntities(spec_.users, users_, userFields_, nullptr, "user");
+    }
+    if (spec_.items.present)
+    {
+      readEntities(spec_.items, items_, itemFields_, &titles_, "item");
+    }
+    readInteractions();
+    for (const auto& iv : spec_.itemValues)
+    {
+      readItemValues(iv);
+    }
+    ParsedImport out;
+    out.snapshot = assemble(name);
+    report_.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    out.report = std::move(report_);
+    return out;
+  }
+
+ private:
+  std::vector<const FileSpec*> allFiles() const
+  {
+    std::vector<const FileSpec*> files;
+    if (spec_.users.present)
+    {
+      files.push_back(&spec_.users.file);
+    }
+    if (spec_.items.present)
+    {
+      files.push_back(&spec_.items.file);
+    }
+    files.push_back(&spec_.interactions.file);
+    for (const auto& iv : spec_.itemValues)
+    {
+      files.push_back(&iv.file);
+    }
+    return files;
+  }
+
+  void reject(const std::string& file, const Record& rec, std::string reason)
+  {
+    ++report_.rowsRejected;
+    ++rejectedInFile_;
+    if (static_cast<int64_t>(report_.rejected.size()) < kMaxRejectedRowsKept)
+    {
+      report_.rejected.push_back({file, rec.line, std::move(reason), std::string(rec.raw.substr(0, 300))});
+    }
+    else if (static_cast<int64_t>(report_.rejected.size()) == kMaxRejectedRowsKept &&
+             !warnedCap_)
+    {
+      warnedCap_ = true;
+      report_.warnings.push_back("only the first " + std::to_string(kMaxRejectedRowsKept) +
+                                 " rejected rows are listed in the report");
+    }
+  }
+
+  int resolve(const ColumnRef& c, const std::vector<std::string>& header, const std::string& file,
+              const char* role)
+  {
+    if (c.index >= 0)
+    {
+      return c.index;
+    }
+    if (header.empty())
+    {
+      throw Fatal{file + " has no header row, so " + role + " " + c.describe() +
+                  " must be given by position"};
+    }
+    for (size_t i = 0; i < header.size(); ++i)
+    {
+      if (header[i] == c.name)
+      {
+        return static_cast<int>(i);
+      }
+    }
+    for (size_t i = 0; i < header.size(); ++i)
+    {
+      std::string a = header[i];
+      std::string b = c.name;
+      std::transform(a.begin(), a.end(), a.begin(), ::tolower);
+      std::transform(b.begin(), b.end(), b.begin(), ::tolower);
+      if (a == b)
+      {
+        return static_cast<int>(i);
+      }
+    }
+    std::string cols;
+    for (size_t i = 0; i < header.size() && i < 20; ++i)
+    {
+      cols += (i ? ", " : "") + header[i];
+    }
+    throw Fatal{file + " has no " + role + " column \"" + c.name + "\" (its columns are: " + cols +
+                ")"};
+  }
+
+  std::vector<std::unique_ptr<FieldBuilder>> makeBuilders(const std::vector<FieldSpec>& specs,
+                                                          const std::vector<std::string>& header,
+                                                          const std::string& file,
+                                                          int* maxColumn)
+  {
+    std::vector<std::unique_ptr<FieldBuilder>> out;
+    std::unordered_set<std::string> names;
+    for (const auto& s : specs)
+    {
+      std::vector<int> flags;
+      for (const auto& fc : s.flagColumns)
+      {
+        flags.push_back(resolve(fc, header, file, "flag"));
+        *maxColumn = std::max(*maxColumn, flags.back());
+      }
+      int col = -1;
+      if (flags.empty())
+      {
+        col = resolve(s.column, header, file, "field");
+        *maxColumn = std::max(*maxColumn, col);
+      }
+      if (!names.insert(s.name).second)
+      {
+        throw Fatal{"two fields of " + file + " are named \"" + s.name + "\""};
+      }
+      out.push_back(std::make_unique<FieldBuilder>(s, flags, col));
+    }
+    return out;
+  }
+
+  /// Reads one file, calling handle(rec) for every well-formed data record; handle returns a
+  /// rejection reason or "". Takes care of headers, column counts, progress, cancel, fail-fast.
+  template <typename Setup, typename Handle>
+  void readFile(const FileSpec& fs, const char* what, Setup&& setup, Handle&& handle)
+  {
+    const std::string file = fileLabel(fs.path);
+    RecordReader reader;
+    if (auto ok = reader.open(fs.path, fs.dialect); !ok)
+    {
+      throw Fatal{ok.error()};
+    }
+    Record rec;
+    std::vector<std::string> header;
+    int expected = fs.columns;
+    if (fs.dialect.header)
+    {
+      if (!reader.next(rec))
+      {
+        throw Fatal{file + " is empty"};
+      }
+      if (!rec.error.empty())
+      {
+        throw Fatal{file + " line " + std::to_string(rec.line) + ": " + rec.error};
+      }
+      for (auto f : rec.fields)
+      {
+        header.emplace_back(trim(f));
+      }
+      if (header.size() == 1 && fs.dialect.delimiter.size() == 1 && rec.raw.size() > 0)
+      {
+        // One column is fine, but a header with another common delimiter means a wrong choice.
+        for (char d : {',', '\t', ';', '|'})
+        {
+          if (std::string(1, d) != fs.dialect.delimiter &&
+              rec.raw.find(d) != std::string_view::npos)
+          {
+            throw Fatal{file + " does not look like " + describeFormat() + ": its first line has " +
+                        "no '" + printable(fs.dialect.delimiter) + "' separators but has '" +
+                        printable(std::string(1, d)) + "' ones"};
+          }
+        }
+      }
+      expected = static_cast<int>(header.size());
+    }
+    int maxColumn = -1;
+    setup(header, file, &maxColumn);
+    int64_t ok = 0;
+    rejectedInFile_ = 0;
+    std::string firstProblem;
+    const int64_t bytesBefore = bytesDone_;
+    while (reader.next(rec))
+    {
+      ++report_.rowsRead;
+      if ((report_.rowsRead & 0xFFF) == 0)
+      {
+        if (cb_.cancel && cb_.cancel->load(std::memory_order_relaxed))
+        {
+          throw Cancelled{};
+        }
+        if ((report_.rowsRead & 0xFFFF) == 0)
+        {
+          bytesDone_ = bytesBefore + reader.bytesRead();
+          progress("Reading " + file);
+        }
+      }
+      std::string reason = rec.error;
+      if (reason.empty())
+      {
+        // A trailing delimiter adds one empty field: tolerate it.
+        if (expected >= 0 && static_cast<int>(rec.fields.size()) == expected + 1 &&
+            trim(rec.fields.back()).empty())
+        {
+          rec.fields.pop_back();
+        }
+        if (expected < 0)
+        {
+          expected = static_cast<int>(rec.fields.size());
+        }
+        if (static_cast<int>(rec.fields.size()) != expected)
+        {
+          reason = "expected " + std::to_string(expected) + " columns, found " +
+                   std::to_string(rec.fields.size());
+        }
+        else if (maxColumn >= expected)
+        {
+          throw Fatal{file + " has " + std::to_string(expected) + " columns, but the mapping uses column " +
+                      std::to_string(maxColumn + 1)};
+        }
+        else
+        {
+          reason = handle(rec, file);
+        }
+      }
+      if (reason.empty())
+      {
+        ++ok;
+      }
+      else
+      {
+        if (firstProblem.empty())
+        {
+          firstProblem = "line " + std::to_string(rec.line) + ": " + reason;
+        }
+        reject(file, rec, std::move(reason));
+        if (ok == 0 && rejectedInFile_ >= 20)
+        {
+          throw Fatal{file + " does not look like " + describeFormat() + " (" + what +
+                      "): the first 20 rows were all rejected; " + firstProblem};
+        }
+      }
+    }
+    bytesDone_ = bytesBefore + reader.totalBytes();
+    progress("Reading " + file);
+    if (ok == 0)
+    {
+      if (rejectedInFile_ > 0)
+      {
+        throw Fatal{file + " does not look like " + describeFormat() + " (" + what +
+                    "): no row could be read; " + firstProblem};
+      }
+      throw Fatal{file + " has no data rows"};
+    }
+  }
+
+  static std::string printable(const std::string& d)
+  {
+    return d == "\t" ? "\\t" : d;
+  }
+
+  std::string describeFormat() const
+  {
+    if (spec_.format == "movielens-100k")
+    {
+      return "MovieLens 100K";
+    }
+    if (spec_.format == "movielens-1m")
+    {
+      return "MovieLens 1M/10M";
+    }
+    if (spec_.format == "movielens-csv")
+    {
+      return "MovieLens CSV (latest/20M/25M)";
+    }
+    if (spec_.format == "recbole")
+    {
+      return "RecBole atomic files";
+    }
+    return "the mapped delimited format";
+  }
+
+  void progress(const std::string& phase)
+  {
+    if (cb_.progress)
+    {
+      StorageProgress p;
+      p.phase = phase;
+      p.done = bytesDone_;
+      p.total = totalBytes_;
+      p.rows = report_.rowsRead;
+      p.rejected = report_.rowsRejected;
+      cb_.progress(p);
+    }
+  }
+
+  void readEntities(const EntitySpec& es, Interner& ids,
+                    std::vector<std::unique_ptr<FieldBuilder>>& builders,
+                    std::vector<std::string>* titles, const char* what)
+  {
+    int idCol = -1;
+    int titleCol = -1;
+    std::vector<int64_t> firstLine;
+    readFile(
+        es.file, what,
+        [&](const std::vector<std::string>& header, const std::string& file, int* maxCol) {
+          idCol = resolve(es.id, header, file, "id");
+          *maxCol = std::max(*maxCol, idCol);
+          if (titles && es.title.isSet())
+          {
+            titleCol = resolve(es.title, header, file, "title");
+            *maxCol = std::max(*maxCol, titleCol);
+          }
+          builders = makeBuilders(es.fields, header, file, maxCol);
+        },
+        [&](const Record& rec, const std::string&) -> std::string {
+          std::string_view id = trim(rec.fields[static_cast<size_t>(idCol)]);
+          if (id.empty())
+          {
+            return std::string("empty ") + what + " id";
+          }
+          int32_t existing = ids.find(id);
+          if (existing >= 0)
+          {
+            return std::string("duplicate ") + what + " id " + quoted(id) + " (first on line " +
+                   std::to_string(firstLine[static_cast<size_t>(existing)]) + ")";
+          }
+          for (auto& b : builders)
+          {
+            if (std::string why = b->parse(rec); !why.empty())
+            {
+              return why;
+            }
+          }
+          int32_t idx = ids.add(id);
+          firstLine.push_back(rec.line);
+          for (auto& b : builders)
+          {
+            b->commit(idx);
+          }
+          if (titleCol >= 0)
+          {
+            titles->resize(static_cast<size_t>(idx) + 1);
+            (*titles)[static_cast<size_t>(idx)] =
+                std::string(trim(rec.fields[static_cast<size_t>(titleCol)]));
+          }
+          return "";
+        });
+  }
+
+  void readInteractions()
+  {
+    const InteractionsSpec& is = spec_.interactions;
+    int uCol = -1, iCol = -1, rCol = -1, tCol = -1;
+    const std::string usersFile = spec_.users.present ? fileLabel(spec_.users.file.path) : "";
+    const std::string itemsFile = spec_.items.present ? fileLabel(spec_.items.file.path) : "";
+    hasRatings_ = is.rating.isSet();
+    hasTimes_ = is.timestamp.isSet();
+    readFile(
+        is.file, "interactions",
+        [&](const std::vector<std::string>& header, const std::string& file, int* maxCol) {
+          uCol = resolve(is.user, header, file, "user");
+          iCol = resolve(is.item, header, file, "item");
+          *maxCol = std::max({*maxCol, uCol, iCol});
+          if (hasRatings_)
+          {
+            rCol = resolve(is.rating, header, file, "rating");
+            *maxCol = std::max(*maxCol, rCol);
+          }
+          if (hasTimes_)
+          {
+            tCol = resolve(is.timestamp, header, file, "timestamp");
+            *maxCol = std::max(*maxCol, tCol);
+          }
+          contextFields_ = makeBuilders(is.fields, header, file, maxCol);
+        },
+        [&](const Record& rec, const std::string&) -> std::string {
+          std::string_view u = trim(rec.fields[static_cast<size_t>(uCol)]);
+          std::string_view i = trim(rec.fields[static_cast<size_t>(iCol)]);
+          if (u.empty())
+          {
+            return "empty user id";
+          }
+          if (i.empty())
+          {
+            return "empty item id";
+          }
+          if (spec_.users.present && users_.find(u) < 0)
+          {
+            return "user id " + quoted(u) + " is not in " + usersFile;
+          }
+          if (spec_.items.present && items_.find(i) < 0)
+          {
+            return "item id " + quoted(i) + " is not in " + itemsFile;
+          }
+          double r = std::nan("");
+          if (rCol >= 0)
+          {
+            std::string_view rv = trim(rec.fields[static_cast<size_t>(rCol)]);
+            if (!rv.empty() && !parseNumber(rv, &r))
+            {
+              return "rating " + quoted(rv) + " is not a number";
+            }
+          }
+          int64_t t = DatasetSnapshot::kMissingTs;
+          if (tCol >= 0)
+          {
+            std::string_view tv = trim(rec.fields[static_cast<size_t>(tCol)]);
+            if (!tv.empty() && !parseTimestamp(tv, is.timeFormat, &t))
+            {
+              return "timestamp " + quoted(tv) + " is not " +
+                     (is.timeFormat == TimeFormat::Unix      ? "Unix seconds"
+                      : is.timeFormat == TimeFormat::Iso8601 ? "an ISO-8601 date"
+                                                             : "Unix seconds or an ISO-8601 date");
+            }
+          }
+          for (auto& b : contextFields_)
+          {
+            if (std::string why = b->parse(rec); !why.empty())
+            {
+              return why;
+            }
+          }
+          const auto row = static_cast<int64_t>(user_.size());
+          for (auto& b : contextFields_)
+          {
+            b->commit(row);
+          }
+          user_.push_back(users_.add(u));
+          item_.push_back(items_.add(i));
+          if (hasRatings_)
+          {
+            rating_.push_back(static_cast<float>(r));
+          }
+          if (hasTimes_)
+          {
+            ts_.push_back(t);
+          }
+          return "";
+        });
+  }
+
+  void readItemValues(const ItemValuesSpec& iv)
+  {
+    int iCol = -1, vCol = -1;
+    FieldBuilder* target = nullptr;
+    for (auto& b : itemFields_)
+    {
+      if (b->spec().name == iv.fieldName)
+      {
+        target = b.get();
+      }
+    }
+    if (!target)
+    {
+      FieldSpec fs;
+      fs.name = iv.fieldName;
+      fs.kind = FieldKind::Multi;
+      itemFields_.push_back(std::make_unique<FieldBuilder>(fs, std::vector<int>{}, -1));
+      target = itemFields_.back().get();
+    }
+    readFile(
+        iv.file, iv.fieldName.c_str(),
+        [&](const std::vector<std::string>& header, const std::string& file, int* maxCol) {
+          iCol = resolve(iv.item, header, file, "item");
+          vCol = resolve(iv.value, header, file, "value");
+          *maxCol = std::max({*maxCol, iCol, vCol});
+        },
+        [&](const Record& rec, const std::string&) -> std::string {
+          std::string_view i = trim(rec.fields[static_cast<size_t>(iCol)]);
+          int32_t idx = items_.find(i);
+          if (idx < 0)
+          {
+            return "item id " + quoted(i) + " is not among the imported items";
+          }
+          target->appendValue(idx, rec.fields[static_cast<size_t>(vCol)]);
+          return "";
+        });
+  }
+
+  DatasetSnapshot assemble(const std::string& name)
+  {
+    progress("Sorting interactions");
+    DatasetSnapshot ds;
+    ds.name = name;
+    const int32_t nU = users_.size();
+    const int32_t nI = items_.size();
+    const auto nX = static_cast<int64_t>(user_.size());
+    std::vector<int32_t> userOrder = naturalOrder(users_);  // new -> old
+    std::vector<int32_t> itemOrder = naturalOrder(items_);
+    std::vector<int32_t> userNew(static_cast<size_t>(nU));
+    std::vector<int32_t> itemNew(static_cast<size_t>(nI));
+    for (int32_t k = 0; k < nU; ++k)
+    {
+      userNew[static_cast<size_t>(userOrder[static_cast<size_t>(k)])] = k;
+      ds.userIds.push_back(users_.at(userOrder[static_cast<size_t>(k)]));
+    }
+    for (int32_t k = 0; k < nI; ++k)
+    {
+      itemNew[static_cast<size_t>(itemOrder[static_cast<size_t>(k)])] = k;
+      ds.itemIds.push_back(items_.at(itemOrder[static_cast<size_t>(k)]));
+    }
+    if (!titles_.empty())
+    {
+      ds.itemTitles.resize(static_cast<size_t>(nI));
+      for (int32_t k = 0; k < nI; ++k)
+      {
+        auto old = static_cast<size_t>(itemOrder[static_cast<size_t>(k)]);
+        if (old < titles_.size())
+        {
+          ds.itemTitles[static_cast<size_t>(k)] = titles_[old];
+        }
+      }
+    }
+
+    // Counting sort by user (stable, keeps file order), then by time within each user.
+    ds.userStart.assign(static_cast<size_t>(nU) + 1, 0);
+    for (int64_t n = 0; n < nX; ++n)
+    {
+      ++ds.userStart[static_cast<size_t>(userNew[static_cast<size_t>(user_[static_cast<size_t>(n)])]) + 1];
+    }
+    for (size_t u = 1; u < ds.userStart.size(); ++u)
+    {
+      ds.userStart[u] += ds.userStart[u - 1];
+    }
+    std::vector<int64_t> perm(static_cast<size_t>(nX));  // perm[newRow] = oldRow
+    {
+      std::vector<int64_t> cursor(ds.userStart.begin(), ds.userStart.end() - 1);
+      for (int64_t n = 0; n < nX; ++n)
+      {
+        auto u = static_cast<size_t>(userNew[static_cast<size_t>(user_[static_cast<size_t>(n)])]);
+        perm[static_cast<size_t>(cursor[u]++)] = n;
+      }
+    }
+    if (hasTimes_)
+    {
+      for (int32_t u = 0; u < nU; ++u)
+      {
+        auto b = perm.begin() + ds.userStart[static_cast<size_t>(u)];
+        auto e = perm.begin() + ds.userStart[static_cast<size_t>(u) + 1];
+        std::stable_sort(b, e, [&](int64_t a, int64_t c) {
+          return ts_[static_cast<size_t>(a)] < ts_[static_cast<size_t>(c)];
+        });
+      }
+    }
+    ds.user.resize(static_cast<size_t>(nX));
+    ds.item.resize(static_cast<size_t>(nX));
+    for (int64_t n = 0; n < nX; ++n)
+    {
+      auto old = static_cast<size_t>(perm[static_cast<size_t>(n)]);
+      ds.user[static_cast<size_t>(n)] = userNew[static_cast<size_t>(user_[old])];
+      ds.item[static_cast<size_t>(n)] = itemNew[static_cast<size_t>(item_[old])];
+    }
+    std::vector<int32_t>().swap(user_);
+    std::vector<int32_t>().swap(item_);
+    if (hasRatings_)
+    {
+      ds.rating.resize(static_cast<size_t>(nX));
+      for (int64_t n = 0; n < nX; ++n)
+      {
+        ds.rating[static_cast<size_t>(n)] = rating_[static_cast<size_t>(perm[static_cast<size_t>(n)])];
+      }
+      std::vector<float>().swap(rating_);
+    }
+    if (hasTimes_)
+    {
+      ds.ts.resize(static_cast<size_t>(nX));
+      for (int64_t n = 0; n < nX; ++n)
+      {
+        ds.ts[static_cast<size_t>(n)] = ts_[static_cast<size_t>(perm[static_cast<size_t>(n)])];
+      }
+      std::vector<int64_t>().swap(ts_);
+    }
+
+    for (auto& b : userFields_)
+    {
+      ds.userFields.push_back(b->finish(nU, userOrder));
+    }
+    for (auto& b : itemFields_)
+    {
+      ds.itemFields.push_back(b->finish(nI, itemOrder));
+    }
+    if (!contextFields_.empty())
+    {
+      std::vector<int32_t> rowOrder(static_cast<size_t>(nX));
+      for (int64_t n = 0; n < nX; ++n)
+      {
+        rowOrder[static_cast<size_t>(n)] = static_cast<int32_t>(perm[static_cast<size_t>(n)]);
+      }
+      for (auto& b : contextFields_)
+      {
+        ds.contextFields.push_back(b->finish(nX, rowOrder));
+      }
+    }
+    // Titles are also a text feature the model can read.
+    if (!ds.itemTitles.empty())
+    {
+      bool named = std::any_of(ds.itemFields.begin(), ds.itemFields.end(),
+                               [](const FieldColumn& c) { return c.name == "title"; });
+      if (!named)
+      {
+        FieldColumn t;
+        t.name = "title";
+        t.kind = FieldKind::Text;
+        t.texts = ds.itemTitles;
+        ds.itemFields.push_back(std::move(t));
+      }
+    }
+    return ds;
+  }
+
+  const ImportSpec& spec_;
+  const ImportCallbacks& cb_;
+  ImportReport report_;
+  int64_t totalBytes_ = 0;
+  int64_t bytesDone_ = 0;
+  int64_t rejectedInFile_ = 0;
+  bool warnedCap_ = false;
+
+  Interner users_;
+  Interner items_;
+  std::vector<std::string> titles_;
+  std::vector<std::unique_ptr<FieldBuilder>> userFields_;
+  std::vector<std::unique_ptr<FieldBuilder>> itemFields_;
+  std::vector<std::unique_ptr<FieldBuilder>> contextFields_;
+  bool hasRatings_ = false;
+  bool hasTimes_ = false;
+  std::vector<int32_t> user_;
+  std::vector<int32_t> item_;
+  std::vector<float> rating_;
+  std::vector<int64_t> ts_;
+};
+
+}  // namespace
+
+Result<ParsedImport> readImport(const ImportSpec& spec, const std::string& name,
+                                const ImportCallbacks& callbacks)
+{
+  try
+  {
+    Importer importer(spec, callbacks);
+    return importer.run(name);
+  }
+  catch (const Fatal& f)
+  {
+    return makeError(f.message);
+  }
+  catch (const Cancelled&)
+  {
+    return makeError("cancelled");
+  }
+  catch (const std::bad_alloc&)
+  {
+    return makeError("not enough memory to read these files");
+  }
+  catch (const std::exception& e)
+  {
+    return makeError(e.what());
+  }
+}
+
+Result<ImportOutcome> importDataset(Workspace& ws, const ImportSpec& spec, const std::string& name,
+                                    const ImportCallbacks& callbacks)
+{
+  // Check the name before spending minutes on reading.
+  if (auto ok = ws.checkDatasetName(name); !ok)
+  {
+    return makeError(ok.error());
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  auto parsed = readImport(spec, name, callbacks);
+  if (!parsed)
+  {
+    return makeError(parsed.error());
+  }
+  DatasetOrigin origin{spec.format, spec.source, ""};
+  auto id = ws.writeDataset(parsed->snapshot, origin, &parsed->report, callbacks.progress,
+                            callbacks.cancel);
+  if (!id)
+  {
+    return makeError(id.error());
+  }
+  auto info = ws.datasetById(*id);
+  if (!info)
+  {
+    return makeError(info.error());
+  }
+  ImportOutcome out;
+  out.dataset = *info;
+  out.report = std::move(parsed->report);
+  out.report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return out;
+}
+
+}  // namespace m6

@@ -1,0 +1,119 @@
+#include "storage/schema.h"
+
+namespace m6::schema
+{
+
+namespace
+{
+
+// Version 1: datasets, their users/items/interactions, typed feature fields, import reports.
+//
+// Interactions are keyed by (dataset_id, seq), seq being dense in (user, time) order, so
+//  - a whole dataset is one primary-key range scan (training),
+//  - row r of the default browse order is `seq = r` (instant random access at any depth),
+//  - a user's interactions are the range users.first_seq .. + n_interactions.
+// Feature values: one row per (field, entity, ordinal) so multi-valued fields stay relational.
+const char* kV1 = R"SQL(
+CREATE TABLE datasets(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  source_format TEXT NOT NULL,
+  source_path TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  n_users INTEGER NOT NULL,
+  n_items INTEGER NOT NULL,
+  n_interactions INTEGER NOT NULL,
+  has_ratings INTEGER NOT NULL,
+  has_timestamps INTEGER NOT NULL,
+  stats_json TEXT NOT NULL DEFAULT '{}',
+  ground_truth_json TEXT NOT NULL DEFAULT '',
+  note TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE users(
+  dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  external_id TEXT NOT NULL,
+  first_seq INTEGER NOT NULL,
+  n_interactions INTEGER NOT NULL,
+  PRIMARY KEY(dataset_id, idx)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX users_by_external ON users(dataset_id, external_id);
+
+CREATE TABLE items(
+  dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  external_id TEXT NOT NULL,
+  title TEXT NOT NULL DEFAULT '',
+  n_interactions INTEGER NOT NULL,
+  PRIMARY KEY(dataset_id, idx)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX items_by_external ON items(dataset_id, external_id);
+
+CREATE TABLE interactions(
+  dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  user_idx INTEGER NOT NULL,
+  item_idx INTEGER NOT NULL,
+  rating REAL,
+  ts INTEGER,
+  PRIMARY KEY(dataset_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX interactions_by_item ON interactions(dataset_id, item_idx);
+
+CREATE TABLE fields(
+  id INTEGER PRIMARY KEY,
+  dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+  entity TEXT NOT NULL CHECK(entity IN ('user', 'item', 'interaction')),
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK(kind IN ('categorical', 'multi', 'numeric', 'text', 'timestamp')),
+  position INTEGER NOT NULL,
+  UNIQUE(dataset_id, entity, name)
+);
+
+CREATE TABLE field_values(
+  field_id INTEGER NOT NULL REFERENCES fields(id) ON DELETE CASCADE,
+  entity_idx INTEGER NOT NULL,
+  ord INTEGER NOT NULL,
+  value,
+  PRIMARY KEY(field_id, entity_idx, ord)
+) WITHOUT ROWID;
+
+CREATE TABLE import_reports(
+  id INTEGER PRIMARY KEY,
+  dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  format TEXT NOT NULL,
+  source TEXT NOT NULL,
+  seconds REAL NOT NULL,
+  rows_read INTEGER NOT NULL,
+  rows_rejected INTEGER NOT NULL,
+  warnings_json TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX import_reports_by_dataset ON import_reports(dataset_id);
+
+CREATE TABLE import_rejects(
+  report_id INTEGER NOT NULL REFERENCES import_reports(id) ON DELETE CASCADE,
+  n INTEGER NOT NULL,
+  file TEXT NOT NULL,
+  line INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  content TEXT NOT NULL,
+  PRIMARY KEY(report_id, n)
+) WITHOUT ROWID;
+
+CREATE TABLE settings(
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+)SQL";
+
+}  // namespace
+
+const std::vector<const char*>& migrations()
+{
+  static const std::vector<const char*> all = {kV1};
+  return all;
+}
+
+}  // namespace m6::schema

@@ -1,0 +1,254 @@
+#include "storage/sqlite.h"
+
+#include <cmath>
+
+namespace m6::sql
+{
+
+Db::~Db() { close(); }
+
+Db& Db::operator=(Db&& o) noexcept
+{
+  if (this != &o)
+  {
+    close();
+    db_ = o.db_;
+    path_ = std::move(o.path_);
+    o.db_ = nullptr;
+  }
+  return *this;
+}
+
+void Db::open(const std::string& path, bool create, bool readOnly)
+{
+  close();
+  int flags = readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+  if (create && !readOnly)
+  {
+    flags |= SQLITE_OPEN_CREATE;
+  }
+  flags |= SQLITE_OPEN_NOMUTEX;
+  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+  if (rc != SQLITE_OK)
+  {
+    std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw SqliteError("cannot open workspace " + path + ": " + msg, rc);
+  }
+  path_ = path;
+  sqlite3_extended_result_codes(db_, 1);
+  // Other connections (workers) may hold a write lock for a moment; wait rather than fail.
+  sqlite3_busy_timeout(db_, 5000);
+}
+
+void Db::close()
+{
+  if (db_)
+  {
+    sqlite3_close_v2(db_);
+    db_ = nullptr;
+  }
+}
+
+void Db::exec(const std::string& sql)
+{
+  char* err = nullptr;
+  int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK)
+  {
+    std::string msg = err ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    throw SqliteError(msg, rc);
+  }
+}
+
+Stmt Db::prepare(const std::string& sql)
+{
+  sqlite3_stmt* s = nullptr;
+  int rc = sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &s, nullptr);
+  if (rc != SQLITE_OK)
+  {
+    throw SqliteError(std::string(sqlite3_errmsg(db_)) + " in: " + sql.substr(0, 200), rc);
+  }
+  return Stmt(db_, s);
+}
+
+int64_t Db::lastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
+int Db::changes() const { return sqlite3_changes(db_); }
+void Db::interrupt()
+{
+  if (db_)
+  {
+    sqlite3_interrupt(db_);
+  }
+}
+
+int64_t Db::queryInt(const std::string& sql, int64_t fallback)
+{
+  Stmt s = prepare(sql);
+  if (s.step() && !s.isNull(0))
+  {
+    return s.columnInt(0);
+  }
+  return fallback;
+}
+
+std::string Db::queryText(const std::string& sql)
+{
+  Stmt s = prepare(sql);
+  if (s.step())
+  {
+    return s.columnText(0);
+  }
+  return {};
+}
+
+Stmt::~Stmt()
+{
+  if (s_)
+  {
+    sqlite3_finalize(s_);
+  }
+}
+
+Stmt& Stmt::operator=(Stmt&& o) noexcept
+{
+  if (this != &o)
+  {
+    if (s_)
+    {
+      sqlite3_finalize(s_);
+    }
+    db_ = o.db_;
+    s_ = o.s_;
+    o.s_ = nullptr;
+  }
+  return *this;
+}
+
+void Stmt::check(int rc, const char* what)
+{
+  if (rc != SQLITE_OK)
+  {
+    throw SqliteError(std::string(what) + ": " + sqlite3_errmsg(db_), rc);
+  }
+}
+
+Stmt& Stmt::bind(int i, int64_t v)
+{
+  check(sqlite3_bind_int64(s_, i, v), "bind");
+  return *this;
+}
+
+Stmt& Stmt::bind(int i, double v)
+{
+  if (std::isnan(v))
+  {
+    return bindNull(i);
+  }
+  check(sqlite3_bind_double(s_, i, v), "bind");
+  return *this;
+}
+
+Stmt& Stmt::bind(int i, const std::string& v)
+{
+  check(sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT), "bind");
+  return *this;
+}
+
+Stmt& Stmt::bind(int i, const char* v, int n)
+{
+  check(sqlite3_bind_text(s_, i, v, n, SQLITE_TRANSIENT), "bind");
+  return *this;
+}
+
+Stmt& Stmt::bindNull(int i)
+{
+  check(sqlite3_bind_null(s_, i), "bind");
+  return *this;
+}
+
+Stmt& Stmt::bindBlob(int i, const void* data, int n)
+{
+  check(sqlite3_bind_blob(s_, i, data, n, SQLITE_TRANSIENT), "bind");
+  return *this;
+}
+
+bool Stmt::step()
+{
+  int rc = sqlite3_step(s_);
+  if (rc == SQLITE_ROW)
+  {
+    return true;
+  }
+  if (rc == SQLITE_DONE)
+  {
+    return false;
+  }
+  std::string msg = sqlite3_errmsg(db_);
+  sqlite3_reset(s_);
+  throw SqliteError(msg, rc);
+}
+
+void Stmt::run()
+{
+  while (step())
+  {
+  }
+  reset();
+}
+
+void Stmt::reset()
+{
+  sqlite3_reset(s_);
+  sqlite3_clear_bindings(s_);
+}
+
+bool Stmt::isNull(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
+int64_t Stmt::columnInt(int col) const { return sqlite3_column_int64(s_, col); }
+double Stmt::columnDouble(int col) const
+{
+  return isNull(col) ? std::nan("") : sqlite3_column_double(s_, col);
+}
+std::string Stmt::columnText(int col) const
+{
+  const unsigned char* t = sqlite3_column_text(s_, col);
+  if (!t)
+  {
+    return {};
+  }
+  return std::string(reinterpret_cast<const char*>(t),
+                     static_cast<size_t>(sqlite3_column_bytes(s_, col)));
+}
+const void* Stmt::columnBlob(int col, int* bytes) const
+{
+  *bytes = sqlite3_column_bytes(s_, col);
+  return sqlite3_column_blob(s_, col);
+}
+int Stmt::columnCount() const { return sqlite3_column_count(s_); }
+
+Transaction::Transaction(Db& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+
+Transaction::~Transaction()
+{
+  if (!done_)
+  {
+    try
+    {
+      db_.exec("ROLLBACK");
+    }
+    catch (...)
+    {
+      // The transaction may already be gone (for example after an interrupt); nothing to undo.
+    }
+  }
+}
+
+void Transaction::commit()
+{
+  db_.exec("COMMIT");
+  done_ = true;
+}
+
+}  // namespace m6::sql

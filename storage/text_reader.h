@@ -1,0 +1,97 @@
+// Reading delimited text files record by record, fast, with the awkward parts handled:
+// UTF-8 byte-order mark, CRLF line ends, blank lines, quoted fields (with doubled quotes and
+// line breaks inside quotes), multi-character delimiters ("::"), latin-1 input converted to
+// UTF-8, and invalid UTF-8 reported per record instead of aborting the file.
+//
+// Thread affinity: none; one reader per thread.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/result.h"
+
+namespace m6
+{
+
+enum class Encoding
+{
+  Utf8,    // invalid UTF-8 makes the record an error
+  Latin1,  // every byte is a code point; converted to UTF-8
+  Auto     // UTF-8 where valid, otherwise the record is read as latin-1
+};
+
+const char* encodingName(Encoding e);  // "utf-8", "latin-1", "auto"
+bool parseEncoding(const std::string& s, Encoding* out);
+
+struct Dialect
+{
+  std::string delimiter = ",";  // one or more characters; "\t" for tab
+  bool quoting = true;          // honour quote characters
+  char quote = '"';
+  bool header = false;          // first record holds column names
+  Encoding encoding = Encoding::Utf8;
+};
+
+struct Record
+{
+  int64_t line = 0;  // 1-based physical line where the record starts
+  std::vector<std::string_view> fields;
+  std::string error;     // non-empty when the record is malformed (fields then unusable)
+  std::string_view raw;  // the record's text as read (after decoding), for reports
+};
+
+class RecordReader
+{
+ public:
+  RecordReader() = default;
+  ~RecordReader();
+  RecordReader(const RecordReader&) = delete;
+  RecordReader& operator=(const RecordReader&) = delete;
+
+  Status open(const std::string& path, const Dialect& dialect);
+
+  /// Reads the next non-blank record. Returns false at the end of the file. The record's views
+  /// stay valid until the next call. Read errors of the file itself throw std::runtime_error.
+  bool next(Record& rec);
+
+  int64_t bytesRead() const { return consumed_; }
+  int64_t totalBytes() const { return size_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  bool readLine(std::string_view* line);  // physical line without its end-of-line
+  bool fill();
+  void split(std::string_view text, Record& rec);
+
+  std::FILE* f_ = nullptr;
+  std::string path_;
+  Dialect d_;
+  int64_t size_ = 0;
+  int64_t consumed_ = 0;
+  int64_t lineNo_ = 0;
+  std::vector<char> buf_;
+  size_t begin_ = 0;
+  size_t end_ = 0;
+  bool eof_ = false;
+  bool first_ = true;
+  std::string joined_;   // a record spanning several lines, or a decoded one
+  std::string decoded_;
+  std::deque<std::string> unquoted_;  // storage for fields that needed unescaping
+};
+
+/// Splits one line into fields with the given dialect (no line breaks inside quotes). For
+/// previews and tests; returns an error message or "".
+std::string splitLine(std::string_view line, const Dialect& d, std::vector<std::string>* out);
+
+/// True when `s` is valid UTF-8; otherwise sets *badOffset to the first bad byte.
+bool isValidUtf8(std::string_view s, size_t* badOffset);
+
+/// Appends latin-1 `s` to `out` as UTF-8.
+void latin1ToUtf8(std::string_view s, std::string* out);
+
+}  // namespace m6

@@ -1,0 +1,1113 @@
+#include "storage/workspace.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <unordered_map>
+
+#include "storage/schema.h"
+#include "storage/sqlite.h"
+#include "storage/stats.h"
+
+namespace m6
+{
+
+namespace
+{
+
+constexpr int64_t kApplicationId = 0x4D36574B;  // "M6WK"
+constexpr int kValueRowsPerInsert = 64;          // multi-row INSERTs amortise statement overhead
+
+int64_t nowSeconds()
+{
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool cancelled(const std::atomic<bool>* cancel)
+{
+  return cancel && cancel->load(std::memory_order_relaxed);
+}
+
+struct Cancelled
+{
+};
+
+DatasetInfo readDatasetRow(const sql::Stmt& s)
+{
+  DatasetInfo d;
+  d.id = s.columnInt(0);
+  d.name = s.columnText(1);
+  d.sourceFormat = s.columnText(2);
+  d.sourcePath = s.columnText(3);
+  d.createdAt = s.columnInt(4);
+  d.users = s.columnInt(5);
+  d.items = s.columnInt(6);
+  d.interactions = s.columnInt(7);
+  d.hasRatings = s.columnInt(8) != 0;
+  d.hasTimestamps = s.columnInt(9) != 0;
+  d.note = s.columnText(10);
+  return d;
+}
+
+const char* kDatasetColumns =
+    "id, name, source_format, source_path, created_at, n_users, n_items, n_interactions, "
+    "has_ratings, has_timestamps, note";
+
+FieldEntity entityFromText(const std::string& s)
+{
+  if (s == "item")
+  {
+    return FieldEntity::Item;
+  }
+  if (s == "interaction")
+  {
+    return FieldEntity::Interaction;
+  }
+  return FieldEntity::User;
+}
+
+std::string placeholders(int rows, int cols)
+{
+  std::string one = "(";
+  for (int c = 0; c < cols; ++c)
+  {
+    one += c ? ",?" : "?";
+  }
+  one += ")";
+  std::string all;
+  for (int r = 0; r < rows; ++r)
+  {
+    if (r)
+    {
+      all += ",";
+    }
+    all += one;
+  }
+  return all;
+}
+
+/// Inserts rows produced by an indexed generator: gen(stmt, firstParam, rowIndex).
+template <typename Gen>
+void insertRows(sql::Db& db, const std::string& table, int cols, int64_t n, Gen&& gen,
+                const std::atomic<bool>* cancel, const std::function<void(int64_t)>& onProgress)
+{
+  if (n <= 0)
+  {
+    return;
+  }
+  sql::Stmt full = db.prepare("INSERT INTO " + table + " VALUES " +
+                              placeholders(kValueRowsPerInsert, cols));
+  int64_t r = 0;
+  for (; r + kValueRowsPerInsert <= n; r += kValueRowsPerInsert)
+  {
+    for (int k = 0; k < kValueRowsPerInsert; ++k)
+    {
+      gen(full, k * cols + 1, r + k);
+    }
+    full.run();
+    if ((r / kValueRowsPerInsert) % 2048 == 0)
+    {
+      if (cancelled(cancel))
+      {
+        throw Cancelled{};
+      }
+      if (onProgress)
+      {
+        onProgress(r);
+      }
+    }
+  }
+  int64_t rest = n - r;
+  if (rest > 0)
+  {
+    sql::Stmt part =
+        db.prepare("INSERT INTO " + table + " VALUES " + placeholders(static_cast<int>(rest), cols));
+    for (int64_t k = 0; k < rest; ++k)
+    {
+      gen(part, static_cast<int>(k) * cols + 1, r + k);
+    }
+    part.run();
+  }
+  if (onProgress)
+  {
+    onProgress(n);
+  }
+}
+
+
+}  // namespace
+
+Workspace::Workspace() = default;
+Workspace::~Workspace() = default;
+
+int Workspace::latestSchemaVersion() { return static_cast<int>(schema::migrations().size()); }
+
+std::string Workspace::defaultPath()
+{
+  std::filesystem::path base;
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
+  {
+    base = xdg;
+  }
+  else if (const char* home = std::getenv("HOME"); home && *home)
+  {
+    base = std::filesystem::path(home) / ".local" / "share";
+  }
+  else
+  {
+    base = std::filesystem::temp_directory_path();
+  }
+  return (base / "m6-workbench" / "workspace.m6ws").string();
+}
+
+Result<std::unique_ptr<Workspace>> Workspace::open(const std::string& path, bool create)
+{
+  std::unique_ptr<Workspace> ws(new Workspace());
+  ws->path_ = path;
+  ws->db_ = std::make_unique<sql::Db>();
+  try
+  {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    bool existed = fs::exists(path, ec);
+    if (!existed && !create)
+    {
+      return makeError("workspace " + path + " does not exist");
+    }
+    if (!existed)
+    {
+      fs::path parent = fs::path(path).parent_path();
+      if (!parent.empty())
+      {
+        fs::create_directories(parent, ec);
+        if (ec)
+        {
+          return makeError("cannot create folder " + parent.string() + ": " + ec.message());
+        }
+      }
+    }
+    else if (fs::is_directory(path, ec))
+    {
+      return makeError(path + " is a folder, not a workspace file");
+    }
+    sql::Db& db = *ws->db_;
+    db.open(path, create);
+    // Identify the file before changing anything in it.
+    int64_t appId = 0;
+    int64_t version = 0;
+    int64_t objects = 0;
+    try
+    {
+      appId = db.queryInt("PRAGMA application_id");
+      version = db.queryInt("PRAGMA user_version");
+      objects = db.queryInt("SELECT count(*) FROM sqlite_master");
+    }
+    catch (const sql::SqliteError& e)
+    {
+      return makeError(path + " is not an M6 workspace (" + e.what() + ")");
+    }
+    if (appId != 0 && appId != kApplicationId)
+    {
+      return makeError(path + " is an SQLite file of another program, not an M6 workspace");
+    }
+    if (appId == 0 && objects > 0)
+    {
+      return makeError(path + " is an SQLite database but not an M6 workspace");
+    }
+    if (version > latestSchemaVersion())
+    {
+      return makeError("workspace " + path + " was written by a newer M6 Workbench (schema " +
+                       std::to_string(version) + "; this program knows up to " +
+                       std::to_string(latestSchemaVersion()) + ")");
+    }
+    db.exec("PRAGMA journal_mode=WAL");
+    db.exec("PRAGMA synchronous=NORMAL");
+    db.exec("PRAGMA foreign_keys=ON");
+    db.exec("PRAGMA temp_store=MEMORY");
+    db.exec("PRAGMA cache_size=-65536");  // 64 MiB page cache
+    const auto& steps = schema::migrations();
+    for (int64_t v = version; v < static_cast<int64_t>(steps.size()); ++v)
+    {
+      sql::Transaction tx(db);
+      db.exec(steps[static_cast<size_t>(v)]);
+      db.exec("PRAGMA application_id=" + std::to_string(kApplicationId));
+      db.exec("PRAGMA user_version=" + std::to_string(v + 1));
+      tx.commit();
+    }
+  }
+  catch (const sql::SqliteError& e)
+  {
+    return makeError(e.what());
+  }
+  catch (const std::exception& e)
+  {
+    return makeError(std::string("cannot open workspace ") + path + ": " + e.what());
+  }
+  return ws;
+}
+
+int Workspace::schemaVersion() const
+{
+  try
+  {
+    return static_cast<int>(db_->queryInt("PRAGMA user_version"));
+  }
+  catch (const sql::SqliteError&)
+  {
+    return -1;
+  }
+}
+
+void Workspace::interrupt() { db_->interrupt(); }
+
+Result<std::vector<DatasetInfo>> Workspace::datasets()
+{
+  try
+  {
+    std::vector<DatasetInfo> out;
+    auto s = db_->prepare(std::string("SELECT ") + kDatasetColumns +
+                          " FROM datasets ORDER BY name COLLATE NOCASE");
+    while (s.step())
+    {
+      out.push_back(readDatasetRow(s));
+    }
+    return out;
+  }
+  catch (const sql::SqliteError& e)
+  {
+    return makeError(std::string("cannot list datasets: ") + e.what());
+  }
+}
+
+Result<DatasetInfo> Workspace::dataset(const std::string& name)
+{
+  try
+  {
+    auto s = db_->prepare(std::string("SELECT ") + kDatasetColumns +
+                          " FROM datasets WHERE name = ?");
+    s.bind(1, name);
+    if (!s.step())
+    {
+      return makeError("no dataset named \"" + name + "\"");
+    }
+    return readDatasetRow(s);
+  }
+  catch (const sql::SqliteError& e)
+  {
+    return makeError(std::string("cannot read dataset: ") + e.what());
+  }
+}
+
+Result<DatasetInfo> Workspace::datasetById(int64_t id)
+{
+  try
+  {
+    auto s = db_->prepare(std::string("SELECT ") + kDatasetColumns + " FROM datasets WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step())
+    {
+      return makeError("no dataset with id " + std::to_string(id));
+    }
+    return readDatasetRow(s);
+  }
+  catch (const sql::SqliteError& e)
+  {
+    return makeError(std::string("cannot read dataset: ") + e.what());
+  }
+}
+
+Result<std::vector<FieldInfo>> Workspace::fields(int64_t datasetId)
+{
+  try
+  {
+    std::vector<FieldInfo> out;
+    auto s = db_->prepare(
+        "SELECT id, entity, name, kind FROM fields WHERE dataset_id = ? ORDER BY entity, position");
+    s.bind(1, datasetId);
+    while (s.step())
+    {
+      FieldInfo f;
+      f.id = s.columnInt(0);
+      f.entity = entityFromText(s.columnText(1));
+      f.name = s.columnText(2);
+      parseFieldKind(s.columnText(3), &f.kind);
+      out.push_back(f);
+    }
+    return out;
+  }
+  catch (const sql::SqliteError& e)
+  {
+    return makeError(std::string("cannot read fields: ") + e.what());
+  }
+}
+
+Status Workspace::checkDatasetName(const std::string& name, bool checkUnique)
+{
+  if (name.empty() || std::all_of(name.begin(), name.end(), [](char c) { return c == ' '; }))
+  {
+    return makeError("the dataset name must not be empty");
+  }
+  if (name.size() > 100)
+  {
+    return makeError("the dataset name is longer than 100 characters");
+  }
+  for (unsigned char c : name)
+  {
+    if (c < 0x20 || c == 0x7f)
+    {
+      return makeError("the dataset name must not contain control characters");
+    }
+  }
+  if (checkUnique)
+  {
+    try
+    {
+      auto s = db_->prepare("SELECT name FROM datasets WHERE name = ?");
+      s.bind(1, name);
+      if (s.step())
+      {
+        return makeError("a dataset named \"" + s.columnText(0) + "\" already exists");
+      }
+    }
+    catch (const sql::SqliteError& e)
+    {
+      return makeError(e.what());
+    }
+  }
+  return {};
+}
+
+Status Workspace::renameDataset(const std::string& from, const std::string& to)
+{
+  auto existing = dataset(from);
+  if (!existing)
+  {
+    return makeError(existing.error());
+  }
+  bool sameIgnoringCase = false;
+  if (from.size() == to.size())
+  {
+    sameIgnoringCase = std::equal(from.begin(), from.end(), to.begin(), [](char a, char b) {
+      return std::tolower(static_cast<unsigned char>(a)) ==
+             std::tolower(static_cast<unsigned char>(b));
+    });
+  }
+  if (auto ok = checkDatasetName(to, !sameIgnoringCase); !ok)
+  {
+    return ok;
+  }
+  try
+  {
+    auto s = db_->prepare("UPDATE datasets SET name = ? WHERE id = ?");
+    s.bind(1, to).bind(2, existing->id);
+    s.run();
+    return {};
+  }
+  catch (const sql::SqliteError& e)
+  {
+    return makeError(std::string("cannot rename dataset: ") + e.what());
+  }
+}
+
+Status Workspace::setDatasetNote(const std::string& name, const std::string& note)
+{
+  try
+  {
+    auto s = db_->prepare("UPDATE datasets SET note = ? WHERE name = ?");
+    s.bind(1, note).bind(2, name);
+    s.run();
+    if (db_->changes() == 0)
+    {
+      return makeError("no dataset named \"" + name + "\"");
+    }
+    return {};
+  }
+  catch (const sql::SqliteError& e)
+  {
+    return makeError(e.what());
+  }
+}
+
+Status Workspace::deleteDataset(const std::string& name)
+{
+  auto existing = dataset(name);
+  if (!existing)
+  {
+    return makeError(existing.error());
+  }
+  try
+  {
+    sql::Transaction tx(*db_);
+    // Child tables first, explicitly: faster than letting ON DELETE CASCADE walk row by row,
+    // and the cascade still guards anything added later.
+    const int64_t id = existing->id;
+    auto run = [&](const char* q) {
+      auto s = db_->prepare(q);
+      s.bind(1, id);
+      s.run();
+    };
+    run("DELETE FROM field_values WHERE field_id IN (SELECT id FROM fields WHERE dataset_id = ?)");
+    run("DELETE FROM fields WHERE dataset_id = ?");
+    run("DELETE FROM interactions WHERE dataset_id = ?");
+    run("DELETE FROM users WHERE dataset_id = ?");
+    run("DELETE FROM items WHERE dataset_id = ?");
+    run("DELETE FROM import_rejects WHERE report_id IN "
+        "(SELECT id FROM import_reports WHERE dataset_id = ?)");
+    run("DELETE FROM import_reports WHERE dataset_id = ?");
+    run("DELETE FROM datasets WHERE id = ?");
+    tx.commit();
+    return {};
+  }
+  catch (const sql::SqliteError& e)
+  {
+    return makeError(std::string("cannot delete dataset: ") + e.what());
+  }
+}
+
+Result<int64_t> Workspace::writeDataset(const DatasetSnapshot& ds, const DatasetOrigin& origin,
+                                        const ImportReport* report, const ProgressFn& progress,
+                                        const std::atomic<bool>* cancel)
+{
+  if (auto ok = checkDatasetName(ds.name); !ok)
+  {
+    return makeError(ok.error());
+  }
+  const int64_t nU = ds.numUsers();
+  const int64_t nI = ds.numItems();
+  const int64_t nX = ds.numInteractions();
+  if (static_cast<int64_t>(ds.userStart.size()) != nU + 1)
+  {
+    return makeError("internal error: dataset snapshot has no per-user index");
+  }
+  int64_t fieldValueRows = 0;
+  for (const auto* group : {&ds.userFields, &ds.itemFields, &ds.contextFields})
+  {
+    for (const auto& f : *group)
+    {
+      fieldValueRows += f.kind == FieldKind::Multi ? static_cast<int64_t>(f.codes.size())
+                                                   : std::max({f.codes.size(), f.values.size(),
+                                                               f.texts.size()});
+    }
+  }
+  const int64_t totalRows = nU + nI + nX + fieldValueRows;
+  int64_t rowsDone = 0;
+  auto tell = [&](const char* phase, int64_t doneInPhase) {
+    if (progress)
+    {
+      StorageProgress p;
+      p.phase = phase;
+      p.done = rowsDone + doneInPhase;
+      p.total = totalRows;
+      p.rows = nX;
+      progress(p);
+    }
+  };
+
+  std::vector<int64_t> itemCount(static_cast<size_t>(nI), 0);
+  for (int32_t i : ds.item)
+  {
+    ++itemCount[static_cast<size_t>(i)];
+  }
+  Json stats = computeDatasetStats(ds);
+
+  try
+  {
+    // A bigger page cache keeps the item index in memory while 10M rows go in.
+    db_->exec("PRAGMA cache_size=-262144");
+    struct RestoreCache
+    {
+      sql::Db& db;
+      ~RestoreCache()
+      {
+        try
+        {
+          db.exec("PRAGMA cache_size=-65536");
+        }
+        catch (...)
+        {
+        }
+      }
+    } restore{*db_};
+
+    sql::Transaction tx(*db_);
+    auto ins = db_->prepare(
+        "INSERT INTO datasets(name, source_format, source_path, created_at, n_users, n_items, "
+        "n_interactions, has_ratings, has_timestamps, stats_json, ground_truth_json, note) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+    ins.bind(1, ds.name)
+        .bind(2, origin.sourceFormat)
+        .bind(3, origin.sourcePath)
+        .bind(4, nowSeconds())
+        .bind(5, nU)
+        .bind(6, nI)
+        .bind(7, nX)
+        .bind(8, static_cast<int64_t>(ds.hasRatings()))
+        .bind(9, static_cast<int64_t>(ds.hasTimestamps()))
+        .bind(10, stats.dump())
+        .bind(11, ds.groundTruthJson)
+        .bind(12, origin.note);
+    ins.run();
+    const int64_t id = db_->lastInsertRowId();
+
+    insertRows(
+        *db_, "users", 5, nU,
+        [&](sql::Stmt& s, int p, int64_t u) {
+          s.bind(p, id)
+              .bind(p + 1, u)
+              .bind(p + 2, ds.userIds[static_cast<size_t>(u)])
+              .bind(p + 3, ds.userStart[static_cast<size_t>(u)])
+              .bind(p + 4,
+                    ds.userStart[static_cast<size_t>(u) + 1] - ds.userStart[static_cast<size_t>(u)]);
+        },
+        cancel, [&](int64_t d) { tell("Writing users", d); });
+    rowsDone += nU;
+
+    insertRows(
+        *db_, "items", 5, nI,
+        [&](sql::Stmt& s, int p, int64_t i) {
+          s.bind(p, id).bind(p + 1, i).bind(p + 2, ds.itemIds[static_cast<size_t>(i)]);
+          if (static_cast<size_t>(i) < ds.itemTitles.size())
+          {
+            s.bind(p + 3, ds.itemTitles[static_cast<size_t>(i)]);
+          }
+          else
+          {
+            s.bind(p + 3, std::string());
+          }
+          s.bind(p + 4, itemCount[static_cast<size_t>(i)]);
+        },
+        cancel, [&](int64_t d) { tell("Writing items", d); });
+    rowsDone += nI;
+
+    const bool hasR = ds.hasRatings();
+    const bool hasT = ds.hasTimestamps();
+    insertRows(
+        *db_, "interactions", 6, nX,
+        [&](sql::Stmt& s, int p, int64_t n) {
+          const auto k = static_cast<size_t>(n);
+          s.bind(p, id).bind(p + 1, n).bind(p + 2, ds.user[k]).bind(p + 3, ds.item[k]);
+          if (hasR)
+          {
+            s.bind(p + 4, static_cast<double>(ds.rating[k]));
+          }
+          else
+          {
+            s.bindNull(p + 4);
+          }
+          if (hasT && ds.ts[k] != DatasetSnapshot::kMissingTs)
+          {
+            s.bind(p + 5, ds.ts[k]);
+          }
+          else
+          {
+            s.bindNull(p + 5);
+          }
+        },
+        cancel, [&](int64_t d) { tell("Writing interactions", d); });
+    rowsDone += nX;
+
+    auto addField = db_->prepare(
+        "INSERT INTO fields(dataset_id, entity, name, kind, position) VALUES (?,?,?,?,?)");
+    auto writeFields = [&](const std::vector<FieldColumn>& group, FieldEntity entity) {
+      int position = 0;
+      for (const auto& f : group)
+      {
+        addField.bind(1, id)
+            .bind(2, std::string(fieldEntityName(entity)))
+            .bind(3, f.name)
+            .bind(4, std::string(fieldKindName(f.kind)))
+            .bind(5, position++);
+        addField.run();
+        const int64_t fid = db_->lastInsertRowId();
+        auto phase = [&](int64_t d) { tell("Writing feature values", d); };
+        switch (f.kind)
+        {
+          case FieldKind::Categorical:
+          {
+            // Missing values (-1) are simply absent rows.
+            std::vector<int64_t> present;
+            for (size_t e = 0; e < f.codes.size(); ++e)
+            {
+              if (f.codes[e] >= 0)
+              {
+                present.push_back(static_cast<int64_t>(e));
+              }
+            }
+            insertRows(
+                *db_, "field_values", 4, static_cast<int64_t>(present.size()),
+                [&](sql::Stmt& s, int p, int64_t r) {
+                  int64_t e = present[static_cast<size_t>(r)];
+                  s.bind(p, fid).bind(p + 1, e).bind(p + 2, int64_t(0)).bind(
+                      p + 3, f.vocab[static_cast<size_t>(f.codes[static_cast<size_t>(e)])]);
+                },
+                cancel, phase);
+            rowsDone += static_cast<int64_t>(f.codes.size());
+            break;
+          }
+          case FieldKind::Multi:
+          {
+            // One row per value; entity of value r found by walking offsets.
+            std::vector<int64_t> owner(f.codes.size());
+            std::vector<int64_t> ordinal(f.codes.size());
+            for (size_t e = 0; e + 1 < f.offsets.size(); ++e)
+            {
+              for (int64_t r = f.offsets[e]; r < f.offsets[e + 1]; ++r)
+              {
+                owner[static_cast<size_t>(r)] = static_cast<int64_t>(e);
+                ordinal[static_cast<size_t>(r)] = r - f.offsets[e];
+              }
+            }
+            insertRows(
+                *db_, "field_values", 4, static_cast<int64_t>(f.codes.size()),
+                [&](sql::Stmt& s, int p, int64_t r) {
+                  s.bind(p, fid)
+                      .bind(p + 1, owner[static_cast<size_t>(r)])
+                      .bind(p + 2, ordinal[static_cast<size_t>(r)])
+                      .bind(p + 3, f.vocab[static_cast<size_t>(f.codes[static_cast<size_t>(r)])]);
+                },
+                cancel, phase);
+            rowsDone += static_cast<int64_t>(f.codes.size());
+            break;
+          }
+          case FieldKind::Numeric:
+          case FieldKind::Timestamp:
+          {
+            std::vector<int64_t> present;
+            for (size_t e = 0; e < f.values.size(); ++e)
+            {
+              if (!std::isnan(f.values[e]))
+              {
+                present.push_back(static_cast<int64_t>(e));
+              }
+            }
+            insertRows(
+                *db_, "field_values", 4, static_cast<int64_t>(present.size()),
+                [&](sql::Stmt& s, int p, int64_t r) {
+                  int64_t e = present[static_cast<size_t>(r)];
+                  s.bind(p, fid).bind(p + 1, e).bind(p + 2, int64_t(0)).bind(
+                      p + 3, f.values[static_cast<size_t>(e)]);
+                },
+                cancel, phase);
+            rowsDone += static_cast<int64_t>(f.values.size());
+            break;
+          }
+          case FieldKind::Text:
+          {
+            std::vector<int64_t> present;
+            for (size_t e = 0; e < f.texts.size(); ++e)
+            {
+              if (!f.texts[e].empty())
+              {
+                present.push_back(static_cast<int64_t>(e));
+              }
+            }
+            insertRows(
+                *db_, "field_values", 4, static_cast<int64_t>(present.size()),
+                [&](sql::Stmt& s, int p, int64_t r) {
+                  int64_t e = present[static_cast<size_t>(r)];
+                  s.bind(p, fid).bind(p + 1, e).bind(p + 2, int64_t(0)).bind(
+                      p + 3, f.texts[static_cast<size_t>(e)]);
+                },
+                cancel, phase);
+            rowsDone += static_cast<int64_t>(f.texts.size());
+            break;
+          }
+        }
+      }
+    };
+    writeFields(ds.userFields, FieldEntity::User);
+    writeFields(ds.itemFields, FieldEntity::Item);
+    writeFields(ds.contextFields, FieldEntity::Interaction);
+
+    if (report)
+    {
+      auto rep = db_->prepare(
+          "INSERT INTO import_reports(dataset_id, created_at, format, source, seconds, rows_read, "
+          "rows_rejected, warnings_json) VALUES (?,?,?,?,?,?,?,?)");
+      Json warnings = Json::array();
+      for (const auto& w : report->warnings)
+      {
+        warnings.push_back(w);
+      }
+      rep.bind(1, id)
+          .bind(2, nowSeconds())
+          .bind(3, report->format)
+          .bind(4, report->source)
+          .bind(5, report->seconds)
+          .bind(6, report->rowsRead)
+          .bind(7, report->rowsRejected)
+          .bind(8, warnings.dump());
+      rep.run();
+      const int64_t rid = db_->lastInsertRowId();
+      insertRows(
+          *db_, "import_rejects", 6, static_cast<int64_t>(report->rejected.size()),
+          [&](sql::Stmt& s, int p, int64_t r) {
+            const auto& row = report->rejected[static_cast<size_t>(r)];
+            s.bind(p, rid)
+                .bind(p + 1, r)
+                .bind(p + 2, row.file)
+                .bind(p + 3, row.line)
+                .bind(p + 4, row.reason)
+                .bind(p + 5, row.content.substr(0, 300));
+          },
+          cancel, {});
+    }
+    if (cancelled(cancel))
+    {
+      throw Cancelled{};
+    }
+    tell("Committing", totalRows - rowsDone);
+    tx.commit();
+    return id;
+  }
+  catch (const Cancelled&)
+  {
+    return makeError("cancelled");
+  }
+  catch (const sql::SqliteError& e)
+  {
+    if (e.code() == SQLITE_INTERRUPT)
+    {
+      return makeError("cancelled");
+    }
+    return makeError(std::string("cannot write dataset: ") + e.what());
+  }
+}
+
+Result<DatasetSnapshot> Workspace::loadSnapshot(int64_t datasetId, const ProgressFn& progress,
+                                                const std::atomic<bool>* cancel)
+{
+  auto info = datasetById(datasetId);
+  if (!info)
+  {
+    return makeError(info.error());
+  }
+  try
+  {
+    DatasetSnapshot ds;
+    ds.name = info->name;
+    ds.datasetId = datasetId;
+    const int64_t nU = info->users;
+    const int64_t nI = info->items;
+    const int64_t nX = info->interactions;
+    ds.groundTruthJson = db_->queryText("SELECT ground_truth_json FROM datasets WHERE id = " +
+                                        std::to_string(datasetId));
+    auto tick = [&](const char* phase, int64_t done, int64_t total) {
+      if (progress)
+      {
+        StorageProgress p;
+        p.phase = phase;
+        p.done = done;
+        p.total = total;
+        progress(p);
+      }
+      if (cancelled(cancel))
+      {
+        throw Cancelled{};
+      }
+    };
+
+    ds.userIds.resize(static_cast<size_t>(nU));
+    ds.userStart.assign(static_cast<size_t>(nU) + 1, 0);
+    {
+      auto s = db_->prepare(
+          "SELECT idx, external_id, first_seq, n_interactions FROM users WHERE dataset_id = ? "
+          "ORDER BY idx");
+      s.bind(1, datasetId);
+      while (s.step())
+      {
+        auto u = static_cast<size_t>(s.columnInt(0));
+        if (u >= ds.userIds.size())
+        {
+          return makeError("workspace is inconsistent: user index out of range");
+        }
+        ds.userIds[u] = s.columnText(1);
+        ds.userStart[u] = s.columnInt(2);
+        ds.userStart[u + 1] = s.columnInt(2) + s.columnInt(3);
+      }
+    }
+    ds.itemIds.resize(static_cast<size_t>(nI));
+    ds.itemTitles.resize(static_cast<size_t>(nI));
+    {
+      auto s = db_->prepare(
+          "SELECT idx, external_id, title FROM items WHERE dataset_id = ? ORDER BY idx");
+      s.bind(1, datasetId);
+      while (s.step())
+      {
+        auto i = static_cast<size_t>(s.columnInt(0));
+        if (i >= ds.itemIds.size())
+        {
+          return makeError("workspace is inconsistent: item index out of range");
+        }
+        ds.itemIds[i] = s.columnText(1);
+        ds.itemTitles[i] = s.columnText(2);
+      }
+    }
+    ds.user.resize(static_cast<size_t>(nX));
+    ds.item.resize(static_cast<size_t>(nX));
+    if (info->hasRatings)
+    {
+      ds.rating.resize(static_cast<size_t>(nX));
+    }
+    if (info->hasTimestamps)
+    {
+      ds.ts.resize(static_cast<size_t>(nX));
+    }
+    {
+      auto s = db_->prepare(
+          "SELECT seq, user_idx, item_idx, rating, ts FROM interactions WHERE dataset_id = ? "
+          "ORDER BY seq");
+      s.bind(1, datasetId);
+      int64_t n = 0;
+      while (s.step())
+      {
+        auto k = static_cast<size_t>(s.columnInt(0));
+        if (k >= ds.user.size())
+        {
+          return makeError("workspace is inconsistent: interaction sequence out of range");
+        }
+        ds.user[k] = static_cast<int32_t>(s.columnInt(1));
+        ds.item[k] = static_cast<int32_t>(s.columnInt(2));
+        if (info->hasRatings)
+        {
+          ds.rating[k] = static_cast<float>(s.columnDouble(3));
+        }
+        if (info->hasTimestamps)
+        {
+          ds.ts[k] = s.isNull(4) ? DatasetSnapshot::kMissingTs : s.columnInt(4);
+        }
+        if ((++n & 0xFFFF) == 0)
+        {
+          tick("Reading interactions", n, nX);
+        }
+      }
+      if (n != nX)
+      {
+        return makeError("workspace is inconsistent: expected " + std::to_string(nX) +
+                         " interactions, found " + std::to_string(n));
+      }
+    }
+
+    auto fieldList = fields(datasetId);
+    if (!fieldList)
+    {
+      return makeError(fieldList.error());
+    }
+    auto values = db_->prepare(
+        "SELECT entity_idx, ord, value FROM field_values WHERE field_id = ? "
+        "ORDER BY entity_idx, ord");
+    for (const auto& fi : *fieldList)
+    {
+      int64_t n = fi.entity == FieldEntity::User   ? nU
+                  : fi.entity == FieldEntity::Item ? nI
+                                                   : nX;
+      FieldColumn col;
+      col.name = fi.name;
+      col.kind = fi.kind;
+      values.bind(1, fi.id);
+      std::unordered_map<std::string, int32_t> vocab;
+      auto code = [&](const std::string& v) {
+        auto [it, added] = vocab.emplace(v, static_cast<int32_t>(col.vocab.size()));
+        if (added)
+        {
+          col.vocab.push_back(v);
+        }
+        return it->second;
+      };
+      switch (fi.kind)
+      {
+        case FieldKind::Categorical:
+          col.codes.assign(static_cast<size_t>(n), -1);
+          while (values.step())
+          {
+            col.codes[static_cast<size_t>(values.columnInt(0))] = code(values.columnText(2));
+          }
+          break;
+        case FieldKind::Multi:
+        {
+          col.offsets.assign(static_cast<size_t>(n) + 1, 0);
+          int64_t last = -1;
+          while (values.step())
+          {
+            int64_t e = values.columnInt(0);
+            col.codes.push_back(code(values.columnText(2)));
+            ++col.offsets[static_cast<size_t>(e) + 1];
+            last = e;
+          }
+          (void)last;
+          for (size_t e = 1; e < col.offsets.size(); ++e)
+          {
+            col.offsets[e] += col.offsets[e - 1];
+          }
+          break;
+        }
+        case FieldKind::Numeric:
+        case FieldKind::Timestamp:
+          col.values.assign(static_cast<size_t>(n), std::nan(""));
+          while (values.step())
+          {
+            col.values[static_cast<size_t>(values.columnInt(0))] = values.columnDouble(2);
+          }
+          break;
+        case FieldKind::Text:
+          col.texts.assign(static_cast<size_t>(n), std::string());
+          while (values.step())
+          {
+            col.texts[static_cast<size_t>(values.columnInt(0))] = values.columnText(2);
+          }
+          break;
+      }
+      values.reset();
+      // Vocabularies come back in first-use order; sort them so codes are stable and readable.
+      if (fi.kind == FieldKind::Categorical || fi.kind == FieldKind::Multi)
+      {
+        std::vector<int32_t> order(col.vocab.size());
+        for (size_t v = 0; v < order.size(); ++v)
+        {
+          order[v] = static_cast<int32_t>(v);
+        }
+        std::sort(order.begin(), order.end(),
+                  [&](int32_t a, int32_t b) { return col.vocab[static_cast<size_t>(a)] < col.vocab[static_cast<size_t>(b)]; });
+        std::vector<int32_t> remap(col.vocab.size());
+        std::vector<std::string> sorted(col.vocab.size());
+        for (size_t r = 0; r < order.size(); ++r)
+        {
+          remap[static_cast<size_t>(order[r])] = static_cast<int32_t>(r);
+          sorted[r] = col.vocab[static_cast<size_t>(order[r])];
+        }
+        for (auto& c : col.codes)
+        {
+          if (c >= 0)
+          {
+            c = remap[static_cast<size_t>(c)];
+          }
+        }
+        col.vocab = std::move(sorted);
+      }
+      (fi.entity == FieldEntity::User   ? ds.userFields
+       : fi.entity == FieldEntity::Item ? ds.itemFields
+                                        : ds.contextFields)
+          .push_back(std::move(col));
+      tick("Reading features", 0, 0);
+    }
+    return ds;
+  }
+  catch (const Cancelled&)
+  {
+    return makeError("cancelled");
+  }
+  catch (const sql::SqliteError& e)
+  {
+    return makeError(std::string("cannot read dataset: ") + e.what());
+  }
+}
+
+Result<Json> Workspace::stats(int64_t datasetId)
+{
+  try
+  {
+    auto s = db_->prepare("SELECT stats_json FROM datasets WHERE id = ?");
+    s.bind(1, datasetId);
+    if (!s.step())
+    {
+      return makeError("no dataset with id " + std::to_string(datasetId));
+    }
+    return Json::parse(s.columnText(0));
+  }
+  catch (const sql::SqliteError& e)
+  {
+    return makeError(e.what());
+  }
+  catch (const JsonParseError& e)
+  {
+    return makeError(std::string("stored statistics are damaged: ") + e.what());
+  }
+}
+
+Result<ImportReport> Workspace::importReport(int64_t datasetId, int64_t maxRejected)
+{
+  try
+  {
+    auto s = db_->prepare(
+        "SELECT id, format, source, seconds, rows_read, rows_rejected, warnings_json "
+        "FROM import_reports WHERE dataset_id = ? ORDER BY id DESC LIMIT 1");
+    s.bind(1, datasetId);
+    if (!s.step())
+    {
+      return makeError("this dataset has no import report");
+    }
+    ImportReport r;
+    int64_t rid = s.columnInt(0);
+    r.format = s.columnText(1);
+    r.source = s.columnText(2);
+    r.seconds = s.columnDouble(3);
+    r.rowsRead = s.columnInt(4);
+    r.rowsRejected = s.columnInt(5);
+    try
+    {
+      for (const auto& w : Json::parse(s.columnText(6)).asArray())
+      {
+        r.warnings.push_back(w.asString());
+      }
+    }
+    catch (const std::exception&)
+    {
+      r.warnings.push_back("(stored warnings are damaged)");
+    }
+    auto rows = db_->prepare(
+        "SELECT file, line, reason, content FROM import_rejects WHERE report_id = ? ORDER BY n "
+        "LIMIT ?");
+    rows.bind(1, rid).bind(2, maxRejected);
+    while (rows.step())
+    {
+      r.rejected.push_back({rows.columnText(0), rows.columnInt(1), rows.columnText(2),
+                            rows.columnText(3)});
+    }
+    return r;
+  }
+  catch (const sql::SqliteError& e)
+  {
+    return makeError(e.what());
+  }
+}
+
+Result<std::string> Workspace::setting(const std::string& key, const std::string& fallback)
+{
+  try
+  {
+    auto s = db_->prepare("SELECT value FROM settings WHERE key = ?");
+    s.bind(1, key);
+    if (s.step())
+    {
+      return s.columnText(0);
+    }
+    return fallback;
+  }
+  catch (const sql::SqliteError& e)
+  {
+    return makeError(e.what());
+  }
+}
+
+Status Workspace::setSetting(const std::string& key, const std::string& value)
+{
+  try
+  {
+    auto s = db_->prepare(
+        "INSERT INTO settings(key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    s.bind(1, key).bind(2, value);
+    s.run();
+    return {};
+  }
+  catch (const sql::SqliteError& e)
+  {
+    return makeError(e.what());
+  }
+}
+
+}  // namespace m6
