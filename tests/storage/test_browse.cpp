@@ -1,0 +1,238 @@
+// Browse queries: the right rows for a page and a filter, keyset paging equal to offset paging,
+// jumping from a user or item to its interactions, and hostile filter text that finds nothing
+// and changes nothing.
+#include <QtTest>
+
+#include "fixtures.h"
+#include "model/core/demo_data.h"
+#include "storage/browse.h"
+#include "storage/sqlite.h"
+#include "storage/workspace.h"
+
+using m6::BrowseFilter;
+using m6::BrowseQuery;
+using m6::BrowseTable;
+
+namespace
+{
+
+std::string text(const m6::Cell& c)
+{
+  if (std::holds_alternative<std::string>(c))
+  {
+    return std::get<std::string>(c);
+  }
+  if (std::holds_alternative<int64_t>(c))
+  {
+    return std::to_string(std::get<int64_t>(c));
+  }
+  if (std::holds_alternative<double>(c))
+  {
+    return std::to_string(std::get<double>(c));
+  }
+  return "";
+}
+
+}  // namespace
+
+class TestBrowse : public QObject
+{
+  Q_OBJECT
+ private:
+  QTemporaryDir dir_;
+  std::unique_ptr<m6::Workspace> ws_;
+  m6::DatasetSnapshot ds_;
+  int64_t id_ = 0;
+
+ private Q_SLOTS:
+  void initTestCase()
+  {
+    auto ws = m6::Workspace::open(m6test::path(dir_, "browse.m6ws"));
+    QVERIFY(ws.ok());
+    ws_ = std::move(*ws);
+    m6::DemoOptions o;
+    o.users = 300;
+    o.items = 400;
+    o.interactions = 12000;
+    ds_ = m6::generateDemoDataset(o);
+    auto id = ws_->writeDataset(ds_, {"demo", "", ""}, nullptr);
+    QVERIFY(id.ok());
+    id_ = *id;
+  }
+
+  void naturalOrderPagesAreExact()
+  {
+    BrowseQuery q(*ws_, id_, BrowseTable::Interactions, {});
+    QCOMPARE(*q.count(), int64_t(12000));
+    auto cols = q.columns();
+    QCOMPARE(cols->size(), size_t(6));
+    auto page = q.fetch(5000, 100);
+    QVERIFY2(page.ok(), page.error().c_str());
+    QCOMPARE(page->size(), size_t(100));
+    for (size_t k = 0; k < page->size(); ++k)
+    {
+      const auto& row = (*page)[k];
+      size_t n = 5000 + k;
+      QCOMPARE(row.key, int64_t(n));
+      QCOMPARE(text(row.cells[1]), ds_.userIds[size_t(ds_.user[n])]);
+      QCOMPARE(text(row.cells[2]), ds_.itemIds[size_t(ds_.item[n])]);
+      QCOMPARE(text(row.cells[3]), ds_.itemTitles[size_t(ds_.item[n])]);
+      QCOMPARE(std::get<int64_t>(row.cells[5]), ds_.ts[n]);
+    }
+    // Past the end: a short page, then nothing.
+    QCOMPARE(q.fetch(11990, 100)->size(), size_t(10));
+    QVERIFY(q.fetch(12000, 100)->empty());
+  }
+
+  void usersAndItemsShowFeatures()
+  {
+    BrowseQuery users(*ws_, id_, BrowseTable::Users, {});
+    auto cols = *users.columns();
+    QCOMPARE(QString::fromStdString(cols[3].title), QString("region"));
+    auto page = *users.fetch(0, 3);
+    QCOMPARE(text(page[1].cells[1]), std::string("u2"));
+    QCOMPARE(std::get<int64_t>(page[1].cells[2]), ds_.userStart[2] - ds_.userStart[1]);
+    BrowseQuery items(*ws_, id_, BrowseTable::Items, {});
+    auto icols = *items.columns();
+    std::vector<std::string> names;
+    for (const auto& c : icols)
+    {
+      names.push_back(c.title);
+    }
+    QCOMPARE(names, (std::vector<std::string>{"#", "Item", "Title", "Interactions", "category",
+                                              "tags", "year"}));  // "title" is not repeated
+    auto ipage = *items.fetch(7, 1);
+    const auto& tags = ds_.itemFields[1];
+    std::string expected;
+    for (int64_t k = tags.offsets[7]; k < tags.offsets[8]; ++k)
+    {
+      expected += (expected.empty() ? "" : ", ") + tags.vocab[size_t(tags.codes[size_t(k)])];
+    }
+    QCOMPARE(text(ipage[0].cells[5]), expected);
+  }
+
+  void filtersSelectTheRightRows()
+  {
+    // Title substring on items.
+    BrowseFilter f;
+    f.text = "galaxy";
+    BrowseQuery q(*ws_, id_, BrowseTable::Items, f);
+    int64_t expected = 0;
+    for (const auto& t : ds_.itemTitles)
+    {
+      QString s = QString::fromStdString(t);
+      expected += s.contains("galaxy", Qt::CaseInsensitive);
+    }
+    QVERIFY(expected > 0);
+    QCOMPARE(*q.count(), expected);
+    auto titled = q.fetch(0, 1000);
+    for (const auto& row : *titled)
+    {
+      QVERIFY(QString::fromStdString(text(row.cells[2])).contains("Galaxy"));
+    }
+    // Interactions of one user, with a rating range.
+    BrowseFilter g;
+    g.userIdx = 17;
+    g.ratingMin = 4;
+    BrowseQuery qi(*ws_, id_, BrowseTable::Interactions, g);
+    int64_t n = 0;
+    for (int64_t k = ds_.userStart[17]; k < ds_.userStart[18]; ++k)
+    {
+      n += ds_.rating[size_t(k)] >= 4;
+    }
+    QCOMPARE(*qi.count(), n);
+    auto rated = qi.fetch(0, 1000);
+    for (const auto& row : *rated)
+    {
+      QCOMPARE(text(row.cells[1]), std::string("u18"));
+      QVERIFY(std::get<double>(row.cells[4]) >= 4);
+    }
+    // Interactions of one item; and the exact external id in the text box.
+    BrowseFilter h;
+    h.itemIdx = ds_.item[0];
+    int64_t m = std::count(ds_.item.begin(), ds_.item.end(), ds_.item[0]);
+    QCOMPARE(*BrowseQuery(*ws_, id_, BrowseTable::Interactions, h).count(), m);
+    BrowseFilter byId;
+    byId.text = "u3";
+    QCOMPARE(*BrowseQuery(*ws_, id_, BrowseTable::Interactions, byId).count(),
+             ds_.userStart[3] - ds_.userStart[2]);
+    // Time range.
+    BrowseFilter t;
+    t.timeMin = ds_.ts[100];
+    t.timeMax = ds_.ts[100];
+    auto rows = *BrowseQuery(*ws_, id_, BrowseTable::Interactions, t).fetch(0, 10);
+    QVERIFY(!rows.empty());
+    QCOMPARE(std::get<int64_t>(rows[0].cells[5]), ds_.ts[100]);
+  }
+
+  void keysetPagingMatchesOffsetPaging_data()
+  {
+    QTest::addColumn<int>("table");
+    QTest::addColumn<int>("column");
+    QTest::addColumn<bool>("descending");
+    QTest::newRow("interactions by rating") << int(BrowseTable::Interactions) << 4 << false;
+    QTest::newRow("interactions by time desc") << int(BrowseTable::Interactions) << 5 << true;
+    QTest::newRow("items by title") << int(BrowseTable::Items) << 2 << false;
+    QTest::newRow("users by interactions desc") << int(BrowseTable::Users) << 2 << true;
+    QTest::newRow("interactions natural") << int(BrowseTable::Interactions) << -1 << false;
+  }
+  void keysetPagingMatchesOffsetPaging()
+  {
+    QFETCH(int, table);
+    QFETCH(int, column);
+    QFETCH(bool, descending);
+    BrowseQuery q(*ws_, id_, BrowseTable(table), {}, column, descending);
+    auto whole = *q.fetch(0, 700);
+    std::vector<int64_t> viaKeyset;
+    std::string after;
+    int64_t offset = 0;
+    while (offset < 700)
+    {
+      auto page = q.fetch(offset, 97, after);
+      QVERIFY2(page.ok(), page.error().c_str());
+      for (const auto& r : *page)
+      {
+        if (viaKeyset.size() < 700)
+        {
+          viaKeyset.push_back(r.key);
+        }
+      }
+      if (page->empty())
+      {
+        break;
+      }
+      after = page->back().sortKey;
+      offset += 97;
+    }
+    QVERIFY(whole.size() >= 300);
+    std::vector<int64_t> viaOffset;
+    for (const auto& r : whole)
+    {
+      viaOffset.push_back(r.key);
+    }
+    QCOMPARE(viaKeyset, viaOffset);
+  }
+
+  void hostileFilterTextFindsNothingAndChangesNothing()
+  {
+    const int64_t before = ws_->db().queryInt("SELECT count(*) FROM interactions");
+    for (const char* evil : {"'; DROP TABLE interactions; --", "%", "_", "\\", "\" OR 1=1 --"})
+    {
+      for (auto table : {BrowseTable::Users, BrowseTable::Items, BrowseTable::Interactions})
+      {
+        BrowseFilter f;
+        f.text = evil;
+        BrowseQuery q(*ws_, id_, table, f);
+        auto c = q.count();
+        QVERIFY2(c.ok(), c.error().c_str());
+        QCOMPARE(*c, int64_t(0));  // % and _ are literal, not wildcards
+        QVERIFY(q.fetch(0, 50)->empty());
+      }
+    }
+    QCOMPARE(ws_->db().queryInt("SELECT count(*) FROM interactions"), before);
+    QCOMPARE(QString::fromStdString(ws_->db().queryText("PRAGMA integrity_check")), QString("ok"));
+  }
+};
+
+QTEST_APPLESS_MAIN(TestBrowse)
+#include "test_browse.moc"
