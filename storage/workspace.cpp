@@ -502,7 +502,6 @@ Result<int64_t> Workspace::writeDataset(const DatasetSnapshot& ds, const Dataset
       p.phase = phase;
       p.done = rowsDone + doneInPhase;
       p.total = totalRows;
-      p.rows = nX;
       progress(p);
     }
   };

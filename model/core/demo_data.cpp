@@ -299,7 +299,7 @@ DatasetSnapshot generateDemoDataset(const DemoOptions& o)
   }
 
   // ---- interactions ---------------------------------------------------------------------------
-  const int64_t kStart = 1735689600;  // 2025-01-01T00:00:00Z
+  const int64_t kStart = 1704067200;  // 2024-01-01T00:00:00Z
   const int nightHours[6] = {22, 23, 0, 1, 2, 3};
   ds.user.reserve(static_cast<size_t>(o.interactions));
   ds.item.reserve(static_cast<size_t>(o.interactions));
@@ -316,6 +316,8 @@ DatasetSnapshot generateDemoDataset(const DemoOptions& o)
   {
     const int k = userCluster[static_cast<size_t>(u)];
     int64_t day = static_cast<int64_t>(rng.below(270));
+    const double gapDays =
+        std::min(1.2, 300.0 / static_cast<double>(len[static_cast<size_t>(u)]));
     int lastHourSlot = -1;
     int prevCat = -1;
     mineItems.clear();
@@ -324,7 +326,8 @@ DatasetSnapshot generateDemoDataset(const DemoOptions& o)
       // When: the next day or later, at a day or night hour depending on the user's habit.
       if (n > 0)
       {
-        day += static_cast<int64_t>(std::floor(rng.exponential(1.2)));
+        // Heavy users interact more often, so every history spans about a year at most.
+        day += static_cast<int64_t>(std::floor(rng.exponential(gapDays)));
       }
       bool night = rng.uniform() < userNight[static_cast<size_t>(u)];
       int hour = night ? nightHours[rng.below(6)] : 8 + static_cast<int>(rng.below(13));

@@ -1,0 +1,280 @@
+#include "app/cli/cli.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+namespace m6::cli
+{
+
+namespace
+{
+
+double monotonicSeconds()
+{
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+std::vector<Command> allCommands()
+{
+  std::vector<Command> all = dataCommands();
+  for (auto& c : modelCommands())
+  {
+    all.push_back(std::move(c));
+  }
+  return all;
+}
+
+std::string overview(const std::vector<Command>& cmds)
+{
+  std::string h =
+      "usage: m6-cli [--workspace FILE] COMMAND [arguments] [--json] [--help]\n\n"
+      "M6 Workbench, headless: import datasets, train and evaluate the M6 recommender, export.\n"
+      "Without --workspace, the default workspace is used:\n  " +
+      Workspace::defaultPath() + "\n\ncommands:\n";
+  for (const auto& c : cmds)
+  {
+    std::string left = "  " + c.spec.name;
+    h += left + std::string(left.size() < 24 ? 24 - left.size() : 1, ' ') + c.spec.summary + "\n";
+  }
+  h += "\n`m6-cli COMMAND --help` describes a command.\n";
+  return h;
+}
+
+}  // namespace
+
+Context::Context(std::ostream& o, std::ostream& e, std::string workspacePath, bool j)
+    : out(o), err(e), json(j), workspacePath_(std::move(workspacePath))
+{
+  tty_ = &e == &std::cerr && isatty(STDERR_FILENO);
+}
+
+Workspace& Context::workspace()
+{
+  if (!ws_)
+  {
+    auto ws = Workspace::open(workspacePath_);
+    if (!ws)
+    {
+      throw CliError(ws.error());
+    }
+    ws_ = std::move(*ws);
+  }
+  return *ws_;
+}
+
+void Context::finish(const Json& result, const std::string& human)
+{
+  endProgress();
+  if (json)
+  {
+    out << result.dump() << "\n";
+  }
+  else
+  {
+    out << human;
+    if (!human.empty() && human.back() != '\n')
+    {
+      out << "\n";
+    }
+  }
+  out.flush();
+}
+
+void Context::progress(const std::string& phase, int64_t done, int64_t total,
+                       const std::string& extra)
+{
+  double now = monotonicSeconds();
+  bool newPhase = phase != lastPhase_;
+  // A terminal gets a line redrawn a few times a second; a log gets a line per phase and then
+  // one every two seconds, so scripts and tests can follow long work.
+  double every = tty_ ? 0.2 : 2.0;
+  if (!newPhase && now - lastPrint_ < every)
+  {
+    return;
+  }
+  lastPhase_ = phase;
+  lastPrint_ = now;
+  std::string line = phase;
+  if (total > 0)
+  {
+    char pct[16];
+    std::snprintf(pct, sizeof pct, " %3.0f%%", 100.0 * static_cast<double>(done) / static_cast<double>(total));
+    line += pct;
+  }
+  if (!extra.empty())
+  {
+    line += " " + extra;
+  }
+  if (tty_)
+  {
+    err << "\r\033[K" << line << std::flush;
+    progressOpen_ = true;
+  }
+  else
+  {
+    err << line << std::endl;
+  }
+}
+
+void Context::endProgress()
+{
+  if (progressOpen_)
+  {
+    err << "\r\033[K" << std::flush;
+    progressOpen_ = false;
+  }
+  lastPhase_.clear();
+}
+
+std::string formatCount(int64_t n)
+{
+  std::string digits = std::to_string(n < 0 ? -n : n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i)
+  {
+    if (i && (digits.size() - i) % 3 == 0)
+    {
+      out += ',';
+    }
+    out += digits[i];
+  }
+  return n < 0 ? "-" + out : out;
+}
+
+std::string formatSeconds(double s)
+{
+  char buf[32];
+  if (s < 10)
+  {
+    std::snprintf(buf, sizeof buf, "%.2f s", s);
+  }
+  else if (s < 120)
+  {
+    std::snprintf(buf, sizeof buf, "%.1f s", s);
+  }
+  else
+  {
+    std::snprintf(buf, sizeof buf, "%d min %02d s", static_cast<int>(s) / 60, static_cast<int>(s) % 60);
+  }
+  return buf;
+}
+
+int run(const std::vector<std::string>& argsIn, std::ostream& out, std::ostream& err)
+{
+  const auto cmds = allCommands();
+  std::vector<std::string> args = argsIn;
+  std::string workspace;
+  bool json = false;
+  // --workspace and --json are accepted anywhere; everything else belongs to the command.
+  std::vector<std::string> rest;
+  for (size_t i = 0; i < args.size(); ++i)
+  {
+    const std::string& a = args[i];
+    if (a == "--workspace" || a == "-w")
+    {
+      if (i + 1 >= args.size())
+      {
+        err << "error: --workspace needs a file path\n";
+        return 1;
+      }
+      workspace = args[++i];
+    }
+    else if (a.rfind("--workspace=", 0) == 0)
+    {
+      workspace = a.substr(12);
+    }
+    else if (a == "--json")
+    {
+      json = true;
+    }
+    else
+    {
+      rest.push_back(a);
+    }
+  }
+  if (rest.empty() || rest[0] == "--help" || rest[0] == "-h" || rest[0] == "help")
+  {
+    if (rest.size() >= 2 && rest[0] == "help")
+    {
+      rest = {rest[1], "--help"};
+    }
+    else
+    {
+      out << overview(cmds);
+      return rest.empty() ? 1 : 0;
+    }
+  }
+  if (rest[0] == "--version")
+  {
+    out << "m6-cli 0.1.0\n";
+    return 0;
+  }
+  const Command* cmd = nullptr;
+  for (const auto& c : cmds)
+  {
+    if (c.spec.name == rest[0])
+    {
+      cmd = &c;
+    }
+  }
+  if (!cmd)
+  {
+    err << "error: unknown command \"" << rest[0] << "\" (see m6-cli --help)\n";
+    return 1;
+  }
+  if (workspace.empty())
+  {
+    workspace = Workspace::defaultPath();
+  }
+  Context ctx(out, err, workspace, json);
+  try
+  {
+    CommandSpec spec = cmd->spec;
+    spec.options.push_back({"help", "", "show this help"});
+    Args parsed = Args::parse(spec, std::vector<std::string>(rest.begin() + 1, rest.end()));
+    if (parsed.has("help"))
+    {
+      // --json and --workspace are taken before parsing; list them for completeness.
+      spec.options.push_back({"json", "", "print one JSON object as the last line of output"});
+      spec.options.push_back(
+          {"workspace", "FILE", "the workspace file (default " + Workspace::defaultPath() + ")"});
+      out << helpText(spec);
+      return 0;
+    }
+    return cmd->run(ctx, parsed);
+  }
+  catch (const CliError& e)
+  {
+    ctx.endProgress();
+    err << "error: " << e.what() << "\n";
+    return e.code();
+  }
+  catch (const std::bad_alloc&)
+  {
+    ctx.endProgress();
+    err << "error: out of memory\n";
+    return 1;
+  }
+  catch (const std::exception& e)
+  {
+    ctx.endProgress();
+    std::string msg = e.what();
+    // Keep the promise of a one-line error.
+    for (auto& c : msg)
+    {
+      if (c == '\n')
+      {
+        c = ' ';
+      }
+    }
+    err << "error: " << msg << "\n";
+    return 1;
+  }
+}
+
+}  // namespace m6::cli

@@ -1,0 +1,547 @@
+// m6-cli data commands: import, datasets, stats, demo-data, rename, delete, report, formats,
+// guess-mapping.
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "app/cli/cli.h"
+#include "model/core/demo_data.h"
+#include "storage/formats.h"
+#include "storage/importer.h"
+
+namespace m6::cli
+{
+
+namespace
+{
+
+Json datasetJson(const DatasetInfo& d)
+{
+  Json j = Json::object();
+  j["name"] = d.name;
+  j["users"] = d.users;
+  j["items"] = d.items;
+  j["interactions"] = d.interactions;
+  j["format"] = d.sourceFormat;
+  j["created"] = d.createdAt;
+  j["has_ratings"] = d.hasRatings;
+  j["has_timestamps"] = d.hasTimestamps;
+  return j;
+}
+
+std::string padRight(const std::string& s, size_t w)
+{
+  return s.size() >= w ? s : s + std::string(w - s.size(), ' ');
+}
+
+std::string padLeft(const std::string& s, size_t w)
+{
+  return s.size() >= w ? s : std::string(w - s.size(), ' ') + s;
+}
+
+std::string formatDate(int64_t t)
+{
+  std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+  return buf;
+}
+
+ProgressFn progressTo(Context& ctx)
+{
+  return [&ctx](const StorageProgress& p) {
+    std::string extra;
+    if (p.rows > 0)
+    {
+      extra = "(" + formatCount(p.rows) + " rows";
+      if (p.rejected > 0)
+      {
+        extra += ", " + formatCount(p.rejected) + " rejected";
+      }
+      extra += ")";
+    }
+    ctx.progress(p.phase, p.done, p.total, extra);
+  };
+}
+
+Json readJsonFile(const std::string& path)
+{
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+  {
+    throw CliError("cannot read " + path);
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  try
+  {
+    return Json::parse(ss.str());
+  }
+  catch (const JsonParseError& e)
+  {
+    throw CliError(path + " is not valid JSON: " + e.what());
+  }
+}
+
+int cmdImport(Context& ctx, const Args& a)
+{
+  const std::string path = a.positional()[0];
+  const std::string name = a.value("name");
+  if (name.empty())
+  {
+    throw CliError("import needs --name NAME for the new dataset");
+  }
+  ImportSpec spec;
+  if (a.has("mapping"))
+  {
+    std::string mappingPath = a.value("mapping");
+    auto parsed = importSpecFromJson(readJsonFile(mappingPath),
+                                     std::filesystem::path(mappingPath).parent_path().string());
+    if (!parsed)
+    {
+      throw CliError(mappingPath + ": " + parsed.error());
+    }
+    spec = *parsed;
+    // The PATH argument names the interactions file when the mapping does not.
+    std::error_code ec;
+    if (!std::filesystem::is_directory(path, ec) && spec.interactions.file.path.empty())
+    {
+      spec.interactions.file.path = path;
+    }
+    spec.source = path;
+  }
+  else
+  {
+    std::string format = a.value("format");
+    if (format.empty())
+    {
+      auto detected = detectFormat(path);
+      if (!detected)
+      {
+        throw CliError(detected.error());
+      }
+      format = *detected;
+    }
+    if (format == "csv")
+    {
+      throw CliError(path + " is not a known dataset format; describe its columns with --mapping "
+                            "FILE.json (m6-cli guess-mapping " + path + " writes a starting point)");
+    }
+    auto s = specForFormat(format, path);
+    if (!s)
+    {
+      throw CliError(s.error());
+    }
+    spec = *s;
+  }
+  ImportCallbacks cb;
+  cb.progress = progressTo(ctx);
+  auto r = importDataset(ctx.workspace(), spec, name, cb);
+  if (!r)
+  {
+    throw CliError("import failed: " + r.error());
+  }
+  const auto& d = r->dataset;
+  const auto& rep = r->report;
+  Json j = Json::object();
+  j["dataset"] = d.name;
+  j["format"] = spec.format;
+  j["users"] = d.users;
+  j["items"] = d.items;
+  j["interactions"] = d.interactions;
+  j["rows_read"] = rep.rowsRead;
+  j["rejected"] = rep.rowsRejected;
+  Json examples = Json::array();
+  for (size_t k = 0; k < rep.rejected.size() && k < 20; ++k)
+  {
+    Json e = Json::object();
+    e["file"] = rep.rejected[k].file;
+    e["line"] = rep.rejected[k].line;
+    e["reason"] = rep.rejected[k].reason;
+    examples.push_back(e);
+  }
+  j["rejected_examples"] = examples;
+  Json warnings = Json::array();
+  for (const auto& w : rep.warnings)
+  {
+    warnings.push_back(w);
+  }
+  j["warnings"] = warnings;
+  j["seconds"] = rep.seconds;
+
+  std::ostringstream h;
+  h << "Imported \"" << d.name << "\" (" << spec.format << ") in " << formatSeconds(rep.seconds)
+    << "\n";
+  h << "  users         " << padLeft(formatCount(d.users), 12) << "\n";
+  h << "  items         " << padLeft(formatCount(d.items), 12) << "\n";
+  h << "  interactions  " << padLeft(formatCount(d.interactions), 12) << "\n";
+  h << "  rows read     " << padLeft(formatCount(rep.rowsRead), 12) << "\n";
+  h << "  rejected      " << padLeft(formatCount(rep.rowsRejected), 12) << "\n";
+  for (const auto& w : rep.warnings)
+  {
+    h << "  note: " << w << "\n";
+  }
+  if (rep.rowsRejected > 0)
+  {
+    h << "First rejected rows (m6-cli report \"" << d.name << "\" lists them all):\n";
+    for (size_t k = 0; k < rep.rejected.size() && k < 10; ++k)
+    {
+      h << "  " << rep.rejected[k].file << ":" << rep.rejected[k].line << "  "
+        << rep.rejected[k].reason << "\n";
+    }
+  }
+  ctx.finish(j, h.str());
+  return 0;
+}
+
+int cmdDatasets(Context& ctx, const Args&)
+{
+  auto list = ctx.workspace().datasets();
+  if (!list)
+  {
+    throw CliError(list.error());
+  }
+  Json arr = Json::array();
+  std::ostringstream h;
+  if (list->empty())
+  {
+    h << "No datasets in " << ctx.workspacePath() << " (m6-cli demo-data --name demo creates one)\n";
+  }
+  else
+  {
+    h << padRight("name", 24) << padLeft("users", 12) << padLeft("items", 12)
+      << padLeft("interactions", 14) << "  " << padRight("format", 16) << "imported\n";
+  }
+  for (const auto& d : *list)
+  {
+    arr.push_back(datasetJson(d));
+    h << padRight(d.name, 24) << padLeft(formatCount(d.users), 12)
+      << padLeft(formatCount(d.items), 12) << padLeft(formatCount(d.interactions), 14) << "  "
+      << padRight(d.sourceFormat, 16) << formatDate(d.createdAt) << " UTC\n";
+  }
+  Json j = Json::object();
+  j["datasets"] = arr;
+  ctx.finish(j, h.str());
+  return 0;
+}
+
+DatasetInfo requireDataset(Context& ctx, const std::string& name)
+{
+  auto d = ctx.workspace().dataset(name);
+  if (!d)
+  {
+    throw CliError(d.error());
+  }
+  return *d;
+}
+
+int cmdStats(Context& ctx, const Args& a)
+{
+  DatasetInfo d = requireDataset(ctx, a.positional()[0]);
+  auto s = ctx.workspace().stats(d.id);
+  if (!s)
+  {
+    throw CliError(s.error());
+  }
+  Json j = Json::object();
+  j["dataset"] = d.name;
+  for (const auto& kv : s->asObject())
+  {
+    j[kv.first] = kv.second;
+  }
+  std::ostringstream h;
+  char buf[64];
+  h << d.name << " (" << d.sourceFormat << ")\n";
+  h << "  users                  " << padLeft(formatCount(d.users), 12) << "\n";
+  h << "  items                  " << padLeft(formatCount(d.items), 12) << "\n";
+  h << "  interactions           " << padLeft(formatCount(d.interactions), 12) << "\n";
+  std::snprintf(buf, sizeof buf, "%.4f%%", 100.0 * s->value("sparsity", 1.0));
+  h << "  sparsity               " << padLeft(buf, 12) << "\n";
+  std::snprintf(buf, sizeof buf, "%.1f", s->value("history_mean", 0.0));
+  h << "  mean history length    " << padLeft(buf, 12) << "\n";
+  std::snprintf(buf, sizeof buf, "%.0f", s->value("history_median", 0.0));
+  h << "  median history length  " << padLeft(buf, 12) << "\n";
+  h << "  users with < 5         " << padLeft(formatCount(s->value("users_under_5", int64_t(0))), 12)
+    << "\n";
+  h << "  items with < 5         " << padLeft(formatCount(s->value("items_under_5", int64_t(0))), 12)
+    << "\n";
+  if (s->contains("rating_mean"))
+  {
+    std::snprintf(buf, sizeof buf, "%.3f", s->value("rating_mean", 0.0));
+    h << "  mean rating            " << padLeft(buf, 12) << "\n";
+  }
+  if (s->contains("time_min"))
+  {
+    h << "  time span              " << formatDate(s->value("time_min", int64_t(0))) << " .. "
+      << formatDate(s->value("time_max", int64_t(0))) << " UTC\n";
+  }
+  ctx.finish(j, h.str());
+  return 0;
+}
+
+int cmdDemoData(Context& ctx, const Args& a)
+{
+  DemoOptions o;
+  o.name = a.value("name", "demo");
+  o.seed = static_cast<uint64_t>(a.intValue("seed", 42, 0, INT64_MAX));
+  o.users = a.intValue("users", o.users, 1, 10000000);
+  o.items = a.intValue("items", o.items, 1, 10000000);
+  o.interactions = a.intValue("interactions", o.interactions, 1, 200000000);
+  std::string bad = validateDemoOptions(o);
+  if (!bad.empty())
+  {
+    throw CliError(bad);
+  }
+  if (auto ok = ctx.workspace().checkDatasetName(o.name); !ok)
+  {
+    throw CliError(ok.error());
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  ctx.progress("Generating", 0, 0);
+  DatasetSnapshot ds = generateDemoDataset(o);
+  DatasetOrigin origin{"demo", "",
+                       "Synthetic demo data (seed " + std::to_string(o.seed) +
+                           "): taste clusters, hour-of-day context and trigger->follow "
+                           "category pairs are planted; see the ground truth."};
+  auto id = ctx.workspace().writeDataset(ds, origin, nullptr, progressTo(ctx));
+  if (!id)
+  {
+    throw CliError(id.error());
+  }
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  Json j = Json::object();
+  j["dataset"] = o.name;
+  j["users"] = ds.numUsers();
+  j["items"] = ds.numItems();
+  j["interactions"] = ds.numInteractions();
+  j["seed"] = static_cast<int64_t>(o.seed);
+  j["seconds"] = secs;
+  std::ostringstream h;
+  h << "Created demo dataset \"" << o.name << "\": " << formatCount(ds.numUsers()) << " users, "
+    << formatCount(ds.numItems()) << " items, " << formatCount(ds.numInteractions())
+    << " interactions (seed " << o.seed << ") in " << formatSeconds(secs) << "\n";
+  ctx.finish(j, h.str());
+  return 0;
+}
+
+int cmdRename(Context& ctx, const Args& a)
+{
+  const auto& p = a.positional();
+  if (auto ok = ctx.workspace().renameDataset(p[0], p[1]); !ok)
+  {
+    throw CliError(ok.error());
+  }
+  Json j = Json::object();
+  j["renamed"] = p[0];
+  j["to"] = p[1];
+  ctx.finish(j, "Renamed \"" + p[0] + "\" to \"" + p[1] + "\"");
+  return 0;
+}
+
+int cmdDelete(Context& ctx, const Args& a)
+{
+  DatasetInfo d = requireDataset(ctx, a.positional()[0]);
+  // People at a terminal are asked; scripts (no terminal, or --yes) are not.
+  if (!a.has("yes") && isatty(STDIN_FILENO) && &ctx.err == &std::cerr)
+  {
+    ctx.err << "Delete dataset \"" << d.name << "\" (" << formatCount(d.interactions)
+            << " interactions)? This cannot be undone. [y/N] " << std::flush;
+    std::string answer;
+    std::getline(std::cin, answer);
+    if (answer != "y" && answer != "Y" && answer != "yes")
+    {
+      throw CliError("not deleted");
+    }
+  }
+  if (auto ok = ctx.workspace().deleteDataset(d.name); !ok)
+  {
+    throw CliError(ok.error());
+  }
+  Json j = Json::object();
+  j["deleted"] = d.name;
+  j["interactions"] = d.interactions;
+  ctx.finish(j, "Deleted \"" + d.name + "\"");
+  return 0;
+}
+
+int cmdReport(Context& ctx, const Args& a)
+{
+  DatasetInfo d = requireDataset(ctx, a.positional()[0]);
+  int64_t limit = a.intValue("limit", 1000, 0, INT64_MAX);
+  auto r = ctx.workspace().importReport(d.id, limit);
+  if (!r)
+  {
+    throw CliError(r.error());
+  }
+  Json j = Json::object();
+  j["dataset"] = d.name;
+  j["format"] = r->format;
+  j["source"] = r->source;
+  j["rows_read"] = r->rowsRead;
+  j["rejected"] = r->rowsRejected;
+  Json rows = Json::array();
+  std::ostringstream h;
+  h << "Import of \"" << d.name << "\" from " << r->source << " (" << r->format << "): "
+    << formatCount(r->rowsRead) << " rows read, " << formatCount(r->rowsRejected) << " rejected\n";
+  for (const auto& w : r->warnings)
+  {
+    h << "  note: " << w << "\n";
+  }
+  for (const auto& row : r->rejected)
+  {
+    Json e = Json::object();
+    e["file"] = row.file;
+    e["line"] = row.line;
+    e["reason"] = row.reason;
+    e["content"] = row.content;
+    rows.push_back(e);
+    h << "  " << row.file << ":" << row.line << "  " << row.reason << "\n";
+  }
+  j["rejected_rows"] = rows;
+  ctx.finish(j, h.str());
+  return 0;
+}
+
+int cmdFormats(Context& ctx, const Args&)
+{
+  Json arr = Json::array();
+  std::ostringstream h;
+  for (const auto& f : knownFormats())
+  {
+    Json e = Json::object();
+    e["id"] = f.id;
+    e["label"] = f.label;
+    arr.push_back(e);
+    h << "  " << padRight(f.id, 18) << f.label << "\n";
+  }
+  Json j = Json::object();
+  j["formats"] = arr;
+  ctx.finish(j, h.str());
+  return 0;
+}
+
+int cmdGuessMapping(Context& ctx, const Args& a)
+{
+  const std::string path = a.positional()[0];
+  Dialect d = sniffDialect(path);
+  auto prev = previewFile(path, d, 5);
+  if (!prev)
+  {
+    throw CliError(prev.error());
+  }
+  ImportSpec spec;
+  spec.interactions.file.path = std::filesystem::path(path).filename().string();
+  spec.interactions.file.dialect = d;
+  std::vector<std::string> cols = prev->header;
+  if (cols.empty() && !prev->rows.empty())
+  {
+    for (size_t i = 0; i < prev->rows[0].size(); ++i)
+    {
+      cols.push_back(std::to_string(i));
+    }
+  }
+  auto pick = [&](std::initializer_list<const char*> names, int fallback) {
+    for (size_t i = 0; i < prev->header.size(); ++i)
+    {
+      std::string h = prev->header[i];
+      for (auto& c : h)
+      {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+      for (const char* n : names)
+      {
+        if (h.find(n) != std::string::npos)
+        {
+          return ColumnRef::byName(prev->header[i]);
+        }
+      }
+    }
+    return fallback >= 0 && fallback < static_cast<int>(cols.size()) ? ColumnRef::byIndex(fallback)
+                                                                       : ColumnRef{};
+  };
+  spec.interactions.user = pick({"user"}, 0);
+  spec.interactions.item = pick({"item", "movie", "product"}, 1);
+  spec.interactions.rating = pick({"rating", "score", "stars"}, -1);
+  spec.interactions.timestamp = pick({"time", "date"}, -1);
+  Json j = importSpecToJson(spec);
+  ctx.finish(j, j.dump(2));
+  return 0;
+}
+
+}  // namespace
+
+std::vector<Command> dataCommands()
+{
+  std::vector<Command> c;
+  c.push_back({{"import",
+                "PATH",
+                "Import a dataset folder or file into the workspace",
+                "Formats are detected from the folder or file (MovieLens 100K / 1M / 10M / latest "
+                "CSV, RecBole atomic files); --format overrides the guess. Any other delimited "
+                "file needs --mapping FILE.json (see README, or m6-cli guess-mapping FILE). Bad "
+                "rows are skipped and reported with file, line and reason; the import is one "
+                "transaction, so a failure or interruption changes nothing.",
+                {{"name", "NAME", "name of the new dataset (required, unique)"},
+                 {"format", "FORMAT",
+                  "movielens-100k | movielens-1m | movielens-csv | recbole | csv"},
+                 {"mapping", "FILE.json", "column mapping for a delimited file"}},
+                1,
+                1},
+               cmdImport});
+  c.push_back({{"datasets", "", "List the datasets in the workspace", "", {}, 0, 0}, cmdDatasets});
+  c.push_back(
+      {{"stats", "NAME", "Summary statistics of a dataset", "", {}, 1, 1}, cmdStats});
+  c.push_back({{"demo-data",
+                "",
+                "Create the synthetic demo dataset with planted structure",
+                "Users belong to taste clusters (their region and age follow the cluster), the "
+                "hour of day shifts categories, and after an item of a trigger category the next "
+                "item often comes from its paired category. The ground truth is stored with the "
+                "dataset. Deterministic by seed.",
+                {{"name", "NAME", "dataset name (default demo)"},
+                 {"seed", "N", "random seed (default 42)"},
+                 {"users", "N", "number of users (default 1000)"},
+                 {"items", "N", "number of items (default 1500)"},
+                 {"interactions", "N", "number of interactions (default 100000)"}},
+                0,
+                0},
+               cmdDemoData});
+  c.push_back({{"rename", "OLD NEW", "Rename a dataset", "", {}, 2, 2}, cmdRename});
+  c.push_back({{"delete",
+                "NAME",
+                "Delete a dataset and everything stored with it",
+                "At a terminal you are asked to confirm; --yes skips the question.",
+                {{"yes", "", "do not ask for confirmation"}},
+                1,
+                1},
+               cmdDelete});
+  c.push_back({{"report",
+                "NAME",
+                "Show the import report of a dataset (all rejected rows)",
+                "",
+                {{"limit", "N", "show at most N rejected rows (default 1000)"}},
+                1,
+                1},
+               cmdReport});
+  c.push_back({{"formats", "", "List the dataset formats import understands", "", {}, 0, 0},
+               cmdFormats});
+  c.push_back({{"guess-mapping",
+                "FILE",
+                "Print a starting column mapping (JSON) for a delimited file",
+                "The delimiter, header and encoding are sniffed from the first lines; user, item, "
+                "rating and timestamp columns are guessed from the header names. Edit the result "
+                "and pass it to import --mapping.",
+                {},
+                1,
+                1},
+               cmdGuessMapping});
+  return c;
+}
+
+}  // namespace m6::cli
