@@ -1,0 +1,1 @@
+namespace m6 { int bridgePlaceholder() { return 0; } }

@@ -1,0 +1,1 @@
+namespace m6 { int uiPlaceholder() { return 0; } }
