@@ -1,0 +1,227 @@
+// m6-cli's contract (DESIGN.md 1a): --json prints exactly one JSON object as the last line,
+// exit code 0 on success, non-zero with one "error: ..." line otherwise; and a process killed in
+// the middle of an import leaves the workspace intact and without the dataset.
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <csignal>
+
+#include "model/core/json.h"
+#include "storage/sqlite.h"
+#include "storage/workspace.h"
+
+namespace
+{
+
+const QString kCli = QStringLiteral(M6_BINARY_DIR "/app/exe/m6-cli");
+
+struct RunResult
+{
+  int code = -1;
+  QString out;
+  QString err;
+};
+
+}  // namespace
+
+class TestCli : public QObject
+{
+  Q_OBJECT
+ private:
+  QTemporaryDir dir_;
+
+  QString ws() const { return dir_.filePath("cli.m6ws"); }
+
+  RunResult cli(const QStringList& args)
+  {
+    QProcess p;
+    p.start(kCli, QStringList{"--workspace", ws()} + args);
+    if (!p.waitForFinished(120000))
+    {
+      p.kill();
+      qFatal("m6-cli did not finish: %s", qPrintable(args.join(' ')));
+    }
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+            QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+  }
+
+  m6::Json lastJson(const RunResult& r)
+  {
+    QStringList lines = r.out.split('\n', Qt::SkipEmptyParts);
+    if (lines.isEmpty())
+    {
+      qFatal("no output; stderr: %s", qPrintable(r.err));
+    }
+    return m6::Json::parse(lines.last().toStdString());
+  }
+
+  void writeRatings(const QString& path, int rows)
+  {
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    QByteArray buf = "userId,movieId,rating,timestamp\n";
+    for (int k = 0; k < rows; ++k)
+    {
+      buf += QByteArray::number(k % 20011) + "," + QByteArray::number((k * 7) % 9973) + "," +
+             QByteArray::number(1 + k % 5) + ".0," + QByteArray::number(1000000000 + k) + "\n";
+      if (buf.size() > (1 << 20))
+      {
+        f.write(buf);
+        buf.clear();
+      }
+    }
+    f.write(buf);
+  }
+
+ private Q_SLOTS:
+  void initTestCase() { QVERIFY2(QFile::exists(kCli), qPrintable(kCli)); }
+
+  void demoDataDatasetsAndStatsSpeakJson()
+  {
+    auto r = cli({"demo-data", "--name", "demo", "--users", "100", "--items", "200",
+                  "--interactions", "3000", "--json"});
+    QCOMPARE(r.code, 0);
+    auto j = lastJson(r);
+    QCOMPARE(QString::fromStdString(j.at("dataset").asString()), QString("demo"));
+    QCOMPARE(j.at("interactions").asInt(), int64_t(3000));
+
+    r = cli({"datasets", "--json"});
+    QCOMPARE(r.code, 0);
+    j = lastJson(r);
+    QCOMPARE(j.at("datasets").size(), size_t(1));
+    QCOMPARE(j.at("datasets")[0].at("users").asInt(), int64_t(100));
+
+    r = cli({"stats", "demo", "--json"});
+    QCOMPARE(r.code, 0);
+    j = lastJson(r);
+    QCOMPARE(j.at("items").asInt(), int64_t(200));
+    QVERIFY(j.at("sparsity").asDouble() > 0.8);
+    QVERIFY(j.contains("rating_histogram"));
+
+    // Human output is the default.
+    r = cli({"datasets"});
+    QVERIFY(r.out.contains("demo"));
+    QVERIFY(!r.out.trimmed().startsWith('{'));
+  }
+
+  void importReportsRejectedRowsInJson()
+  {
+    QDir().mkpath(dir_.filePath("ml"));
+    QFile f(dir_.filePath("ml/ratings.csv"));
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("userId,movieId,rating,timestamp\n1,1,4.0,964982703\n1,2,x,964982704\n2,1,5.0,964982705\n");
+    f.close();
+    auto r = cli({"import", dir_.filePath("ml"), "--name", "ml", "--json"});
+    QCOMPARE(r.code, 0);
+    auto j = lastJson(r);
+    QCOMPARE(j.at("interactions").asInt(), int64_t(2));
+    QCOMPARE(j.at("rejected").asInt(), int64_t(1));
+    QCOMPARE(j.at("rejected_examples")[0].at("line").asInt(), int64_t(3));
+    QCOMPARE(QString::fromStdString(j.at("rejected_examples")[0].at("file").asString()),
+             QString("ratings.csv"));
+    QVERIFY(j.at("seconds").asDouble() >= 0);
+    r = cli({"report", "ml", "--json"});
+    QCOMPARE(lastJson(r).at("rejected_rows")[0].at("line").asInt(), int64_t(3));
+  }
+
+  void errorsAreOneLineWithNonZeroExit_data()
+  {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("unknown command") << QStringList{"frobnicate"} << "unknown command";
+    QTest::newRow("unknown dataset") << QStringList{"stats", "nope", "--json"} << "no dataset named";
+    QTest::newRow("unknown option") << QStringList{"datasets", "--colour"} << "unknown option --colour";
+    QTest::newRow("missing name") << QStringList{"import", "/tmp"} << "--name";
+    QTest::newRow("bad number") << QStringList{"demo-data", "--users", "ten"} << "whole number";
+    QTest::newRow("missing path") << QStringList{"import", "/does/not/exist", "--name", "x"}
+                                  << "does not exist";
+    QTest::newRow("bad mapping") << QStringList{"import", "/tmp", "--name", "y", "--mapping",
+                                                "/does/not/exist.json"}
+                                 << "cannot read";
+  }
+  void errorsAreOneLineWithNonZeroExit()
+  {
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    auto r = cli(args);
+    QVERIFY(r.code != 0);
+    QStringList lines = r.err.split('\n', Qt::SkipEmptyParts);
+    QVERIFY2(!lines.isEmpty(), "no error line");
+    QVERIFY2(lines.last().startsWith("error: "), qPrintable(r.err));
+    QVERIFY2(lines.last().contains(message), qPrintable(lines.last()));
+    QVERIFY(r.out.isEmpty());
+  }
+
+  void renameAndDelete()
+  {
+    QCOMPARE(cli({"demo-data", "--name", "tmp", "--users", "20", "--items", "60",
+                  "--interactions", "200"})
+                 .code,
+             0);
+    QCOMPARE(cli({"rename", "tmp", "tmp2"}).code, 0);
+    auto r = cli({"delete", "tmp2", "--json"});
+    QCOMPARE(r.code, 0);
+    QCOMPARE(QString::fromStdString(lastJson(r).at("deleted").asString()), QString("tmp2"));
+    QVERIFY(cli({"stats", "tmp2"}).code != 0);
+  }
+
+  void helpForEveryCommand()
+  {
+    auto r = cli({"--help"});
+    QCOMPARE(r.code, 0);
+    for (const QString& c : QStringList{"import", "datasets", "stats", "demo-data", "rename", "delete"})
+    {
+      QVERIFY2(r.out.contains(c), qPrintable(c));
+      auto h = cli({c, "--help"});
+      QCOMPARE(h.code, 0);
+      QVERIFY(h.out.startsWith("usage: m6-cli"));
+    }
+  }
+
+  void killedImportLeavesWorkspaceIntact_data()
+  {
+    QTest::addColumn<QString>("killAt");
+    QTest::newRow("while reading") << "Reading ratings.csv";
+    QTest::newRow("while writing") << "Writing interactions";
+  }
+  void killedImportLeavesWorkspaceIntact()
+  {
+    QFETCH(QString, killAt);
+    const QString folder = dir_.filePath("big");
+    if (!QFile::exists(folder + "/ratings.csv"))
+    {
+      QDir().mkpath(folder);
+      writeRatings(folder + "/ratings.csv", 3000000);
+    }
+    const QString wsPath = dir_.filePath("killed.m6ws");
+    QProcess p;
+    p.start(kCli, {"--workspace", wsPath, "import", folder, "--name", "big"});
+    QVERIFY(p.waitForStarted());
+    QString seen;
+    bool killed = false;
+    while (p.state() != QProcess::NotRunning && !killed)
+    {
+      p.waitForReadyRead(100);
+      seen += QString::fromUtf8(p.readAllStandardError());
+      if (seen.contains(killAt))
+      {
+        ::kill(static_cast<pid_t>(p.processId()), SIGKILL);
+        killed = true;
+      }
+    }
+    p.waitForFinished();
+    QVERIFY2(killed, qPrintable("the import ended before \"" + killAt + "\": " + seen));
+    QCOMPARE(p.exitStatus(), QProcess::CrashExit);
+
+    auto ws = m6::Workspace::open(wsPath.toStdString(), false);
+    QVERIFY2(ws.ok(), ws.error().c_str());
+    QCOMPARE(QString::fromStdString((*ws)->db().queryText("PRAGMA integrity_check")), QString("ok"));
+    QVERIFY((*ws)->datasets()->empty());
+    QCOMPARE((*ws)->db().queryInt("SELECT count(*) FROM interactions"), int64_t(0));
+    QCOMPARE((*ws)->db().queryInt("SELECT count(*) FROM users"), int64_t(0));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"
