@@ -1,1 +1,0 @@
-namespace m6 { int bridgePlaceholder() { return 0; } }

@@ -1,0 +1,172 @@
+#include "app/bridge/dataset_worker.h"
+
+#include <exception>
+#include <stdexcept>
+
+namespace m6
+{
+
+namespace
+{
+
+QString qs(const std::string& s) { return QString::fromStdString(s); }
+
+}  // namespace
+
+DatasetWorker::DatasetWorker(QString workspacePath) : path_(std::move(workspacePath)) {}
+
+DatasetWorker::~DatasetWorker() = default;
+
+void DatasetWorker::cancel()
+{
+  std::lock_guard<std::mutex> lock(wsMutex_);
+  if (ws_)
+  {
+    ws_->interrupt();
+  }
+}
+
+Workspace& DatasetWorker::ws()
+{
+  if (!ws_)
+  {
+    auto opened = Workspace::open(path_.toStdString());
+    if (!opened)
+    {
+      throw std::runtime_error(opened.error());
+    }
+    std::lock_guard<std::mutex> lock(wsMutex_);
+    ws_ = std::move(*opened);
+  }
+  return *ws_;
+}
+
+void DatasetWorker::emitList(quint64 token)
+{
+  auto all = ws().datasets();
+  if (!all)
+  {
+    Q_EMIT failed(token, qs(all.error()));
+    return;
+  }
+  Q_EMIT listed(token, *all);
+}
+
+void DatasetWorker::open(quint64 token)
+{
+  try
+  {
+    auto all = ws().datasets();
+    if (!all)
+    {
+      Q_EMIT failed(token, qs(all.error()));
+      return;
+    }
+    Q_EMIT opened(token, path_, *all);
+  }
+  catch (const std::exception& e)
+  {
+    Q_EMIT failed(token, QString::fromUtf8(e.what()));
+  }
+}
+
+void DatasetWorker::list(quint64 token)
+{
+  try
+  {
+    emitList(token);
+  }
+  catch (const std::exception& e)
+  {
+    Q_EMIT failed(token, QString::fromUtf8(e.what()));
+  }
+}
+
+void DatasetWorker::rename(quint64 token, QString from, QString to)
+{
+  try
+  {
+    auto ok = ws().renameDataset(from.toStdString(), to.toStdString());
+    if (!ok)
+    {
+      Q_EMIT failed(token, qs(ok.error()));
+      return;
+    }
+    Q_EMIT renamed(token, from, to);
+    emitList(0);
+  }
+  catch (const std::exception& e)
+  {
+    Q_EMIT failed(token, QString::fromUtf8(e.what()));
+  }
+}
+
+void DatasetWorker::remove(quint64 token, QString name)
+{
+  try
+  {
+    auto ok = ws().deleteDataset(name.toStdString());
+    if (!ok)
+    {
+      Q_EMIT failed(token, qs(ok.error()));
+      return;
+    }
+    Q_EMIT removed(token, name);
+    emitList(0);
+  }
+  catch (const std::exception& e)
+  {
+    Q_EMIT failed(token, QString::fromUtf8(e.what()));
+  }
+}
+
+void DatasetWorker::loadStats(quint64 token, qint64 datasetId)
+{
+  try
+  {
+    auto stats = ws().stats(datasetId);
+    if (!stats)
+    {
+      Q_EMIT failed(token, qs(stats.error()));
+      return;
+    }
+    Q_EMIT statsReady(token, DatasetStats{datasetId, std::move(*stats)});
+  }
+  catch (const std::exception& e)
+  {
+    Q_EMIT failed(token, QString::fromUtf8(e.what()));
+  }
+}
+
+void DatasetWorker::loadReport(quint64 token, qint64 datasetId)
+{
+  try
+  {
+    auto report = ws().importReport(datasetId);
+    if (!report)
+    {
+      Q_EMIT failed(token, qs(report.error()));
+      return;
+    }
+    Q_EMIT reportReady(token, datasetId, *report);
+  }
+  catch (const std::exception& e)
+  {
+    Q_EMIT failed(token, QString::fromUtf8(e.what()));
+  }
+}
+
+void DatasetWorker::checkName(quint64 token, QString name)
+{
+  try
+  {
+    auto ok = ws().checkDatasetName(name.toStdString());
+    Q_EMIT nameChecked(token, name, ok ? QString() : qs(ok.error()));
+  }
+  catch (const std::exception& e)
+  {
+    Q_EMIT failed(token, QString::fromUtf8(e.what()));
+  }
+}
+
+}  // namespace m6

@@ -1,0 +1,62 @@
+#include "app/bridge/import_worker.h"
+
+#include <QElapsedTimer>
+
+#include <exception>
+
+namespace m6
+{
+
+ImportWorker::ImportWorker(QString workspacePath) : path_(std::move(workspacePath)) {}
+
+void ImportWorker::run(quint64 token, m6::ImportSpec spec, QString name)
+{
+  try
+  {
+    // A new run starts uncancelled; a cancel() that raced ahead of this call is honoured below.
+    QElapsedTimer clock;
+    clock.start();
+    auto ws = Workspace::open(path_.toStdString());
+    if (!ws)
+    {
+      Q_EMIT failed(token, QString::fromStdString(ws.error()));
+      return;
+    }
+    // Storage reports progress every few thousand rows; the GUI needs a few updates a second.
+    qint64 lastEmit = -1000;
+    std::string lastPhase;
+    ImportCallbacks callbacks;
+    callbacks.cancel = &cancel_;
+    callbacks.progress = [&](const StorageProgress& p)
+    {
+      const qint64 now = clock.elapsed();
+      if (p.phase != lastPhase || now - lastEmit >= 100)
+      {
+        lastPhase = p.phase;
+        lastEmit = now;
+        Q_EMIT progress(token, toWorkProgress(p, static_cast<double>(now) / 1000.0));
+      }
+    };
+    auto outcome = importDataset(**ws, spec, name.toStdString(), callbacks);
+    ImportResult result;
+    if (!outcome)
+    {
+      if (cancel_.load())
+      {
+        result.cancelled = true;
+        Q_EMIT finished(token, result);
+        return;
+      }
+      Q_EMIT failed(token, QString::fromStdString(outcome.error()));
+      return;
+    }
+    result.outcome = std::move(*outcome);
+    Q_EMIT finished(token, result);
+  }
+  catch (const std::exception& e)
+  {
+    Q_EMIT failed(token, QString::fromUtf8(e.what()));
+  }
+}
+
+}  // namespace m6

@@ -1,0 +1,211 @@
+#include "app/bridge/workspace_session.h"
+
+#include <QTimer>
+
+namespace m6
+{
+
+WorkspaceSession::WorkspaceSession(QObject* parent) : QObject(parent) { registerBridgeTypes(); }
+
+WorkspaceSession::~WorkspaceSession()
+{
+  // Jobs first: a cancelled import rolls back before its thread ends.
+  importJob_.reset();
+  demoJob_.reset();
+  retiredImport_.reset();
+  retiredDemo_.reset();
+  datasets_.reset();
+}
+
+quint64 WorkspaceSession::open(const QString& path)
+{
+  path_ = path;
+  opened_ = false;
+  datasets_ = std::make_unique<WorkerThread<DatasetWorker>>(QStringLiteral("m6-datasets"), path);
+  connectDatasetWorker();
+  const quint64 token = nextToken();
+  openToken_ = token;
+  datasets_->invoke([w = datasets_->worker(), token] { w->open(token); });
+  return token;
+}
+
+void WorkspaceSession::connectDatasetWorker()
+{
+  DatasetWorker* w = datasets_->worker();
+  connect(w, &DatasetWorker::opened, this,
+          [this](quint64 token, QString path, m6::DatasetList list)
+          {
+            if (token != openToken_)
+            {
+              return;
+            }
+            opened_ = true;
+            Q_EMIT opened(path, list);
+            Q_EMIT datasetsChanged(list);
+          });
+  connect(w, &DatasetWorker::listed, this,
+          [this](quint64, m6::DatasetList list) { Q_EMIT datasetsChanged(list); });
+  connect(w, &DatasetWorker::renamed, this, &WorkspaceSession::renamed);
+  connect(w, &DatasetWorker::removed, this, &WorkspaceSession::deleted);
+  connect(w, &DatasetWorker::statsReady, this, &WorkspaceSession::statsReady);
+  connect(w, &DatasetWorker::reportReady, this, &WorkspaceSession::reportReady);
+  connect(w, &DatasetWorker::nameChecked, this, &WorkspaceSession::nameChecked);
+  connect(w, &DatasetWorker::failed, this,
+          [this, path = path_](quint64 token, QString message)
+          {
+            if (token == openToken_)
+            {
+              Q_EMIT openFailed(path, message);
+              return;
+            }
+            Q_EMIT requestFailed(token, message);
+          });
+}
+
+quint64 WorkspaceSession::refreshDatasets()
+{
+  if (!datasets_)
+  {
+    return 0;
+  }
+  const quint64 token = nextToken();
+  datasets_->invoke([w = datasets_->worker(), token] { w->list(token); });
+  return token;
+}
+
+quint64 WorkspaceSession::renameDataset(const QString& from, const QString& to)
+{
+  if (!datasets_)
+  {
+    return 0;
+  }
+  const quint64 token = nextToken();
+  datasets_->invoke([w = datasets_->worker(), token, from, to] { w->rename(token, from, to); });
+  return token;
+}
+
+quint64 WorkspaceSession::deleteDataset(const QString& name)
+{
+  if (!datasets_)
+  {
+    return 0;
+  }
+  const quint64 token = nextToken();
+  datasets_->invoke([w = datasets_->worker(), token, name] { w->remove(token, name); });
+  return token;
+}
+
+quint64 WorkspaceSession::loadStats(qint64 datasetId)
+{
+  if (!datasets_)
+  {
+    return 0;
+  }
+  const quint64 token = nextToken();
+  datasets_->invoke([w = datasets_->worker(), token, datasetId] { w->loadStats(token, datasetId); });
+  return token;
+}
+
+quint64 WorkspaceSession::loadReport(qint64 datasetId)
+{
+  if (!datasets_)
+  {
+    return 0;
+  }
+  const quint64 token = nextToken();
+  datasets_->invoke([w = datasets_->worker(), token, datasetId]
+                    { w->loadReport(token, datasetId); });
+  return token;
+}
+
+quint64 WorkspaceSession::checkName(const QString& name)
+{
+  if (!datasets_)
+  {
+    return 0;
+  }
+  const quint64 token = nextToken();
+  datasets_->invoke([w = datasets_->worker(), token, name] { w->checkName(token, name); });
+  return token;
+}
+
+quint64 WorkspaceSession::startImport(const ImportSpec& spec, const QString& name)
+{
+  if (jobRunning() || path_.isEmpty())
+  {
+    return 0;
+  }
+  const quint64 token = nextToken();
+  importJob_ = std::make_unique<WorkerThread<ImportWorker>>(QStringLiteral("m6-import"), path_);
+  ImportWorker* w = importJob_->worker();
+  connect(w, &ImportWorker::progress, this, &WorkspaceSession::jobProgress);
+  connect(w, &ImportWorker::finished, this,
+          [this](quint64 t, m6::ImportResult r)
+          {
+            endJob();
+            Q_EMIT jobFinished(t, r);
+          });
+  connect(w, &ImportWorker::failed, this,
+          [this](quint64 t, QString message)
+          {
+            endJob();
+            Q_EMIT jobFailed(t, message);
+          });
+  importJob_->invoke([w, token, spec, name] { w->run(token, spec, name); });
+  return token;
+}
+
+quint64 WorkspaceSession::startDemo(const DemoOptions& options)
+{
+  if (jobRunning() || path_.isEmpty())
+  {
+    return 0;
+  }
+  const quint64 token = nextToken();
+  demoJob_ = std::make_unique<WorkerThread<DemoWorker>>(QStringLiteral("m6-demo"), path_);
+  DemoWorker* w = demoJob_->worker();
+  connect(w, &DemoWorker::progress, this, &WorkspaceSession::jobProgress);
+  connect(w, &DemoWorker::finished, this,
+          [this](quint64 t, m6::ImportResult r)
+          {
+            endJob();
+            Q_EMIT jobFinished(t, r);
+          });
+  connect(w, &DemoWorker::failed, this,
+          [this](quint64 t, QString message)
+          {
+            endJob();
+            Q_EMIT jobFailed(t, message);
+          });
+  demoJob_->invoke([w, token, options] { w->run(token, options); });
+  return token;
+}
+
+void WorkspaceSession::cancelJob()
+{
+  if (importJob_)
+  {
+    importJob_->worker()->cancel();
+  }
+  if (demoJob_)
+  {
+    demoJob_->worker()->cancel();
+  }
+}
+
+void WorkspaceSession::endJob()
+{
+  // The worker has returned from run(): its thread is idle, so ending it is immediate. The
+  // thread objects are released after this signal's handlers ran.
+  retiredImport_ = std::move(importJob_);
+  retiredDemo_ = std::move(demoJob_);
+  QTimer::singleShot(0, this,
+                     [this]
+                     {
+                       retiredImport_.reset();
+                       retiredDemo_.reset();
+                     });
+  refreshDatasets();
+}
+
+}  // namespace m6
