@@ -241,13 +241,16 @@ std::string BrowseQuery::whereClause(std::vector<Cell>* binds) const
       }
       if (filter_.itemIdx)
       {
-        add("x.item_idx = ?");
+        add("x.seq IN (SELECT seq FROM item_interactions WHERE dataset_id = ? AND item_idx = ?)");
+        binds->push_back(datasetId_);
         binds->push_back(*filter_.itemIdx);
       }
       if (!filter_.text.empty())
       {
-        std::string any = "(x.item_idx IN (SELECT idx FROM items WHERE dataset_id = ? AND "
-                          "title LIKE ? ESCAPE '\\')";
+        std::string any =
+            "(x.seq IN (SELECT seq FROM item_interactions WHERE dataset_id = ? AND item_idx IN "
+            "(SELECT idx FROM items WHERE dataset_id = ? AND title LIKE ? ESCAPE '\\'))";
+        binds->push_back(datasetId_);
         binds->push_back(datasetId_);
         binds->push_back("%" + likeEscape(filter_.text) + "%");
         for (int64_t u : textUsers_)
@@ -259,7 +262,9 @@ std::string BrowseQuery::whereClause(std::vector<Cell>* binds) const
         }
         for (int64_t i : textItems_)
         {
-          any += " OR x.item_idx = ?";
+          any += " OR x.seq IN (SELECT seq FROM item_interactions WHERE dataset_id = ? AND "
+                 "item_idx = ?)";
+          binds->push_back(datasetId_);
           binds->push_back(i);
         }
         add(any + ")");

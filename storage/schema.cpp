@@ -11,7 +11,8 @@ namespace
 // Interactions are keyed by (dataset_id, seq), seq being dense in (user, time) order, so
 //  - a whole dataset is one primary-key range scan (training),
 //  - row r of the default browse order is `seq = r` (instant random access at any depth),
-//  - a user's interactions are the range users.first_seq .. + n_interactions.
+//  - a user's interactions are the range users.first_seq .. + n_interactions,
+//  - an item's interactions are listed in item_interactions.
 // Feature values: one row per (field, entity, ordinal) so multi-valued fields stay relational.
 const char* kV1 = R"SQL(
 CREATE TABLE datasets(
@@ -59,7 +60,14 @@ CREATE TABLE interactions(
   ts INTEGER,
   PRIMARY KEY(dataset_id, seq)
 ) WITHOUT ROWID;
-CREATE INDEX interactions_by_item ON interactions(dataset_id, item_idx);
+-- The interactions of each item, as a table written in (item, seq) order at import instead of
+-- an index maintained row by row: same lookups, a fraction of the import time.
+CREATE TABLE item_interactions(
+  dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+  item_idx INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY(dataset_id, item_idx, seq)
+) WITHOUT ROWID;
 
 CREATE TABLE fields(
   id INTEGER PRIMARY KEY,

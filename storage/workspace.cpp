@@ -452,6 +452,7 @@ Status Workspace::deleteDataset(const std::string& name)
     };
     run("DELETE FROM field_values WHERE field_id IN (SELECT id FROM fields WHERE dataset_id = ?)");
     run("DELETE FROM fields WHERE dataset_id = ?");
+    run("DELETE FROM item_interactions WHERE dataset_id = ?");
     run("DELETE FROM interactions WHERE dataset_id = ?");
     run("DELETE FROM users WHERE dataset_id = ?");
     run("DELETE FROM items WHERE dataset_id = ?");
@@ -493,7 +494,7 @@ Result<int64_t> Workspace::writeDataset(const DatasetSnapshot& ds, const Dataset
                                                                f.texts.size()});
     }
   }
-  const int64_t totalRows = nU + nI + nX + fieldValueRows;
+  const int64_t totalRows = nU + nI + 2 * nX + fieldValueRows;
   int64_t rowsDone = 0;
   auto tell = [&](const char* phase, int64_t doneInPhase) {
     if (progress)
@@ -608,6 +609,31 @@ Result<int64_t> Workspace::writeDataset(const DatasetSnapshot& ds, const Dataset
         },
         cancel, [&](int64_t d) { tell("Writing interactions", d); });
     rowsDone += nX;
+
+    // item_interactions in key order: a counting sort of seq by item.
+    {
+      std::vector<int64_t> start(static_cast<size_t>(nI) + 1, 0);
+      for (int32_t i : ds.item)
+      {
+        ++start[static_cast<size_t>(i) + 1];
+      }
+      for (size_t i = 1; i < start.size(); ++i)
+      {
+        start[i] += start[i - 1];
+      }
+      std::vector<int64_t> bySeq(static_cast<size_t>(nX));
+      for (int64_t n = 0; n < nX; ++n)
+      {
+        bySeq[static_cast<size_t>(start[static_cast<size_t>(ds.item[static_cast<size_t>(n)])]++)] = n;
+      }
+      insertRows(
+          *db_, "item_interactions", 3, nX,
+          [&](sql::Stmt& s, int p, int64_t r) {
+            const int64_t n = bySeq[static_cast<size_t>(r)];
+            s.bind(p, id).bind(p + 1, static_cast<int64_t>(ds.item[static_cast<size_t>(n)])).bind(p + 2, n);
+          },
+          cancel, [&](int64_t d) { tell("Writing item index", d); });
+    }
 
     auto addField = db_->prepare(
         "INSERT INTO fields(dataset_id, entity, name, kind, position) VALUES (?,?,?,?,?)");
