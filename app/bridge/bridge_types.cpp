@@ -16,7 +16,7 @@ void registerBridgeTypes()
   qRegisterMetaType<m6::DatasetList>("m6::DatasetList");
   qRegisterMetaType<m6::DatasetStats>("m6::DatasetStats");
   qRegisterMetaType<m6::BrowseRequest>("m6::BrowseRequest");
-  qRegisterMetaType<m6::BrowsePage>("m6::BrowsePage");
+  qRegisterMetaType<m6::BrowseRows>("m6::BrowseRows");
   qRegisterMetaType<m6::BrowseCount>("m6::BrowseCount");
 }
 

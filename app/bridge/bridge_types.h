@@ -62,7 +62,7 @@ struct BrowseRequest
 };
 
 /// The reply to a page request.
-struct BrowsePage
+struct BrowseRows
 {
   quint64 token = 0;
   quint64 generation = 0;
@@ -105,5 +105,5 @@ Q_DECLARE_METATYPE(m6::DatasetInfo)
 Q_DECLARE_METATYPE(m6::DatasetList)
 Q_DECLARE_METATYPE(m6::DatasetStats)
 Q_DECLARE_METATYPE(m6::BrowseRequest)
-Q_DECLARE_METATYPE(m6::BrowsePage)
+Q_DECLARE_METATYPE(m6::BrowseRows)
 Q_DECLARE_METATYPE(m6::BrowseCount)

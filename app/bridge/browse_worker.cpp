@@ -104,7 +104,7 @@ bool BrowseWorker::runOnce(const BrowseRequest& r, bool isCount, QString* error)
     *error = QString::fromStdString(rows.error());
     return false;
   }
-  BrowsePage page{r.token, r.generation, r.offset, std::move(*rows), *columns};
+  BrowseRows page{r.token, r.generation, r.offset, std::move(*rows), *columns};
   Q_EMIT pageReady(page);
   return true;
 }

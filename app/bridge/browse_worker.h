@@ -47,7 +47,7 @@ class BrowseWorker : public QObject
   void count(m6::BrowseRequest request);
 
  Q_SIGNALS:
-  void pageReady(m6::BrowsePage page);
+  void pageReady(m6::BrowseRows page);
   void countReady(m6::BrowseCount count);
   void failed(quint64 token, quint64 generation, QString message);
 

@@ -1,0 +1,82 @@
+// MainWindow: composes the workbench: menus and shortcuts, the dataset list (left), the
+// dataset view (centre: Users, Items, Interactions, Statistics; room for Train / Runs /
+// Inspect pages), the status bar, and the dialogs (import, demo dataset, progress). It owns the
+// WorkspaceSession; all data work happens on the session's workers.
+//
+// Start-up: opens options.workspacePath, else the last workspace (QSettings), else
+// m6::Workspace::defaultPath(). When the workspace opened at start-up is empty and
+// options.createDemoWhenEmpty is set, it generates the demo dataset with a progress dialog.
+// Closing while an import or demo runs asks first, then cancels and closes once the job ended.
+//
+// Thread affinity: GUI thread.
+#pragma once
+
+#include <QMainWindow>
+#include <QPointer>
+
+#include "app/bridge/bridge_types.h"
+#include "ui/import_dialog.h"
+
+class QMenu;
+class QSplitter;
+
+namespace m6
+{
+
+class DatasetListPanel;
+class DatasetView;
+class WorkspaceSession;
+
+struct MainWindowOptions
+{
+  QString workspacePath;           // "" : the last workspace, else the default one
+  bool createDemoWhenEmpty = true;  // first start: fill an empty workspace with the demo
+  DemoOptions firstDemo;            // what that demo dataset is
+};
+
+class MainWindow : public QMainWindow
+{
+  Q_OBJECT
+ public:
+  explicit MainWindow(const MainWindowOptions& options = {}, QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  WorkspaceSession* session() const { return session_; }
+  DatasetListPanel* datasetList() const { return list_; }
+  DatasetView* datasetView() const { return view_; }
+  /// The import dialog while it is open (nullptr otherwise).
+  ImportDialog* importDialog() const { return importDialog_; }
+
+  void openWorkspace(const QString& path);
+  ImportDialog* showImportDialog();
+  void showDemoDialog();
+  /// Starts a demo dataset job with a progress dialog. Returns false when a job already runs.
+  bool startDemo(const DemoOptions& options);
+
+ Q_SIGNALS:
+  /// The workspace opened (after the list arrived).
+  void workspaceOpened(QString path);
+
+ protected:
+  void closeEvent(QCloseEvent* event) override;
+
+ private:
+  void createActions();
+  void rebuildRecentMenu();
+  void newWorkspace();
+  void chooseWorkspace();
+  void onOpened(const QString& path, const DatasetList& datasets);
+  void onJobEnded();
+
+  MainWindowOptions options_;
+  WorkspaceSession* session_ = nullptr;
+  QSplitter* splitter_ = nullptr;
+  DatasetListPanel* list_ = nullptr;
+  DatasetView* view_ = nullptr;
+  QMenu* recentMenu_ = nullptr;
+  QPointer<ImportDialog> importDialog_;
+  bool startup_ = true;
+  bool closePending_ = false;
+};
+
+}  // namespace m6

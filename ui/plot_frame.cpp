@@ -1,0 +1,80 @@
+#include "ui/plot_frame.h"
+
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMenu>
+#include <QMessageBox>
+#include <QToolButton>
+#include <QVBoxLayout>
+#include <qcustomplot.h>
+
+namespace m6
+{
+
+PlotFrame::PlotFrame(const QString& title, const QString& fileStem, QWidget* parent)
+    : QWidget(parent), stem_(fileStem)
+{
+  auto* header = new QHBoxLayout;
+  auto* label = new QLabel(QStringLiteral("<b>%1</b>").arg(title.toHtmlEscaped()), this);
+  auto* save = new QToolButton(this);
+  save->setText(tr("Save…"));
+  save->setToolTip(tr("Save this plot as PNG or PDF"));
+  save->setPopupMode(QToolButton::InstantPopup);
+  auto* menu = new QMenu(save);
+  menu->addAction(tr("Save as PNG…"), this, [this] { saveWithDialog(false); });
+  menu->addAction(tr("Save as PDF…"), this, [this] { saveWithDialog(true); });
+  save->setMenu(menu);
+  header->addWidget(label, 1);
+  header->addWidget(save);
+
+  plot_ = new QCustomPlot(this);
+  plot_->setMinimumSize(280, 200);
+  plot_->setContextMenuPolicy(Qt::CustomContextMenu);
+  plot_->setToolTip(tr("Right-click to save this plot as PNG or PDF"));
+  connect(plot_, &QCustomPlot::customContextMenuRequested, this, &PlotFrame::showMenu);
+
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addLayout(header);
+  layout->addWidget(plot_, 1);
+}
+
+bool PlotFrame::saveTo(const QString& path)
+{
+  if (path.endsWith(QLatin1String(".pdf"), Qt::CaseInsensitive))
+  {
+    return plot_->savePdf(path, plot_->width(), plot_->height());
+  }
+  return plot_->savePng(path, plot_->width(), plot_->height(), 2.0);
+}
+
+void PlotFrame::saveWithDialog(bool pdf)
+{
+  const QString filter = pdf ? tr("PDF (*.pdf)") : tr("PNG image (*.png)");
+  QString path = QFileDialog::getSaveFileName(this, tr("Save plot"),
+                                              stem_ + (pdf ? ".pdf" : ".png"), filter);
+  if (path.isEmpty())
+  {
+    return;
+  }
+  const QString suffix = pdf ? QStringLiteral(".pdf") : QStringLiteral(".png");
+  if (!path.endsWith(suffix, Qt::CaseInsensitive))
+  {
+    path += suffix;
+  }
+  if (!saveTo(path))
+  {
+    QMessageBox::warning(this, tr("Save plot"), tr("Could not write %1.").arg(path));
+  }
+}
+
+void PlotFrame::showMenu(const QPoint& pos)
+{
+  QMenu menu(this);
+  menu.addAction(tr("Save as PNG…"), this, [this] { saveWithDialog(false); });
+  menu.addAction(tr("Save as PDF…"), this, [this] { saveWithDialog(true); });
+  menu.exec(plot_->mapToGlobal(pos));
+}
+
+}  // namespace m6

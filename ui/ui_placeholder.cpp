@@ -1,1 +1,0 @@
-namespace m6 { int uiPlaceholder() { return 0; } }
