@@ -25,16 +25,27 @@ void ImportWorker::run(quint64 token, m6::ImportSpec spec, QString name)
     // Storage reports progress every few thousand rows; the GUI needs a few updates a second.
     qint64 lastEmit = -1000;
     std::string lastPhase;
+    StorageProgress reading;  // the last reading figures, carried into the writing phases
     ImportCallbacks callbacks;
     callbacks.cancel = &cancel_;
     callbacks.progress = [&](const StorageProgress& p)
     {
+      StorageProgress shown = p;
+      if (p.rows > 0 || p.rejected > 0)
+      {
+        reading = p;
+      }
+      else
+      {
+        shown.rows = reading.rows;  // writing reports rows written in done/total only
+        shown.rejected = reading.rejected;
+      }
       const qint64 now = clock.elapsed();
       if (p.phase != lastPhase || now - lastEmit >= 100)
       {
         lastPhase = p.phase;
         lastEmit = now;
-        Q_EMIT progress(token, toWorkProgress(p, static_cast<double>(now) / 1000.0));
+        Q_EMIT progress(token, toWorkProgress(shown, static_cast<double>(now) / 1000.0));
       }
     };
     auto outcome = importDataset(**ws, spec, name.toStdString(), callbacks);

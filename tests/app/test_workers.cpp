@@ -1,0 +1,281 @@
+// The bridge workers on real threads and real SQLite files: ImportWorker reports progress and
+// can be cancelled mid-import leaving no trace; DemoWorker writes the demo; BrowseWorker pages
+// equal storage's own and stale requests are dropped; DatasetWorker renames, deletes, reads
+// statistics and checks names.
+#include <QtTest>
+
+#include "../ui/gui_test_support.h"
+#include "app/bridge/browse_worker.h"
+#include "app/bridge/dataset_worker.h"
+#include "app/bridge/demo_worker.h"
+#include "app/bridge/import_worker.h"
+#include "app/bridge/worker_thread.h"
+#include "app/bridge/workspace_session.h"
+#include "storage/formats.h"
+
+using namespace m6;
+
+/// Lives on the test thread: worker signals connected to its signals arrive queued here, so
+/// QSignalSpy only ever sees the test thread.
+class Relay : public QObject
+{
+  Q_OBJECT
+ Q_SIGNALS:
+  void progress(quint64 token, m6::WorkProgress progress);
+  void finished(quint64 token, m6::ImportResult result);
+  void failed(quint64 token, QString message);
+  void page(m6::BrowseRows rows);
+  void count(m6::BrowseCount count);
+};
+
+class TestWorkers : public QObject
+{
+  Q_OBJECT
+ private:
+  QTemporaryDir dir_;
+  QString bigFolder_;
+
+  QString wsPath(const char* name) const { return dir_.filePath(QString::fromLatin1(name)); }
+
+  template <typename W>
+  void relay(W* w, Relay* r)
+  {
+    connect(w, &W::progress, r, &Relay::progress);
+    connect(w, &W::finished, r, &Relay::finished);
+    connect(w, &W::failed, r, &Relay::failed);
+  }
+
+ private Q_SLOTS:
+  void initTestCase()
+  {
+    QVERIFY(dir_.isValid());
+    // 200,000 rows: storage reports reading progress every 65,536 rows.
+    bigFolder_ = m6test::writeBigMovieLensCsv(dir_.filePath("big"), 200000);
+  }
+
+  void importReportsProgressAndCounts()
+  {
+    const QString path = wsPath("import.m6ws");
+    m6test::openWorkspace(path);  // create it
+    auto spec = specForFormat("movielens-csv", bigFolder_.toStdString());
+    QVERIFY(spec.ok());
+    Relay r;
+    QSignalSpy progress(&r, &Relay::progress);
+    QSignalSpy finished(&r, &Relay::finished);
+    QSignalSpy failed(&r, &Relay::failed);
+    {
+      WorkerThread<ImportWorker> job(QStringLiteral("import"), path);
+      relay(job.worker(), &r);
+      job.invoke([w = job.worker(), s = *spec] { w->run(7, s, QStringLiteral("big")); });
+      QTRY_COMPARE_WITH_TIMEOUT(finished.size() + failed.size(), 1, 120000);
+    }
+    QCOMPARE(failed.size(), 0);
+    QVERIFY2(progress.size() >= 3, qPrintable(QString::number(progress.size())));
+    QCOMPARE(progress.first().at(0).toULongLong(), quint64(7));
+    QVERIFY(progress.first().at(1).value<WorkProgress>().phase.startsWith("Reading"));
+    // Reading reports bytes done of a known total, never backwards; writing follows and keeps
+    // the rows read so far.
+    qint64 lastDone = -1;
+    bool wrote = false;
+    for (const auto& args : progress)
+    {
+      const auto p = args.at(1).value<WorkProgress>();
+      if (p.phase.startsWith("Reading"))
+      {
+        QVERIFY(!wrote);
+        QVERIFY(p.total > 0);
+        QVERIFY(p.done >= lastDone && p.done <= p.total);
+        lastDone = p.done;
+      }
+      else if (p.phase.startsWith("Writing"))
+      {
+        wrote = true;
+        QVERIFY(p.rows >= 196608);  // the last reading report came after 3 x 65,536 rows
+      }
+    }
+    QVERIFY(wrote);
+    const auto result = finished.first().at(1).value<ImportResult>();
+    QVERIFY(!result.cancelled);
+    QCOMPARE(result.outcome.dataset.interactions, int64_t(200000));
+    QCOMPARE(result.outcome.dataset.users, int64_t(500));
+    QCOMPARE(result.outcome.dataset.items, int64_t(200));
+  }
+
+  void cancelMidImportLeavesNoTrace()
+  {
+    const QString path = wsPath("cancel.m6ws");
+    m6test::openWorkspace(path);
+    auto spec = specForFormat("movielens-csv", bigFolder_.toStdString());
+    QVERIFY(spec.ok());
+    Relay r;
+    QSignalSpy progress(&r, &Relay::progress);
+    QSignalSpy finished(&r, &Relay::finished);
+    QSignalSpy failed(&r, &Relay::failed);
+    {
+      WorkerThread<ImportWorker> job(QStringLiteral("import"), path);
+      ImportWorker* w = job.worker();
+      relay(w, &r);
+      // Cancel from inside the first progress report (on the worker thread): the import is then
+      // certainly mid-way, and the flag is honoured at the next check.
+      connect(w, &ImportWorker::progress, w, [w] { w->cancel(); }, Qt::DirectConnection);
+      job.invoke([w, s = *spec] { w->run(1, s, QStringLiteral("cancelled")); });
+      QTRY_COMPARE_WITH_TIMEOUT(finished.size() + failed.size(), 1, 120000);
+    }
+    QCOMPARE(failed.size(), 0);
+    QVERIFY(progress.size() >= 1);
+    QVERIFY(finished.first().at(1).value<ImportResult>().cancelled);
+    auto ws = m6test::openWorkspace(path);
+    QVERIFY(!ws->dataset("cancelled").ok());
+    QCOMPARE(ws->datasets()->size(), size_t(0));
+    QCOMPARE(m6test::integrity(path), QString("ok"));
+  }
+
+  void importOfAForeignFileFails()
+  {
+    const QString path = wsPath("foreign.m6ws");
+    const QString folder = dir_.filePath("foreign");
+    m6test::writeFile(folder + "/u.data", "this is\nnot movielens\nat all\n");
+    m6test::writeFile(folder + "/u.user", "");
+    m6test::writeFile(folder + "/u.item", "");
+    auto spec = specForFormat("movielens-100k", folder.toStdString());
+    QVERIFY(spec.ok());
+    Relay r;
+    QSignalSpy finished(&r, &Relay::finished);
+    QSignalSpy failed(&r, &Relay::failed);
+    WorkerThread<ImportWorker> job(QStringLiteral("import"), path);
+    relay(job.worker(), &r);
+    job.invoke([w = job.worker(), s = *spec] { w->run(3, s, QStringLiteral("foreign")); });
+    QTRY_COMPARE(finished.size() + failed.size(), 1);
+    QCOMPARE(failed.size(), 1);
+    QCOMPARE(failed.first().at(0).toULongLong(), quint64(3));
+    QVERIFY(!failed.first().at(1).toString().isEmpty());
+  }
+
+  void demoWorkerWritesTheDemo()
+  {
+    const QString path = wsPath("demo.m6ws");
+    Relay r;
+    QSignalSpy progress(&r, &Relay::progress);
+    QSignalSpy finished(&r, &Relay::finished);
+    QSignalSpy failed(&r, &Relay::failed);
+    WorkerThread<DemoWorker> job(QStringLiteral("demo"), path);
+    relay(job.worker(), &r);
+    DemoOptions bad = m6test::smallDemo();
+    bad.users = 0;
+    job.invoke([w = job.worker(), bad] { w->run(1, bad); });
+    job.invoke([w = job.worker()] { w->run(2, m6test::smallDemo("tiny")); });
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size() + failed.size(), 2, 60000);
+    QCOMPARE(failed.size(), 1);
+    QCOMPARE(failed.first().at(0).toULongLong(), quint64(1));
+    QCOMPARE(finished.size(), 1);
+    const auto result = finished.first().at(1).value<ImportResult>();
+    QCOMPARE(QString::fromStdString(result.outcome.dataset.name), QString("tiny"));
+    QCOMPARE(result.outcome.dataset.interactions, int64_t(12000));
+    QVERIFY(progress.size() >= 1);
+  }
+
+  void browsePagesEqualStorage()
+  {
+    const QString path = wsPath("browse.m6ws");
+    auto ws = m6test::openWorkspace(path);
+    const int64_t id = m6test::addDemo(*ws, m6test::smallDemo());
+    BrowseQuery direct(*ws, id, BrowseTable::Interactions, {}, 4, true);
+    auto expected = direct.fetch(1000, 50);
+    QVERIFY(expected.ok());
+
+    Relay r;
+    QSignalSpy pages(&r, &Relay::page);
+    QSignalSpy counts(&r, &Relay::count);
+    WorkerThread<BrowseWorker> worker(QStringLiteral("browse"), path);
+    connect(worker.worker(), &BrowseWorker::pageReady, &r, &Relay::page);
+    connect(worker.worker(), &BrowseWorker::countReady, &r, &Relay::count);
+    BrowseRequest req;
+    req.token = 11;
+    req.generation = 1;
+    req.datasetId = id;
+    req.sortColumn = 4;
+    req.descending = true;
+    req.offset = 1000;
+    req.limit = 50;
+    worker.invoke([w = worker.worker(), req] { w->count(req); });
+    worker.invoke([w = worker.worker(), req] { w->fetchPage(req); });
+    QTRY_COMPARE(pages.size(), 1);
+    QCOMPARE(counts.size(), 1);
+    const auto count = counts.first().at(0).value<BrowseCount>();
+    QCOMPARE(count.rows, qint64(12000));
+    QCOMPARE(count.columns.size(), size_t(6));
+    const auto page = pages.first().at(0).value<BrowseRows>();
+    QCOMPARE(page.token, quint64(11));
+    QCOMPARE(page.rows.size(), expected->size());
+    for (size_t k = 0; k < page.rows.size(); ++k)
+    {
+      QCOMPARE(page.rows[k].key, (*expected)[k].key);
+    }
+
+    // Requests of a superseded generation are dropped without a reply.
+    const int droppedBefore = worker.worker()->staleDropped();
+    worker.worker()->supersede(5);
+    BrowseRequest stale = req;
+    stale.token = 12;
+    stale.generation = 4;
+    BrowseRequest fresh = req;
+    fresh.token = 13;
+    fresh.generation = 5;
+    worker.invoke([w = worker.worker(), stale] { w->fetchPage(stale); });
+    worker.invoke([w = worker.worker(), fresh] { w->fetchPage(fresh); });
+    QTRY_COMPARE(pages.size(), 2);
+    QCOMPARE(pages.last().at(0).value<BrowseRows>().token, quint64(13));
+    QCOMPARE(worker.worker()->staleDropped(), droppedBefore + 1);
+  }
+
+  void datasetOperationsThroughTheSession()
+  {
+    const QString path = wsPath("datasets.m6ws");
+    {
+      auto ws = m6test::openWorkspace(path);
+      m6test::addDemo(*ws, m6test::smallDemo("one"));
+      m6test::addDemo(*ws, m6test::smallDemo("two"));
+    }
+    // The session lives on this thread and relays the DatasetWorker's replies (queued).
+    WorkspaceSession session;
+    QSignalSpy opened(&session, &WorkspaceSession::opened);
+    QSignalSpy changed(&session, &WorkspaceSession::datasetsChanged);
+    QSignalSpy renamed(&session, &WorkspaceSession::renamed);
+    QSignalSpy deleted(&session, &WorkspaceSession::deleted);
+    QSignalSpy stats(&session, &WorkspaceSession::statsReady);
+    QSignalSpy names(&session, &WorkspaceSession::nameChecked);
+    QSignalSpy failed(&session, &WorkspaceSession::requestFailed);
+    session.open(path);
+    QTRY_COMPARE(opened.size(), 1);
+    QVERIFY(session.isOpen());
+    QCOMPARE(opened.first().at(1).value<DatasetList>().size(), size_t(2));
+    const quint64 nameToken = session.checkName(QStringLiteral("ONE"));
+    QTRY_COMPARE(names.size(), 1);
+    QCOMPARE(names.first().at(0).toULongLong(), nameToken);
+    QVERIFY(!names.first().at(2).toString().isEmpty());  // taken (case-insensitively)
+    session.checkName(QStringLiteral("three"));
+    QTRY_COMPARE(names.size(), 2);
+    QVERIFY(names.last().at(2).toString().isEmpty());
+    const int lists = changed.size();
+    session.renameDataset(QStringLiteral("one"), QStringLiteral("uno"));
+    QTRY_COMPARE(changed.size(), lists + 1);
+    QCOMPARE(renamed.size(), 1);
+    const quint64 badRename = session.renameDataset(QStringLiteral("uno"), QStringLiteral("two"));
+    QTRY_COMPARE(failed.size(), 1);
+    QCOMPARE(failed.first().at(0).toULongLong(), badRename);
+    const auto list = changed.last().at(0).value<DatasetList>();
+    const int64_t id = list[0].name == "uno" ? list[0].id : list[1].id;
+    const quint64 statsToken = session.loadStats(id);
+    QTRY_COMPARE(stats.size(), 1);
+    QCOMPARE(stats.first().at(0).toULongLong(), statsToken);
+    QCOMPARE(stats.first().at(1).value<DatasetStats>().stats.value("interactions", int64_t(0)),
+             int64_t(12000));
+    session.deleteDataset(QStringLiteral("uno"));
+    QTRY_COMPARE(deleted.size(), 1);
+    QTRY_COMPARE(changed.last().at(0).value<DatasetList>().size(), size_t(1));
+    QCOMPARE(m6test::integrity(path), QString("ok"));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestWorkers)
+#include "test_workers.moc"
