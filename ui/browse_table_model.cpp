@@ -238,6 +238,18 @@ void BrowseTableModel::requestChunk(qint64 chunk) const
   }
 }
 
+void BrowseTableModel::prefetch(int first, int last)
+{
+  for (qint64 chunk = first / kChunkRows; chunk <= last / kChunkRows; ++chunk)
+  {
+    if (!chunks_.contains(chunk))
+    {
+      wanted_.insert(chunk);
+    }
+  }
+  flushRequests();
+}
+
 void BrowseTableModel::flushRequests()
 {
   flushScheduled_ = false;

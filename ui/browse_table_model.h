@@ -58,6 +58,10 @@ class BrowseTableModel : public QAbstractTableModel
   void setFilter(const BrowseFilter& filter);
   /// Reloads count and rows (F5).
   void refresh();
+  /// Requests the chunks of rows [first, last] now (data() requests lazily, once per turn).
+  void prefetch(int first, int last);
+  /// Requests the worker skipped or interrupted as stale (a thread-safe read, for tests).
+  int workerStaleDropped() const { return worker_->worker()->staleDropped(); }
 
   int rowCount(const QModelIndex& parent = QModelIndex()) const override;
   int columnCount(const QModelIndex& parent = QModelIndex()) const override;
