@@ -79,14 +79,15 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
   connect(list_, &DatasetListPanel::statusMessage, this,
           [this](const QString& m) { statusBar()->showMessage(m, 5000); });
 
+  // An explicit path is opened (and created) as given; the last workspace only if it still exists.
   QString path = options_.workspacePath;
   if (path.isEmpty())
   {
     path = RecentWorkspaces::last();
-  }
-  if (path.isEmpty() || !QFileInfo::exists(path))
-  {
-    path = QString::fromStdString(Workspace::defaultPath());
+    if (path.isEmpty() || !QFileInfo::exists(path))
+    {
+      path = QString::fromStdString(Workspace::defaultPath());
+    }
   }
   openWorkspace(path);
 }
@@ -254,6 +255,8 @@ ImportDialog* MainWindow::showImportDialog()
   {
     importDialog_ = new ImportDialog(session_, this);
     importDialog_->setAttribute(Qt::WA_DeleteOnClose);
+    // Closed dialogs are deleted later; forget this one now so the next call makes a new one.
+    connect(importDialog_, &QDialog::finished, this, [this] { importDialog_.clear(); });
     connect(importDialog_, &ImportDialog::imported, this,
             [this](const m6::DatasetInfo& d) { list_->select(QString::fromStdString(d.name)); });
   }

@@ -1,0 +1,187 @@
+// The import dialog end to end on the worker path: a MovieLens-100K folder shows its counts
+// and rejected rows in the summary and appears in the main window's dataset list; a CSV mapped
+// through the dialog's widgets (delimiter, header, roles, kinds, time format) imports the right
+// dataset; a mapping saves and loads as JSON; a taken name is refused.
+#include <QCheckBox>
+#include <QComboBox>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QTableView>
+#include <QTableWidget>
+#include <QtTest>
+
+#include "app/bridge/workspace_session.h"
+#include "gui_test_main.h"
+#include "storage/formats.h"
+#include "ui/column_role_table.h"
+#include "ui/csv_mapping_page.h"
+#include "ui/dataset_list_panel.h"
+#include "ui/dialect_editor.h"
+#include "ui/import_dialog.h"
+#include "ui/import_report_view.h"
+#include "ui/main_window.h"
+
+using namespace m6;
+
+class TestImportDialog : public QObject
+{
+  Q_OBJECT
+ private:
+  QTemporaryDir dir_;
+
+  std::unique_ptr<MainWindow> window(const QString& ws)
+  {
+    MainWindowOptions o;
+    o.workspacePath = dir_.filePath(ws);
+    o.createDemoWhenEmpty = false;
+    auto w = std::make_unique<MainWindow>(o);
+    QSignalSpy opened(w->session(), &WorkspaceSession::opened);
+    w->show();
+    if (!w->session()->isOpen())
+    {
+      opened.wait(10000);
+    }
+    return w;
+  }
+
+  QString csvFixture()
+  {
+    // Semicolon-separated with a header; the 4th data row has a bad timestamp (line 5).
+    return m6test::writeFile(dir_.filePath("events/events.txt"),
+                             "who;what;stars;when;device;tags\n"
+                             "alice;book-1;4.5;2024-05-01T10:00:00Z;phone;a,b\n"
+                             "bob;book-2;3;2024-05-02T11:30:00Z;tablet;b\n"
+                             "alice;book-2;5;2024-05-03T09:15:00Z;phone;\n"
+                             "carol;book-3;2;not-a-date;desktop;c\n"
+                             "carol;book-1;4;2024-06-01T08:00:00Z;phone;a\n");
+  }
+
+  void mapFixtureColumns(CsvMappingPage* page)
+  {
+    ColumnRoleTable* roles = page->roles();
+    QCOMPARE(roles->columnsShown(), 6);
+    // Guessed from the names: who -> user, what -> ?, stars -> rating, when -> timestamp.
+    roles->roleCombo(1)->setCurrentIndex(roles->roleCombo(1)->findData("item"));
+    roles->timeFormatCombo(3)->setCurrentIndex(
+        roles->timeFormatCombo(3)->findData(int(TimeFormat::Iso8601)));
+    roles->roleCombo(4)->setCurrentIndex(roles->roleCombo(4)->findData("field"));
+    roles->kindCombo(4)->setCurrentIndex(roles->kindCombo(4)->findData(int(FieldKind::Categorical)));
+    roles->roleCombo(5)->setCurrentIndex(roles->roleCombo(5)->findData("field"));
+    roles->kindCombo(5)->setCurrentIndex(roles->kindCombo(5)->findData(int(FieldKind::Multi)));
+    QVERIFY(roles->separatorEdit(5)->isEnabled());
+    roles->separatorEdit(5)->setText(",");
+  }
+
+ private Q_SLOTS:
+  void movieLens100kThroughTheDialog()
+  {
+    const QString folder = m6test::writeMl100k(dir_.filePath("ml-100k"));
+    auto w = window("ml.m6ws");
+    QVERIFY(w->session()->isOpen());
+    ImportDialog* d = w->showImportDialog();
+    d->setSource(folder);
+    QCOMPARE(d->format(), QString("movielens-100k"));
+    QCOMPARE(d->nameEdit()->text(), QString("ml-100k"));
+    QTRY_VERIFY2(d->canProceed(), qPrintable(d->problem()));
+    QCOMPARE(d->nextButton()->text(), QString("Import"));
+    QTest::mouseClick(d->nextButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(d->page(), ImportDialog::Page::Summary, 30000);
+    ImportReportView* s = d->summary();
+    QCOMPARE(s->figure("users"), QString("3"));
+    QCOMPARE(s->figure("items"), QString("2"));
+    QCOMPARE(s->figure("interactions"), QString("5"));
+    QCOMPARE(s->figure("rows"), QString("12"));  // data rows of u.data, u.user and u.item
+    QCOMPARE(s->figure("rejected"), QString("2"));
+    QCOMPARE(s->rejectedTable()->rowCount(), 2);
+    QCOMPARE(s->rejectedTable()->item(0, 0)->text(), QString("u.data"));
+    QCOMPARE(s->rejectedTable()->item(0, 1)->text(), QString("4"));
+    QCOMPARE(s->rejectedTable()->item(1, 1)->text(), QString("7"));
+    // The new dataset is listed and selected in the main window.
+    DatasetListModel* list = w->datasetList()->model();
+    QTRY_VERIFY(list->rowOf("ml-100k") >= 0);
+    QTRY_VERIFY(w->datasetList()->current() && w->datasetList()->current()->name == "ml-100k");
+    QCOMPARE(list->data(list->index(list->rowOf("ml-100k"), 1)).toString(),
+             QString("movielens-100k"));
+    // Importing again under the same name is refused before anything runs.
+    d->close();
+    ImportDialog* again = w->showImportDialog();
+    again->setSource(folder);
+    QTRY_VERIFY(again->problem().contains("ml-100k") || again->problem().contains("exists") ||
+                again->problem().contains("used"));
+    QVERIFY(!again->nextButton()->isEnabled());
+  }
+
+  void csvMappedThroughTheWidgets()
+  {
+    const QString file = csvFixture();
+    auto w = window("csv.m6ws");
+    ImportDialog* d = w->showImportDialog();
+    d->setSource(file);
+    QCOMPARE(d->format(), QString("csv"));
+    QTRY_VERIFY2(d->canProceed(), qPrintable(d->problem()));
+    QCOMPARE(d->nextButton()->text(), QString("Next"));
+    d->next();
+    QCOMPARE(d->page(), ImportDialog::Page::Mapping);
+    CsvMappingPage* page = d->mappingPage();
+    // sniffDialect found the semicolons and the header; the preview follows the controls.
+    QCOMPARE(page->dialectEditor()->dialect().delimiter, std::string(";"));
+    QVERIFY(page->dialectEditor()->headerCheck()->isChecked());
+    QCOMPARE(page->preview()->columnCount(), 6);
+    QCOMPARE(page->preview()->rowCount(), 5);
+    QCOMPARE(page->preview()->horizontalHeaderItem(3)->text(), QString("when"));
+    DialectEditor* de = page->dialectEditor();
+    de->delimiterCombo()->setCurrentIndex(de->delimiterCombo()->findData(","));
+    QCOMPARE(page->preview()->columnCount(), 2);  // split on commas now: wrong, as shown
+    de->delimiterCombo()->setCurrentIndex(de->delimiterCombo()->findData(";"));
+    QCOMPARE(page->preview()->columnCount(), 6);
+    QCOMPARE(page->preview()->item(0, 0)->text(), QString("alice"));
+    mapFixtureColumns(page);
+    QVERIFY2(d->canProceed(), qPrintable(d->problem()));
+    // Two item columns is an error the dialog names.
+    page->roles()->setRole(0, "item");
+    QVERIFY(!d->canProceed());
+    QVERIFY(!d->nextButton()->isEnabled());
+    page->roles()->setRole(0, "user");
+    QVERIFY(d->nextButton()->isEnabled());
+    // The mapping round-trips through JSON.
+    const QString json = dir_.filePath("events/mapping.json");
+    QString error;
+    QVERIFY2(page->saveMapping(json, &error), qPrintable(error));
+    page->roles()->setRole(5, "ignore");
+    QVERIFY2(page->loadMapping(json, &error), qPrintable(error));
+    QCOMPARE(page->roles()->role(5), QString("field"));
+    QCOMPARE(page->roles()->separatorEdit(5)->text(), QString(","));
+    QCOMPARE(page->roles()->role(1), QString("item"));
+
+    QTest::mouseClick(d->nextButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(d->page(), ImportDialog::Page::Summary, 30000);
+    QCOMPARE(d->summary()->figure("interactions"), QString("4"));
+    QCOMPARE(d->summary()->figure("rejected"), QString("1"));
+    QCOMPARE(d->summary()->rejectedTable()->item(0, 1)->text(), QString("5"));
+    // What storage holds.
+    auto ws = m6test::openWorkspace(dir_.filePath("csv.m6ws"));
+    QCOMPARE(d->nameEdit()->text(), QString("events"));
+    QCOMPARE(w->session()->path(), dir_.filePath("csv.m6ws"));
+    QTRY_VERIFY(w->datasetList()->model()->rowOf("events") >= 0);
+    auto info = ws->dataset("events");
+    QVERIFY2(info.ok(), info.error().c_str());
+    QCOMPARE(info->users, int64_t(3));
+    QCOMPARE(info->items, int64_t(2));  // book-3 appears only on the rejected line
+    QCOMPARE(info->interactions, int64_t(4));
+    QVERIFY(info->hasRatings && info->hasTimestamps);
+    auto snap = ws->loadSnapshot(info->id);
+    QVERIFY(snap.ok());
+    QStringList ctx;
+    for (const auto& f : snap->contextFields)
+    {
+      ctx << QString::fromStdString(f.name) + ':' + fieldKindName(f.kind);
+    }
+    ctx.sort();
+    QCOMPARE(ctx, (QStringList{"device:categorical", "tags:multi"}));
+    // 2024-05-01T10:00:00Z is the first interaction of alice.
+    QCOMPARE(snap->ts[0], int64_t(1714557600));
+  }
+};
+
+M6_GUI_TEST_MAIN(TestImportDialog)
+#include "test_import_dialog.moc"
