@@ -173,6 +173,19 @@ DatasetListPanel::DatasetListPanel(WorkspaceSession* session, QWidget* parent)
               }
             }
           });
+  connect(session_, &WorkspaceSession::requestFailed, this,
+          [this](quint64 token, const QString& message)
+          {
+            if (token != reportToken_)
+            {
+              return;
+            }
+            auto* box = new QMessageBox(QMessageBox::Information, tr("Import report"),
+                                        tr("No import report to show: %1.").arg(message),
+                                        QMessageBox::Close, this);
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->open();
+          });
   onDatasets({});
 }
 

@@ -1,0 +1,192 @@
+// The main window: a first start on an empty workspace creates the demo dataset and shows it;
+// the title names the workspace; recent workspaces are remembered; rename and delete ask and
+// then run on the worker; a dataset's import report opens; closing during an import asks,
+// cancels and closes without a crash and with an intact workspace.
+#include <QApplication>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QTableWidget>
+#include <QTableView>
+#include <QtTest>
+
+#include "app/bridge/workspace_session.h"
+#include "gui_test_main.h"
+#include "storage/formats.h"
+#include "ui/browse_page.h"
+#include "ui/browse_table_model.h"
+#include "ui/dataset_list_panel.h"
+#include "ui/dataset_view.h"
+#include "ui/import_report_view.h"
+#include "ui/main_window.h"
+#include "ui/prompts.h"
+#include "ui/recent_workspaces.h"
+#include "ui/stats_page.h"
+
+using namespace m6;
+
+class TestMainWindow : public QObject
+{
+  Q_OBJECT
+ private:
+  QTemporaryDir dir_;
+  Prompts saved_;
+  QStringList asked_;
+
+  MainWindowOptions options(const QString& ws, bool demo)
+  {
+    MainWindowOptions o;
+    o.workspacePath = dir_.filePath(ws);
+    o.createDemoWhenEmpty = demo;
+    o.firstDemo = m6test::smallDemo();
+    return o;
+  }
+
+ private Q_SLOTS:
+  void initTestCase() { saved_ = prompts(); }
+  void cleanup() { prompts() = saved_; }
+
+  void firstStartCreatesTheDemo()
+  {
+    MainWindow w(options("first.m6ws", true));
+    w.show();
+    QTRY_VERIFY_WITH_TIMEOUT(w.datasetList()->model()->rowOf("demo") >= 0, 60000);
+    QVERIFY(w.windowTitle().contains("first.m6ws"));
+    QTRY_VERIFY(w.datasetList()->current() != nullptr);
+    QCOMPARE(QString::fromStdString(w.datasetList()->current()->name), QString("demo"));
+    BrowsePage* users = w.datasetView()->browsePage(BrowseTable::Users);
+    QTRY_COMPARE(users->model()->rowCount(), 300);
+    QTRY_COMPARE(w.datasetView()->browsePage(BrowseTable::Interactions)->model()->rowCount(), 12000);
+    QTRY_VERIFY(w.datasetView()->statsPage()->summaryText("interactions") == QLocale().toString(12000));
+    QCOMPARE(RecentWorkspaces::list().value(0), QFileInfo(dir_.filePath("first.m6ws")).absoluteFilePath());
+    QCOMPARE(RecentWorkspaces::last(), QFileInfo(dir_.filePath("first.m6ws")).absoluteFilePath());
+  }
+
+  void emptyWorkspaceOpenedLaterStaysEmpty()
+  {
+    MainWindow w(options("other.m6ws", false));
+    QSignalSpy opened(&w, &MainWindow::workspaceOpened);
+    QTRY_COMPARE(opened.size(), 1);
+    QCOMPARE(w.datasetList()->model()->rowCount(), 0);
+    QVERIFY(!w.session()->jobRunning());
+  }
+
+  void renameDeleteAndReport()
+  {
+    {
+      auto ws = m6test::openWorkspace(dir_.filePath("edit.m6ws"));
+      m6test::addDemo(*ws, m6test::smallDemo("alpha"));
+      m6test::addDemo(*ws, m6test::smallDemo("beta"));
+    }
+    MainWindow w(options("edit.m6ws", true));
+    w.show();
+    DatasetListPanel* list = w.datasetList();
+    QTRY_COMPARE(list->model()->rowCount(), 2);
+    QVERIFY(!w.session()->jobRunning());  // not empty: no demo
+    list->select("alpha");
+    prompts().askText = [](QWidget*, const QString&, const QString&, QString* text)
+    {
+      *text = "gamma";
+      return true;
+    };
+    list->renameCurrent();
+    QTRY_VERIFY(list->model()->rowOf("gamma") >= 0);
+    QCOMPARE(list->model()->rowOf("alpha"), -1);
+    QTRY_COMPARE(QString::fromStdString(list->current()->name), QString("gamma"));
+    // Delete asks first, naming the dataset and its size; "no" keeps it.
+    prompts().confirm = [this](QWidget*, const QString&, const QString& text)
+    {
+      asked_ << text;
+      return false;
+    };
+    list->select("beta");
+    QTRY_COMPARE(QString::fromStdString(list->current()->name), QString("beta"));
+    list->deleteCurrent();
+    QCOMPARE(asked_.size(), 1);
+    QVERIFY(asked_[0].contains("\"beta\""));
+    QVERIFY(asked_[0].contains(QLocale().toString(12000)));
+    QTest::qWait(50);
+    QCOMPARE(list->model()->rowCount(), 2);
+    prompts().confirm = [](QWidget*, const QString&, const QString&) { return true; };
+    // The Del key on the list triggers the same action.
+    list->view()->setFocus();
+    QTest::keyClick(list->view(), Qt::Key_Delete);
+    QTRY_COMPARE(list->model()->rowCount(), 1);
+    QCOMPARE(list->model()->rowOf("beta"), -1);
+    auto ws = m6test::openWorkspace(dir_.filePath("edit.m6ws"));
+    QVERIFY(!ws->dataset("beta").ok());
+    // A generated dataset has no import report, and says so.
+    list->select("gamma");
+    list->showReportOfCurrent();
+    QTRY_VERIFY(w.findChild<QMessageBox*>() != nullptr);
+    QVERIFY(w.findChild<QMessageBox*>()->text().contains("no import report"));
+    // An imported one shows its report in a dialog.
+    const QString folder = m6test::writeMl100k(dir_.filePath("ml"));
+    QVERIFY(w.session()->startImport(*specForFormat("movielens-100k", folder.toStdString()),
+                                     "ml") != 0);
+    QTRY_VERIFY(list->model()->rowOf("ml") >= 0);
+    QTRY_COMPARE(QString::fromStdString(list->current()->name), QString("ml"));  // selected
+    list->showReportOfCurrent();
+    QTRY_VERIFY(w.findChild<ImportReportDialog*>() != nullptr);
+    ImportReportView* report = w.findChild<ImportReportDialog*>()->view();
+    QCOMPARE(report->figure("interactions"), QString("5"));
+    QCOMPARE(report->figure("rejected"), QString("2"));
+    QCOMPARE(report->rejectedTable()->rowCount(), 2);
+  }
+
+  void closingDuringAnImportCancelsCleanly()
+  {
+    const QString folder = m6test::writeBigMovieLensCsv(dir_.filePath("big"), 400000);
+    const QString path = dir_.filePath("closing.m6ws");
+    auto spec = specForFormat("movielens-csv", folder.toStdString());
+    QVERIFY(spec.ok());
+    int asked = 0;
+    prompts().confirm = [&asked](QWidget*, const QString&, const QString&)
+    {
+      ++asked;
+      return true;
+    };
+    bool cancelled = false;
+    {
+      MainWindow w(options("closing.m6ws", false));
+      w.show();
+      QTRY_VERIFY(w.session()->isOpen());
+      connect(w.session(), &WorkspaceSession::jobFinished, this,
+              [&cancelled](quint64, const m6::ImportResult& r) { cancelled = r.cancelled; });
+      QVERIFY(w.session()->startImport(*spec, "big") != 0);
+      QVERIFY(w.session()->jobRunning());
+      w.close();  // the job is running: asks, cancels, closes when it has ended
+      QCOMPARE(asked, 1);
+      QTRY_VERIFY_WITH_TIMEOUT(!w.isVisible(), 60000);
+      QVERIFY(!w.session()->jobRunning());
+    }
+    QCOMPARE(m6test::integrity(path), QString("ok"));
+    auto ws = m6test::openWorkspace(path);
+    auto big = ws->dataset("big");
+    // Cancelled: no trace. (Should the import have won the race, it is complete.)
+    QCOMPARE(big.ok(), !cancelled);
+    qInfo("import %s", cancelled ? "cancelled" : "completed before the cancel");
+    if (big.ok())
+    {
+      QCOMPARE(big->interactions, int64_t(400000));
+    }
+  }
+
+  void closingWhileAskedNoKeepsTheWindow()
+  {
+    const QString folder = dir_.filePath("big");  // written by the previous test
+    auto spec = specForFormat("movielens-csv", folder.toStdString());
+    QVERIFY(spec.ok());
+    prompts().confirm = [](QWidget*, const QString&, const QString&) { return false; };
+    MainWindow w(options("keep.m6ws", false));
+    w.show();
+    QTRY_VERIFY(w.session()->isOpen());
+    QVERIFY(w.session()->startImport(*spec, "big") != 0);
+    QVERIFY(!w.close());
+    QVERIFY(w.isVisible());
+    QTRY_VERIFY_WITH_TIMEOUT(!w.session()->jobRunning(), 60000);
+    QVERIFY(w.close());
+  }
+};
+
+M6_GUI_TEST_MAIN(TestMainWindow)
+#include "test_main_window.moc"
