@@ -1,0 +1,155 @@
+// The model and training configuration of one run, with defaults, JSON, presets and validation.
+//
+// Plain data, no torch: the CLI builds it from --preset / --config / --set, the GUI generates its
+// form from configFields() and checks it with validate(), and model/ consumes it. Enumerated knobs
+// are kept as their lower-case names (the strings listed in configFields()), so a config reads
+// the same in C++, JSON and the GUI.
+//
+// Every knob is described once, in the table behind configFields() (config_fields.cpp): its
+// dotted key ("model.heads"), group, type, range, choices, default and tooltip. toJson, fromJson,
+// applySetting, getValue and setValue all go through that table, so a knob cannot exist in one of
+// them and be missing from another.
+//
+// Thread affinity: none; plain values and pure functions. configFields() returns a static table
+// that is built on first use (thread-safe static initialisation).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/core/dataset.h"
+#include "model/core/json.h"
+
+namespace m6
+{
+
+struct DatasetSchema;
+
+/// The network: encoders, history, attention fusion, scorer and task.
+struct ModelConfig
+{
+  // Field encoders
+  int dim = 64;                            // embedding width d of every token
+  std::string merge = "sum";               // sum | concat (concat + linear)
+  bool idEmbeddings = true;                // false: users and items by their content fields only
+  std::vector<std::string> userFields;     // user fields to use; empty = all
+  std::vector<std::string> itemFields;     // item fields to use; empty = all
+  std::vector<std::string> contextFields;  // interaction (context) fields to use; empty = all
+  std::vector<std::string>
+      excludeFields;        // fields to drop: "name" or "user.name" / "item.name" ...
+  bool timeContext = true;  // hour of day, day of week, recency (needs timestamps)
+  int textBuckets = 16384;  // hash buckets of text n-grams
+  int textWordNgrams = 2;   // word n-grams of length 1..n (0 = none)
+  int textCharNgrams = 3;   // character n-grams of this length (0 = none)
+
+  // History encoder
+  int historyLength = 20;                      // L: last L items before the interaction
+  std::string historyEncoder = "transformer";  // none | gru | cnn | transformer
+  int historyLayers = 1;
+  bool positional = true;  // position-from-end and time-gap embeddings
+
+  // Attention fusion
+  int heads = 2;
+  int attentionLayers = 1;
+  double attentionDropout = 0.1;
+
+  // Decoder
+  std::string scorer = "dot";  // dot (retrieval) | mlp (ranking)
+  int mlpLayers = 2;
+  int mlpWidth = 128;
+  double mlpDropout = 0.1;
+  std::string mlpActivation = "relu";  // relu | gelu | tanh
+
+  // Task
+  std::string task = "ranking";  // ranking | ctr | rating
+};
+
+/// Losses, optimisation, evaluation protocol and run mechanics.
+struct TrainConfig
+{
+  // Task and loss
+  std::string loss = "auto";         // auto | dot: softmax, sampled_softmax | mlp: bce, bpr
+  int negatives = 8;                 // sampled negatives per positive (sampled losses)
+  std::string sampling = "uniform";  // uniform | popularity
+  double ctrThreshold = 4.0;         // ctr label = rating >= threshold
+
+  // Optimisation
+  std::string optimizer = "adam";  // adam | adamw | sgd
+  double lr = 1e-3;
+  double momentum = 0.9;  // sgd only
+  double weightDecay = 0.0;
+  int batchSize = 256;
+  int epochs = 10;
+  double gradClip = 5.0;     // max gradient norm; 0 = off
+  int warmupSteps = 0;       // linear warm-up steps
+  bool cosineDecay = false;  // cosine decay to 0 over all steps
+  std::string earlyStopMetric =
+      "auto";                        // auto | ndcg | hr | mrr | recall | auc | logloss | rmse | mae
+  int patience = 3;                  // epochs without improvement before stopping; 0 = never
+  int threads = 1;                   // torch intra-op threads of the training thread
+  bool checkpointEveryEpoch = true;  // write last.pt after every epoch (resume point)
+
+  // Data and split
+  int evalK = 10;
+  bool sampledEval = false;  // 100 sampled negatives instead of full ranking
+  int64_t seed = 42;
+};
+
+struct RunConfig
+{
+  ModelConfig model;
+  TrainConfig train;
+};
+
+/// One problem found by validate(): the dotted key of the offending field and why.
+struct ConfigIssue
+{
+  std::string field;    // e.g. "model.heads"
+  std::string message;  // starts with the field, says why and what is allowed
+};
+
+/// {"model": {...}, "train": {...}} with every knob, in table order.
+Json toJson(const RunConfig& config);
+
+/// Reads a config; absent knobs keep their defaults. Throws std::invalid_argument naming the key
+/// for an unknown key or a value of the wrong type or outside the choices.
+RunConfig fromJson(const Json& json);
+
+/// Preset names, in the order a menu should list them: quick, balanced, thorough.
+std::vector<std::string> presetNames();
+
+/// A preset. Throws std::invalid_argument for an unknown name (listing the known ones).
+RunConfig preset(const std::string& name);
+
+/// Applies "key=value" (the CLI's --set). The key is dotted ("model.heads") or a bare leaf name
+/// when unambiguous ("heads"). Values: integers, numbers, true/false (also 1/0, yes/no, on/off),
+/// enum names, comma-separated string lists. Throws std::invalid_argument naming the key and why.
+/// Ranges are checked by validate(), not here.
+void applySetting(RunConfig& config, const std::string& assignment);
+
+/// Problems of a config, each naming its field. Dataset-dependent rules (field names, ratings,
+/// catalogue size) are checked only when `schema` is given. Empty when the config is usable.
+std::vector<ConfigIssue> validate(const RunConfig& config, const DatasetSchema* schema = nullptr);
+
+/// All issues joined into one message, one per line ("" when none).
+std::string formatIssues(const std::vector<ConfigIssue>& issues);
+
+/// Indices into schema.fields(entity) of the fields the model encodes: the include list of that
+/// entity (empty = all) minus model.excludeFields ("name" matches any entity, "item.name" only
+/// items). Unknown names are ignored here; validate() reports them.
+std::vector<int> selectedFields(const ModelConfig& model, const DatasetSchema& schema,
+                                FieldEntity entity);
+
+/// The validation metric that early stopping uses: earlyStopMetric, or for "auto" ndcg (ranking),
+/// auc (ctr) or rmse (rating). Bare name, without "@K".
+std::string effectiveStopMetric(const RunConfig& config);
+
+/// The loss training uses: for ranking train.loss, with "auto" meaning softmax (dot) or bce (mlp);
+/// "bce" for ctr; "mse" for rating.
+std::string effectiveLoss(const RunConfig& config);
+
+/// Whether a larger value of the metric (bare name) is better: false for logloss, rmse, mae.
+bool higherIsBetter(const std::string& metric);
+
+}  // namespace m6

@@ -1,0 +1,558 @@
+#include "model/core/config_fields.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <stdexcept>
+
+namespace m6
+{
+
+namespace
+{
+
+const char* const kData = "Data and split";
+const char* const kFields = "Field encoders";
+const char* const kHistory = "History encoder";
+const char* const kAttention = "Attention";
+const char* const kDecoder = "Decoder";
+const char* const kTask = "Task and loss";
+const char* const kOptim = "Optimisation";
+
+// A descriptor plus the accessors that read and write its member of RunConfig.
+struct FieldDef
+{
+  ConfigFieldInfo info;
+  std::function<Json(const RunConfig&)> get;
+  std::function<void(RunConfig&, const Json&)> set;
+};
+
+[[noreturn]] void badValue(const std::string& key, const std::string& why)
+{
+  throw std::invalid_argument(key + ": " + why);
+}
+
+std::string describe(const Json& v)
+{
+  std::string text = v.dump();
+  return text.size() > 40 ? text.substr(0, 40) + "..." : text;
+}
+
+// The accessors are built from pointers to members, so the table names each member once.
+template <class Part>
+using PartPtr = Part RunConfig::*;
+
+template <class Part>
+FieldDef intField(const char* key, const char* group, const char* label, PartPtr<Part> part,
+                  int Part::*member, double lo, double hi, const char* tooltip)
+{
+  FieldDef f;
+  f.info.key = key;
+  f.info.group = group;
+  f.info.label = label;
+  f.info.type = ConfigFieldType::Int;
+  f.info.minValue = lo;
+  f.info.maxValue = hi;
+  f.info.tooltip = tooltip;
+  f.get = [part, member](const RunConfig& c) { return Json((c.*part).*member); };
+  std::string k = key;
+  f.set = [part, member, k](RunConfig& c, const Json& v)
+  {
+    if (!v.isNumber())
+    {
+      badValue(k, "expected an integer, got " + describe(v));
+    }
+    double d = v.asDouble();
+    if (!std::isfinite(d) || std::floor(d) != d || std::fabs(d) > 2147483647.0)
+    {
+      badValue(k, "expected an integer, got " + describe(v));
+    }
+    (c.*part).*member = static_cast<int>(d);
+  };
+  return f;
+}
+
+FieldDef int64Field(const char* key, const char* group, const char* label,
+                    int64_t TrainConfig::*member, double lo, double hi, const char* tooltip)
+{
+  FieldDef f;
+  f.info.key = key;
+  f.info.group = group;
+  f.info.label = label;
+  f.info.type = ConfigFieldType::Int;
+  f.info.minValue = lo;
+  f.info.maxValue = hi;
+  f.info.tooltip = tooltip;
+  f.get = [member](const RunConfig& c) { return Json(c.train.*member); };
+  std::string k = key;
+  f.set = [member, k](RunConfig& c, const Json& v)
+  {
+    if (!v.isInt() && !(v.isNumber() && std::floor(v.asDouble()) == v.asDouble() &&
+                        std::fabs(v.asDouble()) < 9e15))
+    {
+      badValue(k, "expected an integer, got " + describe(v));
+    }
+    c.train.*member = v.asInt();
+  };
+  return f;
+}
+
+template <class Part>
+FieldDef doubleField(const char* key, const char* group, const char* label, PartPtr<Part> part,
+                     double Part::*member, double lo, double hi, bool loExclusive,
+                     const char* tooltip)
+{
+  FieldDef f;
+  f.info.key = key;
+  f.info.group = group;
+  f.info.label = label;
+  f.info.type = ConfigFieldType::Double;
+  f.info.minValue = lo;
+  f.info.maxValue = hi;
+  f.info.minExclusive = loExclusive;
+  f.info.tooltip = tooltip;
+  f.get = [part, member](const RunConfig& c) { return Json((c.*part).*member); };
+  std::string k = key;
+  f.set = [part, member, k](RunConfig& c, const Json& v)
+  {
+    if (!v.isNumber() || !std::isfinite(v.asDouble()))
+    {
+      badValue(k, "expected a finite number, got " + describe(v));
+    }
+    (c.*part).*member = v.asDouble();
+  };
+  return f;
+}
+
+template <class Part>
+FieldDef boolField(const char* key, const char* group, const char* label, PartPtr<Part> part,
+                   bool Part::*member, const char* tooltip)
+{
+  FieldDef f;
+  f.info.key = key;
+  f.info.group = group;
+  f.info.label = label;
+  f.info.type = ConfigFieldType::Bool;
+  f.info.minValue = 0;
+  f.info.maxValue = 1;
+  f.info.tooltip = tooltip;
+  f.get = [part, member](const RunConfig& c) { return Json((c.*part).*member); };
+  std::string k = key;
+  f.set = [part, member, k](RunConfig& c, const Json& v)
+  {
+    if (!v.isBool())
+    {
+      badValue(k, "expected true or false, got " + describe(v));
+    }
+    (c.*part).*member = v.asBool();
+  };
+  return f;
+}
+
+template <class Part>
+FieldDef enumField(const char* key, const char* group, const char* label, PartPtr<Part> part,
+                   std::string Part::*member, std::vector<std::string> choices, const char* tooltip)
+{
+  FieldDef f;
+  f.info.key = key;
+  f.info.group = group;
+  f.info.label = label;
+  f.info.type = ConfigFieldType::Enum;
+  f.info.choices = choices;
+  f.info.tooltip = tooltip;
+  f.get = [part, member](const RunConfig& c) { return Json((c.*part).*member); };
+  std::string k = key;
+  f.set = [part, member, k, choices](RunConfig& c, const Json& v)
+  {
+    std::string list;
+    for (const auto& ch : choices)
+    {
+      list += (list.empty() ? "" : ", ") + ch;
+    }
+    if (!v.isString())
+    {
+      badValue(k, "expected one of " + list + ", got " + describe(v));
+    }
+    if (std::find(choices.begin(), choices.end(), v.asString()) == choices.end())
+    {
+      badValue(k, "'" + v.asString() + "' is not one of " + list);
+    }
+    (c.*part).*member = v.asString();
+  };
+  return f;
+}
+
+FieldDef listField(const char* key, const char* group, const char* label,
+                   std::vector<std::string> ModelConfig::*member, const char* tooltip)
+{
+  FieldDef f;
+  f.info.key = key;
+  f.info.group = group;
+  f.info.label = label;
+  f.info.type = ConfigFieldType::StringList;
+  f.info.tooltip = tooltip;
+  f.get = [member](const RunConfig& c)
+  {
+    Json a = Json::array();
+    for (const auto& s : c.model.*member)
+    {
+      a.push_back(s);
+    }
+    return a;
+  };
+  std::string k = key;
+  f.set = [member, k](RunConfig& c, const Json& v)
+  {
+    if (!v.isArray())
+    {
+      badValue(k, "expected a list of field names, got " + describe(v));
+    }
+    std::vector<std::string> out;
+    for (const auto& e : v.asArray())
+    {
+      if (!e.isString())
+      {
+        badValue(k, "expected a list of field names, got an element " + describe(e));
+      }
+      out.push_back(e.asString());
+    }
+    c.model.*member = out;
+  };
+  return f;
+}
+
+FieldDef& appliesWhen(FieldDef& f, const char* condition)
+{
+  f.info.appliesWhen = condition;
+  return f;
+}
+
+std::vector<FieldDef> buildTable()
+{
+  using R = RunConfig;
+  const auto M = &R::model;
+  const auto T = &R::train;
+  std::vector<FieldDef> t;
+
+  // ---- Data and split ------------------------------------------------------------------------
+  t.push_back(
+      intField("train.eval_k", kData, "Evaluation K", T, &TrainConfig::evalK, 1, 1000,
+               "Length K of the ranked list that HR, NDCG, MRR, Recall, coverage and diversity are "
+               "measured on (1-1000, default 10)."));
+  t.push_back(boolField(
+      "train.sampled_eval", kData, "Sampled-negatives protocol", T, &TrainConfig::sampledEval,
+      "Rank the held-out item against 100 sampled unseen items instead of the whole catalogue "
+      "(inflates figures; labelled in every report; on/off)."));
+  t.push_back(int64Field(
+      "train.seed", kData, "Seed", &TrainConfig::seed, 0, 9007199254740991.0,
+      "Seed of initialisation, shuffling, sampling and dropout; the same seed, config and data "
+      "give the same metrics (0 to 2^53-1)."));
+
+  // ---- Field encoders ------------------------------------------------------------------------
+  t.push_back(intField("model.dim", kFields, "Embedding width", M, &ModelConfig::dim, 4, 1024,
+                       "Width d of every field embedding and token; must be divisible by the "
+                       "attention heads (4-1024)."));
+  t.push_back(enumField("model.merge", kFields, "Field merge", M, &ModelConfig::merge,
+                        {"sum", "concat"},
+                        "How the fields of one modality become one token: sum of embeddings, or "
+                        "concatenation followed by a linear layer (sum | concat)."));
+  t.push_back(boolField("model.id_embeddings", kFields, "Id embeddings", M,
+                        &ModelConfig::idEmbeddings,
+                        "Learn an embedding per user and item id; off gives a content-only model "
+                        "that generalises to new items (on/off)."));
+  t.push_back(listField("model.user_fields", kFields, "User fields", &ModelConfig::userFields,
+                        "User fields to encode, by name; empty uses every user field."));
+  t.push_back(listField("model.item_fields", kFields, "Item fields", &ModelConfig::itemFields,
+                        "Item fields to encode, by name; empty uses every item field."));
+  t.push_back(listField("model.context_fields", kFields, "Context fields",
+                        &ModelConfig::contextFields,
+                        "Interaction (context) fields to encode, by name; empty uses every one."));
+  t.push_back(listField("model.exclude_fields", kFields, "Excluded fields",
+                        &ModelConfig::excludeFields,
+                        "Fields to leave out, as name or entity.name (user.age, item.title); "
+                        "empty excludes nothing."));
+  t.push_back(boolField("model.time_context", kFields, "Time context", M, &ModelConfig::timeContext,
+                        "Encode hour of day, day of week and the gap since the previous "
+                        "interaction as context when the data has timestamps (on/off)."));
+  t.push_back(intField("model.text_buckets", kFields, "Text hash buckets", M,
+                       &ModelConfig::textBuckets, 16, 4194304,
+                       "Number of hash buckets that text n-grams share (16-4194304)."));
+  t.push_back(intField("model.text_word_ngrams", kFields, "Word n-grams", M,
+                       &ModelConfig::textWordNgrams, 0, 3,
+                       "Text is hashed into word n-grams of length 1 up to this (0-3, 0 = none)."));
+  t.push_back(intField("model.text_char_ngrams", kFields, "Character n-grams", M,
+                       &ModelConfig::textCharNgrams, 0, 6,
+                       "Length of the character n-grams hashed from each word (0-6, 0 = none)."));
+
+  // ---- History encoder -----------------------------------------------------------------------
+  t.push_back(intField("model.history_length", kHistory, "History length", M,
+                       &ModelConfig::historyLength, 1, 512,
+                       "Number L of most recent items before an interaction that form the "
+                       "history (1-512)."));
+  t.push_back(enumField("model.history_encoder", kHistory, "History encoder", M,
+                        &ModelConfig::historyEncoder, {"none", "gru", "cnn", "transformer"},
+                        "How the history item tokens are contextualised before attention: none "
+                        "(bag), GRU, 1-D CNN or Transformer self-attention."));
+  {
+    FieldDef f =
+        intField("model.history_layers", kHistory, "History layers", M, &ModelConfig::historyLayers,
+                 1, 8, "Layers of the GRU, CNN or Transformer history encoder (1-8).");
+    t.push_back(appliesWhen(f, "model.history_encoder!=none"));
+  }
+  t.push_back(boolField("model.positional", kHistory, "Positional / recency embedding", M,
+                        &ModelConfig::positional,
+                        "Add an embedding of each history item's position from the end and of its "
+                        "time gap to the interaction (on/off)."));
+
+  // ---- Attention -----------------------------------------------------------------------------
+  t.push_back(intField("model.heads", kAttention, "Attention heads", M, &ModelConfig::heads, 1, 32,
+                       "Heads of the fusion attention; must divide the embedding width (1-32)."));
+  t.push_back(intField("model.attention_layers", kAttention, "Attention layers", M,
+                       &ModelConfig::attentionLayers, 1, 8,
+                       "Stacked attention layers over [user, context, history] (1-8)."));
+  t.push_back(doubleField("model.attention_dropout", kAttention, "Attention dropout", M,
+                          &ModelConfig::attentionDropout, 0, 0.9, false,
+                          "Dropout on attention weights and residual branches (0-0.9)."));
+
+  // ---- Decoder -------------------------------------------------------------------------------
+  t.push_back(enumField("model.scorer", kDecoder, "Scorer", M, &ModelConfig::scorer, {"dot", "mlp"},
+                        "dot: user vector . item token, whole catalogue in one product "
+                        "(retrieval); mlp: target attention and an MLP decoder (ranking)."));
+  {
+    FieldDef f = intField("model.mlp_layers", kDecoder, "MLP layers", M, &ModelConfig::mlpLayers, 1,
+                          8, "Hidden layers of the MLP decoder (1-8; mlp scorer only).");
+    t.push_back(appliesWhen(f, "model.scorer=mlp"));
+  }
+  {
+    FieldDef f = intField("model.mlp_width", kDecoder, "MLP width", M, &ModelConfig::mlpWidth, 4,
+                          4096, "Units per hidden layer of the MLP decoder (4-4096; mlp only).");
+    t.push_back(appliesWhen(f, "model.scorer=mlp"));
+  }
+  {
+    FieldDef f = doubleField(
+        "model.mlp_dropout", kDecoder, "MLP dropout", M, &ModelConfig::mlpDropout, 0, 0.9, false,
+        "Dropout after each hidden layer of the MLP decoder (0-0.9; mlp only).");
+    t.push_back(appliesWhen(f, "model.scorer=mlp"));
+  }
+  {
+    FieldDef f = enumField("model.mlp_activation", kDecoder, "MLP activation", M,
+                           &ModelConfig::mlpActivation, {"relu", "gelu", "tanh"},
+                           "Activation of the MLP decoder's hidden layers (relu | gelu | tanh; "
+                           "mlp only).");
+    t.push_back(appliesWhen(f, "model.scorer=mlp"));
+  }
+
+  // ---- Task and loss -------------------------------------------------------------------------
+  t.push_back(enumField("model.task", kTask, "Task", M, &ModelConfig::task,
+                        {"ranking", "ctr", "rating"},
+                        "ranking: next-item retrieval from implicit feedback; ctr: click "
+                        "probability with label rating >= threshold; rating: predict the rating."));
+  {
+    FieldDef f = enumField("train.loss", kTask, "Ranking loss", T, &TrainConfig::loss,
+                           {"auto", "softmax", "sampled_softmax", "bce", "bpr"},
+                           "Ranking loss: softmax over the catalogue or sampled softmax (dot), BCE "
+                           "or BPR with sampled negatives (mlp); auto picks softmax or bce.");
+    t.push_back(appliesWhen(f, "model.task=ranking"));
+  }
+  t.push_back(intField("train.negatives", kTask, "Negatives per positive", T,
+                       &TrainConfig::negatives, 1, 10000,
+                       "Sampled negative items per positive for sampled softmax, BCE and BPR "
+                       "(1-10000)."));
+  t.push_back(enumField("train.sampling", kTask, "Negative sampling", T, &TrainConfig::sampling,
+                        {"uniform", "popularity"},
+                        "How negatives are drawn: uniformly over items, or in proportion to "
+                        "their training popularity (uniform | popularity)."));
+  {
+    FieldDef f = doubleField("train.ctr_threshold", kTask, "CTR threshold", T,
+                             &TrainConfig::ctrThreshold, -1e9, 1e9, false,
+                             "An interaction is a positive click when its rating is at least "
+                             "this (any number inside the rating range).");
+    t.push_back(appliesWhen(f, "model.task=ctr"));
+  }
+
+  // ---- Optimisation --------------------------------------------------------------------------
+  t.push_back(enumField("train.optimizer", kOptim, "Optimiser", T, &TrainConfig::optimizer,
+                        {"adam", "adamw", "sgd"},
+                        "Adam, AdamW (decoupled weight decay) or SGD with momentum."));
+  t.push_back(doubleField("train.lr", kOptim, "Learning rate", T, &TrainConfig::lr, 0, 1e6, true,
+                          "Peak learning rate (greater than 0, at most 1e6; 1e-3 suits Adam)."));
+  {
+    FieldDef f = doubleField("train.momentum", kOptim, "Momentum", T, &TrainConfig::momentum, 0,
+                             0.999, false, "Momentum of SGD (0-0.999; sgd only).");
+    t.push_back(appliesWhen(f, "train.optimizer=sgd"));
+  }
+  t.push_back(doubleField("train.weight_decay", kOptim, "Weight decay", T,
+                          &TrainConfig::weightDecay, 0, 1, false,
+                          "L2 penalty (adam, sgd) or decoupled decay (adamw) (0-1)."));
+  t.push_back(intField("train.batch_size", kOptim, "Batch size", T, &TrainConfig::batchSize, 1,
+                       65536, "Training examples per optimisation step (1-65536)."));
+  t.push_back(intField("train.epochs", kOptim, "Epochs", T, &TrainConfig::epochs, 1, 10000,
+                       "Maximum passes over the training interactions (1-10000)."));
+  t.push_back(doubleField("train.grad_clip", kOptim, "Gradient clipping", T, &TrainConfig::gradClip,
+                          0, 1e6, false,
+                          "Largest global gradient norm; larger gradients are scaled down "
+                          "(0-1e6, 0 = off)."));
+  t.push_back(intField("train.warmup_steps", kOptim, "Warm-up steps", T, &TrainConfig::warmupSteps,
+                       0, 10000000,
+                       "Steps of linear learning-rate warm-up from 0 (0-10000000, 0 = none)."));
+  t.push_back(boolField("train.cosine_decay", kOptim, "Cosine decay", T, &TrainConfig::cosineDecay,
+                        "Decay the learning rate to 0 along a cosine over all steps (on/off)."));
+  t.push_back(enumField("train.early_stop_metric", kOptim, "Early-stopping metric", T,
+                        &TrainConfig::earlyStopMetric,
+                        {"auto", "ndcg", "hr", "mrr", "recall", "auc", "logloss", "rmse", "mae"},
+                        "Validation metric that picks the best epoch and stops training (auto: "
+                        "ndcg for ranking, auc for ctr, rmse for rating)."));
+  t.push_back(intField("train.patience", kOptim, "Patience", T, &TrainConfig::patience, 0, 10000,
+                       "Epochs without a better validation metric before stopping (0-10000, 0 = "
+                       "never stop early)."));
+  t.push_back(intField("train.threads", kOptim, "Threads", T, &TrainConfig::threads, 1, 256,
+                       "Torch intra-op threads of the training thread; 1 is fastest for small "
+                       "models (1-256)."));
+  t.push_back(boolField("train.checkpoint_every_epoch", kOptim, "Checkpoint every epoch", T,
+                        &TrainConfig::checkpointEveryEpoch,
+                        "Write the resumable last.pt after every epoch, not only at the end "
+                        "(on/off)."));
+
+  RunConfig defaults;
+  for (auto& f : t)
+  {
+    f.info.defaultValue = f.get(defaults);
+  }
+  return t;
+}
+
+const std::vector<FieldDef>& table()
+{
+  static const std::vector<FieldDef> t = buildTable();
+  return t;
+}
+
+const FieldDef* findDef(const std::string& key, std::string* error)
+{
+  const auto& t = table();
+  for (const auto& f : t)
+  {
+    if (f.info.key == key)
+    {
+      return &f;
+    }
+  }
+  if (key.find('.') == std::string::npos)
+  {
+    const FieldDef* found = nullptr;
+    std::string matches;
+    for (const auto& f : t)
+    {
+      if (f.info.key.substr(f.info.key.find('.') + 1) == key)
+      {
+        matches += (matches.empty() ? "" : ", ") + f.info.key;
+        if (found)
+        {
+          if (error)
+          {
+            *error = "'" + key + "' is ambiguous (" + matches + "); use the dotted key";
+          }
+          return nullptr;
+        }
+        found = &f;
+      }
+    }
+    if (found)
+    {
+      return found;
+    }
+  }
+  if (error)
+  {
+    *error = "unknown config key '" + key + "'";
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+const char* configFieldTypeName(ConfigFieldType t)
+{
+  switch (t)
+  {
+    case ConfigFieldType::Int:
+      return "int";
+    case ConfigFieldType::Double:
+      return "double";
+    case ConfigFieldType::Bool:
+      return "bool";
+    case ConfigFieldType::Enum:
+      return "enum";
+    case ConfigFieldType::StringList:
+      return "string list";
+  }
+  return "?";
+}
+
+const std::vector<std::string>& configGroups()
+{
+  static const std::vector<std::string> groups = {kData,    kFields, kHistory, kAttention,
+                                                  kDecoder, kTask,   kOptim};
+  return groups;
+}
+
+const std::vector<ConfigFieldInfo>& configFields()
+{
+  static const std::vector<ConfigFieldInfo> infos = []
+  {
+    std::vector<ConfigFieldInfo> out;
+    for (const auto& group : configGroups())
+    {
+      for (const auto& f : table())
+      {
+        if (f.info.group == group)
+        {
+          out.push_back(f.info);
+        }
+      }
+    }
+    return out;
+  }();
+  return infos;
+}
+
+const ConfigFieldInfo* findConfigField(const std::string& key, std::string* error)
+{
+  const FieldDef* f = findDef(key, error);
+  if (!f)
+  {
+    return nullptr;
+  }
+  for (const auto& info : configFields())
+  {
+    if (info.key == f->info.key)
+    {
+      return &info;  // the entry of the public table, so callers may compare addresses
+    }
+  }
+  return nullptr;
+}
+
+Json getValue(const RunConfig& config, const std::string& key)
+{
+  std::string error;
+  const FieldDef* f = findDef(key, &error);
+  if (!f)
+  {
+    throw std::invalid_argument(error);
+  }
+  return f->get(config);
+}
+
+void setValue(RunConfig& config, const std::string& key, const Json& value)
+{
+  std::string error;
+  const FieldDef* f = findDef(key, &error);
+  if (!f)
+  {
+    throw std::invalid_argument(error);
+  }
+  f->set(config, value);
+}
+
+}  // namespace m6

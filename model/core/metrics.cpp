@@ -1,0 +1,506 @@
+#include "model/core/metrics.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+namespace m6
+{
+
+namespace
+{
+
+const double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+bool isRankingMetric(const std::string& bare)
+{
+  return bare == "hr" || bare == "ndcg" || bare == "mrr" || bare == "recall" ||
+         bare == "coverage" || bare == "diversity";
+}
+
+}  // namespace
+
+int64_t targetRank(const float* scores, int64_t n, int64_t target, const uint8_t* excluded)
+{
+  if (target < 0 || target >= n)
+  {
+    throw std::out_of_range("targetRank: target " + std::to_string(target) +
+                            " outside the catalogue of " + std::to_string(n));
+  }
+  const float t = scores[target];
+  int64_t above = 0;
+  int64_t candidates = 0;
+  for (int64_t i = 0; i < n; ++i)
+  {
+    if (i == target || (excluded && excluded[i]))
+    {
+      continue;
+    }
+    ++candidates;
+    // Ties count against the target (see the header); NaN others never beat it.
+    if (scores[i] >= t)
+    {
+      ++above;
+    }
+  }
+  return std::isnan(t) ? candidates : above;
+}
+
+std::vector<int32_t> topK(const float* scores, int64_t n, int k, const uint8_t* excluded)
+{
+  std::vector<int32_t> idx;
+  idx.reserve(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i)
+  {
+    if (!(excluded && excluded[i]))
+    {
+      idx.push_back(static_cast<int32_t>(i));
+    }
+  }
+  auto better = [scores](int32_t a, int32_t b)
+  {
+    float sa = scores[a];
+    float sb = scores[b];
+    bool na = std::isnan(sa);
+    bool nb = std::isnan(sb);
+    if (na != nb)
+    {
+      return nb;
+    }
+    if (!na && sa != sb)
+    {
+      return sa > sb;
+    }
+    return a < b;
+  };
+  size_t take = std::min(idx.size(), static_cast<size_t>(std::max(k, 0)));
+  std::partial_sort(idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(take), idx.end(),
+                    better);
+  idx.resize(take);
+  return idx;
+}
+
+double hitAtK(int64_t rank, int k)
+{
+  return rank >= 0 && rank < k ? 1.0 : 0.0;
+}
+
+double ndcgAtK(int64_t rank, int k)
+{
+  return rank >= 0 && rank < k ? 1.0 / std::log2(static_cast<double>(rank) + 2.0) : 0.0;
+}
+
+double mrrAtK(int64_t rank, int k)
+{
+  return rank >= 0 && rank < k ? 1.0 / (static_cast<double>(rank) + 1.0) : 0.0;
+}
+
+double recallAtK(const std::vector<int64_t>& targetRanks, int k)
+{
+  if (targetRanks.empty())
+  {
+    return kNaN;
+  }
+  double hits = 0;
+  for (int64_t r : targetRanks)
+  {
+    hits += hitAtK(r, k);
+  }
+  return hits / static_cast<double>(targetRanks.size());
+}
+
+double ndcgAtK(const std::vector<int64_t>& targetRanks, int k)
+{
+  if (targetRanks.empty())
+  {
+    return kNaN;
+  }
+  double dcg = 0;
+  for (int64_t r : targetRanks)
+  {
+    dcg += ndcgAtK(r, k);
+  }
+  double ideal = 0;
+  int64_t n = std::min<int64_t>(static_cast<int64_t>(targetRanks.size()), k);
+  for (int64_t i = 0; i < n; ++i)
+  {
+    ideal += 1.0 / std::log2(static_cast<double>(i) + 2.0);
+  }
+  return dcg / ideal;
+}
+
+double coverage(const std::vector<std::vector<int32_t>>& lists, int64_t numItems)
+{
+  if (numItems <= 0)
+  {
+    return kNaN;
+  }
+  std::vector<uint8_t> seen(static_cast<size_t>(numItems), 0);
+  int64_t distinct = 0;
+  for (const auto& l : lists)
+  {
+    for (int32_t i : l)
+    {
+      if (i >= 0 && i < numItems && !seen[static_cast<size_t>(i)])
+      {
+        seen[static_cast<size_t>(i)] = 1;
+        ++distinct;
+      }
+    }
+  }
+  return static_cast<double>(distinct) / static_cast<double>(numItems);
+}
+
+double intraListDiversity(const std::vector<int32_t>& list,
+                          const std::vector<int32_t>& itemCategory)
+{
+  std::vector<int32_t> cats;
+  for (int32_t i : list)
+  {
+    if (i >= 0 && static_cast<size_t>(i) < itemCategory.size() &&
+        itemCategory[static_cast<size_t>(i)] >= 0)
+    {
+      cats.push_back(itemCategory[static_cast<size_t>(i)]);
+    }
+  }
+  if (cats.size() < 2)
+  {
+    return kNaN;
+  }
+  int64_t differ = 0;
+  int64_t pairs = 0;
+  for (size_t a = 0; a < cats.size(); ++a)
+  {
+    for (size_t b = a + 1; b < cats.size(); ++b)
+    {
+      ++pairs;
+      differ += cats[a] != cats[b] ? 1 : 0;
+    }
+  }
+  return static_cast<double>(differ) / static_cast<double>(pairs);
+}
+
+double auc(const std::vector<double>& scores, const std::vector<int>& labels)
+{
+  const size_t n = std::min(scores.size(), labels.size());
+  std::vector<size_t> order(n);
+  std::iota(order.begin(), order.end(), size_t(0));
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return scores[a] < scores[b]; });
+  // Mann-Whitney U with mid-ranks for ties.
+  double positiveRankSum = 0;
+  double positives = 0;
+  size_t i = 0;
+  while (i < n)
+  {
+    size_t j = i;
+    while (j + 1 < n && scores[order[j + 1]] == scores[order[i]])
+    {
+      ++j;
+    }
+    double midRank = (static_cast<double>(i) + static_cast<double>(j)) / 2.0 + 1.0;
+    for (size_t t = i; t <= j; ++t)
+    {
+      if (labels[order[t]] != 0)
+      {
+        positiveRankSum += midRank;
+        positives += 1;
+      }
+    }
+    i = j + 1;
+  }
+  double negatives = static_cast<double>(n) - positives;
+  if (positives == 0 || negatives == 0)
+  {
+    return kNaN;
+  }
+  return (positiveRankSum - positives * (positives + 1) / 2.0) / (positives * negatives);
+}
+
+double logLoss(const std::vector<double>& p, const std::vector<int>& labels)
+{
+  const size_t n = std::min(p.size(), labels.size());
+  if (n == 0)
+  {
+    return kNaN;
+  }
+  double sum = 0;
+  for (size_t i = 0; i < n; ++i)
+  {
+    double q = std::clamp(p[i], 1e-7, 1.0 - 1e-7);
+    sum -= labels[i] != 0 ? std::log(q) : std::log(1.0 - q);
+  }
+  return sum / static_cast<double>(n);
+}
+
+double rmse(const std::vector<double>& pred, const std::vector<double>& truth)
+{
+  const size_t n = std::min(pred.size(), truth.size());
+  if (n == 0)
+  {
+    return kNaN;
+  }
+  double sum = 0;
+  for (size_t i = 0; i < n; ++i)
+  {
+    sum += (pred[i] - truth[i]) * (pred[i] - truth[i]);
+  }
+  return std::sqrt(sum / static_cast<double>(n));
+}
+
+double mae(const std::vector<double>& pred, const std::vector<double>& truth)
+{
+  const size_t n = std::min(pred.size(), truth.size());
+  if (n == 0)
+  {
+    return kNaN;
+  }
+  double sum = 0;
+  for (size_t i = 0; i < n; ++i)
+  {
+    sum += std::fabs(pred[i] - truth[i]);
+  }
+  return sum / static_cast<double>(n);
+}
+
+std::string metricName(const std::string& bare, int k)
+{
+  return isRankingMetric(bare) ? bare + "@" + std::to_string(k) : bare;
+}
+
+std::string rankingProtocol(int k, bool sampled)
+{
+  std::string s = "leave-one-out by time; ";
+  if (sampled)
+  {
+    s += "target ranked against 100 sampled negatives (inflated, not comparable to full "
+         "ranking)";
+  }
+  else
+  {
+    s += "full ranking over items unseen in train";
+  }
+  return s + "; K=" + std::to_string(k);
+}
+
+std::string pointwiseProtocol(const std::string& task, double ctrThreshold)
+{
+  if (task == "ctr")
+  {
+    std::ostringstream os;
+    os << ctrThreshold;
+    return "leave-one-out by time; held-out interactions, label = rating >= " + os.str();
+  }
+  return "leave-one-out by time; held-out ratings";
+}
+
+void MetricSet::set(const std::string& name, double value)
+{
+  for (auto& kv : values)
+  {
+    if (kv.first == name)
+    {
+      kv.second = value;
+      return;
+    }
+  }
+  values.emplace_back(name, value);
+}
+
+bool MetricSet::has(const std::string& name) const
+{
+  return std::any_of(values.begin(), values.end(),
+                     [&](const std::pair<std::string, double>& kv) { return kv.first == name; });
+}
+
+double MetricSet::get(const std::string& name, double fallback) const
+{
+  for (const auto& kv : values)
+  {
+    if (kv.first == name)
+    {
+      return kv.second;
+    }
+  }
+  return fallback;
+}
+
+Json MetricSet::valuesJson() const
+{
+  Json o = Json::object();
+  for (const auto& kv : values)
+  {
+    o[kv.first] = kv.second;
+  }
+  return o;
+}
+
+Json MetricSet::toJson() const
+{
+  Json o = Json::object();
+  o["protocol"] = protocol;
+  o["metrics"] = valuesJson();
+  return o;
+}
+
+MetricSet MetricSet::fromJson(const Json& json)
+{
+  const Json* protocol = json.find("protocol");
+  const Json* metrics = json.find("metrics");
+  if (!json.isObject() || !protocol || !protocol->isString() || !metrics || !metrics->isObject())
+  {
+    throw std::invalid_argument("metric set: expected {\"protocol\": \"...\", \"metrics\": {...}}");
+  }
+  MetricSet m;
+  m.protocol = protocol->asString();
+  for (const auto& kv : metrics->asObject())
+  {
+    if (!kv.second.isNumber() && !kv.second.isNull())
+    {
+      throw std::invalid_argument("metric set: '" + kv.first + "' is not a number");
+    }
+    m.values.emplace_back(kv.first, kv.second.asDouble());  // null reads back as NaN
+  }
+  return m;
+}
+
+bool MetricSet::operator==(const MetricSet& other) const
+{
+  if (protocol != other.protocol || values.size() != other.values.size())
+  {
+    return false;
+  }
+  for (size_t i = 0; i < values.size(); ++i)
+  {
+    const auto& a = values[i];
+    const auto& b = other.values[i];
+    bool bothNaN = std::isnan(a.second) && std::isnan(b.second);
+    if (a.first != b.first || (!bothNaN && a.second != b.second))
+    {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::vector<std::pair<std::string, double>> rowValues(const UserMetricRow& row,
+                                                      const std::string& task, int k)
+{
+  if (task == "ranking")
+  {
+    return {{metricName("hr", k), hitAtK(row.rank, k)},
+            {metricName("ndcg", k), ndcgAtK(row.rank, k)},
+            {metricName("mrr", k), mrrAtK(row.rank, k)},
+            {metricName("recall", k), hitAtK(row.rank, k)}};
+  }
+  if (task == "ctr")
+  {
+    return {{"logloss", logLoss({row.prediction}, {row.label > 0.5 ? 1 : 0})}};
+  }
+  return {{"error", row.prediction - row.label},
+          {"abs_error", std::fabs(row.prediction - row.label)}};
+}
+
+MetricSet aggregateRows(const std::vector<UserMetricRow>& rows, const std::string& task, int k,
+                        const std::string& protocol)
+{
+  MetricSet m;
+  m.protocol = protocol;
+  if (task == "ranking")
+  {
+    double hr = 0;
+    double ndcg = 0;
+    double mrr = 0;
+    for (const auto& r : rows)
+    {
+      hr += hitAtK(r.rank, k);
+      ndcg += ndcgAtK(r.rank, k);
+      mrr += mrrAtK(r.rank, k);
+    }
+    double n = rows.empty() ? kNaN : static_cast<double>(rows.size());
+    m.set(metricName("hr", k), hr / n);
+    m.set(metricName("ndcg", k), ndcg / n);
+    m.set(metricName("mrr", k), mrr / n);
+    // One held-out item per user, so recall@K equals HR@K under leave-one-out.
+    m.set(metricName("recall", k), hr / n);
+    return m;
+  }
+  std::vector<double> pred;
+  std::vector<double> truth;
+  std::vector<int> labels;
+  for (const auto& r : rows)
+  {
+    pred.push_back(r.prediction);
+    truth.push_back(r.label);
+    labels.push_back(r.label > 0.5 ? 1 : 0);
+  }
+  if (task == "ctr")
+  {
+    m.set("auc", auc(pred, labels));
+    m.set("logloss", logLoss(pred, labels));
+  }
+  else
+  {
+    m.set("rmse", rmse(pred, truth));
+    m.set("mae", mae(pred, truth));
+  }
+  return m;
+}
+
+ActivityBucket activityBucket(int64_t trainInteractions)
+{
+  if (trainInteractions <= kColdMaxInteractions)
+  {
+    return ActivityBucket::Cold;
+  }
+  if (trainInteractions <= kMediumMaxInteractions)
+  {
+    return ActivityBucket::Medium;
+  }
+  return ActivityBucket::Heavy;
+}
+
+const char* activityBucketName(ActivityBucket b)
+{
+  switch (b)
+  {
+    case ActivityBucket::Cold:
+      return "cold";
+    case ActivityBucket::Medium:
+      return "medium";
+    case ActivityBucket::Heavy:
+      return "heavy";
+  }
+  return "?";
+}
+
+std::vector<BucketMetrics> breakdownByActivity(const std::vector<UserMetricRow>& rows,
+                                               const std::string& task, int k,
+                                               const std::string& protocol)
+{
+  std::vector<BucketMetrics> out;
+  for (auto b : {ActivityBucket::Cold, ActivityBucket::Medium, ActivityBucket::Heavy})
+  {
+    std::vector<UserMetricRow> mine;
+    for (const auto& r : rows)
+    {
+      if (activityBucket(r.trainInteractions) == b)
+      {
+        mine.push_back(r);
+      }
+    }
+    BucketMetrics bm;
+    bm.bucket = activityBucketName(b);
+    bm.users = static_cast<int64_t>(mine.size());
+    if (!mine.empty())
+    {
+      bm.metrics = aggregateRows(mine, task, k, protocol);
+    }
+    out.push_back(std::move(bm));
+  }
+  return out;
+}
+
+}  // namespace m6

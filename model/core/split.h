@@ -1,0 +1,55 @@
+// Leave-one-out by time (DESIGN.md section 4): each user's last interaction is the test target,
+// the second-last the validation target, the rest train. Users with fewer than 3 interactions keep
+// all of them in train and are not evaluated.
+//
+// "Last" is the snapshot's order: interactions are sorted by (user, timestamp, file order), so a
+// dataset without timestamps splits by file order.
+//
+// What the evaluation uses as the user's past (documented here because the GUI marks it):
+//  - validation target: history = the train interactions; candidates exclude the train items;
+//  - test target: history = train + the validation interaction; candidates exclude both.
+// The target itself is never excluded, even when the user had interacted with it before.
+//
+// Thread affinity: none; pure function over an immutable snapshot.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "model/core/dataset.h"
+
+namespace m6
+{
+
+enum class SplitPart : uint8_t
+{
+  Train = 0,
+  Valid = 1,
+  Test = 2
+};
+
+struct Split
+{
+  std::vector<SplitPart> part;      // per interaction
+  std::vector<int64_t> validIndex;  // per user: interaction index of the validation target, or -1
+  std::vector<int64_t> testIndex;   // per user: interaction index of the test target, or -1
+  std::vector<int64_t> trainEnd;    // per user: train interactions are [userStart[u], trainEnd[u])
+  int64_t numTrain = 0;
+  int64_t numValid = 0;
+  int64_t numTest = 0;
+
+  /// Training interactions of user u.
+  int64_t trainCount(const DatasetSnapshot& s, int64_t u) const
+  {
+    return trainEnd[static_cast<size_t>(u)] - s.userStart[static_cast<size_t>(u)];
+  }
+};
+
+/// Users with at least this many interactions get a validation and a test target.
+constexpr int64_t kMinInteractionsForEval = 3;
+
+/// Splits a snapshot. Throws std::invalid_argument when userStart does not describe the
+/// interaction arrays (wrong length, not monotone, or a user index that disagrees).
+Split splitLeaveOneOut(const DatasetSnapshot& snapshot);
+
+}  // namespace m6
