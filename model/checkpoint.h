@@ -1,0 +1,40 @@
+// Checkpoint files (private to model/): one torch archive holding
+//   "meta"      a JSON string: {"format": "m6-checkpoint", "version": 1, "architecture": {...},
+//               "config": {...}, "state": {...}} (state = epoch, global step, best-so-far,
+//               patience, epoch history);
+//   "model"     the network's parameters and buffers by their registered names;
+//   "optimizer" the optimiser state (resume points only);
+//   "rng"       torch's CPU generator state (resume points only).
+// Files are written to a temporary name and renamed, so a killed process never leaves a torn
+// checkpoint under the real name.
+//
+// Loading checks the format, the architecture (model config and dataset shape) and every
+// parameter's shape before anything is used, and turns every failure (missing, truncated, not
+// an archive, another architecture) into std::runtime_error with the path and the reason.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <string>
+
+#include "model/core/json.h"
+#include "model/session.h"
+
+namespace m6
+{
+
+constexpr int kCheckpointVersion = 1;
+
+/// Writes a checkpoint. `optimizer` may be null (then no optimiser and RNG state is stored).
+void saveCheckpoint(const std::string& path, Session& session, torch::optim::Optimizer* optimizer,
+                    const Json& state);
+
+/// Loads into the session's network (and optimiser and torch RNG when given). Returns the whole
+/// "meta" object ("config", "state", ...). Throws std::runtime_error as described above.
+Json loadCheckpoint(const std::string& path, Session& session, torch::optim::Optimizer* optimizer);
+
+/// Resolves a run folder to its best.pt (else last.pt); a file path is returned as is.
+/// Throws std::runtime_error when nothing usable exists.
+std::string resolveCheckpointPath(const std::string& path);
+
+}  // namespace m6

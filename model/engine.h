@@ -1,0 +1,219 @@
+// The M6 engine: training, evaluation, recommendation, explanation and baselines.
+//
+// This is the only header of model/ that other layers include. It is torch-free on purpose
+// (app/ and ui/ include it next to Qt, whose keywords break LibTorch headers): everything crosses
+// as plain structs, std::function callbacks and atomics. The network itself lives in model/*.cpp
+// and model/nn/ (DESIGN.md section 3); the split and metrics in model/core (section 4).
+//
+// Run folder: train() writes `runDir/best.pt` (the best epoch by the validation metric) and
+// `runDir/last.pt` (the resume point: model, optimiser, epoch, global step, torch RNG state,
+// best-so-far and patience). The folder must exist or be creatable.
+//
+// Thread affinity: every function runs on the calling thread (run them on a worker, never on the
+// GUI thread) and sets that thread's torch intra-op thread count to config.train.threads.
+// Callbacks are invoked on that same thread, synchronously; keep them cheap (copy the value and
+// return; coalesce on the receiving side). Several trainings may run at once on different threads
+// as long as each has its own snapshot copy or the snapshot is not modified.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/core/config.h"
+#include "model/core/dataset.h"
+#include "model/core/metrics.h"
+
+namespace m6
+{
+
+struct StepStats
+{
+  int64_t step = 0;  // global optimisation step, 1-based
+  int epoch = 0;     // 1-based
+  double loss = 0;   // this step's training loss
+  double lr = 0;     // learning rate used for this step
+};
+
+struct EpochStats
+{
+  int epoch = 0;                 // 1-based
+  double trainLoss = 0;          // mean over the epoch's steps
+  MetricSet valid;               // validation metrics (with protocol)
+  double seconds = 0;            // wall time of the epoch, evaluation included
+  double examplesPerSecond = 0;  // training examples per second of training (evaluation excluded)
+  bool isBest = false;           // best validation metric so far (best.pt was written)
+};
+
+struct Progress
+{
+  int epoch = 0;  // 1-based epoch in progress
+  int epochs = 0;
+  int64_t step = 0;  // step within the epoch, 1-based
+  int64_t stepsPerEpoch = 0;
+  int64_t examplesDone = 0;  // over the whole run (resumed runs count from their start epoch)
+  int64_t examplesTotal = 0;
+  double examplesPerSecond = 0;
+  double elapsedSeconds = 0;
+  double etaSeconds = 0;  // to the end of the last epoch, without early stopping
+};
+
+/// Hooks into a running job. All optional. cancel and pause are read between steps: cancel ends
+/// the job (train() returns status "stopped"); pause blocks between steps, sleeping in 20 ms
+/// slices, until pause is false again or cancel is set.
+struct TrainCallbacks
+{
+  std::function<void(const StepStats&)> onStep;
+  std::function<void(const EpochStats&)> onEpoch;
+  std::function<void(const Progress&)> onProgress;
+  std::function<void(const std::string&)> onLog;
+  const std::atomic<bool>* cancel = nullptr;
+  const std::atomic<bool>* pause = nullptr;
+};
+
+struct TrainOutcome
+{
+  std::string status;   // "finished" | "stopped" (cancelled) | "diverged" (NaN/inf loss)
+  std::string message;  // one line for the user; names the step when diverged
+  int bestEpoch = 0;    // 0 when no epoch finished
+  int epochsRun = 0;    // epochs completed, over resumes
+  MetricSet valid;      // validation metrics of the best epoch (empty when none)
+  MetricSet test;       // test metrics of best.pt (empty when no epoch finished)
+  std::vector<UserMetricRow> testRows;        // one per evaluated user
+  std::vector<BucketMetrics> testByActivity;  // cold / medium / heavy users
+  std::vector<EpochStats> history;            // every completed epoch, over resumes
+  double examplesPerSecond = 0;               // training throughput of this call
+  double secondsPerEpoch = 0;                 // mean wall time per epoch of this call
+  int64_t parameters = 0;
+  std::string bestCheckpoint;  // runDir/best.pt, or "" when it was never written
+  std::string lastCheckpoint;  // runDir/last.pt
+};
+
+/// Trains a model. Validates first and throws std::invalid_argument with the field-named
+/// messages when the config is invalid for this dataset; throws std::runtime_error when the run
+/// folder cannot be written or resume=true finds no usable last.pt. Splits leave-one-out by
+/// time, trains with early stopping, writes the checkpoints, and evaluates best.pt on test.
+/// resume=true continues from runDir/last.pt (the config must match the checkpoint's) and reaches
+/// the same final metrics as an uninterrupted run. A NaN/inf loss or gradient ends the run as
+/// "diverged" and leaves the last good checkpoint in place.
+TrainOutcome train(const DatasetSnapshot& snapshot, const RunConfig& config,
+                   const std::string& runDir, const TrainCallbacks& callbacks = {},
+                   bool resume = false);
+
+struct EvaluationOutcome
+{
+  MetricSet valid;
+  MetricSet test;
+  std::vector<UserMetricRow> validRows;
+  std::vector<UserMetricRow> testRows;
+  std::vector<BucketMetrics> testByActivity;
+};
+
+/// Evaluates a checkpoint (a file, or a run folder: its best.pt, else last.pt) on the
+/// validation and test targets of the leave-one-out split. Throws std::runtime_error like
+/// Predictor::open for a missing, corrupt or foreign checkpoint.
+EvaluationOutcome evaluate(const DatasetSnapshot& snapshot, const RunConfig& config,
+                           const std::string& checkpoint);
+
+struct ParamEstimate
+{
+  int64_t parameters = 0;        // trainable parameters
+  int64_t examplesPerEpoch = 0;  // training examples per epoch
+  int64_t stepsPerEpoch = 0;
+  int64_t evalUsers = 0;  // users with validation and test targets
+  std::vector<std::pair<std::string, int64_t>> parametersByPart;  // "item_encoder" -> count, ...
+};
+
+/// Parameter count and epoch size without training. Throws std::invalid_argument like train().
+ParamEstimate estimate(const DatasetSnapshot& snapshot, const RunConfig& config);
+
+/// Context a caller may impose on recommend/explain/scoreAll (-1 keeps the default).
+struct ContextOverride
+{
+  int hourOfDay = -1;  // 0..23 (UTC, like the timestamps)
+  int dayOfWeek = -1;  // 0 = Sunday .. 6 = Saturday
+};
+
+struct Recommendation
+{
+  int32_t item = -1;  // item index; snapshot.itemIds[item] is the external id
+  float score = 0;    // model score (logit or predicted rating); higher is better
+};
+
+/// The attention behind one (user, item) score.
+struct Explanation
+{
+  std::vector<std::string> tokens;  // "user", "context", then "<external id> <title>" per
+                                    // history item, oldest first
+  std::vector<int32_t> tokenItem;   // item index per token; -1 for user and context
+  std::vector<std::vector<std::vector<float>>> weights;  // [layer][head][token]; rows sum to 1
+  float score = 0;                                       // the model's score of the item
+};
+
+/// A trained model loaded for inspection. What it predicts (documented for the GUI): the user's
+/// next item after their TRAINING interactions. The history is the last L training items, the
+/// context is the time (and context fields) of the user's held-out test interaction, or of their
+/// last interaction when they have none. recommend() excludes the items of the user's training
+/// part only, so the held-out validation and test items can appear and be marked as hits.
+///
+/// Thread affinity: not thread-safe; use one Predictor from one thread at a time (any thread).
+class Predictor
+{
+ public:
+  /// `path` is a checkpoint file or a run folder (its best.pt, else last.pt). The snapshot and
+  /// config must be the ones the model was trained with (the snapshot is copied). Throws
+  /// std::runtime_error with a message naming the file and the problem when it is missing,
+  /// unreadable, truncated, not an M6 checkpoint, or for another architecture or dataset.
+  static std::unique_ptr<Predictor> open(const std::string& path, const DatasetSnapshot& snapshot,
+                                         const RunConfig& config);
+  ~Predictor();
+  Predictor(const Predictor&) = delete;
+  Predictor& operator=(const Predictor&) = delete;
+
+  /// Top k items for a user index, best first, training items excluded.
+  /// Throws std::out_of_range for a user index outside the dataset.
+  std::vector<Recommendation> recommend(int32_t user, int k, ContextOverride context = {});
+
+  /// Attention weights behind the score of `item` for `user` (indices).
+  Explanation explain(int32_t user, int32_t item, ContextOverride context = {});
+
+  /// The score of every item (index order), nothing excluded.
+  std::vector<float> scoreAll(int32_t user, ContextOverride context = {});
+
+  /// The checkpoint file that was loaded.
+  const std::string& checkpointPath() const;
+  int64_t parameterCount() const;
+
+  struct Impl;
+
+ private:
+  explicit Predictor(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+struct BaselineResult
+{
+  std::string name;  // "pop" (most popular in train), "bpr" (BPR matrix factorisation)
+  MetricSet valid;
+  MetricSet test;
+  double seconds = 0;
+};
+
+struct BaselineOutcome
+{
+  std::string status;    // "finished" | "stopped"
+  std::string protocol;  // the ranking protocol shared by every result
+  std::vector<BaselineResult> baselines;
+};
+
+/// Most-popular and BPR-MF on the same split and ranking protocol as train() (evalK,
+/// sampledEval, seed, threads and model.dim of `config` apply; the baselines always rank, even
+/// when the config's task is ctr or rating). Honours cancel and pause; reports through onLog,
+/// onProgress and onEpoch (BPR's epochs).
+BaselineOutcome runBaselines(const DatasetSnapshot& snapshot, const RunConfig& config,
+                             const TrainCallbacks& callbacks = {});
+
+}  // namespace m6

@@ -1,1 +1,0 @@
-namespace m6 { int modelPlaceholder() { return 0; } }

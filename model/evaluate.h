@@ -1,0 +1,75 @@
+// Evaluation on the validation or test targets of the leave-one-out split (DESIGN.md section 4),
+// shared by M6 and the baselines through ScoreProvider (private to model/).
+#pragma once
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/batch.h"
+#include "model/core/metrics.h"
+#include "model/core/split.h"
+#include "model/session.h"
+
+namespace m6
+{
+
+/// Scores for query batches: the whole catalogue, or given candidates.
+class ScoreProvider
+{
+ public:
+  virtual ~ScoreProvider() = default;
+  /// Float [B, N].
+  virtual torch::Tensor scoreCatalogue(const std::vector<QuerySpec>& queries) = 0;
+  /// candidates int64 [B, Q] -> float [B, Q].
+  virtual torch::Tensor scoreCandidates(const std::vector<QuerySpec>& queries,
+                                        const torch::Tensor& candidates) = 0;
+  /// Queries per batch in full ranking.
+  virtual int64_t batchSize() const { return 256; }
+};
+
+/// The M6 network of a session, in eval mode under NoGradGuard; the catalogue's item tokens are
+/// computed once at construction.
+class ModelScorer : public ScoreProvider
+{
+ public:
+  explicit ModelScorer(Session& session);
+  torch::Tensor scoreCatalogue(const std::vector<QuerySpec>& queries) override;
+  torch::Tensor scoreCandidates(const std::vector<QuerySpec>& queries,
+                                const torch::Tensor& candidates) override;
+  int64_t batchSize() const override;
+  const torch::Tensor& itemTokens() const { return itemTokens_; }
+  UserSide userSide(const std::vector<QuerySpec>& queries);
+
+ private:
+  Session& session_;
+  torch::Tensor itemTokens_;
+};
+
+struct EvalResult
+{
+  MetricSet metrics;
+  std::vector<UserMetricRow> rows;
+};
+
+/// The query of user u's target interaction t: history before t, context of t.
+QuerySpec targetQuery(const DatasetSnapshot& data, int64_t t);
+
+/// Ranking metrics of the targets of `part` (Valid or Test): full ranking over items the user
+/// has not interacted with before the target (the target itself always a candidate), or the
+/// sampled protocol (100 negatives drawn from those items with a generator seeded by `seed`, the
+/// user and the part). Adds coverage@K and diversity@K under full ranking.
+EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
+                           const std::vector<int32_t>& itemCategory, SplitPart part, int k,
+                           bool sampled, uint64_t seed, ScoreProvider& scorer);
+
+/// ctr (AUC, LogLoss over held-out interactions with a rating) or rating (RMSE, MAE).
+EvalResult evaluatePointwise(const DatasetSnapshot& data, const Split& split, SplitPart part,
+                             const std::string& task, double ctrThreshold, ScoreProvider& scorer);
+
+/// The metrics the session's task calls for.
+EvalResult evaluateSession(Session& session, SplitPart part);
+
+}  // namespace m6

@@ -1,0 +1,112 @@
+#include "model/nn/encoders.h"
+
+namespace m6
+{
+
+namespace
+{
+
+// Small initial embeddings: a token is the sum of several of them, and the dot scorer multiplies
+// two tokens, so unit-variance embeddings would start with huge, saturated logits.
+constexpr double kEmbeddingInitStd = 0.05;
+
+}  // namespace
+
+EntityEncoderImpl::EntityEncoderImpl(const EntityEncoderOptions& o) : options_(o)
+{
+  const int64_t d = o.dim;
+  int64_t parts = 0;
+  if (o.numIds > 0)
+  {
+    id_ = register_module("id", torch::nn::Embedding(o.numIds, d));
+    torch::nn::init::normal_(id_->weight, 0.0, kEmbeddingInitStd);
+    ++parts;
+  }
+  for (const auto& c : o.columns)
+  {
+    switch (c.kind)
+    {
+      case ColumnKind::Categorical:
+      {
+        auto m = register_module(
+            c.moduleName,
+            torch::nn::Embedding(torch::nn::EmbeddingOptions(c.cardinality, d).padding_idx(0)));
+        torch::NoGradGuard guard;
+        torch::nn::init::normal_(m->weight, 0.0, kEmbeddingInitStd);
+        m->weight[0].zero_();
+        slot_.push_back(static_cast<int>(categorical_.size()));
+        categorical_.push_back(m);
+        break;
+      }
+      case ColumnKind::Bag:
+      {
+        auto m = register_module(
+            c.moduleName, torch::nn::EmbeddingBag(torch::nn::EmbeddingBagOptions(c.cardinality, d)
+                                                      .mode(torch::kMean)
+                                                      .padding_idx(0)));
+        torch::NoGradGuard guard;
+        torch::nn::init::normal_(m->weight, 0.0, kEmbeddingInitStd);
+        m->weight[0].zero_();
+        slot_.push_back(static_cast<int>(bags_.size()));
+        bags_.push_back(m);
+        break;
+      }
+      case ColumnKind::Numeric:
+      {
+        auto m = register_module(c.moduleName, torch::nn::Linear(2, d));
+        slot_.push_back(static_cast<int>(numeric_.size()));
+        numeric_.push_back(m);
+        break;
+      }
+    }
+    ++parts;
+  }
+  bias_ = register_parameter("bias", torch::zeros({d}));
+  if (o.concat && parts > 0)
+  {
+    merge_ = register_module("merge", torch::nn::Linear(parts * d, d));
+  }
+}
+
+torch::Tensor EntityEncoderImpl::forward(const torch::Tensor& ids,
+                                         const std::vector<torch::Tensor>& columns)
+{
+  std::vector<torch::Tensor> parts;
+  if (id_)
+  {
+    parts.push_back(id_(ids));
+  }
+  for (size_t i = 0; i < options_.columns.size(); ++i)
+  {
+    const int s = slot_[i];
+    switch (options_.columns[i].kind)
+    {
+      case ColumnKind::Categorical:
+        parts.push_back(categorical_[static_cast<size_t>(s)](columns[i]));
+        break;
+      case ColumnKind::Bag:
+        parts.push_back(bags_[static_cast<size_t>(s)](columns[i]));
+        break;
+      case ColumnKind::Numeric:
+        parts.push_back(numeric_[static_cast<size_t>(s)](columns[i]));
+        break;
+    }
+  }
+  if (parts.empty())
+  {
+    int64_t n = ids.defined() ? ids.size(0) : (columns.empty() ? 0 : columns[0].size(0));
+    return bias_.unsqueeze(0).expand({n, options_.dim});
+  }
+  if (merge_)
+  {
+    return merge_(torch::cat(parts, 1)) + bias_;
+  }
+  torch::Tensor sum = parts[0];
+  for (size_t i = 1; i < parts.size(); ++i)
+  {
+    sum = sum + parts[i];
+  }
+  return sum + bias_;
+}
+
+}  // namespace m6

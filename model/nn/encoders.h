@@ -1,0 +1,47 @@
+// Field encoders (f_enc of DESIGN.md section 3): every field of one entity to a width-d
+// embedding, merged into one token (private to model/).
+//
+// Registered names (checkpoint keys): "id" (Embedding, when ids are on), one module per field
+// named by its ColumnSpec::moduleName ("f_category", "time_hour", ...), "bias" (a learned vector,
+// so an entity without ids or fields still has a token), and "merge" (Linear, concat mode only).
+#pragma once
+
+#include <torch/torch.h>
+
+#include <vector>
+
+#include "model/features.h"
+
+namespace m6
+{
+
+struct EntityEncoderOptions
+{
+  int64_t numIds = 0;  // 0: no id embedding
+  std::vector<ColumnSpec> columns;
+  int64_t dim = 64;
+  bool concat = false;  // concat + linear instead of sum
+};
+
+class EntityEncoderImpl : public torch::nn::Module
+{
+ public:
+  explicit EntityEncoderImpl(const EntityEncoderOptions& options);
+
+  /// ids: int64 [n] (ignored without id embeddings); columns: the gathered feature columns in
+  /// the order of options.columns. Returns [n, dim].
+  torch::Tensor forward(const torch::Tensor& ids, const std::vector<torch::Tensor>& columns);
+
+ private:
+  EntityEncoderOptions options_;
+  torch::nn::Embedding id_{nullptr};
+  std::vector<torch::nn::Embedding> categorical_;
+  std::vector<torch::nn::EmbeddingBag> bags_;
+  std::vector<torch::nn::Linear> numeric_;
+  std::vector<int> slot_;  // per column: its index in the vector of its kind
+  torch::Tensor bias_;
+  torch::nn::Linear merge_{nullptr};
+};
+TORCH_MODULE(EntityEncoder);
+
+}  // namespace m6

@@ -1,0 +1,178 @@
+#include "model/nn/m6_net.h"
+
+namespace m6
+{
+
+namespace
+{
+
+// Items scored per chunk by the mlp scorer in full ranking (bounds the [B, chunk, 5d] input).
+constexpr int64_t kMlpItemChunk = 512;
+
+torch::nn::AnyModule activation(const std::string& name)
+{
+  if (name == "gelu")
+  {
+    return torch::nn::AnyModule(torch::nn::GELU());
+  }
+  if (name == "tanh")
+  {
+    return torch::nn::AnyModule(torch::nn::Tanh());
+  }
+  return torch::nn::AnyModule(torch::nn::ReLU());
+}
+
+}  // namespace
+
+M6NetImpl::M6NetImpl(const NetSpec& spec) : spec_(spec)
+{
+  const ModelConfig& m = spec.model;
+  const int64_t d = m.dim;
+  const bool concat = m.merge == "concat";
+  userEncoder_ = register_module(
+      "user_encoder", EntityEncoder(EntityEncoderOptions{m.idEmbeddings ? spec.numUsers : 0,
+                                                         spec.userColumns, d, concat}));
+  itemEncoder_ = register_module(
+      "item_encoder", EntityEncoder(EntityEncoderOptions{m.idEmbeddings ? spec.numItems : 0,
+                                                         spec.itemColumns, d, concat}));
+  contextEncoder_ = register_module(
+      "context_encoder", EntityEncoder(EntityEncoderOptions{0, spec.contextColumns, d, concat}));
+  HistoryEncoderOptions h;
+  h.dim = d;
+  h.length = m.historyLength;
+  h.kind = m.historyEncoder;
+  h.layers = m.historyLayers;
+  h.positional = m.positional;
+  h.gaps = spec.hasTimestamps;
+  h.heads = m.heads;
+  h.dropout = m.attentionDropout;
+  history_ = register_module("history", HistoryEncoder(h));
+  for (int l = 0; l < m.attentionLayers; ++l)
+  {
+    fusion_.push_back(register_module("fusion_" + std::to_string(l),
+                                      FusionLayer(d, m.heads, m.attentionDropout)));
+  }
+  if (dot())
+  {
+    userNorm_ =
+        register_module("user_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({d})));
+    userProjection_ = register_module("user_projection", torch::nn::Linear(d, d));
+  }
+  else
+  {
+    torch::nn::Sequential seq;
+    int64_t in = 5 * d;
+    for (int l = 0; l < m.mlpLayers; ++l)
+    {
+      seq->push_back(torch::nn::Linear(in, m.mlpWidth));
+      seq->push_back(activation(m.mlpActivation));
+      seq->push_back(torch::nn::Dropout(m.mlpDropout));
+      in = m.mlpWidth;
+    }
+    seq->push_back(torch::nn::Linear(in, 1));
+    decoder_ = register_module("decoder", seq);
+  }
+  if (m.task == "rating")
+  {
+    ratingOffset_ =
+        register_buffer("rating_offset", torch::full({1}, spec.ratingOffset, torch::kFloat32));
+  }
+}
+
+torch::Tensor M6NetImpl::encodeItems(const torch::Tensor& ids,
+                                     const std::vector<torch::Tensor>& columns)
+{
+  return itemEncoder_(ids, columns);
+}
+
+UserSide M6NetImpl::userSide(const torch::Tensor& users,
+                             const std::vector<torch::Tensor>& userColumns,
+                             const std::vector<torch::Tensor>& contextColumns,
+                             const torch::Tensor& histTokens, const torch::Tensor& histPad,
+                             const torch::Tensor& histGaps)
+{
+  UserSide s;
+  const int64_t b = users.size(0);
+  s.u = userEncoder_(users, userColumns);
+  s.c = contextEncoder_(users, contextColumns);
+  torch::Tensor keep = (~histPad).unsqueeze(-1).to(histTokens.scalar_type());
+  torch::Tensor h = history_(histTokens * keep, histPad, histGaps);
+  s.tokens = torch::cat({s.u.unsqueeze(1), s.c.unsqueeze(1), h}, 1);
+  torch::Tensor open = torch::zeros({b, 2}, torch::kBool);
+  s.blocked = torch::cat({open, histPad}, 1).unsqueeze(1);
+  return s;
+}
+
+torch::Tensor M6NetImpl::fuse(torch::Tensor query, const UserSide& side,
+                              std::vector<torch::Tensor>* weights)
+{
+  for (auto& layer : fusion_)
+  {
+    AttentionOutput a = layer(query, side.tokens, side.blocked);
+    query = a.out;
+    if (weights)
+    {
+      weights->push_back(a.weights);
+    }
+  }
+  return query;
+}
+
+torch::Tensor M6NetImpl::userVector(const UserSide& side, std::vector<torch::Tensor>* weights)
+{
+  // Query = the user side u + c; the fused result becomes the user vector.
+  torch::Tensor q = (side.u + side.c).unsqueeze(1);
+  torch::Tensor f = fuse(q, side, weights).squeeze(1);
+  return userProjection_(userNorm_(f));
+}
+
+torch::Tensor M6NetImpl::mlpScores(const UserSide& side, const torch::Tensor& cand,
+                                   std::vector<torch::Tensor>* weights)
+{
+  // DIN/BST-style target attention: the query is the candidate item (+ context).
+  const int64_t b = cand.size(0);
+  const int64_t q = cand.size(1);
+  const int64_t d = cand.size(2);
+  torch::Tensor c = side.c.unsqueeze(1).expand({b, q, d});
+  torch::Tensor u = side.u.unsqueeze(1).expand({b, q, d});
+  torch::Tensor fused = fuse(cand + c, side, weights);
+  torch::Tensor x = torch::cat({fused, u, cand, c, u * cand}, 2);
+  return decoder_->forward(x).squeeze(-1);
+}
+
+torch::Tensor M6NetImpl::withOffset(const torch::Tensor& scores) const
+{
+  return ratingOffset_.defined() ? scores + ratingOffset_ : scores;
+}
+
+torch::Tensor M6NetImpl::scoreCandidates(const UserSide& side, const torch::Tensor& candidates,
+                                         std::vector<torch::Tensor>* weights)
+{
+  if (dot())
+  {
+    torch::Tensor v = userVector(side, weights);
+    // Broadcast product, not bmm: see scoresOf() in attention.cpp.
+    return withOffset((candidates * v.unsqueeze(1)).sum(-1));
+  }
+  return withOffset(mlpScores(side, candidates, weights));
+}
+
+torch::Tensor M6NetImpl::scoreCatalogue(const UserSide& side, const torch::Tensor& itemTokens)
+{
+  if (dot())
+  {
+    return withOffset(torch::matmul(userVector(side), itemTokens.t()));
+  }
+  const int64_t b = side.u.size(0);
+  const int64_t n = itemTokens.size(0);
+  std::vector<torch::Tensor> parts;
+  for (int64_t start = 0; start < n; start += kMlpItemChunk)
+  {
+    int64_t len = std::min(kMlpItemChunk, n - start);
+    torch::Tensor cand = itemTokens.narrow(0, start, len).unsqueeze(0).expand({b, len, -1});
+    parts.push_back(mlpScores(side, cand, nullptr));
+  }
+  return withOffset(torch::cat(parts, 1));
+}
+
+}  // namespace m6

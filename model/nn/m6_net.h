@@ -1,0 +1,100 @@
+// The M6 network (DESIGN.md section 3), private to model/.
+//
+// Not one forward(): training, evaluation and explanation share pieces at different
+// granularities, so the pieces are public:
+//  - encodeItems: item tokens i for a set of items (the catalogue once per step or evaluation);
+//  - userSide:    user token u, context token c and the encoded history, packed as the key/value
+//                 tokens [u, c, h_1..h_L] with their padding mask: computed once per (user, time)
+//                 and broadcast over every candidate;
+//  - scoreCandidates / scoreCatalogue: the dot or mlp scorer over candidates.
+// Scores are logits (ranking, ctr) or ratings (rating task, with the training mean as offset).
+//
+// Registered names: "user_encoder", "item_encoder", "context_encoder", "history",
+// "fusion_<l>", then "user_norm" + "user_projection" (dot) or "decoder" (mlp), and the buffer
+// "rating_offset" (rating task).
+#pragma once
+
+#include <torch/torch.h>
+
+#include <vector>
+
+#include "model/core/config.h"
+#include "model/features.h"
+#include "model/nn/attention.h"
+#include "model/nn/encoders.h"
+#include "model/nn/history.h"
+
+namespace m6
+{
+
+struct NetSpec
+{
+  ModelConfig model;
+  int64_t numUsers = 0;
+  int64_t numItems = 0;
+  std::vector<ColumnSpec> userColumns;
+  std::vector<ColumnSpec> itemColumns;
+  std::vector<ColumnSpec> contextColumns;
+  bool hasTimestamps = false;
+  double ratingOffset = 0;  // mean training rating (rating task)
+};
+
+/// The user side of a batch of B queries. T = L + 2 tokens: [u, c, h_1..h_L].
+struct UserSide
+{
+  torch::Tensor u;        // [B, d]
+  torch::Tensor c;        // [B, d]
+  torch::Tensor tokens;   // [B, T, d]
+  torch::Tensor blocked;  // bool [B, 1, T], true at padded history slots
+};
+
+class M6NetImpl : public torch::nn::Module
+{
+ public:
+  explicit M6NetImpl(const NetSpec& spec);
+
+  const NetSpec& spec() const { return spec_; }
+  bool dot() const { return spec_.model.scorer == "dot"; }
+
+  torch::Tensor encodeItems(const torch::Tensor& ids, const std::vector<torch::Tensor>& columns);
+
+  /// users int64 [B]; histTokens [B, L, d] item tokens of the history (any values at padding);
+  /// histPad bool [B, L]; histGaps int64 [B, L].
+  UserSide userSide(const torch::Tensor& users, const std::vector<torch::Tensor>& userColumns,
+                    const std::vector<torch::Tensor>& contextColumns,
+                    const torch::Tensor& histTokens, const torch::Tensor& histPad,
+                    const torch::Tensor& histGaps);
+
+  /// Scores of candidate item tokens [B, Q, d] -> [B, Q]. When `weights` is given it receives
+  /// each fusion layer's attention weights [B, H, Q', T] (Q' = 1 for dot, Q for mlp).
+  torch::Tensor scoreCandidates(const UserSide& side, const torch::Tensor& candidates,
+                                std::vector<torch::Tensor>* weights = nullptr);
+
+  /// Scores of every item token [N, d] for every query -> [B, N] (dot: one matrix product; mlp:
+  /// in chunks of items).
+  torch::Tensor scoreCatalogue(const UserSide& side, const torch::Tensor& itemTokens);
+
+  /// Dot scorer: the user vector [B, d] after the fusion.
+  torch::Tensor userVector(const UserSide& side, std::vector<torch::Tensor>* weights = nullptr);
+
+ private:
+  torch::Tensor fuse(torch::Tensor query, const UserSide& side,
+                     std::vector<torch::Tensor>* weights);
+  torch::Tensor mlpScores(const UserSide& side, const torch::Tensor& candidates,
+                          std::vector<torch::Tensor>* weights);
+  torch::Tensor withOffset(const torch::Tensor& scores) const;
+
+  NetSpec spec_;
+  EntityEncoder userEncoder_{nullptr};
+  EntityEncoder itemEncoder_{nullptr};
+  EntityEncoder contextEncoder_{nullptr};
+  HistoryEncoder history_{nullptr};
+  std::vector<FusionLayer> fusion_;
+  torch::nn::LayerNorm userNorm_{nullptr};
+  torch::nn::Linear userProjection_{nullptr};
+  torch::nn::Sequential decoder_{nullptr};
+  torch::Tensor ratingOffset_;
+};
+TORCH_MODULE(M6Net);
+
+}  // namespace m6

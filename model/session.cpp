@@ -1,0 +1,119 @@
+#include "model/session.h"
+
+#include <cmath>
+
+namespace m6
+{
+
+namespace
+{
+
+NetSpec makeSpec(const DatasetSnapshot& data, const RunConfig& config, const Split& split,
+                 const FeatureTables& features)
+{
+  NetSpec spec;
+  spec.model = config.model;
+  spec.numUsers = data.numUsers();
+  spec.numItems = data.numItems();
+  spec.userColumns = features.users.specs();
+  spec.itemColumns = features.items.specs();
+  spec.contextColumns = features.context.specs();
+  spec.hasTimestamps = features.hasTimestamps;
+  spec.ratingOffset = meanTrainRating(data, split);
+  return spec;
+}
+
+Json columnsJson(const std::vector<ColumnSpec>& columns)
+{
+  Json a = Json::array();
+  for (const auto& c : columns)
+  {
+    Json o = Json::object();
+    o["name"] = c.name;
+    o["module"] = c.moduleName;
+    o["kind"] = c.kind == ColumnKind::Categorical ? "categorical"
+                : c.kind == ColumnKind::Bag       ? "bag"
+                                                  : "numeric";
+    o["rows"] = c.cardinality;
+    a.push_back(o);
+  }
+  return a;
+}
+
+}  // namespace
+
+double meanTrainRating(const DatasetSnapshot& data, const Split& split)
+{
+  if (!data.hasRatings())
+  {
+    return 0.0;
+  }
+  double sum = 0;
+  int64_t n = 0;
+  for (size_t i = 0; i < data.rating.size(); ++i)
+  {
+    if (split.part[i] == SplitPart::Train && !std::isnan(data.rating[i]))
+    {
+      sum += data.rating[i];
+      ++n;
+    }
+  }
+  return n ? sum / static_cast<double>(n) : 0.0;
+}
+
+Session::Session(const DatasetSnapshot& d, const RunConfig& c)
+    : data(d),
+      config(c),
+      schema(DatasetSchema::fromSnapshot(d)),
+      split(splitLeaveOneOut(d)),
+      features(buildFeatures(d, c.model))
+{
+  torch::manual_seed(static_cast<uint64_t>(config.train.seed));
+  net = M6Net(makeSpec(data, config, split, features));
+  allItems = torch::arange(data.numItems(), torch::kInt64);
+}
+
+torch::Tensor Session::encodeCatalogue()
+{
+  return net->encodeItems(allItems, features.items.all());
+}
+
+torch::Tensor Session::encodeItems(const torch::Tensor& ids)
+{
+  return net->encodeItems(ids, features.items.gather(ids));
+}
+
+UserSide Session::userSide(const UserBatch& b, const torch::Tensor& itemTokens,
+                           const torch::Tensor& historyRows)
+{
+  const int64_t rows = historyRows.size(0);
+  const int64_t len = historyRows.size(1);
+  torch::Tensor hist = itemTokens.index_select(0, historyRows.reshape({-1})).view({rows, len, -1});
+  return net->userSide(b.users, b.userColumns, b.contextColumns, hist, b.histPad, b.histGaps);
+}
+
+Json Session::architecture() const
+{
+  Json a = Json::object();
+  Json cfg = toJson(config);
+  a["model"] = cfg["model"];
+  a["users"] = data.numUsers();
+  a["items"] = data.numItems();
+  a["user_columns"] = columnsJson(features.users.specs());
+  a["item_columns"] = columnsJson(features.items.specs());
+  a["context_columns"] = columnsJson(features.context.specs());
+  a["timestamps"] = features.hasTimestamps;
+  return a;
+}
+
+int64_t Session::parameterCount() const
+{
+  int64_t n = 0;
+  for (const auto& p : net->parameters())
+  {
+    n += p.numel();
+  }
+  return n;
+}
+
+}  // namespace m6

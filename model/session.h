@@ -1,0 +1,54 @@
+// Everything one model needs around its network: the config, the split, the feature tables and
+// the M6 network built for this dataset (private to model/).
+//
+// Thread affinity: one thread at a time (the network and torch's autograd state are not shared).
+#pragma once
+
+#include <torch/torch.h>
+
+#include "model/batch.h"
+#include "model/core/config.h"
+#include "model/core/dataset.h"
+#include "model/core/dataset_schema.h"
+#include "model/core/json.h"
+#include "model/core/split.h"
+#include "model/features.h"
+#include "model/nn/m6_net.h"
+
+namespace m6
+{
+
+class Session
+{
+ public:
+  /// Builds split, features and network. Seeds torch with config.train.seed first, so the
+  /// initial weights depend only on the config and the data. `data` must outlive the session.
+  Session(const DatasetSnapshot& data, const RunConfig& config);
+
+  const DatasetSnapshot& data;
+  const RunConfig config;
+  const DatasetSchema schema;
+  const Split split;
+  const FeatureTables features;
+  M6Net net{nullptr};
+  torch::Tensor allItems;  // int64 [N] 0..N-1
+
+  /// Item tokens of the whole catalogue [N, d] (with autograd when enabled).
+  torch::Tensor encodeCatalogue();
+  /// Item tokens of some items [n, d].
+  torch::Tensor encodeItems(const torch::Tensor& ids);
+  /// The user side of a batch; history item tokens are picked from `itemTokens` by
+  /// `historyRows` (rows of itemTokens, [B, L]).
+  UserSide userSide(const UserBatch& batch, const torch::Tensor& itemTokens,
+                    const torch::Tensor& historyRows);
+
+  /// What must match for a checkpoint to load: the model config, the task and the dataset
+  /// shape (counts and encoded fields).
+  Json architecture() const;
+  int64_t parameterCount() const;
+};
+
+/// Mean rating of the training interactions (0 when there are none).
+double meanTrainRating(const DatasetSnapshot& data, const Split& split);
+
+}  // namespace m6

@@ -1,0 +1,154 @@
+#include "model/training_step.h"
+
+#include <cmath>
+
+#include "model/evaluate.h"
+
+namespace m6
+{
+
+namespace
+{
+
+std::vector<int64_t> trainCounts(const Session& s)
+{
+  std::vector<int64_t> counts(static_cast<size_t>(s.data.numItems()), 0);
+  for (size_t n = 0; n < s.data.item.size(); ++n)
+  {
+    if (s.split.part[n] == SplitPart::Train)
+    {
+      ++counts[static_cast<size_t>(s.data.item[n])];
+    }
+  }
+  return counts;
+}
+
+}  // namespace
+
+TrainingStep::TrainingStep(Session& session)
+    : session_(session),
+      loss_(effectiveLoss(session.config)),
+      negatives_(loss_ == "sampled_softmax" || loss_ == "bce" || loss_ == "bpr"
+                     ? session.config.train.negatives
+                     : 0),
+      sampler_(trainCounts(session), session.config.train.sampling == "popularity")
+{
+  if (loss_ == "sampled_softmax" && sampler_.popularity())
+  {
+    const int64_t n = session.data.numItems();
+    logQ_ = torch::empty({n}, torch::kFloat32);
+    auto acc = logQ_.accessor<float, 1>();
+    for (int64_t i = 0; i < n; ++i)
+    {
+      acc[i] = static_cast<float>(sampler_.logProbability(i));
+    }
+  }
+}
+
+std::vector<int64_t> TrainingStep::examples() const
+{
+  const DatasetSnapshot& d = session_.data;
+  const bool pointwise = session_.config.model.task != "ranking";
+  std::vector<int64_t> out;
+  for (size_t n = 0; n < d.item.size(); ++n)
+  {
+    if (session_.split.part[n] != SplitPart::Train)
+    {
+      continue;
+    }
+    if (pointwise && (!d.hasRatings() || std::isnan(d.rating[n])))
+    {
+      continue;
+    }
+    out.push_back(static_cast<int64_t>(n));
+  }
+  return out;
+}
+
+torch::Tensor TrainingStep::loss(const std::vector<int64_t>& batch, DemoRng& rng)
+{
+  Session& s = session_;
+  const DatasetSnapshot& d = s.data;
+  const int64_t b = static_cast<int64_t>(batch.size());
+  const int64_t len = s.config.model.historyLength;
+  const std::string& task = s.config.model.task;
+  std::vector<QuerySpec> queries;
+  queries.reserve(batch.size());
+  torch::Tensor targets = torch::empty({b}, torch::kInt64);
+  for (int64_t r = 0; r < b; ++r)
+  {
+    int64_t n = batch[static_cast<size_t>(r)];
+    queries.push_back(targetQuery(d, n));
+    targets[r] = d.item[static_cast<size_t>(n)];
+  }
+  UserBatch ub = makeUserBatch(d, s.features, len, queries);
+
+  if (loss_ == "softmax")
+  {
+    // Full softmax: every item is a class, so encode the catalogue once for the whole batch.
+    torch::Tensor tokens = s.encodeCatalogue();
+    UserSide side = s.userSide(ub, tokens, ub.histItems);
+    return torch::nn::functional::cross_entropy(s.net->scoreCatalogue(side, tokens), targets);
+  }
+
+  torch::Tensor negatives = torch::empty({b, negatives_}, torch::kInt64);
+  if (negatives_ > 0)
+  {
+    auto acc = negatives.accessor<int64_t, 2>();
+    auto tgt = targets.accessor<int64_t, 1>();
+    for (int64_t r = 0; r < b; ++r)
+    {
+      for (int64_t j = 0; j < negatives_; ++j)
+      {
+        acc[r][j] = sampler_.sample(rng, tgt[r]);
+      }
+    }
+  }
+  // Encode each item the batch touches once: history, positives and negatives.
+  torch::Tensor ids = torch::cat({ub.histItems.reshape({-1}), targets, negatives.reshape({-1})});
+  auto unique = torch::_unique(ids, /*sorted=*/true, /*return_inverse=*/true);
+  torch::Tensor tokens = s.encodeItems(std::get<0>(unique));
+  torch::Tensor rows = std::get<1>(unique);
+  torch::Tensor histRows = rows.narrow(0, 0, b * len).view({b, len});
+  torch::Tensor candRows =
+      torch::cat({rows.narrow(0, b * len, b).unsqueeze(1),
+                  rows.narrow(0, b * len + b, b * negatives_).view({b, negatives_})},
+                 1);
+  torch::Tensor candTokens =
+      tokens.index_select(0, candRows.reshape({-1})).view({b, 1 + negatives_, -1});
+  UserSide side = s.userSide(ub, tokens, histRows);
+  torch::Tensor scores = s.net->scoreCandidates(side, candTokens);  // [B, 1 + negatives]
+
+  namespace F = torch::nn::functional;
+  if (task == "ctr" || task == "rating")
+  {
+    torch::Tensor truth = torch::empty({b}, torch::kFloat32);
+    for (int64_t r = 0; r < b; ++r)
+    {
+      float rating = d.rating[static_cast<size_t>(batch[static_cast<size_t>(r)])];
+      truth[r] = task == "ctr" ? (rating >= s.config.train.ctrThreshold ? 1.0f : 0.0f) : rating;
+    }
+    torch::Tensor pred = scores.select(1, 0);
+    return task == "ctr" ? F::binary_cross_entropy_with_logits(pred, truth)
+                         : F::mse_loss(pred, truth);
+  }
+  if (loss_ == "sampled_softmax")
+  {
+    if (logQ_.defined())
+    {
+      // logQ correction: popular items are drawn more often, so their logits are discounted.
+      torch::Tensor cand = torch::cat({targets.unsqueeze(1), negatives}, 1);
+      scores = scores - logQ_.index_select(0, cand.reshape({-1})).view(cand.sizes());
+    }
+    return F::cross_entropy(scores, torch::zeros({b}, torch::kInt64));
+  }
+  if (loss_ == "bpr")
+  {
+    return -F::logsigmoid(scores.narrow(1, 0, 1) - scores.narrow(1, 1, negatives_)).mean();
+  }
+  torch::Tensor labels = torch::zeros_like(scores);
+  labels.select(1, 0).fill_(1.0);
+  return F::binary_cross_entropy_with_logits(scores, labels);
+}
+
+}  // namespace m6

@@ -1,0 +1,41 @@
+// One optimisation step's loss for every task and loss (private to model/).
+//
+// The user side (user token, context token, encoded history) is computed once per example and
+// broadcast over its positive and negatives. With the full softmax the whole catalogue's item
+// tokens are computed once per step (they are the softmax's classes); otherwise only the items
+// the batch touches (history, positives, negatives) are encoded, once each.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+#include "model/core/rng.h"
+#include "model/sampler.h"
+#include "model/session.h"
+
+namespace m6
+{
+
+class TrainingStep
+{
+ public:
+  explicit TrainingStep(Session& session);
+
+  /// Interaction indices the model learns from: the train part (ranking), or its interactions
+  /// that have a rating (ctr, rating).
+  std::vector<int64_t> examples() const;
+
+  /// The mean loss of a batch of example interactions; negatives are drawn from `rng`.
+  torch::Tensor loss(const std::vector<int64_t>& batch, DemoRng& rng);
+
+ private:
+  Session& session_;
+  std::string loss_;  // softmax | sampled_softmax | bce | bpr | mse
+  int negatives_ = 0;
+  NegativeSampler sampler_;
+  torch::Tensor logQ_;  // float [N], log sampling probability (popularity sampling)
+};
+
+}  // namespace m6
