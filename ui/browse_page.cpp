@@ -68,7 +68,27 @@ BrowsePage::BrowsePage(const QString& workspacePath, BrowseTable table, QWidget*
   connect(view_, &QTableView::doubleClicked, this,
           [this](const QModelIndex& index) { activateRow(index.row()); });
   connect(view_, &QTableView::customContextMenuRequested, this, &BrowsePage::showContextMenu);
-  connect(model_, &BrowseTableModel::countChanged, this, &BrowsePage::updateStatus);
+  connect(model_, &BrowseTableModel::countChanged, this,
+          [this]
+          {
+            view_->scrollToTop();
+            updateStatus();
+          });
+  // Size the columns to the first rows that arrive after a reset (then leave them to the user).
+  connect(model_, &BrowseTableModel::dataChanged, this,
+          [this]
+          {
+            if (!columnsSized_)
+            {
+              columnsSized_ = true;
+              view_->resizeColumnsToContents();
+              for (int c = 0; c < model_->columnCount(); ++c)
+              {
+                view_->setColumnWidth(c, std::min(view_->columnWidth(c), 320));
+              }
+            }
+          });
+  connect(model_, &BrowseTableModel::modelReset, this, [this] { columnsSized_ = false; });
   connect(model_, &BrowseTableModel::modelReset, this, &BrowsePage::updateStatus);
   connect(model_, &BrowseTableModel::modelReset, this, &BrowsePage::keepSortIndicator);
   connect(model_, &BrowseTableModel::loadFailed, this,

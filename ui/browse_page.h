@@ -64,6 +64,7 @@ class BrowsePage : public QWidget
   QLabel* status_ = nullptr;
   std::optional<int64_t> userIdx_;
   std::optional<int64_t> itemIdx_;
+  bool columnsSized_ = false;
 };
 
 }  // namespace m6

@@ -68,7 +68,7 @@ ColumnRoleTable::ColumnRoleTable(Mode mode, QWidget* parent) : QTableWidget(0, k
       {tr("Column"), tr("First value"), tr("Role"), tr("Field kind"), tr("Separator"), tr("Time format")});
   verticalHeader()->hide();
   horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-  horizontalHeader()->setStretchLastSection(true);
+  horizontalHeader()->setSectionResizeMode(kSample, QHeaderView::Stretch);  // the free space
   setEditTriggers(QAbstractItemView::NoEditTriggers);
   setSelectionMode(QAbstractItemView::NoSelection);
   setToolTip(tr("What each column of the file means"));

@@ -35,9 +35,18 @@ CsvMappingPage::CsvMappingPage(QWidget* parent) : QWidget(parent)
   problems_->setStyleSheet(QStringLiteral("color: #b03030"));
   roles_ = new ColumnRoleTable(ColumnRoleTable::Mode::Interactions, this);
 
+  auto titled = [this](const QString& title, QWidget* body)
+  {
+    auto* box = new QWidget(this);
+    auto* l = new QVBoxLayout(box);
+    l->setContentsMargins(0, 0, 0, 0);
+    l->addWidget(new QLabel(QStringLiteral("<b>%1</b>").arg(title), box));
+    l->addWidget(body, 1);
+    return box;
+  };
   auto* split = new QSplitter(Qt::Vertical, this);
-  split->addWidget(preview_);
-  split->addWidget(roles_);
+  split->addWidget(titled(tr("Preview of the first rows"), preview_));
+  split->addWidget(titled(tr("What each column holds"), roles_));
   split->setStretchFactor(0, 1);
   split->setStretchFactor(1, 1);
   auto* columnsTab = new QWidget(this);

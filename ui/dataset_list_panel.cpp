@@ -131,7 +131,7 @@ DatasetListPanel::DatasetListPanel(WorkspaceSession* session, QWidget* parent)
   empty_->setStyleSheet(QStringLiteral("color: gray"));
   auto* title = new QLabel(tr("<b>Datasets</b>"), this);
   auto* layout = new QVBoxLayout(this);
-  layout->setContentsMargins(0, 0, 0, 0);
+  layout->setContentsMargins(6, 6, 0, 6);
   layout->addWidget(title);
   layout->addWidget(view_, 1);
   layout->addWidget(empty_);

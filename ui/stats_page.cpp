@@ -342,8 +342,11 @@ void StatsPage::fillHistory(const Json& s)
     const int64_t to = b.at("to").asInt();
     keys << k;
     values << static_cast<double>(b.at("users").asInt());
-    ticker->addTick(k, from == to ? QString::number(from)
-                                  : QStringLiteral("%1–%2").arg(from).arg(to));
+    // Every bucket gets a bar; with many buckets only every other one gets a label.
+    const bool labelled = h->size() <= 12 || k % 2 == 1;
+    ticker->addTick(k, !labelled    ? QString()
+                       : from == to ? QString::number(from)
+                                    : QStringLiteral("%1–%2").arg(from).arg(to));
     ++k;
   }
   p->xAxis->setTicker(ticker);

@@ -1,0 +1,140 @@
+// Screenshots of the workbench on the demo dataset (browser and statistics pages) and of the
+// import dialog's mapping page. With M6_SCREENSHOTS=<dir> set they are written there (the
+// committed ones live in resources/screenshots/); otherwise into a temporary folder. Either way
+// the test checks that each picture shows content: rows in the table, bars in the plots.
+#include <QComboBox>
+#include <QImage>
+#include <QLineEdit>
+#include <QScrollBar>
+#include <QTableView>
+#include <QtTest>
+
+#include "app/bridge/workspace_session.h"
+#include "gui_test_main.h"
+#include "ui/browse_page.h"
+#include "ui/browse_table_model.h"
+#include "ui/column_role_table.h"
+#include "ui/csv_mapping_page.h"
+#include "ui/dataset_list_panel.h"
+#include "ui/dataset_view.h"
+#include "ui/import_dialog.h"
+#include "ui/main_window.h"
+#include "ui/stats_page.h"
+
+using namespace m6;
+
+namespace
+{
+
+/// Distinct colours in a picture: a blank or one-colour grab has very few.
+int colours(const QImage& image)
+{
+  QSet<QRgb> seen;
+  for (int y = 0; y < image.height(); y += 3)
+  {
+    for (int x = 0; x < image.width(); x += 3)
+    {
+      seen.insert(image.pixel(x, y));
+      if (seen.size() > 1000)
+      {
+        return int(seen.size());
+      }
+    }
+  }
+  return int(seen.size());
+}
+
+}  // namespace
+
+class TestScreenshots : public QObject
+{
+  Q_OBJECT
+ private:
+  QTemporaryDir tmp_;
+  QString out_;
+
+  void save(QWidget* w, const QString& name)
+  {
+    QApplication::processEvents();
+    const QImage image = w->grab().toImage();
+    QVERIFY(!image.isNull());
+    QVERIFY2(colours(image) > 30, qPrintable(name + " looks blank"));
+    const QString path = QDir(out_).filePath(name);
+    QVERIFY2(image.save(path), qPrintable(path));
+    qInfo("wrote %s", qPrintable(path));
+  }
+
+ private Q_SLOTS:
+  void initTestCase()
+  {
+    out_ = qEnvironmentVariable("M6_SCREENSHOTS", tmp_.path());
+    QVERIFY(QDir().mkpath(out_));
+  }
+
+  void mainWindowOnTheDemo()
+  {
+    MainWindowOptions o;
+    o.workspacePath = tmp_.filePath("screens.m6ws");
+    MainWindow w(o);  // first start: the default demo dataset is generated
+    w.resize(1360, 820);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QTRY_VERIFY_WITH_TIMEOUT(w.datasetList()->model()->rowOf("demo") >= 0, 120000);
+    DatasetView* view = w.datasetView();
+    BrowsePage* items = view->browsePage(BrowseTable::Items);
+    view->setCurrentWidget(items);
+    QTRY_COMPARE_WITH_TIMEOUT(items->model()->rowCount(), 1500, 30000);
+    QTRY_VERIFY(items->model()->isRowLoaded(0) && items->model()->isRowLoaded(30));
+    save(&w, "main-window-items.png");
+
+    BrowsePage* interactions = view->browsePage(BrowseTable::Interactions);
+    BrowsePage* users = view->browsePage(BrowseTable::Users);
+    QTRY_VERIFY(users->model()->rowCount() == 1000);
+    users->model()->prefetch(0, 0);
+    QTRY_VERIFY(users->model()->isRowLoaded(41));
+    interactions->setUserFilter(41, users->model()->data(users->model()->index(41, 1)).toString());
+    view->setCurrentWidget(interactions);
+    QTRY_VERIFY(!interactions->model()->isLoading());
+    interactions->model()->prefetch(0, 0);
+    QTRY_VERIFY(interactions->model()->isRowLoaded(0));
+    QCOMPARE(interactions->view()->verticalScrollBar()->value(), 0);
+    save(&w, "main-window-interactions.png");
+
+    view->setCurrentWidget(view->statsPage());
+    QTRY_VERIFY(view->statsPage()->summaryText("interactions") == QLocale().toString(100000));
+    QTest::qWait(100);  // queued replots
+    save(&w, "main-window-statistics.png");
+  }
+
+  void importMappingPage()
+  {
+    const QString file = m6test::writeFile(
+        tmp_.filePath("shop/purchases.csv"),
+        "customer;product;stars;when;device;tags\n"
+        "c-001;p-1001;4.5;2024-05-01T10:00:00Z;phone;gift,sale\n"
+        "c-002;p-1002;3;2024-05-02T11:30:00Z;tablet;sale\n"
+        "c-001;p-1002;5;2024-05-03T09:15:00Z;phone;\n"
+        "c-003;p-1003;2;2024-05-04T18:40:00Z;desktop;new\n"
+        "c-004;p-1001;4;2024-06-01T08:00:00Z;phone;gift\n"
+        "c-002;p-1004;1;2024-06-02T21:05:00Z;desktop;\n"
+        "c-005;p-1003;5;2024-06-03T12:00:00Z;phone;new,sale\n");
+    WorkspaceSession session;
+    session.open(tmp_.filePath("mapping.m6ws"));
+    ImportDialog d(&session);
+    d.setSource(file);
+    QTRY_VERIFY(d.canProceed());
+    d.next();
+    QCOMPARE(d.page(), ImportDialog::Page::Mapping);
+    ColumnRoleTable* roles = d.mappingPage()->roles();
+    roles->setKind(5, FieldKind::Multi);
+    roles->separatorEdit(5)->setText(",");
+    roles->timeFormatCombo(3)->setCurrentIndex(roles->timeFormatCombo(3)->findData(int(TimeFormat::Iso8601)));
+    d.resize(1000, 700);
+    d.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&d));
+    save(&d, "import-mapping.png");
+  }
+};
+
+M6_GUI_TEST_MAIN(TestScreenshots)
+#include "test_screenshots.moc"
