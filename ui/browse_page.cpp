@@ -39,8 +39,9 @@ BrowsePage::BrowsePage(const QString& workspacePath, BrowseTable table, QWidget*
 
   chip_ = new QFrame(this);
   chip_->setFrameShape(QFrame::StyledPanel);
-  chip_->setStyleSheet(QStringLiteral("QFrame { background: palette(highlight); border-radius: 4px; }"
-                                      "QLabel { color: palette(highlighted-text); }"));
+  chip_->setStyleSheet(
+      QStringLiteral("QFrame { background: palette(highlight); border-radius: 4px; }"
+                     "QLabel { color: palette(highlighted-text); }"));
   auto* chipRow = new QHBoxLayout(chip_);
   chipRow->setContentsMargins(8, 2, 2, 2);
   chipLabel_ = new QLabel(chip_);
@@ -109,7 +110,10 @@ BrowsePage::BrowsePage(const QString& workspacePath, BrowseTable table, QWidget*
   updateStatus();
 }
 
-QString BrowsePage::entityFilterLabel() const { return chip_->isHidden() ? QString() : chipLabel_->text(); }
+QString BrowsePage::entityFilterLabel() const
+{
+  return chip_->isHidden() ? QString() : chipLabel_->text();
+}
 
 void BrowsePage::setDataset(qint64 datasetId)
 {
@@ -148,9 +152,15 @@ void BrowsePage::clearEntityFilter()
   applyFilter();
 }
 
-void BrowsePage::focusFilter() { filterBar_->focusText(); }
+void BrowsePage::focusFilter()
+{
+  filterBar_->focusText();
+}
 
-void BrowsePage::refresh() { model_->refresh(); }
+void BrowsePage::refresh()
+{
+  model_->refresh();
+}
 
 void BrowsePage::applyFilter()
 {
@@ -187,9 +197,9 @@ void BrowsePage::showContextMenu(const QPoint& pos)
   }
   QMenu menu(this);
   const QString id = model_->data(model_->index(index.row(), 1)).toString();
-  QAction* show = menu.addAction(table_ == BrowseTable::Users
-                                     ? tr("Show interactions of user %1").arg(id)
-                                     : tr("Show interactions of item %1").arg(id));
+  QAction* show =
+      menu.addAction(table_ == BrowseTable::Users ? tr("Show interactions of user %1").arg(id)
+                                                  : tr("Show interactions of item %1").arg(id));
   if (menu.exec(view_->viewport()->mapToGlobal(pos)) == show)
   {
     activateRow(index.row());
@@ -218,7 +228,8 @@ void BrowsePage::keepSortIndicator()
 {
   QHeaderView* header = view_->horizontalHeader();
   const int column = model_->sortColumn();
-  if (header->sortIndicatorSection() != column || header->sortIndicatorOrder() != model_->sortOrder())
+  if (header->sortIndicatorSection() != column ||
+      header->sortIndicatorOrder() != model_->sortOrder())
   {
     const QSignalBlocker block(header);
     header->setSortIndicator(column, model_->sortOrder());

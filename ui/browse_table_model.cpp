@@ -4,9 +4,8 @@
 #include <QDateTime>
 #include <QPalette>
 #include <QTimer>
-
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <limits>
 
@@ -16,8 +15,8 @@ namespace m6
 BrowseTableModel::BrowseTableModel(const QString& workspacePath, BrowseTable table, QObject* parent)
     : QAbstractTableModel(parent),
       table_(table),
-      worker_(std::make_unique<WorkerThread<BrowseWorker>>(QStringLiteral("m6-browse"),
-                                                           workspacePath))
+      worker_(
+          std::make_unique<WorkerThread<BrowseWorker>>(QStringLiteral("m6-browse"), workspacePath))
 {
   BrowseWorker* w = worker_->worker();
   connect(w, &BrowseWorker::countReady, this, &BrowseTableModel::onCount);
@@ -54,7 +53,10 @@ void BrowseTableModel::setFilter(const BrowseFilter& filter)
   restart();
 }
 
-void BrowseTableModel::refresh() { restart(); }
+void BrowseTableModel::refresh()
+{
+  restart();
+}
 
 BrowseRequest BrowseTableModel::baseRequest() const
 {

@@ -18,7 +18,6 @@
 #include <QHash>
 #include <QSet>
 #include <QString>
-
 #include <memory>
 #include <vector>
 
@@ -103,8 +102,8 @@ class BrowseTableModel : public QAbstractTableModel
   qint64 rows_ = 0;
   std::vector<BrowseColumn> columns_;
   QHash<qint64, Chunk> chunks_;
-  mutable QSet<qint64> wanted_;   // asked for by data(), not yet requested
-  QSet<qint64> pending_;          // requested in this generation, reply not yet in
+  mutable QSet<qint64> wanted_;  // asked for by data(), not yet requested
+  QSet<qint64> pending_;         // requested in this generation, reply not yet in
   mutable bool flushScheduled_ = false;
   qint64 lastRequested_ = 0;
   int staleDropped_ = 0;

@@ -62,10 +62,11 @@ QString guessRole(ColumnRoleTable::Mode mode, const QString& rawName, int index,
 
 }  // namespace
 
-ColumnRoleTable::ColumnRoleTable(Mode mode, QWidget* parent) : QTableWidget(0, kCols, parent), mode_(mode)
+ColumnRoleTable::ColumnRoleTable(Mode mode, QWidget* parent)
+    : QTableWidget(0, kCols, parent), mode_(mode)
 {
-  setHorizontalHeaderLabels(
-      {tr("Column"), tr("First value"), tr("Role"), tr("Field kind"), tr("Separator"), tr("Time format")});
+  setHorizontalHeaderLabels({tr("Column"), tr("First value"), tr("Role"), tr("Field kind"),
+                             tr("Separator"), tr("Time format")});
   verticalHeader()->hide();
   horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   horizontalHeader()->setSectionResizeMode(kSample, QHeaderView::Stretch);  // the free space
@@ -74,7 +75,8 @@ ColumnRoleTable::ColumnRoleTable(Mode mode, QWidget* parent) : QTableWidget(0, k
   setToolTip(tr("What each column of the file means"));
 }
 
-void ColumnRoleTable::setColumns(const QStringList& names, const QStringList& samples, bool hasHeader)
+void ColumnRoleTable::setColumns(const QStringList& names, const QStringList& samples,
+                                 bool hasHeader)
 {
   names_ = names;
   hasHeader_ = hasHeader;
@@ -83,7 +85,11 @@ void ColumnRoleTable::setColumns(const QStringList& names, const QStringList& sa
   QStringList roles = {QStringLiteral("ignore")};
   if (mode_ == Mode::Interactions)
   {
-    roles << "user" << "item" << "rating" << "timestamp" << "field";
+    roles << "user"
+          << "item"
+          << "rating"
+          << "timestamp"
+          << "field";
   }
   else
   {
@@ -104,8 +110,9 @@ void ColumnRoleTable::setColumns(const QStringList& names, const QStringList& sa
     {
       role->addItem(r, r);
     }
-    role->setToolTip(tr("What this column holds: ignore it, the user or item id, the rating, the "
-                        "time, or a feature field"));
+    role->setToolTip(
+        tr("What this column holds: ignore it, the user or item id, the rating, the "
+           "time, or a feature field"));
     role->setCurrentIndex(std::max(0, role->findData(guessRole(mode_, names[c], c, hasHeader))));
     auto* kind = new QComboBox(this);
     for (FieldKind k : {FieldKind::Categorical, FieldKind::Multi, FieldKind::Numeric,
@@ -113,8 +120,9 @@ void ColumnRoleTable::setColumns(const QStringList& names, const QStringList& sa
     {
       kind->addItem(QString::fromLatin1(fieldKindName(k)), static_cast<int>(k));
     }
-    kind->setToolTip(tr("categorical: one value from a set; multi: several values split by the "
-                        "separator; numeric; text (free text); timestamp"));
+    kind->setToolTip(
+        tr("categorical: one value from a set; multi: several values split by the "
+           "separator; numeric; text (free text); timestamp"));
     auto* sep = new QLineEdit(QStringLiteral("|"), this);
     sep->setToolTip(tr("Separator between the values of a multi-valued field"));
     sep->setMaximumWidth(60);
@@ -123,8 +131,9 @@ void ColumnRoleTable::setColumns(const QStringList& names, const QStringList& sa
     {
       time->addItem(QString::fromLatin1(timeFormatName(t)), static_cast<int>(t));
     }
-    time->setToolTip(tr("auto: Unix seconds or ISO-8601; unix: seconds since 1970; iso8601: "
-                        "2024-05-01T13:45:00Z"));
+    time->setToolTip(
+        tr("auto: Unix seconds or ISO-8601; unix: seconds since 1970; iso8601: "
+           "2024-05-01T13:45:00Z"));
     setCellWidget(c, kRole, role);
     setCellWidget(c, kKind, kind);
     setCellWidget(c, kSeparator, sep);
@@ -160,7 +169,10 @@ QComboBox* ColumnRoleTable::timeFormatCombo(int column) const
   return qobject_cast<QComboBox*>(cellWidget(column, kTimeFormat));
 }
 
-QString ColumnRoleTable::role(int column) const { return roleCombo(column)->currentData().toString(); }
+QString ColumnRoleTable::role(int column) const
+{
+  return roleCombo(column)->currentData().toString();
+}
 
 void ColumnRoleTable::setRole(int column, const QString& role)
 {
@@ -196,14 +208,15 @@ QString ColumnRoleTable::validate() const
       return tr("Column %1 is a multi-valued field without a separator").arg(names_.value(c));
     }
   }
-  const QStringList required = mode_ == Mode::Interactions ? QStringList{"user", "item"}
-                                                           : QStringList{"id"};
+  const QStringList required =
+      mode_ == Mode::Interactions ? QStringList{"user", "item"} : QStringList{"id"};
   for (const QString& r : required)
   {
     if (counts.value(r) != 1)
     {
-      return counts.value(r) == 0 ? tr("Choose the column that holds the %1 id").arg(r == "id" ? tr("entity") : r)
-                                  : tr("Only one column can be the %1").arg(r);
+      return counts.value(r) == 0
+                 ? tr("Choose the column that holds the %1 id").arg(r == "id" ? tr("entity") : r)
+                 : tr("Only one column can be the %1").arg(r);
     }
   }
   for (const char* once : {"rating", "timestamp", "title"})
@@ -318,8 +331,10 @@ void ColumnRoleTable::applyInteractions(const InteractionsSpec& spec)
   {
     setRole(c, QStringLiteral("ignore"));
   }
-  const std::pair<const ColumnRef*, const char*> roles[] = {
-      {&spec.user, "user"}, {&spec.item, "item"}, {&spec.rating, "rating"}, {&spec.timestamp, "timestamp"}};
+  const std::pair<const ColumnRef*, const char*> roles[] = {{&spec.user, "user"},
+                                                            {&spec.item, "item"},
+                                                            {&spec.rating, "rating"},
+                                                            {&spec.timestamp, "timestamp"}};
   for (const auto& [r, name] : roles)
   {
     if (r->isSet() && find(*r) >= 0)

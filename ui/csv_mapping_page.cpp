@@ -95,9 +95,8 @@ CsvMappingPage::CsvMappingPage(QWidget* parent) : QWidget(parent)
   connect(load, &QPushButton::clicked, this,
           [this]
           {
-            QString path = QFileDialog::getOpenFileName(this, tr("Load mapping"),
-                                                        QFileInfo(file_).path(),
-                                                        tr("Mapping (*.json)"));
+            QString path = QFileDialog::getOpenFileName(
+                this, tr("Load mapping"), QFileInfo(file_).path(), tr("Mapping (*.json)"));
             QString error;
             if (!path.isEmpty() && !loadMapping(path, &error))
             {

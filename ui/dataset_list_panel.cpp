@@ -82,7 +82,8 @@ QVariant DatasetListModel::data(const QModelIndex& index, int role) const
       case kInteractions:
         return loc.toString(static_cast<qlonglong>(d.interactions));
       case kImported:
-        return QDateTime::fromSecsSinceEpoch(d.createdAt).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+        return QDateTime::fromSecsSinceEpoch(d.createdAt)
+            .toString(QStringLiteral("yyyy-MM-dd HH:mm"));
     }
   }
   if (role == Qt::ToolTipRole)
@@ -122,8 +123,9 @@ DatasetListPanel::DatasetListPanel(WorkspaceSession* session, QWidget* parent)
   view_->verticalHeader()->hide();
   view_->horizontalHeader()->setStretchLastSection(true);
   view_->setContextMenuPolicy(Qt::CustomContextMenu);
-  view_->setToolTip(tr("Datasets in this workspace; right-click to rename, delete or see the "
-                       "import report"));
+  view_->setToolTip(
+      tr("Datasets in this workspace; right-click to rename, delete or see the "
+         "import report"));
   empty_ = new QLabel(tr("No datasets yet.\nFile > Import dataset (Ctrl+I)\nor File > New demo "
                          "dataset."),
                       this);
@@ -155,7 +157,8 @@ DatasetListPanel::DatasetListPanel(WorkspaceSession* session, QWidget* parent)
             Q_EMIT statusMessage(tr("Renamed %1 to %2").arg(from, to));
           });
   connect(session_, &WorkspaceSession::deleted, this,
-          [this](quint64, const QString& name) { Q_EMIT statusMessage(tr("Deleted %1").arg(name)); });
+          [this](quint64, const QString& name)
+          { Q_EMIT statusMessage(tr("Deleted %1").arg(name)); });
   connect(session_, &WorkspaceSession::reportReady, this,
           [this](quint64 token, qint64 id, const m6::ImportReport& report)
           {
@@ -221,7 +224,8 @@ void DatasetListPanel::clear()
 void DatasetListPanel::onDatasets(const DatasetList& list)
 {
   const DatasetInfo* cur = current();
-  QString keep = pendingSelect_.isEmpty() && cur ? QString::fromStdString(cur->name) : pendingSelect_;
+  QString keep =
+      pendingSelect_.isEmpty() && cur ? QString::fromStdString(cur->name) : pendingSelect_;
   model_->setDatasets(list);
   view_->resizeColumnsToContents();
   empty_->setVisible(list.empty());

@@ -37,8 +37,9 @@ DialectEditor::DialectEditor(QWidget* parent) : QWidget(parent)
   encoding_->addItem(tr("Auto (UTF-8, else Latin-1)"), QStringLiteral("auto"));
   encoding_->setToolTip(tr("How the file's bytes become text"));
   quoting_ = new QCheckBox(tr("Quoted fields"), this);
-  quoting_->setToolTip(tr("Honour \"double quotes\" around fields (delimiters inside quotes are "
-                          "part of the field)"));
+  quoting_->setToolTip(
+      tr("Honour \"double quotes\" around fields (delimiters inside quotes are "
+         "part of the field)"));
 
   auto* row = new QHBoxLayout(this);
   row->setContentsMargins(0, 0, 0, 0);

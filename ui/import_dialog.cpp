@@ -132,7 +132,8 @@ QWidget* ImportDialog::buildSourcePage()
   connect(folder, &QPushButton::clicked, this,
           [this]
           {
-            const QString d = QFileDialog::getExistingDirectory(this, tr("Dataset folder"), path_->text());
+            const QString d =
+                QFileDialog::getExistingDirectory(this, tr("Dataset folder"), path_->text());
             if (!d.isEmpty())
             {
               setSource(d);
@@ -184,16 +185,25 @@ void ImportDialog::setSource(const QString& path)
   updateButtons();
 }
 
-void ImportDialog::setDatasetName(const QString& name) { name_->setText(name); }
+void ImportDialog::setDatasetName(const QString& name)
+{
+  name_->setText(name);
+}
 
 void ImportDialog::checkName()
 {
   nameToken_ = session_->checkName(name_->text().trimmed());
 }
 
-ImportDialog::Page ImportDialog::page() const { return static_cast<Page>(pages_->currentIndex()); }
+ImportDialog::Page ImportDialog::page() const
+{
+  return static_cast<Page>(pages_->currentIndex());
+}
 
-QString ImportDialog::format() const { return formatCombo_->currentData().toString(); }
+QString ImportDialog::format() const
+{
+  return formatCombo_->currentData().toString();
+}
 
 void ImportDialog::setFormat(const QString& id)
 {
@@ -225,7 +235,10 @@ QString ImportDialog::problem() const
   return QString();
 }
 
-bool ImportDialog::canProceed() const { return problem().isEmpty(); }
+bool ImportDialog::canProceed() const
+{
+  return problem().isEmpty();
+}
 
 void ImportDialog::showPage(Page p)
 {

@@ -16,9 +16,12 @@ ImportReportView::ImportReportView(QWidget* parent) : QWidget(parent)
   heading_ = new QLabel(this);
   heading_->setWordWrap(true);
   auto* grid = new QGridLayout;
-  const char* keys[][2] = {{"users", "Users"},         {"items", "Items"},
-                           {"interactions", "Interactions"}, {"rows", "Rows read"},
-                           {"rejected", "Rows rejected"}, {"seconds", "Seconds"}};
+  const char* keys[][2] = {{"users", "Users"},
+                           {"items", "Items"},
+                           {"interactions", "Interactions"},
+                           {"rows", "Rows read"},
+                           {"rejected", "Rows rejected"},
+                           {"seconds", "Seconds"}};
   int k = 0;
   for (const auto& kv : keys)
   {
@@ -53,13 +56,13 @@ ImportReportView::ImportReportView(QWidget* parent) : QWidget(parent)
 void ImportReportView::setReport(const DatasetInfo& dataset, const ImportReport& report)
 {
   const QLocale loc;
-  heading_->setText(tr("<b>%1</b> imported from %2 (%3).")
-                        .arg(QString::fromStdString(dataset.name).toHtmlEscaped(),
-                             QString::fromStdString(report.source.empty() ? dataset.sourcePath
-                                                                          : report.source)
-                                 .toHtmlEscaped(),
-                             QString::fromStdString(report.format.empty() ? dataset.sourceFormat
-                                                                          : report.format)));
+  heading_->setText(
+      tr("<b>%1</b> imported from %2 (%3).")
+          .arg(QString::fromStdString(dataset.name).toHtmlEscaped(),
+               QString::fromStdString(report.source.empty() ? dataset.sourcePath : report.source)
+                   .toHtmlEscaped(),
+               QString::fromStdString(report.format.empty() ? dataset.sourceFormat
+                                                            : report.format)));
   figures_["users"]->setText(loc.toString(static_cast<qlonglong>(dataset.users)));
   figures_["items"]->setText(loc.toString(static_cast<qlonglong>(dataset.items)));
   figures_["interactions"]->setText(loc.toString(static_cast<qlonglong>(dataset.interactions)));

@@ -62,13 +62,13 @@ void JobProgressWidget::showProgress(const WorkProgress& p)
   if (p.total > 0)
   {
     bar_->setRange(0, 1000);
-    bar_->setValue(static_cast<int>(1000.0 * static_cast<double>(p.done) /
-                                    static_cast<double>(p.total)));
-    bar_->setFormat(p.phase.startsWith(QLatin1String("Reading"))
-                        ? tr("%1 of %2")
-                              .arg(QLocale().formattedDataSize(p.done),
-                                   QLocale().formattedDataSize(p.total))
-                        : tr("%p%"));
+    bar_->setValue(
+        static_cast<int>(1000.0 * static_cast<double>(p.done) / static_cast<double>(p.total)));
+    bar_->setFormat(
+        p.phase.startsWith(QLatin1String("Reading"))
+            ? tr("%1 of %2")
+                  .arg(QLocale().formattedDataSize(p.done), QLocale().formattedDataSize(p.total))
+            : tr("%p%"));
   }
   else
   {
@@ -80,7 +80,10 @@ void JobProgressWidget::showProgress(const WorkProgress& p)
                              loc.toString(p.rejected), QString::number(p.seconds, 'f', 1)));
 }
 
-QString JobProgressWidget::detailText() const { return phase_->text() + ' ' + details_->text(); }
+QString JobProgressWidget::detailText() const
+{
+  return phase_->text() + ' ' + details_->text();
+}
 
 JobProgressDialog::JobProgressDialog(WorkspaceSession* session, quint64 token, const QString& title,
                                      QWidget* parent)
@@ -107,8 +110,10 @@ JobProgressDialog::JobProgressDialog(WorkspaceSession* session, quint64 token, c
       accept();
     }
   };
-  connect(session_, &WorkspaceSession::jobFinished, this, [end](quint64 t, const m6::ImportResult&) { end(t); });
-  connect(session_, &WorkspaceSession::jobFailed, this, [end](quint64 t, const QString&) { end(t); });
+  connect(session_, &WorkspaceSession::jobFinished, this,
+          [end](quint64 t, const m6::ImportResult&) { end(t); });
+  connect(session_, &WorkspaceSession::jobFailed, this,
+          [end](quint64 t, const QString&) { end(t); });
 }
 
 void JobProgressDialog::reject()

@@ -22,7 +22,10 @@
 #include "ui/recent_workspaces.h"
 
 // Resources of the static m6_ui library must be initialised explicitly, outside any namespace.
-static void initResources() { Q_INIT_RESOURCE(m6_resources); }
+static void initResources()
+{
+  Q_INIT_RESOURCE(m6_resources);
+}
 
 namespace m6
 {
@@ -62,7 +65,8 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
             {
               list_->select(QString::fromStdString(r.outcome.dataset.name));
               statusBar()->showMessage(
-                  tr("Dataset %1 is ready").arg(QString::fromStdString(r.outcome.dataset.name)), 8000);
+                  tr("Dataset %1 is ready").arg(QString::fromStdString(r.outcome.dataset.name)),
+                  8000);
             }
             else
             {
@@ -200,13 +204,13 @@ void MainWindow::openWorkspace(const QString& path)
 
 void MainWindow::onOpened(const QString& path, const DatasetList& datasets)
 {
-  setWindowTitle(tr("M6 Workbench — %1 (%2)")
-                     .arg(QFileInfo(path).fileName(), QDir::toNativeSeparators(QFileInfo(path).path())));
+  setWindowTitle(
+      tr("M6 Workbench — %1 (%2)")
+          .arg(QFileInfo(path).fileName(), QDir::toNativeSeparators(QFileInfo(path).path())));
   RecentWorkspaces::add(path);
   rebuildRecentMenu();
-  statusBar()->showMessage(tr("Opened %1: %n dataset(s)", nullptr, static_cast<int>(datasets.size()))
-                               .arg(path),
-                           5000);
+  statusBar()->showMessage(
+      tr("Opened %1: %n dataset(s)", nullptr, static_cast<int>(datasets.size())).arg(path), 5000);
   const bool firstStart = startup_;
   startup_ = false;
   if (firstStart && datasets.empty() && options_.createDemoWhenEmpty)
@@ -240,9 +244,9 @@ void MainWindow::newWorkspace()
 
 void MainWindow::chooseWorkspace()
 {
-  const QString path = QFileDialog::getOpenFileName(this, tr("Open workspace"),
-                                                    QFileInfo(session_->path()).path(),
-                                                    tr("M6 workspace (*.m6ws);;All files (*)"));
+  const QString path =
+      QFileDialog::getOpenFileName(this, tr("Open workspace"), QFileInfo(session_->path()).path(),
+                                   tr("M6 workspace (*.m6ws);;All files (*)"));
   if (!path.isEmpty())
   {
     openWorkspace(path);

@@ -29,7 +29,7 @@ class WorkspaceSession;
 
 struct MainWindowOptions
 {
-  QString workspacePath;           // "" : the last workspace, else the default one
+  QString workspacePath;            // "" : the last workspace, else the default one
   bool createDemoWhenEmpty = true;  // first start: fill an empty workspace with the demo
   DemoOptions firstDemo;            // what that demo dataset is
 };

@@ -1,5 +1,7 @@
 #include "ui/plot_frame.h"
 
+#include <qcustomplot.h>
+
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -7,7 +9,6 @@
 #include <QMessageBox>
 #include <QToolButton>
 #include <QVBoxLayout>
-#include <qcustomplot.h>
 
 namespace m6
 {
@@ -52,8 +53,8 @@ bool PlotFrame::saveTo(const QString& path)
 void PlotFrame::saveWithDialog(bool pdf)
 {
   const QString filter = pdf ? tr("PDF (*.pdf)") : tr("PNG image (*.png)");
-  QString path = QFileDialog::getSaveFileName(this, tr("Save plot"),
-                                              stem_ + (pdf ? ".pdf" : ".png"), filter);
+  QString path =
+      QFileDialog::getSaveFileName(this, tr("Save plot"), stem_ + (pdf ? ".pdf" : ".png"), filter);
   if (path.isEmpty())
   {
     return;

@@ -12,7 +12,10 @@ const char* const kRecent = "workspaces/recent";
 const char* const kLast = "workspaces/last";
 }  // namespace
 
-QStringList RecentWorkspaces::list() { return QSettings().value(kRecent).toStringList(); }
+QStringList RecentWorkspaces::list()
+{
+  return QSettings().value(kRecent).toStringList();
+}
 
 void RecentWorkspaces::add(const QString& path)
 {
@@ -42,6 +45,9 @@ void RecentWorkspaces::clear()
   s.remove(kRecent);
 }
 
-QString RecentWorkspaces::last() { return QSettings().value(kLast).toString(); }
+QString RecentWorkspaces::last()
+{
+  return QSettings().value(kLast).toString();
+}
 
 }  // namespace m6

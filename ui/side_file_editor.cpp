@@ -57,7 +57,10 @@ void SideFileEditor::setFile(const QString& path)
   reload();
 }
 
-QString SideFileEditor::file() const { return path_->text(); }
+QString SideFileEditor::file() const
+{
+  return path_->text();
+}
 
 void SideFileEditor::reload()
 {

@@ -1,5 +1,7 @@
 #include "ui/stats_page.h"
 
+#include <qcustomplot.h>
+
 #include <QDateTime>
 #include <QGridLayout>
 #include <QLabel>
@@ -7,8 +9,6 @@
 #include <QScrollArea>
 #include <QTimeZone>
 #include <QVBoxLayout>
-#include <qcustomplot.h>
-
 #include <cmath>
 
 #include "app/bridge/workspace_session.h"
@@ -76,11 +76,15 @@ void noData(QCustomPlot* p, const QString& why)
   p->replot(QCustomPlot::rpQueuedReplot);
 }
 
-QString fmtInt(int64_t v) { return QLocale().toString(static_cast<qlonglong>(v)); }
+QString fmtInt(int64_t v)
+{
+  return QLocale().toString(static_cast<qlonglong>(v));
+}
 
 }  // namespace
 
-StatsPage::StatsPage(WorkspaceSession* session, QWidget* parent) : QWidget(parent), session_(session)
+StatsPage::StatsPage(WorkspaceSession* session, QWidget* parent)
+    : QWidget(parent), session_(session)
 {
   auto* grid = new QGridLayout;
   grid->setHorizontalSpacing(18);
@@ -105,9 +109,11 @@ StatsPage::StatsPage(WorkspaceSession* session, QWidget* parent) : QWidget(paren
   note_->setStyleSheet(QStringLiteral("color: gray"));
 
   frames_[0] = new PlotFrame(tr("Rating histogram"), QStringLiteral("ratings"), this);
-  frames_[1] = new PlotFrame(tr("Interactions per month"), QStringLiteral("interactions-per-month"), this);
+  frames_[1] =
+      new PlotFrame(tr("Interactions per month"), QStringLiteral("interactions-per-month"), this);
   frames_[2] = new PlotFrame(tr("Item popularity (log-log)"), QStringLiteral("popularity"), this);
-  frames_[3] = new PlotFrame(tr("History length distribution"), QStringLiteral("history-lengths"), this);
+  frames_[3] =
+      new PlotFrame(tr("History length distribution"), QStringLiteral("history-lengths"), this);
   auto* plots = new QGridLayout;
   for (int i = 0; i < 4; ++i)
   {
@@ -149,9 +155,15 @@ StatsPage::StatsPage(WorkspaceSession* session, QWidget* parent) : QWidget(paren
   clear(tr("No dataset selected"));
 }
 
-QCustomPlot* StatsPage::plot(Plot which) const { return frames_[static_cast<int>(which)]->plot(); }
+QCustomPlot* StatsPage::plot(Plot which) const
+{
+  return frames_[static_cast<int>(which)]->plot();
+}
 
-PlotFrame* StatsPage::frame(Plot which) const { return frames_[static_cast<int>(which)]; }
+PlotFrame* StatsPage::frame(Plot which) const
+{
+  return frames_[static_cast<int>(which)];
+}
 
 QString StatsPage::summaryText(const QString& key) const
 {

@@ -12,7 +12,6 @@
 #include <QMetaType>
 #include <QString>
 #include <QVector>
-
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -30,11 +29,11 @@ namespace m6
 /// Progress of a long job (import, demo generation): what it does now and how far it is.
 struct WorkProgress
 {
-  QString phase;          // "Reading u.data", "Writing interactions", ...
-  qint64 done = 0;        // bytes (reading) or rows (writing) done of `total`
-  qint64 total = 0;       // 0 when unknown
-  qint64 rows = 0;        // data rows read so far
-  qint64 rejected = 0;    // rows rejected so far
+  QString phase;             // "Reading u.data", "Writing interactions", ...
+  qint64 done = 0;           // bytes (reading) or rows (writing) done of `total`
+  qint64 total = 0;          // 0 when unknown
+  qint64 rows = 0;           // data rows read so far
+  qint64 rejected = 0;       // rows rejected so far
   double rowsPerSecond = 0;  // average since the job started
   double seconds = 0;        // elapsed since the job started
 };
@@ -49,8 +48,9 @@ struct ImportResult
 /// One page (or count) request of a browse table.
 struct BrowseRequest
 {
-  quint64 token = 0;       // echoed in the reply
-  quint64 generation = 0;  // the requester's query generation (table, filter, sort); see BrowseWorker
+  quint64 token = 0;  // echoed in the reply
+  quint64 generation =
+      0;  // the requester's query generation (table, filter, sort); see BrowseWorker
   qint64 datasetId = 0;
   BrowseTable table = BrowseTable::Interactions;
   BrowseFilter filter;

@@ -44,7 +44,10 @@ void BrowseWorker::supersede(quint64 generation)
   }
 }
 
-void BrowseWorker::cancel() { supersede(std::numeric_limits<quint64>::max()); }
+void BrowseWorker::cancel()
+{
+  supersede(std::numeric_limits<quint64>::max());
+}
 
 BrowseQuery& BrowseWorker::query(const BrowseRequest& r)
 {
@@ -131,8 +134,8 @@ void BrowseWorker::runGuarded(const BrowseRequest& r, bool isCount)
         staleDropped_.fetch_add(1);
         return;
       }
-      const bool interrupted = error.contains(QLatin1String("interrupt")) ||
-                               error == QLatin1String("cancelled");
+      const bool interrupted =
+          error.contains(QLatin1String("interrupt")) || error == QLatin1String("cancelled");
       if (!interrupted || attempt == 1)
       {
         Q_EMIT failed(r.token, r.generation, error);
@@ -146,8 +149,14 @@ void BrowseWorker::runGuarded(const BrowseRequest& r, bool isCount)
   }
 }
 
-void BrowseWorker::fetchPage(m6::BrowseRequest request) { runGuarded(request, false); }
+void BrowseWorker::fetchPage(m6::BrowseRequest request)
+{
+  runGuarded(request, false);
+}
 
-void BrowseWorker::count(m6::BrowseRequest request) { runGuarded(request, true); }
+void BrowseWorker::count(m6::BrowseRequest request)
+{
+  runGuarded(request, true);
+}
 
 }  // namespace m6

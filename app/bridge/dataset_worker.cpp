@@ -9,7 +9,10 @@ namespace m6
 namespace
 {
 
-QString qs(const std::string& s) { return QString::fromStdString(s); }
+QString qs(const std::string& s)
+{
+  return QString::fromStdString(s);
+}
 
 }  // namespace
 

@@ -13,7 +13,6 @@
 
 #include <QObject>
 #include <QString>
-
 #include <memory>
 #include <mutex>
 

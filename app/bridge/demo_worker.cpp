@@ -1,7 +1,6 @@
 #include "app/bridge/demo_worker.h"
 
 #include <QElapsedTimer>
-
 #include <exception>
 
 namespace m6

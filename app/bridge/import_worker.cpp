@@ -1,7 +1,6 @@
 #include "app/bridge/import_worker.h"
 
 #include <QElapsedTimer>
-
 #include <exception>
 
 namespace m6

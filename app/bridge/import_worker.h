@@ -12,7 +12,6 @@
 
 #include <QObject>
 #include <QString>
-
 #include <atomic>
 
 #include "app/bridge/bridge_types.h"

@@ -12,7 +12,6 @@
 #include <QMetaObject>
 #include <QString>
 #include <QThread>
-
 #include <utility>
 
 namespace m6

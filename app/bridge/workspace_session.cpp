@@ -5,7 +5,10 @@
 namespace m6
 {
 
-WorkspaceSession::WorkspaceSession(QObject* parent) : QObject(parent) { registerBridgeTypes(); }
+WorkspaceSession::WorkspaceSession(QObject* parent) : QObject(parent)
+{
+  registerBridgeTypes();
+}
 
 WorkspaceSession::~WorkspaceSession()
 {
@@ -102,7 +105,8 @@ quint64 WorkspaceSession::loadStats(qint64 datasetId)
     return 0;
   }
   const quint64 token = nextToken();
-  datasets_->invoke([w = datasets_->worker(), token, datasetId] { w->loadStats(token, datasetId); });
+  datasets_->invoke([w = datasets_->worker(), token, datasetId]
+                    { w->loadStats(token, datasetId); });
   return token;
 }
 

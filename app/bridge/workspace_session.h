@@ -19,7 +19,6 @@
 
 #include <QObject>
 #include <QString>
-
 #include <memory>
 
 #include "app/bridge/bridge_types.h"

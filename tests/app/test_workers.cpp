@@ -117,7 +117,8 @@ class TestWorkers : public QObject
       relay(w, &r);
       // Cancel from inside the first progress report (on the worker thread): the import is then
       // certainly mid-way, and the flag is honoured at the next check.
-      connect(w, &ImportWorker::progress, w, [w] { w->cancel(); }, Qt::DirectConnection);
+      connect(
+          w, &ImportWorker::progress, w, [w] { w->cancel(); }, Qt::DirectConnection);
       job.invoke([w, s = *spec] { w->run(1, s, QStringLiteral("cancelled")); });
       QTRY_COMPARE_WITH_TIMEOUT(finished.size() + failed.size(), 1, 120000);
     }

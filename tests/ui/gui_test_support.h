@@ -8,7 +8,6 @@
 #include <QFileInfo>
 #include <QTemporaryDir>
 #include <QtTest>
-
 #include <memory>
 #include <string>
 
@@ -44,10 +43,12 @@ inline QString writeMl100k(const QString& folder)
             "3\t20\t2\t881250953\n"
             "3\t10\t1\t881250954\n"
             "2\t30\t4\t881250952\n");
-  writeFile(folder + "/u.user", "1|24|M|technician|85711\n2|53|F|other|94043\n3|23|M|writer|32067\n");
-  writeFile(folder + "/u.item",
-            "10|Caf\xE9 Society (1995)|01-Jan-1995||http://x|0|0|0|0|0|1|0|0|1|0|0|0|0|0|0|0|0|0|0\n"
-            "20|Toy Story (1995)|05-Feb-1995||http://y|0|0|0|1|1|1|0|0|0|0|0|0|0|0|0|0|0|0|0\n");
+  writeFile(folder + "/u.user",
+            "1|24|M|technician|85711\n2|53|F|other|94043\n3|23|M|writer|32067\n");
+  writeFile(
+      folder + "/u.item",
+      "10|Caf\xE9 Society (1995)|01-Jan-1995||http://x|0|0|0|0|0|1|0|0|1|0|0|0|0|0|0|0|0|0|0\n"
+      "20|Toy Story (1995)|05-Feb-1995||http://y|0|0|0|1|1|1|0|0|0|0|0|0|0|0|0|0|0|0|0\n");
   writeFile(folder + "/u.genre",
             "unknown|0\nAction|1\nAdventure|2\nAnimation|3\nChildren's|4\nComedy|5\nCrime|6\n"
             "Documentary|7\nDrama|8\nFantasy|9\nFilm-Noir|10\nHorror|11\nMusical|12\nMystery|13\n"
@@ -71,7 +72,8 @@ inline QString writeBigMovieLensCsv(const QString& folder, int rows)
   for (int r = 0; r < rows; ++r)
   {
     ratings += QByteArray::number(r % 500 + 1) + ',' + QByteArray::number((r * 7) % 200 + 1) + ',' +
-               QByteArray::number(1 + r % 5) + ".0," + QByteArray::number(900000000 + r * 60) + '\n';
+               QByteArray::number(1 + r % 5) + ".0," + QByteArray::number(900000000 + r * 60) +
+               '\n';
   }
   writeFile(folder + "/ratings.csv", ratings);
   return folder;
@@ -129,4 +131,3 @@ inline QString sandbox()
 }
 
 }  // namespace m6test
-

@@ -132,7 +132,8 @@ class TestBrowseModel : public QObject
     load(m, 0);
     const auto expected = storageRows(BrowseTable::Users, {}, 2, true, 0, 3);
     QCOMPARE(m.data(m.index(0, 1)).toString(), cellText(expected[0].cells[1]));
-    QCOMPARE(m.data(m.index(0, 2)).toLongLong(), qlonglong(std::get<int64_t>(expected[0].cells[2])));
+    QCOMPARE(m.data(m.index(0, 2)).toLongLong(),
+             qlonglong(std::get<int64_t>(expected[0].cells[2])));
     QVERIFY(m.data(m.index(0, 1)).toString() != naturalFirst || expected[0].key == 0);
     // A column storage cannot sort keeps the current order.
     const int before = m.sortColumn();
@@ -206,7 +207,8 @@ class TestBrowseModel : public QObject
     QVERIFY(!m.isRowLoaded(0));  // nothing of the old page was cached under the new filter
     load(m, 0);
     const auto rowsA = storageRows(BrowseTable::Interactions, a, -1, false, 0, 1);
-    QCOMPARE(m.data(m.index(0, 0), BrowseTableModel::KeyRole).toLongLong(), qlonglong(rowsA[0].key));
+    QCOMPARE(m.data(m.index(0, 0), BrowseTableModel::KeyRole).toLongLong(),
+             qlonglong(rowsA[0].key));
   }
 
   void pageJumpsFromUserToInteractions()
@@ -233,11 +235,13 @@ class TestBrowseModel : public QObject
     QCOMPARE(interactions.entityFilterLabel(), QString("User u6"));
     BrowseFilter f;
     f.userIdx = 5;
-    QTRY_COMPARE(qint64(interactions.model()->rowCount()), storageCount(BrowseTable::Interactions, f));
+    QTRY_COMPARE(qint64(interactions.model()->rowCount()),
+                 storageCount(BrowseTable::Interactions, f));
     // The filter bar's text reaches the model after the debounce.
     interactions.filterBar()->textEdit()->setText(QStringLiteral("zzz-no-such-title"));
     QTRY_COMPARE(interactions.model()->rowCount(), 0);
-    QCOMPARE(QString::fromStdString(interactions.model()->filter().text), QString("zzz-no-such-title"));
+    QCOMPARE(QString::fromStdString(interactions.model()->filter().text),
+             QString("zzz-no-such-title"));
     QVERIFY(interactions.model()->filter().userIdx.has_value());
     interactions.clearEntityFilter();
     interactions.filterBar()->clear();

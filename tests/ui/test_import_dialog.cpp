@@ -65,7 +65,8 @@ class TestImportDialog : public QObject
     roles->timeFormatCombo(3)->setCurrentIndex(
         roles->timeFormatCombo(3)->findData(int(TimeFormat::Iso8601)));
     roles->roleCombo(4)->setCurrentIndex(roles->roleCombo(4)->findData("field"));
-    roles->kindCombo(4)->setCurrentIndex(roles->kindCombo(4)->findData(int(FieldKind::Categorical)));
+    roles->kindCombo(4)->setCurrentIndex(
+        roles->kindCombo(4)->findData(int(FieldKind::Categorical)));
     roles->roleCombo(5)->setCurrentIndex(roles->roleCombo(5)->findData("field"));
     roles->kindCombo(5)->setCurrentIndex(roles->kindCombo(5)->findData(int(FieldKind::Multi)));
     QVERIFY(roles->separatorEdit(5)->isEnabled());

@@ -5,8 +5,8 @@
 #include <QApplication>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QTableWidget>
 #include <QTableView>
+#include <QTableWidget>
 #include <QtTest>
 
 #include "app/bridge/workspace_session.h"
@@ -55,9 +55,12 @@ class TestMainWindow : public QObject
     QCOMPARE(QString::fromStdString(w.datasetList()->current()->name), QString("demo"));
     BrowsePage* users = w.datasetView()->browsePage(BrowseTable::Users);
     QTRY_COMPARE(users->model()->rowCount(), 300);
-    QTRY_COMPARE(w.datasetView()->browsePage(BrowseTable::Interactions)->model()->rowCount(), 12000);
-    QTRY_VERIFY(w.datasetView()->statsPage()->summaryText("interactions") == QLocale().toString(12000));
-    QCOMPARE(RecentWorkspaces::list().value(0), QFileInfo(dir_.filePath("first.m6ws")).absoluteFilePath());
+    QTRY_COMPARE(w.datasetView()->browsePage(BrowseTable::Interactions)->model()->rowCount(),
+                 12000);
+    QTRY_VERIFY(w.datasetView()->statsPage()->summaryText("interactions") ==
+                QLocale().toString(12000));
+    QCOMPARE(RecentWorkspaces::list().value(0),
+             QFileInfo(dir_.filePath("first.m6ws")).absoluteFilePath());
     QCOMPARE(RecentWorkspaces::last(), QFileInfo(dir_.filePath("first.m6ws")).absoluteFilePath());
   }
 

@@ -108,16 +108,15 @@ class TestScreenshots : public QObject
 
   void importMappingPage()
   {
-    const QString file = m6test::writeFile(
-        tmp_.filePath("shop/purchases.csv"),
-        "customer;product;stars;when;device;tags\n"
-        "c-001;p-1001;4.5;2024-05-01T10:00:00Z;phone;gift,sale\n"
-        "c-002;p-1002;3;2024-05-02T11:30:00Z;tablet;sale\n"
-        "c-001;p-1002;5;2024-05-03T09:15:00Z;phone;\n"
-        "c-003;p-1003;2;2024-05-04T18:40:00Z;desktop;new\n"
-        "c-004;p-1001;4;2024-06-01T08:00:00Z;phone;gift\n"
-        "c-002;p-1004;1;2024-06-02T21:05:00Z;desktop;\n"
-        "c-005;p-1003;5;2024-06-03T12:00:00Z;phone;new,sale\n");
+    const QString file = m6test::writeFile(tmp_.filePath("shop/purchases.csv"),
+                                           "customer;product;stars;when;device;tags\n"
+                                           "c-001;p-1001;4.5;2024-05-01T10:00:00Z;phone;gift,sale\n"
+                                           "c-002;p-1002;3;2024-05-02T11:30:00Z;tablet;sale\n"
+                                           "c-001;p-1002;5;2024-05-03T09:15:00Z;phone;\n"
+                                           "c-003;p-1003;2;2024-05-04T18:40:00Z;desktop;new\n"
+                                           "c-004;p-1001;4;2024-06-01T08:00:00Z;phone;gift\n"
+                                           "c-002;p-1004;1;2024-06-02T21:05:00Z;desktop;\n"
+                                           "c-005;p-1003;5;2024-06-03T12:00:00Z;phone;new,sale\n");
     WorkspaceSession session;
     session.open(tmp_.filePath("mapping.m6ws"));
     ImportDialog d(&session);
@@ -128,7 +127,8 @@ class TestScreenshots : public QObject
     ColumnRoleTable* roles = d.mappingPage()->roles();
     roles->setKind(5, FieldKind::Multi);
     roles->separatorEdit(5)->setText(",");
-    roles->timeFormatCombo(3)->setCurrentIndex(roles->timeFormatCombo(3)->findData(int(TimeFormat::Iso8601)));
+    roles->timeFormatCombo(3)->setCurrentIndex(
+        roles->timeFormatCombo(3)->findData(int(TimeFormat::Iso8601)));
     d.resize(1000, 700);
     d.show();
     QVERIFY(QTest::qWaitForWindowExposed(&d));

@@ -1,8 +1,9 @@
 // The statistics page: its plots receive the data points of the stats JSON stored with the
 // dataset (bar and point counts, values), the summary figures match, a dataset without ratings
 // or timestamps says so, and a plot saves as PNG and PDF.
-#include <QtTest>
 #include <qcustomplot.h>
+
+#include <QtTest>
 
 #include "app/bridge/workspace_session.h"
 #include "gui_test_main.h"
