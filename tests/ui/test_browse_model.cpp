@@ -2,6 +2,7 @@
 // chunk load and equal storage's rows, sorting and filtering give storage's rows, stale replies
 // are dropped (only the last of two quick requests lands), and the filter bar and entity chip
 // drive the Interactions page.
+#include <QElapsedTimer>
 #include <QLineEdit>
 #include <QTableView>
 #include <QtTest>
@@ -247,6 +248,57 @@ class TestBrowseModel : public QObject
     interactions.filterBar()->clear();
     QCOMPARE(interactions.entityFilterLabel(), QString());
     QTRY_COMPARE(interactions.model()->rowCount(), 12000);
+  }
+
+  /// Measurement, not a timed assertion: with M6_BIG_WORKSPACE=<file> (for example 10 million
+  /// interactions from `m6-cli demo-data`), prints how long the first rows, a far row and a
+  /// sorted first page take to appear.
+  void bigWorkspaceFigures()
+  {
+    const QString big = qEnvironmentVariable("M6_BIG_WORKSPACE");
+    if (big.isEmpty())
+    {
+      QSKIP("set M6_BIG_WORKSPACE to a large workspace to print its browsing figures");
+    }
+    auto ws = m6test::openWorkspace(big);
+    const auto list = *ws->datasets();
+    QVERIFY(!list.empty());
+    const DatasetInfo& d = list.front();
+    QElapsedTimer t;
+    t.start();
+    BrowseTableModel m(big, BrowseTable::Interactions);
+    m.setDataset(d.id);
+    QTRY_COMPARE_WITH_TIMEOUT(qint64(m.rowCount()), qint64(d.interactions), 60000);
+    const qint64 counted = t.elapsed();
+    load(m, 0);
+    const qint64 first = t.elapsed();
+    t.restart();
+    load(m, m.rowCount() - 1000);
+    const qint64 far = t.elapsed();
+    t.restart();
+    m.sort(4, Qt::DescendingOrder);
+    QTRY_VERIFY_WITH_TIMEOUT(!m.isLoading(), 60000);
+    m.prefetch(0, 0);
+    QTRY_VERIFY_WITH_TIMEOUT(m.isRowLoaded(0), 120000);
+    const qint64 sorted = t.elapsed();
+    qInfo("%lld interactions: count %lld ms, first rows %lld ms, far rows %lld ms, first page "
+          "sorted by rating %lld ms",
+          static_cast<long long>(d.interactions), counted, first, far, sorted);
+    // The same in a shown page: the view lays out 10 million rows and paints the first ones.
+    t.restart();
+    BrowsePage page(big, BrowseTable::Interactions);
+    page.resize(900, 600);
+    page.show();
+    page.setDataset(d.id);
+    QTRY_VERIFY_WITH_TIMEOUT(page.model()->isRowLoaded(0), 60000);
+    QApplication::processEvents();
+    const qint64 shown = t.elapsed();
+    t.restart();
+    page.view()->scrollToBottom();
+    QApplication::processEvents();
+    QTRY_VERIFY_WITH_TIMEOUT(page.model()->isRowLoaded(page.model()->rowCount() - 1), 60000);
+    qInfo("page shown with its first rows %lld ms, scrolled to the last rows %lld ms", shown,
+          t.elapsed());
   }
 };
 
