@@ -116,11 +116,70 @@ CREATE TABLE settings(
 );
 )SQL";
 
+// Version 2: training runs. A run belongs to a dataset (deleted with it) and may name the run
+// it was adapted from. Steps and epochs are the curves; run_user_metrics the per-user results.
+const char* kV2 = R"SQL(
+CREATE TABLE runs(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL DEFAULT 'm6',
+  task TEXT NOT NULL,
+  config_json TEXT NOT NULL,
+  parent_run INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+  status TEXT NOT NULL,
+  message TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  started_at INTEGER NOT NULL DEFAULT 0,
+  finished_at INTEGER NOT NULL DEFAULT 0,
+  folder TEXT NOT NULL DEFAULT '',
+  best_epoch INTEGER NOT NULL DEFAULT 0,
+  epochs_run INTEGER NOT NULL DEFAULT 0,
+  valid_json TEXT NOT NULL DEFAULT '{}',
+  test_json TEXT NOT NULL DEFAULT '{}',
+  summary_json TEXT NOT NULL DEFAULT '{}',
+  note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX runs_by_dataset ON runs(dataset_id);
+CREATE INDEX runs_by_parent ON runs(parent_run);
+
+CREATE TABLE run_steps(
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  step INTEGER NOT NULL,
+  epoch INTEGER NOT NULL,
+  loss REAL,
+  lr REAL,
+  PRIMARY KEY(run_id, step)
+) WITHOUT ROWID;
+
+CREATE TABLE run_epochs(
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  epoch INTEGER NOT NULL,
+  train_loss REAL,
+  valid_json TEXT NOT NULL,
+  seconds REAL NOT NULL,
+  examples_per_s REAL NOT NULL,
+  PRIMARY KEY(run_id, epoch)
+) WITHOUT ROWID;
+
+CREATE TABLE run_user_metrics(
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  split TEXT NOT NULL CHECK(split IN ('valid', 'test')),
+  user_idx INTEGER NOT NULL,
+  item_idx INTEGER NOT NULL,
+  train_interactions INTEGER NOT NULL,
+  rank INTEGER NOT NULL,
+  prediction REAL,
+  label REAL,
+  PRIMARY KEY(run_id, split, user_idx)
+) WITHOUT ROWID;
+)SQL";
+
 }  // namespace
 
 const std::vector<const char*>& migrations()
 {
-  static const std::vector<const char*> all = {kV1};
+  static const std::vector<const char*> all = {kV1, kV2};
   return all;
 }
 

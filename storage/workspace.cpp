@@ -441,10 +441,19 @@ Status Workspace::deleteDataset(const std::string& name)
   }
   try
   {
+    const int64_t id = existing->id;
+    std::vector<std::string> runFolders;
+    {
+      auto f = db_->prepare("SELECT folder FROM runs WHERE dataset_id = ? AND folder <> ''");
+      f.bind(1, id);
+      while (f.step())
+      {
+        runFolders.push_back(f.columnText(0));
+      }
+    }
     sql::Transaction tx(*db_);
     // Child tables first, explicitly: faster than letting ON DELETE CASCADE walk row by row,
     // and the cascade still guards anything added later.
-    const int64_t id = existing->id;
     auto run = [&](const char* q) {
       auto s = db_->prepare(q);
       s.bind(1, id);
@@ -459,8 +468,19 @@ Status Workspace::deleteDataset(const std::string& name)
     run("DELETE FROM import_rejects WHERE report_id IN "
         "(SELECT id FROM import_reports WHERE dataset_id = ?)");
     run("DELETE FROM import_reports WHERE dataset_id = ?");
+    run("DELETE FROM run_user_metrics WHERE run_id IN (SELECT id FROM runs WHERE dataset_id = ?)");
+    run("DELETE FROM run_steps WHERE run_id IN (SELECT id FROM runs WHERE dataset_id = ?)");
+    run("DELETE FROM run_epochs WHERE run_id IN (SELECT id FROM runs WHERE dataset_id = ?)");
+    run("UPDATE runs SET parent_run = NULL WHERE parent_run IN "
+        "(SELECT id FROM runs WHERE dataset_id = ?)");
+    run("DELETE FROM runs WHERE dataset_id = ?");
     run("DELETE FROM datasets WHERE id = ?");
     tx.commit();
+    for (const auto& folder : runFolders)
+    {
+      std::error_code ec;
+      std::filesystem::remove_all(folder, ec);  // checkpoints of the deleted runs
+    }
     return {};
   }
   catch (const sql::SqliteError& e)

@@ -1,0 +1,429 @@
+#include "storage/runs.h"
+
+#include <chrono>
+#include <filesystem>
+
+#include "storage/sqlite.h"
+
+namespace m6
+{
+
+namespace
+{
+
+int64_t nowSeconds()
+{
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+MetricSet metricsFrom(const std::string& text)
+{
+  if (text.empty() || text == "{}")
+  {
+    return {};
+  }
+  try
+  {
+    return MetricSet::fromJson(Json::parse(text));
+  }
+  catch (const std::exception&)
+  {
+    return {};  // a damaged record shows no metrics rather than failing the whole list
+  }
+}
+
+const char* kRunColumns =
+    "r.id, r.name, r.dataset_id, d.name, r.kind, r.task, r.config_json, r.parent_run, r.status, "
+    "r.message, r.created_at, r.started_at, r.finished_at, r.folder, r.best_epoch, r.epochs_run, "
+    "r.valid_json, r.test_json, r.summary_json, r.note";
+
+RunRecord readRun(const sql::Stmt& s)
+{
+  RunRecord r;
+  r.id = s.columnInt(0);
+  r.name = s.columnText(1);
+  r.datasetId = s.columnInt(2);
+  r.datasetName = s.columnText(3);
+  r.kind = s.columnText(4);
+  r.task = s.columnText(5);
+  r.configJson = s.columnText(6);
+  if (!s.isNull(7))
+  {
+    r.parentRun = s.columnInt(7);
+  }
+  r.status = s.columnText(8);
+  r.message = s.columnText(9);
+  r.createdAt = s.columnInt(10);
+  r.startedAt = s.columnInt(11);
+  r.finishedAt = s.columnInt(12);
+  r.folder = s.columnText(13);
+  r.bestEpoch = static_cast<int>(s.columnInt(14));
+  r.epochsRun = static_cast<int>(s.columnInt(15));
+  r.valid = metricsFrom(s.columnText(16));
+  r.test = metricsFrom(s.columnText(17));
+  try
+  {
+    r.summary = Json::parse(s.columnText(18));
+  }
+  catch (const std::exception&)
+  {
+    r.summary = Json::object();
+  }
+  r.note = s.columnText(19);
+  return r;
+}
+
+template <typename F>
+Status guarded(const char* what, F&& f)
+{
+  try
+  {
+    f();
+    return {};
+  }
+  catch (const sql::SqliteError& e)
+  {
+    return makeError(std::string(what) + ": " + e.what());
+  }
+}
+
+}  // namespace
+
+std::string RunStore::runFolder(int64_t runId) const
+{
+  namespace fs = std::filesystem;
+  fs::path ws(ws_.path());
+  return (ws.parent_path() / (ws.stem().string() + "-runs") / std::to_string(runId)).string();
+}
+
+Result<int64_t> RunStore::create(RunRecord& r)
+{
+  try
+  {
+    sql::Db& db = ws_.db();
+    auto s = db.prepare(
+        "INSERT INTO runs(name, dataset_id, kind, task, config_json, parent_run, status, message, "
+        "created_at, folder, summary_json, note) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+    r.createdAt = r.createdAt ? r.createdAt : nowSeconds();
+    s.bind(1, r.name)
+        .bind(2, r.datasetId)
+        .bind(3, r.kind)
+        .bind(4, r.task)
+        .bind(5, r.configJson);
+    if (r.parentRun)
+    {
+      s.bind(6, *r.parentRun);
+    }
+    else
+    {
+      s.bindNull(6);
+    }
+    s.bind(7, r.status).bind(8, r.message).bind(9, r.createdAt).bind(10, r.folder);
+    s.bind(11, r.summary.dump()).bind(12, r.note);
+    s.run();
+    r.id = db.lastInsertRowId();
+    if (r.name.empty())
+    {
+      r.name = "run " + std::to_string(r.id);
+      auto n = db.prepare("UPDATE runs SET name = ? WHERE id = ?");
+      n.bind(1, r.name).bind(2, r.id);
+      n.run();
+    }
+    if (r.kind == "m6" && r.folder.empty())
+    {
+      r.folder = runFolder(r.id);
+      auto f = db.prepare("UPDATE runs SET folder = ? WHERE id = ?");
+      f.bind(1, r.folder).bind(2, r.id);
+      f.run();
+    }
+    return r.id;
+  }
+  catch (const sql::SqliteError& e)
+  {
+    return makeError(std::string("cannot record the run: ") + e.what());
+  }
+}
+
+Status RunStore::markStarted(int64_t runId)
+{
+  return guarded("cannot update the run", [&] {
+    auto s = ws_.db().prepare("UPDATE runs SET status = 'running', started_at = ? WHERE id = ?");
+    s.bind(1, nowSeconds()).bind(2, runId);
+    s.run();
+  });
+}
+
+Status RunStore::setStatus(int64_t runId, const std::string& status, const std::string& message)
+{
+  return guarded("cannot update the run", [&] {
+    auto s = ws_.db().prepare("UPDATE runs SET status = ?, message = ? WHERE id = ?");
+    s.bind(1, status).bind(2, message).bind(3, runId);
+    s.run();
+  });
+}
+
+Status RunStore::appendSteps(int64_t runId, const std::vector<StepRecord>& steps)
+{
+  if (steps.empty())
+  {
+    return {};
+  }
+  return guarded("cannot record training steps", [&] {
+    sql::Db& db = ws_.db();
+    sql::Transaction tx(db);
+    // OR REPLACE: a resumed run repeats the steps after its last checkpoint.
+    auto s = db.prepare("INSERT OR REPLACE INTO run_steps VALUES (?,?,?,?,?)");
+    for (const auto& st : steps)
+    {
+      s.bind(1, runId).bind(2, st.step).bind(3, static_cast<int64_t>(st.epoch)).bind(4, st.loss).bind(5, st.lr);
+      s.run();
+    }
+    tx.commit();
+  });
+}
+
+Status RunStore::appendEpoch(int64_t runId, const EpochRecord& e)
+{
+  return guarded("cannot record an epoch", [&] {
+    auto s = ws_.db().prepare("INSERT OR REPLACE INTO run_epochs VALUES (?,?,?,?,?,?)");
+    s.bind(1, runId)
+        .bind(2, static_cast<int64_t>(e.epoch))
+        .bind(3, e.trainLoss)
+        .bind(4, e.valid.toJson().dump())
+        .bind(5, e.seconds)
+        .bind(6, e.examplesPerSecond);
+    s.run();
+    auto r = ws_.db().prepare("UPDATE runs SET epochs_run = max(epochs_run, ?) WHERE id = ?");
+    r.bind(1, static_cast<int64_t>(e.epoch)).bind(2, runId);
+    r.run();
+  });
+}
+
+Status RunStore::finish(int64_t runId, const RunRecord& r)
+{
+  return guarded("cannot record the run's result", [&] {
+    auto s = ws_.db().prepare(
+        "UPDATE runs SET status = ?, message = ?, finished_at = ?, best_epoch = ?, epochs_run = ?, "
+        "valid_json = ?, test_json = ?, summary_json = ? WHERE id = ?");
+    s.bind(1, r.status)
+        .bind(2, r.message)
+        .bind(3, nowSeconds())
+        .bind(4, static_cast<int64_t>(r.bestEpoch))
+        .bind(5, static_cast<int64_t>(r.epochsRun))
+        .bind(6, r.valid.empty() ? std::string("{}") : r.valid.toJson().dump())
+        .bind(7, r.test.empty() ? std::string("{}") : r.test.toJson().dump())
+        .bind(8, r.summary.dump())
+        .bind(9, runId);
+    s.run();
+  });
+}
+
+Status RunStore::storeUserMetrics(int64_t runId, const std::string& split,
+                                  const std::vector<UserMetricRow>& rows)
+{
+  return guarded("cannot record per-user metrics", [&] {
+    sql::Db& db = ws_.db();
+    sql::Transaction tx(db);
+    auto del = db.prepare("DELETE FROM run_user_metrics WHERE run_id = ? AND split = ?");
+    del.bind(1, runId).bind(2, split);
+    del.run();
+    auto s = db.prepare("INSERT INTO run_user_metrics VALUES (?,?,?,?,?,?,?,?)");
+    for (const auto& row : rows)
+    {
+      s.bind(1, runId)
+          .bind(2, split)
+          .bind(3, static_cast<int64_t>(row.user))
+          .bind(4, static_cast<int64_t>(row.item))
+          .bind(5, row.trainInteractions)
+          .bind(6, row.rank)
+          .bind(7, row.prediction)
+          .bind(8, row.label);
+      s.run();
+    }
+    tx.commit();
+  });
+}
+
+Result<std::vector<RunRecord>> RunStore::runs(std::optional<int64_t> datasetId)
+{
+  try
+  {
+    std::string q = std::string("SELECT ") + kRunColumns +
+                    " FROM runs r JOIN datasets d ON d.id = r.dataset_id";
+    if (datasetId)
+    {
+      q += " WHERE r.dataset_id = ?";
+    }
+    q += " ORDER BY r.id";
+    auto s = ws_.db().prepare(q);
+    if (datasetId)
+    {
+      s.bind(1, *datasetId);
+    }
+    std::vector<RunRecord> out;
+    while (s.step())
+    {
+      out.push_back(readRun(s));
+    }
+    return out;
+  }
+  catch (const sql::SqliteError& e)
+  {
+    return makeError(std::string("cannot list runs: ") + e.what());
+  }
+}
+
+Result<RunRecord> RunStore::run(int64_t runId)
+{
+  try
+  {
+    auto s = ws_.db().prepare(std::string("SELECT ") + kRunColumns +
+                              " FROM runs r JOIN datasets d ON d.id = r.dataset_id WHERE r.id = ?");
+    s.bind(1, runId);
+    if (!s.step())
+    {
+      return makeError("no run " + std::to_string(runId));
+    }
+    return readRun(s);
+  }
+  catch (const sql::SqliteError& e)
+  {
+    return makeError(std::string("cannot read the run: ") + e.what());
+  }
+}
+
+Result<std::vector<StepRecord>> RunStore::steps(int64_t runId)
+{
+  try
+  {
+    auto s = ws_.db().prepare(
+        "SELECT step, epoch, loss, lr FROM run_steps WHERE run_id = ? ORDER BY step");
+    s.bind(1, runId);
+    std::vector<StepRecord> out;
+    while (s.step())
+    {
+      out.push_back({s.columnInt(0), static_cast<int>(s.columnInt(1)), s.columnDouble(2),
+                     s.columnDouble(3)});
+    }
+    return out;
+  }
+  catch (const sql::SqliteError& e)
+  {
+    return makeError(e.what());
+  }
+}
+
+Result<std::vector<EpochRecord>> RunStore::epochs(int64_t runId)
+{
+  try
+  {
+    auto s = ws_.db().prepare(
+        "SELECT epoch, train_loss, valid_json, seconds, examples_per_s FROM run_epochs "
+        "WHERE run_id = ? ORDER BY epoch");
+    s.bind(1, runId);
+    std::vector<EpochRecord> out;
+    while (s.step())
+    {
+      EpochRecord e;
+      e.epoch = static_cast<int>(s.columnInt(0));
+      e.trainLoss = s.columnDouble(1);
+      e.valid = metricsFrom(s.columnText(2));
+      e.seconds = s.columnDouble(3);
+      e.examplesPerSecond = s.columnDouble(4);
+      out.push_back(e);
+    }
+    return out;
+  }
+  catch (const sql::SqliteError& e)
+  {
+    return makeError(e.what());
+  }
+}
+
+Result<std::vector<UserMetricRow>> RunStore::userMetrics(int64_t runId, const std::string& split)
+{
+  try
+  {
+    auto s = ws_.db().prepare(
+        "SELECT user_idx, item_idx, train_interactions, rank, prediction, label "
+        "FROM run_user_metrics WHERE run_id = ? AND split = ? ORDER BY user_idx");
+    s.bind(1, runId).bind(2, split);
+    std::vector<UserMetricRow> out;
+    while (s.step())
+    {
+      UserMetricRow r;
+      r.user = static_cast<int32_t>(s.columnInt(0));
+      r.item = static_cast<int32_t>(s.columnInt(1));
+      r.trainInteractions = s.columnInt(2);
+      r.rank = s.columnInt(3);
+      r.prediction = s.columnDouble(4);
+      r.label = s.columnDouble(5);
+      out.push_back(r);
+    }
+    return out;
+  }
+  catch (const sql::SqliteError& e)
+  {
+    return makeError(e.what());
+  }
+}
+
+Status RunStore::rename(int64_t runId, const std::string& name)
+{
+  if (name.empty())
+  {
+    return makeError("a run name must not be empty");
+  }
+  return guarded("cannot rename the run", [&] {
+    auto s = ws_.db().prepare("UPDATE runs SET name = ? WHERE id = ?");
+    s.bind(1, name).bind(2, runId);
+    s.run();
+  });
+}
+
+Status RunStore::setNote(int64_t runId, const std::string& note)
+{
+  return guarded("cannot save the note", [&] {
+    auto s = ws_.db().prepare("UPDATE runs SET note = ? WHERE id = ?");
+    s.bind(1, note).bind(2, runId);
+    s.run();
+  });
+}
+
+Status RunStore::remove(int64_t runId)
+{
+  auto r = run(runId);
+  if (!r)
+  {
+    return makeError(r.error());
+  }
+  auto st = guarded("cannot delete the run", [&] {
+    sql::Db& db = ws_.db();
+    sql::Transaction tx(db);
+    for (const char* q : {"DELETE FROM run_user_metrics WHERE run_id = ?",
+                          "DELETE FROM run_steps WHERE run_id = ?",
+                          "DELETE FROM run_epochs WHERE run_id = ?",
+                          "UPDATE runs SET parent_run = NULL WHERE parent_run = ?",
+                          "DELETE FROM runs WHERE id = ?"})
+    {
+      auto s = db.prepare(q);
+      s.bind(1, runId);
+      s.run();
+    }
+    tx.commit();
+  });
+  if (!st)
+  {
+    return st;
+  }
+  if (!r->folder.empty())
+  {
+    std::error_code ec;
+    std::filesystem::remove_all(r->folder, ec);  // the record is gone; a stale folder is harmless
+  }
+  return {};
+}
+
+}  // namespace m6

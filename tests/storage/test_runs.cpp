@@ -1,0 +1,179 @@
+// Run records: create, curves in batches, final metrics with protocol, per-user rows, listing,
+// rename/note/delete (with the checkpoint folder), cascade on dataset delete, and the forward
+// migration of a version-1 workspace.
+#include <QtTest>
+
+#include <filesystem>
+#include <fstream>
+
+#include "fixtures.h"
+#include "model/core/demo_data.h"
+#include "storage/runs.h"
+#include "storage/schema.h"
+#include "storage/sqlite.h"
+#include "storage/workspace.h"
+
+using m6::RunRecord;
+using m6::RunStore;
+
+class TestRuns : public QObject
+{
+  Q_OBJECT
+ private:
+  QTemporaryDir dir_;
+
+  static m6::DatasetSnapshot small(const std::string& name)
+  {
+    m6::DemoOptions o;
+    o.name = name;
+    o.users = 30;
+    o.items = 80;
+    o.interactions = 400;
+    return m6::generateDemoDataset(o);
+  }
+
+ private Q_SLOTS:
+  void recordsAndReadsBackARun()
+  {
+    auto ws = std::move(*m6::Workspace::open(m6test::path(dir_, "runs.m6ws")));
+    int64_t ds = *ws->writeDataset(small("d"), {"demo", "", ""}, nullptr);
+    RunStore store(*ws);
+    RunRecord r;
+    r.datasetId = ds;
+    r.task = "ranking";
+    r.configJson = R"({"model": {"dim": 32}})";
+    auto id = store.create(r);
+    QVERIFY2(id.ok(), id.error().c_str());
+    QCOMPARE(QString::fromStdString(r.name), QString("run %1").arg(*id));
+    QVERIFY(QString::fromStdString(r.folder).endsWith(QString("runs-runs/%1").arg(*id)));
+    QVERIFY(store.markStarted(*id).ok());
+
+    std::vector<m6::StepRecord> steps;
+    for (int k = 1; k <= 250; ++k)
+    {
+      steps.push_back({k, 1 + (k - 1) / 100, 5.0 / k, 0.001});
+    }
+    QVERIFY(store.appendSteps(*id, {steps.begin(), steps.begin() + 100}).ok());
+    QVERIFY(store.appendSteps(*id, {steps.begin() + 100, steps.end()}).ok());
+    // A resumed run repeats steps: they replace, not duplicate.
+    QVERIFY(store.appendSteps(*id, {steps.begin() + 200, steps.end()}).ok());
+    m6::EpochRecord e;
+    e.epoch = 1;
+    e.trainLoss = 2.5;
+    e.valid.protocol = "leave-one-out; full ranking; K=10";
+    e.valid.set("ndcg@10", 0.123);
+    e.seconds = 3.5;
+    e.examplesPerSecond = 1000;
+    QVERIFY(store.appendEpoch(*id, e).ok());
+
+    RunRecord fin = *store.run(*id);
+    fin.status = "finished";
+    fin.bestEpoch = 1;
+    fin.valid = e.valid;
+    fin.test.protocol = e.valid.protocol;
+    fin.test.set("ndcg@10", 0.111);
+    fin.test.set("hr@10", 0.2);
+    fin.summary["examples_per_s"] = 1000.0;
+    QVERIFY(store.finish(*id, fin).ok());
+    std::vector<m6::UserMetricRow> rows(3);
+    for (int u = 0; u < 3; ++u)
+    {
+      rows[size_t(u)].user = u;
+      rows[size_t(u)].item = 10 + u;
+      rows[size_t(u)].trainInteractions = 5 * u;
+      rows[size_t(u)].rank = u;
+      rows[size_t(u)].prediction = 0.5;
+    }
+    QVERIFY(store.storeUserMetrics(*id, "test", rows).ok());
+
+    auto back = store.run(*id);
+    QVERIFY(back.ok());
+    QCOMPARE(QString::fromStdString(back->status), QString("finished"));
+    QCOMPARE(QString::fromStdString(back->datasetName), QString("d"));
+    QCOMPARE(back->test.get("hr@10"), 0.2);
+    QCOMPARE(QString::fromStdString(back->test.protocol), QString("leave-one-out; full ranking; K=10"));
+    QCOMPARE(back->epochsRun, 1);
+    QVERIFY(back->finishedAt >= back->startedAt && back->startedAt > 0);
+    QCOMPARE(back->summary.at("examples_per_s").asDouble(), 1000.0);
+    auto st = *store.steps(*id);
+    QCOMPARE(st.size(), size_t(250));
+    QCOMPARE(st[249].loss, 5.0 / 250);
+    auto ep = *store.epochs(*id);
+    QCOMPARE(ep.size(), size_t(1));
+    QCOMPARE(ep[0].valid.get("ndcg@10"), 0.123);
+    auto um = *store.userMetrics(*id, "test");
+    QCOMPARE(um.size(), size_t(3));
+    QCOMPARE(um[2].item, 12);
+    QCOMPARE(um[2].trainInteractions, int64_t(10));
+    QVERIFY(std::isnan(um[0].label));
+
+    QVERIFY(store.rename(*id, "baseline idea").ok());
+    QVERIFY(!store.rename(*id, "").ok());
+    QVERIFY(store.setNote(*id, "lr too high?").ok());
+    QCOMPARE(QString::fromStdString(store.run(*id)->note), QString("lr too high?"));
+
+    // Children keep existing when their parent is deleted; the folder goes with the run.
+    RunRecord child;
+    child.datasetId = ds;
+    child.task = "ranking";
+    child.configJson = "{}";
+    child.parentRun = *id;
+    int64_t childId = *store.create(child);
+    std::filesystem::create_directories(back->folder);
+    std::ofstream(back->folder + "/best.pt") << "x";
+    QVERIFY(store.remove(*id).ok());
+    QVERIFY(!std::filesystem::exists(back->folder));
+    QVERIFY(!store.run(*id).ok());
+    QVERIFY(!store.run(childId)->parentRun.has_value());
+    QCOMPARE(ws->db().queryInt("SELECT count(*) FROM run_steps"), int64_t(0));
+  }
+
+  void deletingADatasetDeletesItsRuns()
+  {
+    auto ws = std::move(*m6::Workspace::open(m6test::path(dir_, "cascade.m6ws")));
+    int64_t a = *ws->writeDataset(small("a"), {"demo", "", ""}, nullptr);
+    int64_t b = *ws->writeDataset(small("b"), {"demo", "", ""}, nullptr);
+    RunStore store(*ws);
+    RunRecord ra;
+    ra.datasetId = a;
+    ra.task = "ranking";
+    ra.configJson = "{}";
+    int64_t ida = *store.create(ra);
+    RunRecord rb = ra;
+    rb.datasetId = b;
+    rb.folder.clear();
+    rb.name.clear();
+    int64_t idb = *store.create(rb);
+    std::filesystem::create_directories(ra.folder);
+    QVERIFY(store.appendSteps(ida, {{1, 1, 1.0, 0.1}}).ok());
+    QVERIFY(ws->deleteDataset("a").ok());
+    QVERIFY(!std::filesystem::exists(ra.folder));
+    QCOMPARE(store.runs()->size(), size_t(1));
+    QCOMPARE(store.runs()->at(0).id, idb);
+    QCOMPARE(store.runs(b)->size(), size_t(1));
+    QCOMPARE(ws->db().queryInt("SELECT count(*) FROM run_steps"), int64_t(0));
+  }
+
+  void versionOneWorkspaceIsMigrated()
+  {
+    std::string p = m6test::path(dir_, "v1.m6ws");
+    {
+      m6::sql::Db db;
+      db.open(p, true);
+      db.exec(m6::schema::migrations()[0]);
+      db.exec("PRAGMA application_id=" + std::to_string(0x4D36574B));
+      db.exec("PRAGMA user_version=1");
+      db.exec("INSERT INTO datasets(name, source_format, created_at, n_users, n_items, "
+              "n_interactions, has_ratings, has_timestamps) VALUES ('old', 'csv', 0, 0, 0, 0, 0, 0)");
+    }
+    auto ws = m6::Workspace::open(p, false);
+    QVERIFY2(ws.ok(), ws.error().c_str());
+    QCOMPARE((*ws)->schemaVersion(), m6::Workspace::latestSchemaVersion());
+    QVERIFY((*ws)->dataset("old").ok());  // data kept
+    RunStore store(**ws);
+    QVERIFY(store.runs()->empty());  // the new tables exist
+  }
+};
+
+QTEST_APPLESS_MAIN(TestRuns)
+#include "test_runs.moc"
