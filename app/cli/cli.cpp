@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -162,6 +163,46 @@ std::string formatSeconds(double s)
     std::snprintf(buf, sizeof buf, "%d min %02d s", static_cast<int>(s) / 60, static_cast<int>(s) % 60);
   }
   return buf;
+}
+
+std::string formatNumber(double v, const char* printfFormat)
+{
+  if (std::isnan(v))
+  {
+    return "-";
+  }
+  char buf[64];
+  std::snprintf(buf, sizeof buf, printfFormat, v);
+  return buf;
+}
+
+std::string padRight(const std::string& s, size_t width)
+{
+  return s.size() >= width ? s : s + std::string(width - s.size(), ' ');
+}
+
+std::string padLeft(const std::string& s, size_t width)
+{
+  return s.size() >= width ? s : std::string(width - s.size(), ' ') + s;
+}
+
+Json readJsonFile(const std::string& path)
+{
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+  {
+    throw CliError("cannot read " + path);
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  try
+  {
+    return Json::parse(ss.str());
+  }
+  catch (const JsonParseError& e)
+  {
+    throw CliError(path + " is not valid JSON: " + e.what());
+  }
 }
 
 int run(const std::vector<std::string>& argsIn, std::ostream& out, std::ostream& err)

@@ -64,5 +64,11 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
 /// Text helpers for human-readable output.
 std::string formatCount(int64_t n);  // 1234567 -> "1,234,567"
 std::string formatSeconds(double s);
+std::string formatNumber(double v, const char* printfFormat = "%.4f");  // NaN -> "-"
+std::string padRight(const std::string& s, size_t width);
+std::string padLeft(const std::string& s, size_t width);
+
+/// Reads and parses a JSON file; CliError naming the file when it cannot.
+Json readJsonFile(const std::string& path);
 
 }  // namespace m6::cli

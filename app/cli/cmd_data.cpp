@@ -33,16 +33,6 @@ Json datasetJson(const DatasetInfo& d)
   return j;
 }
 
-std::string padRight(const std::string& s, size_t w)
-{
-  return s.size() >= w ? s : s + std::string(w - s.size(), ' ');
-}
-
-std::string padLeft(const std::string& s, size_t w)
-{
-  return s.size() >= w ? s : std::string(w - s.size(), ' ') + s;
-}
-
 std::string formatDate(int64_t t)
 {
   std::time_t tt = static_cast<std::time_t>(t);
@@ -68,25 +58,6 @@ ProgressFn progressTo(Context& ctx)
     }
     ctx.progress(p.phase, p.done, p.total, extra);
   };
-}
-
-Json readJsonFile(const std::string& path)
-{
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-  {
-    throw CliError("cannot read " + path);
-  }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  try
-  {
-    return Json::parse(ss.str());
-  }
-  catch (const JsonParseError& e)
-  {
-    throw CliError(path + " is not valid JSON: " + e.what());
-  }
 }
 
 int cmdImport(Context& ctx, const Args& a)

@@ -1,10 +1,427 @@
-// m6-cli model commands (train, runs, evaluate, recommend, explain, baselines, resume, export)
-// arrive with the training engine; until then the table is empty.
+// m6-cli model commands: train, resume, runs, evaluate, recommend, explain, baselines.
+#include <csignal>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
 #include "app/cli/cli.h"
+#include "app/cli/run_driver.h"
+#include "model/core/config.h"
+#include "model/core/dataset_schema.h"
+#include "model/engine.h"
+#include "storage/runs.h"
 
 namespace m6::cli
 {
 
-std::vector<Command> modelCommands() { return {}; }
+namespace
+{
+
+std::string metricsTable(const std::vector<std::pair<std::string, const MetricSet*>>& columns)
+{
+  std::vector<std::string> names;
+  for (const auto& c : columns)
+  {
+    for (const auto& kv : c.second->values)
+    {
+      if (std::find(names.begin(), names.end(), kv.first) == names.end())
+      {
+        names.push_back(kv.first);
+      }
+    }
+  }
+  std::ostringstream h;
+  h << "  " << padRight("metric", 16);
+  for (const auto& c : columns)
+  {
+    h << padRight(c.first, 12);
+  }
+  h << "\n";
+  for (const auto& n : names)
+  {
+    h << "  " << padRight(n, 16);
+    for (const auto& c : columns)
+    {
+      h << padRight(formatNumber(c.second->get(n)), 12);
+    }
+    h << "\n";
+  }
+  return h.str();
+}
+
+Json runJson(const RunRecord& r)
+{
+  Json j = Json::object();
+  j["run"] = r.id;
+  j["name"] = r.name;
+  j["dataset"] = r.datasetName;
+  j["kind"] = r.kind;
+  j["task"] = r.task;
+  j["status"] = r.status;
+  if (r.parentRun)
+  {
+    j["parent"] = *r.parentRun;
+  }
+  j["best_epoch"] = r.bestEpoch;
+  j["epochs"] = r.epochsRun;
+  j["valid"] = r.valid.valuesJson();
+  j["test"] = r.test.valuesJson();
+  j["protocol"] = r.test.protocol.empty() ? r.valid.protocol : r.test.protocol;
+  j["created"] = r.createdAt;
+  j["message"] = r.message;
+  return j;
+}
+
+int cmdTrain(Context& ctx, const Args& a)
+{
+  const std::string datasetName = a.value("dataset");
+  if (datasetName.empty())
+  {
+    throw CliError("train needs --dataset NAME");
+  }
+  LoadedDataset data = loadDataset(ctx, datasetName);
+  RunConfig config = configFromArgs(a, data.snapshot);
+  RunDriver driver(ctx, data);
+  RunRecord result = driver.trainNew(config, a.value("name"), std::nullopt);
+  return driver.report(result);
+}
+
+int cmdResume(Context& ctx, const Args& a)
+{
+  RunRecord run = resolveRun(ctx, a.positional()[0]);
+  if (run.kind != "m6")
+  {
+    throw CliError("run " + std::to_string(run.id) + " is a baseline; there is nothing to resume");
+  }
+  if (run.status == "finished")
+  {
+    throw CliError("run " + std::to_string(run.id) + " has finished; nothing to resume");
+  }
+  LoadedDataset data = loadDataset(ctx, run.datasetName);
+  RunDriver driver(ctx, data);
+  RunRecord result = driver.resume(run);
+  return driver.report(result);
+}
+
+int cmdRuns(Context& ctx, const Args& a)
+{
+  RunStore store(ctx.workspace());
+  std::optional<int64_t> dataset;
+  if (a.has("dataset"))
+  {
+    auto d = ctx.workspace().dataset(a.value("dataset"));
+    if (!d)
+    {
+      throw CliError(d.error());
+    }
+    dataset = d->id;
+  }
+  auto runs = store.runs(dataset);
+  if (!runs)
+  {
+    throw CliError(runs.error());
+  }
+  Json arr = Json::array();
+  std::ostringstream h;
+  if (runs->empty())
+  {
+    h << "No runs yet (m6-cli train --dataset NAME starts one)\n";
+  }
+  else
+  {
+    h << padRight("id", 6) << padRight("name", 22) << padRight("dataset", 16) << padRight("kind", 14)
+      << padRight("status", 10) << padRight("best", 6) << "test metrics\n";
+  }
+  for (const auto& r : *runs)
+  {
+    arr.push_back(runJson(r));
+    std::string metrics;
+    for (const auto& kv : r.test.values)
+    {
+      if (kv.first.rfind("ndcg", 0) == 0 || kv.first.rfind("hr", 0) == 0 || kv.first == "auc" ||
+          kv.first == "rmse")
+      {
+        metrics += kv.first + " " + formatNumber(kv.second) + "  ";
+      }
+    }
+    h << padRight(std::to_string(r.id), 6) << padRight(r.name, 22) << padRight(r.datasetName, 16)
+      << padRight(r.kind, 14) << padRight(r.status, 10)
+      << padRight(r.bestEpoch ? std::to_string(r.bestEpoch) : "-", 6) << metrics << "\n";
+  }
+  Json j = Json::object();
+  j["runs"] = arr;
+  ctx.finish(j, h.str());
+  return 0;
+}
+
+int cmdEvaluate(Context& ctx, const Args& a)
+{
+  RunRecord run = resolveRun(ctx, a.positional()[0]);
+  const std::string checkpoint = requireCheckpoint(run);
+  LoadedDataset data = loadDataset(ctx, run.datasetName);
+  RunConfig config = configOfRun(run);
+  EvaluationOutcome e;
+  try
+  {
+    e = evaluate(data.snapshot, config, checkpoint);
+  }
+  catch (const std::runtime_error& err)
+  {
+    throw CliError(err.what(), 2);  // an unreadable checkpoint
+  }
+  Json j = Json::object();
+  j["run"] = run.id;
+  j["valid"] = e.valid.valuesJson();
+  j["test"] = e.test.valuesJson();
+  j["protocol"] = e.test.protocol;
+  Json buckets = activityJson(e.testByActivity);
+  j["test_by_activity"] = buckets;
+  std::ostringstream h;
+  h << "Run " << run.id << " (" << run.name << ") on " << run.datasetName << "\n"
+    << "protocol: " << e.test.protocol << "\n"
+    << metricsTable({{"valid", &e.valid}, {"test", &e.test}});
+  ctx.finish(j, h.str());
+  return 0;
+}
+
+/// Opens a run's model; an unreadable checkpoint is exit code 2, like any bad model file.
+std::unique_ptr<Predictor> openPredictor(const std::string& checkpoint,
+                                         const DatasetSnapshot& snapshot, const RunConfig& config)
+{
+  try
+  {
+    return Predictor::open(checkpoint, snapshot, config);
+  }
+  catch (const std::runtime_error& e)
+  {
+    throw CliError(e.what(), 2);
+  }
+}
+
+/// Context overrides from --hour / --dow.
+ContextOverride contextFromArgs(const Args& a)
+{
+  ContextOverride c;
+  c.hourOfDay = static_cast<int>(a.intValue("hour", -1, -1, 23));
+  c.dayOfWeek = static_cast<int>(a.intValue("dow", -1, -1, 6));
+  return c;
+}
+
+int32_t userIndex(const DatasetSnapshot& ds, const std::string& id)
+{
+  auto it = std::find(ds.userIds.begin(), ds.userIds.end(), id);
+  if (it == ds.userIds.end())
+  {
+    throw CliError("no user \"" + id + "\" in dataset " + ds.name);
+  }
+  return static_cast<int32_t>(it - ds.userIds.begin());
+}
+
+int32_t itemIndex(const DatasetSnapshot& ds, const std::string& id)
+{
+  auto it = std::find(ds.itemIds.begin(), ds.itemIds.end(), id);
+  if (it == ds.itemIds.end())
+  {
+    throw CliError("no item \"" + id + "\" in dataset " + ds.name);
+  }
+  return static_cast<int32_t>(it - ds.itemIds.begin());
+}
+
+int cmdRecommend(Context& ctx, const Args& a)
+{
+  if (!a.has("user"))
+  {
+    throw CliError("recommend needs --user ID");
+  }
+  RunRecord run = resolveRun(ctx, a.positional()[0]);
+  const std::string checkpoint = requireCheckpoint(run);
+  const int k = static_cast<int>(a.intValue("k", 10, 1, 100000));
+  LoadedDataset data = loadDataset(ctx, run.datasetName);
+  auto predictor = openPredictor(checkpoint, data.snapshot, configOfRun(run));
+  int32_t u = userIndex(data.snapshot, a.value("user"));
+  auto recs = predictor->recommend(u, k, contextFromArgs(a));
+  Json items = Json::array();
+  std::ostringstream h;
+  h << "Top " << recs.size() << " for user " << a.value("user") << " (run " << run.id << "):\n";
+  int rank = 1;
+  for (const auto& r : recs)
+  {
+    Json x = Json::object();
+    const std::string& id = data.snapshot.itemIds[static_cast<size_t>(r.item)];
+    const std::string title = static_cast<size_t>(r.item) < data.snapshot.itemTitles.size()
+                                  ? data.snapshot.itemTitles[static_cast<size_t>(r.item)]
+                                  : "";
+    x["item"] = id;
+    x["score"] = static_cast<double>(r.score);
+    if (!title.empty())
+    {
+      x["title"] = title;
+    }
+    items.push_back(x);
+    h << "  " << padRight(std::to_string(rank++) + ".", 5) << padRight(id, 12)
+      << padRight(formatNumber(r.score), 10) << title << "\n";
+  }
+  Json j = Json::object();
+  j["user"] = a.value("user");
+  j["run"] = run.id;
+  j["items"] = items;
+  ctx.finish(j, h.str());
+  return 0;
+}
+
+int cmdExplain(Context& ctx, const Args& a)
+{
+  if (!a.has("user") || !a.has("item"))
+  {
+    throw CliError("explain needs --user ID and --item ID");
+  }
+  RunRecord run = resolveRun(ctx, a.positional()[0]);
+  const std::string checkpoint = requireCheckpoint(run);
+  LoadedDataset data = loadDataset(ctx, run.datasetName);
+  auto predictor = openPredictor(checkpoint, data.snapshot, configOfRun(run));
+  int32_t u = userIndex(data.snapshot, a.value("user"));
+  int32_t i = itemIndex(data.snapshot, a.value("item"));
+  Explanation e = predictor->explain(u, i, contextFromArgs(a));
+  Json tokens = Json::array();
+  for (const auto& t : e.tokens)
+  {
+    tokens.push_back(t);
+  }
+  Json weights = Json::array();
+  for (const auto& layer : e.weights)
+  {
+    Json l = Json::array();
+    for (const auto& head : layer)
+    {
+      Json hd = Json::array();
+      for (float w : head)
+      {
+        hd.push_back(static_cast<double>(w));
+      }
+      l.push_back(hd);
+    }
+    weights.push_back(l);
+  }
+  Json j = Json::object();
+  j["user"] = a.value("user");
+  j["item"] = a.value("item");
+  j["score"] = static_cast<double>(e.score);
+  j["tokens"] = tokens;
+  j["weights"] = weights;
+  std::ostringstream h;
+  h << "Attention behind the score " << formatNumber(e.score) << " of item " << a.value("item")
+    << " for user " << a.value("user") << " (weights per head, last layer):\n";
+  if (!e.weights.empty())
+  {
+    const auto& last = e.weights.back();
+    for (size_t t = 0; t < e.tokens.size(); ++t)
+    {
+      h << "  " << padRight(e.tokens[t].substr(0, 48), 50);
+      for (const auto& head : last)
+      {
+        h << padRight(formatNumber(head[t], "%.3f"), 8);
+      }
+      h << "\n";
+    }
+  }
+  ctx.finish(j, h.str());
+  return 0;
+}
+
+int cmdBaselines(Context& ctx, const Args& a)
+{
+  const std::string datasetName = a.value("dataset");
+  if (datasetName.empty())
+  {
+    throw CliError("baselines needs --dataset NAME");
+  }
+  LoadedDataset data = loadDataset(ctx, datasetName);
+  RunConfig config = configFromArgs(a, data.snapshot);
+  RunDriver driver(ctx, data);
+  auto records = driver.baselines(config);
+  Json j = Json::object();
+  std::ostringstream h;
+  std::vector<std::pair<std::string, const MetricSet*>> cols;
+  std::string protocol;
+  for (const auto& r : records)
+  {
+    Json b = Json::object();
+    b["run"] = r.id;
+    b["valid"] = r.valid.valuesJson();
+    b["test"] = r.test.valuesJson();
+    std::string key = r.kind.substr(r.kind.find('-') + 1);
+    j[key] = b;
+    protocol = r.test.protocol;
+  }
+  for (const auto& r : records)
+  {
+    cols.push_back({r.kind.substr(r.kind.find('-') + 1) + " test", &r.test});
+  }
+  j["protocol"] = protocol;
+  h << "Baselines on " << datasetName << " (" << protocol << ")\n" << metricsTable(cols);
+  ctx.finish(j, h.str());
+  return 0;
+}
+
+std::vector<OptionSpec> configOptions()
+{
+  return {{"preset", "NAME", "quick | balanced | thorough (default balanced)"},
+          {"config", "FILE.json", "a full configuration (instead of a preset)"},
+          {"set", "KEY=VALUE", "override one setting, e.g. model.heads=4 or lr=0.01", true}};
+}
+
+}  // namespace
+
+std::vector<Command> modelCommands()
+{
+  std::vector<Command> c;
+  std::vector<OptionSpec> trainOpts = configOptions();
+  trainOpts.insert(trainOpts.begin(), {"dataset", "NAME", "the dataset to train on (required)"});
+  trainOpts.push_back({"name", "NAME", "a name for the run (default \"run N\")"});
+  c.push_back({{"train", "", "Train the M6 model on a dataset and record the run",
+                "Prints a line per epoch and a final metrics table. Ctrl+C stops the run and keeps "
+                "its best checkpoint; `m6-cli resume RUN` continues it. m6-cli config-keys lists "
+                "every setting.",
+                trainOpts, 0, 0},
+               cmdTrain});
+  c.push_back({{"resume", "RUN", "Continue an interrupted or stopped run from its last checkpoint",
+                "", {}, 1, 1},
+               cmdResume});
+  c.push_back({{"runs", "", "List the recorded runs",
+                "", {{"dataset", "NAME", "only the runs of this dataset"}}, 0, 0},
+               cmdRuns});
+  c.push_back({{"evaluate", "RUN", "Evaluate a run's best checkpoint on validation and test", "",
+                {}, 1, 1},
+               cmdEvaluate});
+  c.push_back({{"recommend", "RUN", "Top-K items for a user (items of their history excluded)",
+                "The model predicts the user's next item after their training interactions; "
+                "held-out validation and test items can appear.",
+                {{"user", "ID", "the user's external id (required)"},
+                 {"k", "K", "how many items (default 10)", false, 'k'},
+                 {"hour", "H", "hour of day 0-23 for the context (default: the test time)"},
+                 {"dow", "D", "day of week 0-6, 0 = Sunday (default: the test time)"}},
+                1, 1},
+               cmdRecommend});
+  c.push_back({{"explain", "RUN", "Attention weights behind a user's score for an item", "",
+                {{"user", "ID", "the user's external id (required)"},
+                 {"item", "ID", "the item's external id (required)"},
+                 {"hour", "H", "hour of day 0-23 for the context"},
+                 {"dow", "D", "day of week 0-6 for the context"}},
+                1, 1},
+               cmdExplain});
+  std::vector<OptionSpec> baseOpts = configOptions();
+  baseOpts.insert(baseOpts.begin(), {"dataset", "NAME", "the dataset (required)"});
+  c.push_back({{"baselines", "", "Most-popular and BPR-MF on the same split, recorded as runs",
+                "The split, ranking protocol, K, seed and embedding width come from the preset or "
+                "configuration, so the figures sit beside the M6 runs they are compared with.",
+                baseOpts, 0, 0},
+               cmdBaselines});
+  for (auto& extra : configCommands())
+  {
+    c.push_back(std::move(extra));
+  }
+  return c;
+}
 
 }  // namespace m6::cli

@@ -7,23 +7,12 @@
 
 #include <csignal>
 
+#include "cli_runner.h"
 #include "model/core/json.h"
 #include "storage/sqlite.h"
 #include "storage/workspace.h"
 
-namespace
-{
-
-const QString kCli = QStringLiteral(M6_BINARY_DIR "/app/exe/m6-cli");
-
-struct RunResult
-{
-  int code = -1;
-  QString out;
-  QString err;
-};
-
-}  // namespace
+using m6test::lastJson;
 
 class TestCli : public QObject
 {
@@ -31,30 +20,8 @@ class TestCli : public QObject
  private:
   QTemporaryDir dir_;
 
-  QString ws() const { return dir_.filePath("cli.m6ws"); }
 
-  RunResult cli(const QStringList& args)
-  {
-    QProcess p;
-    p.start(kCli, QStringList{"--workspace", ws()} + args);
-    if (!p.waitForFinished(120000))
-    {
-      p.kill();
-      qFatal("m6-cli did not finish: %s", qPrintable(args.join(' ')));
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-            QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
-  }
-
-  m6::Json lastJson(const RunResult& r)
-  {
-    QStringList lines = r.out.split('\n', Qt::SkipEmptyParts);
-    if (lines.isEmpty())
-    {
-      qFatal("no output; stderr: %s", qPrintable(r.err));
-    }
-    return m6::Json::parse(lines.last().toStdString());
-  }
+  m6test::CliResult cli(const QStringList& args) { return m6test::runCli(dir_.filePath("cli.m6ws"), args); }
 
   void writeRatings(const QString& path, int rows)
   {
@@ -75,7 +42,7 @@ class TestCli : public QObject
   }
 
  private Q_SLOTS:
-  void initTestCase() { QVERIFY2(QFile::exists(kCli), qPrintable(kCli)); }
+  void initTestCase() { QVERIFY2(QFile::exists(m6test::kCli), qPrintable(m6test::kCli)); }
 
   void demoDataDatasetsAndStatsSpeakJson()
   {
@@ -196,7 +163,7 @@ class TestCli : public QObject
     }
     const QString wsPath = dir_.filePath("killed.m6ws");
     QProcess p;
-    p.start(kCli, {"--workspace", wsPath, "import", folder, "--name", "big"});
+    p.start(m6test::kCli, {"--workspace", wsPath, "import", folder, "--name", "big"});
     QVERIFY(p.waitForStarted());
     QString seen;
     bool killed = false;

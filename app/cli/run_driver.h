@@ -1,0 +1,73 @@
+// Shared pieces of the model commands: loading a dataset, building a config from the command
+// line, finding a run, and RunDriver, which runs the engine with callbacks that record the run in
+// the workspace and report progress on stderr.
+//
+// Thread affinity: the CLI's main thread (the engine's callbacks run on it too, so they may use
+// the workspace connection directly).
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/cli/cli.h"
+#include "model/core/config.h"
+#include "model/core/dataset.h"
+#include "model/core/metrics.h"
+#include "storage/runs.h"
+
+namespace m6::cli
+{
+
+struct LoadedDataset
+{
+  DatasetInfo info;
+  DatasetSnapshot snapshot;
+};
+
+LoadedDataset loadDataset(Context& ctx, const std::string& name);
+
+/// A base configuration (preset, file or run) with every --set applied; errors become CliError.
+RunConfig assembleConfig(const Args& a, const std::function<RunConfig()>& base);
+
+/// Metrics per user-activity bucket as the CLI prints them.
+Json activityJson(const std::vector<BucketMetrics>& buckets);
+
+/// --preset / --config / --set, validated against the dataset (CliError lists every problem).
+RunConfig configFromArgs(const Args& a, const DatasetSnapshot& snapshot);
+
+/// A run by id or by (unique) name.
+RunRecord resolveRun(Context& ctx, const std::string& token);
+RunConfig configOfRun(const RunRecord& run);
+/// The run's checkpoint path; CliError (exit code 2) when the run has none.
+std::string requireCheckpoint(const RunRecord& run);
+
+class RunDriver
+{
+ public:
+  RunDriver(Context& ctx, const LoadedDataset& data);
+
+  /// Records a new run and trains it. Returns the final record.
+  RunRecord trainNew(const RunConfig& config, const std::string& name,
+                     std::optional<int64_t> parent);
+  /// Continues a run from its last checkpoint.
+  RunRecord resume(const RunRecord& run);
+  /// Runs the baselines and records one run per baseline.
+  std::vector<RunRecord> baselines(const RunConfig& config);
+
+  /// Prints the train JSON / table for a finished run; returns the exit code.
+  int report(const RunRecord& run);
+
+ private:
+  RunRecord execute(RunRecord run, const RunConfig& config, bool resume);
+
+  Context& ctx_;
+  const LoadedDataset& data_;
+  RunStore store_;
+};
+
+/// Commands about configuration: config-keys, config-show.
+std::vector<Command> configCommands();
+
+}  // namespace m6::cli

@@ -1,0 +1,181 @@
+// m6-cli's model commands end to end on a small demo dataset: train (JSON contract, run
+// recorded), runs, evaluate, recommend (K items, history excluded), explain (rows sum to 1),
+// baselines (recorded as runs), and clear errors for bad settings and missing checkpoints.
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+#include <filesystem>
+#include <set>
+
+#include "cli_runner.h"
+#include "model/core/json.h"
+#include "storage/runs.h"
+#include "storage/workspace.h"
+
+using m6test::lastJson;
+
+class TestCliTrain : public QObject
+{
+  Q_OBJECT
+ private:
+  QTemporaryDir dir_;
+  int64_t run_ = 0;
+
+  m6test::CliResult cli(const QStringList& args) { return m6test::runCli(dir_.filePath("t.m6ws"), args); }
+
+ private Q_SLOTS:
+  void initTestCase()
+  {
+    auto r = cli({"demo-data", "--name", "d", "--users", "150", "--items", "300", "--interactions",
+                  "6000"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+  }
+
+  void trainRecordsARun()
+  {
+    auto r = cli({"train", "--dataset", "d", "--preset", "quick", "--set", "train.epochs=2",
+                  "--name", "first", "--json"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    auto j = lastJson(r);
+    run_ = j.at("run").asInt();
+    QCOMPARE(QString::fromStdString(j.at("status").asString()), QString("finished"));
+    QVERIFY(j.at("best_epoch").asInt() >= 1);
+    for (const char* m : {"ndcg@10", "hr@10", "mrr@10", "recall@10"})
+    {
+      double v = j.at("test").at(m).asDouble();
+      QVERIFY2(v >= 0 && v <= 1, m);
+    }
+    QVERIFY(QString::fromStdString(j.at("protocol").asString()).contains("full ranking"));
+    QVERIFY(j.at("examples_per_s").asDouble() > 0);
+    QVERIFY(j.at("seconds_per_epoch").asDouble() > 0);
+    QVERIFY(r.err.contains("epoch 2"));  // a progress line per epoch
+
+    auto runs = lastJson(cli({"runs", "--json"}));
+    QCOMPARE(runs.at("runs").size(), size_t(1));
+    QCOMPARE(QString::fromStdString(runs.at("runs")[0].at("name").asString()), QString("first"));
+
+    // The workspace holds the curves and per-user rows.
+    auto ws = m6::Workspace::open(dir_.filePath("t.m6ws").toStdString(), false);
+    QVERIFY(ws.ok());
+    m6::RunStore store(**ws);
+    QVERIFY(!store.steps(run_)->empty());
+    QCOMPARE(store.epochs(run_)->size(), size_t(2));
+    QVERIFY(!store.userMetrics(run_, "test")->empty());
+  }
+
+  void evaluateReproducesTheRecordedTestMetrics()
+  {
+    auto train = lastJson(cli({"runs", "--json"})).at("runs")[0];
+    auto r = cli({"evaluate", QString::number(run_), "--json"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    auto j = lastJson(r);
+    QCOMPARE(j.at("test").at("ndcg@10").asDouble(), train.at("test").at("ndcg@10").asDouble());
+    QCOMPARE(j.at("test_by_activity").size(), size_t(3));
+  }
+
+  void recommendExcludesHistoryAndIsSorted()
+  {
+    auto r = cli({"recommend", "first", "--user", "u7", "-k", "15", "--json"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    auto j = lastJson(r);
+    const auto& items = j.at("items").asArray();
+    QCOMPARE(items.size(), size_t(15));
+    double prev = INFINITY;
+    std::set<std::string> ids;
+    for (const auto& it : items)
+    {
+      QVERIFY(it.at("score").asDouble() <= prev);
+      prev = it.at("score").asDouble();
+      ids.insert(it.at("item").asString());
+    }
+    QCOMPARE(ids.size(), size_t(15));
+    // None of them is in u7's training history (all but the last two interactions).
+    auto ws = m6::Workspace::open(dir_.filePath("t.m6ws").toStdString(), false);
+    auto ds = (*ws)->loadSnapshot((*ws)->dataset("d")->id);
+    int64_t u = 6;  // "u7"
+    for (int64_t n = ds->userStart[size_t(u)]; n < ds->userStart[size_t(u) + 1] - 2; ++n)
+    {
+      QVERIFY(!ids.count(ds->itemIds[size_t(ds->item[size_t(n)])]));
+    }
+  }
+
+  void explainRowsSumToOne()
+  {
+    auto r = cli({"explain", QString::number(run_), "--user", "u7", "--item", "i3", "--json"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    auto j = lastJson(r);
+    const auto& tokens = j.at("tokens").asArray();
+    QCOMPARE(QString::fromStdString(tokens[0].asString()), QString("user"));
+    QCOMPARE(QString::fromStdString(tokens[1].asString()), QString("context"));
+    for (const auto& layer : j.at("weights").asArray())
+    {
+      for (const auto& head : layer.asArray())
+      {
+        QCOMPARE(head.size(), tokens.size());
+        double sum = 0;
+        for (const auto& w : head.asArray())
+        {
+          sum += w.asDouble();
+        }
+        QVERIFY(std::fabs(sum - 1.0) < 1e-4);
+      }
+    }
+  }
+
+  void baselinesAreRecordedBesideTheRuns()
+  {
+    auto r = cli({"baselines", "--dataset", "d", "--preset", "quick", "--json"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    auto j = lastJson(r);
+    QVERIFY(j.at("pop").at("test").at("ndcg@10").asDouble() >= 0);
+    QVERIFY(j.at("bpr").at("test").at("hr@10").asDouble() >= 0);
+    QVERIFY(QString::fromStdString(j.at("protocol").asString()).contains("leave-one-out"));
+    auto runs = lastJson(cli({"runs", "--json"})).at("runs");
+    QCOMPARE(runs.size(), size_t(3));
+    QCOMPARE(QString::fromStdString(runs[1].at("kind").asString()), QString("baseline-pop"));
+    // A baseline has no checkpoint: recommend says so with exit code 2.
+    auto rec = cli({"recommend", QString::number(runs[1].at("run").asInt()), "--user", "u1"});
+    QCOMPARE(rec.code, 2);
+    QVERIFY2(rec.err.trimmed().split('\n').last().startsWith("error: ") &&
+                 rec.err.contains("no model checkpoint"),
+             qPrintable(rec.err));
+  }
+
+  void badSettingsAreRefusedBeforeTraining_data()
+  {
+    QTest::addColumn<QStringList>("sets");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("heads") << QStringList{"--set", "model.dim=30", "--set", "model.heads=4"}
+                           << "model.heads";
+    QTest::newRow("lr") << QStringList{"--set", "train.lr=0"} << "train.lr";
+    QTest::newRow("unknown key") << QStringList{"--set", "model.colour=red"} << "model.colour";
+    QTest::newRow("history") << QStringList{"--set", "model.history_length=0"}
+                             << "model.history_length";
+  }
+  void badSettingsAreRefusedBeforeTraining()
+  {
+    QFETCH(QStringList, sets);
+    QFETCH(QString, message);
+    auto before = lastJson(cli({"runs", "--json"})).at("runs").size();
+    auto r = cli(QStringList{"train", "--dataset", "d"} + sets);
+    QVERIFY(r.code != 0);
+    QVERIFY2(r.err.trimmed().split('\n').last().startsWith("error: "), qPrintable(r.err));
+    QVERIFY2(r.err.contains(message), qPrintable(r.err));
+    QCOMPARE(lastJson(cli({"runs", "--json"})).at("runs").size(), before);  // nothing recorded
+  }
+
+  void missingCheckpointIsAClearError()
+  {
+    auto ws = m6::Workspace::open(dir_.filePath("t.m6ws").toStdString(), false);
+    m6::RunStore store(**ws);
+    std::filesystem::remove_all(store.run(run_)->folder);
+    auto r = cli({"recommend", QString::number(run_), "--user", "u1"});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains("has no checkpoint"), qPrintable(r.err));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCliTrain)
+#include "test_cli_train.moc"
