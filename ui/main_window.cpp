@@ -326,6 +326,14 @@ void MainWindow::closeEvent(QCloseEvent* event)
     event->ignore();
     return;
   }
+  if (session_->writesPending() &&
+      !prompts().confirm(this, tr("Quit"),
+                         tr("A dataset is still being renamed or deleted. Stop it and quit?\n"
+                            "Stopping undoes it: the dataset stays as it was.")))
+  {
+    event->ignore();
+    return;
+  }
   event->accept();
 }
 

@@ -24,6 +24,7 @@ quint64 WorkspaceSession::open(const QString& path)
 {
   path_ = path;
   opened_ = false;
+  pendingWrites_.clear();  // the previous worker is interrupted below: those writes roll back
   datasets_ = std::make_unique<WorkerThread<DatasetWorker>>(QStringLiteral("m6-datasets"), path);
   connectDatasetWorker();
   const quint64 token = nextToken();
@@ -48,14 +49,25 @@ void WorkspaceSession::connectDatasetWorker()
           });
   connect(w, &DatasetWorker::listed, this,
           [this](quint64, m6::DatasetList list) { Q_EMIT datasetsChanged(list); });
-  connect(w, &DatasetWorker::renamed, this, &WorkspaceSession::renamed);
-  connect(w, &DatasetWorker::removed, this, &WorkspaceSession::deleted);
+  connect(w, &DatasetWorker::renamed, this,
+          [this](quint64 token, QString from, QString to)
+          {
+            pendingWrites_.remove(token);
+            Q_EMIT renamed(token, from, to);
+          });
+  connect(w, &DatasetWorker::removed, this,
+          [this](quint64 token, QString name)
+          {
+            pendingWrites_.remove(token);
+            Q_EMIT deleted(token, name);
+          });
   connect(w, &DatasetWorker::statsReady, this, &WorkspaceSession::statsReady);
   connect(w, &DatasetWorker::reportReady, this, &WorkspaceSession::reportReady);
   connect(w, &DatasetWorker::nameChecked, this, &WorkspaceSession::nameChecked);
   connect(w, &DatasetWorker::failed, this,
           [this, path = path_](quint64 token, QString message)
           {
+            pendingWrites_.remove(token);
             if (token == openToken_)
             {
               Q_EMIT openFailed(path, message);
@@ -83,6 +95,7 @@ quint64 WorkspaceSession::renameDataset(const QString& from, const QString& to)
     return 0;
   }
   const quint64 token = nextToken();
+  pendingWrites_.insert(token);
   datasets_->invoke([w = datasets_->worker(), token, from, to] { w->rename(token, from, to); });
   return token;
 }
@@ -94,6 +107,7 @@ quint64 WorkspaceSession::deleteDataset(const QString& name)
     return 0;
   }
   const quint64 token = nextToken();
+  pendingWrites_.insert(token);
   datasets_->invoke([w = datasets_->worker(), token, name] { w->remove(token, name); });
   return token;
 }

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <QObject>
+#include <QSet>
 #include <QString>
 #include <memory>
 
@@ -52,6 +53,9 @@ class WorkspaceSession : public QObject
   quint64 startImport(const ImportSpec& spec, const QString& name);
   quint64 startDemo(const DemoOptions& options);
   bool jobRunning() const { return importJob_ != nullptr || demoJob_ != nullptr; }
+  /// A rename or delete was sent and has not answered yet. Destroying the session interrupts
+  /// it (the statement rolls back, nothing is half done).
+  bool writesPending() const { return !pendingWrites_.isEmpty(); }
   /// Asks the running job to stop; jobFinished(cancelled) follows. No-op without a job.
   void cancelJob();
 
@@ -80,6 +84,7 @@ class WorkspaceSession : public QObject
   bool opened_ = false;
   quint64 lastToken_ = 0;
   quint64 openToken_ = 0;
+  QSet<quint64> pendingWrites_;  // rename/delete tokens without an answer yet
   std::unique_ptr<WorkerThread<DatasetWorker>> datasets_;
   std::unique_ptr<WorkerThread<ImportWorker>> importJob_;
   std::unique_ptr<WorkerThread<DemoWorker>> demoJob_;

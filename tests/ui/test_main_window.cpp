@@ -113,7 +113,9 @@ class TestMainWindow : public QObject
     // The Del key on the list triggers the same action.
     list->view()->setFocus();
     QTest::keyClick(list->view(), Qt::Key_Delete);
+    QVERIFY(w.session()->writesPending());  // closing now would ask first
     QTRY_COMPARE(list->model()->rowCount(), 1);
+    QVERIFY(!w.session()->writesPending());
     QCOMPARE(list->model()->rowOf("beta"), -1);
     auto ws = m6test::openWorkspace(dir_.filePath("edit.m6ws"));
     QVERIFY(!ws->dataset("beta").ok());
