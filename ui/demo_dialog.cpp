@@ -28,6 +28,7 @@ QSpinBox* spin(QWidget* parent, int lo, int hi, int value, const QString& tip)
 DemoDialog::DemoDialog(const QString& suggestedName, QWidget* parent) : QDialog(parent)
 {
   setWindowTitle(tr("New demo dataset"));
+  setMinimumWidth(420);
   const DemoOptions defaults;
   name_ = new QLineEdit(suggestedName, this);
   name_->setToolTip(tr("A unique name for the new dataset"));

@@ -128,6 +128,21 @@ QWidget* ImportDialog::buildSourcePage()
   form->addRow(tr("Format"), formatCombo_);
   form->addRow(tr("Dataset name"), name_);
   form->addRow(QString(), nameProblem_);
+  auto* help = new QLabel(
+      tr("<p>Supported sources:</p><ul>"
+         "<li><b>MovieLens 100K</b>: the folder with u.data, u.user, u.item</li>"
+         "<li><b>MovieLens 1M / 10M</b>: the folder with ratings.dat, users.dat, movies.dat</li>"
+         "<li><b>MovieLens latest / 20M / 25M</b>: the folder with ratings.csv, movies.csv, "
+         "tags.csv</li>"
+         "<li><b>RecBole</b> atomic files: NAME.inter with NAME.user, NAME.item</li>"
+         "<li><b>Any delimited text file</b> (CSV, TSV, ...): you map its columns on the next "
+         "page</li></ul>"
+         "<p>The import runs in the background; Cancel leaves the workspace as it was. Bad rows "
+         "are skipped and listed with their line numbers.</p>"),
+      page);
+  help->setWordWrap(true);
+  help->setStyleSheet(QStringLiteral("color: #505050"));
+  form->addRow(QString(), help);
 
   connect(folder, &QPushButton::clicked, this,
           [this]

@@ -16,6 +16,7 @@ ImportReportView::ImportReportView(QWidget* parent) : QWidget(parent)
   heading_ = new QLabel(this);
   heading_->setWordWrap(true);
   auto* grid = new QGridLayout;
+  grid->setHorizontalSpacing(14);
   const char* keys[][2] = {{"users", "Users"},
                            {"items", "Items"},
                            {"interactions", "Interactions"},
@@ -96,7 +97,10 @@ void ImportReportView::setReport(const DatasetInfo& dataset, const ImportReport&
     line->setData(Qt::DisplayRole, static_cast<qlonglong>(row.line));
     rejected_->setItem(r, 1, line);
     rejected_->setItem(r, 2, new QTableWidgetItem(QString::fromStdString(row.reason)));
-    rejected_->setItem(r, 3, new QTableWidgetItem(QString::fromStdString(row.content)));
+    // Tabs would render as wide gaps: show them as a visible mark.
+    QString content = QString::fromStdString(row.content);
+    content.replace(QLatin1Char('\t'), QStringLiteral(" ⇥ "));
+    rejected_->setItem(r, 3, new QTableWidgetItem(content));
   }
   rejected_->resizeColumnsToContents();
   rejected_->setVisible(n > 0);

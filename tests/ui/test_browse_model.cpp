@@ -281,9 +281,10 @@ class TestBrowseModel : public QObject
     m.prefetch(0, 0);
     QTRY_VERIFY_WITH_TIMEOUT(m.isRowLoaded(0), 120000);
     const qint64 sorted = t.elapsed();
-    qInfo("%lld interactions: count %lld ms, first rows %lld ms, far rows %lld ms, first page "
-          "sorted by rating %lld ms",
-          static_cast<long long>(d.interactions), counted, first, far, sorted);
+    qInfo(
+        "%lld interactions: count %lld ms, first rows %lld ms, far rows %lld ms, first page "
+        "sorted by rating %lld ms",
+        static_cast<long long>(d.interactions), counted, first, far, sorted);
     // The same in a shown page: the view lays out 10 million rows and paints the first ones.
     t.restart();
     BrowsePage page(big, BrowseTable::Interactions);

@@ -17,6 +17,7 @@
 #include "ui/csv_mapping_page.h"
 #include "ui/dataset_list_panel.h"
 #include "ui/dataset_view.h"
+#include "ui/demo_dialog.h"
 #include "ui/import_dialog.h"
 #include "ui/main_window.h"
 #include "ui/stats_page.h"
@@ -133,6 +134,31 @@ class TestScreenshots : public QObject
     d.show();
     QVERIFY(QTest::qWaitForWindowExposed(&d));
     save(&d, "import-mapping.png");
+  }
+
+  void importSourceAndSummaryPages()
+  {
+    const QString folder = m6test::writeMl100k(tmp_.filePath("ml-100k"));
+    WorkspaceSession session;
+    session.open(tmp_.filePath("summary.m6ws"));
+    ImportDialog d(&session);
+    d.resize(900, 560);
+    d.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&d));
+    d.setSource(folder);
+    QTRY_VERIFY(d.canProceed());
+    save(&d, "import-source.png");
+    d.next();
+    QTRY_COMPARE_WITH_TIMEOUT(d.page(), ImportDialog::Page::Summary, 30000);
+    save(&d, "import-summary.png");
+  }
+
+  void demoDialog()
+  {
+    DemoDialog d(QStringLiteral("demo 2"));
+    d.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&d));
+    save(&d, "demo-dialog.png");
   }
 };
 
