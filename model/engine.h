@@ -12,8 +12,10 @@
 // Thread affinity: every function runs on the calling thread (run them on a worker, never on the
 // GUI thread) and sets that thread's torch intra-op thread count to config.train.threads.
 // Callbacks are invoked on that same thread, synchronously; keep them cheap (copy the value and
-// return; coalesce on the receiving side). Several trainings may run at once on different threads
-// as long as each has its own snapshot copy or the snapshot is not modified.
+// return; coalesce on the receiving side). Snapshots are only read. Several jobs may run at once
+// on different threads, but torch's CPU random generator (initial weights, dropout) is process-
+// wide: a run is only reproducible (same config + seed + data => same metrics) when no other
+// engine job runs in the process at the same time.
 #pragma once
 
 #include <atomic>
@@ -54,7 +56,7 @@ struct Progress
   int epochs = 0;
   int64_t step = 0;  // step within the epoch, 1-based
   int64_t stepsPerEpoch = 0;
-  int64_t examplesDone = 0;  // over the whole run (resumed runs count from their start epoch)
+  int64_t examplesDone = 0;  // over the whole run, earlier epochs of a resumed run included
   int64_t examplesTotal = 0;
   double examplesPerSecond = 0;
   double elapsedSeconds = 0;

@@ -280,7 +280,9 @@ TrainOutcome train(const DatasetSnapshot& data, const RunConfig& config, const s
   {
     const int epoch = st.epoch + 1;
     const auto epochStart = Clock::now();
-    shuffleFor(examples, tc.seed, epoch);
+    // Shuffle a fresh copy: the order must depend on (seed, epoch) only, not on earlier epochs.
+    std::vector<int64_t> order = examples;
+    shuffleFor(order, tc.seed, epoch);
     DemoRng negatives(epochSeed(tc.seed, epoch));
     session.net->train();
     double lossSum = 0;
@@ -304,7 +306,7 @@ TrainOutcome train(const DatasetSnapshot& data, const RunConfig& config, const s
       }
       const int64_t begin = step * batchSize;
       const int64_t end = std::min(perEpoch, begin + batchSize);
-      std::vector<int64_t> batch(examples.begin() + begin, examples.begin() + end);
+      std::vector<int64_t> batch(order.begin() + begin, order.begin() + end);
       torch::Tensor loss = stepper.loss(batch, negatives);
       const double value = loss.item<double>();
       double gradNorm = 0;
