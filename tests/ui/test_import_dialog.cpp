@@ -20,6 +20,7 @@
 #include "ui/import_dialog.h"
 #include "ui/import_report_view.h"
 #include "ui/main_window.h"
+#include "ui/side_file_editor.h"
 
 using namespace m6;
 
@@ -181,6 +182,63 @@ class TestImportDialog : public QObject
     QCOMPARE(ctx, (QStringList{"device:categorical", "tags:multi"}));
     // 2024-05-01T10:00:00Z is the first interaction of alice.
     QCOMPARE(snap->ts[0], int64_t(1714557600));
+  }
+
+  void csvWithAnItemsSideFile()
+  {
+    const QString file = m6test::writeFile(dir_.filePath("side/ratings.tsv"),
+                                           "u1\tb1\t4\n"
+                                           "u2\tb2\t5\n"
+                                           "u2\tb9\t1\n"  // line 3: b9 is not in the items file
+                                           "u3\tb1\t2\n");
+    const QString items = m6test::writeFile(dir_.filePath("side/books.csv"),
+                                            "book,name,genres,pages\n"
+                                            "b1,\"Dune, Part 1\",sf|classic,412\n"
+                                            "b2,Emma,romance,300\n");
+    auto w = window("side.m6ws");
+    ImportDialog* d = w->showImportDialog();
+    d->setSource(file);
+    QTRY_VERIFY2(d->canProceed(), qPrintable(d->problem()));
+    d->next();
+    CsvMappingPage* page = d->mappingPage();
+    QCOMPARE(page->dialectEditor()->dialect().delimiter, std::string("\t"));
+    QVERIFY(!page->dialectEditor()->headerCheck()->isChecked());
+    // Without a header the columns are taken by position: user, item, rating.
+    QCOMPARE(page->roles()->role(0), QString("user"));
+    QCOMPARE(page->roles()->role(1), QString("item"));
+    QCOMPARE(page->roles()->role(2), QString("rating"));
+    SideFileEditor* side = page->itemsFile();
+    side->setFile(items);
+    QVERIFY(side->isUsed());
+    ColumnRoleTable* roles = side->roles();
+    QCOMPARE(roles->columnsShown(), 4);
+    QCOMPARE(roles->role(0), QString("id"));
+    QCOMPARE(roles->role(1), QString("title"));
+    roles->setRole(2, "field");
+    roles->setKind(2, FieldKind::Multi);
+    roles->setRole(3, "field");
+    roles->setKind(3, FieldKind::Numeric);
+    QVERIFY2(d->canProceed(), qPrintable(d->problem()));
+    QTest::mouseClick(d->nextButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(d->page(), ImportDialog::Page::Summary, 30000);
+    QCOMPARE(d->summary()->figure("rejected"), QString("1"));
+    QCOMPARE(d->summary()->rejectedTable()->item(0, 1)->text(), QString("3"));
+    auto ws = m6test::openWorkspace(dir_.filePath("side.m6ws"));
+    auto info = ws->dataset("ratings");
+    QVERIFY2(info.ok(), info.error().c_str());
+    QCOMPARE(info->items, int64_t(2));
+    QCOMPARE(info->interactions, int64_t(3));
+    auto snap = ws->loadSnapshot(info->id);
+    QVERIFY(snap.ok());
+    const int b1 = snap->itemIds[0] == "b1" ? 0 : 1;
+    QCOMPARE(QString::fromStdString(snap->itemTitles[size_t(b1)]), QString("Dune, Part 1"));
+    QStringList fields;
+    for (const auto& f : snap->itemFields)
+    {
+      fields << QString::fromStdString(f.name) + ':' + fieldKindName(f.kind);
+    }
+    QVERIFY2(fields.contains("genres:multi"), qPrintable(fields.join(' ')));
+    QVERIFY2(fields.contains("pages:numeric"), qPrintable(fields.join(' ')));
   }
 };
 
