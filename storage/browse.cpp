@@ -231,8 +231,9 @@ std::string BrowseQuery::whereClause(std::vector<Cell>* binds) const
       break;
     case BrowseTable::Interactions:
     {
-      w = "x.dataset_id = ?";
-      binds->push_back(datasetId_);
+      // The id is ours (an integer), written as a literal so that the per-dataset partial
+      // sort indexes (see ensureSortIndex) match the query.
+      w = "x.dataset_id = " + std::to_string(datasetId_);
       if (userRange_)
       {
         add("x.seq BETWEEN ? AND ?");
@@ -318,6 +319,37 @@ std::string BrowseQuery::orderExpr() const
   return "";
 }
 
+Status BrowseQuery::ensureSortIndex(const std::string& column)
+{
+  // Sorting 10 million interactions by rating or time needs an index, but maintaining one on
+  // every import would double import time. So the first sort of a dataset builds a partial index
+  // for that dataset only (one bulk sort, seconds at 10M rows); later pages and sorts are
+  // instant. Workspace::deleteDataset drops them.
+  const std::string name =
+      "interactions_by_" + column + "_" + std::to_string(datasetId_);
+  try
+  {
+    sql::Db& db = ws_.db();
+    auto exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?");
+    exists.bind(1, name);
+    if (exists.step())
+    {
+      return {};
+    }
+    db.exec("CREATE INDEX IF NOT EXISTS " + name + " ON interactions(dataset_id, " + column +
+            ", seq) WHERE dataset_id = " + std::to_string(datasetId_));
+    return {};
+  }
+  catch (const sql::SqliteError& e)
+  {
+    if (e.code() == SQLITE_INTERRUPT)
+    {
+      return cancelledError();
+    }
+    return makeError("cannot prepare the sort order: " + std::string(e.what()));
+  }
+}
+
 Result<int64_t> BrowseQuery::count()
 {
   if (auto ok = prepare(); !ok)
@@ -358,6 +390,10 @@ Result<int64_t> BrowseQuery::count()
   }
   catch (const sql::SqliteError& e)
   {
+    if (e.code() == SQLITE_INTERRUPT)
+    {
+      return cancelledError();
+    }
     return makeError(e.what());
   }
 }
@@ -412,6 +448,13 @@ Result<std::vector<BrowseRow>> BrowseQuery::fetch(int64_t offset, int64_t limit,
     }
     const std::string order = orderExpr();
     const bool natural = order == key;
+    if (table_ == BrowseTable::Interactions && (order == "x.rating" || order == "x.ts"))
+    {
+      if (auto ok = ensureSortIndex(order == "x.rating" ? "rating" : "ts"); !ok)
+      {
+        return makeError(ok.error());
+      }
+    }
     const char* dir = descending_ ? "DESC" : "ASC";
     std::vector<Cell> binds;
     std::string where = whereClause(&binds);
@@ -508,7 +551,7 @@ Result<std::vector<BrowseRow>> BrowseQuery::fetch(int64_t offset, int64_t limit,
   {
     if (e.code() == SQLITE_INTERRUPT)
     {
-      return makeError("cancelled");
+      return cancelledError();
     }
     return makeError(e.what());
   }

@@ -1029,7 +1029,7 @@ Result<ParsedImport> readImport(const ImportSpec& spec, const std::string& name,
   }
   catch (const Cancelled&)
   {
-    return makeError("cancelled");
+    return cancelledError();
   }
   catch (const std::bad_alloc&)
   {

@@ -475,6 +475,11 @@ Status Workspace::deleteDataset(const std::string& name)
         "(SELECT id FROM runs WHERE dataset_id = ?)");
     run("DELETE FROM runs WHERE dataset_id = ?");
     run("DELETE FROM datasets WHERE id = ?");
+    for (const char* column : {"rating", "ts"})
+    {
+      db_->exec("DROP INDEX IF EXISTS interactions_by_" + std::string(column) + "_" +
+                std::to_string(id));
+    }
     tx.commit();
     for (const auto& folder : runFolders)
     {
@@ -523,6 +528,11 @@ Result<int64_t> Workspace::writeDataset(const DatasetSnapshot& ds, const Dataset
       p.phase = phase;
       p.done = rowsDone + doneInPhase;
       p.total = totalRows;
+      if (report)
+      {
+        p.rows = report->rowsRead;
+        p.rejected = report->rowsRejected;
+      }
       progress(p);
     }
   };
@@ -811,13 +821,13 @@ Result<int64_t> Workspace::writeDataset(const DatasetSnapshot& ds, const Dataset
   }
   catch (const Cancelled&)
   {
-    return makeError("cancelled");
+    return cancelledError();
   }
   catch (const sql::SqliteError& e)
   {
     if (e.code() == SQLITE_INTERRUPT)
     {
-      return makeError("cancelled");
+      return cancelledError();
     }
     return makeError(std::string("cannot write dataset: ") + e.what());
   }
@@ -1043,7 +1053,7 @@ Result<DatasetSnapshot> Workspace::loadSnapshot(int64_t datasetId, const Progres
   }
   catch (const Cancelled&)
   {
-    return makeError("cancelled");
+    return cancelledError();
   }
   catch (const sql::SqliteError& e)
   {
@@ -1094,7 +1104,8 @@ Result<ImportReport> Workspace::importReport(int64_t datasetId, int64_t maxRejec
     r.rowsRejected = s.columnInt(5);
     try
     {
-      for (const auto& w : Json::parse(s.columnText(6)).asArray())
+      const Json warnings = Json::parse(s.columnText(6));  // kept alive for the loop
+      for (const auto& w : warnings.asArray())
       {
         r.warnings.push_back(w.asString());
       }

@@ -1,5 +1,7 @@
 #include "app/bridge/demo_worker.h"
 
+#include "storage/demo_dataset.h"
+
 #include <QElapsedTimer>
 #include <exception>
 
@@ -14,33 +16,10 @@ void DemoWorker::run(quint64 token, m6::DemoOptions options)
   {
     QElapsedTimer clock;
     clock.start();
-    const std::string problem = validateDemoOptions(options);
-    if (!problem.empty())
-    {
-      Q_EMIT failed(token, QString::fromStdString(problem));
-      return;
-    }
     auto ws = Workspace::open(path_.toStdString());
     if (!ws)
     {
       Q_EMIT failed(token, QString::fromStdString(ws.error()));
-      return;
-    }
-    if (auto ok = (*ws)->checkDatasetName(options.name); !ok)
-    {
-      Q_EMIT failed(token, QString::fromStdString(ok.error()));
-      return;
-    }
-    ImportResult cancelled;
-    cancelled.cancelled = true;
-    WorkProgress start;
-    start.phase = tr("Generating %1 interactions").arg(options.interactions);
-    start.total = 0;
-    Q_EMIT progress(token, start);
-    DatasetSnapshot snapshot = generateDemoDataset(options);
-    if (cancel_.load())
-    {
-      Q_EMIT finished(token, cancelled);
       return;
     }
     qint64 lastEmit = -1000;
@@ -55,31 +34,23 @@ void DemoWorker::run(quint64 token, m6::DemoOptions options)
         Q_EMIT progress(token, toWorkProgress(p, static_cast<double>(now) / 1000.0));
       }
     };
-    DatasetOrigin origin{"demo", "", "seed " + std::to_string(options.seed)};
-    auto id = (*ws)->writeDataset(snapshot, origin, nullptr, onProgress, &cancel_);
-    if (!id)
+    auto written = writeDemoDataset(**ws, options, onProgress, &cancel_);
+    if (!written)
     {
-      if (cancel_.load())
+      if (isCancelled(written) || cancel_.load())
       {
+        ImportResult cancelled;
+        cancelled.cancelled = true;
         Q_EMIT finished(token, cancelled);
       }
       else
       {
-        Q_EMIT failed(token, QString::fromStdString(id.error()));
+        Q_EMIT failed(token, QString::fromStdString(written.error()));
       }
       return;
     }
-    auto info = (*ws)->datasetById(*id);
-    if (!info)
-    {
-      Q_EMIT failed(token, QString::fromStdString(info.error()));
-      return;
-    }
     ImportResult result;
-    result.outcome.dataset = *info;
-    result.outcome.report.format = "demo";
-    result.outcome.report.seconds = static_cast<double>(clock.elapsed()) / 1000.0;
-    result.outcome.report.rowsRead = snapshot.numInteractions();
+    result.outcome = std::move(*written);
     Q_EMIT finished(token, result);
   }
   catch (const std::exception& e)

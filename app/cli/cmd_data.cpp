@@ -10,6 +10,7 @@
 
 #include "app/cli/cli.h"
 #include "model/core/demo_data.h"
+#include "storage/demo_dataset.h"
 #include "storage/formats.h"
 #include "storage/importer.h"
 
@@ -264,38 +265,23 @@ int cmdDemoData(Context& ctx, const Args& a)
   o.users = a.intValue("users", o.users, 1, 10000000);
   o.items = a.intValue("items", o.items, 1, 10000000);
   o.interactions = a.intValue("interactions", o.interactions, 1, 200000000);
-  std::string bad = validateDemoOptions(o);
-  if (!bad.empty())
+  auto written = writeDemoDataset(ctx.workspace(), o, progressTo(ctx));
+  if (!written)
   {
-    throw CliError(bad);
+    throw CliError(written.error());
   }
-  if (auto ok = ctx.workspace().checkDatasetName(o.name); !ok)
-  {
-    throw CliError(ok.error());
-  }
-  auto t0 = std::chrono::steady_clock::now();
-  ctx.progress("Generating", 0, 0);
-  DatasetSnapshot ds = generateDemoDataset(o);
-  DatasetOrigin origin{"demo", "",
-                       "Synthetic demo data (seed " + std::to_string(o.seed) +
-                           "): taste clusters, hour-of-day context and trigger->follow "
-                           "category pairs are planted; see the ground truth."};
-  auto id = ctx.workspace().writeDataset(ds, origin, nullptr, progressTo(ctx));
-  if (!id)
-  {
-    throw CliError(id.error());
-  }
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const DatasetInfo& d = written->dataset;
+  const double secs = written->report.seconds;
   Json j = Json::object();
   j["dataset"] = o.name;
-  j["users"] = ds.numUsers();
-  j["items"] = ds.numItems();
-  j["interactions"] = ds.numInteractions();
+  j["users"] = d.users;
+  j["items"] = d.items;
+  j["interactions"] = d.interactions;
   j["seed"] = static_cast<int64_t>(o.seed);
   j["seconds"] = secs;
   std::ostringstream h;
-  h << "Created demo dataset \"" << o.name << "\": " << formatCount(ds.numUsers()) << " users, "
-    << formatCount(ds.numItems()) << " items, " << formatCount(ds.numInteractions())
+  h << "Created demo dataset \"" << o.name << "\": " << formatCount(d.users) << " users, "
+    << formatCount(d.items) << " items, " << formatCount(d.interactions)
     << " interactions (seed " << o.seed << ") in " << formatSeconds(secs) << "\n";
   ctx.finish(j, h.str());
   return 0;

@@ -213,6 +213,48 @@ class TestBrowse : public QObject
     QCOMPARE(viaKeyset, viaOffset);
   }
 
+  void sortingByRatingOrTimeBuildsAPerDatasetIndexOnce()
+  {
+    const std::string name = "interactions_by_rating_" + std::to_string(id_);
+    auto indexCount = [&] {
+      return ws_->db().queryInt("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = '" +
+                                name + "'");
+    };
+    BrowseQuery q(*ws_, id_, BrowseTable::Interactions, {}, 4, false);
+    auto page = q.fetch(0, 50);
+    QVERIFY2(page.ok(), page.error().c_str());
+    QCOMPARE(indexCount(), int64_t(1));
+    // The sorted page query reads that index instead of sorting the whole table.
+    std::string plan;
+    auto s = ws_->db().prepare("EXPLAIN QUERY PLAN SELECT x.seq FROM interactions x WHERE x.dataset_id = " +
+                               std::to_string(id_) + " ORDER BY x.rating ASC LIMIT 10");
+    while (s.step())
+    {
+      plan += s.columnText(3) + "; ";
+    }
+    QVERIFY2(QString::fromStdString(plan).contains(QString::fromStdString(name)), plan.c_str());
+    QVERIFY2(!QString::fromStdString(plan).contains("TEMP B-TREE"), plan.c_str());
+    // Ratings come out sorted.
+    for (size_t k = 1; k < page->size(); ++k)
+    {
+      QVERIFY(std::get<double>((*page)[k - 1].cells[4]) <= std::get<double>((*page)[k].cells[4]));
+    }
+    // A dataset deleted drops its sort indexes.
+    auto ws2 = m6::Workspace::open(m6test::path(dir_, "sortdrop.m6ws"));
+    m6::DemoOptions o;
+    o.users = 20;
+    o.items = 60;
+    o.interactions = 300;
+    int64_t other = *(*ws2)->writeDataset(m6::generateDemoDataset(o), {"demo", "", ""}, nullptr);
+    QVERIFY(BrowseQuery(**ws2, other, BrowseTable::Interactions, {}, 5, true).fetch(0, 10).ok());
+    const std::string tsIndex = "interactions_by_ts_" + std::to_string(other);
+    QCOMPARE((*ws2)->db().queryInt("SELECT count(*) FROM sqlite_master WHERE name = '" + tsIndex + "'"),
+             int64_t(1));
+    QVERIFY((*ws2)->deleteDataset("demo").ok());
+    QCOMPARE((*ws2)->db().queryInt("SELECT count(*) FROM sqlite_master WHERE name = '" + tsIndex + "'"),
+             int64_t(0));
+  }
+
   void hostileFilterTextFindsNothingAndChangesNothing()
   {
     const int64_t before = ws_->db().queryInt("SELECT count(*) FROM interactions");

@@ -7,6 +7,7 @@
 
 #include "fixtures.h"
 #include "model/core/demo_data.h"
+#include "storage/demo_dataset.h"
 #include "storage/sqlite.h"
 #include "storage/workspace.h"
 
@@ -291,6 +292,28 @@ class TestWorkspace : public QObject
     QCOMPARE(QString::fromStdString(ws->db().queryText("PRAGMA integrity_check")), QString("ok"));
     // The workspace is still usable afterwards.
     QVERIFY(ws->writeDataset(tinySnapshot("after"), {"test", "", ""}, nullptr).ok());
+  }
+
+  void demoDatasetComesWithAReport()
+  {
+    auto ws = fresh("demoreport.m6ws");
+    m6::DemoOptions o;
+    o.name = "demo";
+    o.users = 50;
+    o.items = 100;
+    o.interactions = 1000;
+    auto out = m6::writeDemoDataset(*ws, o);
+    QVERIFY2(out.ok(), out.error().c_str());
+    QCOMPARE(out->dataset.interactions, int64_t(1000));
+    auto report = ws->importReport(out->dataset.id);
+    QVERIFY2(report.ok(), report.error().c_str());
+    QCOMPARE(QString::fromStdString(report->format), QString("demo"));
+    QCOMPARE(report->rowsRead, int64_t(1000));
+    QVERIFY(QString::fromStdString(report->warnings.at(0)).contains("seed 42"));
+    QVERIFY(!m6::writeDemoDataset(*ws, o).ok());  // the name is taken
+    o.name = "bad";
+    o.users = 1;
+    QVERIFY(!m6::writeDemoDataset(*ws, o).ok());
   }
 
   void settingsPersist()
