@@ -160,7 +160,7 @@ int cmdEvaluate(Context& ctx, const Args& a)
   RunRecord run = resolveRun(ctx, a.positional()[0]);
   const std::string checkpoint = requireCheckpoint(run);
   LoadedDataset data = loadDataset(ctx, run.datasetName);
-  RunConfig config = configOfRun(run);
+  RunConfig config = configOfRunOrFail(run);
   EvaluationOutcome e;
   try
   {
@@ -238,7 +238,7 @@ int cmdRecommend(Context& ctx, const Args& a)
   const std::string checkpoint = requireCheckpoint(run);
   const int k = static_cast<int>(a.intValue("k", 10, 1, 100000));
   LoadedDataset data = loadDataset(ctx, run.datasetName);
-  auto predictor = openPredictor(checkpoint, data.snapshot, configOfRun(run));
+  auto predictor = openPredictor(checkpoint, data.snapshot, configOfRunOrFail(run));
   int32_t u = userIndex(data.snapshot, a.value("user"));
   auto recs = predictor->recommend(u, k, contextFromArgs(a));
   Json items = Json::array();
@@ -279,7 +279,7 @@ int cmdExplain(Context& ctx, const Args& a)
   RunRecord run = resolveRun(ctx, a.positional()[0]);
   const std::string checkpoint = requireCheckpoint(run);
   LoadedDataset data = loadDataset(ctx, run.datasetName);
-  auto predictor = openPredictor(checkpoint, data.snapshot, configOfRun(run));
+  auto predictor = openPredictor(checkpoint, data.snapshot, configOfRunOrFail(run));
   int32_t u = userIndex(data.snapshot, a.value("user"));
   int32_t i = itemIndex(data.snapshot, a.value("item"));
   Explanation e = predictor->explain(u, i, contextFromArgs(a));

@@ -42,11 +42,6 @@ class InterruptScope
   void (*previous_)(int) = SIG_DFL;
 };
 
-double now()
-{
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
 }  // namespace
 
 RunConfig assembleConfig(const Args& a, const std::function<RunConfig()>& base)
@@ -68,20 +63,6 @@ RunConfig assembleConfig(const Args& a, const std::function<RunConfig()>& base)
   {
     throw CliError(e.what());
   }
-}
-
-Json activityJson(const std::vector<BucketMetrics>& buckets)
-{
-  Json arr = Json::array();
-  for (const auto& b : buckets)
-  {
-    Json x = Json::object();
-    x["bucket"] = b.bucket;
-    x["users"] = b.users;
-    x["test"] = b.metrics.valuesJson();
-    arr.push_back(x);
-  }
-  return arr;
 }
 
 LoadedDataset loadDataset(Context& ctx, const std::string& name)
@@ -157,15 +138,15 @@ RunRecord resolveRun(Context& ctx, const std::string& token)
   throw CliError("no run \"" + token + "\" (m6-cli runs lists them)");
 }
 
-RunConfig configOfRun(const RunRecord& run)
+RunConfig configOfRunOrFail(const RunRecord& run)
 {
   try
   {
-    return fromJson(Json::parse(run.configJson));
+    return configOfRun(run);
   }
   catch (const std::exception& e)
   {
-    throw CliError("run " + std::to_string(run.id) + " has a damaged configuration: " + e.what());
+    throw CliError(e.what());
   }
 }
 
@@ -192,177 +173,74 @@ std::string requireCheckpoint(const RunRecord& run)
 }
 
 RunDriver::RunDriver(Context& ctx, const LoadedDataset& data)
-    : ctx_(ctx), data_(data), store_(ctx.workspace())
+    : ctx_(ctx), data_(data), session_(ctx.workspace(), data.info, data.snapshot)
 {
 }
 
 RunRecord RunDriver::trainNew(const RunConfig& config, const std::string& name,
                               std::optional<int64_t> parent)
 {
-  RunRecord r;
-  r.name = name;
-  r.datasetId = data_.info.id;
-  r.datasetName = data_.info.name;
-  r.kind = "m6";
-  r.task = config.model.task;
-  r.configJson = toJson(config).dump();
-  r.parentRun = parent;
-  auto id = store_.create(r);
-  if (!id)
+  auto run = session_.createRun(config, name, parent);
+  if (!run)
   {
-    throw CliError(id.error());
+    throw CliError(run.error());
   }
-  return execute(r, config, false);
+  return execute(*run, config, false);
 }
 
 RunRecord RunDriver::resume(const RunRecord& run)
 {
-  return execute(run, configOfRun(run), true);
+  return execute(run, configOfRunOrFail(run), true);
+}
+
+TrainCallbacks RunDriver::printingHooks(const char* what)
+{
+  TrainCallbacks cb;
+  cb.cancel = &gInterrupted;
+  cb.onProgress = [this, what](const Progress& p) {
+    ctx_.progress(std::string(what) + " " + std::to_string(p.epoch) + "/" +
+                      std::to_string(p.epochs),
+                  p.examplesDone, p.examplesTotal,
+                  formatNumber(p.examplesPerSecond, "%.0f") + " ex/s, ETA " +
+                      formatSeconds(p.etaSeconds));
+  };
+  // The engine logs a line per epoch (loss, validation metric, best) and its decisions.
+  cb.onLog = [this](const std::string& line) {
+    ctx_.endProgress();
+    ctx_.err << line << "\n";
+  };
+  return cb;
 }
 
 RunRecord RunDriver::execute(RunRecord run, const RunConfig& config, bool resume)
 {
-  if (auto ok = store_.markStarted(run.id); !ok)
-  {
-    throw CliError(ok.error());
-  }
   ctx_.err << (resume ? "Resuming" : "Training") << " run " << run.id << " (" << run.name
            << ") on " << data_.info.name << ": " << config.model.task << ", " << config.model.scorer
            << " scorer, " << config.train.epochs << " epochs\n";
-  std::vector<StepRecord> pending;
-  double lastFlush = now();
-  auto flush = [&] {
-    if (auto ok = store_.appendSteps(run.id, pending); !ok)
-    {
-      ctx_.err << "warning: " << ok.error() << "\n";
-    }
-    pending.clear();
-    lastFlush = now();
-  };
   InterruptScope interrupts;
-  TrainCallbacks cb;
-  cb.cancel = &gInterrupted;
-  cb.onStep = [&](const StepStats& s) {
-    pending.push_back({s.step, s.epoch, s.loss, s.lr});
-    if (pending.size() >= 500 || now() - lastFlush > 2.0)
-    {
-      flush();
-    }
-  };
-  cb.onEpoch = [&](const EpochStats& e) {
-    flush();
-    EpochRecord rec{e.epoch, e.trainLoss, e.valid, e.seconds, e.examplesPerSecond};
-    if (auto ok = store_.appendEpoch(run.id, rec); !ok)
-    {
-      ctx_.err << "warning: " << ok.error() << "\n";
-    }
-    // The engine logs its own line per epoch (loss, validation metric, best) through onLog.
-  };
-  cb.onProgress = [&](const Progress& p) {
-    ctx_.progress("epoch " + std::to_string(p.epoch) + "/" + std::to_string(p.epochs),
-                  p.examplesDone, p.examplesTotal,
-                  formatNumber(p.examplesPerSecond, "%.0f") + " ex/s, ETA " + formatSeconds(p.etaSeconds));
-  };
-  cb.onLog = [&](const std::string& line) {
-    ctx_.endProgress();
-    ctx_.err << line << "\n";
-  };
-
-  TrainOutcome out;
-  try
-  {
-    out = train(data_.snapshot, config, run.folder, cb, resume);
-  }
-  catch (const std::exception& e)
-  {
-    flush();
-    ctx_.endProgress();
-    (void)store_.setStatus(run.id, "failed", e.what());  // best effort: the error is reported below
-    throw CliError(std::string(resume ? "resume" : "training") + " failed: " + e.what());
-  }
-  flush();
+  auto result = session_.train(run, config, resume, printingHooks("epoch"));
   ctx_.endProgress();
-  run.status = out.status;
-  run.message = out.message;
-  run.bestEpoch = out.bestEpoch;
-  run.epochsRun = out.epochsRun;
-  run.valid = out.valid;
-  run.test = out.test;
-  Json summary = Json::object();
-  summary["examples_per_s"] = out.examplesPerSecond;
-  summary["seconds_per_epoch"] = out.secondsPerEpoch;
-  summary["parameters"] = out.parameters;
-  Json buckets = activityJson(out.testByActivity);
-  summary["test_by_activity"] = buckets;
-  run.summary = summary;
-  if (auto ok = store_.finish(run.id, run); !ok)
+  if (!result)
   {
-    throw CliError(ok.error());
+    throw CliError(result.error());
   }
-  if (!out.testRows.empty())
-  {
-    if (auto ok = store_.storeUserMetrics(run.id, "test", out.testRows); !ok)
-    {
-      ctx_.err << "warning: " << ok.error() << "\n";
-    }
-  }
-  auto stored = store_.run(run.id);
-  return stored ? *stored : run;
+  return *result;
 }
 
 std::vector<RunRecord> RunDriver::baselines(const RunConfig& config)
 {
   InterruptScope interrupts;
-  TrainCallbacks cb;
-  cb.cancel = &gInterrupted;
-  cb.onLog = [&](const std::string& line) {
-    ctx_.endProgress();
-    ctx_.err << line << "\n";
-  };
-  cb.onProgress = [&](const Progress& p) {
-    ctx_.progress("BPR epoch " + std::to_string(p.epoch) + "/" + std::to_string(p.epochs),
-                  p.examplesDone, p.examplesTotal);
-  };
-  BaselineOutcome out;
-  try
-  {
-    out = runBaselines(data_.snapshot, config, cb);
-  }
-  catch (const std::exception& e)
-  {
-    throw CliError(std::string("baselines failed: ") + e.what());
-  }
+  auto result = session_.baselines(config, printingHooks("BPR epoch"));
   ctx_.endProgress();
-  if (out.status != "finished")
+  if (isCancelled(result))
   {
     throw CliError("baselines stopped before they finished");
   }
-  std::vector<RunRecord> records;
-  for (const auto& b : out.baselines)
+  if (!result)
   {
-    RunRecord r;
-    r.name = b.name == "pop" ? "most popular" : b.name == "bpr" ? "BPR-MF" : b.name;
-    r.datasetId = data_.info.id;
-    r.datasetName = data_.info.name;
-    r.kind = "baseline-" + b.name;
-    r.task = "ranking";
-    r.configJson = toJson(config).dump();
-    r.status = "finished";
-    r.valid = b.valid;
-    r.test = b.test;
-    r.summary["seconds"] = b.seconds;
-    auto id = store_.create(r);
-    if (!id)
-    {
-      throw CliError(id.error());
-    }
-    if (auto ok = store_.finish(*id, r); !ok)
-    {
-      throw CliError(ok.error());
-    }
-    records.push_back(*store_.run(*id));
+    throw CliError(result.error());
   }
-  return records;
+  return *result;
 }
 
 int RunDriver::report(const RunRecord& r)
@@ -470,7 +348,7 @@ int cmdConfigKeys(Context& ctx, const Args&)
 int cmdConfigShow(Context& ctx, const Args& a)
 {
   RunConfig config = assembleConfig(a, [&] {
-    return a.has("run") ? configOfRun(resolveRun(ctx, a.value("run")))
+    return a.has("run") ? configOfRunOrFail(resolveRun(ctx, a.value("run")))
                         : preset(a.value("preset", "balanced"));
   });
   auto issues = validate(config, nullptr);

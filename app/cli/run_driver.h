@@ -15,6 +15,7 @@
 #include "model/core/config.h"
 #include "model/core/dataset.h"
 #include "model/core/metrics.h"
+#include "app/runner/training_session.h"
 #include "storage/runs.h"
 
 namespace m6::cli
@@ -31,18 +32,18 @@ LoadedDataset loadDataset(Context& ctx, const std::string& name);
 /// A base configuration (preset, file or run) with every --set applied; errors become CliError.
 RunConfig assembleConfig(const Args& a, const std::function<RunConfig()>& base);
 
-/// Metrics per user-activity bucket as the CLI prints them.
-Json activityJson(const std::vector<BucketMetrics>& buckets);
 
 /// --preset / --config / --set, validated against the dataset (CliError lists every problem).
 RunConfig configFromArgs(const Args& a, const DatasetSnapshot& snapshot);
 
 /// A run by id or by (unique) name.
 RunRecord resolveRun(Context& ctx, const std::string& token);
-RunConfig configOfRun(const RunRecord& run);
+/// The run's configuration; CliError when it is damaged.
+RunConfig configOfRunOrFail(const RunRecord& run);
 /// The run's checkpoint path; CliError (exit code 2) when the run has none.
 std::string requireCheckpoint(const RunRecord& run);
 
+/// Drives runs for the CLI: a TrainingSession plus progress on stderr and Ctrl+C to stop.
 class RunDriver
 {
  public:
@@ -61,10 +62,11 @@ class RunDriver
 
  private:
   RunRecord execute(RunRecord run, const RunConfig& config, bool resume);
+  TrainCallbacks printingHooks(const char* what);
 
   Context& ctx_;
   const LoadedDataset& data_;
-  RunStore store_;
+  TrainingSession session_;
 };
 
 /// Commands about configuration: config-keys, config-show.

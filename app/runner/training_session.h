@@ -1,0 +1,56 @@
+// Running the engine and recording what it does: the one place where a training run, a resume
+// or a baseline becomes a run record (status, curves, final metrics, per-user rows) in the
+// workspace. The CLI and the GUI's training worker both drive runs through it, so they cannot
+// record runs differently.
+//
+// Plain C++ (storage/ + model/, no Qt). Thread affinity: everything runs on the calling thread,
+// which must be the thread that opened `ws`; the caller's hooks are called on it too, after the
+// session has recorded the step/epoch, and must be cheap.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/core/config.h"
+#include "model/core/dataset.h"
+#include "model/engine.h"
+#include "storage/runs.h"
+#include "storage/workspace.h"
+
+namespace m6
+{
+
+class TrainingSession
+{
+ public:
+  TrainingSession(Workspace& ws, const DatasetInfo& dataset, const DatasetSnapshot& snapshot);
+
+  /// Records a new run ("created") for `config` and returns it (with id and folder).
+  Result<RunRecord> createRun(const RunConfig& config, const std::string& name,
+                              std::optional<int64_t> parent = std::nullopt);
+
+  /// Trains `run` (resume=true continues from its last checkpoint). Steps are written in batches
+  /// (every 500 steps or 2 s), epochs as they end, and the final state, metrics and per-user rows
+  /// at the end. `hooks` are the caller's; their cancel/pause flags are honoured. An engine
+  /// failure marks the run "failed" and comes back as an error.
+  Result<RunRecord> train(RunRecord run, const RunConfig& config, bool resume,
+                          const TrainCallbacks& hooks = {});
+
+  /// Most-popular and BPR-MF on the same split; one finished run record per baseline.
+  Result<std::vector<RunRecord>> baselines(const RunConfig& config, const TrainCallbacks& hooks = {});
+
+ private:
+  Workspace& ws_;
+  const DatasetInfo& dataset_;
+  const DatasetSnapshot& snapshot_;
+  RunStore store_;
+};
+
+/// Metrics per user-activity bucket: [{"bucket", "users", "test": {...}}].
+Json activityJson(const std::vector<BucketMetrics>& buckets);
+
+/// A run's stored configuration; throws std::runtime_error when it is damaged.
+RunConfig configOfRun(const RunRecord& run);
+
+}  // namespace m6
