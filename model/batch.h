@@ -5,6 +5,8 @@
 // of u before index historyEnd (the snapshot's order is time order per user), its context is the
 // context of interaction contextRow (or the missing row), optionally with the hour of day and
 // the day of week overridden.
+//
+// Thread affinity: none; makeUserBatch only reads its inputs.
 #pragma once
 
 #include <torch/torch.h>

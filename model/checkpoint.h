@@ -11,6 +11,9 @@
 // Loading checks the format, the architecture (model config and dataset shape) and every
 // parameter's shape before anything is used, and turns every failure (missing, truncated, not
 // an archive, another architecture) into std::runtime_error with the path and the reason.
+//
+// Thread affinity: the thread that owns the session; saving and loading with an optimiser
+// also reads or sets torch's process-wide CPU generator.
 #pragma once
 
 #include <torch/torch.h>

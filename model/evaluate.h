@@ -1,5 +1,7 @@
 // Evaluation on the validation or test targets of the leave-one-out split (DESIGN.md section 4),
 // shared by M6 and the baselines through ScoreProvider (private to model/).
+//
+// Thread affinity: the thread that owns the session (ModelScorer runs its network).
 #pragma once
 
 #include <torch/torch.h>

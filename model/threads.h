@@ -1,12 +1,14 @@
 // The intra-op thread count of the calling thread (private to model/).
+//
+// Thread affinity: call on the thread that then runs the torch work (OpenMP settings are per
+// thread); the OpenBLAS setting is process-wide.
 #pragma once
 
 namespace m6
 {
 
-/// Sets torch's intra-op threads for the calling thread and, when LibTorch runs on OpenBLAS,
-/// OpenBLAS's own pool to the same count: torch::set_num_threads does not reach OpenBLAS's
-/// pthreads pool, whose idle threads otherwise spin on the other cores between GEMMs.
+/// Sets torch's intra-op (OpenMP) threads for the calling thread to `threads`, and pins
+/// OpenBLAS's own pthread pool, when LibTorch runs on OpenBLAS, to one thread.
 void setComputeThreads(int threads);
 
 }  // namespace m6

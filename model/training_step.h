@@ -4,6 +4,8 @@
 // broadcast over its positive and negatives. With the full softmax the whole catalogue's item
 // tokens are computed once per step (they are the softmax's classes); otherwise only the items
 // the batch touches (history, positives, negatives) are encoded, once each.
+//
+// Thread affinity: the thread that owns the session.
 #pragma once
 
 #include <torch/torch.h>

@@ -42,7 +42,8 @@ struct ConfigFieldInfo
   std::vector<std::string> choices;  // Enum
   Json defaultValue;                 // the value in a default-constructed RunConfig
   std::string tooltip;               // one sentence, with the range
-  std::string appliesWhen;           // "" or a condition such as "model.scorer=mlp"
+  std::string appliesWhen;           // "" (always) or "key=value" / "key!=value", e.g.
+                                     // "model.scorer=mlp": when the knob has an effect
 };
 
 /// The group names in display order.

@@ -7,6 +7,8 @@
 //
 // Registered names: MultiHeadAttention "query", "key", "value", "output"; FusionLayer
 // "attention", "norm_query", "norm_tokens", "norm_ffn", "ffn".
+//
+// Thread affinity: a module is used by one thread at a time (the one that trains or evaluates).
 #pragma once
 
 #include <torch/torch.h>

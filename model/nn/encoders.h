@@ -4,6 +4,8 @@
 // Registered names (checkpoint keys): "id" (Embedding, when ids are on), one module per field
 // named by its ColumnSpec::moduleName ("f_category", "time_hour", ...), "bias" (a learned vector,
 // so an entity without ids or fields still has a token), and "merge" (Linear, concat mode only).
+//
+// Thread affinity: a module is used by one thread at a time (the one that trains or evaluates).
 #pragma once
 
 #include <torch/torch.h>

@@ -8,6 +8,8 @@
 //
 // Registered names: "position", "gap" (positional), then "gru" | "conv_<i>" | "block_<i>"
 // (each block: "norm_attention", "attention", "norm_ffn", "ffn").
+//
+// Thread affinity: a module is used by one thread at a time (the one that trains or evaluates).
 #pragma once
 
 #include <torch/torch.h>

@@ -12,6 +12,8 @@
 // Registered names: "user_encoder", "item_encoder", "context_encoder", "history",
 // "fusion_<l>", then "user_norm" + "user_projection" (dot) or "decoder" (mlp), and the buffer
 // "rating_offset" (rating task).
+//
+// Thread affinity: a module is used by one thread at a time (the one that trains or evaluates).
 #pragma once
 
 #include <torch/torch.h>
