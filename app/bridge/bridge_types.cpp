@@ -1,5 +1,7 @@
 #include "app/bridge/bridge_types.h"
 
+#include "app/bridge/train_types.h"
+
 namespace m6
 {
 
@@ -18,6 +20,7 @@ void registerBridgeTypes()
   qRegisterMetaType<m6::BrowseRequest>("m6::BrowseRequest");
   qRegisterMetaType<m6::BrowseRows>("m6::BrowseRows");
   qRegisterMetaType<m6::BrowseCount>("m6::BrowseCount");
+  registerTrainTypes();
 }
 
 WorkProgress toWorkProgress(const StorageProgress& p, double seconds)

@@ -1,0 +1,127 @@
+#include "app/bridge/model_info_worker.h"
+
+#include <exception>
+#include <filesystem>
+#include <stdexcept>
+
+#include "app/runner/training_session.h"
+#include "storage/runs.h"
+
+namespace m6
+{
+
+ModelInfoWorker::ModelInfoWorker(QString workspacePath) : path_(std::move(workspacePath)) {}
+
+ModelInfoWorker::~ModelInfoWorker() = default;
+
+void ModelInfoWorker::supersede(quint64 token)
+{
+  quint64 current = minEstimate_.load();
+  while (current < token && !minEstimate_.compare_exchange_weak(current, token))
+  {
+  }
+}
+
+Workspace& ModelInfoWorker::workspace()
+{
+  if (!ws_)
+  {
+    auto opened = Workspace::open(path_.toStdString(), false);
+    if (!opened)
+    {
+      throw std::runtime_error(opened.error());
+    }
+    ws_ = std::move(*opened);
+  }
+  return *ws_;
+}
+
+const LoadedDataset& ModelInfoWorker::load(qint64 datasetId)
+{
+  const LoadedDataset* data = cache_.get(workspace(), datasetId, {}, &cancel_);
+  if (!data)
+  {
+    throw std::runtime_error("stopped while the dataset was loading");
+  }
+  return *data;
+}
+
+void ModelInfoWorker::describe(quint64 token, qint64 datasetId)
+{
+  try
+  {
+    SchemaInfo info;
+    info.datasetId = datasetId;
+    info.schema = load(datasetId).schema;
+    Q_EMIT described(token, info);
+  }
+  catch (const std::exception& e)
+  {
+    Q_EMIT failed(token, QString::fromUtf8(e.what()));
+  }
+}
+
+void ModelInfoWorker::estimate(quint64 token, qint64 datasetId, m6::RunConfig config)
+{
+  if (token < minEstimate_.load())
+  {
+    ++staleSkipped_;
+    return;
+  }
+  try
+  {
+    const LoadedDataset& data = load(datasetId);
+    EstimateResult r;
+    r.datasetId = datasetId;
+    try
+    {
+      r.estimate = m6::estimate(data.snapshot, config);
+      r.ok = true;
+    }
+    catch (const std::invalid_argument& e)
+    {
+      r.error = QString::fromUtf8(e.what());
+    }
+    Q_EMIT estimated(token, r);
+  }
+  catch (const std::exception& e)
+  {
+    Q_EMIT failed(token, QString::fromUtf8(e.what()));
+  }
+}
+
+void ModelInfoWorker::evaluate(quint64 token, qint64 runId)
+{
+  namespace fs = std::filesystem;
+  try
+  {
+    auto run = RunStore(workspace()).run(runId);
+    if (!run)
+    {
+      throw std::runtime_error(run.error());
+    }
+    if (run->kind != "m6")
+    {
+      throw std::runtime_error("run \"" + run->name + "\" is a baseline and has no checkpoint");
+    }
+    const RunConfig config = configOfRun(*run);
+    const LoadedDataset& data = load(run->datasetId);
+    EvaluationOutcome out = m6::evaluate(data.snapshot, config, run->folder);
+    EvaluationSummary s;
+    s.runId = runId;
+    s.valid = out.valid;
+    s.test = out.test;
+    s.parameters = run->summary.value("parameters", int64_t(0));
+    std::error_code ec;
+    const fs::path best = fs::path(run->folder) / "best.pt";
+    s.checkpoint = QString::fromStdString(
+        (fs::is_regular_file(best, ec) ? best : fs::path(run->folder) / "last.pt").string());
+    Q_EMIT evaluated(token, s);
+  }
+  catch (const std::exception& e)
+  {
+    Q_EMIT failed(token, QString::fromUtf8(e.what()));
+  }
+}
+
+}  // namespace m6

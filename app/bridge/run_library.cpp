@@ -1,0 +1,82 @@
+#include "app/bridge/run_library.h"
+
+namespace m6
+{
+
+RunLibrary::RunLibrary(const QString& workspacePath, QObject* parent) : QObject(parent)
+{
+  thread_ = std::make_unique<WorkerThread<RunWorker>>(QStringLiteral("m6-runs"), workspacePath);
+  RunWorker* w = thread_->worker();
+  // One worker answers in request order, so the last list to arrive is the newest.
+  connect(w, &RunWorker::listed, this,
+          [this](quint64, const m6::RunList& runs)
+          {
+            runs_ = runs;
+            loaded_ = true;
+            Q_EMIT runsChanged(runs_);
+          });
+  connect(w, &RunWorker::changed, this, &RunLibrary::changed);
+  connect(w, &RunWorker::curvesReady, this, &RunLibrary::curvesReady);
+  connect(w, &RunWorker::settingRead, this, &RunLibrary::settingRead);
+  connect(w, &RunWorker::settingWritten, this, &RunLibrary::settingWritten);
+  connect(w, &RunWorker::failed, this, &RunLibrary::requestFailed);
+}
+
+RunLibrary::~RunLibrary() = default;
+
+const RunEntry* RunLibrary::find(qint64 runId) const
+{
+  for (const auto& e : runs_)
+  {
+    if (e.record.id == runId)
+    {
+      return &e;
+    }
+  }
+  return nullptr;
+}
+
+template <typename F>
+quint64 RunLibrary::send(F&& f)
+{
+  const quint64 token = ++lastToken_;
+  thread_->invoke([w = thread_->worker(), token, f] { f(w, token); });
+  return token;
+}
+
+quint64 RunLibrary::refresh()
+{
+  return send([](RunWorker* w, quint64 t) { w->list(t); });
+}
+
+quint64 RunLibrary::rename(qint64 runId, const QString& name)
+{
+  return send([runId, name](RunWorker* w, quint64 t) { w->rename(t, runId, name); });
+}
+
+quint64 RunLibrary::setNote(qint64 runId, const QString& note)
+{
+  return send([runId, note](RunWorker* w, quint64 t) { w->setNote(t, runId, note); });
+}
+
+quint64 RunLibrary::remove(qint64 runId)
+{
+  return send([runId](RunWorker* w, quint64 t) { w->remove(t, runId); });
+}
+
+quint64 RunLibrary::loadCurves(const QList<qint64>& runIds)
+{
+  return send([runIds](RunWorker* w, quint64 t) { w->loadCurves(t, runIds); });
+}
+
+quint64 RunLibrary::readSetting(const QString& key)
+{
+  return send([key](RunWorker* w, quint64 t) { w->readSetting(t, key); });
+}
+
+quint64 RunLibrary::writeSetting(const QString& key, const QString& value)
+{
+  return send([key, value](RunWorker* w, quint64 t) { w->writeSetting(t, key, value); });
+}
+
+}  // namespace m6

@@ -1,0 +1,62 @@
+// RunLibrary: the GUI's handle on a workspace's run records: the current run list (refreshed
+// from the RunWorker), rename / note / delete, a set of runs' curves, and workspace settings
+// (user presets). Owns the RunWorker's thread.
+//
+// Contract: request methods return the token their reply carries. Every list that arrives
+// (after refresh() or after a change) replaces runs() and is announced by runsChanged().
+// Failures come back as requestFailed(token, message).
+//
+// Thread affinity: GUI thread only.
+#pragma once
+
+#include <QList>
+#include <QObject>
+#include <memory>
+
+#include "app/bridge/run_worker.h"
+#include "app/bridge/train_types.h"
+#include "app/bridge/worker_thread.h"
+
+namespace m6
+{
+
+class RunLibrary : public QObject
+{
+  Q_OBJECT
+ public:
+  explicit RunLibrary(const QString& workspacePath, QObject* parent = nullptr);
+  ~RunLibrary() override;
+
+  const RunList& runs() const { return runs_; }
+  /// The entry of a run in the current list, or nullptr.
+  const RunEntry* find(qint64 runId) const;
+  /// Whether at least one list has arrived.
+  bool loaded() const { return loaded_; }
+
+  quint64 refresh();
+  quint64 rename(qint64 runId, const QString& name);
+  quint64 setNote(qint64 runId, const QString& note);
+  quint64 remove(qint64 runId);
+  quint64 loadCurves(const QList<qint64>& runIds);
+  quint64 readSetting(const QString& key);
+  quint64 writeSetting(const QString& key, const QString& value);
+
+ Q_SIGNALS:
+  void runsChanged(m6::RunList runs);
+  void changed(quint64 token, qint64 runId);
+  void curvesReady(quint64 token, m6::CurveSet curves);
+  void settingRead(quint64 token, QString key, QString value);
+  void settingWritten(quint64 token, QString key);
+  void requestFailed(quint64 token, QString message);
+
+ private:
+  template <typename F>
+  quint64 send(F&& f);
+
+  std::unique_ptr<WorkerThread<RunWorker>> thread_;
+  RunList runs_;
+  bool loaded_ = false;
+  quint64 lastToken_ = 0;
+};
+
+}  // namespace m6

@@ -1,0 +1,178 @@
+#include "app/bridge/run_worker.h"
+
+#include <exception>
+#include <filesystem>
+#include <stdexcept>
+
+#include "storage/runs.h"
+
+namespace m6
+{
+
+namespace
+{
+
+QString qs(const std::string& s)
+{
+  return QString::fromStdString(s);
+}
+
+template <typename T>
+T take(Result<T> r)
+{
+  if (!r)
+  {
+    throw std::runtime_error(r.error());
+  }
+  return std::move(*r);
+}
+
+void check(const Status& s)
+{
+  if (!s)
+  {
+    throw std::runtime_error(s.error());
+  }
+}
+
+}  // namespace
+
+RunWorker::RunWorker(QString workspacePath) : path_(std::move(workspacePath)) {}
+
+RunWorker::~RunWorker() = default;
+
+void RunWorker::cancel()
+{
+  std::lock_guard<std::mutex> lock(wsMutex_);
+  if (ws_)
+  {
+    ws_->interrupt();
+  }
+}
+
+Workspace& RunWorker::ws()
+{
+  if (!ws_)
+  {
+    auto opened = Workspace::open(path_.toStdString(), false);
+    if (!opened)
+    {
+      throw std::runtime_error(opened.error());
+    }
+    std::lock_guard<std::mutex> lock(wsMutex_);
+    ws_ = std::move(*opened);
+  }
+  return *ws_;
+}
+
+template <typename F>
+void RunWorker::guarded(quint64 token, F&& f)
+{
+  try
+  {
+    f();
+  }
+  catch (const std::exception& e)
+  {
+    Q_EMIT failed(token, QString::fromUtf8(e.what()));
+  }
+}
+
+void RunWorker::emitList(quint64 token)
+{
+  namespace fs = std::filesystem;
+  RunList out;
+  for (auto& r : take(RunStore(ws()).runs()))
+  {
+    RunEntry e;
+    std::error_code ec;
+    if (!r.folder.empty())
+    {
+      e.hasBest = fs::is_regular_file(fs::path(r.folder) / "best.pt", ec);
+      e.hasLast = fs::is_regular_file(fs::path(r.folder) / "last.pt", ec);
+    }
+    e.record = std::move(r);
+    out.push_back(std::move(e));
+  }
+  Q_EMIT listed(token, out);
+}
+
+void RunWorker::list(quint64 token)
+{
+  guarded(token, [&] { emitList(token); });
+}
+
+void RunWorker::loadCurves(quint64 token, QList<qint64> runIds)
+{
+  guarded(token,
+          [&]
+          {
+            RunStore store(ws());
+            CurveSet out;
+            for (qint64 id : runIds)
+            {
+              RunCurves c;
+              c.record = take(store.run(id));
+              c.steps = take(store.steps(id));
+              c.epochs = take(store.epochs(id));
+              out.push_back(std::move(c));
+            }
+            Q_EMIT curvesReady(token, out);
+          });
+}
+
+void RunWorker::rename(quint64 token, qint64 runId, QString name)
+{
+  guarded(token,
+          [&]
+          {
+            const std::string trimmed = name.trimmed().toStdString();
+            check(RunStore(ws()).rename(runId, trimmed));
+            Q_EMIT changed(token, runId);
+            emitList(0);
+          });
+}
+
+void RunWorker::setNote(quint64 token, qint64 runId, QString note)
+{
+  guarded(token,
+          [&]
+          {
+            check(RunStore(ws()).setNote(runId, note.toStdString()));
+            Q_EMIT changed(token, runId);
+            emitList(0);
+          });
+}
+
+void RunWorker::remove(quint64 token, qint64 runId)
+{
+  guarded(token,
+          [&]
+          {
+            check(RunStore(ws()).remove(runId));
+            Q_EMIT changed(token, runId);
+            emitList(0);
+          });
+}
+
+void RunWorker::readSetting(quint64 token, QString key)
+{
+  guarded(token,
+          [&]
+          {
+            const std::string value = take(ws().setting(key.toStdString()));
+            Q_EMIT settingRead(token, key, qs(value));
+          });
+}
+
+void RunWorker::writeSetting(quint64 token, QString key, QString value)
+{
+  guarded(token,
+          [&]
+          {
+            check(ws().setSetting(key.toStdString(), value.toStdString()));
+            Q_EMIT settingWritten(token, key);
+          });
+}
+
+}  // namespace m6

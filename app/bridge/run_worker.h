@@ -1,0 +1,62 @@
+// RunWorker: the run records of a workspace for the GUI: the run list, a run's curves (every step
+// and epoch: thousands of rows, so never on the GUI thread), rename, note, delete (with the
+// checkpoint folder), and the workspace settings that hold the user's configuration presets.
+//
+// Contract: every slot takes a token and answers with exactly one signal carrying it: its result
+// signal or failed(token, message). rename(), setNote() and remove() answer changed() and then
+// emit listed(0, ...) with the new list, so every view refreshes from one place.
+//
+// Thread affinity: lives on a worker QThread (see WorkerThread) and opens its own Workspace on
+// first use. cancel() (any thread) interrupts the statement running now.
+#pragma once
+
+#include <QList>
+#include <QObject>
+#include <QString>
+#include <memory>
+#include <mutex>
+
+#include "app/bridge/train_types.h"
+#include "storage/workspace.h"
+
+namespace m6
+{
+
+class RunWorker : public QObject
+{
+  Q_OBJECT
+ public:
+  explicit RunWorker(QString workspacePath);
+  ~RunWorker() override;
+
+  void cancel();
+
+ public Q_SLOTS:
+  void list(quint64 token);
+  void loadCurves(quint64 token, QList<qint64> runIds);
+  void rename(quint64 token, qint64 runId, QString name);
+  void setNote(quint64 token, qint64 runId, QString note);
+  void remove(quint64 token, qint64 runId);
+  void readSetting(quint64 token, QString key);
+  void writeSetting(quint64 token, QString key, QString value);
+
+ Q_SIGNALS:
+  void listed(quint64 token, m6::RunList runs);
+  void curvesReady(quint64 token, m6::CurveSet curves);
+  void changed(quint64 token, qint64 runId);
+  void settingRead(quint64 token, QString key, QString value);
+  void settingWritten(quint64 token, QString key);
+  void failed(quint64 token, QString message);
+
+ private:
+  Workspace& ws();
+  void emitList(quint64 token);
+  template <typename F>
+  void guarded(quint64 token, F&& f);
+
+  QString path_;
+  std::mutex wsMutex_;  // guards ws_ (the pointer) against cancel() from another thread
+  std::unique_ptr<Workspace> ws_;
+};
+
+}  // namespace m6

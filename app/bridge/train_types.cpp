@@ -1,0 +1,26 @@
+#include "app/bridge/train_types.h"
+
+namespace m6
+{
+
+void registerTrainTypes()
+{
+  // Registered by name too, so QSignalSpy and queued connections that name them find them.
+  qRegisterMetaType<m6::StepStats>("m6::StepStats");
+  qRegisterMetaType<m6::StepBatch>("m6::StepBatch");
+  qRegisterMetaType<m6::EpochStats>("m6::EpochStats");
+  qRegisterMetaType<m6::Progress>("m6::Progress");
+  qRegisterMetaType<m6::RunConfig>("m6::RunConfig");
+  qRegisterMetaType<m6::RunRecord>("m6::RunRecord");
+  qRegisterMetaType<m6::RunRecordList>("m6::RunRecordList");
+  qRegisterMetaType<m6::TrainRequest>("m6::TrainRequest");
+  qRegisterMetaType<m6::RunEntry>("m6::RunEntry");
+  qRegisterMetaType<m6::RunList>("m6::RunList");
+  qRegisterMetaType<m6::RunCurves>("m6::RunCurves");
+  qRegisterMetaType<m6::CurveSet>("m6::CurveSet");
+  qRegisterMetaType<m6::SchemaInfo>("m6::SchemaInfo");
+  qRegisterMetaType<m6::EstimateResult>("m6::EstimateResult");
+  qRegisterMetaType<m6::EvaluationSummary>("m6::EvaluationSummary");
+}
+
+}  // namespace m6

@@ -1,0 +1,99 @@
+// Value types of the training bridge (TrainWorker, RunWorker, ModelInfoWorker and their GUI-side
+// owners), and their metatype registration (called by registerBridgeTypes()).
+//
+// Everything is plain data copied through queued signals: engine and storage structs (StepStats,
+// EpochStats, Progress, RunRecord, RunConfig, DatasetSchema, ParamEstimate) and a few bundles of
+// them. No tensors, no pointers into a model or a workspace.
+//
+// Thread affinity: none; values only.
+#pragma once
+
+#include <QMetaType>
+#include <QString>
+#include <cstdint>
+#include <vector>
+
+#include "model/core/config.h"
+#include "model/core/dataset_schema.h"
+#include "model/engine.h"
+#include "storage/runs.h"
+
+namespace m6
+{
+
+/// Training steps in arrival order (a drained batch of the live feed).
+using StepBatch = std::vector<StepStats>;
+
+/// What the GUI asks the training worker to do.
+struct TrainRequest
+{
+  qint64 datasetId = 0;
+  RunConfig config;
+  QString name;          // "" : the store names it "run N"
+  qint64 resumeRun = 0;  // > 0: continue this run from its last checkpoint (config ignored)
+};
+
+/// One row of the run table: the record plus what is on disk for it.
+struct RunEntry
+{
+  RunRecord record;
+  bool hasBest = false;  // best.pt exists (the model can be evaluated or inspected)
+  bool hasLast = false;  // last.pt exists (the run can be resumed)
+};
+using RunList = std::vector<RunEntry>;
+using RunRecordList = std::vector<RunRecord>;
+
+/// A run's stored curves: every recorded step and epoch.
+struct RunCurves
+{
+  RunRecord record;
+  std::vector<StepRecord> steps;
+  std::vector<EpochRecord> epochs;
+};
+using CurveSet = std::vector<RunCurves>;
+
+/// The schema of one dataset, for the configuration form.
+struct SchemaInfo
+{
+  qint64 datasetId = 0;
+  DatasetSchema schema;
+};
+
+/// The estimate of a configuration on a dataset, or why there is none.
+struct EstimateResult
+{
+  qint64 datasetId = 0;
+  bool ok = false;
+  ParamEstimate estimate;
+  QString error;  // when !ok: the engine's message (an invalid config names the field)
+};
+
+/// A checkpoint evaluated again on the validation and test targets.
+struct EvaluationSummary
+{
+  qint64 runId = 0;
+  MetricSet valid;
+  MetricSet test;
+  qint64 parameters = 0;  // of the loaded model
+  QString checkpoint;     // the file that was loaded
+};
+
+void registerTrainTypes();
+
+}  // namespace m6
+
+Q_DECLARE_METATYPE(m6::StepStats)
+Q_DECLARE_METATYPE(m6::StepBatch)
+Q_DECLARE_METATYPE(m6::EpochStats)
+Q_DECLARE_METATYPE(m6::Progress)
+Q_DECLARE_METATYPE(m6::RunConfig)
+Q_DECLARE_METATYPE(m6::RunRecord)
+Q_DECLARE_METATYPE(m6::RunRecordList)
+Q_DECLARE_METATYPE(m6::TrainRequest)
+Q_DECLARE_METATYPE(m6::RunEntry)
+Q_DECLARE_METATYPE(m6::RunList)
+Q_DECLARE_METATYPE(m6::RunCurves)
+Q_DECLARE_METATYPE(m6::CurveSet)
+Q_DECLARE_METATYPE(m6::SchemaInfo)
+Q_DECLARE_METATYPE(m6::EstimateResult)
+Q_DECLARE_METATYPE(m6::EvaluationSummary)

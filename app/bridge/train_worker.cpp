@@ -1,0 +1,209 @@
+#include "app/bridge/train_worker.h"
+
+#include <exception>
+#include <limits>
+#include <stdexcept>
+
+#include "app/runner/training_session.h"
+
+namespace m6
+{
+
+namespace
+{
+
+QString qs(const std::string& s)
+{
+  return QString::fromStdString(s);
+}
+
+}  // namespace
+
+TrainWorker::TrainWorker(QString workspacePath, std::shared_ptr<TrainFeed> feed)
+    : path_(std::move(workspacePath)), feed_(std::move(feed))
+{
+}
+
+TrainWorker::~TrainWorker() = default;
+
+void TrainWorker::cancel()
+{
+  cancelUpTo_.store(std::numeric_limits<quint64>::max());
+  cancel_.store(true);
+}
+
+void TrainWorker::cancelJob(quint64 token)
+{
+  quint64 upTo = cancelUpTo_.load();
+  while (upTo < token && !cancelUpTo_.compare_exchange_weak(upTo, token))
+  {
+  }
+  // Only the job with that token (or an older one) may be stopped, never a newer one.
+  if (currentToken_.load() <= token)
+  {
+    cancel_.store(true);
+  }
+}
+
+void TrainWorker::beginJob(quint64 token)
+{
+  currentToken_.store(token);
+  // Reset first, then look at cancelUpTo_: a cancelJob() racing with this either sees the new
+  // current token and sets the flag after the reset, or has raised cancelUpTo_ before we read it.
+  cancel_.store(false);
+  if (cancelUpTo_.load() >= token)
+  {
+    cancel_.store(true);
+  }
+  feed_->clear();
+}
+
+Workspace& TrainWorker::workspace()
+{
+  if (!ws_)
+  {
+    auto opened = Workspace::open(path_.toStdString(), false);
+    if (!opened)
+    {
+      throw std::runtime_error(opened.error());
+    }
+    ws_ = std::move(*opened);
+  }
+  return *ws_;
+}
+
+const LoadedDataset* TrainWorker::load(quint64 token, qint64 datasetId)
+{
+  return cache_.get(
+      workspace(), datasetId, [&](const std::string& text) { Q_EMIT phase(token, qs(text)); },
+      &cancel_);
+}
+
+TrainCallbacks TrainWorker::hooks(quint64 token)
+{
+  TrainCallbacks cb;
+  // Called on this thread by the engine, after TrainingSession has recorded the step or epoch.
+  cb.onStep = [this, token](const StepStats& s)
+  {
+    if (feed_->pushStep(s))
+    {
+      Q_EMIT feedReady(token);
+    }
+  };
+  cb.onProgress = [this, token](const Progress& p)
+  {
+    if (feed_->setProgress(p))
+    {
+      Q_EMIT feedReady(token);
+    }
+  };
+  cb.onEpoch = [this, token](const EpochStats& e) { Q_EMIT epochEnded(token, e); };
+  cb.onLog = [this, token](const std::string& line) { Q_EMIT logLine(token, qs(line)); };
+  cb.cancel = &cancel_;
+  cb.pause = &pause_;
+  return cb;
+}
+
+void TrainWorker::run(quint64 token, m6::TrainRequest request)
+{
+  beginJob(token);
+  try
+  {
+    Workspace& ws = workspace();
+    const bool resume = request.resumeRun > 0;
+    RunRecord run;
+    RunConfig config = request.config;
+    qint64 datasetId = request.datasetId;
+    if (resume)
+    {
+      auto stored = RunStore(ws).run(request.resumeRun);
+      if (!stored)
+      {
+        throw std::runtime_error(stored.error());
+      }
+      run = *stored;
+      if (run.kind != "m6")
+      {
+        throw std::runtime_error("run \"" + run.name + "\" is a baseline; only model runs resume");
+      }
+      config = configOfRun(run);
+      datasetId = run.datasetId;
+    }
+    const LoadedDataset* data = load(token, datasetId);
+    if (!data)
+    {
+      Q_EMIT cancelled(token);
+      return;
+    }
+    // Checked here too: the GUI validates as the user types, but a config may come from a file.
+    const auto issues = validate(config, &data->schema);
+    if (!issues.empty())
+    {
+      throw std::invalid_argument("invalid configuration:\n" + formatIssues(issues));
+    }
+    if (cancel_.load())
+    {
+      Q_EMIT cancelled(token);
+      return;
+    }
+    TrainingSession session(ws, data->info, data->snapshot);
+    if (!resume)
+    {
+      auto created = session.createRun(config, request.name.toStdString());
+      if (!created)
+      {
+        throw std::runtime_error(created.error());
+      }
+      run = *created;
+    }
+    RunRecord started = run;
+    started.status = "running";
+    Q_EMIT phase(token, QString());
+    Q_EMIT runStarted(token, started);
+    auto result = session.train(run, config, resume, hooks(token));
+    if (!result)
+    {
+      Q_EMIT failed(token, qs(result.error()));
+      return;
+    }
+    Q_EMIT runFinished(token, *result);
+  }
+  catch (const std::exception& e)
+  {
+    Q_EMIT failed(token, QString::fromUtf8(e.what()));
+  }
+}
+
+void TrainWorker::baselines(quint64 token, qint64 datasetId, m6::RunConfig config)
+{
+  beginJob(token);
+  try
+  {
+    const LoadedDataset* data = load(token, datasetId);
+    if (!data)
+    {
+      Q_EMIT cancelled(token);
+      return;
+    }
+    Q_EMIT phase(token, QString());
+    TrainingSession session(workspace(), data->info, data->snapshot);
+    auto result = session.baselines(config, hooks(token));
+    if (isCancelled(result))
+    {
+      Q_EMIT cancelled(token);
+      return;
+    }
+    if (!result)
+    {
+      Q_EMIT failed(token, qs(result.error()));
+      return;
+    }
+    Q_EMIT baselinesFinished(token, *result);
+  }
+  catch (const std::exception& e)
+  {
+    Q_EMIT failed(token, QString::fromUtf8(e.what()));
+  }
+}
+
+}  // namespace m6

@@ -1,0 +1,83 @@
+// TrainWorker: trains, resumes and runs baselines through m6::TrainingSession (the same code that
+// records the CLI's runs) on its own thread, with its own Workspace and its own dataset snapshot
+// (both opened and loaded on that thread; the snapshot stays cached for the next job).
+//
+// Contract, per job (run() or baselines(), each with a token chosen by the caller):
+//  - phase() while the dataset loads; then for a training run runStarted() with the recorded run
+//    (status "running"), then any number of feedReady() / epochEnded() / logLine(), and exactly
+//    one of runFinished() (the final record: finished, stopped or diverged), failed() (the run is
+//    recorded "failed" when it had started), or cancelled() (stopped before anything was
+//    recorded).
+//  - Baselines end with baselinesFinished() (one finished record per baseline), failed() or
+//    cancelled().
+//  - Per-step data (losses, progress) goes into the shared TrainFeed, not into signals:
+//    feedReady(token) says the feed has data the reader has not been told about (once per drain).
+//
+// Pause and stop are plain atomics read by the engine between steps: setPaused() holds training
+// between two steps until unpaused; cancelJob(token) ends the job with that token (a training
+// run ends "stopped", keeping its best checkpoint, and is evaluated on test from it).
+//
+// Thread affinity: lives on a worker QThread (see WorkerThread). run() and baselines() execute
+// there; cancel(), cancelJob(), setPaused() are thread-safe and never block.
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <atomic>
+#include <memory>
+
+#include "app/bridge/dataset_cache.h"
+#include "app/bridge/train_feed.h"
+#include "app/bridge/train_types.h"
+
+namespace m6
+{
+
+class TrainWorker : public QObject
+{
+  Q_OBJECT
+ public:
+  TrainWorker(QString workspacePath, std::shared_ptr<TrainFeed> feed);
+  ~TrainWorker() override;
+
+  /// Stops the running job and every job queued so far. Thread-safe.
+  void cancel();
+  /// Stops the job with this token (or an earlier one) if it runs or is still queued.
+  void cancelJob(quint64 token);
+  /// Holds (true) or releases (false) training between two steps. Thread-safe.
+  void setPaused(bool paused) { pause_.store(paused); }
+  bool isPaused() const { return pause_.load(); }
+
+ public Q_SLOTS:
+  void run(quint64 token, m6::TrainRequest request);
+  void baselines(quint64 token, qint64 datasetId, m6::RunConfig config);
+
+ Q_SIGNALS:
+  void phase(quint64 token, QString text);
+  void runStarted(quint64 token, m6::RunRecord run);
+  void feedReady(quint64 token);
+  void epochEnded(quint64 token, m6::EpochStats epoch);
+  void logLine(quint64 token, QString line);
+  void runFinished(quint64 token, m6::RunRecord run);
+  void baselinesFinished(quint64 token, m6::RunRecordList runs);
+  void cancelled(quint64 token);
+  void failed(quint64 token, QString message);
+
+ private:
+  Workspace& workspace();
+  void beginJob(quint64 token);
+  /// The dataset of a job, or nullptr when the job was cancelled while it loaded.
+  const LoadedDataset* load(quint64 token, qint64 datasetId);
+  TrainCallbacks hooks(quint64 token);
+
+  QString path_;
+  std::shared_ptr<TrainFeed> feed_;
+  std::unique_ptr<Workspace> ws_;
+  DatasetCache cache_;
+  std::atomic<bool> cancel_{false};       // the engine's flag for the job running now
+  std::atomic<bool> pause_{false};        // the engine's pause flag
+  std::atomic<quint64> cancelUpTo_{0};    // jobs with a token up to this one are cancelled
+  std::atomic<quint64> currentToken_{0};  // the job running now (0: none yet)
+};
+
+}  // namespace m6

@@ -1,0 +1,104 @@
+// TrainingController: the GUI's handle on training in one workspace. Owns the TrainWorker's
+// thread (kept for the workspace's lifetime, so the dataset snapshot stays loaded between runs)
+// and the live TrainFeed, runs one job at a time (a training run, a resume or the baselines),
+// and re-emits the worker's reports as GUI-thread signals.
+//
+// Coalescing: the worker notifies through feedReady at most once per drain; the controller then
+// starts a single-shot timer (coalesceInterval(), 40 ms by default) and on its timeout drains
+// the feed and emits one stepsArrived() and one progressChanged(). Views do one addData per
+// graph and one replot per stepsArrived. Before a job's end signal the feed is drained, so the
+// last steps always arrive before runFinished()/jobEnded().
+//
+// Contract:
+//  - startTraining()/resumeRun()/startBaselines() return the job's token, or 0 (and do nothing)
+//    while a job runs.
+//  - Every job ends with exactly one of runFinished(), baselinesFinished(), jobFailed() or
+//    jobCancelled(), followed by jobEnded(); busy() is false from then on.
+//  - setPaused() and stop() are immediate (atomics read by the engine between steps); stop()
+//    ends a run as "stopped" with its best checkpoint kept; pausedChanged() reports the state.
+//  - The destructor stops the running job and waits for the worker (a stopped run still
+//    evaluates its best checkpoint on test); call stop() first and wait for jobEnded() to close
+//    without blocking.
+//
+// Thread affinity: GUI thread only.
+#pragma once
+
+#include <QObject>
+#include <QTimer>
+#include <memory>
+
+#include "app/bridge/train_feed.h"
+#include "app/bridge/train_types.h"
+#include "app/bridge/train_worker.h"
+#include "app/bridge/worker_thread.h"
+
+namespace m6
+{
+
+class TrainingController : public QObject
+{
+  Q_OBJECT
+ public:
+  enum class Job
+  {
+    None,
+    Training,
+    Baselines
+  };
+
+  explicit TrainingController(const QString& workspacePath, QObject* parent = nullptr);
+  ~TrainingController() override;
+
+  quint64 startTraining(qint64 datasetId, const RunConfig& config, const QString& name);
+  quint64 resumeRun(qint64 runId);
+  quint64 startBaselines(qint64 datasetId, const RunConfig& config);
+
+  void setPaused(bool paused);
+  void stop();
+
+  bool busy() const { return job_ != Job::None; }
+  Job job() const { return job_; }
+  bool paused() const { return paused_; }
+  bool stopping() const { return stopping_; }
+  /// The id of the run being trained (0 when none, or before the worker recorded it).
+  qint64 activeRun() const { return busy() ? activeRun_ : 0; }
+  quint64 token() const { return token_; }
+
+  int coalesceInterval() const { return timer_.interval(); }
+  void setCoalesceInterval(int ms) { timer_.setInterval(ms); }
+  /// Number of feed drains so far (each one emitted at most one stepsArrived).
+  qint64 drains() const { return drains_; }
+
+ Q_SIGNALS:
+  void jobStarted(quint64 token);
+  void phaseChanged(QString text);
+  void runStarted(m6::RunRecord run);
+  void stepsArrived(m6::StepBatch steps);
+  void progressChanged(m6::Progress progress);
+  void epochEnded(m6::EpochStats epoch);
+  void logLine(QString line);
+  void pausedChanged(bool paused);
+  void runFinished(m6::RunRecord run);
+  void baselinesFinished(m6::RunRecordList runs);
+  void jobFailed(QString message);
+  void jobCancelled();
+  void jobEnded();
+
+ private:
+  quint64 begin(Job job);
+  void drain();
+  void end();
+  bool current(quint64 token) const { return token == token_ && job_ != Job::None; }
+
+  std::shared_ptr<TrainFeed> feed_;
+  std::unique_ptr<WorkerThread<TrainWorker>> thread_;
+  QTimer timer_;
+  Job job_ = Job::None;
+  quint64 token_ = 0;
+  qint64 activeRun_ = 0;
+  qint64 drains_ = 0;
+  bool paused_ = false;
+  bool stopping_ = false;
+};
+
+}  // namespace m6
