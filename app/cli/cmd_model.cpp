@@ -2,11 +2,13 @@
 #include <csignal>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "app/cli/cli.h"
 #include "app/cli/run_driver.h"
+#include "app/runner/exports.h"
 #include "model/core/config.h"
 #include "model/core/dataset_schema.h"
 #include "model/engine.h"
@@ -364,6 +366,73 @@ int cmdBaselines(Context& ctx, const Args& a)
   return 0;
 }
 
+int64_t fileBytes(const std::string& path)
+{
+  std::error_code ec;
+  auto n = std::filesystem::file_size(path, ec);
+  return ec ? 0 : static_cast<int64_t>(n);
+}
+
+int cmdExportRecommendations(Context& ctx, const Args& a)
+{
+  const std::string out = a.value("out");
+  if (out.empty())
+  {
+    throw CliError("export-recommendations needs --out FILE.csv");
+  }
+  RunRecord run = resolveRun(ctx, a.positional()[0]);
+  const std::string checkpoint = requireCheckpoint(run);
+  const int k = static_cast<int>(a.intValue("k", 10, 1, 100000));
+  LoadedDataset data = loadDataset(ctx, run.datasetName);
+  auto predictor = openPredictor(checkpoint, data.snapshot, configOfRunOrFail(run));
+  auto ok = writeRecommendationsCsv(*predictor, data.snapshot, k, out, [&](int64_t done, int64_t total) {
+    ctx.progress("Recommending", done, total);
+  });
+  if (!ok)
+  {
+    throw CliError(ok.error());
+  }
+  Json j = Json::object();
+  j["file"] = out;
+  j["run"] = run.id;
+  j["users"] = data.snapshot.numUsers();
+  j["k"] = k;
+  j["bytes"] = fileBytes(out);
+  ctx.finish(j, "Wrote the top " + std::to_string(k) + " of " + formatCount(data.snapshot.numUsers()) +
+                    " users to " + out);
+  return 0;
+}
+
+int cmdExportHistory(Context& ctx, const Args& a)
+{
+  const std::string out = a.value("out");
+  if (out.empty())
+  {
+    throw CliError("export-history needs --out FILE.csv");
+  }
+  std::vector<int64_t> ids;
+  for (const auto& token : a.positional())
+  {
+    ids.push_back(resolveRun(ctx, token).id);
+  }
+  RunStore store(ctx.workspace());
+  if (auto ok = writeRunHistoryCsv(store, ids, out); !ok)
+  {
+    throw CliError(ok.error());
+  }
+  Json j = Json::object();
+  j["file"] = out;
+  Json runs = Json::array();
+  for (int64_t id : ids)
+  {
+    runs.push_back(id);
+  }
+  j["runs"] = runs;
+  j["bytes"] = fileBytes(out);
+  ctx.finish(j, "Wrote the metric history of " + std::to_string(ids.size()) + " run(s) to " + out);
+  return 0;
+}
+
 std::vector<OptionSpec> configOptions()
 {
   return {{"preset", "NAME", "quick | balanced | thorough (default balanced)"},
@@ -417,6 +486,17 @@ std::vector<Command> modelCommands()
                 "configuration, so the figures sit beside the M6 runs they are compared with.",
                 baseOpts, 0, 0},
                cmdBaselines});
+  c.push_back({{"export-recommendations", "RUN",
+                "Write every user's top-K recommendations as CSV (user, rank, item, score)", "",
+                {{"out", "FILE.csv", "the file to write (required)"},
+                 {"k", "K", "items per user (default 10)", false, 'k'}},
+                1, 1},
+               cmdExportRecommendations});
+  c.push_back({{"export-history", "RUN [RUN...]",
+                "Write runs' loss per step and validation metrics per epoch as one CSV", "",
+                {{"out", "FILE.csv", "the file to write (required)"}},
+                1, 1000},
+               cmdExportHistory});
   for (auto& extra : configCommands())
   {
     c.push_back(std::move(extra));

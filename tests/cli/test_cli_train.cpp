@@ -124,6 +124,42 @@ class TestCliTrain : public QObject
     }
   }
 
+  void exportsWriteCsvFiles()
+  {
+    const QString recs = dir_.filePath("recs.csv");
+    auto r = cli({"export-recommendations", QString::number(run_), "--out", recs, "-k", "4", "--json"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QFile f(recs);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QStringList lines = QString::fromUtf8(f.readAll()).split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.first(), QString("user,rank,item,score"));
+    QCOMPARE(lines.size(), 1 + 150 * 4);
+    QVERIFY(lines[1].startsWith("u1,1,i"));
+    QVERIFY(lines[4].startsWith("u1,4,i"));
+    QVERIFY(!QFile::exists(recs + ".part"));
+    QCOMPARE(lastJson(r).at("bytes").asInt(), int64_t(f.size()));
+
+    const QString hist = dir_.filePath("history.csv");
+    r = cli({"export-history", QString::number(run_), "--out", hist});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QFile h(hist);
+    QVERIFY(h.open(QIODevice::ReadOnly));
+    QStringList rows = QString::fromUtf8(h.readAll()).split('\n', Qt::SkipEmptyParts);
+    QVERIFY(rows.first().startsWith("run,run_name,kind,step,epoch,loss,lr,valid_"));
+    const int columns = rows.first().count(',');
+    int epochRows = 0;
+    for (const auto& row : rows.mid(1))
+    {
+      QCOMPARE(row.count(','), columns);  // every row has every column
+      epochRows += !row.endsWith(',');     // epoch rows carry the validation metrics
+    }
+    QCOMPARE(epochRows, 2);
+    // A file that cannot be written is an error, and no partial file is left behind.
+    r = cli({"export-history", QString::number(run_), "--out", "/nonexistent/dir/x.csv"});
+    QVERIFY(r.code != 0);
+    QVERIFY(r.lastErrorLine().startsWith("error: cannot write"));
+  }
+
   void baselinesAreRecordedBesideTheRuns()
   {
     auto r = cli({"baselines", "--dataset", "d", "--preset", "quick", "--json"});

@@ -1,0 +1,41 @@
+// Files that take results out of the workbench: a run's metric history and every user's top-K
+// recommendations as CSV. Shared by the CLI and the GUI so both write the same columns.
+//
+// Files are written atomically: to "<path>.part", then renamed over <path>, so a failure or a
+// cancel never leaves a half-written file under the final name.
+//
+// Thread affinity: the calling thread (a worker or the CLI).
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "model/core/dataset.h"
+#include "model/engine.h"
+#include "storage/result.h"
+#include "storage/runs.h"
+
+namespace m6
+{
+
+/// Columns: run, run_name, kind, step, epoch, loss, lr, then one column per validation metric
+/// (empty on rows without an epoch end). One row per step, plus one per epoch end.
+Status writeRunHistoryCsv(RunStore& store, const std::vector<int64_t>& runIds,
+                          const std::string& path);
+
+/// Columns: user, rank, item, score (external ids; rank 1 is best). `progress(done, total)`
+/// is called every few hundred users.
+Status writeRecommendationsCsv(Predictor& predictor, const DatasetSnapshot& snapshot, int k,
+                               const std::string& path,
+                               const std::function<void(int64_t, int64_t)>& progress = {},
+                               const std::atomic<bool>* cancel = nullptr);
+
+/// RFC 4180 quoting when the value needs it.
+std::string csvField(const std::string& s);
+
+/// Writes `content` to path atomically (temporary file, then rename).
+Status writeFileAtomically(const std::string& path, const std::string& content);
+
+}  // namespace m6
