@@ -13,6 +13,14 @@
 //    category with probability `triggerFollowProbability` (instead of from the user's tastes).
 //  - Ratings 1-5: higher when the category is one the user's cluster prefers.
 //
+// A second domain (domain = 1) for task adaptation: the same seed gives the same cluster tastes
+// (each cluster prefers the same categories, with the same context and trigger rules), and its
+// items share the first domain's categories, tag vocabulary and title words (other title
+// suffixes), but have their own ids ("b1".. instead of "i1.."), popularity and histories. So id
+// embeddings cannot carry from one domain to the other, and content must. Its users are new people
+// ("v1"..) unless sharedUsers: then they are the first domain's users with the same seed, users and
+// items (ids "u1".., the same features and clusters), in new histories.
+//
 // Deterministic: the same options give byte-identical output on every machine (own RNG and
 // distributions, no std:: distributions whose algorithms differ between libraries).
 #pragma once
@@ -34,6 +42,8 @@ struct DemoOptions
   int64_t interactions = 100000;
   int clusters = 6;
   double triggerFollowProbability = 0.6;
+  int domain = 0;            // 0: the first domain; 1: the second (see above)
+  bool sharedUsers = false;  // second domain only: the first domain's users (same ids)
 };
 
 /// Returns an error message for options that cannot produce a dataset, or "" when valid.
