@@ -53,6 +53,7 @@ struct ModelConfig
   int heads = 2;
   int attentionLayers = 1;
   double attentionDropout = 0.1;
+  int adapterWidth = 0;  // bottleneck adapters after the encoders and each fusion layer; 0 = none
 
   // Decoder
   std::string scorer = "dot";  // dot (retrieval) | mlp (ranking)
@@ -94,6 +95,8 @@ struct TrainConfig
   int evalK = 10;
   bool sampledEval = false;  // 100 sampled negatives instead of full ranking
   int64_t seed = 42;
+  double trainFraction = 1.0;  // share of the training examples used (deterministic subset)
+  double coldItemShare = 0.0;  // share of items held out of training (cold-item protocol)
 };
 
 struct RunConfig

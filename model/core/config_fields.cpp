@@ -1,9 +1,8 @@
 #include "model/core/config_fields.h"
 
-#include <algorithm>
-#include <cmath>
-#include <functional>
 #include <stdexcept>
+
+#include "model/core/config_field_defs.h"
 
 namespace m6
 {
@@ -19,213 +18,7 @@ const char* const kDecoder = "Decoder";
 const char* const kTask = "Task and loss";
 const char* const kOptim = "Optimisation";
 
-// A descriptor plus the accessors that read and write its member of RunConfig.
-struct FieldDef
-{
-  ConfigFieldInfo info;
-  std::function<Json(const RunConfig&)> get;
-  std::function<void(RunConfig&, const Json&)> set;
-};
-
-[[noreturn]] void badValue(const std::string& key, const std::string& why)
-{
-  throw std::invalid_argument(key + ": " + why);
-}
-
-std::string describe(const Json& v)
-{
-  std::string text = v.dump();
-  return text.size() > 40 ? text.substr(0, 40) + "..." : text;
-}
-
-// The accessors are built from pointers to members, so the table names each member once.
-template <class Part>
-using PartPtr = Part RunConfig::*;
-
-template <class Part>
-FieldDef intField(const char* key, const char* group, const char* label, PartPtr<Part> part,
-                  int Part::*member, double lo, double hi, const char* tooltip)
-{
-  FieldDef f;
-  f.info.key = key;
-  f.info.group = group;
-  f.info.label = label;
-  f.info.type = ConfigFieldType::Int;
-  f.info.minValue = lo;
-  f.info.maxValue = hi;
-  f.info.tooltip = tooltip;
-  f.get = [part, member](const RunConfig& c) { return Json((c.*part).*member); };
-  std::string k = key;
-  f.set = [part, member, k](RunConfig& c, const Json& v)
-  {
-    if (!v.isNumber())
-    {
-      badValue(k, "expected an integer, got " + describe(v));
-    }
-    double d = v.asDouble();
-    if (!std::isfinite(d) || std::floor(d) != d || std::fabs(d) > 2147483647.0)
-    {
-      badValue(k, "expected an integer, got " + describe(v));
-    }
-    (c.*part).*member = static_cast<int>(d);
-  };
-  return f;
-}
-
-FieldDef int64Field(const char* key, const char* group, const char* label,
-                    int64_t TrainConfig::*member, double lo, double hi, const char* tooltip)
-{
-  FieldDef f;
-  f.info.key = key;
-  f.info.group = group;
-  f.info.label = label;
-  f.info.type = ConfigFieldType::Int;
-  f.info.minValue = lo;
-  f.info.maxValue = hi;
-  f.info.tooltip = tooltip;
-  f.get = [member](const RunConfig& c) { return Json(c.train.*member); };
-  std::string k = key;
-  f.set = [member, k](RunConfig& c, const Json& v)
-  {
-    if (!v.isInt() && !(v.isNumber() && std::floor(v.asDouble()) == v.asDouble() &&
-                        std::fabs(v.asDouble()) < 9e15))
-    {
-      badValue(k, "expected an integer, got " + describe(v));
-    }
-    c.train.*member = v.asInt();
-  };
-  return f;
-}
-
-template <class Part>
-FieldDef doubleField(const char* key, const char* group, const char* label, PartPtr<Part> part,
-                     double Part::*member, double lo, double hi, bool loExclusive,
-                     const char* tooltip)
-{
-  FieldDef f;
-  f.info.key = key;
-  f.info.group = group;
-  f.info.label = label;
-  f.info.type = ConfigFieldType::Double;
-  f.info.minValue = lo;
-  f.info.maxValue = hi;
-  f.info.minExclusive = loExclusive;
-  f.info.tooltip = tooltip;
-  f.get = [part, member](const RunConfig& c) { return Json((c.*part).*member); };
-  std::string k = key;
-  f.set = [part, member, k](RunConfig& c, const Json& v)
-  {
-    if (!v.isNumber() || !std::isfinite(v.asDouble()))
-    {
-      badValue(k, "expected a finite number, got " + describe(v));
-    }
-    (c.*part).*member = v.asDouble();
-  };
-  return f;
-}
-
-template <class Part>
-FieldDef boolField(const char* key, const char* group, const char* label, PartPtr<Part> part,
-                   bool Part::*member, const char* tooltip)
-{
-  FieldDef f;
-  f.info.key = key;
-  f.info.group = group;
-  f.info.label = label;
-  f.info.type = ConfigFieldType::Bool;
-  f.info.minValue = 0;
-  f.info.maxValue = 1;
-  f.info.tooltip = tooltip;
-  f.get = [part, member](const RunConfig& c) { return Json((c.*part).*member); };
-  std::string k = key;
-  f.set = [part, member, k](RunConfig& c, const Json& v)
-  {
-    if (!v.isBool())
-    {
-      badValue(k, "expected true or false, got " + describe(v));
-    }
-    (c.*part).*member = v.asBool();
-  };
-  return f;
-}
-
-template <class Part>
-FieldDef enumField(const char* key, const char* group, const char* label, PartPtr<Part> part,
-                   std::string Part::*member, std::vector<std::string> choices, const char* tooltip)
-{
-  FieldDef f;
-  f.info.key = key;
-  f.info.group = group;
-  f.info.label = label;
-  f.info.type = ConfigFieldType::Enum;
-  f.info.choices = choices;
-  f.info.tooltip = tooltip;
-  f.get = [part, member](const RunConfig& c) { return Json((c.*part).*member); };
-  std::string k = key;
-  f.set = [part, member, k, choices](RunConfig& c, const Json& v)
-  {
-    std::string list;
-    for (const auto& ch : choices)
-    {
-      list += (list.empty() ? "" : ", ") + ch;
-    }
-    if (!v.isString())
-    {
-      badValue(k, "expected one of " + list + ", got " + describe(v));
-    }
-    if (std::find(choices.begin(), choices.end(), v.asString()) == choices.end())
-    {
-      badValue(k, "'" + v.asString() + "' is not one of " + list);
-    }
-    (c.*part).*member = v.asString();
-  };
-  return f;
-}
-
-FieldDef listField(const char* key, const char* group, const char* label,
-                   std::vector<std::string> ModelConfig::*member, const char* tooltip)
-{
-  FieldDef f;
-  f.info.key = key;
-  f.info.group = group;
-  f.info.label = label;
-  f.info.type = ConfigFieldType::StringList;
-  f.info.tooltip = tooltip;
-  f.get = [member](const RunConfig& c)
-  {
-    Json a = Json::array();
-    for (const auto& s : c.model.*member)
-    {
-      a.push_back(s);
-    }
-    return a;
-  };
-  std::string k = key;
-  f.set = [member, k](RunConfig& c, const Json& v)
-  {
-    if (!v.isArray())
-    {
-      badValue(k, "expected a list of field names, got " + describe(v));
-    }
-    std::vector<std::string> out;
-    for (const auto& e : v.asArray())
-    {
-      if (!e.isString())
-      {
-        badValue(k, "expected a list of field names, got an element " + describe(e));
-      }
-      out.push_back(e.asString());
-    }
-    c.model.*member = out;
-  };
-  return f;
-}
-
-FieldDef& appliesWhen(FieldDef& f, const char* condition)
-{
-  f.info.appliesWhen = condition;
-  return f;
-}
+using namespace config_detail;
 
 std::vector<FieldDef> buildTable()
 {
@@ -247,6 +40,20 @@ std::vector<FieldDef> buildTable()
       "train.seed", kData, "Seed", &TrainConfig::seed, 0, 9007199254740991.0,
       "Seed of initialisation, shuffling, sampling and dropout; the same seed, config and data "
       "give the same metrics (0 to 2^53-1)."));
+  t.push_back(doubleField(
+      "train.train_fraction", kData, "Training fraction", T, &TrainConfig::trainFraction, 0, 1,
+      true,
+      "Share of the training examples the model learns from (a fixed subset per dataset, the "
+      "smaller nested in the larger; histories, validation and test unchanged; 0-1, 1 = all)."));
+  {
+    FieldDef f = doubleField(
+        "train.cold_item_share", kData, "Cold-item share", T, &TrainConfig::coldItemShare, 0, 0.5,
+        false,
+        "Share of the items held out of training entirely (a fixed subset per dataset); their "
+        "held-out interactions are ranked by content only in a separate cold-item report (0-0.5, "
+        "0 = off; ranking only).");
+    t.push_back(appliesWhen(f, "model.task=ranking"));
+  }
 
   // ---- Field encoders ------------------------------------------------------------------------
   t.push_back(intField("model.dim", kFields, "Embedding width", M, &ModelConfig::dim, 4, 1024,
@@ -313,6 +120,10 @@ std::vector<FieldDef> buildTable()
   t.push_back(doubleField("model.attention_dropout", kAttention, "Attention dropout", M,
                           &ModelConfig::attentionDropout, 0, 0.9, false,
                           "Dropout on attention weights and residual branches (0-0.9)."));
+  t.push_back(intField("model.adapter_width", kAttention, "Adapter width", M,
+                       &ModelConfig::adapterWidth, 0, 256,
+                       "Width of the bottleneck adapters after each encoder and attention layer, "
+                       "for parameter-efficient adaptation (0-256, 0 = none)."));
 
   // ---- Decoder -------------------------------------------------------------------------------
   t.push_back(enumField("model.scorer", kDecoder, "Scorer", M, &ModelConfig::scorer, {"dot", "mlp"},

@@ -7,6 +7,7 @@
 #include "model/core/config.h"
 #include "model/core/config_fields.h"
 #include "model/core/dataset_schema.h"
+#include "model/core/split.h"
 
 namespace m6
 {
@@ -198,6 +199,14 @@ void checkSchema(const RunConfig& c, const DatasetSchema& s, std::vector<ConfigI
             std::to_string(s.numInteractions) + ")");
     return;
   }
+  const int64_t cold = coldItemCount(s.numItems, t.coldItemShare);
+  if (t.coldItemShare > 0 && m.task == "ranking" && (cold < 1 || s.numItems - cold < 2))
+  {
+    add(out, "train.cold_item_share",
+        "a share of " + number(t.coldItemShare) + " of " + std::to_string(s.numItems) +
+            " items holds out " + std::to_string(cold) +
+            " item(s); the protocol needs at least 1 cold and 2 warm items");
+  }
   if (m.task == "ranking" && t.evalK > s.numItems)
   {
     add(out, "train.eval_k",
@@ -304,6 +313,12 @@ std::vector<ConfigIssue> validate(const RunConfig& c, const DatasetSchema* schem
     }
     add(out, "train.early_stop_metric",
         "'" + metric + "' is not measured for task " + m.task + " (choose " + list + ")");
+  }
+  if (t.coldItemShare > 0 && !ranking)
+  {
+    add(out, "train.cold_item_share",
+        "the cold-item protocol ranks held-out items by content and needs task ranking (the task "
+        "is " + m.task + "); set it to 0");
   }
   checkDescriptors(c, out);
   if (schema)

@@ -52,4 +52,21 @@ constexpr int64_t kMinInteractionsForEval = 3;
 /// interaction arrays (wrong length, not monotone, or a user index that disagrees).
 Split splitLeaveOneOut(const DatasetSnapshot& snapshot);
 
+// ---- protocol variants (train.train_fraction, train.cold_item_share) ---------------------------
+// Both subsets are properties of the dataset, not of the run's seed: every run on the same data
+// with the same share sees the same subset, so adapted and from-scratch runs, or runs with
+// different seeds, compare on the same examples and the same cold items.
+
+/// Number of cold items for a share of the catalogue: round(share * items).
+int64_t coldItemCount(int64_t numItems, double share);
+
+/// Per item, 1 for the cold (held-out) items: the coldItemCount() items whose external ids hash
+/// lowest (FNV-1a, fixed on every platform). All zeros when share <= 0.
+std::vector<uint8_t> coldItemMask(const DatasetSnapshot& snapshot, double share);
+
+/// Whether training interaction `n` belongs to the train_fraction subset: a fixed hash of the
+/// interaction's position in the snapshot below `fraction`, so the 10% subset lies inside the 25%
+/// subset. Always true for fraction >= 1.
+bool inTrainFraction(int64_t n, double fraction);
+
 }  // namespace m6
