@@ -19,6 +19,11 @@ void setComputeThreads(int threads)
   {
     fn(1);
   }
+  // Debian's LibTorch runs CPU convolutions through oneDNN (MKL-DNN), whose Conv1d was not
+  // reproducible here: the cnn history encoder gave other losses on every run of the same seed
+  // in one process, and now and then a NaN (a "diverged" run). The native kernels are
+  // deterministic, and the convolutions are small. Process-wide, like the generator.
+  at::globalContext().setUserEnabledMkldnn(false);
 }
 
 }  // namespace m6

@@ -7,8 +7,9 @@
 namespace m6
 {
 
-/// Sets torch's intra-op (OpenMP) threads for the calling thread to `threads`, and pins
-/// OpenBLAS's own pthread pool, when LibTorch runs on OpenBLAS, to one thread.
+/// Sets torch's intra-op (OpenMP) threads for the calling thread to `threads`, pins OpenBLAS's
+/// own pthread pool, when LibTorch runs on OpenBLAS, to one thread, and turns oneDNN (MKL-DNN)
+/// off process-wide so convolutions are reproducible.
 void setComputeThreads(int threads);
 
 }  // namespace m6
