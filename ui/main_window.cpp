@@ -18,6 +18,7 @@
 #include "ui/demo_dialog.h"
 #include "ui/import_dialog.h"
 #include "ui/job_progress_widget.h"
+#include "ui/model_pages.h"
 #include "ui/prompts.h"
 #include "ui/recent_workspaces.h"
 
@@ -153,6 +154,8 @@ void MainWindow::createActions()
                       });
   a->setShortcut(QKeySequence::Refresh);
   a->setStatusTip(tr("Reload the dataset list and the current page"));
+
+  modelMenu_ = menuBar()->addMenu(tr("&Model"));  // filled by each workspace's ModelPages
 }
 
 void MainWindow::rebuildRecentMenu()
@@ -184,10 +187,11 @@ void MainWindow::rebuildRecentMenu()
 
 void MainWindow::openWorkspace(const QString& path)
 {
-  if (session_->jobRunning())
+  if (session_->jobRunning() || (pages_ && pages_->busy()))
   {
     QMessageBox::information(this, tr("Open workspace"),
-                             tr("Wait for the running import or demo generation to end."));
+                             tr("Wait for the running import, demo generation or training to "
+                                "end, or stop it."));
     return;
   }
   statusBar()->showMessage(tr("Opening %1…").arg(path));
@@ -197,6 +201,12 @@ void MainWindow::openWorkspace(const QString& path)
   connect(fresh, &DatasetView::statusMessage, this,
           [this](const QString& m) { statusBar()->showMessage(m, 5000); });
   connect(list_, &DatasetListPanel::datasetSelected, fresh, &DatasetView::setDataset);
+  pages_ = new ModelPages(path, fresh);  // owned by the view
+  connect(pages_, &ModelPages::statusMessage, this,
+          [this](const QString& m) { statusBar()->showMessage(m, 8000); });
+  connect(pages_, &ModelPages::jobEnded, this, &MainWindow::onJobEnded);
+  modelMenu_->clear();
+  pages_->populateMenu(modelMenu_);
   QWidget* old = splitter_->replaceWidget(1, fresh);
   delete old;
   view_ = fresh;
@@ -323,6 +333,23 @@ void MainWindow::closeEvent(QCloseEvent* event)
     closePending_ = true;
     session_->cancelJob();
     statusBar()->showMessage(tr("Cancelling, then closing…"));
+    event->ignore();
+    return;
+  }
+  if (pages_ && pages_->busy())
+  {
+    if (!closePending_ &&
+        !prompts().confirm(this, tr("Quit"),
+                           tr("A training job is running. Stop it and quit?\n"
+                              "A stopped run keeps its best checkpoint, is recorded as stopped "
+                              "and can be resumed from the Runs page.")))
+    {
+      event->ignore();
+      return;
+    }
+    closePending_ = true;
+    pages_->stopForClose();
+    statusBar()->showMessage(tr("Stopping the training run, then closing…"));
     event->ignore();
     return;
   }

@@ -1,12 +1,15 @@
 // MainWindow: composes the workbench: menus and shortcuts, the dataset list (left), the
-// dataset view (centre: Users, Items, Interactions, Statistics; room for Train / Runs /
-// Inspect pages), the status bar, and the dialogs (import, demo dataset, progress). It owns the
-// WorkspaceSession; all data work happens on the session's workers.
+// dataset view (centre: Users, Items, Interactions, Statistics, and ModelPages' Configure, Train
+// and Runs; room for Inspect), the status bar, and the dialogs (import, demo dataset, progress).
+// It owns the WorkspaceSession and, per workspace, the ModelPages; all data and model work
+// happens on their workers.
 //
 // Start-up: opens options.workspacePath, else the last workspace (QSettings), else
 // m6::Workspace::defaultPath(). When the workspace opened at start-up is empty and
 // options.createDemoWhenEmpty is set, it generates the demo dataset with a progress dialog.
-// Closing while an import or demo runs asks first, then cancels and closes once the job ended.
+// Closing while an import or demo runs asks first, then cancels and closes once the job ended;
+// closing during training asks, stops the run (recorded as stopped, best checkpoint kept) and
+// closes once it has ended. Another workspace cannot be opened while either runs.
 //
 // Thread affinity: GUI thread.
 #pragma once
@@ -25,6 +28,7 @@ namespace m6
 
 class DatasetListPanel;
 class DatasetView;
+class ModelPages;
 class WorkspaceSession;
 
 struct MainWindowOptions
@@ -44,6 +48,8 @@ class MainWindow : public QMainWindow
   WorkspaceSession* session() const { return session_; }
   DatasetListPanel* datasetList() const { return list_; }
   DatasetView* datasetView() const { return view_; }
+  /// Configure, Train and Runs of the open workspace.
+  ModelPages* modelPages() const { return pages_; }
   /// The import dialog while it is open (nullptr otherwise).
   ImportDialog* importDialog() const { return importDialog_; }
 
@@ -73,7 +79,9 @@ class MainWindow : public QMainWindow
   QSplitter* splitter_ = nullptr;
   DatasetListPanel* list_ = nullptr;
   DatasetView* view_ = nullptr;
+  ModelPages* pages_ = nullptr;
   QMenu* recentMenu_ = nullptr;
+  QMenu* modelMenu_ = nullptr;
   QPointer<ImportDialog> importDialog_;
   bool startup_ = true;
   bool closePending_ = false;

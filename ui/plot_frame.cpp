@@ -16,8 +16,9 @@ namespace m6
 PlotFrame::PlotFrame(const QString& title, const QString& fileStem, QWidget* parent)
     : QWidget(parent), stem_(fileStem)
 {
-  auto* header = new QHBoxLayout;
-  auto* label = new QLabel(QStringLiteral("<b>%1</b>").arg(title.toHtmlEscaped()), this);
+  auto* header = header_ = new QHBoxLayout;
+  auto* label = title_ = new QLabel(this);
+  setTitle(title);
   auto* save = new QToolButton(this);
   save->setText(tr("Save…"));
   save->setToolTip(tr("Save this plot as PNG or PDF"));
@@ -70,9 +71,29 @@ void PlotFrame::saveWithDialog(bool pdf)
   }
 }
 
+void PlotFrame::setTitle(const QString& title)
+{
+  title_->setText(QStringLiteral("<b>%1</b>").arg(title.toHtmlEscaped()));
+}
+
+void PlotFrame::addHeaderWidget(QWidget* widget)
+{
+  header_->insertWidget(header_->count() - 1, widget);
+}
+
+void PlotFrame::addMenuAction(QAction* action)
+{
+  menuActions_.append(action);
+}
+
 void PlotFrame::showMenu(const QPoint& pos)
 {
   QMenu menu(this);
+  if (!menuActions_.isEmpty())
+  {
+    menu.addActions(menuActions_);
+    menu.addSeparator();
+  }
   menu.addAction(tr("Save as PNG…"), this, [this] { saveWithDialog(false); });
   menu.addAction(tr("Save as PDF…"), this, [this] { saveWithDialog(true); });
   menu.exec(plot_->mapToGlobal(pos));

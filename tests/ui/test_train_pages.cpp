@@ -1,0 +1,330 @@
+// Training through the main window, with real LibTorch runs of the small demo: Train on the
+// Configure page trains on the worker, the live curves receive points, the status reaches
+// finished and the run appears in the run table with metrics; Pause/Resume and Stop from the
+// Train page; a stopped run is resumed from the run list and its curves continue; two runs
+// overlay with their names, the config diff lists exactly the differing fields, the parallel
+// coordinates draw one line per run and the curves export as one CSV; the baselines appear in
+// the table; deleting a run removes its checkpoints; closing the window during training asks,
+// stops the run cleanly (recorded "stopped") and leaves an intact workspace. Also the EMA
+// smoothing against hand-computed values.
+#include <qcustomplot.h>
+
+#include <QComboBox>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QTableWidget>
+#include <QtTest>
+
+#include "../app/train_test_support.h"
+#include "app/bridge/run_library.h"
+#include "app/bridge/training_controller.h"
+#include "gui_test_main.h"
+#include "storage/runs.h"
+#include "ui/config_form.h"
+#include "ui/configure_page.h"
+#include "ui/dataset_list_panel.h"
+#include "ui/dataset_view.h"
+#include "ui/epoch_plot.h"
+#include "ui/hyperparam_view.h"
+#include "ui/loss_plot.h"
+#include "ui/loss_smoothing.h"
+#include "ui/main_window.h"
+#include "ui/model_pages.h"
+#include "ui/prompts.h"
+#include "ui/run_compare_view.h"
+#include "ui/run_table_model.h"
+#include "ui/runs_page.h"
+#include "ui/train_page.h"
+
+using namespace m6;
+
+class TestTrainPages : public QObject
+{
+  Q_OBJECT
+ private:
+  QTemporaryDir dir_;
+  QString path_;
+  Prompts saved_;
+  std::unique_ptr<MainWindow> window_;
+
+  ModelPages* pages() const { return window_->modelPages(); }
+
+  /// A window on the training workspace with the demo selected and the form ready.
+  void openWindow()
+  {
+    MainWindowOptions o;
+    o.workspacePath = path_;
+    o.createDemoWhenEmpty = false;
+    window_ = std::make_unique<MainWindow>(o);
+    window_->resize(1360, 860);
+    window_->show();
+    QTRY_VERIFY(window_->datasetList()->model()->rowOf("demo") >= 0);
+    window_->datasetList()->select("demo");
+    QTRY_VERIFY_WITH_TIMEOUT(pages()->configurePage()->form()->hasSchema(), 60000);
+  }
+
+  /// Fills the form (quick preset with these changes) and names the run.
+  void configure(const QString& name, int epochs, int batch, const Json& changes = Json::object())
+  {
+    ConfigurePage* c = pages()->configurePage();
+    QVERIFY(c->applyPreset("quick"));
+    c->form()->setFieldValue("train.epochs", Json(epochs));
+    c->form()->setFieldValue("train.batch_size", Json(batch));
+    c->form()->setFieldValue("train.patience", Json(0));
+    for (const auto& [key, value] : changes.asObject())
+    {
+      QVERIFY(c->form()->setFieldValue(QString::fromStdString(key), value));
+    }
+    c->nameEdit()->setText(name);
+    QVERIFY2(c->canTrain(), qPrintable(c->trainBlocker()));
+  }
+
+  void waitIdle() { QTRY_VERIFY_WITH_TIMEOUT(!pages()->controller()->busy(), 120000); }
+
+  int rowOf(const QString& name) const
+  {
+    const RunTableModel* m = pages()->runsPage()->model();
+    for (int r = 0; r < m->rowCount(); ++r)
+    {
+      if (m->data(m->index(r, RunTableModel::Name)).toString() == name)
+      {
+        return r;
+      }
+    }
+    return -1;
+  }
+
+  qint64 idOf(const QString& name) const
+  {
+    const int r = rowOf(name);
+    return r < 0 ? 0 : pages()->runsPage()->model()->entry(r)->record.id;
+  }
+
+  QString cell(const QString& run, int column) const
+  {
+    const RunTableModel* m = pages()->runsPage()->model();
+    return m->data(m->index(rowOf(run), column)).toString();
+  }
+
+ private Q_SLOTS:
+  void initTestCase()
+  {
+    saved_ = prompts();
+    path_ = dir_.filePath("window.m6ws");
+    m6test::makeTrainWorkspace(path_);
+  }
+
+  void cleanup() { prompts() = saved_; }
+
+  void cleanupTestCase() { window_.reset(); }
+
+  void smoothingIsTensorBoardsDebiasedEma()
+  {
+    const auto flat = smoothSeries({1, 1, 1}, 0.9);  // debiasing keeps a constant constant
+    for (double v : flat)
+    {
+      QVERIFY(qAbs(v - 1.0) < 1e-12);
+    }
+    const auto raw = smoothSeries({3, 1, 4}, 0.0);
+    QCOMPARE(raw, std::vector<double>({3, 1, 4}));
+    const auto s = smoothSeries({1, 2}, 0.5);  // 0.5/0.5 = 1; (0.25 + 1)/0.75
+    QVERIFY(qAbs(s[0] - 1.0) < 1e-12);
+    QVERIFY(qAbs(s[1] - 1.25 / 0.75) < 1e-12);
+  }
+
+  void trainThroughTheWindow()
+  {
+    openWindow();
+    configure("first run", 2, 64);
+    ConfigurePage* c = pages()->configurePage();
+    TrainPage* t = pages()->trainPage();
+    QTest::mouseClick(c->trainButton(), Qt::LeftButton);
+    QCOMPARE(window_->datasetView()->currentWidget(), t);
+    QVERIFY(pages()->controller()->busy());
+    QVERIFY(!c->trainButton()->isEnabled());
+    QVERIFY(!t->trainButton()->isEnabled());
+    QVERIFY(t->stopButton()->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(t->lossPlot()->rawGraph()->dataCount() > 0, 60000);
+    waitIdle();
+    QVERIFY2(t->statusText().startsWith("Finished"), qPrintable(t->statusText()));
+    QVERIFY(t->statusText().contains("ndcg@10"));
+    QVERIFY(t->lossPlot()->stepCount() > 100);
+    QCOMPARE(t->lossPlot()->rawGraph()->dataCount(), t->lossPlot()->stepCount());
+    QCOMPARE(t->lossPlot()->smoothGraph()->dataCount(), t->lossPlot()->stepCount());
+    QCOMPARE(t->epochPlot()->epochCount(), 2);
+    QVERIFY(t->epochPlot()->graph("ndcg@10"));
+    QCOMPARE(t->epochPlot()->graph("ndcg@10")->dataCount(), 2);
+    QVERIFY(t->epochPlot()->graph("hr@10"));
+    QVERIFY(t->epochPlot()->bestEpoch() >= 1);
+    QCOMPARE(t->progressBar()->value(), 1000);
+    QVERIFY(t->logText().contains("finished after 2 epoch(s)"));
+    QVERIFY(t->trainButton()->isEnabled());
+    // The run is in the table with its metrics.
+    QTRY_VERIFY(rowOf("first run") >= 0);
+    QTRY_COMPARE(cell("first run", RunTableModel::Status), QString("finished"));
+    QVERIFY(cell("first run", RunTableModel::Test).startsWith("ndcg@10 0."));
+    QVERIFY(cell("first run", RunTableModel::BestValid).contains("(epoch"));
+    QCOMPARE(cell("first run", RunTableModel::Dataset), QString("demo"));
+    // Smoothing the curve changes the smoothed graph only.
+    const double before = t->lossPlot()->smoothGraph()->data()->at(50)->value;
+    t->lossPlot()->setSmoothing(0.0);
+    QCOMPARE(t->lossPlot()->smoothGraph()->data()->at(50)->value,
+             t->lossPlot()->rawGraph()->data()->at(50)->value);
+    QVERIFY(before != t->lossPlot()->rawGraph()->data()->at(50)->value);
+    t->lossPlot()->setSmoothing(0.6);
+  }
+
+  void pauseStopAndResumeFromTheRunList()
+  {
+    TrainPage* t = pages()->trainPage();
+    configure("stop me", 4, 32);
+    QVERIFY(pages()->startTraining());
+    QTRY_VERIFY_WITH_TIMEOUT(t->lossPlot()->stepCount() > 0, 60000);
+    QTest::mouseClick(t->pauseButton(), Qt::LeftButton);
+    QVERIFY(pages()->controller()->paused());
+    QCOMPARE(t->pauseButton()->text(), QString("Resume"));
+    QCOMPARE(t->statusText(), QString("Paused"));
+    QTest::mouseClick(t->pauseButton(), Qt::LeftButton);
+    QVERIFY(!pages()->controller()->paused());
+    QCOMPARE(t->pauseButton()->text(), QString("Pause"));
+    // Stop once the first epoch is validated: best.pt exists, the run ends "stopped".
+    QTRY_VERIFY_WITH_TIMEOUT(t->epochPlot()->epochCount() >= 1, 60000);
+    QTest::mouseClick(t->stopButton(), Qt::LeftButton);
+    waitIdle();
+    QVERIFY2(t->statusText().startsWith("Stopped"), qPrintable(t->statusText()));
+    QTRY_COMPARE(cell("stop me", RunTableModel::Status), QString("stopped"));
+    const qint64 id = idOf("stop me");
+    RunsPage* runs = pages()->runsPage();
+    QTRY_VERIFY(runs->canResume(id));
+    const int epochsBefore = t->epochPlot()->epochCount();
+    QVERIFY(epochsBefore >= 1 && epochsBefore < 4);
+
+    runs->selectRuns({id});
+    runs->resumeSelected();
+    QVERIFY(pages()->controller()->busy());
+    QCOMPARE(window_->datasetView()->currentWidget(), t);
+    waitIdle();
+    QVERIFY2(t->statusText().startsWith("Finished"), qPrintable(t->statusText()));
+    QCOMPARE(t->run().id, id);
+    // The recorded epochs come first, the resumed ones continue them: all 4 on one plot.
+    QCOMPARE(t->epochPlot()->epochCount(), 4);
+    QCOMPARE(t->epochPlot()->graph("ndcg@10")->dataCount(), 4);
+    QVERIFY(t->lossPlot()->rawGraph()->data()->at(0)->key == 1.0);
+    QTRY_COMPARE(cell("stop me", RunTableModel::Status), QString("finished"));
+  }
+
+  void overlayDiffHyperparametersAndExport()
+  {
+    configure("narrow", 2, 64, Json::parse(R"({"model.dim": 16, "train.lr": 0.005})"));
+    QVERIFY(pages()->startTraining());
+    waitIdle();
+    QTRY_VERIFY(rowOf("narrow") >= 0);
+    RunsPage* runs = pages()->runsPage();
+    const qint64 a = idOf("first run");
+    const qint64 b = idOf("narrow");
+    runs->selectRuns({a, b});
+    QCOMPARE(runs->selectedRuns().size(), 2);
+    QTRY_VERIFY(runs->curvesShown());
+    RunCompareView* cmp = runs->compare();
+    QCOMPARE(int(cmp->curves().size()), 2);
+    QCustomPlot* overlay = cmp->overlayPlot();
+    QCOMPARE(overlay->graphCount(), 2);
+    QStringList names{overlay->graph(0)->name(), overlay->graph(1)->name()};
+    names.sort();
+    QCOMPARE(names, QStringList({"first run", "narrow"}));
+    QVERIFY(overlay->graph(0)->dataCount() > 10);
+    cmp->setSeries("valid:ndcg@10");
+    QCOMPARE(overlay->graphCount(), 2);
+    QCOMPARE(overlay->graph(0)->dataCount(), 2);
+    // Exactly the fields that differ (quick preset both; dim and lr changed).
+    QCOMPARE(cmp->diffKeys(), QStringList({"model.dim", "train.lr"}));
+    QCOMPARE(cmp->diffTable()->columnCount(), 2);
+    QCOMPARE(cmp->metricsTable()->columnCount(), 2);
+    HyperparamView* h = cmp->hyperparams();
+    QCOMPARE(int(h->axes().size()), 3);  // dim, lr, the metric
+    QCOMPARE(h->axes().back().key, QString("ndcg@10"));
+    QCOMPARE(h->lineCount(), 2);
+    QCOMPARE(h->table()->rowCount(), 2);
+    // One CSV with both runs' curves.
+    const QString csv = dir_.filePath("curves.csv");
+    QString error;
+    QVERIFY2(runs->exportCurvesTo(csv, &error), qPrintable(error));
+    QFile f(csv);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(f.readAll());
+    QVERIFY(text.startsWith("run_id,run_name,curve,step,epoch,value\n"));
+    QVERIFY(text.contains(QString("%1,first run,train_loss,1,1,").arg(a)));
+    QVERIFY(text.contains(QString("%1,narrow,valid_ndcg@10,,2,").arg(b)));
+  }
+
+  void baselinesAppearInTheTable()
+  {
+    QVERIFY(pages()->startBaselines());
+    waitIdle();
+    QTRY_VERIFY(rowOf("most popular") >= 0 && rowOf("BPR-MF") >= 0);
+    QCOMPARE(cell("BPR-MF", RunTableModel::Kind), QString("BPR-MF"));
+    QVERIFY(cell("most popular", RunTableModel::Test).startsWith("ndcg@10 0."));
+  }
+
+  void sortingAndDeletingRuns()
+  {
+    RunsPage* runs = pages()->runsPage();
+    QSortFilterProxyModel* proxy = runs->proxy();
+    proxy->sort(RunTableModel::Test, Qt::DescendingOrder);
+    double last = 2;
+    for (int r = 0; r < proxy->rowCount(); ++r)
+    {
+      const double v =
+          proxy->data(proxy->index(r, RunTableModel::Test), RunTableModel::kSortRole).toDouble();
+      QVERIFY(v <= last);
+      last = v;
+    }
+    const qint64 id = idOf("narrow");
+    const QString folder =
+        QString::fromStdString(runs->model()->entry(rowOf("narrow"))->record.folder);
+    QVERIFY(QFileInfo::exists(folder + "/best.pt"));
+    QStringList asked;
+    prompts().confirm = [&asked](QWidget*, const QString&, const QString& text)
+    {
+      asked << text;
+      return true;
+    };
+    runs->selectRuns({id});
+    runs->deleteSelected();
+    QCOMPARE(asked.size(), 1);
+    QVERIFY(asked[0].contains("\"narrow\""));
+    QTRY_COMPARE(rowOf("narrow"), -1);
+    QVERIFY(!QFileInfo::exists(folder));
+  }
+
+  void closingDuringTrainingStopsCleanly()
+  {
+    configure("abandoned", 30, 16);
+    QVERIFY(pages()->startTraining());
+    QTRY_VERIFY_WITH_TIMEOUT(pages()->trainPage()->lossPlot()->stepCount() > 0, 60000);
+    int asked = 0;
+    prompts().confirm = [&asked](QWidget*, const QString&, const QString& text)
+    {
+      ++asked;
+      return text.contains("training");
+    };
+    QVERIFY(!window_->close());  // asks, stops, closes when the run has ended
+    QCOMPARE(asked, 1);
+    QTRY_VERIFY_WITH_TIMEOUT(!window_->isVisible(), 60000);
+    QCOMPARE(asked, 1);
+    window_.reset();
+    QCOMPARE(m6test::integrity(path_), QString("ok"));
+    auto ws = m6test::openWorkspace(path_);
+    auto all = RunStore(*ws).runs();
+    QVERIFY(all.ok());
+    const auto it = std::find_if(all->begin(), all->end(),
+                                 [](const RunRecord& r) { return r.name == "abandoned"; });
+    QVERIFY(it != all->end());
+    QCOMPARE(QString::fromStdString(it->status), QString("stopped"));
+  }
+};
+
+M6_GUI_TEST_MAIN(TestTrainPages)
+#include "test_train_pages.moc"

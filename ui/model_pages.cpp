@@ -1,0 +1,195 @@
+#include "ui/model_pages.h"
+
+#include <QAction>
+#include <QMenu>
+
+#include "app/bridge/model_info.h"
+#include "app/bridge/run_library.h"
+#include "app/bridge/training_controller.h"
+#include "ui/configure_page.h"
+#include "ui/dataset_view.h"
+#include "ui/runs_page.h"
+#include "ui/train_page.h"
+
+namespace m6
+{
+
+ModelPages::ModelPages(const QString& workspacePath, DatasetView* view) : QObject(view), view_(view)
+{
+  controller_ = new TrainingController(workspacePath, this);
+  library_ = new RunLibrary(workspacePath, this);
+  info_ = new ModelInfo(workspacePath, this);
+  configure_ = new ConfigurePage(info_, library_, view);
+  train_ = new TrainPage(controller_, view);
+  runs_ = new RunsPage(library_, controller_, view);
+  view->addPage(configure_, tr("Configure"),
+                tr("Set up a model for this dataset: hyperparameters, presets, estimate"));
+  view->addPage(train_, tr("Train"), tr("The training run: live curves, progress, log"));
+  view->addPage(runs_, tr("Runs"), tr("Every run of the workspace: compare, resume, baselines"));
+
+  trainAction_ = new QAction(tr("&Train"), this);
+  trainAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+  trainAction_->setStatusTip(tr("Train a new run with the Configure page's settings"));
+  pauseAction_ = new QAction(tr("&Pause / resume training"), this);
+  pauseAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+  pauseAction_->setStatusTip(tr("Hold training between two steps, or let it continue"));
+  stopAction_ = new QAction(tr("&Stop training"), this);
+  stopAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
+  stopAction_->setStatusTip(
+      tr("Stop the run: the best checkpoint is kept and the run is recorded as stopped"));
+  baselinesAction_ = new QAction(tr("Run &baselines"), this);
+  baselinesAction_->setStatusTip(tr("Most popular and BPR-MF on the selected dataset"));
+  connect(trainAction_, &QAction::triggered, this, &ModelPages::startTraining);
+  connect(pauseAction_, &QAction::triggered, this,
+          [this] { controller_->setPaused(!controller_->paused()); });
+  connect(stopAction_, &QAction::triggered, controller_, &TrainingController::stop);
+  connect(baselinesAction_, &QAction::triggered, this, &ModelPages::startBaselines);
+
+  connect(view, &DatasetView::datasetChanged, this,
+          [this](const m6::DatasetInfo& info)
+          {
+            configure_->setDataset(info);
+            runs_->setDataset(info);
+            updateActions();
+          });
+  connect(configure_, &ConfigurePage::trainRequested, this, &ModelPages::startTraining);
+  connect(configure_, &ConfigurePage::trainableChanged, this,
+          [this](bool can, const QString& why)
+          {
+            train_->setTrainEnabled(can, why);
+            updateActions();
+          });
+  connect(train_, &TrainPage::trainRequested, this, &ModelPages::startTraining);
+  connect(runs_, &RunsPage::resumeRequested, this, &ModelPages::resumeRun);
+  connect(runs_, &RunsPage::baselinesRequested, this, &ModelPages::startBaselines);
+  connect(runs_, &RunsPage::loadConfigRequested, this,
+          [this](qint64 id)
+          {
+            QString error;
+            if (configure_->loadRunConfig(id, &error))
+            {
+              view_->setCurrentWidget(configure_);
+            }
+            else
+            {
+              Q_EMIT statusMessage(error);
+            }
+          });
+  connect(configure_, &ConfigurePage::statusMessage, this, &ModelPages::statusMessage);
+  connect(train_, &TrainPage::statusMessage, this, &ModelPages::statusMessage);
+  connect(runs_, &RunsPage::statusMessage, this, &ModelPages::statusMessage);
+
+  // A resumed run shows its recorded curves first; the live steps continue them.
+  connect(controller_, &TrainingController::runStarted, this,
+          [this](const m6::RunRecord& run)
+          {
+            if (run.id == resumedRun_)
+            {
+              historyToken_ = library_->loadCurves({run.id});
+            }
+          });
+  connect(library_, &RunLibrary::curvesReady, this,
+          [this](quint64 token, const m6::CurveSet& curves)
+          {
+            if (token == historyToken_ && !curves.empty())
+            {
+              train_->showHistory(curves.front());
+            }
+          });
+  connect(controller_, &TrainingController::jobStarted, this,
+          [this]
+          {
+            configure_->setBusy(true);
+            updateActions();
+          });
+  connect(controller_, &TrainingController::pausedChanged, this, &ModelPages::updateActions);
+  connect(controller_, &TrainingController::jobEnded, this,
+          [this]
+          {
+            resumedRun_ = 0;
+            configure_->setBusy(false);
+            updateActions();
+            Q_EMIT jobEnded();
+          });
+  library_->refresh();
+  updateActions();
+}
+
+ModelPages::~ModelPages() = default;
+
+void ModelPages::populateMenu(QMenu* menu)
+{
+  menu->addAction(trainAction_);
+  menu->addAction(pauseAction_);
+  menu->addAction(stopAction_);
+  menu->addSeparator();
+  menu->addAction(baselinesAction_);
+  menu->addSeparator();
+  menu->addAction(tr("&Configure page"), this, [this] { view_->setCurrentWidget(configure_); });
+  menu->addAction(tr("T&rain page"), this, [this] { view_->setCurrentWidget(train_); });
+  menu->addAction(tr("R&uns page"), this, [this] { view_->setCurrentWidget(runs_); });
+}
+
+bool ModelPages::busy() const
+{
+  return controller_->busy();
+}
+
+void ModelPages::updateActions()
+{
+  const bool busy = controller_->busy();
+  trainAction_->setEnabled(!busy);
+  pauseAction_->setEnabled(busy && !controller_->stopping());
+  pauseAction_->setText(controller_->paused() ? tr("&Resume training") : tr("&Pause training"));
+  stopAction_->setEnabled(busy);
+  baselinesAction_->setEnabled(!busy && configure_->dataset().id != 0);
+}
+
+bool ModelPages::startTraining()
+{
+  if (!configure_->canTrain())
+  {
+    Q_EMIT statusMessage(tr("Cannot train: %1").arg(configure_->trainBlocker()));
+    return false;
+  }
+  const quint64 token = controller_->startTraining(configure_->dataset().id, configure_->config(),
+                                                   configure_->runName());
+  if (token == 0)
+  {
+    return false;
+  }
+  view_->setCurrentWidget(train_);
+  return true;
+}
+
+bool ModelPages::resumeRun(qint64 runId)
+{
+  if (controller_->busy())
+  {
+    Q_EMIT statusMessage(tr("A job is running; stop it first"));
+    return false;
+  }
+  resumedRun_ = runId;
+  controller_->resumeRun(runId);
+  view_->setCurrentWidget(train_);
+  return true;
+}
+
+bool ModelPages::startBaselines()
+{
+  if (controller_->busy() || configure_->dataset().id == 0)
+  {
+    Q_EMIT statusMessage(tr("Select a dataset, and wait for the running job to end"));
+    return false;
+  }
+  controller_->startBaselines(configure_->dataset().id, configure_->config());
+  view_->setCurrentWidget(train_);
+  return true;
+}
+
+void ModelPages::stopForClose()
+{
+  controller_->stop();
+}
+
+}  // namespace m6

@@ -1,0 +1,81 @@
+// ModelPages: the model side of the workbench for one workspace: the Configure, Train and Runs
+// pages (added to the DatasetView's tabs), the bridge objects they share (TrainingController,
+// RunLibrary, ModelInfo; each with its own worker thread), the Model menu's actions, and the
+// flows between the pages: Train (Ctrl+T) takes the Configure page's config to the controller
+// and shows the Train page; Resume from the run list continues a run and shows its recorded
+// curves before the live ones; "Use config" fills the Configure page from a past run; the
+// baselines run with the Configure page's protocol settings.
+//
+// Thread affinity: GUI thread. Destroy it only while no job runs (stopForClose() then wait for
+// jobEnded()), or its destructor waits for the stopped job to end.
+#pragma once
+
+#include <QObject>
+
+#include "app/bridge/bridge_types.h"
+#include "app/bridge/train_types.h"
+
+class QAction;
+class QMenu;
+
+namespace m6
+{
+
+class ConfigurePage;
+class DatasetView;
+class ModelInfo;
+class RunLibrary;
+class RunsPage;
+class TrainingController;
+class TrainPage;
+
+class ModelPages : public QObject
+{
+  Q_OBJECT
+ public:
+  /// Creates the pages and adds them to `view` (which becomes the parent).
+  ModelPages(const QString& workspacePath, DatasetView* view);
+  ~ModelPages() override;
+
+  TrainingController* controller() const { return controller_; }
+  RunLibrary* library() const { return library_; }
+  ModelInfo* info() const { return info_; }
+  ConfigurePage* configurePage() const { return configure_; }
+  TrainPage* trainPage() const { return train_; }
+  RunsPage* runsPage() const { return runs_; }
+
+  /// Fills the Model menu: Train, Pause/Resume, Stop, Baselines, and the pages.
+  void populateMenu(QMenu* menu);
+
+  bool busy() const;
+  /// Trains the Configure page's config on the selected dataset. False (with a status message)
+  /// when the form is invalid or a job runs.
+  bool startTraining();
+  bool resumeRun(qint64 runId);
+  bool startBaselines();
+  /// Stops the running job so the window can close; jobEnded() follows.
+  void stopForClose();
+
+ Q_SIGNALS:
+  void statusMessage(QString message);
+  void jobEnded();
+
+ private:
+  void updateActions();
+
+  DatasetView* view_;
+  TrainingController* controller_ = nullptr;
+  RunLibrary* library_ = nullptr;
+  ModelInfo* info_ = nullptr;
+  ConfigurePage* configure_ = nullptr;
+  TrainPage* train_ = nullptr;
+  RunsPage* runs_ = nullptr;
+  QAction* trainAction_ = nullptr;
+  QAction* pauseAction_ = nullptr;
+  QAction* stopAction_ = nullptr;
+  QAction* baselinesAction_ = nullptr;
+  qint64 resumedRun_ = 0;
+  quint64 historyToken_ = 0;
+};
+
+}  // namespace m6

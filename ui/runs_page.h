@@ -1,0 +1,96 @@
+// RunsPage: every run of the workspace in a sortable table (RunTableModel behind a
+// QSortFilterProxyModel), with rename (F2), note, delete (Del; with the checkpoint folder, after
+// a confirmation), resume of a stopped or interrupted run, "use this config", the baselines
+// (most popular, BPR-MF) and an export of the selected runs' curves as one CSV. Selecting runs
+// loads their stored curves off the GUI thread and shows them side by side (RunCompareView).
+//
+// Starting work (resume, baselines, loading a config) is asked for through signals; ModelPages
+// decides (one job at a time).
+//
+// Thread affinity: GUI thread.
+#pragma once
+
+#include <QList>
+#include <QWidget>
+
+#include "app/bridge/bridge_types.h"
+#include "app/bridge/train_types.h"
+
+class QCheckBox;
+class QPushButton;
+class QSortFilterProxyModel;
+class QTableView;
+class QTimer;
+
+namespace m6
+{
+
+class RunCompareView;
+class RunLibrary;
+class RunTableModel;
+class TrainingController;
+
+class RunsPage : public QWidget
+{
+  Q_OBJECT
+ public:
+  RunsPage(RunLibrary* library, TrainingController* controller, QWidget* parent = nullptr);
+
+  void setDataset(const DatasetInfo& info);
+
+  RunTableModel* model() const { return model_; }
+  QSortFilterProxyModel* proxy() const { return proxy_; }
+  QTableView* view() const { return view_; }
+  RunCompareView* compare() const { return compare_; }
+  QCheckBox* datasetOnly() const { return datasetOnly_; }
+
+  /// Selected run ids, in table order.
+  QList<qint64> selectedRuns() const;
+  void selectRuns(const QList<qint64>& ids);
+  /// Whether the curves of the current selection have arrived and are shown.
+  bool curvesShown() const { return curvesToken_ == 0; }
+
+  void renameSelected();
+  void editNoteOfSelected();
+  void deleteSelected();
+  void resumeSelected();
+  /// Writes curvesCsv() of the shown runs. False (and `error`) when it cannot.
+  bool exportCurvesTo(const QString& path, QString* error = nullptr) const;
+  /// Whether a run can be resumed (a stopped or interrupted model run with a last.pt).
+  bool canResume(qint64 runId) const;
+
+ Q_SIGNALS:
+  void resumeRequested(qint64 runId);
+  void loadConfigRequested(qint64 runId);
+  void baselinesRequested();
+  void statusMessage(QString message);
+
+ private:
+  void onRuns(const RunList& runs);
+  void onSelection();
+  void requestCurves();
+  void updateActions();
+  void exportWithDialog();
+  void applyDatasetFilter();
+
+  RunLibrary* library_;
+  TrainingController* controller_;
+  DatasetInfo dataset_;
+  RunTableModel* model_ = nullptr;
+  QSortFilterProxyModel* proxy_ = nullptr;
+  QTableView* view_ = nullptr;
+  RunCompareView* compare_ = nullptr;
+  QCheckBox* datasetOnly_ = nullptr;
+  QPushButton* rename_ = nullptr;
+  QPushButton* note_ = nullptr;
+  QPushButton* delete_ = nullptr;
+  QPushButton* resume_ = nullptr;
+  QPushButton* useConfig_ = nullptr;
+  QPushButton* baselines_ = nullptr;
+  QPushButton* export_ = nullptr;
+  QTimer* selectionTimer_ = nullptr;
+  quint64 curvesToken_ = 0;  // the curves request in flight (0: the shown curves are current)
+  QList<qint64> shownRuns_;
+};
+
+}  // namespace m6

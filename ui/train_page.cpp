@@ -1,0 +1,333 @@
+#include "ui/train_page.h"
+
+#include <QDateTime>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QShortcut>
+#include <QSplitter>
+#include <QStyle>
+#include <QVBoxLayout>
+
+#include "app/bridge/training_controller.h"
+#include "ui/epoch_plot.h"
+#include "ui/loss_plot.h"
+#include "ui/run_compare.h"
+
+namespace m6
+{
+
+QString formatDuration(double seconds)
+{
+  if (!(seconds >= 0) || seconds > 1e7)
+  {
+    return QStringLiteral("–");
+  }
+  const qint64 s = static_cast<qint64>(seconds + 0.5);
+  if (s >= 3600)
+  {
+    return QStringLiteral("%1:%2:%3")
+        .arg(s / 3600)
+        .arg((s / 60) % 60, 2, 10, QLatin1Char('0'))
+        .arg(s % 60, 2, 10, QLatin1Char('0'));
+  }
+  return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+
+TrainPage::TrainPage(TrainingController* controller, QWidget* parent)
+    : QWidget(parent), controller_(controller)
+{
+  train_ = new QPushButton(style()->standardIcon(QStyle::SP_MediaPlay), tr("Train"), this);
+  pause_ = new QPushButton(style()->standardIcon(QStyle::SP_MediaPause), tr("Pause"), this);
+  stop_ = new QPushButton(style()->standardIcon(QStyle::SP_MediaStop), tr("Stop"), this);
+  pause_->setToolTip(tr("Pause training between two steps, or resume it (Space, Ctrl+P)"));
+  stop_->setToolTip(
+      tr("Stop training (Esc, Ctrl+.): the best checkpoint is kept, the run is evaluated on test "
+         "and recorded as stopped; it can be resumed from the Runs page"));
+  title_ = new QLabel(tr("No run yet: configure one and press Train (Ctrl+T)."), this);
+  title_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  status_ = new QLabel(this);
+  auto* top = new QHBoxLayout;
+  top->addWidget(train_);
+  top->addWidget(pause_);
+  top->addWidget(stop_);
+  top->addSpacing(12);
+  top->addWidget(title_, 1);
+  top->addWidget(status_);
+
+  bar_ = new QProgressBar(this);
+  bar_->setRange(0, 1000);
+  bar_->setValue(0);
+  bar_->setFormat(tr("idle"));
+  bar_->setTextVisible(true);
+  bar_->setToolTip(tr("Training examples done of all epochs (early stopping may end sooner)"));
+  speed_ = new QLabel(this);
+  elapsed_ = new QLabel(this);
+  eta_ = new QLabel(this);
+  speed_->setToolTip(tr("Training examples per second (evaluation excluded)"));
+  elapsed_->setToolTip(tr("Time since this training call started"));
+  eta_->setToolTip(tr("Estimated time to the end of the last epoch, without early stopping"));
+  for (QLabel* l : {speed_, elapsed_, eta_})
+  {
+    l->setMinimumWidth(120);
+  }
+  auto* progress = new QHBoxLayout;
+  progress->addWidget(bar_, 1);
+  progress->addWidget(speed_);
+  progress->addWidget(elapsed_);
+  progress->addWidget(eta_);
+
+  loss_ = new LossPlot(this);
+  epochs_ = new EpochPlot(this);
+  log_ = new QPlainTextEdit(this);
+  log_->setReadOnly(true);
+  log_->setMaximumBlockCount(5000);
+  log_->setToolTip(tr("The engine's messages: epochs, best checkpoints, early stop, divergence"));
+  log_->setPlaceholderText(tr("The engine's messages appear here."));
+  QFont mono(QStringLiteral("monospace"));
+  mono.setStyleHint(QFont::TypeWriter);
+  log_->setFont(mono);
+  auto* plots = new QSplitter(Qt::Horizontal, this);
+  plots->addWidget(loss_);
+  plots->addWidget(epochs_);
+  plots->setSizes({600, 450});
+  auto* vertical = new QSplitter(Qt::Vertical, this);
+  vertical->addWidget(plots);
+  vertical->addWidget(log_);
+  vertical->setStretchFactor(0, 4);
+  vertical->setStretchFactor(1, 1);
+  vertical->setSizes({520, 140});
+
+  auto* layout = new QVBoxLayout(this);
+  layout->addLayout(top);
+  layout->addLayout(progress);
+  layout->addWidget(vertical, 1);
+
+  connect(train_, &QPushButton::clicked, this, &TrainPage::trainRequested);
+  connect(pause_, &QPushButton::clicked, this,
+          [this] { controller_->setPaused(!controller_->paused()); });
+  connect(stop_, &QPushButton::clicked, controller_, &TrainingController::stop);
+  auto* space = new QShortcut(QKeySequence(Qt::Key_Space), this);
+  space->setContext(Qt::WidgetWithChildrenShortcut);
+  connect(space, &QShortcut::activated, pause_, &QPushButton::click);
+  auto* esc = new QShortcut(QKeySequence(Qt::Key_Escape), this);
+  esc->setContext(Qt::WidgetWithChildrenShortcut);
+  connect(esc, &QShortcut::activated, stop_, &QPushButton::click);
+
+  connect(controller_, &TrainingController::jobStarted, this, &TrainPage::onJobStarted);
+  connect(controller_, &TrainingController::phaseChanged, this,
+          [this](const QString& text)
+          {
+            if (!text.isEmpty())
+            {
+              setStatus(text);
+            }
+          });
+  connect(controller_, &TrainingController::runStarted, this, &TrainPage::onRunStarted);
+  connect(controller_, &TrainingController::stepsArrived, loss_, &LossPlot::addSteps);
+  connect(controller_, &TrainingController::progressChanged, this, &TrainPage::onProgress);
+  connect(controller_, &TrainingController::epochEnded, this,
+          [this](const m6::EpochStats& e)
+          {
+            liveEpochs_.push_back(e);
+            epochs_->addEpoch(e);
+          });
+  connect(controller_, &TrainingController::logLine, this, &TrainPage::appendLog);
+  connect(controller_, &TrainingController::pausedChanged, this,
+          [this](bool paused)
+          {
+            if (controller_->busy() && !controller_->stopping())
+            {
+              setStatus(paused ? tr("Paused") : tr("Training…"),
+                        paused ? QStringLiteral("#a06000") : QString());
+              appendLog(paused ? tr("paused") : tr("resumed"));
+            }
+            updateButtons();
+          });
+  connect(controller_, &TrainingController::runFinished, this, &TrainPage::onRunFinished);
+  connect(controller_, &TrainingController::baselinesFinished, this,
+          [this](const m6::RunRecordList& runs)
+          {
+            setStatus(tr("Baselines recorded (%n run(s))", nullptr, int(runs.size())),
+                      QStringLiteral("#006030"));
+            for (const auto& r : runs)
+            {
+              appendLog(tr("%1: test %2")
+                            .arg(QString::fromStdString(r.name),
+                                 QString::fromStdString(r.test.valuesJson().dump())));
+            }
+          });
+  connect(controller_, &TrainingController::jobFailed, this,
+          [this](const QString& message)
+          {
+            setStatus(tr("Failed"), QStringLiteral("#b00020"));
+            appendLog(tr("error: %1").arg(message));
+            Q_EMIT statusMessage(tr("Training failed: %1").arg(message.section('\n', 0, 0)));
+          });
+  connect(controller_, &TrainingController::jobCancelled, this,
+          [this]
+          {
+            setStatus(tr("Stopped before training began"));
+            appendLog(tr("stopped before training began; nothing was recorded"));
+          });
+  connect(controller_, &TrainingController::jobEnded, this, &TrainPage::onJobEnded);
+  epochs_->clear(QStringLiteral("ranking"));
+  updateButtons();
+}
+
+void TrainPage::setTrainEnabled(bool enabled, const QString& why)
+{
+  trainAllowed_ = enabled;
+  trainWhy_ = why;
+  updateButtons();
+}
+
+void TrainPage::updateButtons()
+{
+  const bool busy = controller_->busy();
+  train_->setEnabled(trainAllowed_ && !busy);
+  train_->setToolTip(busy ? tr("A job is running; stop it first")
+                     : trainAllowed_
+                         ? tr("Train a new run with the Configure page's settings (Ctrl+T)")
+                         : trainWhy_);
+  pause_->setEnabled(busy && !controller_->stopping());
+  pause_->setText(controller_->paused() ? tr("Resume") : tr("Pause"));
+  pause_->setIcon(
+      style()->standardIcon(controller_->paused() ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
+  stop_->setEnabled(busy && !controller_->stopping());
+}
+
+QString TrainPage::statusText() const
+{
+  return status_->text();
+}
+
+QString TrainPage::logText() const
+{
+  return log_->toPlainText();
+}
+
+void TrainPage::setStatus(const QString& text, const QString& colour)
+{
+  status_->setText(text);
+  status_->setStyleSheet(
+      colour.isEmpty() ? QString() : QStringLiteral("color: %1; font-weight: bold").arg(colour));
+}
+
+void TrainPage::appendLog(const QString& line)
+{
+  log_->appendPlainText(QStringLiteral("[%1] %2").arg(
+      QTime::currentTime().toString(QStringLiteral("HH:mm:ss")), line));
+}
+
+void TrainPage::onJobStarted()
+{
+  liveEpochs_.clear();
+  run_ = RunRecord();
+  loss_->clear();
+  bar_->setValue(0);
+  bar_->setFormat(tr("starting…"));
+  speed_->clear();
+  elapsed_->clear();
+  eta_->clear();
+  const bool baselines = controller_->job() == TrainingController::Job::Baselines;
+  title_->setText(baselines ? tr("<b>Baselines</b>: most popular and BPR-MF") : tr("Starting…"));
+  epochs_->clear(QStringLiteral("ranking"));
+  setStatus(tr("Starting…"));
+  appendLog(baselines ? tr("baselines started") : tr("job started"));
+  updateButtons();
+}
+
+void TrainPage::onRunStarted(const RunRecord& run)
+{
+  run_ = run;
+  epochs_->clear(QString::fromStdString(run.task));
+  for (const EpochStats& e : liveEpochs_)
+  {
+    epochs_->addEpoch(e);
+  }
+  title_->setText(tr("<b>%1</b> (run %2) on %3 · %4")
+                      .arg(QString::fromStdString(run.name).toHtmlEscaped())
+                      .arg(run.id)
+                      .arg(QString::fromStdString(run.datasetName).toHtmlEscaped(),
+                           QString::fromStdString(run.task)));
+  setStatus(controller_->paused() ? tr("Paused") : tr("Training…"));
+  Q_EMIT statusMessage(tr("Training %1…").arg(QString::fromStdString(run.name)));
+}
+
+void TrainPage::showHistory(const RunCurves& curves)
+{
+  if (curves.record.id != run_.id)
+  {
+    return;
+  }
+  loss_->prependHistory(curves.steps);
+  const int firstLive = liveEpochs_.empty() ? INT_MAX : liveEpochs_.front().epoch;
+  std::vector<EpochRecord> earlier;
+  for (const EpochRecord& e : curves.epochs)
+  {
+    if (e.epoch < firstLive)
+    {
+      earlier.push_back(e);
+    }
+  }
+  epochs_->setEpochs(earlier, curves.record.bestEpoch, QString::fromStdString(run_.task));
+  for (const EpochStats& e : liveEpochs_)
+  {
+    epochs_->addEpoch(e);
+  }
+}
+
+void TrainPage::onProgress(const Progress& p)
+{
+  const double share =
+      p.examplesTotal > 0 ? static_cast<double>(p.examplesDone) / p.examplesTotal : 0.0;
+  bar_->setValue(static_cast<int>(share * 1000 + 0.5));
+  bar_->setFormat(tr("Epoch %1/%2 · step %3/%4 · %5 %")
+                      .arg(p.epoch)
+                      .arg(p.epochs)
+                      .arg(QLocale().toString(static_cast<qlonglong>(p.step)),
+                           QLocale().toString(static_cast<qlonglong>(p.stepsPerEpoch)))
+                      .arg(share * 100, 0, 'f', 1));
+  speed_->setText(tr("%1 examples/s").arg(QLocale().toString(p.examplesPerSecond, 'f', 0)));
+  elapsed_->setText(tr("elapsed %1").arg(formatDuration(p.elapsedSeconds)));
+  eta_->setText(tr("ETA %1").arg(formatDuration(p.etaSeconds)));
+}
+
+void TrainPage::onRunFinished(const RunRecord& run)
+{
+  run_ = run;
+  const QString status = QString::fromStdString(run.status);
+  QString text = status == QLatin1String("finished")   ? tr("Finished")
+                 : status == QLatin1String("stopped")  ? tr("Stopped")
+                 : status == QLatin1String("diverged") ? tr("Diverged")
+                                                       : status;
+  const QString colour = status == QLatin1String("finished")   ? QStringLiteral("#006030")
+                         : status == QLatin1String("diverged") ? QStringLiteral("#b00020")
+                                                               : QStringLiteral("#a06000");
+  const QString metric = primaryMetric(run);
+  if (run.test.has(metric.toStdString()))
+  {
+    text += tr(" · test %1 %2").arg(metric).arg(run.test.get(metric.toStdString()), 0, 'f', 4);
+  }
+  setStatus(text, colour);
+  if (status == QLatin1String("finished") || status == QLatin1String("stopped"))
+  {
+    bar_->setFormat(bar_->format().section(QStringLiteral(" · "), 0, 1) + QStringLiteral(" · ") +
+                    text.section(QStringLiteral(" · "), 0, 0));
+  }
+  Q_EMIT statusMessage(
+      tr("Run %1 %2: %3")
+          .arg(QString::fromStdString(run.name), status, QString::fromStdString(run.message)));
+}
+
+void TrainPage::onJobEnded()
+{
+  updateButtons();
+}
+
+}  // namespace m6

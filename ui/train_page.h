@@ -1,0 +1,87 @@
+// TrainPage: a training run as it happens: Train / Pause-Resume / Stop, a progress bar with
+// epoch and step, examples per second, elapsed time and ETA, the live loss curve (LossPlot), the
+// validation metrics per epoch with the best epoch marked (EpochPlot), and a log panel with the
+// engine's messages (epochs, early stop, divergence, the final result).
+//
+// It only listens to a TrainingController (GUI-thread signals, coalesced steps) and asks for a
+// new run through trainRequested(); what to train comes from the Configure page (ModelPages
+// wires the two). Shortcuts on the page: Space pauses or resumes, Esc stops.
+//
+// Thread affinity: GUI thread.
+#pragma once
+
+#include <QWidget>
+
+#include "app/bridge/train_types.h"
+
+class QLabel;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+
+namespace m6
+{
+
+class EpochPlot;
+class LossPlot;
+class TrainingController;
+
+class TrainPage : public QWidget
+{
+  Q_OBJECT
+ public:
+  explicit TrainPage(TrainingController* controller, QWidget* parent = nullptr);
+
+  /// Whether Train may start a run now, and why not (shown as the button's tooltip).
+  void setTrainEnabled(bool enabled, const QString& why);
+  /// The recorded curves of the run being resumed, shown before its live steps.
+  void showHistory(const RunCurves& curves);
+
+  LossPlot* lossPlot() const { return loss_; }
+  EpochPlot* epochPlot() const { return epochs_; }
+  QProgressBar* progressBar() const { return bar_; }
+  QPushButton* trainButton() const { return train_; }
+  QPushButton* pauseButton() const { return pause_; }
+  QPushButton* stopButton() const { return stop_; }
+  QString statusText() const;
+  QString logText() const;
+  /// The run shown (id 0 before the first run).
+  const RunRecord& run() const { return run_; }
+
+ Q_SIGNALS:
+  void trainRequested();
+  void statusMessage(QString message);
+
+ private:
+  void onJobStarted();
+  void onRunStarted(const RunRecord& run);
+  void onProgress(const Progress& p);
+  void onRunFinished(const RunRecord& run);
+  void onJobEnded();
+  void setStatus(const QString& text, const QString& colour = QString());
+  void appendLog(const QString& line);
+  void updateButtons();
+
+  TrainingController* controller_;
+  RunRecord run_;
+  std::vector<EpochStats> liveEpochs_;  // of the current job, to merge a resumed run's history
+  bool trainAllowed_ = false;
+  QString trainWhy_;
+  QPushButton* train_ = nullptr;
+  QPushButton* pause_ = nullptr;
+  QPushButton* stop_ = nullptr;
+  QLabel* title_ = nullptr;
+  QLabel* status_ = nullptr;
+  QProgressBar* bar_ = nullptr;
+  QLabel* speed_ = nullptr;
+  QLabel* elapsed_ = nullptr;
+  QLabel* eta_ = nullptr;
+  LossPlot* loss_ = nullptr;
+  EpochPlot* epochs_ = nullptr;
+  QPlainTextEdit* log_ = nullptr;
+};
+
+/// "1:05", "12:03", "1:02:03" for a number of seconds.
+QString formatDuration(double seconds);
+
+}  // namespace m6
