@@ -1,0 +1,336 @@
+// bench_gui_responsiveness: how late the GUI thread gets while a training run is under way.
+//
+// Trains the demo dataset (1,000 users, 1,500 items, 100,000 interactions by default) twice,
+// offscreen: once through the real main window (Configure page -> Train, live curves, progress,
+// log, run table) and once through the TrainingController alone (the same worker, no widgets).
+// Meanwhile a 5 ms precise QTimer on the GUI thread records the gap between its timeouts: the
+// longest gap is the longest time the event loop did not turn. Prints, per mode, the gap's p50 /
+// p99 / max and its lateness beyond 5 ms, the training examples/s and steps per minute, and how
+// many times the live feed was drained (each drain is at most one replot of the curves).
+// Targets (issue 4): p99 < 50 ms and max < 200 ms with the window. Figures, never assertions.
+//
+// The engine on a small CPU does a few thousand steps a minute; to show the GUI side at the
+// issue's 10,000 steps a minute, the window is then fed synthetic steps at --rate steps per
+// minute for --seconds (delivered as the controller delivers them: a batch per 40 ms drain).
+//
+// Usage: bench_gui_responsiveness [--preset quick|balanced|thorough] [--epochs N] [--batch N]
+//                                 [--users N] [--items N] [--interactions N]
+//                                 [--mode both|window|headless] [--rate N] [--seconds N]
+#include <qcustomplot.h>
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QLineEdit>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "app/bridge/bridge_types.h"
+#include "app/bridge/training_controller.h"
+#include "model/core/config.h"
+#include "storage/demo_dataset.h"
+#include "ui/config_form.h"
+#include "ui/configure_page.h"
+#include "ui/dataset_list_panel.h"
+#include "ui/loss_plot.h"
+#include "ui/main_window.h"
+#include "ui/model_pages.h"
+#include "ui/train_page.h"
+
+using namespace m6;
+
+namespace
+{
+
+/// Records the gaps between the timeouts of a 5 ms timer on the GUI thread.
+class GapProbe
+{
+ public:
+  GapProbe()
+  {
+    timer_.setTimerType(Qt::PreciseTimer);
+    timer_.setInterval(5);
+    QObject::connect(&timer_, &QTimer::timeout, [this] { tick(); });
+  }
+  void start()
+  {
+    gaps_.clear();
+    clock_.start();
+    last_ = 0;
+    timer_.start();
+  }
+  void stop() { timer_.stop(); }
+  double percentile(double p) const
+  {
+    if (gaps_.empty())
+    {
+      return 0;
+    }
+    std::vector<double> g = gaps_;
+    std::sort(g.begin(), g.end());
+    const size_t i = std::min(g.size() - 1, static_cast<size_t>(p * (g.size() - 1) + 0.5));
+    return g[i];
+  }
+  size_t samples() const { return gaps_.size(); }
+
+ private:
+  void tick()
+  {
+    const qint64 now = clock_.nsecsElapsed();
+    gaps_.push_back(static_cast<double>(now - last_) / 1e6);
+    last_ = now;
+  }
+  QTimer timer_;
+  QElapsedTimer clock_;
+  qint64 last_ = 0;
+  std::vector<double> gaps_;
+};
+
+struct Outcome
+{
+  double examplesPerSecond = 0;
+  qint64 steps = 0;
+  double seconds = 0;
+  qint64 drains = 0;
+  std::string status;
+};
+
+void report(const char* mode, const GapProbe& probe, const Outcome& o)
+{
+  std::printf(
+      "%-9s gap between event-loop turns (5 ms timer, %zu samples): p50 %.1f ms, p99 %.1f "
+      "ms, max %.1f ms (lateness p99 %.1f ms, max %.1f ms)\n",
+      mode, probe.samples(), probe.percentile(0.5), probe.percentile(0.99), probe.percentile(1.0),
+      std::max(0.0, probe.percentile(0.99) - 5), std::max(0.0, probe.percentile(1.0) - 5));
+  if (o.status != "synthetic")
+  {
+    std::printf(
+        "%-9s training: %s, %.0f examples/s, %lld steps in %.1f s (%.0f steps/min), "
+        "%lld feed drains\n",
+        mode, o.status.c_str(), o.examplesPerSecond, static_cast<long long>(o.steps), o.seconds,
+        o.seconds > 0 ? 60.0 * o.steps / o.seconds : 0.0, static_cast<long long>(o.drains));
+  }
+  std::fflush(stdout);
+}
+
+/// Runs the event loop until the controller's job has ended, recording what it reports.
+Outcome follow(TrainingController* c, GapProbe& probe, const std::function<bool()>& start)
+{
+  Outcome o;
+  QEventLoop loop;
+  auto a = QObject::connect(c, &TrainingController::stepsArrived,
+                            [&o](const m6::StepBatch& b) { o.steps += qint64(b.size()); });
+  auto b = QObject::connect(c, &TrainingController::runFinished,
+                            [&o](const m6::RunRecord& r)
+                            {
+                              o.status = r.status;
+                              o.examplesPerSecond = r.summary.value("examples_per_s", 0.0);
+                            });
+  auto d = QObject::connect(c, &TrainingController::jobFailed,
+                            [&o](const QString& m) { o.status = "failed: " + m.toStdString(); });
+  auto e = QObject::connect(c, &TrainingController::jobEnded, &loop, &QEventLoop::quit);
+  const qint64 drains = c->drains();
+  QElapsedTimer clock;
+  clock.start();
+  probe.start();
+  if (start())
+  {
+    loop.exec();
+  }
+  probe.stop();
+  o.seconds = clock.elapsed() / 1000.0;
+  o.drains = c->drains() - drains;
+  for (auto* conn : {&a, &b, &d, &e})
+  {
+    QObject::disconnect(*conn);
+  }
+  return o;
+}
+
+/// Feeds the Train page steps at `perMinute` for `seconds`, as the controller would deliver
+/// them (one batch and one progress per 40 ms drain), and reports the gaps meanwhile.
+void syntheticFeed(TrainingController* c, GapProbe& probe, double perMinute, double seconds)
+{
+  QEventLoop loop;
+  QTimer drain;
+  drain.setInterval(c->coalesceInterval());
+  QElapsedTimer clock;
+  int64_t step = 0;
+  double owed = 0;
+  QObject::connect(
+      &drain, &QTimer::timeout,
+      [&]
+      {
+        const double elapsed = clock.elapsed() / 1000.0;
+        owed = perMinute / 60.0 * elapsed - static_cast<double>(step);
+        StepBatch batch;
+        for (; owed >= 1; owed -= 1)
+        {
+          ++step;
+          batch.push_back(
+              {step, 1, 5.0 + 2.0 / (1.0 + step / 500.0) + 0.3 * std::sin(step * 0.7), 1e-3});
+        }
+        Progress p;
+        p.epoch = 1;
+        p.epochs = 1;
+        p.step = step;
+        p.stepsPerEpoch = static_cast<int64_t>(perMinute / 60.0 * seconds);
+        p.examplesDone = step * 256;
+        p.examplesTotal = p.stepsPerEpoch * 256;
+        Q_EMIT c->stepsArrived(batch);
+        Q_EMIT c->progressChanged(p);
+        if (elapsed >= seconds)
+        {
+          loop.quit();
+        }
+      });
+  probe.start();
+  clock.start();
+  drain.start();
+  loop.exec();
+  probe.stop();
+  std::printf("synthetic %lld steps fed at %.0f steps/min for %.0f s\n",
+              static_cast<long long>(step), perMinute, seconds);
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+  if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+  {
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+  }
+  QTemporaryDir dir;
+  qputenv("XDG_CONFIG_HOME", (dir.path() + "/config").toUtf8());  // never the user's settings
+  QApplication app(argc, argv);
+  QApplication::setApplicationName(QStringLiteral("bench_gui_responsiveness"));
+  registerBridgeTypes();
+
+  std::string presetName = "quick", mode = "both";
+  int epochs = 2, batch = 128;
+  double rate = 10000, seconds = 20;
+  DemoOptions demo;
+  for (int i = 1; i + 1 < argc; i += 2)
+  {
+    const std::string k = argv[i], v = argv[i + 1];
+    const long long n = std::atoll(v.c_str());
+    if (k == "--preset" || k == "--mode")
+    {
+      (k == "--preset" ? presetName : mode) = v;
+    }
+    else if (k == "--epochs" || k == "--batch")
+    {
+      (k == "--epochs" ? epochs : batch) = static_cast<int>(n);
+    }
+    else if (k == "--rate" || k == "--seconds")
+    {
+      (k == "--rate" ? rate : seconds) = std::atof(v.c_str());
+    }
+    else if (k == "--users" || k == "--items" || k == "--interactions")
+    {
+      (k == "--users" ? demo.users : k == "--items" ? demo.items : demo.interactions) = n;
+    }
+    else
+    {
+      std::fprintf(stderr, "error: unknown option %s\n", k.c_str());
+      return 1;
+    }
+  }
+  RunConfig config = preset(presetName);
+  config.train.epochs = epochs;
+  config.train.batchSize = batch;
+  config.train.patience = 0;
+  std::printf(
+      "bench_gui_responsiveness: demo %lld users, %lld items, %lld interactions; preset "
+      "%s, %d epochs, batch %d, %d torch thread(s), offscreen\n",
+      static_cast<long long>(demo.users), static_cast<long long>(demo.items),
+      static_cast<long long>(demo.interactions), presetName.c_str(), epochs, batch,
+      config.train.threads);
+
+  const QString path = dir.filePath("bench.m6ws");
+  qint64 datasetId = 0;
+  {
+    auto ws = Workspace::open(path.toStdString());
+    auto written = ws ? writeDemoDataset(**ws, demo) : Result<ImportOutcome>(makeError(ws.error()));
+    if (!written)
+    {
+      std::fprintf(stderr, "error: cannot write the demo workspace: %s\n", written.error().c_str());
+      return 1;
+    }
+    datasetId = written->dataset.id;
+  }
+  GapProbe probe;
+
+  if (mode == "both" || mode == "window")
+  {
+    MainWindowOptions o;
+    o.workspacePath = path;
+    o.createDemoWhenEmpty = false;
+    MainWindow w(o);
+    w.resize(1360, 860);
+    w.show();
+    QElapsedTimer wait;
+    wait.start();
+    while (w.datasetList()->model()->rowOf("demo") < 0 && wait.elapsed() < 60000)
+    {
+      QApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+    }
+    w.datasetList()->select("demo");
+    ModelPages* pages = w.modelPages();
+    while (!pages->configurePage()->form()->hasSchema() && wait.elapsed() < 120000)
+    {
+      QApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+    }
+    // The live loss plot's redraws: how many, and how long each took on the GUI thread.
+    QCustomPlot* lossPlot = pages->trainPage()->lossPlot()->plot();
+    QElapsedTimer replotClock;
+    double replotMs = 0;
+    int replots = 0;
+    QObject::connect(lossPlot, &QCustomPlot::beforeReplot, [&replotClock] { replotClock.start(); });
+    QObject::connect(lossPlot, &QCustomPlot::afterReplot,
+                     [&]
+                     {
+                       replotMs += replotClock.nsecsElapsed() / 1e6;
+                       ++replots;
+                     });
+    pages->configurePage()->setConfig(config);
+    pages->configurePage()->nameEdit()->setText(QStringLiteral("bench (window)"));
+    const Outcome out =
+        follow(pages->controller(), probe, [pages] { return pages->startTraining(); });
+    report("window", probe, out);
+    std::printf("window    loss plot: %d replots, %.2f ms each on average (%.1f%% of the run)\n",
+                replots, replots ? replotMs / replots : 0.0,
+                out.seconds > 0 ? replotMs / 10.0 / out.seconds : 0.0);
+    if (rate > 0 && seconds > 0)
+    {
+      pages->trainPage()->lossPlot()->clear();
+      replots = 0;
+      replotMs = 0;
+      syntheticFeed(pages->controller(), probe, rate, seconds);
+      Outcome none;
+      none.status = "synthetic";
+      report("synthetic", probe, none);
+      std::printf(
+          "synthetic loss plot: %d replots, %.2f ms each on average, %d points at the end\n",
+          replots, replots ? replotMs / replots : 0.0, pages->trainPage()->lossPlot()->stepCount());
+    }
+  }
+  if (mode == "both" || mode == "headless")
+  {
+    TrainingController c(path);
+    const Outcome out = follow(&c, probe,
+                               [&c, &config, datasetId] {
+                                 return c.startTraining(datasetId, config, "bench (no window)") > 0;
+                               });
+    report("no window", probe, out);
+  }
+  return 0;
+}
