@@ -3,6 +3,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "storage/run_lock.h"
 #include "storage/sqlite.h"
 
 namespace m6
@@ -39,7 +40,7 @@ const char* kRunColumns =
     "r.message, r.created_at, r.started_at, r.finished_at, r.folder, r.best_epoch, r.epochs_run, "
     "r.valid_json, r.test_json, r.summary_json, r.note";
 
-RunRecord readRun(const sql::Stmt& s)
+RunRecord readRun(const sql::Stmt& s, const Workspace& ws)
 {
   RunRecord r;
   r.id = s.columnInt(0);
@@ -58,7 +59,7 @@ RunRecord readRun(const sql::Stmt& s)
   r.createdAt = s.columnInt(10);
   r.startedAt = s.columnInt(11);
   r.finishedAt = s.columnInt(12);
-  r.folder = s.columnText(13);
+  r.folder = r.kind == "m6" ? ws.runFolder(r.id) : std::string();
   r.bestEpoch = static_cast<int>(s.columnInt(14));
   r.epochsRun = static_cast<int>(s.columnInt(15));
   r.valid = metricsFrom(s.columnText(16));
@@ -91,39 +92,45 @@ Status guarded(const char* what, F&& f)
 
 }  // namespace
 
-std::string RunStore::runFolder(int64_t runId) const
-{
-  namespace fs = std::filesystem;
-  fs::path ws(ws_.path());
-  return (ws.parent_path() / (ws.stem().string() + "-runs") / std::to_string(runId)).string();
-}
+std::string RunStore::runFolder(int64_t runId) const { return ws_.runFolder(runId); }
+
+bool RunStore::isActive(int64_t runId) const { return RunLock::isHeld(runFolder(runId)); }
 
 Result<int64_t> RunStore::create(RunRecord& r)
 {
   try
   {
     sql::Db& db = ws_.db();
+    sql::Transaction tx(db);
+    auto id = ws_.allocateId("runs");
+    if (!id)
+    {
+      return makeError(id.error());
+    }
+    // The folder column stays empty: a run's folder is derived from the workspace's own path
+    // (runFolder), so a copied or moved workspace never points at another one's checkpoints.
     auto s = db.prepare(
-        "INSERT INTO runs(name, dataset_id, kind, task, config_json, parent_run, status, message, "
-        "created_at, folder, summary_json, note) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+        "INSERT INTO runs(id, name, dataset_id, kind, task, config_json, parent_run, status, "
+        "message, created_at, folder, summary_json, note) VALUES (?,?,?,?,?,?,?,?,?,?,'',?,?)");
     r.createdAt = r.createdAt ? r.createdAt : nowSeconds();
-    s.bind(1, r.name)
-        .bind(2, r.datasetId)
-        .bind(3, r.kind)
-        .bind(4, r.task)
-        .bind(5, r.configJson);
+    s.bind(1, *id)
+        .bind(2, r.name)
+        .bind(3, r.datasetId)
+        .bind(4, r.kind)
+        .bind(5, r.task)
+        .bind(6, r.configJson);
     if (r.parentRun)
     {
-      s.bind(6, *r.parentRun);
+      s.bind(7, *r.parentRun);
     }
     else
     {
-      s.bindNull(6);
+      s.bindNull(7);
     }
-    s.bind(7, r.status).bind(8, r.message).bind(9, r.createdAt).bind(10, r.folder);
+    s.bind(8, r.status).bind(9, r.message).bind(10, r.createdAt);
     s.bind(11, r.summary.dump()).bind(12, r.note);
     s.run();
-    r.id = db.lastInsertRowId();
+    r.id = *id;
     if (r.name.empty())
     {
       r.name = "run " + std::to_string(r.id);
@@ -131,13 +138,8 @@ Result<int64_t> RunStore::create(RunRecord& r)
       n.bind(1, r.name).bind(2, r.id);
       n.run();
     }
-    if (r.kind == "m6" && r.folder.empty())
-    {
-      r.folder = runFolder(r.id);
-      auto f = db.prepare("UPDATE runs SET folder = ? WHERE id = ?");
-      f.bind(1, r.folder).bind(2, r.id);
-      f.run();
-    }
+    r.folder = r.kind == "m6" ? runFolder(r.id) : std::string();
+    tx.commit();
     return r.id;
   }
   catch (const sql::SqliteError& e)
@@ -265,7 +267,7 @@ Result<std::vector<RunRecord>> RunStore::runs(std::optional<int64_t> datasetId)
     std::vector<RunRecord> out;
     while (s.step())
     {
-      out.push_back(readRun(s));
+      out.push_back(readRun(s, ws_));
     }
     return out;
   }
@@ -286,7 +288,7 @@ Result<RunRecord> RunStore::run(int64_t runId)
     {
       return makeError("no run " + std::to_string(runId));
     }
-    return readRun(s);
+    return readRun(s, ws_);
   }
   catch (const sql::SqliteError& e)
   {
@@ -399,6 +401,11 @@ Status RunStore::remove(int64_t runId)
   {
     return makeError(r.error());
   }
+  if (isActive(runId))
+  {
+    return makeError("run " + std::to_string(runId) + " (" + r->name +
+                     ") is being trained; stop it before deleting it");
+  }
   auto st = guarded("cannot delete the run", [&] {
     sql::Db& db = ws_.db();
     sql::Transaction tx(db);
@@ -418,10 +425,10 @@ Status RunStore::remove(int64_t runId)
   {
     return st;
   }
-  if (!r->folder.empty())
+  if (r->kind == "m6")
   {
     std::error_code ec;
-    std::filesystem::remove_all(r->folder, ec);  // the record is gone; a stale folder is harmless
+    std::filesystem::remove_all(runFolder(runId), ec);  // the record is gone; a stale folder is harmless
   }
   return {};
 }

@@ -36,7 +36,7 @@ struct RunRecord
   int64_t createdAt = 0;
   int64_t startedAt = 0;
   int64_t finishedAt = 0;
-  std::string folder;  // checkpoints; empty for baselines
+  std::string folder;  // checkpoints (derived from the workspace path); empty for baselines
   int bestEpoch = 0;
   int epochsRun = 0;
   MetricSet valid;
@@ -70,8 +70,11 @@ class RunStore
   /// The folder for a run's checkpoints: <workspace folder>/<workspace name>-runs/<id>.
   std::string runFolder(int64_t runId) const;
 
-  /// Inserts the run (status as given, usually "created") and returns its id; sets record.folder
-  /// for kind "m6" when it is empty.
+  /// True while some process (this one included) trains the run (its RunLock is held).
+  bool isActive(int64_t runId) const;
+
+  /// Inserts the run (status as given, usually "created") with a never-reused id, and sets
+  /// record.id and (for kind "m6") record.folder.
   Result<int64_t> create(RunRecord& record);
 
   Status markStarted(int64_t runId);
@@ -91,7 +94,8 @@ class RunStore
 
   Status rename(int64_t runId, const std::string& name);
   Status setNote(int64_t runId, const std::string& note);
-  /// Deletes the record and its rows; removes the run folder from disk too.
+  /// Deletes the record and its rows; removes the run folder from disk too. Refused while the
+  /// run is being trained.
   Status remove(int64_t runId);
 
  private:

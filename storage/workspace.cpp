@@ -5,8 +5,10 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <thread>
 #include <unordered_map>
 
+#include "storage/run_lock.h"
 #include "storage/schema.h"
 #include "storage/sqlite.h"
 #include "storage/stats.h"
@@ -166,13 +168,32 @@ std::string Workspace::defaultPath()
 
 Result<std::unique_ptr<Workspace>> Workspace::open(const std::string& path, bool create)
 {
+  // Switching a new file to WAL needs a moment of exclusive access, which SQLite reports as
+  // "busy" without waiting when several connections open the same new file at once: try again.
+  for (int attempt = 0;; ++attempt)
+  {
+    bool busy = false;
+    auto ws = openOnce(path, create, &busy);
+    if (ws || !busy || attempt >= 100)
+    {
+      return ws;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+Result<std::unique_ptr<Workspace>> Workspace::openOnce(const std::string& pathIn, bool create,
+                                                       bool* busy)
+{
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  // An absolute path, so that run folders derived from it do not depend on the current folder.
+  const std::string path = fs::absolute(pathIn, ec).lexically_normal().string();
   std::unique_ptr<Workspace> ws(new Workspace());
-  ws->path_ = path;
+  ws->path_ = path.empty() ? pathIn : path;
   ws->db_ = std::make_unique<sql::Db>();
   try
   {
-    namespace fs = std::filesystem;
-    std::error_code ec;
     bool existed = fs::exists(path, ec);
     if (!existed && !create)
     {
@@ -197,32 +218,50 @@ Result<std::unique_ptr<Workspace>> Workspace::open(const std::string& path, bool
     sql::Db& db = *ws->db_;
     db.open(path, create);
     // Identify the file before changing anything in it.
+    auto identify = [&](int64_t* appId, int64_t* version, int64_t* objects) -> Status {
+      try
+      {
+        *appId = db.queryInt("PRAGMA application_id");
+        *version = db.queryInt("PRAGMA user_version");
+        *objects = db.queryInt("SELECT count(*) FROM sqlite_master");
+      }
+      catch (const sql::SqliteError& e)
+      {
+        if ((e.code() & 0xff) == SQLITE_BUSY || (e.code() & 0xff) == SQLITE_LOCKED)
+        {
+          throw;  // not an answer about the file: try again
+        }
+        return makeError(path + " is not an M6 workspace (" + e.what() + ")");
+      }
+      if (*appId != 0 && *appId != kApplicationId)
+      {
+        return makeError(path + " is an SQLite file of another program, not an M6 workspace");
+      }
+      if (*appId == 0 && *objects > 0)
+      {
+        return makeError(path + " is an SQLite database but not an M6 workspace");
+      }
+      if (*version > latestSchemaVersion())
+      {
+        return makeError("workspace " + path + " was written by a newer M6 Workbench (schema " +
+                         std::to_string(*version) + "; this program knows up to " +
+                         std::to_string(latestSchemaVersion()) + ")");
+      }
+      return {};
+    };
     int64_t appId = 0;
     int64_t version = 0;
     int64_t objects = 0;
-    try
     {
-      appId = db.queryInt("PRAGMA application_id");
-      version = db.queryInt("PRAGMA user_version");
-      objects = db.queryInt("SELECT count(*) FROM sqlite_master");
-    }
-    catch (const sql::SqliteError& e)
-    {
-      return makeError(path + " is not an M6 workspace (" + e.what() + ")");
-    }
-    if (appId != 0 && appId != kApplicationId)
-    {
-      return makeError(path + " is an SQLite file of another program, not an M6 workspace");
-    }
-    if (appId == 0 && objects > 0)
-    {
-      return makeError(path + " is an SQLite database but not an M6 workspace");
-    }
-    if (version > latestSchemaVersion())
-    {
-      return makeError("workspace " + path + " was written by a newer M6 Workbench (schema " +
-                       std::to_string(version) + "; this program knows up to " +
-                       std::to_string(latestSchemaVersion()) + ")");
+      // One read transaction, so the three figures come from the same state of the file even
+      // when another connection is migrating it right now.
+      db.exec("BEGIN");
+      Status ok = identify(&appId, &version, &objects);
+      db.exec("ROLLBACK");
+      if (!ok)
+      {
+        return makeError(ok.error());
+      }
     }
     db.exec("PRAGMA journal_mode=WAL");
     db.exec("PRAGMA synchronous=NORMAL");
@@ -230,17 +269,27 @@ Result<std::unique_ptr<Workspace>> Workspace::open(const std::string& path, bool
     db.exec("PRAGMA temp_store=MEMORY");
     db.exec("PRAGMA cache_size=-65536");  // 64 MiB page cache
     const auto& steps = schema::migrations();
-    for (int64_t v = version; v < static_cast<int64_t>(steps.size()); ++v)
+    if (version < static_cast<int64_t>(steps.size()))
     {
+      // Several connections may open a new workspace at once (the GUI's workers do): take the
+      // write lock first, then look again, so exactly one of them migrates.
       sql::Transaction tx(db);
-      db.exec(steps[static_cast<size_t>(v)]);
+      if (auto ok = identify(&appId, &version, &objects); !ok)
+      {
+        return makeError(ok.error());
+      }
+      for (int64_t v = version; v < static_cast<int64_t>(steps.size()); ++v)
+      {
+        db.exec(steps[static_cast<size_t>(v)]);
+      }
       db.exec("PRAGMA application_id=" + std::to_string(kApplicationId));
-      db.exec("PRAGMA user_version=" + std::to_string(v + 1));
+      db.exec("PRAGMA user_version=" + std::to_string(steps.size()));
       tx.commit();
     }
   }
   catch (const sql::SqliteError& e)
   {
+    *busy = (e.code() & 0xff) == SQLITE_BUSY || (e.code() & 0xff) == SQLITE_LOCKED;
     return makeError(e.what());
   }
   catch (const std::exception& e)
@@ -248,6 +297,42 @@ Result<std::unique_ptr<Workspace>> Workspace::open(const std::string& path, bool
     return makeError(std::string("cannot open workspace ") + path + ": " + e.what());
   }
   return ws;
+}
+
+std::string Workspace::runFolder(int64_t runId) const
+{
+  std::filesystem::path ws(path_);
+  return (ws.parent_path() / (ws.stem().string() + "-runs") / std::to_string(runId)).string();
+}
+
+void Workspace::setBusyTimeout(int milliseconds) { sqlite3_busy_timeout(db_->handle(), milliseconds); }
+
+Result<int64_t> Workspace::allocateId(const std::string& table)
+{
+  // Ids are never reused, even after a delete (SQLite would reuse the largest freed rowid), so
+  // caches keyed by id and run folders named by id never meet a different object.
+  try
+  {
+    const std::string key = "next_id." + table;
+    int64_t next = 0;
+    auto get = db_->prepare("SELECT value FROM settings WHERE key = ?");
+    get.bind(1, key);
+    if (get.step())
+    {
+      next = std::stoll(get.columnText(0));
+    }
+    next = std::max(next, db_->queryInt("SELECT coalesce(max(id), 0) + 1 FROM " + table));
+    auto put = db_->prepare(
+        "INSERT INTO settings(key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    put.bind(1, key).bind(2, std::to_string(next + 1));
+    put.run();
+    return next;
+  }
+  catch (const std::exception& e)
+  {
+    return makeError(std::string("cannot allocate an id: ") + e.what());
+  }
 }
 
 int Workspace::schemaVersion() const
@@ -444,11 +529,18 @@ Status Workspace::deleteDataset(const std::string& name)
     const int64_t id = existing->id;
     std::vector<std::string> runFolders;
     {
-      auto f = db_->prepare("SELECT folder FROM runs WHERE dataset_id = ? AND folder <> ''");
+      auto f = db_->prepare("SELECT id, name FROM runs WHERE dataset_id = ? AND kind = 'm6'");
       f.bind(1, id);
       while (f.step())
       {
-        runFolders.push_back(f.columnText(0));
+        std::string folder = runFolder(f.columnInt(0));
+        if (RunLock::isHeld(folder))
+        {
+          return makeError("dataset \"" + name + "\" is being trained on (run " +
+                           std::to_string(f.columnInt(0)) + ", " + f.columnText(1) +
+                           "); stop that run before deleting the dataset");
+        }
+        runFolders.push_back(folder);
       }
     }
     sql::Transaction tx(*db_);
@@ -564,24 +656,29 @@ Result<int64_t> Workspace::writeDataset(const DatasetSnapshot& ds, const Dataset
     } restore{*db_};
 
     sql::Transaction tx(*db_);
+    auto newId = allocateId("datasets");
+    if (!newId)
+    {
+      return makeError(newId.error());
+    }
     auto ins = db_->prepare(
-        "INSERT INTO datasets(name, source_format, source_path, created_at, n_users, n_items, "
+        "INSERT INTO datasets(id, name, source_format, source_path, created_at, n_users, n_items, "
         "n_interactions, has_ratings, has_timestamps, stats_json, ground_truth_json, note) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
-    ins.bind(1, ds.name)
-        .bind(2, origin.sourceFormat)
-        .bind(3, origin.sourcePath)
-        .bind(4, nowSeconds())
-        .bind(5, nU)
-        .bind(6, nI)
-        .bind(7, nX)
-        .bind(8, static_cast<int64_t>(ds.hasRatings()))
-        .bind(9, static_cast<int64_t>(ds.hasTimestamps()))
-        .bind(10, stats.dump())
-        .bind(11, ds.groundTruthJson)
-        .bind(12, origin.note);
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    ins.bind(13, origin.note).bind(1, *newId);
+    ins.bind(2, ds.name)
+        .bind(3, origin.sourceFormat)
+        .bind(4, origin.sourcePath)
+        .bind(5, nowSeconds())
+        .bind(6, nU)
+        .bind(7, nI)
+        .bind(8, nX)
+        .bind(9, static_cast<int64_t>(ds.hasRatings()))
+        .bind(10, static_cast<int64_t>(ds.hasTimestamps()))
+        .bind(11, stats.dump())
+        .bind(12, ds.groundTruthJson);
     ins.run();
-    const int64_t id = db_->lastInsertRowId();
+    const int64_t id = *newId;
 
     insertRows(
         *db_, "users", 5, nU,

@@ -109,7 +109,11 @@ class Workspace
   /// The schema version this program writes.
   static int latestSchemaVersion();
 
+  /// The workspace file, as an absolute path.
   const std::string& path() const { return path_; }
+
+  /// Where a run's checkpoints live: <workspace folder>/<workspace file stem>-runs/<run id>.
+  std::string runFolder(int64_t runId) const;
   int schemaVersion() const;
 
   Result<std::vector<DatasetInfo>> datasets();
@@ -121,6 +125,8 @@ class Workspace
   /// and (when `checkUnique`) not used by another dataset (compared case-insensitively).
   Status checkDatasetName(const std::string& name, bool checkUnique = true);
   Status renameDataset(const std::string& from, const std::string& to);
+  /// Deletes the dataset, its runs and their checkpoint folders. Refused while one of its runs is
+  /// being trained (see RunLock).
   Status deleteDataset(const std::string& name);
   Status setDatasetNote(const std::string& name, const std::string& note);
 
@@ -147,11 +153,20 @@ class Workspace
   /// Aborts the SQL statement running on this workspace's connection (any thread may call it).
   void interrupt();
 
+  /// How long a write waits for another connection's write to end before failing (default 5 s).
+  void setBusyTimeout(int milliseconds);
+
+  /// A fresh id for a new row of `table` ("datasets", "runs"): never one used before, even by a
+  /// deleted row. Call inside the transaction that inserts the row.
+  Result<int64_t> allocateId(const std::string& table);
+
   /// The connection, for storage/ code that builds queries (browse models). Not for other layers.
   sql::Db& db() { return *db_; }
 
  private:
   Workspace();
+  static Result<std::unique_ptr<Workspace>> openOnce(const std::string& path, bool create,
+                                                     bool* busy);
   std::unique_ptr<sql::Db> db_;
   std::string path_;
 };

@@ -20,6 +20,31 @@ double monotonicSeconds()
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
+/// Keeps the promise of a one-line error: several problems become "a; b; c".
+std::string oneLine(const std::string& text)
+{
+  std::string out;
+  for (char c : text)
+  {
+    if (c == '\n')
+    {
+      if (!out.empty() && out.back() != ' ')
+      {
+        out += "; ";
+      }
+    }
+    else if (c != '\r')
+    {
+      out += c;
+    }
+  }
+  while (!out.empty() && (out.back() == ' ' || out.back() == ';'))
+  {
+    out.pop_back();
+  }
+  return out;
+}
+
 std::vector<Command> allCommands()
 {
   std::vector<Command> all = dataCommands();
@@ -48,8 +73,8 @@ std::string overview(const std::vector<Command>& cmds)
 
 }  // namespace
 
-Context::Context(std::ostream& o, std::ostream& e, std::string workspacePath, bool j)
-    : out(o), err(e), json(j), workspacePath_(std::move(workspacePath))
+Context::Context(std::ostream& o, std::ostream& e, std::string workspacePath, bool j, bool create)
+    : out(o), err(e), json(j), workspacePath_(std::move(workspacePath)), create_(create)
 {
   tty_ = &e == &std::cerr && isatty(STDERR_FILENO);
 }
@@ -58,7 +83,7 @@ Workspace& Context::workspace()
 {
   if (!ws_)
   {
-    auto ws = Workspace::open(workspacePath_);
+    auto ws = Workspace::open(workspacePath_, create_);
     if (!ws)
     {
       throw CliError(ws.error());
@@ -268,11 +293,14 @@ int run(const std::vector<std::string>& argsIn, std::ostream& out, std::ostream&
     err << "error: unknown command \"" << rest[0] << "\" (see m6-cli --help)\n";
     return 1;
   }
+  // Only commands that add data create a workspace that is not there (and the default one, on
+  // first use): a mistyped --workspace for `datasets` is an error, not an empty new file.
+  const bool creates = workspace.empty() || cmd->spec.name == "import" || cmd->spec.name == "demo-data";
   if (workspace.empty())
   {
     workspace = Workspace::defaultPath();
   }
-  Context ctx(out, err, workspace, json);
+  Context ctx(out, err, workspace, json, creates);
   try
   {
     CommandSpec spec = cmd->spec;
@@ -292,7 +320,7 @@ int run(const std::vector<std::string>& argsIn, std::ostream& out, std::ostream&
   catch (const CliError& e)
   {
     ctx.endProgress();
-    err << "error: " << e.what() << "\n";
+    err << "error: " << oneLine(e.what()) << "\n";
     return e.code();
   }
   catch (const std::bad_alloc&)
@@ -304,16 +332,7 @@ int run(const std::vector<std::string>& argsIn, std::ostream& out, std::ostream&
   catch (const std::exception& e)
   {
     ctx.endProgress();
-    std::string msg = e.what();
-    // Keep the promise of a one-line error.
-    for (auto& c : msg)
-    {
-      if (c == '\n')
-      {
-        c = ' ';
-      }
-    }
-    err << "error: " << msg << "\n";
+    err << "error: " << oneLine(e.what()) << "\n";
     return 1;
   }
 }

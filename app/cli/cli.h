@@ -22,7 +22,9 @@ namespace m6::cli
 class Context
 {
  public:
-  Context(std::ostream& out, std::ostream& err, std::string workspacePath, bool json);
+  /// `create`: whether workspace() may create a workspace file that does not exist yet.
+  Context(std::ostream& out, std::ostream& err, std::string workspacePath, bool json,
+          bool create = true);
 
   std::ostream& out;
   std::ostream& err;
@@ -41,6 +43,7 @@ class Context
 
  private:
   std::string workspacePath_;
+  bool create_ = true;
   std::unique_ptr<Workspace> ws_;
   bool tty_ = false;
   std::string lastPhase_;

@@ -1,6 +1,7 @@
 #include "app/cli/run_driver.h"
 
 #include <csignal>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -105,10 +106,11 @@ RunConfig configFromArgs(const Args& a, const DatasetSnapshot& snapshot)
 RunRecord resolveRun(Context& ctx, const std::string& token)
 {
   RunStore store(ctx.workspace());
-  bool numeric = !token.empty() && std::all_of(token.begin(), token.end(), ::isdigit);
-  if (numeric)
+  int64_t id = 0;
+  auto parsed = std::from_chars(token.data(), token.data() + token.size(), id);
+  if (parsed.ec == std::errc() && parsed.ptr == token.data() + token.size())
   {
-    auto r = store.run(std::stoll(token));
+    auto r = store.run(id);
     if (r)
     {
       return *r;

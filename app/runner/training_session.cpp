@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "storage/run_lock.h"
+
 namespace m6
 {
 
@@ -70,25 +72,56 @@ Result<RunRecord> TrainingSession::createRun(const RunConfig& config, const std:
 Result<RunRecord> TrainingSession::train(RunRecord run, const RunConfig& config, bool resume,
                                          const TrainCallbacks& hooks)
 {
+  // One trainer per run, across processes: the lock lives as long as this call.
+  auto lock = RunLock::acquire(run.folder);
+  if (!lock)
+  {
+    return makeError(lock.error());
+  }
+  // While training, a write that finds the workspace busy (an import commits for tens of
+  // seconds) must not stall the training thread: records wait in memory and are retried at the
+  // next flush. The final records wait as long as it takes.
+  struct BusyTimeout
+  {
+    Workspace& ws;
+    explicit BusyTimeout(Workspace& w) : ws(w) { ws.setBusyTimeout(250); }
+    ~BusyTimeout() { ws.setBusyTimeout(5000); }
+  } busy(ws_);
   if (auto ok = store_.markStarted(run.id); !ok)
   {
-    return makeError(ok.error());
+    ws_.setBusyTimeout(120000);
+    if (auto again = store_.markStarted(run.id); !again)
+    {
+      return makeError(again.error());
+    }
+    ws_.setBusyTimeout(250);
   }
-  std::vector<StepRecord> pending;
-  std::vector<std::string> warnings;
+  std::vector<StepRecord> pendingSteps;
+  std::vector<EpochRecord> pendingEpochs;
+  std::string lastWriteError;
   double lastFlush = now();
   auto flush = [&] {
-    if (auto ok = store_.appendSteps(run.id, pending); !ok)
-    {
-      warnings.push_back(ok.error());
-    }
-    pending.clear();
     lastFlush = now();
+    if (auto ok = store_.appendSteps(run.id, pendingSteps); !ok)
+    {
+      lastWriteError = ok.error();
+      return;  // kept for the next attempt
+    }
+    pendingSteps.clear();
+    while (!pendingEpochs.empty())
+    {
+      if (auto ok = store_.appendEpoch(run.id, pendingEpochs.front()); !ok)
+      {
+        lastWriteError = ok.error();
+        return;
+      }
+      pendingEpochs.erase(pendingEpochs.begin());
+    }
   };
   TrainCallbacks cb = hooks;
   cb.onStep = [&](const StepStats& s) {
-    pending.push_back({s.step, s.epoch, s.loss, s.lr});
-    if (pending.size() >= 500 || now() - lastFlush > 2.0)
+    pendingSteps.push_back({s.step, s.epoch, s.loss, s.lr});
+    if (pendingSteps.size() >= 500 || now() - lastFlush > 2.0)
     {
       flush();
     }
@@ -98,13 +131,8 @@ Result<RunRecord> TrainingSession::train(RunRecord run, const RunConfig& config,
     }
   };
   cb.onEpoch = [&](const EpochStats& e) {
+    pendingEpochs.push_back({e.epoch, e.trainLoss, e.valid, e.seconds, e.examplesPerSecond});
     flush();
-    if (auto ok = store_.appendEpoch(run.id, {e.epoch, e.trainLoss, e.valid, e.seconds,
-                                             e.examplesPerSecond});
-        !ok)
-    {
-      warnings.push_back(ok.error());
-    }
     if (hooks.onEpoch)
     {
       hooks.onEpoch(e);
@@ -112,22 +140,32 @@ Result<RunRecord> TrainingSession::train(RunRecord run, const RunConfig& config,
   };
 
   TrainOutcome out;
+  std::string failure;
   try
   {
     out = m6::train(snapshot_, config, run.folder, cb, resume);
   }
   catch (const std::exception& e)
   {
-    flush();
-    (void)store_.setStatus(run.id, "failed", e.what());  // best effort; the error goes back
-    return makeError(std::string(resume ? "resume" : "training") + " failed: " + e.what());
+    failure = std::string(resume ? "resume" : "training") + " failed: " + e.what();
   }
+  ws_.setBusyTimeout(120000);
   flush();
+  if (!pendingSteps.empty() || !pendingEpochs.empty())
+  {
+    failure += (failure.empty() ? "" : "; ") + std::string("the curves could not be recorded: ") +
+               lastWriteError;
+  }
+  if (!failure.empty() && out.status.empty())
+  {
+    (void)store_.setStatus(run.id, "failed", failure);  // best effort; the error goes back
+    return makeError(failure);
+  }
   run.status = out.status;
   run.message = out.message;
-  for (const auto& w : warnings)
+  if (!failure.empty())
   {
-    run.message += (run.message.empty() ? "" : "; ") + std::string("warning: ") + w;
+    run.message += (run.message.empty() ? "" : "; ") + failure;
   }
   run.bestEpoch = out.bestEpoch;
   run.epochsRun = out.epochsRun;

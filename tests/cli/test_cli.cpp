@@ -120,6 +120,32 @@ class TestCli : public QObject
     QVERIFY(r.out.isEmpty());
   }
 
+  void readingCommandsDoNotCreateWorkspaces()
+  {
+    const QString typo = dir_.filePath("nested/typo/wrkspace.m6ws");
+    auto r = m6test::runCli(typo, {"datasets"});
+    QVERIFY(r.code != 0);
+    QVERIFY2(r.lastErrorLine().contains("does not exist"), qPrintable(r.err));
+    QVERIFY(!QFile::exists(typo));
+    QVERIFY(!QDir(dir_.filePath("nested")).exists());
+  }
+
+  void severalProblemsStillMakeOneErrorLine()
+  {
+    QCOMPARE(cli({"demo-data", "--name", "cfg", "--users", "20", "--items", "60",
+                  "--interactions", "200"})
+                 .code,
+             0);
+    auto r = cli({"train", "--dataset", "cfg", "--set", "train.lr=0", "--set", "model.history_length=0",
+                  "--set", "train.batch_size=0"});
+    QVERIFY(r.code != 0);
+    QStringList lines = r.err.trimmed().split('\n');
+    QVERIFY2(lines.last().startsWith("error: invalid configuration"), qPrintable(r.err));
+    QVERIFY(lines.last().contains("train.lr") && lines.last().contains("model.history_length") &&
+            lines.last().contains("train.batch_size"));
+    QCOMPARE(r.err.count("error:"), 1);
+  }
+
   void renameAndDelete()
   {
     QCOMPARE(cli({"demo-data", "--name", "tmp", "--users", "20", "--items", "60",

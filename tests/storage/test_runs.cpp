@@ -5,9 +5,12 @@
 
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <thread>
 
 #include "fixtures.h"
 #include "model/core/demo_data.h"
+#include "storage/run_lock.h"
 #include "storage/runs.h"
 #include "storage/schema.h"
 #include "storage/sqlite.h"
@@ -152,6 +155,124 @@ class TestRuns : public QObject
     QCOMPARE(store.runs()->at(0).id, idb);
     QCOMPARE(store.runs(b)->size(), size_t(1));
     QCOMPARE(ws->db().queryInt("SELECT count(*) FROM run_steps"), int64_t(0));
+  }
+
+  void runFoldersBelongToTheWorkspaceFile()
+  {
+    // A relative path is made absolute, and the folder follows the file it was opened as.
+    QString cwd = QDir::currentPath();
+    QDir::setCurrent(dir_.path());
+    auto rel = std::move(*m6::Workspace::open("relative.m6ws"));
+    QDir::setCurrent(cwd);
+    QVERIFY(std::filesystem::path(rel->path()).is_absolute());
+    QCOMPARE(QString::fromStdString(rel->runFolder(7)),
+             QDir(dir_.path()).filePath("relative-runs/7"));
+
+    // Deleting a dataset in a copy of a workspace never touches the original's checkpoints.
+    std::string original = m6test::path(dir_, "orig.m6ws");
+    int64_t runId = 0;
+    std::string folder;
+    {
+      auto ws = std::move(*m6::Workspace::open(original));
+      int64_t ds = *ws->writeDataset(small("d"), {"demo", "", ""}, nullptr);
+      RunStore store(*ws);
+      RunRecord r;
+      r.datasetId = ds;
+      r.task = "ranking";
+      r.configJson = "{}";
+      runId = *store.create(r);
+      folder = r.folder;
+      std::filesystem::create_directories(folder);
+      std::ofstream(folder + "/best.pt") << "weights";
+    }
+    std::string copy = m6test::path(dir_, "copy.m6ws");
+    std::filesystem::copy_file(original, copy);
+    {
+      auto ws = std::move(*m6::Workspace::open(copy, false));
+      RunStore store(*ws);
+      QVERIFY(store.run(runId)->folder != folder);
+      QVERIFY(ws->deleteDataset("d").ok());
+    }
+    QVERIFY(std::filesystem::exists(folder + "/best.pt"));
+  }
+
+  void runningRunsAreProtected()
+  {
+    auto ws = std::move(*m6::Workspace::open(m6test::path(dir_, "locks.m6ws")));
+    int64_t ds = *ws->writeDataset(small("d"), {"demo", "", ""}, nullptr);
+    RunStore store(*ws);
+    RunRecord r;
+    r.datasetId = ds;
+    r.task = "ranking";
+    r.configJson = "{}";
+    int64_t id = *store.create(r);
+    QVERIFY(!store.isActive(id));
+    {
+      auto lock = m6::RunLock::acquire(r.folder);
+      QVERIFY2(lock.ok(), lock.error().c_str());
+      QVERIFY(store.isActive(id));
+      QVERIFY(!m6::RunLock::acquire(r.folder).ok());  // one trainer per run
+      auto del = ws->deleteDataset("d");
+      QVERIFY(!del.ok());
+      QVERIFY2(QString::fromStdString(del.error()).contains("is being trained on"), del.error().c_str());
+      auto rm = store.remove(id);
+      QVERIFY(!rm.ok());
+      QVERIFY(QString::fromStdString(rm.error()).contains("being trained"));
+    }
+    // Released (as when the process ends): an interrupted run may go.
+    QVERIFY(!store.isActive(id));
+    QVERIFY(ws->deleteDataset("d").ok());
+  }
+
+  void idsAreNeverReused()
+  {
+    auto ws = std::move(*m6::Workspace::open(m6test::path(dir_, "ids.m6ws")));
+    int64_t a = *ws->writeDataset(small("a"), {"demo", "", ""}, nullptr);
+    QVERIFY(ws->deleteDataset("a").ok());
+    int64_t b = *ws->writeDataset(small("b"), {"demo", "", ""}, nullptr);
+    QVERIFY(b > a);
+    RunStore store(*ws);
+    RunRecord r;
+    r.datasetId = b;
+    r.task = "ranking";
+    r.configJson = "{}";
+    int64_t first = *store.create(r);
+    QVERIFY(store.remove(first).ok());
+    RunRecord again = r;
+    again.name.clear();
+    QVERIFY(*store.create(again) > first);
+  }
+
+  void concurrentFirstOpensAllSucceed()
+  {
+    // The GUI opens a new workspace from several workers at once; exactly one migrates.
+    for (int round = 0; round < 5; ++round)
+    {
+      std::string p = m6test::path(dir_, QString("race%1.m6ws").arg(round));
+      std::vector<std::thread> threads;
+      std::atomic<int> failures{0};
+      std::string lastError;
+      std::mutex m;
+      for (int t = 0; t < 6; ++t)
+      {
+        threads.emplace_back([&] {
+          auto ws = m6::Workspace::open(p);
+          if (!ws)
+          {
+            std::lock_guard<std::mutex> g(m);
+            lastError = ws.error();
+            ++failures;
+          }
+        });
+      }
+      for (auto& t : threads)
+      {
+        t.join();
+      }
+      QVERIFY2(failures == 0, lastError.c_str());
+      auto ws = m6::Workspace::open(p, false);
+      QCOMPARE((*ws)->schemaVersion(), m6::Workspace::latestSchemaVersion());
+    }
   }
 
   void versionOneWorkspaceIsMigrated()
