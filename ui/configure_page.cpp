@@ -238,9 +238,10 @@ void ConfigurePage::onConfigChanged()
   updateTrainable();
   if (dataset_.id && schemaReady_)
   {
-    estimate_->setText(form_->isValid() ? tr("Estimating…")
-                                        : tr("No estimate until the marked fields are fixed"));
-    if (form_->isValid())
+    estimate_->setText(!form_->isValid() ? tr("No estimate until the marked fields are fixed")
+                       : busy_           ? tr("Estimated when the running job has ended")
+                                         : tr("Estimating…"));
+    if (form_->isValid() && !busy_)
     {
       estimateTimer_->start();
     }
@@ -249,7 +250,9 @@ void ConfigurePage::onConfigChanged()
 
 void ConfigurePage::requestEstimate()
 {
-  if (dataset_.id && schemaReady_ && form_->isValid())
+  // Not while a job runs: building a model draws from torch's process-wide random generator,
+  // and a run is only reproducible when no other engine job runs beside it (engine.h).
+  if (dataset_.id && schemaReady_ && form_->isValid() && !busy_)
   {
     info_->estimate(dataset_.id, config());
   }
@@ -283,8 +286,17 @@ bool ConfigurePage::canTrain() const
 
 void ConfigurePage::setBusy(bool busy)
 {
+  const bool ended = busy_ && !busy;
   busy_ = busy;
+  if (busy)
+  {
+    estimateTimer_->stop();
+  }
   updateTrainable();
+  if (ended)
+  {
+    requestEstimate();  // the form may have changed meanwhile
+  }
 }
 
 void ConfigurePage::updateTrainable()

@@ -1,7 +1,8 @@
 // ConfigurePage: set up a run for the selected dataset: the generated ConfigForm, presets (the
 // engine's quick / balanced / thorough plus the user's own, saved in the workspace settings),
 // "load the config of a past run", JSON import and export, a run name, the estimate (parameters,
-// examples and steps per epoch, computed off the GUI thread with stale requests dropped), and
+// examples and steps per epoch, computed off the GUI thread with stale requests dropped, and not
+// while a job runs, so that it never draws from torch's random generator beside a run), and
 // the Train button, enabled only while the form is valid for the dataset and no job runs.
 //
 // Data comes from the bridge: the dataset's schema and the estimate from ModelInfo, past runs

@@ -184,6 +184,12 @@ void RunCompareView::drawOverlay()
     g->setData(xs, ys, true);
     ++i;
   }
+  // The legend goes where the curves are not: top right for falling ones (losses, errors),
+  // bottom right for rising ones (ranking metrics, AUC).
+  const bool rising = s.startsWith(QLatin1String("valid:")) &&
+                      higherIsBetter(s.mid(6).section(QLatin1Char('@'), 0, 0).toStdString());
+  p->axisRect()->insetLayout()->setInsetAlignment(
+      0, Qt::AlignRight | (rising ? Qt::AlignBottom : Qt::AlignTop));
   // Epoch curves get whole-number ticks; step curves the usual ones.
   if (perStep)
   {

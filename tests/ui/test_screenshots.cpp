@@ -1,7 +1,10 @@
-// Screenshots of the workbench on the demo dataset (browser and statistics pages) and of the
-// import dialog's mapping page. With M6_SCREENSHOTS=<dir> set they are written there (the
+// Screenshots of the workbench on the demo dataset (browser and statistics pages; Configure,
+// Train after a short run, Runs with an overlay and the parallel coordinates) and of the import
+// dialog's mapping page. With M6_SCREENSHOTS=<dir> set they are written there (the
 // committed ones live in resources/screenshots/); otherwise into a temporary folder. Either way
 // the test checks that each picture shows content: rows in the table, bars in the plots.
+#include <qcustomplot.h>
+
 #include <QComboBox>
 #include <QImage>
 #include <QLineEdit>
@@ -9,18 +12,29 @@
 #include <QTableView>
 #include <QtTest>
 
+#include "app/bridge/training_controller.h"
 #include "app/bridge/workspace_session.h"
 #include "gui_test_main.h"
 #include "ui/browse_page.h"
 #include "ui/browse_table_model.h"
 #include "ui/column_role_table.h"
+#include "ui/config_form.h"
+#include "ui/configure_page.h"
 #include "ui/csv_mapping_page.h"
 #include "ui/dataset_list_panel.h"
 #include "ui/dataset_view.h"
 #include "ui/demo_dialog.h"
+#include "ui/epoch_plot.h"
+#include "ui/hyperparam_view.h"
 #include "ui/import_dialog.h"
+#include "ui/loss_plot.h"
 #include "ui/main_window.h"
+#include "ui/model_pages.h"
+#include "ui/run_compare_view.h"
+#include "ui/run_table_model.h"
+#include "ui/runs_page.h"
 #include "ui/stats_page.h"
+#include "ui/train_page.h"
 
 using namespace m6;
 
@@ -105,6 +119,82 @@ class TestScreenshots : public QObject
     QTRY_VERIFY(view->statsPage()->summaryText("interactions") == QLocale().toString(100000));
     QTest::qWait(100);  // queued replots
     save(&w, "main-window-statistics.png");
+  }
+
+  void trainingPages()
+  {
+    // A smaller demo (300 users, 12,000 interactions) keeps the three runs to seconds.
+    MainWindowOptions o;
+    o.workspacePath = tmp_.filePath("training.m6ws");
+    m6test::addDemo(*m6test::openWorkspace(o.workspacePath), m6test::smallDemo());
+    o.createDemoWhenEmpty = false;
+    MainWindow w(o);
+    w.resize(1360, 860);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QTRY_VERIFY(w.datasetList()->model()->rowOf("demo") >= 0);
+    w.datasetList()->select("demo");
+    ModelPages* pages = w.modelPages();
+    ConfigurePage* configure = pages->configurePage();
+    QTRY_VERIFY_WITH_TIMEOUT(configure->form()->hasSchema(), 60000);
+    w.datasetView()->setCurrentWidget(configure);
+    QVERIFY(configure->applyPreset("balanced"));
+    QTRY_VERIFY_WITH_TIMEOUT(configure->estimateText().contains("parameters"), 60000);
+    save(&w, "configure-page.png");
+    // An invalid combination: the field is marked with the rule's message and Train is disabled.
+    configure->form()->setFieldValue("model.heads", Json(3));
+    QVERIFY(!configure->canTrain());
+    save(&w, "configure-page-invalid.png");
+
+    // Three short runs that differ in width, learning rate and history length.
+    struct Variant
+    {
+      const char* name;
+      int dim;
+      double lr;
+      int history;
+    };
+    const Variant variants[] = {{"quick d32", 32, 2e-3, 10},
+                                {"quick d16 lr5e-3", 16, 5e-3, 10},
+                                {"quick d64 L20", 64, 1e-3, 20}};
+    QList<qint64> ids;
+    for (const Variant& v : variants)
+    {
+      QVERIFY(configure->applyPreset("quick"));
+      configure->form()->setFieldValue("model.dim", Json(v.dim));
+      configure->form()->setFieldValue("train.lr", Json(v.lr));
+      configure->form()->setFieldValue("model.history_length", Json(v.history));
+      configure->form()->setFieldValue("train.batch_size", Json(64));
+      configure->form()->setFieldValue("train.epochs", Json(4));
+      configure->nameEdit()->setText(QString::fromLatin1(v.name));
+      QVERIFY2(pages->startTraining(), qPrintable(configure->trainBlocker()));
+      QTRY_VERIFY_WITH_TIMEOUT(!pages->controller()->busy(), 300000);
+      QVERIFY2(pages->trainPage()->statusText().startsWith("Finished"),
+               qPrintable(pages->trainPage()->statusText()));
+      ids << pages->trainPage()->run().id;
+      if (ids.size() == 1)
+      {
+        QCOMPARE(w.datasetView()->currentWidget(), pages->trainPage());
+        QVERIFY(pages->trainPage()->lossPlot()->stepCount() > 100);
+        QTest::qWait(100);  // queued replots
+        save(&w, "train-page.png");
+      }
+    }
+    RunsPage* runs = pages->runsPage();
+    w.datasetView()->setCurrentWidget(runs);
+    QTRY_VERIFY(runs->model()->rowOf(ids.last()) >= 0);
+    runs->selectRuns(ids);
+    QTRY_VERIFY(runs->curvesShown());
+    RunCompareView* compare = runs->compare();
+    QCOMPARE(compare->overlayPlot()->graphCount(), 3);
+    compare->setSeries("valid:ndcg@10");
+    compare->setCurrentIndex(RunCompareView::CurvesTab);
+    QTest::qWait(100);
+    save(&w, "runs-page-overlay.png");
+    compare->setCurrentIndex(RunCompareView::HyperparamTab);
+    QCOMPARE(compare->hyperparams()->lineCount(), 3);
+    QTest::qWait(100);
+    save(&w, "runs-page-parallel-coordinates.png");
   }
 
   void importMappingPage()
