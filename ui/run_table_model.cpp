@@ -85,7 +85,7 @@ const RunEntry* RunTableModel::entry(int row) const
 
 QString RunTableModel::displayStatus(const RunEntry& e) const
 {
-  if (e.record.status == "running" && e.record.id != activeRun_)
+  if (e.record.status == "running" && !e.active && e.record.id != activeRun_)
   {
     return tr("interrupted");
   }

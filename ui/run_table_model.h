@@ -3,8 +3,9 @@
 // the whole RunList from RunLibrary is held here. Sorting goes through a QSortFilterProxyModel on
 // kSortRole (numbers sort as numbers, "–" cells last).
 //
-// A run recorded as "running" that is not the controller's active run was interrupted (the
-// program ended during training): it shows as "interrupted" and can be resumed.
+// A run recorded as "running" whose folder lock is free (RunEntry::active) and that is not the
+// controller's active run was interrupted (its trainer's process ended): it shows as
+// "interrupted" and can be resumed. One trained by another process (the CLI) shows "running".
 //
 // Thread affinity: GUI thread.
 #pragma once

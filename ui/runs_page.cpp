@@ -248,7 +248,7 @@ bool RunsPage::canResume(qint64 runId) const
 {
   const int row = model_->rowOf(runId);
   const RunEntry* e = model_->entry(row);
-  if (!e || e->record.kind != "m6" || !e->hasLast)
+  if (!e || e->record.kind != "m6" || !e->hasLast || e->active)
   {
     return false;
   }
@@ -296,10 +296,14 @@ void RunsPage::deleteSelected()
   {
     return;
   }
-  if (ids.contains(controller_->activeRun()))
+  for (qint64 id : ids)
   {
-    Q_EMIT statusMessage(tr("The run being trained cannot be deleted; stop it first"));
-    return;
+    const RunEntry* e = model_->entry(model_->rowOf(id));
+    if (id == controller_->activeRun() || (e && e->active))
+    {
+      Q_EMIT statusMessage(tr("A run being trained cannot be deleted; stop it first"));
+      return;
+    }
   }
   QStringList names;
   for (qint64 id : ids)

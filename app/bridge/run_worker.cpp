@@ -82,9 +82,12 @@ void RunWorker::emitList(quint64 token)
 {
   namespace fs = std::filesystem;
   RunList out;
-  for (auto& r : take(RunStore(ws()).runs()))
+  RunStore store(ws());
+  for (auto& r : take(store.runs()))
   {
     RunEntry e;
+    // A "running" record whose lock is free was interrupted (the trainer's process ended).
+    e.active = r.status == "running" && store.isActive(r.id);
     std::error_code ec;
     if (!r.folder.empty())
     {

@@ -1,4 +1,5 @@
-// RunWorker: the run records of a workspace for the GUI: the run list, a run's curves (every step
+// RunWorker: the run records of a workspace for the GUI: the run list (with whether each run is
+// being trained right now, by any process: RunStore::isActive), a run's curves (every step
 // and epoch: thousands of rows, so never on the GUI thread), rename, note, delete (with the
 // checkpoint folder), and the workspace settings that hold the user's configuration presets.
 //

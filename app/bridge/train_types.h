@@ -39,6 +39,7 @@ struct RunEntry
   RunRecord record;
   bool hasBest = false;  // best.pt exists (the model can be evaluated or inspected)
   bool hasLast = false;  // last.pt exists (the run can be resumed)
+  bool active = false;   // its folder lock is held: some process (maybe another) trains it now
 };
 using RunList = std::vector<RunEntry>;
 using RunRecordList = std::vector<RunRecord>;

@@ -1,7 +1,8 @@
 // Training through the main window, with real LibTorch runs of the small demo: Train on the
 // Configure page trains on the worker, the live curves receive points, the status reaches
 // finished and the run appears in the run table with metrics; Pause/Resume and Stop from the
-// Train page; a stopped run is resumed from the run list and its curves continue; two runs
+// Train page; a stopped run, then an interrupted one (record "running", lock free), is resumed
+// from the run list and its curves continue (not while another process holds its lock); two runs
 // overlay with their names, the config diff lists exactly the differing fields, the parallel
 // coordinates draw one line per run and the curves export as one CSV; the baselines appear in
 // the table; deleting a run removes its checkpoints; closing the window during training asks,
@@ -21,6 +22,7 @@
 #include "app/bridge/run_library.h"
 #include "app/bridge/training_controller.h"
 #include "gui_test_main.h"
+#include "storage/run_lock.h"
 #include "storage/runs.h"
 #include "ui/config_form.h"
 #include "ui/configure_page.h"
@@ -200,6 +202,27 @@ class TestTrainPages : public QObject
     QTRY_VERIFY(runs->canResume(id));
     const int epochsBefore = t->epochPlot()->epochCount();
     QVERIFY(epochsBefore >= 1 && epochsBefore < 4);
+
+    // As if the program had been killed mid-run: the record says "running", nobody holds the
+    // run's lock. The table calls it interrupted and offers to resume it...
+    const std::string folder = runs->model()->entry(rowOf("stop me"))->record.folder;
+    {
+      auto ws = m6test::openWorkspace(path_);
+      QVERIFY(RunStore(*ws).setStatus(id, "running", "").ok());
+    }
+    pages()->library()->refresh();
+    QTRY_COMPARE(cell("stop me", RunTableModel::Status), QString("interrupted"));
+    QVERIFY(runs->canResume(id));
+    {
+      // ...but not while another process trains it (holds its lock).
+      auto lock = RunLock::acquire(folder);
+      QVERIFY(lock.ok());
+      pages()->library()->refresh();
+      QTRY_COMPARE(cell("stop me", RunTableModel::Status), QString("running"));
+      QVERIFY(!runs->canResume(id));
+    }
+    pages()->library()->refresh();
+    QTRY_COMPARE(cell("stop me", RunTableModel::Status), QString("interrupted"));
 
     runs->selectRuns({id});
     runs->resumeSelected();
