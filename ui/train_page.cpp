@@ -135,6 +135,10 @@ TrainPage::TrainPage(TrainingController* controller, QWidget* parent)
           {
             liveEpochs_.push_back(e);
             epochs_->addEpoch(e);
+            if (e.isBest)
+            {
+              appendLog(tr("epoch %1 is the best so far: best checkpoint saved").arg(e.epoch));
+            }
           });
   connect(controller_, &TrainingController::logLine, this, &TrainPage::appendLog);
   connect(controller_, &TrainingController::pausedChanged, this,

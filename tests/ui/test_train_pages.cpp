@@ -162,6 +162,8 @@ class TestTrainPages : public QObject
     QVERIFY(t->epochPlot()->bestEpoch() >= 1);
     QCOMPARE(t->progressBar()->value(), 1000);
     QVERIFY(t->logText().contains("finished after 2 epoch(s)"));
+    QVERIFY(t->logText().contains(QString("epoch %1 is the best so far: best checkpoint saved")
+                                      .arg(t->epochPlot()->bestEpoch())));
     QVERIFY(t->trainButton()->isEnabled());
     // The run is in the table with its metrics.
     QTRY_VERIFY(rowOf("first run") >= 0);
@@ -182,15 +184,24 @@ class TestTrainPages : public QObject
   {
     TrainPage* t = pages()->trainPage();
     configure("stop me", 4, 32);
-    QVERIFY(pages()->startTraining());
+    // The keyboard: Ctrl+T trains, Ctrl+P pauses, Space (on the Train page) resumes.
+    QApplication::setActiveWindow(window_.get());
+    QVERIFY(QTest::qWaitForWindowActive(window_.get()));
+    QTest::keyClick(window_.get(), Qt::Key_T, Qt::ControlModifier);
+    QVERIFY(pages()->controller()->busy());
     QTRY_VERIFY_WITH_TIMEOUT(t->lossPlot()->stepCount() > 0, 60000);
-    QTest::mouseClick(t->pauseButton(), Qt::LeftButton);
+    QTest::keyClick(window_.get(), Qt::Key_P, Qt::ControlModifier);
     QVERIFY(pages()->controller()->paused());
     QCOMPARE(t->pauseButton()->text(), QString("Resume"));
     QCOMPARE(t->statusText(), QString("Paused"));
-    QTest::mouseClick(t->pauseButton(), Qt::LeftButton);
+    t->setFocus();
+    QTest::keyClick(t, Qt::Key_Space);
     QVERIFY(!pages()->controller()->paused());
     QCOMPARE(t->pauseButton()->text(), QString("Pause"));
+    QTest::mouseClick(t->pauseButton(), Qt::LeftButton);
+    QVERIFY(pages()->controller()->paused());
+    QTest::mouseClick(t->pauseButton(), Qt::LeftButton);
+    QVERIFY(!pages()->controller()->paused());
     // Stop once the first epoch is validated: best.pt exists, the run ends "stopped".
     QTRY_VERIFY_WITH_TIMEOUT(t->epochPlot()->epochCount() >= 1, 60000);
     QTest::mouseClick(t->stopButton(), Qt::LeftButton);
