@@ -6,7 +6,7 @@ namespace m6
 {
 
 UserBatch makeUserBatch(const DatasetSnapshot& data, const FeatureTables& features, int64_t length,
-                        const std::vector<QuerySpec>& queries)
+                        const std::vector<QuerySpec>& queries, const std::vector<uint8_t>* hidden)
 {
   const int64_t b = static_cast<int64_t>(queries.size());
   const bool times = data.hasTimestamps();
@@ -28,7 +28,14 @@ UserBatch makeUserBatch(const DatasetSnapshot& data, const FeatureTables& featur
     rows[r] = q.contextRow >= 0 ? q.contextRow : features.context.rows;
     const int64_t start =
         std::max(data.userStart[static_cast<size_t>(q.user)], q.historyEnd - length);
-    const int64_t count = q.historyEnd - start;
+    int64_t count = q.historyEnd - start;
+    if (hidden)
+    {
+      for (int64_t n = start; n < q.historyEnd; ++n)
+      {
+        count -= (*hidden)[static_cast<size_t>(data.item[static_cast<size_t>(n)])] ? 1 : 0;
+      }
+    }
     // The reference time of the gaps: the query's own time, else its most recent history item.
     int64_t ref = DatasetSnapshot::kMissingTs;
     if (times && q.contextRow >= 0)
@@ -39,10 +46,13 @@ UserBatch makeUserBatch(const DatasetSnapshot& data, const FeatureTables& featur
     {
       ref = data.ts[static_cast<size_t>(q.historyEnd - 1)];
     }
-    for (int64_t j = 0; j < count; ++j)
+    int64_t slot = length - count;
+    for (int64_t n = start; n < q.historyEnd; ++n)
     {
-      const int64_t n = start + j;
-      const int64_t slot = length - count + j;
+      if (hidden && (*hidden)[static_cast<size_t>(data.item[static_cast<size_t>(n)])])
+      {
+        continue;
+      }
       items[r][slot] = data.item[static_cast<size_t>(n)];
       pad[r][slot] = false;
       if (ref != DatasetSnapshot::kMissingTs &&
@@ -50,6 +60,7 @@ UserBatch makeUserBatch(const DatasetSnapshot& data, const FeatureTables& featur
       {
         gaps[r][slot] = recencyBucket(ref - data.ts[static_cast<size_t>(n)]);
       }
+      ++slot;
     }
   }
   batch.userColumns = features.users.gather(batch.users);

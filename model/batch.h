@@ -40,7 +40,11 @@ struct UserBatch
   torch::Tensor histGaps;                     // int64 [B, L] recency bucket of each item, 0 unknown
 };
 
+/// `hidden` (per item, may be null): items left out of the histories, as if the user had never
+/// seen them (training under the cold-item protocol); the window is still the last L
+/// interactions, so it then holds fewer items.
 UserBatch makeUserBatch(const DatasetSnapshot& data, const FeatureTables& features,
-                        int64_t historyLength, const std::vector<QuerySpec>& queries);
+                        int64_t historyLength, const std::vector<QuerySpec>& queries,
+                        const std::vector<uint8_t>* hidden = nullptr);
 
 }  // namespace m6

@@ -23,13 +23,6 @@ class CheckpointError : public std::runtime_error
   throw CheckpointError("checkpoint " + path + ": " + why);
 }
 
-// First line of a torch error message: the rest is a C++ backtrace.
-std::string firstLine(const std::string& s)
-{
-  size_t nl = s.find('\n');
-  return nl == std::string::npos ? s : s.substr(0, nl);
-}
-
 std::string shapeText(const torch::Tensor& t)
 {
   std::ostringstream os;
@@ -75,7 +68,73 @@ std::string differences(const Json& saved, const Json& current)
   return out.empty() ? "unknown differences" : out;
 }
 
+// Checkpoints written before a model knob existed lack it in their architecture: read their model
+// config with that knob's default, so they still load (and compare equal when it is unused).
+Json normalisedArchitecture(const Json& saved)
+{
+  const Json* model = saved.find("model");
+  if (!saved.isObject() || !model)
+  {
+    return saved;
+  }
+  Json a = saved;
+  try
+  {
+    Json wrap = Json::object();
+    wrap["model"] = *model;
+    a["model"] = toJson(fromJson(wrap))["model"];
+  }
+  catch (const std::exception&)
+  {
+    return saved;  // an unreadable config: the comparison below reports the difference
+  }
+  return a;
+}
+
 }  // namespace
+
+std::string firstLine(const std::string& s)
+{
+  size_t nl = s.find('\n');
+  return nl == std::string::npos ? s : s.substr(0, nl);
+}
+
+void loadNetWeights(torch::serialize::InputArchive& archive, torch::nn::Module& net)
+{
+  // Module::load would silently resize parameters (Tensor::set_), so compare shapes after.
+  std::vector<std::pair<std::string, std::vector<int64_t>>> shapes;
+  for (const auto& p : net.named_parameters())
+  {
+    shapes.emplace_back(p.key(), p.value().sizes().vec());
+  }
+  for (const auto& b : net.named_buffers())
+  {
+    shapes.emplace_back(b.key(), b.value().sizes().vec());
+  }
+  try
+  {
+    net.load(archive);
+  }
+  catch (const std::exception& e)
+  {
+    throw std::runtime_error("weights do not fit this model: " + firstLine(e.what()));
+  }
+  auto params = net.named_parameters();
+  auto buffers = net.named_buffers();
+  for (const auto& s : shapes)
+  {
+    const torch::Tensor* t = params.find(s.first);
+    if (!t)
+    {
+      t = buffers.find(s.first);
+    }
+    if (!t || t->sizes().vec() != s.second)
+    {
+      throw std::runtime_error("weights do not fit this model: " + s.first + " has shape " +
+                               (t ? shapeText(*t) : "none"));
+    }
+  }
+}
 
 void saveCheckpoint(const std::string& path, Session& session, torch::optim::Optimizer* optimizer,
                     const Json& state)
@@ -160,22 +219,12 @@ Json loadCheckpoint(const std::string& path, Session& session, torch::optim::Opt
     fail(path, "checkpoint version " + std::to_string(meta.value("version", 0)) +
                    " is not supported (expected " + std::to_string(kCheckpointVersion) + ")");
   }
-  const Json* saved = meta.find("architecture");
+  const Json* savedRaw = meta.find("architecture");
+  Json saved = savedRaw ? normalisedArchitecture(*savedRaw) : Json();
   Json current = session.architecture();
-  if (!saved || *saved != current)
+  if (!savedRaw || saved != current)
   {
-    fail(path, "was saved for another architecture or dataset: " +
-                   differences(saved ? *saved : Json(), current));
-  }
-  // Module::load would silently resize parameters (Tensor::set_), so compare shapes first.
-  std::vector<std::pair<std::string, std::vector<int64_t>>> shapes;
-  for (const auto& p : session.net->named_parameters())
-  {
-    shapes.emplace_back(p.key(), p.value().sizes().vec());
-  }
-  for (const auto& b : session.net->named_buffers())
-  {
-    shapes.emplace_back(b.key(), b.value().sizes().vec());
+    fail(path, "was saved for another architecture or dataset: " + differences(saved, current));
   }
   try
   {
@@ -184,7 +233,7 @@ Json loadCheckpoint(const std::string& path, Session& session, torch::optim::Opt
     {
       fail(path, "has no model weights");
     }
-    session.net->load(model);
+    loadNetWeights(model, *session.net);
   }
   catch (const CheckpointError&)
   {
@@ -192,22 +241,7 @@ Json loadCheckpoint(const std::string& path, Session& session, torch::optim::Opt
   }
   catch (const std::exception& e)
   {
-    fail(path, "weights do not fit this model: " + firstLine(e.what()));
-  }
-  auto params = session.net->named_parameters();
-  auto buffers = session.net->named_buffers();
-  for (const auto& s : shapes)
-  {
-    const torch::Tensor* t = params.find(s.first);
-    if (!t)
-    {
-      t = buffers.find(s.first);
-    }
-    if (!t || t->sizes().vec() != s.second)
-    {
-      fail(path, "weights do not fit this model: " + s.first + " has shape " +
-                     (t ? shapeText(*t) : "none"));
-    }
+    fail(path, firstLine(e.what()));
   }
   if (optimizer)
   {

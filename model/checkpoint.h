@@ -36,6 +36,13 @@ void saveCheckpoint(const std::string& path, Session& session, torch::optim::Opt
 /// "meta" object ("config", "state", ...). Throws std::runtime_error as described above.
 Json loadCheckpoint(const std::string& path, Session& session, torch::optim::Optimizer* optimizer);
 
+/// Loads network weights from an archive (a checkpoint's or a package's "model") and checks every
+/// parameter's and buffer's shape. Throws std::runtime_error("weights do not fit this model: ...").
+void loadNetWeights(torch::serialize::InputArchive& archive, torch::nn::Module& net);
+
+/// First line of a (torch) error message: the rest is often a C++ backtrace.
+std::string firstLine(const std::string& message);
+
 /// Resolves a run folder to its best.pt (else last.pt); a file path is returned as is.
 /// Throws std::runtime_error when nothing usable exists.
 std::string resolveCheckpointPath(const std::string& path);

@@ -1,13 +1,21 @@
 // The M6 engine: training, evaluation, recommendation, explanation and baselines.
 //
-// This is the only header of model/ that other layers include. It is torch-free on purpose
-// (app/ and ui/ include it next to Qt, whose keywords break LibTorch headers): everything crosses
-// as plain structs, std::function callbacks and atomics. The network itself lives in model/*.cpp
+// This is the main header of model/ that other layers include (with the few below). It is
+// torch-free on purpose (app/ and ui/ include it next to Qt, whose keywords break LibTorch
+// headers): everything crosses as plain structs, std::function callbacks and atomics. The network itself lives in model/*.cpp
 // and model/nn/ (DESIGN.md section 3); the split and metrics in model/core (section 4).
 //
 // Run folder: train() writes `runDir/best.pt` (the best epoch by the validation metric) and
 // `runDir/last.pt` (the resume point: model, optimiser, epoch, global step, torch RNG state,
-// best-so-far and patience). The folder must exist or be creatable.
+// best-so-far and patience). The folder must exist or be creatable. adapt() also writes
+// `runDir/adapt.json` (options, report, zero-shot figures). An adapted run is an ordinary run
+// afterwards: its config (with model.adapter_width when it has adapters) opens it in Predictor,
+// evaluate() and exportModel().
+//
+// More of the engine, in torch-free headers of their own: model/adapt_report.h (adaptation
+// options and report, used by adapt() below), model/inspection.h (embeddings, attention
+// statistics), model/baseline_predictor.h (recommendations from the baselines) and
+// model/package.h (the .m6model export file and ModelPackage, which loads one without a dataset).
 //
 // Thread affinity: every function runs on the calling thread (run them on a worker, never on the
 // GUI thread) and sets that thread's torch intra-op thread count to config.train.threads.
@@ -25,9 +33,11 @@
 #include <string>
 #include <vector>
 
+#include "model/adapt_report.h"
 #include "model/core/config.h"
 #include "model/core/dataset.h"
 #include "model/core/metrics.h"
+#include "model/inspection.h"
 
 namespace m6
 {
@@ -92,6 +102,19 @@ struct TrainOutcome
   int64_t parameters = 0;
   std::string bestCheckpoint;  // runDir/best.pt, or "" when it was never written
   std::string lastCheckpoint;  // runDir/last.pt
+  int64_t trainExamples = 0;   // examples per epoch (train.train_fraction, cold items left out)
+
+  // Cold-item protocol (train.cold_item_share > 0; empty otherwise). `valid` and `test` above are
+  // then the warm targets ranked among the warm items; coldTest ranks the test targets that are
+  // cold items among the cold items, by content only (their id rows are zero, never trained), and
+  // coldRandom holds a random ranking's expected metrics over the same candidates.
+  MetricSet coldTest;
+  MetricSet coldRandom;
+  int64_t coldItems = 0;
+
+  // adapt() only (empty for train()).
+  AdaptReport adaptation;
+  ZeroShotResult zeroShot;
 };
 
 /// Trains a model. Validates first and throws std::invalid_argument with the field-named
@@ -112,7 +135,43 @@ struct EvaluationOutcome
   std::vector<UserMetricRow> validRows;
   std::vector<UserMetricRow> testRows;
   std::vector<BucketMetrics> testByActivity;
+  MetricSet coldTest;  // cold-item protocol only, as in TrainOutcome
+  MetricSet coldRandom;
+  int64_t coldItems = 0;
 };
+
+/// Starts a new run on `target` from a parent run's weights (issue 6): the parent's network is
+/// rebuilt from parentSnapshot + parentConfig and parentCheckpoint (a file or run folder), then
+/// every parameter of the new network (built from target + config, any task, scorer or fields) is
+/// carried over as described in adapt_report.h, frozen as `options` say, and trained like train()
+/// (same checkpoints, callbacks, early stopping and test evaluation; train.train_fraction and the
+/// cold-item protocol apply). The outcome carries the AdaptReport and, unless
+/// options.zeroShot is false, the zero-shot evaluation. runDir/adapt.json records the options,
+/// report and zero-shot figures; resume=true continues from runDir/last.pt with them (the parent
+/// arguments are then not read, and `options` must equal the recorded ones). Throws like train(),
+/// and std::runtime_error when the parent checkpoint does not fit its snapshot and config.
+TrainOutcome adapt(const DatasetSnapshot& target, const RunConfig& config,
+                   const std::string& parentCheckpoint, const DatasetSnapshot& parentSnapshot,
+                   const RunConfig& parentConfig, const AdaptOptions& options,
+                   const std::string& runDir, const TrainCallbacks& callbacks = {},
+                   bool resume = false);
+
+/// The parent evaluated on the target dataset before any training, through the same carry-over
+/// as adapt() (unmatched rows zero). Not available (available = false, note says why) when the
+/// task or scorer changed, since the head would be random. Throws like adapt().
+ZeroShotResult zeroShot(const DatasetSnapshot& target, const RunConfig& config,
+                        const std::string& parentCheckpoint, const DatasetSnapshot& parentSnapshot,
+                        const RunConfig& parentConfig);
+
+/// What adapt() would carry, re-initialise, freeze and add, without training (for a preview).
+AdaptReport previewAdaptation(const DatasetSnapshot& target, const RunConfig& config,
+                              const std::string& parentCheckpoint,
+                              const DatasetSnapshot& parentSnapshot, const RunConfig& parentConfig,
+                              const AdaptOptions& options);
+
+/// A starting config for an adapted run: the parent's, with model.adapter_width set (8, unless
+/// already set) in parameter-efficient mode. The caller then changes the task and the rest.
+RunConfig adaptedConfig(const RunConfig& parentConfig, const AdaptOptions& options);
 
 /// Evaluates a checkpoint (a file, or a run folder: its best.pt, else last.pt) on the
 /// validation and test targets of the leave-one-out split. Throws std::runtime_error like
@@ -143,6 +202,7 @@ struct Recommendation
 {
   int32_t item = -1;  // item index; snapshot.itemIds[item] is the external id
   float score = 0;    // model score (logit or predicted rating); higher is better
+  bool cold = false;  // a cold item of the cold-item protocol (never trained on)
 };
 
 /// The attention behind one (user, item) score.
@@ -179,11 +239,29 @@ class Predictor
   /// Throws std::out_of_range for a user index outside the dataset.
   std::vector<Recommendation> recommend(int32_t user, int k, ContextOverride context = {});
 
+  /// The same, among the items whose flag in allowedItems (one per item) is non-zero, e.g. a
+  /// category filter; null allows every item. Throws std::invalid_argument for a wrong size.
+  std::vector<Recommendation> recommend(int32_t user, int k, ContextOverride context,
+                                        const std::vector<uint8_t>* allowedItems);
+
   /// Attention weights behind the score of `item` for `user` (indices).
   Explanation explain(int32_t user, int32_t item, ContextOverride context = {});
 
   /// The score of every item (index order), nothing excluded.
   std::vector<float> scoreAll(int32_t user, ContextOverride context = {});
+
+  /// Item tokens of every item and user vectors of every user, with their 2-D PCA maps
+  /// (see inspection.h). A few hundred milliseconds on the demo; call it off the GUI thread.
+  Embeddings embeddings(const EmbeddingOptions& options = {});
+
+  /// Attention across users: per layer and head the shares of the user, context and history
+  /// tokens by recency, the entropy distribution, and the planted trigger categories' weight when
+  /// the dataset's ground truth names them (see inspection.h). cancel is read between batches.
+  AttentionStats attentionStats(const AttentionStatsOptions& options = {},
+                                const std::atomic<bool>* cancel = nullptr);
+
+  /// Per item, 1 for the cold items of the cold-item protocol; all zeros without it.
+  const std::vector<uint8_t>& coldItems() const;
 
   /// The checkpoint file that was loaded.
   const std::string& checkpointPath() const;
@@ -202,6 +280,8 @@ struct BaselineResult
   MetricSet valid;
   MetricSet test;
   double seconds = 0;
+  MetricSet coldTest;    // cold-item protocol only: the cold test targets among the cold items
+  std::string coldNote;  // how the baseline treats cold items
 };
 
 struct BaselineOutcome
@@ -209,6 +289,8 @@ struct BaselineOutcome
   std::string status;    // "finished" | "stopped"
   std::string protocol;  // the ranking protocol shared by every result
   std::vector<BaselineResult> baselines;
+  std::string bprFactors;  // the saved BPR-MF factors (runBaselines with a folder), or ""
+  MetricSet coldRandom;    // cold-item protocol: a random ranking's expected cold metrics
 };
 
 /// Most-popular and BPR-MF on the same split and ranking protocol as train() (evalK,
@@ -217,5 +299,12 @@ struct BaselineOutcome
 /// onProgress and onEpoch (BPR's epochs).
 BaselineOutcome runBaselines(const DatasetSnapshot& snapshot, const RunConfig& config,
                              const TrainCallbacks& callbacks = {});
+
+/// The same, and saves BPR-MF's best factors to factorsDir/bpr.pt (the folder is created), so
+/// BaselinePredictor (baseline_predictor.h) can recommend from them without training again.
+/// train.train_fraction applies to both baselines' training data; under the cold-item protocol
+/// they never see the cold items, and coldTest says how they rank them.
+BaselineOutcome runBaselines(const DatasetSnapshot& snapshot, const RunConfig& config,
+                             const TrainCallbacks& callbacks, const std::string& factorsDir);
 
 }  // namespace m6

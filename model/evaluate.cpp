@@ -27,7 +27,84 @@ std::vector<int64_t> targetsOf(const Split& split, SplitPart part)
   return out;
 }
 
+// The expected ranking metrics of a uniformly random order, one target among m candidates: the
+// rank is uniform on 0..m-1, so E[hr@K] = min(K, m) / m, E[ndcg@K] = sum_{r<min(K,m)} 1 /
+// log2(r + 2) / m and E[mrr@K] = sum 1 / (r + 1) / m.
+class RandomRanking
+{
+ public:
+  void add(int64_t m, int k)
+  {
+    if (m <= 0)
+    {
+      return;
+    }
+    const int64_t top = std::min<int64_t>(k, m);
+    double ndcg = 0;
+    double mrr = 0;
+    for (int64_t r = 0; r < top; ++r)
+    {
+      ndcg += ndcgAtK(r, k);
+      mrr += mrrAtK(r, k);
+    }
+    hr_ += static_cast<double>(top) / static_cast<double>(m);
+    ndcg_ += ndcg / static_cast<double>(m);
+    mrr_ += mrr / static_cast<double>(m);
+    ++rows_;
+  }
+
+  MetricSet metrics(int k, const std::string& protocol) const
+  {
+    MetricSet out;
+    out.protocol = protocol;
+    if (rows_ == 0)
+    {
+      return out;
+    }
+    const double n = static_cast<double>(rows_);
+    out.set(metricName("hr", k), hr_ / n);
+    out.set(metricName("ndcg", k), ndcg_ / n);
+    out.set(metricName("mrr", k), mrr_ / n);
+    out.set(metricName("recall", k), hr_ / n);
+    return out;
+  }
+
+ private:
+  double hr_ = 0;
+  double ndcg_ = 0;
+  double mrr_ = 0;
+  int64_t rows_ = 0;
+};
+
 }  // namespace
+
+std::string warmProtocol(int k, bool sampled, int64_t coldItems)
+{
+  std::string s = "leave-one-out by time; ";
+  s += sampled ? "warm target ranked against 100 sampled warm negatives (inflated)"
+               : "full ranking over warm items unseen in train";
+  return s + " (cold-item protocol: " + std::to_string(coldItems) +
+         " cold items held out of training and of this ranking); K=" + std::to_string(k);
+}
+
+std::string coldProtocol(int k, bool sampled, int64_t coldItems)
+{
+  std::string s = "leave-one-out by time; cold items: held-out targets that are one of the " +
+                  std::to_string(coldItems) + " cold items (never trained on), ";
+  s += sampled ? "ranked against 100 sampled cold negatives (inflated)"
+               : "ranked among the cold items unseen by the user";
+  return s + ", by content only; K=" + std::to_string(k);
+}
+
+std::vector<uint8_t> warmMask(const std::vector<uint8_t>& cold)
+{
+  std::vector<uint8_t> warm(cold.size());
+  for (size_t i = 0; i < cold.size(); ++i)
+  {
+    warm[i] = cold[i] ? 0 : 1;
+  }
+  return warm;
+}
 
 ModelScorer::ModelScorer(Session& session) : session_(session)
 {
@@ -75,15 +152,41 @@ QuerySpec targetQuery(const DatasetSnapshot& data, int64_t t)
 
 EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
                            const std::vector<int32_t>& itemCategory, SplitPart part, int k,
-                           bool sampled, uint64_t seed, ScoreProvider& scorer)
+                           bool sampled, uint64_t seed, ScoreProvider& scorer,
+                           const RankingScope& scope)
 {
   const int64_t n = data.numItems();
   std::vector<int64_t> targets = targetsOf(split, part);
+  if (scope.targets)
+  {
+    std::vector<int64_t> kept;
+    for (int64_t t : targets)
+    {
+      if ((*scope.targets)[static_cast<size_t>(data.item[static_cast<size_t>(t)])])
+      {
+        kept.push_back(t);
+      }
+    }
+    targets.swap(kept);
+  }
   EvalResult result;
   std::vector<std::vector<int32_t>> lists;
   double diversity = 0;
   int64_t diversityLists = 0;
-  std::vector<uint8_t> excluded(static_cast<size_t>(n), 0);
+  // `base` excludes the items that are no candidates at all; the user's past is marked on top.
+  std::vector<uint8_t> base(static_cast<size_t>(n), 0);
+  int64_t numCandidates = n;
+  if (scope.candidates)
+  {
+    numCandidates = 0;
+    for (int64_t i = 0; i < n; ++i)
+    {
+      base[static_cast<size_t>(i)] = (*scope.candidates)[static_cast<size_t>(i)] ? 0 : 1;
+      numCandidates += base[static_cast<size_t>(i)] ? 0 : 1;
+    }
+  }
+  std::vector<uint8_t> excluded = base;
+  RandomRanking random;
   const int64_t batch = sampled ? 256 : scorer.batchSize();
   for (size_t start = 0; start < targets.size(); start += static_cast<size_t>(batch))
   {
@@ -101,16 +204,24 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
                                 torch::kInt64);
     }
     // Per row: mark the user's past, then sample (sampled protocol) or rank (full).
+    // Returns the number of candidates left for the row (target included) when marking.
     auto markPast = [&](size_t i, uint8_t value)
     {
       const int64_t t = targets[i];
       const int32_t target = data.item[static_cast<size_t>(t)];
+      int64_t pastCandidates = 0;
       for (int64_t j = data.userStart[static_cast<size_t>(data.user[static_cast<size_t>(t)])];
            j < t; ++j)
       {
-        excluded[static_cast<size_t>(data.item[static_cast<size_t>(j)])] = value;
+        const auto item = static_cast<size_t>(data.item[static_cast<size_t>(j)]);
+        if (value && !excluded[item] && item != static_cast<size_t>(target))
+        {
+          ++pastCandidates;
+        }
+        excluded[item] = value ? 1 : base[item];
       }
-      excluded[static_cast<size_t>(target)] = 0;
+      excluded[static_cast<size_t>(target)] = value ? 0 : base[static_cast<size_t>(target)];
+      return numCandidates - pastCandidates + (base[static_cast<size_t>(target)] ? 1 : 0);
     };
     if (sampled)
     {
@@ -135,6 +246,10 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
             acc[r][1 + filled++] = c;
           }
         }
+        if (scope.randomBaseline)
+        {
+          random.add(1 + filled, k);
+        }
         // A tiny catalogue or a very active user leaves fewer than 100 unseen items: the empty
         // slots are marked -1 and never counted against the target.
         for (; filled < kSampledNegatives; ++filled)
@@ -142,7 +257,7 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
           acc[r][1 + filled] = -1;
         }
         markPast(i, 0);
-        excluded[static_cast<size_t>(target)] = 0;
+        excluded[static_cast<size_t>(target)] = base[static_cast<size_t>(target)];
       }
       torch::Tensor safe = candidates.clamp_min(0);
       scores = scorer.scoreCandidates(queries, safe).to(torch::kFloat32).contiguous();
@@ -180,7 +295,11 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
       }
       else
       {
-        markPast(i, 1);
+        const int64_t candidates = markPast(i, 1);
+        if (scope.randomBaseline)
+        {
+          random.add(candidates, k);
+        }
         row.rank = targetRank(rowScores, n, target, excluded.data());
         row.prediction = rowScores[target];
         std::vector<int32_t> top = topK(rowScores, n, k, excluded.data());
@@ -196,7 +315,13 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
       result.rows.push_back(row);
     }
   }
-  result.metrics = aggregateRows(result.rows, "ranking", k, rankingProtocol(k, sampled));
+  const std::string protocol =
+      scope.protocol.empty() ? rankingProtocol(k, sampled) : scope.protocol;
+  result.metrics = aggregateRows(result.rows, "ranking", k, protocol);
+  if (scope.randomBaseline)
+  {
+    result.random = random.metrics(k, protocol + "; expected metrics of a random ranking");
+  }
   if (!sampled)
   {
     result.metrics.set(metricName("coverage", k), coverage(lists, n));
@@ -259,12 +384,39 @@ EvalResult evaluateSession(Session& session, SplitPart part)
   const RunConfig& c = session.config;
   if (c.model.task == "ranking")
   {
+    RankingScope scope;
+    std::vector<uint8_t> warm;
+    if (session.numCold > 0)
+    {
+      warm = warmMask(session.coldItems);
+      scope.candidates = &warm;
+      scope.targets = &warm;
+      scope.protocol = warmProtocol(c.train.evalK, c.train.sampledEval, session.numCold);
+    }
     return evaluateRanking(session.data, session.split, session.features.itemCategory, part,
                            c.train.evalK, c.train.sampledEval, static_cast<uint64_t>(c.train.seed),
-                           scorer);
+                           scorer, scope);
   }
   return evaluatePointwise(session.data, session.split, part, c.model.task, c.train.ctrThreshold,
                            scorer);
+}
+
+EvalResult evaluateCold(Session& session, SplitPart part)
+{
+  const RunConfig& c = session.config;
+  if (session.numCold == 0 || c.model.task != "ranking")
+  {
+    return {};
+  }
+  ModelScorer scorer(session);
+  RankingScope scope;
+  scope.candidates = &session.coldItems;
+  scope.targets = &session.coldItems;
+  scope.protocol = coldProtocol(c.train.evalK, c.train.sampledEval, session.numCold);
+  scope.randomBaseline = true;
+  return evaluateRanking(session.data, session.split, session.features.itemCategory, part,
+                         c.train.evalK, c.train.sampledEval, static_cast<uint64_t>(c.train.seed),
+                         scorer, scope);
 }
 
 }  // namespace m6

@@ -54,6 +54,18 @@ struct EvalResult
 {
   MetricSet metrics;
   std::vector<UserMetricRow> rows;
+  MetricSet random;  // RankingScope::randomBaseline: the expected metrics of a random ranking
+};
+
+/// Which targets evaluateRanking ranks, among which candidates (the cold-item protocol's warm and
+/// cold halves). The default is the plain protocol: every target, every item.
+struct RankingScope
+{
+  const std::vector<uint8_t>* candidates = nullptr;  // per item, 1 = a candidate; null = all
+  const std::vector<uint8_t>* targets =
+      nullptr;                  // per item, 1 = rank this item's targets; null = all
+  std::string protocol;         // replaces rankingProtocol(k, sampled) when not empty
+  bool randomBaseline = false;  // also compute EvalResult::random over the same candidates
 };
 
 /// The query of user u's target interaction t: history before t, context of t.
@@ -65,13 +77,27 @@ QuerySpec targetQuery(const DatasetSnapshot& data, int64_t t);
 /// user and the part). Adds coverage@K and diversity@K under full ranking.
 EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
                            const std::vector<int32_t>& itemCategory, SplitPart part, int k,
-                           bool sampled, uint64_t seed, ScoreProvider& scorer);
+                           bool sampled, uint64_t seed, ScoreProvider& scorer,
+                           const RankingScope& scope = {});
 
 /// ctr (AUC, LogLoss over held-out interactions with a rating) or rating (RMSE, MAE).
 EvalResult evaluatePointwise(const DatasetSnapshot& data, const Split& split, SplitPart part,
                              const std::string& task, double ctrThreshold, ScoreProvider& scorer);
 
-/// The metrics the session's task calls for.
+/// The metrics the session's task calls for. Under the cold-item protocol: the warm targets,
+/// ranked among the warm items.
 EvalResult evaluateSession(Session& session, SplitPart part);
+
+/// Cold-item protocol: the targets that are cold items, ranked among the cold items only (by
+/// content: their id rows are zero), with the expected metrics of a random ranking beside them.
+/// Empty metrics without the protocol.
+EvalResult evaluateCold(Session& session, SplitPart part);
+
+/// The protocol labels of the cold-item protocol's two halves.
+std::string warmProtocol(int k, bool sampled, int64_t coldItems);
+std::string coldProtocol(int k, bool sampled, int64_t coldItems);
+
+/// The mask of warm items (1 - cold).
+std::vector<uint8_t> warmMask(const std::vector<uint8_t>& cold);
 
 }  // namespace m6

@@ -228,6 +228,11 @@ void addTimeColumn(EntityTable& table, const char* name, const char* module, int
 
 std::vector<int32_t> itemCategories(const DatasetSnapshot& s)
 {
+  return itemCategoryField(s).codes;
+}
+
+ItemCategoryField itemCategoryField(const DatasetSnapshot& s)
+{
   const FieldColumn* best = nullptr;
   for (int pass = 0; pass < 3 && !best; ++pass)
   {
@@ -246,11 +251,15 @@ std::vector<int32_t> itemCategories(const DatasetSnapshot& s)
       }
     }
   }
-  std::vector<int32_t> cat(static_cast<size_t>(s.numItems()), -1);
+  ItemCategoryField out;
+  std::vector<int32_t>& cat = out.codes;
+  cat.assign(static_cast<size_t>(s.numItems()), -1);
   if (!best)
   {
-    return cat;
+    return out;
   }
+  out.name = best->name;
+  out.vocab = best->vocab;
   for (size_t i = 0; i < cat.size(); ++i)
   {
     if (best->kind == FieldKind::Categorical && i < best->codes.size())
@@ -263,7 +272,7 @@ std::vector<int32_t> itemCategories(const DatasetSnapshot& s)
       cat[i] = best->codes[static_cast<size_t>(best->offsets[i])];
     }
   }
-  return cat;
+  return out;
 }
 
 std::vector<ColumnSpec> EntityTable::specs() const

@@ -82,6 +82,15 @@ struct FeatureTables
 /// value of the first multi-valued field.
 std::vector<int32_t> itemCategories(const DatasetSnapshot& snapshot);
 
+/// The same, with the field's name and vocabulary (name "" and no vocabulary when there is none).
+struct ItemCategoryField
+{
+  std::string name;
+  std::vector<std::string> vocab;
+  std::vector<int32_t> codes;  // per item, -1 unknown
+};
+ItemCategoryField itemCategoryField(const DatasetSnapshot& snapshot);
+
 /// Builds the tables for the fields selected by `config`. Throws std::invalid_argument naming
 /// the field when a column's arrays do not match the entity count.
 FeatureTables buildFeatures(const DatasetSnapshot& snapshot, const ModelConfig& config);

@@ -3,59 +3,65 @@
 
 #include "model/checkpoint.h"
 #include "model/core/dataset_schema.h"
-#include "model/engine.h"
-#include "model/evaluate.h"
+#include "model/predictor_impl.h"
 #include "model/threads.h"
 
 namespace m6
 {
 
-struct Predictor::Impl
+void Predictor::Impl::checkUser(int32_t user) const
 {
-  DatasetSnapshot data;  // a copy: the caller's snapshot may go away
-  std::unique_ptr<Session> session;
-  std::unique_ptr<ModelScorer> scorer;  // holds the catalogue's item tokens
-  std::string path;
-  int64_t parameters = 0;
-
-  void checkUser(int32_t user) const
+  if (user < 0 || user >= data.numUsers())
   {
-    if (user < 0 || user >= data.numUsers())
-    {
-      throw std::out_of_range("user index " + std::to_string(user) + " is outside the dataset (" +
-                              std::to_string(data.numUsers()) + " users)");
-    }
+    throw std::out_of_range("user index " + std::to_string(user) + " is outside the dataset (" +
+                            std::to_string(data.numUsers()) + " users)");
   }
+}
 
-  // After the training part: history = last L training items; context = the held-out test
-  // interaction, else the user's last interaction.
-  QuerySpec query(int32_t user, const ContextOverride& o) const
+void Predictor::Impl::checkItem(int32_t item) const
+{
+  if (item < 0 || item >= data.numItems())
   {
-    checkUser(user);
-    const Split& split = session->split;
-    QuerySpec q;
-    q.user = user;
-    q.historyEnd = split.trainEnd[static_cast<size_t>(user)];
-    int64_t test = split.testIndex[static_cast<size_t>(user)];
-    int64_t last = data.userStart[static_cast<size_t>(user) + 1] - 1;
-    q.contextRow =
-        test >= 0 ? test : (last >= data.userStart[static_cast<size_t>(user)] ? last : -1);
-    if (o.hourOfDay > 23 || o.dayOfWeek > 6)
-    {
-      throw std::out_of_range("context override: hour must be 0-23 and day of week 0-6");
-    }
-    q.hourOverride = o.hourOfDay;
-    q.dayOverride = o.dayOfWeek;
-    return q;
+    throw std::out_of_range("item index " + std::to_string(item) + " is outside the dataset (" +
+                            std::to_string(data.numItems()) + " items)");
   }
+}
 
-  std::vector<float> scores(int32_t user, const ContextOverride& o)
+QuerySpec Predictor::Impl::query(int32_t user, const ContextOverride& o) const
+{
+  checkUser(user);
+  const Split& split = session->split;
+  QuerySpec q;
+  q.user = user;
+  q.historyEnd = split.trainEnd[static_cast<size_t>(user)];
+  int64_t test = split.testIndex[static_cast<size_t>(user)];
+  int64_t last = data.userStart[static_cast<size_t>(user) + 1] - 1;
+  q.contextRow = test >= 0 ? test : (last >= data.userStart[static_cast<size_t>(user)] ? last : -1);
+  if (o.hourOfDay > 23 || o.dayOfWeek > 6)
   {
-    torch::Tensor s = scorer->scoreCatalogue({query(user, o)}).to(torch::kFloat32).contiguous();
-    const float* p = s.data_ptr<float>();
-    return std::vector<float>(p, p + s.size(1));
+    throw std::out_of_range("context override: hour must be 0-23 and day of week 0-6");
   }
-};
+  q.hourOverride = o.hourOfDay;
+  q.dayOverride = o.dayOfWeek;
+  return q;
+}
+
+std::vector<float> Predictor::Impl::scores(int32_t user, const ContextOverride& o)
+{
+  torch::Tensor s = scorer->scoreCatalogue({query(user, o)}).to(torch::kFloat32).contiguous();
+  const float* p = s.data_ptr<float>();
+  return std::vector<float>(p, p + s.size(1));
+}
+
+std::string itemLabel(const DatasetSnapshot& d, int32_t i)
+{
+  std::string label = d.itemIds[static_cast<size_t>(i)];
+  if (static_cast<size_t>(i) < d.itemTitles.size() && !d.itemTitles[static_cast<size_t>(i)].empty())
+  {
+    label += " " + d.itemTitles[static_cast<size_t>(i)];
+  }
+  return label;
+}
 
 Predictor::Predictor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
@@ -83,20 +89,45 @@ std::unique_ptr<Predictor> Predictor::open(const std::string& path, const Datase
 
 std::vector<Recommendation> Predictor::recommend(int32_t user, int k, ContextOverride context)
 {
-  std::vector<float> s = impl_->scores(user, context);
+  return recommend(user, k, context, nullptr);
+}
+
+std::vector<Recommendation> Predictor::recommend(int32_t user, int k, ContextOverride context,
+                                                 const std::vector<uint8_t>* allowedItems)
+{
   const DatasetSnapshot& d = impl_->data;
+  if (allowedItems && static_cast<int64_t>(allowedItems->size()) != d.numItems())
+  {
+    throw std::invalid_argument("recommend: the item filter has " +
+                                std::to_string(allowedItems->size()) + " flags for " +
+                                std::to_string(d.numItems()) + " items");
+  }
+  std::vector<float> s = impl_->scores(user, context);
   std::vector<uint8_t> excluded(s.size(), 0);
+  if (allowedItems)
+  {
+    for (size_t i = 0; i < excluded.size(); ++i)
+    {
+      excluded[i] = (*allowedItems)[i] ? 0 : 1;
+    }
+  }
   for (int64_t n = d.userStart[static_cast<size_t>(user)];
        n < impl_->session->split.trainEnd[static_cast<size_t>(user)]; ++n)
   {
     excluded[static_cast<size_t>(d.item[static_cast<size_t>(n)])] = 1;
   }
+  const auto& cold = impl_->session->coldItems;
   std::vector<Recommendation> out;
   for (int32_t item : topK(s.data(), static_cast<int64_t>(s.size()), k, excluded.data()))
   {
-    out.push_back({item, s[static_cast<size_t>(item)]});
+    out.push_back({item, s[static_cast<size_t>(item)], cold[static_cast<size_t>(item)] != 0});
   }
   return out;
+}
+
+const std::vector<uint8_t>& Predictor::coldItems() const
+{
+  return impl_->session->coldItems;
 }
 
 std::vector<float> Predictor::scoreAll(int32_t user, ContextOverride context)
@@ -107,11 +138,7 @@ std::vector<float> Predictor::scoreAll(int32_t user, ContextOverride context)
 Explanation Predictor::explain(int32_t user, int32_t item, ContextOverride context)
 {
   const DatasetSnapshot& d = impl_->data;
-  if (item < 0 || item >= d.numItems())
-  {
-    throw std::out_of_range("item index " + std::to_string(item) + " is outside the dataset (" +
-                            std::to_string(d.numItems()) + " items)");
-  }
+  impl_->checkItem(item);
   QuerySpec q = impl_->query(user, context);
   torch::NoGradGuard guard;
   Session& s = *impl_->session;
@@ -130,13 +157,7 @@ Explanation Predictor::explain(int32_t user, int32_t item, ContextOverride conte
   for (int64_t n = start; n < q.historyEnd; ++n)
   {
     int32_t i = d.item[static_cast<size_t>(n)];
-    std::string label = d.itemIds[static_cast<size_t>(i)];
-    if (static_cast<size_t>(i) < d.itemTitles.size() &&
-        !d.itemTitles[static_cast<size_t>(i)].empty())
-    {
-      label += " " + d.itemTitles[static_cast<size_t>(i)];
-    }
-    e.tokens.push_back(label);
+    e.tokens.push_back(itemLabel(d, i));
     e.tokenItem.push_back(i);
   }
   // Token slots: 0 user, 1 context, 2 + (len - count) .. 2 + len - 1 the real history items.

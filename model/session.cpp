@@ -40,6 +40,16 @@ Json columnsJson(const std::vector<ColumnSpec>& columns)
   return a;
 }
 
+int64_t countOf(const std::vector<uint8_t>& mask)
+{
+  int64_t n = 0;
+  for (uint8_t m : mask)
+  {
+    n += m ? 1 : 0;
+  }
+  return n;
+}
+
 }  // namespace
 
 double meanTrainRating(const DatasetSnapshot& data, const Split& split)
@@ -61,16 +71,40 @@ double meanTrainRating(const DatasetSnapshot& data, const Split& split)
   return n ? sum / static_cast<double>(n) : 0.0;
 }
 
+void zeroIdRows(EntityEncoder& encoder, const std::vector<uint8_t>& rows)
+{
+  torch::nn::Embedding id = encoder->idEmbedding();
+  if (!id)
+  {
+    return;
+  }
+  torch::NoGradGuard guard;
+  for (size_t i = 0; i < rows.size(); ++i)
+  {
+    if (rows[i])
+    {
+      id->weight[static_cast<int64_t>(i)].zero_();
+    }
+  }
+}
+
 Session::Session(const DatasetSnapshot& d, const RunConfig& c)
     : data(d),
       config(c),
       schema(DatasetSchema::fromSnapshot(d)),
       split(splitLeaveOneOut(d)),
-      features(buildFeatures(d, c.model))
+      features(buildFeatures(d, c.model)),
+      coldItems(coldItemMask(d, c.train.coldItemShare)),
+      numCold(countOf(coldItems))
 {
   torch::manual_seed(static_cast<uint64_t>(config.train.seed));
   net = M6Net(makeSpec(data, config, split, features));
   allItems = torch::arange(data.numItems(), torch::kInt64);
+  if (numCold > 0)
+  {
+    EntityEncoder items = net->itemEncoder();
+    zeroIdRows(items, coldItems);
+  }
 }
 
 torch::Tensor Session::encodeCatalogue()

@@ -23,6 +23,8 @@ class Session
  public:
   /// Builds split, features and network. Seeds torch with config.train.seed first, so the
   /// initial weights depend only on the config and the data. `data` must outlive the session.
+  /// With train.cold_item_share > 0 the cold items' id embedding rows are zero (and training never
+  /// touches them), so a cold item's token comes from its content fields only.
   Session(const DatasetSnapshot& data, const RunConfig& config);
 
   const DatasetSnapshot& data;
@@ -32,6 +34,9 @@ class Session
   const FeatureTables features;
   M6Net net{nullptr};
   torch::Tensor allItems;  // int64 [N] 0..N-1
+  const std::vector<uint8_t>
+      coldItems;  // per item, 1 = cold (held out); all 0 without the protocol
+  const int64_t numCold = 0;
 
   /// Item tokens of the whole catalogue [N, d] (with autograd when enabled).
   torch::Tensor encodeCatalogue();
@@ -50,5 +55,8 @@ class Session
 
 /// Mean rating of the training interactions (0 when there are none).
 double meanTrainRating(const DatasetSnapshot& data, const Split& split);
+
+/// Sets the rows `rows` (item or user indices) of an entity's id embedding to zero.
+void zeroIdRows(EntityEncoder& encoder, const std::vector<uint8_t>& rows);
 
 }  // namespace m6

@@ -1,6 +1,7 @@
 #include "model/training_step.h"
 
 #include <cmath>
+#include <limits>
 
 #include "model/evaluate.h"
 
@@ -15,9 +16,10 @@ std::vector<int64_t> trainCounts(const Session& s)
   std::vector<int64_t> counts(static_cast<size_t>(s.data.numItems()), 0);
   for (size_t n = 0; n < s.data.item.size(); ++n)
   {
-    if (s.split.part[n] == SplitPart::Train)
+    const auto i = static_cast<size_t>(s.data.item[n]);
+    if (s.split.part[n] == SplitPart::Train && !s.coldItems[i])
     {
-      ++counts[static_cast<size_t>(s.data.item[n])];
+      ++counts[i];
     }
   }
   return counts;
@@ -31,8 +33,19 @@ TrainingStep::TrainingStep(Session& session)
       negatives_(loss_ == "sampled_softmax" || loss_ == "bce" || loss_ == "bpr"
                      ? session.config.train.negatives
                      : 0),
-      sampler_(trainCounts(session), session.config.train.sampling == "popularity")
+      sampler_(trainCounts(session), session.config.train.sampling == "popularity",
+               session.coldItems)
 {
+  if (session.numCold > 0)
+  {
+    coldMask_ = torch::zeros({1, session.data.numItems()}, torch::kBool);
+    auto acc = coldMask_.accessor<bool, 2>();
+    for (size_t i = 0; i < session.coldItems.size(); ++i)
+    {
+      acc[0][static_cast<int64_t>(i)] = session.coldItems[i] != 0;
+    }
+    hidden_ = &session.coldItems;
+  }
   if (loss_ == "sampled_softmax" && sampler_.popularity())
   {
     const int64_t n = session.data.numItems();
@@ -49,10 +62,13 @@ std::vector<int64_t> TrainingStep::examples() const
 {
   const DatasetSnapshot& d = session_.data;
   const bool pointwise = session_.config.model.task != "ranking";
+  const double fraction = session_.config.train.trainFraction;
   std::vector<int64_t> out;
   for (size_t n = 0; n < d.item.size(); ++n)
   {
-    if (session_.split.part[n] != SplitPart::Train)
+    if (session_.split.part[n] != SplitPart::Train ||
+        session_.coldItems[static_cast<size_t>(d.item[n])] ||
+        !inTrainFraction(static_cast<int64_t>(n), fraction))
     {
       continue;
     }
@@ -81,14 +97,19 @@ torch::Tensor TrainingStep::loss(const std::vector<int64_t>& batch, DemoRng& rng
     queries.push_back(targetQuery(d, n));
     targets[r] = d.item[static_cast<size_t>(n)];
   }
-  UserBatch ub = makeUserBatch(d, s.features, len, queries);
+  UserBatch ub = makeUserBatch(d, s.features, len, queries, hidden_);
 
   if (loss_ == "softmax")
   {
     // Full softmax: every item is a class, so encode the catalogue once for the whole batch.
     torch::Tensor tokens = s.encodeCatalogue();
     UserSide side = s.userSide(ub, tokens, ub.histItems);
-    return torch::nn::functional::cross_entropy(s.net->scoreCatalogue(side, tokens), targets);
+    torch::Tensor logits = s.net->scoreCatalogue(side, tokens);
+    if (coldMask_.defined())
+    {
+      logits = logits.masked_fill(coldMask_, -std::numeric_limits<float>::infinity());
+    }
+    return torch::nn::functional::cross_entropy(logits, targets);
   }
 
   torch::Tensor negatives = torch::empty({b, negatives_}, torch::kInt64);

@@ -1,5 +1,8 @@
 // One optimisation step's loss for every task and loss (private to model/).
 //
+// Under the cold-item protocol the cold items are out of training entirely: never a target, never
+// a sampled negative, never a class of the full softmax, and left out of the histories.
+//
 // The user side (user token, context token, encoded history) is computed once per example and
 // broadcast over its positive and negatives. With the full softmax the whole catalogue's item
 // tokens are computed once per step (they are the softmax's classes); otherwise only the items
@@ -26,7 +29,8 @@ class TrainingStep
   explicit TrainingStep(Session& session);
 
   /// Interaction indices the model learns from: the train part (ranking), or its interactions
-  /// that have a rating (ctr, rating).
+  /// that have a rating (ctr, rating); only the train.train_fraction subset, and never an
+  /// interaction with a cold item (cold-item protocol).
   std::vector<int64_t> examples() const;
 
   /// The mean loss of a batch of example interactions; negatives are drawn from `rng`.
@@ -37,7 +41,9 @@ class TrainingStep
   std::string loss_;  // softmax | sampled_softmax | bce | bpr | mse
   int negatives_ = 0;
   NegativeSampler sampler_;
-  torch::Tensor logQ_;  // float [N], log sampling probability (popularity sampling)
+  torch::Tensor logQ_;      // float [N], log sampling probability (popularity sampling)
+  torch::Tensor coldMask_;  // bool [1, N], cold items (never a softmax class); undefined if none
+  const std::vector<uint8_t>* hidden_ = nullptr;  // cold items, left out of training histories
 };
 
 }  // namespace m6

@@ -75,7 +75,7 @@ FieldDef intField(const char* key, const char* group, const char* label, PartPtr
 }
 
 inline FieldDef int64Field(const char* key, const char* group, const char* label,
-                    int64_t TrainConfig::*member, double lo, double hi, const char* tooltip)
+                           int64_t TrainConfig::*member, double lo, double hi, const char* tooltip)
 {
   FieldDef f;
   f.info.key = key;
@@ -185,7 +185,7 @@ FieldDef enumField(const char* key, const char* group, const char* label, PartPt
 }
 
 inline FieldDef listField(const char* key, const char* group, const char* label,
-                   std::vector<std::string> ModelConfig::*member, const char* tooltip)
+                          std::vector<std::string> ModelConfig::*member, const char* tooltip)
 {
   FieldDef f;
   f.info.key = key;

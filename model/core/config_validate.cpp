@@ -317,8 +317,8 @@ std::vector<ConfigIssue> validate(const RunConfig& c, const DatasetSchema* schem
   if (t.coldItemShare > 0 && !ranking)
   {
     add(out, "train.cold_item_share",
-        "the cold-item protocol ranks held-out items by content and needs task ranking (the task "
-        "is " + m.task + "); set it to 0");
+        "the cold-item protocol ranks held-out items by content and needs task ranking (the "
+        "task is " + m.task + "); set it to 0");
   }
   checkDescriptors(c, out);
   if (schema)

@@ -7,9 +7,9 @@
 namespace m6::demo
 {
 
-const char* const kCategoryNames[kCategories] = {
-    "Drama", "Comedy", "Thriller", "Horror", "Documentary", "Animation",
-    "Sci-Fi", "Romance", "Action", "Music", "Western", "Mystery"};
+const char* const kCategoryNames[kCategories] = {"Drama",       "Comedy",    "Thriller", "Horror",
+                                                 "Documentary", "Animation", "Sci-Fi",   "Romance",
+                                                 "Action",      "Music",     "Western",  "Mystery"};
 
 const int kNightAffinity[kCategories] = {0, -1, 1, 1, -1, -1, 1, 0, 0, 0, 0, 1};
 
@@ -39,19 +39,18 @@ const char* const kTitleSuffix[2][8] = {
     {"Saga", "Vol. 1", "Collection", "Companion", "Trilogy", "Notebook", "Omnibus", "Sequel"}};
 
 // Four typical tags per category; items mostly take tags of their own category.
-const char* const kTags[kCategories][4] = {
-    {"tearjerker", "family", "based-on-book", "slow-burn"},
-    {"feel-good", "satire", "parody", "family"},
-    {"twist", "suspense", "heist", "conspiracy"},
-    {"gore", "supernatural", "jump-scare", "cult"},
-    {"true-story", "nature", "history", "science"},
-    {"kids", "family", "talking-animals", "fantasy"},
-    {"space", "dystopia", "time-travel", "aliens"},
-    {"love-triangle", "wedding", "feel-good", "period"},
-    {"explosions", "martial-arts", "car-chase", "heist"},
-    {"concert", "biopic", "musical", "jazz"},
-    {"frontier", "gunfight", "period", "cowboys"},
-    {"detective", "whodunit", "twist", "noir"}};
+const char* const kTags[kCategories][4] = {{"tearjerker", "family", "based-on-book", "slow-burn"},
+                                           {"feel-good", "satire", "parody", "family"},
+                                           {"twist", "suspense", "heist", "conspiracy"},
+                                           {"gore", "supernatural", "jump-scare", "cult"},
+                                           {"true-story", "nature", "history", "science"},
+                                           {"kids", "family", "talking-animals", "fantasy"},
+                                           {"space", "dystopia", "time-travel", "aliens"},
+                                           {"love-triangle", "wedding", "feel-good", "period"},
+                                           {"explosions", "martial-arts", "car-chase", "heist"},
+                                           {"concert", "biopic", "musical", "jazz"},
+                                           {"frontier", "gunfight", "period", "cowboys"},
+                                           {"detective", "whodunit", "twist", "noir"}};
 
 const char* const kRegions[5] = {"north", "south", "east", "west", "central"};
 
@@ -325,7 +324,8 @@ InteractionStats makeInteractions(DemoRng& rng, const DemoOptions& o, const Clus
           {
             f = (kNightAffinity[c] > 0) == night ? 3.0 : 1.0 / 3.0;
           }
-          catW[static_cast<size_t>(c)] = cl.pref[static_cast<size_t>(k)][static_cast<size_t>(c)] * f;
+          catW[static_cast<size_t>(c)] =
+              cl.pref[static_cast<size_t>(k)][static_cast<size_t>(c)] * f;
           acc += catW[static_cast<size_t>(c)];
           catCumW[static_cast<size_t>(c)] = acc;
         }

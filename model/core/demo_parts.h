@@ -46,8 +46,8 @@ struct Items
 {
   std::vector<std::string> ids;
   std::vector<std::string> titles;
-  std::vector<FieldColumn> fields;  // category, tags, year, title
-  std::vector<int> category;        // per item
+  std::vector<FieldColumn> fields;             // category, tags, year, title
+  std::vector<int> category;                   // per item
   std::vector<std::vector<int64_t>> catItems;  // per category: its items
   std::vector<std::vector<double>> catCum;     // per category: cumulative popularity
 };

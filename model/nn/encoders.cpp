@@ -76,6 +76,18 @@ torch::Tensor EntityEncoderImpl::forward(const torch::Tensor& ids,
   {
     parts.push_back(id_(ids));
   }
+  int64_t n = ids.defined() ? ids.size(0) : (columns.empty() ? 0 : columns[0].size(0));
+  return combine(std::move(parts), columns, n);
+}
+
+torch::Tensor EntityEncoderImpl::withoutIds(const std::vector<torch::Tensor>& columns, int64_t n)
+{
+  return combine({}, columns, n);
+}
+
+torch::Tensor EntityEncoderImpl::combine(std::vector<torch::Tensor> parts,
+                                         const std::vector<torch::Tensor>& columns, int64_t n)
+{
   for (size_t i = 0; i < options_.columns.size(); ++i)
   {
     const int s = slot_[i];
@@ -94,11 +106,15 @@ torch::Tensor EntityEncoderImpl::forward(const torch::Tensor& ids,
   }
   if (parts.empty())
   {
-    int64_t n = ids.defined() ? ids.size(0) : (columns.empty() ? 0 : columns[0].size(0));
     return bias_.unsqueeze(0).expand({n, options_.dim});
   }
   if (merge_)
   {
+    if (id_ && static_cast<int64_t>(parts.size()) < merge_->weight.size(1) / options_.dim)
+    {
+      // No id part (an unknown entity): its slot of the concatenation is zero.
+      parts.insert(parts.begin(), torch::zeros({n, options_.dim}, parts[0].options()));
+    }
     return merge_(torch::cat(parts, 1)) + bias_;
   }
   torch::Tensor sum = parts[0];

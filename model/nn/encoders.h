@@ -34,6 +34,13 @@ class EntityEncoderImpl : public torch::nn::Module
   /// the order of options.columns. Returns [n, dim].
   torch::Tensor forward(const torch::Tensor& ids, const std::vector<torch::Tensor>& columns);
 
+  /// The tokens of n entities the id table does not know (a user the model never saw): the same
+  /// sum without the id embedding. Returns [n, dim].
+  torch::Tensor withoutIds(const std::vector<torch::Tensor>& columns, int64_t n);
+
+  /// The id embedding (undefined without ids).
+  torch::nn::Embedding idEmbedding() const { return id_; }
+
  private:
   EntityEncoderOptions options_;
   torch::nn::Embedding id_{nullptr};
@@ -43,6 +50,9 @@ class EntityEncoderImpl : public torch::nn::Module
   std::vector<int> slot_;  // per column: its index in the vector of its kind
   torch::Tensor bias_;
   torch::nn::Linear merge_{nullptr};
+
+  torch::Tensor combine(std::vector<torch::Tensor> parts, const std::vector<torch::Tensor>& columns,
+                        int64_t n);
 };
 TORCH_MODULE(EntityEncoder);
 

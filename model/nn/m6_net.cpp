@@ -77,12 +77,26 @@ M6NetImpl::M6NetImpl(const NetSpec& spec) : spec_(spec)
     ratingOffset_ =
         register_buffer("rating_offset", torch::full({1}, spec.ratingOffset, torch::kFloat32));
   }
+  if (m.adapterWidth > 0)
+  {
+    const int64_t r = m.adapterWidth;
+    userAdapter_ = register_module("adapter_user", Adapter(d, r));
+    itemAdapter_ = register_module("adapter_item", Adapter(d, r));
+    contextAdapter_ = register_module("adapter_context", Adapter(d, r));
+    historyAdapter_ = register_module("adapter_history", Adapter(d, r));
+    for (int l = 0; l < m.attentionLayers; ++l)
+    {
+      fusionAdapters_.push_back(
+          register_module("adapter_fusion_" + std::to_string(l), Adapter(d, r)));
+    }
+  }
 }
 
 torch::Tensor M6NetImpl::encodeItems(const torch::Tensor& ids,
                                      const std::vector<torch::Tensor>& columns)
 {
-  return itemEncoder_(ids, columns);
+  torch::Tensor tokens = itemEncoder_(ids, columns);
+  return itemAdapter_ ? itemAdapter_(tokens) : tokens;
 }
 
 UserSide M6NetImpl::userSide(const torch::Tensor& users,
@@ -92,11 +106,25 @@ UserSide M6NetImpl::userSide(const torch::Tensor& users,
                              const torch::Tensor& histGaps)
 {
   UserSide s;
-  const int64_t b = users.size(0);
-  s.u = userEncoder_(users, userColumns);
-  s.c = contextEncoder_(users, contextColumns);
+  const int64_t b = histPad.size(0);
+  if (users.defined())
+  {
+    s.u = userEncoder_(users, userColumns);
+    s.c = contextEncoder_(users, contextColumns);
+  }
+  else
+  {
+    s.u = userEncoder_->withoutIds(userColumns, b);
+    s.c = contextEncoder_->withoutIds(contextColumns, b);
+  }
   torch::Tensor keep = (~histPad).unsqueeze(-1).to(histTokens.scalar_type());
   torch::Tensor h = history_(histTokens * keep, histPad, histGaps);
+  if (userAdapter_)
+  {
+    s.u = userAdapter_(s.u);
+    s.c = contextAdapter_(s.c);
+    h = historyAdapter_(h) * keep;  // padded slots stay zero
+  }
   s.tokens = torch::cat({s.u.unsqueeze(1), s.c.unsqueeze(1), h}, 1);
   torch::Tensor open = torch::zeros({b, 2}, torch::kBool);
   s.blocked = torch::cat({open, histPad}, 1).unsqueeze(1);
@@ -106,10 +134,10 @@ UserSide M6NetImpl::userSide(const torch::Tensor& users,
 torch::Tensor M6NetImpl::fuse(torch::Tensor query, const UserSide& side,
                               std::vector<torch::Tensor>* weights)
 {
-  for (auto& layer : fusion_)
+  for (size_t l = 0; l < fusion_.size(); ++l)
   {
-    AttentionOutput a = layer(query, side.tokens, side.blocked);
-    query = a.out;
+    AttentionOutput a = fusion_[l](query, side.tokens, side.blocked);
+    query = fusionAdapters_.empty() ? a.out : fusionAdapters_[l](a.out);
     if (weights)
     {
       weights->push_back(a.weights);

@@ -10,8 +10,10 @@
 // Scores are logits (ranking, ctr) or ratings (rating task, with the training mean as offset).
 //
 // Registered names: "user_encoder", "item_encoder", "context_encoder", "history",
-// "fusion_<l>", then "user_norm" + "user_projection" (dot) or "decoder" (mlp), and the buffer
-// "rating_offset" (rating task).
+// "fusion_<l>", then "user_norm" + "user_projection" (dot) or "decoder" (mlp), the buffer
+// "rating_offset" (rating task), and with model.adapter_width > 0 the bottleneck adapters
+// "adapter_user", "adapter_item", "adapter_context", "adapter_history" and "adapter_fusion_<l>"
+// (registered last, so the other modules' initial weights do not depend on them).
 //
 // Thread affinity: a module is used by one thread at a time (the one that trains or evaluates).
 #pragma once
@@ -22,6 +24,7 @@
 
 #include "model/core/config.h"
 #include "model/features.h"
+#include "model/nn/adapter.h"
 #include "model/nn/attention.h"
 #include "model/nn/encoders.h"
 #include "model/nn/history.h"
@@ -60,7 +63,8 @@ class M6NetImpl : public torch::nn::Module
 
   torch::Tensor encodeItems(const torch::Tensor& ids, const std::vector<torch::Tensor>& columns);
 
-  /// users int64 [B]; histTokens [B, L, d] item tokens of the history (any values at padding);
+  /// users int64 [B], or undefined for users the model never saw (their token is built without
+  /// the id embedding); histTokens [B, L, d] item tokens of the history (any values at padding);
   /// histPad bool [B, L]; histGaps int64 [B, L].
   UserSide userSide(const torch::Tensor& users, const std::vector<torch::Tensor>& userColumns,
                     const std::vector<torch::Tensor>& contextColumns,
@@ -79,6 +83,9 @@ class M6NetImpl : public torch::nn::Module
   /// Dot scorer: the user vector [B, d] after the fusion.
   torch::Tensor userVector(const UserSide& side, std::vector<torch::Tensor>* weights = nullptr);
 
+  EntityEncoder userEncoder() const { return userEncoder_; }
+  EntityEncoder itemEncoder() const { return itemEncoder_; }
+
  private:
   torch::Tensor fuse(torch::Tensor query, const UserSide& side,
                      std::vector<torch::Tensor>* weights);
@@ -96,6 +103,11 @@ class M6NetImpl : public torch::nn::Module
   torch::nn::Linear userProjection_{nullptr};
   torch::nn::Sequential decoder_{nullptr};
   torch::Tensor ratingOffset_;
+  Adapter userAdapter_{nullptr};
+  Adapter itemAdapter_{nullptr};
+  Adapter contextAdapter_{nullptr};
+  Adapter historyAdapter_{nullptr};
+  std::vector<Adapter> fusionAdapters_;
 };
 TORCH_MODULE(M6Net);
 

@@ -1,0 +1,237 @@
+// adapt(), zeroShot(), previewAdaptation() and adaptedConfig() of engine.h.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "model/carry_over.h"
+#include "model/checkpoint.h"
+#include "model/engine.h"
+#include "model/evaluate.h"
+#include "model/threads.h"
+#include "model/train_loop.h"
+#include "model/training_step.h"
+
+namespace m6
+{
+
+namespace
+{
+
+namespace fs = std::filesystem;
+
+constexpr int kDefaultAdapterWidth = 8;
+
+void checkOptions(const RunConfig& config, const AdaptOptions& options)
+{
+  if (options.parameterEfficient && config.model.adapterWidth <= 0)
+  {
+    throw std::invalid_argument(
+        "model.adapter_width: parameter-efficient adaptation trains adapters and needs a width "
+        "above 0 (adaptedConfig() sets " +
+        std::to_string(kDefaultAdapterWidth) + ")");
+  }
+  if (!(options.carriedLr >= 0))
+  {
+    throw std::invalid_argument("carried learning rate: must be 0 (= train.lr) or above");
+  }
+}
+
+// The parent network with its weights. Throws std::runtime_error for a checkpoint that does not
+// fit its snapshot and config.
+std::unique_ptr<Session> openParent(const DatasetSnapshot& snapshot, const RunConfig& config,
+                                    const std::string& checkpoint, std::string* path)
+{
+  DatasetSchema schema = DatasetSchema::fromSnapshot(snapshot);
+  auto issues = validate(config, &schema);
+  if (!issues.empty())
+  {
+    throw std::runtime_error("the parent's config does not fit the parent's dataset: " +
+                             formatIssues(issues));
+  }
+  *path = resolveCheckpointPath(checkpoint);
+  auto session = std::make_unique<Session>(snapshot, config);
+  loadCheckpoint(*path, *session, nullptr);
+  return session;
+}
+
+ZeroShotResult evaluateZeroShot(Session& target, const RunConfig& parentConfig,
+                                const AdaptReport& report)
+{
+  ZeroShotResult z;
+  std::string reason;
+  if (headChanges(parentConfig, target.config, AdaptOptions{}, &reason))
+  {
+    z.note = "not available: " + reason + ", so the head would be untrained";
+    return z;
+  }
+  z.valid = evaluateSession(target, SplitPart::Valid).metrics;
+  z.test = evaluateSession(target, SplitPart::Test).metrics;
+  z.available = true;
+  int64_t carried = 0;
+  int64_t partly = 0;
+  for (const auto& p : report.parameters)
+  {
+    carried += p.status == "carried" ? 1 : 0;
+    partly += p.status == "carried-partly" ? 1 : 0;
+  }
+  z.note = "the parent's weights on this dataset's split before any training (" +
+           std::to_string(carried) + " tensors carried whole, " + std::to_string(partly) +
+           " partly; unmatched rows at zero)";
+  return z;
+}
+
+Json readJsonFile(const std::string& path)
+{
+  std::ifstream in(path);
+  if (!in)
+  {
+    throw std::runtime_error("resume: " + path + " does not exist (not an adapted run?)");
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  try
+  {
+    return Json::parse(ss.str());
+  }
+  catch (const std::exception& e)
+  {
+    throw std::runtime_error("resume: " + path + " is unreadable: " + e.what());
+  }
+}
+
+void writeJsonFile(const std::string& path, const Json& j)
+{
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << j.dump(2) << "\n";
+    if (!out)
+    {
+      throw std::runtime_error(path + " cannot be written");
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec)
+  {
+    throw std::runtime_error(path + " cannot be written: " + ec.message());
+  }
+}
+
+}  // namespace
+
+RunConfig adaptedConfig(const RunConfig& parentConfig, const AdaptOptions& options)
+{
+  RunConfig c = parentConfig;
+  if (options.parameterEfficient && c.model.adapterWidth <= 0)
+  {
+    c.model.adapterWidth = kDefaultAdapterWidth;
+  }
+  return c;
+}
+
+AdaptReport previewAdaptation(const DatasetSnapshot& target, const RunConfig& config,
+                              const std::string& parentCheckpoint,
+                              const DatasetSnapshot& parentSnapshot, const RunConfig& parentConfig,
+                              const AdaptOptions& options)
+{
+  checkConfig(target, config);
+  checkOptions(config, options);
+  setComputeThreads(config.train.threads);
+  std::string path;
+  auto parent = openParent(parentSnapshot, parentConfig, parentCheckpoint, &path);
+  Session session(target, config);
+  AdaptReport report = carryOver(*parent, session, options);
+  report.parentCheckpoint = path;
+  applyFreezing(session, options, report);
+  return report;
+}
+
+ZeroShotResult zeroShot(const DatasetSnapshot& target, const RunConfig& config,
+                        const std::string& parentCheckpoint, const DatasetSnapshot& parentSnapshot,
+                        const RunConfig& parentConfig)
+{
+  checkConfig(target, config);
+  setComputeThreads(config.train.threads);
+  std::string path;
+  auto parent = openParent(parentSnapshot, parentConfig, parentCheckpoint, &path);
+  Session session(target, config);
+  AdaptReport report = carryOver(*parent, session, AdaptOptions{});
+  return evaluateZeroShot(session, parentConfig, report);
+}
+
+TrainOutcome adapt(const DatasetSnapshot& target, const RunConfig& config,
+                   const std::string& parentCheckpoint, const DatasetSnapshot& parentSnapshot,
+                   const RunConfig& parentConfig, const AdaptOptions& options,
+                   const std::string& runDir, const TrainCallbacks& cb, bool resume)
+{
+  checkConfig(target, config);
+  checkOptions(config, options);
+  setComputeThreads(config.train.threads);
+  ensureRunDir(runDir);
+  const std::string recordPath = (fs::path(runDir) / "adapt.json").string();
+  AdaptReport report;
+  ZeroShotResult zero;
+  std::unique_ptr<Session> session;
+  if (!resume)
+  {
+    // The parent first: building a session seeds torch's generator, and the new network's
+    // initialisation and training must follow this run's seed, as in train().
+    std::string path;
+    auto parent = openParent(parentSnapshot, parentConfig, parentCheckpoint, &path);
+    session = std::make_unique<Session>(target, config);
+    report = carryOver(*parent, *session, options);
+    report.parentCheckpoint = path;
+    if (options.zeroShot)
+    {
+      zero = evaluateZeroShot(*session, parentConfig, report);
+      logLine(cb, zero.available ? "zero-shot: valid " + zero.valid.valuesJson().dump()
+                                 : "zero-shot " + zero.note);
+    }
+    applyFreezing(*session, options, report);
+    Json record = Json::object();
+    record["options"] = options.toJson();
+    record["report"] = report.toJson();
+    record["zero_shot"] = zero.toJson();
+    record["parent_config"] = toJson(parentConfig);
+    record["parent_dataset"] = parentSnapshot.name;
+    writeJsonFile(recordPath, record);
+  }
+  else
+  {
+    Json record = readJsonFile(recordPath);
+    AdaptOptions recorded = AdaptOptions::fromJson(record.at("options"));
+    if (!(recorded == options))
+    {
+      throw std::runtime_error("resume: the adaptation options differ from the run's (recorded " +
+                               recorded.toJson().dump() + ")");
+    }
+    report = AdaptReport::fromJson(record.at("report"));
+    zero = ZeroShotResult::fromJson(record.at("zero_shot"));
+    session = std::make_unique<Session>(target, config);
+    applyRecordedFreezing(*session, report);
+  }
+  logLine(cb, "adapted from " + report.parentCheckpoint + ": " +
+                  std::to_string(report.names("carried").size()) + " tensors carried, " +
+                  std::to_string(report.names("carried-partly").size()) + " partly, " +
+                  std::to_string(report.names("re-initialised").size()) + " re-initialised, " +
+                  std::to_string(report.names("added").size()) + " added, " +
+                  std::to_string(report.names("frozen").size()) + " frozen; trainable share " +
+                  std::to_string(report.trainableShare));
+  TrainingStep stepper(*session);
+  std::vector<double> scales;
+  auto optimizer = makeOptimizer(config.train, adaptGroups(*session, report, options, &scales));
+  LoopSetup setup;
+  setup.session = session.get();
+  setup.stepper = &stepper;
+  setup.optimizer = optimizer.get();
+  setup.lrScale = scales;
+  setup.runDir = runDir;
+  setup.resume = resume;
+  TrainOutcome out = runTrainingLoop(setup, cb);
+  out.adaptation = report;
+  out.zeroShot = zero;
+  return out;
+}
+
+}  // namespace m6

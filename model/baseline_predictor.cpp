@@ -1,0 +1,163 @@
+#include "model/baseline_predictor.h"
+
+#include <filesystem>
+
+#include "model/bpr.h"
+#include "model/core/dataset_schema.h"
+#include "model/threads.h"
+
+namespace m6
+{
+
+struct BaselinePredictor::Impl
+{
+  std::string kind;
+  DatasetSnapshot data;
+  BaselineData bd;
+  std::unique_ptr<ScoreProvider> scorer;
+  BprFactors factors;
+  std::string file;
+  bool retrained = false;
+};
+
+BaselinePredictor::BaselinePredictor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+BaselinePredictor::~BaselinePredictor() = default;
+
+std::unique_ptr<BaselinePredictor> BaselinePredictor::open(const std::string& kind,
+                                                           const DatasetSnapshot& snapshot,
+                                                           const RunConfig& config,
+                                                           const std::string& factorsDir,
+                                                           const TrainCallbacks& cb)
+{
+  if (kind != "pop" && kind != "bpr")
+  {
+    throw std::invalid_argument("baseline '" + kind + "' is not one of pop, bpr");
+  }
+  RunConfig rankingConfig = config;
+  rankingConfig.model.task = "ranking";
+  rankingConfig.train.loss = "auto";
+  rankingConfig.train.earlyStopMetric = "auto";
+  DatasetSchema schema = DatasetSchema::fromSnapshot(snapshot);
+  auto issues = validate(rankingConfig, &schema);
+  if (!issues.empty())
+  {
+    throw std::invalid_argument(formatIssues(issues));
+  }
+  setComputeThreads(config.train.threads);
+  auto impl = std::make_unique<Impl>();
+  impl->kind = kind;
+  impl->data = snapshot;
+  impl->bd = baselineData(impl->data, config);
+  if (kind == "pop")
+  {
+    impl->scorer = std::make_unique<PopularityScorer>(impl->bd.counts);
+  }
+  else
+  {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const std::string path = factorsDir.empty() ? "" : (fs::path(factorsDir) / "bpr.pt").string();
+    if (!path.empty() && fs::is_regular_file(path, ec))
+    {
+      impl->factors = loadBprFactors(path, impl->data);
+      impl->file = path;
+    }
+    else
+    {
+      bool cancelled = false;
+      impl->factors = trainBpr(impl->data, config, impl->bd, cb, &cancelled);
+      if (cancelled || !impl->factors.complete)
+      {
+        throw std::runtime_error("BPR-MF: training the factors again was cancelled");
+      }
+      impl->retrained = true;
+      impl->file = "(not saved)";
+      if (!path.empty())
+      {
+        fs::create_directories(factorsDir, ec);
+        saveBprFactors(path, impl->factors, config);
+        impl->file = path;
+      }
+    }
+    impl->scorer = std::make_unique<BprScorer>(impl->factors);
+  }
+  return std::unique_ptr<BaselinePredictor>(new BaselinePredictor(std::move(impl)));
+}
+
+std::vector<float> BaselinePredictor::scoreAll(int32_t user)
+{
+  if (user < 0 || user >= impl_->data.numUsers())
+  {
+    throw std::out_of_range("user index " + std::to_string(user) + " is outside the dataset (" +
+                            std::to_string(impl_->data.numUsers()) + " users)");
+  }
+  QuerySpec q;
+  q.user = user;
+  torch::Tensor s = impl_->scorer->scoreCatalogue({q}).to(torch::kFloat32).contiguous();
+  const float* p = s.data_ptr<float>();
+  return std::vector<float>(p, p + s.size(1));
+}
+
+std::vector<Recommendation> BaselinePredictor::recommend(int32_t user, int k,
+                                                         const std::vector<uint8_t>* allowedItems)
+{
+  const DatasetSnapshot& d = impl_->data;
+  if (allowedItems && static_cast<int64_t>(allowedItems->size()) != d.numItems())
+  {
+    throw std::invalid_argument("recommend: the item filter has " +
+                                std::to_string(allowedItems->size()) + " flags for " +
+                                std::to_string(d.numItems()) + " items");
+  }
+  std::vector<float> s = scoreAll(user);
+  std::vector<uint8_t> excluded(s.size(), 0);
+  for (size_t i = 0; allowedItems && i < excluded.size(); ++i)
+  {
+    excluded[i] = (*allowedItems)[i] ? 0 : 1;
+  }
+  for (int64_t n = d.userStart[static_cast<size_t>(user)];
+       n < impl_->bd.split.trainEnd[static_cast<size_t>(user)]; ++n)
+  {
+    excluded[static_cast<size_t>(d.item[static_cast<size_t>(n)])] = 1;
+  }
+  std::vector<Recommendation> out;
+  for (int32_t item : topK(s.data(), static_cast<int64_t>(s.size()), k, excluded.data()))
+  {
+    out.push_back(
+        {item, s[static_cast<size_t>(item)], impl_->bd.cold[static_cast<size_t>(item)] != 0});
+  }
+  return out;
+}
+
+Explanation BaselinePredictor::explain(int32_t, int32_t)
+{
+  throw std::logic_error(explainUnavailableReason());
+}
+
+std::string BaselinePredictor::explainUnavailableReason() const
+{
+  if (impl_->kind == "pop")
+  {
+    return "most-popular has no attention to show: it ranks every user's items by their number "
+           "of training interactions, whatever the user's history";
+  }
+  return "BPR-MF has no attention to show: its score is the dot product of one learned user "
+         "vector and one item vector plus an item bias, with no history or context tokens";
+}
+
+const std::string& BaselinePredictor::kind() const
+{
+  return impl_->kind;
+}
+
+const std::string& BaselinePredictor::factorsFile() const
+{
+  return impl_->file;
+}
+
+bool BaselinePredictor::retrained() const
+{
+  return impl_->retrained;
+}
+
+}  // namespace m6

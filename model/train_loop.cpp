@@ -1,0 +1,446 @@
+// runTrainingLoop() and the helpers train() and adapt() share.
+#include "model/train_loop.h"
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <sstream>
+#include <thread>
+
+#include "model/checkpoint.h"
+#include "model/core/config_fields.h"
+#include "model/evaluate.h"
+
+namespace m6
+{
+
+namespace
+{
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point t)
+{
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+// Everything besides weights that a resume needs, stored in the checkpoint's "state".
+struct RunState
+{
+  int epoch = 0;  // completed epochs
+  int64_t globalStep = 0;
+  double bestValue = std::numeric_limits<double>::quiet_NaN();
+  int bestEpoch = 0;
+  int badEpochs = 0;
+  bool done = false;  // epochs exhausted or early-stopped
+  MetricSet bestValid;
+  std::vector<EpochStats> history;
+
+  Json toJson() const
+  {
+    Json j = Json::object();
+    j["epoch"] = epoch;
+    j["global_step"] = globalStep;
+    j["best_value"] = bestValue;
+    j["best_epoch"] = bestEpoch;
+    j["bad_epochs"] = badEpochs;
+    j["done"] = done;
+    j["best_valid"] = bestValid.toJson();
+    Json h = Json::array();
+    for (const auto& e : history)
+    {
+      Json o = Json::object();
+      o["epoch"] = e.epoch;
+      o["train_loss"] = e.trainLoss;
+      o["valid"] = e.valid.toJson();
+      o["seconds"] = e.seconds;
+      o["examples_per_s"] = e.examplesPerSecond;
+      o["is_best"] = e.isBest;
+      h.push_back(o);
+    }
+    j["history"] = h;
+    return j;
+  }
+
+  static RunState fromJson(const Json& j)
+  {
+    RunState s;
+    s.epoch = j.value("epoch", 0);
+    s.globalStep = j.value("global_step", int64_t(0));
+    const Json* best = j.find("best_value");
+    s.bestValue = best ? best->asDouble() : std::numeric_limits<double>::quiet_NaN();
+    s.bestEpoch = j.value("best_epoch", 0);
+    s.badEpochs = j.value("bad_epochs", 0);
+    s.done = j.value("done", false);
+    if (const Json* v = j.find("best_valid"))
+    {
+      s.bestValid = MetricSet::fromJson(*v);
+    }
+    if (const Json* h = j.find("history"))
+    {
+      for (const auto& o : h->asArray())
+      {
+        EpochStats e;
+        e.epoch = o.value("epoch", 0);
+        e.trainLoss = o.value("train_loss", 0.0);
+        e.valid = MetricSet::fromJson(o.at("valid"));
+        e.seconds = o.value("seconds", 0.0);
+        e.examplesPerSecond = o.value("examples_per_s", 0.0);
+        e.isBest = o.value("is_best", false);
+        s.history.push_back(e);
+      }
+    }
+    return s;
+  }
+};
+
+double scheduledLr(const TrainConfig& t, int64_t step, int64_t totalSteps)
+{
+  double lr = t.lr;
+  if (t.warmupSteps > 0 && step < t.warmupSteps)
+  {
+    lr *= static_cast<double>(step + 1) / static_cast<double>(t.warmupSteps);
+  }
+  if (t.cosineDecay && totalSteps > 0)
+  {
+    double p = std::min(1.0, static_cast<double>(step) / static_cast<double>(totalSteps));
+    lr *= 0.5 * (1.0 + std::cos(3.141592653589793 * p));
+  }
+  return lr;
+}
+
+// Each epoch's order and negatives come from (seed, epoch), so a resumed run needs no saved
+// data-order state and draws exactly what the uninterrupted run drew.
+uint64_t epochSeed(int64_t seed, int epoch)
+{
+  DemoRng mix(static_cast<uint64_t>(seed) ^ (0x9E3779B97F4A7C15ULL * static_cast<uint64_t>(epoch)));
+  return mix.next();
+}
+
+void shuffleFor(std::vector<int64_t>& v, int64_t seed, int epoch)
+{
+  DemoRng rng(epochSeed(seed, epoch) ^ 0x5851F42D4C957F2DULL);
+  for (size_t i = v.size(); i > 1; --i)
+  {
+    std::swap(v[i - 1], v[rng.below(i)]);
+  }
+}
+
+// The checkpoint's config must be this run's, apart from knobs that do not change results.
+void checkResumeConfig(const std::string& path, const Json& saved, const RunConfig& config)
+{
+  RunConfig savedConfig;
+  try
+  {
+    savedConfig = fromJson(saved);
+  }
+  catch (const std::exception& e)
+  {
+    throw std::runtime_error("resume: " + path + " has an unreadable config: " + e.what());
+  }
+  for (const auto& f : configFields())
+  {
+    if (f.key == "train.threads" || f.key == "train.checkpoint_every_epoch")
+    {
+      continue;
+    }
+    Json a = getValue(savedConfig, f.key);
+    Json b = getValue(config, f.key);
+    if (a != b)
+    {
+      throw std::runtime_error("resume: the config differs from the run's in " + f.key +
+                               " (saved " + a.dump() + ", now " + b.dump() + ")");
+    }
+  }
+}
+
+bool stopRequested(const TrainCallbacks& cb)
+{
+  return cb.cancel && cb.cancel->load();
+}
+
+void waitWhilePaused(const TrainCallbacks& cb)
+{
+  while (cb.pause && cb.pause->load() && !stopRequested(cb))
+  {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+std::string formatNumber(double v)
+{
+  std::ostringstream os;
+  os.precision(4);
+  os << v;
+  return os.str();
+}
+
+}  // namespace
+
+void checkConfig(const DatasetSnapshot& data, const RunConfig& config)
+{
+  DatasetSchema schema = DatasetSchema::fromSnapshot(data);
+  auto issues = validate(config, &schema);
+  if (!issues.empty())
+  {
+    throw std::invalid_argument(formatIssues(issues));
+  }
+}
+
+std::unique_ptr<torch::optim::Optimizer> makeOptimizer(
+    const TrainConfig& t, std::vector<torch::optim::OptimizerParamGroup> groups)
+{
+  if (t.optimizer == "sgd")
+  {
+    return std::make_unique<torch::optim::SGD>(
+        groups, torch::optim::SGDOptions(t.lr).momentum(t.momentum).weight_decay(t.weightDecay));
+  }
+  if (t.optimizer == "adamw")
+  {
+    return std::make_unique<torch::optim::AdamW>(
+        groups, torch::optim::AdamWOptions(t.lr).weight_decay(t.weightDecay));
+  }
+  return std::make_unique<torch::optim::Adam>(
+      groups, torch::optim::AdamOptions(t.lr).weight_decay(t.weightDecay));
+}
+
+void ensureRunDir(const std::string& runDir)
+{
+  std::error_code ec;
+  fs::create_directories(runDir, ec);
+  if (!fs::is_directory(runDir, ec))
+  {
+    throw std::runtime_error("run folder " + runDir + " cannot be created");
+  }
+}
+
+void logLine(const TrainCallbacks& cb, const std::string& line)
+{
+  if (cb.onLog)
+  {
+    cb.onLog(line);
+  }
+}
+
+TrainOutcome runTrainingLoop(const LoopSetup& setup, const TrainCallbacks& cb)
+{
+  Session& session = *setup.session;
+  TrainingStep& stepper = *setup.stepper;
+  torch::optim::Optimizer* optimizer = setup.optimizer;
+  const RunConfig& config = session.config;
+  const bool resume = setup.resume;
+  std::error_code ec;
+  const std::string bestPath = (fs::path(setup.runDir) / "best.pt").string();
+  const std::string lastPath = (fs::path(setup.runDir) / "last.pt").string();
+  const TrainConfig& tc = config.train;
+  const int k = tc.evalK;
+  const std::string stopMetric = metricName(effectiveStopMetric(config), k);
+  const bool higher = higherIsBetter(effectiveStopMetric(config));
+
+  RunState st;
+  if (resume)
+  {
+    if (!fs::is_regular_file(lastPath, ec))
+    {
+      throw std::runtime_error("resume: " + lastPath + " does not exist");
+    }
+    Json meta = loadCheckpoint(lastPath, session, optimizer);
+    // Resume only the same experiment, or "the same final metrics" would not hold.
+    checkResumeConfig(lastPath, meta.at("config"), config);
+    st = RunState::fromJson(meta.at("state"));
+    logLine(cb, "resuming after epoch " + std::to_string(st.epoch) + " (step " +
+                    std::to_string(st.globalStep) + ")");
+  }
+  else
+  {
+    fs::remove(bestPath, ec);
+    saveCheckpoint(lastPath, session, optimizer, st.toJson());
+  }
+
+  std::vector<int64_t> examples = stepper.examples();
+  const int64_t perEpoch = static_cast<int64_t>(examples.size());
+  const int64_t batchSize = tc.batchSize;
+  const int64_t stepsPerEpoch = (perEpoch + batchSize - 1) / batchSize;
+  const int64_t totalSteps = stepsPerEpoch * tc.epochs;
+  const int64_t parameters = session.parameterCount();
+  logLine(cb, std::to_string(perEpoch) + " training examples, " + std::to_string(stepsPerEpoch) +
+                  " steps per epoch, " + std::to_string(parameters) + " parameters, " +
+                  std::to_string(tc.threads) + " thread(s)");
+
+  TrainOutcome out;
+  out.parameters = parameters;
+  out.trainExamples = perEpoch;
+  out.coldItems = session.numCold;
+  out.lastCheckpoint = lastPath;
+  out.status = "finished";
+  const auto callStart = Clock::now();
+  double trainSeconds = 0;
+  int64_t trainedThisCall = 0;
+  int epochsThisCall = 0;
+  double epochSecondsThisCall = 0;
+
+  while (!st.done && st.epoch < tc.epochs && out.status == "finished")
+  {
+    const int epoch = st.epoch + 1;
+    const auto epochStart = Clock::now();
+    // Shuffle a fresh copy: the order must depend on (seed, epoch) only, not on earlier epochs.
+    std::vector<int64_t> order = examples;
+    shuffleFor(order, tc.seed, epoch);
+    DemoRng negatives(epochSeed(tc.seed, epoch));
+    session.net->train();
+    double lossSum = 0;
+    int64_t lossSteps = 0;
+    int64_t globalStep = st.globalStep;
+    for (int64_t step = 0; step < stepsPerEpoch; ++step)
+    {
+      waitWhilePaused(cb);
+      if (stopRequested(cb))
+      {
+        out.status = "stopped";
+        out.message = "stopped during epoch " + std::to_string(epoch) +
+                      "; resume continues after epoch " + std::to_string(st.epoch);
+        break;
+      }
+      const auto stepStart = Clock::now();
+      const double lr = scheduledLr(tc, globalStep, totalSteps);
+      auto& groups = optimizer->param_groups();
+      for (size_t g = 0; g < groups.size(); ++g)
+      {
+        groups[g].options().set_lr(g < setup.lrScale.size() ? lr * setup.lrScale[g] : lr);
+      }
+      const int64_t begin = step * batchSize;
+      const int64_t end = std::min(perEpoch, begin + batchSize);
+      std::vector<int64_t> batch(order.begin() + begin, order.begin() + end);
+      torch::Tensor loss = stepper.loss(batch, negatives);
+      const double value = loss.item<double>();
+      double gradNorm = 0;
+      if (std::isfinite(value))
+      {
+        optimizer->zero_grad();
+        loss.backward();
+        double maxNorm = tc.gradClip > 0 ? tc.gradClip : std::numeric_limits<double>::infinity();
+        gradNorm = torch::nn::utils::clip_grad_norm_(session.net->parameters(), maxNorm);
+      }
+      if (!std::isfinite(value) || !std::isfinite(gradNorm))
+      {
+        out.status = "diverged";
+        out.message =
+            std::string("training diverged: the ") + (std::isfinite(value) ? "gradient" : "loss") +
+            " was " + formatNumber(std::isfinite(value) ? gradNorm : value) + " at step " +
+            std::to_string(globalStep + 1) + " (epoch " + std::to_string(epoch) +
+            "); the last good checkpoint (after epoch " + std::to_string(st.epoch) + ") is kept";
+        break;
+      }
+      optimizer->step();
+      ++globalStep;
+      lossSum += value;
+      ++lossSteps;
+      trainSeconds += secondsSince(stepStart);
+      trainedThisCall += end - begin;
+      if (cb.onStep)
+      {
+        cb.onStep(StepStats{globalStep, epoch, value, lr});
+      }
+      if (cb.onProgress)
+      {
+        Progress p;
+        p.epoch = epoch;
+        p.epochs = tc.epochs;
+        p.step = step + 1;
+        p.stepsPerEpoch = stepsPerEpoch;
+        p.examplesDone = (epoch - 1) * perEpoch + end;
+        p.examplesTotal = perEpoch * tc.epochs;
+        p.examplesPerSecond = trainSeconds > 0 ? trainedThisCall / trainSeconds : 0;
+        p.elapsedSeconds = secondsSince(callStart);
+        p.etaSeconds =
+            p.examplesPerSecond > 0 ? (p.examplesTotal - p.examplesDone) / p.examplesPerSecond : 0;
+        cb.onProgress(p);
+      }
+    }
+    if (out.status != "finished")
+    {
+      break;
+    }
+
+    EvalResult valid = evaluateSession(session, SplitPart::Valid);
+    const double metric = valid.metrics.get(stopMetric);
+    bool improved = std::isnan(metric) ||  // nothing to validate on: keep the latest
+                    std::isnan(st.bestValue) ||
+                    (higher ? metric > st.bestValue : metric < st.bestValue);
+    st.epoch = epoch;
+    st.globalStep = globalStep;
+    if (improved)
+    {
+      st.bestValue = metric;
+      st.bestEpoch = epoch;
+      st.bestValid = valid.metrics;
+      st.badEpochs = 0;
+    }
+    else
+    {
+      ++st.badEpochs;
+    }
+    bool early = tc.patience > 0 && st.badEpochs >= tc.patience;
+    st.done = early || epoch >= tc.epochs;
+    EpochStats es;
+    es.epoch = epoch;
+    es.trainLoss = lossSteps ? lossSum / static_cast<double>(lossSteps) : 0;
+    es.valid = valid.metrics;
+    es.seconds = secondsSince(epochStart);
+    es.examplesPerSecond = trainSeconds > 0 ? trainedThisCall / trainSeconds : 0;
+    es.isBest = improved;
+    st.history.push_back(es);
+    if (improved)
+    {
+      saveCheckpoint(bestPath, session, nullptr, st.toJson());
+    }
+    if (tc.checkpointEveryEpoch || st.done)
+    {
+      saveCheckpoint(lastPath, session, optimizer, st.toJson());
+    }
+    ++epochsThisCall;
+    epochSecondsThisCall += es.seconds;
+    logLine(cb, "epoch " + std::to_string(epoch) + ": loss " + formatNumber(es.trainLoss) + ", " +
+                    stopMetric + " " + formatNumber(metric) + (improved ? " (best)" : "") + ", " +
+                    formatNumber(es.seconds) + " s");
+    if (cb.onEpoch)
+    {
+      cb.onEpoch(es);
+    }
+    if (early)
+    {
+      logLine(cb, "early stop: no better " + stopMetric + " for " + std::to_string(tc.patience) +
+                      " epoch(s); best epoch " + std::to_string(st.bestEpoch));
+    }
+  }
+
+  out.bestEpoch = st.bestEpoch;
+  out.epochsRun = st.epoch;
+  out.history = st.history;
+  out.valid = st.bestValid;
+  out.examplesPerSecond = trainSeconds > 0 ? trainedThisCall / trainSeconds : 0;
+  out.secondsPerEpoch = epochsThisCall ? epochSecondsThisCall / epochsThisCall : 0;
+  if (out.status == "finished")
+  {
+    out.message = "finished after " + std::to_string(st.epoch) + " epoch(s); best epoch " +
+                  std::to_string(st.bestEpoch);
+  }
+  if (st.bestEpoch > 0 && fs::is_regular_file(bestPath, ec))
+  {
+    out.bestCheckpoint = bestPath;
+    loadCheckpoint(bestPath, session, nullptr);
+    EvalResult test = evaluateSession(session, SplitPart::Test);
+    out.test = test.metrics;
+    out.testRows = test.rows;
+    out.testByActivity =
+        breakdownByActivity(test.rows, config.model.task, k, test.metrics.protocol);
+    EvalResult cold = evaluateCold(session, SplitPart::Test);
+    out.coldTest = cold.metrics;
+    out.coldRandom = cold.random;
+  }
+  logLine(cb, out.message);
+  return out;
+}
+
+}  // namespace m6
