@@ -14,6 +14,12 @@ using m6::RunConfig;
 namespace
 {
 
+bool hasIssue(const std::vector<m6::ConfigIssue>& issues, const std::string& field)
+{
+  return std::any_of(issues.begin(), issues.end(),
+                     [&](const m6::ConfigIssue& i) { return i.field == field; });
+}
+
 m6::DatasetSnapshot smallDemo()
 {
   m6::DemoOptions o;
@@ -318,6 +324,40 @@ class TestConfig : public QObject
     }
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, m6::getValue(defaults, "model.nothing"));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, m6::setValue(defaults, "model.dim", Json("8")));
+  }
+
+  void adaptationAndProtocolKnobs()
+  {
+    RunConfig c;
+    QCOMPARE(m6::getValue(c, "train.train_fraction").asDouble(), 1.0);
+    QCOMPARE(m6::getValue(c, "train.cold_item_share").asDouble(), 0.0);
+    QCOMPARE(m6::getValue(c, "model.adapter_width").asInt(), int64_t(0));
+    m6::applySetting(c, "train_fraction=0.1");
+    m6::applySetting(c, "cold_item_share=0.2");
+    m6::applySetting(c, "adapter_width=8");
+    QVERIFY(m6::validate(c).empty());
+    QCOMPARE(m6::fromJson(m6::toJson(c)).train.trainFraction, 0.1);
+    c.train.trainFraction = 0;
+    QVERIFY(hasIssue(m6::validate(c), "train.train_fraction"));
+    c.train.trainFraction = 0.5;
+    c.train.coldItemShare = 0.6;
+    QVERIFY(hasIssue(m6::validate(c), "train.cold_item_share"));
+    c.train.coldItemShare = 0.1;
+    c.model.task = "ctr";
+    QVERIFY(hasIssue(m6::validate(c), "train.cold_item_share"));
+    c.model.task = "ranking";
+    m6::DatasetSchema s = m6::DatasetSchema::fromSnapshot(smallDemo());
+    c.train.coldItemShare = 0.001;  // rounds to no cold item at all
+    QVERIFY(hasIssue(m6::validate(c, &s), "train.cold_item_share"));
+    c.model.adapterWidth = 300;
+    QVERIFY(hasIssue(m6::validate(c), "model.adapter_width"));
+    // Checkpoints and configs written before these knobs read with their defaults.
+    m6::Json old = m6::toJson(RunConfig{});
+    auto& train = old["train"].asObject();
+    train.erase(std::remove_if(train.begin(), train.end(),
+                               [](const auto& kv) { return kv.first == "train_fraction"; }),
+                train.end());
+    QCOMPARE(m6::fromJson(old).train.trainFraction, 1.0);
   }
 
   void selectedFieldsFollowIncludeAndExclude()

@@ -1,13 +1,16 @@
 // The demo dataset generator: deterministic by seed, sized as asked, with its planted rules
 // visible in the data.
 #include <QtTest>
-
 #include <map>
 #include <numeric>
 #include <set>
 
 #include "model/core/demo_data.h"
 #include "model/core/json.h"
+
+// The fingerprint of generateDemoDataset({users 120, items 160, interactions 3000, seed 5}) as
+// released before the second domain was added.
+const char* const kFirstDomainFingerprint = "e0b215905991726d";
 
 class TestDemoData : public QObject
 {
@@ -163,6 +166,94 @@ class TestDemoData : public QObject
     o = m6::DemoOptions{};
     o.interactions = 10;
     QVERIFY(QString::fromStdString(m6::validateDemoOptions(o)).contains("interactions"));
+    o = m6::DemoOptions{};
+    o.domain = 2;
+    QVERIFY(QString::fromStdString(m6::validateDemoOptions(o)).contains("domain"));
+    o.domain = 0;
+    o.sharedUsers = true;
+    QVERIFY(QString::fromStdString(m6::validateDemoOptions(o)).contains("second domain"));
+  }
+
+  void firstDomainOutputIsFixed()
+  {
+    // A fingerprint of the first domain's whole output: splitting the generator into stages for
+    // the second domain must not change a byte of it (runs and figures depend on it).
+    m6::DemoOptions o;
+    o.users = 120;
+    o.items = 160;
+    o.interactions = 3000;
+    o.seed = 5;
+    auto ds = m6::generateDemoDataset(o);
+    uint64_t h = 1469598103934665603ULL;
+    auto add = [&h](const void* p, size_t n)
+    {
+      for (size_t i = 0; i < n; ++i)
+      {
+        h = (h ^ static_cast<const unsigned char*>(p)[i]) * 1099511628211ULL;
+      }
+    };
+    for (const auto& id : ds.itemTitles)
+    {
+      add(id.data(), id.size());
+    }
+    add(ds.item.data(), ds.item.size() * sizeof(int32_t));
+    add(ds.ts.data(), ds.ts.size() * sizeof(int64_t));
+    add(ds.rating.data(), ds.rating.size() * sizeof(float));
+    add(ds.groundTruthJson.data(), ds.groundTruthJson.size());
+    QCOMPARE(QString::number(h, 16), QString("%1").arg(kFirstDomainFingerprint));
+  }
+
+  void secondDomainSharesContentAndTastesNotIds()
+  {
+    m6::DemoOptions o;
+    o.users = 300;
+    o.items = 400;
+    o.interactions = 12000;
+    auto first = m6::generateDemoDataset(o);
+    o.domain = 1;
+    auto second = m6::generateDemoDataset(o);
+    o.sharedUsers = true;
+    auto shared = m6::generateDemoDataset(o);
+    // The same categories and tag vocabulary, other items.
+    QCOMPARE(second.itemFields[0].vocab, first.itemFields[0].vocab);
+    QCOMPARE(second.itemFields[1].vocab, first.itemFields[1].vocab);
+    std::set<std::string> ids(first.itemIds.begin(), first.itemIds.end());
+    for (const auto& id : second.itemIds)
+    {
+      QVERIFY(!ids.count(id));
+    }
+    QVERIFY(second.itemIds[0] == "b1" && second.userIds[0] == "v1");
+    QVERIFY(first.item != second.item);
+    // The same cluster tastes.
+    auto a = m6::Json::parse(first.groundTruthJson);
+    auto b = m6::Json::parse(second.groundTruthJson);
+    QCOMPARE(b.at("cluster_top_categories"), a.at("cluster_top_categories"));
+    QCOMPARE(b.at("trigger_pairs"), a.at("trigger_pairs"));
+    QCOMPARE(b.at("domain").asInt(), int64_t(1));
+    QVERIFY(!a.contains("domain"));
+    // Shared users are the first domain's people, in new histories.
+    auto c = m6::Json::parse(shared.groundTruthJson);
+    QCOMPARE(shared.userIds, first.userIds);
+    QCOMPARE(c.at("user_cluster"), a.at("user_cluster"));
+    QCOMPARE(shared.userFields[0].codes, first.userFields[0].codes);
+    QVERIFY(shared.item != second.item);
+    QVERIFY(b.at("user_cluster") != a.at("user_cluster"));
+    // Users of a cluster prefer its categories in the second domain too.
+    const auto& tops = b.at("cluster_top_categories").asArray();
+    const auto& uc = b.at("user_cluster").asArray();
+    int64_t liked = 0;
+    for (int64_t n = 0; n < second.numInteractions(); ++n)
+    {
+      const auto& top = tops[static_cast<size_t>(uc[second.user[n]].asInt())].asArray();
+      std::string cat = second.itemFields[0].vocab[second.itemFields[0].codes[second.item[n]]];
+      for (const auto& t : top)
+      {
+        liked += t.asString() == cat ? 1 : 0;
+      }
+    }
+    qInfo("second domain: %.3f of interactions in the user's cluster's top-3 categories",
+          double(liked) / second.numInteractions());
+    QVERIFY(double(liked) / second.numInteractions() > 0.5);
   }
 };
 

@@ -80,6 +80,49 @@ class TestSplit : public QObject
     QCOMPARE(sp.numValid, int64_t(50));  // every demo user has at least five interactions
     QCOMPARE(sp.numTrain + sp.numValid + sp.numTest, s.numInteractions());
   }
+
+  void coldItemsAreAFixedShareOfTheCatalogue()
+  {
+    m6::DemoOptions o;
+    o.users = 50;
+    o.items = 200;
+    o.interactions = 1000;
+    auto s = m6::generateDemoDataset(o);
+    QCOMPARE(m6::coldItemCount(200, 0.1), int64_t(20));
+    QCOMPARE(m6::coldItemCount(200, 0.0), int64_t(0));
+    QCOMPARE(m6::coldItemCount(7, 0.25), int64_t(2));
+    std::vector<uint8_t> mask = m6::coldItemMask(s, 0.1);
+    QCOMPARE(std::count(mask.begin(), mask.end(), uint8_t(1)), long(20));
+    QVERIFY(mask == m6::coldItemMask(s, 0.1));  // fixed per dataset
+    // By external id: reordering the catalogue keeps the same items cold.
+    m6::DatasetSnapshot r = s;
+    std::reverse(r.itemIds.begin(), r.itemIds.end());
+    std::vector<uint8_t> reversed = m6::coldItemMask(r, 0.1);
+    std::reverse(reversed.begin(), reversed.end());
+    QVERIFY(reversed == mask);
+    // Not simply the first ids.
+    QVERIFY(std::count(mask.begin(), mask.begin() + 20, uint8_t(1)) < 20);
+    std::vector<uint8_t> none = m6::coldItemMask(s, 0);
+    QCOMPARE(std::count(none.begin(), none.end(), uint8_t(1)), long(0));
+  }
+
+  void trainFractionSubsetsNest()
+  {
+    int64_t tenth = 0;
+    int64_t quarter = 0;
+    const int64_t n = 100000;
+    for (int64_t i = 0; i < n; ++i)
+    {
+      bool a = m6::inTrainFraction(i, 0.1);
+      bool b = m6::inTrainFraction(i, 0.25);
+      QVERIFY(!a || b);
+      QVERIFY(m6::inTrainFraction(i, 1.0));
+      tenth += a ? 1 : 0;
+      quarter += b ? 1 : 0;
+    }
+    QVERIFY(std::abs(double(tenth) / n - 0.1) < 0.005);
+    QVERIFY(std::abs(double(quarter) / n - 0.25) < 0.005);
+  }
 };
 
 QTEST_APPLESS_MAIN(TestSplit)
