@@ -6,10 +6,20 @@
 //    the seconds, not in examples/s);
 //  - full-ranking evaluation throughput in users/s (evaluate(): validation and test targets,
 //    whole catalogue scored per user, batched, seen items excluded);
-//  - top-10 latency for one user (Predictor::recommend, median and 95th percentile).
+//  - top-10 latency for one user (Predictor::recommend, median and 95th percentile);
+// and, for the first thread count, the inspection and reuse figures (issues 5 and 6):
+//  - "select a user": top-10 plus the attention behind the first item (recommend + explain);
+//  - embeddings with their PCA maps, attention statistics across users;
+//  - export to a .m6model file (size, time), opening it, top-10 from the file;
+//  - the trainable share of parameter-efficient adaptation of this run.
+// --transfer adds the second-domain experiment (parent on the demo, then adapted vs from scratch
+// on the demo's second domain with 10%, 25% and 100% of its training data, and zero-shot);
+// --cold adds the cold-item protocol (10% of the items held out) for M6 with ids, content-only
+// M6, most-popular, BPR-MF and a random ranking. Both take minutes.
 // A plain timed executable, not a test: figures depend on the machine and its load.
 //
 // Usage: bench_model [--epochs N] [--threads 1,2] [--preset NAME] [--set key=value ...]
+//                    [--transfer] [--cold]
 #include <unistd.h>
 
 #include <algorithm>
@@ -24,6 +34,7 @@
 #include "model/core/config.h"
 #include "model/core/demo_data.h"
 #include "model/engine.h"
+#include "model/package.h"
 
 namespace
 {
@@ -47,6 +58,132 @@ std::vector<int> parseThreads(const std::string& s)
   return out;
 }
 
+double median(std::vector<double> v)
+{
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[v.size() / 2];
+}
+
+double p95(std::vector<double> v)
+{
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[v.size() * 95 / 100];
+}
+
+// Issue 5 and 6 figures on a trained run.
+void inspectionFigures(const m6::DatasetSnapshot& data, const m6::RunConfig& c,
+                       const std::string& dir)
+{
+  auto p = m6::Predictor::open(dir, data, c);
+  std::vector<double> ms;
+  for (int32_t u = 0; u < std::min<int32_t>(300, static_cast<int32_t>(data.numUsers())); ++u)
+  {
+    auto tu = Clock::now();
+    auto recs = p->recommend(u, 10);
+    m6::Explanation e = p->explain(u, recs.front().item);
+    ms.push_back(since(tu) * 1000.0);
+  }
+  std::printf("select a user (top-10 + attention of the first item): median %.2f ms, p95 %.2f ms\n",
+              median(ms), p95(ms));
+  auto t = Clock::now();
+  m6::Embeddings emb = p->embeddings();
+  std::printf(
+      "embeddings + PCA maps: %.3f s (items %.0f%% + %.0f%% of the variance, users %.0f%% "
+      "+ %.0f%%)\n",
+      since(t), 100 * emb.itemMap.explained[0], 100 * emb.itemMap.explained[1],
+      100 * emb.userMap.explained[0], 100 * emb.userMap.explained[1]);
+  t = Clock::now();
+  m6::AttentionStats st = p->attentionStats();
+  std::printf(
+      "attention statistics: %.3f s for %lld users; trigger-category items %.4f vs other "
+      "items %.4f per token (x%.2f)\n",
+      since(t), static_cast<long long>(st.users), st.triggerWeight, st.otherWeight,
+      st.triggerWeight / st.otherWeight);
+  const std::string file = dir + "/model.m6model";
+  t = Clock::now();
+  m6::ExportInfo info = m6::exportModel(dir, data, c, {}, file);
+  const double exportSeconds = since(t);
+  t = Clock::now();
+  auto package = m6::ModelPackage::open(file);
+  const double openSeconds = since(t);
+  std::vector<double> pms;
+  for (int32_t u = 0; u < std::min<int32_t>(300, static_cast<int32_t>(data.numUsers())); ++u)
+  {
+    auto tu = Clock::now();
+    package->recommend(u, 10);
+    pms.push_back(since(tu) * 1000.0);
+  }
+  std::printf(
+      "model file: %.1f MB written in %.2f s, opened in %.2f s; top-10 from the file: "
+      "median %.2f ms\n",
+      static_cast<double>(info.bytes) / 1e6, exportSeconds, openSeconds, median(pms));
+  m6::AdaptOptions peft;
+  peft.parameterEfficient = true;
+  m6::AdaptReport r = m6::previewAdaptation(data, m6::adaptedConfig(c, peft), dir, data, c, peft);
+  std::printf(
+      "parameter-efficient adaptation of this run: %lld of %lld parameters trainable "
+      "(%.2f%%)\n",
+      static_cast<long long>(r.trainableParameters), static_cast<long long>(r.totalParameters),
+      100.0 * r.trainableShare);
+}
+
+// Parent on the first domain; adapted vs from scratch on the second at several data fractions.
+void transferFigures(const m6::DatasetSnapshot& source, const m6::RunConfig& c,
+                     const std::string& base)
+{
+  m6::DemoOptions o;
+  o.domain = 1;
+  o.name = "demo-books";
+  m6::DatasetSnapshot target = m6::generateDemoDataset(o);
+  const std::string parent = base + "-parent";
+  auto t = Clock::now();
+  m6::TrainOutcome p = m6::train(source, c, parent);
+  std::printf("\n== transfer: parent on the demo, test ndcg@10 %.4f (%.0f s)\n",
+              p.test.get("ndcg@10"), since(t));
+  m6::ZeroShotResult z = m6::zeroShot(target, c, parent, source, c);
+  std::printf("zero-shot on the second domain: test ndcg@10 %.4f\n", z.test.get("ndcg@10"));
+  for (double fraction : {0.1, 0.25, 1.0})
+  {
+    m6::RunConfig tc = c;
+    tc.train.trainFraction = fraction;
+    t = Clock::now();
+    m6::TrainOutcome scratch = m6::train(target, tc, base + "-scratch");
+    const double scratchSeconds = since(t);
+    t = Clock::now();
+    m6::TrainOutcome adapted =
+        m6::adapt(target, tc, parent, source, c, m6::AdaptOptions{}, base + "-adapted");
+    std::printf(
+        "%3.0f%% of the second domain's training data: test ndcg@10 from scratch %.4f "
+        "(%.0f s), adapted %.4f (%.0f s)\n",
+        100 * fraction, scratch.test.get("ndcg@10"), scratchSeconds, adapted.test.get("ndcg@10"),
+        since(t));
+    std::filesystem::remove_all(base + "-scratch");
+    std::filesystem::remove_all(base + "-adapted");
+  }
+  std::filesystem::remove_all(parent);
+}
+
+// The cold-item protocol with 10% of the items held out.
+void coldFigures(const m6::DatasetSnapshot& data, m6::RunConfig c, const std::string& base)
+{
+  c.train.coldItemShare = 0.1;
+  m6::TrainOutcome ids = m6::train(data, c, base + "-cold");
+  c.model.idEmbeddings = false;
+  m6::TrainOutcome content = m6::train(data, c, base + "-cold-content");
+  m6::BaselineOutcome b = m6::runBaselines(data, c);
+  std::printf(
+      "\n== cold items (%lld held out): test ndcg@10 among the cold items: M6 with ids "
+      "%.4f, content-only M6 %.4f, random %.4f, most-popular %.4f, BPR-MF %.4f; warm "
+      "items: M6 %.4f, most-popular %.4f, BPR-MF %.4f\n",
+      static_cast<long long>(ids.coldItems), ids.coldTest.get("ndcg@10"),
+      content.coldTest.get("ndcg@10"), ids.coldRandom.get("ndcg@10"),
+      b.baselines[0].coldTest.get("ndcg@10"), b.baselines[1].coldTest.get("ndcg@10"),
+      ids.test.get("ndcg@10"), b.baselines[0].test.get("ndcg@10"),
+      b.baselines[1].test.get("ndcg@10"));
+  std::filesystem::remove_all(base + "-cold");
+  std::filesystem::remove_all(base + "-cold-content");
+}
+
 }  // namespace
 
 int main(int argc, char** argv)
@@ -55,6 +192,8 @@ int main(int argc, char** argv)
   std::vector<int> threads = {1, 2};
   std::string presetName = "balanced";
   std::vector<std::string> settings;
+  bool transfer = false;
+  bool cold = false;
   std::printf("command:");
   for (int i = 0; i < argc; ++i)
   {
@@ -89,11 +228,19 @@ int main(int argc, char** argv)
     {
       settings.push_back(next());
     }
+    else if (a == "--transfer")
+    {
+      transfer = true;
+    }
+    else if (a == "--cold")
+    {
+      cold = true;
+    }
     else
     {
       std::fprintf(stderr,
                    "usage: bench_model [--epochs N] [--threads 1,2] [--preset NAME] "
-                   "[--set key=value ...]\n");
+                   "[--set key=value ...] [--transfer] [--cold]\n");
       return 2;
     }
   }
@@ -158,7 +305,24 @@ int main(int argc, char** argv)
       std::sort(ms.begin(), ms.end());
       std::printf("top-10 for one user: median %.2f ms, p95 %.2f ms (%zu users)\n",
                   ms[ms.size() / 2], ms[ms.size() * 95 / 100], ms.size());
+      if (t == threads.front())
+      {
+        inspectionFigures(data, c, dir);
+      }
       std::filesystem::remove_all(dir);
+    }
+    m6::RunConfig full = m6::preset(presetName);
+    for (const auto& s : settings)
+    {
+      m6::applySetting(full, s);
+    }
+    if (transfer)
+    {
+      transferFigures(data, full, base);
+    }
+    if (cold)
+    {
+      coldFigures(data, full, base);
     }
   }
   catch (const std::exception& e)
