@@ -122,8 +122,10 @@ struct TrainOutcome
 /// folder cannot be written or resume=true finds no usable last.pt. Splits leave-one-out by
 /// time, trains with early stopping, writes the checkpoints, and evaluates best.pt on test.
 /// resume=true continues from runDir/last.pt (the config must match the checkpoint's) and reaches
-/// the same final metrics as an uninterrupted run. A NaN/inf loss or gradient ends the run as
-/// "diverged" and leaves the last good checkpoint in place.
+/// the same final metrics as an uninterrupted run; for an adapted run (runDir/adapt.json) it
+/// resumes through adapt() with the recorded options, so a runner need not tell them apart.
+/// A NaN/inf loss or gradient ends the run as "diverged" and leaves the last good checkpoint in
+/// place.
 TrainOutcome train(const DatasetSnapshot& snapshot, const RunConfig& config,
                    const std::string& runDir, const TrainCallbacks& callbacks = {},
                    bool resume = false);

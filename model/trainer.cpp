@@ -1,4 +1,8 @@
 // train(), evaluate() and estimate() of engine.h.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include "model/checkpoint.h"
 #include "model/engine.h"
 #include "model/evaluate.h"
@@ -9,9 +13,46 @@
 namespace m6
 {
 
+namespace
+{
+
+// An adapted run (runDir/adapt.json) resumes through adapt(), which restores its frozen
+// parameters and optimiser groups; its recorded options are the ones to resume with.
+bool resumeAdapted(const DatasetSnapshot& data, const RunConfig& config, const std::string& runDir,
+                   const TrainCallbacks& cb, TrainOutcome* out)
+{
+  const std::filesystem::path record = std::filesystem::path(runDir) / "adapt.json";
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(record, ec))
+  {
+    return false;
+  }
+  std::ifstream in(record);
+  std::stringstream text;
+  text << in.rdbuf();
+  AdaptOptions options;
+  try
+  {
+    options = AdaptOptions::fromJson(Json::parse(text.str()).at("options"));
+  }
+  catch (const std::exception& e)
+  {
+    throw std::runtime_error("resume: " + record.string() + " is unreadable: " + e.what());
+  }
+  *out = adapt(data, config, "", DatasetSnapshot{}, RunConfig{}, options, runDir, cb, true);
+  return true;
+}
+
+}  // namespace
+
 TrainOutcome train(const DatasetSnapshot& data, const RunConfig& config, const std::string& runDir,
                    const TrainCallbacks& cb, bool resume)
 {
+  TrainOutcome adapted;
+  if (resume && resumeAdapted(data, config, runDir, cb, &adapted))
+  {
+    return adapted;
+  }
   checkConfig(data, config);
   setComputeThreads(config.train.threads);
   ensureRunDir(runDir);

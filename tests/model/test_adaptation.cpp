@@ -287,6 +287,13 @@ class TestAdaptation : public QObject
     QCOMPARE(resumed.epochsRun, 3);
     QVERIFY(resumed.test == whole.test);
     QCOMPARE(resumed.adaptation.toJson(), whole.adaptation.toJson());
+    // train(resume) on an adapted run goes the same way (what a runner's resume calls).
+    const std::string again = m6test::runDir(dir_, "interrupted-again");
+    cancel = false;
+    m6::adapt(target_, c, parent_, source_, parentConfig_, o, again, cb);
+    m6::TrainOutcome viaTrain = m6::train(target_, c, again, {}, true);
+    QVERIFY(viaTrain.test == whole.test);
+    QVERIFY(!viaTrain.adaptation.empty());
   }
 };
 
