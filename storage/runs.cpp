@@ -59,7 +59,7 @@ RunRecord readRun(const sql::Stmt& s, const Workspace& ws)
   r.createdAt = s.columnInt(10);
   r.startedAt = s.columnInt(11);
   r.finishedAt = s.columnInt(12);
-  r.folder = r.kind == "m6" ? ws.runFolder(r.id) : std::string();
+  r.folder = ws.runFolder(r.id);
   r.bestEpoch = static_cast<int>(s.columnInt(14));
   r.epochsRun = static_cast<int>(s.columnInt(15));
   r.valid = metricsFrom(s.columnText(16));
@@ -138,7 +138,7 @@ Result<int64_t> RunStore::create(RunRecord& r)
       n.bind(1, r.name).bind(2, r.id);
       n.run();
     }
-    r.folder = r.kind == "m6" ? runFolder(r.id) : std::string();
+    r.folder = runFolder(r.id);
     tx.commit();
     return r.id;
   }
@@ -425,11 +425,8 @@ Status RunStore::remove(int64_t runId)
   {
     return st;
   }
-  if (r->kind == "m6")
-  {
-    std::error_code ec;
-    std::filesystem::remove_all(runFolder(runId), ec);  // the record is gone; a stale folder is harmless
-  }
+  std::error_code ec;
+  std::filesystem::remove_all(runFolder(runId), ec);  // the record is gone; a stale folder is harmless
   return {};
 }
 

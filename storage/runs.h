@@ -36,7 +36,7 @@ struct RunRecord
   int64_t createdAt = 0;
   int64_t startedAt = 0;
   int64_t finishedAt = 0;
-  std::string folder;  // checkpoints (derived from the workspace path); empty for baselines
+  std::string folder;  // checkpoints, baseline factors (derived from the workspace path)
   int bestEpoch = 0;
   int epochsRun = 0;
   MetricSet valid;
@@ -74,7 +74,7 @@ class RunStore
   bool isActive(int64_t runId) const;
 
   /// Inserts the run (status as given, usually "created") with a never-reused id, and sets
-  /// record.id and (for kind "m6") record.folder.
+  /// record.id and record.folder.
   Result<int64_t> create(RunRecord& record);
 
   Status markStarted(int64_t runId);

@@ -529,7 +529,7 @@ Status Workspace::deleteDataset(const std::string& name)
     const int64_t id = existing->id;
     std::vector<std::string> runFolders;
     {
-      auto f = db_->prepare("SELECT id, name FROM runs WHERE dataset_id = ? AND kind = 'm6'");
+      auto f = db_->prepare("SELECT id, name FROM runs WHERE dataset_id = ?");
       f.bind(1, id);
       while (f.step())
       {
