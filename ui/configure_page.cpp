@@ -136,7 +136,11 @@ ConfigurePage::ConfigurePage(ModelInfo* info, RunLibrary* library, QWidget* pare
             if (prompts().confirm(this, tr("Delete preset"),
                                   tr("Delete the preset \"%1\" from this workspace?").arg(name)))
             {
-              store_->remove(name);
+              QString error;
+              if (!store_->remove(name, &error) && !error.isEmpty())
+              {
+                QMessageBox::warning(this, tr("Delete preset"), error);
+              }
             }
           });
   connect(fromRun_->menu(), &QMenu::aboutToShow, this, &ConfigurePage::fillRunMenu);

@@ -16,6 +16,7 @@
 #include "storage/formats.h"
 #include "ui/column_role_table.h"
 #include "ui/dialect_editor.h"
+#include "ui/save_file.h"
 #include "ui/side_file_editor.h"
 
 namespace m6
@@ -226,15 +227,8 @@ QString CsvMappingPage::applySpec(const ImportSpec& spec)
 
 bool CsvMappingPage::saveMapping(const QString& path, QString* error) const
 {
-  QFile f(path);
-  if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
-  {
-    *error = tr("Cannot write %1: %2").arg(path, f.errorString());
-    return false;
-  }
   const std::string text = importSpecToJson(spec()).dump(2) + "\n";
-  f.write(text.data(), static_cast<qint64>(text.size()));
-  return true;
+  return saveFileAtomically(path, QByteArray::fromStdString(text), error);
 }
 
 bool CsvMappingPage::loadMapping(const QString& path, QString* error)

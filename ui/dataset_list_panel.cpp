@@ -1,5 +1,6 @@
 #include "ui/dataset_list_panel.h"
 
+#include <QAction>
 #include <QDateTime>
 #include <QHeaderView>
 #include <QLabel>
@@ -138,6 +139,12 @@ DatasetListPanel::DatasetListPanel(WorkspaceSession* session, QWidget* parent)
   layout->addWidget(view_, 1);
   layout->addWidget(empty_);
 
+  delete_ = new QAction(tr("&Delete…"), this);
+  delete_->setShortcut(QKeySequence::Delete);
+  delete_->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+  connect(delete_, &QAction::triggered, this, &DatasetListPanel::deleteCurrent);
+  addAction(delete_);
+
   connect(session_, &WorkspaceSession::datasetsChanged, this, &DatasetListPanel::onDatasets);
   connect(view_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
           [this](const QModelIndex& current)
@@ -249,6 +256,7 @@ void DatasetListPanel::onDatasets(const DatasetList& list)
 
 void DatasetListPanel::emitSelection(const DatasetInfo& info)
 {
+  updateActions();
   if (info.id != selected_.id || info.name != selected_.name ||
       info.interactions != selected_.interactions)
   {
@@ -268,7 +276,8 @@ void DatasetListPanel::showMenu(const QPoint& pos)
   QMenu menu(this);
   menu.addAction(tr("Show import report"), this, &DatasetListPanel::showReportOfCurrent);
   menu.addAction(tr("Rename…"), QKeySequence(Qt::Key_F2), this, &DatasetListPanel::renameCurrent);
-  menu.addAction(tr("Delete…"), QKeySequence::Delete, this, &DatasetListPanel::deleteCurrent);
+  menu.addAction(delete_);
+  menu.setToolTipsVisible(true);
   menu.exec(view_->viewport()->mapToGlobal(pos));
 }
 
@@ -290,11 +299,41 @@ void DatasetListPanel::renameCurrent()
   Q_EMIT statusMessage(tr("Renaming %1…").arg(from));
 }
 
+void DatasetListPanel::setTrainingDataset(qint64 datasetId)
+{
+  trainingDataset_ = datasetId;
+  updateActions();
+}
+
+void DatasetListPanel::updateActions()
+{
+  const DatasetInfo* d = current();
+  const bool training = d && d->id == trainingDataset_;
+  delete_->setEnabled(d && !training);
+  if (training)
+  {
+    delete_->setToolTip(tr("%1 cannot be deleted while this window trains on it; stop the run "
+                           "first (Model > Stop training)")
+                            .arg(QString::fromStdString(d->name)));
+  }
+  else
+  {
+    delete_->setToolTip(tr("Delete the selected dataset with its interactions, after a "
+                           "confirmation (Del)"));
+  }
+  delete_->setStatusTip(delete_->toolTip());
+}
+
 void DatasetListPanel::deleteCurrent()
 {
   const DatasetInfo* d = current();
   if (!d)
   {
+    return;
+  }
+  if (d->id == trainingDataset_)
+  {
+    Q_EMIT statusMessage(delete_->toolTip());
     return;
   }
   const QString name = QString::fromStdString(d->name);

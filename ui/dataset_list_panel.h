@@ -1,7 +1,9 @@
 // DatasetListPanel: the workspace's datasets (name, source format, users, items, interactions,
 // import date) with a context menu: show import report, rename (F2), delete (Del, after a
 // confirmation naming the dataset and its size). Rename and delete run on the session's
-// DatasetWorker; the list refreshes from the session's datasetsChanged signal.
+// DatasetWorker; the list refreshes from the session's datasetsChanged signal. While this window
+// trains on a dataset (setTrainingDataset), deleting that dataset is not offered: the Delete
+// action (menu, context menu, Del) is disabled and its tooltip says why.
 //
 // Thread affinity: GUI thread.
 #pragma once
@@ -11,6 +13,7 @@
 
 #include "app/bridge/bridge_types.h"
 
+class QAction;
 class QTableView;
 class QLabel;
 
@@ -57,6 +60,12 @@ class DatasetListPanel : public QWidget
   void deleteCurrent();
   void showReportOfCurrent();
 
+  /// Delete… (Del): for the window's Dataset menu too. Disabled while nothing is selected or the
+  /// selected dataset is being trained on.
+  QAction* deleteAction() const { return delete_; }
+  /// The dataset this window trains on now (0: none).
+  void setTrainingDataset(qint64 datasetId);
+
  Q_SIGNALS:
   /// The selection changed (info.id 0: nothing selected).
   void datasetSelected(m6::DatasetInfo info);
@@ -66,6 +75,7 @@ class DatasetListPanel : public QWidget
   void onDatasets(const DatasetList& list);
   void showMenu(const QPoint& pos);
   void emitSelection(const DatasetInfo& info);
+  void updateActions();
 
   WorkspaceSession* session_;
   DatasetListModel* model_ = nullptr;
@@ -74,6 +84,8 @@ class DatasetListPanel : public QWidget
   DatasetInfo selected_;
   QString pendingSelect_;
   quint64 reportToken_ = 0;
+  QAction* delete_ = nullptr;
+  qint64 trainingDataset_ = 0;
 };
 
 }  // namespace m6

@@ -12,6 +12,7 @@
 #include <QStatusBar>
 #include <QTimer>
 
+#include "app/bridge/training_controller.h"
 #include "app/bridge/workspace_session.h"
 #include "ui/dataset_list_panel.h"
 #include "ui/dataset_view.h"
@@ -127,10 +128,8 @@ void MainWindow::createActions()
   a->setShortcut(QKeySequence(Qt::Key_F2));
   a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
   list_->addAction(a);
-  a = data->addAction(tr("&Delete…"), list_, &DatasetListPanel::deleteCurrent);
-  a->setShortcut(QKeySequence::Delete);
-  a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-  list_->addAction(a);
+  data->addAction(list_->deleteAction());  // disabled while this window trains on the dataset
+  data->setToolTipsVisible(true);
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
   a = view->addAction(tr("&Filter"), this,
@@ -205,6 +204,13 @@ void MainWindow::openWorkspace(const QString& path)
   connect(pages_, &ModelPages::statusMessage, this,
           [this](const QString& m) { statusBar()->showMessage(m, 8000); });
   connect(pages_, &ModelPages::jobEnded, this, &MainWindow::onJobEnded);
+  // The dataset being trained on cannot be deleted from this window.
+  TrainingController* trainer = pages_->controller();
+  auto lockDataset = [this, trainer] { list_->setTrainingDataset(trainer->activeDataset()); };
+  connect(trainer, &TrainingController::jobStarted, this, lockDataset);
+  connect(trainer, &TrainingController::runStarted, this, lockDataset);
+  connect(trainer, &TrainingController::jobEnded, this, lockDataset);
+  list_->setTrainingDataset(0);
   modelMenu_->clear();
   pages_->populateMenu(modelMenu_);
   QWidget* old = splitter_->replaceWidget(1, fresh);

@@ -170,7 +170,8 @@ bool ModelPages::resumeRun(qint64 runId)
     return false;
   }
   resumedRun_ = runId;
-  controller_->resumeRun(runId);
+  const RunEntry* entry = library_->find(runId);
+  controller_->resumeRun(runId, entry ? entry->record.datasetId : 0);
   view_->setCurrentWidget(train_);
   return true;
 }

@@ -10,6 +10,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include "ui/save_file.h"
+
 namespace m6
 {
 
@@ -42,13 +44,9 @@ PlotFrame::PlotFrame(const QString& title, const QString& fileStem, QWidget* par
   layout->addWidget(plot_, 1);
 }
 
-bool PlotFrame::saveTo(const QString& path)
+bool PlotFrame::saveTo(const QString& path, QString* error)
 {
-  if (path.endsWith(QLatin1String(".pdf"), Qt::CaseInsensitive))
-  {
-    return plot_->savePdf(path, plot_->width(), plot_->height());
-  }
-  return plot_->savePng(path, plot_->width(), plot_->height(), 2.0);
+  return savePlotAtomically(plot_, path, error);
 }
 
 void PlotFrame::saveWithDialog(bool pdf)
@@ -65,9 +63,10 @@ void PlotFrame::saveWithDialog(bool pdf)
   {
     path += suffix;
   }
-  if (!saveTo(path))
+  QString error;
+  if (!saveTo(path, &error))
   {
-    QMessageBox::warning(this, tr("Save plot"), tr("Could not write %1.").arg(path));
+    QMessageBox::warning(this, tr("Save plot"), error);
   }
 }
 

@@ -22,8 +22,9 @@ class PlotFrame : public QWidget
   PlotFrame(const QString& title, const QString& fileStem, QWidget* parent = nullptr);
 
   QCustomPlot* plot() const { return plot_; }
-  /// Writes the plot; the format follows the suffix (.png or .pdf). Returns false on failure.
-  bool saveTo(const QString& path);
+  /// Writes the plot atomically; the format follows the suffix (.png or .pdf). Returns false
+  /// (and `error`, a sentence for the user) on failure.
+  bool saveTo(const QString& path, QString* error = nullptr);
   /// Shows a file dialog, then saves. `pdf` picks the default suffix.
   void saveWithDialog(bool pdf);
 

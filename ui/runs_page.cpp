@@ -2,7 +2,6 @@
 
 #include <QAction>
 #include <QCheckBox>
-#include <QFile>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -20,6 +19,7 @@
 #include "ui/run_compare.h"
 #include "ui/run_compare_view.h"
 #include "ui/run_table_model.h"
+#include "ui/save_file.h"
 
 namespace m6
 {
@@ -337,17 +337,7 @@ void RunsPage::resumeSelected()
 
 bool RunsPage::exportCurvesTo(const QString& path, QString* error) const
 {
-  QFile f(path);
-  if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
-  {
-    if (error)
-    {
-      *error = tr("cannot write %1").arg(path);
-    }
-    return false;
-  }
-  f.write(curvesCsv(compare_->curves()).toUtf8());
-  return true;
+  return saveFileAtomically(path, curvesCsv(compare_->curves()).toUtf8(), error);
 }
 
 void RunsPage::exportWithDialog()

@@ -36,6 +36,7 @@ TrainingController::TrainingController(const QString& workspacePath, QObject* pa
             if (current(token))
             {
               activeRun_ = run.id;
+              activeDataset_ = run.datasetId;
               Q_EMIT runStarted(run);
             }
           });
@@ -128,6 +129,7 @@ quint64 TrainingController::startTraining(qint64 datasetId, const RunConfig& con
   {
     return 0;
   }
+  activeDataset_ = datasetId;
   const quint64 token = begin(Job::Training);
   TrainRequest r;
   r.datasetId = datasetId;
@@ -137,12 +139,13 @@ quint64 TrainingController::startTraining(qint64 datasetId, const RunConfig& con
   return token;
 }
 
-quint64 TrainingController::resumeRun(qint64 runId)
+quint64 TrainingController::resumeRun(qint64 runId, qint64 datasetId)
 {
   if (busy())
   {
     return 0;
   }
+  activeDataset_ = datasetId;
   const quint64 token = begin(Job::Training);
   TrainRequest r;
   r.resumeRun = runId;
@@ -156,6 +159,7 @@ quint64 TrainingController::startBaselines(qint64 datasetId, const RunConfig& co
   {
     return 0;
   }
+  activeDataset_ = datasetId;
   const quint64 token = begin(Job::Baselines);
   thread_->invoke([w = thread_->worker(), token, datasetId, config]
                   { w->baselines(token, datasetId, config); });

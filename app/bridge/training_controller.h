@@ -50,7 +50,9 @@ class TrainingController : public QObject
   ~TrainingController() override;
 
   quint64 startTraining(qint64 datasetId, const RunConfig& config, const QString& name);
-  quint64 resumeRun(qint64 runId);
+  /// `datasetId`: the run's dataset when the caller knows it (activeDataset() reports it from
+  /// the start; otherwise from when the worker has read the run record).
+  quint64 resumeRun(qint64 runId, qint64 datasetId = 0);
   quint64 startBaselines(qint64 datasetId, const RunConfig& config);
 
   void setPaused(bool paused);
@@ -62,6 +64,8 @@ class TrainingController : public QObject
   bool stopping() const { return stopping_; }
   /// The id of the run being trained (0 when none, or before the worker recorded it).
   qint64 activeRun() const { return busy() ? activeRun_ : 0; }
+  /// The dataset the running job trains on (0 when none, or a resume not yet started).
+  qint64 activeDataset() const { return busy() ? activeDataset_ : 0; }
   quint64 token() const { return token_; }
 
   int coalesceInterval() const { return timer_.interval(); }
@@ -96,6 +100,7 @@ class TrainingController : public QObject
   Job job_ = Job::None;
   quint64 token_ = 0;
   qint64 activeRun_ = 0;
+  qint64 activeDataset_ = 0;
   qint64 drains_ = 0;
   bool paused_ = false;
   bool stopping_ = false;
