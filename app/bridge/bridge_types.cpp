@@ -1,5 +1,6 @@
 #include "app/bridge/bridge_types.h"
 
+#include "app/bridge/inspect_types.h"
 #include "app/bridge/train_types.h"
 
 namespace m6
@@ -21,6 +22,7 @@ void registerBridgeTypes()
   qRegisterMetaType<m6::BrowseRows>("m6::BrowseRows");
   qRegisterMetaType<m6::BrowseCount>("m6::BrowseCount");
   registerTrainTypes();
+  registerInspectTypes();
 }
 
 WorkProgress toWorkProgress(const StorageProgress& p, double seconds)

@@ -1,0 +1,553 @@
+#include "app/bridge/inspect_views.h"
+
+#include <QDateTime>
+#include <QLocale>
+#include <QObject>
+#include <QTimeZone>
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+
+namespace m6
+{
+
+namespace
+{
+
+QString qs(const std::string& s)
+{
+  return QString::fromStdString(s);
+}
+
+QString vocabValue(const FieldColumn& f, int32_t code)
+{
+  return code >= 0 && static_cast<size_t>(code) < f.vocab.size()
+             ? qs(f.vocab[static_cast<size_t>(code)])
+             : QString();
+}
+
+/// The value of a user field for display ("" when missing).
+QString fieldText(const FieldColumn& f, size_t u)
+{
+  switch (f.kind)
+  {
+    case FieldKind::Categorical:
+      return u < f.codes.size() ? vocabValue(f, f.codes[u]) : QString();
+    case FieldKind::Multi:
+    {
+      QStringList values;
+      if (u + 1 < f.offsets.size())
+      {
+        for (int64_t j = f.offsets[u]; j < f.offsets[u + 1]; ++j)
+        {
+          values << vocabValue(f, f.codes[static_cast<size_t>(j)]);
+        }
+      }
+      return values.join(QStringLiteral(", "));
+    }
+    case FieldKind::Numeric:
+      return u < f.values.size() && !std::isnan(f.values[u]) ? QString::number(f.values[u], 'g', 6)
+                                                             : QString();
+    case FieldKind::Timestamp:
+      return u < f.values.size() && !std::isnan(f.values[u])
+                 ? formatTime(static_cast<int64_t>(f.values[u]))
+                 : QString();
+    case FieldKind::Text:
+      return u < f.texts.size() ? qs(f.texts[u]) : QString();
+  }
+  return QString();
+}
+
+QString itemTitle(const DatasetSnapshot& d, int32_t item)
+{
+  return static_cast<size_t>(item) < d.itemTitles.size() ? qs(d.itemTitles[static_cast<size_t>(item)])
+                                                         : QString();
+}
+
+uint64_t mix(uint64_t x)
+{
+  x += 0x9E3779B97F4A7C15ull;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
+/// A colouring from a user field: categorical and multi (first value) by value, numeric by
+/// quartile; other kinds give none (empty name).
+MapColouring userFieldColouring(const FieldColumn& f, int64_t users)
+{
+  MapColouring c;
+  c.codes.assign(static_cast<size_t>(users), -1);
+  if (f.kind == FieldKind::Categorical || f.kind == FieldKind::Multi)
+  {
+    c.name = qs(f.name);
+    for (const auto& v : f.vocab)
+    {
+      c.labels << qs(v);
+    }
+    for (size_t u = 0; u < c.codes.size(); ++u)
+    {
+      if (f.kind == FieldKind::Categorical && u < f.codes.size())
+      {
+        c.codes[u] = f.codes[u];
+      }
+      else if (f.kind == FieldKind::Multi && u + 1 < f.offsets.size() &&
+               f.offsets[u + 1] > f.offsets[u])
+      {
+        c.codes[u] = f.codes[static_cast<size_t>(f.offsets[u])];
+      }
+    }
+  }
+  else if (f.kind == FieldKind::Numeric)
+  {
+    std::vector<double> known;
+    for (double v : f.values)
+    {
+      if (!std::isnan(v))
+      {
+        known.push_back(v);
+      }
+    }
+    if (known.size() < 4)
+    {
+      return c;
+    }
+    std::sort(known.begin(), known.end());
+    double edges[5] = {known.front(), 0, 0, 0, known.back()};
+    for (int q = 1; q < 4; ++q)
+    {
+      edges[q] = known[known.size() * static_cast<size_t>(q) / 4];
+    }
+    c.name = qs(f.name) + QObject::tr(" (quartiles)");
+    for (int q = 0; q < 4; ++q)
+    {
+      c.labels << QStringLiteral("%1–%2").arg(edges[q], 0, 'g', 4).arg(edges[q + 1], 0, 'g', 4);
+    }
+    for (size_t u = 0; u < c.codes.size() && u < f.values.size(); ++u)
+    {
+      if (!std::isnan(f.values[u]))
+      {
+        int q = 0;
+        while (q < 3 && f.values[u] >= edges[q + 1])
+        {
+          ++q;
+        }
+        c.codes[u] = q;
+      }
+    }
+  }
+  return c;
+}
+
+}  // namespace
+
+QString formatTime(int64_t t)
+{
+  if (t == DatasetSnapshot::kMissingTs)
+  {
+    return QStringLiteral("–");
+  }
+  return QDateTime::fromSecsSinceEpoch(t, QTimeZone::utc()).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+}
+
+UserProfile buildProfile(const InspectCatalog& c, int32_t user)
+{
+  const DatasetSnapshot& d = *c.data;
+  if (user < 0 || user >= d.numUsers())
+  {
+    throw std::out_of_range("no user with index " + std::to_string(user) + " (the dataset has " +
+                            std::to_string(d.numUsers()) + " users)");
+  }
+  const auto u = static_cast<size_t>(user);
+  UserProfile p;
+  p.user = user;
+  p.userId = qs(d.userIds[u]);
+  for (const auto& f : d.userFields)
+  {
+    const QString v = fieldText(f, u);
+    p.features.emplace_back(qs(f.name), v.isEmpty() ? QStringLiteral("–") : v);
+  }
+  p.trainCount = c.trainCount(user);
+  const int64_t windowStart = std::max(d.userStart[u], c.trainEnd[u] - c.historyLength);
+  for (int64_t n = d.userStart[u]; n < d.userStart[u + 1]; ++n)
+  {
+    const auto nn = static_cast<size_t>(n);
+    HistoryEntry h;
+    h.item = d.item[nn];
+    h.itemId = qs(d.itemIds[static_cast<size_t>(h.item)]);
+    h.title = itemTitle(d, h.item);
+    h.category = qs(c.itemLabel(h.item));
+    if (d.hasRatings())
+    {
+      h.rating = d.rating[nn];
+    }
+    if (d.hasTimestamps())
+    {
+      h.time = d.ts[nn];
+    }
+    h.part = n == c.testIndex[u]    ? QStringLiteral("test")
+             : n == c.validIndex[u] ? QStringLiteral("valid")
+             : n < c.trainEnd[u]    ? QStringLiteral("train")
+                                    : QStringLiteral("other");
+    h.inWindow = n >= windowStart && n < c.trainEnd[u];
+    p.history.push_back(h);
+  }
+  if (c.validIndex[u] >= 0)
+  {
+    p.validItem = d.item[static_cast<size_t>(c.validIndex[u])];
+  }
+  if (c.testIndex[u] >= 0)
+  {
+    p.testItem = d.item[static_cast<size_t>(c.testIndex[u])];
+  }
+  if (p.trainCount == 0)
+  {
+    p.message = QObject::tr("User %1 has no training interactions: the model sees no history, so "
+                            "the recommendations rest on the user's features and the context "
+                            "alone.")
+                    .arg(p.userId);
+  }
+  else if (p.testItem < 0 && c.hasProfiles)
+  {
+    p.message = QObject::tr("User %1 has fewer than 3 interactions: all of them are training, so "
+                            "there is no held-out item to check the recommendations against.")
+                    .arg(p.userId);
+  }
+  return p;
+}
+
+std::vector<RecommendationRow> recommendationRows(const InspectCatalog& c, int32_t user,
+                                                  const std::vector<Recommendation>& recs)
+{
+  const DatasetSnapshot& d = *c.data;
+  const auto u = static_cast<size_t>(user);
+  const int32_t valid = c.validIndex[u] >= 0 ? d.item[static_cast<size_t>(c.validIndex[u])] : -1;
+  const int32_t test = c.testIndex[u] >= 0 ? d.item[static_cast<size_t>(c.testIndex[u])] : -1;
+  std::vector<RecommendationRow> rows;
+  for (size_t r = 0; r < recs.size(); ++r)
+  {
+    RecommendationRow row;
+    row.rank = static_cast<int>(r) + 1;
+    row.item = recs[r].item;
+    row.itemId = qs(d.itemIds[static_cast<size_t>(row.item)]);
+    row.title = itemTitle(d, row.item);
+    row.category = qs(c.itemLabel(row.item));
+    row.score = recs[r].score;
+    row.popularity = c.popularity[static_cast<size_t>(row.item)];
+    row.validTarget = row.item == valid;
+    row.testTarget = row.item == test;
+    row.cold = recs[r].cold;
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+void fillDefaultRanks(std::vector<RecommendationRow>& rows, const InspectCatalog& c, int32_t user,
+                      const std::vector<float>& scores, const std::vector<uint8_t>* allowed)
+{
+  const DatasetSnapshot& d = *c.data;
+  const auto u = static_cast<size_t>(user);
+  std::vector<uint8_t> candidate(scores.size(), 1);
+  for (size_t i = 0; i < candidate.size(); ++i)
+  {
+    candidate[i] = !allowed || (*allowed)[i] ? 1 : 0;
+  }
+  for (int64_t n = d.userStart[u]; n < c.trainEnd[u]; ++n)
+  {
+    candidate[static_cast<size_t>(d.item[static_cast<size_t>(n)])] = 0;
+  }
+  for (auto& row : rows)
+  {
+    const auto i = static_cast<size_t>(row.item);
+    const float s = scores[i];
+    int rank = 1;
+    for (size_t j = 0; j < scores.size(); ++j)
+    {
+      if (candidate[j] && j != i && (scores[j] > s || (scores[j] == s && j < i)))
+      {
+        ++rank;
+      }
+    }
+    row.defaultRank = rank;
+  }
+}
+
+AttentionMap attentionMap(const Explanation& e, const InspectCatalog& c, int32_t user,
+                          int32_t item)
+{
+  AttentionMap m;
+  m.valid = true;
+  m.user = user;
+  m.item = item;
+  m.itemId = qs(c.data->itemIds[static_cast<size_t>(item)]);
+  m.title = itemTitle(*c.data, item);
+  m.score = e.score;
+  for (const auto& t : e.tokens)
+  {
+    m.tokens << qs(t);
+  }
+  m.tokenItem.assign(e.tokenItem.begin(), e.tokenItem.end());
+  m.layers = static_cast<int>(e.weights.size());
+  m.heads = m.layers > 0 ? static_cast<int>(e.weights[0].size()) : 0;
+  for (const auto& layer : e.weights)
+  {
+    for (const auto& head : layer)
+    {
+      if (static_cast<int>(head.size()) != m.tokenCount())
+      {
+        throw std::runtime_error("the explanation's weights do not match its tokens");
+      }
+      m.weights.insert(m.weights.end(), head.begin(), head.end());
+    }
+  }
+  QStringList notes;
+  if (c.popularity[static_cast<size_t>(item)] == 0)
+  {
+    notes << QObject::tr("Item %1 was never seen in training: its score comes from its content "
+                         "fields (its id embedding is untrained).")
+                 .arg(m.itemId);
+  }
+  if (c.trainCount(user) == 0)
+  {
+    notes << QObject::tr("The user has no history: only the user and context tokens take "
+                         "attention.");
+  }
+  m.note = notes.join(QLatin1Char(' '));
+  return m;
+}
+
+std::vector<uint8_t> categoryMask(const InspectCatalog& c, int category)
+{
+  std::vector<uint8_t> mask(c.itemCategory.size(), 0);
+  for (size_t i = 0; i < mask.size(); ++i)
+  {
+    mask[i] = c.itemCategory[i] == category ? 1 : 0;
+  }
+  return mask;
+}
+
+UserMatches findUsers(const InspectCatalog& c, const QString& text, int limit)
+{
+  UserMatches out;
+  out.query = text.trimmed();
+  if (out.query.isEmpty())
+  {
+    return out;
+  }
+  const DatasetSnapshot& d = *c.data;
+  std::vector<uint8_t> taken(static_cast<size_t>(d.numUsers()), 0);
+  auto add = [&](size_t u, const QString& why)
+  {
+    if (taken[u])
+    {
+      return true;
+    }
+    if (static_cast<int>(out.matches.size()) >= limit)
+    {
+      out.truncated = true;
+      return false;
+    }
+    taken[u] = 1;
+    out.matches.push_back({static_cast<qint32>(u), qs(d.userIds[u]), why});
+    return true;
+  };
+  QString field;
+  QString value = out.query;
+  const int eq = out.query.indexOf(QLatin1Char('='));
+  if (eq > 0)
+  {
+    field = out.query.left(eq).trimmed();
+    value = out.query.mid(eq + 1).trimmed();
+  }
+  if (field.isEmpty())
+  {
+    const std::string id = out.query.toStdString();
+    const int32_t exact = c.userIndex(id);
+    if (exact >= 0)
+    {
+      add(static_cast<size_t>(exact), QObject::tr("id"));
+    }
+    for (size_t u = 0; u < taken.size(); ++u)
+    {
+      if (qs(d.userIds[u]).startsWith(out.query, Qt::CaseInsensitive) &&
+          !add(u, QObject::tr("id starts with %1").arg(out.query)))
+      {
+        return out;
+      }
+    }
+  }
+  for (const auto& f : d.userFields)
+  {
+    if (!field.isEmpty() && qs(f.name).compare(field, Qt::CaseInsensitive) != 0)
+    {
+      continue;
+    }
+    bool ok = false;
+    const double number = value.toDouble(&ok);
+    for (size_t u = 0; u < taken.size(); ++u)
+    {
+      bool hit = false;
+      if (f.kind == FieldKind::Numeric)
+      {
+        hit = ok && u < f.values.size() && f.values[u] == number;
+      }
+      else if (f.kind == FieldKind::Categorical || f.kind == FieldKind::Multi)
+      {
+        const QStringList values = fieldText(f, u).split(QStringLiteral(", "));
+        hit = values.contains(value, Qt::CaseInsensitive);
+      }
+      else if (f.kind == FieldKind::Text && !field.isEmpty())
+      {
+        hit = fieldText(f, u).contains(value, Qt::CaseInsensitive);
+      }
+      if (hit && !add(u, QStringLiteral("%1 = %2").arg(qs(f.name), value)))
+      {
+        return out;
+      }
+    }
+  }
+  return out;
+}
+
+UserMetricsTable metricsTable(const std::vector<UserMetricRow>& rows, const InspectCatalog& c,
+                              const std::string& task, int k)
+{
+  const DatasetSnapshot& d = *c.data;
+  UserMetricsTable t;
+  t.task = qs(task);
+  t.k = k;
+  for (const auto& r : rows)
+  {
+    if (r.user < 0 || r.user >= d.numUsers() || r.item < 0 || r.item >= d.numItems())
+    {
+      continue;  // a row of another version of the dataset
+    }
+    UserMetricEntry e;
+    e.user = r.user;
+    e.userId = qs(d.userIds[static_cast<size_t>(r.user)]);
+    e.item = r.item;
+    e.itemId = qs(d.itemIds[static_cast<size_t>(r.item)]);
+    e.title = itemTitle(d, r.item);
+    e.rank = r.rank;
+    e.ndcg = r.rank >= 0 ? ndcgAtK(r.rank, k) : std::nan("");
+    e.hit = r.rank >= 0 ? hitAtK(r.rank, k) : std::nan("");
+    e.history = r.trainInteractions;
+    e.bucket = QString::fromLatin1(activityBucketName(activityBucket(r.trainInteractions)));
+    e.prediction = r.prediction;
+    t.rows.push_back(e);
+  }
+  return t;
+}
+
+std::vector<UserMetricRow> computeTestRows(InspectSource& source, const InspectCatalog& c,
+                                           const std::atomic<bool>* cancel)
+{
+  const DatasetSnapshot& d = *c.data;
+  std::vector<UserMetricRow> rows;
+  std::vector<uint8_t> excluded(static_cast<size_t>(d.numItems()), 0);
+  for (int32_t u = 0; u < static_cast<int32_t>(d.numUsers()); ++u)
+  {
+    const auto uu = static_cast<size_t>(u);
+    if (c.testIndex[uu] < 0)
+    {
+      continue;
+    }
+    if (cancel && cancel->load())
+    {
+      break;
+    }
+    const std::vector<float> scores = source.scoreAll(u, {});
+    std::fill(excluded.begin(), excluded.end(), 0);
+    for (int64_t n = d.userStart[uu]; n < c.trainEnd[uu]; ++n)
+    {
+      excluded[static_cast<size_t>(d.item[static_cast<size_t>(n)])] = 1;
+    }
+    if (c.validIndex[uu] >= 0)
+    {
+      excluded[static_cast<size_t>(d.item[static_cast<size_t>(c.validIndex[uu])])] = 1;
+    }
+    UserMetricRow r;
+    r.user = u;
+    r.item = d.item[static_cast<size_t>(c.testIndex[uu])];
+    r.trainInteractions = c.trainCount(u);
+    r.rank = targetRank(scores.data(), static_cast<int64_t>(scores.size()), r.item,
+                        excluded.data());
+    r.prediction = scores[static_cast<size_t>(r.item)];
+    rows.push_back(r);
+  }
+  return rows;
+}
+
+EmbeddingMap embeddingMap(const Embeddings& e, bool items, int maxPoints, const InspectCatalog& c)
+{
+  const EmbeddingTable& table = items ? e.items : e.users;
+  const Projection2D& map = items ? e.itemMap : e.userMap;
+  EmbeddingMap m;
+  m.items = items;
+  m.total = table.rows;
+  m.explained[0] = map.explained[0];
+  m.explained[1] = map.explained[1];
+  m.vectorKind = items ? QObject::tr("item tokens") : qs(e.userVectorKind);
+  std::vector<int64_t> pick(static_cast<size_t>(table.rows));
+  std::iota(pick.begin(), pick.end(), int64_t(0));
+  if (maxPoints > 0 && table.rows > maxPoints)
+  {
+    // Deterministic: the points whose hashed index is smallest, the same ones every time.
+    std::partial_sort(pick.begin(), pick.begin() + maxPoints, pick.end(),
+                      [](int64_t a, int64_t b)
+                      { return mix(static_cast<uint64_t>(a)) < mix(static_cast<uint64_t>(b)); });
+    pick.resize(static_cast<size_t>(maxPoints));
+    std::sort(pick.begin(), pick.end());
+    m.note = QObject::tr("%1 of %2 %3 shown (a deterministic sample, for speed)")
+                 .arg(QLocale().toString(maxPoints), QLocale().toString(table.rows),
+                      items ? QObject::tr("items") : QObject::tr("users"));
+  }
+  MapColouring category;
+  category.name = items ? (table.categoryField.empty() ? QObject::tr("category")
+                                                       : qs(table.categoryField))
+                        : QObject::tr("most frequent %1")
+                              .arg(table.categoryField.empty() ? QObject::tr("category")
+                                                               : qs(table.categoryField));
+  for (const auto& n : table.categoryNames)
+  {
+    category.labels << qs(n);
+  }
+  std::vector<MapColouring> fields;
+  if (!items && c.hasProfiles)
+  {
+    for (const auto& f : c.data->userFields)
+    {
+      MapColouring col = userFieldColouring(f, table.rows);
+      if (!col.name.isEmpty())
+      {
+        fields.push_back(std::move(col));
+      }
+    }
+  }
+  for (int64_t r : pick)
+  {
+    const auto rr = static_cast<size_t>(r);
+    m.index.push_back(static_cast<qint32>(r));
+    m.x.push_back(map.x[rr]);
+    m.y.push_back(map.y[rr]);
+    m.ids << (rr < table.ids.size() ? qs(table.ids[rr]) : QString());
+    m.titles << (rr < table.titles.size() ? qs(table.titles[rr]) : QString());
+    category.codes.push_back(rr < table.categoryCode.size() ? table.categoryCode[rr] : -1);
+  }
+  m.colourings.push_back(std::move(category));
+  for (auto& f : fields)
+  {
+    MapColouring picked;
+    picked.name = f.name;
+    picked.labels = f.labels;
+    for (int64_t r : pick)
+    {
+      picked.codes.push_back(f.codes[static_cast<size_t>(r)]);
+    }
+    m.colourings.push_back(std::move(picked));
+  }
+  return m;
+}
+
+}  // namespace m6

@@ -1,0 +1,100 @@
+// InspectWorker: the inspection pages' model work (issue 5), on its own thread. It opens a run
+// (its dataset snapshot, then the run's Predictor, or a baseline's BaselinePredictor) or a model
+// file, keeps it loaded, and answers the pages: a user's profile + top K + attention, attention
+// for another item or a comparison, user search, the run's per-user test metrics, attention
+// across users and the embedding map.
+//
+// The model, the snapshot and the workspace live on this thread only; the GUI never touches
+// them. Answers are value types (inspect_types.h).
+//
+// Contract: every slot takes a token and answers with exactly one signal carrying it (its result
+// or failed(token, channel, message)), except requests superseded before they start: a request
+// whose token is below the one given to supersede() for its channel is skipped without an
+// answer (the user has clicked on). Requests before an open() apply to the previous model; after
+// a failed open there is no model and they fail with "no run is open". Every slot catches
+// std::exception into failed().
+//
+// Thread affinity: lives on a worker QThread (see WorkerThread). supersede(), interrupt() and
+// cancel() are thread-safe plain methods.
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <array>
+#include <atomic>
+#include <memory>
+
+#include "app/bridge/dataset_cache.h"
+#include "app/bridge/inspect_source.h"
+#include "app/bridge/inspect_types.h"
+
+namespace m6
+{
+
+class InspectWorker : public QObject
+{
+  Q_OBJECT
+ public:
+  explicit InspectWorker(QString workspacePath);
+  ~InspectWorker() override;
+
+  /// Requests on `channel` with a token below `token` are skipped. Thread-safe.
+  void supersede(InspectChannel channel, quint64 token);
+  /// Stops a dataset load, per-user ranking or attention statistics in progress, so a request
+  /// with token >= `token` runs soon. Thread-safe.
+  void interrupt(quint64 token);
+  /// Stops whatever runs, for good (the thread is ending). Thread-safe.
+  void cancel();
+  /// Requests skipped as superseded so far (tests, diagnostics).
+  int skipped() const { return skipped_.load(); }
+
+ public Q_SLOTS:
+  void openRun(quint64 token, qint64 runId);
+  void openFile(quint64 token, QString path);
+  void showUser(quint64 token, m6::UserRequest request);
+  void explain(quint64 token, m6::AttentionRequest request);
+  void findUsers(quint64 token, QString text, int limit);
+  void userMetrics(quint64 token);
+  void attentionStats(quint64 token, int maxUsers);
+  void embeddingMap(quint64 token, bool items, int maxPoints);
+
+ Q_SIGNALS:
+  void phase(quint64 token, QString text);
+  void opened(quint64 token, m6::InspectSourceInfo info);
+  void userReady(quint64 token, m6::UserView view);
+  void attentionReady(quint64 token, m6::AttentionPair pair);
+  void usersFound(quint64 token, m6::UserMatches matches);
+  void userMetricsReady(quint64 token, m6::UserMetricsTable table);
+  void attentionStatsReady(quint64 token, m6::AttentionStatsView stats);
+  void embeddingMapReady(quint64 token, m6::EmbeddingMap map);
+  void failed(quint64 token, m6::InspectChannel channel, QString message);
+
+ private:
+  Workspace& workspace();
+  bool stale(InspectChannel channel, quint64 token);
+  void begin(quint64 token);
+  /// Throws when nothing is open.
+  InspectSource& source();
+  template <typename F>
+  void guarded(quint64 token, InspectChannel channel, F&& f);
+  int32_t resolveUser(qint32 index, const QString& id) const;
+  AttentionMap explainOne(int32_t user, int32_t item, const ContextOverride& context);
+  void describeSource(InspectSourceInfo& info, const RunConfig& config);
+
+  QString path_;
+  std::unique_ptr<Workspace> ws_;
+  DatasetCache cache_;
+  std::unique_ptr<InspectSource> source_;
+  InspectCatalog catalog_;
+  InspectSourceInfo info_;
+  std::string task_ = "ranking";
+  std::string testProtocol_;                // the run's recorded test protocol
+  std::unique_ptr<Embeddings> embeddings_;  // computed on the first map request
+  std::array<std::atomic<quint64>, 7> minToken_{};
+  std::atomic<quint64> interruptBefore_{0};
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> cancelled_{false};
+  std::atomic<int> skipped_{0};
+};
+
+}  // namespace m6
