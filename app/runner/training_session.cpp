@@ -31,6 +31,15 @@ Json activityJson(const std::vector<BucketMetrics>& buckets)
   return arr;
 }
 
+Json coldJson(int64_t items, const MetricSet& test, const MetricSet& random)
+{
+  Json j = Json::object();
+  j["items"] = items;
+  j["test"] = test.toJson();
+  j["random"] = random.toJson();
+  return j;
+}
+
 RunConfig configOfRun(const RunRecord& run)
 {
   try
@@ -71,6 +80,56 @@ Result<RunRecord> TrainingSession::createRun(const RunConfig& config, const std:
 
 Result<RunRecord> TrainingSession::train(RunRecord run, const RunConfig& config, bool resume,
                                          const TrainCallbacks& hooks)
+{
+  return record(run, hooks, resume ? "resume" : "training", [&](const TrainCallbacks& cb) {
+    return m6::train(snapshot_, config, run.folder, cb, resume);
+  });
+}
+
+Result<RunRecord> TrainingSession::adapt(RunRecord run, const RunConfig& config,
+                                         const RunRecord& parent, const AdaptOptions& options,
+                                         const TrainCallbacks& hooks)
+{
+  // A refused adaptation leaves the new record "failed" with the reason, not "created".
+  auto refuse = [&](const std::string& why) -> Result<RunRecord> {
+    (void)store_.setStatus(run.id, "failed", why);
+    return makeError(why);
+  };
+  if (parent.kind != "m6")
+  {
+    return refuse("run " + std::to_string(parent.id) + " is a " + parent.kind +
+                  " baseline; only a trained M6 run can be adapted");
+  }
+  RunConfig parentConfig;
+  try
+  {
+    parentConfig = configOfRun(parent);
+  }
+  catch (const std::exception& e)
+  {
+    return refuse(e.what());
+  }
+  // The parent's network is rebuilt from its own dataset (vocabularies, field schema).
+  std::optional<DatasetSnapshot> loaded;
+  if (parent.datasetId != dataset_.id)
+  {
+    auto snap = ws_.loadSnapshot(parent.datasetId);
+    if (!snap)
+    {
+      return refuse("the parent run's dataset cannot be read: " + snap.error());
+    }
+    loaded = std::move(*snap);
+  }
+  const DatasetSnapshot& parentData = loaded ? *loaded : snapshot_;
+  return record(run, hooks, "adaptation", [&](const TrainCallbacks& cb) {
+    return m6::adapt(snapshot_, config, parent.folder, parentData, parentConfig, options,
+                     run.folder, cb);
+  });
+}
+
+Result<RunRecord> TrainingSession::record(RunRecord run, const TrainCallbacks& hooks,
+                                          const std::string& what,
+                                          const std::function<TrainOutcome(const TrainCallbacks&)>& engine)
 {
   // One trainer per run, across processes: the lock lives as long as this call.
   auto lock = RunLock::acquire(run.folder);
@@ -143,11 +202,11 @@ Result<RunRecord> TrainingSession::train(RunRecord run, const RunConfig& config,
   std::string failure;
   try
   {
-    out = m6::train(snapshot_, config, run.folder, cb, resume);
+    out = engine(cb);
   }
   catch (const std::exception& e)
   {
-    failure = std::string(resume ? "resume" : "training") + " failed: " + e.what();
+    failure = what + " failed: " + e.what();
   }
   ws_.setBusyTimeout(120000);
   flush();
@@ -176,6 +235,16 @@ Result<RunRecord> TrainingSession::train(RunRecord run, const RunConfig& config,
   summary["seconds_per_epoch"] = out.secondsPerEpoch;
   summary["parameters"] = out.parameters;
   summary["test_by_activity"] = activityJson(out.testByActivity);
+  summary["train_examples"] = out.trainExamples;
+  if (out.coldItems > 0)
+  {
+    summary["cold"] = coldJson(out.coldItems, out.coldTest, out.coldRandom);
+  }
+  if (!out.adaptation.empty())
+  {
+    summary["adaptation"] = out.adaptation.toJson();
+    summary["zero_shot"] = out.zeroShot.toJson();
+  }
   run.summary = summary;
   if (auto ok = store_.finish(run.id, run); !ok)
   {
@@ -195,50 +264,90 @@ Result<RunRecord> TrainingSession::train(RunRecord run, const RunConfig& config,
 Result<std::vector<RunRecord>> TrainingSession::baselines(const RunConfig& config,
                                                           const TrainCallbacks& hooks)
 {
+  // The records exist first, so BPR-MF's factors are saved in its run's folder (the per-user
+  // view recommends from them); a cancelled or failed job removes them again.
+  std::vector<RunRecord> records;
+  auto discard = [&] {
+    for (const auto& r : records)
+    {
+      (void)store_.remove(r.id);
+    }
+  };
+  for (const char* kind : {"pop", "bpr"})
+  {
+    RunRecord r;
+    r.name = std::string(kind) == "pop" ? "most popular" : "BPR-MF";
+    r.datasetId = dataset_.id;
+    r.datasetName = dataset_.name;
+    r.kind = std::string("baseline-") + kind;
+    r.task = "ranking";
+    r.configJson = toJson(config).dump();
+    if (auto id = store_.create(r); !id)
+    {
+      discard();
+      return makeError(id.error());
+    }
+    records.push_back(r);
+  }
   BaselineOutcome out;
   try
   {
-    out = runBaselines(snapshot_, config, hooks);
+    (void)store_.markStarted(records[0].id);
+    (void)store_.markStarted(records[1].id);
+    out = runBaselines(snapshot_, config, hooks, records[1].folder);
   }
   catch (const std::exception& e)
   {
+    discard();
     return makeError(std::string("baselines failed: ") + e.what());
   }
   if (out.status != "finished")
   {
+    discard();
     return cancelledError();
   }
-  std::vector<RunRecord> records;
-  for (const auto& b : out.baselines)
+  std::vector<RunRecord> finished;
+  for (auto& r : records)
   {
-    RunRecord r;
-    r.name = b.name == "pop" ? "most popular" : b.name == "bpr" ? "BPR-MF" : b.name;
-    r.datasetId = dataset_.id;
-    r.datasetName = dataset_.name;
-    r.kind = "baseline-" + b.name;
-    r.task = "ranking";
-    r.configJson = toJson(config).dump();
-    r.status = "finished";
-    r.valid = b.valid;
-    r.test = b.test;
-    r.summary["seconds"] = b.seconds;
-    auto id = store_.create(r);
-    if (!id)
+    const std::string name = r.kind.substr(std::string("baseline-").size());
+    const BaselineResult* b = nullptr;
+    for (const auto& x : out.baselines)
     {
-      return makeError(id.error());
+      b = x.name == name ? &x : b;
     }
-    if (auto ok = store_.finish(*id, r); !ok)
+    if (!b)
+    {
+      (void)store_.remove(r.id);
+      continue;
+    }
+    r.status = "finished";
+    r.valid = b->valid;
+    r.test = b->test;
+    r.summary["seconds"] = b->seconds;
+    if (!b->coldTest.empty())
+    {
+      Json cold = Json::object();
+      cold["test"] = b->coldTest.toJson();
+      cold["random"] = out.coldRandom.toJson();
+      cold["note"] = b->coldNote;
+      r.summary["cold"] = cold;
+    }
+    if (name == "bpr")
+    {
+      r.summary["factors"] = out.bprFactors;
+    }
+    if (auto ok = store_.finish(r.id, r); !ok)
     {
       return makeError(ok.error());
     }
-    auto stored = store_.run(*id);
+    auto stored = store_.run(r.id);
     if (!stored)
     {
       return makeError(stored.error());
     }
-    records.push_back(*stored);
+    finished.push_back(*stored);
   }
-  return records;
+  return finished;
 }
 
 }  // namespace m6

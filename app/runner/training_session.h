@@ -8,6 +8,7 @@
 // session has recorded the step/epoch, and must be cheap.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,10 +38,24 @@ class TrainingSession
   Result<RunRecord> train(RunRecord run, const RunConfig& config, bool resume,
                           const TrainCallbacks& hooks = {});
 
-  /// Most-popular and BPR-MF on the same split; one finished run record per baseline.
+  /// Adapts `parent` (a trained M6 run of this workspace, any dataset) to this dataset as `run`
+  /// (created with createRun(config, name, parent.id)): m6::adapt with the parent's weights,
+  /// config and dataset, recorded like train(); the summary also holds "adaptation" (the
+  /// AdaptReport) and "zero_shot". An interrupted adapted run resumes with train(run, config,
+  /// true). Errors: a baseline parent, a parent without a checkpoint, a damaged parent config.
+  Result<RunRecord> adapt(RunRecord run, const RunConfig& config, const RunRecord& parent,
+                          const AdaptOptions& options, const TrainCallbacks& hooks = {});
+
+  /// Most-popular and BPR-MF on the same split; one finished run record per baseline. BPR's
+  /// factors are saved in its run folder (summary "factors"). A cancel or failure leaves no
+  /// record behind.
   Result<std::vector<RunRecord>> baselines(const RunConfig& config, const TrainCallbacks& hooks = {});
 
  private:
+  // Runs `engine` for `run` with recording hooks and writes what it returns.
+  Result<RunRecord> record(RunRecord run, const TrainCallbacks& hooks, const std::string& what,
+                           const std::function<TrainOutcome(const TrainCallbacks&)>& engine);
+
   Workspace& ws_;
   const DatasetInfo& dataset_;
   const DatasetSnapshot& snapshot_;
@@ -49,6 +64,9 @@ class TrainingSession
 
 /// Metrics per user-activity bucket: [{"bucket", "users", "test": {...}}].
 Json activityJson(const std::vector<BucketMetrics>& buckets);
+
+/// The cold-item protocol's figures: {"items", "test": MetricSet, "random": MetricSet}.
+Json coldJson(int64_t items, const MetricSet& test, const MetricSet& random);
 
 /// A run's stored configuration; throws std::runtime_error when it is damaged.
 RunConfig configOfRun(const RunRecord& run);
