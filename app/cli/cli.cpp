@@ -48,9 +48,12 @@ std::string oneLine(const std::string& text)
 std::vector<Command> allCommands()
 {
   std::vector<Command> all = dataCommands();
-  for (auto& c : modelCommands())
+  for (auto* table : {&modelCommands, &adaptCommands, &packageCommands})
   {
-    all.push_back(std::move(c));
+    for (auto& c : (*table)())
+    {
+      all.push_back(std::move(c));
+    }
   }
   return all;
 }

@@ -60,6 +60,12 @@ struct Command
 /// The command tables (one per source file).
 std::vector<Command> dataCommands();
 std::vector<Command> modelCommands();
+std::vector<Command> adaptCommands();
+std::vector<Command> packageCommands();
+Command demoDataCommand();
+
+/// Progress of a storage job as a throttled line on stderr.
+ProgressFn progressTo(Context& ctx);
 
 /// Runs m6-cli with the given arguments (argv[0] excluded). Returns the exit code.
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);

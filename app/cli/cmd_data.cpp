@@ -1,4 +1,4 @@
-// m6-cli data commands: import, datasets, stats, demo-data, rename, delete, report, formats,
+// m6-cli data commands: import, datasets, stats, rename, delete, report, formats,
 // guess-mapping.
 #include <unistd.h>
 
@@ -9,13 +9,28 @@
 #include <sstream>
 
 #include "app/cli/cli.h"
-#include "model/core/demo_data.h"
-#include "storage/demo_dataset.h"
 #include "storage/formats.h"
 #include "storage/importer.h"
 
 namespace m6::cli
 {
+
+ProgressFn progressTo(Context& ctx)
+{
+  return [&ctx](const StorageProgress& p) {
+    std::string extra;
+    if (p.rows > 0)
+    {
+      extra = "(" + formatCount(p.rows) + " rows";
+      if (p.rejected > 0)
+      {
+        extra += ", " + formatCount(p.rejected) + " rejected";
+      }
+      extra += ")";
+    }
+    ctx.progress(p.phase, p.done, p.total, extra);
+  };
+}
 
 namespace
 {
@@ -44,22 +59,6 @@ std::string formatDate(int64_t t)
   return buf;
 }
 
-ProgressFn progressTo(Context& ctx)
-{
-  return [&ctx](const StorageProgress& p) {
-    std::string extra;
-    if (p.rows > 0)
-    {
-      extra = "(" + formatCount(p.rows) + " rows";
-      if (p.rejected > 0)
-      {
-        extra += ", " + formatCount(p.rejected) + " rejected";
-      }
-      extra += ")";
-    }
-    ctx.progress(p.phase, p.done, p.total, extra);
-  };
-}
 
 int cmdImport(Context& ctx, const Args& a)
 {
@@ -257,36 +256,6 @@ int cmdStats(Context& ctx, const Args& a)
   return 0;
 }
 
-int cmdDemoData(Context& ctx, const Args& a)
-{
-  DemoOptions o;
-  o.name = a.value("name", "demo");
-  o.seed = static_cast<uint64_t>(a.intValue("seed", 42, 0, INT64_MAX));
-  o.users = a.intValue("users", o.users, 1, 10000000);
-  o.items = a.intValue("items", o.items, 1, 10000000);
-  o.interactions = a.intValue("interactions", o.interactions, 1, 200000000);
-  auto written = writeDemoDataset(ctx.workspace(), o, progressTo(ctx));
-  if (!written)
-  {
-    throw CliError(written.error());
-  }
-  const DatasetInfo& d = written->dataset;
-  const double secs = written->report.seconds;
-  Json j = Json::object();
-  j["dataset"] = o.name;
-  j["users"] = d.users;
-  j["items"] = d.items;
-  j["interactions"] = d.interactions;
-  j["seed"] = static_cast<int64_t>(o.seed);
-  j["seconds"] = secs;
-  std::ostringstream h;
-  h << "Created demo dataset \"" << o.name << "\": " << formatCount(d.users) << " users, "
-    << formatCount(d.items) << " items, " << formatCount(d.interactions)
-    << " interactions (seed " << o.seed << ") in " << formatSeconds(secs) << "\n";
-  ctx.finish(j, h.str());
-  return 0;
-}
-
 int cmdRename(Context& ctx, const Args& a)
 {
   const auto& p = a.positional();
@@ -454,21 +423,7 @@ std::vector<Command> dataCommands()
   c.push_back({{"datasets", "", "List the datasets in the workspace", "", {}, 0, 0}, cmdDatasets});
   c.push_back(
       {{"stats", "NAME", "Summary statistics of a dataset", "", {}, 1, 1}, cmdStats});
-  c.push_back({{"demo-data",
-                "",
-                "Create the synthetic demo dataset with planted structure",
-                "Users belong to taste clusters (their region and age follow the cluster), the "
-                "hour of day shifts categories, and after an item of a trigger category the next "
-                "item often comes from its paired category. The ground truth is stored with the "
-                "dataset. Deterministic by seed.",
-                {{"name", "NAME", "dataset name (default demo)"},
-                 {"seed", "N", "random seed (default 42)"},
-                 {"users", "N", "number of users (default 1000)"},
-                 {"items", "N", "number of items (default 1500)"},
-                 {"interactions", "N", "number of interactions (default 100000)"}},
-                0,
-                0},
-               cmdDemoData});
+  c.push_back(demoDataCommand());
   c.push_back({{"rename", "OLD NEW", "Rename a dataset", "", {}, 2, 2}, cmdRename});
   c.push_back({{"delete",
                 "NAME",

@@ -232,9 +232,13 @@ int32_t itemIndex(const DatasetSnapshot& ds, const std::string& id)
 
 int cmdRecommend(Context& ctx, const Args& a)
 {
-  if (!a.has("user"))
+  if (a.has("model"))
   {
-    throw CliError("recommend needs --user ID");
+    return recommendFromModelFile(ctx, a);
+  }
+  if (a.positional().empty() || !a.has("user"))
+  {
+    throw CliError("recommend needs RUN (or --model FILE) and --user ID");
   }
   RunRecord run = resolveRun(ctx, a.positional()[0]);
   const std::string checkpoint = requireCheckpoint(run);
@@ -274,9 +278,13 @@ int cmdRecommend(Context& ctx, const Args& a)
 
 int cmdExplain(Context& ctx, const Args& a)
 {
-  if (!a.has("user") || !a.has("item"))
+  if (a.has("model"))
   {
-    throw CliError("explain needs --user ID and --item ID");
+    return explainFromModelFile(ctx, a);
+  }
+  if (a.positional().empty() || !a.has("user") || !a.has("item"))
+  {
+    throw CliError("explain needs RUN (or --model FILE), --user ID and --item ID");
   }
   RunRecord run = resolveRun(ctx, a.positional()[0]);
   const std::string checkpoint = requireCheckpoint(run);
@@ -285,49 +293,10 @@ int cmdExplain(Context& ctx, const Args& a)
   int32_t u = userIndex(data.snapshot, a.value("user"));
   int32_t i = itemIndex(data.snapshot, a.value("item"));
   Explanation e = predictor->explain(u, i, contextFromArgs(a));
-  Json tokens = Json::array();
-  for (const auto& t : e.tokens)
-  {
-    tokens.push_back(t);
-  }
-  Json weights = Json::array();
-  for (const auto& layer : e.weights)
-  {
-    Json l = Json::array();
-    for (const auto& head : layer)
-    {
-      Json hd = Json::array();
-      for (float w : head)
-      {
-        hd.push_back(static_cast<double>(w));
-      }
-      l.push_back(hd);
-    }
-    weights.push_back(l);
-  }
-  Json j = Json::object();
+  Json j = explanationJson(e);
   j["user"] = a.value("user");
   j["item"] = a.value("item");
-  j["score"] = static_cast<double>(e.score);
-  j["tokens"] = tokens;
-  j["weights"] = weights;
-  std::ostringstream h;
-  h << "Attention behind the score " << formatNumber(e.score) << " of item " << a.value("item")
-    << " for user " << a.value("user") << " (weights per head, last layer):\n";
-  if (!e.weights.empty())
-  {
-    const auto& last = e.weights.back();
-    for (size_t t = 0; t < e.tokens.size(); ++t)
-    {
-      h << "  " << padRight(e.tokens[t].substr(0, 48), 50);
-      for (const auto& head : last)
-      {
-        h << padRight(formatNumber(head[t], "%.3f"), 8);
-      }
-      h << "\n";
-    }
-  }
-  ctx.finish(j, h.str());
+  ctx.finish(j, explanationText(e, "user " + a.value("user"), a.value("item")));
   return 0;
 }
 
@@ -433,6 +402,15 @@ int cmdExportHistory(Context& ctx, const Args& a)
   return 0;
 }
 
+std::vector<OptionSpec> withModelFile(std::vector<OptionSpec> options)
+{
+  for (auto& o : modelFileOptions())
+  {
+    options.push_back(o);
+  }
+  return options;
+}
+
 std::vector<OptionSpec> configOptions()
 {
   return {{"preset", "NAME", "quick | balanced | thorough (default balanced)"},
@@ -465,19 +443,21 @@ std::vector<Command> modelCommands()
                cmdEvaluate});
   c.push_back({{"recommend", "RUN", "Top-K items for a user (items of their history excluded)",
                 "The model predicts the user's next item after their training interactions; "
-                "held-out validation and test items can appear.",
-                {{"user", "ID", "the user's external id (required)"},
-                 {"k", "K", "how many items (default 10)", false, 'k'},
-                 {"hour", "H", "hour of day 0-23 for the context (default: the test time)"},
-                 {"dow", "D", "day of week 0-6, 0 = Sunday (default: the test time)"}},
-                1, 1},
+                "held-out validation and test items can appear. With --model FILE.m6model no "
+                "workspace is needed: give --user for a user the model knows, or --history / "
+                "--history-file with a new user's items.",
+                withModelFile({{"user", "ID", "the user's external id"},
+                               {"k", "K", "how many items (default 10)", false, 'k'},
+                               {"hour", "H", "hour of day 0-23 for the context (default: the test time)"},
+                               {"dow", "D", "day of week 0-6, 0 = Sunday (default: the test time)"}}),
+                0, 1},
                cmdRecommend});
   c.push_back({{"explain", "RUN", "Attention weights behind a user's score for an item", "",
-                {{"user", "ID", "the user's external id (required)"},
-                 {"item", "ID", "the item's external id (required)"},
-                 {"hour", "H", "hour of day 0-23 for the context"},
-                 {"dow", "D", "day of week 0-6 for the context"}},
-                1, 1},
+                withModelFile({{"user", "ID", "the user's external id"},
+                               {"item", "ID", "the item's external id (required)"},
+                               {"hour", "H", "hour of day 0-23 for the context"},
+                               {"dow", "D", "day of week 0-6 for the context"}}),
+                0, 1},
                cmdExplain});
   std::vector<OptionSpec> baseOpts = configOptions();
   baseOpts.insert(baseOpts.begin(), {"dataset", "NAME", "the dataset (required)"});

@@ -43,6 +43,17 @@ class InterruptScope
   void (*previous_)(int) = SIG_DFL;
 };
 
+// "ndcg@10 0.1234, hr@10 0.2345, ..." (the first four values).
+std::string metricsLine(const MetricSet& m)
+{
+  std::string out;
+  for (size_t i = 0; i < m.values.size() && i < 4; ++i)
+  {
+    out += (i ? ", " : "") + m.values[i].first + " " + formatNumber(m.values[i].second);
+  }
+  return out.empty() ? "-" : out;
+}
+
 }  // namespace
 
 RunConfig assembleConfig(const Args& a, const std::function<RunConfig()>& base)
@@ -94,6 +105,11 @@ RunConfig configFromArgs(const Args& a, const DatasetSnapshot& snapshot)
     return a.has("config") ? fromJson(readJsonFile(a.value("config")))
                            : preset(a.value("preset", "balanced"));
   });
+  return requireValid(config, snapshot);
+}
+
+RunConfig requireValid(const RunConfig& config, const DatasetSnapshot& snapshot)
+{
   DatasetSchema schema = DatasetSchema::fromSnapshot(snapshot);
   auto issues = validate(config, &schema);
   if (!issues.empty())
@@ -229,6 +245,93 @@ RunRecord RunDriver::execute(RunRecord run, const RunConfig& config, bool resume
   return *result;
 }
 
+RunRecord RunDriver::adaptNew(const RunRecord& parent, const RunConfig& config,
+                              const AdaptOptions& options, const std::string& name)
+{
+  auto run = session_.createRun(config, name, parent.id);
+  if (!run)
+  {
+    throw CliError(run.error());
+  }
+  ctx_.err << "Adapting run " << parent.id << " (" << parent.name << ") to " << data_.info.name
+           << " as run " << run->id << ": " << config.model.task << ", " << config.train.epochs
+           << " epochs\n";
+  InterruptScope interrupts;
+  auto result = session_.adapt(*run, config, parent, options, printingHooks("epoch"));
+  ctx_.endProgress();
+  if (!result)
+  {
+    throw CliError(result.error());
+  }
+  return *result;
+}
+
+int RunDriver::previewAdaptation(const RunRecord& parent, const RunConfig& config,
+                                 const AdaptOptions& options)
+{
+  AdaptReport report;
+  try
+  {
+    std::optional<LoadedDataset> parentData;
+    if (parent.datasetId != data_.info.id)
+    {
+      parentData = loadDataset(ctx_, parent.datasetName);
+    }
+    report = m6::previewAdaptation(data_.snapshot, config, parent.folder,
+                                   parentData ? parentData->snapshot : data_.snapshot,
+                                   configOfRunOrFail(parent), options);
+  }
+  catch (const CliError&)
+  {
+    throw;
+  }
+  catch (const std::exception& e)
+  {
+    throw CliError(e.what());
+  }
+  std::string text;
+  Json j = adaptationSummary(report, &text);
+  Json params = Json::array();
+  std::ostringstream h;
+  h << "Adapting run " << parent.id << " (" << parent.name << ") to " << data_.info.name
+    << " would do this (nothing trained):\n";
+  for (const auto& p : report.parameters)
+  {
+    Json x = Json::object();
+    x["name"] = p.name;
+    x["status"] = p.status;
+    x["frozen"] = p.frozen;
+    x["count"] = p.count;
+    x["reason"] = p.reason;
+    params.push_back(x);
+    h << "  " << padRight(p.name, 44) << padRight(p.status, 16) << padRight(p.frozen ? "frozen" : "", 8)
+      << p.reason << "\n";
+  }
+  j["parameters"] = params;
+  ctx_.finish(j, h.str() + text);
+  return 0;
+}
+
+AdaptComparison RunDriver::compare(const RunRecord& parent, const CompareRequest& request)
+{
+  InterruptScope interrupts;
+  auto result = compareAdaptation(session_, parent, request, printingHooks("epoch"),
+                                  [this](const std::string& arm) {
+                                    ctx_.endProgress();
+                                    ctx_.err << "== " << arm << "\n";
+                                  });
+  ctx_.endProgress();
+  if (isCancelled(result))
+  {
+    throw CliError("compare stopped before it finished (the runs made so far are recorded)");
+  }
+  if (!result)
+  {
+    throw CliError(result.error());
+  }
+  return *result;
+}
+
 std::vector<RunRecord> RunDriver::baselines(const RunConfig& config)
 {
   InterruptScope interrupts;
@@ -267,6 +370,39 @@ int RunDriver::report(const RunRecord& r)
     j["parent"] = *r.parentRun;
   }
   j["message"] = r.message;
+  j["train_examples"] = r.summary.value("train_examples", int64_t(0));
+  std::string adaptText;
+  if (const Json* report = r.summary.find("adaptation"))
+  {
+    j["adaptation"] = adaptationSummary(AdaptReport::fromJson(*report), &adaptText);
+  }
+  if (const Json* z = r.summary.find("zero_shot"))
+  {
+    const ZeroShotResult zs = ZeroShotResult::fromJson(*z);
+    Json zj = Json::object();
+    zj["available"] = zs.available;
+    zj["note"] = zs.note;
+    zj["test"] = zs.test.valuesJson();
+    zj["valid"] = zs.valid.valuesJson();
+    j["zero_shot"] = zj;
+    adaptText += "zero-shot (the parent before fine-tuning): " +
+                 (zs.available ? metricsLine(zs.test) : zs.note) + "\n";
+  }
+  std::string coldText;
+  if (const Json* cold = r.summary.find("cold"))
+  {
+    const MetricSet test = MetricSet::fromJson(cold->at("test"));
+    const MetricSet random = MetricSet::fromJson(cold->at("random"));
+    Json cj = Json::object();
+    cj["items"] = cold->value("items", int64_t(0));
+    cj["test"] = test.valuesJson();
+    cj["random"] = random.valuesJson();
+    cj["protocol"] = test.protocol;
+    j["cold"] = cj;
+    coldText = "cold items (" + formatCount(cold->value("items", int64_t(0))) +
+               ", never trained on, ranked by content): " + metricsLine(test) + "; random: " +
+               metricsLine(random) + "\n";
+  }
   std::ostringstream h;
   h << "Run " << r.id << " (" << r.name << ") " << r.status;
   if (r.bestEpoch > 0)
@@ -294,91 +430,10 @@ int RunDriver::report(const RunRecord& r)
   }
   h << "throughput: " << formatNumber(r.summary.value("examples_per_s", 0.0), "%.0f") << " examples/s, "
     << formatNumber(r.summary.value("seconds_per_epoch", 0.0), "%.1f") << " s per epoch\n";
+  h << coldText << adaptText;
   ctx_.finish(j, h.str());
   // A stopped or diverged run is a recorded result, not a failure: the status says which.
   return 0;
-}
-
-namespace
-{
-
-int cmdConfigKeys(Context& ctx, const Args&)
-{
-  Json arr = Json::array();
-  std::ostringstream h;
-  std::string group;
-  for (const auto& f : configFields())
-  {
-    Json x = Json::object();
-    x["key"] = f.key;
-    x["group"] = f.group;
-    x["type"] = configFieldTypeName(f.type);
-    x["default"] = f.defaultValue;
-    x["help"] = f.tooltip;
-    if (!f.choices.empty())
-    {
-      Json c = Json::array();
-      for (const auto& s : f.choices)
-      {
-        c.push_back(s);
-      }
-      x["choices"] = c;
-    }
-    arr.push_back(x);
-    if (f.group != group)
-    {
-      group = f.group;
-      h << "\n" << group << "\n";
-    }
-    std::string left = "  " + f.key + " = " + f.defaultValue.dump();
-    if (left.size() < 44)
-    {
-      left.resize(44, ' ');
-    }
-    else
-    {
-      left += "  ";
-    }
-    h << left << f.tooltip << "\n";
-  }
-  Json j = Json::object();
-  j["keys"] = arr;
-  ctx.finish(j, h.str());
-  return 0;
-}
-
-int cmdConfigShow(Context& ctx, const Args& a)
-{
-  RunConfig config = assembleConfig(a, [&] {
-    return a.has("run") ? configOfRunOrFail(resolveRun(ctx, a.value("run")))
-                        : preset(a.value("preset", "balanced"));
-  });
-  auto issues = validate(config, nullptr);
-  if (!issues.empty())
-  {
-    throw CliError("invalid configuration: " + formatIssues(issues));
-  }
-  Json j = toJson(config);
-  ctx.finish(j, j.dump(2));
-  return 0;
-}
-
-}  // namespace
-
-std::vector<Command> configCommands()
-{
-  std::vector<Command> c;
-  c.push_back({{"config-keys", "", "List every configuration setting with its default and range",
-                "", {}, 0, 0},
-               cmdConfigKeys});
-  c.push_back({{"config-show", "", "Print a configuration as JSON (to edit and pass to --config)",
-                "",
-                {{"preset", "NAME", "quick | balanced | thorough (default balanced)"},
-                 {"run", "RUN", "the configuration of a recorded run"},
-                 {"set", "KEY=VALUE", "override one setting", true}},
-                0, 0},
-               cmdConfigShow});
-  return c;
 }
 
 }  // namespace m6::cli

@@ -15,6 +15,7 @@
 #include "model/core/config.h"
 #include "model/core/dataset.h"
 #include "model/core/metrics.h"
+#include "app/runner/adapt_compare.h"
 #include "app/runner/training_session.h"
 #include "storage/runs.h"
 
@@ -36,6 +37,8 @@ RunConfig assembleConfig(const Args& a, const std::function<RunConfig()>& base);
 /// --preset / --config / --set, validated against the dataset (CliError lists every problem).
 RunConfig configFromArgs(const Args& a, const DatasetSnapshot& snapshot);
 
+/// `config` when it is valid for the dataset; CliError listing every problem otherwise.
+RunConfig requireValid(const RunConfig& config, const DatasetSnapshot& snapshot);
 /// A run by id or by (unique) name.
 RunRecord resolveRun(Context& ctx, const std::string& token);
 /// The run's configuration; CliError when it is damaged.
@@ -54,6 +57,14 @@ class RunDriver
                      std::optional<int64_t> parent);
   /// Continues a run from its last checkpoint.
   RunRecord resume(const RunRecord& run);
+  /// Records a new run adapted from `parent` and trains it. Returns the final record.
+  RunRecord adaptNew(const RunRecord& parent, const RunConfig& config, const AdaptOptions& options,
+                     const std::string& name);
+  /// Prints what adapting `parent` with `config` and `options` would do; returns the exit code.
+  int previewAdaptation(const RunRecord& parent, const RunConfig& config,
+                        const AdaptOptions& options);
+  /// Zero-shot, adapted and scratch arms (compareAdaptation) with progress on stderr.
+  AdaptComparison compare(const RunRecord& parent, const CompareRequest& request);
   /// Runs the baselines and records one run per baseline.
   std::vector<RunRecord> baselines(const RunConfig& config);
 
@@ -68,6 +79,20 @@ class RunDriver
   const LoadedDataset& data_;
   TrainingSession session_;
 };
+
+/// The adaptation report's figures for the CLI: {"carried": n, ..., "frozen": [names],
+/// "trainable_parameters", "total_parameters", "trainable_share", "notes"} and a text block.
+Json adaptationSummary(const AdaptReport& report, std::string* human);
+
+/// An explanation as the CLI prints it: {"score", "tokens", "weights": [layer][head][token]} and
+/// a table of the last layer's weights per head.
+Json explanationJson(const Explanation& e);
+std::string explanationText(const Explanation& e, const std::string& who, const std::string& item);
+
+/// recommend / explain with --model FILE (cmd_package.cpp), and their extra options.
+int recommendFromModelFile(Context& ctx, const Args& a);
+int explainFromModelFile(Context& ctx, const Args& a);
+std::vector<OptionSpec> modelFileOptions();
 
 /// Commands about configuration: config-keys, config-show.
 std::vector<Command> configCommands();

@@ -1,5 +1,7 @@
 #include "app/runner/exports.h"
 
+#include "app/runner/training_session.h"
+
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -224,6 +226,137 @@ Status writeRecommendationsCsv(Predictor& predictor, const DatasetSnapshot& snap
     return makeError(std::string("cannot compute recommendations: ") + e.what());
   }
   return f.commit();
+}
+
+Result<ExportInfo> exportRunModel(RunStore& store, const RunRecord& run,
+                                  const DatasetSnapshot& snapshot, const std::string& path)
+{
+  if (run.kind != "m6")
+  {
+    return makeError("run " + std::to_string(run.id) + " is a " + run.kind +
+                     " baseline: only a trained M6 run can be exported as a model file");
+  }
+  std::error_code ec;
+  if (!std::filesystem::exists(std::filesystem::path(run.folder) / "best.pt", ec) &&
+      !std::filesystem::exists(std::filesystem::path(run.folder) / "last.pt", ec))
+  {
+    return makeError("run " + std::to_string(run.id) + " has no checkpoint in " + run.folder +
+                     " (it never finished an epoch, or the folder was removed)");
+  }
+  try
+  {
+    const RunConfig config = configOfRun(run);
+    ModelCard card;
+    card.name = run.name;
+    card.dataset = run.datasetName;
+    card.valid = run.valid;
+    card.test = run.test;
+    card.notes = run.note;
+    if (run.parentRun)
+    {
+      auto parent = store.run(*run.parentRun);
+      card.parentRun = (parent ? parent->name + " " : std::string()) + "(run " +
+                       std::to_string(*run.parentRun) + ")";
+    }
+    return exportModel(run.folder, snapshot, config, card, path);
+  }
+  catch (const std::exception& e)
+  {
+    return makeError(std::string("export failed: ") + e.what());
+  }
+}
+
+namespace
+{
+
+std::string tableCell(const std::vector<std::string>& v, int64_t r)
+{
+  return r < static_cast<int64_t>(v.size()) ? v[static_cast<size_t>(r)] : std::string();
+}
+
+Status writeTable(const EmbeddingTable& t, const std::string& stem, const std::string& dir)
+{
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(fs::path(dir) / "projector" / stem, ec);
+  if (ec)
+  {
+    return makeError("cannot create " + (fs::path(dir) / "projector" / stem).string() + ": " +
+                     ec.message());
+  }
+  std::ostringstream csv;
+  csv << "id,title,category";
+  for (int64_t c = 0; c < t.cols; ++c)
+  {
+    csv << ",d" << c;
+  }
+  csv << "\n";
+  for (int64_t r = 0; r < t.rows; ++r)
+  {
+    const std::string id = tableCell(t.ids, r);
+    const std::string title = tableCell(t.titles, r);
+    const std::string category = tableCell(t.category, r);
+    csv << csvField(id) << "," << csvField(title) << "," << csvField(category);
+    const float* row = t.row(r);
+    for (int64_t c = 0; c < t.cols; ++c)
+    {
+      csv << "," << num(row[c]);
+    }
+    csv << "\n";
+  }
+  const std::string base = (fs::path(dir) / "projector" / stem).string();
+  const std::string singular = stem == "items" ? "item" : "user";
+  if (auto ok = writeFileAtomically((fs::path(dir) / (singular + "_embeddings.csv")).string(),
+                                    csv.str());
+      !ok)
+  {
+    return ok;
+  }
+  if (auto ok = writeFileAtomically(base + "/vectors.tsv", projectorVectorsTsv(t)); !ok)
+  {
+    return ok;
+  }
+  return writeFileAtomically(base + "/metadata.tsv", projectorMetadataTsv(t));
+}
+
+}  // namespace
+
+std::vector<std::string> embeddingFileNames(const Embeddings& e)
+{
+  std::vector<std::string> names;
+  for (const auto* stem : {"items", "users"})
+  {
+    const EmbeddingTable& t = std::string(stem) == "items" ? e.items : e.users;
+    if (t.rows == 0)
+    {
+      continue;
+    }
+    const std::string singular = std::string(stem) == "items" ? "item" : "user";
+    names.push_back(singular + "_embeddings.csv");
+    names.push_back(std::string("projector/") + stem + "/vectors.tsv");
+    names.push_back(std::string("projector/") + stem + "/metadata.tsv");
+  }
+  return names;
+}
+
+Status writeEmbeddingFiles(const Embeddings& e, const std::string& dir)
+{
+  if (e.items.rows == 0 && e.users.rows == 0)
+  {
+    return makeError("there are no embeddings to write");
+  }
+  if (e.items.rows > 0)
+  {
+    if (auto ok = writeTable(e.items, "items", dir); !ok)
+    {
+      return ok;
+    }
+  }
+  if (e.users.rows > 0)
+  {
+    return writeTable(e.users, "users", dir);
+  }
+  return {};
 }
 
 }  // namespace m6

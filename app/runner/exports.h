@@ -14,6 +14,8 @@
 
 #include "model/core/dataset.h"
 #include "model/engine.h"
+#include "model/inspection.h"
+#include "model/package.h"
 #include "storage/result.h"
 #include "storage/runs.h"
 
@@ -31,6 +33,23 @@ Status writeRecommendationsCsv(Predictor& predictor, const DatasetSnapshot& snap
                                const std::string& path,
                                const std::function<void(int64_t, int64_t)>& progress = {},
                                const std::atomic<bool>* cancel = nullptr);
+
+/// Exports a trained M6 run (its best checkpoint, else its last) as one .m6model file, with a
+/// model card from the record: name, dataset, split protocol, validation and test metrics, the
+/// parent run ("name (run N)") and the run's note. `snapshot` is the run's dataset. Errors: a
+/// baseline run, a run without a checkpoint, a damaged config, an unwritable destination.
+Result<ExportInfo> exportRunModel(RunStore& store, const RunRecord& run,
+                                  const DatasetSnapshot& snapshot, const std::string& path);
+
+/// The files written by writeEmbeddingFiles, relative to its folder.
+std::vector<std::string> embeddingFileNames(const Embeddings& embeddings);
+
+/// Writes `dir` (created when missing) with, for the items and for the users (when present):
+/// item_embeddings.csv / user_embeddings.csv (id, title, category, d0, d1, ...), and the pair the
+/// TensorBoard Embedding Projector loads: projector/items/vectors.tsv (one tab-separated vector
+/// per line, no header) with projector/items/metadata.tsv (header id, title, category; one line
+/// per vector), and the same under projector/users/. Each file is written atomically.
+Status writeEmbeddingFiles(const Embeddings& embeddings, const std::string& dir);
 
 /// RFC 4180 quoting when the value needs it.
 std::string csvField(const std::string& s);
