@@ -117,6 +117,15 @@ void MainWindow::createActions()
   a->setStatusTip(tr("Import MovieLens, RecBole or any delimited file"));
   a = file->addAction(tr("New &demo dataset…"), this, &MainWindow::showDemoDialog);
   a->setStatusTip(tr("Generate a synthetic dataset with planted structure"));
+  a = file->addAction(tr("Open &model file…"), this,
+                      [this]
+                      {
+                        if (pages_)
+                        {
+                          pages_->openModelFile();
+                        }
+                      });
+  a->setStatusTip(tr("Inspect an exported .m6model file on the Inspect page, without retraining"));
   file->addSeparator();
   a = file->addAction(tr("&Quit"), this, &QWidget::close);
   a->setShortcut(QKeySequence::Quit);

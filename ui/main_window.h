@@ -1,6 +1,6 @@
 // MainWindow: composes the workbench: menus and shortcuts, the dataset list (left), the
-// dataset view (centre: Users, Items, Interactions, Statistics, and ModelPages' Configure, Train
-// and Runs; room for Inspect), the status bar, and the dialogs (import, demo dataset, progress).
+// dataset view (centre: Users, Items, Interactions, Statistics, and ModelPages' Configure, Train,
+// Runs and Inspect; File > Open model file… inspects a .m6model), the status bar, and the dialogs (import, demo dataset, progress).
 // It owns the WorkspaceSession and, per workspace, the ModelPages; all data and model work
 // happens on their workers.
 //

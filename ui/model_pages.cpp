@@ -1,13 +1,17 @@
 #include "ui/model_pages.h"
 
 #include <QAction>
+#include <QComboBox>
 #include <QMenu>
 
 #include "app/bridge/model_info.h"
+#include "app/bridge/run_inspector.h"
 #include "app/bridge/run_library.h"
 #include "app/bridge/training_controller.h"
 #include "ui/configure_page.h"
+#include "ui/browse_page.h"
 #include "ui/dataset_view.h"
+#include "ui/inspect_page.h"
 #include "ui/runs_page.h"
 #include "ui/train_page.h"
 
@@ -26,6 +30,25 @@ ModelPages::ModelPages(const QString& workspacePath, DatasetView* view) : QObjec
                 tr("Set up a model for this dataset: hyperparameters, presets, estimate"));
   view->addPage(train_, tr("Train"), tr("The training run: live curves, progress, log"));
   view->addPage(runs_, tr("Runs"), tr("Every run of the workspace: compare, resume, baselines"));
+  inspect_ = new InspectPage(workspacePath, library_, view);
+  view->addPage(inspect_, tr("Inspect"),
+                tr("What a trained model does: per-user recommendations, attention, embedding map"));
+  connect(runs_, &RunsPage::inspectRequested, this, &ModelPages::inspectRun);
+  connect(inspect_, &InspectPage::statusMessage, this, &ModelPages::statusMessage);
+  connect(inspect_, &InspectPage::itemInteractionsRequested, this,
+          [this](qint32 item, const QString& itemId)
+          {
+            const qint64 dataset = inspect_->inspector()->source().datasetId;
+            if (dataset == 0 || dataset != view_->dataset().id)
+            {
+              Q_EMIT statusMessage(tr("Item %1: select the run's dataset on the left to browse "
+                                      "its interactions")
+                                       .arg(itemId));
+              return;
+            }
+            view_->browsePage(BrowseTable::Interactions)->setItemFilter(item, itemId);
+            view_->setCurrentIndex(DatasetView::InteractionsPage);
+          });
 
   trainAction_ = new QAction(tr("&Train"), this);
   trainAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
@@ -128,6 +151,24 @@ void ModelPages::populateMenu(QMenu* menu)
   menu->addAction(tr("&Configure page"), this, [this] { view_->setCurrentWidget(configure_); });
   menu->addAction(tr("T&rain page"), this, [this] { view_->setCurrentWidget(train_); });
   menu->addAction(tr("R&uns page"), this, [this] { view_->setCurrentWidget(runs_); });
+  menu->addSeparator();
+  QAction* a = menu->addAction(tr("&Inspect run…"), this,
+                               [this]
+                               {
+                                 const QList<qint64> ids = runs_->selectedRuns();
+                                 if (ids.isEmpty())
+                                 {
+                                   view_->setCurrentWidget(inspect_);
+                                   inspect_->runBox()->setFocus();
+                                   inspect_->runBox()->showPopup();
+                                   return;
+                                 }
+                                 inspectRun(ids.first());
+                               });
+  a->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I));
+  a->setStatusTip(tr("Inspect the run selected on the Runs page (or pick one on the Inspect page)"));
+  a = menu->addAction(tr("Open &model file…"), this, &ModelPages::openModelFile);
+  a->setStatusTip(tr("Inspect an exported .m6model file, without retraining"));
 }
 
 bool ModelPages::busy() const
@@ -186,6 +227,18 @@ bool ModelPages::startBaselines()
   controller_->startBaselines(configure_->dataset().id, configure_->config());
   view_->setCurrentWidget(train_);
   return true;
+}
+
+void ModelPages::inspectRun(qint64 runId)
+{
+  inspect_->inspectRun(runId);
+  view_->setCurrentWidget(inspect_);
+}
+
+void ModelPages::openModelFile()
+{
+  view_->setCurrentWidget(inspect_);
+  inspect_->chooseModelFile();
 }
 
 void ModelPages::stopForClose()

@@ -4,7 +4,8 @@
 // flows between the pages: Train (Ctrl+T) takes the Configure page's config to the controller
 // and shows the Train page; Resume from the run list continues a run and shows its recorded
 // curves before the live ones; "Use config" fills the Configure page from a past run; the
-// baselines run with the Configure page's protocol settings.
+// baselines run with the Configure page's protocol settings. The Inspect page (issue 5) opens a
+// run from the run table ("Inspect…", double-click) or the Model menu, or a model file.
 //
 // Thread affinity: GUI thread. Destroy it only while no job runs (stopForClose() then wait for
 // jobEnded()), or its destructor waits for the stopped job to end.
@@ -22,6 +23,7 @@ namespace m6
 {
 
 class ConfigurePage;
+class InspectPage;
 class DatasetView;
 class ModelInfo;
 class RunLibrary;
@@ -43,6 +45,12 @@ class ModelPages : public QObject
   ConfigurePage* configurePage() const { return configure_; }
   TrainPage* trainPage() const { return train_; }
   RunsPage* runsPage() const { return runs_; }
+  InspectPage* inspectPage() const { return inspect_; }
+
+  /// Opens a run on the Inspect page and shows it.
+  void inspectRun(qint64 runId);
+  /// Asks for a .m6model file and opens it on the Inspect page.
+  void openModelFile();
 
   /// Fills the Model menu: Train, Pause/Resume, Stop, Baselines, and the pages.
   void populateMenu(QMenu* menu);
@@ -70,6 +78,7 @@ class ModelPages : public QObject
   ConfigurePage* configure_ = nullptr;
   TrainPage* train_ = nullptr;
   RunsPage* runs_ = nullptr;
+  InspectPage* inspect_ = nullptr;
   QAction* trainAction_ = nullptr;
   QAction* pauseAction_ = nullptr;
   QAction* stopAction_ = nullptr;

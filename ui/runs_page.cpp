@@ -50,6 +50,10 @@ RunsPage::RunsPage(RunLibrary* library, TrainingController* controller, QWidget*
                    tr("Continue a stopped or interrupted run from its last checkpoint"), this);
   useConfig_ = button(tr("Use config"),
                       tr("Load the selected run's configuration into the Configure page"), this);
+  inspect_ = button(tr("Inspect…"),
+                    tr("Open the selected run on the Inspect page: per-user recommendations, "
+                       "attention, embedding map (or double-click the run)"),
+                    this);
   baselines_ = button(tr("Run baselines"),
                       tr("Most popular and BPR-MF on the selected dataset, same split and "
                          "protocol as the Configure page's settings; they appear in this table"),
@@ -60,7 +64,7 @@ RunsPage::RunsPage(RunLibrary* library, TrainingController* controller, QWidget*
   datasetOnly_->setToolTip(tr("Show only the runs of the dataset selected on the left"));
   auto* bar = new QHBoxLayout;
   for (QWidget* w : std::initializer_list<QWidget*>{refresh, rename_, note_, delete_, resume_,
-                                                    useConfig_, baselines_, export_})
+                                                    useConfig_, inspect_, baselines_, export_})
   {
     bar->addWidget(w);
   }
@@ -122,6 +126,15 @@ RunsPage::RunsPage(RunLibrary* library, TrainingController* controller, QWidget*
               Q_EMIT loadConfigRequested(selectedRuns().first());
             }
           });
+  auto inspect = [this]
+  {
+    if (!selectedRuns().isEmpty())
+    {
+      Q_EMIT inspectRequested(selectedRuns().first());
+    }
+  };
+  connect(inspect_, &QPushButton::clicked, this, inspect);
+  connect(view_, &QTableView::doubleClicked, this, inspect);
   connect(baselines_, &QPushButton::clicked, this, &RunsPage::baselinesRequested);
   connect(export_, &QPushButton::clicked, this, &RunsPage::exportWithDialog);
   connect(datasetOnly_, &QCheckBox::toggled, this, &RunsPage::applyDatasetFilter);
@@ -240,6 +253,7 @@ void RunsPage::updateActions()
   delete_->setEnabled(!ids.isEmpty() && !ids.contains(controller_->activeRun()));
   resume_->setEnabled(one && !busy && canResume(ids.first()));
   useConfig_->setEnabled(one);
+  inspect_->setEnabled(one);
   baselines_->setEnabled(!busy && dataset_.id != 0);
   export_->setEnabled(!ids.isEmpty());
 }

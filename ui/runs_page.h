@@ -62,6 +62,8 @@ class RunsPage : public QWidget
  Q_SIGNALS:
   void resumeRequested(qint64 runId);
   void loadConfigRequested(qint64 runId);
+  /// "Inspect…" or a double-click on a run: open it on the Inspect page.
+  void inspectRequested(qint64 runId);
   void baselinesRequested();
   void statusMessage(QString message);
 
@@ -86,6 +88,7 @@ class RunsPage : public QWidget
   QPushButton* delete_ = nullptr;
   QPushButton* resume_ = nullptr;
   QPushButton* useConfig_ = nullptr;
+  QPushButton* inspect_ = nullptr;
   QPushButton* baselines_ = nullptr;
   QPushButton* export_ = nullptr;
   QTimer* selectionTimer_ = nullptr;

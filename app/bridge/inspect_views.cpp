@@ -61,8 +61,9 @@ QString fieldText(const FieldColumn& f, size_t u)
 
 QString itemTitle(const DatasetSnapshot& d, int32_t item)
 {
-  return static_cast<size_t>(item) < d.itemTitles.size() ? qs(d.itemTitles[static_cast<size_t>(item)])
-                                                         : QString();
+  return static_cast<size_t>(item) < d.itemTitles.size()
+             ? qs(d.itemTitles[static_cast<size_t>(item)])
+             : QString();
 }
 
 uint64_t mix(uint64_t x)
@@ -148,7 +149,8 @@ QString formatTime(int64_t t)
   {
     return QStringLiteral("–");
   }
-  return QDateTime::fromSecsSinceEpoch(t, QTimeZone::utc()).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+  return QDateTime::fromSecsSinceEpoch(t, QTimeZone::utc())
+      .toString(QStringLiteral("yyyy-MM-dd HH:mm"));
 }
 
 UserProfile buildProfile(const InspectCatalog& c, int32_t user)
@@ -203,15 +205,17 @@ UserProfile buildProfile(const InspectCatalog& c, int32_t user)
   }
   if (p.trainCount == 0)
   {
-    p.message = QObject::tr("User %1 has no training interactions: the model sees no history, so "
-                            "the recommendations rest on the user's features and the context "
-                            "alone.")
+    p.message = QObject::tr(
+                    "User %1 has no training interactions: the model sees no history, so "
+                    "the recommendations rest on the user's features and the context "
+                    "alone.")
                     .arg(p.userId);
   }
   else if (p.testItem < 0 && c.hasProfiles)
   {
-    p.message = QObject::tr("User %1 has fewer than 3 interactions: all of them are training, so "
-                            "there is no held-out item to check the recommendations against.")
+    p.message = QObject::tr(
+                    "User %1 has fewer than 3 interactions: all of them are training, so "
+                    "there is no held-out item to check the recommendations against.")
                     .arg(p.userId);
   }
   return p;
@@ -273,8 +277,7 @@ void fillDefaultRanks(std::vector<RecommendationRow>& rows, const InspectCatalog
   }
 }
 
-AttentionMap attentionMap(const Explanation& e, const InspectCatalog& c, int32_t user,
-                          int32_t item)
+AttentionMap attentionMap(const Explanation& e, const InspectCatalog& c, int32_t user, int32_t item)
 {
   AttentionMap m;
   m.valid = true;
@@ -304,14 +307,16 @@ AttentionMap attentionMap(const Explanation& e, const InspectCatalog& c, int32_t
   QStringList notes;
   if (c.popularity[static_cast<size_t>(item)] == 0)
   {
-    notes << QObject::tr("Item %1 was never seen in training: its score comes from its content "
-                         "fields (its id embedding is untrained).")
+    notes << QObject::tr(
+                 "Item %1 was never seen in training: its score comes from its content "
+                 "fields (its id embedding is untrained).")
                  .arg(m.itemId);
   }
   if (c.trainCount(user) == 0)
   {
-    notes << QObject::tr("The user has no history: only the user and context tokens take "
-                         "attention.");
+    notes << QObject::tr(
+        "The user has no history: only the user and context tokens take "
+        "attention.");
   }
   m.note = notes.join(QLatin1Char(' '));
   return m;
@@ -471,8 +476,8 @@ std::vector<UserMetricRow> computeTestRows(InspectSource& source, const InspectC
     r.user = u;
     r.item = d.item[static_cast<size_t>(c.testIndex[uu])];
     r.trainInteractions = c.trainCount(u);
-    r.rank = targetRank(scores.data(), static_cast<int64_t>(scores.size()), r.item,
-                        excluded.data());
+    r.rank =
+        targetRank(scores.data(), static_cast<int64_t>(scores.size()), r.item, excluded.data());
     r.prediction = scores[static_cast<size_t>(r.item)];
     rows.push_back(r);
   }
@@ -504,11 +509,11 @@ EmbeddingMap embeddingMap(const Embeddings& e, bool items, int maxPoints, const 
                       items ? QObject::tr("items") : QObject::tr("users"));
   }
   MapColouring category;
-  category.name = items ? (table.categoryField.empty() ? QObject::tr("category")
-                                                       : qs(table.categoryField))
-                        : QObject::tr("most frequent %1")
-                              .arg(table.categoryField.empty() ? QObject::tr("category")
-                                                               : qs(table.categoryField));
+  category.name =
+      items ? (table.categoryField.empty() ? QObject::tr("category") : qs(table.categoryField))
+            : QObject::tr("most frequent %1")
+                  .arg(table.categoryField.empty() ? QObject::tr("category")
+                                                   : qs(table.categoryField));
   for (const auto& n : table.categoryNames)
   {
     category.labels << qs(n);

@@ -229,16 +229,18 @@ void InspectWorker::openRun(quint64 token, qint64 runId)
               std::error_code ec;
               if (kind == "bpr" && !fs::is_regular_file(fs::path(dir) / "bpr.pt", ec))
               {
-                phaseFn("Training the BPR-MF factors again (they were not saved with the run; "
-                        "this takes a while once)…");
+                phaseFn(
+                    "Training the BPR-MF factors again (they were not saved with the run; "
+                    "this takes a while once)…");
               }
               TrainCallbacks cb;
               cb.cancel = &stop_;
               auto baseline = BaselinePredictor::open(kind, data->snapshot, config, dir, cb);
               if (baseline->retrained())
               {
-                info.note = QStringLiteral("BPR-MF factors trained again (same seed, same "
-                                           "factors) and saved to %1")
+                info.note = QStringLiteral(
+                                "BPR-MF factors trained again (same seed, same "
+                                "factors) and saved to %1")
                                 .arg(QString::fromStdString(baseline->factorsFile()));
               }
               source_ = baselineSource(std::move(baseline));
@@ -447,7 +449,8 @@ void InspectWorker::embeddingMap(quint64 token, bool items, int maxPoints)
               Q_EMIT phase(token, QStringLiteral("Computing the embeddings and their PCA…"));
               embeddings_ = std::make_unique<Embeddings>(s.embeddings({}));
             }
-            Q_EMIT embeddingMapReady(token, m6::embeddingMap(*embeddings_, items, maxPoints, catalog_));
+            Q_EMIT embeddingMapReady(token,
+                                     m6::embeddingMap(*embeddings_, items, maxPoints, catalog_));
           });
 }
 

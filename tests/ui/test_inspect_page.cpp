@@ -1,0 +1,445 @@
+// The Inspect page (issues 5 and 6) offscreen, on a workspace with a run trained in the test: the
+// recommendation table excludes the user's training items, is sorted by score and marks the
+// held-out test item when it is in the top K; the heatmap's cells equal explain() for that pair
+// and every row sums to 1; the token labels follow the user's history in time order; clicking a
+// recommendation shows its attention; a user with no history, an item never seen in training and
+// a run whose checkpoint is missing each give a message in the page; two quick user selections
+// show only the second; a context override marks how the list moved; a baseline says why it has
+// no attention; the per-user metrics sort, filter by bucket and export as CSV; a model file
+// exported in the test opens with no retraining, and bad files give the engine's message.
+#include <qcustomplot.h>
+
+#include <QComboBox>
+#include <QHeaderView>
+#include <QSortFilterProxyModel>
+#include <QSpinBox>
+#include <QTableView>
+#include <QtTest>
+#include <cmath>
+#include <set>
+
+#include "../app/inspect_test_support.h"
+#include "app/bridge/run_inspector.h"
+#include "app/bridge/run_library.h"
+#include "gui_test_main.h"
+#include "model/core/split.h"
+#include "model/package.h"
+#include "ui/attention_heatmap.h"
+#include "ui/attention_view.h"
+#include "ui/inspect_models.h"
+#include "ui/inspect_page.h"
+#include "ui/user_inspect_view.h"
+#include "ui/user_metrics_view.h"
+#include "ui/user_picker.h"
+
+using namespace m6;
+
+class TestInspectPage : public QObject
+{
+  Q_OBJECT
+ private:
+  QTemporaryDir dir_;
+  m6test::InspectFixture fx_;
+  DatasetSnapshot data_;
+  Split split_;
+  std::unique_ptr<RunLibrary> library_;
+  std::unique_ptr<InspectPage> page_;
+
+  UserInspectView* user() const { return page_->userView(); }
+
+  /// Opens a run on the page and waits until the first user is shown (or the open failed).
+  void openRun(qint64 run)
+  {
+    QSignalSpy opened(page_->inspector(), &RunInspector::opened);
+    QSignalSpy failed(page_->inspector(), &RunInspector::openFailed);
+    page_->inspectRun(run);
+    QVERIFY(QTest::qWaitFor([&] { return !opened.isEmpty() || !failed.isEmpty(); }, 120000));
+    if (!opened.isEmpty())
+    {
+      QVERIFY(QTest::qWaitFor([&] { return user()->idle(); }, 60000));
+    }
+  }
+
+  /// Shows a user through the picker's path and waits for the page to settle.
+  void showUser(qint32 u)
+  {
+    user()->showUser(u);
+    QVERIFY(QTest::qWaitFor([&] { return user()->idle(); }, 60000));
+    QCOMPARE(user()->current().profile.user, u);
+  }
+
+  std::set<int32_t> trainingItems(int32_t u) const
+  {
+    std::set<int32_t> out;
+    for (int64_t n = data_.userStart[size_t(u)]; n < split_.trainEnd[size_t(u)]; ++n)
+    {
+      out.insert(data_.item[size_t(n)]);
+    }
+    return out;
+  }
+
+  /// The recommendation table's rows as displayed (through the sort proxy).
+  std::vector<std::pair<qint32, double>> shownRows() const
+  {
+    std::vector<std::pair<qint32, double>> rows;
+    QAbstractItemModel* m = user()->recommendationTable()->model();
+    for (int r = 0; r < m->rowCount(); ++r)
+    {
+      rows.emplace_back(m->index(r, 0).data(kInspectIndexRole).toInt(),
+                        m->index(r, RecommendationModel::Score).data(kInspectSortRole).toDouble());
+    }
+    return rows;
+  }
+
+ private Q_SLOTS:
+  void initTestCase()
+  {
+    fx_ = m6test::makeInspectWorkspace(dir_.filePath("inspect.m6ws"), true);
+    auto ws = m6test::openWorkspace(fx_.path);
+    data_ = *ws->loadSnapshot(fx_.datasetId);
+    split_ = splitLeaveOneOut(data_);
+    library_ = std::make_unique<RunLibrary>(fx_.path);
+    QSignalSpy runs(library_.get(), &RunLibrary::runsChanged);
+    library_->refresh();
+    QVERIFY(QTest::qWaitFor([&] { return !runs.isEmpty(); }, 30000));
+    page_ = std::make_unique<InspectPage>(fx_.path, library_.get());
+    page_->resize(1400, 900);
+    page_->show();
+    QVERIFY(page_->runBox()->findData(qlonglong(fx_.run)) >= 0);
+  }
+
+  void recommendationTableExcludesTrainingSortsAndMarksTheTruth()
+  {
+    openRun(fx_.run);
+    QVERIFY2(!page_->failed(), qPrintable(page_->statusText()));
+    QCOMPARE(page_->runBox()->currentData().toLongLong(), fx_.run);
+    // The per-user metrics arrive with the model; pick users whose test item ranked < 30.
+    QVERIFY(QTest::qWaitFor([&] { return page_->metricsView()->model()->rowCount() > 0; }, 60000));
+    const UserMetricsTable& table = page_->metricsView()->model()->table();
+    QCOMPARE(qint64(table.rows.size()), split_.numTest);
+    user()->kBox()->setValue(40);
+    int marked = 0;
+    int checked = 0;
+    for (const auto& row : table.rows)
+    {
+      if (checked == 8)
+      {
+        break;
+      }
+      if (row.rank + 1 >= 30 && checked >= 4)
+      {
+        continue;  // keep most checks on users whose test item should be listed
+      }
+      ++checked;
+      showUser(row.user);
+      const auto rows = shownRows();
+      QCOMPARE(int(rows.size()), 40);
+      const std::set<int32_t> train = trainingItems(row.user);
+      const int32_t test = data_.item[size_t(split_.testIndex[size_t(row.user)])];
+      QAbstractItemModel* m = user()->recommendationTable()->model();
+      bool found = false;
+      for (size_t i = 0; i < rows.size(); ++i)
+      {
+        QVERIFY2(!train.count(rows[i].first), "a training item is in the table");
+        QVERIFY(i == 0 || rows[i - 1].second >= rows[i].second);
+        QCOMPARE(m->index(int(i), RecommendationModel::Rank).data().toInt(), int(i) + 1);
+        const QString truth = m->index(int(i), RecommendationModel::Truth).data().toString();
+        QCOMPARE(truth.contains("held-out test"), rows[i].first == test);
+        found = found || rows[i].first == test;
+      }
+      if (row.rank + 1 < 40)
+      {
+        QVERIFY2(found, qPrintable(QString("user %1: test item (rank %2) not in the table")
+                                       .arg(row.userId)
+                                       .arg(row.rank + 1)));
+        ++marked;
+      }
+    }
+    QVERIFY(marked >= 1);
+    user()->kBox()->setValue(10);
+  }
+
+  void heatmapEqualsExplainAndLabelsFollowTheHistory()
+  {
+    auto predictor =
+        Predictor::open(page_->inspector()->source().loadedFrom.toStdString(), data_, fx_.config);
+    for (int32_t u : {3, 57})
+    {
+      showUser(u);
+      AttentionHeatmap* heat = user()->attention()->first();
+      QVERIFY(heat->hasMap());
+      const qint32 item = heat->map().item;
+      QCOMPARE(item, shownRows().front().first);
+      const Explanation e = predictor->explain(u, item);
+      for (int layer = 0; layer < int(e.weights.size()); ++layer)
+      {
+        user()->attention()->setLayer(layer);
+        QCOMPARE(heat->layer(), layer);
+        for (int h = 0; h < fx_.config.model.heads; ++h)
+        {
+          double sum = 0;
+          for (int t = 0; t < int(e.tokens.size()); ++t)
+          {
+            QCOMPARE(float(heat->cell(h, t)), e.weights[size_t(layer)][size_t(h)][size_t(t)]);
+            sum += heat->cell(h, t);
+          }
+          QVERIFY2(std::fabs(sum - 1.0) < 1e-4, qPrintable(QString::number(sum)));
+        }
+      }
+      // user, context, then the model's window of the timeline (bold rows), oldest first.
+      const QStringList labels = heat->tickLabels();
+      QCOMPARE(labels.at(0), QStringLiteral("user"));
+      QCOMPARE(labels.at(1), QStringLiteral("context"));
+      std::vector<const HistoryEntry*> window;
+      const auto& history = user()->history()->history();
+      for (size_t i = 0; i < history.size(); ++i)
+      {
+        if (history[i].inWindow)
+        {
+          window.push_back(&history[i]);
+          QVERIFY(i == 0 || history[i - 1].time <= history[i].time);
+        }
+      }
+      QCOMPARE(int(window.size()), labels.size() - 2);
+      for (size_t i = 0; i < window.size(); ++i)
+      {
+        const QString title = window[i]->title;
+        const QString expected = title.size() > 20 ? title.left(19) + QStringLiteral("…") : title;
+        QCOMPARE(labels.at(int(i) + 2), expected);
+        QCOMPARE(heat->map().tokenItem[i + 2], window[i]->item);
+      }
+      // Hovering a cell names the exact weight and the item.
+      user()->attention()->setLayer(0);
+      heat->plot()->replot();
+      QCPAxisRect* rect = heat->plot()->axisRect(0);
+      const QPoint cell(int(rect->axis(QCPAxis::atBottom)->coordToPixel(2)),
+                        int(rect->axis(QCPAxis::atLeft)->coordToPixel(0)));
+      const QString tip = heat->tooltipAt(cell);
+      QVERIFY2(tip.contains(QString::number(double(e.weights[0][0][2]), 'f', 4)) &&
+                   tip.contains(heat->map().tokens.at(2)),
+               qPrintable(tip));
+    }
+  }
+
+  void clickingARecommendationShowsItsAttentionAndCompares()
+  {
+    showUser(20);
+    QTableView* table = user()->recommendationTable();
+    const QModelIndex third = table->model()->index(2, RecommendationModel::Title);
+    const qint32 item = third.data(kInspectIndexRole).toInt();
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(third).center());
+    QVERIFY(
+        QTest::qWaitFor([&] { return user()->attention()->first()->map().item == item; }, 60000));
+    // Compare with the first recommendation: both maps on one colour scale.
+    const qint32 top = shownRows().front().first;
+    user()->attention()->setCompareItem(top);
+    QVERIFY(QTest::qWaitFor([&] { return user()->attention()->second()->hasMap(); }, 60000));
+    AttentionHeatmap* a = user()->attention()->first();
+    AttentionHeatmap* b = user()->attention()->second();
+    QCOMPARE(b->map().item, top);
+    QCOMPARE(a->colorMap()->dataRange(), b->colorMap()->dataRange());
+    const QString csv = attentionCsv({a->map(), b->map()});
+    QVERIFY(csv.startsWith("item,layer,head,token_index,token,token_item,weight\n"));
+    user()->attention()->setCompareItem(-1);
+  }
+
+  void errorsAreMessagesInThePage()
+  {
+    // A user with no history at all.
+    showUser(fx_.lonelyUser);
+    QVERIFY2(user()->message().contains("no training interactions"), qPrintable(user()->message()));
+    QCOMPARE(user()->history()->rowCount(), 0);
+    QCOMPARE(user()->recommendations()->rowCount(), 10);
+    QVERIFY(user()->attention()->noteText().contains("no history"));
+    // An item never seen in training, asked for by id.
+    showUser(5);
+    user()->explainItemId(QStringLiteral("never"));
+    QVERIFY(QTest::qWaitFor([&] { return user()->idle(); }, 60000));
+    QCOMPARE(user()->attention()->first()->map().item, fx_.neverItem);
+    QVERIFY2(user()->attention()->noteText().contains("never seen in training"),
+             qPrintable(user()->attention()->noteText()));
+    // Unknown ids.
+    user()->explainItemId(QStringLiteral("no-such-item"));
+    QVERIFY(QTest::qWaitFor([&] { return user()->idle(); }, 60000));
+    QVERIFY2(user()->message().contains("no item \"no-such-item\""), qPrintable(user()->message()));
+    user()->showUserId(QStringLiteral("nobody"));
+    QVERIFY(QTest::qWaitFor([&] { return user()->idle(); }, 60000));
+    QVERIFY2(user()->message().contains("no user \"nobody\""), qPrintable(user()->message()));
+    // A run whose checkpoint file is missing: the page says so and shows nothing else.
+    openRun(fx_.missingRun);
+    QVERIFY(page_->failed());
+    QVERIFY2(page_->statusText().contains("checkpoint") && page_->statusText().contains("missing"),
+             qPrintable(page_->statusText()));
+    QCOMPARE(user()->recommendations()->rowCount(), 0);
+    QVERIFY(!user()->picker()->searchBox()->isEnabled());
+  }
+
+  void twoQuickSelectionsShowOnlyTheSecond()
+  {
+    openRun(fx_.run);
+    QSignalSpy ready(page_->inspector(), &RunInspector::userReady);
+    const int dropped = page_->inspector()->staleDropped() + page_->inspector()->staleSkipped();
+    user()->showUser(10);
+    user()->showUser(11);
+    QVERIFY(QTest::qWaitFor([&] { return user()->idle(); }, 60000));
+    QTest::qWait(200);  // an answer for user 10 would have arrived by now
+    QCOMPARE(ready.size(), 1);
+    QCOMPARE(user()->current().profile.user, 11);
+    QCOMPARE(page_->inspector()->staleDropped() + page_->inspector()->staleSkipped(), dropped + 1);
+  }
+
+  void contextOverrideMarksHowTheListMoved()
+  {
+    showUser(8);
+    QAbstractItemModel* m = user()->recommendationTable()->model();
+    QVERIFY(m->index(0, RecommendationModel::Move).data().toString().isEmpty());
+    user()->hourBox()->setCurrentIndex(user()->hourBox()->findData(3));
+    user()->dayBox()->setCurrentIndex(user()->dayBox()->findData(0));
+    user()->showUser(8);
+    QVERIFY(QTest::qWaitFor([&] { return user()->idle(); }, 60000));
+    QVERIFY(user()->current().contextCompared);
+    for (int r = 0; r < m->rowCount(); ++r)
+    {
+      const QString move = m->index(r, RecommendationModel::Move).data().toString();
+      QVERIFY2(move == "=" || move.startsWith("▲") || move.startsWith("▼"), qPrintable(move));
+    }
+    user()->hourBox()->setCurrentIndex(0);
+    user()->dayBox()->setCurrentIndex(0);
+  }
+
+  void metricsTableSortsFiltersAndExports()
+  {
+    UserMetricsView* v = page_->metricsView();
+    QVERIFY(QTest::qWaitFor([&] { return v->model()->rowCount() > 0; }, 60000));
+    QSortFilterProxyModel* proxy = v->proxy();
+    v->view()->sortByColumn(UserMetricsModel::Ndcg, Qt::DescendingOrder);
+    for (int r = 1; r < proxy->rowCount(); ++r)
+    {
+      QVERIFY(proxy->index(r - 1, UserMetricsModel::Ndcg).data(kInspectSortRole).toDouble() >=
+              proxy->index(r, UserMetricsModel::Ndcg).data(kInspectSortRole).toDouble());
+    }
+    v->bucketBox()->setCurrentIndex(v->bucketBox()->findData(QStringLiteral("heavy")));
+    QVERIFY(proxy->rowCount() > 0 && proxy->rowCount() < v->model()->rowCount());
+    for (int r = 0; r < proxy->rowCount(); ++r)
+    {
+      QCOMPARE(proxy->index(r, UserMetricsModel::Bucket).data().toString(),
+               QStringLiteral("heavy"));
+      QVERIFY(proxy->index(r, UserMetricsModel::History).data().toInt() > 20);
+    }
+    const QString path = dir_.filePath("metrics.csv");
+    QString error;
+    QVERIFY2(v->exportCsv(path, &error), qPrintable(error));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QStringList lines = QString::fromUtf8(f.readAll()).split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), proxy->rowCount() + 1);
+    QCOMPARE(lines.first(),
+             QStringLiteral("user,test_item,title,rank,ndcg@10,hit@10,history,bucket"));
+    QVERIFY(lines.at(1).endsWith(",heavy"));
+    // Double-clicking a row opens the user.
+    const qint32 first = proxy->index(0, 0).data(kInspectIndexRole).toInt();
+    Q_EMIT v->view()->doubleClicked(proxy->index(0, 0));
+    QVERIFY(QTest::qWaitFor(
+        [&] { return user()->idle() && user()->current().profile.user == first; }, 60000));
+    QCOMPARE(page_->tabs()->currentIndex(), int(InspectPage::UserTab));
+    v->bucketBox()->setCurrentIndex(0);
+  }
+
+  void baselineSaysWhyThereIsNoAttention()
+  {
+    openRun(fx_.popRun);
+    QVERIFY2(!page_->failed(), qPrintable(page_->statusText()));
+    QVERIFY(user()->attention()->unavailable());
+    QCOMPARE(user()->recommendations()->rowCount(), 10);
+    const auto rows = shownRows();
+    const std::set<int32_t> train = trainingItems(user()->current().profile.user);
+    for (const auto& r : rows)
+    {
+      QVERIFY(!train.count(r.first));
+    }
+    QVERIFY(!user()->current().attentionMessage.isEmpty());
+  }
+
+  void modelFileOpensWithoutRetrainingAndBadFilesSayWhy()
+  {
+    const std::string file = dir_.filePath("exported.m6model").toStdString();
+    auto ws = m6test::openWorkspace(fx_.path);
+    const std::string folder = RunStore(*ws).runFolder(fx_.run);
+    ModelCard card;
+    card.name = "inspect quick";
+    exportModel(folder, data_, fx_.config, card, file);
+    QSignalSpy opened(page_->inspector(), &RunInspector::opened);
+    page_->openModelFile(QString::fromStdString(file));
+    QVERIFY(QTest::qWaitFor([&] { return !opened.isEmpty(); }, 60000));
+    QVERIFY(QTest::qWaitFor([&] { return user()->idle(); }, 60000));
+    QVERIFY2(page_->statusText().contains("no features"), qPrintable(page_->statusText()));
+    QVERIFY(page_->metricsView()->summary().contains("no held-out"));
+    QCOMPARE(page_->runBox()->currentIndex(), -1);
+    // Same scores as the run's model for the same user.
+    showUser(3);
+    auto predictor = Predictor::open(folder, data_, fx_.config);
+    const auto expected = predictor->recommend(3, 10);
+    const auto rows = shownRows();
+    QCOMPARE(rows.size(), expected.size());
+    for (size_t i = 0; i < rows.size(); ++i)
+    {
+      QCOMPARE(rows[i].first, expected[i].item);
+    }
+    QVERIFY(user()->attention()->first()->hasMap());
+
+    // Bad files: the engine's message, in the page.
+    const QString random = dir_.filePath("random.m6model");
+    QByteArray bytes;
+    for (int i = 0; i < 4096; ++i)
+    {
+      bytes.append(char((i * 7919 + 13) % 251));
+    }
+    m6test::writeFile(random, bytes);
+    const QString truncated = dir_.filePath("truncated.m6model");
+    QFile whole(QString::fromStdString(file));
+    QVERIFY(whole.open(QIODevice::ReadOnly));
+    m6test::writeFile(truncated, whole.readAll().left(int(whole.size() / 2)));
+    for (const QString& bad : {dir_.filePath("missing.m6model"), random, truncated})
+    {
+      QSignalSpy failed(page_->inspector(), &RunInspector::openFailed);
+      page_->openModelFile(bad);
+      QVERIFY(QTest::qWaitFor([&] { return !failed.isEmpty(); }, 60000));
+      QVERIFY(page_->failed());
+      QVERIFY2(page_->statusText().startsWith("Cannot inspect:") &&
+                   page_->statusText().contains(QFileInfo(bad).fileName()),
+               qPrintable(page_->statusText()));
+      qInfo("%s", qPrintable(page_->statusText()));
+      QCOMPARE(user()->recommendations()->rowCount(), 0);
+    }
+  }
+
+  void coldItemsAreMarked()
+  {
+    RecommendationModel model;
+    RecommendationRow warm;
+    warm.rank = 1;
+    warm.itemId = "a";
+    warm.popularity = 3;
+    RecommendationRow cold = warm;
+    cold.rank = 2;
+    cold.itemId = "b";
+    cold.popularity = 0;
+    cold.cold = true;
+    model.setRows({warm, cold}, false);
+    const QModelIndex coldTruth = model.index(1, RecommendationModel::Truth);
+    QVERIFY(coldTruth.data().toString().contains("cold item"));
+    QVERIFY(coldTruth.data(Qt::ToolTipRole)
+                .toString()
+                .contains("never seen in training: ranked by its content fields only"));
+    QVERIFY(!model.index(0, RecommendationModel::Truth).data().toString().contains("cold"));
+  }
+
+  void cleanupTestCase()
+  {
+    page_.reset();
+    library_.reset();
+  }
+};
+
+M6_GUI_TEST_MAIN(TestInspectPage)
+#include "test_inspect_page.moc"

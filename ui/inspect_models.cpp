@@ -1,0 +1,429 @@
+#include "ui/inspect_models.h"
+
+#include <QBrush>
+#include <QColor>
+#include <QFont>
+#include <QLocale>
+#include <cmath>
+
+#include "app/bridge/inspect_views.h"
+
+namespace m6
+{
+
+namespace
+{
+
+const QColor kTestColour(214, 240, 214);
+const QColor kValidColour(214, 228, 248);
+
+QString csvField(QString s)
+{
+  if (s.contains(QLatin1Char(',')) || s.contains(QLatin1Char('"')) || s.contains('\n'))
+  {
+    s.replace(QLatin1String("\""), QLatin1String("\"\""));
+    return QLatin1Char('"') + s + QLatin1Char('"');
+  }
+  return s;
+}
+
+}  // namespace
+
+// ---- RecommendationModel ------------------------------------------------------------------------
+
+void RecommendationModel::setRows(const std::vector<RecommendationRow>& rows, bool compared)
+{
+  beginResetModel();
+  rows_ = rows;
+  compared_ = compared;
+  endResetModel();
+}
+
+int RecommendationModel::rowOfItem(qint32 item) const
+{
+  for (size_t r = 0; r < rows_.size(); ++r)
+  {
+    if (rows_[r].item == item)
+    {
+      return static_cast<int>(r);
+    }
+  }
+  return -1;
+}
+
+int RecommendationModel::rowCount(const QModelIndex& parent) const
+{
+  return parent.isValid() ? 0 : static_cast<int>(rows_.size());
+}
+
+int RecommendationModel::columnCount(const QModelIndex& parent) const
+{
+  return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant RecommendationModel::data(const QModelIndex& index, int role) const
+{
+  if (!index.isValid() || index.row() >= rowCount())
+  {
+    return QVariant();
+  }
+  const RecommendationRow& r = rows_[static_cast<size_t>(index.row())];
+  const int move = compared_ ? r.defaultRank - r.rank : 0;
+  if (role == kInspectIndexRole)
+  {
+    return r.item;
+  }
+  if (role == Qt::DisplayRole || role == kInspectSortRole)
+  {
+    switch (index.column())
+    {
+      case Rank:
+        return r.rank;
+      case Move:
+        if (!compared_)
+        {
+          return QString();
+        }
+        return move > 0   ? QStringLiteral("▲ %1").arg(move)
+               : move < 0 ? QStringLiteral("▼ %1").arg(-move)
+                          : QStringLiteral("=");
+      case Item:
+        return r.itemId;
+      case Title:
+        return r.title;
+      case Category:
+        return r.category;
+      case Score:
+        return role == kInspectSortRole ? QVariant(double(r.score))
+                                        : QVariant(QString::number(double(r.score), 'f', 4));
+      case Popularity:
+        return role == kInspectSortRole ? QVariant(r.popularity)
+                                        : QVariant(QLocale().toString(r.popularity));
+      case Truth:
+      {
+        QStringList marks;
+        if (r.testTarget)
+        {
+          marks << tr("★ held-out test");
+        }
+        if (r.validTarget)
+        {
+          marks << tr("☆ held-out validation");
+        }
+        if (r.cold)
+        {
+          marks << tr("❄ cold item");
+        }
+        if (r.popularity == 0 && !r.cold)
+        {
+          marks << tr("never in training");
+        }
+        return marks.join(QStringLiteral(", "));
+      }
+    }
+  }
+  if (role == Qt::ForegroundRole && index.column() == Move && move != 0)
+  {
+    return QBrush(move > 0 ? QColor(20, 130, 40) : QColor(190, 40, 30));
+  }
+  if (role == Qt::BackgroundRole && (r.testTarget || r.validTarget))
+  {
+    return QBrush(r.testTarget ? kTestColour : kValidColour);
+  }
+  if (role == Qt::TextAlignmentRole &&
+      (index.column() == Rank || index.column() == Score || index.column() == Popularity))
+  {
+    return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+  }
+  if (role == Qt::ToolTipRole)
+  {
+    if (index.column() == Move && compared_)
+    {
+      return tr("Rank %1 with the test-time context, %2 with the context chosen above")
+          .arg(r.defaultRank)
+          .arg(r.rank);
+    }
+    if (index.column() == Popularity)
+    {
+      return tr("Training interactions with this item, over all users");
+    }
+    if (r.cold)
+    {
+      return tr("%1 %2: never seen in training: ranked by its content fields only")
+          .arg(r.itemId, r.title);
+    }
+    return tr("%1 %2: click to see the attention behind its score").arg(r.itemId, r.title);
+  }
+  return QVariant();
+}
+
+QVariant RecommendationModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+  if (orientation != Qt::Horizontal)
+  {
+    return QVariant();
+  }
+  static const char* names[] = {"Rank",  "Move",       "Item",    "Title", "Category / tags",
+                                "Score", "Popularity", "Held-out"};
+  static const char* tips[] = {
+      "Position in the top K (training items excluded)",
+      "How the rank moved against the test-time context (▲ up, ▼ down)",
+      "External item id",
+      "Item title",
+      "The item's category and tags",
+      "The model's score (higher is better)",
+      "Training interactions with the item over all users",
+      "Marks the user's held-out test (★) and validation (☆) items, and cold items (❄: never "
+      "seen in training, ranked by their content fields only)"};
+  if (section < 0 || section >= ColumnCount)
+  {
+    return QVariant();
+  }
+  if (role == Qt::DisplayRole)
+  {
+    return tr(names[section]);
+  }
+  if (role == Qt::ToolTipRole)
+  {
+    return tr(tips[section]);
+  }
+  return QVariant();
+}
+
+// ---- HistoryModel ------------------------------------------------------------------------------
+
+void HistoryModel::setHistory(const std::vector<HistoryEntry>& history)
+{
+  beginResetModel();
+  rows_ = history;
+  endResetModel();
+}
+
+int HistoryModel::rowCount(const QModelIndex& parent) const
+{
+  return parent.isValid() ? 0 : static_cast<int>(rows_.size());
+}
+
+int HistoryModel::columnCount(const QModelIndex& parent) const
+{
+  return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant HistoryModel::data(const QModelIndex& index, int role) const
+{
+  if (!index.isValid() || index.row() >= rowCount())
+  {
+    return QVariant();
+  }
+  const HistoryEntry& h = rows_[static_cast<size_t>(index.row())];
+  if (role == kInspectIndexRole)
+  {
+    return h.item;
+  }
+  if (role == Qt::DisplayRole)
+  {
+    switch (index.column())
+    {
+      case Number:
+        return index.row() + 1;
+      case Date:
+        return formatTime(h.time);
+      case Item:
+        return h.itemId;
+      case Title:
+        return h.title;
+      case Category:
+        return h.category;
+      case Rating:
+        return std::isnan(h.rating) ? QStringLiteral("–") : QString::number(h.rating, 'g', 3);
+      case Part:
+        if (h.part == QLatin1String("test"))
+        {
+          return tr("★ held-out test");
+        }
+        if (h.part == QLatin1String("valid"))
+        {
+          return tr("☆ held-out validation");
+        }
+        return h.inWindow ? tr("train (model input)") : tr("train");
+    }
+  }
+  if (role == Qt::BackgroundRole && h.part != QLatin1String("train"))
+  {
+    return QBrush(h.part == QLatin1String("test") ? kTestColour : kValidColour);
+  }
+  if (role == Qt::FontRole && h.inWindow)
+  {
+    QFont f;
+    f.setBold(true);
+    return f;
+  }
+  if (role == Qt::ForegroundRole && h.part == QLatin1String("train") && !h.inWindow)
+  {
+    return QBrush(Qt::gray);
+  }
+  if (role == Qt::ToolTipRole)
+  {
+    return h.inWindow ? tr("One of the last training items: the model reads it (bold)")
+           : h.part == QLatin1String("train")
+               ? tr("Older training interaction, outside the model's history window")
+               : tr("Held out of training: what the model should predict");
+  }
+  return QVariant();
+}
+
+QVariant HistoryModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+  if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
+  {
+    return QVariant();
+  }
+  static const char* names[] = {"#",      "Date (UTC)", "Item", "Title", "Category / tags",
+                                "Rating", "Part"};
+  if (role == Qt::DisplayRole)
+  {
+    return tr(names[section]);
+  }
+  if (role == Qt::ToolTipRole)
+  {
+    return tr(
+        "Oldest first; bold rows are the history the model reads, coloured rows are held "
+        "out");
+  }
+  return QVariant();
+}
+
+// ---- UserMetricsModel --------------------------------------------------------------------------
+
+void UserMetricsModel::setTable(const UserMetricsTable& table)
+{
+  beginResetModel();
+  table_ = table;
+  endResetModel();
+}
+
+int UserMetricsModel::rowCount(const QModelIndex& parent) const
+{
+  return parent.isValid() ? 0 : static_cast<int>(table_.rows.size());
+}
+
+int UserMetricsModel::columnCount(const QModelIndex& parent) const
+{
+  return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant UserMetricsModel::data(const QModelIndex& index, int role) const
+{
+  if (!index.isValid() || index.row() >= rowCount())
+  {
+    return QVariant();
+  }
+  const UserMetricEntry& e = table_.rows[static_cast<size_t>(index.row())];
+  if (role == kInspectIndexRole)
+  {
+    return e.user;
+  }
+  const bool sort = role == kInspectSortRole;
+  if (role == Qt::DisplayRole || sort)
+  {
+    switch (index.column())
+    {
+      case User:
+        return e.userId;
+      case TestItem:
+        return sort ? e.itemId : e.itemId + QStringLiteral("  ") + e.title;
+      case Rank:
+        return sort ? QVariant(e.rank) : QVariant(e.rank >= 0 ? QString::number(e.rank + 1) : "–");
+      case Ndcg:
+        return sort ? QVariant(e.ndcg) : QVariant(QString::number(e.ndcg, 'f', 3));
+      case Hit:
+        return sort ? QVariant(e.hit) : QVariant(e.hit > 0 ? tr("hit") : tr("miss"));
+      case History:
+        return e.history;
+      case Bucket:
+        return e.bucket;
+    }
+  }
+  if (role == Qt::TextAlignmentRole &&
+      (index.column() == Rank || index.column() == Ndcg || index.column() == History))
+  {
+    return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+  }
+  if (role == Qt::ForegroundRole && index.column() == Hit)
+  {
+    return QBrush(e.hit > 0 ? QColor(20, 130, 40) : QColor(190, 40, 30));
+  }
+  if (role == Qt::ToolTipRole)
+  {
+    return tr("Double-click to open user %1 in the User tab").arg(e.userId);
+  }
+  return QVariant();
+}
+
+QVariant UserMetricsModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+  if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
+  {
+    return QVariant();
+  }
+  if (role == Qt::DisplayRole)
+  {
+    switch (section)
+    {
+      case User:
+        return tr("User");
+      case TestItem:
+        return tr("Test item");
+      case Rank:
+        return tr("Rank");
+      case Ndcg:
+        return tr("NDCG@%1").arg(table_.k);
+      case Hit:
+        return tr("Hit@%1").arg(table_.k);
+      case History:
+        return tr("History");
+      case Bucket:
+        return tr("Activity");
+    }
+  }
+  if (role == Qt::ToolTipRole)
+  {
+    static const char* tips[] = {"External user id",
+                                 "The user's held-out test item",
+                                 "1-based rank of the test item among the candidates",
+                                 "NDCG of the test item at K",
+                                 "Whether it is in the top K",
+                                 "Training interactions of the user",
+                                 "cold <= 5, medium 6-20, heavy > 20 training interactions"};
+    return tr(tips[section]);
+  }
+  return QVariant();
+}
+
+QString UserMetricsModel::csv(const std::vector<int>* rows) const
+{
+  QString out =
+      QStringLiteral("user,test_item,title,rank,ndcg@%1,hit@%1,history,bucket\n").arg(table_.k);
+  auto line = [&](const UserMetricEntry& e)
+  {
+    out += csvField(e.userId) + ',' + csvField(e.itemId) + ',' + csvField(e.title) + ',' +
+           (e.rank >= 0 ? QString::number(e.rank + 1) : QString()) + ',' +
+           QString::number(e.ndcg, 'g', 6) + ',' + QString::number(e.hit, 'g', 6) + ',' +
+           QString::number(e.history) + ',' + e.bucket + '\n';
+  };
+  if (!rows)
+  {
+    for (const auto& e : table_.rows)
+    {
+      line(e);
+    }
+    return out;
+  }
+  for (int r : *rows)
+  {
+    line(table_.rows[static_cast<size_t>(r)]);
+  }
+  return out;
+}
+
+}  // namespace m6
