@@ -179,7 +179,7 @@ TrainOutcome adapt(const DatasetSnapshot& target, const RunConfig& config,
     // initialisation and training must follow this run's seed, as in train().
     std::string path;
     auto parent = openParent(parentSnapshot, parentConfig, parentCheckpoint, &path);
-    session = std::make_unique<Session>(target, config);
+    session = std::make_unique<Session>(target, config, Session::Use::Training);
     report = carryOver(*parent, *session, options);
     report.parentCheckpoint = path;
     if (options.zeroShot)
@@ -208,7 +208,7 @@ TrainOutcome adapt(const DatasetSnapshot& target, const RunConfig& config,
     }
     report = AdaptReport::fromJson(record.at("report"));
     zero = ZeroShotResult::fromJson(record.at("zero_shot"));
-    session = std::make_unique<Session>(target, config);
+    session = std::make_unique<Session>(target, config, Session::Use::Training);
     applyRecordedFreezing(*session, report);
   }
   logLine(cb, "adapted from " + report.parentCheckpoint + ": " +

@@ -1,6 +1,9 @@
 #include "model/bpr.h"
 
+#include <ATen/CPUGeneratorImpl.h>
+
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <thread>
 
@@ -129,10 +132,11 @@ BprFactors trainBpr(const DatasetSnapshot& data, const RunConfig& config, const 
   const RankingScope scope = warmScope(bd, config);
   std::vector<int64_t> train = bd.train;
   auto start = Clock::now();
-  torch::manual_seed(seed);
+  // A generator of its own: torch's shared one belongs to whatever trains on another thread.
+  at::Generator gen = at::detail::createCPUGenerator(seed);
   const int64_t d = config.model.dim;
-  torch::Tensor users = (torch::randn({data.numUsers(), d}) * 0.1).requires_grad_();
-  torch::Tensor items = (torch::randn({data.numItems(), d}) * 0.1).requires_grad_();
+  torch::Tensor users = (torch::randn({data.numUsers(), d}, gen) * 0.1).requires_grad_();
+  torch::Tensor items = (torch::randn({data.numItems(), d}, gen) * 0.1).requires_grad_();
   torch::Tensor bias = torch::zeros({data.numItems()}).requires_grad_();
   torch::optim::Adam opt({users, items, bias}, torch::optim::AdamOptions(kBprLr));
   NegativeSampler sampler(bd.counts, false, bd.cold);
@@ -216,7 +220,8 @@ BprFactors trainBpr(const DatasetSnapshot& data, const RunConfig& config, const 
     EvalResult valid = evaluateRanking(data, bd.split, bd.categories, SplitPart::Valid, k, sampled,
                                        seed, scorer, scope);
     double value = valid.metrics.get(metric);
-    bool improved = value > bestValue;
+    // A NaN metric (no user to validate on) keeps the latest factors rather than none.
+    bool improved = value > bestValue || (std::isnan(value) && !best.complete);
     if (improved)
     {
       bestValue = value;

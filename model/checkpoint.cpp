@@ -1,5 +1,8 @@
 #include "model/checkpoint.h"
 
+#include "model/package_format.h"
+#include "model/rng.h"
+
 #include <filesystem>
 #include <sstream>
 
@@ -136,6 +139,24 @@ void loadNetWeights(torch::serialize::InputArchive& archive, torch::nn::Module& 
   }
 }
 
+// FNV-1a 64 over every parameter and buffer in registration order: a changed byte in a saved
+// checkpoint is reported as corruption instead of giving silently wrong scores.
+std::string weightsChecksum(torch::nn::Module& net)
+{
+  uint64_t h = kFnvOffset;
+  for (const auto& p : net.named_parameters())
+  {
+    h = fnv1a(h, p.key().data(), p.key().size());
+    h = fnv1a(h, p.value());
+  }
+  for (const auto& b : net.named_buffers())
+  {
+    h = fnv1a(h, b.key().data(), b.key().size());
+    h = fnv1a(h, b.value());
+  }
+  return hex64(h);
+}
+
 void saveCheckpoint(const std::string& path, Session& session, torch::optim::Optimizer* optimizer,
                     const Json& state)
 {
@@ -145,6 +166,7 @@ void saveCheckpoint(const std::string& path, Session& session, torch::optim::Opt
   meta["architecture"] = session.architecture();
   meta["config"] = toJson(session.config);
   meta["state"] = state;
+  meta["weights_checksum"] = weightsChecksum(*session.net);
   std::string tmp = path + ".tmp";
   try
   {
@@ -159,6 +181,7 @@ void saveCheckpoint(const std::string& path, Session& session, torch::optim::Opt
       optimizer->save(opt);
       root.write("optimizer", opt);
       auto gen = at::detail::getDefaultCPUGenerator();
+      std::lock_guard<std::mutex> shared(globalRngMutex());  // not while another thread isolates
       std::lock_guard<std::mutex> lock(gen.mutex());
       root.write("rng", gen.get_state());
     }
@@ -243,6 +266,30 @@ Json loadCheckpoint(const std::string& path, Session& session, torch::optim::Opt
   {
     fail(path, firstLine(e.what()));
   }
+  // Checkpoints before the checksum was recorded have none; theirs is not checked.
+  const std::string expected = meta.value("weights_checksum", "");
+  if (!expected.empty() && expected != weightsChecksum(*session.net))
+  {
+    fail(path, "is corrupted: its weights do not match the checksum saved with them");
+  }
+  try
+  {
+    for (const auto& p : session.net->named_parameters())
+    {
+      if (!torch::isfinite(p.value()).all().item<bool>())
+      {
+        fail(path, "is corrupted: parameter " + p.key() + " holds NaN or infinite values");
+      }
+    }
+  }
+  catch (const CheckpointError&)
+  {
+    throw;
+  }
+  catch (const std::exception& e)
+  {
+    fail(path, firstLine(e.what()));
+  }
   if (optimizer)
   {
     try
@@ -259,6 +306,7 @@ Json loadCheckpoint(const std::string& path, Session& session, torch::optim::Opt
         fail(path, "has no random generator state (not a resume point)");
       }
       auto gen = at::detail::getDefaultCPUGenerator();
+      std::lock_guard<std::mutex> shared(globalRngMutex());
       std::lock_guard<std::mutex> lock(gen.mutex());
       gen.set_state(rng);
     }

@@ -1,5 +1,7 @@
 #include "model/session.h"
 
+#include "model/rng.h"
+
 #include <cmath>
 
 namespace m6
@@ -88,7 +90,7 @@ void zeroIdRows(EntityEncoder& encoder, const std::vector<uint8_t>& rows)
   }
 }
 
-Session::Session(const DatasetSnapshot& d, const RunConfig& c)
+Session::Session(const DatasetSnapshot& d, const RunConfig& c, Use use)
     : data(d),
       config(c),
       schema(DatasetSchema::fromSnapshot(d)),
@@ -97,8 +99,18 @@ Session::Session(const DatasetSnapshot& d, const RunConfig& c)
       coldItems(coldItemMask(d, c.train.coldItemShare)),
       numCold(countOf(coldItems))
 {
-  torch::manual_seed(static_cast<uint64_t>(config.train.seed));
-  net = M6Net(makeSpec(data, config, split, features));
+  const uint64_t seed = static_cast<uint64_t>(config.train.seed);
+  if (use == Use::Training)
+  {
+    std::lock_guard<std::mutex> lock(globalRngMutex());
+    torch::manual_seed(seed);
+    net = M6Net(makeSpec(data, config, split, features));
+  }
+  else
+  {
+    IsolatedSeed isolated(seed);
+    net = M6Net(makeSpec(data, config, split, features));
+  }
   allItems = torch::arange(data.numItems(), torch::kInt64);
   if (numCold > 0)
   {

@@ -21,11 +21,19 @@ namespace m6
 class Session
 {
  public:
-  /// Builds split, features and network. Seeds torch with config.train.seed first, so the
-  /// initial weights depend only on the config and the data. `data` must outlive the session.
+  /// Builds split, features and network. The initial weights come from torch's generator seeded
+  /// with config.train.seed, so they depend only on the config and the data. `data` must outlive
+  /// the session. Training (`forTraining`) leaves the generator seeded for the run's dropout;
+  /// otherwise its state is restored afterwards (rng.h), so opening a model never disturbs a
+  /// training run on another thread.
   /// With train.cold_item_share > 0 the cold items' id embedding rows are zero (and training never
   /// touches them), so a cold item's token comes from its content fields only.
-  Session(const DatasetSnapshot& data, const RunConfig& config);
+  enum class Use
+  {
+    Inference,
+    Training
+  };
+  Session(const DatasetSnapshot& data, const RunConfig& config, Use use = Use::Inference);
 
   const DatasetSnapshot& data;
   const RunConfig config;

@@ -1,6 +1,8 @@
 // runTrainingLoop() and the helpers train() and adapt() share.
 #include "model/train_loop.h"
 
+#include "model/rng.h"
+
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -312,7 +314,12 @@ TrainOutcome runTrainingLoop(const LoopSetup& setup, const TrainCallbacks& cb)
       const int64_t begin = step * batchSize;
       const int64_t end = std::min(perEpoch, begin + batchSize);
       std::vector<int64_t> batch(order.begin() + begin, order.begin() + end);
-      torch::Tensor loss = stepper.loss(batch, negatives);
+      torch::Tensor loss;
+      {
+        // Dropout draws from torch's shared generator: see rng.h.
+        std::lock_guard<std::mutex> rng(globalRngMutex());
+        loss = stepper.loss(batch, negatives);
+      }
       const double value = loss.item<double>();
       double gradNorm = 0;
       if (std::isfinite(value))

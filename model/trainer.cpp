@@ -56,7 +56,7 @@ TrainOutcome train(const DatasetSnapshot& data, const RunConfig& config, const s
   checkConfig(data, config);
   setComputeThreads(config.train.threads);
   ensureRunDir(runDir);
-  Session session(data, config);
+  Session session(data, config, Session::Use::Training);
   TrainingStep stepper(session);
   auto optimizer =
       makeOptimizer(config.train, {torch::optim::OptimizerParamGroup(session.net->parameters())});

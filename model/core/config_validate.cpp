@@ -169,6 +169,19 @@ void checkSchema(const RunConfig& c, const DatasetSchema& s, std::vector<ConfigI
               joinNames(s.itemFields) + "; context: " + joinNames(s.contextFields) + ")");
     }
   }
+  if (!m.idEmbeddings)
+  {
+    // Without ids an item is only its content: with no item field in use every item would get
+    // the same token, and every score would be the same.
+    const size_t used = selectedFields(m, s, FieldEntity::Item).size();
+    if (used == 0)
+    {
+      add(out, "model.id_embeddings",
+          "with id embeddings off, items are told apart by their content fields only, and no item "
+          "field is in use (the dataset has: " +
+              joinNames(s.itemFields) + "); turn id embeddings on or keep an item field");
+    }
+  }
   if ((m.task == "rating" || m.task == "ctr") && !s.hasRatings)
   {
     add(out, "model.task",

@@ -182,7 +182,15 @@ double auc(const std::vector<double>& scores, const std::vector<int>& labels)
   const size_t n = std::min(scores.size(), labels.size());
   std::vector<size_t> order(n);
   std::iota(order.begin(), order.end(), size_t(0));
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return scores[a] < scores[b]; });
+  // NaN scores (a damaged model) rank lowest and tie with each other: a strict weak ordering,
+  // where a plain < would make std::sort's behaviour undefined.
+  auto less = [&](size_t a, size_t b) {
+    const bool na = std::isnan(scores[a]);
+    const bool nb = std::isnan(scores[b]);
+    return na || nb ? (na && !nb) : scores[a] < scores[b];
+  };
+  auto same = [&](size_t a, size_t b) { return !less(a, b) && !less(b, a); };
+  std::sort(order.begin(), order.end(), less);
   // Mann-Whitney U with mid-ranks for ties.
   double positiveRankSum = 0;
   double positives = 0;
@@ -190,7 +198,7 @@ double auc(const std::vector<double>& scores, const std::vector<int>& labels)
   while (i < n)
   {
     size_t j = i;
-    while (j + 1 < n && scores[order[j + 1]] == scores[order[i]])
+    while (j + 1 < n && same(order[j + 1], order[i]))
     {
       ++j;
     }

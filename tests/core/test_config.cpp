@@ -142,6 +142,10 @@ class TestConfig : public QObject
     QTest::newRow("sampled protocol on a small catalogue")
         << QStringList{"sampled_eval=true"} << "demo"
         << "train.sampled_eval";
+    QTest::newRow("content-only model without item fields")
+        << QStringList{"id_embeddings=false", "exclude_fields=item.category,tags,year,title"}
+        << "demo"
+        << "model.id_embeddings";
     QTest::newRow("more negatives than items")
         << QStringList{"loss=sampled_softmax", "negatives=60"} << "demo"
         << "train.negatives";

@@ -55,6 +55,23 @@ class TestModelTraining : public QObject
     QCOMPARE(out.valid.get("hr@5"), 1.0);
   }
 
+  void baselinesWithoutValidationUsersKeepBpr()
+  {
+    // Two interactions per user: too few to hold out validation and test targets (3 needed), so
+    // BPR's validation metric is NaN every epoch. BPR must still be reported beside most-popular
+    // (it used to vanish), with the same "nothing to evaluate" figures.
+    m6::DatasetSnapshot d = m6test::sequences(40, 30, 2);
+    m6::RunConfig c = m6test::smallConfig();
+    c.train.evalK = 5;
+    m6::BaselineOutcome out = m6::runBaselines(d, c);
+    QCOMPARE(out.status, std::string("finished"));
+    QCOMPARE(out.baselines.size(), size_t(2));
+    QCOMPARE(out.baselines[1].name, std::string("bpr"));
+    QVERIFY(out.baselines[1].test.has("ndcg@5"));
+    QCOMPARE(std::isnan(out.baselines[1].test.get("ndcg@5")),
+             std::isnan(out.baselines[0].test.get("ndcg@5")));
+  }
+
   void datasetWithoutTimestampsRatingsOrFeaturesTrains()
   {
     m6::DatasetSnapshot s = m6test::demo(60, 80, 900);

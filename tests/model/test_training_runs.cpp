@@ -2,6 +2,9 @@
 // round trip and checkpoint files that are missing, corrupt, truncated or for another model.
 #include <QFile>
 #include <QtTest>
+
+#include <cstring>
+#include <limits>
 #include <atomic>
 #include <cmath>
 #include <thread>
@@ -125,6 +128,32 @@ class TestTrainingRuns : public QObject
     QVERIFY(different.history.front().trainLoss != reference_.history.front().trainLoss);
   }
 
+  void openingModelsWhileTrainingDoesNotMoveTheRun()
+  {
+    // The GUI inspects (opens predictors, estimates) on another thread while a run trains. Those
+    // build networks from torch's shared generator with their own seed; the run must still
+    // follow its own seed exactly (dropout draws from that generator too).
+    std::atomic<bool> done{false};
+    std::atomic<int> opened{0};
+    RunConfig otherSeed = config();
+    otherSeed.train.seed = 99;
+    const std::string reference = m6test::runDir(dir_, "reference");
+    std::thread inspector([&] {
+      while (!done)
+      {
+        auto p = m6::Predictor::open(reference, data_, otherSeed);
+        (void)m6::estimate(data_, otherSeed);
+        ++opened;
+      }
+    });
+    TrainOutcome concurrent = m6::train(data_, config(), m6test::runDir(dir_, "concurrent"));
+    done = true;
+    inspector.join();
+    QVERIFY(opened > 0);
+    QVERIFY(sameHistory(concurrent, reference_));
+    QVERIFY(concurrent.test == reference_.test);
+  }
+
   void cancelThenResumeReachesTheSameMetrics()
   {
     std::atomic<bool> cancel{false};
@@ -244,6 +273,11 @@ class TestTrainingRuns : public QObject
                                << "not a readable checkpoint";
     QTest::newRow("zeroed tail") << "tail"
                                  << "not a readable checkpoint";
+    // Tensor bytes changed in place: the archive still parses, the weights checksum does not match.
+    QTest::newRow("changed weights") << "weights"
+                                     << "is corrupted";
+    QTest::newRow("NaN weights") << "nan"
+                                 << "is corrupted";
     QTest::newRow("empty run folder") << "folder"
                                       << "no best.pt or last.pt";
     QTest::newRow("another architecture") << "architecture"
@@ -283,6 +317,20 @@ class TestTrainingRuns : public QObject
       else if (kind == "tail")
       {
         f.write(bytes.left(bytes.size() - 200) + QByteArray(200, '\0'));
+      }
+      else if (kind == "weights" || kind == "nan")
+      {
+        // The middle of the file is the embedding tables' data (records are 64-byte aligned,
+        // so a multiple of 4 is a float boundary).
+        const float value = kind == "nan" ? std::numeric_limits<float>::quiet_NaN() : 0.5f;
+        QByteArray changed = bytes;
+        const int at = (bytes.size() / 2) & ~3;
+        for (int k = 0; k < 16; ++k)
+        {
+          std::memcpy(changed.data() + at + 4 * k, &value, 4);
+        }
+        QVERIFY(changed != bytes);
+        f.write(changed);
       }
     }
     QString msg = messageOf([&] { m6::Predictor::open(path.toStdString(), data_, c); });
