@@ -1,12 +1,10 @@
 #include "app/bridge/inspect_views.h"
 
 #include <QDateTime>
-#include <QLocale>
 #include <QObject>
 #include <QTimeZone>
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 #include <stdexcept>
 
 namespace m6
@@ -64,81 +62,6 @@ QString itemTitle(const DatasetSnapshot& d, int32_t item)
   return static_cast<size_t>(item) < d.itemTitles.size()
              ? qs(d.itemTitles[static_cast<size_t>(item)])
              : QString();
-}
-
-uint64_t mix(uint64_t x)
-{
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
-
-/// A colouring from a user field: categorical and multi (first value) by value, numeric by
-/// quartile; other kinds give none (empty name).
-MapColouring userFieldColouring(const FieldColumn& f, int64_t users)
-{
-  MapColouring c;
-  c.codes.assign(static_cast<size_t>(users), -1);
-  if (f.kind == FieldKind::Categorical || f.kind == FieldKind::Multi)
-  {
-    c.name = qs(f.name);
-    for (const auto& v : f.vocab)
-    {
-      c.labels << qs(v);
-    }
-    for (size_t u = 0; u < c.codes.size(); ++u)
-    {
-      if (f.kind == FieldKind::Categorical && u < f.codes.size())
-      {
-        c.codes[u] = f.codes[u];
-      }
-      else if (f.kind == FieldKind::Multi && u + 1 < f.offsets.size() &&
-               f.offsets[u + 1] > f.offsets[u])
-      {
-        c.codes[u] = f.codes[static_cast<size_t>(f.offsets[u])];
-      }
-    }
-  }
-  else if (f.kind == FieldKind::Numeric)
-  {
-    std::vector<double> known;
-    for (double v : f.values)
-    {
-      if (!std::isnan(v))
-      {
-        known.push_back(v);
-      }
-    }
-    if (known.size() < 4)
-    {
-      return c;
-    }
-    std::sort(known.begin(), known.end());
-    double edges[5] = {known.front(), 0, 0, 0, known.back()};
-    for (int q = 1; q < 4; ++q)
-    {
-      edges[q] = known[known.size() * static_cast<size_t>(q) / 4];
-    }
-    c.name = qs(f.name) + QObject::tr(" (quartiles)");
-    for (int q = 0; q < 4; ++q)
-    {
-      c.labels << QStringLiteral("%1–%2").arg(edges[q], 0, 'g', 4).arg(edges[q + 1], 0, 'g', 4);
-    }
-    for (size_t u = 0; u < c.codes.size() && u < f.values.size(); ++u)
-    {
-      if (!std::isnan(f.values[u]))
-      {
-        int q = 0;
-        while (q < 3 && f.values[u] >= edges[q + 1])
-        {
-          ++q;
-        }
-        c.codes[u] = q;
-      }
-    }
-  }
-  return c;
 }
 
 }  // namespace
@@ -482,77 +405,6 @@ std::vector<UserMetricRow> computeTestRows(InspectSource& source, const InspectC
     rows.push_back(r);
   }
   return rows;
-}
-
-EmbeddingMap embeddingMap(const Embeddings& e, bool items, int maxPoints, const InspectCatalog& c)
-{
-  const EmbeddingTable& table = items ? e.items : e.users;
-  const Projection2D& map = items ? e.itemMap : e.userMap;
-  EmbeddingMap m;
-  m.items = items;
-  m.total = table.rows;
-  m.explained[0] = map.explained[0];
-  m.explained[1] = map.explained[1];
-  m.vectorKind = items ? QObject::tr("item tokens") : qs(e.userVectorKind);
-  std::vector<int64_t> pick(static_cast<size_t>(table.rows));
-  std::iota(pick.begin(), pick.end(), int64_t(0));
-  if (maxPoints > 0 && table.rows > maxPoints)
-  {
-    // Deterministic: the points whose hashed index is smallest, the same ones every time.
-    std::partial_sort(pick.begin(), pick.begin() + maxPoints, pick.end(),
-                      [](int64_t a, int64_t b)
-                      { return mix(static_cast<uint64_t>(a)) < mix(static_cast<uint64_t>(b)); });
-    pick.resize(static_cast<size_t>(maxPoints));
-    std::sort(pick.begin(), pick.end());
-    m.note = QObject::tr("%1 of %2 %3 shown (a deterministic sample, for speed)")
-                 .arg(QLocale().toString(maxPoints), QLocale().toString(table.rows),
-                      items ? QObject::tr("items") : QObject::tr("users"));
-  }
-  MapColouring category;
-  category.name =
-      items ? (table.categoryField.empty() ? QObject::tr("category") : qs(table.categoryField))
-            : QObject::tr("most frequent %1")
-                  .arg(table.categoryField.empty() ? QObject::tr("category")
-                                                   : qs(table.categoryField));
-  for (const auto& n : table.categoryNames)
-  {
-    category.labels << qs(n);
-  }
-  std::vector<MapColouring> fields;
-  if (!items && c.hasProfiles)
-  {
-    for (const auto& f : c.data->userFields)
-    {
-      MapColouring col = userFieldColouring(f, table.rows);
-      if (!col.name.isEmpty())
-      {
-        fields.push_back(std::move(col));
-      }
-    }
-  }
-  for (int64_t r : pick)
-  {
-    const auto rr = static_cast<size_t>(r);
-    m.index.push_back(static_cast<qint32>(r));
-    m.x.push_back(map.x[rr]);
-    m.y.push_back(map.y[rr]);
-    m.ids << (rr < table.ids.size() ? qs(table.ids[rr]) : QString());
-    m.titles << (rr < table.titles.size() ? qs(table.titles[rr]) : QString());
-    category.codes.push_back(rr < table.categoryCode.size() ? table.categoryCode[rr] : -1);
-  }
-  m.colourings.push_back(std::move(category));
-  for (auto& f : fields)
-  {
-    MapColouring picked;
-    picked.name = f.name;
-    picked.labels = f.labels;
-    for (int64_t r : pick)
-    {
-      picked.codes.push_back(f.codes[static_cast<size_t>(r)]);
-    }
-    m.colourings.push_back(std::move(picked));
-  }
-  return m;
 }
 
 }  // namespace m6
