@@ -149,7 +149,7 @@ class TestCliAdapt : public QObject
     QVERIFY(lastJson(r).at("bytes").asInt() > 1000);
     QVERIFY(!QFile::exists(model_ + ".tmp"));
 
-    // A user the model knows, through the file alone, the same top item as through the run.
+    // A user the model knows, through the file alone: the same items and scores as the run's.
     auto viaRun = lastJson(cli({"recommend", "parent", "--user", "u3", "-k", "5", "--json"}));
     auto viaFile = noWorkspace({"recommend", "--model", model_, "--user", "u3", "-k", "5", "--json"});
     QVERIFY2(viaFile.code == 0, qPrintable(viaFile.err));
@@ -158,6 +158,8 @@ class TestCliAdapt : public QObject
     {
       QCOMPARE(lastJson(viaFile).at("items")[i].at("item").asString(),
                viaRun.at("items")[i].at("item").asString());
+      QCOMPARE(lastJson(viaFile).at("items")[i].at("score").asDouble(),
+               viaRun.at("items")[i].at("score").asDouble());  // identical, not close
     }
     QVERIFY(!QFile::exists(dir_.filePath("absent/none.m6ws")));
 
