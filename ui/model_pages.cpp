@@ -8,9 +8,11 @@
 #include "app/bridge/run_inspector.h"
 #include "app/bridge/run_library.h"
 #include "app/bridge/training_controller.h"
+#include "ui/adapt_actions.h"
 #include "ui/configure_page.h"
 #include "ui/browse_page.h"
 #include "ui/dataset_view.h"
+#include "ui/export_actions.h"
 #include "ui/inspect_page.h"
 #include "ui/runs_page.h"
 #include "ui/train_page.h"
@@ -98,6 +100,15 @@ ModelPages::ModelPages(const QString& workspacePath, DatasetView* view) : QObjec
               Q_EMIT statusMessage(error);
             }
           });
+  // Adaptation and exports (issue 6): on the Runs page's Run menu and context menu, and in the
+  // Model menu (populateMenu).
+  adapt_ = new AdaptActions(workspacePath, controller_, library_, runs_,
+                            [this] { return configure_->dataset().id; });
+  exports_ = new ExportActions(workspacePath, library_, runs_);
+  runs_->addRunActions(adapt_->actions() + exports_->actions());
+  connect(adapt_, &AdaptActions::adaptStarted, this, [this] { view_->setCurrentWidget(train_); });
+  connect(adapt_, &AdaptActions::statusMessage, this, &ModelPages::statusMessage);
+  connect(exports_, &ExportActions::statusMessage, this, &ModelPages::statusMessage);
   connect(configure_, &ConfigurePage::statusMessage, this, &ModelPages::statusMessage);
   connect(train_, &TrainPage::statusMessage, this, &ModelPages::statusMessage);
   connect(runs_, &RunsPage::statusMessage, this, &ModelPages::statusMessage);
@@ -147,6 +158,10 @@ void ModelPages::populateMenu(QMenu* menu)
   menu->addAction(stopAction_);
   menu->addSeparator();
   menu->addAction(baselinesAction_);
+  menu->addSeparator();
+  menu->addActions(adapt_->actions());
+  menu->addSeparator();
+  menu->addActions(exports_->actions());
   menu->addSeparator();
   menu->addAction(tr("&Configure page"), this, [this] { view_->setCurrentWidget(configure_); });
   menu->addAction(tr("T&rain page"), this, [this] { view_->setCurrentWidget(train_); });

@@ -22,7 +22,9 @@ class QMenu;
 namespace m6
 {
 
+class AdaptActions;
 class ConfigurePage;
+class ExportActions;
 class InspectPage;
 class DatasetView;
 class ModelInfo;
@@ -45,6 +47,10 @@ class ModelPages : public QObject
   ConfigurePage* configurePage() const { return configure_; }
   TrainPage* trainPage() const { return train_; }
   RunsPage* runsPage() const { return runs_; }
+  /// Adapt run…, Compare adaptation… (issue 6).
+  AdaptActions* adaptActions() const { return adapt_; }
+  /// Export model / recommendations / embeddings / metric history of the selected run.
+  ExportActions* exportActions() const { return exports_; }
   InspectPage* inspectPage() const { return inspect_; }
 
   /// Opens a run on the Inspect page and shows it.
@@ -79,6 +85,8 @@ class ModelPages : public QObject
   TrainPage* train_ = nullptr;
   RunsPage* runs_ = nullptr;
   InspectPage* inspect_ = nullptr;
+  AdaptActions* adapt_ = nullptr;
+  ExportActions* exports_ = nullptr;
   QAction* trainAction_ = nullptr;
   QAction* pauseAction_ = nullptr;
   QAction* stopAction_ = nullptr;

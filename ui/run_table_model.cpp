@@ -83,6 +83,17 @@ const RunEntry* RunTableModel::entry(int row) const
   return row >= 0 && row < rowCount() ? &runs_[static_cast<size_t>(row)] : nullptr;
 }
 
+QString RunTableModel::parentText(const RunRecord& r) const
+{
+  if (!r.parentRun)
+  {
+    return {};
+  }
+  const RunEntry* p = entry(rowOf(*r.parentRun));
+  return p ? tr("%1 (run %2)").arg(qs(p->record.name)).arg(*r.parentRun)
+           : tr("run %1 (deleted)").arg(*r.parentRun);
+}
+
 QString RunTableModel::displayStatus(const RunEntry& e) const
 {
   if (e.record.status == "running" && !e.active && e.record.id != activeRun_)
@@ -119,6 +130,8 @@ QVariant RunTableModel::display(const RunEntry& e, int column) const
              : r.kind == "baseline-pop" ? tr("most popular")
              : r.kind == "baseline-bpr" ? tr("BPR-MF")
                                         : qs(r.kind);
+    case Parent:
+      return parentText(r);
     case Task:
       return qs(r.task);
     case Status:
@@ -180,6 +193,8 @@ QVariant RunTableModel::sortKey(const RunEntry& e, int column) const
       return durationOf(r);
     case Created:
       return QVariant::fromValue(r.createdAt);
+    case Parent:  // runs without a parent last in ascending order
+      return r.parentRun ? display(e, column).toString().toLower() : QStringLiteral("\uffff");
     default:
       return display(e, column).toString().toLower();
   }
@@ -223,6 +238,11 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const
       }
       return {};
     case Qt::ToolTipRole:
+      if (index.column() == Parent && e.record.parentRun)
+      {
+        return tr("Adapted from %1; the detail beside the table links to it")
+            .arg(parentText(e.record));
+      }
       if (index.column() == Status || index.column() == Name)
       {
         return qs(e.record.message);
@@ -244,14 +264,16 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
   {
     return {};
   }
-  static const char* const kHeaders[] = {"Id",   "Name",    "Dataset",    "Kind",
-                                         "Task", "Status",  "Best valid", "Test",
-                                         "Time", "Created", "Note"};
+  static const char* const kHeaders[] = {"Id",     "Name", "Dataset", "Kind",
+                                         "Parent", "Task", "Status",  "Best valid",
+                                         "Test",   "Time", "Created", "Note"};
   static const char* const kTips[] = {
       "The run's id (m6-cli uses it too)",
       "The run's name (F2 renames)",
       "The dataset it was trained on",
       "M6 model or a baseline (most popular, BPR-MF)",
+      "The run it was adapted from (its weights were the start); empty for a run trained from "
+      "scratch",
       "ranking, ctr or rating",
       "created, running, finished, stopped, diverged, failed; interrupted when the program "
       "ended during training (resumable)",

@@ -1,5 +1,5 @@
-// RunTableModel: the workspace's runs as a table (id, name, dataset, kind, task, status, best
-// validation metric, test metrics, duration, created, note). Small (tens to hundreds of rows):
+// RunTableModel: the workspace's runs as a table (id, name, dataset, kind, parent, task, status,
+// best validation metric, test metrics, duration, created, note). Small (tens to hundreds of rows):
 // the whole RunList from RunLibrary is held here. Sorting goes through a QSortFilterProxyModel on
 // kSortRole (numbers sort as numbers, "–" cells last).
 //
@@ -27,6 +27,7 @@ class RunTableModel : public QAbstractTableModel
     Name,
     Dataset,
     Kind,
+    Parent,  // the run it was adapted from: "name (run N)"
     Task,
     Status,
     BestValid,
@@ -47,6 +48,8 @@ class RunTableModel : public QAbstractTableModel
   void setActiveRun(qint64 runId);
   int rowOf(qint64 runId) const;
   const RunEntry* entry(int row) const;
+  /// "name (run N)" of a run's parent ("run N" when it was deleted), "" without a parent.
+  QString parentText(const RunRecord& r) const;
   /// "interrupted" for a stale "running" record, else the stored status.
   QString displayStatus(const RunEntry& e) const;
 

@@ -5,16 +5,19 @@
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTableView>
 #include <QTimer>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include "app/bridge/run_library.h"
 #include "app/bridge/training_controller.h"
+#include "ui/adapt_lineage_panel.h"
 #include "ui/prompts.h"
 #include "ui/run_compare.h"
 #include "ui/run_compare_view.h"
@@ -70,6 +73,16 @@ RunsPage::RunsPage(RunLibrary* library, TrainingController* controller, QWidget*
   }
   bar->addStretch(1);
   bar->addWidget(datasetOnly_);
+  runMenu_ = new QMenu(this);
+  more_ = new QToolButton(this);
+  more_->setText(tr("Run"));
+  more_->setToolTip(
+      tr("Adapt the selected run to another dataset or task, compare adaptation, "
+         "export its model, recommendations, embeddings or metric history (the "
+         "same entries as the table's context menu)"));
+  more_->setMenu(runMenu_);
+  more_->setPopupMode(QToolButton::InstantPopup);
+  bar->insertWidget(bar->count() - 2, more_);  // before the stretch
 
   model_ = new RunTableModel(this);
   proxy_ = new QSortFilterProxyModel(this);
@@ -88,8 +101,14 @@ RunsPage::RunsPage(RunLibrary* library, TrainingController* controller, QWidget*
   view_->setAlternatingRowColors(true);
   view_->setToolTip(tr("Click a column to sort; select several runs (Ctrl/Shift) to compare them"));
   compare_ = new RunCompareView(this);
+  lineage_ = new AdaptLineagePanel(this);
+  auto* top = new QSplitter(Qt::Horizontal, this);
+  top->addWidget(view_);
+  top->addWidget(lineage_);
+  top->setStretchFactor(0, 1);
+  top->setSizes({900, 300});
   auto* split = new QSplitter(Qt::Vertical, this);
-  split->addWidget(view_);
+  split->addWidget(top);
   split->addWidget(compare_);
   split->setSizes({220, 480});
   auto* layout = new QVBoxLayout(this);
@@ -106,6 +125,27 @@ RunsPage::RunsPage(RunLibrary* library, TrainingController* controller, QWidget*
   };
   shortcut(QKeySequence(Qt::Key_F2), &RunsPage::renameSelected);
   shortcut(QKeySequence::Delete, &RunsPage::deleteSelected);
+
+  view_->setContextMenuPolicy(Qt::CustomContextMenu);
+  connect(view_, &QWidget::customContextMenuRequested, this,
+          [this](const QPoint& pos)
+          {
+            if (!runMenu_->isEmpty())
+            {
+              runMenu_->popup(view_->viewport()->mapToGlobal(pos));
+            }
+          });
+  connect(lineage_, &AdaptLineagePanel::runActivated, this,
+          [this](qint64 id)
+          {
+            if (!proxy_->mapFromSource(model_->index(model_->rowOf(id), 0)).isValid())
+            {
+              datasetOnly_->setChecked(false);  // the parent may be on another dataset
+            }
+            selectRuns({id});
+            const QModelIndex i = proxy_->mapFromSource(model_->index(model_->rowOf(id), 0));
+            view_->scrollTo(i);
+          });
 
   selectionTimer_ = new QTimer(this);
   selectionTimer_->setSingleShot(true);
@@ -189,6 +229,7 @@ void RunsPage::onRuns(const RunList& runs)
   const QList<qint64> keep = selectedRuns();
   model_->setActiveRun(controller_->activeRun());
   model_->setRuns(runs);
+  lineage_->setRuns(runs);
   view_->resizeColumnsToContents();
   selectRuns(keep);
   updateActions();
@@ -230,8 +271,16 @@ void RunsPage::selectRuns(const QList<qint64>& ids)
   onSelection();
 }
 
+void RunsPage::addRunActions(const QList<QAction*>& actions)
+{
+  runMenu_->addActions(actions);
+  runMenu_->setToolTipsVisible(true);  // a disabled entry says why
+}
+
 void RunsPage::onSelection()
 {
+  const QList<qint64> ids = selectedRuns();
+  lineage_->showRun(ids.size() == 1 ? ids.first() : 0);
   updateActions();
   curvesToken_ = 1;  // pending until the timer asks; then the real token
   selectionTimer_->start();

@@ -2,7 +2,10 @@
 // QSortFilterProxyModel), with rename (F2), note, delete (Del; with the checkpoint folder, after
 // a confirmation), resume of a stopped or interrupted run, "use this config", the baselines
 // (most popular, BPR-MF) and an export of the selected runs' curves as one CSV. Selecting runs
-// loads their stored curves off the GUI thread and shows them side by side (RunCompareView).
+// loads their stored curves off the GUI thread and shows them side by side (RunCompareView);
+// one selected run shows its lineage (parent, children), adaptation report and cold-item figures
+// beside the table (AdaptLineagePanel). Actions on a run (adapt, exports) come from outside
+// through addRunActions(): a "Run" menu button and the table's context menu.
 //
 // Starting work (resume, baselines, loading a config) is asked for through signals; ModelPages
 // decides (one job at a time).
@@ -18,13 +21,16 @@
 
 class QCheckBox;
 class QPushButton;
+class QMenu;
 class QSortFilterProxyModel;
 class QTableView;
 class QTimer;
+class QToolButton;
 
 namespace m6
 {
 
+class AdaptLineagePanel;
 class RunCompareView;
 class RunLibrary;
 class RunTableModel;
@@ -43,6 +49,13 @@ class RunsPage : public QWidget
   QTableView* view() const { return view_; }
   RunCompareView* compare() const { return compare_; }
   QCheckBox* datasetOnly() const { return datasetOnly_; }
+  /// The selected run's lineage, adaptation report and cold-item figures, beside the table.
+  AdaptLineagePanel* lineage() const { return lineage_; }
+
+  /// Adds actions on the selected run (Adapt…, Export…) to the "Run" menu button and to the
+  /// table's context menu. The caller owns them and keeps them enabled or not.
+  void addRunActions(const QList<QAction*>& actions);
+  QMenu* runMenu() const { return runMenu_; }
 
   /// Selected run ids, in table order.
   QList<qint64> selectedRuns() const;
@@ -91,6 +104,9 @@ class RunsPage : public QWidget
   QPushButton* inspect_ = nullptr;
   QPushButton* baselines_ = nullptr;
   QPushButton* export_ = nullptr;
+  AdaptLineagePanel* lineage_ = nullptr;
+  QToolButton* more_ = nullptr;
+  QMenu* runMenu_ = nullptr;
   QTimer* selectionTimer_ = nullptr;
   quint64 curvesToken_ = 0;  // the curves request in flight (0: the shown curves are current)
   QList<qint64> shownRuns_;

@@ -1,5 +1,7 @@
 #include "app/bridge/train_types.h"
 
+#include "app/bridge/adapt_types.h"
+
 namespace m6
 {
 
@@ -21,6 +23,7 @@ void registerTrainTypes()
   qRegisterMetaType<m6::SchemaInfo>("m6::SchemaInfo");
   qRegisterMetaType<m6::EstimateResult>("m6::EstimateResult");
   qRegisterMetaType<m6::EvaluationSummary>("m6::EvaluationSummary");
+  registerAdaptTypes();
 }
 
 }  // namespace m6

@@ -8,6 +8,11 @@
 //    one of runFinished() (the final record: finished, stopped or diverged), failed() (the run is
 //    recorded "failed" when it had started), or cancelled() (stopped before anything was
 //    recorded).
+//  - adapt() is a training run (same signals) that starts from a parent run's weights; after it
+//    the log gets the adaptation report's summary and the zero-shot figures.
+//  - compare() (compareAdaptation: zero-shot, then adapted and scratch runs per share) says
+//    armStarted() before each arm and ends with comparisonFinished(), failed() or cancelled();
+//    its arms report progress through the feed but not their steps (each arm restarts at step 1).
 //  - Baselines end with baselinesFinished() (one finished record per baseline), failed() or
 //    cancelled().
 //  - Per-step data (losses, progress) goes into the shared TrainFeed, not into signals:
@@ -26,6 +31,7 @@
 #include <atomic>
 #include <memory>
 
+#include "app/bridge/adapt_types.h"
 #include "app/bridge/dataset_cache.h"
 #include "app/bridge/train_feed.h"
 #include "app/bridge/train_types.h"
@@ -51,6 +57,8 @@ class TrainWorker : public QObject
  public Q_SLOTS:
   void run(quint64 token, m6::TrainRequest request);
   void baselines(quint64 token, qint64 datasetId, m6::RunConfig config);
+  void adapt(quint64 token, m6::AdaptRequest request);
+  void compare(quint64 token, m6::CompareJob job);
 
  Q_SIGNALS:
   void phase(quint64 token, QString text);
@@ -60,6 +68,9 @@ class TrainWorker : public QObject
   void logLine(quint64 token, QString line);
   void runFinished(quint64 token, m6::RunRecord run);
   void baselinesFinished(quint64 token, m6::RunRecordList runs);
+  /// compare(): arm `index` of `total` (1-based) starts; `text` says which.
+  void armStarted(quint64 token, QString text, int index, int total);
+  void comparisonFinished(quint64 token, m6::AdaptComparison comparison);
   void cancelled(quint64 token);
   void failed(quint64 token, QString message);
 

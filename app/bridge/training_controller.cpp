@@ -97,6 +97,7 @@ TrainingController::TrainingController(const QString& workspacePath, QObject* pa
               end();
             }
           });
+  connectAdaptJobs();
 }
 
 TrainingController::~TrainingController()

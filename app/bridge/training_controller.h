@@ -42,8 +42,9 @@ class TrainingController : public QObject
   enum class Job
   {
     None,
-    Training,
-    Baselines
+    Training,  // a training run, a resume or an adaptation
+    Baselines,
+    Comparison  // compareAdaptation: zero-shot, adapted and scratch arms
   };
 
   explicit TrainingController(const QString& workspacePath, QObject* parent = nullptr);
@@ -54,6 +55,12 @@ class TrainingController : public QObject
   /// the start; otherwise from when the worker has read the run record).
   quint64 resumeRun(qint64 runId, qint64 datasetId = 0);
   quint64 startBaselines(qint64 datasetId, const RunConfig& config);
+  /// A new run on `request.datasetId` from the parent run's weights: a training job (runStarted,
+  /// live curves, runFinished) whose log ends with the adaptation report and zero-shot figures.
+  quint64 startAdapt(const AdaptRequest& request);
+  /// Zero-shot vs adapted vs scratch per share of the training data: armStarted() per arm, then
+  /// comparisonFinished() (or jobFailed/jobCancelled; the arms already run stay recorded).
+  quint64 startCompare(const CompareJob& job);
 
   void setPaused(bool paused);
   void stop();
@@ -84,12 +91,15 @@ class TrainingController : public QObject
   void pausedChanged(bool paused);
   void runFinished(m6::RunRecord run);
   void baselinesFinished(m6::RunRecordList runs);
+  void armStarted(QString text, int index, int total);
+  void comparisonFinished(m6::AdaptComparison comparison);
   void jobFailed(QString message);
   void jobCancelled();
   void jobEnded();
 
  private:
   quint64 begin(Job job);
+  void connectAdaptJobs();  // training_controller_adapt.cpp
   void drain();
   void end();
   bool current(quint64 token) const { return token == token_ && job_ != Job::None; }

@@ -1,0 +1,67 @@
+// ExportWorker: takes a run out of the workbench (issue 6), through the runner's exports (the
+// same files the CLI writes): the model file (.m6model with its model card), every user's top-K
+// recommendations (CSV), the user and item embeddings (CSV and the TensorBoard projector's
+// vectors.tsv / metadata.tsv), and the metric history of runs (CSV). Every file is written
+// atomically by the runner, so a cancel or a failure leaves no half-written file.
+//
+// It opens its own Workspace and keeps the last dataset snapshot cached (DatasetCache).
+//
+// Contract: every slot takes a token and answers with exactly one of exported(), cancelled()
+// or failed() (a sentence: "run 3 is a BPR-MF baseline: ..."); progress() may come before.
+//
+// Thread affinity: lives on a worker QThread (see WorkerThread); cancel() is a thread-safe
+// plain method, read between users (recommendations) and while a snapshot loads.
+#pragma once
+
+#include <QList>
+#include <QObject>
+#include <QString>
+#include <atomic>
+#include <memory>
+
+#include "app/bridge/adapt_types.h"
+#include "app/bridge/dataset_cache.h"
+
+namespace m6
+{
+
+class ExportWorker : public QObject
+{
+  Q_OBJECT
+ public:
+  explicit ExportWorker(QString workspacePath);
+  ~ExportWorker() override;
+
+  /// Stops the export under way. Thread-safe.
+  void cancel() { cancel_.store(true); }
+
+ public Q_SLOTS:
+  void exportModel(quint64 token, qint64 runId, QString path);
+  void exportRecommendations(quint64 token, qint64 runId, QString path, int k);
+  void exportEmbeddings(quint64 token, qint64 runId, QString folder);
+  void exportHistory(quint64 token, QList<qint64> runIds, QString path);
+
+ Q_SIGNALS:
+  /// `total` 0: not measurable (a model being written, a snapshot loading).
+  void progress(quint64 token, QString phase, qint64 done, qint64 total);
+  void exported(quint64 token, m6::ExportResult result);
+  void cancelled(quint64 token);
+  void failed(quint64 token, QString message);
+
+ private:
+  Workspace& workspace();
+  void begin();
+  /// A trained M6 run and its dataset; throws with a sentence otherwise.
+  RunRecord modelRun(quint64 token, qint64 runId, const char* what);
+  const LoadedDataset& load(quint64 token, qint64 datasetId);
+  /// Runs `job`, turning exceptions into failed() and a set cancel flag into cancelled().
+  template <typename F>
+  void guarded(quint64 token, F&& job);
+
+  QString path_;
+  std::unique_ptr<Workspace> ws_;
+  DatasetCache cache_;
+  std::atomic<bool> cancel_{false};
+};
+
+}  // namespace m6

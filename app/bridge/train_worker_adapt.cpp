@@ -1,0 +1,168 @@
+// TrainWorker's adaptation jobs (issue 6): an adapted run and the adaptation comparison. Kept
+// apart from train_worker.cpp; same job contract (see train_worker.h).
+#include <exception>
+#include <stdexcept>
+
+#include "app/bridge/train_worker.h"
+#include "app/runner/adapt_compare.h"
+#include "app/runner/training_session.h"
+
+namespace m6
+{
+
+namespace
+{
+
+QString qs(const std::string& s)
+{
+  return QString::fromStdString(s);
+}
+
+RunRecord adaptableParent(Workspace& ws, qint64 runId)
+{
+  auto parent = RunStore(ws).run(runId);
+  if (!parent)
+  {
+    throw std::runtime_error(parent.error());
+  }
+  if (parent->kind != "m6")
+  {
+    throw std::runtime_error("run \"" + parent->name + "\" is a baseline; only a trained M6 run " +
+                             "can be adapted");
+  }
+  return *parent;
+}
+
+void checkConfig(const RunConfig& config, const DatasetSchema& schema)
+{
+  const auto issues = validate(config, &schema);
+  if (!issues.empty())
+  {
+    throw std::invalid_argument("invalid configuration:\n" + formatIssues(issues));
+  }
+}
+
+QString metricsLine(const MetricSet& m)
+{
+  QStringList parts;
+  for (const auto& [name, value] : m.values)
+  {
+    parts << QStringLiteral("%1 %2").arg(qs(name)).arg(value, 0, 'f', 4);
+  }
+  return parts.join(QStringLiteral(", "));
+}
+
+}  // namespace
+
+void TrainWorker::adapt(quint64 token, m6::AdaptRequest request)
+{
+  beginJob(token);
+  try
+  {
+    Workspace& ws = workspace();
+    const RunRecord parent = adaptableParent(ws, request.parentRun);
+    const LoadedDataset* data = load(token, request.datasetId);
+    if (!data)
+    {
+      Q_EMIT cancelled(token);
+      return;
+    }
+    checkConfig(request.config, data->schema);
+    if (cancel_.load())
+    {
+      Q_EMIT cancelled(token);
+      return;
+    }
+    TrainingSession session(ws, data->info, data->snapshot);
+    auto created = session.createRun(request.config, request.name.toStdString(), parent.id);
+    if (!created)
+    {
+      throw std::runtime_error(created.error());
+    }
+    RunRecord started = *created;
+    started.status = "running";
+    Q_EMIT phase(token, QString());
+    Q_EMIT runStarted(token, started);
+    Q_EMIT logLine(
+        token, QStringLiteral("adapting from \"%1\" (run %2)").arg(qs(parent.name)).arg(parent.id));
+    auto result = session.adapt(*created, request.config, parent, request.options, hooks(token));
+    if (!result)
+    {
+      Q_EMIT failed(token, qs(result.error()));
+      return;
+    }
+    if (const Json* a = result->summary.find("adaptation"))
+    {
+      const AdaptReport report = AdaptReport::fromJson(*a);
+      Q_EMIT logLine(token, QStringLiteral("adaptation: ") + trainableSummary(report));
+      for (const std::string& note : report.notes)
+      {
+        Q_EMIT logLine(token, QStringLiteral("adaptation: ") + qs(note));
+      }
+    }
+    if (const Json* z = result->summary.find("zero_shot"))
+    {
+      const ZeroShotResult zs = ZeroShotResult::fromJson(*z);
+      Q_EMIT logLine(token, zs.available
+                                ? QStringLiteral("zero-shot (the parent before fine-tuning), "
+                                                 "test: ") +
+                                      metricsLine(zs.test)
+                                : QStringLiteral("zero-shot: ") + qs(zs.note));
+    }
+    Q_EMIT runFinished(token, *result);
+  }
+  catch (const std::exception& e)
+  {
+    Q_EMIT failed(token, QString::fromUtf8(e.what()));
+  }
+}
+
+void TrainWorker::compare(quint64 token, m6::CompareJob job)
+{
+  beginJob(token);
+  try
+  {
+    Workspace& ws = workspace();
+    const RunRecord parent = adaptableParent(ws, job.parentRun);
+    const LoadedDataset* data = load(token, job.datasetId);
+    if (!data)
+    {
+      Q_EMIT cancelled(token);
+      return;
+    }
+    checkConfig(job.request.config, data->schema);
+    Q_EMIT phase(token, QString());
+    TrainingSession session(ws, data->info, data->snapshot);
+    // Steps stay out of the live feed: every arm restarts at step 1, which a single loss curve
+    // would draw on top of the previous arm. Progress (per arm) still flows.
+    TrainCallbacks cb = hooks(token);
+    cb.onStep = nullptr;
+    cb.onEpoch = nullptr;
+    const int total = static_cast<int>(job.request.fractions.size()) * 2;
+    int index = 0;
+    auto result = compareAdaptation(session, parent, job.request, cb,
+                                    [&](const std::string& text)
+                                    {
+                                      ++index;
+                                      Q_EMIT armStarted(token, qs(text), index, total);
+                                      Q_EMIT logLine(token, QStringLiteral("compare: ") + qs(text));
+                                    });
+    if (isCancelled(result))
+    {
+      Q_EMIT cancelled(token);
+      return;
+    }
+    if (!result)
+    {
+      Q_EMIT failed(token, qs(result.error()));
+      return;
+    }
+    Q_EMIT comparisonFinished(token, *result);
+  }
+  catch (const std::exception& e)
+  {
+    Q_EMIT failed(token, QString::fromUtf8(e.what()));
+  }
+}
+
+}  // namespace m6
