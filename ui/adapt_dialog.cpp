@@ -365,6 +365,15 @@ void AdaptDialog::onPreview(const AdaptPreview& p)
   reportView_->resizeColumnsToContents();
   summary_->setText(p.ok ? trainableSummary(p.report) : tr("No preview: %1").arg(p.error));
   QStringList notes;
+  if (p.ok)
+  {
+    notes << tr("%1 carried, %2 carried partly, %3 re-initialised, %4 added; %5 frozen")
+                 .arg(p.report.names("carried").size())
+                 .arg(p.report.names("carried-partly").size())
+                 .arg(p.report.names("re-initialised").size())
+                 .arg(p.report.names("added").size())
+                 .arg(p.report.names("frozen").size());
+  }
   for (const std::string& n : p.report.notes)
   {
     notes << QStringLiteral("· ") + qs(n);

@@ -37,8 +37,27 @@ QString section(const QString& title)
 
 QString metricSummary(const MetricSet& metrics, int max)
 {
+  // Ranking metrics in the order the run table and the comparison use; the rest after them.
+  std::vector<std::pair<std::string, double>> ordered;
+  for (const char* prefix : {"ndcg@", "hr@", "mrr@"})
+  {
+    for (const auto& v : metrics.values)
+    {
+      if (v.first.rfind(prefix, 0) == 0)
+      {
+        ordered.push_back(v);
+      }
+    }
+  }
+  for (const auto& v : metrics.values)
+  {
+    if (std::find(ordered.begin(), ordered.end(), v) == ordered.end())
+    {
+      ordered.push_back(v);
+    }
+  }
   QStringList parts;
-  for (const auto& [name, value] : metrics.values)
+  for (const auto& [name, value] : ordered)
   {
     if (parts.size() >= max)
     {

@@ -94,6 +94,10 @@ void AdaptOptionsBox::setOptions(const AdaptOptions& o)
     history_->setChecked(o.freezeHistory);
     attention_->setChecked(o.freezeAttention);
     peft_->setChecked(o.parameterEfficient);
+    peftShown_ = o.parameterEfficient;
+    saved_[0] = o.freezeEncoders;
+    saved_[1] = o.freezeHistory;
+    saved_[2] = o.freezeAttention;
     newHead_->setChecked(o.newHead);
     zeroShot_->setChecked(o.zeroShot);
     carriedLr_->setValue(o.carriedLr);
@@ -104,8 +108,23 @@ void AdaptOptionsBox::setOptions(const AdaptOptions& o)
 
 void AdaptOptionsBox::syncEnabled()
 {
-  // In PEFT mode every carried parameter is frozen anyway: the boxes would only mislead.
+  // In PEFT mode every carried parameter is frozen anyway: the boxes show that (ticked, not
+  // editable) and get the user's own choice back when it is turned off.
   const bool peft = peft_->isChecked();
+  if (peft != peftShown_)
+  {
+    QCheckBox* boxes[] = {encoders_, history_, attention_};
+    for (int i = 0; i < 3; ++i)
+    {
+      const QSignalBlocker block(boxes[i]);
+      if (peft)
+      {
+        saved_[i] = boxes[i]->isChecked();
+      }
+      boxes[i]->setChecked(peft || saved_[i]);
+    }
+    peftShown_ = peft;
+  }
   for (QCheckBox* b : {encoders_, history_, attention_})
   {
     b->setEnabled(!peft);

@@ -4,7 +4,7 @@
 // adapters train), a new head, a learning rate for the carried parameters, and zero-shot.
 //
 // Parameter-efficient mode freezes every carried parameter, so the three freeze boxes are shown
-// ticked and disabled while it is on (their values are kept for when it is turned off).
+// ticked and disabled while it is on (the user's own ticks come back when it is turned off).
 //
 // Thread affinity: GUI thread.
 #pragma once
@@ -49,6 +49,8 @@ class AdaptOptionsBox : public QGroupBox
   QCheckBox* newHead_ = nullptr;
   QCheckBox* zeroShot_ = nullptr;
   QDoubleSpinBox* carriedLr_ = nullptr;
+  bool peftShown_ = false;                 // the freeze boxes show PEFT's "all frozen"
+  bool saved_[3] = {false, false, false};  // the user's freeze choices under PEFT
 };
 
 }  // namespace m6

@@ -126,6 +126,12 @@ void CompareChart::setComparison(const AdaptComparison& c, const QString& metric
     const double v = z->test.get(key);
     zeroShot_->addData(left, v);
     zeroShot_->addData(right, v);
+    auto* t = new QCPItemText(p);
+    t->position->setCoords(right, v);
+    t->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
+    t->setText(tr("zero-shot %1").arg(v, 0, 'f', 3));
+    t->setColor(kZeroShot);
+    t->setClipToAxisRect(true);
     top = std::max(top, v);
   }
   left_ = left;

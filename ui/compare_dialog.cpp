@@ -114,7 +114,10 @@ CompareDialog::CompareDialog(AdaptInfo* info, TrainingController* controller, Ru
   chart_ = new CompareChart(this);
   auto* tableHead = new QHBoxLayout;
   tableHead->addWidget(protocol_, 1);
-  tableHead->addWidget(new QLabel(tr("Chart &metric"), this));
+  auto* metricLabel = new QLabel(tr("Chart &metric"), this);
+  metricLabel->setBuddy(metric_);
+  metric_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+  tableHead->addWidget(metricLabel);
   tableHead->addWidget(metric_);
   tableHead->addWidget(exportCsv_);
   auto* right = new QWidget(this);
@@ -124,7 +127,7 @@ CompareDialog::CompareDialog(AdaptInfo* info, TrainingController* controller, Ru
   auto* rsplit = new QSplitter(Qt::Vertical, this);
   rsplit->addWidget(table_);
   rsplit->addWidget(chart_);
-  rsplit->setSizes({200, 420});
+  rsplit->setSizes({250, 420});
   rl->addWidget(rsplit, 1);
   auto* split = new QSplitter(Qt::Horizontal, this);
   split->addWidget(left);

@@ -108,7 +108,7 @@ void fillComparisonTable(QTableWidget* table, const AdaptComparison& comparison,
     put(a.trainExamples > 0 ? QString::number(a.trainExamples) : QString(), true);
   }
   table->resizeColumnsToContents();
-  table->horizontalHeader()->setStretchLastSection(true);
+  table->horizontalHeader()->setStretchLastSection(false);
 }
 
 QString comparisonCsv(const AdaptComparison& comparison)

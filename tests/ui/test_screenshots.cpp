@@ -14,7 +14,13 @@
 
 #include "app/bridge/training_controller.h"
 #include "app/bridge/workspace_session.h"
+#include "app/runner/training_session.h"
 #include "gui_test_main.h"
+#include "ui/adapt_actions.h"
+#include "ui/adapt_dialog.h"
+#include "ui/adapt_options_box.h"
+#include "ui/compare_chart.h"
+#include "ui/compare_dialog.h"
 #include "ui/browse_page.h"
 #include "ui/browse_table_model.h"
 #include "ui/column_role_table.h"
@@ -195,6 +201,74 @@ class TestScreenshots : public QObject
     QCOMPARE(compare->hyperparams()->lineCount(), 3);
     QTest::qWait(100);
     save(&w, "runs-page-parallel-coordinates.png");
+  }
+
+  void adaptationPages()
+  {
+    // Two demo domains (the second shares the first's tags and tastes, not its ids), a parent
+    // trained on the first, then the Adapt dialog in parameter-efficient mode with its report,
+    // the comparison view after a real comparison at three shares, and the run table's lineage.
+    MainWindowOptions o;
+    o.workspacePath = tmp_.filePath("adapt.m6ws");
+    qint64 parentId = 0;
+    qint64 targetId = 0;
+    {
+      auto ws = m6test::openWorkspace(o.workspacePath);
+      DemoOptions first = m6test::smallDemo("books");
+      DemoOptions second = m6test::smallDemo("films");
+      second.domain = 1;
+      const int64_t id = m6test::addDemo(*ws, first);
+      targetId = m6test::addDemo(*ws, second);
+      auto info = ws->datasetById(id);
+      auto data = ws->loadSnapshot(id);
+      QVERIFY(info && data);
+      RunConfig c = preset("quick");
+      c.train.epochs = 3;
+      TrainingSession session(*ws, *info, *data);
+      auto run = session.createRun(c, "books, quick");
+      QVERIFY(run);
+      auto trained = session.train(*run, c, false);
+      QVERIFY(trained && trained->status == "finished");
+      parentId = trained->id;
+    }
+    o.createDemoWhenEmpty = false;
+    MainWindow w(o);
+    w.resize(1500, 940);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QTRY_VERIFY(w.datasetList()->model()->rowOf("films") >= 0);
+    w.datasetList()->select("films");
+    ModelPages* pages = w.modelPages();
+    QTRY_VERIFY_WITH_TIMEOUT(pages->runsPage()->model()->rowOf(parentId) >= 0, 30000);
+    pages->runsPage()->selectRuns({parentId});
+    AdaptDialog* d = pages->adaptActions()->openAdaptDialog(parentId);
+    QVERIFY(d);
+    QTRY_VERIFY(d->targetCombo()->count() >= 2);
+    QVERIFY(d->selectTarget("films"));
+    d->optionsBox()->parameterEfficient()->setChecked(true);
+    QTRY_VERIFY_WITH_TIMEOUT(d->previewCurrent() && d->previewOk(), 60000);
+    d->resize(1240, 760);
+    save(d, "adapt-dialog.png");
+    d->reject();
+
+    CompareDialog* c = pages->adaptActions()->openCompare(parentId, targetId);
+    QTRY_COMPARE(c->targetDataset(), targetId);
+    c->epochsSpin()->setValue(3);
+    QVERIFY(c->start());
+    QTRY_VERIFY_WITH_TIMEOUT(!c->running(), 600000);
+    QVERIFY(c->chart()->adaptedBars()->data()->size() == 3);
+    c->resize(1240, 780);
+    save(c, "adapt-comparison.png");
+    const CompareArm* adapted = c->comparison().find("adapted", 0.1);
+    QVERIFY(adapted);
+    c->close();
+
+    pages->runsPage()->view()->sortByColumn(RunTableModel::Id, Qt::AscendingOrder);
+    QTRY_VERIFY(pages->runsPage()->model()->rowOf(adapted->runId) >= 0);
+    pages->runsPage()->selectRuns({adapted->runId});
+    w.datasetView()->setCurrentWidget(pages->runsPage());
+    QTRY_VERIFY(pages->runsPage()->curvesShown());
+    save(&w, "runs-page-lineage.png");
   }
 
   void importMappingPage()
