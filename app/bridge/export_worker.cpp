@@ -3,6 +3,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <exception>
+#include <limits>
 #include <stdexcept>
 
 #include "app/runner/exports.h"
@@ -52,18 +53,46 @@ Workspace& ExportWorker::workspace()
   return *ws_;
 }
 
-void ExportWorker::begin()
+void ExportWorker::cancel()
 {
-  // Each export is one request from the GUI, which cancels only the one it shows.
+  cancelUpTo_.store(std::numeric_limits<quint64>::max());
+  cancel_.store(true);
+}
+
+void ExportWorker::cancelJob(quint64 token)
+{
+  quint64 upTo = cancelUpTo_.load();
+  while (upTo < token && !cancelUpTo_.compare_exchange_weak(upTo, token))
+  {
+  }
+  if (currentToken_.load() <= token)
+  {
+    cancel_.store(true);
+  }
+}
+
+void ExportWorker::begin(quint64 token)
+{
+  // As in TrainWorker: reset, then look at cancelUpTo_, so a cancel racing with the start is
+  // either seen here or sets the flag after the reset.
+  currentToken_.store(token);
   cancel_.store(false);
+  if (cancelUpTo_.load() >= token)
+  {
+    cancel_.store(true);
+  }
 }
 
 template <typename F>
 void ExportWorker::guarded(quint64 token, F&& job)
 {
-  begin();
+  begin(token);
   try
   {
+    if (cancel_.load())
+    {
+      throw Cancelled{};
+    }
     Q_EMIT exported(token, job());
   }
   catch (const Cancelled&)
@@ -117,6 +146,10 @@ void ExportWorker::exportModel(quint64 token, qint64 runId, QString path)
           {
             const RunRecord run = modelRun(token, runId, "a model to export");
             const LoadedDataset& data = load(token, run.datasetId);
+            if (cancel_.load())
+            {
+              throw Cancelled{};
+            }
             Q_EMIT progress(token, QStringLiteral("Writing %1").arg(path), 0, 0);
             RunStore store(workspace());
             auto info = exportRunModel(store, run, data.snapshot, path.toStdString());

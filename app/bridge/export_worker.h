@@ -9,8 +9,10 @@
 // Contract: every slot takes a token and answers with exactly one of exported(), cancelled()
 // or failed() (a sentence: "run 3 is a BPR-MF baseline: ..."); progress() may come before.
 //
-// Thread affinity: lives on a worker QThread (see WorkerThread); cancel() is a thread-safe
-// plain method, read between users (recommendations) and while a snapshot loads.
+// Thread affinity: lives on a worker QThread (see WorkerThread); cancel() and cancelJob() are
+// thread-safe plain methods. The flag is read before each step, between users
+// (recommendations) and while a snapshot loads; a cancel that arrives before the export starts
+// is kept (by token), so the export then ends cancelled without writing anything.
 #pragma once
 
 #include <QList>
@@ -32,8 +34,11 @@ class ExportWorker : public QObject
   explicit ExportWorker(QString workspacePath);
   ~ExportWorker() override;
 
-  /// Stops the export under way. Thread-safe.
-  void cancel() { cancel_.store(true); }
+  /// Stops the export under way and every one queued so far. Thread-safe.
+  void cancel();
+  /// Stops the export with this token (or an earlier one), running or still queued.
+  /// Thread-safe.
+  void cancelJob(quint64 token);
 
  public Q_SLOTS:
   void exportModel(quint64 token, qint64 runId, QString path);
@@ -50,7 +55,7 @@ class ExportWorker : public QObject
 
  private:
   Workspace& workspace();
-  void begin();
+  void begin(quint64 token);
   /// A trained M6 run and its dataset; throws with a sentence otherwise.
   RunRecord modelRun(quint64 token, qint64 runId, const char* what);
   const LoadedDataset& load(quint64 token, qint64 datasetId);
@@ -61,7 +66,9 @@ class ExportWorker : public QObject
   QString path_;
   std::unique_ptr<Workspace> ws_;
   DatasetCache cache_;
-  std::atomic<bool> cancel_{false};
+  std::atomic<bool> cancel_{false};       // the flag of the export running now
+  std::atomic<quint64> cancelUpTo_{0};    // exports with a token up to this one are cancelled
+  std::atomic<quint64> currentToken_{0};  // the export running now
 };
 
 }  // namespace m6

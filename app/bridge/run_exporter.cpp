@@ -85,7 +85,7 @@ void RunExporter::cancel()
 {
   if (busy())
   {
-    thread_->worker()->cancel();
+    thread_->worker()->cancelJob(token_);
   }
 }
 

@@ -157,6 +157,10 @@ void TrainWorker::compare(quint64 token, m6::CompareJob job)
       Q_EMIT failed(token, qs(result.error()));
       return;
     }
+    Q_EMIT logLine(token, QStringLiteral("compare: finished, %1 arm(s) on %2; the table and chart "
+                                         "are in the comparison view")
+                              .arg(result->arms.size())
+                              .arg(qs(result->dataset)));
     Q_EMIT comparisonFinished(token, *result);
   }
   catch (const std::exception& e)

@@ -25,11 +25,13 @@
 #include <QtTest>
 
 #include "../app/train_test_support.h"
+#include "app/bridge/run_exporter.h"
 #include "app/bridge/run_library.h"
 #include "app/bridge/training_controller.h"
 #include "app/runner/training_session.h"
 #include "gui_test_main.h"
 #include "model/package.h"
+#include "storage/runs.h"
 #include "ui/adapt_actions.h"
 #include "ui/adapt_dialog.h"
 #include "ui/adapt_lineage_panel.h"
@@ -277,7 +279,7 @@ class TestAdaptPages : public QObject
     QVERIFY(pages()->trainPage()->logText().contains("adaptation: "));
   }
 
-  void adaptIsRefusedWithoutOneModelRun()
+  void adaptAndExportRefusedForABaseline()
   {
     runs()->selectRuns({});
     AdaptActions* a = pages()->adaptActions();
@@ -285,6 +287,33 @@ class TestAdaptPages : public QObject
     QVERIFY(a->adaptAction()->toolTip().contains("Select one run"));
     QVERIFY(a->adaptBlocker(999999).contains("Select one run"));
     QVERIFY(!a->openAdaptDialog(999999));
+    // A baseline record (as the baselines job writes one): no weights to carry or export.
+    qint64 baseline = 0;
+    {
+      auto ws = m6test::openWorkspace(path_);
+      RunRecord r;
+      r.name = "most popular";
+      r.datasetId = runs()->model()->entry(runs()->model()->rowOf(parent_))->record.datasetId;
+      r.kind = "baseline-pop";
+      r.task = "ranking";
+      r.status = "finished";
+      auto id = RunStore(*ws).create(r);
+      QVERIFY(id.ok());
+      baseline = *id;
+    }
+    pages()->library()->refresh();
+    QTRY_VERIFY(runs()->model()->rowOf(baseline) >= 0);
+    runs()->selectRuns({baseline});
+    QVERIFY(!a->adaptAction()->isEnabled());
+    QVERIFY(a->adaptAction()->toolTip().contains("baseline"));
+    QVERIFY(!a->openAdaptDialog(baseline));
+    ExportActions* x = pages()->exportActions();
+    QVERIFY(!x->modelAction()->isEnabled());
+    QVERIFY(x->modelAction()->toolTip().contains("baseline"));
+    QVERIFY(x->historyAction()->isEnabled());
+    // Both menus carry the entries.
+    QVERIFY(runs()->runMenu()->actions().contains(a->adaptAction()));
+    QVERIFY(runs()->runMenu()->actions().contains(x->modelAction()));
   }
 
   void comparisonFillsTableAndBars()
@@ -388,11 +417,24 @@ class TestAdaptPages : public QObject
     QVERIFY(ended.last().at(0).toBool());
     QVERIFY(QFileInfo(hist).size() > 100);
 
-    // An error is a sentence, and no file appears.
-    QVERIFY(x->exportModelTo(parent_, dir_.filePath("no/such/dir/x.m6model")));
+    // Cancel, even before the worker has started the export: no file, a sentence.
+    const QString cancelled = dir_.filePath("cancelled.csv");
+    QVERIFY(x->exportRecommendationsTo(parent_, cancelled, 5));
+    QVERIFY(x->exporter()->busy());
+    QVERIFY(!x->modelAction()->isEnabled());  // one export at a time
+    x->exporter()->cancel();
     QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 5, 60000);
     QVERIFY(!ended.last().at(0).toBool());
+    QVERIFY(ended.last().at(1).toString().contains("cancelled"));
+    QVERIFY(!QFileInfo::exists(cancelled));
+    QVERIFY(x->modelAction()->isEnabled());
+
+    // An error is a sentence, and no file appears.
+    QVERIFY(x->exportModelTo(parent_, dir_.filePath("no/such/dir/x.m6model")));
+    QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 6, 60000);
+    QVERIFY(!ended.last().at(0).toBool());
     QVERIFY(ended.last().at(1).toString().startsWith("Export failed: "));
+    QVERIFY(!QFileInfo::exists(dir_.filePath("no/such/dir/x.m6model")));
   }
 };
 
