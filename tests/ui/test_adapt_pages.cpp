@@ -8,7 +8,8 @@
 //    new run shows its parent in the table and its lineage beside it (parent link selects the
 //    parent's row, which lists it as a child); stopped after an epoch it resumes from the run
 //    list and finishes;
-//  - "Adapt run…" is disabled for a baseline-free selection of nothing and for no run;
+//  - "Adapt run…" and the model exports are disabled, saying why, for a baseline or no run;
+//  - a run under the cold-item protocol shows its cold-item figures beside the table;
 //  - the comparison view fills its table and bars from a real comparison with two shares, and
 //    exports CSV and PNG;
 //  - Export model writes a file ModelPackage::open reads, recommendations and metric history
@@ -76,6 +77,7 @@ class TestAdaptPages : public QObject
   QTemporaryDir dir_;
   QString path_;
   qint64 parent_ = 0;
+  qint64 cold_ = 0;
   std::unique_ptr<MainWindow> window_;
 
   ModelPages* pages() const { return window_->modelPages(); }
@@ -149,6 +151,14 @@ class TestAdaptPages : public QObject
     auto trained = session.train(*run, config, false);
     QVERIFY2(trained.ok(), trained.ok() ? "" : trained.error().c_str());
     parent_ = trained->id;
+    // A run under the cold-item protocol: 10% of the items never trained on.
+    RunConfig cold = config;
+    cold.train.coldItemShare = 0.1;
+    auto coldRun = session.createRun(cold, "cold items");
+    QVERIFY(coldRun.ok());
+    auto coldTrained = session.train(*coldRun, cold, false);
+    QVERIFY(coldTrained.ok() && coldTrained->summary.find("cold"));
+    cold_ = coldTrained->id;
 
     MainWindowOptions o;
     o.workspacePath = path_;
@@ -374,6 +384,19 @@ class TestAdaptPages : public QObject
     QVERIFY2(c->chart()->frame()->saveTo(dir_.filePath("compare.png"), &error), qPrintable(error));
     QVERIFY(QFileInfo(dir_.filePath("compare.png")).size() > 1000);
     c->close();
+  }
+
+  void coldItemFiguresInTheRunDetail()
+  {
+    QTRY_VERIFY(runs()->model()->rowOf(cold_) >= 0);
+    runs()->selectRuns({cold_});
+    const QString text = runs()->lineage()->text();
+    QVERIFY2(text.contains("Cold items"), qPrintable(text));
+    QVERIFY(text.contains("held out of training"));
+    QVERIFY(text.contains("random ranking: ndcg@10"));
+    QVERIFY(text.contains("Trained from scratch"));
+    runs()->selectRuns({parent_});
+    QVERIFY(!runs()->lineage()->text().contains("Cold items"));
   }
 
   void exportsFromTheRunTable()
