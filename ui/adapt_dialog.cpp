@@ -250,6 +250,9 @@ bool AdaptDialog::selectTarget(const QString& datasetName)
 void AdaptDialog::onDatasets(const DatasetList& list)
 {
   datasets_ = list;
+  // A later list (another dialog asked for one) keeps the user's choice.
+  const qint64 before = targetDataset();
+  const qint64 keep = before > 0 ? before : wantedTarget_;
   const QSignalBlocker block(target_);
   target_->clear();
   int select = -1;
@@ -263,13 +266,16 @@ void AdaptDialog::onDatasets(const DatasetList& list)
                              .arg(d.interactions)
                              .arg(d.hasRatings ? tr("with ratings") : tr("no ratings")),
                          Qt::ToolTipRole);
-    if (d.id == wantedTarget_)
+    if (d.id == keep)
     {
       select = target_->count() - 1;
     }
   }
   target_->setCurrentIndex(select >= 0 ? select : 0);
-  onTargetChanged();
+  if (targetDataset() != before)
+  {
+    onTargetChanged();
+  }
 }
 
 void AdaptDialog::onTargetChanged()

@@ -210,7 +210,11 @@ void CompareDialog::fillParents(const RunList& runs)
   }
   const int i = parent_->findData(QVariant::fromValue<qint64>(keep));
   parent_->setCurrentIndex(i >= 0 ? i : (parent_->count() > 0 ? 0 : -1));
-  Q_EMIT parent_->currentIndexChanged(parent_->currentIndex());
+  if (parentRun() != keep)  // a refreshed list (runs come and go) keeps the user's settings
+  {
+    Q_EMIT parent_->currentIndexChanged(parent_->currentIndex());
+  }
+  updateButtons();
 }
 
 void CompareDialog::fillTargets(const DatasetList& list)
