@@ -153,10 +153,11 @@ int main(int argc, char** argv)
     config.train.epochs = o.epochs;
     TrainingSession session(**ws, *info, *data);
     auto run = session.createRun(config, "bench_inspect");
-    std::printf("bench_inspect: training %s for %d epoch(s) on the demo (%lld users, %lld items, "
-                "%lld interactions)…\n",
-                o.preset.c_str(), o.epochs, static_cast<long long>(o.demo.users),
-                static_cast<long long>(o.demo.items), static_cast<long long>(o.demo.interactions));
+    std::printf(
+        "bench_inspect: training %s for %d epoch(s) on the demo (%lld users, %lld items, "
+        "%lld interactions)…\n",
+        o.preset.c_str(), o.epochs, static_cast<long long>(o.demo.users),
+        static_cast<long long>(o.demo.items), static_cast<long long>(o.demo.interactions));
     std::fflush(stdout);
     auto trained = session.train(*run, config, false);
     if (!trained || trained->status != "finished")
@@ -171,8 +172,7 @@ int main(int argc, char** argv)
   bool opened = false;
   QString failure;
   QObject::connect(&inspector, &RunInspector::opened, [&] { opened = true; });
-  QObject::connect(&inspector, &RunInspector::openFailed,
-                   [&](const QString& m) { failure = m; });
+  QObject::connect(&inspector, &RunInspector::openFailed, [&](const QString& m) { failure = m; });
   QObject::connect(&inspector, &RunInspector::requestFailed,
                    [&](quint64, InspectChannel, const QString& m) { failure = m; });
   inspector.openRun(runId);
@@ -183,10 +183,11 @@ int main(int argc, char** argv)
     return 1;
   }
   const InspectSourceInfo info = inspector.source();
-  std::printf("run %lld: %s scorer, %d layer(s) x %d heads, history %d; opened in %.0f ms "
-              "(dataset snapshot + checkpoint)\n",
-              static_cast<long long>(runId), qPrintable(info.scorer), info.layers, info.heads,
-              info.historyLength, openMs);
+  std::printf(
+      "run %lld: %s scorer, %d layer(s) x %d heads, history %d; opened in %.0f ms "
+      "(dataset snapshot + checkpoint)\n",
+      static_cast<long long>(runId), qPrintable(info.scorer), info.layers, info.heads,
+      info.historyLength, openMs);
 
   // Select a user: profile + top 10 + attention of the first recommendation.
   UserView last;

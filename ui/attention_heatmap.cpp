@@ -84,6 +84,7 @@ AttentionHeatmap::AttentionHeatmap(const QString& title, const QString& fileStem
   bars_->setPen(QPen(QColor(33, 90, 150)));
   bars_->setBrush(QColor(66, 146, 198));
   barRect_->axis(QCPAxis::atLeft)->setLabel(tr("mean of heads"));
+  barRect_->axis(QCPAxis::atLeft)->ticker()->setTickCount(3);
   heatRect_->axis(QCPAxis::atLeft)->setRangeReversed(true);  // head 1 on top
   for (QCPAxis* a : {heatRect_->axis(QCPAxis::atBottom), barRect_->axis(QCPAxis::atBottom)})
   {

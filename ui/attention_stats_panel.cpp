@@ -89,7 +89,8 @@ AttentionStatsPanel::AttentionStatsPanel(QWidget* parent) : QWidget(parent)
   grid->addWidget(entropy_, 0, 1);
   grid->addWidget(triggerBox, 1, 0, 1, 2);
   grid->setRowStretch(0, 3);
-  grid->setRowStretch(1, 2);
+  grid->setRowStretch(1, 1);
+  trigger_->setMaximumHeight(240);
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(bar);
   layout->addLayout(grid, 1);
@@ -199,6 +200,7 @@ void AttentionStatsPanel::drawShares()
     ticks->addTick(pos + 1, QString::number(pos));
   }
   p->xAxis->setTicker(ticks);
+  p->xAxis->setTickLabelRotation(-45);
   p->xAxis->setLabel(tr("token (history position, most recent first)"));
   p->yAxis->setLabel(tr("mean attention weight"));
   double top = 0.05;
@@ -278,7 +280,30 @@ void AttentionStatsPanel::drawEntropy()
   }
   if (edges.size() >= 2)
   {
-    p->xAxis->setRange(edges.front(), edges.back());
+    // The bins that hold users (one bin of margin): heads are rarely spread over the whole range.
+    size_t lo = edges.size() - 1;
+    size_t hi = 0;
+    for (int h = 0; h < stats_.heads; ++h)
+    {
+      const auto& hist = stats_.perHead[size_t(l * stats_.heads + h)].entropyHistogram;
+      for (size_t b = 0; b < hist.size(); ++b)
+      {
+        if (hist[b] > 0)
+        {
+          lo = std::min(lo, b);
+          hi = std::max(hi, b + 1);
+        }
+      }
+    }
+    if (hi <= lo)
+    {
+      lo = 0;
+      hi = edges.size() - 1;
+    }
+    lo = lo > 0 ? lo - 1 : 0;
+    hi = std::min(edges.size() - 1, hi + 1);
+    p->xAxis->setRange(edges[lo], edges[hi]);
+    p->xAxis->setTickLabelRotation(0);
   }
   p->yAxis->setRange(0, top * 1.15);
   p->legend->setVisible(true);

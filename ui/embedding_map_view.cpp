@@ -26,7 +26,7 @@ QColor codeColour(int code)
   static const QColor palette[kLegendColours] = {
       QColor(31, 119, 180),  QColor(255, 127, 14), QColor(44, 160, 44),   QColor(214, 39, 40),
       QColor(148, 103, 189), QColor(140, 86, 75),  QColor(227, 119, 194), QColor(188, 189, 34),
-      QColor(23, 190, 207),  QColor(57, 59, 121),  QColor(173, 73, 74),   QColor(99, 121, 57)};
+      QColor(23, 190, 207),  QColor(57, 59, 121),  QColor(40, 40, 40),    QColor(152, 223, 138)};
   return code < 0 ? QColor(170, 170, 170) : palette[code % kLegendColours];
 }
 

@@ -104,15 +104,15 @@ QVariant RecommendationModel::data(const QModelIndex& index, int role) const
         QStringList marks;
         if (r.testTarget)
         {
-          marks << tr("★ held-out test");
+          marks << tr("★ test");
         }
         if (r.validTarget)
         {
-          marks << tr("☆ held-out validation");
+          marks << tr("☆ validation");
         }
         if (r.cold)
         {
-          marks << tr("❄ cold item");
+          marks << tr("❄ cold");
         }
         if (r.popularity == 0 && !r.cold)
         {
@@ -147,6 +147,11 @@ QVariant RecommendationModel::data(const QModelIndex& index, int role) const
     {
       return tr("Training interactions with this item, over all users");
     }
+    if (index.column() == Truth && (r.testTarget || r.validTarget))
+    {
+      return tr("%1 %2: the user's held-out %3 item, recommended: a hit")
+          .arg(r.itemId, r.title, r.testTarget ? tr("test") : tr("validation"));
+    }
     if (r.cold)
     {
       return tr("%1 %2: never seen in training: ranked by its content fields only")
@@ -163,18 +168,18 @@ QVariant RecommendationModel::headerData(int section, Qt::Orientation orientatio
   {
     return QVariant();
   }
-  static const char* names[] = {"Rank",  "Move",       "Item",    "Title", "Category / tags",
-                                "Score", "Popularity", "Held-out"};
+  static const char* names[] = {
+      "Rank", "Move", "Held-out", "Item", "Title", "Category / tags", "Score", "Popularity"};
   static const char* tips[] = {
       "Position in the top K (training items excluded)",
       "How the rank moved against the test-time context (▲ up, ▼ down)",
+      "The user's held-out test (★) and validation (☆) items; cold items (❄: never seen in "
+      "training, ranked by their content fields only)",
       "External item id",
       "Item title",
       "The item's category and tags",
       "The model's score (higher is better)",
-      "Training interactions with the item over all users",
-      "Marks the user's held-out test (★) and validation (☆) items, and cold items (❄: never "
-      "seen in training, ranked by their content fields only)"};
+      "Training interactions with the item over all users"};
   if (section < 0 || section >= ColumnCount)
   {
     return QVariant();
@@ -264,10 +269,13 @@ QVariant HistoryModel::data(const QModelIndex& index, int role) const
   }
   if (role == Qt::ToolTipRole)
   {
-    return h.inWindow ? tr("One of the last training items: the model reads it (bold)")
-           : h.part == QLatin1String("train")
-               ? tr("Older training interaction, outside the model's history window")
-               : tr("Held out of training: what the model should predict");
+    const QString why = h.inWindow ? tr("one of the last training items: the model reads it "
+                                        "(bold)")
+                        : h.part == QLatin1String("train")
+                            ? tr("an older training interaction, outside the model's history "
+                                 "window")
+                            : tr("held out of training: what the model should predict");
+    return tr("#%1  item %2  %3\n%4").arg(index.row() + 1).arg(h.itemId, h.title, why);
   }
   return QVariant();
 }

@@ -31,12 +31,12 @@ class RecommendationModel : public QAbstractTableModel
   {
     Rank,
     Move,
+    Truth,  // held-out and cold markers, next to the rank so they are seen first
     Item,
     Title,
     Category,
     Score,
     Popularity,
-    Truth,
     ColumnCount
   };
   using QAbstractTableModel::QAbstractTableModel;

@@ -76,7 +76,15 @@ InspectPage::InspectPage(const QString& workspacePath, RunLibrary* library, QWid
   connect(openFile_, &QPushButton::clicked, this, &InspectPage::chooseModelFile);
   connect(library_, &RunLibrary::runsChanged, this, &InspectPage::onRuns);
   connect(inspector_, &RunInspector::phaseChanged, this,
-          [this](const QString& text) { setStatus(text, false); });
+          [this](const QString& text)
+          {
+            // Loading a model: the status line follows it. Later phases (statistics, map) are
+            // written in their tabs, so the line keeps saying what is open.
+            if (inspector_->opening())
+            {
+              setStatus(text, false);
+            }
+          });
   connect(inspector_, &RunInspector::opened, this, &InspectPage::onOpened);
   connect(inspector_, &RunInspector::openFailed, this, &InspectPage::onOpenFailed);
   connect(inspector_, &RunInspector::requestFailed, this, &InspectPage::onRequestFailed);

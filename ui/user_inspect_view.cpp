@@ -66,6 +66,10 @@ UserInspectView::UserInspectView(RunInspector* inspector, QWidget* parent)
                               "are coloured"),
                            this);
 
+  // The row number and the item id are in the tooltip and the heatmap; the date, title,
+  // category, rating and the held-out marks are what a glance needs.
+  historyView_->setColumnHidden(HistoryModel::Number, true);
+  historyView_->setColumnHidden(HistoryModel::Item, true);
   recs_ = new RecommendationModel(this);
   recProxy_ = new QSortFilterProxyModel(this);
   recProxy_->setSourceModel(recs_);
@@ -83,6 +87,8 @@ UserInspectView::UserInspectView(RunInspector* inspector, QWidget* parent)
   k_->setToolTip(tr("How many recommendations to list (K)"));
   category_ = new QComboBox(this);
   category_->setToolTip(tr("Recommend only items of one category"));
+  category_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  category_->setMinimumContentsLength(12);
   hour_ = new QComboBox(this);
   hour_->addItem(tr("test time"), -1);
   for (int h = 0; h < 24; ++h)
@@ -136,6 +142,7 @@ UserInspectView::UserInspectView(RunInspector* inspector, QWidget* parent)
   tables->addWidget(recBox);
   tables->setStretchFactor(0, 2);
   tables->setStretchFactor(1, 3);
+  tables->setSizes({400, 600});
 
   attention_ = new AttentionView(this);
   auto* upper = new QWidget(this);
@@ -365,9 +372,16 @@ void UserInspectView::onUser(quint64 token, const UserView& v)
   setMessage(v.profile.message, false);
   history_->setHistory(v.profile.history);
   historyView_->resizeColumnsToContents();
+  historyView_->setColumnWidth(HistoryModel::Title,
+                               std::min(historyView_->columnWidth(HistoryModel::Title), 200));
   historyView_->scrollToBottom();
   recs_->setRows(v.recommendations, v.contextCompared);
+  recView_->setColumnHidden(RecommendationModel::Move, !v.contextCompared);
   recView_->resizeColumnsToContents();
+  recView_->setColumnWidth(RecommendationModel::Title,
+                           std::min(recView_->columnWidth(RecommendationModel::Title), 220));
+  recView_->setColumnWidth(RecommendationModel::Category,
+                           std::min(recView_->columnWidth(RecommendationModel::Category), 170));
   attention_->setRecommendations(v.recommendations);
   if (v.attention.valid)
   {

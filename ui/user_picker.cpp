@@ -29,6 +29,8 @@ QTableWidget* makeList(const QStringList& headers, const QString& tip, QWidget* 
   t->horizontalHeader()->setStretchLastSection(true);
   t->setToolTip(tip);
   t->setAlternatingRowColors(true);
+  t->setWordWrap(false);
+  t->verticalHeader()->setDefaultSectionSize(t->fontMetrics().height() + 6);
   return t;
 }
 

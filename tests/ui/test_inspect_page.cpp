@@ -6,7 +6,8 @@
 // a run whose checkpoint is missing each give a message in the page; two quick user selections
 // show only the second; a context override marks how the list moved; a baseline says why it has
 // no attention; the per-user metrics sort, filter by bucket and export as CSV; a model file
-// exported in the test opens with no retraining, and bad files give the engine's message.
+// exported in the test opens with no retraining, and bad files give the engine's message; in a
+// run with the cold-item protocol the cold items are marked with the reason.
 #include <qcustomplot.h>
 
 #include <QComboBox>
@@ -144,7 +145,7 @@ class TestInspectPage : public QObject
         QVERIFY(i == 0 || rows[i - 1].second >= rows[i].second);
         QCOMPARE(m->index(int(i), RecommendationModel::Rank).data().toInt(), int(i) + 1);
         const QString truth = m->index(int(i), RecommendationModel::Truth).data().toString();
-        QCOMPARE(truth.contains("held-out test"), rows[i].first == test);
+        QCOMPARE(truth.contains("★ test"), rows[i].first == test);
         found = found || rows[i].first == test;
       }
       if (row.rank + 1 < 40)
@@ -413,25 +414,56 @@ class TestInspectPage : public QObject
     }
   }
 
-  void coldItemsAreMarked()
+  void coldItemsAreMarkedInARunWithTheColdItemProtocol()
   {
-    RecommendationModel model;
-    RecommendationRow warm;
-    warm.rank = 1;
-    warm.itemId = "a";
-    warm.popularity = 3;
-    RecommendationRow cold = warm;
-    cold.rank = 2;
-    cold.itemId = "b";
-    cold.popularity = 0;
-    cold.cold = true;
-    model.setRows({warm, cold}, false);
-    const QModelIndex coldTruth = model.index(1, RecommendationModel::Truth);
-    QVERIFY(coldTruth.data().toString().contains("cold item"));
-    QVERIFY(coldTruth.data(Qt::ToolTipRole)
-                .toString()
-                .contains("never seen in training: ranked by its content fields only"));
-    QVERIFY(!model.index(0, RecommendationModel::Truth).data().toString().contains("cold"));
+    // A run that holds 20% of the items out of training: they are recommended by content only
+    // and marked so, with the reason as a tooltip.
+    qint64 coldRun = 0;
+    {
+      auto ws = m6test::openWorkspace(fx_.path);
+      auto info = ws->datasetById(fx_.datasetId);
+      auto loaded = ws->loadSnapshot(fx_.datasetId);
+      RunConfig config = fx_.config;
+      config.train.coldItemShare = 0.2;
+      TrainingSession session(*ws, *info, *loaded);
+      auto run = session.createRun(config, "cold items");
+      auto trained = session.train(*run, config, false);
+      QVERIFY(trained && trained->status == "finished");
+      coldRun = trained->id;
+    }
+    openRun(coldRun);
+    QVERIFY2(!page_->failed(), qPrintable(page_->statusText()));
+    // The user with the most training items: top 200 of the rest must hold cold items.
+    qint32 heavy = 0;
+    for (qint32 u = 0; u < qint32(data_.numUsers()); ++u)
+    {
+      if (split_.trainEnd[size_t(u)] - data_.userStart[size_t(u)] >
+          split_.trainEnd[size_t(heavy)] - data_.userStart[size_t(heavy)])
+      {
+        heavy = u;
+      }
+    }
+    user()->kBox()->setValue(200);
+    showUser(heavy);
+    QAbstractItemModel* m = user()->recommendationTable()->model();
+    int cold = 0;
+    for (int r = 0; r < m->rowCount(); ++r)
+    {
+      const QModelIndex truth = m->index(r, RecommendationModel::Truth);
+      const bool marked = truth.data().toString().contains("❄ cold");
+      const auto& row = user()->current().recommendations[size_t(
+          m->index(r, RecommendationModel::Rank).data().toInt() - 1)];
+      QCOMPARE(marked, row.cold);
+      if (marked)
+      {
+        ++cold;
+        QVERIFY(truth.data(Qt::ToolTipRole)
+                    .toString()
+                    .contains("never seen in training: ranked by its content fields only"));
+      }
+    }
+    QVERIFY2(cold > 0, "no cold item among the top 200");
+    user()->kBox()->setValue(10);
   }
 
   void cleanupTestCase()

@@ -12,6 +12,8 @@
 #include <QTableView>
 #include <QtTest>
 
+#include "../app/train_test_support.h"
+#include "app/bridge/run_inspector.h"
 #include "app/bridge/training_controller.h"
 #include "app/bridge/workspace_session.h"
 #include "app/runner/training_session.h"
@@ -19,20 +21,26 @@
 #include "ui/adapt_actions.h"
 #include "ui/adapt_dialog.h"
 #include "ui/adapt_options_box.h"
-#include "ui/compare_chart.h"
-#include "ui/compare_dialog.h"
+#include "ui/attention_heatmap.h"
+#include "ui/attention_stats_panel.h"
+#include "ui/attention_view.h"
 #include "ui/browse_page.h"
 #include "ui/browse_table_model.h"
 #include "ui/column_role_table.h"
+#include "ui/compare_chart.h"
+#include "ui/compare_dialog.h"
 #include "ui/config_form.h"
 #include "ui/configure_page.h"
 #include "ui/csv_mapping_page.h"
 #include "ui/dataset_list_panel.h"
 #include "ui/dataset_view.h"
 #include "ui/demo_dialog.h"
+#include "ui/embedding_map_view.h"
 #include "ui/epoch_plot.h"
 #include "ui/hyperparam_view.h"
 #include "ui/import_dialog.h"
+#include "ui/inspect_models.h"
+#include "ui/inspect_page.h"
 #include "ui/loss_plot.h"
 #include "ui/main_window.h"
 #include "ui/model_pages.h"
@@ -41,6 +49,8 @@
 #include "ui/runs_page.h"
 #include "ui/stats_page.h"
 #include "ui/train_page.h"
+#include "ui/user_inspect_view.h"
+#include "ui/user_metrics_view.h"
 
 using namespace m6;
 
@@ -201,6 +211,72 @@ class TestScreenshots : public QObject
     QCOMPARE(compare->hyperparams()->lineCount(), 3);
     QTest::qWait(100);
     save(&w, "runs-page-parallel-coordinates.png");
+  }
+
+  void inspectPages()
+  {
+    // A run trained here (the balanced preset) on the demo dataset, then
+    // the Inspect page as the window shows it: a user whose held-out item is in the top 10, the
+    // attention across users and the item map.
+    MainWindowOptions o;
+    o.workspacePath = tmp_.filePath("inspect.m6ws");
+    qint64 runId = 0;
+    {
+      auto ws = m6test::openWorkspace(o.workspacePath);
+      const int64_t id = m6test::addDemo(*ws, DemoOptions());  // the demo: planted triggers
+      auto info = ws->datasetById(id);
+      auto data = ws->loadSnapshot(id);
+      QVERIFY(info && data);
+      const RunConfig c = preset("balanced");  // 6 epochs, about a minute
+      TrainingSession session(*ws, *info, *data);
+      auto run = session.createRun(c, "balanced");
+      QVERIFY(run);
+      auto trained = session.train(*run, c, false);
+      QVERIFY(trained && trained->status == "finished");
+      runId = trained->id;
+    }
+    o.createDemoWhenEmpty = false;
+    MainWindow w(o);
+    w.resize(1600, 1000);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QTRY_VERIFY(w.datasetList()->model()->rowOf("demo") >= 0);
+    w.datasetList()->select("demo");
+    InspectPage* page = w.modelPages()->inspectPage();
+    w.modelPages()->inspectRun(runId);
+    QCOMPARE(w.datasetView()->currentWidget(), page);
+    QTRY_VERIFY_WITH_TIMEOUT(page->metricsView()->model()->rowCount() > 0, 120000);
+    UserInspectView* user = page->userView();
+    // The first user (by id order of the table) whose test item is ranked 2..6.
+    qint32 pick = -1;
+    for (const auto& row : page->metricsView()->model()->table().rows)
+    {
+      if (row.rank >= 1 && row.rank <= 5 && row.history >= 15)
+      {
+        pick = row.user;
+        break;
+      }
+    }
+    QVERIFY(pick >= 0);
+    user->showUser(pick);
+    QTRY_VERIFY_WITH_TIMEOUT(user->idle() && user->current().profile.user == pick, 60000);
+    QVERIFY(user->attention()->first()->hasMap());
+    QTest::qWait(150);  // queued replots
+    save(&w, "inspect-user.png");
+
+    page->tabs()->setCurrentIndex(InspectPage::StatsTab);
+    QTRY_VERIFY_WITH_TIMEOUT(page->statsPanel()->hasStats(), 120000);
+    QTest::qWait(150);
+    save(&w, "inspect-attention-across-users.png");
+
+    page->tabs()->setCurrentIndex(InspectPage::MapTab);
+    QTRY_VERIFY_WITH_TIMEOUT(page->mapView()->hasMap(), 120000);
+    QTest::qWait(150);
+    save(&w, "inspect-embedding-map.png");
+
+    page->tabs()->setCurrentIndex(InspectPage::MetricsTab);
+    QTest::qWait(150);
+    save(&w, "inspect-user-metrics.png");
   }
 
   void adaptationPages()
