@@ -6,7 +6,9 @@
 //      through a save of another preset;
 //  R9: a CSV export to an unwritable path reports the error; a write the file system refuses
 //      midway (a file size limit) reports it and leaves the existing file byte for byte;
-//  and double-clicking a run in the Runs table opens it on the Inspect page.
+//  and double-clicking a run in the Runs table opens it on the Inspect page, where clicking an
+//  item on the embedding map opens its interactions.
+#include <qcustomplot.h>
 #include <sys/resource.h>
 
 #include <QAction>
@@ -20,13 +22,16 @@
 #include "app/bridge/training_controller.h"
 #include "app/runner/training_session.h"
 #include "gui_test_main.h"
+#include "ui/browse_page.h"
 #include "ui/config_form.h"
 #include "ui/configure_page.h"
 #include "ui/dataset_list_panel.h"
 #include "ui/dataset_view.h"
+#include "ui/embedding_map_view.h"
 #include "ui/inspect_page.h"
 #include "ui/main_window.h"
 #include "ui/model_pages.h"
+#include "ui/plot_frame.h"
 #include "ui/preset_store.h"
 #include "ui/run_table_model.h"
 #include "ui/runs_page.h"
@@ -270,6 +275,23 @@ class TestReviewFixes : public QObject
     QTRY_VERIFY_WITH_TIMEOUT(page->inspector()->isOpen(), 60000);
     QCOMPARE(page->inspector()->source().runId, runId);
     QTRY_VERIFY_WITH_TIMEOUT(page->userView()->current().recommendations.size() == 10, 60000);
+
+    // Clicking an item on the embedding map opens its interactions on the Interactions page.
+    w.datasetList()->select("demo");
+    page->tabs()->setCurrentIndex(InspectPage::MapTab);
+    EmbeddingMapView* map = page->mapView();
+    QTRY_VERIFY_WITH_TIMEOUT(map->hasMap(), 60000);
+    QCustomPlot* plot = map->frame()->plot();
+    plot->replot();
+    const QPoint at(int(plot->xAxis->coordToPixel(map->map().x[5])),
+                    int(plot->yAxis->coordToPixel(map->map().y[5])));
+    const int hit = map->pointAt(at);
+    QVERIFY(hit >= 0);
+    QTest::mouseClick(plot, Qt::LeftButton, {}, at);
+    BrowsePage* interactions = w.datasetView()->browsePage(BrowseTable::Interactions);
+    QCOMPARE(w.datasetView()->currentWidget(), interactions);
+    QVERIFY2(interactions->entityFilterLabel().contains(map->map().ids.value(hit)),
+             qPrintable(interactions->entityFilterLabel()));
   }
 };
 
