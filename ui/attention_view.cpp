@@ -134,6 +134,12 @@ void AttentionView::setAttention(const AttentionMap& first, const AttentionMap& 
   stack_->setCurrentIndex(0);
   a_ = first;
   b_ = second;
+  if (!second.valid && compare_->currentIndex() > 0)
+  {
+    // No comparison came back (another user, or none asked): the selector says so too.
+    const QSignalBlocker block(compare_);
+    compare_->setCurrentIndex(0);
+  }
   const int layers = std::max(first.layers, 1);
   if (layer_->count() != layers)
   {

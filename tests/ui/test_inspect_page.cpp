@@ -241,7 +241,10 @@ class TestInspectPage : public QObject
     QCOMPARE(a->colorMap()->dataRange(), b->colorMap()->dataRange());
     const QString csv = attentionCsv({a->map(), b->map()});
     QVERIFY(csv.startsWith("item,layer,head,token_index,token,token_item,weight\n"));
-    user()->attention()->setCompareItem(-1);
+    // Another user: the comparison ends, and the selector says so.
+    showUser(21);
+    QVERIFY(!user()->attention()->second()->isVisible());
+    QCOMPARE(user()->attention()->compareItem(), -1);
   }
 
   void errorsAreMessagesInThePage()
