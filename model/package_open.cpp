@@ -2,6 +2,7 @@
 #include "model/checkpoint.h"
 #include "model/package_format.h"
 #include "model/package_impl.h"
+#include "model/rng.h"
 #include "model/threads.h"
 
 namespace m6
@@ -81,7 +82,11 @@ M6Net buildNet(torch::serialize::InputArchive& root, const Json& meta)
 {
   RunConfig config = fromJson(meta.at("config"));
   NetSpec spec = netSpecFromArchitecture(meta.at("architecture"), config);
-  M6Net net(spec);
+  M6Net net{nullptr};
+  {
+    IsolatedSeed isolated(0);  // the weights are loaded next; a training run's stream stays put
+    net = M6Net(spec);
+  }
   torch::serialize::InputArchive model;
   if (!root.try_read("model", model))
   {
