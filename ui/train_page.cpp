@@ -49,6 +49,7 @@ TrainPage::TrainPage(TrainingController* controller, QWidget* parent)
       tr("Stop training (Esc, Ctrl+.): the best checkpoint is kept, the run is evaluated on test "
          "and recorded as stopped; it can be resumed from the Runs page"));
   title_ = new QLabel(tr("No run yet: configure one and press Train (Ctrl+T)."), this);
+  title_->setObjectName(QStringLiteral("trainTitle"));
   title_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   status_ = new QLabel(this);
   auto* top = new QHBoxLayout;
@@ -128,6 +129,14 @@ TrainPage::TrainPage(TrainingController* controller, QWidget* parent)
             }
           });
   connect(controller_, &TrainingController::runStarted, this, &TrainPage::onRunStarted);
+  // A comparison trains one run per arm; its runs' steps stay out of the live plot (each arm
+  // restarts at step 1), so the page says which arm is under way.
+  connect(controller_, &TrainingController::armStarted, this,
+          [this](const QString& text, int, int)
+          {
+            // text: "adapted, 10% of the training data (1 of 6)"; the worker logs it too.
+            title_->setText(tr("<b>Adaptation comparison</b>: %1").arg(text.toHtmlEscaped()));
+          });
   connect(controller_, &TrainingController::stepsArrived, loss_, &LossPlot::addSteps);
   connect(controller_, &TrainingController::progressChanged, this, &TrainPage::onProgress);
   connect(controller_, &TrainingController::epochEnded, this,
@@ -239,7 +248,11 @@ void TrainPage::onJobStarted()
   elapsed_->clear();
   eta_->clear();
   const bool baselines = controller_->job() == TrainingController::Job::Baselines;
-  title_->setText(baselines ? tr("<b>Baselines</b>: most popular and BPR-MF") : tr("Starting…"));
+  const bool comparison = controller_->job() == TrainingController::Job::Comparison;
+  title_->setText(baselines    ? tr("<b>Baselines</b>: most popular and BPR-MF")
+                  : comparison ? tr("<b>Adaptation comparison</b>: zero-shot, adapted and from "
+                                    "scratch (the comparison view shows the results)")
+                               : tr("Starting…"));
   epochs_->clear(QStringLiteral("ranking"));
   setStatus(tr("Starting…"));
   appendLog(baselines ? tr("baselines started") : tr("job started"));

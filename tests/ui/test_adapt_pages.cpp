@@ -353,6 +353,11 @@ class TestAdaptPages : public QObject
     QVERIFY2(c->statusLabel()->text().startsWith("Finished"), qPrintable(c->statusLabel()->text()));
     QCOMPARE(arms.count(), 4);
     QCOMPARE(arms.last().at(1).toInt(), 4);
+    // The Train page says which arm ran last (the comparison's steps stay off its plot).
+    auto* title = window_->findChild<QLabel*>(QStringLiteral("trainTitle"));
+    QVERIFY(title);
+    QVERIFY2(title->text().contains("Adaptation comparison") && title->text().contains("(4 of 4)"),
+             qPrintable(title->text()));
     const AdaptComparison& r = c->comparison();
     QVERIFY(r.find("zero-shot", 0));
     QCOMPARE(int(r.arms.size()), 5);
