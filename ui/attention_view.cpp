@@ -1,7 +1,6 @@
 #include "ui/attention_view.h"
 
 #include <QComboBox>
-#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMessageBox>
@@ -18,21 +17,6 @@
 
 namespace m6
 {
-
-namespace
-{
-
-QString csvField(QString s)
-{
-  if (s.contains(QLatin1Char(',')) || s.contains(QLatin1Char('"')) || s.contains('\n'))
-  {
-    s.replace(QLatin1String("\""), QLatin1String("\"\""));
-    return QLatin1Char('"') + s + QLatin1Char('"');
-  }
-  return s;
-}
-
-}  // namespace
 
 QString attentionCsv(const std::vector<AttentionMap>& maps)
 {
@@ -253,16 +237,13 @@ bool AttentionView::exportCsv(const QString& path, QString* error) const
 
 void AttentionView::exportWithDialog()
 {
-  QString path = QFileDialog::getSaveFileName(
-      this, tr("Export attention weights"),
-      QStringLiteral("attention-user%1-item%2.csv").arg(a_.user).arg(a_.itemId), tr("CSV (*.csv)"));
+  const QString path =
+      askSavePath(this, tr("Export attention weights"),
+                  QStringLiteral("attention-user%1-item%2.csv").arg(a_.user).arg(a_.itemId),
+                  tr("CSV (*.csv)"), QStringLiteral(".csv"));
   if (path.isEmpty())
   {
     return;
-  }
-  if (!path.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive))
-  {
-    path += QLatin1String(".csv");
   }
   QString error;
   if (!exportCsv(path, &error))

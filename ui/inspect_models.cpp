@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "app/bridge/inspect_views.h"
+#include "ui/save_file.h"
 
 namespace m6
 {
@@ -16,16 +17,6 @@ namespace
 
 const QColor kTestColour(214, 240, 214);
 const QColor kValidColour(214, 228, 248);
-
-QString csvField(QString s)
-{
-  if (s.contains(QLatin1Char(',')) || s.contains(QLatin1Char('"')) || s.contains('\n'))
-  {
-    s.replace(QLatin1String("\""), QLatin1String("\"\""));
-    return QLatin1Char('"') + s + QLatin1Char('"');
-  }
-  return s;
-}
 
 }  // namespace
 

@@ -8,22 +8,13 @@
 #include <QToolButton>
 
 #include "ui/plot_frame.h"
+#include "ui/save_file.h"
 
 namespace m6
 {
 
 namespace
 {
-
-QString csvField(QString s)
-{
-  if (s.contains(QLatin1Char(',')) || s.contains(QLatin1Char('"')) || s.contains('\n'))
-  {
-    s.replace(QLatin1String("\""), QLatin1String("\"\""));
-    return QLatin1Char('"') + s + QLatin1Char('"');
-  }
-  return s;
-}
 
 QString number(double v)
 {

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "model/core/config_fields.h"
+#include "ui/save_file.h"
 
 namespace m6
 {
@@ -15,16 +16,6 @@ namespace
 QString qs(const std::string& s)
 {
   return QString::fromStdString(s);
-}
-
-QString csvField(QString s)
-{
-  if (s.contains(QLatin1Char(',')) || s.contains(QLatin1Char('"')) || s.contains('\n'))
-  {
-    s.replace(QLatin1String("\""), QLatin1String("\"\""));
-    return QLatin1Char('"') + s + QLatin1Char('"');
-  }
-  return s;
 }
 
 QString num(double v)

@@ -4,6 +4,7 @@
 
 #include <QBuffer>
 #include <QFile>
+#include <QFileDialog>
 #include <QObject>
 #include <QPixmap>
 #include <QSaveFile>
@@ -25,6 +26,27 @@ bool fail(QString* error, const QString& path, const QString& why)
 }
 
 }  // namespace
+
+QString csvField(QString s)
+{
+  if (s.contains(QLatin1Char(',')) || s.contains(QLatin1Char('"')) || s.contains('\n'))
+  {
+    s.replace(QLatin1String("\""), QLatin1String("\"\""));
+    return QLatin1Char('"') + s + QLatin1Char('"');
+  }
+  return s;
+}
+
+QString askSavePath(QWidget* parent, const QString& title, const QString& suggested,
+                    const QString& filter, const QString& suffix)
+{
+  QString path = QFileDialog::getSaveFileName(parent, title, suggested, filter);
+  if (!path.isEmpty() && !path.endsWith(suffix, Qt::CaseInsensitive))
+  {
+    path += suffix;
+  }
+  return path;
+}
 
 bool saveFileAtomically(const QString& path, const QByteArray& bytes, QString* error)
 {

@@ -10,6 +10,7 @@
 #include <QString>
 
 class QCustomPlot;
+class QWidget;
 
 namespace m6
 {
@@ -17,6 +18,14 @@ namespace m6
 /// Writes `bytes` to `path` atomically (a temporary file renamed over the target on commit).
 /// False, with `error` set (when given), on any failure; the target is then untouched.
 bool saveFileAtomically(const QString& path, const QByteArray& bytes, QString* error = nullptr);
+
+/// A CSV field: quoted (with doubled quotes) when it holds a comma, a quote or a line break.
+QString csvField(QString s);
+
+/// Asks where to save (a file dialog starting at `suggested`); the path ends in `suffix` (".csv").
+/// Empty when the user cancelled.
+QString askSavePath(QWidget* parent, const QString& title, const QString& suggested,
+                    const QString& filter, const QString& suffix);
 
 /// Writes a plot as PDF (suffix .pdf) or PNG (otherwise, at twice the pixel density) through
 /// saveFileAtomically. width/height 0 = the widget's size.

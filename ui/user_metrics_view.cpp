@@ -1,7 +1,6 @@
 #include "ui/user_metrics_view.h"
 
 #include <QComboBox>
-#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -138,16 +137,13 @@ bool UserMetricsView::exportCsv(const QString& path, QString* error) const
 
 void UserMetricsView::exportWithDialog()
 {
-  QString path = QFileDialog::getSaveFileName(
-      this, tr("Export per-user metrics"),
-      QStringLiteral("user-metrics-run%1.csv").arg(model_->table().runId), tr("CSV (*.csv)"));
+  const QString path =
+      askSavePath(this, tr("Export per-user metrics"),
+                  QStringLiteral("user-metrics-run%1.csv").arg(model_->table().runId),
+                  tr("CSV (*.csv)"), QStringLiteral(".csv"));
   if (path.isEmpty())
   {
     return;
-  }
-  if (!path.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive))
-  {
-    path += QLatin1String(".csv");
   }
   QString error;
   if (!exportCsv(path, &error))
