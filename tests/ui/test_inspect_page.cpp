@@ -26,6 +26,7 @@
 #include "model/core/split.h"
 #include "model/package.h"
 #include "ui/attention_heatmap.h"
+#include "ui/attention_stats_panel.h"
 #include "ui/attention_view.h"
 #include "ui/inspect_models.h"
 #include "ui/inspect_page.h"
@@ -362,6 +363,14 @@ class TestInspectPage : public QObject
       QVERIFY(!train.count(r.first));
     }
     QVERIFY(!user()->current().attentionMessage.isEmpty());
+    QVERIFY(page_->statsPanel()->summary().contains("no attention"));
+    // BPR-MF from the factors saved with the run (not trained again).
+    openRun(fx_.bprRun);
+    QVERIFY2(!page_->failed(), qPrintable(page_->statusText()));
+    QVERIFY(page_->statusText().contains("bpr"));
+    QVERIFY(!page_->statusText().contains("trained again"));
+    QVERIFY(user()->attention()->unavailable());
+    QCOMPARE(user()->recommendations()->rowCount(), 10);
   }
 
   void modelFileOpensWithoutRetrainingAndBadFilesSayWhy()
