@@ -54,12 +54,28 @@ std::unique_ptr<Session> openParent(const DatasetSnapshot& snapshot, const RunCo
   return session;
 }
 
+// The parent's weights carried into `target`; the cold items' id rows stay zero afterwards (the
+// parent may have learned ids for them, and the cold protocol ranks them by content only).
+AdaptReport carryKeepingColdItemsCold(Session& parent, Session& target,
+                                      const AdaptOptions& options)
+{
+  AdaptReport report = carryOver(parent, target, options);
+  if (target.numCold > 0)
+  {
+    EntityEncoder items = target.net->itemEncoder();
+    zeroIdRows(items, target.coldItems);
+    report.notes.push_back("the " + std::to_string(target.numCold) +
+                           " cold items keep zero id rows: they are ranked by content only");
+  }
+  return report;
+}
+
 ZeroShotResult evaluateZeroShot(Session& target, const RunConfig& parentConfig,
-                                const AdaptReport& report)
+                                const AdaptReport& report, const AdaptOptions& options)
 {
   ZeroShotResult z;
   std::string reason;
-  if (headChanges(parentConfig, target.config, AdaptOptions{}, &reason))
+  if (headChanges(parentConfig, target.config, options, &reason))
   {
     z.note = "not available: " + reason + ", so the head would be untrained";
     return z;
@@ -156,8 +172,8 @@ ZeroShotResult zeroShot(const DatasetSnapshot& target, const RunConfig& config,
   std::string path;
   auto parent = openParent(parentSnapshot, parentConfig, parentCheckpoint, &path);
   Session session(target, config);
-  AdaptReport report = carryOver(*parent, session, AdaptOptions{});
-  return evaluateZeroShot(session, parentConfig, report);
+  AdaptReport report = carryKeepingColdItemsCold(*parent, session, AdaptOptions{});
+  return evaluateZeroShot(session, parentConfig, report, AdaptOptions{});
 }
 
 TrainOutcome adapt(const DatasetSnapshot& target, const RunConfig& config,
@@ -180,11 +196,15 @@ TrainOutcome adapt(const DatasetSnapshot& target, const RunConfig& config,
     std::string path;
     auto parent = openParent(parentSnapshot, parentConfig, parentCheckpoint, &path);
     session = std::make_unique<Session>(target, config, Session::Use::Training);
-    report = carryOver(*parent, *session, options);
+    report = carryKeepingColdItemsCold(*parent, *session, options);
     report.parentCheckpoint = path;
-    if (options.zeroShot)
+    if (!options.zeroShot)
     {
-      zero = evaluateZeroShot(*session, parentConfig, report);
+      zero.note = "not evaluated (switched off for this run)";
+    }
+    else
+    {
+      zero = evaluateZeroShot(*session, parentConfig, report, options);
       logLine(cb, zero.available ? "zero-shot: valid " + zero.valid.valuesJson().dump()
                                  : "zero-shot " + zero.note);
     }

@@ -224,7 +224,12 @@ void AdaptLineagePanel::render()
       }
       if (const Json* t = c->find("test"))
       {
-        html += QStringLiteral("<br>") + tr("test: %1").arg(metricSummary(MetricSet::fromJson(*t)));
+        const MetricSet cold = MetricSet::fromJson(*t);
+        html += QStringLiteral("<br>") + tr("test: %1").arg(metricSummary(cold));
+        if (!cold.protocol.empty())
+        {
+          html += QStringLiteral("<br><small>") + esc(cold.protocol) + QStringLiteral("</small>");
+        }
       }
       if (const Json* rnd = c->find("random"))
       {

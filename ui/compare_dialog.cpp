@@ -156,6 +156,25 @@ CompareDialog::CompareDialog(AdaptInfo* info, TrainingController* controller, Ru
             }
             updateButtons();
           });
+  // The arms' configuration is checked against the target's schema before Start (the dialog
+  // has no full form: a misfit names the setting and points to Adapt run…).
+  connect(target_, &QComboBox::currentIndexChanged, this,
+          [this]
+          {
+            if (targetDataset() > 0 && targetDataset() != schemaFor_)
+            {
+              info_->describe(targetDataset());
+            }
+          });
+  connect(info_, &AdaptInfo::schemaReady, this,
+          [this](const SchemaInfo& info)
+          {
+            if (info.datasetId == targetDataset())
+            {
+              schemaFor_ = info.datasetId;
+              schema_ = info.schema;
+            }
+          });
   connect(start_, &QPushButton::clicked, this, &CompareDialog::start);
   connect(stop_, &QPushButton::clicked, this, &CompareDialog::stop);
   connect(exportCsv_, &QPushButton::clicked, this, &CompareDialog::exportCsvWithDialog);
@@ -294,8 +313,23 @@ bool CompareDialog::job(CompareJob* out, QString* error) const
   {
     const AdaptOptions options = options_->options();
     RunConfig config = adaptedConfig(configOfRun(parent->record), options);
-    config.model.task = task_->currentText().toStdString();
+    if (config.model.task != task_->currentText().toStdString())
+    {
+      config.model.task = task_->currentText().toStdString();
+      config.train.earlyStopMetric = "auto";  // the parent's metric may not exist for this task
+    }
     config.train.epochs = epochs_->value();
+    if (schemaFor_ == targetDataset())
+    {
+      const auto issues = validate(config, &schema_);
+      if (!issues.empty())
+      {
+        *error = tr("The parent's configuration does not fit %1: %2. Use Adapt run… to change "
+                    "every setting.")
+                     .arg(target_->currentText(), QString::fromStdString(formatIssues(issues)));
+        return false;
+      }
+    }
     out->parentRun = parent->record.id;
     out->datasetId = targetDataset();
     out->request.config = config;

@@ -19,6 +19,7 @@
 #include "app/bridge/adapt_types.h"
 #include "app/bridge/bridge_types.h"
 #include "app/bridge/train_types.h"
+#include "model/core/dataset_schema.h"
 
 class QComboBox;
 class QLabel;
@@ -48,6 +49,8 @@ class CompareDialog : public QDialog
   bool selectTarget(qint64 datasetId);
   qint64 parentRun() const;
   qint64 targetDataset() const;
+  /// The target's schema has arrived: Start checks the configuration against it.
+  bool hasSchema() const { return schemaFor_ > 0 && schemaFor_ == targetDataset(); }
   /// Shares from the text ("10, 25, 100" in percent); empty (and `error`) when invalid.
   std::vector<double> fractions(QString* error = nullptr) const;
   void setFractions(const std::vector<double>& fractions);
@@ -103,6 +106,8 @@ class CompareDialog : public QDialog
   bool running_ = false;  // the controller's job is this dialog's comparison
   int arm_ = 0;
   int arms_ = 0;
+  qint64 schemaFor_ = 0;  // the dataset whose schema is in schema_ (0: none yet)
+  DatasetSchema schema_;
   qint64 wantedParent_ = 0;
   qint64 wantedTarget_ = 0;
   QComboBox* parent_ = nullptr;

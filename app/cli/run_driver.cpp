@@ -385,8 +385,11 @@ int RunDriver::report(const RunRecord& r)
     zj["test"] = zs.test.valuesJson();
     zj["valid"] = zs.valid.valuesJson();
     j["zero_shot"] = zj;
-    adaptText += "zero-shot (the parent before fine-tuning): " +
-                 (zs.available ? metricsLine(zs.test) : zs.note) + "\n";
+    if (zs.available || !zs.note.empty())
+    {
+      adaptText += "zero-shot (the parent before fine-tuning): " +
+                   (zs.available ? metricsLine(zs.test) : zs.note) + "\n";
+    }
   }
   std::string coldText;
   if (const Json* cold = r.summary.find("cold"))
@@ -394,14 +397,27 @@ int RunDriver::report(const RunRecord& r)
     const MetricSet test = MetricSet::fromJson(cold->at("test"));
     const MetricSet random = MetricSet::fromJson(cold->at("random"));
     Json cj = Json::object();
-    cj["items"] = cold->value("items", int64_t(0));
+    if (cold->contains("items"))
+    {
+      cj["items"] = cold->value("items", int64_t(0));
+    }
     cj["test"] = test.valuesJson();
     cj["random"] = random.valuesJson();
     cj["protocol"] = test.protocol;
+    const std::string note = cold->value("note", "");
+    if (!note.empty())
+    {
+      cj["note"] = note;
+    }
     j["cold"] = cj;
-    coldText = "cold items (" + formatCount(cold->value("items", int64_t(0))) +
-               ", never trained on, ranked by content): " + metricsLine(test) + "; random: " +
-               metricsLine(random) + "\n";
+    // Baselines record no count: they never rank cold items by content, and the note says how.
+    coldText = "cold items" +
+               (cold->contains("items")
+                    ? " (" + formatCount(cold->value("items", int64_t(0))) +
+                          ", never trained on, ranked by content)"
+                    : std::string()) +
+               ": " + metricsLine(test) + "; random: " + metricsLine(random) +
+               (note.empty() ? "" : " (" + note + ")") + "\n  protocol: " + test.protocol + "\n";
   }
   std::ostringstream h;
   h << "Run " << r.id << " (" << r.name << ") " << r.status;

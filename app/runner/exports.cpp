@@ -236,6 +236,12 @@ Result<ExportInfo> exportRunModel(RunStore& store, const RunRecord& run,
     return makeError("run " + std::to_string(run.id) + " is a " + run.kind +
                      " baseline: only a trained M6 run can be exported as a model file");
   }
+  if (store.isActive(run.id))
+  {
+    return makeError("run " + std::to_string(run.id) +
+                     " is still training; stop it or wait until it ends, then export it (its "
+                     "model card needs the final metrics)");
+  }
   std::error_code ec;
   if (!std::filesystem::exists(std::filesystem::path(run.folder) / "best.pt", ec) &&
       !std::filesystem::exists(std::filesystem::path(run.folder) / "last.pt", ec))

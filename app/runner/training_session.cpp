@@ -151,6 +151,7 @@ Result<RunRecord> TrainingSession::record(RunRecord run, const TrainCallbacks& h
     ws_.setBusyTimeout(120000);
     if (auto again = store_.markStarted(run.id); !again)
     {
+      (void)store_.setStatus(run.id, "failed", again.error());  // best effort: not "created"
       return makeError(again.error());
     }
     ws_.setBusyTimeout(250);
@@ -267,7 +268,9 @@ Result<std::vector<RunRecord>> TrainingSession::baselines(const RunConfig& confi
   // The records exist first, so BPR-MF's factors are saved in its run's folder (the per-user
   // view recommends from them); a cancelled or failed job removes them again.
   std::vector<RunRecord> records;
+  std::vector<std::unique_ptr<RunLock>> locks;  // the records are being written: not resumable
   auto discard = [&] {
+    locks.clear();
     for (const auto& r : records)
     {
       (void)store_.remove(r.id);
@@ -288,6 +291,13 @@ Result<std::vector<RunRecord>> TrainingSession::baselines(const RunConfig& confi
       return makeError(id.error());
     }
     records.push_back(r);
+    auto lock = RunLock::acquire(r.folder);
+    if (!lock)
+    {
+      discard();
+      return makeError(lock.error());
+    }
+    locks.push_back(std::move(*lock));
   }
   BaselineOutcome out;
   try
@@ -307,6 +317,12 @@ Result<std::vector<RunRecord>> TrainingSession::baselines(const RunConfig& confi
     return cancelledError();
   }
   std::vector<RunRecord> finished;
+  ws_.setBusyTimeout(120000);  // the results wait out an import's commit rather than get lost
+  struct RestoreTimeout
+  {
+    Workspace& ws;
+    ~RestoreTimeout() { ws.setBusyTimeout(5000); }
+  } restore{ws_};
   for (auto& r : records)
   {
     const std::string name = r.kind.substr(std::string("baseline-").size());
@@ -338,6 +354,10 @@ Result<std::vector<RunRecord>> TrainingSession::baselines(const RunConfig& confi
     }
     if (auto ok = store_.finish(r.id, r); !ok)
     {
+      for (const auto& other : records)
+      {
+        (void)store_.setStatus(other.id, "failed", "the results could not be recorded: " + ok.error());
+      }
       return makeError(ok.error());
     }
     auto stored = store_.run(r.id);

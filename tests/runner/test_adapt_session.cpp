@@ -1,6 +1,7 @@
 // Adaptation through the runner (issue 6): an adapted run is recorded with its parent, its
 // adaptation report and zero-shot figures; compare runs zero-shot, adapted and scratch arms on the
 // same budget; baselines save BPR's factors in their run folder; bad parents are refused.
+#include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -8,8 +9,10 @@
 #include <filesystem>
 
 #include "app/runner/adapt_compare.h"
+#include "app/runner/exports.h"
 #include "app/runner/training_session.h"
 #include "model/core/demo_data.h"
+#include "model/package.h"
 #include "storage/workspace.h"
 
 class TestAdaptSession : public QObject
@@ -91,6 +94,91 @@ class TestAdaptSession : public QObject
     QVERIFY(z.available);
     QVERIFY(z.test.has("ndcg@10"));
     QVERIFY(std::filesystem::exists(std::filesystem::path(done->folder) / "adapt.json"));
+  }
+
+  void newHeadMeansNoZeroShotAndColdItemsStayCold()
+  {
+    // Adapted to its own dataset with a tenth of the items cold: the parent learned ids for
+    // those items, but the cold protocol must rank them by content only.
+    m6::TrainingSession session(*ws_, source_, sourceData_);
+    m6::RunConfig c = smallConfig();
+    c.train.coldItemShare = 0.1;
+    m6::AdaptOptions o;
+    o.newHead = true;
+    auto run = session.createRun(c, "cold, new head", parent_.id);
+    QVERIFY(run.ok());
+    auto done = session.adapt(*run, c, parent_, o);
+    QVERIFY2(done.ok(), done.error().c_str());
+    const m6::ZeroShotResult z = m6::ZeroShotResult::fromJson(*done->summary.find("zero_shot"));
+    QVERIFY(!z.available);  // the head is new: the parent's figures would be a random head's
+    QVERIFY2(z.note.find("new head") != std::string::npos, z.note.c_str());
+    QVERIFY(done->summary.find("cold"));
+    auto predictor = m6::Predictor::open(done->folder, sourceData_, c);
+    const std::vector<uint8_t>& cold = predictor->coldItems();
+    int coldCount = 0;
+    for (const auto& w : m6::readWeights(done->folder))
+    {
+      if (w.name != "item_encoder.id.weight")
+      {
+        continue;
+      }
+      const int64_t dim = w.shape[1];
+      for (size_t item = 0; item < cold.size(); ++item)
+      {
+        if (!cold[item])
+        {
+          continue;
+        }
+        ++coldCount;
+        for (int64_t k = 0; k < dim; ++k)
+        {
+          QCOMPARE(w.values[item * static_cast<size_t>(dim) + static_cast<size_t>(k)], 0.0f);
+        }
+      }
+    }
+    QCOMPARE(coldCount, 24);  // 10% of 240 items
+  }
+
+  void baselinesAreLockedWhileTheyRunAndRunsCannotBeExportedWhileTraining()
+  {
+    m6::TrainingSession session(*ws_, source_, sourceData_);
+    m6::RunStore store(*ws_);
+    int checked = 0;
+    m6::TrainCallbacks hooks;
+    hooks.onEpoch = [&](const m6::EpochStats&) {
+      for (const auto& r : *store.runs())
+      {
+        if (r.kind.rfind("baseline-", 0) == 0 && r.status == "running")
+        {
+          QVERIFY(store.isActive(r.id));  // shown as running, not "interrupted"
+          ++checked;
+        }
+      }
+    };
+    auto baselines = session.baselines(smallConfig(), hooks);
+    QVERIFY2(baselines.ok(), baselines.error().c_str());
+    QVERIFY(checked >= 2);
+    for (const auto& r : *baselines)
+    {
+      QVERIFY(!store.isActive(r.id));
+    }
+
+    auto run = session.createRun(smallConfig(), "exported too early");
+    QVERIFY(run.ok());
+    std::string refused;
+    m6::TrainCallbacks train;
+    train.onEpoch = [&](const m6::EpochStats&) {
+      auto current = store.run(run->id);
+      auto info = m6::exportRunModel(store, *current, sourceData_,
+                                     dir_.filePath("early.m6model").toStdString());
+      refused = info.ok() ? "" : info.error();
+    };
+    QVERIFY(session.train(*run, smallConfig(), false, train).ok());
+    QVERIFY2(refused.find("still training") != std::string::npos, refused.c_str());
+    QVERIFY(!QFile::exists(dir_.filePath("early.m6model")));
+    auto after = m6::exportRunModel(store, *store.run(run->id), sourceData_,
+                                    dir_.filePath("done.m6model").toStdString());
+    QVERIFY2(after.ok(), after.error().c_str());
   }
 
   void refusesABaselineParent()

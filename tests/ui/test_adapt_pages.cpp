@@ -391,6 +391,25 @@ class TestAdaptPages : public QObject
     c->close();
   }
 
+  void comparisonConfigMustFitTheTarget()
+  {
+    qint64 noRatings = 0;
+    for (const DatasetInfo& d : window_->datasetList()->model()->datasets())
+    {
+      noRatings = d.name == "noratings" ? d.id : noRatings;
+    }
+    QVERIFY(noRatings > 0);
+    CompareDialog* c = pages()->adaptActions()->openCompare(parent_, noRatings);
+    QVERIFY(c);
+    QTRY_COMPARE(c->targetDataset(), noRatings);
+    QTRY_VERIFY_WITH_TIMEOUT(c->hasSchema(), 60000);
+    c->taskCombo()->setCurrentText(QStringLiteral("rating"));
+    QVERIFY(!c->start());
+    QVERIFY(!pages()->controller()->busy());
+    QVERIFY2(c->statusLabel()->text().contains("model.task"), qPrintable(c->statusLabel()->text()));
+    c->close();
+  }
+
   void coldItemFiguresInTheRunDetail()
   {
     QTRY_VERIFY(runs()->model()->rowOf(cold_) >= 0);
@@ -399,6 +418,7 @@ class TestAdaptPages : public QObject
     QVERIFY2(text.contains("Cold items"), qPrintable(text));
     QVERIFY(text.contains("held out of training"));
     QVERIFY(text.contains("random ranking: ndcg@10"));
+    QVERIFY(text.contains("ranked among the cold items"));  // the cold figures' protocol
     QVERIFY(text.contains("Trained from scratch"));
     runs()->selectRuns({parent_});
     QVERIFY(!runs()->lineage()->text().contains("Cold items"));
