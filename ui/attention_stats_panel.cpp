@@ -315,7 +315,8 @@ void AttentionStatsPanel::drawTrigger()
 {
   QCustomPlot* p = trigger_->plot();
   resetPlot(p);
-  if (!stats_.hasTriggers)
+  // Without ground truth, or with no user having both kinds of history items, the note says why.
+  if (!stats_.hasTriggers || stats_.triggerUsers == 0)
   {
     const QString why = stats_.note.empty()
                             ? tr("This dataset names no planted trigger categories (only the demo "

@@ -75,6 +75,10 @@ QVariant RecommendationModel::data(const QModelIndex& index, int role) const
         {
           return QString();
         }
+        if (role == kInspectSortRole)
+        {
+          return move;  // by how far the item moved, not by the arrow's text
+        }
         return move > 0   ? QStringLiteral("▲ %1").arg(move)
                : move < 0 ? QStringLiteral("▼ %1").arg(-move)
                           : QStringLiteral("=");
@@ -333,10 +337,16 @@ QVariant UserMetricsModel::data(const QModelIndex& index, int role) const
         return sort ? e.itemId : e.itemId + QStringLiteral("  ") + e.title;
       case Rank:
         return sort ? QVariant(e.rank) : QVariant(e.rank >= 0 ? QString::number(e.rank + 1) : "–");
+      // Pointwise tasks (ctr, rating) have no rank, so no NDCG or hit: shown as "–", not "nan".
       case Ndcg:
-        return sort ? QVariant(e.ndcg) : QVariant(QString::number(e.ndcg, 'f', 3));
+        return sort ? QVariant(std::isnan(e.ndcg) ? -1.0 : e.ndcg)
+                    : QVariant(std::isnan(e.ndcg) ? QStringLiteral("–")
+                                                  : QString::number(e.ndcg, 'f', 3));
       case Hit:
-        return sort ? QVariant(e.hit) : QVariant(e.hit > 0 ? tr("hit") : tr("miss"));
+        return sort ? QVariant(std::isnan(e.hit) ? -1.0 : e.hit)
+                    : QVariant(std::isnan(e.hit) ? QStringLiteral("–")
+                               : e.hit > 0       ? tr("hit")
+                                                 : tr("miss"));
       case History:
         return e.history;
       case Bucket:
@@ -348,7 +358,7 @@ QVariant UserMetricsModel::data(const QModelIndex& index, int role) const
   {
     return QVariant(Qt::AlignRight | Qt::AlignVCenter);
   }
-  if (role == Qt::ForegroundRole && index.column() == Hit)
+  if (role == Qt::ForegroundRole && index.column() == Hit && !std::isnan(e.hit))
   {
     return QBrush(e.hit > 0 ? QColor(20, 130, 40) : QColor(190, 40, 30));
   }
@@ -407,7 +417,8 @@ QString UserMetricsModel::csv(const std::vector<int>* rows) const
   {
     out += csvField(e.userId) + ',' + csvField(e.itemId) + ',' + csvField(e.title) + ',' +
            (e.rank >= 0 ? QString::number(e.rank + 1) : QString()) + ',' +
-           QString::number(e.ndcg, 'g', 6) + ',' + QString::number(e.hit, 'g', 6) + ',' +
+           (std::isnan(e.ndcg) ? QString() : QString::number(e.ndcg, 'g', 6)) + ',' +
+           (std::isnan(e.hit) ? QString() : QString::number(e.hit, 'g', 6)) + ',' +
            QString::number(e.history) + ',' + e.bucket + '\n';
   };
   if (!rows)

@@ -230,6 +230,9 @@ void InspectPage::onOpened(const InspectSourceInfo& info)
   }
   setStatus(what, false);
   user_->setSource(info);
+  // The first user before the per-user metrics: ranking every user (a baseline, a run without
+  // stored rows) takes a while on the one worker, and the user view should not wait for it.
+  user_->showUser(0);
   if (info.kind == QLatin1String("file"))
   {
     metrics_->clear(
@@ -244,7 +247,6 @@ void InspectPage::onOpened(const InspectSourceInfo& info)
   stats_->clear(info.hasAttention ? tr("Computed when this tab is shown") : info.noAttentionReason);
   map_->clear(info.hasEmbeddings ? tr("Computed when this tab is shown")
                                  : tr("A baseline run has no M6 embeddings to map."));
-  user_->showUser(0);
   onTab(tabs_->currentIndex());
   Q_EMIT statusMessage(tr("Inspecting %1").arg(info.name));
 }

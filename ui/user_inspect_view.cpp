@@ -355,6 +355,7 @@ void UserInspectView::onUser(quint64 token, const UserView& v)
     return;
   }
   userToken_ = 0;
+  attentionToken_ = 0;  // anything explained before belongs to the previous view
   view_ = v;
   picker_->setCurrentUser(v.profile.user);
   title_->setText(
@@ -420,7 +421,9 @@ void UserInspectView::explainRow(const QModelIndex& index)
 
 void UserInspectView::requestAttention(qint32 item, qint32 compare)
 {
-  if (view_.profile.user < 0 || item < 0 || !info_.hasAttention)
+  // While another user (or context) is on its way, the table still lists the old one's items: a
+  // click there must not explain them for the old user over the new one's profile.
+  if (view_.profile.user < 0 || item < 0 || !info_.hasAttention || userToken_ != 0)
   {
     return;
   }
@@ -436,7 +439,7 @@ void UserInspectView::requestAttention(qint32 item, qint32 compare)
 
 void UserInspectView::explainItemId(const QString& itemId)
 {
-  if (view_.profile.user < 0 || itemId.trimmed().isEmpty())
+  if (view_.profile.user < 0 || itemId.trimmed().isEmpty() || userToken_ != 0)
   {
     return;
   }
@@ -468,9 +471,18 @@ void UserInspectView::onAttention(quint64 token, const AttentionPair& pair)
 
 void UserInspectView::onFailed(quint64 token, InspectChannel channel, const QString& message)
 {
-  if (channel == InspectChannel::User && token == userToken_)
+  if (channel == InspectChannel::Search)
+  {
+    setMessage(message, true);  // a search that failed says why instead of showing nothing
+    Q_EMIT statusMessage(message);
+  }
+  else if (channel == InspectChannel::User && token == userToken_)
   {
     userToken_ = 0;
+    if (view_.profile.user >= 0)
+    {
+      picker_->setCurrentUser(view_.profile.user);  // Next/Previous step from what is shown
+    }
     attention_->setPending(false);
     setMessage(message, true);
     Q_EMIT statusMessage(message);

@@ -52,6 +52,7 @@ void fillCategories(InspectCatalog& c)
   {
     c.categoryField = cat->name;
     c.categoryNames = cat->vocab;
+    c.categoryMulti = cat->kind == FieldKind::Multi ? cat : nullptr;
     for (size_t i = 0; i < c.itemCategory.size(); ++i)
     {
       if (cat->kind == FieldKind::Categorical && i < cat->codes.size())
@@ -75,7 +76,9 @@ void fillCategories(InspectCatalog& c)
   }
 }
 
-void fillPopularity(InspectCatalog& c)
+// Training interactions per item; the cold items of the cold-item protocol have none (training
+// never sees them), so they read as "never seen in training".
+void fillPopularity(InspectCatalog& c, const std::vector<uint8_t>& cold)
 {
   const DatasetSnapshot& s = *c.data;
   c.popularity.assign(static_cast<size_t>(s.numItems()), 0);
@@ -84,7 +87,8 @@ void fillPopularity(InspectCatalog& c)
     for (int64_t n = s.userStart[static_cast<size_t>(u)]; n < c.trainEnd[static_cast<size_t>(u)];
          ++n)
     {
-      ++c.popularity[static_cast<size_t>(s.item[static_cast<size_t>(n)])];
+      const size_t item = static_cast<size_t>(s.item[static_cast<size_t>(n)]);
+      c.popularity[item] += item < cold.size() && cold[item] ? 0 : 1;
     }
   }
 }
@@ -92,7 +96,11 @@ void fillPopularity(InspectCatalog& c)
 class PredictorSource : public InspectSource
 {
  public:
-  explicit PredictorSource(std::unique_ptr<Predictor> p) : p_(std::move(p)) {}
+  PredictorSource(std::unique_ptr<Predictor> p, bool usesContext)
+      : p_(std::move(p)), usesContext_(usesContext)
+  {
+  }
+  bool usesContext() const override { return usesContext_; }
   std::vector<Recommendation> recommend(int32_t user, int k, const ContextOverride& c,
                                         const std::vector<uint8_t>* allowed) override
   {
@@ -116,6 +124,7 @@ class PredictorSource : public InspectSource
 
  private:
   std::unique_ptr<Predictor> p_;
+  bool usesContext_ = true;
 };
 
 class BaselineSource : public InspectSource
@@ -189,11 +198,40 @@ class PackageSource : public InspectSource
 
 }  // namespace
 
+bool InspectCatalog::hasCategory(int32_t item, int32_t code) const
+{
+  const size_t i = static_cast<size_t>(item);
+  if (categoryMulti && i + 1 < categoryMulti->offsets.size())
+  {
+    for (int64_t j = categoryMulti->offsets[i]; j < categoryMulti->offsets[i + 1]; ++j)
+    {
+      if (categoryMulti->codes[static_cast<size_t>(j)] == code)
+      {
+        return true;
+      }
+    }
+    return false;
+  }
+  return i < itemCategory.size() && itemCategory[i] == code;
+}
+
 std::string InspectCatalog::itemLabel(int32_t item) const
 {
   std::string out;
-  const int32_t code = itemCategory[static_cast<size_t>(item)];
-  if (code >= 0 && static_cast<size_t>(code) < categoryNames.size())
+  const size_t i = static_cast<size_t>(item);
+  if (categoryMulti && i + 1 < categoryMulti->offsets.size())
+  {
+    for (int64_t j = categoryMulti->offsets[i]; j < categoryMulti->offsets[i + 1]; ++j)
+    {
+      const int32_t code = categoryMulti->codes[static_cast<size_t>(j)];
+      if (code >= 0 && static_cast<size_t>(code) < categoryNames.size())
+      {
+        out += (out.empty() ? "" : "|") + categoryNames[static_cast<size_t>(code)];
+      }
+    }
+  }
+  else if (const int32_t code = itemCategory[i];
+           code >= 0 && static_cast<size_t>(code) < categoryNames.size())
   {
     out = categoryNames[static_cast<size_t>(code)];
   }
@@ -241,13 +279,14 @@ InspectCatalog catalogFromSnapshot(const DatasetSnapshot& snapshot, const RunCon
   c.testIndex = split.testIndex;
   c.historyLength = config.model.historyLength;
   fillCategories(c);
-  fillPopularity(c);
+  fillPopularity(c, coldItemMask(snapshot, config.train.coldItemShare));
   return c;
 }
 
-std::unique_ptr<InspectSource> predictorSource(std::unique_ptr<Predictor> predictor)
+std::unique_ptr<InspectSource> predictorSource(std::unique_ptr<Predictor> predictor,
+                                               bool usesContext)
 {
-  return std::make_unique<PredictorSource>(std::move(predictor));
+  return std::make_unique<PredictorSource>(std::move(predictor), usesContext);
 }
 
 std::unique_ptr<InspectSource> baselineSource(std::unique_ptr<BaselinePredictor> baseline)
@@ -306,7 +345,7 @@ std::unique_ptr<InspectSource> packageSource(std::unique_ptr<ModelPackage> packa
   c.historyLength = package->config().model.historyLength;
   c.hasProfiles = false;
   fillCategories(c);
-  fillPopularity(c);
+  fillPopularity(c, package->coldItems());
   *catalog = std::move(c);
   return std::make_unique<PackageSource>(std::move(package));
 }

@@ -37,8 +37,10 @@ struct InspectCatalog
   std::vector<int32_t> itemCategory;      // per item, a code of categoryNames or -1
   std::vector<std::string> categoryNames;
   std::string categoryField;              // "" when the dataset has none
+  const FieldColumn* categoryMulti = nullptr;  // the category field when multi-valued (genres):
+                                               // itemCategory holds its first value only
   const FieldColumn* tags = nullptr;      // a multi-valued item field shown beside the category
-  std::vector<int64_t> popularity;        // training interactions per item
+  std::vector<int64_t> popularity;        // training interactions per item (0 for cold items)
   bool hasProfiles = true;                // features, ratings and dates are real
   int historyLength = 0;                  // L: the model reads the last L training items
 
@@ -48,7 +50,9 @@ struct InspectCatalog
   {
     return trainEnd[static_cast<size_t>(user)] - data->userStart[static_cast<size_t>(user)];
   }
-  /// "category · tag, tag" ("" when neither is known).
+  /// Whether the item has category `code` (any of its values for a multi-valued field).
+  bool hasCategory(int32_t item, int32_t code) const;
+  /// "category · tag, tag" ("" when neither is known; every value of a multi-valued category).
   std::string itemLabel(int32_t item) const;
   /// Index of an external id, or -1 (linear for users and items: called once per request).
   int32_t userIndex(const std::string& id) const;
@@ -83,7 +87,10 @@ class InspectSource
   virtual std::string loadedFrom() const = 0;
 };
 
-std::unique_ptr<InspectSource> predictorSource(std::unique_ptr<Predictor> predictor);
+/// `usesContext`: the model reads the time context (model.time_context on a dataset with
+/// timestamps); otherwise hour and day overrides cannot move its list.
+std::unique_ptr<InspectSource> predictorSource(std::unique_ptr<Predictor> predictor,
+                                               bool usesContext = true);
 std::unique_ptr<InspectSource> baselineSource(std::unique_ptr<BaselinePredictor> baseline);
 
 /// A model file and the catalog read from it (hasProfiles false; no held-out items).

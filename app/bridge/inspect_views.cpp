@@ -141,6 +141,23 @@ UserProfile buildProfile(const InspectCatalog& c, int32_t user)
                     "there is no held-out item to check the recommendations against.")
                     .arg(p.userId);
   }
+  else if (p.testItem >= 0)
+  {
+    // A repeat: the test item is also a training item, so the top K (which leaves training
+    // items out) can never show it, while the recorded rank counts it.
+    for (int64_t n = d.userStart[u]; n < c.trainEnd[u]; ++n)
+    {
+      if (d.item[static_cast<size_t>(n)] == p.testItem)
+      {
+        p.message = QObject::tr(
+                        "User %1's test item is also in their training history: the top K "
+                        "leaves training items out, so it cannot appear there, although the "
+                        "recorded rank of the test item counts it.")
+                        .arg(p.userId);
+        break;
+      }
+    }
+  }
   return p;
 }
 
@@ -250,7 +267,7 @@ std::vector<uint8_t> categoryMask(const InspectCatalog& c, int category)
   std::vector<uint8_t> mask(c.itemCategory.size(), 0);
   for (size_t i = 0; i < mask.size(); ++i)
   {
-    mask[i] = c.itemCategory[i] == category ? 1 : 0;
+    mask[i] = c.hasCategory(static_cast<int32_t>(i), category) ? 1 : 0;
   }
   return mask;
 }

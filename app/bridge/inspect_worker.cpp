@@ -74,6 +74,12 @@ void InspectWorker::begin(quint64 token)
   if (!cancelled_.load() && token >= interruptBefore_.load())
   {
     stop_.store(false);
+    // An interrupt() that raced in between (after the check, before the store) must not be
+    // lost: check again now that the flag is down.
+    if (token < interruptBefore_.load() || cancelled_.load())
+    {
+      stop_.store(true);
+    }
   }
 }
 
@@ -220,7 +226,9 @@ void InspectWorker::openRun(quint64 token, qint64 runId)
                     "config on the Runs page) to inspect it.");
               }
               phaseFn("Loading the model of " + runLabel(*run) + "…");
-              source_ = predictorSource(Predictor::open(run->folder, data->snapshot, config));
+              source_ = predictorSource(Predictor::open(run->folder, data->snapshot, config),
+                                        config.model.timeContext &&
+                                            data->snapshot.hasTimestamps());
             }
             else if (run->kind == "baseline-pop" || run->kind == "baseline-bpr")
             {
@@ -329,6 +337,13 @@ void InspectWorker::showUser(quint64 token, m6::UserRequest r)
               {
                 v.attentionMessage = QStringLiteral(
                     "No recommendation to explain: the category filter leaves no items.");
+              }
+              if (recs.empty() && r.explainItem >= 0)
+              {
+                // The explained item is kept for the same user, but the list is empty: say why.
+                v.attentionMessage = QStringLiteral(
+                    "The category filter leaves no items to recommend; the attention shown is for "
+                    "the item explained before.");
               }
               if (r.compareItem >= 0)
               {

@@ -248,6 +248,21 @@ class TestInspectPage : public QObject
     QCOMPARE(user()->attention()->compareItem(), -1);
   }
 
+  void aClickOnTheOldListWhileAnotherUserLoadsIsIgnored()
+  {
+    // The table still lists user 10's items while user 11 loads: a click there must not put
+    // user 10's attention under user 11's profile.
+    showUser(10);
+    QTableView* table = user()->recommendationTable();
+    user()->showUser(11);
+    const QModelIndex old = table->model()->index(3, RecommendationModel::Title);
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(old).center());
+    QVERIFY(QTest::qWaitFor([&] { return user()->idle(); }, 60000));
+    QTest::qWait(200);  // a reply for the old user would have landed by now
+    QCOMPARE(user()->current().profile.user, 11);
+    QCOMPARE(user()->attention()->first()->map().user, 11);
+  }
+
   void errorsAreMessagesInThePage()
   {
     // A user with no history at all.
@@ -475,6 +490,19 @@ class TestInspectPage : public QObject
       }
     }
     QVERIFY2(cold > 0, "no cold item among the top 200");
+    // A cold item has no training interactions, and explaining it says it was never seen.
+    for (const auto& row : user()->current().recommendations)
+    {
+      if (row.cold)
+      {
+        QCOMPARE(row.popularity, qint64(0));
+        user()->explainItemId(row.itemId);
+        QVERIFY(QTest::qWaitFor([&] { return user()->idle(); }, 60000));
+        QVERIFY2(user()->attention()->noteText().contains("never seen in training"),
+                 qPrintable(user()->attention()->noteText()));
+        break;
+      }
+    }
     user()->kBox()->setValue(10);
   }
 
