@@ -490,6 +490,7 @@ class TestInspectPage : public QObject
       }
     }
     QVERIFY2(cold > 0, "no cold item among the top 200");
+    QVERIFY(user()->hourBox()->isEnabled());  // this model reads the time context
     // A cold item has no training interactions, and explaining it says it was never seen.
     for (const auto& row : user()->current().recommendations)
     {
@@ -504,6 +505,29 @@ class TestInspectPage : public QObject
       }
     }
     user()->kBox()->setValue(10);
+  }
+
+  void contextControlsAreOffForAModelWithoutTimeContext()
+  {
+    qint64 timeless = 0;
+    {
+      auto ws = m6test::openWorkspace(fx_.path);
+      auto info = ws->datasetById(fx_.datasetId);
+      auto loaded = ws->loadSnapshot(fx_.datasetId);
+      RunConfig config = fx_.config;
+      config.model.timeContext = false;
+      TrainingSession session(*ws, *info, *loaded);
+      auto run = session.createRun(config, "no time context");
+      auto trained = session.train(*run, config, false);
+      QVERIFY(trained && trained->status == "finished");
+      timeless = trained->id;
+    }
+    openRun(timeless);
+    QVERIFY2(!page_->failed(), qPrintable(page_->statusText()));
+    // Hour and day cannot move this model's list: the controls say so instead of showing "=".
+    QVERIFY(!user()->hourBox()->isEnabled());
+    QVERIFY(!user()->dayBox()->isEnabled());
+    QVERIFY(user()->hourBox()->toolTip().contains("does not read the context"));
   }
 
   void cleanupTestCase()
