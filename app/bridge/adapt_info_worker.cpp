@@ -3,6 +3,7 @@
 #include <exception>
 #include <stdexcept>
 
+#include "app/bridge/worker_support.h"
 #include "app/runner/training_session.h"
 #include "storage/runs.h"
 
@@ -15,24 +16,12 @@ AdaptInfoWorker::~AdaptInfoWorker() = default;
 
 void AdaptInfoWorker::supersede(quint64 token)
 {
-  quint64 current = minPreview_.load();
-  while (current < token && !minPreview_.compare_exchange_weak(current, token))
-  {
-  }
+  raiseFloor(minPreview_, token);
 }
 
 Workspace& AdaptInfoWorker::workspace()
 {
-  if (!ws_)
-  {
-    auto opened = Workspace::open(path_.toStdString(), false);
-    if (!opened)
-    {
-      throw std::runtime_error(opened.error());
-    }
-    ws_ = std::move(*opened);
-  }
-  return *ws_;
+  return openWorkspaceOnce(ws_, path_);
 }
 
 const LoadedDataset& AdaptInfoWorker::load(qint64 datasetId)

@@ -4,6 +4,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "app/bridge/worker_support.h"
+
 namespace m6
 {
 
@@ -31,10 +33,7 @@ BrowseWorker::~BrowseWorker() = default;
 
 void BrowseWorker::supersede(quint64 generation)
 {
-  quint64 prev = minGeneration_.load();
-  while (prev < generation && !minGeneration_.compare_exchange_weak(prev, generation))
-  {
-  }
+  raiseFloor(minGeneration_, generation);
   std::lock_guard<std::mutex> lock(wsMutex_);
   if (ws_ && running_ != 0 && running_ < generation)
   {

@@ -6,6 +6,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "app/bridge/worker_support.h"
 #include "app/runner/exports.h"
 #include "app/runner/training_session.h"
 #include "storage/runs.h"
@@ -41,16 +42,7 @@ ExportWorker::~ExportWorker() = default;
 
 Workspace& ExportWorker::workspace()
 {
-  if (!ws_)
-  {
-    auto opened = Workspace::open(path_.toStdString(), false);
-    if (!opened)
-    {
-      throw std::runtime_error(opened.error());
-    }
-    ws_ = std::move(*opened);
-  }
-  return *ws_;
+  return openWorkspaceOnce(ws_, path_);
 }
 
 void ExportWorker::cancel()
@@ -61,10 +53,7 @@ void ExportWorker::cancel()
 
 void ExportWorker::cancelJob(quint64 token)
 {
-  quint64 upTo = cancelUpTo_.load();
-  while (upTo < token && !cancelUpTo_.compare_exchange_weak(upTo, token))
-  {
-  }
+  raiseFloor(cancelUpTo_, token);
   if (currentToken_.load() <= token)
   {
     cancel_.store(true);

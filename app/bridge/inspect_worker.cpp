@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "app/bridge/inspect_views.h"
+#include "app/bridge/worker_support.h"
 #include "app/runner/training_session.h"
 #include "model/baseline_predictor.h"
 #include "model/package.h"
@@ -37,18 +38,12 @@ InspectWorker::~InspectWorker() = default;
 void InspectWorker::supersede(InspectChannel channel, quint64 token)
 {
   std::atomic<quint64>& min = minToken_[channelIndex(channel)];
-  quint64 current = min.load();
-  while (current < token && !min.compare_exchange_weak(current, token))
-  {
-  }
+  raiseFloor(min, token);
 }
 
 void InspectWorker::interrupt(quint64 token)
 {
-  quint64 current = interruptBefore_.load();
-  while (current < token && !interruptBefore_.compare_exchange_weak(current, token))
-  {
-  }
+  raiseFloor(interruptBefore_, token);
   stop_.store(true);
 }
 
@@ -103,16 +98,7 @@ void InspectWorker::guarded(quint64 token, InspectChannel channel, F&& f)
 
 Workspace& InspectWorker::workspace()
 {
-  if (!ws_)
-  {
-    auto opened = Workspace::open(path_.toStdString(), false);
-    if (!opened)
-    {
-      throw std::runtime_error(opened.error());
-    }
-    ws_ = std::move(*opened);
-  }
-  return *ws_;
+  return openWorkspaceOnce(ws_, path_);
 }
 
 InspectSource& InspectWorker::source()

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "app/bridge/worker_support.h"
 #include "app/runner/training_session.h"
 #include "storage/runs.h"
 
@@ -16,24 +17,12 @@ ModelInfoWorker::~ModelInfoWorker() = default;
 
 void ModelInfoWorker::supersede(quint64 token)
 {
-  quint64 current = minEstimate_.load();
-  while (current < token && !minEstimate_.compare_exchange_weak(current, token))
-  {
-  }
+  raiseFloor(minEstimate_, token);
 }
 
 Workspace& ModelInfoWorker::workspace()
 {
-  if (!ws_)
-  {
-    auto opened = Workspace::open(path_.toStdString(), false);
-    if (!opened)
-    {
-      throw std::runtime_error(opened.error());
-    }
-    ws_ = std::move(*opened);
-  }
-  return *ws_;
+  return openWorkspaceOnce(ws_, path_);
 }
 
 const LoadedDataset& ModelInfoWorker::load(qint64 datasetId)

@@ -4,6 +4,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "app/bridge/worker_support.h"
 #include "app/runner/training_session.h"
 
 namespace m6
@@ -34,10 +35,7 @@ void TrainWorker::cancel()
 
 void TrainWorker::cancelJob(quint64 token)
 {
-  quint64 upTo = cancelUpTo_.load();
-  while (upTo < token && !cancelUpTo_.compare_exchange_weak(upTo, token))
-  {
-  }
+  raiseFloor(cancelUpTo_, token);
   // Only the job with that token (or an older one) may be stopped, never a newer one.
   if (currentToken_.load() <= token)
   {
@@ -60,16 +58,7 @@ void TrainWorker::beginJob(quint64 token)
 
 Workspace& TrainWorker::workspace()
 {
-  if (!ws_)
-  {
-    auto opened = Workspace::open(path_.toStdString(), false);
-    if (!opened)
-    {
-      throw std::runtime_error(opened.error());
-    }
-    ws_ = std::move(*opened);
-  }
-  return *ws_;
+  return openWorkspaceOnce(ws_, path_);
 }
 
 const LoadedDataset* TrainWorker::load(quint64 token, qint64 datasetId)

@@ -1,0 +1,30 @@
+#include "app/bridge/worker_support.h"
+
+#include <stdexcept>
+
+namespace m6
+{
+
+Workspace& openWorkspaceOnce(std::unique_ptr<Workspace>& ws, const QString& path)
+{
+  if (!ws)
+  {
+    auto opened = Workspace::open(path.toStdString(), false);
+    if (!opened)
+    {
+      throw std::runtime_error(opened.error());
+    }
+    ws = std::move(*opened);
+  }
+  return *ws;
+}
+
+void raiseFloor(std::atomic<quint64>& floor, quint64 token)
+{
+  quint64 current = floor.load();
+  while (current < token && !floor.compare_exchange_weak(current, token))
+  {
+  }
+}
+
+}  // namespace m6
