@@ -146,7 +146,8 @@ class TestAdaptSession : public QObject
     int checked = 0;
     m6::TrainCallbacks hooks;
     hooks.onEpoch = [&](const m6::EpochStats&) {
-      for (const auto& r : *store.runs())
+      const auto runs = store.runs();  // kept alive: the loop reads into it
+      for (const auto& r : *runs)
       {
         if (r.kind.rfind("baseline-", 0) == 0 && r.status == "running")
         {
