@@ -20,30 +20,15 @@
 #include <QVBoxLayout>
 
 #include "app/bridge/adapt_info.h"
+#include "app/bridge/qt_text.h"
 #include "model/engine.h"
 #include "ui/adapt_options_box.h"
 #include "ui/adapt_report_model.h"
 #include "ui/config_form.h"
+#include "ui/tooltip.h"
 
 namespace m6
 {
-
-namespace
-{
-
-QString qs(const std::string& s)
-{
-  return QString::fromStdString(s);
-}
-
-template <typename W>
-W* tip(W* w, const QString& text)
-{
-  w->setToolTip(text);
-  return w;
-}
-
-}  // namespace
 
 AdaptDialog::AdaptDialog(AdaptInfo* info, const RunRecord& parentRun, const RunConfig& parentConfig,
                          qint64 targetDatasetId, QWidget* parent)
@@ -63,13 +48,15 @@ AdaptDialog::AdaptDialog(AdaptInfo* info, const RunRecord& parentRun, const RunC
                        this);
   header_->setWordWrap(true);
 
-  target_ = tip(new QComboBox(this), tr("The dataset the new run trains on: any dataset of the "
-                                        "workspace, the parent's own included"));
-  task_ = tip(new QComboBox(this), tr("ranking: next-item retrieval; ctr: click probability "
-                                      "(needs ratings); rating: predict the rating (needs "
-                                      "ratings). A new task gets a new head"));
+  target_ =
+      withTooltip(new QComboBox(this), tr("The dataset the new run trains on: any dataset of the "
+                                          "workspace, the parent's own included"));
+  task_ =
+      withTooltip(new QComboBox(this), tr("ranking: next-item retrieval; ctr: click probability "
+                                          "(needs ratings); rating: predict the rating (needs "
+                                          "ratings). A new task gets a new head"));
   task_->addItems({QStringLiteral("ranking"), QStringLiteral("ctr"), QStringLiteral("rating")});
-  name_ = tip(new QLineEdit(this), tr("Name of the new run"));
+  name_ = withTooltip(new QLineEdit(this), tr("Name of the new run"));
   auto* targetBox = new QGroupBox(tr("Target"), this);
   auto* tf = new QFormLayout(targetBox);
   tf->addRow(tr("&Dataset"), target_);
@@ -78,21 +65,22 @@ AdaptDialog::AdaptDialog(AdaptInfo* info, const RunRecord& parentRun, const RunC
 
   options_ = new AdaptOptionsBox(this);
 
-  epochs_ = tip(new QSpinBox(this), tr("Maximum passes over the target's training data (1-10000)"));
+  epochs_ = withTooltip(new QSpinBox(this),
+                        tr("Maximum passes over the target's training data (1-10000)"));
   epochs_->setRange(1, 10000);
-  share_ = tip(new QDoubleSpinBox(this),
-               tr("Share of the target's training examples the run learns from (a fixed "
-                  "subset; validation and test unchanged), 1-100%"));
+  share_ = withTooltip(new QDoubleSpinBox(this),
+                       tr("Share of the target's training examples the run learns from (a fixed "
+                          "subset; validation and test unchanged), 1-100%"));
   share_->setRange(1, 100);
   share_->setDecimals(1);
   share_->setSuffix(QStringLiteral(" %"));
-  adapterWidth_ = tip(new QSpinBox(this),
-                      tr("Width of the bottleneck adapters after each encoder and attention "
-                         "layer (0-256, 0 = none; parameter-efficient mode needs one)"));
+  adapterWidth_ = withTooltip(
+      new QSpinBox(this), tr("Width of the bottleneck adapters after each encoder and attention "
+                             "layer (0-256, 0 = none; parameter-efficient mode needs one)"));
   adapterWidth_->setRange(0, 256);
-  lr_ = tip(new QDoubleSpinBox(this), tr("Peak learning rate of the new and re-initialised "
-                                         "parameters (and of carried ones unless they have "
-                                         "their own)"));
+  lr_ = withTooltip(new QDoubleSpinBox(this), tr("Peak learning rate of the new and re-initialised "
+                                                 "parameters (and of carried ones unless they have "
+                                                 "their own)"));
   lr_->setDecimals(6);
   lr_->setRange(1e-6, 10);
   lr_->setSingleStep(1e-4);
@@ -157,14 +145,16 @@ AdaptDialog::AdaptDialog(AdaptInfo* info, const RunRecord& parentRun, const RunC
   message_ = new QLabel(this);
   message_->setWordWrap(true);
   message_->setToolTip(tr("Why Start is disabled, when it is"));
-  start_ = tip(new QPushButton(tr("&Start"), this),
-               tr("Start the adapted run on the Train page (Ctrl+Return)"));
+  start_ = withTooltip(new QPushButton(tr("&Start"), this),
+                       tr("Start the adapted run on the Train page (Ctrl+Return)"));
   start_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
   start_->setDefault(true);
-  compare_ = tip(new QPushButton(tr("Co&mpare adaptation…"), this),
-                 tr("Zero-shot vs adapted vs trained from scratch on this target, at several "
-                    "shares of its training data"));
-  auto* cancel = tip(new QPushButton(tr("Cancel"), this), tr("Close without starting (Esc)"));
+  compare_ =
+      withTooltip(new QPushButton(tr("Co&mpare adaptation…"), this),
+                  tr("Zero-shot vs adapted vs trained from scratch on this target, at several "
+                     "shares of its training data"));
+  auto* cancel =
+      withTooltip(new QPushButton(tr("Cancel"), this), tr("Close without starting (Esc)"));
   auto* buttons = new QHBoxLayout;
   buttons->addWidget(compare_);
   buttons->addStretch(1);

@@ -6,17 +6,13 @@
 #include <algorithm>
 
 #include "app/bridge/adapt_types.h"
+#include "app/bridge/qt_text.h"
 
 namespace m6
 {
 
 namespace
 {
-
-QString qs(const std::string& s)
-{
-  return QString::fromStdString(s);
-}
 
 QString esc(const std::string& s)
 {

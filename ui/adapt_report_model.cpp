@@ -5,16 +5,13 @@
 #include <QLocale>
 #include <QStringList>
 
+#include "app/bridge/qt_text.h"
+
 namespace m6
 {
 
 namespace
 {
-
-QString qs(const std::string& s)
-{
-  return QString::fromStdString(s);
-}
 
 QString shapeText(const std::vector<int64_t>& shape)
 {

@@ -19,6 +19,7 @@
 #include <cmath>
 
 #include "app/bridge/adapt_info.h"
+#include "app/bridge/qt_text.h"
 #include "app/bridge/run_library.h"
 #include "app/bridge/training_controller.h"
 #include "app/runner/training_session.h"
@@ -26,43 +27,32 @@
 #include "ui/compare_chart.h"
 #include "ui/compare_table.h"
 #include "ui/save_file.h"
+#include "ui/tooltip.h"
 
 namespace m6
 {
-
-namespace
-{
-
-QString qs(const std::string& s)
-{
-  return QString::fromStdString(s);
-}
-
-template <typename W>
-W* tip(W* w, const QString& text)
-{
-  w->setToolTip(text);
-  return w;
-}
-
-}  // namespace
 
 CompareDialog::CompareDialog(AdaptInfo* info, TrainingController* controller, RunLibrary* library,
                              QWidget* parent)
     : QDialog(parent), info_(info), controller_(controller), library_(library)
 {
   setWindowTitle(tr("Compare adaptation"));
-  parent_ = tip(new QComboBox(this), tr("The trained M6 run whose weights the adapted arms start "
-                                        "from (and that is evaluated zero-shot)"));
-  target_ = tip(new QComboBox(this), tr("The dataset every arm trains and is evaluated on"));
-  task_ = tip(new QComboBox(this), tr("The task of every arm (ctr and rating need ratings)"));
+  parent_ =
+      withTooltip(new QComboBox(this), tr("The trained M6 run whose weights the adapted arms start "
+                                          "from (and that is evaluated zero-shot)"));
+  target_ =
+      withTooltip(new QComboBox(this), tr("The dataset every arm trains and is evaluated on"));
+  task_ =
+      withTooltip(new QComboBox(this), tr("The task of every arm (ctr and rating need ratings)"));
   task_->addItems({QStringLiteral("ranking"), QStringLiteral("ctr"), QStringLiteral("rating")});
-  epochs_ = tip(new QSpinBox(this), tr("Epochs of every trained arm: the same budget (1-10000)"));
+  epochs_ =
+      withTooltip(new QSpinBox(this), tr("Epochs of every trained arm: the same budget (1-10000)"));
   epochs_->setRange(1, 10000);
-  fractions_ = tip(new QLineEdit(QStringLiteral("10, 25, 100"), this),
-                   tr("Shares of the target's training data, in percent, comma-separated (each "
-                      "above 0 and at most 100): per share one adapted and one from-scratch run; "
-                      "adaptation should pay most at small shares"));
+  fractions_ =
+      withTooltip(new QLineEdit(QStringLiteral("10, 25, 100"), this),
+                  tr("Shares of the target's training data, in percent, comma-separated (each "
+                     "above 0 and at most 100): per share one adapted and one from-scratch run; "
+                     "adaptation should pay most at small shares"));
   auto* setup = new QGroupBox(tr("Comparison"), this);
   auto* form = new QFormLayout(setup);
   form->addRow(tr("&Parent run"), parent_);
@@ -72,17 +62,19 @@ CompareDialog::CompareDialog(AdaptInfo* info, TrainingController* controller, Ru
   form->addRow(tr("&Shares (%)"), fractions_);
   options_ = new AdaptOptionsBox(this);
 
-  start_ = tip(new QPushButton(tr("&Start"), this),
-               tr("Run the comparison on the training worker (Ctrl+Return); the Train page "
-                  "shows its log"));
+  start_ = withTooltip(new QPushButton(tr("&Start"), this),
+                       tr("Run the comparison on the training worker (Ctrl+Return); the Train page "
+                          "shows its log"));
   start_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
-  stop_ = tip(new QPushButton(tr("S&top"), this),
-              tr("Stop the arm under way (recorded as stopped); arms already run stay in the "
-                 "run table"));
-  exportCsv_ = tip(new QPushButton(tr("Export &CSV…"), this),
-                   tr("Write the result table as CSV (the chart saves as PNG or PDF from its own "
-                      "Save button)"));
-  bar_ = tip(new QProgressBar(this), tr("Arms done of all arms, and the arm under way"));
+  stop_ =
+      withTooltip(new QPushButton(tr("S&top"), this),
+                  tr("Stop the arm under way (recorded as stopped); arms already run stay in the "
+                     "run table"));
+  exportCsv_ =
+      withTooltip(new QPushButton(tr("Export &CSV…"), this),
+                  tr("Write the result table as CSV (the chart saves as PNG or PDF from its own "
+                     "Save button)"));
+  bar_ = withTooltip(new QProgressBar(this), tr("Arms done of all arms, and the arm under way"));
   bar_->setRange(0, 1);
   bar_->setValue(0);
   bar_->setFormat(tr("idle"));
@@ -104,7 +96,7 @@ CompareDialog::CompareDialog(AdaptInfo* info, TrainingController* controller, Ru
   protocol_ = new QLabel(this);
   protocol_->setWordWrap(true);
   protocol_->setToolTip(tr("How every arm was evaluated: the same split and ranking protocol"));
-  metric_ = tip(new QComboBox(this), tr("The test metric the chart shows"));
+  metric_ = withTooltip(new QComboBox(this), tr("The test metric the chart shows"));
   table_ = new QTableWidget(this);
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);

@@ -4,16 +4,13 @@
 #include <QTableWidget>
 #include <cmath>
 
+#include "app/bridge/qt_text.h"
+
 namespace m6
 {
 
 namespace
 {
-
-QString qs(const std::string& s)
-{
-  return QString::fromStdString(s);
-}
 
 QString armText(const std::string& arm)
 {

@@ -11,6 +11,7 @@
 #include <climits>
 #include <cmath>
 
+#include "app/bridge/qt_text.h"
 #include "ui/field_editors.h"
 
 namespace m6
@@ -24,11 +25,6 @@ int columnOf(size_t groupIndex)
 {
   static const int kColumn[] = {0, 0, 1, 1, 1, 1, 2};
   return groupIndex < 7 ? kColumn[groupIndex] : 2;
-}
-
-QString qs(const std::string& s)
-{
-  return QString::fromStdString(s);
 }
 
 QStringList toList(const Json& array)

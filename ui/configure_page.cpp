@@ -16,6 +16,7 @@
 #include <QVBoxLayout>
 
 #include "app/bridge/model_info.h"
+#include "app/bridge/qt_text.h"
 #include "app/bridge/run_library.h"
 #include "ui/config_form.h"
 #include "ui/preset_store.h"
@@ -26,11 +27,6 @@ namespace m6
 
 namespace
 {
-
-QString qs(const std::string& s)
-{
-  return QString::fromStdString(s);
-}
 
 QString fmt(qint64 v)
 {

@@ -13,6 +13,7 @@
 #include <QVBoxLayout>
 #include <cmath>
 
+#include "app/bridge/qt_text.h"
 #include "ui/plot_frame.h"
 #include "ui/plot_tools.h"
 
@@ -21,11 +22,6 @@ namespace m6
 
 namespace
 {
-
-QString qs(const std::string& s)
-{
-  return QString::fromStdString(s);
-}
 
 QString tickText(const ParallelAxis& a, double v)
 {

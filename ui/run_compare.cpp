@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "app/bridge/qt_text.h"
 #include "model/core/config_fields.h"
 #include "ui/save_file.h"
 
@@ -12,11 +13,6 @@ namespace m6
 
 namespace
 {
-
-QString qs(const std::string& s)
-{
-  return QString::fromStdString(s);
-}
 
 QString num(double v)
 {

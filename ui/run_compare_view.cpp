@@ -10,6 +10,7 @@
 #include <QVBoxLayout>
 #include <cmath>
 
+#include "app/bridge/qt_text.h"
 #include "ui/hyperparam_view.h"
 #include "ui/loss_smoothing.h"
 #include "ui/plot_frame.h"
@@ -21,11 +22,6 @@ namespace m6
 
 namespace
 {
-
-QString qs(const std::string& s)
-{
-  return QString::fromStdString(s);
-}
 
 QColor runColour(int i)
 {

@@ -6,6 +6,7 @@
 #include <QLocale>
 #include <cmath>
 
+#include "app/bridge/qt_text.h"
 #include "ui/run_compare.h"
 #include "ui/train_page.h"
 
@@ -14,11 +15,6 @@ namespace m6
 
 namespace
 {
-
-QString qs(const std::string& s)
-{
-  return QString::fromStdString(s);
-}
 
 double durationOf(const RunRecord& r)
 {

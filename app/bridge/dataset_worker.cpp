@@ -3,18 +3,10 @@
 #include <exception>
 #include <stdexcept>
 
+#include "app/bridge/qt_text.h"
+
 namespace m6
 {
-
-namespace
-{
-
-QString qs(const std::string& s)
-{
-  return QString::fromStdString(s);
-}
-
-}  // namespace
 
 DatasetWorker::DatasetWorker(QString workspacePath) : path_(std::move(workspacePath)) {}
 

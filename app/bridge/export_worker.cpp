@@ -6,6 +6,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "app/bridge/qt_text.h"
 #include "app/bridge/worker_support.h"
 #include "app/runner/exports.h"
 #include "app/runner/training_session.h"
@@ -16,11 +17,6 @@ namespace m6
 
 namespace
 {
-
-QString qs(const std::string& s)
-{
-  return QString::fromStdString(s);
-}
 
 /// Thrown inside a job when the cancel flag was seen; becomes cancelled().
 struct Cancelled

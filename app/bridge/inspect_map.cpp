@@ -8,17 +8,13 @@
 #include <numeric>
 
 #include "app/bridge/inspect_views.h"
+#include "app/bridge/qt_text.h"
 
 namespace m6
 {
 
 namespace
 {
-
-QString qs(const std::string& s)
-{
-  return QString::fromStdString(s);
-}
 
 uint64_t mix(uint64_t x)
 {

@@ -7,16 +7,13 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "app/bridge/qt_text.h"
+
 namespace m6
 {
 
 namespace
 {
-
-QString qs(const std::string& s)
-{
-  return QString::fromStdString(s);
-}
 
 QString vocabValue(const FieldColumn& f, int32_t code)
 {

@@ -6,9 +6,9 @@ namespace m6
 namespace
 {
 
-constexpr InspectChannel kAll[] = {InspectChannel::Open,    InspectChannel::User,
+constexpr InspectChannel kAll[] = {InspectChannel::Open,      InspectChannel::User,
                                    InspectChannel::Attention, InspectChannel::Search,
-                                   InspectChannel::Metrics, InspectChannel::Stats,
+                                   InspectChannel::Metrics,   InspectChannel::Stats,
                                    InspectChannel::Map};
 
 size_t at(InspectChannel c)
@@ -18,10 +18,24 @@ size_t at(InspectChannel c)
 
 }  // namespace
 
+template <typename Value>
+void RunInspector::relay(InspectWorker* worker, void (InspectWorker::*from)(quint64, Value),
+                         void (RunInspector::*to)(quint64, Value), InspectChannel channel)
+{
+  connect(worker, from, this,
+          [this, to, channel](quint64 token, const Value& value)
+          {
+            if (current(channel, token))
+            {
+              Q_EMIT(this->*to)(token, value);
+            }
+          });
+}
+
 RunInspector::RunInspector(const QString& workspacePath, QObject* parent) : QObject(parent)
 {
-  thread_ = std::make_unique<WorkerThread<InspectWorker>>(QStringLiteral("m6-inspect"),
-                                                          workspacePath);
+  thread_ =
+      std::make_unique<WorkerThread<InspectWorker>>(QStringLiteral("m6-inspect"), workspacePath);
   InspectWorker* w = thread_->worker();
   connect(w, &InspectWorker::phase, this,
           [this](quint64 token, const QString& text)
@@ -42,54 +56,16 @@ RunInspector::RunInspector(const QString& workspacePath, QObject* parent) : QObj
               Q_EMIT opened(info);
             }
           });
-  connect(w, &InspectWorker::userReady, this,
-          [this](quint64 token, const m6::UserView& v)
-          {
-            if (current(InspectChannel::User, token))
-            {
-              Q_EMIT userReady(token, v);
-            }
-          });
-  connect(w, &InspectWorker::attentionReady, this,
-          [this](quint64 token, const m6::AttentionPair& p)
-          {
-            if (current(InspectChannel::Attention, token))
-            {
-              Q_EMIT attentionReady(token, p);
-            }
-          });
-  connect(w, &InspectWorker::usersFound, this,
-          [this](quint64 token, const m6::UserMatches& m)
-          {
-            if (current(InspectChannel::Search, token))
-            {
-              Q_EMIT usersFound(token, m);
-            }
-          });
-  connect(w, &InspectWorker::userMetricsReady, this,
-          [this](quint64 token, const m6::UserMetricsTable& t)
-          {
-            if (current(InspectChannel::Metrics, token))
-            {
-              Q_EMIT userMetricsReady(token, t);
-            }
-          });
-  connect(w, &InspectWorker::attentionStatsReady, this,
-          [this](quint64 token, const m6::AttentionStatsView& s)
-          {
-            if (current(InspectChannel::Stats, token))
-            {
-              Q_EMIT attentionStatsReady(token, s);
-            }
-          });
-  connect(w, &InspectWorker::embeddingMapReady, this,
-          [this](quint64 token, const m6::EmbeddingMap& m)
-          {
-            if (current(InspectChannel::Map, token))
-            {
-              Q_EMIT embeddingMapReady(token, m);
-            }
-          });
+  relay(w, &InspectWorker::userReady, &RunInspector::userReady, InspectChannel::User);
+  relay(w, &InspectWorker::attentionReady, &RunInspector::attentionReady,
+        InspectChannel::Attention);
+  relay(w, &InspectWorker::usersFound, &RunInspector::usersFound, InspectChannel::Search);
+  relay(w, &InspectWorker::userMetricsReady, &RunInspector::userMetricsReady,
+        InspectChannel::Metrics);
+  relay(w, &InspectWorker::attentionStatsReady, &RunInspector::attentionStatsReady,
+        InspectChannel::Stats);
+  relay(w, &InspectWorker::embeddingMapReady, &RunInspector::embeddingMapReady,
+        InspectChannel::Map);
   connect(w, &InspectWorker::failed, this,
           [this](quint64 token, m6::InspectChannel channel, const QString& message)
           {

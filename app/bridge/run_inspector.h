@@ -69,6 +69,10 @@ class RunInspector : public QObject
   bool current(InspectChannel channel, quint64 token);
   template <typename F>
   quint64 send(InspectChannel channel, F&& f);
+  /// Re-emits the worker's answer `from` as `to` when it answers the latest request on `channel`.
+  template <typename Value>
+  void relay(InspectWorker* worker, void (InspectWorker::*from)(quint64, Value),
+             void (RunInspector::*to)(quint64, Value), InspectChannel channel);
 
   std::unique_ptr<WorkerThread<InspectWorker>> thread_;
   std::array<quint64, 7> latest_{};  // per channel: the request whose answer is awaited (0: none)

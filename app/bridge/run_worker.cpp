@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "app/bridge/qt_text.h"
 #include "storage/runs.h"
 
 namespace m6
@@ -11,11 +12,6 @@ namespace m6
 
 namespace
 {
-
-QString qs(const std::string& s)
-{
-  return QString::fromStdString(s);
-}
 
 template <typename T>
 T take(Result<T> r)

@@ -4,21 +4,12 @@
 #include <limits>
 #include <stdexcept>
 
+#include "app/bridge/qt_text.h"
 #include "app/bridge/worker_support.h"
 #include "app/runner/training_session.h"
 
 namespace m6
 {
-
-namespace
-{
-
-QString qs(const std::string& s)
-{
-  return QString::fromStdString(s);
-}
-
-}  // namespace
 
 TrainWorker::TrainWorker(QString workspacePath, std::shared_ptr<TrainFeed> feed)
     : path_(std::move(workspacePath)), feed_(std::move(feed))

@@ -3,6 +3,7 @@
 #include <exception>
 #include <stdexcept>
 
+#include "app/bridge/qt_text.h"
 #include "app/bridge/train_worker.h"
 #include "app/runner/adapt_compare.h"
 #include "app/runner/training_session.h"
@@ -12,11 +13,6 @@ namespace m6
 
 namespace
 {
-
-QString qs(const std::string& s)
-{
-  return QString::fromStdString(s);
-}
 
 RunRecord adaptableParent(Workspace& ws, qint64 runId)
 {

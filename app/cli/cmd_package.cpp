@@ -261,7 +261,7 @@ int explainFromModelFile(Context& ctx, const Args& a)
   }
   j["item"] = a.value("item");
   j["model"] = a.value("model");
-  ctx.finish(j, explanationText(e, describeUser(a, historyFromArgs(a)), a.value("item")));
+  ctx.finish(j, explanationText(e, describeUser(a, q), a.value("item")));
   return 0;
 }
 

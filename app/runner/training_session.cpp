@@ -48,8 +48,8 @@ RunConfig configOfRun(const RunRecord& run)
   }
   catch (const std::exception& e)
   {
-    throw std::runtime_error("run " + std::to_string(run.id) + " has a damaged configuration: " +
-                             e.what());
+    throw std::runtime_error("run " + std::to_string(run.id) +
+                             " has a damaged configuration: " + e.what());
   }
 }
 
@@ -81,9 +81,9 @@ Result<RunRecord> TrainingSession::createRun(const RunConfig& config, const std:
 Result<RunRecord> TrainingSession::train(RunRecord run, const RunConfig& config, bool resume,
                                          const TrainCallbacks& hooks)
 {
-  return record(run, hooks, resume ? "resume" : "training", [&](const TrainCallbacks& cb) {
-    return m6::train(snapshot_, config, run.folder, cb, resume);
-  });
+  return record(run, hooks, resume ? "resume" : "training",
+                [&](const TrainCallbacks& cb)
+                { return m6::train(snapshot_, config, run.folder, cb, resume); });
 }
 
 Result<RunRecord> TrainingSession::adapt(RunRecord run, const RunConfig& config,
@@ -91,7 +91,8 @@ Result<RunRecord> TrainingSession::adapt(RunRecord run, const RunConfig& config,
                                          const TrainCallbacks& hooks)
 {
   // A refused adaptation leaves the new record "failed" with the reason, not "created".
-  auto refuse = [&](const std::string& why) -> Result<RunRecord> {
+  auto refuse = [&](const std::string& why) -> Result<RunRecord>
+  {
     (void)store_.setStatus(run.id, "failed", why);
     return makeError(why);
   };
@@ -109,27 +110,30 @@ Result<RunRecord> TrainingSession::adapt(RunRecord run, const RunConfig& config,
   {
     return refuse(e.what());
   }
-  // The parent's network is rebuilt from its own dataset (vocabularies, field schema).
-  std::optional<DatasetSnapshot> loaded;
-  if (parent.datasetId != dataset_.id)
+  // The parent's network is rebuilt from its own dataset (vocabularies, field schema), read once
+  // per session (a comparison adapts the same parent several times).
+  if (parent.datasetId != dataset_.id && parentDataId_ != parent.datasetId)
   {
     auto snap = ws_.loadSnapshot(parent.datasetId);
     if (!snap)
     {
       return refuse("the parent run's dataset cannot be read: " + snap.error());
     }
-    loaded = std::move(*snap);
+    parentData_ = std::move(*snap);
+    parentDataId_ = parent.datasetId;
   }
-  const DatasetSnapshot& parentData = loaded ? *loaded : snapshot_;
-  return record(run, hooks, "adaptation", [&](const TrainCallbacks& cb) {
-    return m6::adapt(snapshot_, config, parent.folder, parentData, parentConfig, options,
-                     run.folder, cb);
-  });
+  const DatasetSnapshot& parentData = parent.datasetId == dataset_.id ? snapshot_ : *parentData_;
+  return record(run, hooks, "adaptation",
+                [&](const TrainCallbacks& cb)
+                {
+                  return m6::adapt(snapshot_, config, parent.folder, parentData, parentConfig,
+                                   options, run.folder, cb);
+                });
 }
 
-Result<RunRecord> TrainingSession::record(RunRecord run, const TrainCallbacks& hooks,
-                                          const std::string& what,
-                                          const std::function<TrainOutcome(const TrainCallbacks&)>& engine)
+Result<RunRecord> TrainingSession::record(
+    RunRecord run, const TrainCallbacks& hooks, const std::string& what,
+    const std::function<TrainOutcome(const TrainCallbacks&)>& engine)
 {
   // One trainer per run, across processes: the lock lives as long as this call.
   auto lock = RunLock::acquire(run.folder);
@@ -160,7 +164,8 @@ Result<RunRecord> TrainingSession::record(RunRecord run, const TrainCallbacks& h
   std::vector<EpochRecord> pendingEpochs;
   std::string lastWriteError;
   double lastFlush = now();
-  auto flush = [&] {
+  auto flush = [&]
+  {
     lastFlush = now();
     if (auto ok = store_.appendSteps(run.id, pendingSteps); !ok)
     {
@@ -179,7 +184,8 @@ Result<RunRecord> TrainingSession::record(RunRecord run, const TrainCallbacks& h
     }
   };
   TrainCallbacks cb = hooks;
-  cb.onStep = [&](const StepStats& s) {
+  cb.onStep = [&](const StepStats& s)
+  {
     pendingSteps.push_back({s.step, s.epoch, s.loss, s.lr});
     if (pendingSteps.size() >= 500 || now() - lastFlush > 2.0)
     {
@@ -190,7 +196,8 @@ Result<RunRecord> TrainingSession::record(RunRecord run, const TrainCallbacks& h
       hooks.onStep(s);
     }
   };
-  cb.onEpoch = [&](const EpochStats& e) {
+  cb.onEpoch = [&](const EpochStats& e)
+  {
     pendingEpochs.push_back({e.epoch, e.trainLoss, e.valid, e.seconds, e.examplesPerSecond});
     flush();
     if (hooks.onEpoch)
@@ -269,7 +276,8 @@ Result<std::vector<RunRecord>> TrainingSession::baselines(const RunConfig& confi
   // view recommends from them); a cancelled or failed job removes them again.
   std::vector<RunRecord> records;
   std::vector<std::unique_ptr<RunLock>> locks;  // the records are being written: not resumable
-  auto discard = [&] {
+  auto discard = [&]
+  {
     locks.clear();
     for (const auto& r : records)
     {
@@ -356,7 +364,8 @@ Result<std::vector<RunRecord>> TrainingSession::baselines(const RunConfig& confi
     {
       for (const auto& other : records)
       {
-        (void)store_.setStatus(other.id, "failed", "the results could not be recorded: " + ok.error());
+        (void)store_.setStatus(other.id, "failed",
+                               "the results could not be recorded: " + ok.error());
       }
       return makeError(ok.error());
     }

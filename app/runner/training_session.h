@@ -49,7 +49,8 @@ class TrainingSession
   /// Most-popular and BPR-MF on the same split; one finished run record per baseline. BPR's
   /// factors are saved in its run folder (summary "factors"). A cancel or failure leaves no
   /// record behind.
-  Result<std::vector<RunRecord>> baselines(const RunConfig& config, const TrainCallbacks& hooks = {});
+  Result<std::vector<RunRecord>> baselines(const RunConfig& config,
+                                           const TrainCallbacks& hooks = {});
 
  private:
   // Runs `engine` for `run` with recording hooks and writes what it returns.
@@ -60,6 +61,8 @@ class TrainingSession
   const DatasetInfo& dataset_;
   const DatasetSnapshot& snapshot_;
   RunStore store_;
+  std::optional<DatasetSnapshot> parentData_;  // the last parent dataset adapt() read
+  int64_t parentDataId_ = 0;
 };
 
 /// Metrics per user-activity bucket: [{"bucket", "users", "test": {...}}].

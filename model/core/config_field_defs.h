@@ -40,6 +40,19 @@ inline std::string describe(const Json& v)
   return text.size() > 40 ? text.substr(0, 40) + "..." : text;
 }
 
+// What every descriptor says about itself; the builders below add the range and accessors.
+inline FieldDef describedField(const char* key, const char* group, const char* label,
+                               ConfigFieldType type, const char* tooltip)
+{
+  FieldDef f;
+  f.info.key = key;
+  f.info.group = group;
+  f.info.label = label;
+  f.info.type = type;
+  f.info.tooltip = tooltip;
+  return f;
+}
+
 // The accessors are built from pointers to members, so the table names each member once.
 template <class Part>
 using PartPtr = Part RunConfig::*;
@@ -48,14 +61,9 @@ template <class Part>
 FieldDef intField(const char* key, const char* group, const char* label, PartPtr<Part> part,
                   int Part::*member, double lo, double hi, const char* tooltip)
 {
-  FieldDef f;
-  f.info.key = key;
-  f.info.group = group;
-  f.info.label = label;
-  f.info.type = ConfigFieldType::Int;
+  FieldDef f = describedField(key, group, label, ConfigFieldType::Int, tooltip);
   f.info.minValue = lo;
   f.info.maxValue = hi;
-  f.info.tooltip = tooltip;
   f.get = [part, member](const RunConfig& c) { return Json((c.*part).*member); };
   std::string k = key;
   f.set = [part, member, k](RunConfig& c, const Json& v)
@@ -77,14 +85,9 @@ FieldDef intField(const char* key, const char* group, const char* label, PartPtr
 inline FieldDef int64Field(const char* key, const char* group, const char* label,
                            int64_t TrainConfig::*member, double lo, double hi, const char* tooltip)
 {
-  FieldDef f;
-  f.info.key = key;
-  f.info.group = group;
-  f.info.label = label;
-  f.info.type = ConfigFieldType::Int;
+  FieldDef f = describedField(key, group, label, ConfigFieldType::Int, tooltip);
   f.info.minValue = lo;
   f.info.maxValue = hi;
-  f.info.tooltip = tooltip;
   f.get = [member](const RunConfig& c) { return Json(c.train.*member); };
   std::string k = key;
   f.set = [member, k](RunConfig& c, const Json& v)
@@ -104,15 +107,10 @@ FieldDef doubleField(const char* key, const char* group, const char* label, Part
                      double Part::*member, double lo, double hi, bool loExclusive,
                      const char* tooltip)
 {
-  FieldDef f;
-  f.info.key = key;
-  f.info.group = group;
-  f.info.label = label;
-  f.info.type = ConfigFieldType::Double;
+  FieldDef f = describedField(key, group, label, ConfigFieldType::Double, tooltip);
   f.info.minValue = lo;
   f.info.maxValue = hi;
   f.info.minExclusive = loExclusive;
-  f.info.tooltip = tooltip;
   f.get = [part, member](const RunConfig& c) { return Json((c.*part).*member); };
   std::string k = key;
   f.set = [part, member, k](RunConfig& c, const Json& v)
@@ -130,14 +128,9 @@ template <class Part>
 FieldDef boolField(const char* key, const char* group, const char* label, PartPtr<Part> part,
                    bool Part::*member, const char* tooltip)
 {
-  FieldDef f;
-  f.info.key = key;
-  f.info.group = group;
-  f.info.label = label;
-  f.info.type = ConfigFieldType::Bool;
+  FieldDef f = describedField(key, group, label, ConfigFieldType::Bool, tooltip);
   f.info.minValue = 0;
   f.info.maxValue = 1;
-  f.info.tooltip = tooltip;
   f.get = [part, member](const RunConfig& c) { return Json((c.*part).*member); };
   std::string k = key;
   f.set = [part, member, k](RunConfig& c, const Json& v)
@@ -155,13 +148,8 @@ template <class Part>
 FieldDef enumField(const char* key, const char* group, const char* label, PartPtr<Part> part,
                    std::string Part::*member, std::vector<std::string> choices, const char* tooltip)
 {
-  FieldDef f;
-  f.info.key = key;
-  f.info.group = group;
-  f.info.label = label;
-  f.info.type = ConfigFieldType::Enum;
+  FieldDef f = describedField(key, group, label, ConfigFieldType::Enum, tooltip);
   f.info.choices = choices;
-  f.info.tooltip = tooltip;
   f.get = [part, member](const RunConfig& c) { return Json((c.*part).*member); };
   std::string k = key;
   f.set = [part, member, k, choices](RunConfig& c, const Json& v)
@@ -187,12 +175,7 @@ FieldDef enumField(const char* key, const char* group, const char* label, PartPt
 inline FieldDef listField(const char* key, const char* group, const char* label,
                           std::vector<std::string> ModelConfig::*member, const char* tooltip)
 {
-  FieldDef f;
-  f.info.key = key;
-  f.info.group = group;
-  f.info.label = label;
-  f.info.type = ConfigFieldType::StringList;
-  f.info.tooltip = tooltip;
+  FieldDef f = describedField(key, group, label, ConfigFieldType::StringList, tooltip);
   f.get = [member](const RunConfig& c)
   {
     Json a = Json::array();
