@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "app/bridge/bridge_types.h"
+#include "app/bridge/snapshot_store.h"
 #include "app/bridge/training_controller.h"
 #include "model/core/config.h"
 #include "storage/demo_dataset.h"
@@ -272,6 +273,7 @@ int main(int argc, char** argv)
   if (mode == "both" || mode == "window")
   {
     MainWindowOptions o;
+    o.snapshots = std::make_shared<SnapshotStore>();
     o.workspacePath = path;
     o.createDemoWhenEmpty = false;
     MainWindow w(o);
@@ -325,7 +327,7 @@ int main(int argc, char** argv)
   }
   if (mode == "both" || mode == "headless")
   {
-    TrainingController c(path);
+    TrainingController c(path, std::make_shared<SnapshotStore>());
     const Outcome out = follow(&c, probe,
                                [&c, &config, datasetId] {
                                  return c.startTraining(datasetId, config, "bench (no window)") > 0;

@@ -25,6 +25,7 @@
 
 #include "app/bridge/bridge_types.h"
 #include "app/bridge/run_inspector.h"
+#include "app/bridge/snapshot_store.h"
 #include "app/runner/training_session.h"
 #include "model/core/config.h"
 #include "model/core/demo_data.h"
@@ -168,7 +169,7 @@ int main(int argc, char** argv)
     runId = trained->id;
   }
 
-  RunInspector inspector(path);
+  RunInspector inspector(path, std::make_shared<SnapshotStore>());
   bool opened = false;
   QString failure;
   QObject::connect(&inspector, &RunInspector::opened, [&] { opened = true; });

@@ -18,8 +18,8 @@
 namespace m6
 {
 
-AdaptActions::AdaptActions(const QString& workspacePath, TrainingController* controller,
-                           RunLibrary* library, RunsPage* runs,
+AdaptActions::AdaptActions(const QString& workspacePath, std::shared_ptr<SnapshotStore> snapshots,
+                           TrainingController* controller, RunLibrary* library, RunsPage* runs,
                            std::function<qint64()> currentDataset)
     : QObject(runs),
       controller_(controller),
@@ -27,7 +27,7 @@ AdaptActions::AdaptActions(const QString& workspacePath, TrainingController* con
       runs_(runs),
       currentDataset_(std::move(currentDataset))
 {
-  info_ = new AdaptInfo(workspacePath, this);
+  info_ = new AdaptInfo(workspacePath, std::move(snapshots), this);
   adapt_ = new QAction(tr("&Adapt run…"), this);
   adapt_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
   adapt_->setStatusTip(

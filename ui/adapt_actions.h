@@ -15,6 +15,7 @@
 #include <QObject>
 #include <QPointer>
 #include <functional>
+#include <memory>
 
 #include "app/bridge/adapt_types.h"
 
@@ -27,6 +28,7 @@ namespace m6
 class AdaptDialog;
 class AdaptInfo;
 class CompareDialog;
+class SnapshotStore;
 class RunLibrary;
 class RunsPage;
 class TrainingController;
@@ -36,8 +38,9 @@ class AdaptActions : public QObject
   Q_OBJECT
  public:
   /// `currentDataset` gives the dataset selected in the window (the default target).
-  AdaptActions(const QString& workspacePath, TrainingController* controller, RunLibrary* library,
-               RunsPage* runs, std::function<qint64()> currentDataset);
+  AdaptActions(const QString& workspacePath, std::shared_ptr<SnapshotStore> snapshots,
+               TrainingController* controller, RunLibrary* library, RunsPage* runs,
+               std::function<qint64()> currentDataset);
   ~AdaptActions() override;
 
   QList<QAction*> actions() const;

@@ -15,6 +15,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QProgressDialog>
+#include <memory>
 
 #include "app/bridge/adapt_types.h"
 
@@ -22,6 +23,7 @@ class QAction;
 
 namespace m6
 {
+class SnapshotStore;
 
 class RunExporter;
 class RunLibrary;
@@ -31,7 +33,8 @@ class ExportActions : public QObject
 {
   Q_OBJECT
  public:
-  ExportActions(const QString& workspacePath, RunLibrary* library, RunsPage* runs);
+  ExportActions(const QString& workspacePath, std::shared_ptr<SnapshotStore> snapshots,
+                RunLibrary* library, RunsPage* runs);
 
   QList<QAction*> actions() const;
   QAction* modelAction() const { return model_; }

@@ -33,10 +33,11 @@ QString runLabel(const RunRecord& r)
 
 }  // namespace
 
-InspectPage::InspectPage(const QString& workspacePath, RunLibrary* library, QWidget* parent)
+InspectPage::InspectPage(const QString& workspacePath, std::shared_ptr<SnapshotStore> snapshots,
+                         RunLibrary* library, QWidget* parent)
     : QWidget(parent), library_(library)
 {
-  inspector_ = new RunInspector(workspacePath, this);
+  inspector_ = new RunInspector(workspacePath, std::move(snapshots), this);
   runs_ = new QComboBox(this);
   runs_->setPlaceholderText(tr("Pick a run to inspect…"));
   runs_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);

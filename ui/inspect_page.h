@@ -13,6 +13,7 @@
 #pragma once
 
 #include <QWidget>
+#include <memory>
 
 #include "app/bridge/inspect_types.h"
 #include "app/bridge/train_types.h"
@@ -29,6 +30,7 @@ class AttentionStatsPanel;
 class EmbeddingMapView;
 class RunInspector;
 class RunLibrary;
+class SnapshotStore;
 class UserInspectView;
 class UserMetricsView;
 
@@ -44,7 +46,8 @@ class InspectPage : public QWidget
     MapTab
   };
 
-  InspectPage(const QString& workspacePath, RunLibrary* library, QWidget* parent = nullptr);
+  InspectPage(const QString& workspacePath, std::shared_ptr<SnapshotStore> snapshots,
+              RunLibrary* library, QWidget* parent = nullptr);
   ~InspectPage() override;
 
   /// Loads a run for inspection (the run selector follows).

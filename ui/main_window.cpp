@@ -11,6 +11,7 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTimer>
+#include <stdexcept>
 
 #include "app/bridge/training_controller.h"
 #include "app/bridge/workspace_session.h"
@@ -35,6 +36,10 @@ namespace m6
 MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     : QMainWindow(parent), options_(options)
 {
+  if (!options_.snapshots)
+  {
+    throw std::invalid_argument("MainWindow needs the process's snapshot store");
+  }
   initResources();
   setWindowIcon(QIcon(QStringLiteral(":/m6/icons/m6-workbench.svg")));
   session_ = new WorkspaceSession(this);
@@ -209,7 +214,7 @@ void MainWindow::openWorkspace(const QString& path)
   connect(fresh, &DatasetView::statusMessage, this,
           [this](const QString& m) { statusBar()->showMessage(m, 5000); });
   connect(list_, &DatasetListPanel::datasetSelected, fresh, &DatasetView::setDataset);
-  pages_ = new ModelPages(path, fresh);  // owned by the view
+  pages_ = new ModelPages(path, options_.snapshots, fresh);  // owned by the view
   connect(pages_, &ModelPages::statusMessage, this,
           [this](const QString& m) { statusBar()->showMessage(m, 8000); });
   connect(pages_, &ModelPages::jobEnded, this, &MainWindow::onJobEnded);

@@ -1,8 +1,8 @@
 // MainWindow: composes the workbench: menus and shortcuts, the dataset list (left), the
 // dataset view (centre: Users, Items, Interactions, Statistics, and ModelPages' Configure, Train,
-// Runs and Inspect; File > Open model file… inspects a .m6model), the status bar, and the dialogs (import, demo dataset, progress).
-// It owns the WorkspaceSession and, per workspace, the ModelPages; all data and model work
-// happens on their workers.
+// Runs and Inspect; File > Open model file… inspects a .m6model), the status bar, and the dialogs
+// (import, demo dataset, progress). It owns the WorkspaceSession and, per workspace, the
+// ModelPages; all data and model work happens on their workers.
 //
 // Start-up: opens options.workspacePath, else the last workspace (QSettings), else
 // m6::Workspace::defaultPath(). When the workspace opened at start-up is empty and
@@ -16,6 +16,7 @@
 
 #include <QMainWindow>
 #include <QPointer>
+#include <memory>
 
 #include "app/bridge/bridge_types.h"
 #include "ui/import_dialog.h"
@@ -29,6 +30,7 @@ namespace m6
 class DatasetListPanel;
 class DatasetView;
 class ModelPages;
+class SnapshotStore;
 class WorkspaceSession;
 
 struct MainWindowOptions
@@ -36,6 +38,8 @@ struct MainWindowOptions
   QString workspacePath;            // "" : the last workspace, else the default one
   bool createDemoWhenEmpty = true;  // first start: fill an empty workspace with the demo
   DemoOptions firstDemo;            // what that demo dataset is
+  /// The process's snapshot store (made by the composition root); required.
+  std::shared_ptr<SnapshotStore> snapshots;
 };
 
 class MainWindow : public QMainWindow

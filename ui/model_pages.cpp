@@ -9,8 +9,8 @@
 #include "app/bridge/run_library.h"
 #include "app/bridge/training_controller.h"
 #include "ui/adapt_actions.h"
-#include "ui/configure_page.h"
 #include "ui/browse_page.h"
+#include "ui/configure_page.h"
 #include "ui/dataset_view.h"
 #include "ui/export_actions.h"
 #include "ui/inspect_page.h"
@@ -20,11 +20,13 @@
 namespace m6
 {
 
-ModelPages::ModelPages(const QString& workspacePath, DatasetView* view) : QObject(view), view_(view)
+ModelPages::ModelPages(const QString& workspacePath, std::shared_ptr<SnapshotStore> snapshots,
+                       DatasetView* view)
+    : QObject(view), view_(view)
 {
-  controller_ = new TrainingController(workspacePath, this);
+  controller_ = new TrainingController(workspacePath, snapshots, this);
   library_ = new RunLibrary(workspacePath, this);
-  info_ = new ModelInfo(workspacePath, this);
+  info_ = new ModelInfo(workspacePath, snapshots, this);
   configure_ = new ConfigurePage(info_, library_, view);
   train_ = new TrainPage(controller_, view);
   runs_ = new RunsPage(library_, controller_, view);
@@ -32,9 +34,10 @@ ModelPages::ModelPages(const QString& workspacePath, DatasetView* view) : QObjec
                 tr("Set up a model for this dataset: hyperparameters, presets, estimate"));
   view->addPage(train_, tr("Train"), tr("The training run: live curves, progress, log"));
   view->addPage(runs_, tr("Runs"), tr("Every run of the workspace: compare, resume, baselines"));
-  inspect_ = new InspectPage(workspacePath, library_, view);
-  view->addPage(inspect_, tr("Inspect"),
-                tr("What a trained model does: per-user recommendations, attention, embedding map"));
+  inspect_ = new InspectPage(workspacePath, snapshots, library_, view);
+  view->addPage(
+      inspect_, tr("Inspect"),
+      tr("What a trained model does: per-user recommendations, attention, embedding map"));
   connect(runs_, &RunsPage::inspectRequested, this, &ModelPages::inspectRun);
   connect(inspect_, &InspectPage::statusMessage, this, &ModelPages::statusMessage);
   connect(inspect_, &InspectPage::itemInteractionsRequested, this,
@@ -102,9 +105,9 @@ ModelPages::ModelPages(const QString& workspacePath, DatasetView* view) : QObjec
           });
   // Adaptation and exports (issue 6): on the Runs page's Run menu and context menu, and in the
   // Model menu (populateMenu).
-  adapt_ = new AdaptActions(workspacePath, controller_, library_, runs_,
+  adapt_ = new AdaptActions(workspacePath, snapshots, controller_, library_, runs_,
                             [this] { return configure_->dataset().id; });
-  exports_ = new ExportActions(workspacePath, library_, runs_);
+  exports_ = new ExportActions(workspacePath, snapshots, library_, runs_);
   runs_->addRunActions(adapt_->actions() + exports_->actions());
   connect(adapt_, &AdaptActions::adaptStarted, this, [this] { view_->setCurrentWidget(train_); });
   connect(adapt_, &AdaptActions::statusMessage, this, &ModelPages::statusMessage);
@@ -181,7 +184,8 @@ void ModelPages::populateMenu(QMenu* menu)
                                  inspectRun(ids.first());
                                });
   a->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I));
-  a->setStatusTip(tr("Inspect the run selected on the Runs page (or pick one on the Inspect page)"));
+  a->setStatusTip(
+      tr("Inspect the run selected on the Runs page (or pick one on the Inspect page)"));
   a = menu->addAction(tr("Open &model file…"), this, &ModelPages::openModelFile);
   a->setStatusTip(tr("Inspect an exported .m6model file, without retraining"));
 }

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <QObject>
+#include <memory>
 
 #include "app/bridge/bridge_types.h"
 #include "app/bridge/train_types.h"
@@ -28,6 +29,7 @@ class ExportActions;
 class InspectPage;
 class DatasetView;
 class ModelInfo;
+class SnapshotStore;
 class RunLibrary;
 class RunsPage;
 class TrainingController;
@@ -38,7 +40,9 @@ class ModelPages : public QObject
   Q_OBJECT
  public:
   /// Creates the pages and adds them to `view` (which becomes the parent).
-  ModelPages(const QString& workspacePath, DatasetView* view);
+  /// `snapshots`: the process's snapshot store, handed to every worker the pages start.
+  ModelPages(const QString& workspacePath, std::shared_ptr<SnapshotStore> snapshots,
+             DatasetView* view);
   ~ModelPages() override;
 
   TrainingController* controller() const { return controller_; }

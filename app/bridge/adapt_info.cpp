@@ -1,12 +1,16 @@
 #include "app/bridge/adapt_info.h"
 
+#include "app/bridge/snapshot_store.h"
+
 namespace m6
 {
 
-AdaptInfo::AdaptInfo(const QString& workspacePath, QObject* parent) : QObject(parent)
+AdaptInfo::AdaptInfo(const QString& workspacePath, std::shared_ptr<SnapshotStore> snapshots,
+                     QObject* parent)
+    : QObject(parent)
 {
   thread_ = std::make_unique<WorkerThread<AdaptInfoWorker>>(QStringLiteral("m6-adapt-info"),
-                                                            workspacePath);
+                                                            workspacePath, std::move(snapshots));
   AdaptInfoWorker* w = thread_->worker();
   connect(w, &AdaptInfoWorker::datasetsListed, this,
           [this](quint64, const m6::DatasetList& list) { Q_EMIT datasetsListed(list); });

@@ -17,11 +17,16 @@
 namespace m6
 {
 
+class SnapshotStore;
+
 class AdaptInfo : public QObject
 {
   Q_OBJECT
  public:
-  explicit AdaptInfo(const QString& workspacePath, QObject* parent = nullptr);
+  /// `snapshots`: the process's snapshot store (from the composition root), shared with the
+  /// other facades' workers.
+  AdaptInfo(const QString& workspacePath, std::shared_ptr<SnapshotStore> snapshots,
+            QObject* parent = nullptr);
   ~AdaptInfo() override;
 
   quint64 listDatasets();

@@ -10,7 +10,10 @@
 namespace m6
 {
 
-AdaptInfoWorker::AdaptInfoWorker(QString workspacePath) : path_(std::move(workspacePath)) {}
+AdaptInfoWorker::AdaptInfoWorker(QString workspacePath, std::shared_ptr<SnapshotStore> snapshots)
+    : path_(std::move(workspacePath)), caches_{DatasetCache(snapshots), DatasetCache(snapshots)}
+{
+}
 
 AdaptInfoWorker::~AdaptInfoWorker() = default;
 

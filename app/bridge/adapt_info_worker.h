@@ -33,7 +33,7 @@ class AdaptInfoWorker : public QObject
 {
   Q_OBJECT
  public:
-  explicit AdaptInfoWorker(QString workspacePath);
+  AdaptInfoWorker(QString workspacePath, std::shared_ptr<SnapshotStore> snapshots);
   ~AdaptInfoWorker() override;
 
   /// Previews requested with a token below `token` are skipped. Thread-safe.
@@ -61,7 +61,7 @@ class AdaptInfoWorker : public QObject
 
   QString path_;
   std::unique_ptr<Workspace> ws_;
-  DatasetCache caches_[2];
+  DatasetCache caches_[2];  // constructed from the same store
   qint64 cached_[2] = {0, 0};
   int next_ = 0;  // the cache the next new dataset goes into
   std::atomic<bool> cancel_{false};

@@ -1,10 +1,10 @@
-// DatasetCache: the one dataset snapshot a worker keeps loaded (with its DatasetInfo and
-// DatasetSchema), so consecutive jobs on the same dataset do not read it again.
+// DatasetCache: the dataset snapshot a worker holds, taken from the process's SnapshotStore, so
+// consecutive jobs on the same dataset neither read it again nor keep a copy of their own.
 //
-// Each worker owns its own cache and loads through its own Workspace on its own thread (the GUI
-// thread never loads a snapshot). A cached snapshot is reused while the dataset keeps its id,
-// creation time and interaction count (a dataset deleted and re-imported under a reused id is
-// read again).
+// Each worker owns one cache (or two, when a job needs two datasets at once) and asks through its
+// own Workspace on its own thread (the GUI thread never loads a snapshot). The snapshot itself is
+// shared with every other worker of the process; the cache only keeps it alive while the worker
+// may use it, and keeps the dataset's current record (its name may change while it is loaded).
 //
 // Thread affinity: the owning worker's thread only.
 #pragma once
@@ -12,37 +12,43 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
-#include "model/core/dataset.h"
-#include "model/core/dataset_schema.h"
-#include "storage/workspace.h"
+#include "app/bridge/snapshot_store.h"
 
 namespace m6
 {
 
+/// A worker's view of a shared snapshot: the dataset's record as it is now, and the snapshot and
+/// schema (owned by the store's shared object, valid while the cache holds it).
 struct LoadedDataset
 {
   DatasetInfo info;
-  DatasetSnapshot snapshot;
-  DatasetSchema schema;
+  const DatasetSnapshot& snapshot;
+  const DatasetSchema& schema;
 };
 
 class DatasetCache
 {
  public:
-  /// Called while a snapshot loads: a line for a person ("Loading demo: 40 %").
-  using PhaseFn = std::function<void(const std::string&)>;
+  using PhaseFn = SnapshotStore::PhaseFn;
 
-  /// The dataset, loaded now when it is not cached. Returns nullptr when `cancel` became true
-  /// during the load; throws std::runtime_error with storage's message on failure.
+  explicit DatasetCache(std::shared_ptr<SnapshotStore> store);
+
+  /// The dataset, from the store (loaded now when no worker has it). Returns nullptr when
+  /// `cancel` became true during the load; throws std::runtime_error with storage's message on
+  /// failure. The pointer stays valid until the next get() or clear().
   const LoadedDataset* get(Workspace& ws, int64_t datasetId, const PhaseFn& phase,
                            const std::atomic<bool>* cancel);
 
-  void clear() { loaded_.reset(); }
+  /// Lets go of the snapshot (the store frees it when no other worker holds it).
+  void clear();
 
  private:
-  std::unique_ptr<LoadedDataset> loaded_;
+  std::shared_ptr<SnapshotStore> store_;
+  SnapshotStore::Handle held_;
+  std::optional<LoadedDataset> view_;
 };
 
 }  // namespace m6

@@ -32,7 +32,10 @@ QString kindText(const std::string& kind)
 
 }  // namespace
 
-ExportWorker::ExportWorker(QString workspacePath) : path_(std::move(workspacePath)) {}
+ExportWorker::ExportWorker(QString workspacePath, std::shared_ptr<SnapshotStore> snapshots)
+    : path_(std::move(workspacePath)), cache_(std::move(snapshots))
+{
+}
 
 ExportWorker::~ExportWorker() = default;
 

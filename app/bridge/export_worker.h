@@ -31,7 +31,7 @@ class ExportWorker : public QObject
 {
   Q_OBJECT
  public:
-  explicit ExportWorker(QString workspacePath);
+  ExportWorker(QString workspacePath, std::shared_ptr<SnapshotStore> snapshots);
   ~ExportWorker() override;
 
   /// Stops the export under way and every one queued so far. Thread-safe.

@@ -31,7 +31,10 @@ std::string runLabel(const RunRecord& run)
 
 }  // namespace
 
-InspectWorker::InspectWorker(QString workspacePath) : path_(std::move(workspacePath)) {}
+InspectWorker::InspectWorker(QString workspacePath, std::shared_ptr<SnapshotStore> snapshots)
+    : path_(std::move(workspacePath)), cache_(std::move(snapshots))
+{
+}
 
 InspectWorker::~InspectWorker() = default;
 
@@ -213,8 +216,7 @@ void InspectWorker::openRun(quint64 token, qint64 runId)
               }
               phaseFn("Loading the model of " + runLabel(*run) + "…");
               source_ = predictorSource(Predictor::open(run->folder, data->snapshot, config),
-                                        config.model.timeContext &&
-                                            data->snapshot.hasTimestamps());
+                                        config.model.timeContext && data->snapshot.hasTimestamps());
             }
             else if (run->kind == "baseline-pop" || run->kind == "baseline-bpr")
             {

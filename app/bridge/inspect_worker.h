@@ -35,7 +35,7 @@ class InspectWorker : public QObject
 {
   Q_OBJECT
  public:
-  explicit InspectWorker(QString workspacePath);
+  InspectWorker(QString workspacePath, std::shared_ptr<SnapshotStore> snapshots);
   ~InspectWorker() override;
 
   /// Requests on `channel` with a token below `token` are skipped. Thread-safe.

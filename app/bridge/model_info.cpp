@@ -1,12 +1,16 @@
 #include "app/bridge/model_info.h"
 
+#include "app/bridge/snapshot_store.h"
+
 namespace m6
 {
 
-ModelInfo::ModelInfo(const QString& workspacePath, QObject* parent) : QObject(parent)
+ModelInfo::ModelInfo(const QString& workspacePath, std::shared_ptr<SnapshotStore> snapshots,
+                     QObject* parent)
+    : QObject(parent)
 {
   thread_ = std::make_unique<WorkerThread<ModelInfoWorker>>(QStringLiteral("m6-model-info"),
-                                                            workspacePath);
+                                                            workspacePath, std::move(snapshots));
   ModelInfoWorker* w = thread_->worker();
   connect(w, &ModelInfoWorker::described, this,
           [this](quint64 token, const m6::SchemaInfo& info)

@@ -18,11 +18,16 @@
 namespace m6
 {
 
+class SnapshotStore;
+
 class ModelInfo : public QObject
 {
   Q_OBJECT
  public:
-  explicit ModelInfo(const QString& workspacePath, QObject* parent = nullptr);
+  /// `snapshots`: the process's snapshot store (from the composition root), shared with the
+  /// other facades' workers.
+  ModelInfo(const QString& workspacePath, std::shared_ptr<SnapshotStore> snapshots,
+            QObject* parent = nullptr);
   ~ModelInfo() override;
 
   quint64 describe(qint64 datasetId);

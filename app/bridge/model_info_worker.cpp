@@ -11,7 +11,10 @@
 namespace m6
 {
 
-ModelInfoWorker::ModelInfoWorker(QString workspacePath) : path_(std::move(workspacePath)) {}
+ModelInfoWorker::ModelInfoWorker(QString workspacePath, std::shared_ptr<SnapshotStore> snapshots)
+    : path_(std::move(workspacePath)), cache_(std::move(snapshots))
+{
+}
 
 ModelInfoWorker::~ModelInfoWorker() = default;
 

@@ -31,7 +31,7 @@ class ModelInfoWorker : public QObject
 {
   Q_OBJECT
  public:
-  explicit ModelInfoWorker(QString workspacePath);
+  ModelInfoWorker(QString workspacePath, std::shared_ptr<SnapshotStore> snapshots);
   ~ModelInfoWorker() override;
 
   /// Estimates requested with a token below `token` are skipped. Thread-safe.

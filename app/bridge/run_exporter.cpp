@@ -1,12 +1,16 @@
 #include "app/bridge/run_exporter.h"
 
+#include "app/bridge/snapshot_store.h"
+
 namespace m6
 {
 
-RunExporter::RunExporter(const QString& workspacePath, QObject* parent) : QObject(parent)
+RunExporter::RunExporter(const QString& workspacePath, std::shared_ptr<SnapshotStore> snapshots,
+                         QObject* parent)
+    : QObject(parent)
 {
-  thread_ =
-      std::make_unique<WorkerThread<ExportWorker>>(QStringLiteral("m6-export"), workspacePath);
+  thread_ = std::make_unique<WorkerThread<ExportWorker>>(QStringLiteral("m6-export"), workspacePath,
+                                                         std::move(snapshots));
   ExportWorker* w = thread_->worker();
   connect(w, &ExportWorker::progress, this,
           [this](quint64 token, const QString& phase, qint64 done, qint64 total)

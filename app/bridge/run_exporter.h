@@ -18,11 +18,16 @@
 namespace m6
 {
 
+class SnapshotStore;
+
 class RunExporter : public QObject
 {
   Q_OBJECT
  public:
-  explicit RunExporter(const QString& workspacePath, QObject* parent = nullptr);
+  /// `snapshots`: the process's snapshot store (from the composition root), shared with the
+  /// other facades' workers.
+  RunExporter(const QString& workspacePath, std::shared_ptr<SnapshotStore> snapshots,
+              QObject* parent = nullptr);
   ~RunExporter() override;
 
   quint64 exportModel(qint64 runId, const QString& path);

@@ -1,5 +1,7 @@
 #include "app/bridge/run_inspector.h"
 
+#include "app/bridge/snapshot_store.h"
+
 namespace m6
 {
 
@@ -32,10 +34,12 @@ void RunInspector::relay(InspectWorker* worker, void (InspectWorker::*from)(quin
           });
 }
 
-RunInspector::RunInspector(const QString& workspacePath, QObject* parent) : QObject(parent)
+RunInspector::RunInspector(const QString& workspacePath, std::shared_ptr<SnapshotStore> snapshots,
+                           QObject* parent)
+    : QObject(parent)
 {
-  thread_ =
-      std::make_unique<WorkerThread<InspectWorker>>(QStringLiteral("m6-inspect"), workspacePath);
+  thread_ = std::make_unique<WorkerThread<InspectWorker>>(QStringLiteral("m6-inspect"),
+                                                          workspacePath, std::move(snapshots));
   InspectWorker* w = thread_->worker();
   connect(w, &InspectWorker::phase, this,
           [this](quint64 token, const QString& text)

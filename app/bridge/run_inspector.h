@@ -23,11 +23,16 @@
 namespace m6
 {
 
+class SnapshotStore;
+
 class RunInspector : public QObject
 {
   Q_OBJECT
  public:
-  explicit RunInspector(const QString& workspacePath, QObject* parent = nullptr);
+  /// `snapshots`: the process's snapshot store (from the composition root), shared with the
+  /// other facades' workers.
+  RunInspector(const QString& workspacePath, std::shared_ptr<SnapshotStore> snapshots,
+               QObject* parent = nullptr);
   ~RunInspector() override;
 
   /// Loads a run's model (or baseline) for inspection; opened() or openFailed() follows.

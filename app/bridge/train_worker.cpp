@@ -11,8 +11,9 @@
 namespace m6
 {
 
-TrainWorker::TrainWorker(QString workspacePath, std::shared_ptr<TrainFeed> feed)
-    : path_(std::move(workspacePath)), feed_(std::move(feed))
+TrainWorker::TrainWorker(QString workspacePath, std::shared_ptr<TrainFeed> feed,
+                         std::shared_ptr<SnapshotStore> snapshots)
+    : path_(std::move(workspacePath)), feed_(std::move(feed)), cache_(std::move(snapshots))
 {
 }
 

@@ -43,7 +43,8 @@ class TrainWorker : public QObject
 {
   Q_OBJECT
  public:
-  TrainWorker(QString workspacePath, std::shared_ptr<TrainFeed> feed);
+  TrainWorker(QString workspacePath, std::shared_ptr<TrainFeed> feed,
+              std::shared_ptr<SnapshotStore> snapshots);
   ~TrainWorker() override;
 
   /// Stops the running job and every job queued so far. Thread-safe.

@@ -1,13 +1,16 @@
 #include "app/bridge/training_controller.h"
 
+#include "app/bridge/snapshot_store.h"
+
 namespace m6
 {
 
-TrainingController::TrainingController(const QString& workspacePath, QObject* parent)
+TrainingController::TrainingController(const QString& workspacePath,
+                                       std::shared_ptr<SnapshotStore> snapshots, QObject* parent)
     : QObject(parent), feed_(std::make_shared<TrainFeed>())
 {
-  thread_ =
-      std::make_unique<WorkerThread<TrainWorker>>(QStringLiteral("m6-train"), workspacePath, feed_);
+  thread_ = std::make_unique<WorkerThread<TrainWorker>>(QStringLiteral("m6-train"), workspacePath,
+                                                        feed_, std::move(snapshots));
   timer_.setSingleShot(true);
   timer_.setInterval(40);
   connect(&timer_, &QTimer::timeout, this, &TrainingController::drain);

@@ -35,6 +35,8 @@
 namespace m6
 {
 
+class SnapshotStore;
+
 class TrainingController : public QObject
 {
   Q_OBJECT
@@ -47,7 +49,10 @@ class TrainingController : public QObject
     Comparison  // compareAdaptation: zero-shot, adapted and scratch arms
   };
 
-  explicit TrainingController(const QString& workspacePath, QObject* parent = nullptr);
+  /// `snapshots`: the process's snapshot store (from the composition root), shared with the
+  /// other facades' workers.
+  TrainingController(const QString& workspacePath, std::shared_ptr<SnapshotStore> snapshots,
+                     QObject* parent = nullptr);
   ~TrainingController() override;
 
   quint64 startTraining(qint64 datasetId, const RunConfig& config, const QString& name);

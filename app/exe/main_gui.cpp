@@ -6,6 +6,7 @@
 #include <QIcon>
 
 #include "app/bridge/bridge_types.h"
+#include "app/bridge/snapshot_store.h"
 #include "ui/main_window.h"
 
 int main(int argc, char** argv)
@@ -28,6 +29,8 @@ int main(int argc, char** argv)
 
   m6::registerBridgeTypes();
   m6::MainWindowOptions options;
+  // The composition root: one snapshot store for the whole process, shared by every worker.
+  options.snapshots = std::make_shared<m6::SnapshotStore>();
   if (!parser.positionalArguments().isEmpty())
   {
     options.workspacePath = parser.positionalArguments().first();

@@ -13,6 +13,7 @@
 
 #include "app/bridge/adapt_info.h"
 #include "app/bridge/run_exporter.h"
+#include "app/bridge/snapshot_store.h"
 #include "app/bridge/training_controller.h"
 #include "app/runner/training_session.h"
 #include "model/package.h"
@@ -80,7 +81,7 @@ class TestAdaptBridge : public QObject
 
   void previewsAnswerTheLatestOnly()
   {
-    AdaptInfo info(path_);
+    AdaptInfo info(path_, std::make_shared<SnapshotStore>());
     QSignalSpy lists(&info, &AdaptInfo::datasetsListed);
     QSignalSpy schemas(&info, &AdaptInfo::schemaReady);
     QSignalSpy previews(&info, &AdaptInfo::previewReady);
@@ -114,7 +115,7 @@ class TestAdaptBridge : public QObject
 
   void adaptRefusesAnInvalidTaskAndRecordsAnAdaptedRun()
   {
-    TrainingController c(path_);
+    TrainingController c(path_, std::make_shared<SnapshotStore>());
     QSignalSpy failed(&c, &TrainingController::jobFailed);
     QSignalSpy finished(&c, &TrainingController::runFinished);
     QSignalSpy ended(&c, &TrainingController::jobEnded);
@@ -151,7 +152,7 @@ class TestAdaptBridge : public QObject
 
   void compareEndsWithEveryArm()
   {
-    TrainingController c(path_);
+    TrainingController c(path_, std::make_shared<SnapshotStore>());
     QSignalSpy arms(&c, &TrainingController::armStarted);
     QSignalSpy done(&c, &TrainingController::comparisonFinished);
     QSignalSpy ended(&c, &TrainingController::jobEnded);
@@ -185,7 +186,7 @@ class TestAdaptBridge : public QObject
 
   void exporterRefusesABaselineAndWritesAModel()
   {
-    RunExporter x(path_);
+    RunExporter x(path_, std::make_shared<SnapshotStore>());
     QSignalSpy failed(&x, &RunExporter::failed);
     QSignalSpy finished(&x, &RunExporter::finished);
     QVERIFY(x.exportModel(baseline_, dir_.filePath("b.m6model")) > 0);

@@ -13,6 +13,7 @@
 
 #include "app/bridge/bridge_types.h"
 #include "app/bridge/run_inspector.h"
+#include "app/bridge/snapshot_store.h"
 #include "inspect_test_support.h"
 #include "model/core/split.h"
 
@@ -64,7 +65,8 @@ class TestInspectWorker : public QObject
     QSignalSpy failed(&inspector, &RunInspector::openFailed);
     inspector.openRun(run);
     QVERIFY(QTest::qWaitFor([&] { return !opened.isEmpty() || !failed.isEmpty(); }, 120000));
-    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+    QVERIFY2(failed.isEmpty(),
+             failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
   }
 
   UserView view(RunInspector& inspector, UserRequest request)
@@ -97,7 +99,7 @@ class TestInspectWorker : public QObject
 
   void recommendationsExcludeTrainingItemsAndMarkTheTruth()
   {
-    RunInspector inspector(fx_.path);
+    RunInspector inspector(fx_.path, std::make_shared<SnapshotStore>());
     open(inspector, fx_.run);
     const InspectSourceInfo& info = inspector.source();
     QVERIFY(info.hasAttention);
@@ -156,9 +158,10 @@ class TestInspectWorker : public QObject
 
   void attentionEqualsExplainAndTokensFollowTheHistory()
   {
-    RunInspector inspector(fx_.path);
+    RunInspector inspector(fx_.path, std::make_shared<SnapshotStore>());
     open(inspector, fx_.run);
-    auto predictor = Predictor::open(inspector.source().loadedFrom.toStdString(), data_, fx_.config);
+    auto predictor =
+        Predictor::open(inspector.source().loadedFrom.toStdString(), data_, fx_.config);
     for (int32_t user : {3, 57, 120})
     {
       UserRequest r;
@@ -215,7 +218,7 @@ class TestInspectWorker : public QObject
 
   void twoQuickSelectionsDeliverOnlyTheSecond()
   {
-    RunInspector inspector(fx_.path);
+    RunInspector inspector(fx_.path, std::make_shared<SnapshotStore>());
     open(inspector, fx_.run);
     QSignalSpy ready(&inspector, &RunInspector::userReady);
     UserRequest first;
@@ -234,7 +237,7 @@ class TestInspectWorker : public QObject
 
   void errorsAreMessagesNotCrashes()
   {
-    RunInspector inspector(fx_.path);
+    RunInspector inspector(fx_.path, std::make_shared<SnapshotStore>());
     // A run whose checkpoint file does not exist.
     QSignalSpy failed(&inspector, &RunInspector::openFailed);
     inspector.openRun(fx_.missingRun);
@@ -285,7 +288,7 @@ class TestInspectWorker : public QObject
 
   void contextOverrideShowsHowTheListMoves()
   {
-    RunInspector inspector(fx_.path);
+    RunInspector inspector(fx_.path, std::make_shared<SnapshotStore>());
     open(inspector, fx_.run);
     QVERIFY(inspector.source().usesContext);
     UserRequest r;
@@ -312,7 +315,7 @@ class TestInspectWorker : public QObject
 
   void baselinesRecommendWithoutAttention()
   {
-    RunInspector inspector(fx_.path);
+    RunInspector inspector(fx_.path, std::make_shared<SnapshotStore>());
     open(inspector, fx_.popRun);
     QVERIFY(!inspector.source().hasAttention);
     QVERIFY(inspector.source().noAttentionReason.contains("no attention"));
@@ -338,10 +341,11 @@ class TestInspectWorker : public QObject
 
   void searchStatisticsAndMap()
   {
-    RunInspector inspector(fx_.path);
+    RunInspector inspector(fx_.path, std::make_shared<SnapshotStore>());
     open(inspector, fx_.run);
     QSignalSpy found(&inspector, &RunInspector::usersFound);
-    auto byId = answer<UserMatches>(found, inspector.findUsers(QString::fromStdString(data_.userIds[7])));
+    auto byId =
+        answer<UserMatches>(found, inspector.findUsers(QString::fromStdString(data_.userIds[7])));
     QVERIFY(!byId.matches.empty());
     QCOMPARE(byId.matches.front().user, 7);
     const FieldColumn& region = data_.userFields[0];

@@ -8,6 +8,7 @@
 
 #include "app/bridge/model_info.h"
 #include "app/bridge/run_library.h"
+#include "app/bridge/snapshot_store.h"
 #include "app/bridge/training_controller.h"
 #include "storage/runs.h"
 #include "train_test_support.h"
@@ -72,7 +73,7 @@ class TestTrainingController : public QObject
 
   void trainingDeliversEveryStepAndRecordsTheRun()
   {
-    TrainingController c(path_);
+    TrainingController c(path_, std::make_shared<SnapshotStore>());
     StepLog log;
     log.connectTo(c);
     QSignalSpy started(&c, &TrainingController::runStarted);
@@ -117,7 +118,7 @@ class TestTrainingController : public QObject
 
   void stopKeepsTheBestCheckpointAndResumeFinishes()
   {
-    TrainingController c(path_);
+    TrainingController c(path_, std::make_shared<SnapshotStore>());
     QSignalSpy finished(&c, &TrainingController::runFinished);
     QSignalSpy failed(&c, &TrainingController::jobFailed);
     // Stop as soon as the first epoch has been validated (best.pt exists from then on).
@@ -130,7 +131,7 @@ class TestTrainingController : public QObject
     QVERIFY(!run.test.empty());
 
     // The best checkpoint loads and gives the recorded test metrics again.
-    ModelInfo info(path_);
+    ModelInfo info(path_, std::make_shared<SnapshotStore>());
     QSignalSpy evaluated(&info, &ModelInfo::evaluated);
     QSignalSpy evalFailed(&info, &ModelInfo::requestFailed);
     const quint64 token = info.evaluate(run.id);
@@ -156,7 +157,7 @@ class TestTrainingController : public QObject
 
   void pauseHaltsStepsAndUnpauseContinues()
   {
-    TrainingController c(path_);
+    TrainingController c(path_, std::make_shared<SnapshotStore>());
     StepLog log;
     log.connectTo(c);
     QSignalSpy finished(&c, &TrainingController::runFinished);
@@ -196,7 +197,7 @@ class TestTrainingController : public QObject
 
   void baselinesAreRecordedAsRuns()
   {
-    TrainingController c(path_);
+    TrainingController c(path_, std::make_shared<SnapshotStore>());
     RunLibrary library(path_);
     QSignalSpy done(&c, &TrainingController::baselinesFinished);
     QSignalSpy failed(&c, &TrainingController::jobFailed);
@@ -221,7 +222,7 @@ class TestTrainingController : public QObject
 
   void schemaAndEstimateWithStaleRequestsDropped()
   {
-    ModelInfo info(path_);
+    ModelInfo info(path_, std::make_shared<SnapshotStore>());
     QSignalSpy schema(&info, &ModelInfo::schemaReady);
     info.describe(datasetId_);
     QTRY_VERIFY_WITH_TIMEOUT(schema.size() == 1, 60000);
@@ -259,7 +260,7 @@ class TestTrainingController : public QObject
   {
     qint64 runId = 0;
     {
-      TrainingController c(path_);
+      TrainingController c(path_, std::make_shared<SnapshotStore>());
       connect(&c, &TrainingController::runStarted, &c,
               [&runId](const m6::RunRecord& r) { runId = r.id; });
       QSignalSpy steps(&c, &TrainingController::stepsArrived);

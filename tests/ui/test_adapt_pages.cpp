@@ -28,6 +28,7 @@
 #include "../app/train_test_support.h"
 #include "app/bridge/run_exporter.h"
 #include "app/bridge/run_library.h"
+#include "app/bridge/snapshot_store.h"
 #include "app/bridge/training_controller.h"
 #include "app/runner/training_session.h"
 #include "gui_test_main.h"
@@ -161,6 +162,8 @@ class TestAdaptPages : public QObject
     cold_ = coldTrained->id;
 
     MainWindowOptions o;
+
+    o.snapshots = std::make_shared<SnapshotStore>();
     o.workspacePath = path_;
     o.createDemoWhenEmpty = false;
     window_ = std::make_unique<MainWindow>(o);

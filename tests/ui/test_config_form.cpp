@@ -13,6 +13,7 @@
 #include "../app/train_test_support.h"
 #include "app/bridge/model_info.h"
 #include "app/bridge/run_library.h"
+#include "app/bridge/snapshot_store.h"
 #include "gui_test_main.h"
 #include "storage/runs.h"
 #include "ui/config_form.h"
@@ -78,7 +79,7 @@ class TestConfigForm : public QObject
     datasetId_ = m6test::makeTrainWorkspace(path_);
     auto ws = m6test::openWorkspace(path_);
     info_ = *ws->datasetById(datasetId_);
-    modelInfo_ = std::make_unique<ModelInfo>(path_);
+    modelInfo_ = std::make_unique<ModelInfo>(path_, std::make_shared<SnapshotStore>());
     library_ = std::make_unique<RunLibrary>(path_);
     page_ = std::make_unique<ConfigurePage>(modelInfo_.get(), library_.get());
     page_->setDataset(info_);
@@ -265,7 +266,7 @@ class TestConfigForm : public QObject
     QVERIFY(!page_->saveUserPreset("quick", &error));
     QVERIFY(error.contains("built-in"));
     RunLibrary library(path_);
-    ModelInfo info(path_);
+    ModelInfo info(path_, std::make_shared<SnapshotStore>());
     ConfigurePage other(&info, &library);
     QTRY_VERIFY(other.presets()->loaded());
     QVERIFY(other.presets()->userNames().contains("wide"));

@@ -10,6 +10,7 @@
 #include <QTableWidget>
 #include <QtTest>
 
+#include "app/bridge/snapshot_store.h"
 #include "app/bridge/workspace_session.h"
 #include "gui_test_main.h"
 #include "storage/formats.h"
@@ -33,6 +34,7 @@ class TestImportDialog : public QObject
   std::unique_ptr<MainWindow> window(const QString& ws)
   {
     MainWindowOptions o;
+    o.snapshots = std::make_shared<SnapshotStore>();
     o.workspacePath = dir_.filePath(ws);
     o.createDemoWhenEmpty = false;
     auto w = std::make_unique<MainWindow>(o);

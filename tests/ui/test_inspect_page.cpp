@@ -22,6 +22,7 @@
 #include "../app/inspect_test_support.h"
 #include "app/bridge/run_inspector.h"
 #include "app/bridge/run_library.h"
+#include "app/bridge/snapshot_store.h"
 #include "gui_test_main.h"
 #include "model/core/split.h"
 #include "model/package.h"
@@ -104,7 +105,8 @@ class TestInspectPage : public QObject
     QSignalSpy runs(library_.get(), &RunLibrary::runsChanged);
     library_->refresh();
     QVERIFY(QTest::qWaitFor([&] { return !runs.isEmpty(); }, 30000));
-    page_ = std::make_unique<InspectPage>(fx_.path, library_.get());
+    page_ =
+        std::make_unique<InspectPage>(fx_.path, std::make_shared<SnapshotStore>(), library_.get());
     page_->resize(1400, 900);
     page_->show();
     QVERIFY(page_->runBox()->findData(qlonglong(fx_.run)) >= 0);

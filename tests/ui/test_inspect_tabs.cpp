@@ -18,6 +18,7 @@
 #include "../app/inspect_test_support.h"
 #include "app/bridge/run_inspector.h"
 #include "app/bridge/run_library.h"
+#include "app/bridge/snapshot_store.h"
 #include "gui_test_main.h"
 #include "ui/attention_heatmap.h"
 #include "ui/attention_stats_panel.h"
@@ -54,7 +55,8 @@ class TestInspectTabs : public QObject
     fx_ = m6test::makeInspectWorkspace(dir_.filePath("tabs.m6ws"), false);
     data_ = *m6test::openWorkspace(fx_.path)->loadSnapshot(fx_.datasetId);
     library_ = std::make_unique<RunLibrary>(fx_.path);
-    page_ = std::make_unique<InspectPage>(fx_.path, library_.get());
+    page_ =
+        std::make_unique<InspectPage>(fx_.path, std::make_shared<SnapshotStore>(), library_.get());
     page_->resize(1400, 900);
     page_->show();
     QVERIFY(QTest::qWaitForWindowExposed(page_.get()));

@@ -9,6 +9,7 @@
 #include <QTableWidget>
 #include <QtTest>
 
+#include "app/bridge/snapshot_store.h"
 #include "app/bridge/workspace_session.h"
 #include "gui_test_main.h"
 #include "storage/formats.h"
@@ -35,6 +36,7 @@ class TestMainWindow : public QObject
   MainWindowOptions options(const QString& ws, bool demo)
   {
     MainWindowOptions o;
+    o.snapshots = std::make_shared<SnapshotStore>();
     o.workspacePath = dir_.filePath(ws);
     o.createDemoWhenEmpty = demo;
     o.firstDemo = m6test::smallDemo();

@@ -19,6 +19,7 @@
 #include "../app/train_test_support.h"
 #include "app/bridge/run_inspector.h"
 #include "app/bridge/run_library.h"
+#include "app/bridge/snapshot_store.h"
 #include "app/bridge/training_controller.h"
 #include "app/runner/training_session.h"
 #include "gui_test_main.h"
@@ -92,6 +93,7 @@ class TestReviewFixes : public QObject
       m6test::addDemo(*ws, m6test::trainDemo("beta"));
     }
     MainWindowOptions o;
+    o.snapshots = std::make_shared<SnapshotStore>();
     o.workspacePath = path;
     o.createDemoWhenEmpty = false;
     MainWindow w(o);
@@ -246,6 +248,7 @@ class TestReviewFixes : public QObject
       runId = trained->id;
     }
     MainWindowOptions o;
+    o.snapshots = std::make_shared<SnapshotStore>();
     o.workspacePath = path;
     o.createDemoWhenEmpty = false;
     MainWindow w(o);

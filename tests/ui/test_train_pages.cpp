@@ -20,6 +20,7 @@
 
 #include "../app/train_test_support.h"
 #include "app/bridge/run_library.h"
+#include "app/bridge/snapshot_store.h"
 #include "app/bridge/training_controller.h"
 #include "gui_test_main.h"
 #include "storage/run_lock.h"
@@ -57,6 +58,7 @@ class TestTrainPages : public QObject
   void openWindow()
   {
     MainWindowOptions o;
+    o.snapshots = std::make_shared<SnapshotStore>();
     o.workspacePath = path_;
     o.createDemoWhenEmpty = false;
     window_ = std::make_unique<MainWindow>(o);
