@@ -169,6 +169,20 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
     }
     targets.swap(kept);
   }
+  const int64_t allTargets = static_cast<int64_t>(targets.size());
+  if (scope.sampleTargets > 0 && scope.sampleTargets < allTargets)
+  {
+    // A partial Fisher-Yates shuffle with its own seeded generator: the same users every epoch
+    // and every run with this seed, kept in their original order.
+    DemoRng rng(seed * 7919ULL + 17 + (part == SplitPart::Test ? 1 : 0));
+    for (int64_t i = 0; i < scope.sampleTargets; ++i)
+    {
+      const auto j = i + static_cast<int64_t>(rng.below(static_cast<uint64_t>(allTargets - i)));
+      std::swap(targets[static_cast<size_t>(i)], targets[static_cast<size_t>(j)]);
+    }
+    targets.resize(static_cast<size_t>(scope.sampleTargets));
+    std::sort(targets.begin(), targets.end());
+  }
   EvalResult result;
   std::vector<std::vector<int32_t>> lists;
   double diversity = 0;
@@ -315,8 +329,12 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
       result.rows.push_back(row);
     }
   }
-  const std::string protocol =
-      scope.protocol.empty() ? rankingProtocol(k, sampled) : scope.protocol;
+  std::string protocol = scope.protocol.empty() ? rankingProtocol(k, sampled) : scope.protocol;
+  if (static_cast<int64_t>(targets.size()) < allTargets)
+  {
+    protocol += "; on a fixed seeded sample of " + std::to_string(targets.size()) + " of " +
+                std::to_string(allTargets) + " users";
+  }
   result.metrics = aggregateRows(result.rows, "ranking", k, protocol);
   if (scope.randomBaseline)
   {
@@ -378,7 +396,7 @@ EvalResult evaluatePointwise(const DatasetSnapshot& data, const Split& split, Sp
   return result;
 }
 
-EvalResult evaluateSession(Session& session, SplitPart part)
+EvalResult evaluateSession(Session& session, SplitPart part, int64_t sampleUsers)
 {
   ModelScorer scorer(session);
   const RunConfig& c = session.config;
@@ -393,9 +411,16 @@ EvalResult evaluateSession(Session& session, SplitPart part)
       scope.targets = &warm;
       scope.protocol = warmProtocol(c.train.evalK, c.train.sampledEval, session.numCold);
     }
-    return evaluateRanking(session.data, session.split, session.features.itemCategory, part,
-                           c.train.evalK, c.train.sampledEval, static_cast<uint64_t>(c.train.seed),
-                           scorer, scope);
+    scope.sampleTargets = sampleUsers;
+    EvalResult result = evaluateRanking(session.data, session.split, session.features.itemCategory,
+                                        part, c.train.evalK, c.train.sampledEval,
+                                        static_cast<uint64_t>(c.train.seed), scorer, scope);
+    const std::string note = trainingLossNote(c, session.data.numItems());
+    if (!note.empty() && !result.metrics.protocol.empty())
+    {
+      result.metrics.protocol += "; " + note;
+    }
+    return result;
   }
   return evaluatePointwise(session.data, session.split, part, c.model.task, c.train.ctrThreshold,
                            scorer);

@@ -66,6 +66,9 @@ struct RankingScope
       nullptr;                  // per item, 1 = rank this item's targets; null = all
   std::string protocol;         // replaces rankingProtocol(k, sampled) when not empty
   bool randomBaseline = false;  // also compute EvalResult::random over the same candidates
+  /// > 0: rank only a fixed sample of this many targets (users), drawn with `seed`, and say so in
+  /// the protocol; 0 or more than there are: every target.
+  int64_t sampleTargets = 0;
 };
 
 /// The query of user u's target interaction t: history before t, context of t.
@@ -85,8 +88,9 @@ EvalResult evaluatePointwise(const DatasetSnapshot& data, const Split& split, Sp
                              const std::string& task, double ctrThreshold, ScoreProvider& scorer);
 
 /// The metrics the session's task calls for. Under the cold-item protocol: the warm targets,
-/// ranked among the warm items.
-EvalResult evaluateSession(Session& session, SplitPart part);
+/// ranked among the warm items. `sampleUsers` > 0 (ranking only): a fixed seeded sample of that
+/// many users, labelled in the protocol (per-epoch validation on large datasets).
+EvalResult evaluateSession(Session& session, SplitPart part, int64_t sampleUsers = 0);
 
 /// Cold-item protocol: the targets that are cold items, ranked among the cold items only (by
 /// content: their id rows are zero), with the expected metrics of a random ranking beside them.

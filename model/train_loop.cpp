@@ -1,8 +1,6 @@
 // runTrainingLoop() and the helpers train() and adapt() share.
 #include "model/train_loop.h"
 
-#include "model/rng.h"
-
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -12,6 +10,7 @@
 #include "model/checkpoint.h"
 #include "model/core/config_fields.h"
 #include "model/evaluate.h"
+#include "model/rng.h"
 
 namespace m6
 {
@@ -370,7 +369,8 @@ TrainOutcome runTrainingLoop(const LoopSetup& setup, const TrainCallbacks& cb)
       break;
     }
 
-    EvalResult valid = evaluateSession(session, SplitPart::Valid);
+    // Per-epoch validation may use a seeded user sample (train.valid_users); the test never does.
+    EvalResult valid = evaluateSession(session, SplitPart::Valid, tc.validUsers);
     const double metric = valid.metrics.get(stopMetric);
     bool improved = std::isnan(metric) ||  // nothing to validate on: keep the latest
                     std::isnan(st.bestValue) ||

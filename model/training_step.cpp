@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "model/evaluate.h"
+#include "model/sampled_softmax.h"
 
 namespace m6
 {
@@ -29,10 +30,8 @@ std::vector<int64_t> trainCounts(const Session& s)
 
 TrainingStep::TrainingStep(Session& session)
     : session_(session),
-      loss_(effectiveLoss(session.config)),
-      negatives_(loss_ == "sampled_softmax" || loss_ == "bce" || loss_ == "bpr"
-                     ? session.config.train.negatives
-                     : 0),
+      loss_(effectiveLoss(session.config, session.data.numItems())),
+      negatives_(loss_ == "bce" || loss_ == "bpr" ? session.config.train.negatives : 0),
       sampler_(trainCounts(session), session.config.train.sampling == "popularity",
                session.coldItems)
 {
@@ -46,14 +45,27 @@ TrainingStep::TrainingStep(Session& session)
     }
     hidden_ = &session.coldItems;
   }
-  if (loss_ == "sampled_softmax" && sampler_.popularity())
+  if (loss_ == "sampled_softmax")
   {
+    // The two sources of the candidate draw (see sampled_softmax.h): the sampler's shared
+    // negatives and the batch's targets, which follow the training examples.
     const int64_t n = session.data.numItems();
-    logQ_ = torch::empty({n}, torch::kFloat32);
-    auto acc = logQ_.accessor<float, 1>();
+    const std::vector<int64_t> counts = trainCounts(session);
+    double total = 0;
+    for (int64_t c : counts)
+    {
+      total += static_cast<double>(c);
+    }
+    samplerProb_ = torch::empty({n}, torch::kFloat32);
+    targetProb_ = torch::empty({n}, torch::kFloat32);
+    auto q = samplerProb_.accessor<float, 1>();
+    auto p = targetProb_.accessor<float, 1>();
     for (int64_t i = 0; i < n; ++i)
     {
-      acc[i] = static_cast<float>(sampler_.logProbability(i));
+      q[i] = static_cast<float>(std::exp(sampler_.logProbability(i)));
+      p[i] = total > 0
+                 ? static_cast<float>(static_cast<double>(counts[static_cast<size_t>(i)]) / total)
+                 : 0.0f;
     }
   }
 }
@@ -112,6 +124,11 @@ torch::Tensor TrainingStep::loss(const std::vector<int64_t>& batch, DemoRng& rng
     return torch::nn::functional::cross_entropy(logits, targets);
   }
 
+  if (loss_ == "sampled_softmax")
+  {
+    return sampledSoftmaxStep(ub, targets, rng);
+  }
+
   torch::Tensor negatives = torch::empty({b, negatives_}, torch::kInt64);
   if (negatives_ > 0)
   {
@@ -153,16 +170,6 @@ torch::Tensor TrainingStep::loss(const std::vector<int64_t>& batch, DemoRng& rng
     return task == "ctr" ? F::binary_cross_entropy_with_logits(pred, truth)
                          : F::mse_loss(pred, truth);
   }
-  if (loss_ == "sampled_softmax")
-  {
-    if (logQ_.defined())
-    {
-      // logQ correction: popular items are drawn more often, so their logits are discounted.
-      torch::Tensor cand = torch::cat({targets.unsqueeze(1), negatives}, 1);
-      scores = scores - logQ_.index_select(0, cand.reshape({-1})).view(cand.sizes());
-    }
-    return F::cross_entropy(scores, torch::zeros({b}, torch::kInt64));
-  }
   if (loss_ == "bpr")
   {
     return -F::logsigmoid(scores.narrow(1, 0, 1) - scores.narrow(1, 1, negatives_)).mean();
@@ -170,6 +177,37 @@ torch::Tensor TrainingStep::loss(const std::vector<int64_t>& batch, DemoRng& rng
   torch::Tensor labels = torch::zeros_like(scores);
   labels.select(1, 0).fill_(1.0);
   return F::binary_cross_entropy_with_logits(scores, labels);
+}
+
+torch::Tensor TrainingStep::sampledSoftmaxStep(const UserBatch& ub, const torch::Tensor& targets,
+                                               DemoRng& rng)
+{
+  Session& s = session_;
+  const int64_t b = targets.size(0);
+  const int64_t len = s.config.model.historyLength;
+  // One draw per step shared by every row: each row is scored against all of them plus the
+  // other rows' targets.
+  const int64_t m = s.config.train.sharedNegatives;
+  torch::Tensor shared = torch::empty({m}, torch::kInt64);
+  {
+    auto acc = shared.accessor<int64_t, 1>();
+    for (int64_t j = 0; j < m; ++j)
+    {
+      acc[j] = sampler_.sample(rng, -1);
+    }
+  }
+  SampledSoftmaxCandidates cands =
+      sampledSoftmaxCandidates(targets, shared, samplerProb_, targetProb_);
+  const int64_t c = cands.items.size(0);
+  // Encode each item the step touches once: history and candidates.
+  auto unique = torch::_unique(torch::cat({ub.histItems.reshape({-1}), cands.items}),
+                               /*sorted=*/true, /*return_inverse=*/true);
+  torch::Tensor tokens = s.encodeItems(std::get<0>(unique));
+  torch::Tensor rows = std::get<1>(unique);
+  torch::Tensor histRows = rows.narrow(0, 0, b * len).view({b, len});
+  torch::Tensor candTokens = tokens.index_select(0, rows.narrow(0, b * len, c));
+  UserSide side = s.userSide(ub, tokens, histRows);
+  return sampledSoftmaxLoss(s.net->scoreCatalogue(side, candTokens), cands);
 }
 
 }  // namespace m6

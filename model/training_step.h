@@ -6,7 +6,8 @@
 // The user side (user token, context token, encoded history) is computed once per example and
 // broadcast over its positive and negatives. With the full softmax the whole catalogue's item
 // tokens are computed once per step (they are the softmax's classes); otherwise only the items
-// the batch touches (history, positives, negatives) are encoded, once each.
+// the batch touches (history, positives, negatives) are encoded, once each. The sampled softmax
+// (dot) scores every row against one candidate set shared by the batch (sampled_softmax.h).
 //
 // Thread affinity: the thread that owns the session.
 #pragma once
@@ -41,8 +42,12 @@ class TrainingStep
   std::string loss_;  // softmax | sampled_softmax | bce | bpr | mse
   int negatives_ = 0;
   NegativeSampler sampler_;
-  torch::Tensor logQ_;      // float [N], log sampling probability (popularity sampling)
-  torch::Tensor coldMask_;  // bool [1, N], cold items (never a softmax class); undefined if none
+  /// The dot scorer's sampled softmax over the batch's targets and shared negatives.
+  torch::Tensor sampledSoftmaxStep(const UserBatch& ub, const torch::Tensor& targets, DemoRng& rng);
+
+  torch::Tensor samplerProb_;  // float [N], sampler's draw probability (sampled softmax)
+  torch::Tensor targetProb_;   // float [N], share of the training examples (sampled softmax)
+  torch::Tensor coldMask_;     // bool [1, N], cold items (never a softmax class); undefined if none
   const std::vector<uint8_t>* hidden_ = nullptr;  // cold items, left out of training histories
 };
 

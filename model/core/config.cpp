@@ -270,7 +270,7 @@ std::string effectiveStopMetric(const RunConfig& c)
   return "ndcg";
 }
 
-std::string effectiveLoss(const RunConfig& c)
+std::string effectiveLoss(const RunConfig& c, int64_t numItems)
 {
   if (c.model.task == "ctr")
   {
@@ -282,9 +282,24 @@ std::string effectiveLoss(const RunConfig& c)
   }
   if (c.train.loss == "auto")
   {
-    return c.model.scorer == "mlp" ? "bce" : "softmax";
+    if (c.model.scorer == "mlp")
+    {
+      return "bce";
+    }
+    return numItems >= kSampledSoftmaxFromItems ? "sampled_softmax" : "softmax";
   }
   return c.train.loss;
+}
+
+std::string trainingLossNote(const RunConfig& c, int64_t numItems)
+{
+  if (c.model.task != "ranking" || effectiveLoss(c, numItems) != "sampled_softmax")
+  {
+    return "";
+  }
+  return "trained with sampled softmax (the batch's targets plus " +
+         std::to_string(c.train.sharedNegatives) + " shared " + c.train.sampling +
+         " negatives per step, logQ-corrected), not a full softmax";
 }
 
 bool higherIsBetter(const std::string& metric)

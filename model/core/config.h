@@ -71,7 +71,8 @@ struct TrainConfig
 {
   // Task and loss
   std::string loss = "auto";         // auto | dot: softmax, sampled_softmax | mlp: bce, bpr
-  int negatives = 8;                 // sampled negatives per positive (sampled losses)
+  int negatives = 8;                 // sampled negatives per positive (bce, bpr)
+  int sharedNegatives = 4096;        // sampled softmax: negatives drawn per step, shared by the batch
   std::string sampling = "uniform";  // uniform | popularity
   double ctrThreshold = 4.0;         // ctr label = rating >= threshold
 
@@ -94,6 +95,7 @@ struct TrainConfig
   // Data and split
   int evalK = 10;
   bool sampledEval = false;  // 100 sampled negatives instead of full ranking
+  int validUsers = 0;        // per-epoch validation on a seeded sample of this many users; 0 = all
   int64_t seed = 42;
   double trainFraction = 1.0;  // share of the training examples used (deterministic subset)
   double coldItemShare = 0.0;  // share of items held out of training (cold-item protocol)
@@ -148,9 +150,18 @@ std::vector<int> selectedFields(const ModelConfig& model, const DatasetSchema& s
 /// auc (ctr) or rmse (rating). Bare name, without "@K".
 std::string effectiveStopMetric(const RunConfig& config);
 
-/// The loss training uses: for ranking train.loss, with "auto" meaning softmax (dot) or bce (mlp);
-/// "bce" for ctr; "mse" for rating.
-std::string effectiveLoss(const RunConfig& config);
+/// From this many items on, "auto" trains the dot scorer with the sampled softmax: a full
+/// softmax's cost grows with the catalogue, the sampled one's with the batch.
+constexpr int64_t kSampledSoftmaxFromItems = 10000;
+
+/// The loss training uses: for ranking train.loss, with "auto" meaning bce (mlp) or, for dot,
+/// softmax below kSampledSoftmaxFromItems items and sampled_softmax from there on (numItems 0:
+/// the catalogue is not known, "auto" means softmax); "bce" for ctr; "mse" for rating.
+std::string effectiveLoss(const RunConfig& config, int64_t numItems = 0);
+
+/// A note on how a ranking model was trained, for its protocol line: "trained with sampled
+/// softmax (...)" when the effective loss is sampled_softmax, "" otherwise.
+std::string trainingLossNote(const RunConfig& config, int64_t numItems);
 
 /// Whether a larger value of the metric (bare name) is better: false for logloss, rmse, mae.
 bool higherIsBetter(const std::string& metric);

@@ -36,6 +36,15 @@ std::vector<FieldDef> buildTable()
       "train.sampled_eval", kData, "Sampled-negatives protocol", T, &TrainConfig::sampledEval,
       "Rank the held-out item against 100 sampled unseen items instead of the whole catalogue "
       "(inflates figures; labelled in every report; on/off)."));
+  {
+    FieldDef f = intField(
+        "train.valid_users", kData, "Validation users per epoch", T, &TrainConfig::validUsers, 0,
+        2147483647,
+        "Validate each epoch (early stopping, best epoch) on a fixed, seeded sample of this many "
+        "users instead of all of them, for large datasets; labelled in the protocol. The final "
+        "test always covers every user (0 = every user, the default).");
+    t.push_back(appliesWhen(f, "model.task=ranking"));
+  }
   t.push_back(int64Field(
       "train.seed", kData, "Seed", &TrainConfig::seed, 0, 9007199254740991.0,
       "Seed of initialisation, shuffling, sampling and dropout; the same seed, config and data "
@@ -162,13 +171,22 @@ std::vector<FieldDef> buildTable()
     FieldDef f = enumField("train.loss", kTask, "Ranking loss", T, &TrainConfig::loss,
                            {"auto", "softmax", "sampled_softmax", "bce", "bpr"},
                            "Ranking loss: softmax over the catalogue or sampled softmax (dot), BCE "
-                           "or BPR with sampled negatives (mlp); auto picks softmax or bce.");
+                           "or BPR with sampled negatives (mlp); auto picks bce for mlp, and for "
+                           "dot softmax below 10,000 items and sampled softmax from there on.");
     t.push_back(appliesWhen(f, "model.task=ranking"));
   }
   t.push_back(intField("train.negatives", kTask, "Negatives per positive", T,
                        &TrainConfig::negatives, 1, 10000,
-                       "Sampled negative items per positive for sampled softmax, BCE and BPR "
-                       "(1-10000)."));
+                       "Sampled negative items per positive for BCE and BPR (1-10000)."));
+  {
+    FieldDef f = intField(
+        "train.shared_negatives", kTask, "Shared negatives per step", T,
+        &TrainConfig::sharedNegatives, 1, 1000000,
+        "Sampled softmax (dot): negatives drawn once per step and shared by every example of the "
+        "batch, besides the batch's other targets (1-1000000, default 4096). Fewer is faster; "
+        "too few costs accuracy on large catalogues.");
+    t.push_back(appliesWhen(f, "model.scorer=dot"));
+  }
   t.push_back(enumField("train.sampling", kTask, "Negative sampling", T, &TrainConfig::sampling,
                         {"uniform", "popularity"},
                         "How negatives are drawn: uniformly over items, or in proportion to "

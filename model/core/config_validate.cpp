@@ -232,7 +232,8 @@ void checkSchema(const RunConfig& c, const DatasetSchema& s, std::vector<ConfigI
         "the 100-sampled-negatives protocol needs at least 101 items; this catalogue has " +
             std::to_string(s.numItems) + " (use full ranking)");
   }
-  bool sampledLoss = m.task == "ranking" && effectiveLoss(c) != "softmax";
+  const std::string loss = effectiveLoss(c, s.numItems);
+  bool sampledLoss = m.task == "ranking" && (loss == "bce" || loss == "bpr");
   if (sampledLoss && t.negatives >= s.numItems && !hasIssue(out, "train.negatives"))
   {
     add(out, "train.negatives",
@@ -284,7 +285,8 @@ std::vector<ConfigIssue> validate(const RunConfig& c, const DatasetSchema* schem
     add(out, "train.loss",
         "loss '" + t.loss + "' needs the dot scorer; the mlp scorer trains with bce or bpr");
   }
-  bool sampledLoss = ranking && effectiveLoss(c) != "softmax";
+  const std::string loss = effectiveLoss(c);
+  bool sampledLoss = ranking && (loss == "bce" || loss == "bpr");  // per-positive negatives
   if (sampledLoss && t.negatives < 1)
   {
     add(out, "train.negatives",
@@ -331,7 +333,8 @@ std::vector<ConfigIssue> validate(const RunConfig& c, const DatasetSchema* schem
   {
     add(out, "train.cold_item_share",
         "the cold-item protocol ranks held-out items by content and needs task ranking (the "
-        "task is " + m.task + "); set it to 0");
+        "task is " +
+            m.task + "); set it to 0");
   }
   checkDescriptors(c, out);
   if (schema)

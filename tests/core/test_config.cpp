@@ -91,9 +91,9 @@ class TestConfig : public QObject
                                             << "train.lr";
     QTest::newRow("batch size < 1") << QStringList{"batch_size=0"} << ""
                                     << "train.batch_size";
-    QTest::newRow("negatives < 1 with sampled softmax")
-        << QStringList{"loss=sampled_softmax", "negatives=0"} << ""
-        << "train.negatives";
+    QTest::newRow("shared negatives < 1 with sampled softmax")
+        << QStringList{"loss=sampled_softmax", "shared_negatives=0"} << ""
+        << "train.shared_negatives";
     QTest::newRow("negatives < 1 with bpr")
         << QStringList{"scorer=mlp", "loss=bpr", "negatives=0"} << ""
         << "train.negatives";
@@ -147,7 +147,7 @@ class TestConfig : public QObject
         << "demo"
         << "model.id_embeddings";
     QTest::newRow("more negatives than items")
-        << QStringList{"loss=sampled_softmax", "negatives=60"} << "demo"
+        << QStringList{"scorer=mlp", "loss=bce", "negatives=60"} << "demo"
         << "train.negatives";
   }
 

@@ -1,0 +1,44 @@
+// Sampled softmax for the dot scorer on large catalogues (private to model/).
+//
+// A full softmax scores every item of the catalogue for every example; from about 10,000 items
+// that is the whole cost of a step. The sampled softmax scores each example only against a
+// candidate set shared by the whole batch: the batch's own targets (in-batch negatives for the
+// other rows) plus M negatives drawn once per step from the sampler. Shared candidates make the
+// logits one [B, C] matrix product, as with the full softmax, at a fraction of its width.
+//
+// The candidates are not drawn uniformly (targets follow popularity, and so may the sampler), so
+// each logit is corrected by the log of its item's expected count in the candidate draw
+// (the "logQ" correction of Bengio & Senecal, Jean et al., Yi et al. 2019):
+//   E_j = M * q_j + B * p_j,   logit'_rj = logit_rj - log E_j,
+// with q the sampler's probabilities and p each item's share of the training examples. Without
+// it popular items are pushed down just for being drawn often. Duplicate candidates are merged
+// (an item drawn twice is one class), and a row's own target is its label column.
+//
+// Thread affinity: pure functions.
+#pragma once
+
+#include <torch/torch.h>
+
+namespace m6
+{
+
+struct SampledSoftmaxCandidates
+{
+  torch::Tensor items;        // [C] int64, sorted distinct candidate items
+  torch::Tensor labels;       // [B] int64, the column of each row's target in `items`
+  torch::Tensor logExpected;  // [C] float, log of each candidate's expected count
+};
+
+/// The candidate set of one step: targets [B] and shared negatives [M] (item ids), with the
+/// sampler's probability per item `samplerProb` [N] and each item's share of the training
+/// examples `targetProb` [N] (both float).
+SampledSoftmaxCandidates sampledSoftmaxCandidates(const torch::Tensor& targets,
+                                                  const torch::Tensor& shared,
+                                                  const torch::Tensor& samplerProb,
+                                                  const torch::Tensor& targetProb);
+
+/// Mean cross-entropy of the corrected logits: `scores` [B, C] are the raw dot-product logits
+/// of each row against `c.items`.
+torch::Tensor sampledSoftmaxLoss(const torch::Tensor& scores, const SampledSoftmaxCandidates& c);
+
+}  // namespace m6
