@@ -7,6 +7,7 @@
 #include "app/bridge/worker_support.h"
 #include "app/runner/training_session.h"
 #include "storage/runs.h"
+#include "storage/schema_reader.h"
 
 namespace m6
 {
@@ -44,7 +45,13 @@ void ModelInfoWorker::describe(quint64 token, qint64 datasetId)
   {
     SchemaInfo info;
     info.datasetId = datasetId;
-    info.schema = load(datasetId).schema;
+    // From the workspace's tables: the form fills before (and without) a snapshot load.
+    auto schema = readDatasetSchema(workspace(), datasetId);
+    if (!schema)
+    {
+      throw std::runtime_error(schema.error());
+    }
+    info.schema = std::move(*schema);
     Q_EMIT described(token, info);
   }
   catch (const std::exception& e)

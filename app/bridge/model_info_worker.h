@@ -3,8 +3,9 @@
 // estimate of a configuration (parameter count and examples per epoch: it builds the model), and
 // the evaluation of a run's checkpoint (best.pt, else last.pt) on validation and test.
 //
-// It loads the dataset snapshot itself, on its thread, with its own Workspace, and keeps the last
-// one cached (DatasetCache).
+// The schema comes from the workspace's tables (no snapshot load). Estimates and evaluations take
+// the dataset snapshot from the process's SnapshotStore, on its thread, with its own Workspace,
+// and hold the last one (DatasetCache).
 //
 // Contract: every slot takes a token and answers with exactly one signal carrying it, except
 // stale estimates: estimate() requests with a token below the one given to supersede() are

@@ -1,13 +1,13 @@
 // The workspace file: schema and migrations, refusing files that are not workspaces, lossless
 // dataset round trips, rename/delete, exact statistics, cancel leaving nothing behind.
 #include <QtTest>
-
 #include <atomic>
 #include <cmath>
 
 #include "fixtures.h"
 #include "model/core/demo_data.h"
 #include "storage/demo_dataset.h"
+#include "storage/schema_reader.h"
 #include "storage/sqlite.h"
 #include "storage/workspace.h"
 
@@ -33,9 +33,12 @@ DatasetSnapshot tinySnapshot(const std::string& name)
   ds.userStart = {0, 3, 5, 6};
   m6::FieldColumn gender{"gender", m6::FieldKind::Categorical, {0, 1, -1}, {}, {"F", "M"}, {}, {}};
   m6::FieldColumn age{"age", m6::FieldKind::Numeric, {}, {}, {}, {31, std::nan(""), 22}, {}};
-  m6::FieldColumn tags{"tags", m6::FieldKind::Multi, {0, 1, 1, 2}, {0, 2, 2, 3, 4}, {"x", "y", "z"}, {}, {}};
-  m6::FieldColumn title{"title", m6::FieldKind::Text, {}, {}, {}, {}, {"Alpha", "Beta", "Gamma", "Delta"}};
-  m6::FieldColumn device{"device", m6::FieldKind::Categorical, {0, 0, 1, 1, 0, -1}, {}, {"phone", "tv"}, {}, {}};
+  m6::FieldColumn tags{
+      "tags", m6::FieldKind::Multi, {0, 1, 1, 2}, {0, 2, 2, 3, 4}, {"x", "y", "z"}, {}, {}};
+  m6::FieldColumn title{
+      "title", m6::FieldKind::Text, {}, {}, {}, {}, {"Alpha", "Beta", "Gamma", "Delta"}};
+  m6::FieldColumn device{
+      "device", m6::FieldKind::Categorical, {0, 0, 1, 1, 0, -1}, {}, {"phone", "tv"}, {}, {}};
   ds.userFields = {gender, age};
   ds.itemFields = {tags, title};
   ds.contextFields = {device};
@@ -84,7 +87,8 @@ class TestWorkspace : public QObject
     auto garbage = m6test::writeFile(dir_, "garbage.m6ws", QByteArray(4096, '\x5a'));
     auto r1 = Workspace::open(garbage, false);
     QVERIFY(!r1.ok());
-    QVERIFY2(QString::fromStdString(r1.error()).contains("not an M6 workspace"), r1.error().c_str());
+    QVERIFY2(QString::fromStdString(r1.error()).contains("not an M6 workspace"),
+             r1.error().c_str());
 
     std::string foreign = m6test::path(dir_, "foreign.db");
     {
@@ -190,6 +194,49 @@ class TestWorkspace : public QObject
     }
   }
 
+  void schemaReadFromTablesEqualsTheSnapshots()
+  {
+    auto ws = fresh("schema.m6ws");
+    m6::DemoOptions o;
+    o.users = 200;
+    o.items = 300;
+    o.interactions = 8000;
+    DatasetSnapshot demo = m6::generateDemoDataset(o);
+    DatasetSnapshot tiny = tinySnapshot("tiny");
+    tiny.rating.clear();  // no ratings at all
+    for (const DatasetSnapshot* in : {&demo, &tiny})
+    {
+      auto id = ws->writeDataset(*in, {"test", "", ""}, nullptr);
+      QVERIFY2(id.ok(), id.error().c_str());
+      auto snap = ws->loadSnapshot(*id);
+      QVERIFY(snap.ok());
+      const m6::DatasetSchema want = m6::DatasetSchema::fromSnapshot(*snap);
+      auto got = m6::readDatasetSchema(*ws, *id);
+      QVERIFY2(got.ok(), got.error().c_str());
+      QCOMPARE(got->numUsers, want.numUsers);
+      QCOMPARE(got->numItems, want.numItems);
+      QCOMPARE(got->numInteractions, want.numInteractions);
+      QCOMPARE(got->hasRatings, want.hasRatings);
+      QCOMPARE(got->hasTimestamps, want.hasTimestamps);
+      QCOMPARE(got->ratingMin, want.ratingMin);
+      QCOMPARE(got->ratingMax, want.ratingMax);
+      for (auto entity :
+           {m6::FieldEntity::User, m6::FieldEntity::Item, m6::FieldEntity::Interaction})
+      {
+        const auto& g = got->fields(entity);
+        const auto& w = want.fields(entity);
+        QCOMPARE(g.size(), w.size());
+        for (size_t f = 0; f < w.size(); ++f)
+        {
+          QCOMPARE(g[f].name, w[f].name);
+          QCOMPARE(g[f].kind, w[f].kind);
+          QCOMPARE(g[f].cardinality, w[f].cardinality);
+        }
+      }
+    }
+    QVERIFY(!m6::readDatasetSchema(*ws, 999).ok());
+  }
+
   void statisticsAreExact()
   {
     auto ws = fresh("stats.m6ws");
@@ -274,15 +321,17 @@ class TestWorkspace : public QObject
     auto ds = m6::generateDemoDataset(o);
     std::atomic<bool> cancel{false};
     int calls = 0;
-    auto r = ws->writeDataset(ds, {"demo", "", ""}, nullptr,
-                              [&](const m6::StorageProgress& p) {
-                                // Cancel once interactions are being written.
-                                if (p.phase == "Writing interactions" && ++calls == 2)
-                                {
-                                  cancel = true;
-                                }
-                              },
-                              &cancel);
+    auto r = ws->writeDataset(
+        ds, {"demo", "", ""}, nullptr,
+        [&](const m6::StorageProgress& p)
+        {
+          // Cancel once interactions are being written.
+          if (p.phase == "Writing interactions" && ++calls == 2)
+          {
+            cancel = true;
+          }
+        },
+        &cancel);
     QVERIFY(!r.ok());
     QCOMPARE(QString::fromStdString(r.error()), QString("cancelled"));
     QVERIFY(calls >= 2);
