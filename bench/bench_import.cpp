@@ -16,89 +16,16 @@
 #include <string>
 #include <vector>
 
-#include "model/core/rng.h"
+#include "bench_support.h"
 #include "storage/formats.h"
 #include "storage/importer.h"
 #include "storage/workspace.h"
 
 namespace fs = std::filesystem;
 
-namespace
-{
-
-double now()
-{
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-/// MovieLens-like: users ~ rows/150, items ~ rows/400 with Zipf popularity, half-star ratings,
-/// rows grouped by user as in the real files.
-void writeRatings(const std::string& path, int64_t rows)
-{
-  std::FILE* f = std::fopen(path.c_str(), "w");
-  if (!f)
-  {
-    std::perror(path.c_str());
-    std::exit(1);
-  }
-  std::fputs("userId,movieId,rating,timestamp\n", f);
-  m6::DemoRng rng(7);
-  const int64_t users = std::max<int64_t>(10, rows / 150);
-  const int64_t items = std::max<int64_t>(10, rows / 400);
-  std::vector<double> cum(static_cast<size_t>(items));
-  double acc = 0;
-  for (int64_t i = 0; i < items; ++i)
-  {
-    acc += 1.0 / std::pow(i + 1.0, 0.9);
-    cum[static_cast<size_t>(i)] = acc;
-  }
-  int64_t written = 0;
-  for (int64_t u = 1; written < rows; ++u)
-  {
-    int64_t n = u == users ? rows - written : std::min<int64_t>(rows - written, 20 + static_cast<int64_t>(rng.exponential(130)));
-    int64_t t = 1000000000 + static_cast<int64_t>(rng.below(500000000));
-    for (int64_t k = 0; k < n; ++k)
-    {
-      double r = rng.uniform() * acc;
-      int64_t item = std::upper_bound(cum.begin(), cum.end(), r) - cum.begin() + 1;
-      t += 1 + static_cast<int64_t>(rng.below(5000));
-      std::fprintf(f, "%lld,%lld,%.1f,%lld\n", static_cast<long long>((u - 1) % users + 1),
-                   static_cast<long long>(item), 0.5 * (1 + static_cast<double>(rng.below(10))),
-                   static_cast<long long>(t));
-    }
-    written += n;
-  }
-  std::fclose(f);
-}
-
-struct Measure
-{
-  double seconds = 0;
-  long peakKiB = 0;
-  bool ok = false;
-};
-
-/// Runs `work` in a child process, so its peak memory is its own.
-template <typename Work>
-Measure inChild(Work&& work)
-{
-  double t0 = now();
-  pid_t pid = fork();
-  if (pid == 0)
-  {
-    std::_Exit(work() ? 0 : 1);
-  }
-  int status = 0;
-  rusage ru{};
-  wait4(pid, &status, 0, &ru);
-  Measure m;
-  m.seconds = now() - t0;
-  m.peakKiB = ru.ru_maxrss;
-  m.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-  return m;
-}
-
-}  // namespace
+using m6bench::inChild;
+using m6bench::Measure;
+using m6bench::now;
 
 int main(int argc, char** argv)
 {
@@ -136,7 +63,8 @@ int main(int argc, char** argv)
   }
   fs::create_directories(dir);
   bool haveShell = std::system("command -v sqlite3 >/dev/null 2>&1") == 0;
-  std::printf("bench_import: MovieLens-style ratings.csv, our import vs sqlite3 .import (bare table)\n");
+  std::printf(
+      "bench_import: MovieLens-style ratings.csv, our import vs sqlite3 .import (bare table)\n");
   std::printf("%12s %10s %12s %12s %12s %10s %12s\n", "rows", "file MB", "ours s", "ours rows/s",
               "sqlite3 s", "ratio", "peak MiB");
   for (int64_t rows : sizes)
@@ -146,7 +74,8 @@ int main(int argc, char** argv)
     std::string csv = (folder / "ratings.csv").string();
     if (!fs::exists(csv))
     {
-      writeRatings(csv, rows);
+      m6bench::writeRatings(csv, rows, std::max<int64_t>(10, rows / 150),
+                            std::max<int64_t>(10, rows / 400));
     }
     double mb = static_cast<double>(fs::file_size(csv)) / 1e6;
     std::string wsPath = (folder / "bench.m6ws").string();
@@ -154,21 +83,23 @@ int main(int argc, char** argv)
     {
       fs::remove(wsPath + suffix);
     }
-    Measure ours = inChild([&] {
-      auto ws = m6::Workspace::open(wsPath);
-      if (!ws)
-      {
-        std::fprintf(stderr, "%s\n", ws.error().c_str());
-        return false;
-      }
-      auto spec = m6::specForFormat("movielens-csv", folder.string());
-      auto r = m6::importDataset(**ws, *spec, "bench");
-      if (!r)
-      {
-        std::fprintf(stderr, "import failed: %s\n", r.error().c_str());
-      }
-      return r.ok();
-    });
+    Measure ours = inChild(
+        [&]
+        {
+          auto ws = m6::Workspace::open(wsPath);
+          if (!ws)
+          {
+            std::fprintf(stderr, "%s\n", ws.error().c_str());
+            return false;
+          }
+          auto spec = m6::specForFormat("movielens-csv", folder.string());
+          auto r = m6::importDataset(**ws, *spec, "bench");
+          if (!r)
+          {
+            std::fprintf(stderr, "import failed: %s\n", r.error().c_str());
+          }
+          return r.ok();
+        });
     double shellSeconds = std::nan("");
     if (haveShell)
     {
@@ -176,7 +107,8 @@ int main(int argc, char** argv)
       fs::remove(bare);
       std::string cmd = "sqlite3 '" + bare +
                         "' 'CREATE TABLE ratings(userId, movieId, rating, timestamp);' '.mode csv' "
-                        "'.import --skip 1 " + csv + " ratings'";
+                        "'.import --skip 1 " +
+                        csv + " ratings'";
       double t0 = now();
       if (std::system(cmd.c_str()) == 0)
       {
@@ -184,10 +116,10 @@ int main(int argc, char** argv)
       }
       fs::remove(bare);
     }
-    std::printf("%12lld %10.1f %12.2f %12.0f %12.2f %10.2f %12.0f%s\n", static_cast<long long>(rows),
-                mb, ours.seconds, static_cast<double>(rows) / ours.seconds, shellSeconds,
-                ours.seconds / shellSeconds, static_cast<double>(ours.peakKiB) / 1024.0,
-                ours.ok ? "" : "  (import FAILED)");
+    std::printf("%12lld %10.1f %12.2f %12.0f %12.2f %10.2f %12.0f%s\n",
+                static_cast<long long>(rows), mb, ours.seconds,
+                static_cast<double>(rows) / ours.seconds, shellSeconds, ours.seconds / shellSeconds,
+                static_cast<double>(ours.peakKiB) / 1024.0, ours.ok ? "" : "  (import FAILED)");
     std::fflush(stdout);
     if (!keep)
     {
@@ -198,6 +130,8 @@ int main(int argc, char** argv)
   {
     fs::remove_all(dir);
   }
-  std::printf("ratio = our seconds / sqlite3 seconds (target: under 2); peak = resident memory of the import\n");
+  std::printf(
+      "ratio = our seconds / sqlite3 seconds (target: under 2); peak = resident memory of the "
+      "import\n");
   return 0;
 }

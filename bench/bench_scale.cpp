@@ -1,0 +1,298 @@
+// bench_scale: the day of DESIGN.md section 1 at the size people have (issue 10): a generated
+// MovieLens-25M-shaped ratings.csv (25,000,095 ratings, 162,541 users, 59,047 items with a
+// long-tailed popularity) through import, the shared snapshot, training with the large-
+// catalogue loss, full evaluation and top-10 for one user. Prints figures; asserts nothing.
+//
+// Steps and what each figure is:
+//  1. import: our MovieLens-CSV import in a child process (seconds, rows/s, peak RSS), beside the
+//     sqlite3 shell's `.import` of the same file into a bare table;
+//  2. snapshot: SnapshotStore::get (what every worker of the workbench shares): seconds, the
+//     snapshot's bytes (its arrays), this process's RSS after it;
+//  3. training: the balanced preset (loss auto: the sampled softmax from 10,000 items), one epoch
+//     over a deterministic share of the training examples (--train-fraction, default 0.04, so it
+//     ends in minutes), per-epoch validation on a seeded sample of 2,000 users: examples/s and the
+//     seconds a whole epoch takes at that rate; train()'s final test covers every user;
+//  4. evaluation: evaluate() of the trained checkpoint, validation and test of every user, full
+//     ranking (seconds, users/s);
+//  5. top 10 for one user (Predictor::recommend, 200 random users, p50 / p90);
+//  and the process's peak RSS.
+//
+// Usage: bench_scale [--rows N] [--users N] [--items N] [--train-fraction X] [--dir DIR]
+//                    [--keep] [--set key=value ...]
+//   --dir keeps the generated file and workspace there (reused by the next run with --keep).
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/bridge/snapshot_store.h"
+#include "bench_support.h"
+#include "model/core/config.h"
+#include "model/core/rng.h"
+#include "model/engine.h"
+#include "storage/formats.h"
+#include "storage/importer.h"
+#include "storage/workspace.h"
+
+namespace fs = std::filesystem;
+using m6bench::now;
+
+namespace
+{
+
+double snapshotBytes(const m6::DatasetSnapshot& s)
+{
+  auto strings = [](const std::vector<std::string>& v)
+  {
+    double b = 0;
+    for (const auto& x : v)
+    {
+      b += static_cast<double>(sizeof(std::string) + (x.size() > 15 ? x.capacity() : 0));
+    }
+    return b;
+  };
+  double b = strings(s.userIds) + strings(s.itemIds) + strings(s.itemTitles);
+  b += static_cast<double>(s.user.capacity() * 4 + s.item.capacity() * 4 + s.rating.capacity() * 4 +
+                           s.ts.capacity() * 8 + s.userStart.capacity() * 8);
+  for (const auto* group : {&s.userFields, &s.itemFields, &s.contextFields})
+  {
+    for (const auto& f : *group)
+    {
+      b += static_cast<double>(f.codes.capacity() * 4 + f.offsets.capacity() * 8 +
+                               f.values.capacity() * 8) +
+           strings(f.vocab) + strings(f.texts);
+    }
+  }
+  return b;
+}
+
+double percentile(std::vector<double> v, double p)
+{
+  if (v.empty())
+  {
+    return 0;
+  }
+  std::sort(v.begin(), v.end());
+  return v[static_cast<size_t>(p * static_cast<double>(v.size() - 1))];
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+  int64_t rows = 25000095;
+  int64_t users = 162541;
+  int64_t items = 59047;
+  double fraction = 0.04;
+  std::string dir;
+  bool keep = false;
+  std::vector<std::string> settings;
+  for (int i = 1; i < argc; ++i)
+  {
+    std::string a = argv[i];
+    if (a == "--rows" && i + 1 < argc)
+    {
+      rows = std::atoll(argv[++i]);
+    }
+    else if (a == "--users" && i + 1 < argc)
+    {
+      users = std::atoll(argv[++i]);
+    }
+    else if (a == "--items" && i + 1 < argc)
+    {
+      items = std::atoll(argv[++i]);
+    }
+    else if (a == "--train-fraction" && i + 1 < argc)
+    {
+      fraction = std::atof(argv[++i]);
+    }
+    else if (a == "--dir" && i + 1 < argc)
+    {
+      dir = argv[++i];
+    }
+    else if (a == "--keep")
+    {
+      keep = true;
+    }
+    else if (a == "--set" && i + 1 < argc)
+    {
+      settings.push_back(argv[++i]);
+    }
+    else
+    {
+      std::fprintf(stderr,
+                   "usage: bench_scale [--rows N] [--users N] [--items N] [--train-fraction X] "
+                   "[--dir DIR] [--keep] [--set key=value ...]\n");
+      return 2;
+    }
+  }
+  if (dir.empty())
+  {
+    dir = (fs::temp_directory_path() / ("m6-bench-scale-" + std::to_string(getpid()))).string();
+  }
+  fs::create_directories(dir);
+  const std::string csv = (fs::path(dir) / "ratings.csv").string();
+  const std::string wsPath = (fs::path(dir) / "scale.m6ws").string();
+  std::printf("bench_scale: %lld ratings, %lld users, %lld items (MovieLens-25M shape)\n",
+              static_cast<long long>(rows), static_cast<long long>(users),
+              static_cast<long long>(items));
+
+  // 1. Import.
+  if (!fs::exists(csv))
+  {
+    double t0 = now();
+    m6bench::writeRatings(csv, rows, users, items);
+    std::printf("generated ratings.csv: %.0f MB in %.1f s\n",
+                static_cast<double>(fs::file_size(csv)) / 1e6, now() - t0);
+  }
+  bool reuse = keep && fs::exists(wsPath);
+  if (!reuse)
+  {
+    for (const char* suffix : {"", "-wal", "-shm"})
+    {
+      fs::remove(wsPath + suffix);
+    }
+    m6bench::Measure ours = m6bench::inChild(
+        [&]
+        {
+          auto ws = m6::Workspace::open(wsPath);
+          if (!ws)
+          {
+            std::fprintf(stderr, "%s\n", ws.error().c_str());
+            return false;
+          }
+          auto spec = m6::specForFormat("movielens-csv", dir);
+          auto r = m6::importDataset(**ws, *spec, "scale");
+          if (!r)
+          {
+            std::fprintf(stderr, "import failed: %s\n", r.error().c_str());
+          }
+          return r.ok();
+        });
+    double shell = std::nan("");
+    if (std::system("command -v sqlite3 >/dev/null 2>&1") == 0)
+    {
+      const std::string bare = (fs::path(dir) / "bare.db").string();
+      fs::remove(bare);
+      const std::string cmd = "sqlite3 '" + bare +
+                              "' 'CREATE TABLE ratings(userId, movieId, rating, timestamp);' "
+                              "'.mode csv' '.import --skip 1 " +
+                              csv + " ratings'";
+      double t0 = now();
+      if (std::system(cmd.c_str()) == 0)
+      {
+        shell = now() - t0;
+      }
+      fs::remove(bare);
+    }
+    std::printf(
+        "import: %.1f s (%.0f rows/s), peak RSS %.0f MiB; sqlite3 .import %.1f s; ratio %.2f%s\n",
+        ours.seconds, static_cast<double>(rows) / ours.seconds,
+        static_cast<double>(ours.peakKiB) / 1024.0, shell, ours.seconds / shell,
+        ours.ok ? "" : " (import FAILED)");
+    if (!ours.ok)
+    {
+      return 1;
+    }
+  }
+  else
+  {
+    std::printf("import: reusing %s\n", wsPath.c_str());
+  }
+  std::fflush(stdout);
+
+  // 2. The shared snapshot.
+  auto opened = m6::Workspace::open(wsPath, false);
+  if (!opened)
+  {
+    std::fprintf(stderr, "%s\n", opened.error().c_str());
+    return 1;
+  }
+  m6::Workspace& ws = **opened;
+  auto info = ws.dataset("scale");
+  if (!info)
+  {
+    std::fprintf(stderr, "%s\n", info.error().c_str());
+    return 1;
+  }
+  const double rssBefore = m6bench::statusMiB("VmRSS");
+  m6::SnapshotStore store;
+  double t0 = now();
+  m6::SnapshotStore::Handle data = store.get(ws, info->id, {}, nullptr);
+  const double loadSeconds = now() - t0;
+  const m6::DatasetSnapshot& snap = data->snapshot;
+  std::printf(
+      "snapshot: %.1f s, %.0f MiB of arrays (%lld users, %lld items, %lld interactions); "
+      "RSS %.0f -> %.0f MiB\n",
+      loadSeconds, snapshotBytes(snap) / 1048576.0, static_cast<long long>(snap.numUsers()),
+      static_cast<long long>(snap.numItems()), static_cast<long long>(snap.numInteractions()),
+      rssBefore, m6bench::statusMiB("VmRSS"));
+  std::fflush(stdout);
+
+  // 3. Training.
+  m6::RunConfig config = m6::preset("balanced");
+  config.train.epochs = 1;
+  config.train.trainFraction = fraction;
+  config.train.validUsers = 2000;
+  for (const auto& s : settings)
+  {
+    m6::applySetting(config, s);
+  }
+  const std::string runDir = (fs::path(dir) / "run").string();
+  fs::remove_all(runDir);
+  t0 = now();
+  m6::TrainOutcome out = m6::train(snap, config, runDir, {});
+  const double trainSeconds = now() - t0;
+  if (out.status != "finished")
+  {
+    std::fprintf(stderr, "training %s: %s\n", out.status.c_str(), out.message.c_str());
+    return 1;
+  }
+  const double fullEpoch = static_cast<double>(out.trainExamples) / std::max(fraction, 1e-9);
+  std::printf(
+      "training (%s): %.0f examples/s on %lld examples; a whole epoch (~%.0f examples) "
+      "takes %.1f min at that rate; train() %.1f s in all with the final test; "
+      "test ndcg@10 %.4f; RSS %.0f MiB\n",
+      m6::effectiveLoss(config, snap.numItems()).c_str(), out.examplesPerSecond,
+      static_cast<long long>(out.trainExamples), fullEpoch,
+      fullEpoch / out.examplesPerSecond / 60.0, trainSeconds, out.test.get("ndcg@10"),
+      m6bench::statusMiB("VmRSS"));
+  std::printf("  protocol: %s\n", out.test.protocol.c_str());
+  std::fflush(stdout);
+
+  // 4. Full evaluation of every user.
+  t0 = now();
+  m6::EvaluationOutcome ev = m6::evaluate(snap, config, runDir);
+  const double evalSeconds = now() - t0;
+  const double evaluated = static_cast<double>(ev.validRows.size() + ev.testRows.size());
+  std::printf(
+      "evaluation: %.1f s for %.0f targets (validation + test of every user), %.0f "
+      "users/s; RSS %.0f MiB\n",
+      evalSeconds, evaluated, evaluated / evalSeconds, m6bench::statusMiB("VmRSS"));
+  std::fflush(stdout);
+
+  // 5. Top 10 for one user.
+  t0 = now();
+  auto predictor = m6::Predictor::open(runDir, snap, config);
+  const double openSeconds = now() - t0;
+  m6::DemoRng rng(11);
+  std::vector<double> ms;
+  for (int i = 0; i < 200; ++i)
+  {
+    auto u = static_cast<int32_t>(rng.below(static_cast<uint64_t>(snap.numUsers())));
+    double s = now();
+    predictor->recommend(u, 10);
+    ms.push_back((now() - s) * 1000.0);
+  }
+  std::printf(
+      "top 10 for one user: p50 %.2f ms, p90 %.2f ms (model opened in %.1f s); peak RSS "
+      "%.0f MiB\n",
+      percentile(ms, 0.5), percentile(ms, 0.9), openSeconds, m6bench::statusMiB("VmHWM"));
+  if (!keep)
+  {
+    fs::remove_all(dir);
+  }
+  return 0;
+}
