@@ -111,7 +111,7 @@ AttentionStats Predictor::attentionStats(const AttentionStatsOptions& options,
 {
   Impl& im = *impl_;
   Session& s = *im.session;
-  const DatasetSnapshot& d = im.data;
+  const DatasetSnapshot& d = im.data();
   const ModelConfig& m = s.config.model;
   const int64_t L = m.historyLength;
   const int64_t T = L + 2;

@@ -2,8 +2,9 @@
 //
 // This is the main header of model/ that other layers include (with the few below). It is
 // torch-free on purpose (app/ and ui/ include it next to Qt, whose keywords break LibTorch
-// headers): everything crosses as plain structs, std::function callbacks and atomics. The network itself lives in model/*.cpp
-// and model/nn/ (DESIGN.md section 3); the split and metrics in model/core (section 4).
+// headers): everything crosses as plain structs, std::function callbacks and atomics. The network
+// itself lives in model/*.cpp and model/nn/ (DESIGN.md section 3); the split and metrics in
+// model/core (section 4).
 //
 // Run folder: train() writes `runDir/best.pt` (the best epoch by the validation metric) and
 // `runDir/last.pt` (the resume point: model, optimiser, epoch, global step, torch RNG state,
@@ -232,6 +233,11 @@ class Predictor
   /// std::runtime_error with a message naming the file and the problem when it is missing,
   /// unreadable, truncated, not an M6 checkpoint, or for another architecture or dataset.
   static std::unique_ptr<Predictor> open(const std::string& path, const DatasetSnapshot& snapshot,
+                                         const RunConfig& config);
+  /// The same without a copy: the Predictor shares `snapshot` (an immutable snapshot the caller
+  /// may share with others, such as the workbench's snapshot store) and keeps it alive.
+  static std::unique_ptr<Predictor> open(const std::string& path,
+                                         std::shared_ptr<const DatasetSnapshot> snapshot,
                                          const RunConfig& config);
   ~Predictor();
   Predictor(const Predictor&) = delete;

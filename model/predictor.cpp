@@ -11,19 +11,19 @@ namespace m6
 
 void Predictor::Impl::checkUser(int32_t user) const
 {
-  if (user < 0 || user >= data.numUsers())
+  if (user < 0 || user >= data().numUsers())
   {
     throw std::out_of_range("user index " + std::to_string(user) + " is outside the dataset (" +
-                            std::to_string(data.numUsers()) + " users)");
+                            std::to_string(data().numUsers()) + " users)");
   }
 }
 
 void Predictor::Impl::checkItem(int32_t item) const
 {
-  if (item < 0 || item >= data.numItems())
+  if (item < 0 || item >= data().numItems())
   {
     throw std::out_of_range("item index " + std::to_string(item) + " is outside the dataset (" +
-                            std::to_string(data.numItems()) + " items)");
+                            std::to_string(data().numItems()) + " items)");
   }
 }
 
@@ -35,8 +35,9 @@ QuerySpec Predictor::Impl::query(int32_t user, const ContextOverride& o) const
   q.user = user;
   q.historyEnd = split.trainEnd[static_cast<size_t>(user)];
   int64_t test = split.testIndex[static_cast<size_t>(user)];
-  int64_t last = data.userStart[static_cast<size_t>(user) + 1] - 1;
-  q.contextRow = test >= 0 ? test : (last >= data.userStart[static_cast<size_t>(user)] ? last : -1);
+  int64_t last = data().userStart[static_cast<size_t>(user) + 1] - 1;
+  q.contextRow =
+      test >= 0 ? test : (last >= data().userStart[static_cast<size_t>(user)] ? last : -1);
   if (o.hourOfDay > 23 || o.dayOfWeek > 6)
   {
     throw std::out_of_range("context override: hour must be 0-23 and day of week 0-6");
@@ -70,7 +71,18 @@ Predictor::~Predictor() = default;
 std::unique_ptr<Predictor> Predictor::open(const std::string& path, const DatasetSnapshot& snapshot,
                                            const RunConfig& config)
 {
-  DatasetSchema schema = DatasetSchema::fromSnapshot(snapshot);
+  return open(path, std::make_shared<const DatasetSnapshot>(snapshot), config);
+}
+
+std::unique_ptr<Predictor> Predictor::open(const std::string& path,
+                                           std::shared_ptr<const DatasetSnapshot> snapshot,
+                                           const RunConfig& config)
+{
+  if (!snapshot)
+  {
+    throw std::invalid_argument("Predictor::open: no dataset snapshot");
+  }
+  DatasetSchema schema = DatasetSchema::fromSnapshot(*snapshot);
   auto issues = validate(config, &schema);
   if (!issues.empty())
   {
@@ -79,8 +91,8 @@ std::unique_ptr<Predictor> Predictor::open(const std::string& path, const Datase
   setComputeThreads(config.train.threads);
   auto impl = std::make_unique<Impl>();
   impl->path = resolveCheckpointPath(path);
-  impl->data = snapshot;
-  impl->session = std::make_unique<Session>(impl->data, config);
+  impl->snapshot = std::move(snapshot);
+  impl->session = std::make_unique<Session>(*impl->snapshot, config);
   loadCheckpoint(impl->path, *impl->session, nullptr);
   impl->scorer = std::make_unique<ModelScorer>(*impl->session);
   impl->parameters = impl->session->parameterCount();
@@ -95,7 +107,7 @@ std::vector<Recommendation> Predictor::recommend(int32_t user, int k, ContextOve
 std::vector<Recommendation> Predictor::recommend(int32_t user, int k, ContextOverride context,
                                                  const std::vector<uint8_t>* allowedItems)
 {
-  const DatasetSnapshot& d = impl_->data;
+  const DatasetSnapshot& d = impl_->data();
   if (allowedItems && static_cast<int64_t>(allowedItems->size()) != d.numItems())
   {
     throw std::invalid_argument("recommend: the item filter has " +
@@ -137,7 +149,7 @@ std::vector<float> Predictor::scoreAll(int32_t user, ContextOverride context)
 
 Explanation Predictor::explain(int32_t user, int32_t item, ContextOverride context)
 {
-  const DatasetSnapshot& d = impl_->data;
+  const DatasetSnapshot& d = impl_->data();
   impl_->checkItem(item);
   QuerySpec q = impl_->query(user, context);
   torch::NoGradGuard guard;

@@ -17,7 +17,7 @@ Embeddings Predictor::embeddings(const EmbeddingOptions& options)
 {
   Impl& im = *impl_;
   Session& s = *im.session;
-  const DatasetSnapshot& d = im.data;
+  const DatasetSnapshot& d = im.data();
   torch::NoGradGuard guard;
   s.net->eval();
   ItemCategoryField categories = itemCategoryField(d);

@@ -16,7 +16,10 @@ namespace m6
 
 struct Predictor::Impl
 {
-  DatasetSnapshot data;  // a copy: the caller's snapshot may go away
+  // Shared with the caller (the workbench's snapshot store), or a copy the Predictor owns: either
+  // way it outlives the Predictor.
+  std::shared_ptr<const DatasetSnapshot> snapshot;
+  const DatasetSnapshot& data() const { return *snapshot; }
   std::unique_ptr<Session> session;
   std::unique_ptr<ModelScorer> scorer;  // holds the catalogue's item tokens
   std::string path;

@@ -24,7 +24,8 @@ const LoadedDataset* DatasetCache::get(Workspace& ws, int64_t datasetId, const P
   }
   view_.reset();
   held_ = std::move(handle);
-  view_.emplace(LoadedDataset{current, held_->snapshot, held_->schema});
+  std::shared_ptr<const DatasetSnapshot> shared(held_, &held_->snapshot);
+  view_.emplace(LoadedDataset{current, held_->snapshot, held_->schema, std::move(shared)});
   return &*view_;
 }
 

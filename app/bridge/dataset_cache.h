@@ -27,6 +27,9 @@ struct LoadedDataset
   DatasetInfo info;
   const DatasetSnapshot& snapshot;
   const DatasetSchema& schema;
+  /// The same snapshot as a shared pointer (aliasing the store's object), for a model that keeps
+  /// it beyond the job (Predictor::open), so nobody copies it.
+  std::shared_ptr<const DatasetSnapshot> shared;
 };
 
 class DatasetCache

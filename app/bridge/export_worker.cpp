@@ -162,7 +162,7 @@ void ExportWorker::exportRecommendations(quint64 token, qint64 runId, QString pa
             const RunRecord run = modelRun(token, runId, "recommendations to export");
             const LoadedDataset& data = load(token, run.datasetId);
             Q_EMIT progress(token, QStringLiteral("Loading the model"), 0, 0);
-            auto predictor = Predictor::open(run.folder, data.snapshot, configOfRun(run));
+            auto predictor = Predictor::open(run.folder, data.shared, configOfRun(run));
             auto status = writeRecommendationsCsv(
                 *predictor, data.snapshot, k, path.toStdString(),
                 [&](int64_t done, int64_t total)
@@ -193,7 +193,7 @@ void ExportWorker::exportEmbeddings(quint64 token, qint64 runId, QString folder)
             const RunRecord run = modelRun(token, runId, "embeddings to export");
             const LoadedDataset& data = load(token, run.datasetId);
             Q_EMIT progress(token, QStringLiteral("Loading the model"), 0, 0);
-            auto predictor = Predictor::open(run.folder, data.snapshot, configOfRun(run));
+            auto predictor = Predictor::open(run.folder, data.shared, configOfRun(run));
             if (cancel_.load())
             {
               throw Cancelled{};

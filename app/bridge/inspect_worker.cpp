@@ -215,7 +215,7 @@ void InspectWorker::openRun(quint64 token, qint64 runId)
                     "config on the Runs page) to inspect it.");
               }
               phaseFn("Loading the model of " + runLabel(*run) + "…");
-              source_ = predictorSource(Predictor::open(run->folder, data->snapshot, config),
+              source_ = predictorSource(Predictor::open(run->folder, data->shared, config),
                                         config.model.timeContext && data->snapshot.hasTimestamps());
             }
             else if (run->kind == "baseline-pop" || run->kind == "baseline-bpr")

@@ -45,15 +45,7 @@ int64_t targetRank(const float* scores, int64_t n, int64_t target, const uint8_t
 
 std::vector<int32_t> topK(const float* scores, int64_t n, int k, const uint8_t* excluded)
 {
-  std::vector<int32_t> idx;
-  idx.reserve(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i)
-  {
-    if (!(excluded && excluded[i]))
-    {
-      idx.push_back(static_cast<int32_t>(i));
-    }
-  }
+  // A total order: higher score first, NaN last, ties by index.
   auto better = [scores](int32_t a, int32_t b)
   {
     float sa = scores[a];
@@ -70,11 +62,37 @@ std::vector<int32_t> topK(const float* scores, int64_t n, int k, const uint8_t* 
     }
     return a < b;
   };
-  size_t take = std::min(idx.size(), static_cast<size_t>(std::max(k, 0)));
-  std::partial_sort(idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(take), idx.end(),
-                    better);
-  idx.resize(take);
-  return idx;
+  // A bounded heap of the k best so far (its front the worst of them): O(n log k) time and O(k)
+  // memory, never a sort or a copy of the catalogue. Evaluation keeps one list per user, so the
+  // list must not carry the catalogue's size as capacity either.
+  const auto take = static_cast<size_t>(std::max(k, 0));
+  std::vector<int32_t> heap;
+  heap.reserve(std::min<size_t>(take, static_cast<size_t>(std::max<int64_t>(n, 0))));
+  if (take == 0)
+  {
+    return heap;
+  }
+  for (int64_t i = 0; i < n; ++i)
+  {
+    if (excluded && excluded[i])
+    {
+      continue;
+    }
+    const auto item = static_cast<int32_t>(i);
+    if (heap.size() < take)
+    {
+      heap.push_back(item);
+      std::push_heap(heap.begin(), heap.end(), better);
+    }
+    else if (better(item, heap.front()))
+    {
+      std::pop_heap(heap.begin(), heap.end(), better);
+      heap.back() = item;
+      std::push_heap(heap.begin(), heap.end(), better);
+    }
+  }
+  std::sort_heap(heap.begin(), heap.end(), better);
+  return heap;
 }
 
 double hitAtK(int64_t rank, int k)
@@ -184,7 +202,8 @@ double auc(const std::vector<double>& scores, const std::vector<int>& labels)
   std::iota(order.begin(), order.end(), size_t(0));
   // NaN scores (a damaged model) rank lowest and tie with each other: a strict weak ordering,
   // where a plain < would make std::sort's behaviour undefined.
-  auto less = [&](size_t a, size_t b) {
+  auto less = [&](size_t a, size_t b)
+  {
     const bool na = std::isnan(scores[a]);
     const bool nb = std::isnan(scores[b]);
     return na || nb ? (na && !nb) : scores[a] < scores[b];

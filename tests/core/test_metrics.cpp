@@ -1,9 +1,11 @@
 // Metric functions against hand-computed cases: ranks with ties, K cut-offs, AUC, LogLoss,
 // RMSE/MAE, coverage, diversity, the metric set's JSON and the activity breakdown.
 #include <QtTest>
+#include <algorithm>
 #include <cmath>
 
 #include "model/core/metrics.h"
+#include "model/core/rng.h"
 
 using m6::MetricSet;
 using m6::UserMetricRow;
@@ -95,6 +97,49 @@ class TestMetrics : public QObject
     auto all = m6::topK(s.data(), 6, 10, nullptr);
     QCOMPARE(all.size(), size_t(6));
     QCOMPARE(all.back(), 4);  // NaN last
+  }
+
+  void topKEqualsAFullSortAndKeepsNoCatalogueCapacity()
+  {
+    // Random scores with many ties and some NaN, random exclusions: the bounded heap gives
+    // exactly the first k of a full sort by (score desc, NaN last, index).
+    m6::DemoRng rng(5);
+    const int64_t n = 5000;
+    std::vector<float> s(static_cast<size_t>(n));
+    std::vector<uint8_t> ex(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i)
+    {
+      const uint64_t r = rng.below(100);
+      s[static_cast<size_t>(i)] = r < 3 ? std::nanf("") : static_cast<float>(rng.below(50));
+      ex[static_cast<size_t>(i)] = rng.below(10) == 0 ? 1 : 0;
+    }
+    std::vector<int32_t> all;
+    for (int64_t i = 0; i < n; ++i)
+    {
+      if (!ex[static_cast<size_t>(i)])
+      {
+        all.push_back(static_cast<int32_t>(i));
+      }
+    }
+    std::stable_sort(all.begin(), all.end(),
+                     [&](int32_t a, int32_t b)
+                     {
+                       const float sa = s[static_cast<size_t>(a)];
+                       const float sb = s[static_cast<size_t>(b)];
+                       if (std::isnan(sa) != std::isnan(sb))
+                       {
+                         return std::isnan(sb);
+                       }
+                       return !std::isnan(sa) && sa > sb;
+                     });
+    for (int k : {1, 10, 100, 4600})
+    {
+      auto top = m6::topK(s.data(), n, k, ex.data());
+      const size_t want = std::min(all.size(), static_cast<size_t>(k));
+      QCOMPARE(top, std::vector<int32_t>(all.begin(), all.begin() + static_cast<long>(want)));
+      QVERIFY(top.capacity() <= static_cast<size_t>(k));  // one list per user must stay small
+    }
+    QVERIFY(m6::topK(s.data(), n, 0, ex.data()).empty());
   }
 
   void pointwise()
