@@ -275,7 +275,9 @@ int main(int argc, char** argv)
 
   // 5. Top 10 for one user.
   t0 = now();
-  auto predictor = m6::Predictor::open(runDir, snap, config);
+  // Shares the store's snapshot, as the workbench's inspect and export workers do (no copy).
+  auto predictor = m6::Predictor::open(
+      runDir, std::shared_ptr<const m6::DatasetSnapshot>(data, &data->snapshot), config);
   const double openSeconds = now() - t0;
   m6::DemoRng rng(11);
   std::vector<double> ms;
