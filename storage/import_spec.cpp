@@ -142,8 +142,8 @@ bool parseIso(std::string_view s, int64_t* out)
   {
     return false;
   }
-  *out = daysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 +
-         h * 3600 + mi * 60 + sec - offset;
+  *out = daysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 +
+         mi * 60 + sec - offset;
   return true;
 }
 
@@ -166,7 +166,8 @@ bool parseDayMonYear(std::string_view s, int64_t* out)
   char mon[4] = {0};
   for (int i = 0; i < 3; ++i)
   {
-    mon[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[a + 1 + static_cast<size_t>(i)])));
+    mon[i] = static_cast<char>(
+        std::tolower(static_cast<unsigned char>(s[a + 1 + static_cast<size_t>(i)])));
   }
   for (unsigned m = 0; m < 12; ++m)
   {

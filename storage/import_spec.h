@@ -44,10 +44,10 @@ struct ColumnRef
 
 enum class TimeFormat
 {
-  Auto,        // Unix seconds, else ISO-8601, else dd-Mon-yyyy
-  Unix,        // seconds since 1970 (integer or decimal)
-  Iso8601,     // 2024-05-01, 2024-05-01T13:45:00Z, 2024-05-01 13:45:00+02:00
-  DayMonYear   // 01-Jan-1995 (MovieLens 100K release dates)
+  Auto,       // Unix seconds, else ISO-8601, else dd-Mon-yyyy
+  Unix,       // seconds since 1970 (integer or decimal)
+  Iso8601,    // 2024-05-01, 2024-05-01T13:45:00Z, 2024-05-01 13:45:00+02:00
+  DayMonYear  // 01-Jan-1995 (MovieLens 100K release dates)
 };
 const char* timeFormatName(TimeFormat f);
 bool parseTimeFormat(const std::string& s, TimeFormat* out);

@@ -137,8 +137,8 @@ class FieldBuilder
         while (start <= v.size())
         {
           size_t pos = v.find(sep, start);
-          std::string_view part =
-              trim(v.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start));
+          std::string_view part = trim(v.substr(
+              start, pos == std::string_view::npos ? std::string_view::npos : pos - start));
           // MovieLens writes "(no genres listed)" for an empty set.
           if (!part.empty() && part != "(no genres listed)")
           {
@@ -257,9 +257,8 @@ class FieldBuilder
       code[static_cast<size_t>(sortedVocab[r])] = static_cast<int32_t>(r);
       col.vocab.push_back(vocab_.at(sortedVocab[r]));
     }
-    auto source = [&](int64_t i) -> size_t {
-      return static_cast<size_t>(order.empty() ? i : order[static_cast<size_t>(i)]);
-    };
+    auto source = [&](int64_t i) -> size_t
+    { return static_cast<size_t>(order.empty() ? i : order[static_cast<size_t>(i)]); };
     switch (spec_.kind)
     {
       case FieldKind::Categorical:
@@ -347,9 +346,9 @@ std::vector<int32_t> naturalOrder(const Interner& ids)
   }
   if (numeric)
   {
-    std::sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
-      return num[static_cast<size_t>(a)] < num[static_cast<size_t>(b)];
-    });
+    std::sort(order.begin(), order.end(),
+              [&](int32_t a, int32_t b)
+              { return num[static_cast<size_t>(a)] < num[static_cast<size_t>(b)]; });
   }
   else
   {
@@ -400,8 +399,7 @@ class Importer
     }
     ParsedImport out;
     out.snapshot = assemble(name);
-    report_.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     out.report = std::move(report_);
     return out;
   }
@@ -432,10 +430,10 @@ class Importer
     ++rejectedInFile_;
     if (static_cast<int64_t>(report_.rejected.size()) < kMaxRejectedRowsKept)
     {
-      report_.rejected.push_back({file, rec.line, std::move(reason), std::string(rec.raw.substr(0, 300))});
+      report_.rejected.push_back(
+          {file, rec.line, std::move(reason), std::string(rec.raw.substr(0, 300))});
     }
-    else if (static_cast<int64_t>(report_.rejected.size()) == kMaxRejectedRowsKept &&
-             !warnedCap_)
+    else if (static_cast<int64_t>(report_.rejected.size()) == kMaxRejectedRowsKept && !warnedCap_)
     {
       warnedCap_ = true;
       report_.warnings.push_back("only the first " + std::to_string(kMaxRejectedRowsKept) +
@@ -484,8 +482,7 @@ class Importer
 
   std::vector<std::unique_ptr<FieldBuilder>> makeBuilders(const std::vector<FieldSpec>& specs,
                                                           const std::vector<std::string>& header,
-                                                          const std::string& file,
-                                                          int* maxColumn)
+                                                          const std::string& file, int* maxColumn)
   {
     std::vector<std::unique_ptr<FieldBuilder>> out;
     std::unordered_set<std::string> names;
@@ -597,8 +594,8 @@ class Importer
         }
         else if (maxColumn >= expected)
         {
-          throw Fatal{file + " has " + std::to_string(expected) + " columns, but the mapping uses column " +
-                      std::to_string(maxColumn + 1)};
+          throw Fatal{file + " has " + std::to_string(expected) +
+                      " columns, but the mapping uses column " + std::to_string(maxColumn + 1)};
         }
         else
         {
@@ -636,10 +633,7 @@ class Importer
     }
   }
 
-  static std::string printable(const std::string& d)
-  {
-    return d == "\t" ? "\\t" : d;
-  }
+  static std::string printable(const std::string& d) { return d == "\t" ? "\\t" : d; }
 
   std::string describeFormat() const
   {
@@ -685,7 +679,8 @@ class Importer
     std::vector<int64_t> firstLine;
     readFile(
         es.file, what,
-        [&](const std::vector<std::string>& header, const std::string& file, int* maxCol) {
+        [&](const std::vector<std::string>& header, const std::string& file, int* maxCol)
+        {
           idCol = resolve(es.id, header, file, "id");
           *maxCol = std::max(*maxCol, idCol);
           if (titles && es.title.isSet())
@@ -695,7 +690,8 @@ class Importer
           }
           builders = makeBuilders(es.fields, header, file, maxCol);
         },
-        [&](const Record& rec, const std::string&) -> std::string {
+        [&](const Record& rec, const std::string&) -> std::string
+        {
           std::string_view id = trim(rec.fields[static_cast<size_t>(idCol)]);
           if (id.empty())
           {
@@ -740,7 +736,8 @@ class Importer
     hasTimes_ = is.timestamp.isSet();
     readFile(
         is.file, "interactions",
-        [&](const std::vector<std::string>& header, const std::string& file, int* maxCol) {
+        [&](const std::vector<std::string>& header, const std::string& file, int* maxCol)
+        {
           uCol = resolve(is.user, header, file, "user");
           iCol = resolve(is.item, header, file, "item");
           *maxCol = std::max({*maxCol, uCol, iCol});
@@ -756,7 +753,8 @@ class Importer
           }
           contextFields_ = makeBuilders(is.fields, header, file, maxCol);
         },
-        [&](const Record& rec, const std::string&) -> std::string {
+        [&](const Record& rec, const std::string&) -> std::string
+        {
           std::string_view u = trim(rec.fields[static_cast<size_t>(uCol)]);
           std::string_view i = trim(rec.fields[static_cast<size_t>(iCol)]);
           if (u.empty())
@@ -843,12 +841,14 @@ class Importer
     }
     readFile(
         iv.file, iv.fieldName.c_str(),
-        [&](const std::vector<std::string>& header, const std::string& file, int* maxCol) {
+        [&](const std::vector<std::string>& header, const std::string& file, int* maxCol)
+        {
           iCol = resolve(iv.item, header, file, "item");
           vCol = resolve(iv.value, header, file, "value");
           *maxCol = std::max({*maxCol, iCol, vCol});
         },
-        [&](const Record& rec, const std::string&) -> std::string {
+        [&](const Record& rec, const std::string&) -> std::string
+        {
           std::string_view i = trim(rec.fields[static_cast<size_t>(iCol)]);
           int32_t idx = items_.find(i);
           if (idx < 0)
@@ -899,7 +899,9 @@ class Importer
     ds.userStart.assign(static_cast<size_t>(nU) + 1, 0);
     for (int64_t n = 0; n < nX; ++n)
     {
-      ++ds.userStart[static_cast<size_t>(userNew[static_cast<size_t>(user_[static_cast<size_t>(n)])]) + 1];
+      ++ds.userStart[static_cast<size_t>(
+                         userNew[static_cast<size_t>(user_[static_cast<size_t>(n)])]) +
+                     1];
     }
     for (size_t u = 1; u < ds.userStart.size(); ++u)
     {
@@ -920,9 +922,9 @@ class Importer
       {
         auto b = perm.begin() + ds.userStart[static_cast<size_t>(u)];
         auto e = perm.begin() + ds.userStart[static_cast<size_t>(u) + 1];
-        std::stable_sort(b, e, [&](int64_t a, int64_t c) {
-          return ts_[static_cast<size_t>(a)] < ts_[static_cast<size_t>(c)];
-        });
+        std::stable_sort(b, e,
+                         [&](int64_t a, int64_t c)
+                         { return ts_[static_cast<size_t>(a)] < ts_[static_cast<size_t>(c)]; });
       }
     }
     ds.user.resize(static_cast<size_t>(nX));
@@ -940,7 +942,8 @@ class Importer
       ds.rating.resize(static_cast<size_t>(nX));
       for (int64_t n = 0; n < nX; ++n)
       {
-        ds.rating[static_cast<size_t>(n)] = rating_[static_cast<size_t>(perm[static_cast<size_t>(n)])];
+        ds.rating[static_cast<size_t>(n)] =
+            rating_[static_cast<size_t>(perm[static_cast<size_t>(n)])];
       }
       std::vector<float>().swap(rating_);
     }

@@ -92,9 +92,15 @@ Status guarded(const char* what, F&& f)
 
 }  // namespace
 
-std::string RunStore::runFolder(int64_t runId) const { return ws_.runFolder(runId); }
+std::string RunStore::runFolder(int64_t runId) const
+{
+  return ws_.runFolder(runId);
+}
 
-bool RunStore::isActive(int64_t runId) const { return RunLock::isHeld(runFolder(runId)); }
+bool RunStore::isActive(int64_t runId) const
+{
+  return RunLock::isHeld(runFolder(runId));
+}
 
 Result<int64_t> RunStore::create(RunRecord& r)
 {
@@ -150,20 +156,26 @@ Result<int64_t> RunStore::create(RunRecord& r)
 
 Status RunStore::markStarted(int64_t runId)
 {
-  return guarded("cannot update the run", [&] {
-    auto s = ws_.db().prepare("UPDATE runs SET status = 'running', started_at = ? WHERE id = ?");
-    s.bind(1, nowSeconds()).bind(2, runId);
-    s.run();
-  });
+  return guarded("cannot update the run",
+                 [&]
+                 {
+                   auto s = ws_.db().prepare(
+                       "UPDATE runs SET status = 'running', started_at = ? WHERE id = ?");
+                   s.bind(1, nowSeconds()).bind(2, runId);
+                   s.run();
+                 });
 }
 
 Status RunStore::setStatus(int64_t runId, const std::string& status, const std::string& message)
 {
-  return guarded("cannot update the run", [&] {
-    auto s = ws_.db().prepare("UPDATE runs SET status = ?, message = ? WHERE id = ?");
-    s.bind(1, status).bind(2, message).bind(3, runId);
-    s.run();
-  });
+  return guarded("cannot update the run",
+                 [&]
+                 {
+                   auto s =
+                       ws_.db().prepare("UPDATE runs SET status = ?, message = ? WHERE id = ?");
+                   s.bind(1, status).bind(2, message).bind(3, runId);
+                   s.run();
+                 });
 }
 
 Status RunStore::appendSteps(int64_t runId, const std::vector<StepRecord>& steps)
@@ -172,80 +184,95 @@ Status RunStore::appendSteps(int64_t runId, const std::vector<StepRecord>& steps
   {
     return {};
   }
-  return guarded("cannot record training steps", [&] {
-    sql::Db& db = ws_.db();
-    sql::Transaction tx(db);
-    // OR REPLACE: a resumed run repeats the steps after its last checkpoint.
-    auto s = db.prepare("INSERT OR REPLACE INTO run_steps VALUES (?,?,?,?,?)");
-    for (const auto& st : steps)
-    {
-      s.bind(1, runId).bind(2, st.step).bind(3, static_cast<int64_t>(st.epoch)).bind(4, st.loss).bind(5, st.lr);
-      s.run();
-    }
-    tx.commit();
-  });
+  return guarded("cannot record training steps",
+                 [&]
+                 {
+                   sql::Db& db = ws_.db();
+                   sql::Transaction tx(db);
+                   // OR REPLACE: a resumed run repeats the steps after its last checkpoint.
+                   auto s = db.prepare("INSERT OR REPLACE INTO run_steps VALUES (?,?,?,?,?)");
+                   for (const auto& st : steps)
+                   {
+                     s.bind(1, runId)
+                         .bind(2, st.step)
+                         .bind(3, static_cast<int64_t>(st.epoch))
+                         .bind(4, st.loss)
+                         .bind(5, st.lr);
+                     s.run();
+                   }
+                   tx.commit();
+                 });
 }
 
 Status RunStore::appendEpoch(int64_t runId, const EpochRecord& e)
 {
-  return guarded("cannot record an epoch", [&] {
-    auto s = ws_.db().prepare("INSERT OR REPLACE INTO run_epochs VALUES (?,?,?,?,?,?)");
-    s.bind(1, runId)
-        .bind(2, static_cast<int64_t>(e.epoch))
-        .bind(3, e.trainLoss)
-        .bind(4, e.valid.toJson().dump())
-        .bind(5, e.seconds)
-        .bind(6, e.examplesPerSecond);
-    s.run();
-    auto r = ws_.db().prepare("UPDATE runs SET epochs_run = max(epochs_run, ?) WHERE id = ?");
-    r.bind(1, static_cast<int64_t>(e.epoch)).bind(2, runId);
-    r.run();
-  });
+  return guarded(
+      "cannot record an epoch",
+      [&]
+      {
+        auto s = ws_.db().prepare("INSERT OR REPLACE INTO run_epochs VALUES (?,?,?,?,?,?)");
+        s.bind(1, runId)
+            .bind(2, static_cast<int64_t>(e.epoch))
+            .bind(3, e.trainLoss)
+            .bind(4, e.valid.toJson().dump())
+            .bind(5, e.seconds)
+            .bind(6, e.examplesPerSecond);
+        s.run();
+        auto r = ws_.db().prepare("UPDATE runs SET epochs_run = max(epochs_run, ?) WHERE id = ?");
+        r.bind(1, static_cast<int64_t>(e.epoch)).bind(2, runId);
+        r.run();
+      });
 }
 
 Status RunStore::finish(int64_t runId, const RunRecord& r)
 {
-  return guarded("cannot record the run's result", [&] {
-    auto s = ws_.db().prepare(
-        "UPDATE runs SET status = ?, message = ?, finished_at = ?, best_epoch = ?, epochs_run = ?, "
-        "valid_json = ?, test_json = ?, summary_json = ? WHERE id = ?");
-    s.bind(1, r.status)
-        .bind(2, r.message)
-        .bind(3, nowSeconds())
-        .bind(4, static_cast<int64_t>(r.bestEpoch))
-        .bind(5, static_cast<int64_t>(r.epochsRun))
-        .bind(6, r.valid.empty() ? std::string("{}") : r.valid.toJson().dump())
-        .bind(7, r.test.empty() ? std::string("{}") : r.test.toJson().dump())
-        .bind(8, r.summary.dump())
-        .bind(9, runId);
-    s.run();
-  });
+  return guarded("cannot record the run's result",
+                 [&]
+                 {
+                   auto s = ws_.db().prepare(
+                       "UPDATE runs SET status = ?, message = ?, finished_at = ?, best_epoch = ?, "
+                       "epochs_run = ?, "
+                       "valid_json = ?, test_json = ?, summary_json = ? WHERE id = ?");
+                   s.bind(1, r.status)
+                       .bind(2, r.message)
+                       .bind(3, nowSeconds())
+                       .bind(4, static_cast<int64_t>(r.bestEpoch))
+                       .bind(5, static_cast<int64_t>(r.epochsRun))
+                       .bind(6, r.valid.empty() ? std::string("{}") : r.valid.toJson().dump())
+                       .bind(7, r.test.empty() ? std::string("{}") : r.test.toJson().dump())
+                       .bind(8, r.summary.dump())
+                       .bind(9, runId);
+                   s.run();
+                 });
 }
 
 Status RunStore::storeUserMetrics(int64_t runId, const std::string& split,
                                   const std::vector<UserMetricRow>& rows)
 {
-  return guarded("cannot record per-user metrics", [&] {
-    sql::Db& db = ws_.db();
-    sql::Transaction tx(db);
-    auto del = db.prepare("DELETE FROM run_user_metrics WHERE run_id = ? AND split = ?");
-    del.bind(1, runId).bind(2, split);
-    del.run();
-    auto s = db.prepare("INSERT INTO run_user_metrics VALUES (?,?,?,?,?,?,?,?)");
-    for (const auto& row : rows)
-    {
-      s.bind(1, runId)
-          .bind(2, split)
-          .bind(3, static_cast<int64_t>(row.user))
-          .bind(4, static_cast<int64_t>(row.item))
-          .bind(5, row.trainInteractions)
-          .bind(6, row.rank)
-          .bind(7, row.prediction)
-          .bind(8, row.label);
-      s.run();
-    }
-    tx.commit();
-  });
+  return guarded("cannot record per-user metrics",
+                 [&]
+                 {
+                   sql::Db& db = ws_.db();
+                   sql::Transaction tx(db);
+                   auto del =
+                       db.prepare("DELETE FROM run_user_metrics WHERE run_id = ? AND split = ?");
+                   del.bind(1, runId).bind(2, split);
+                   del.run();
+                   auto s = db.prepare("INSERT INTO run_user_metrics VALUES (?,?,?,?,?,?,?,?)");
+                   for (const auto& row : rows)
+                   {
+                     s.bind(1, runId)
+                         .bind(2, split)
+                         .bind(3, static_cast<int64_t>(row.user))
+                         .bind(4, static_cast<int64_t>(row.item))
+                         .bind(5, row.trainInteractions)
+                         .bind(6, row.rank)
+                         .bind(7, row.prediction)
+                         .bind(8, row.label);
+                     s.run();
+                   }
+                   tx.commit();
+                 });
 }
 
 Result<std::vector<RunRecord>> RunStore::runs(std::optional<int64_t> datasetId)
@@ -306,8 +333,8 @@ Result<std::vector<StepRecord>> RunStore::steps(int64_t runId)
     std::vector<StepRecord> out;
     while (s.step())
     {
-      out.push_back({s.columnInt(0), static_cast<int>(s.columnInt(1)), s.columnDouble(2),
-                     s.columnDouble(3)});
+      out.push_back(
+          {s.columnInt(0), static_cast<int>(s.columnInt(1)), s.columnDouble(2), s.columnDouble(3)});
     }
     return out;
   }
@@ -378,20 +405,24 @@ Status RunStore::rename(int64_t runId, const std::string& name)
   {
     return makeError("a run name must not be empty");
   }
-  return guarded("cannot rename the run", [&] {
-    auto s = ws_.db().prepare("UPDATE runs SET name = ? WHERE id = ?");
-    s.bind(1, name).bind(2, runId);
-    s.run();
-  });
+  return guarded("cannot rename the run",
+                 [&]
+                 {
+                   auto s = ws_.db().prepare("UPDATE runs SET name = ? WHERE id = ?");
+                   s.bind(1, name).bind(2, runId);
+                   s.run();
+                 });
 }
 
 Status RunStore::setNote(int64_t runId, const std::string& note)
 {
-  return guarded("cannot save the note", [&] {
-    auto s = ws_.db().prepare("UPDATE runs SET note = ? WHERE id = ?");
-    s.bind(1, note).bind(2, runId);
-    s.run();
-  });
+  return guarded("cannot save the note",
+                 [&]
+                 {
+                   auto s = ws_.db().prepare("UPDATE runs SET note = ? WHERE id = ?");
+                   s.bind(1, note).bind(2, runId);
+                   s.run();
+                 });
 }
 
 Status RunStore::remove(int64_t runId)
@@ -406,27 +437,31 @@ Status RunStore::remove(int64_t runId)
     return makeError("run " + std::to_string(runId) + " (" + r->name +
                      ") is being trained; stop it before deleting it");
   }
-  auto st = guarded("cannot delete the run", [&] {
-    sql::Db& db = ws_.db();
-    sql::Transaction tx(db);
-    for (const char* q : {"DELETE FROM run_user_metrics WHERE run_id = ?",
-                          "DELETE FROM run_steps WHERE run_id = ?",
-                          "DELETE FROM run_epochs WHERE run_id = ?",
-                          "UPDATE runs SET parent_run = NULL WHERE parent_run = ?",
-                          "DELETE FROM runs WHERE id = ?"})
-    {
-      auto s = db.prepare(q);
-      s.bind(1, runId);
-      s.run();
-    }
-    tx.commit();
-  });
+  auto st =
+      guarded("cannot delete the run",
+              [&]
+              {
+                sql::Db& db = ws_.db();
+                sql::Transaction tx(db);
+                for (const char* q : {"DELETE FROM run_user_metrics WHERE run_id = ?",
+                                      "DELETE FROM run_steps WHERE run_id = ?",
+                                      "DELETE FROM run_epochs WHERE run_id = ?",
+                                      "UPDATE runs SET parent_run = NULL WHERE parent_run = ?",
+                                      "DELETE FROM runs WHERE id = ?"})
+                {
+                  auto s = db.prepare(q);
+                  s.bind(1, runId);
+                  s.run();
+                }
+                tx.commit();
+              });
   if (!st)
   {
     return st;
   }
   std::error_code ec;
-  std::filesystem::remove_all(runFolder(runId), ec);  // the record is gone; a stale folder is harmless
+  std::filesystem::remove_all(runFolder(runId),
+                              ec);  // the record is gone; a stale folder is harmless
   return {};
 }
 

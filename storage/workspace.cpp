@@ -20,7 +20,7 @@ namespace
 {
 
 constexpr int64_t kApplicationId = 0x4D36574B;  // "M6WK"
-constexpr int kValueRowsPerInsert = 64;          // multi-row INSERTs amortise statement overhead
+constexpr int kValueRowsPerInsert = 64;         // multi-row INSERTs amortise statement overhead
 
 int64_t nowSeconds()
 {
@@ -101,8 +101,8 @@ void insertRows(sql::Db& db, const std::string& table, int cols, int64_t n, Gen&
   {
     return;
   }
-  sql::Stmt full = db.prepare("INSERT INTO " + table + " VALUES " +
-                              placeholders(kValueRowsPerInsert, cols));
+  sql::Stmt full =
+      db.prepare("INSERT INTO " + table + " VALUES " + placeholders(kValueRowsPerInsert, cols));
   int64_t r = 0;
   for (; r + kValueRowsPerInsert <= n; r += kValueRowsPerInsert)
   {
@@ -126,8 +126,8 @@ void insertRows(sql::Db& db, const std::string& table, int cols, int64_t n, Gen&
   int64_t rest = n - r;
   if (rest > 0)
   {
-    sql::Stmt part =
-        db.prepare("INSERT INTO " + table + " VALUES " + placeholders(static_cast<int>(rest), cols));
+    sql::Stmt part = db.prepare("INSERT INTO " + table + " VALUES " +
+                                placeholders(static_cast<int>(rest), cols));
     for (int64_t k = 0; k < rest; ++k)
     {
       gen(part, static_cast<int>(k) * cols + 1, r + k);
@@ -140,13 +140,15 @@ void insertRows(sql::Db& db, const std::string& table, int cols, int64_t n, Gen&
   }
 }
 
-
 }  // namespace
 
 Workspace::Workspace() = default;
 Workspace::~Workspace() = default;
 
-int Workspace::latestSchemaVersion() { return static_cast<int>(schema::migrations().size()); }
+int Workspace::latestSchemaVersion()
+{
+  return static_cast<int>(schema::migrations().size());
+}
 
 std::string Workspace::defaultPath()
 {
@@ -218,7 +220,8 @@ Result<std::unique_ptr<Workspace>> Workspace::openOnce(const std::string& pathIn
     sql::Db& db = *ws->db_;
     db.open(path, create);
     // Identify the file before changing anything in it.
-    auto identify = [&](int64_t* appId, int64_t* version, int64_t* objects) -> Status {
+    auto identify = [&](int64_t* appId, int64_t* version, int64_t* objects) -> Status
+    {
       try
       {
         *appId = db.queryInt("PRAGMA application_id");
@@ -305,7 +308,10 @@ std::string Workspace::runFolder(int64_t runId) const
   return (ws.parent_path() / (ws.stem().string() + "-runs") / std::to_string(runId)).string();
 }
 
-void Workspace::setBusyTimeout(int milliseconds) { sqlite3_busy_timeout(db_->handle(), milliseconds); }
+void Workspace::setBusyTimeout(int milliseconds)
+{
+  sqlite3_busy_timeout(db_->handle(), milliseconds);
+}
 
 Result<int64_t> Workspace::allocateId(const std::string& table)
 {
@@ -347,7 +353,10 @@ int Workspace::schemaVersion() const
   }
 }
 
-void Workspace::interrupt() { db_->interrupt(); }
+void Workspace::interrupt()
+{
+  db_->interrupt();
+}
 
 Result<std::vector<DatasetInfo>> Workspace::datasets()
 {
@@ -372,8 +381,8 @@ Result<DatasetInfo> Workspace::dataset(const std::string& name)
 {
   try
   {
-    auto s = db_->prepare(std::string("SELECT ") + kDatasetColumns +
-                          " FROM datasets WHERE name = ?");
+    auto s =
+        db_->prepare(std::string("SELECT ") + kDatasetColumns + " FROM datasets WHERE name = ?");
     s.bind(1, name);
     if (!s.step())
     {
@@ -476,10 +485,12 @@ Status Workspace::renameDataset(const std::string& from, const std::string& to)
   bool sameIgnoringCase = false;
   if (from.size() == to.size())
   {
-    sameIgnoringCase = std::equal(from.begin(), from.end(), to.begin(), [](char a, char b) {
-      return std::tolower(static_cast<unsigned char>(a)) ==
-             std::tolower(static_cast<unsigned char>(b));
-    });
+    sameIgnoringCase = std::equal(from.begin(), from.end(), to.begin(),
+                                  [](char a, char b)
+                                  {
+                                    return std::tolower(static_cast<unsigned char>(a)) ==
+                                           std::tolower(static_cast<unsigned char>(b));
+                                  });
   }
   if (auto ok = checkDatasetName(to, !sameIgnoringCase); !ok)
   {
@@ -546,7 +557,8 @@ Status Workspace::deleteDataset(const std::string& name)
     sql::Transaction tx(*db_);
     // Child tables first, explicitly: faster than letting ON DELETE CASCADE walk row by row,
     // and the cascade still guards anything added later.
-    auto run = [&](const char* q) {
+    auto run = [&](const char* q)
+    {
       auto s = db_->prepare(q);
       s.bind(1, id);
       s.run();
@@ -606,14 +618,15 @@ Result<int64_t> Workspace::writeDataset(const DatasetSnapshot& ds, const Dataset
   {
     for (const auto& f : *group)
     {
-      fieldValueRows += f.kind == FieldKind::Multi ? static_cast<int64_t>(f.codes.size())
-                                                   : std::max({f.codes.size(), f.values.size(),
-                                                               f.texts.size()});
+      fieldValueRows += f.kind == FieldKind::Multi
+                            ? static_cast<int64_t>(f.codes.size())
+                            : std::max({f.codes.size(), f.values.size(), f.texts.size()});
     }
   }
   const int64_t totalRows = nU + nI + 2 * nX + fieldValueRows;
   int64_t rowsDone = 0;
-  auto tell = [&](const char* phase, int64_t doneInPhase) {
+  auto tell = [&](const char* phase, int64_t doneInPhase)
+  {
     if (progress)
     {
       StorageProgress p;
@@ -682,20 +695,22 @@ Result<int64_t> Workspace::writeDataset(const DatasetSnapshot& ds, const Dataset
 
     insertRows(
         *db_, "users", 5, nU,
-        [&](sql::Stmt& s, int p, int64_t u) {
+        [&](sql::Stmt& s, int p, int64_t u)
+        {
           s.bind(p, id)
               .bind(p + 1, u)
               .bind(p + 2, ds.userIds[static_cast<size_t>(u)])
               .bind(p + 3, ds.userStart[static_cast<size_t>(u)])
-              .bind(p + 4,
-                    ds.userStart[static_cast<size_t>(u) + 1] - ds.userStart[static_cast<size_t>(u)]);
+              .bind(p + 4, ds.userStart[static_cast<size_t>(u) + 1] -
+                               ds.userStart[static_cast<size_t>(u)]);
         },
         cancel, [&](int64_t d) { tell("Writing users", d); });
     rowsDone += nU;
 
     insertRows(
         *db_, "items", 5, nI,
-        [&](sql::Stmt& s, int p, int64_t i) {
+        [&](sql::Stmt& s, int p, int64_t i)
+        {
           s.bind(p, id).bind(p + 1, i).bind(p + 2, ds.itemIds[static_cast<size_t>(i)]);
           if (static_cast<size_t>(i) < ds.itemTitles.size())
           {
@@ -714,7 +729,8 @@ Result<int64_t> Workspace::writeDataset(const DatasetSnapshot& ds, const Dataset
     const bool hasT = ds.hasTimestamps();
     insertRows(
         *db_, "interactions", 6, nX,
-        [&](sql::Stmt& s, int p, int64_t n) {
+        [&](sql::Stmt& s, int p, int64_t n)
+        {
           const auto k = static_cast<size_t>(n);
           s.bind(p, id).bind(p + 1, n).bind(p + 2, ds.user[k]).bind(p + 3, ds.item[k]);
           if (hasR)
@@ -751,20 +767,25 @@ Result<int64_t> Workspace::writeDataset(const DatasetSnapshot& ds, const Dataset
       std::vector<int64_t> bySeq(static_cast<size_t>(nX));
       for (int64_t n = 0; n < nX; ++n)
       {
-        bySeq[static_cast<size_t>(start[static_cast<size_t>(ds.item[static_cast<size_t>(n)])]++)] = n;
+        bySeq[static_cast<size_t>(start[static_cast<size_t>(ds.item[static_cast<size_t>(n)])]++)] =
+            n;
       }
       insertRows(
           *db_, "item_interactions", 3, nX,
-          [&](sql::Stmt& s, int p, int64_t r) {
+          [&](sql::Stmt& s, int p, int64_t r)
+          {
             const int64_t n = bySeq[static_cast<size_t>(r)];
-            s.bind(p, id).bind(p + 1, static_cast<int64_t>(ds.item[static_cast<size_t>(n)])).bind(p + 2, n);
+            s.bind(p, id)
+                .bind(p + 1, static_cast<int64_t>(ds.item[static_cast<size_t>(n)]))
+                .bind(p + 2, n);
           },
           cancel, [&](int64_t d) { tell("Writing item index", d); });
     }
 
     auto addField = db_->prepare(
         "INSERT INTO fields(dataset_id, entity, name, kind, position) VALUES (?,?,?,?,?)");
-    auto writeFields = [&](const std::vector<FieldColumn>& group, FieldEntity entity) {
+    auto writeFields = [&](const std::vector<FieldColumn>& group, FieldEntity entity)
+    {
       int position = 0;
       for (const auto& f : group)
       {
@@ -791,10 +812,13 @@ Result<int64_t> Workspace::writeDataset(const DatasetSnapshot& ds, const Dataset
             }
             insertRows(
                 *db_, "field_values", 4, static_cast<int64_t>(present.size()),
-                [&](sql::Stmt& s, int p, int64_t r) {
+                [&](sql::Stmt& s, int p, int64_t r)
+                {
                   int64_t e = present[static_cast<size_t>(r)];
-                  s.bind(p, fid).bind(p + 1, e).bind(p + 2, int64_t(0)).bind(
-                      p + 3, f.vocab[static_cast<size_t>(f.codes[static_cast<size_t>(e)])]);
+                  s.bind(p, fid)
+                      .bind(p + 1, e)
+                      .bind(p + 2, int64_t(0))
+                      .bind(p + 3, f.vocab[static_cast<size_t>(f.codes[static_cast<size_t>(e)])]);
                 },
                 cancel, phase);
             rowsDone += static_cast<int64_t>(f.codes.size());
@@ -815,7 +839,8 @@ Result<int64_t> Workspace::writeDataset(const DatasetSnapshot& ds, const Dataset
             }
             insertRows(
                 *db_, "field_values", 4, static_cast<int64_t>(f.codes.size()),
-                [&](sql::Stmt& s, int p, int64_t r) {
+                [&](sql::Stmt& s, int p, int64_t r)
+                {
                   s.bind(p, fid)
                       .bind(p + 1, owner[static_cast<size_t>(r)])
                       .bind(p + 2, ordinal[static_cast<size_t>(r)])
@@ -838,10 +863,13 @@ Result<int64_t> Workspace::writeDataset(const DatasetSnapshot& ds, const Dataset
             }
             insertRows(
                 *db_, "field_values", 4, static_cast<int64_t>(present.size()),
-                [&](sql::Stmt& s, int p, int64_t r) {
+                [&](sql::Stmt& s, int p, int64_t r)
+                {
                   int64_t e = present[static_cast<size_t>(r)];
-                  s.bind(p, fid).bind(p + 1, e).bind(p + 2, int64_t(0)).bind(
-                      p + 3, f.values[static_cast<size_t>(e)]);
+                  s.bind(p, fid)
+                      .bind(p + 1, e)
+                      .bind(p + 2, int64_t(0))
+                      .bind(p + 3, f.values[static_cast<size_t>(e)]);
                 },
                 cancel, phase);
             rowsDone += static_cast<int64_t>(f.values.size());
@@ -859,10 +887,13 @@ Result<int64_t> Workspace::writeDataset(const DatasetSnapshot& ds, const Dataset
             }
             insertRows(
                 *db_, "field_values", 4, static_cast<int64_t>(present.size()),
-                [&](sql::Stmt& s, int p, int64_t r) {
+                [&](sql::Stmt& s, int p, int64_t r)
+                {
                   int64_t e = present[static_cast<size_t>(r)];
-                  s.bind(p, fid).bind(p + 1, e).bind(p + 2, int64_t(0)).bind(
-                      p + 3, f.texts[static_cast<size_t>(e)]);
+                  s.bind(p, fid)
+                      .bind(p + 1, e)
+                      .bind(p + 2, int64_t(0))
+                      .bind(p + 3, f.texts[static_cast<size_t>(e)]);
                 },
                 cancel, phase);
             rowsDone += static_cast<int64_t>(f.texts.size());
@@ -895,18 +926,18 @@ Result<int64_t> Workspace::writeDataset(const DatasetSnapshot& ds, const Dataset
           .bind(8, warnings.dump());
       rep.run();
       const int64_t rid = db_->lastInsertRowId();
-      insertRows(
-          *db_, "import_rejects", 6, static_cast<int64_t>(report->rejected.size()),
-          [&](sql::Stmt& s, int p, int64_t r) {
-            const auto& row = report->rejected[static_cast<size_t>(r)];
-            s.bind(p, rid)
-                .bind(p + 1, r)
-                .bind(p + 2, row.file)
-                .bind(p + 3, row.line)
-                .bind(p + 4, row.reason)
-                .bind(p + 5, row.content.substr(0, 300));
-          },
-          cancel, {});
+      insertRows(*db_, "import_rejects", 6, static_cast<int64_t>(report->rejected.size()),
+                 [&](sql::Stmt& s, int p, int64_t r)
+                 {
+                   const auto& row = report->rejected[static_cast<size_t>(r)];
+                   s.bind(p, rid)
+                       .bind(p + 1, r)
+                       .bind(p + 2, row.file)
+                       .bind(p + 3, row.line)
+                       .bind(p + 4, row.reason)
+                       .bind(p + 5, row.content.substr(0, 300));
+                 },
+                 cancel, {});
     }
     if (cancelled(cancel))
     {
@@ -948,7 +979,8 @@ Result<DatasetSnapshot> Workspace::loadSnapshot(int64_t datasetId, const Progres
     const int64_t nX = info->interactions;
     ds.groundTruthJson = db_->queryText("SELECT ground_truth_json FROM datasets WHERE id = " +
                                         std::to_string(datasetId));
-    auto tick = [&](const char* phase, int64_t done, int64_t total) {
+    auto tick = [&](const char* phase, int64_t done, int64_t total)
+    {
       if (progress)
       {
         StorageProgress p;
@@ -1054,15 +1086,14 @@ Result<DatasetSnapshot> Workspace::loadSnapshot(int64_t datasetId, const Progres
         "ORDER BY entity_idx, ord");
     for (const auto& fi : *fieldList)
     {
-      int64_t n = fi.entity == FieldEntity::User   ? nU
-                  : fi.entity == FieldEntity::Item ? nI
-                                                   : nX;
+      int64_t n = fi.entity == FieldEntity::User ? nU : fi.entity == FieldEntity::Item ? nI : nX;
       FieldColumn col;
       col.name = fi.name;
       col.kind = fi.kind;
       values.bind(1, fi.id);
       std::unordered_map<std::string, int32_t> vocab;
-      auto code = [&](const std::string& v) {
+      auto code = [&](const std::string& v)
+      {
         auto [it, added] = vocab.emplace(v, static_cast<int32_t>(col.vocab.size()));
         if (added)
         {
@@ -1123,7 +1154,9 @@ Result<DatasetSnapshot> Workspace::loadSnapshot(int64_t datasetId, const Progres
           order[v] = static_cast<int32_t>(v);
         }
         std::sort(order.begin(), order.end(),
-                  [&](int32_t a, int32_t b) { return col.vocab[static_cast<size_t>(a)] < col.vocab[static_cast<size_t>(b)]; });
+                  [&](int32_t a, int32_t b) {
+                    return col.vocab[static_cast<size_t>(a)] < col.vocab[static_cast<size_t>(b)];
+                  });
         std::vector<int32_t> remap(col.vocab.size());
         std::vector<std::string> sorted(col.vocab.size());
         for (size_t r = 0; r < order.size(); ++r)
@@ -1217,8 +1250,8 @@ Result<ImportReport> Workspace::importReport(int64_t datasetId, int64_t maxRejec
     rows.bind(1, rid).bind(2, maxRejected);
     while (rows.step())
     {
-      r.rejected.push_back({rows.columnText(0), rows.columnInt(1), rows.columnText(2),
-                            rows.columnText(3)});
+      r.rejected.push_back(
+          {rows.columnText(0), rows.columnInt(1), rows.columnText(2), rows.columnText(3)});
     }
     return r;
   }

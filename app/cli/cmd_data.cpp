@@ -17,7 +17,8 @@ namespace m6::cli
 
 ProgressFn progressTo(Context& ctx)
 {
-  return [&ctx](const StorageProgress& p) {
+  return [&ctx](const StorageProgress& p)
+  {
     std::string extra;
     if (p.rows > 0)
     {
@@ -58,7 +59,6 @@ std::string formatDate(int64_t t)
   std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
   return buf;
 }
-
 
 int cmdImport(Context& ctx, const Args& a)
 {
@@ -101,8 +101,10 @@ int cmdImport(Context& ctx, const Args& a)
     }
     if (format == "csv")
     {
-      throw CliError(path + " is not a known dataset format; describe its columns with --mapping "
-                            "FILE.json (m6-cli guess-mapping " + path + " writes a starting point)");
+      throw CliError(path +
+                     " is not a known dataset format; describe its columns with --mapping "
+                     "FILE.json (m6-cli guess-mapping " +
+                     path + " writes a starting point)");
     }
     auto s = specForFormat(format, path);
     if (!s)
@@ -182,7 +184,8 @@ int cmdDatasets(Context& ctx, const Args&)
   std::ostringstream h;
   if (list->empty())
   {
-    h << "No datasets in " << ctx.workspacePath() << " (m6-cli demo-data --name demo creates one)\n";
+    h << "No datasets in " << ctx.workspacePath()
+      << " (m6-cli demo-data --name demo creates one)\n";
   }
   else
   {
@@ -238,10 +241,10 @@ int cmdStats(Context& ctx, const Args& a)
   h << "  mean history length    " << padLeft(buf, 12) << "\n";
   std::snprintf(buf, sizeof buf, "%.0f", s->value("history_median", 0.0));
   h << "  median history length  " << padLeft(buf, 12) << "\n";
-  h << "  users with < 5         " << padLeft(formatCount(s->value("users_under_5", int64_t(0))), 12)
-    << "\n";
-  h << "  items with < 5         " << padLeft(formatCount(s->value("items_under_5", int64_t(0))), 12)
-    << "\n";
+  h << "  users with < 5         "
+    << padLeft(formatCount(s->value("users_under_5", int64_t(0))), 12) << "\n";
+  h << "  items with < 5         "
+    << padLeft(formatCount(s->value("items_under_5", int64_t(0))), 12) << "\n";
   if (s->contains("rating_mean"))
   {
     std::snprintf(buf, sizeof buf, "%.3f", s->value("rating_mean", 0.0));
@@ -313,8 +316,9 @@ int cmdReport(Context& ctx, const Args& a)
   j["rejected"] = r->rowsRejected;
   Json rows = Json::array();
   std::ostringstream h;
-  h << "Import of \"" << d.name << "\" from " << r->source << " (" << r->format << "): "
-    << formatCount(r->rowsRead) << " rows read, " << formatCount(r->rowsRejected) << " rejected\n";
+  h << "Import of \"" << d.name << "\" from " << r->source << " (" << r->format
+    << "): " << formatCount(r->rowsRead) << " rows read, " << formatCount(r->rowsRejected)
+    << " rejected\n";
   for (const auto& w : r->warnings)
   {
     h << "  note: " << w << "\n";
@@ -372,7 +376,8 @@ int cmdGuessMapping(Context& ctx, const Args& a)
       cols.push_back(std::to_string(i));
     }
   }
-  auto pick = [&](std::initializer_list<const char*> names, int fallback) {
+  auto pick = [&](std::initializer_list<const char*> names, int fallback)
+  {
     for (size_t i = 0; i < prev->header.size(); ++i)
     {
       std::string h = prev->header[i];
@@ -389,7 +394,7 @@ int cmdGuessMapping(Context& ctx, const Args& a)
       }
     }
     return fallback >= 0 && fallback < static_cast<int>(cols.size()) ? ColumnRef::byIndex(fallback)
-                                                                       : ColumnRef{};
+                                                                     : ColumnRef{};
   };
   spec.interactions.user = pick({"user"}, 0);
   spec.interactions.item = pick({"item", "movie", "product"}, 1);
@@ -405,24 +410,23 @@ int cmdGuessMapping(Context& ctx, const Args& a)
 std::vector<Command> dataCommands()
 {
   std::vector<Command> c;
-  c.push_back({{"import",
-                "PATH",
-                "Import a dataset folder or file into the workspace",
-                "Formats are detected from the folder or file (MovieLens 100K / 1M / 10M / latest "
-                "CSV, RecBole atomic files); --format overrides the guess. Any other delimited "
-                "file needs --mapping FILE.json (see README, or m6-cli guess-mapping FILE). Bad "
-                "rows are skipped and reported with file, line and reason; the import is one "
-                "transaction, so a failure or interruption changes nothing.",
-                {{"name", "NAME", "name of the new dataset (required, unique)"},
-                 {"format", "FORMAT",
-                  "movielens-100k | movielens-1m | movielens-csv | recbole | csv"},
-                 {"mapping", "FILE.json", "column mapping for a delimited file"}},
-                1,
-                1},
-               cmdImport});
-  c.push_back({{"datasets", "", "List the datasets in the workspace", "", {}, 0, 0}, cmdDatasets});
   c.push_back(
-      {{"stats", "NAME", "Summary statistics of a dataset", "", {}, 1, 1}, cmdStats});
+      {{"import",
+        "PATH",
+        "Import a dataset folder or file into the workspace",
+        "Formats are detected from the folder or file (MovieLens 100K / 1M / 10M / latest "
+        "CSV, RecBole atomic files); --format overrides the guess. Any other delimited "
+        "file needs --mapping FILE.json (see README, or m6-cli guess-mapping FILE). Bad "
+        "rows are skipped and reported with file, line and reason; the import is one "
+        "transaction, so a failure or interruption changes nothing.",
+        {{"name", "NAME", "name of the new dataset (required, unique)"},
+         {"format", "FORMAT", "movielens-100k | movielens-1m | movielens-csv | recbole | csv"},
+         {"mapping", "FILE.json", "column mapping for a delimited file"}},
+        1,
+        1},
+       cmdImport});
+  c.push_back({{"datasets", "", "List the datasets in the workspace", "", {}, 0, 0}, cmdDatasets});
+  c.push_back({{"stats", "NAME", "Summary statistics of a dataset", "", {}, 1, 1}, cmdStats});
   c.push_back(demoDataCommand());
   c.push_back({{"rename", "OLD NEW", "Rename a dataset", "", {}, 2, 2}, cmdRename});
   c.push_back({{"delete",
@@ -441,8 +445,8 @@ std::vector<Command> dataCommands()
                 1,
                 1},
                cmdReport});
-  c.push_back({{"formats", "", "List the dataset formats import understands", "", {}, 0, 0},
-               cmdFormats});
+  c.push_back(
+      {{"formats", "", "List the dataset formats import understands", "", {}, 0, 0}, cmdFormats});
   c.push_back({{"guess-mapping",
                 "FILE",
                 "Print a starting column mapping (JSON) for a delimited file",

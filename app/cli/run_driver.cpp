@@ -1,9 +1,9 @@
 #include "app/cli/run_driver.h"
 
-#include <csignal>
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -84,9 +84,8 @@ LoadedDataset loadDataset(Context& ctx, const std::string& name)
   {
     throw CliError(info.error());
   }
-  auto snap = ctx.workspace().loadSnapshot(info->id, [&](const StorageProgress& p) {
-    ctx.progress("Loading " + name, p.done, p.total);
-  });
+  auto snap = ctx.workspace().loadSnapshot(info->id, [&](const StorageProgress& p)
+                                           { ctx.progress("Loading " + name, p.done, p.total); });
   if (!snap)
   {
     throw CliError(snap.error());
@@ -101,10 +100,13 @@ RunConfig configFromArgs(const Args& a, const DatasetSnapshot& snapshot)
   {
     throw CliError("give either --preset or --config, not both");
   }
-  RunConfig config = assembleConfig(a, [&] {
-    return a.has("config") ? fromJson(readJsonFile(a.value("config")))
-                           : preset(a.value("preset", "balanced"));
-  });
+  RunConfig config = assembleConfig(a,
+                                    [&]
+                                    {
+                                      return a.has("config")
+                                                 ? fromJson(readJsonFile(a.value("config")))
+                                                 : preset(a.value("preset", "balanced"));
+                                    });
   return requireValid(config, snapshot);
 }
 
@@ -215,15 +217,16 @@ TrainCallbacks RunDriver::printingHooks(const char* what)
 {
   TrainCallbacks cb;
   cb.cancel = &gInterrupted;
-  cb.onProgress = [this, what](const Progress& p) {
-    ctx_.progress(std::string(what) + " " + std::to_string(p.epoch) + "/" +
-                      std::to_string(p.epochs),
-                  p.examplesDone, p.examplesTotal,
-                  formatNumber(p.examplesPerSecond, "%.0f") + " ex/s, ETA " +
-                      formatSeconds(p.etaSeconds));
+  cb.onProgress = [this, what](const Progress& p)
+  {
+    ctx_.progress(
+        std::string(what) + " " + std::to_string(p.epoch) + "/" + std::to_string(p.epochs),
+        p.examplesDone, p.examplesTotal,
+        formatNumber(p.examplesPerSecond, "%.0f") + " ex/s, ETA " + formatSeconds(p.etaSeconds));
   };
   // The engine logs a line per epoch (loss, validation metric, best) and its decisions.
-  cb.onLog = [this](const std::string& line) {
+  cb.onLog = [this](const std::string& line)
+  {
     ctx_.endProgress();
     ctx_.err << line << "\n";
   };
@@ -232,8 +235,8 @@ TrainCallbacks RunDriver::printingHooks(const char* what)
 
 RunRecord RunDriver::execute(RunRecord run, const RunConfig& config, bool resume)
 {
-  ctx_.err << (resume ? "Resuming" : "Training") << " run " << run.id << " (" << run.name
-           << ") on " << data_.info.name << ": " << config.model.task << ", " << config.model.scorer
+  ctx_.err << (resume ? "Resuming" : "Training") << " run " << run.id << " (" << run.name << ") on "
+           << data_.info.name << ": " << config.model.task << ", " << config.model.scorer
            << " scorer, " << config.train.epochs << " epochs\n";
   InterruptScope interrupts;
   auto result = session_.train(run, config, resume, printingHooks("epoch"));
@@ -304,8 +307,8 @@ int RunDriver::previewAdaptation(const RunRecord& parent, const RunConfig& confi
     x["count"] = p.count;
     x["reason"] = p.reason;
     params.push_back(x);
-    h << "  " << padRight(p.name, 44) << padRight(p.status, 16) << padRight(p.frozen ? "frozen" : "", 8)
-      << p.reason << "\n";
+    h << "  " << padRight(p.name, 44) << padRight(p.status, 16)
+      << padRight(p.frozen ? "frozen" : "", 8) << p.reason << "\n";
   }
   j["parameters"] = params;
   ctx_.finish(j, h.str() + text);
@@ -316,7 +319,8 @@ AdaptComparison RunDriver::compare(const RunRecord& parent, const CompareRequest
 {
   InterruptScope interrupts;
   auto result = compareAdaptation(session_, parent, request, printingHooks("epoch"),
-                                  [this](const std::string& arm) {
+                                  [this](const std::string& arm)
+                                  {
                                     ctx_.endProgress();
                                     ctx_.err << "== " << arm << "\n";
                                   });
@@ -412,10 +416,9 @@ int RunDriver::report(const RunRecord& r)
     j["cold"] = cj;
     // Baselines record no count: they never rank cold items by content, and the note says how.
     coldText = "cold items" +
-               (cold->contains("items")
-                    ? " (" + formatCount(cold->value("items", int64_t(0))) +
-                          ", never trained on, ranked by content)"
-                    : std::string()) +
+               (cold->contains("items") ? " (" + formatCount(cold->value("items", int64_t(0))) +
+                                              ", never trained on, ranked by content)"
+                                        : std::string()) +
                ": " + metricsLine(test) + "; random: " + metricsLine(random) +
                (note.empty() ? "" : " (" + note + ")") + "\n  protocol: " + test.protocol + "\n";
   }
@@ -444,8 +447,9 @@ int RunDriver::report(const RunRecord& r)
       h << left << v << formatNumber(r.test.get(n)) << "\n";
     }
   }
-  h << "throughput: " << formatNumber(r.summary.value("examples_per_s", 0.0), "%.0f") << " examples/s, "
-    << formatNumber(r.summary.value("seconds_per_epoch", 0.0), "%.1f") << " s per epoch\n";
+  h << "throughput: " << formatNumber(r.summary.value("examples_per_s", 0.0), "%.0f")
+    << " examples/s, " << formatNumber(r.summary.value("seconds_per_epoch", 0.0), "%.1f")
+    << " s per epoch\n";
   h << coldText << adaptText;
   ctx_.finish(j, h.str());
   // A stopped or diverged run is a recorded result, not a failure: the status says which.

@@ -4,7 +4,6 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
-
 #include <csignal>
 
 #include "cli_runner.h"
@@ -20,8 +19,10 @@ class TestCli : public QObject
  private:
   QTemporaryDir dir_;
 
-
-  m6test::CliResult cli(const QStringList& args) { return m6test::runCli(dir_.filePath("cli.m6ws"), args); }
+  m6test::CliResult cli(const QStringList& args)
+  {
+    return m6test::runCli(dir_.filePath("cli.m6ws"), args);
+  }
 
   void writeRatings(const QString& path, int rows)
   {
@@ -77,7 +78,8 @@ class TestCli : public QObject
     QDir().mkpath(dir_.filePath("ml"));
     QFile f(dir_.filePath("ml/ratings.csv"));
     QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write("userId,movieId,rating,timestamp\n1,1,4.0,964982703\n1,2,x,964982704\n2,1,5.0,964982705\n");
+    f.write(
+        "userId,movieId,rating,timestamp\n1,1,4.0,964982703\n1,2,x,964982704\n2,1,5.0,964982705\n");
     f.close();
     auto r = cli({"import", dir_.filePath("ml"), "--name", "ml", "--json"});
     QCOMPARE(r.code, 0);
@@ -97,14 +99,16 @@ class TestCli : public QObject
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("message");
     QTest::newRow("unknown command") << QStringList{"frobnicate"} << "unknown command";
-    QTest::newRow("unknown dataset") << QStringList{"stats", "nope", "--json"} << "no dataset named";
-    QTest::newRow("unknown option") << QStringList{"datasets", "--colour"} << "unknown option --colour";
+    QTest::newRow("unknown dataset")
+        << QStringList{"stats", "nope", "--json"} << "no dataset named";
+    QTest::newRow("unknown option")
+        << QStringList{"datasets", "--colour"} << "unknown option --colour";
     QTest::newRow("missing name") << QStringList{"import", "/tmp"} << "--name";
     QTest::newRow("bad number") << QStringList{"demo-data", "--users", "ten"} << "whole number";
     QTest::newRow("missing path") << QStringList{"import", "/does/not/exist", "--name", "x"}
                                   << "does not exist";
-    QTest::newRow("bad mapping") << QStringList{"import", "/tmp", "--name", "y", "--mapping",
-                                                "/does/not/exist.json"}
+    QTest::newRow("bad mapping") << QStringList{"import", "/tmp",      "--name",
+                                                "y",      "--mapping", "/does/not/exist.json"}
                                  << "cannot read";
   }
   void errorsAreOneLineWithNonZeroExit()
@@ -132,12 +136,12 @@ class TestCli : public QObject
 
   void severalProblemsStillMakeOneErrorLine()
   {
-    QCOMPARE(cli({"demo-data", "--name", "cfg", "--users", "20", "--items", "60",
-                  "--interactions", "200"})
+    QCOMPARE(cli({"demo-data", "--name", "cfg", "--users", "20", "--items", "60", "--interactions",
+                  "200"})
                  .code,
              0);
-    auto r = cli({"train", "--dataset", "cfg", "--set", "train.lr=0", "--set", "model.history_length=0",
-                  "--set", "train.batch_size=0"});
+    auto r = cli({"train", "--dataset", "cfg", "--set", "train.lr=0", "--set",
+                  "model.history_length=0", "--set", "train.batch_size=0"});
     QVERIFY(r.code != 0);
     QStringList lines = r.err.trimmed().split('\n');
     QVERIFY2(lines.last().startsWith("error: invalid configuration"), qPrintable(r.err));
@@ -148,8 +152,8 @@ class TestCli : public QObject
 
   void renameAndDelete()
   {
-    QCOMPARE(cli({"demo-data", "--name", "tmp", "--users", "20", "--items", "60",
-                  "--interactions", "200"})
+    QCOMPARE(cli({"demo-data", "--name", "tmp", "--users", "20", "--items", "60", "--interactions",
+                  "200"})
                  .code,
              0);
     QCOMPARE(cli({"rename", "tmp", "tmp2"}).code, 0);
@@ -163,7 +167,8 @@ class TestCli : public QObject
   {
     auto r = cli({"--help"});
     QCOMPARE(r.code, 0);
-    for (const QString& c : QStringList{"import", "datasets", "stats", "demo-data", "rename", "delete"})
+    for (const QString& c :
+         QStringList{"import", "datasets", "stats", "demo-data", "rename", "delete"})
     {
       QVERIFY2(r.out.contains(c), qPrintable(c));
       auto h = cli({c, "--help"});
@@ -209,7 +214,8 @@ class TestCli : public QObject
 
     auto ws = m6::Workspace::open(wsPath.toStdString(), false);
     QVERIFY2(ws.ok(), ws.error().c_str());
-    QCOMPARE(QString::fromStdString((*ws)->db().queryText("PRAGMA integrity_check")), QString("ok"));
+    QCOMPARE(QString::fromStdString((*ws)->db().queryText("PRAGMA integrity_check")),
+             QString("ok"));
     QVERIFY((*ws)->datasets()->empty());
     QCOMPARE((*ws)->db().queryInt("SELECT count(*) FROM interactions"), int64_t(0));
     QCOMPARE((*ws)->db().queryInt("SELECT count(*) FROM users"), int64_t(0));

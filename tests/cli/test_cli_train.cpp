@@ -4,7 +4,6 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
-
 #include <cmath>
 #include <filesystem>
 #include <set>
@@ -23,13 +22,16 @@ class TestCliTrain : public QObject
   QTemporaryDir dir_;
   int64_t run_ = 0;
 
-  m6test::CliResult cli(const QStringList& args) { return m6test::runCli(dir_.filePath("t.m6ws"), args); }
+  m6test::CliResult cli(const QStringList& args)
+  {
+    return m6test::runCli(dir_.filePath("t.m6ws"), args);
+  }
 
  private Q_SLOTS:
   void initTestCase()
   {
-    auto r = cli({"demo-data", "--name", "d", "--users", "150", "--items", "300", "--interactions",
-                  "6000"});
+    auto r = cli(
+        {"demo-data", "--name", "d", "--users", "150", "--items", "300", "--interactions", "6000"});
     QVERIFY2(r.code == 0, qPrintable(r.err));
   }
 
@@ -127,7 +129,8 @@ class TestCliTrain : public QObject
   void exportsWriteCsvFiles()
   {
     const QString recs = dir_.filePath("recs.csv");
-    auto r = cli({"export-recommendations", QString::number(run_), "--out", recs, "-k", "4", "--json"});
+    auto r =
+        cli({"export-recommendations", QString::number(run_), "--out", recs, "-k", "4", "--json"});
     QVERIFY2(r.code == 0, qPrintable(r.err));
     QFile f(recs);
     QVERIFY(f.open(QIODevice::ReadOnly));
@@ -151,7 +154,7 @@ class TestCliTrain : public QObject
     for (const auto& row : rows.mid(1))
     {
       QCOMPARE(row.count(','), columns);  // every row has every column
-      epochRows += !row.endsWith(',');     // epoch rows carry the validation metrics
+      epochRows += !row.endsWith(',');    // epoch rows carry the validation metrics
     }
     QCOMPARE(epochRows, 2);
     // A file that cannot be written is an error, and no partial file is left behind.

@@ -1,7 +1,6 @@
 // Every importer on small fixtures written here, including the rows that must be rejected, with
 // the exact line numbers; latin-1 text arriving as UTF-8; cancel and fail-fast behaviour.
 #include <QtTest>
-
 #include <atomic>
 #include <cmath>
 
@@ -78,7 +77,8 @@ class TestImporters : public QObject
     QCOMPARE(r.rejected.size(), expected.size());
     for (size_t k = 0; k < expected.size(); ++k)
     {
-      QCOMPARE(QString::fromStdString(r.rejected[k].file), QString::fromStdString(expected[k].file));
+      QCOMPARE(QString::fromStdString(r.rejected[k].file),
+               QString::fromStdString(expected[k].file));
       QCOMPARE(r.rejected[k].line, expected[k].line);
       QVERIFY2(QString::fromStdString(r.rejected[k].reason).contains(expected[k].reasonPart),
                r.rejected[k].reason.c_str());
@@ -188,7 +188,8 @@ class TestImporters : public QObject
                       "1193::One Flew Over the Cuckoo's Nest (1975)::Drama\n"
                       "661::James and the Giant Peach (1996)::Animation|Children's|Musical\n"
                       "2000::Se\xF1or Cine (1990)::Comedy\n");
-    auto spec = m6::specForFormat(*m6::detectFormat(m6test::path(dir_, "ml1m")), m6test::path(dir_, "ml1m"));
+    auto spec = m6::specForFormat(*m6::detectFormat(m6test::path(dir_, "ml1m")),
+                                  m6test::path(dir_, "ml1m"));
     QVERIFY2(spec.ok(), spec.error().c_str());
     QCOMPARE(QString::fromStdString(spec->format), QString("movielens-1m"));
     auto out = importOk(*spec, "ml1m");
@@ -258,9 +259,11 @@ class TestImporters : public QObject
                       "242\tKolya\t1996\tComedy\n"
                       "302\tL.A. Confidential\t1997\tCrime Film-Noir Mystery Thriller\n"
                       "377\tHeavyweights\t1994\tChildren's Comedy\n");
-    m6test::writeFile(dir_, "rb/ml.user",
-                      "user_id:token\tage:float\tgender:token\n196\t49\tM\n186\t39\tF\n22\t25\tM\n");
-    auto spec = m6::specForFormat(*m6::detectFormat(m6test::path(dir_, "rb")), m6test::path(dir_, "rb"));
+    m6test::writeFile(
+        dir_, "rb/ml.user",
+        "user_id:token\tage:float\tgender:token\n196\t49\tM\n186\t39\tF\n22\t25\tM\n");
+    auto spec =
+        m6::specForFormat(*m6::detectFormat(m6test::path(dir_, "rb")), m6test::path(dir_, "rb"));
     QVERIFY2(spec.ok(), spec.error().c_str());
     QCOMPARE(QString::fromStdString(spec->format), QString("recbole"));
     auto out = importOk(*spec, "recbole");
@@ -307,8 +310,8 @@ class TestImporters : public QObject
     QCOMPARE(out.dataset.interactions, int64_t(3));
     auto ds = load("csv");
     QCOMPARE(ds.userIds, (std::vector<std::string>{"alice", "bob"}));
-    QCOMPARE(ds.ts[0], int64_t(1709287200));        // 2024-03-01T10:00:00Z
-    QCOMPARE(ds.ts[1], int64_t(1709375400));        // 11:30 at +01:00 is 10:30 UTC
+    QCOMPARE(ds.ts[0], int64_t(1709287200));  // 2024-03-01T10:00:00Z
+    QCOMPARE(ds.ts[1], int64_t(1709375400));  // 11:30 at +01:00 is 10:30 UTC
     const auto* device = fieldNamed(ds.contextFields, "device");
     QVERIFY(device);
     QCOMPARE(device->vocab[size_t(device->codes[1])], std::string("tv"));
@@ -324,14 +327,16 @@ class TestImporters : public QObject
   {
     QTest::addColumn<QString>("mapping");
     QTest::addColumn<QString>("message");
-    QTest::newRow("no interactions") << R"({"users": {}})" << "needs an \"interactions\" object";
-    QTest::newRow("no user column")
-        << R"({"interactions": {"file": "events.csv", "item": "what"}})" << "\"user\" column is missing";
+    QTest::newRow("no interactions") << R"({"users": {}})"
+                                     << "needs an \"interactions\" object";
+    QTest::newRow("no user column") << R"({"interactions": {"file": "events.csv", "item": "what"}})"
+                                    << "\"user\" column is missing";
     QTest::newRow("unknown kind")
         << R"({"interactions": {"file": "e.csv", "user": 0, "item": 1, "fields": [{"column": 2, "name": "x", "kind": "blob"}]}})"
         << "unknown kind \"blob\"";
-    QTest::newRow("unknown key") << R"({"interactions": {"file": "e", "user": 0, "item": 1}, "extra": 1})"
-                                 << "unknown mapping key \"extra\"";
+    QTest::newRow("unknown key")
+        << R"({"interactions": {"file": "e", "user": 0, "item": 1}, "extra": 1})"
+        << "unknown mapping key \"extra\"";
     QTest::newRow("bad encoding")
         << R"({"interactions": {"file": "e", "user": 0, "item": 1, "encoding": "ebcdic"}})"
         << "unknown encoding";
@@ -355,7 +360,8 @@ class TestImporters : public QObject
     spec.interactions.item = m6::ColumnRef::byName("i");
     auto r = m6::importDataset(*ws_, spec, "cols");
     QVERIFY(!r.ok());
-    QVERIFY2(QString::fromStdString(r.error()).contains("no user column \"user\" (its columns are: u, i, r)"),
+    QVERIFY2(QString::fromStdString(r.error()).contains(
+                 "no user column \"user\" (its columns are: u, i, r)"),
              r.error().c_str());
     QVERIFY(!ws_->dataset("cols").ok());
   }
@@ -411,7 +417,8 @@ class TestImporters : public QObject
       bool sawPhase = false;
       m6::ImportCallbacks cb;
       cb.cancel = &cancel;
-      cb.progress = [&](const m6::StorageProgress& p) {
+      cb.progress = [&](const m6::StorageProgress& p)
+      {
         if (p.phase.rfind(phase, 0) == 0)
         {
           sawPhase = true;
@@ -427,7 +434,8 @@ class TestImporters : public QObject
       QCOMPARE(ws_->db().queryInt("SELECT count(*) FROM import_reports WHERE dataset_id NOT IN "
                                   "(SELECT id FROM datasets)"),
                int64_t(0));
-      QCOMPARE(QString::fromStdString(ws_->db().queryText("PRAGMA integrity_check")), QString("ok"));
+      QCOMPARE(QString::fromStdString(ws_->db().queryText("PRAGMA integrity_check")),
+               QString("ok"));
     }
     // Without a cancel the same import succeeds.
     auto ok = m6::importDataset(*ws_, *spec, "big");

@@ -2,7 +2,6 @@
 // rename/note/delete (with the checkpoint folder), cascade on dataset delete, and the forward
 // migration of a version-1 workspace.
 #include <QtTest>
-
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -94,7 +93,8 @@ class TestRuns : public QObject
     QCOMPARE(QString::fromStdString(back->status), QString("finished"));
     QCOMPARE(QString::fromStdString(back->datasetName), QString("d"));
     QCOMPARE(back->test.get("hr@10"), 0.2);
-    QCOMPARE(QString::fromStdString(back->test.protocol), QString("leave-one-out; full ranking; K=10"));
+    QCOMPARE(QString::fromStdString(back->test.protocol),
+             QString("leave-one-out; full ranking; K=10"));
     QCOMPARE(back->epochsRun, 1);
     QVERIFY(back->finishedAt >= back->startedAt && back->startedAt > 0);
     QCOMPARE(back->summary.at("examples_per_s").asDouble(), 1000.0);
@@ -214,7 +214,8 @@ class TestRuns : public QObject
       QVERIFY(!m6::RunLock::acquire(r.folder).ok());  // one trainer per run
       auto del = ws->deleteDataset("d");
       QVERIFY(!del.ok());
-      QVERIFY2(QString::fromStdString(del.error()).contains("is being trained on"), del.error().c_str());
+      QVERIFY2(QString::fromStdString(del.error()).contains("is being trained on"),
+               del.error().c_str());
       auto rm = store.remove(id);
       QVERIFY(!rm.ok());
       QVERIFY(QString::fromStdString(rm.error()).contains("being trained"));
@@ -255,15 +256,17 @@ class TestRuns : public QObject
       std::mutex m;
       for (int t = 0; t < 6; ++t)
       {
-        threads.emplace_back([&] {
-          auto ws = m6::Workspace::open(p);
-          if (!ws)
-          {
-            std::lock_guard<std::mutex> g(m);
-            lastError = ws.error();
-            ++failures;
-          }
-        });
+        threads.emplace_back(
+            [&]
+            {
+              auto ws = m6::Workspace::open(p);
+              if (!ws)
+              {
+                std::lock_guard<std::mutex> g(m);
+                lastError = ws.error();
+                ++failures;
+              }
+            });
       }
       for (auto& t : threads)
       {
@@ -284,8 +287,9 @@ class TestRuns : public QObject
       db.exec(m6::schema::migrations()[0]);
       db.exec("PRAGMA application_id=" + std::to_string(0x4D36574B));
       db.exec("PRAGMA user_version=1");
-      db.exec("INSERT INTO datasets(name, source_format, created_at, n_users, n_items, "
-              "n_interactions, has_ratings, has_timestamps) VALUES ('old', 'csv', 0, 0, 0, 0, 0, 0)");
+      db.exec(
+          "INSERT INTO datasets(name, source_format, created_at, n_users, n_items, "
+          "n_interactions, has_ratings, has_timestamps) VALUES ('old', 'csv', 0, 0, 0, 0, 0, 0)");
     }
     auto ws = m6::Workspace::open(p, false);
     QVERIFY2(ws.ok(), ws.error().c_str());
