@@ -19,8 +19,20 @@
 
 #include <torch/torch.h>
 
+#include <cstdint>
+#include <utility>
+#include <vector>
+
 namespace m6
 {
+
+/// The sorted distinct values of `ids` (int64 item indices, any shape, all >= 0) and, per
+/// element of `ids` (flattened), the position of its value among them: what
+/// torch::_unique(ids, sorted, return_inverse) answers, computed with `scratch` (a table indexed by
+/// item, -1 where unused; grown as needed and left all -1 again) instead of a sort of `ids`.
+/// A training step calls it twice on ~10,000 ids, where torch's version cost a fifth of the step.
+std::pair<torch::Tensor, torch::Tensor> uniqueItems(const torch::Tensor& ids,
+                                                    std::vector<int32_t>& scratch);
 
 struct SampledSoftmaxCandidates
 {
@@ -35,7 +47,8 @@ struct SampledSoftmaxCandidates
 SampledSoftmaxCandidates sampledSoftmaxCandidates(const torch::Tensor& targets,
                                                   const torch::Tensor& shared,
                                                   const torch::Tensor& samplerProb,
-                                                  const torch::Tensor& targetProb);
+                                                  const torch::Tensor& targetProb,
+                                                  std::vector<int32_t>& scratch);
 
 /// Mean cross-entropy of the corrected logits: `scores` [B, C] are the raw dot-product logits
 /// of each row against `c.items`.

@@ -144,7 +144,7 @@ torch::Tensor TrainingStep::loss(const std::vector<int64_t>& batch, DemoRng& rng
   }
   // Encode each item the batch touches once: history, positives and negatives.
   torch::Tensor ids = torch::cat({ub.histItems.reshape({-1}), targets, negatives.reshape({-1})});
-  auto unique = torch::_unique(ids, /*sorted=*/true, /*return_inverse=*/true);
+  auto unique = uniqueItems(ids, seen_);
   torch::Tensor tokens = s.encodeItems(std::get<0>(unique));
   torch::Tensor rows = std::get<1>(unique);
   torch::Tensor histRows = rows.narrow(0, 0, b * len).view({b, len});
@@ -197,11 +197,10 @@ torch::Tensor TrainingStep::sampledSoftmaxStep(const UserBatch& ub, const torch:
     }
   }
   SampledSoftmaxCandidates cands =
-      sampledSoftmaxCandidates(targets, shared, samplerProb_, targetProb_);
+      sampledSoftmaxCandidates(targets, shared, samplerProb_, targetProb_, seen_);
   const int64_t c = cands.items.size(0);
   // Encode each item the step touches once: history and candidates.
-  auto unique = torch::_unique(torch::cat({ub.histItems.reshape({-1}), cands.items}),
-                               /*sorted=*/true, /*return_inverse=*/true);
+  auto unique = uniqueItems(torch::cat({ub.histItems.reshape({-1}), cands.items}), seen_);
   torch::Tensor tokens = s.encodeItems(std::get<0>(unique));
   torch::Tensor rows = std::get<1>(unique);
   torch::Tensor histRows = rows.narrow(0, 0, b * len).view({b, len});

@@ -49,6 +49,7 @@ class TrainingStep
   torch::Tensor targetProb_;   // float [N], share of the training examples (sampled softmax)
   torch::Tensor coldMask_;     // bool [1, N], cold items (never a softmax class); undefined if none
   const std::vector<uint8_t>* hidden_ = nullptr;  // cold items, left out of training histories
+  std::vector<int32_t> seen_;  // uniqueItems' table, one entry per item, -1 between calls
 };
 
 }  // namespace m6

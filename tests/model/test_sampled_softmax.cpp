@@ -22,15 +22,33 @@ class TestSampledSoftmax : public QObject
   Q_OBJECT
  private:
   QTemporaryDir dir_ = m6test::makeTempDir();
+  std::vector<int32_t> scratch_;
 
  private Q_SLOTS:
+  void uniqueItemsEqualsTorchUnique()
+  {
+    torch::manual_seed(9);
+    for (int64_t n : {1, 7, 5000})
+    {
+      torch::Tensor ids = torch::randint(0, 300, {n}, torch::kInt64);
+      auto mine = m6::uniqueItems(ids, scratch_);
+      auto theirs = torch::_unique(ids, /*sorted=*/true, /*return_inverse=*/true);
+      QVERIFY(torch::equal(mine.first, std::get<0>(theirs)));
+      QVERIFY(torch::equal(mine.second, std::get<1>(theirs)));
+    }
+    for (int32_t v : scratch_)
+    {
+      QCOMPARE(v, -1);  // left clean for the next call
+    }
+  }
+
   void candidatesMergeTargetsAndSharedNegatives()
   {
     torch::Tensor targets = torch::tensor({1, 3, 1}, torch::kInt64);
     torch::Tensor shared = torch::tensor({0, 3, 4, 4}, torch::kInt64);
     torch::Tensor q = torch::full({5}, 0.2f);
     torch::Tensor p = torch::tensor({0.1f, 0.4f, 0.0f, 0.3f, 0.2f});
-    auto c = m6::sampledSoftmaxCandidates(targets, shared, q, p);
+    auto c = m6::sampledSoftmaxCandidates(targets, shared, q, p, scratch_);
     QCOMPARE(c.items.size(0), int64_t(4));  // {0, 1, 3, 4}: duplicates merged, 2 never drawn
     std::vector<int64_t> items(c.items.data_ptr<int64_t>(), c.items.data_ptr<int64_t>() + 4);
     QCOMPARE(items, (std::vector<int64_t>{0, 1, 3, 4}));
@@ -58,7 +76,7 @@ class TestSampledSoftmax : public QObject
     torch::Tensor shared = torch::tensor({0, 5, 1, 1, 4}, torch::kInt64);
     torch::Tensor q = torch::tensor({0.3f, 0.25f, 0.05f, 0.1f, 0.2f, 0.1f});
     torch::Tensor p = torch::tensor({0.05f, 0.1f, 0.4f, 0.05f, 0.1f, 0.3f});
-    auto c = m6::sampledSoftmaxCandidates(targets, shared, q, p);
+    auto c = m6::sampledSoftmaxCandidates(targets, shared, q, p, scratch_);
     torch::Tensor scores = users.matmul(itemVecs.index_select(0, c.items).t());
     const double loss = m6::sampledSoftmaxLoss(scores, c).item<double>();
 
