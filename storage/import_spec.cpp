@@ -210,6 +210,12 @@ Result<ColumnRef> columnFromJson(const Json* j, const std::string& what)
     {
       return makeError(what + ": a column index must not be negative");
     }
+    // Larger than any file's width, and it would wrap round in an int (2^62 became column 0).
+    if (j->asInt() > kMaxColumnIndex)
+    {
+      return makeError(what + ": column index " + std::to_string(j->asInt()) +
+                       " is too large (at most " + std::to_string(kMaxColumnIndex) + ")");
+    }
     c.index = static_cast<int>(j->asInt());
     return c;
   }

@@ -19,6 +19,7 @@
 // }
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,14 @@ namespace m6
 {
 
 /// A column by header name or by 0-based index (index wins when both are set).
+/// The largest 0-based column index a mapping may name.
+constexpr int kMaxColumnIndex = 100000;
+
+/// The interaction times an import accepts, Unix seconds: 1900-01-01 up to (not including)
+/// 2200-01-01. Outside it a value is nonsense as a date (or milliseconds taken for seconds).
+constexpr int64_t kMinTimestamp = -2208988800;
+constexpr int64_t kMaxTimestamp = 7258118400;
+
 struct ColumnRef
 {
   std::string name;

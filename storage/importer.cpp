@@ -6,6 +6,7 @@
 #include <cmath>
 #include <deque>
 #include <filesystem>
+#include <limits>
 #include <numeric>
 #include <unordered_map>
 #include <unordered_set>
@@ -781,6 +782,12 @@ class Importer
             {
               return "rating " + quoted(rv) + " is not a number";
             }
+            // Ratings are stored as 32-bit floats: 1e308 would become infinity.
+            if (!rv.empty() &&
+                std::fabs(r) > static_cast<double>(std::numeric_limits<float>::max()))
+            {
+              return "rating " + quoted(rv) + " is out of range";
+            }
           }
           int64_t t = DatasetSnapshot::kMissingTs;
           if (tCol >= 0)
@@ -792,6 +799,11 @@ class Importer
                      (is.timeFormat == TimeFormat::Unix      ? "Unix seconds"
                       : is.timeFormat == TimeFormat::Iso8601 ? "an ISO-8601 date"
                                                              : "Unix seconds or an ISO-8601 date");
+            }
+            if (!tv.empty() && (t < kMinTimestamp || t >= kMaxTimestamp))
+            {
+              return "timestamp " + quoted(tv) +
+                     " is outside the years 1900-2199 (milliseconds instead of seconds?)";
             }
           }
           for (auto& b : contextFields_)

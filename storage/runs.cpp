@@ -104,6 +104,10 @@ bool RunStore::isActive(int64_t runId) const
 
 Result<int64_t> RunStore::create(RunRecord& r)
 {
+  if (auto ok = checkDisplayName(r.name, "run name"); !r.name.empty() && !ok)
+  {
+    return makeError(ok.error());
+  }
   try
   {
     sql::Db& db = ws_.db();
@@ -401,9 +405,9 @@ Result<std::vector<UserMetricRow>> RunStore::userMetrics(int64_t runId, const st
 
 Status RunStore::rename(int64_t runId, const std::string& name)
 {
-  if (name.empty())
+  if (auto ok = checkDisplayName(name, "run name"); !ok)
   {
-    return makeError("a run name must not be empty");
+    return ok;
   }
   return guarded("cannot rename the run",
                  [&]

@@ -439,22 +439,31 @@ Result<std::vector<FieldInfo>> Workspace::fields(int64_t datasetId)
   }
 }
 
-Status Workspace::checkDatasetName(const std::string& name, bool checkUnique)
+Status checkDisplayName(const std::string& name, const std::string& what)
 {
   if (name.empty() || std::all_of(name.begin(), name.end(), [](char c) { return c == ' '; }))
   {
-    return makeError("the dataset name must not be empty");
+    return makeError("the " + what + " must not be empty");
   }
   if (name.size() > 100)
   {
-    return makeError("the dataset name is longer than 100 characters");
+    return makeError("the " + what + " is longer than 100 characters");
   }
   for (unsigned char c : name)
   {
     if (c < 0x20 || c == 0x7f)
     {
-      return makeError("the dataset name must not contain control characters");
+      return makeError("the " + what + " must not contain control characters");
     }
+  }
+  return {};
+}
+
+Status Workspace::checkDatasetName(const std::string& name, bool checkUnique)
+{
+  if (auto ok = checkDisplayName(name, "dataset name"); !ok)
+  {
+    return ok;
   }
   if (checkUnique)
   {

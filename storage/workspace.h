@@ -91,6 +91,11 @@ struct DatasetOrigin
   std::string note;
 };
 
+/// The rules every name a person gives (datasets, runs) follows: not empty or blank, at most
+/// 100 bytes, no control characters (newlines, terminal escape codes). `what` names it in the
+/// message ("dataset name").
+Status checkDisplayName(const std::string& name, const std::string& what);
+
 class Workspace
 {
  public:

@@ -276,8 +276,16 @@ int cmdRename(Context& ctx, const Args& a)
 int cmdDelete(Context& ctx, const Args& a)
 {
   DatasetInfo d = requireDataset(ctx, a.positional()[0]);
-  // People at a terminal are asked; scripts (no terminal, or --yes) are not.
-  if (!a.has("yes") && isatty(STDIN_FILENO) && &ctx.err == &std::cerr)
+  // People at a terminal are asked; without a terminal nobody can answer, so --yes is required
+  // (a script that forgets it must not delete a dataset with its runs and checkpoints).
+  const bool terminal = isatty(STDIN_FILENO) && &ctx.err == &std::cerr;
+  if (!a.has("yes") && !terminal)
+  {
+    throw CliError("delete \"" + d.name +
+                   "\" removes the dataset, its runs and their checkpoints: without a terminal to "
+                   "confirm, pass --yes");
+  }
+  if (!a.has("yes"))
   {
     ctx.err << "Delete dataset \"" << d.name << "\" (" << formatCount(d.interactions)
             << " interactions)? This cannot be undone. [y/N] " << std::flush;
@@ -432,7 +440,8 @@ std::vector<Command> dataCommands()
   c.push_back({{"delete",
                 "NAME",
                 "Delete a dataset and everything stored with it",
-                "At a terminal you are asked to confirm; --yes skips the question.",
+                "At a terminal you are asked to confirm; --yes skips the question, and without a "
+                "terminal (a script) --yes is required.",
                 {{"yes", "", "do not ask for confirmation"}},
                 1,
                 1},

@@ -452,7 +452,14 @@ int RunDriver::report(const RunRecord& r)
     << " s per epoch\n";
   h << coldText << adaptText;
   ctx_.finish(j, h.str());
-  // A stopped or diverged run is a recorded result, not a failure: the status says which.
+  // A stopped run is a recorded result (resume continues it). A diverged one is a failure for a
+  // script: its JSON is printed like any run's, then the error line and a non-zero exit code.
+  if (r.status == "diverged")
+  {
+    ctx_.err << "error: " << (r.message.empty() ? std::string("training diverged") : r.message)
+             << "\n";
+    return 3;
+  }
   return 0;
 }
 

@@ -157,7 +157,12 @@ class TestCli : public QObject
                  .code,
              0);
     QCOMPARE(cli({"rename", "tmp", "tmp2"}).code, 0);
-    auto r = cli({"delete", "tmp2", "--json"});
+    // Without a terminal (as here) and without --yes nothing is deleted.
+    auto refused = cli({"delete", "tmp2"});
+    QVERIFY(refused.code != 0);
+    QVERIFY2(refused.err.contains("--yes"), qPrintable(refused.err));
+    QCOMPARE(cli({"stats", "tmp2"}).code, 0);
+    auto r = cli({"delete", "tmp2", "--yes", "--json"});
     QCOMPARE(r.code, 0);
     QCOMPARE(QString::fromStdString(lastJson(r).at("deleted").asString()), QString("tmp2"));
     QVERIFY(cli({"stats", "tmp2"}).code != 0);

@@ -182,6 +182,18 @@ class TestCliTrain : public QObject
              qPrintable(rec.err));
   }
 
+  void divergedRunExitsNonZeroWithItsJson()
+  {
+    // An absurd learning rate without clipping: the run diverges, is recorded as such, and a
+    // script sees a failure (exit code 3, one error line) besides the run's JSON.
+    auto r = cli({"train", "--dataset", "d", "--preset", "quick", "--set", "train.epochs=1",
+                  "--set", "train.optimizer=sgd", "--set", "train.lr=1000000", "--set",
+                  "train.grad_clip=0", "--json"});
+    QCOMPARE(r.code, 3);
+    QCOMPARE(QString::fromStdString(lastJson(r).at("status").asString()), QString("diverged"));
+    QVERIFY2(r.err.contains("error: training diverged"), qPrintable(r.err));
+  }
+
   void badSettingsAreRefusedBeforeTraining_data()
   {
     QTest::addColumn<QStringList>("sets");

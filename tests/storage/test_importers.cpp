@@ -323,6 +323,54 @@ class TestImporters : public QObject
     QCOMPARE(again->users.fields.size(), size_t(1));
   }
 
+  void outOfRangeValuesAreRejectedRows()
+  {
+    // A rating beyond a float (stored as infinity before), timestamps that are no dates (before
+    // 1900, after 2199, milliseconds taken for seconds), beside good rows.
+    m6test::writeFile(dir_, "range/events.csv",
+                      "user,item,rating,ts\n"
+                      "a,x,4,1700000000\n"
+                      "a,y,1e308,1700000001\n"
+                      "b,x,3,-100000000000000\n"
+                      "b,y,2,9223372036854775807\n"
+                      "b,z,5,1700000000000\n"
+                      "c,x,-1e39,1700000002\n"
+                      "c,y,1,-2208988800\n");
+    m6test::writeFile(dir_, "range/mapping.json", R"({
+      "interactions": {"file": "events.csv", "header": true, "user": "user", "item": "item",
+                       "rating": "rating", "timestamp": "ts", "timestamp_format": "unix"}
+    })");
+    QFile mf(QString::fromStdString(m6test::path(dir_, "range/mapping.json")));
+    QVERIFY(mf.open(QIODevice::ReadOnly));
+    auto spec = m6::importSpecFromJson(m6::Json::parse(mf.readAll().toStdString()),
+                                       m6test::path(dir_, "range"));
+    QVERIFY2(spec.ok(), spec.error().c_str());
+    auto out = importOk(*spec, "range");
+    checkRejections(out.report, {{"events.csv", 3, "rating '1e308' is out of range"},
+                                 {"events.csv", 4, "outside the years 1900-2199"},
+                                 {"events.csv", 5, "outside the years 1900-2199"},
+                                 {"events.csv", 6, "milliseconds instead of seconds"},
+                                 {"events.csv", 7, "rating '-1e39' is out of range"}});
+    QCOMPARE(out.dataset.interactions, int64_t(2));  // 1900-01-01 itself is a date
+    auto ds = load("range");
+    for (float r : ds.rating)
+    {
+      QVERIFY(std::isfinite(r));
+    }
+  }
+
+  void hugeColumnIndexIsRefused()
+  {
+    // 2^62 wrapped round to column 0 in an int: the item column became the user column.
+    auto spec = m6::importSpecFromJson(
+        m6::Json::parse(
+            R"({"interactions": {"file": "e.csv", "user": 0, "item": 4611686018427387904}})"),
+        "");
+    QVERIFY(!spec.ok());
+    QVERIFY2(QString::fromStdString(spec.error()).contains("interactions.item: column index"),
+             spec.error().c_str());
+  }
+
   void mappingErrorsAreClear_data()
   {
     QTest::addColumn<QString>("mapping");

@@ -112,6 +112,20 @@ class TestRuns : public QObject
 
     QVERIFY(store.rename(*id, "baseline idea").ok());
     QVERIFY(!store.rename(*id, "").ok());
+    // Run names follow the dataset-name rules: no newlines, no terminal escapes, at most 100 bytes.
+    QVERIFY(!store.rename(*id, "two\nlines").ok());
+    QVERIFY(!store.rename(*id, "\x1b[31mred").ok());
+    QVERIFY(!store.rename(*id, std::string(101, 'x')).ok());
+    QVERIFY(QString::fromStdString(store.rename(*id, "   ").error()).contains("run name"));
+    QCOMPARE(QString::fromStdString(store.run(*id)->name), QString("baseline idea"));
+    RunRecord escaped;
+    escaped.datasetId = ds;
+    escaped.name = "bell\a";
+    escaped.kind = "m6";
+    escaped.task = "ranking";
+    escaped.configJson = "{}";
+    escaped.status = "created";
+    QVERIFY(!store.create(escaped).ok());
     QVERIFY(store.setNote(*id, "lr too high?").ok());
     QCOMPARE(QString::fromStdString(store.run(*id)->note), QString("lr too high?"));
 
