@@ -135,9 +135,20 @@ int cmdRuns(Context& ctx, const Args& a)
     h << padRight("id", 6) << padRight("name", 22) << padRight("dataset", 16) << padRight("kind", 14)
       << padRight("status", 10) << padRight("best", 6) << "test metrics\n";
   }
+  std::vector<int64_t> interrupted;
   for (const auto& r : *runs)
   {
-    arr.push_back(runJson(r));
+    // A record that says "running" while nobody holds its lock belongs to a process that ended
+    // (killed, crashed): it is interrupted, and resume continues it from its last checkpoint.
+    const bool stale = r.status == "running" && !store.isActive(r.id);
+    const std::string status = stale ? "interrupted" : r.status;
+    if (stale)
+    {
+      interrupted.push_back(r.id);
+    }
+    Json rj = runJson(r);
+    rj["status"] = status;
+    arr.push_back(rj);
     std::string metrics;
     for (const auto& kv : r.test.values)
     {
@@ -148,8 +159,12 @@ int cmdRuns(Context& ctx, const Args& a)
       }
     }
     h << padRight(std::to_string(r.id), 6) << padRight(r.name, 22) << padRight(r.datasetName, 16)
-      << padRight(r.kind, 14) << padRight(r.status, 10)
+      << padRight(r.kind, 14) << padRight(status, 10)
       << padRight(r.bestEpoch ? std::to_string(r.bestEpoch) : "-", 6) << metrics << "\n";
+  }
+  for (int64_t id : interrupted)
+  {
+    h << "Run " << id << " was interrupted; m6-cli resume " << id << " continues it.\n";
   }
   Json j = Json::object();
   j["runs"] = arr;

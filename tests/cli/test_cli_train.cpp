@@ -182,6 +182,45 @@ class TestCliTrain : public QObject
              qPrintable(rec.err));
   }
 
+  void runOfAProcessThatDiedShowsAsInterrupted()
+  {
+    // A record left "running" by a process that was killed (nobody holds its lock).
+    int64_t id = 0;
+    {
+      auto ws = m6::Workspace::open(dir_.filePath("t.m6ws").toStdString(), false);
+      QVERIFY2(ws.ok(), ws.error().c_str());
+      m6::RunStore store(**ws);
+      m6::RunRecord r;
+      r.datasetId = (*ws)->dataset("d")->id;
+      r.name = "killed";
+      r.kind = "m6";
+      r.task = "ranking";
+      r.configJson = "{}";
+      r.status = "running";
+      auto created = store.create(r);
+      QVERIFY2(created.ok(), created.error().c_str());
+      id = *created;
+    }
+    auto r = cli({"runs", "--json"});
+    QCOMPARE(r.code, 0);
+    bool found = false;
+    const m6::Json listed = lastJson(r);  // kept alive while the loop reads it
+    for (const auto& run : listed.at("runs").asArray())
+    {
+      if (run.at("run").asInt() == id)
+      {
+        found = true;
+        QCOMPARE(QString::fromStdString(run.at("status").asString()), QString("interrupted"));
+      }
+    }
+    QVERIFY(found);
+    auto text = cli({"runs"});
+    QVERIFY2(text.out.contains(QString("m6-cli resume %1").arg(id)), qPrintable(text.out));
+    // Tidy up so later cases see only their own runs.
+    auto ws = m6::Workspace::open(dir_.filePath("t.m6ws").toStdString(), false);
+    QVERIFY(m6::RunStore(**ws).remove(id).ok());
+  }
+
   void divergedRunExitsNonZeroWithItsJson()
   {
     // An absurd learning rate without clipping: the run diverges, is recorded as such, and a
