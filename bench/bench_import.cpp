@@ -4,11 +4,8 @@
 //
 // usage: bench_import [--rows N]... [--dir DIR] [--keep]
 //   default rows: 1000000 and 10000000; files go to DIR (default: a temporary folder).
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -17,15 +14,10 @@
 #include <vector>
 
 #include "bench_support.h"
-#include "storage/formats.h"
-#include "storage/importer.h"
-#include "storage/workspace.h"
 
 namespace fs = std::filesystem;
 
-using m6bench::inChild;
 using m6bench::Measure;
-using m6bench::now;
 
 int main(int argc, char** argv)
 {
@@ -62,7 +54,6 @@ int main(int argc, char** argv)
     dir = (fs::temp_directory_path() / ("m6-bench-import-" + std::to_string(getpid()))).string();
   }
   fs::create_directories(dir);
-  bool haveShell = std::system("command -v sqlite3 >/dev/null 2>&1") == 0;
   std::printf(
       "bench_import: MovieLens-style ratings.csv, our import vs sqlite3 .import (bare table)\n");
   std::printf("%12s %10s %12s %12s %12s %10s %12s\n", "rows", "file MB", "ours s", "ours rows/s",
@@ -78,44 +69,9 @@ int main(int argc, char** argv)
                             std::max<int64_t>(10, rows / 400));
     }
     double mb = static_cast<double>(fs::file_size(csv)) / 1e6;
-    std::string wsPath = (folder / "bench.m6ws").string();
-    for (const char* suffix : {"", "-wal", "-shm"})
-    {
-      fs::remove(wsPath + suffix);
-    }
-    Measure ours = inChild(
-        [&]
-        {
-          auto ws = m6::Workspace::open(wsPath);
-          if (!ws)
-          {
-            std::fprintf(stderr, "%s\n", ws.error().c_str());
-            return false;
-          }
-          auto spec = m6::specForFormat("movielens-csv", folder.string());
-          auto r = m6::importDataset(**ws, *spec, "bench");
-          if (!r)
-          {
-            std::fprintf(stderr, "import failed: %s\n", r.error().c_str());
-          }
-          return r.ok();
-        });
-    double shellSeconds = std::nan("");
-    if (haveShell)
-    {
-      std::string bare = (folder / "bare.db").string();
-      fs::remove(bare);
-      std::string cmd = "sqlite3 '" + bare +
-                        "' 'CREATE TABLE ratings(userId, movieId, rating, timestamp);' '.mode csv' "
-                        "'.import --skip 1 " +
-                        csv + " ratings'";
-      double t0 = now();
-      if (std::system(cmd.c_str()) == 0)
-      {
-        shellSeconds = now() - t0;
-      }
-      fs::remove(bare);
-    }
+    const std::string wsPath = (folder / "bench.m6ws").string();
+    Measure ours = m6bench::importInChild(wsPath, folder.string(), "bench");
+    const double shellSeconds = m6bench::sqliteShellImportSeconds(csv, folder.string());
     std::printf("%12lld %10.1f %12.2f %12.0f %12.2f %10.2f %12.0f%s\n",
                 static_cast<long long>(rows), mb, ours.seconds,
                 static_cast<double>(rows) / ours.seconds, shellSeconds, ours.seconds / shellSeconds,

@@ -32,8 +32,6 @@
 #include "model/core/config.h"
 #include "model/core/rng.h"
 #include "model/engine.h"
-#include "storage/formats.h"
-#include "storage/importer.h"
 #include "storage/workspace.h"
 
 namespace fs = std::filesystem;
@@ -150,43 +148,8 @@ int main(int argc, char** argv)
   bool reuse = keep && fs::exists(wsPath);
   if (!reuse)
   {
-    for (const char* suffix : {"", "-wal", "-shm"})
-    {
-      fs::remove(wsPath + suffix);
-    }
-    m6bench::Measure ours = m6bench::inChild(
-        [&]
-        {
-          auto ws = m6::Workspace::open(wsPath);
-          if (!ws)
-          {
-            std::fprintf(stderr, "%s\n", ws.error().c_str());
-            return false;
-          }
-          auto spec = m6::specForFormat("movielens-csv", dir);
-          auto r = m6::importDataset(**ws, *spec, "scale");
-          if (!r)
-          {
-            std::fprintf(stderr, "import failed: %s\n", r.error().c_str());
-          }
-          return r.ok();
-        });
-    double shell = std::nan("");
-    if (std::system("command -v sqlite3 >/dev/null 2>&1") == 0)
-    {
-      const std::string bare = (fs::path(dir) / "bare.db").string();
-      fs::remove(bare);
-      const std::string cmd = "sqlite3 '" + bare +
-                              "' 'CREATE TABLE ratings(userId, movieId, rating, timestamp);' "
-                              "'.mode csv' '.import --skip 1 " +
-                              csv + " ratings'";
-      double t0 = now();
-      if (std::system(cmd.c_str()) == 0)
-      {
-        shell = now() - t0;
-      }
-      fs::remove(bare);
-    }
+    m6bench::Measure ours = m6bench::importInChild(wsPath, dir, "scale");
+    const double shell = m6bench::sqliteShellImportSeconds(csv, dir);
     std::printf(
         "import: %.1f s (%.0f rows/s), peak RSS %.0f MiB; sqlite3 .import %.1f s; ratio %.2f%s\n",
         ours.seconds, static_cast<double>(rows) / ours.seconds,

@@ -12,11 +12,15 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
 #include "model/core/rng.h"
+#include "storage/formats.h"
+#include "storage/importer.h"
+#include "storage/workspace.h"
 
 namespace m6bench
 {
@@ -96,6 +100,54 @@ Measure inChild(Work&& work)
   m.peakKiB = ru.ru_maxrss;
   m.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
   return m;
+}
+
+/// Our MovieLens-CSV import of the folder `folder` into a new workspace `wsPath` (an old one is
+/// removed first) as dataset `name`, in a child process.
+inline Measure importInChild(const std::string& wsPath, const std::string& folder,
+                             const std::string& name)
+{
+  for (const char* suffix : {"", "-wal", "-shm"})
+  {
+    std::filesystem::remove(wsPath + suffix);
+  }
+  return inChild(
+      [&]
+      {
+        auto ws = m6::Workspace::open(wsPath);
+        if (!ws)
+        {
+          std::fprintf(stderr, "%s\n", ws.error().c_str());
+          return false;
+        }
+        auto spec = m6::specForFormat("movielens-csv", folder);
+        auto r = m6::importDataset(**ws, *spec, name);
+        if (!r)
+        {
+          std::fprintf(stderr, "import failed: %s\n", r.error().c_str());
+        }
+        return r.ok();
+      });
+}
+
+/// Seconds the sqlite3 shell takes to `.import` the ratings file `csv` into a bare table of a
+/// scratch database in `scratchDir` (removed afterwards); NaN without the shell or on failure.
+inline double sqliteShellImportSeconds(const std::string& csv, const std::string& scratchDir)
+{
+  if (std::system("command -v sqlite3 >/dev/null 2>&1") != 0)
+  {
+    return std::nan("");
+  }
+  const std::string bare = (std::filesystem::path(scratchDir) / "bare.db").string();
+  std::filesystem::remove(bare);
+  const std::string cmd = "sqlite3 '" + bare +
+                          "' 'CREATE TABLE ratings(userId, movieId, rating, timestamp);' "
+                          "'.mode csv' '.import --skip 1 " +
+                          csv + " ratings'";
+  const double t0 = now();
+  const double seconds = std::system(cmd.c_str()) == 0 ? now() - t0 : std::nan("");
+  std::filesystem::remove(bare);
+  return seconds;
 }
 
 /// A line of /proc/self/status in MiB ("VmRSS", "VmHWM"), or -1.

@@ -28,12 +28,13 @@ std::vector<int64_t> trainCounts(const Session& s)
 
 }  // namespace
 
-TrainingStep::TrainingStep(Session& session)
+TrainingStep::TrainingStep(Session& session) : TrainingStep(session, trainCounts(session)) {}
+
+TrainingStep::TrainingStep(Session& session, const std::vector<int64_t>& counts)
     : session_(session),
       loss_(effectiveLoss(session.config, session.data.numItems())),
       negatives_(loss_ == "bce" || loss_ == "bpr" ? session.config.train.negatives : 0),
-      sampler_(trainCounts(session), session.config.train.sampling == "popularity",
-               session.coldItems)
+      sampler_(counts, session.config.train.sampling == "popularity", session.coldItems)
 {
   if (session.numCold > 0)
   {
@@ -50,7 +51,6 @@ TrainingStep::TrainingStep(Session& session)
     // The two sources of the candidate draw (see sampled_softmax.h): the sampler's shared
     // negatives and the batch's targets, which follow the training examples.
     const int64_t n = session.data.numItems();
-    const std::vector<int64_t> counts = trainCounts(session);
     double total = 0;
     for (int64_t c : counts)
     {

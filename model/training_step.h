@@ -38,6 +38,9 @@ class TrainingStep
   torch::Tensor loss(const std::vector<int64_t>& batch, DemoRng& rng);
 
  private:
+  /// `counts`: training interactions per item (read once, for the sampler and the loss).
+  TrainingStep(Session& session, const std::vector<int64_t>& counts);
+
   Session& session_;
   std::string loss_;  // softmax | sampled_softmax | bce | bpr | mse
   int negatives_ = 0;

@@ -31,7 +31,6 @@
 namespace m6
 {
 
-/// A column by header name or by 0-based index (index wins when both are set).
 /// The largest 0-based column index a mapping may name.
 constexpr int kMaxColumnIndex = 100000;
 
@@ -40,6 +39,7 @@ constexpr int kMaxColumnIndex = 100000;
 constexpr int64_t kMinTimestamp = -2208988800;
 constexpr int64_t kMaxTimestamp = 7258118400;
 
+/// A column by header name or by 0-based index (index wins when both are set).
 struct ColumnRef
 {
   std::string name;

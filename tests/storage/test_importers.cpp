@@ -85,6 +85,19 @@ class TestImporters : public QObject
     }
   }
 
+  /// The import spec of `folder`/mapping.json, with the folder as its base.
+  m6::Result<m6::ImportSpec> mappingIn(const char* folder)
+  {
+    QFile mf(
+        QString::fromStdString(m6test::path(dir_, QString::fromLatin1(folder) + "/mapping.json")));
+    if (!mf.open(QIODevice::ReadOnly))
+    {
+      return m6::makeError("cannot read " + mf.fileName().toStdString());
+    }
+    return m6::importSpecFromJson(m6::Json::parse(mf.readAll().toStdString()),
+                                  m6test::path(dir_, QString::fromLatin1(folder)));
+  }
+
   m6::ImportOutcome importOk(const m6::ImportSpec& spec, const std::string& name)
   {
     auto r = m6::importDataset(*ws_, spec, name);
@@ -297,10 +310,7 @@ class TestImporters : public QObject
                        "fields": [{"column": "device", "kind": "categorical"}]},
       "users": {"file": "people.csv", "id": "id", "fields": [{"column": "city"}]}
     })");
-    QFile mf(QString::fromStdString(m6test::path(dir_, "csv/mapping.json")));
-    QVERIFY(mf.open(QIODevice::ReadOnly));
-    auto spec = m6::importSpecFromJson(m6::Json::parse(mf.readAll().toStdString()),
-                                       m6test::path(dir_, "csv"));
+    auto spec = mappingIn("csv");
     QVERIFY2(spec.ok(), spec.error().c_str());
     auto out = importOk(*spec, "csv");
     checkRejections(out.report, {{"people.csv", 4, "duplicate user id 'bob' (first on line 3)"},
@@ -340,10 +350,7 @@ class TestImporters : public QObject
       "interactions": {"file": "events.csv", "header": true, "user": "user", "item": "item",
                        "rating": "rating", "timestamp": "ts", "timestamp_format": "unix"}
     })");
-    QFile mf(QString::fromStdString(m6test::path(dir_, "range/mapping.json")));
-    QVERIFY(mf.open(QIODevice::ReadOnly));
-    auto spec = m6::importSpecFromJson(m6::Json::parse(mf.readAll().toStdString()),
-                                       m6test::path(dir_, "range"));
+    auto spec = mappingIn("range");
     QVERIFY2(spec.ok(), spec.error().c_str());
     auto out = importOk(*spec, "range");
     checkRejections(out.report, {{"events.csv", 3, "rating '1e308' is out of range"},

@@ -46,6 +46,16 @@ DatasetSnapshot tinySnapshot(const std::string& name)
   return ds;
 }
 
+/// The generator's demo at 200 users, 300 items, 8,000 interactions.
+DatasetSnapshot smallDemo()
+{
+  m6::DemoOptions o;
+  o.users = 200;
+  o.items = 300;
+  o.interactions = 8000;
+  return m6::generateDemoDataset(o);
+}
+
 int64_t countRows(Workspace& ws, const char* table)
 {
   return ws.db().queryInt(std::string("SELECT count(*) FROM ") + table);
@@ -166,11 +176,7 @@ class TestWorkspace : public QObject
   void demoDatasetRoundTrip()
   {
     auto ws = fresh("demo.m6ws");
-    m6::DemoOptions o;
-    o.users = 200;
-    o.items = 300;
-    o.interactions = 8000;
-    auto in = m6::generateDemoDataset(o);
+    auto in = smallDemo();
     auto id = ws->writeDataset(in, {"demo", "", ""}, nullptr);
     QVERIFY2(id.ok(), id.error().c_str());
     auto out = ws->loadSnapshot(*id);
@@ -197,11 +203,7 @@ class TestWorkspace : public QObject
   void schemaReadFromTablesEqualsTheSnapshots()
   {
     auto ws = fresh("schema.m6ws");
-    m6::DemoOptions o;
-    o.users = 200;
-    o.items = 300;
-    o.interactions = 8000;
-    DatasetSnapshot demo = m6::generateDemoDataset(o);
+    DatasetSnapshot demo = smallDemo();
     DatasetSnapshot tiny = tinySnapshot("tiny");
     tiny.rating.clear();  // no ratings at all
     for (const DatasetSnapshot* in : {&demo, &tiny})
