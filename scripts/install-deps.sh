@@ -13,8 +13,8 @@ PACKAGES=(
   # LibTorch 1.13 (CPU) and what makes it fast on this kind of machine:
   # OpenBLAS instead of the reference BLAS, tcmalloc instead of glibc malloc.
   libtorch-dev libopenblas0-pthread libtcmalloc-minimal4
-  # storage
-  libsqlite3-dev sqlite3
+  # storage: SQLite, JSON lines (nlohmann-json) and gzip input (zlib)
+  libsqlite3-dev sqlite3 nlohmann-json3-dev zlib1g-dev
   # running the GUI and its tests without a display
   xvfb xauth
 )

@@ -5,6 +5,10 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
+
+#include "storage/byte_source.h"
+#include "storage/json_lines.h"
 
 namespace m6
 {
@@ -29,17 +33,41 @@ fs::path folderOf(const std::string& path)
   return fs::path(path).parent_path();
 }
 
+/// The file itself, or its gzip-compressed twin `NAME.gz` when only that one exists.
+fs::path locate(const fs::path& p)
+{
+  std::error_code ec;
+  if (fs::is_regular_file(p, ec))
+  {
+    return p;
+  }
+  fs::path gz = p;
+  gz += ".gz";
+  return fs::is_regular_file(gz, ec) ? gz : p;
+}
+
 bool isFile(const fs::path& p)
 {
   std::error_code ec;
-  return fs::is_regular_file(p, ec);
+  return fs::is_regular_file(locate(p), ec);
+}
+
+/// The file name without a ".gz" suffix: "ratings.csv.gz" is recognised as "ratings.csv".
+std::string plainName(const fs::path& p)
+{
+  std::string name = p.filename().string();
+  if (name.size() > 3 && name.compare(name.size() - 3, 3, ".gz") == 0)
+  {
+    name.resize(name.size() - 3);
+  }
+  return name;
 }
 
 FileSpec file(const fs::path& p, const std::string& delim, bool header, Encoding enc, bool quoting,
               int columns)
 {
   FileSpec f;
-  f.path = p.string();
+  f.path = locate(p).string();
   f.dialect.delimiter = delim;
   f.dialect.header = header;
   f.dialect.encoding = enc;
@@ -58,15 +86,55 @@ FieldSpec field(int col, const std::string& name, FieldKind kind, const std::str
   return f;
 }
 
+/// The first non-blank lines of a file (decompressed when it is gzip), without line ends and a
+/// byte-order mark. Empty when the file cannot be read.
 std::vector<std::string> readFirstLines(const std::string& path, size_t maxLines, size_t maxBytes)
 {
   std::vector<std::string> lines;
-  std::ifstream in(path, std::ios::binary);
-  std::string line;
-  size_t bytes = 0;
-  while (lines.size() < maxLines && bytes < maxBytes && std::getline(in, line))
+  ByteSource src;
+  if (!src.open(path))
   {
-    bytes += line.size() + 1;
+    return lines;
+  }
+  std::string text;
+  try
+  {
+    std::vector<char> buf(1 << 16);
+    while (text.size() < maxBytes)
+    {
+      const size_t got = src.read(buf.data(), std::min(buf.size(), maxBytes - text.size()));
+      if (got == 0)
+      {
+        break;
+      }
+      text.append(buf.data(), got);
+    }
+  }
+  catch (const std::exception&)
+  {
+    // A damaged file: guess from what could be read; the import itself reports the damage.
+  }
+  size_t start = 0;
+  while (lines.size() < maxLines && start < text.size())
+  {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string::npos)
+    {
+      if (text.size() < maxBytes)
+      {
+        nl = text.size();  // the last line of a short file
+      }
+      else if (!lines.empty())
+      {
+        break;  // a line cut by maxBytes
+      }
+      else
+      {
+        nl = text.size();  // one very long first line: its start still shows the layout
+      }
+    }
+    std::string line = text.substr(start, nl - start);
+    start = nl + 1;
     if (lines.empty() && line.size() >= 3 && line.compare(0, 3, "\xEF\xBB\xBF") == 0)
     {
       line.erase(0, 3);
@@ -138,7 +206,7 @@ Result<ImportSpec> ml100k(const fs::path& dir)
     std::vector<std::string> names(kMl100kGenres, kMl100kGenres + 19);
     if (isFile(dir / "u.genre"))
     {
-      for (const auto& line : readFirstLines((dir / "u.genre").string(), 100, 1 << 16))
+      for (const auto& line : readFirstLines(locate(dir / "u.genre").string(), 100, 1 << 16))
       {
         auto bar = line.rfind('|');
         if (bar == std::string::npos)
@@ -263,7 +331,7 @@ struct TypedColumn
 
 Result<std::vector<TypedColumn>> recboleHeader(const fs::path& p)
 {
-  auto lines = readFirstLines(p.string(), 1, 1 << 20);
+  auto lines = readFirstLines(locate(p).string(), 1, 1 << 20);
   if (lines.empty())
   {
     return makeError(p.filename().string() + " is empty");
@@ -425,12 +493,89 @@ std::string findRecboleStem(const fs::path& dir)
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec))
   {
-    if (entry.path().extension() == ".inter")
+    const std::string name = plainName(entry.path());
+    if (name.size() > 6 && name.compare(name.size() - 6, 6, ".inter") == 0)
     {
-      return entry.path().stem().string();
+      return name.substr(0, name.size() - 6);
     }
   }
   return "";
+}
+
+/// A JSON-lines layout the workbench knows by its keys, with a ready mapping.
+struct JsonRecipe
+{
+  const char* id;
+  const char* user;
+  const char* item;
+  const char* rating;
+  const char* timestamp;
+  TimeFormat timeFormat;
+};
+
+// Checked in order; each is recognised when its user, item, rating and time keys are all there.
+const JsonRecipe kJsonRecipes[] = {
+    // Amazon reviews, 2014 and 2018 releases (McAuley lab).
+    {"amazon-reviews", "reviewerID", "asin", "overall", "unixReviewTime", TimeFormat::Unix},
+    // Amazon reviews 2023: times in milliseconds; parent_asin groups the variants of a product,
+    // as the release's own benchmarks do.
+    {"amazon-reviews-2023", "user_id", "parent_asin", "rating", "timestamp",
+     TimeFormat::UnixMillis},
+    // Yelp open dataset reviews.
+    {"yelp-reviews", "user_id", "business_id", "stars", "date", TimeFormat::Iso8601},
+};
+
+const JsonRecipe* jsonRecipe(const std::string& id)
+{
+  for (const auto& r : kJsonRecipes)
+  {
+    if (id == r.id)
+    {
+      return &r;
+    }
+  }
+  return nullptr;
+}
+
+/// The keys of the first JSON object of a file (nested ones with dots); empty when it is not one.
+std::set<std::string> firstObjectKeys(const std::string& path)
+{
+  std::set<std::string> keys;
+  auto lines = readFirstLines(path, 1, 1 << 20);
+  std::vector<std::pair<std::string, std::string>> pairs;
+  if (!lines.empty() && looksLikeJsonObject(lines[0]) && flattenJsonLine(lines[0], &pairs).empty())
+  {
+    for (auto& kv : pairs)
+    {
+      keys.insert(kv.first);
+    }
+  }
+  return keys;
+}
+
+bool isJsonLinesFile(const std::string& path)
+{
+  auto lines = readFirstLines(path, 1, 1 << 16);
+  return !lines.empty() && looksLikeJsonObject(lines[0]);
+}
+
+Result<ImportSpec> jsonSpec(const JsonRecipe& r, const std::string& path)
+{
+  ImportSpec s;
+  s.format = r.id;
+  s.source = path;
+  FileSpec& f = s.interactions.file;
+  f.path = path;
+  f.dialect.layout = Layout::JsonLines;
+  f.dialect.header = false;
+  f.dialect.quoting = false;
+  f.dialect.encoding = Encoding::Utf8;
+  s.interactions.user = ColumnRef::byName(r.user);
+  s.interactions.item = ColumnRef::byName(r.item);
+  s.interactions.rating = ColumnRef::byName(r.rating);
+  s.interactions.timestamp = ColumnRef::byName(r.timestamp);
+  s.interactions.timeFormat = r.timeFormat;
+  return s;
 }
 
 }  // namespace
@@ -442,6 +587,10 @@ const std::vector<FormatInfo>& knownFormats()
       {"movielens-1m", "MovieLens 1M / 10M (ratings.dat, users.dat, movies.dat)"},
       {"movielens-csv", "MovieLens latest / 20M / 25M (ratings.csv, movies.csv, tags.csv)"},
       {"recbole", "RecBole atomic files (.inter, .user, .item)"},
+      {"amazon-reviews", "Amazon reviews 2014 / 2018 (JSON lines: reviewerID, asin, overall)"},
+      {"amazon-reviews-2023", "Amazon reviews 2023 (JSON lines: user_id, parent_asin, rating)"},
+      {"yelp-reviews", "Yelp reviews (JSON lines: user_id, business_id, stars, date)"},
+      {"json-lines", "JSON lines with a key mapping"},
       {"csv", "Delimited text with a column mapping"}};
   return all;
 }
@@ -476,7 +625,11 @@ Result<std::string> detectFormat(const std::string& path)
                      " holds no known dataset files (u.data, ratings.dat, ratings.csv or *.inter); "
                      "pick a delimited file to map its columns");
   }
-  std::string name = p.filename().string();
+  if (detectCompression(path) == Compression::Zip)
+  {
+    return makeError(path + " is a zip archive: unpack it and import the folder or file inside it");
+  }
+  std::string name = plainName(p);
   if (name == "u.data" || name == "u.item" || name == "u.user")
   {
     return std::string("movielens-100k");
@@ -485,9 +638,22 @@ Result<std::string> detectFormat(const std::string& path)
   {
     return std::string("movielens-1m");
   }
-  if (p.extension() == ".inter")
+  if (fs::path(name).extension() == ".inter")
   {
     return std::string("recbole");
+  }
+  if (isJsonLinesFile(path))
+  {
+    const auto keys = firstObjectKeys(path);
+    for (const auto& r : kJsonRecipes)
+    {
+      if (keys.count(r.user) && keys.count(r.item) && keys.count(r.rating) &&
+          keys.count(r.timestamp))
+      {
+        return std::string(r.id);
+      }
+    }
+    return std::string("json-lines");
   }
   if (name == "ratings.csv")
   {
@@ -533,11 +699,27 @@ Result<ImportSpec> specForFormat(const std::string& format, const std::string& p
     {
       stem = findRecboleStem(dir);
     }
+    if (stem.size() > 6 && stem.compare(stem.size() - 6, 6, ".inter") == 0)
+    {
+      stem.resize(stem.size() - 6);  // "x.inter.gz"
+    }
     if (stem.empty())
     {
       return makeError(path + " has no RecBole .inter file");
     }
     return recbole(dir, stem);
+  }
+  if (const JsonRecipe* r = jsonRecipe(format))
+  {
+    if (fs::is_directory(path, ec))
+    {
+      return makeError(format + " is one JSON-lines file: pick the file, not the folder");
+    }
+    return jsonSpec(*r, path);
+  }
+  if (format == "json-lines")
+  {
+    return makeError("a JSON-lines file needs a key mapping (--mapping FILE.json)");
   }
   if (format == "csv")
   {
@@ -550,6 +732,43 @@ Result<ImportSpec> specForFormat(const std::string& format, const std::string& p
   }
   return makeError("unknown format \"" + format + "\" (known: " + names + ")");
 }
+
+namespace
+{
+
+/// Markers of a missing value that a sample shows as whole values ("?", "NA", "\\N", ...).
+std::vector<std::string> missingMarkers(const std::vector<std::vector<std::string>>& rows)
+{
+  static const char* const kMarkers[] = {"?", "NA", "N/A", "n/a", "\\N", "NULL", "null", "NaN"};
+  std::vector<std::string> found;
+  for (const char* m : kMarkers)
+  {
+    bool seen = false;
+    for (const auto& row : rows)
+    {
+      for (const auto& v : row)
+      {
+        std::string_view t = v;
+        while (!t.empty() && t.front() == ' ')
+        {
+          t.remove_prefix(1);
+        }
+        while (!t.empty() && t.back() == ' ')
+        {
+          t.remove_suffix(1);
+        }
+        seen = seen || t == m;
+      }
+    }
+    if (seen)
+    {
+      found.emplace_back(m);
+    }
+  }
+  return found;
+}
+
+}  // namespace
 
 Dialect sniffDialect(const std::string& path)
 {
@@ -567,6 +786,28 @@ Dialect sniffDialect(const std::string& path)
   }
   size_t bad = 0;
   d.encoding = isValidUtf8(sample, &bad) ? Encoding::Utf8 : Encoding::Latin1;
+  if (looksLikeJsonObject(lines[0]))
+  {
+    d.layout = Layout::JsonLines;
+    d.header = false;
+    d.quoting = false;
+    d.encoding = d.encoding == Encoding::Utf8 ? Encoding::Utf8 : Encoding::Auto;
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::pair<std::string, std::string>> pairs;
+    for (const auto& l : lines)
+    {
+      if (flattenJsonLine(l, &pairs).empty())
+      {
+        rows.emplace_back();
+        for (auto& kv : pairs)
+        {
+          rows.back().push_back(std::move(kv.second));
+        }
+      }
+    }
+    d.missing = missingMarkers(rows);
+    return d;
+  }
   // Pick the delimiter that splits most lines into the same number (> 1) of fields.
   int bestScore = -1;
   for (const char* cand : {"::", "\t", ",", ";", "|"})
@@ -607,8 +848,69 @@ Dialect sniffDialect(const std::string& path)
     bool secondNumeric = std::any_of(second.begin(), second.end(), looksNumeric);
     d.header = !firstNumeric && secondNumeric;
   }
+  std::vector<std::vector<std::string>> rows;
+  for (size_t i = d.header ? 1 : 0; i < lines.size(); ++i)
+  {
+    rows.emplace_back();
+    splitLine(lines[i], d, &rows.back());
+  }
+  d.missing = missingMarkers(rows);
   return d;
 }
+
+namespace
+{
+
+/// A JSON-lines preview: the columns are the key paths seen in the first rows, in order of
+/// first appearance.
+Result<Preview> previewJsonLines(RecordReader& reader, int maxRows)
+{
+  Preview p;
+  Record rec;
+  std::map<std::string, size_t> column;
+  std::vector<std::pair<std::string, std::string>> pairs;
+  constexpr size_t kMaxColumns = 200;
+  try
+  {
+    while (static_cast<int>(p.rows.size()) < maxRows && reader.next(rec))
+    {
+      std::string why = rec.error.empty() ? flattenJsonLine(rec.raw, &pairs) : rec.error;
+      if (!why.empty())
+      {
+        p.problems.push_back("line " + std::to_string(rec.line) + ": " + why);
+        continue;
+      }
+      std::vector<std::string> row(p.header.size());
+      for (auto& kv : pairs)
+      {
+        auto it = column.find(kv.first);
+        if (it == column.end())
+        {
+          if (p.header.size() >= kMaxColumns)
+          {
+            continue;
+          }
+          it = column.emplace(kv.first, p.header.size()).first;
+          p.header.push_back(kv.first);
+          row.emplace_back();
+        }
+        row[it->second] = std::move(kv.second);
+      }
+      p.rows.push_back(std::move(row));
+    }
+  }
+  catch (const std::exception& e)
+  {
+    return makeError(e.what());
+  }
+  for (auto& row : p.rows)
+  {
+    row.resize(p.header.size());
+  }
+  return p;
+}
+
+}  // namespace
 
 Result<Preview> previewFile(const std::string& path, const Dialect& dialect, int maxRows)
 {
@@ -616,6 +918,10 @@ Result<Preview> previewFile(const std::string& path, const Dialect& dialect, int
   if (auto ok = reader.open(path, dialect); !ok)
   {
     return makeError(ok.error());
+  }
+  if (dialect.layout == Layout::JsonLines)
+  {
+    return previewJsonLines(reader, maxRows);
   }
   Preview p;
   Record rec;

@@ -231,11 +231,28 @@ Json dialectToJson(const FileSpec& f)
 {
   Json j = Json::object();
   j["file"] = f.path;
-  j["delimiter"] = f.dialect.delimiter;
-  j["header"] = f.dialect.header;
-  j["encoding"] = encodingName(f.dialect.encoding);
-  j["quoting"] = f.dialect.quoting;
-  j["quote"] = std::string(1, f.dialect.quote);
+  if (f.dialect.layout == Layout::JsonLines)
+  {
+    j["layout"] = layoutName(f.dialect.layout);
+    j["encoding"] = encodingName(f.dialect.encoding);
+  }
+  else
+  {
+    j["delimiter"] = f.dialect.delimiter;
+    j["header"] = f.dialect.header;
+    j["encoding"] = encodingName(f.dialect.encoding);
+    j["quoting"] = f.dialect.quoting;
+    j["quote"] = std::string(1, f.dialect.quote);
+  }
+  if (!f.dialect.missing.empty())
+  {
+    Json m = Json::array();
+    for (const auto& v : f.dialect.missing)
+    {
+      m.push_back(v);
+    }
+    j["missing"] = m;
+  }
   if (f.columns >= 0)
   {
     j["columns"] = f.columns;
@@ -282,6 +299,34 @@ Result<FileSpec> fileFromJson(const Json& j, const std::string& what, const std:
       return makeError(what + ": unknown encoding \"" + enc + "\" (use utf-8, latin-1 or auto)");
     }
     f.columns = j.value("columns", -1);
+    std::string layout = j.value("layout", "delimited");
+    if (!parseLayout(layout, &f.dialect.layout))
+    {
+      return makeError(what + ": unknown layout \"" + layout + "\" (use delimited or json-lines)");
+    }
+    if (f.dialect.layout == Layout::JsonLines)
+    {
+      f.dialect.header = false;
+      f.dialect.quoting = false;
+    }
+    if (const Json* m = j.find("missing"))
+    {
+      if (!m->isArray())
+      {
+        return makeError(what + ": \"missing\" must be a list of values such as [\"?\", \"NA\"]");
+      }
+      for (const auto& v : m->asArray())
+      {
+        if (!v.isString())
+        {
+          return makeError(what + ": \"missing\" holds a value that is not a string");
+        }
+        if (!v.asString().empty())
+        {
+          f.dialect.missing.push_back(v.asString());
+        }
+      }
+    }
   }
   catch (const std::exception& e)
   {
@@ -486,6 +531,8 @@ const char* timeFormatName(TimeFormat f)
       return "auto";
     case TimeFormat::Unix:
       return "unix";
+    case TimeFormat::UnixMillis:
+      return "unix-ms";
     case TimeFormat::Iso8601:
       return "iso8601";
     case TimeFormat::DayMonYear:
@@ -503,6 +550,10 @@ bool parseTimeFormat(const std::string& s, TimeFormat* out)
   else if (s == "unix" || s == "unix-seconds" || s == "seconds")
   {
     *out = TimeFormat::Unix;
+  }
+  else if (s == "unix-ms" || s == "unix-milliseconds" || s == "milliseconds")
+  {
+    *out = TimeFormat::UnixMillis;
   }
   else if (s == "iso8601" || s == "iso-8601" || s == "iso")
   {
@@ -533,6 +584,17 @@ bool parseTimestamp(std::string_view s, TimeFormat f, int64_t* out)
   {
     case TimeFormat::Unix:
       return parseUnix(s, out);
+    case TimeFormat::UnixMillis:
+    {
+      int64_t ms = 0;
+      if (!parseUnix(s, &ms))
+      {
+        return false;
+      }
+      // Floor division: -1 ms is the second before the epoch.
+      *out = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+      return true;
+    }
     case TimeFormat::Iso8601:
       return parseIso(s, out);
     case TimeFormat::DayMonYear:
@@ -572,6 +634,10 @@ Result<ImportSpec> importSpecFromJson(const Json& j, const std::string& baseDir)
   }
   spec.interactions.file = *file;
   spec.source = file->path;
+  if (!j.contains("format") && file->dialect.layout == Layout::JsonLines)
+  {
+    spec.format = "json-lines";
+  }
   struct Role
   {
     const char* key;

@@ -11,7 +11,8 @@
 //   "interactions": {"file": "ratings.tsv", "delimiter": "\t", "header": true,
 //                    "encoding": "utf-8", "quoting": true, "quote": "\"",
 //                    "user": "user", "item": "item", "rating": "stars", "timestamp": "when",
-//                    "timestamp_format": "auto" | "unix" | "iso8601" | "dd-mon-yyyy",
+//                    "timestamp_format": "auto" | "unix" | "unix-ms" | "iso8601" | "dd-mon-yyyy",
+//                    "layout": "delimited" | "json-lines", "missing": ["?", "NA", "\\N"],
 //                    "fields": [{"column": "device", "name": "device", "kind": "categorical"}]},
 //   "users": {"file": "users.csv", "id": "user", "fields": [...]},          (optional)
 //   "items": {"file": "items.csv", "id": "item", "title": "name",
@@ -53,10 +54,11 @@ struct ColumnRef
 
 enum class TimeFormat
 {
-  Auto,       // Unix seconds, else ISO-8601, else dd-Mon-yyyy
-  Unix,       // seconds since 1970 (integer or decimal)
-  Iso8601,    // 2024-05-01, 2024-05-01T13:45:00Z, 2024-05-01 13:45:00+02:00
-  DayMonYear  // 01-Jan-1995 (MovieLens 100K release dates)
+  Auto,        // Unix seconds, else ISO-8601, else dd-Mon-yyyy
+  Unix,        // seconds since 1970 (integer or decimal)
+  UnixMillis,  // milliseconds since 1970 (Amazon 2023, many event logs)
+  Iso8601,     // 2024-05-01, 2024-05-01T13:45:00Z, 2024-05-01 13:45:00+02:00
+  DayMonYear   // 01-Jan-1995 (MovieLens 100K release dates)
 };
 const char* timeFormatName(TimeFormat f);
 bool parseTimeFormat(const std::string& s, TimeFormat* out);

@@ -510,10 +510,63 @@ class Importer
     return out;
   }
 
+  /// JSON lines are read by key: the keys a file's mapping names become its columns.
+  static void addKey(std::vector<JsonKey>* keys, const ColumnRef& c, const FileSpec& fs,
+                     const char* role, const std::string& separator = "|")
+  {
+    if (!c.isSet())
+    {
+      return;
+    }
+    if (c.index >= 0 || c.name.empty())
+    {
+      throw Fatal{fileLabel(fs.path) + " is JSON lines, read by key: name the " + role +
+                  " by its key, not by " + c.describe()};
+    }
+    for (const auto& k : *keys)
+    {
+      if (k.path == c.name)
+      {
+        return;
+      }
+    }
+    keys->push_back({c.name, separator});
+  }
+
+  static void addFieldKeys(std::vector<JsonKey>* keys, const std::vector<FieldSpec>& fields,
+                           const FileSpec& fs)
+  {
+    for (const auto& f : fields)
+    {
+      for (const auto& fc : f.flagColumns)
+      {
+        addKey(keys, fc, fs, "flag");
+      }
+      if (f.flagColumns.empty())
+      {
+        addKey(keys, f.column, fs, "field", f.separator);
+      }
+    }
+  }
+
+  static bool isJson(const FileSpec& fs) { return fs.dialect.layout == Layout::JsonLines; }
+
+  /// The reason for a row without an id: JSON names the key (absent, null or "").
+  static std::string missingId(const FileSpec& fs, const ColumnRef& c, const std::string& role)
+  {
+    if (isJson(fs))
+    {
+      return "no " + role + " id (key \"" + c.name + "\" is missing, null or empty)";
+    }
+    return "empty " + role + " id";
+  }
+
   /// Reads one file, calling handle(rec) for every well-formed data record; handle returns a
   /// rejection reason or "". Takes care of headers, column counts, progress, cancel, fail-fast.
+  /// `keys`: for a JSON-lines file, the keys the mapping reads (see addKey).
   template <typename Setup, typename Handle>
-  void readFile(const FileSpec& fs, const char* what, Setup&& setup, Handle&& handle)
+  void readFile(const FileSpec& fs, const char* what, const std::vector<JsonKey>& keys,
+                Setup&& setup, Handle&& handle)
   {
     const std::string file = fileLabel(fs.path);
     RecordReader reader;
@@ -524,7 +577,16 @@ class Importer
     Record rec;
     std::vector<std::string> header;
     int expected = fs.columns;
-    if (fs.dialect.header)
+    if (isJson(fs))
+    {
+      for (const auto& k : keys)
+      {
+        header.push_back(k.path);
+      }
+      reader.setKeys(keys);
+      expected = static_cast<int>(header.size());
+    }
+    else if (fs.dialect.header)
     {
       if (!reader.next(rec))
       {
@@ -654,6 +716,11 @@ class Importer
     {
       return "RecBole atomic files";
     }
+    if (spec_.interactions.file.dialect.layout == Layout::JsonLines)
+    {
+      return spec_.format == "json-lines" ? "JSON lines with the mapped keys"
+                                          : spec_.format + " (JSON lines)";
+    }
     return "the mapped delimited format";
   }
 
@@ -678,8 +745,18 @@ class Importer
     int idCol = -1;
     int titleCol = -1;
     std::vector<int64_t> firstLine;
+    std::vector<JsonKey> keys;
+    if (isJson(es.file))
+    {
+      addKey(&keys, es.id, es.file, "id");
+      if (titles)
+      {
+        addKey(&keys, es.title, es.file, "title");
+      }
+      addFieldKeys(&keys, es.fields, es.file);
+    }
     readFile(
-        es.file, what,
+        es.file, what, keys,
         [&](const std::vector<std::string>& header, const std::string& file, int* maxCol)
         {
           idCol = resolve(es.id, header, file, "id");
@@ -696,7 +773,7 @@ class Importer
           std::string_view id = trim(rec.fields[static_cast<size_t>(idCol)]);
           if (id.empty())
           {
-            return std::string("empty ") + what + " id";
+            return missingId(es.file, es.id, what);
           }
           int32_t existing = ids.find(id);
           if (existing >= 0)
@@ -735,8 +812,17 @@ class Importer
     const std::string itemsFile = spec_.items.present ? fileLabel(spec_.items.file.path) : "";
     hasRatings_ = is.rating.isSet();
     hasTimes_ = is.timestamp.isSet();
+    std::vector<JsonKey> keys;
+    if (isJson(is.file))
+    {
+      addKey(&keys, is.user, is.file, "user");
+      addKey(&keys, is.item, is.file, "item");
+      addKey(&keys, is.rating, is.file, "rating");
+      addKey(&keys, is.timestamp, is.file, "timestamp");
+      addFieldKeys(&keys, is.fields, is.file);
+    }
     readFile(
-        is.file, "interactions",
+        is.file, "interactions", keys,
         [&](const std::vector<std::string>& header, const std::string& file, int* maxCol)
         {
           uCol = resolve(is.user, header, file, "user");
@@ -760,11 +846,11 @@ class Importer
           std::string_view i = trim(rec.fields[static_cast<size_t>(iCol)]);
           if (u.empty())
           {
-            return "empty user id";
+            return missingId(is.file, is.user, "user");
           }
           if (i.empty())
           {
-            return "empty item id";
+            return missingId(is.file, is.item, "item");
           }
           if (spec_.users.present && users_.find(u) < 0)
           {
@@ -796,8 +882,9 @@ class Importer
             if (!tv.empty() && !parseTimestamp(tv, is.timeFormat, &t))
             {
               return "timestamp " + quoted(tv) + " is not " +
-                     (is.timeFormat == TimeFormat::Unix      ? "Unix seconds"
-                      : is.timeFormat == TimeFormat::Iso8601 ? "an ISO-8601 date"
+                     (is.timeFormat == TimeFormat::Unix         ? "Unix seconds"
+                      : is.timeFormat == TimeFormat::UnixMillis ? "Unix milliseconds"
+                      : is.timeFormat == TimeFormat::Iso8601    ? "an ISO-8601 date"
                                                              : "Unix seconds or an ISO-8601 date");
             }
             if (!tv.empty() && (t < kMinTimestamp || t >= kMaxTimestamp))
@@ -851,8 +938,14 @@ class Importer
       itemFields_.push_back(std::make_unique<FieldBuilder>(fs, std::vector<int>{}, -1));
       target = itemFields_.back().get();
     }
+    std::vector<JsonKey> keys;
+    if (isJson(iv.file))
+    {
+      addKey(&keys, iv.item, iv.file, "item");
+      addKey(&keys, iv.value, iv.file, "value", "|");
+    }
     readFile(
-        iv.file, iv.fieldName.c_str(),
+        iv.file, iv.fieldName.c_str(), keys,
         [&](const std::vector<std::string>& header, const std::string& file, int* maxCol)
         {
           iCol = resolve(iv.item, header, file, "item");

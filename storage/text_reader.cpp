@@ -195,38 +195,54 @@ void latin1ToUtf8(std::string_view s, std::string* out)
   }
 }
 
-RecordReader::~RecordReader()
+const char* layoutName(Layout l)
 {
-  if (f_)
-  {
-    std::fclose(f_);
-  }
+  return l == Layout::JsonLines ? "json-lines" : "delimited";
 }
+
+bool parseLayout(const std::string& s, Layout* out)
+{
+  if (s == "delimited" || s == "csv")
+  {
+    *out = Layout::Delimited;
+  }
+  else if (s == "json-lines" || s == "jsonl" || s == "ndjson")
+  {
+    *out = Layout::JsonLines;
+  }
+  else
+  {
+    return false;
+  }
+  return true;
+}
+
+RecordReader::~RecordReader() = default;
 
 Status RecordReader::open(const std::string& path, const Dialect& dialect)
 {
-  if (dialect.delimiter.empty())
+  if (dialect.layout == Layout::Delimited && dialect.delimiter.empty())
   {
     return makeError("the delimiter must not be empty");
   }
-  path_ = path;
   d_ = dialect;
-  f_ = std::fopen(path.c_str(), "rb");
-  if (!f_)
+  if (auto ok = src_.open(path); !ok)
   {
-    return makeError("cannot open " + path + ": " + std::strerror(errno));
-  }
-  if (std::fseek(f_, 0, SEEK_END) == 0)
-  {
-    size_ = std::ftell(f_);
-    std::fseek(f_, 0, SEEK_SET);
-  }
-  if (size_ < 0)
-  {
-    size_ = 0;
+    return ok;
   }
   buf_.resize(kChunk);
   return {};
+}
+
+void RecordReader::setKeys(std::vector<JsonKey> keys)
+{
+  keys_ = std::move(keys);
+  jsonValues_.assign(keys_.size(), std::string());
+}
+
+int64_t RecordReader::bytesRead() const
+{
+  return src_.compression() == Compression::None ? consumed_ : src_.position();
 }
 
 bool RecordReader::fill()
@@ -246,13 +262,9 @@ bool RecordReader::fill()
   {
     buf_.resize(buf_.size() * 2);
   }
-  size_t got = std::fread(buf_.data() + end_, 1, buf_.size() - end_, f_);
+  size_t got = src_.read(buf_.data() + end_, buf_.size() - end_);
   if (got == 0)
   {
-    if (std::ferror(f_))
-    {
-      throw std::runtime_error("error reading " + path_ + ": " + std::strerror(errno));
-    }
     eof_ = true;
     return false;
   }
@@ -324,7 +336,8 @@ bool RecordReader::next(Record& rec)
   }
   rec.line = lineNo_;
   std::string_view text = line;
-  if (d_.quoting && line.find(d_.quote) != std::string_view::npos &&
+  const bool json = d_.layout == Layout::JsonLines;
+  if (!json && d_.quoting && line.find(d_.quote) != std::string_view::npos &&
       endsInsideQuotes(line, d_.delimiter, d_.quote))
   {
     joined_.assign(line.data(), line.size());
@@ -392,8 +405,60 @@ bool RecordReader::next(Record& rec)
     }
   }
   rec.raw = text;
-  split(text, rec);
+  if (json)
+  {
+    splitJson(text, rec);
+  }
+  else
+  {
+    split(text, rec);
+  }
+  if (!d_.missing.empty() && rec.error.empty())
+  {
+    blankMissing(rec);
+  }
   return true;
+}
+
+void RecordReader::splitJson(std::string_view text, Record& rec)
+{
+  if (keys_.empty())
+  {
+    return;
+  }
+  rec.error = extractJsonFields(text, keys_, &jsonValues_, &jsonPresent_);
+  if (!rec.error.empty())
+  {
+    return;
+  }
+  for (const auto& v : jsonValues_)
+  {
+    rec.fields.emplace_back(v);
+  }
+}
+
+void RecordReader::blankMissing(Record& rec) const
+{
+  for (auto& f : rec.fields)
+  {
+    std::string_view t = f;
+    while (!t.empty() && (t.front() == ' ' || t.front() == '\t'))
+    {
+      t.remove_prefix(1);
+    }
+    while (!t.empty() && (t.back() == ' ' || t.back() == '\t'))
+    {
+      t.remove_suffix(1);
+    }
+    for (const auto& m : d_.missing)
+    {
+      if (t == m)
+      {
+        f = std::string_view(f.data(), 0);
+        break;
+      }
+    }
+  }
 }
 
 void RecordReader::split(std::string_view text, Record& rec)

@@ -1,7 +1,9 @@
 // Reading delimited text files record by record, fast, with the awkward parts handled:
 // UTF-8 byte-order mark, CRLF line ends, blank lines, quoted fields (with doubled quotes and
 // line breaks inside quotes), multi-character delimiters ("::"), latin-1 input converted to
-// UTF-8, and invalid UTF-8 reported per record instead of aborting the file.
+// UTF-8, and invalid UTF-8 reported per record instead of aborting the file. gzip-compressed
+// files are decompressed while reading (storage/byte_source.h). JSON lines read the same way:
+// the fields of a record are the values of the keys set with setKeys (storage/json_lines.h).
 //
 // Thread affinity: none; one reader per thread.
 #pragma once
@@ -13,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "storage/byte_source.h"
+#include "storage/json_lines.h"
 #include "storage/result.h"
 
 namespace m6
@@ -28,13 +32,27 @@ enum class Encoding
 const char* encodingName(Encoding e);  // "utf-8", "latin-1", "auto"
 bool parseEncoding(const std::string& s, Encoding* out);
 
+/// How records are laid out: delimited text, or one JSON object per line.
+enum class Layout
+{
+  Delimited,
+  JsonLines
+};
+
+const char* layoutName(Layout l);  // "delimited", "json-lines"
+bool parseLayout(const std::string& s, Layout* out);
+
 struct Dialect
 {
+  Layout layout = Layout::Delimited;
   std::string delimiter = ",";  // one or more characters; "\t" for tab
   bool quoting = true;          // honour quote characters
   char quote = '"';
   bool header = false;          // first record holds column names
   Encoding encoding = Encoding::Utf8;
+  // Values read as missing, compared after trimming spaces ("?", "NA", "\\N"); an empty value
+  // is always missing.
+  std::vector<std::string> missing;
 };
 
 struct Record
@@ -55,23 +73,29 @@ class RecordReader
 
   Status open(const std::string& path, const Dialect& dialect);
 
+  /// JSON lines: the keys whose values become each record's fields, in this order. Without keys
+  /// a JSON-lines record has no fields, only its raw text (previews flatten it themselves).
+  void setKeys(std::vector<JsonKey> keys);
+
   /// Reads the next non-blank record. Returns false at the end of the file. The record's views
   /// stay valid until the next call. Read errors of the file itself throw std::runtime_error.
   bool next(Record& rec);
 
-  int64_t bytesRead() const { return consumed_; }
-  int64_t totalBytes() const { return size_; }
-  const std::string& path() const { return path_; }
+  /// Bytes of the file consumed (compressed bytes for a gzip file), for progress.
+  int64_t bytesRead() const;
+  int64_t totalBytes() const { return src_.totalBytes(); }
+  const std::string& path() const { return src_.path(); }
+  Compression compression() const { return src_.compression(); }
 
  private:
   bool readLine(std::string_view* line);  // physical line without its end-of-line
   bool fill();
   void split(std::string_view text, Record& rec);
+  void splitJson(std::string_view text, Record& rec);
+  void blankMissing(Record& rec) const;
 
-  std::FILE* f_ = nullptr;
-  std::string path_;
+  ByteSource src_;
   Dialect d_;
-  int64_t size_ = 0;
   int64_t consumed_ = 0;
   int64_t lineNo_ = 0;
   std::vector<char> buf_;
@@ -82,6 +106,9 @@ class RecordReader
   std::string joined_;   // a record spanning several lines, or a decoded one
   std::string decoded_;
   std::deque<std::string> unquoted_;  // storage for fields that needed unescaping
+  std::vector<JsonKey> keys_;
+  std::vector<std::string> jsonValues_;  // one per key; the record's fields view them
+  std::vector<bool> jsonPresent_;
 };
 
 /// Splits one line into fields with the given dialect (no line breaks inside quotes). For

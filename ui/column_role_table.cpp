@@ -76,7 +76,7 @@ ColumnRoleTable::ColumnRoleTable(Mode mode, QWidget* parent)
 }
 
 void ColumnRoleTable::setColumns(const QStringList& names, const QStringList& samples,
-                                 bool hasHeader)
+                                 bool hasHeader, const RoleGuess* guess, const QString& otherRole)
 {
   names_ = names;
   hasHeader_ = hasHeader;
@@ -113,7 +113,15 @@ void ColumnRoleTable::setColumns(const QStringList& names, const QStringList& sa
     role->setToolTip(
         tr("What this column holds: ignore it, the user or item id, the rating, the "
            "time, or a feature field"));
-    role->setCurrentIndex(std::max(0, role->findData(guessRole(mode_, names[c], c, hasHeader))));
+    QString guessed = guessRole(mode_, names[c], c, hasHeader);
+    if (guess && mode_ == Mode::Interactions)
+    {
+      const auto k = static_cast<size_t>(c);
+      guessed = k < guess->roles.size() && !guess->roles[k].empty()
+                    ? QString::fromStdString(guess->roles[k])
+                    : otherRole;
+    }
+    role->setCurrentIndex(std::max(0, role->findData(guessed)));
     auto* kind = new QComboBox(this);
     for (FieldKind k : {FieldKind::Categorical, FieldKind::Multi, FieldKind::Numeric,
                         FieldKind::Text, FieldKind::Timestamp})
@@ -127,13 +135,18 @@ void ColumnRoleTable::setColumns(const QStringList& names, const QStringList& sa
     sep->setToolTip(tr("Separator between the values of a multi-valued field"));
     sep->setMaximumWidth(60);
     auto* time = new QComboBox(this);
-    for (TimeFormat t : {TimeFormat::Auto, TimeFormat::Unix, TimeFormat::Iso8601})
+    for (TimeFormat t :
+         {TimeFormat::Auto, TimeFormat::Unix, TimeFormat::UnixMillis, TimeFormat::Iso8601})
     {
       time->addItem(QString::fromLatin1(timeFormatName(t)), static_cast<int>(t));
     }
     time->setToolTip(
-        tr("auto: Unix seconds or ISO-8601; unix: seconds since 1970; iso8601: "
-           "2024-05-01T13:45:00Z"));
+        tr("auto: Unix seconds or ISO-8601; unix: seconds since 1970; unix-ms: milliseconds "
+           "since 1970; iso8601: 2024-05-01T13:45:00Z"));
+    if (guess && guessed == QLatin1String("timestamp"))
+    {
+      time->setCurrentIndex(std::max(0, time->findData(static_cast<int>(guess->timeFormat))));
+    }
     setCellWidget(c, kRole, role);
     setCellWidget(c, kKind, kind);
     setCellWidget(c, kSeparator, sep);

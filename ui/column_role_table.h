@@ -10,6 +10,7 @@
 #include <QTableWidget>
 
 #include "storage/import_spec.h"
+#include "storage/mapping_guess.h"
 
 class QComboBox;
 class QLineEdit;
@@ -31,8 +32,11 @@ class ColumnRoleTable : public QTableWidget
   explicit ColumnRoleTable(Mode mode, QWidget* parent = nullptr);
 
   /// Rebuilds the rows for these columns. `hasHeader`: columns are referred to by name in the
-  /// spec, otherwise by index. Roles are guessed from the names (user, item, rating, time...).
-  void setColumns(const QStringList& names, const QStringList& samples, bool hasHeader);
+  /// spec, otherwise by index. Interactions take their roles from `guess`
+  /// (storage/mapping_guess.h) when given, other columns becoming `otherRole`; side files guess
+  /// the id and title from the names.
+  void setColumns(const QStringList& names, const QStringList& samples, bool hasHeader,
+                  const RoleGuess* guess = nullptr, const QString& otherRole = "field");
   int columnsShown() const { return rowCount(); }
 
   QComboBox* roleCombo(int column) const;

@@ -112,6 +112,7 @@ void CsvMappingPage::setFile(const QString& path)
   fileLabel_->setText(tr("File: %1").arg(QFileInfo(path).fileName()));
   fileLabel_->setToolTip(path);
   dialect_->setDialect(sniffDialect(path.toStdString()));
+  dialect_->setCompressed(detectCompression(path.toStdString()) == Compression::Gzip);
   reloadPreview();
 }
 
@@ -124,6 +125,7 @@ void CsvMappingPage::reloadPreview()
   QStringList names, samples;
   const Dialect d = dialect_->dialect();
   auto p = previewFile(file_.toStdString(), d, kPreviewRows);
+  RoleGuess guess;
   if (!p)
   {
     previewError_ = QString::fromStdString(p.error());
@@ -160,7 +162,8 @@ void CsvMappingPage::reloadPreview()
       problems << QString::fromStdString(s);
     }
     problems_->setText(problems.mid(0, 5).join(QLatin1Char('\n')));
-    if (n == 1 && !p->rows.empty())
+    guess = guessInteractionRoles(*p);
+    if (n == 1 && !p->rows.empty() && d.layout == Layout::Delimited)
     {
       problems_->setText(tr("Every row is a single column: is the delimiter right?"));
     }
@@ -169,7 +172,11 @@ void CsvMappingPage::reloadPreview()
   {
     problems_->setText(previewError_);
   }
-  roles_->setColumns(names, samples, d.header);
+  // JSON objects carry many keys (review text, helpful votes, images): only the recognised ones
+  // are used until the user picks more; a delimited file's other columns become fields.
+  const bool json = d.layout == Layout::JsonLines;
+  roles_->setColumns(names, samples, d.header || json, &guess,
+                     json ? QStringLiteral("ignore") : QStringLiteral("field"));
   Q_EMIT changed();
 }
 
@@ -198,10 +205,10 @@ QString CsvMappingPage::validate() const
 ImportSpec CsvMappingPage::spec() const
 {
   ImportSpec s;
-  s.format = "csv";
   s.source = file_.toStdString();
   s.interactions.file.path = file_.toStdString();
   s.interactions.file.dialect = dialect_->dialect();
+  s.format = s.interactions.file.dialect.layout == Layout::JsonLines ? "json-lines" : "csv";
   roles_->fillInteractions(&s.interactions);
   users_->fill(&s.users);
   items_->fill(&s.items);

@@ -16,6 +16,20 @@ const char* const kCustom = "custom";
 
 DialectEditor::DialectEditor(QWidget* parent) : QWidget(parent)
 {
+  layout_ = new QComboBox(this);
+  layout_->addItem(tr("Delimited text"), QString::fromLatin1(layoutName(Layout::Delimited)));
+  layout_->addItem(tr("JSON lines"), QString::fromLatin1(layoutName(Layout::JsonLines)));
+  layout_->setToolTip(
+      tr("Delimited text (CSV, TSV, ...) or JSON lines (one {...} object per line, columns are "
+         "its keys; nested keys as a.b)"));
+  compressed_ = new QLabel(this);
+  compressed_->setToolTip(tr("The file is decompressed while it is read"));
+  missing_ = new QLineEdit(this);
+  missing_->setPlaceholderText(tr("e.g. ?, NA"));
+  missing_->setMaximumWidth(110);
+  missing_->setToolTip(
+      tr("Values that mean \"missing\", separated by commas (an empty value always is); "
+         "a missing rating or feature is left out, a missing id rejects the row"));
   delimiter_ = new QComboBox(this);
   delimiter_->addItem(tr("Comma ,"), QStringLiteral(","));
   delimiter_->addItem(tr("Tab"), QStringLiteral("\t"));
@@ -43,6 +57,9 @@ DialectEditor::DialectEditor(QWidget* parent) : QWidget(parent)
 
   auto* row = new QHBoxLayout(this);
   row->setContentsMargins(0, 0, 0, 0);
+  row->addWidget(layout_);
+  row->addWidget(compressed_);
+  row->addSpacing(8);
   row->addWidget(new QLabel(tr("Delimiter"), this));
   row->addWidget(delimiter_);
   row->addWidget(custom_);
@@ -53,12 +70,23 @@ DialectEditor::DialectEditor(QWidget* parent) : QWidget(parent)
   row->addWidget(encoding_);
   row->addSpacing(8);
   row->addWidget(quoting_);
+  row->addSpacing(8);
+  row->addWidget(new QLabel(tr("Missing"), this));
+  row->addWidget(missing_);
   row->addStretch(1);
+
+  connect(layout_, &QComboBox::currentIndexChanged, this,
+          [this]
+          {
+            updateEnabled();
+            Q_EMIT changed();
+          });
+  connect(missing_, &QLineEdit::textChanged, this, &DialectEditor::changed);
 
   connect(delimiter_, &QComboBox::currentIndexChanged, this,
           [this]
           {
-            custom_->setEnabled(delimiter_->currentData().toString() == QLatin1String(kCustom));
+            updateEnabled();
             Q_EMIT changed();
           });
   connect(custom_, &QLineEdit::textChanged, this, &DialectEditor::changed);
@@ -67,9 +95,31 @@ DialectEditor::DialectEditor(QWidget* parent) : QWidget(parent)
   connect(quoting_, &QCheckBox::toggled, this, &DialectEditor::changed);
 }
 
+void DialectEditor::updateEnabled()
+{
+  const bool delimited = layout_->currentIndex() == 0;
+  delimiter_->setEnabled(delimited);
+  custom_->setEnabled(delimited && delimiter_->currentData().toString() == QLatin1String(kCustom));
+  header_->setEnabled(delimited);
+  quoting_->setEnabled(delimited);
+}
+
+void DialectEditor::setCompressed(bool gzip)
+{
+  compressed_->setText(gzip ? tr("(gzip-compressed)") : QString());
+}
+
 Dialect DialectEditor::dialect() const
 {
   Dialect d;
+  parseLayout(layout_->currentData().toString().toStdString(), &d.layout);
+  for (const QString& m : missing_->text().split(QLatin1Char(','), Qt::SkipEmptyParts))
+  {
+    if (!m.trimmed().isEmpty())
+    {
+      d.missing.push_back(m.trimmed().toStdString());
+    }
+  }
   const QString delim = delimiter_->currentData().toString();
   d.delimiter = (delim == QLatin1String(kCustom) ? custom_->text() : delim).toStdString();
   if (d.delimiter.empty())
@@ -79,12 +129,25 @@ Dialect DialectEditor::dialect() const
   d.header = header_->isChecked();
   parseEncoding(encoding_->currentData().toString().toStdString(), &d.encoding);
   d.quoting = quoting_->isChecked();
+  if (d.layout == Layout::JsonLines)
+  {
+    d.header = false;
+    d.quoting = false;
+  }
   return d;
 }
 
 void DialectEditor::setDialect(const Dialect& d)
 {
-  const QSignalBlocker b1(delimiter_), b2(custom_), b3(header_), b4(encoding_), b5(quoting_);
+  const QSignalBlocker b1(delimiter_), b2(custom_), b3(header_), b4(encoding_), b5(quoting_),
+      b6(layout_), b7(missing_);
+  layout_->setCurrentIndex(d.layout == Layout::JsonLines ? 1 : 0);
+  QStringList missing;
+  for (const auto& m : d.missing)
+  {
+    missing << QString::fromStdString(m);
+  }
+  missing_->setText(missing.join(QStringLiteral(", ")));
   const int known = delimiter_->findData(QString::fromStdString(d.delimiter));
   if (known >= 0)
   {
@@ -101,6 +164,7 @@ void DialectEditor::setDialect(const Dialect& d)
   encoding_->setCurrentIndex(
       std::max(0, encoding_->findData(QString::fromLatin1(encodingName(d.encoding)))));
   quoting_->setChecked(d.quoting);
+  updateEnabled();
 }
 
 }  // namespace m6

@@ -1,5 +1,7 @@
-// DialectEditor: the controls that describe how a delimited file is split: delimiter (comma,
-// tab, semicolon, pipe, "::", custom), header row, encoding (utf-8, latin-1, auto) and quoting.
+// DialectEditor: the controls that describe how a file is read: its layout (delimited text or
+// JSON lines), for delimited text the delimiter (comma, tab, semicolon, pipe, "::", custom),
+// header row and quoting; the encoding (utf-8, latin-1, auto) and the values that mean
+// "missing" ("?", "NA", ...). A gzip-compressed file is read the same way; the editor says so.
 //
 // Thread affinity: GUI thread.
 #pragma once
@@ -10,6 +12,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QLabel;
 class QLineEdit;
 
 namespace m6
@@ -30,11 +33,20 @@ class DialectEditor : public QWidget
   QCheckBox* headerCheck() const { return header_; }
   QComboBox* encodingCombo() const { return encoding_; }
   QCheckBox* quotingCheck() const { return quoting_; }
+  QComboBox* layoutCombo() const { return layout_; }
+  QLineEdit* missingEdit() const { return missing_; }
+  /// Shows "gzip-compressed" beside the layout (set from the file, not edited).
+  void setCompressed(bool gzip);
 
  Q_SIGNALS:
   void changed();
 
  private:
+  void updateEnabled();
+
+  QComboBox* layout_ = nullptr;
+  QLabel* compressed_ = nullptr;
+  QLineEdit* missing_ = nullptr;
   QComboBox* delimiter_ = nullptr;
   QLineEdit* custom_ = nullptr;
   QCheckBox* header_ = nullptr;

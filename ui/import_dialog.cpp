@@ -135,8 +135,11 @@ QWidget* ImportDialog::buildSourcePage()
          "<li><b>MovieLens latest / 20M / 25M</b>: the folder with ratings.csv, movies.csv, "
          "tags.csv</li>"
          "<li><b>RecBole</b> atomic files: NAME.inter with NAME.user, NAME.item</li>"
-         "<li><b>Any delimited text file</b> (CSV, TSV, ...): you map its columns on the next "
-         "page</li></ul>"
+         "<li><b>Amazon reviews</b> (2014, 2018, 2023) and <b>Yelp reviews</b>: the JSON-lines "
+         "file</li>"
+         "<li><b>Any delimited text or JSON-lines file</b> (CSV, TSV, .jsonl, ...): you map its "
+         "columns or keys on the next page</li></ul>"
+         "<p>Any of these files may be gzip-compressed (.gz); it is read without unpacking.</p>"
          "<p>The import runs in the background; Cancel leaves the workspace as it was. Bad rows "
          "are skipped and listed with their line numbers.</p>"),
       page);
@@ -189,13 +192,26 @@ void ImportDialog::setSource(const QString& path)
   {
     setFormat(QString::fromStdString(*format));
     detected_->setText(tr("Detected: %1").arg(formatCombo_->currentText()));
-    if (*format == "csv")
+    if (detectCompression(path.toStdString()) == Compression::Gzip)
+    {
+      detected_->setText(detected_->text() + tr(" (gzip-compressed)"));
+    }
+    if (needsMapping())
     {
       mapping_->setFile(path);
     }
   }
   QFileInfo info(path);
-  const QString stem = info.isDir() ? info.fileName() : info.completeBaseName();
+  QString stem = info.fileName();
+  if (!info.isDir())
+  {
+    // "Beauty_5.json.gz" becomes "Beauty_5": the compression suffix, then the format's.
+    if (stem.endsWith(QLatin1String(".gz")))
+    {
+      stem.chop(3);
+    }
+    stem = QFileInfo(stem).completeBaseName();
+  }
   setDatasetName(stem.isEmpty() ? QStringLiteral("dataset") : stem);
   updateButtons();
 }
@@ -213,6 +229,11 @@ void ImportDialog::checkName()
 ImportDialog::Page ImportDialog::page() const
 {
   return static_cast<Page>(pages_->currentIndex());
+}
+
+bool ImportDialog::needsMapping() const
+{
+  return format() == QLatin1String("csv") || format() == QLatin1String("json-lines");
 }
 
 QString ImportDialog::format() const
@@ -243,7 +264,7 @@ QString ImportDialog::problem() const
   {
     return nameError_;
   }
-  if (format() == QLatin1String("csv") && page() == Page::Mapping)
+  if (needsMapping() && page() == Page::Mapping)
   {
     return mapping_->validate();
   }
@@ -264,7 +285,7 @@ void ImportDialog::showPage(Page p)
 void ImportDialog::updateButtons()
 {
   const Page p = page();
-  const bool csv = format() == QLatin1String("csv");
+  const bool csv = needsMapping();  // a mapping page comes first
   back_->setVisible(p == Page::Mapping);
   next_->setVisible(p == Page::Source || p == Page::Mapping);
   next_->setText(p == Page::Source && csv ? tr("Next") : tr("Import"));
@@ -286,7 +307,7 @@ void ImportDialog::next()
   {
     return;
   }
-  if (page() == Page::Source && format() == QLatin1String("csv"))
+  if (page() == Page::Source && needsMapping())
   {
     if (mapping_->file() != path_->text())
     {
@@ -301,7 +322,7 @@ void ImportDialog::next()
 void ImportDialog::startImport()
 {
   ImportSpec spec;
-  if (format() == QLatin1String("csv"))
+  if (needsMapping())
   {
     spec = mapping_->spec();
   }

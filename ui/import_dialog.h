@@ -51,6 +51,7 @@ class ImportDialog : public QDialog
   Page page() const;
   /// The chosen format id ("movielens-100k", ..., "csv").
   QString format() const;
+  bool needsMapping() const;  // csv and json-lines: the mapping page comes first
   void setFormat(const QString& id);
   /// Next (to the mapping) or Import, as the button would.
   void next();

@@ -119,7 +119,9 @@ void MainWindow::createActions()
   file->addSeparator();
   a = file->addAction(tr("&Import dataset…"), this, [this] { showImportDialog(); });
   a->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
-  a->setStatusTip(tr("Import MovieLens, RecBole or any delimited file"));
+  a->setStatusTip(
+      tr("Import MovieLens, RecBole, Amazon or Yelp reviews, or any delimited or JSON-lines file "
+         "(also .gz)"));
   a = file->addAction(tr("New &demo dataset…"), this, &MainWindow::showDemoDialog);
   a->setStatusTip(tr("Generate a synthetic dataset with planted structure"));
   a = file->addAction(tr("Open &model file…"), this,

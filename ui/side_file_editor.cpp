@@ -93,7 +93,7 @@ void SideFileEditor::reload()
                       : QString());
     }
   }
-  roles_->setColumns(names, samples, d.header);
+  roles_->setColumns(names, samples, d.header || d.layout == Layout::JsonLines);
   Q_EMIT changed();
 }
 

@@ -11,6 +11,7 @@
 #include "app/cli/cli.h"
 #include "storage/formats.h"
 #include "storage/importer.h"
+#include "storage/mapping_guess.h"
 
 namespace m6::cli
 {
@@ -99,12 +100,14 @@ int cmdImport(Context& ctx, const Args& a)
       }
       format = *detected;
     }
-    if (format == "csv")
+    if (format == "csv" || format == "json-lines")
     {
-      throw CliError(path +
-                     " is not a known dataset format; describe its columns with --mapping "
-                     "FILE.json (m6-cli guess-mapping " +
-                     path + " writes a starting point)");
+      throw CliError(path + " is " +
+                     (format == "json-lines" ? "JSON lines with keys of no known layout"
+                                             : "not a known dataset format") +
+                     "; describe its " + (format == "json-lines" ? "keys" : "columns") +
+                     " with --mapping FILE.json (m6-cli guess-mapping " + path +
+                     " writes a starting point)");
     }
     auto s = specForFormat(format, path);
     if (!s)
@@ -367,49 +370,73 @@ int cmdFormats(Context& ctx, const Args&)
 int cmdGuessMapping(Context& ctx, const Args& a)
 {
   const std::string path = a.positional()[0];
+  const std::string fileName = std::filesystem::path(path).filename().string();
+  // A layout the workbench knows (an Amazon or Yelp review file): its ready mapping.
+  if (auto format = detectFormat(path); format)
+  {
+    if (auto known = specForFormat(*format, path);
+        known && known->interactions.file.dialect.layout == Layout::JsonLines)
+    {
+      known->interactions.file.path = fileName;
+      Json j = importSpecToJson(*known);
+      ctx.finish(j, j.dump(2));
+      return 0;
+    }
+  }
   Dialect d = sniffDialect(path);
-  auto prev = previewFile(path, d, 5);
+  auto prev = previewFile(path, d, 20);
   if (!prev)
   {
     throw CliError(prev.error());
   }
-  ImportSpec spec;
-  spec.interactions.file.path = std::filesystem::path(path).filename().string();
-  spec.interactions.file.dialect = d;
-  std::vector<std::string> cols = prev->header;
-  if (cols.empty() && !prev->rows.empty())
+  if (prev->rows.empty())
   {
-    for (size_t i = 0; i < prev->rows[0].size(); ++i)
+    throw CliError(path + " has no rows to guess from" +
+                   (prev->problems.empty() ? std::string() : "; " + prev->problems.front()));
+  }
+  ImportSpec spec;
+  spec.format = d.layout == Layout::JsonLines ? "json-lines" : "csv";
+  spec.interactions.file.path = fileName;
+  spec.interactions.file.dialect = d;
+  const RoleGuess guess = guessInteractionRoles(*prev);
+  for (size_t c = 0; c < guess.roles.size(); ++c)
+  {
+    const ColumnRef ref = prev->header.empty() ? ColumnRef::byIndex(static_cast<int>(c))
+                                               : ColumnRef::byName(prev->header[c]);
+    const std::string& role = guess.roles[c];
+    if (role == "user")
     {
-      cols.push_back(std::to_string(i));
+      spec.interactions.user = ref;
+    }
+    else if (role == "item")
+    {
+      spec.interactions.item = ref;
+    }
+    else if (role == "rating")
+    {
+      spec.interactions.rating = ref;
+    }
+    else if (role == "timestamp")
+    {
+      spec.interactions.timestamp = ref;
+      spec.interactions.timeFormat = guess.timeFormat;
     }
   }
-  auto pick = [&](std::initializer_list<const char*> names, int fallback)
-  {
-    for (size_t i = 0; i < prev->header.size(); ++i)
-    {
-      std::string h = prev->header[i];
-      for (auto& c : h)
-      {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      }
-      for (const char* n : names)
-      {
-        if (h.find(n) != std::string::npos)
-        {
-          return ColumnRef::byName(prev->header[i]);
-        }
-      }
-    }
-    return fallback >= 0 && fallback < static_cast<int>(cols.size()) ? ColumnRef::byIndex(fallback)
-                                                                     : ColumnRef{};
-  };
-  spec.interactions.user = pick({"user"}, 0);
-  spec.interactions.item = pick({"item", "movie", "product"}, 1);
-  spec.interactions.rating = pick({"rating", "score", "stars"}, -1);
-  spec.interactions.timestamp = pick({"time", "date"}, -1);
   Json j = importSpecToJson(spec);
-  ctx.finish(j, j.dump(2));
+  std::string human = j.dump(2);
+  if (d.layout == Layout::JsonLines || detectCompression(path) != Compression::None)
+  {
+    // Say what was read, so nobody wonders whether the compressed bytes were taken for text.
+    ctx.err << "note: read as "
+            << (detectCompression(path) == Compression::Gzip ? "gzip-compressed " : "")
+            << (d.layout == Layout::JsonLines ? "JSON lines" : "delimited text") << ", "
+            << guess.roles.size() << (d.layout == Layout::JsonLines ? " keys" : " columns") << "\n";
+  }
+  if (!spec.interactions.user.isSet() || !spec.interactions.item.isSet())
+  {
+    ctx.err << "note: no user or item column was recognised: set \"user\" and \"item\" by hand\n";
+  }
+  ctx.finish(j, human);
   return 0;
 }
 

@@ -1,7 +1,10 @@
 // The import dialog end to end on the worker path: a MovieLens-100K folder shows its counts
 // and rejected rows in the summary and appears in the main window's dataset list; a CSV mapped
 // through the dialog's widgets (delimiter, header, roles, kinds, time format) imports the right
-// dataset; a mapping saves and loads as JSON; a taken name is refused.
+// dataset; a mapping saves and loads as JSON; a taken name is refused; a gzip JSON-lines file
+// maps by key; an Amazon review file imports without a mapping.
+#include <zlib.h>
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QLineEdit>
@@ -184,6 +187,84 @@ class TestImportDialog : public QObject
     QCOMPARE(ctx, (QStringList{"device:categorical", "tags:multi"}));
     // 2024-05-01T10:00:00Z is the first interaction of alice.
     QCOMPARE(snap->ts[0], int64_t(1714557600));
+  }
+
+  void gzipJsonLinesMappedByKey()
+  {
+    // A gzip-compressed JSON-lines file of no known layout: the mapping page reads it as JSON
+    // lines, shows its keys (nested ones with dots) as columns, guesses the roles from names
+    // and values, and imports through the same widgets as a CSV.
+    const QByteArray lines =
+        "{\"visitor\": {\"id\": \"v1\"}, \"track_id\": \"t1\", \"plays\": 3, "
+        "\"ts\": 1714557600000, \"note\": \"long text\", \"device\": \"?\"}\n"
+        "{\"visitor\": {\"id\": \"v2\"}, \"track_id\": \"t2\", \"plays\": 1, "
+        "\"ts\": 1714557700000, \"note\": \"x\", \"device\": \"tv\"}\n"
+        "{\"visitor\": {\"id\": \"v1\"}, \"track_id\": \"t2\", \"plays\": 2, "
+        "\"ts\": 1714557800000, \"note\": \"y\", \"device\": \"phone\"}\n"
+        "{\"visitor\": {\"id\": \"v2\"}, \"plays\": 2, \"ts\": 1714557900000}\n";
+    const QString file = dir_.filePath("plays/plays.jsonl.gz");
+    QDir().mkpath(dir_.filePath("plays"));
+    gzFile gz = gzopen(file.toLocal8Bit().constData(), "wb");
+    QVERIFY(gz);
+    gzwrite(gz, lines.constData(), static_cast<unsigned>(lines.size()));
+    gzclose(gz);
+
+    auto w = window("plays.m6ws");
+    ImportDialog* d = w->showImportDialog();
+    d->setSource(file);
+    QCOMPARE(d->format(), QString("json-lines"));
+    QCOMPARE(d->nameEdit()->text(), QString("plays"));
+    QTRY_VERIFY2(d->canProceed(), qPrintable(d->problem()));
+    d->next();
+    QCOMPARE(d->page(), ImportDialog::Page::Mapping);
+    CsvMappingPage* page = d->mappingPage();
+    DialectEditor* de = page->dialectEditor();
+    QCOMPARE(de->dialect().layout, Layout::JsonLines);
+    QVERIFY(!de->delimiterCombo()->isEnabled());
+    QCOMPARE(de->missingEdit()->text(), QString("?"));
+    QCOMPARE(page->preview()->columnCount(), 6);
+    QCOMPARE(page->preview()->horizontalHeaderItem(0)->text(), QString("visitor.id"));
+    ColumnRoleTable* roles = page->roles();
+    QCOMPARE(roles->role(0), QString("user"));
+    QCOMPARE(roles->role(1), QString("item"));
+    QCOMPARE(roles->role(2), QString("rating"));
+    QCOMPARE(roles->role(3), QString("timestamp"));
+    QCOMPARE(roles->timeFormatCombo(3)->currentData().toInt(), int(TimeFormat::UnixMillis));
+    QCOMPARE(roles->role(4), QString("ignore"));  // other keys wait to be chosen
+    roles->setRole(5, "field");
+    QVERIFY2(d->canProceed(), qPrintable(d->problem()));
+    QTest::mouseClick(d->nextButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(d->page(), ImportDialog::Page::Summary, 30000);
+    QCOMPARE(d->summary()->figure("interactions"), QString("3"));
+    QCOMPARE(d->summary()->figure("rejected"), QString("1"));
+    auto ws = m6test::openWorkspace(dir_.filePath("plays.m6ws"));
+    auto info = ws->dataset("plays");
+    QVERIFY2(info.ok(), info.error().c_str());
+    auto snap = ws->loadSnapshot(info->id);
+    QVERIFY(snap.ok());
+    QCOMPARE(snap->ts[0], int64_t(1714557600));
+    QCOMPARE(snap->contextFields.size(), size_t(1));
+    // "?" was read as missing: only the two real devices are values.
+    QCOMPARE(snap->contextFields[0].vocab, (std::vector<std::string>{"phone", "tv"}));
+  }
+
+  void amazonReviewsNeedNoMapping()
+  {
+    const QString file =
+        m6test::writeFile(dir_.filePath("amazon/Beauty_5.json"),
+                          "{\"overall\": 5.0, \"reviewerID\": \"A1\", \"asin\": \"B1\", "
+                          "\"unixReviewTime\": 1377129600}\n"
+                          "{\"overall\": 3.0, \"reviewerID\": \"A2\", \"asin\": \"B1\", "
+                          "\"unixReviewTime\": 1377129700}\n");
+    auto w = window("amazon.m6ws");
+    ImportDialog* d = w->showImportDialog();
+    d->setSource(file);
+    QCOMPARE(d->format(), QString("amazon-reviews"));
+    QTRY_VERIFY2(d->canProceed(), qPrintable(d->problem()));
+    QCOMPARE(d->nextButton()->text(), QString("Import"));
+    QTest::mouseClick(d->nextButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(d->page(), ImportDialog::Page::Summary, 30000);
+    QCOMPARE(d->summary()->figure("interactions"), QString("2"));
   }
 
   void csvWithAnItemsSideFile()

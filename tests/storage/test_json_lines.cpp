@@ -1,0 +1,381 @@
+// JSON lines, gzip input, missing-value markers and the mapping guesses (issue 12): fixtures
+// written here, plus the real Amazon 2018 file from ../shared/data when it is there.
+#include <zlib.h>
+
+#include <QtTest>
+
+#include "storage/byte_source.h"
+#include "storage/formats.h"
+#include "storage/importer.h"
+#include "storage/mapping_guess.h"
+#include "storage/text_reader.h"
+#include "storage/workspace.h"
+#include "tests/storage/fixtures.h"
+
+using namespace m6;
+
+namespace
+{
+
+/// Writes `bytes` gzip-compressed to dir/name with zlib and returns the path.
+std::string writeGzip(const QTemporaryDir& dir, const QString& name, const QByteArray& bytes)
+{
+  const std::string path = m6test::path(dir, name);
+  QDir().mkpath(QFileInfo(QString::fromStdString(path)).path());
+  gzFile gz = gzopen(path.c_str(), "wb");
+  if (!gz)
+  {
+    qFatal("cannot write %s", path.c_str());
+  }
+  if (!bytes.isEmpty())
+  {
+    gzwrite(gz, bytes.constData(), static_cast<unsigned>(bytes.size()));
+  }
+  gzclose(gz);
+  return path;
+}
+
+QByteArray readAll(const std::string& path)
+{
+  QFile f(QString::fromStdString(path));
+  f.open(QIODevice::ReadOnly);
+  return f.readAll();
+}
+
+// An Amazon-2018-like review file: two exact repeats, a missing key, a wrong type, a line that
+// is no object, broken JSON, a null id, and a nested style key.
+const char* kReviews =
+    "{\"overall\": 5.0, \"reviewTime\": \"08 22, 2013\", \"reviewerID\": \"A1\", \"asin\": "
+    "\"B01\", \"style\": {\"Format:\": \" Hardcover\"}, \"unixReviewTime\": 1377129600}\n"
+    "{\"overall\": 4.0, \"reviewTime\": \"08 23, 2013\", \"reviewerID\": \"A1\", \"asin\": "
+    "\"B02\", \"unixReviewTime\": 1377216000}\n"
+    "{\"overall\": 4.0, \"reviewTime\": \"08 23, 2013\", \"reviewerID\": \"A1\", \"asin\": "
+    "\"B02\", \"unixReviewTime\": 1377216000}\n"
+    "{\"overall\": 3.0, \"reviewTime\": \"01 02, 2014\", \"reviewerID\": \"A2\", \"asin\": "
+    "\"B01\", \"unixReviewTime\": 1388620800}\r\n"
+    "\n"
+    "{\"overall\": 2.0, \"reviewTime\": \"01 03, 2014\", \"asin\": \"B03\", \"unixReviewTime\": "
+    "1388707200}\n"
+    "{\"overall\": \"five\", \"reviewerID\": \"A3\", \"asin\": \"B03\", \"unixReviewTime\": "
+    "1388707200}\n"
+    "[1, 2, 3]\n"
+    "{\"overall\": 5.0, \"reviewerID\": \"A3\", \"asin\": \n"
+    "{\"overall\": 1.0, \"reviewerID\": null, \"asin\": \"B01\", \"unixReviewTime\": 1388707200}\n"
+    "{\"overall\": 1.0, \"reviewerID\": \"A3\", \"asin\": {\"id\": 1}, \"unixReviewTime\": 1}\n"
+    "{\"overall\": 4.0, \"reviewTime\": \"01 05, 2014\", \"reviewerID\": \"A3\", \"asin\": "
+    "\"B03\", \"unixReviewTime\": 1388880000}\n";
+
+}  // namespace
+
+class TestJsonLines : public QObject
+{
+  Q_OBJECT
+
+  QTemporaryDir dir_;
+
+  static std::string reasons(const ImportReport& r)
+  {
+    std::string out;
+    for (const auto& x : r.rejected)
+    {
+      out += std::to_string(x.line) + ": " + x.reason + "\n";
+    }
+    return out;
+  }
+
+  static ParsedImport readOk(const ImportSpec& spec)
+  {
+    auto r = readImport(spec, "t");
+    if (!r)
+    {
+      qFatal("import failed: %s", r.error().c_str());
+    }
+    return std::move(*r);
+  }
+
+ private Q_SLOTS:
+  void amazonLayoutIsDetectedAndReadByKey()
+  {
+    const auto path = m6test::writeFile(dir_, "Beauty_5.json", kReviews);
+    auto format = detectFormat(path);
+    QVERIFY2(format.ok(), format.error().c_str());
+    QCOMPARE(QString::fromStdString(*format), QString("amazon-reviews"));
+    auto spec = specForFormat(*format, path);
+    QVERIFY2(spec.ok(), spec.error().c_str());
+    auto out = readOk(*spec);
+    const auto& ds = out.snapshot;
+    // 11 records (the blank line is no record): 5 good, 6 rejected; the repeat is kept (removing
+    // repeats is the prepare step's job).
+    QCOMPARE(out.report.rowsRead, int64_t(11));
+    QCOMPARE(out.report.rowsRejected, int64_t(6));
+    QCOMPARE(ds.numInteractions(), int64_t(5));
+    QCOMPARE(ds.userIds, (std::vector<std::string>{"A1", "A2", "A3"}));
+    QCOMPARE(ds.itemIds, (std::vector<std::string>{"B01", "B02", "B03"}));
+    const std::string why = reasons(out.report);
+    QVERIFY2(why.find("6: no user id (key \"reviewerID\" is missing") != std::string::npos,
+             why.c_str());
+    QVERIFY2(why.find("7: rating 'five' is not a number") != std::string::npos, why.c_str());
+    QVERIFY2(why.find("8: not a JSON object") != std::string::npos, why.c_str());
+    QVERIFY2(why.find("9: not valid JSON") != std::string::npos, why.c_str());
+    QVERIFY2(why.find("10: no user id (key \"reviewerID\" is missing, null") != std::string::npos,
+             why.c_str());
+    QVERIFY2(why.find("11: key \"asin\" holds an object") != std::string::npos, why.c_str());
+    // Ratings and times came from the mapped keys, not from "reviewTime".
+    QCOMPARE(ds.rating[0], 5.0f);
+    QCOMPARE(ds.ts[0], int64_t(1377129600));
+  }
+
+  void gzipGivesExactlyTheRowsOfItsTwin()
+  {
+    const auto plain = m6test::writeFile(dir_, "twin/reviews.json", kReviews);
+    // Named without .gz on purpose: the magic bytes decide, not the name.
+    const auto gz = writeGzip(dir_, "twin/reviews-copy.json", kReviews);
+    QCOMPARE(detectCompression(gz), Compression::Gzip);
+    QCOMPARE(detectCompression(plain), Compression::None);
+    auto a = readOk(*specForFormat("amazon-reviews", plain));
+    auto b = readOk(*specForFormat(*detectFormat(gz), gz));
+    QCOMPARE(b.snapshot.userIds, a.snapshot.userIds);
+    QCOMPARE(b.snapshot.itemIds, a.snapshot.itemIds);
+    QCOMPARE(b.snapshot.user, a.snapshot.user);
+    QCOMPARE(b.snapshot.item, a.snapshot.item);
+    QCOMPARE(b.snapshot.ts, a.snapshot.ts);
+    QCOMPARE(reasons(b.report), reasons(a.report));
+
+    // And a delimited file: a gzip-compressed MovieLens ratings.csv in a folder.
+    const QByteArray ratings =
+        "userId,movieId,rating,timestamp\n1,10,4.0,964982703\n1,20,3.5,964982704\n"
+        "2,10,5.0,964982705\n";
+    writeGzip(dir_, "mlgz/ratings.csv.gz", ratings);
+    auto fmt = detectFormat(m6test::path(dir_, "mlgz"));
+    QVERIFY2(fmt.ok(), fmt.error().c_str());
+    QCOMPARE(QString::fromStdString(*fmt), QString("movielens-csv"));
+    auto ml = readOk(*specForFormat(*fmt, m6test::path(dir_, "mlgz")));
+    QCOMPARE(ml.snapshot.numInteractions(), int64_t(3));
+    QCOMPARE(ml.snapshot.rating[1], 3.5f);
+  }
+
+  void truncatedGzipIsAClearErrorAndChangesNothing()
+  {
+    QByteArray many;
+    for (int i = 0; i < 20000; ++i)
+    {
+      many += "{\"reviewerID\": \"U" + QByteArray::number(i % 300) + "\", \"asin\": \"I" +
+              QByteArray::number(i % 97) +
+              "\", \"overall\": 4.0, \"unixReviewTime\": " + QByteArray::number(1400000000 + i) +
+              "}\n";
+    }
+    const auto whole = writeGzip(dir_, "cut/whole.json.gz", many);
+    const QByteArray bytes = readAll(whole);
+    const auto cut = m6test::writeFile(dir_, "cut/cut.json.gz", bytes.left(bytes.size() / 2));
+
+    auto opened = Workspace::open(m6test::path(dir_, "cut.m6ws"));
+    QVERIFY2(opened.ok(), opened.error().c_str());
+    auto& ws = *opened;
+    auto full = importDataset(*ws, *specForFormat("amazon-reviews", whole), "whole");
+    QVERIFY2(full.ok(), full.error().c_str());
+    QCOMPARE(full->dataset.interactions, int64_t(20000));
+    auto before = ws->datasets();
+    QVERIFY(before.ok());
+
+    auto spec = specForFormat(*detectFormat(cut), cut);
+    QVERIFY2(spec.ok(), spec.error().c_str());
+    auto r = importDataset(*ws, *spec, "cut");
+    QVERIFY(!r.ok());
+    QVERIFY2(r.error().find("truncated") != std::string::npos, r.error().c_str());
+    QVERIFY2(r.error().find("cut.json.gz") != std::string::npos, r.error().c_str());
+    auto after = ws->datasets();
+    QVERIFY(after.ok());
+    QCOMPARE(after->size(), before->size());
+  }
+
+  void zipArchivesAreRefusedWithTheReason()
+  {
+    const auto zip = m6test::writeFile(dir_, "ml.zip", QByteArray("PK\x03\x04rest-of-a-zip", 18));
+    auto f = detectFormat(zip);
+    QVERIFY(!f.ok());
+    QVERIFY2(f.error().find("zip archive") != std::string::npos, f.error().c_str());
+  }
+
+  void amazon2023TimesAreMilliseconds()
+  {
+    const auto path = m6test::writeFile(
+        dir_, "All_Beauty.jsonl",
+        "{\"rating\": 5.0, \"title\": \"ok\", \"asin\": \"B1X\", \"parent_asin\": \"B1\", "
+        "\"user_id\": \"U1\", \"timestamp\": 1588687728923, \"verified_purchase\": true}\n"
+        "{\"rating\": 3.0, \"title\": \"meh\", \"asin\": \"B1Y\", \"parent_asin\": \"B1\", "
+        "\"user_id\": \"U2\", \"timestamp\": 1588687729000, \"verified_purchase\": false}\n");
+    QCOMPARE(QString::fromStdString(*detectFormat(path)), QString("amazon-reviews-2023"));
+    auto out = readOk(*specForFormat("amazon-reviews-2023", path));
+    QCOMPARE(out.snapshot.ts[0], int64_t(1588687728));
+    // Variants of one product are one item.
+    QCOMPARE(out.snapshot.itemIds, (std::vector<std::string>{"B1"}));
+  }
+
+  void mappedKeysNestedPathsAndLists()
+  {
+    const auto path = m6test::writeFile(
+        dir_, "events.jsonl",
+        "{\"who\": {\"id\": 7}, \"what\": \"a\", \"when\": \"2020-01-02T03:04:05Z\", "
+        "\"tags\": [\"x\", \"y\"], \"device\": \"NA\"}\n"
+        "{\"who\": {\"id\": 8}, \"what\": \"b\", \"when\": \"2020-01-03T03:04:05Z\", "
+        "\"tags\": [], \"device\": \"phone\"}\n");
+    QCOMPARE(QString::fromStdString(*detectFormat(path)), QString("json-lines"));
+    Dialect d = sniffDialect(path);
+    QCOMPARE(d.layout, Layout::JsonLines);
+    QCOMPARE(d.missing, (std::vector<std::string>{"NA"}));
+    auto preview = previewFile(path, d, 10);
+    QVERIFY2(preview.ok(), preview.error().c_str());
+    QCOMPARE(preview->header,
+             (std::vector<std::string>{"who.id", "what", "when", "tags", "device"}));
+    QCOMPARE(preview->rows[0][3], std::string("x|y"));
+
+    ImportSpec spec;
+    spec.interactions.file.path = path;
+    spec.interactions.file.dialect = d;
+    spec.interactions.user = ColumnRef::byName("who.id");
+    spec.interactions.item = ColumnRef::byName("what");
+    spec.interactions.timestamp = ColumnRef::byName("when");
+    FieldSpec tags;
+    tags.column = ColumnRef::byName("tags");
+    tags.name = "tags";
+    tags.kind = FieldKind::Multi;
+    FieldSpec device;
+    device.column = ColumnRef::byName("device");
+    device.name = "device";
+    spec.interactions.fields = {tags, device};
+    // The mapping survives its JSON form.
+    auto again = importSpecFromJson(importSpecToJson(spec), "");
+    QVERIFY2(again.ok(), again.error().c_str());
+    QCOMPARE(again->interactions.file.dialect.layout, Layout::JsonLines);
+    QCOMPARE(again->interactions.file.dialect.missing, d.missing);
+
+    auto out = readOk(*again);
+    const auto& ds = out.snapshot;
+    QCOMPARE(ds.userIds, (std::vector<std::string>{"7", "8"}));
+    QCOMPARE(ds.ts[1], int64_t(1578020645));
+    const FieldColumn* dev = nullptr;
+    const FieldColumn* tg = nullptr;
+    for (const auto& f : ds.contextFields)
+    {
+      dev = f.name == "device" ? &f : dev;
+      tg = f.name == "tags" ? &f : tg;
+    }
+    QVERIFY(dev && tg);
+    // "NA" is missing, not a device called NA.
+    QCOMPARE(dev->vocab, (std::vector<std::string>{"phone"}));
+    QCOMPARE(tg->offsets, (std::vector<int64_t>{0, 2, 2}));
+
+    // A key given by position is refused: JSON has no column order.
+    spec.interactions.item = ColumnRef::byIndex(1);
+    auto r = readImport(spec, "t");
+    QVERIFY(!r.ok());
+    QVERIFY2(r.error().find("read by key") != std::string::npos, r.error().c_str());
+  }
+
+  void missingMarkersInDelimitedFiles()
+  {
+    const auto path = m6test::writeFile(dir_, "rest.csv",
+                                        "userID,placeID,rating,smoker\n"
+                                        "U1,P1,2,false\nU2,P1,?,?\nU3,P2,1,true\nU1,P2,0,?\n");
+    Dialect d = sniffDialect(path);
+    QCOMPARE(d.missing, (std::vector<std::string>{"?"}));
+    ImportSpec spec;
+    spec.interactions.file.path = path;
+    spec.interactions.file.dialect = d;
+    spec.interactions.user = ColumnRef::byName("userID");
+    spec.interactions.item = ColumnRef::byName("placeID");
+    spec.interactions.rating = ColumnRef::byName("rating");
+    FieldSpec smoker;
+    smoker.column = ColumnRef::byName("smoker");
+    smoker.name = "smoker";
+    spec.interactions.fields = {smoker};
+    auto out = readOk(spec);
+    QCOMPARE(out.snapshot.numInteractions(), int64_t(4));
+    QCOMPARE(out.report.rowsRejected, int64_t(0));
+    QCOMPARE(out.snapshot.contextFields[0].vocab, (std::vector<std::string>{"false", "true"}));
+    int missingRatings = 0;
+    for (float r : out.snapshot.rating)
+    {
+      missingRatings += std::isnan(r) ? 1 : 0;
+    }
+    QCOMPARE(missingRatings, 1);
+    // Without the marker "?" is a category, as before.
+    spec.interactions.file.dialect.missing.clear();
+    spec.interactions.rating = {};
+    auto raw = readOk(spec);
+    QCOMPARE(raw.snapshot.contextFields[0].vocab.size(), size_t(3));
+  }
+
+  void roleGuesses_data()
+  {
+    QTest::addColumn<QStringList>("header");
+    QTest::addColumn<QStringList>("row");
+    QTest::addColumn<QStringList>("roles");
+    QTest::addColumn<int>("timeFormat");
+    QTest::newRow("amazon 2018 keys")
+        << QStringList{"overall", "verified", "reviewTime", "reviewerID", "asin", "unixReviewTime"}
+        << QStringList{"5.0", "true", "08 22, 2013", "A1", "B1", "1377129600"}
+        << QStringList{"rating", "", "", "user", "item", "timestamp"} << int(TimeFormat::Unix);
+    QTest::newRow("milliseconds") << QStringList{"user_id", "parent_asin", "rating", "timestamp"}
+                                  << QStringList{"U", "B", "4", "1588687728923"}
+                                  << QStringList{"user", "item", "rating", "timestamp"}
+                                  << int(TimeFormat::UnixMillis);
+    QTest::newRow("yelp") << QStringList{"review_id", "user_id", "business_id", "stars", "date"}
+                          << QStringList{"r", "u", "b", "4", "2016-03-09 23:53:05"}
+                          << QStringList{"", "user", "item", "rating", "timestamp"}
+                          << int(TimeFormat::Iso8601);
+    QTest::newRow("no header") << QStringList{} << QStringList{"1", "31", "2.5", "1260759144"}
+                               << QStringList{"user", "item", "rating", "timestamp"}
+                               << int(TimeFormat::Unix);
+    QTest::newRow("counts, no time")
+        << QStringList{"userID", "artistID", "weight"} << QStringList{"2", "51", "13883"}
+        << QStringList{"user", "item", "rating"} << int(TimeFormat::Auto);
+  }
+
+  void roleGuesses()
+  {
+    QFETCH(QStringList, header);
+    QFETCH(QStringList, row);
+    QFETCH(QStringList, roles);
+    QFETCH(int, timeFormat);
+    Preview p;
+    for (const auto& h : header)
+    {
+      p.header.push_back(h.toStdString());
+    }
+    p.rows.emplace_back();
+    for (const auto& v : row)
+    {
+      p.rows.back().push_back(v.toStdString());
+    }
+    const RoleGuess g = guessInteractionRoles(p);
+    QStringList got;
+    for (const auto& r : g.roles)
+    {
+      got << QString::fromStdString(r);
+    }
+    QCOMPARE(got, roles);
+    QCOMPARE(int(g.timeFormat), timeFormat);
+  }
+
+  void realAmazonFile()
+  {
+    const QString path = QStringLiteral(
+        M6_SOURCE_DIR "/../shared/data/amazon2018-appliances-5core/Appliances_5.json.gz");
+    if (!QFile::exists(path))
+    {
+      QSKIP("../shared/data is not on this machine");
+    }
+    auto fmt = detectFormat(path.toStdString());
+    QCOMPARE(QString::fromStdString(*fmt), QString("amazon-reviews"));
+    auto out = readOk(*specForFormat(*fmt, path.toStdString()));
+    // The data README's figures: 2,277 lines, 47 users, 48 items.
+    QCOMPARE(out.snapshot.numInteractions(), int64_t(2277));
+    QCOMPARE(out.snapshot.numUsers(), int64_t(47));
+    QCOMPARE(out.snapshot.numItems(), int64_t(48));
+    QCOMPARE(out.report.rowsRejected, int64_t(0));
+  }
+};
+
+QTEST_APPLESS_MAIN(TestJsonLines)
+#include "test_json_lines.moc"
