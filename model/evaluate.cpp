@@ -11,6 +11,12 @@ namespace m6
 namespace
 {
 
+/// "; dataset prepared: dedupe exact, 5-core" for a prepared dataset, "" otherwise.
+std::string preparedNote(const DatasetSnapshot& data)
+{
+  return data.preparation.empty() ? std::string() : "; dataset prepared: " + data.preparation;
+}
+
 constexpr int kSampledNegatives = 100;
 
 std::vector<int64_t> targetsOf(const Split& split, SplitPart part)
@@ -330,6 +336,7 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
     }
   }
   std::string protocol = scope.protocol.empty() ? rankingProtocol(k, sampled) : scope.protocol;
+  protocol += preparedNote(data);
   if (static_cast<int64_t>(targets.size()) < allTargets)
   {
     protocol += "; on a fixed seeded sample of " + std::to_string(targets.size()) + " of " +
@@ -392,7 +399,8 @@ EvalResult evaluatePointwise(const DatasetSnapshot& data, const Split& split, Sp
       result.rows.push_back(row);
     }
   }
-  result.metrics = aggregateRows(result.rows, task, 10, pointwiseProtocol(task, threshold));
+  result.metrics =
+      aggregateRows(result.rows, task, 10, pointwiseProtocol(task, threshold) + preparedNote(data));
   return result;
 }
 

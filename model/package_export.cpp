@@ -154,6 +154,11 @@ ExportInfo exportModel(const std::string& checkpointOrRunDir, const DatasetSnaps
                            ? "leave-one-out by time: each user's last interaction is the test "
                              "target, the second-last the validation target, the rest train"
                            : card.splitProtocol;
+  if (!snapshot.preparation.empty() &&
+      card.splitProtocol.find("dataset prepared") == std::string::npos)
+  {
+    card.splitProtocol += "; dataset prepared: " + snapshot.preparation;
+  }
   card.created = card.created.empty() ? nowIso() : card.created;
   card.programVersion =
       card.programVersion.empty() ? std::string("M6 Workbench ") + M6_VERSION : card.programVersion;

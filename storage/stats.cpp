@@ -51,8 +51,23 @@ Json computeDatasetStats(const DatasetSnapshot& ds)
   s["users"] = nU;
   s["items"] = nI;
   s["interactions"] = nX;
+  // Sparsity counts (user, item) pairs, not rows: a file that repeats reviews would otherwise
+  // be "denser than full".
+  int64_t pairs = 0;
+  {
+    std::vector<int32_t> items;
+    for (int64_t u = 0; u < nU; ++u)
+    {
+      items.assign(ds.item.begin() + ds.userStart[static_cast<size_t>(u)],
+                   ds.item.begin() + ds.userStart[static_cast<size_t>(u) + 1]);
+      std::sort(items.begin(), items.end());
+      pairs += std::unique(items.begin(), items.end()) - items.begin();
+    }
+  }
+  s["distinct_pairs"] = pairs;
+  s["repeated_pairs"] = nX - pairs;
   double cells = static_cast<double>(nU) * static_cast<double>(nI);
-  s["sparsity"] = cells > 0 ? 1.0 - static_cast<double>(nX) / cells : 1.0;
+  s["sparsity"] = cells > 0 ? 1.0 - static_cast<double>(pairs) / cells : 1.0;
 
   // History lengths.
   std::vector<int64_t> len(static_cast<size_t>(nU));

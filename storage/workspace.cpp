@@ -657,6 +657,10 @@ Result<int64_t> Workspace::writeDataset(const DatasetSnapshot& ds, const Dataset
     ++itemCount[static_cast<size_t>(i)];
   }
   Json stats = computeDatasetStats(ds);
+  if (origin.preparation.isObject())
+  {
+    stats["preparation"] = origin.preparation;
+  }
 
   try
   {
@@ -988,6 +992,10 @@ Result<DatasetSnapshot> Workspace::loadSnapshot(int64_t datasetId, const Progres
     const int64_t nX = info->interactions;
     ds.groundTruthJson = db_->queryText("SELECT ground_truth_json FROM datasets WHERE id = " +
                                         std::to_string(datasetId));
+    ds.preparation = db_->queryText(
+        "SELECT coalesce(json_extract(stats_json, '$.preparation.description'), '') FROM "
+        "datasets WHERE id = " +
+        std::to_string(datasetId));
     auto tick = [&](const char* phase, int64_t done, int64_t total)
     {
       if (progress)

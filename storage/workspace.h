@@ -89,6 +89,9 @@ struct DatasetOrigin
   std::string sourceFormat;
   std::string sourcePath;
   std::string note;
+  // A prepared dataset (storage/prepare.h): {"parent", "recipe", "description", "steps"}, kept
+  // in the dataset's statistics (key "preparation"); null for an import.
+  Json preparation;
 };
 
 /// The rules every name a person gives (datasets, runs) follows: not empty or blank, at most

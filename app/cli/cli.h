@@ -63,6 +63,7 @@ std::vector<Command> modelCommands();
 std::vector<Command> adaptCommands();
 std::vector<Command> packageCommands();
 Command demoDataCommand();
+Command prepareCommand();
 
 /// Progress of a storage job as a throttled line on stderr.
 ProgressFn progressTo(Context& ctx);

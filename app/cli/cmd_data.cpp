@@ -240,6 +240,11 @@ int cmdStats(Context& ctx, const Args& a)
   h << "  interactions           " << padLeft(formatCount(d.interactions), 12) << "\n";
   std::snprintf(buf, sizeof buf, "%.4f%%", 100.0 * s->value("sparsity", 1.0));
   h << "  sparsity               " << padLeft(buf, 12) << "\n";
+  if (const int64_t repeats = s->value("repeated_pairs", int64_t(0)); repeats > 0)
+  {
+    h << "  repeated pairs         " << padLeft(formatCount(repeats), 12)
+      << "  (interactions that repeat a user-item pair; prepare --dedupe removes them)\n";
+  }
   std::snprintf(buf, sizeof buf, "%.1f", s->value("history_mean", 0.0));
   h << "  mean history length    " << padLeft(buf, 12) << "\n";
   std::snprintf(buf, sizeof buf, "%.0f", s->value("history_median", 0.0));
@@ -257,6 +262,21 @@ int cmdStats(Context& ctx, const Args& a)
   {
     h << "  time span              " << formatDate(s->value("time_min", int64_t(0))) << " .. "
       << formatDate(s->value("time_max", int64_t(0))) << " UTC\n";
+  }
+  if (const Json* prep = s->find("preparation"); prep && prep->isObject())
+  {
+    h << "  prepared from          " << prep->value("parent", "") << ": "
+      << prep->value("description", "") << "\n";
+    if (const Json* steps = prep->find("steps"); steps && steps->isArray())
+    {
+      for (const auto& st : steps->asArray())
+      {
+        h << "    " << padRight(st.value("step", ""), 36)
+          << padLeft(formatCount(st.value("users", int64_t(0))), 10) << " users"
+          << padLeft(formatCount(st.value("items", int64_t(0))), 10) << " items"
+          << padLeft(formatCount(st.value("interactions", int64_t(0))), 12) << " interactions\n";
+      }
+    }
   }
   ctx.finish(j, h.str());
   return 0;
@@ -445,24 +465,27 @@ int cmdGuessMapping(Context& ctx, const Args& a)
 std::vector<Command> dataCommands()
 {
   std::vector<Command> c;
-  c.push_back(
-      {{"import",
-        "PATH",
-        "Import a dataset folder or file into the workspace",
-        "Formats are detected from the folder or file (MovieLens 100K / 1M / 10M / latest "
-        "CSV, RecBole atomic files); --format overrides the guess. Any other delimited "
-        "file needs --mapping FILE.json (see README, or m6-cli guess-mapping FILE). Bad "
-        "rows are skipped and reported with file, line and reason; the import is one "
-        "transaction, so a failure or interruption changes nothing.",
-        {{"name", "NAME", "name of the new dataset (required, unique)"},
-         {"format", "FORMAT", "movielens-100k | movielens-1m | movielens-csv | recbole | csv"},
-         {"mapping", "FILE.json", "column mapping for a delimited file"}},
-        1,
-        1},
-       cmdImport});
+  c.push_back({{"import",
+                "PATH",
+                "Import a dataset folder or file into the workspace",
+                "Formats are detected from the folder or file (MovieLens 100K / 1M / 10M / latest "
+                "CSV, RecBole atomic files, Amazon and Yelp review JSON lines), also when gzip-"
+                "compressed; --format overrides the guess. Any other delimited or JSON-lines file "
+                "needs --mapping FILE.json (see README, or m6-cli guess-mapping FILE). Bad "
+                "rows are skipped and reported with file, line and reason; the import is one "
+                "transaction, so a failure or interruption changes nothing.",
+                {{"name", "NAME", "name of the new dataset (required, unique)"},
+                 {"format", "FORMAT",
+                  "movielens-100k | movielens-1m | movielens-csv | recbole | amazon-reviews | "
+                  "amazon-reviews-2023 | yelp-reviews (m6-cli formats lists them)"},
+                 {"mapping", "FILE.json", "column mapping for a delimited file"}},
+                1,
+                1},
+               cmdImport});
   c.push_back({{"datasets", "", "List the datasets in the workspace", "", {}, 0, 0}, cmdDatasets});
   c.push_back({{"stats", "NAME", "Summary statistics of a dataset", "", {}, 1, 1}, cmdStats});
   c.push_back(demoDataCommand());
+  c.push_back(prepareCommand());
   c.push_back({{"rename", "OLD NEW", "Rename a dataset", "", {}, 2, 2}, cmdRename});
   c.push_back({{"delete",
                 "NAME",
@@ -485,10 +508,12 @@ std::vector<Command> dataCommands()
       {{"formats", "", "List the dataset formats import understands", "", {}, 0, 0}, cmdFormats});
   c.push_back({{"guess-mapping",
                 "FILE",
-                "Print a starting column mapping (JSON) for a delimited file",
-                "The delimiter, header and encoding are sniffed from the first lines; user, item, "
-                "rating and timestamp columns are guessed from the header names. Edit the result "
-                "and pass it to import --mapping.",
+                "Print a starting column mapping (JSON) for a delimited or JSON-lines file",
+                "The layout (delimited or JSON lines, gzip or not), delimiter, header, encoding "
+                "and missing-value markers are sniffed from the first lines; user, item, rating "
+                "and timestamp columns (or keys) are guessed from their names and values. A "
+                "review file of a known layout gets its ready mapping. Edit the result and pass "
+                "it to import --mapping.",
                 {},
                 1,
                 1},

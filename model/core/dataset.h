@@ -78,6 +78,9 @@ struct DatasetSnapshot
   std::vector<FieldColumn> contextFields;  // per interaction
 
   std::string groundTruthJson;  // planted structure of a generated dataset, or empty
+  // How the dataset was prepared from another one (model/core/prepare.h: "dedupe exact,
+  // 5-core"), or empty; every protocol line names it.
+  std::string preparation;
 
   static constexpr int64_t kMissingTs = std::numeric_limits<int64_t>::min();
 

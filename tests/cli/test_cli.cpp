@@ -150,6 +150,72 @@ class TestCli : public QObject
     QCOMPARE(r.err.count("error:"), 1);
   }
 
+  void prepareMakesANewDatasetAndSaysHow()
+  {
+    // Repeated rows (as the Amazon 2018 files have), a rarely rated item and a user with one
+    // rating: dedupe, then a 2-core.
+    QDir().mkpath(dir_.filePath("raw"));
+    QFile f(dir_.filePath("raw/ratings.csv"));
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(
+        "userId,movieId,rating,timestamp\n"
+        "1,10,5,100\n1,10,5,100\n1,20,4,200\n1,30,4,300\n"
+        "2,10,3,100\n2,20,5,200\n2,20,5,200\n2,30,2,300\n"
+        "3,10,4,100\n3,20,4,200\n3,40,4,300\n"
+        "4,40,1,100\n");
+    f.close();
+    auto r = cli({"import", dir_.filePath("raw"), "--name", "raw", "--json"});
+    QCOMPARE(r.code, 0);
+    r = cli({"prepare", "raw", "--out", "clean", "--dedupe", "exact", "--k-core", "2", "--json"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    auto j = lastJson(r);
+    QCOMPARE(j.at("interactions").asInt(), int64_t(8));
+    QCOMPARE(j.at("users").asInt(), int64_t(3));
+    QCOMPARE(j.at("items").asInt(), int64_t(3));
+    const auto steps = j.at("steps");
+    QCOMPARE(steps.size(), size_t(3));
+    QCOMPARE(QString::fromStdString(steps[1].at("step").asString()), QString("dedupe exact"));
+    QCOMPARE(steps[1].at("interactions").asInt(), int64_t(10));
+    QCOMPARE(QString::fromStdString(steps[2].at("step").asString()), QString("2-core"));
+    // Item 40 had two ratings, but user 4's went with the user: the 2-core is iterated.
+    QCOMPARE(steps[2].at("items").asInt(), int64_t(3));
+
+    r = cli({"stats", "clean", "--json"});
+    j = lastJson(r);
+    QCOMPARE(QString::fromStdString(j.at("preparation").at("description").asString()),
+             QString("dedupe exact, 2-core"));
+    QCOMPARE(QString::fromStdString(j.at("preparation").at("parent").asString()), QString("raw"));
+    r = cli({"stats", "raw", "--json"});
+    j = lastJson(r);
+    QCOMPARE(j.at("interactions").asInt(), int64_t(12));  // the source is untouched
+    QCOMPARE(j.at("repeated_pairs").asInt(), int64_t(2));
+
+    // Every protocol line on the prepared dataset names the preparation.
+    r = cli({"baselines", "--dataset", "clean", "--set", "train.eval_k=2", "--json"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    j = lastJson(r);
+    QVERIFY2(j.at("protocol").asString().find("dataset prepared: dedupe exact, 2-core") !=
+                 std::string::npos,
+             j.at("protocol").asString().c_str());
+
+    // Bad recipes: one clear line each, nothing written.
+    r = cli({"prepare", "raw", "--out", "x", "--dedupe", "twice"});
+    QVERIFY(r.code != 0);
+    QVERIFY2(r.lastErrorLine().contains("--dedupe"), qPrintable(r.lastErrorLine()));
+    r = cli({"prepare", "raw", "--out", "clean", "--k-core", "2"});
+    QVERIFY(r.code != 0);
+    QVERIFY2(r.lastErrorLine().contains("clean"), qPrintable(r.lastErrorLine()));
+    r = cli({"prepare", "raw", "--out", "x", "--k-core", "2", "--min-user", "3"});
+    QVERIFY(r.code != 0);
+    r = cli({"prepare", "raw", "--out", "x", "--from", "yesterday"});
+    QVERIFY2(r.lastErrorLine().contains("not a date"), qPrintable(r.lastErrorLine()));
+    r = cli({"prepare", "raw", "--out", "x", "--k-core", "50"});
+    QVERIFY2(r.lastErrorLine().contains("keeps no interaction"), qPrintable(r.lastErrorLine()));
+    r = cli({"datasets", "--json"});
+    j = lastJson(r);
+    QCOMPARE(j.at("datasets").size(), size_t(2));  // raw and clean (x never written)
+  }
+
   void renameAndDelete()
   {
     QCOMPARE(cli({"demo-data", "--name", "tmp", "--users", "20", "--items", "60", "--interactions",
