@@ -21,6 +21,7 @@
 #include "ui/import_dialog.h"
 #include "ui/job_progress_widget.h"
 #include "ui/model_pages.h"
+#include "ui/prepare_dialog.h"
 #include "ui/prompts.h"
 #include "ui/recent_workspaces.h"
 
@@ -43,6 +44,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
   initResources();
   setWindowIcon(QIcon(QStringLiteral(":/m6/icons/m6-workbench.svg")));
   session_ = new WorkspaceSession(this);
+  session_->setSnapshotStore(options_.snapshots);
   list_ = new DatasetListPanel(session_, this);
   splitter_ = new QSplitter(this);
   splitter_->addWidget(list_);
@@ -144,6 +146,14 @@ void MainWindow::createActions()
   a->setShortcut(QKeySequence(Qt::Key_F2));
   a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
   list_->addAction(a);
+  prepareAction_ = data->addAction(tr("&Prepare dataset…"), this, [this] { showPrepareDialog(); });
+  prepareAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+  prepareAction_->setStatusTip(
+      tr("A new dataset from the selected one: remove repeats, filter by rating, time or k-core"));
+  prepareAction_->setToolTip(prepareAction_->statusTip());
+  prepareAction_->setEnabled(false);
+  connect(list_, &DatasetListPanel::datasetSelected, this,
+          [this](const m6::DatasetInfo& info) { prepareAction_->setEnabled(info.id != 0); });
   data->addAction(list_->deleteAction());  // disabled while this window trains on the dataset
   data->setToolTipsVisible(true);
 
@@ -283,6 +293,23 @@ void MainWindow::chooseWorkspace()
   {
     openWorkspace(path);
   }
+}
+
+PrepareDialog* MainWindow::showPrepareDialog()
+{
+  const DatasetInfo* current = list_->current();
+  if (!current)
+  {
+    return nullptr;
+  }
+  if (prepareDialog_)
+  {
+    prepareDialog_->close();  // one recipe at a time, for the dataset selected now
+  }
+  prepareDialog_ = new PrepareDialog(session_, *current, this);
+  prepareDialog_->setAttribute(Qt::WA_DeleteOnClose);
+  prepareDialog_->show();
+  return prepareDialog_;
 }
 
 ImportDialog* MainWindow::showImportDialog()

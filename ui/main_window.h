@@ -20,6 +20,7 @@
 
 #include "app/bridge/bridge_types.h"
 #include "ui/import_dialog.h"
+#include "ui/prepare_dialog.h"
 
 class QMenu;
 class QSplitter;
@@ -59,6 +60,9 @@ class MainWindow : public QMainWindow
 
   void openWorkspace(const QString& path);
   ImportDialog* showImportDialog();
+  /// Dataset > Prepare dataset… for the selected dataset (nullptr when none is selected).
+  PrepareDialog* showPrepareDialog();
+  PrepareDialog* prepareDialog() const { return prepareDialog_; }
   void showDemoDialog();
   /// Starts a demo dataset job with a progress dialog. Returns false when a job already runs.
   bool startDemo(const DemoOptions& options);
@@ -87,6 +91,8 @@ class MainWindow : public QMainWindow
   QMenu* recentMenu_ = nullptr;
   QMenu* modelMenu_ = nullptr;
   QPointer<ImportDialog> importDialog_;
+  QPointer<PrepareDialog> prepareDialog_;
+  QAction* prepareAction_ = nullptr;
   bool startup_ = true;
   bool closePending_ = false;
 };

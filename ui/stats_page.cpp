@@ -31,7 +31,7 @@ const SummaryKey kSummary[] = {
     {"users", "Users", "Distinct users"},
     {"items", "Items", "Distinct items (with or without interactions)"},
     {"interactions", "Interactions", "Interaction rows"},
-    {"sparsity", "Sparsity", "1 - interactions / (users x items)"},
+    {"sparsity", "Sparsity", "1 - distinct user-item pairs / (users x items)"},
     {"history_mean", "Mean history", "Mean number of interactions per user"},
     {"history_median", "Median history", "Median number of interactions per user"},
     {"users_under_5", "Users < 5", "Users with fewer than 5 interactions"},
@@ -107,6 +107,13 @@ StatsPage::StatsPage(WorkspaceSession* session, QWidget* parent)
   grid->setColumnStretch(grid->columnCount(), 1);
   note_ = new QLabel(this);
   note_->setStyleSheet(QStringLiteral("color: gray"));
+  provenance_ = new QLabel(this);
+  provenance_->setWordWrap(true);
+  provenance_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  provenance_->setToolTip(
+      tr("How this dataset was made from another one (Dataset > Prepare dataset…); every "
+         "protocol line of a run on it names the same recipe"));
+  provenance_->hide();
 
   frames_[0] = new PlotFrame(tr("Rating histogram"), QStringLiteral("ratings"), this);
   frames_[1] =
@@ -133,6 +140,7 @@ StatsPage::StatsPage(WorkspaceSession* session, QWidget* parent)
 
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(grid);
+  layout->addWidget(provenance_);
   layout->addWidget(note_);
   layout->addLayout(plots, 1);
 
@@ -192,6 +200,8 @@ void StatsPage::clear(const QString& message)
   }
   note_->setText(message);
   note_->setVisible(!message.isEmpty());
+  provenance_->clear();
+  provenance_->hide();
   for (auto* f : frames_)
   {
     resetPlot(f->plot());
@@ -209,8 +219,38 @@ void StatsPage::setStats(const Json& stats)
   fillHistory(stats);
 }
 
+QString StatsPage::provenanceText() const
+{
+  return provenance_->text();
+}
+
 void StatsPage::fillSummary(const Json& s)
 {
+  QStringList lines;
+  if (const Json* prep = s.find("preparation"); prep && prep->isObject())
+  {
+    QStringList counts;
+    if (const Json* steps = prep->find("steps"); steps && steps->isArray())
+    {
+      for (const auto& st : steps->asArray())
+      {
+        counts << QString::fromStdString(st.value("step", "")) + QStringLiteral(": ") +
+                      fmtInt(st.value("interactions", int64_t(0)));
+      }
+    }
+    lines << tr("Prepared from %1: %2. Interactions after each step: %3.")
+                 .arg(QString::fromStdString(prep->value("parent", "")),
+                      QString::fromStdString(prep->value("description", "")),
+                      counts.join(QStringLiteral(", ")));
+  }
+  if (const int64_t repeats = s.value("repeated_pairs", int64_t(0)); repeats > 0)
+  {
+    lines << tr("%1 interactions repeat a user-item pair (Dataset > Prepare dataset… removes "
+                "them).")
+                 .arg(fmtInt(repeats));
+  }
+  provenance_->setText(lines.join(QLatin1Char('\n')));
+  provenance_->setVisible(!lines.isEmpty());
   summary_["users"]->setText(fmtInt(s.value("users", int64_t(0))));
   summary_["items"]->setText(fmtInt(s.value("items", int64_t(0))));
   summary_["interactions"]->setText(fmtInt(s.value("interactions", int64_t(0))));

@@ -42,6 +42,9 @@ class StatsPage : public QWidget
   PlotFrame* frame(Plot which) const;
   /// The summary figure shown for a stats key ("users", "sparsity", ...), as displayed.
   QString summaryText(const QString& key) const;
+  /// Where a prepared dataset came from and what its recipe left after each step ("" for an
+  /// imported dataset), and a hint when interactions repeat user-item pairs.
+  QString provenanceText() const;
 
  Q_SIGNALS:
   void statusMessage(QString message);
@@ -58,6 +61,7 @@ class StatsPage : public QWidget
   qint64 datasetId_ = 0;
   quint64 token_ = 0;
   QLabel* note_ = nullptr;
+  QLabel* provenance_ = nullptr;
   QMap<QString, QLabel*> summary_;
   PlotFrame* frames_[4] = {};
 };

@@ -18,6 +18,8 @@ void registerBridgeTypes()
   qRegisterMetaType<m6::DatasetInfo>("m6::DatasetInfo");
   qRegisterMetaType<m6::DatasetList>("m6::DatasetList");
   qRegisterMetaType<m6::DatasetStats>("m6::DatasetStats");
+  qRegisterMetaType<m6::PrepareRecipe>("m6::PrepareRecipe");
+  qRegisterMetaType<m6::PrepareSteps>("m6::PrepareSteps");
   qRegisterMetaType<m6::BrowseRequest>("m6::BrowseRequest");
   qRegisterMetaType<m6::BrowseRows>("m6::BrowseRows");
   qRegisterMetaType<m6::BrowseCount>("m6::BrowseCount");

@@ -18,6 +18,7 @@
 
 #include "model/core/demo_data.h"
 #include "model/core/json.h"
+#include "model/core/prepare.h"
 #include "storage/browse.h"
 #include "storage/import_spec.h"
 #include "storage/importer.h"
@@ -89,6 +90,9 @@ struct DatasetStats
 
 using DatasetList = std::vector<DatasetInfo>;
 
+/// The counts after each step of a preparation recipe (model/core/prepare.h).
+using PrepareSteps = std::vector<PrepareStep>;
+
 void registerBridgeTypes();
 
 /// Converts storage progress to the cross-thread struct (elapsed seconds filled by the caller).
@@ -104,6 +108,8 @@ Q_DECLARE_METATYPE(m6::DemoOptions)
 Q_DECLARE_METATYPE(m6::DatasetInfo)
 Q_DECLARE_METATYPE(m6::DatasetList)
 Q_DECLARE_METATYPE(m6::DatasetStats)
+Q_DECLARE_METATYPE(m6::PrepareRecipe)
+Q_DECLARE_METATYPE(m6::PrepareSteps)
 Q_DECLARE_METATYPE(m6::BrowseRequest)
 Q_DECLARE_METATYPE(m6::BrowseRows)
 Q_DECLARE_METATYPE(m6::BrowseCount)

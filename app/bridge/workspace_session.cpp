@@ -15,8 +15,11 @@ WorkspaceSession::~WorkspaceSession()
   // Jobs first: a cancelled import rolls back before its thread ends.
   importJob_.reset();
   demoJob_.reset();
+  prepareJob_.reset();
   retiredImport_.reset();
   retiredDemo_.reset();
+  retiredPrepare_.reset();
+  previewer_.reset();
   datasets_.reset();
 }
 
@@ -25,6 +28,7 @@ quint64 WorkspaceSession::open(const QString& path)
   path_ = path;
   opened_ = false;
   pendingWrites_.clear();  // the previous worker is interrupted below: those writes roll back
+  previewer_.reset();      // previews belong to the previous workspace
   datasets_ = std::make_unique<WorkerThread<DatasetWorker>>(QStringLiteral("m6-datasets"), path);
   connectDatasetWorker();
   const quint64 token = nextToken();
@@ -199,6 +203,64 @@ quint64 WorkspaceSession::startDemo(const DemoOptions& options)
   return token;
 }
 
+quint64 WorkspaceSession::startPrepare(const QString& source, const QString& name,
+                                       const PrepareRecipe& recipe)
+{
+  if (jobRunning() || path_.isEmpty())
+  {
+    return 0;
+  }
+  const quint64 token = nextToken();
+  prepareJob_ = std::make_unique<WorkerThread<PrepareWorker>>(QStringLiteral("m6-prepare"), path_,
+                                                              snapshots_);
+  PrepareWorker* w = prepareJob_->worker();
+  connect(w, &PrepareWorker::progress, this, &WorkspaceSession::jobProgress);
+  connect(w, &PrepareWorker::finished, this,
+          [this](quint64 t, m6::ImportResult r)
+          {
+            endJob();
+            Q_EMIT jobFinished(t, r);
+          });
+  connect(w, &PrepareWorker::failed, this,
+          [this](quint64 t, QString message)
+          {
+            endJob();
+            Q_EMIT jobFailed(t, message);
+          });
+  prepareJob_->invoke([w, token, source, name, recipe] { w->run(token, source, name, recipe); });
+  return token;
+}
+
+quint64 WorkspaceSession::previewPreparation(qint64 datasetId, const PrepareRecipe& recipe)
+{
+  if (path_.isEmpty() || !snapshots_)
+  {
+    return 0;
+  }
+  if (!previewer_)
+  {
+    previewer_ = std::make_unique<WorkerThread<PrepareWorker>>(QStringLiteral("m6-prepare-preview"),
+                                                               path_, snapshots_);
+    PrepareWorker* w = previewer_->worker();
+    connect(w, &PrepareWorker::previewReady, this, &WorkspaceSession::preparationPreview);
+    connect(w, &PrepareWorker::failed, this, &WorkspaceSession::requestFailed);
+  }
+  const quint64 token = nextToken();
+  PrepareWorker* w = previewer_->worker();
+  w->supersede(token);
+  previewer_->invoke([w, token, datasetId, recipe] { w->preview(token, datasetId, recipe); });
+  return token;
+}
+
+void WorkspaceSession::releasePreparationPreview()
+{
+  if (previewer_)
+  {
+    PrepareWorker* w = previewer_->worker();
+    previewer_->invoke([w] { w->releasePreview(); });
+  }
+}
+
 void WorkspaceSession::cancelJob()
 {
   if (importJob_)
@@ -209,6 +271,10 @@ void WorkspaceSession::cancelJob()
   {
     demoJob_->worker()->cancel();
   }
+  if (prepareJob_)
+  {
+    prepareJob_->worker()->cancel();
+  }
 }
 
 void WorkspaceSession::endJob()
@@ -217,11 +283,13 @@ void WorkspaceSession::endJob()
   // thread objects are released after this signal's handlers ran.
   retiredImport_ = std::move(importJob_);
   retiredDemo_ = std::move(demoJob_);
+  retiredPrepare_ = std::move(prepareJob_);
   QTimer::singleShot(0, this,
                      [this]
                      {
                        retiredImport_.reset();
                        retiredDemo_.reset();
+                       retiredPrepare_.reset();
                      });
   refreshDatasets();
 }

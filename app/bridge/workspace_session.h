@@ -7,7 +7,8 @@
 //    opened() arrives the previous workspace's signals may still come in and carry its path.
 //  - Request methods return the token their reply will carry (a later request of the same kind
 //    supersedes the earlier one: views keep only the latest token and drop other replies).
-//  - One job at a time: startImport()/startDemo() return 0 and do nothing while a job runs.
+//  - One job at a time: startImport()/startDemo()/startPrepare() return 0 and do nothing while
+//    a job runs.
 //    A job ends with jobFinished() (completed or cancelled) or jobFailed(); after either,
 //    jobRunning() is false and the session refreshes the dataset list.
 //  - The destructor cancels the running job and waits for its thread (a cancelled import stops
@@ -26,6 +27,7 @@
 #include "app/bridge/dataset_worker.h"
 #include "app/bridge/demo_worker.h"
 #include "app/bridge/import_worker.h"
+#include "app/bridge/prepare_worker.h"
 #include "app/bridge/worker_thread.h"
 
 namespace m6
@@ -52,7 +54,20 @@ class WorkspaceSession : public QObject
 
   quint64 startImport(const ImportSpec& spec, const QString& name);
   quint64 startDemo(const DemoOptions& options);
-  bool jobRunning() const { return importJob_ != nullptr || demoJob_ != nullptr; }
+  /// A new dataset `name` from `source` by `recipe` (storage/prepare.h), as a job like an import.
+  quint64 startPrepare(const QString& source, const QString& name, const PrepareRecipe& recipe);
+  bool jobRunning() const
+  {
+    return importJob_ != nullptr || demoJob_ != nullptr || prepareJob_ != nullptr;
+  }
+
+  /// The process's snapshot store, for the preparation previews (set by the window's owner).
+  void setSnapshotStore(std::shared_ptr<SnapshotStore> store) { snapshots_ = std::move(store); }
+  /// Counts what `recipe` would keep of the dataset: preparationPreview(token, steps) or
+  /// requestFailed(token, message). A newer preview supersedes the older ones.
+  quint64 previewPreparation(qint64 datasetId, const PrepareRecipe& recipe);
+  /// Lets go of the snapshot the previews held.
+  void releasePreparationPreview();
   /// A rename or delete was sent and has not answered yet. Destroying the session interrupts
   /// it (the statement rolls back, nothing is half done).
   bool writesPending() const { return !pendingWrites_.isEmpty(); }
@@ -74,6 +89,7 @@ class WorkspaceSession : public QObject
   void jobProgress(quint64 token, m6::WorkProgress progress);
   void jobFinished(quint64 token, m6::ImportResult result);
   void jobFailed(quint64 token, QString message);
+  void preparationPreview(quint64 token, m6::PrepareSteps steps);
 
  private:
   void connectDatasetWorker();
@@ -90,6 +106,10 @@ class WorkspaceSession : public QObject
   std::unique_ptr<WorkerThread<DemoWorker>> demoJob_;
   std::unique_ptr<WorkerThread<ImportWorker>> retiredImport_;  // ended, released next turn
   std::unique_ptr<WorkerThread<DemoWorker>> retiredDemo_;
+  std::unique_ptr<WorkerThread<PrepareWorker>> prepareJob_;
+  std::unique_ptr<WorkerThread<PrepareWorker>> retiredPrepare_;
+  std::unique_ptr<WorkerThread<PrepareWorker>> previewer_;  // lives while previews are asked
+  std::shared_ptr<SnapshotStore> snapshots_;
 };
 
 }  // namespace m6

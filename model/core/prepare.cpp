@@ -199,7 +199,15 @@ std::string kCoreName(const PrepareRecipe& r)
   {
     return std::to_string(r.minUser) + "-core";
   }
-  return "users >= " + std::to_string(r.minUser) + " and items >= " + std::to_string(r.minItem) +
+  if (r.minItem <= 1)
+  {
+    return "users with >= " + std::to_string(r.minUser) + " interactions";
+  }
+  if (r.minUser <= 1)
+  {
+    return "items with >= " + std::to_string(r.minItem) + " interactions";
+  }
+  return "users >= " + std::to_string(r.minUser) + ", items >= " + std::to_string(r.minItem) +
          " interactions (iterated)";
 }
 

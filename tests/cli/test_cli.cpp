@@ -211,9 +211,9 @@ class TestCli : public QObject
     QVERIFY2(r.lastErrorLine().contains("not a date"), qPrintable(r.lastErrorLine()));
     r = cli({"prepare", "raw", "--out", "x", "--k-core", "50"});
     QVERIFY2(r.lastErrorLine().contains("keeps no interaction"), qPrintable(r.lastErrorLine()));
-    r = cli({"datasets", "--json"});
-    j = lastJson(r);
-    QCOMPARE(j.at("datasets").size(), size_t(2));  // raw and clean (x never written)
+    r = cli({"stats", "x"});
+    QVERIFY(r.code != 0);  // no failed recipe wrote anything
+    QVERIFY2(r.lastErrorLine().contains("x"), qPrintable(r.lastErrorLine()));
   }
 
   void renameAndDelete()

@@ -1,0 +1,117 @@
+#include "app/bridge/prepare_worker.h"
+
+#include <QElapsedTimer>
+#include <exception>
+
+#include "storage/prepare.h"
+
+namespace m6
+{
+
+PrepareWorker::PrepareWorker(QString workspacePath, std::shared_ptr<SnapshotStore> snapshots)
+    : path_(std::move(workspacePath)), snapshots_(std::move(snapshots))
+{
+}
+
+void PrepareWorker::preview(quint64 token, qint64 datasetId, m6::PrepareRecipe recipe)
+{
+  if (token < latest_.load())
+  {
+    return;  // the user changed the recipe again: count only the newest one
+  }
+  try
+  {
+    if (!ws_)
+    {
+      auto ws = Workspace::open(path_.toStdString(), false);
+      if (!ws)
+      {
+        Q_EMIT failed(token, QString::fromStdString(ws.error()));
+        return;
+      }
+      ws_ = std::move(*ws);
+    }
+    if (!held_ || held_->info.id != datasetId)
+    {
+      held_.reset();
+      held_ = snapshots_->get(*ws_, datasetId, {}, &cancel_);
+      if (!held_)
+      {
+        return;  // cancelled: the dialog is closing
+      }
+    }
+    if (std::string why = checkRecipe(held_->snapshot, recipe); !why.empty())
+    {
+      Q_EMIT failed(token, QString::fromStdString(why));
+      return;
+    }
+    Q_EMIT previewReady(token, previewPreparation(held_->snapshot, recipe));
+  }
+  catch (const std::bad_alloc&)
+  {
+    Q_EMIT failed(token, tr("Not enough memory to count the preview"));
+  }
+  catch (const std::exception& e)
+  {
+    Q_EMIT failed(token, QString::fromUtf8(e.what()));
+  }
+}
+
+void PrepareWorker::releasePreview()
+{
+  held_.reset();
+}
+
+void PrepareWorker::run(quint64 token, QString source, QString name, m6::PrepareRecipe recipe)
+{
+  try
+  {
+    QElapsedTimer clock;
+    clock.start();
+    auto ws = Workspace::open(path_.toStdString(), false);
+    if (!ws)
+    {
+      Q_EMIT failed(token, QString::fromStdString(ws.error()));
+      return;
+    }
+    qint64 lastEmit = -1000;
+    std::string lastPhase;
+    auto onProgress = [&](const StorageProgress& p)
+    {
+      const qint64 now = clock.elapsed();
+      if (p.phase != lastPhase || now - lastEmit >= 100)
+      {
+        lastPhase = p.phase;
+        lastEmit = now;
+        Q_EMIT progress(token, toWorkProgress(p, static_cast<double>(now) / 1000.0));
+      }
+    };
+    auto outcome = prepareStoredDataset(**ws, source.toStdString(), name.toStdString(), recipe,
+                                        onProgress, &cancel_);
+    ImportResult result;
+    if (!outcome)
+    {
+      if (cancel_.load())
+      {
+        result.cancelled = true;
+        Q_EMIT finished(token, result);
+        return;
+      }
+      Q_EMIT failed(token, QString::fromStdString(outcome.error()));
+      return;
+    }
+    result.outcome.dataset = outcome->dataset;
+    result.outcome.report.format = "prepared";
+    result.outcome.report.source = source.toStdString();
+    result.outcome.report.seconds = outcome->seconds;
+    result.outcome.report.rowsRead = outcome->steps.empty() ? 0 : outcome->steps[0].interactions;
+    result.outcome.report.warnings.push_back(outcome->description);
+    Q_EMIT finished(token, result);
+  }
+  catch (const std::exception& e)
+  {
+    Q_EMIT failed(token, QString::fromUtf8(e.what()));
+  }
+}
+
+}  // namespace m6
