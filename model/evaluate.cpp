@@ -336,7 +336,7 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
     }
   }
   std::string protocol = scope.protocol.empty() ? rankingProtocol(k, sampled) : scope.protocol;
-  protocol += preparedNote(data);
+  protocol = withSplitName(protocol, data) + preparedNote(data);
   if (static_cast<int64_t>(targets.size()) < allTargets)
   {
     protocol += "; on a fixed seeded sample of " + std::to_string(targets.size()) + " of " +
@@ -400,7 +400,8 @@ EvalResult evaluatePointwise(const DatasetSnapshot& data, const Split& split, Sp
     }
   }
   result.metrics =
-      aggregateRows(result.rows, task, 10, pointwiseProtocol(task, threshold) + preparedNote(data));
+      aggregateRows(result.rows, task, 10,
+                    withSplitName(pointwiseProtocol(task, threshold), data) + preparedNote(data));
   return result;
 }
 

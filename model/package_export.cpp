@@ -151,8 +151,9 @@ ExportInfo exportModel(const std::string& checkpointOrRunDir, const DatasetSnaps
   ModelCard card = cardIn;
   card.dataset = card.dataset.empty() ? snapshot.name : card.dataset;
   card.splitProtocol = card.splitProtocol.empty()
-                           ? "leave-one-out by time: each user's last interaction is the test "
-                             "target, the second-last the validation target, the rest train"
+                           ? leaveOneOutName(snapshot) +
+                                 ": each user's last interaction is the test target, the "
+                                 "second-last the validation target, the rest train"
                            : card.splitProtocol;
   if (!snapshot.preparation.empty() &&
       card.splitProtocol.find("dataset prepared") == std::string::npos)

@@ -9,6 +9,22 @@
 namespace m6
 {
 
+std::string leaveOneOutName(const DatasetSnapshot& snapshot)
+{
+  return snapshot.hasTimestamps() ? "leave-one-out by time"
+                                  : "leave-one-out by file order (the dataset has no timestamps)";
+}
+
+std::string withSplitName(const std::string& protocol, const DatasetSnapshot& snapshot)
+{
+  static const std::string kByTime = "leave-one-out by time";
+  if (snapshot.hasTimestamps() || protocol.compare(0, kByTime.size(), kByTime) != 0)
+  {
+    return protocol;
+  }
+  return leaveOneOutName(snapshot) + protocol.substr(kByTime.size());
+}
+
 Split splitLeaveOneOut(const DatasetSnapshot& s)
 {
   const int64_t nU = s.numUsers();

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "model/core/dataset.h"
@@ -44,6 +45,14 @@ struct Split
     return trainEnd[static_cast<size_t>(u)] - s.userStart[static_cast<size_t>(u)];
   }
 };
+
+/// How splitLeaveOneOut really split this snapshot, for protocol lines: "leave-one-out by time",
+/// or, without interaction times, "leave-one-out by file order (the dataset has no timestamps)".
+std::string leaveOneOutName(const DatasetSnapshot& snapshot);
+
+/// A protocol line as the metrics code writes it ("leave-one-out by time; ...") with the split's
+/// real name for this snapshot in front.
+std::string withSplitName(const std::string& protocol, const DatasetSnapshot& snapshot);
 
 /// Users with at least this many interactions get a validation and a test target.
 constexpr int64_t kMinInteractionsForEval = 3;

@@ -19,6 +19,14 @@ class TestCli : public QObject
  private:
   QTemporaryDir dir_;
 
+  static void writeFile(const QString& path, const QByteArray& bytes)
+  {
+    QDir().mkpath(QFileInfo(path).path());
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(bytes);
+  }
+
   m6test::CliResult cli(const QStringList& args)
   {
     return m6test::runCli(dir_.filePath("cli.m6ws"), args);
@@ -196,6 +204,22 @@ class TestCli : public QObject
     j = lastJson(r);
     QVERIFY2(j.at("protocol").asString().find("dataset prepared: dedupe exact, 2-core") !=
                  std::string::npos,
+             j.at("protocol").asString().c_str());
+
+    // Without timestamps the split is by file order, and the protocol line says so.
+    writeFile(dir_.filePath("counts/plays.tsv"),
+              "1\t10\t3\n1\t20\t1\n1\t30\t2\n2\t10\t5\n2\t20\t1\n2\t30\t4\n3\t10\t1\n"
+              "3\t20\t2\n3\t30\t1\n");
+    writeFile(dir_.filePath("counts/mapping.json"),
+              "{\"interactions\": {\"file\": \"plays.tsv\", \"delimiter\": \"\\t\", "
+              "\"header\": false, \"user\": 0, \"item\": 1, \"rating\": 2}}");
+    r = cli({"import", dir_.filePath("counts/plays.tsv"), "--name", "counts", "--mapping",
+             dir_.filePath("counts/mapping.json"), "--json"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    r = cli({"baselines", "--dataset", "counts", "--set", "train.eval_k=2", "--json"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    j = lastJson(r);
+    QVERIFY2(j.at("protocol").asString().rfind("leave-one-out by file order", 0) == 0,
              j.at("protocol").asString().c_str());
 
     // Bad recipes: one clear line each, nothing written.

@@ -28,6 +28,21 @@ class TestSplit : public QObject
 {
   Q_OBJECT
  private Q_SLOTS:
+  void protocolNamesTheSplitReallyUsed()
+  {
+    m6::DatasetSnapshot s = handBuilt();
+    const std::string line = "leave-one-out by time; full ranking; K=10";
+    if (s.hasTimestamps())
+    {
+      QCOMPARE(m6::withSplitName(line, s), line);
+    }
+    s.ts.clear();  // no times: the split is by file order, and the line must say so
+    QCOMPARE(QString::fromStdString(m6::withSplitName(line, s)),
+             QString("leave-one-out by file order (the dataset has no timestamps); full ranking; "
+                     "K=10"));
+    QCOMPARE(m6::withSplitName("sampled: x", s), std::string("sampled: x"));
+  }
+
   void heldOutItemsAreTheLastTwo()
   {
     m6::DatasetSnapshot s = handBuilt();
