@@ -105,7 +105,7 @@ Measure inChild(Work&& work)
 /// Our MovieLens-CSV import of the folder `folder` into a new workspace `wsPath` (an old one is
 /// removed first) as dataset `name`, in a child process.
 inline Measure importInChild(const std::string& wsPath, const std::string& folder,
-                             const std::string& name)
+                             const std::string& name, const std::string& format = "movielens-csv")
 {
   for (const char* suffix : {"", "-wal", "-shm"})
   {
@@ -120,7 +120,12 @@ inline Measure importInChild(const std::string& wsPath, const std::string& folde
           std::fprintf(stderr, "%s\n", ws.error().c_str());
           return false;
         }
-        auto spec = m6::specForFormat("movielens-csv", folder);
+        auto spec = m6::specForFormat(format, folder);
+        if (!spec)
+        {
+          std::fprintf(stderr, "%s\n", spec.error().c_str());
+          return false;
+        }
         auto r = m6::importDataset(**ws, *spec, name);
         if (!r)
         {

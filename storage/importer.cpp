@@ -359,6 +359,41 @@ std::vector<int32_t> naturalOrder(const Interner& ids)
   return order;
 }
 
+/// Interactions that repeat an earlier one of the same user: same item and time (or, without
+/// times, the same item). Interactions are sorted by (user, time) here.
+int64_t repeatedRows(const DatasetSnapshot& ds)
+{
+  int64_t repeats = 0;
+  std::vector<int32_t> group;
+  for (int64_t u = 0; u < ds.numUsers(); ++u)
+  {
+    const int64_t end = ds.userStart[static_cast<size_t>(u) + 1];
+    for (int64_t b = ds.userStart[static_cast<size_t>(u)]; b < end;)
+    {
+      int64_t e = b + 1;
+      if (ds.hasTimestamps())
+      {
+        while (e < end && ds.ts[static_cast<size_t>(e)] == ds.ts[static_cast<size_t>(b)])
+        {
+          ++e;
+        }
+      }
+      else
+      {
+        e = end;
+      }
+      if (e - b > 1)
+      {
+        group.assign(ds.item.begin() + b, ds.item.begin() + e);
+        std::sort(group.begin(), group.end());
+        repeats += (e - b) - (std::unique(group.begin(), group.end()) - group.begin());
+      }
+      b = e;
+    }
+  }
+  return repeats;
+}
+
 std::string fileLabel(const std::string& path)
 {
   return std::filesystem::path(path).filename().string();
@@ -400,6 +435,15 @@ class Importer
     }
     ParsedImport out;
     out.snapshot = assemble(name);
+    if (const int64_t repeats = repeatedRows(out.snapshot); repeats > 0)
+    {
+      report_.warnings.push_back(
+          std::to_string(repeats) +
+          (repeats == 1 ? " interaction repeats" : " interactions repeat") +
+          (out.snapshot.hasTimestamps() ? " the user, item and time" : " the user and item") +
+          " of an earlier row; kept as imported (m6-cli prepare --dedupe, or Dataset > Prepare "
+          "dataset…, removes repeats)");
+    }
     report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     out.report = std::move(report_);
     return out;

@@ -37,36 +37,41 @@ bool isAscii(std::string_view s)
 }
 
 /// True when the text ends inside a quoted field (the record continues on the next line).
-bool endsInsideQuotes(std::string_view s, std::string_view delim, char quote)
+/// Scans from `i`, which is a field start when `inQuotes` is false and a position inside a quoted
+/// field otherwise, so a record that grows line by line is scanned once in all (a stray quote
+/// followed by long lines used to be rescanned from the start on every line).
+bool endsInsideQuotes(std::string_view s, std::string_view delim, char quote, size_t i = 0,
+                      bool inQuotes = false)
 {
-  size_t i = 0;
   const size_t n = s.size();
   for (;;)
   {
-    // At the start of a field.
-    if (i < n && s[i] == quote)
+    if (inQuotes)
     {
-      ++i;
       for (;;)
       {
-        if (i >= n)
+        const size_t q = s.find(quote, i);
+        if (q == std::string_view::npos)
         {
           return true;
         }
-        if (s[i] == quote)
+        if (q + 1 < n && s[q + 1] == quote)
         {
-          if (i + 1 < n && s[i + 1] == quote)
-          {
-            i += 2;
-            continue;
-          }
-          ++i;
-          break;
+          i = q + 2;  // a doubled quote inside the field
+          continue;
         }
-        ++i;
+        i = q + 1;  // the closing quote (at the very end too: the next text starts a new line)
+        break;
       }
+      inQuotes = false;
     }
-    size_t next = s.find(delim, i);
+    else if (i < n && s[i] == quote)
+    {
+      inQuotes = true;
+      ++i;
+      continue;
+    }
+    const size_t next = s.find(delim, i);
     if (next == std::string_view::npos)
     {
       return false;
@@ -342,12 +347,12 @@ bool RecordReader::next(Record& rec)
   {
     joined_.assign(line.data(), line.size());
     bool closed = false;
-    // A quoted field may hold line breaks; give up after 10,000 lines so a stray quote does not
-    // swallow the rest of the file into one record.
-    for (int extra = 0; extra < 10000; ++extra)
+    // A quoted field may hold line breaks; give up after kMaxRecordLines lines or
+    // kMaxRecordBytes bytes so a stray quote does not swallow the rest of the file.
+    for (int extra = 0; extra < kMaxRecordLines; ++extra)
     {
       std::string_view more;
-      if (!readLine(&more))
+      if (joined_.size() > kMaxRecordBytes || !readLine(&more))
       {
         break;
       }
@@ -356,9 +361,10 @@ bool RecordReader::next(Record& rec)
       {
         more.remove_suffix(1);
       }
+      const size_t from = joined_.size() + 1;  // inside the quoted field, after the new '\n'
       joined_ += '\n';
       joined_.append(more.data(), more.size());
-      if (!endsInsideQuotes(joined_, d_.delimiter, d_.quote))
+      if (!endsInsideQuotes(joined_, d_.delimiter, d_.quote, from, true))
       {
         closed = true;
         break;
@@ -367,8 +373,10 @@ bool RecordReader::next(Record& rec)
     text = joined_;
     if (!closed)
     {
-      rec.raw = text;
-      rec.error = "unterminated quoted field";
+      rec.raw = text.substr(0, 300);
+      rec.error = "unterminated quote starting at line " + std::to_string(rec.line) +
+                  " (a quoted field may span at most " + std::to_string(kMaxRecordLines) +
+                  " lines and " + std::to_string(kMaxRecordBytes >> 20) + " MiB)";
       return true;
     }
   }

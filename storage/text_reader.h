@@ -63,6 +63,11 @@ struct Record
   std::string_view raw;  // the record's text as read (after decoding), for reports
 };
 
+/// A quoted field may span at most this many lines and bytes; beyond, the record is an error
+/// ("unterminated quote starting at line N") and reading goes on after it.
+constexpr int kMaxRecordLines = 10000;
+constexpr size_t kMaxRecordBytes = size_t(16) << 20;
+
 class RecordReader
 {
  public:

@@ -120,6 +120,10 @@ class TestJsonLines : public QObject
     QVERIFY2(why.find("10: no user id (key \"reviewerID\" is missing, null") != std::string::npos,
              why.c_str());
     QVERIFY2(why.find("11: key \"asin\" holds an object") != std::string::npos, why.c_str());
+    // The repeat is counted in the report.
+    QCOMPARE(out.report.warnings.size(), size_t(1));
+    QVERIFY2(out.report.warnings[0].find("1 interaction repeats the user, item and time") == 0,
+             out.report.warnings[0].c_str());
     // Ratings and times came from the mapped keys, not from "reviewTime".
     QCOMPARE(ds.rating[0], 5.0f);
     QCOMPARE(ds.ts[0], int64_t(1377129600));

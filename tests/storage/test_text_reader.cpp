@@ -80,6 +80,37 @@ class TestTextReader : public QObject
     QVERIFY(rows[0].error.contains("unterminated"));
   }
 
+  void strayQuoteStopsAtTheLimitAndReadingGoesOn()
+  {
+    // A stray quote on line 2, then more lines than a quoted field may span: one error record
+    // naming the line, then the rows after the limit read normally. The quote scan continues
+    // where it stopped on each new line (the old rescan made this quadratic).
+    Dialect d;
+    QByteArray bytes = "a,b\n2,\"stray\n";
+    const QByteArray longLine = "x," + QByteArray(200, 'y') + "\n";
+    for (int k = 0; k < m6::kMaxRecordLines + 5; ++k)
+    {
+      bytes += longLine;
+    }
+    auto rows = readAll(bytes, d);
+    QCOMPARE(rows[0].fields, (QStringList{"a", "b"}));
+    QVERIFY2(rows[1].error.startsWith("unterminated quote starting at line 2"),
+             qPrintable(rows[1].error));
+    // Line 2 plus kMaxRecordLines continuation lines went into the bad record; the rest are rows.
+    QCOMPARE(rows.size(), 2 + 5);
+    QCOMPARE(rows.last().fields.size(), 2);
+    QCOMPARE(rows.last().line, int64_t(2 + m6::kMaxRecordLines + 5));
+  }
+
+  void quotedFieldAcrossLinesWithDoubledQuotes()
+  {
+    Dialect d;
+    auto rows = readAll("1,\"first\n\"\"second\"\"\nthird\",z\n2,b\n", d);
+    QCOMPARE(rows.size(), 2);
+    QCOMPARE(rows[0].fields, (QStringList{"1", "first\n\"second\"\nthird", "z"}));
+    QCOMPARE(rows[1].line, int64_t(4));
+  }
+
   void multiCharacterDelimiter()
   {
     Dialect d;
