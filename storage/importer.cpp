@@ -1044,7 +1044,8 @@ class Importer
       }
     }
 
-    // Counting sort by user (stable, keeps file order), then by time within each user.
+    // Counting sort by user (stable, keeps file order), then by time within each user (without
+    // times: a fixed shuffle within each user, see DatasetSnapshot::shuffledWithinUser).
     ds.userStart.assign(static_cast<size_t>(nU) + 1, 0);
     for (int64_t n = 0; n < nX; ++n)
     {
@@ -1075,6 +1076,25 @@ class Importer
                          [&](int64_t a, int64_t c)
                          { return ts_[static_cast<size_t>(a)] < ts_[static_cast<size_t>(c)]; });
       }
+    }
+    else
+    {
+      // No times: a fixed pseudo-random order per user (a hash of the file position, the same
+      // for the same file on every machine), so leave-one-out holds out a random interaction.
+      auto key = [](int64_t n)
+      {
+        uint64_t z = static_cast<uint64_t>(n) + 0x9E3779B97F4A7C15ULL;  // splitmix64
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+        return z ^ (z >> 31);
+      };
+      for (int32_t u = 0; u < nU; ++u)
+      {
+        auto b = perm.begin() + ds.userStart[static_cast<size_t>(u)];
+        auto e = perm.begin() + ds.userStart[static_cast<size_t>(u) + 1];
+        std::sort(b, e, [&](int64_t a, int64_t c) { return key(a) < key(c); });
+      }
+      ds.shuffledWithinUser = true;
     }
     ds.user.resize(static_cast<size_t>(nX));
     ds.item.resize(static_cast<size_t>(nX));

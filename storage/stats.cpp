@@ -65,6 +65,10 @@ Json computeDatasetStats(const DatasetSnapshot& ds)
     }
   }
   s["distinct_pairs"] = pairs;
+  if (ds.shuffledWithinUser)
+  {
+    s["interaction_order"] = "shuffled";  // read back by Workspace::loadSnapshot
+  }
   s["repeated_pairs"] = nX - pairs;
   double cells = static_cast<double>(nU) * static_cast<double>(nI);
   s["sparsity"] = cells > 0 ? 1.0 - static_cast<double>(pairs) / cells : 1.0;

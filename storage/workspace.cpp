@@ -992,6 +992,11 @@ Result<DatasetSnapshot> Workspace::loadSnapshot(int64_t datasetId, const Progres
     const int64_t nX = info->interactions;
     ds.groundTruthJson = db_->queryText("SELECT ground_truth_json FROM datasets WHERE id = " +
                                         std::to_string(datasetId));
+    ds.shuffledWithinUser =
+        db_->queryText(
+            "SELECT coalesce(json_extract(stats_json, '$.interaction_order'), '') "
+            "FROM datasets WHERE id = " +
+            std::to_string(datasetId)) == "shuffled";
     ds.preparation = db_->queryText(
         "SELECT coalesce(json_extract(stats_json, '$.preparation.description'), '') FROM "
         "datasets WHERE id = " +

@@ -81,6 +81,10 @@ struct DatasetSnapshot
   // How the dataset was prepared from another one (model/core/prepare.h: "dedupe exact,
   // 5-core"), or empty; every protocol line names it.
   std::string preparation;
+  // Without timestamps the importer puts each user's interactions in a fixed pseudo-random order
+  // (a hash of their file positions), so that "the last one" is a random one and leave-one-out is
+  // at random, not by file order (where the highest ids would become every user's test item).
+  bool shuffledWithinUser = false;
 
   static constexpr int64_t kMissingTs = std::numeric_limits<int64_t>::min();
 

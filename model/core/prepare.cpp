@@ -369,6 +369,7 @@ DatasetSnapshot build(const DatasetSnapshot& s, const Mask& keep)
   }
   DatasetSnapshot out;
   out.name = s.name;
+  out.shuffledWithinUser = s.shuffledWithinUser;
   out.userIds = gather(s.userIds, users);
   out.itemIds = gather(s.itemIds, items);
   out.itemTitles = gather(s.itemTitles, items);

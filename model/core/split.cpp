@@ -11,8 +11,14 @@ namespace m6
 
 std::string leaveOneOutName(const DatasetSnapshot& snapshot)
 {
-  return snapshot.hasTimestamps() ? "leave-one-out by time"
-                                  : "leave-one-out by file order (the dataset has no timestamps)";
+  if (snapshot.hasTimestamps())
+  {
+    return "leave-one-out by time";
+  }
+  return snapshot.shuffledWithinUser
+             ? "leave-one-out at random (no timestamps: a fixed shuffle of each user's "
+               "interactions at import)"
+             : "leave-one-out by file order (the dataset has no timestamps)";
 }
 
 std::string withSplitName(const std::string& protocol, const DatasetSnapshot& snapshot)

@@ -2,8 +2,8 @@
 // the second-last the validation target, the rest train. Users with fewer than 3 interactions keep
 // all of them in train and are not evaluated.
 //
-// "Last" is the snapshot's order: interactions are sorted by (user, timestamp, file order), so a
-// dataset without timestamps splits by file order.
+// "Last" is the snapshot's order: interactions are sorted by (user, timestamp, file order); a
+// dataset without timestamps is shuffled within each user at import, so its split is at random.
 //
 // What the evaluation uses as the user's past (documented here because the GUI marks it):
 //  - validation target: history = the train interactions; candidates exclude the train items;
@@ -46,8 +46,9 @@ struct Split
   }
 };
 
-/// How splitLeaveOneOut really split this snapshot, for protocol lines: "leave-one-out by time",
-/// or, without interaction times, "leave-one-out by file order (the dataset has no timestamps)".
+/// How splitLeaveOneOut really split this snapshot, for protocol lines: "leave-one-out by time";
+/// without interaction times "leave-one-out at random (...)" for a dataset the importer shuffled
+/// within each user (DatasetSnapshot::shuffledWithinUser), else "leave-one-out by file order".
 std::string leaveOneOutName(const DatasetSnapshot& snapshot);
 
 /// A protocol line as the metrics code writes it ("leave-one-out by time; ...") with the split's

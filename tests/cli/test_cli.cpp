@@ -206,7 +206,8 @@ class TestCli : public QObject
                  std::string::npos,
              j.at("protocol").asString().c_str());
 
-    // Without timestamps the split is by file order, and the protocol line says so.
+    // Without timestamps the importer shuffles each user's interactions, the split is at random,
+    // and the protocol line says so.
     writeFile(dir_.filePath("counts/plays.tsv"),
               "1\t10\t3\n1\t20\t1\n1\t30\t2\n2\t10\t5\n2\t20\t1\n2\t30\t4\n3\t10\t1\n"
               "3\t20\t2\n3\t30\t1\n");
@@ -219,7 +220,7 @@ class TestCli : public QObject
     r = cli({"baselines", "--dataset", "counts", "--set", "train.eval_k=2", "--json"});
     QVERIFY2(r.code == 0, qPrintable(r.err));
     j = lastJson(r);
-    QVERIFY2(j.at("protocol").asString().rfind("leave-one-out by file order", 0) == 0,
+    QVERIFY2(j.at("protocol").asString().rfind("leave-one-out at random", 0) == 0,
              j.at("protocol").asString().c_str());
 
     // Bad recipes: one clear line each, nothing written.

@@ -41,6 +41,8 @@ class TestSplit : public QObject
              QString("leave-one-out by file order (the dataset has no timestamps); full ranking; "
                      "K=10"));
     QCOMPARE(m6::withSplitName("sampled: x", s), std::string("sampled: x"));
+    s.shuffledWithinUser = true;  // what the importer does without times
+    QVERIFY(m6::withSplitName(line, s).rfind("leave-one-out at random (no timestamps", 0) == 0);
   }
 
   void heldOutItemsAreTheLastTwo()

@@ -3,6 +3,8 @@
 #include <zlib.h>
 
 #include <QtTest>
+#include <algorithm>
+#include <set>
 
 #include "storage/byte_source.h"
 #include "storage/formats.h"
@@ -308,6 +310,50 @@ class TestJsonLines : public QObject
     spec.interactions.rating = {};
     auto raw = readOk(spec);
     QCOMPARE(raw.snapshot.contextFields[0].vocab.size(), size_t(3));
+  }
+
+  void withoutTimesEachUsersOrderIsAFixedShuffle()
+  {
+    // A listening-counts file sorted by artist: by file order the highest artist id would be
+    // every user's last (test) interaction.
+    QByteArray rows = "user\tartist\tplays\n";
+    for (int u = 0; u < 30; ++u)
+    {
+      for (int a = 0; a < 20; ++a)
+      {
+        rows += QByteArray::number(u) + "\t" + QByteArray::number(100 + a) + "\t" +
+                QByteArray::number(1 + (u * a) % 7) + "\n";
+      }
+    }
+    const auto path = m6test::writeFile(dir_, "plays.tsv", rows);
+    ImportSpec spec;
+    spec.interactions.file.path = path;
+    spec.interactions.file.dialect = sniffDialect(path);
+    spec.interactions.user = ColumnRef::byName("user");
+    spec.interactions.item = ColumnRef::byName("artist");
+    spec.interactions.rating = ColumnRef::byName("plays");
+    auto a = readOk(spec);
+    auto b = readOk(spec);
+    QVERIFY(a.snapshot.shuffledWithinUser);
+    QCOMPARE(a.snapshot.item, b.snapshot.item);  // the same file, the same order
+    std::set<int32_t> lastItems;
+    int inFileOrder = 0;
+    for (int64_t u = 0; u < a.snapshot.numUsers(); ++u)
+    {
+      const auto b0 = static_cast<size_t>(a.snapshot.userStart[static_cast<size_t>(u)]);
+      const auto e0 = static_cast<size_t>(a.snapshot.userStart[static_cast<size_t>(u) + 1]);
+      lastItems.insert(a.snapshot.item[e0 - 1]);
+      inFileOrder += std::is_sorted(a.snapshot.item.begin() + static_cast<int64_t>(b0),
+                                    a.snapshot.item.begin() + static_cast<int64_t>(e0))
+                         ? 1
+                         : 0;
+    }
+    QCOMPARE(inFileOrder, 0);
+    QVERIFY(lastItems.size() > 5);  // the held-out items are spread over the catalogue
+    // A file with times keeps time order and is not marked.
+    const auto timed = m6test::writeFile(dir_, "timed.json", kReviews);
+    auto ml = readOk(*specForFormat("amazon-reviews", timed));
+    QVERIFY(!ml.snapshot.shuffledWithinUser);
   }
 
   void roleGuesses_data()
