@@ -293,6 +293,33 @@ bool RecordReader::readLine(std::string_view* line)
       return true;
     }
     size_t scanned = end_ - begin_;
+    if (scanned > kMaxLineBytes)
+    {
+      // Not a line of a text file of records (a binary file, /dev/zero): drop it up to its end
+      // instead of growing the buffer without bound, and say so once for the whole line.
+      consumed_ += static_cast<int64_t>(scanned);
+      begin_ = end_ = 0;
+      for (;;)
+      {
+        if (!fill())
+        {
+          break;
+        }
+        const void* end = std::memchr(buf_.data(), '\n', end_);
+        if (end)
+        {
+          const size_t pos = static_cast<size_t>(static_cast<const char*>(end) - buf_.data());
+          consumed_ += static_cast<int64_t>(pos + 1);
+          begin_ = pos + 1;
+          break;
+        }
+        consumed_ += static_cast<int64_t>(end_);
+        begin_ = end_ = 0;
+      }
+      lineTooLong_ = true;
+      *line = std::string_view();
+      return true;
+    }
     if (!fill())
     {
       if (end_ > begin_)
@@ -321,6 +348,15 @@ bool RecordReader::next(Record& rec)
       return false;
     }
     ++lineNo_;
+    if (lineTooLong_)
+    {
+      lineTooLong_ = false;
+      rec.line = lineNo_;
+      rec.raw = std::string_view();
+      rec.error = "line " + std::to_string(lineNo_) + " is longer than " +
+                  std::to_string(kMaxLineBytes >> 20) + " MiB (is this a text file of records?)";
+      return true;
+    }
     if (first_)
     {
       first_ = false;
@@ -357,6 +393,11 @@ bool RecordReader::next(Record& rec)
         break;
       }
       ++lineNo_;
+      if (lineTooLong_)
+      {
+        lineTooLong_ = false;
+        break;  // reported as the unterminated quote it is part of
+      }
       if (!more.empty() && more.back() == '\r')
       {
         more.remove_suffix(1);
@@ -420,6 +461,13 @@ bool RecordReader::next(Record& rec)
   else
   {
     split(text, rec);
+  }
+  if (rec.fields.size() > kMaxFields && rec.error.empty())
+  {
+    rec.error = "more than " + std::to_string(kMaxFields) + " fields (" +
+                std::to_string(rec.fields.size()) + "): is the delimiter right?";
+    rec.fields.clear();
+    rec.raw = rec.raw.substr(0, 300);
   }
   if (!d_.missing.empty() && rec.error.empty())
   {

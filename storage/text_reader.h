@@ -67,6 +67,10 @@ struct Record
 /// ("unterminated quote starting at line N") and reading goes on after it.
 constexpr int kMaxRecordLines = 10000;
 constexpr size_t kMaxRecordBytes = size_t(16) << 20;
+/// A physical line longer than this is one error record ("line N is longer than 16 MiB"), read
+/// past without being held in memory; a record with more fields than kMaxFields is an error.
+constexpr size_t kMaxLineBytes = size_t(16) << 20;
+constexpr size_t kMaxFields = 100001;
 
 class RecordReader
 {
@@ -108,6 +112,7 @@ class RecordReader
   size_t end_ = 0;
   bool eof_ = false;
   bool first_ = true;
+  bool lineTooLong_ = false;  // readLine skipped an overlong line (next() reports it)
   std::string joined_;   // a record spanning several lines, or a decoded one
   std::string decoded_;
   std::deque<std::string> unquoted_;  // storage for fields that needed unescaping

@@ -147,9 +147,18 @@ HistoryQuery historyFromArgs(const Args& a)
     {
       throw CliError("cannot read " + a.value("history-file"));
     }
-    std::stringstream text;
-    text << in.rdbuf();
-    splitIds(text.str(), q.items);
+    // A history is a list of item ids: 16 MiB is millions of them. Read no more than that, so
+    // a wrong file (/dev/zero, a disk image) is an error, not a process that grows until killed.
+    constexpr std::streamsize kMaxHistoryBytes = std::streamsize(16) << 20;
+    std::string text(static_cast<size_t>(kMaxHistoryBytes) + 1, '\0');
+    in.read(text.data(), kMaxHistoryBytes + 1);
+    text.resize(static_cast<size_t>(in.gcount()));
+    if (static_cast<std::streamsize>(text.size()) > kMaxHistoryBytes)
+    {
+      throw CliError(a.value("history-file") +
+                     " is larger than 16 MiB: --history-file takes a list of item ids");
+    }
+    splitIds(text, q.items);
   }
   q.context.hourOfDay = static_cast<int>(a.intValue("hour", -1, -1, 23));
   q.context.dayOfWeek = static_cast<int>(a.intValue("dow", -1, -1, 6));

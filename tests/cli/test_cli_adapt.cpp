@@ -180,6 +180,11 @@ class TestCliAdapt : public QObject
     auto fromFile = noWorkspace({"recommend", "--model", model_, "--history-file", file, "-k",
                                  "20", "--json"});
     QCOMPARE(lastJson(fromFile).at("items")[0].at("item").asString(), items[0].at("item").asString());
+    // A file that is no list of ids (an endless device) is refused after 16 MiB, not read
+    // until the machine runs out of memory.
+    auto endless = noWorkspace({"recommend", "--model", model_, "--history-file", "/dev/zero"});
+    QCOMPARE(endless.code, 1);
+    QVERIFY2(endless.lastErrorLine().contains("larger than 16 MiB"), qPrintable(endless.err));
 
     auto explained = noWorkspace({"explain", "--model", model_, "--history", "i3,i7", "--item",
                                   "i10", "--json"});

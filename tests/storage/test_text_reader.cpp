@@ -102,6 +102,26 @@ class TestTextReader : public QObject
     QCOMPARE(rows.last().line, int64_t(2 + m6::kMaxRecordLines + 5));
   }
 
+  void overlongLinesAndTooManyFieldsAreErrorRecords()
+  {
+    // A 40 MiB line (no newline for longer than any record may be) between two good rows: one
+    // error record naming the line, read past without holding it, then the next row.
+    Dialect d;
+    QByteArray bytes = "a,b\n";
+    bytes += QByteArray(40 << 20, 'z');
+    bytes += "\nc,d\n";
+    bytes += QByteArray("1,") + QByteArray(200002, ',') + "\n";  // 200,004 fields
+    bytes += "e,f\n";
+    auto rows = readAll(bytes, d);
+    QCOMPARE(rows.size(), 5);
+    QCOMPARE(rows[0].fields, (QStringList{"a", "b"}));
+    QVERIFY2(rows[1].error.startsWith("line 2 is longer than 16 MiB"), qPrintable(rows[1].error));
+    QCOMPARE(rows[2].fields, (QStringList{"c", "d"}));
+    QCOMPARE(rows[2].line, int64_t(3));
+    QVERIFY2(rows[3].error.startsWith("more than 100001 fields"), qPrintable(rows[3].error));
+    QCOMPARE(rows[4].fields, (QStringList{"e", "f"}));
+  }
+
   void quotedFieldAcrossLinesWithDoubledQuotes()
   {
     Dialect d;
