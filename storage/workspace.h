@@ -90,8 +90,9 @@ struct DatasetOrigin
   std::string sourcePath;
   std::string note;
   // A prepared dataset (storage/prepare.h): {"parent", "recipe", "description", "steps"}, kept
-  // in the dataset's statistics (key "preparation"); null for an import.
-  Json preparation;
+  // in the dataset's statistics (key "preparation"); null for an import. (A default member
+  // initializer, so that {format, path, note} stays a complete initializer.)
+  Json preparation = Json();
 };
 
 /// The rules every name a person gives (datasets, runs) follows: not empty or blank, at most

@@ -89,12 +89,19 @@ QVariant DatasetListModel::data(const QModelIndex& index, int role) const
   }
   if (role == Qt::ToolTipRole)
   {
-    return tr("%1\nfrom %2 (%3)\n%4 users, %5 items, %6 interactions")
-        .arg(QString::fromStdString(d.name),
-             d.sourcePath.empty() ? tr("generated") : QString::fromStdString(d.sourcePath),
-             QString::fromStdString(d.sourceFormat), loc.toString(static_cast<qlonglong>(d.users)),
-             loc.toString(static_cast<qlonglong>(d.items)),
-             loc.toString(static_cast<qlonglong>(d.interactions)));
+    QString tip =
+        tr("%1\nfrom %2 (%3)\n%4 users, %5 items, %6 interactions")
+            .arg(QString::fromStdString(d.name),
+                 d.sourcePath.empty() ? tr("generated") : QString::fromStdString(d.sourcePath),
+                 QString::fromStdString(d.sourceFormat),
+                 loc.toString(static_cast<qlonglong>(d.users)),
+                 loc.toString(static_cast<qlonglong>(d.items)),
+                 loc.toString(static_cast<qlonglong>(d.interactions)));
+    if (!d.note.empty())
+    {
+      tip += QLatin1Char('\n') + QString::fromStdString(d.note);  // a prepared dataset's recipe
+    }
+    return tip;
   }
   if (role == Qt::TextAlignmentRole && index.column() >= kUsers && index.column() <= kInteractions)
   {

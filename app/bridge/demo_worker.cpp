@@ -1,9 +1,9 @@
 #include "app/bridge/demo_worker.h"
 
-#include "storage/demo_dataset.h"
-
-#include <QElapsedTimer>
 #include <exception>
+
+#include "app/bridge/worker_support.h"
+#include "storage/demo_dataset.h"
 
 namespace m6
 {
@@ -14,26 +14,13 @@ void DemoWorker::run(quint64 token, m6::DemoOptions options)
 {
   try
   {
-    QElapsedTimer clock;
-    clock.start();
     auto ws = Workspace::open(path_.toStdString());
     if (!ws)
     {
       Q_EMIT failed(token, QString::fromStdString(ws.error()));
       return;
     }
-    qint64 lastEmit = -1000;
-    std::string lastPhase;
-    auto onProgress = [&](const StorageProgress& p)
-    {
-      const qint64 now = clock.elapsed();
-      if (p.phase != lastPhase || now - lastEmit >= 100)
-      {
-        lastPhase = p.phase;
-        lastEmit = now;
-        Q_EMIT progress(token, toWorkProgress(p, static_cast<double>(now) / 1000.0));
-      }
-    };
+    ProgressThrottle onProgress([&](const WorkProgress& p) { Q_EMIT progress(token, p); });
     auto written = writeDemoDataset(**ws, options, onProgress, &cancel_);
     if (!written)
     {

@@ -1,7 +1,8 @@
 #include "app/bridge/import_worker.h"
 
-#include <QElapsedTimer>
 #include <exception>
+
+#include "app/bridge/worker_support.h"
 
 namespace m6
 {
@@ -13,17 +14,13 @@ void ImportWorker::run(quint64 token, m6::ImportSpec spec, QString name)
   try
   {
     // A new run starts uncancelled; a cancel() that raced ahead of this call is honoured below.
-    QElapsedTimer clock;
-    clock.start();
     auto ws = Workspace::open(path_.toStdString());
     if (!ws)
     {
       Q_EMIT failed(token, QString::fromStdString(ws.error()));
       return;
     }
-    // Storage reports progress every few thousand rows; the GUI needs a few updates a second.
-    qint64 lastEmit = -1000;
-    std::string lastPhase;
+    ProgressThrottle throttle([&](const WorkProgress& p) { Q_EMIT progress(token, p); });
     StorageProgress reading;  // the last reading figures, carried into the writing phases
     ImportCallbacks callbacks;
     callbacks.cancel = &cancel_;
@@ -39,13 +36,7 @@ void ImportWorker::run(quint64 token, m6::ImportSpec spec, QString name)
         shown.rows = reading.rows;  // writing reports rows written in done/total only
         shown.rejected = reading.rejected;
       }
-      const qint64 now = clock.elapsed();
-      if (p.phase != lastPhase || now - lastEmit >= 100)
-      {
-        lastPhase = p.phase;
-        lastEmit = now;
-        Q_EMIT progress(token, toWorkProgress(shown, static_cast<double>(now) / 1000.0));
-      }
+      throttle(shown);
     };
     auto outcome = importDataset(**ws, spec, name.toStdString(), callbacks);
     ImportResult result;

@@ -1,8 +1,8 @@
 #include "app/bridge/prepare_worker.h"
 
-#include <QElapsedTimer>
 #include <exception>
 
+#include "app/bridge/worker_support.h"
 #include "storage/prepare.h"
 
 namespace m6
@@ -21,20 +21,11 @@ void PrepareWorker::preview(quint64 token, qint64 datasetId, m6::PrepareRecipe r
   }
   try
   {
-    if (!ws_)
-    {
-      auto ws = Workspace::open(path_.toStdString(), false);
-      if (!ws)
-      {
-        Q_EMIT failed(token, QString::fromStdString(ws.error()));
-        return;
-      }
-      ws_ = std::move(*ws);
-    }
+    Workspace& ws = openWorkspaceOnce(ws_, path_);
     if (!held_ || held_->info.id != datasetId)
     {
       held_.reset();
-      held_ = snapshots_->get(*ws_, datasetId, {}, &cancel_);
+      held_ = snapshots_->get(ws, datasetId, {}, &cancel_);
       if (!held_)
       {
         return;  // cancelled: the dialog is closing
@@ -66,26 +57,13 @@ void PrepareWorker::run(quint64 token, QString source, QString name, m6::Prepare
 {
   try
   {
-    QElapsedTimer clock;
-    clock.start();
     auto ws = Workspace::open(path_.toStdString(), false);
     if (!ws)
     {
       Q_EMIT failed(token, QString::fromStdString(ws.error()));
       return;
     }
-    qint64 lastEmit = -1000;
-    std::string lastPhase;
-    auto onProgress = [&](const StorageProgress& p)
-    {
-      const qint64 now = clock.elapsed();
-      if (p.phase != lastPhase || now - lastEmit >= 100)
-      {
-        lastPhase = p.phase;
-        lastEmit = now;
-        Q_EMIT progress(token, toWorkProgress(p, static_cast<double>(now) / 1000.0));
-      }
-    };
+    ProgressThrottle onProgress([&](const WorkProgress& p) { Q_EMIT progress(token, p); });
     auto outcome = prepareStoredDataset(**ws, source.toStdString(), name.toStdString(), recipe,
                                         onProgress, &cancel_);
     ImportResult result;

@@ -27,4 +27,21 @@ void raiseFloor(std::atomic<quint64>& floor, quint64 token)
   }
 }
 
+ProgressThrottle::ProgressThrottle(std::function<void(const WorkProgress&)> emit)
+    : emit_(std::move(emit))
+{
+  clock_.start();
+}
+
+void ProgressThrottle::operator()(const StorageProgress& p)
+{
+  const qint64 now = clock_.elapsed();
+  if (p.phase != lastPhase_ || now - lastEmit_ >= 100)
+  {
+    lastPhase_ = p.phase;
+    lastEmit_ = now;
+    emit_(toWorkProgress(p, static_cast<double>(now) / 1000.0));
+  }
+}
+
 }  // namespace m6

@@ -1,14 +1,20 @@
 // Small pieces every bridge worker needs: its own workspace connection, opened on first use on
-// the worker's thread, and "only requests from this token on" floors raised from any thread.
+// the worker's thread, "only requests from this token on" floors raised from any thread, and
+// storage progress thinned out for the GUI.
 //
-// Thread affinity: openWorkspaceOnce on the worker's thread; raiseFloor on any thread.
+// Thread affinity: openWorkspaceOnce and ProgressThrottle on the worker's thread; raiseFloor on
+// any thread.
 #pragma once
 
+#include <QElapsedTimer>
 #include <QString>
 #include <QtGlobal>
 #include <atomic>
+#include <functional>
 #include <memory>
+#include <string>
 
+#include "app/bridge/bridge_types.h"
 #include "storage/workspace.h"
 
 namespace m6
@@ -20,5 +26,21 @@ Workspace& openWorkspaceOnce(std::unique_ptr<Workspace>& ws, const QString& path
 
 /// Raises `floor` to `token` if it is lower (never lowers it). Thread-safe.
 void raiseFloor(std::atomic<quint64>& floor, quint64 token);
+
+/// Storage reports progress every few thousand rows; the GUI needs a few updates a second. Passes
+/// a report on at every phase change and otherwise at most every 100 ms, as WorkProgress with the
+/// seconds since the throttle was made.
+class ProgressThrottle
+{
+ public:
+  explicit ProgressThrottle(std::function<void(const WorkProgress&)> emit);
+  void operator()(const StorageProgress& p);
+
+ private:
+  std::function<void(const WorkProgress&)> emit_;
+  QElapsedTimer clock_;
+  qint64 lastEmit_ = -1000;
+  std::string lastPhase_;
+};
 
 }  // namespace m6

@@ -100,6 +100,10 @@ class TestPrepareDialog : public QObject
     QTest::mouseClick(d->prepareButton(), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(d->preparedName(), QString("clean"), 30000);
     QTRY_VERIFY(window_->datasetList()->model()->rowOf("clean") >= 0);
+    auto* list = window_->datasetList()->model();
+    const QString tip =
+        list->data(list->index(list->rowOf("clean"), 0), Qt::ToolTipRole).toString();
+    QVERIFY2(tip.contains("prepared from raw: dedupe exact, 2-core"), qPrintable(tip));
 
     auto ws = m6test::openWorkspace(dir_.filePath("prep.m6ws"));
     auto clean = ws->dataset("clean");
