@@ -537,13 +537,12 @@ const JsonRecipe* jsonRecipe(const std::string& id)
   return nullptr;
 }
 
-/// The keys of the first JSON object of a file (nested ones with dots); empty when it is not one.
-std::set<std::string> firstObjectKeys(const std::string& path)
+/// The keys of one JSON object line (nested ones with dots); empty when it does not parse.
+std::set<std::string> objectKeys(const std::string& line)
 {
   std::set<std::string> keys;
-  auto lines = readFirstLines(path, 1, 1 << 20);
   std::vector<std::pair<std::string, std::string>> pairs;
-  if (!lines.empty() && looksLikeJsonObject(lines[0]) && flattenJsonLine(lines[0], &pairs).empty())
+  if (flattenJsonLine(line, &pairs).empty())
   {
     for (auto& kv : pairs)
     {
@@ -551,12 +550,6 @@ std::set<std::string> firstObjectKeys(const std::string& path)
     }
   }
   return keys;
-}
-
-bool isJsonLinesFile(const std::string& path)
-{
-  auto lines = readFirstLines(path, 1, 1 << 16);
-  return !lines.empty() && looksLikeJsonObject(lines[0]);
 }
 
 Result<ImportSpec> jsonSpec(const JsonRecipe& r, const std::string& path)
@@ -642,9 +635,11 @@ Result<std::string> detectFormat(const std::string& path)
   {
     return std::string("recbole");
   }
-  if (isJsonLinesFile(path))
+  // One read of the first line decides both whether it is JSON lines and which layout.
+  if (const auto first = readFirstLines(path, 1, 1 << 20);
+      !first.empty() && looksLikeJsonObject(first[0]))
   {
-    const auto keys = firstObjectKeys(path);
+    const auto keys = objectKeys(first[0]);
     for (const auto& r : kJsonRecipes)
     {
       if (keys.count(r.user) && keys.count(r.item) && keys.count(r.rating) &&
