@@ -1,9 +1,11 @@
 #include "model/baseline_predictor.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "model/bpr.h"
 #include "model/core/dataset_schema.h"
+#include "model/item_baselines.h"
 #include "model/threads.h"
 
 namespace m6
@@ -24,15 +26,14 @@ BaselinePredictor::BaselinePredictor(std::unique_ptr<Impl> impl) : impl_(std::mo
 
 BaselinePredictor::~BaselinePredictor() = default;
 
-std::unique_ptr<BaselinePredictor> BaselinePredictor::open(const std::string& kind,
-                                                           const DatasetSnapshot& snapshot,
-                                                           const RunConfig& config,
-                                                           const std::string& factorsDir,
-                                                           const TrainCallbacks& cb)
+std::unique_ptr<BaselinePredictor> BaselinePredictor::open(
+    const std::string& kind, const DatasetSnapshot& snapshot, const RunConfig& config,
+    const std::string& factorsDir, const TrainCallbacks& cb, const Json& params)
 {
-  if (kind != "pop" && kind != "bpr")
+  const auto& names = baselineNames();
+  if (std::find(names.begin(), names.end(), kind) == names.end())
   {
-    throw std::invalid_argument("baseline '" + kind + "' is not one of pop, bpr");
+    throw std::invalid_argument("baseline '" + kind + "' is not one of pop, bpr, itemknn, ease");
   }
   RunConfig rankingConfig = config;
   rankingConfig.model.task = "ranking";
@@ -52,6 +53,24 @@ std::unique_ptr<BaselinePredictor> BaselinePredictor::open(const std::string& ki
   if (kind == "pop")
   {
     impl->scorer = std::make_unique<PopularityScorer>(impl->bd.counts);
+  }
+  else if (kind == "itemknn" || kind == "ease")
+  {
+    const std::string skip = itemModelSkipReason(impl->data.numItems());
+    if (!skip.empty())
+    {
+      throw std::runtime_error(baselineTitle(kind) + " " + skip);
+    }
+    torch::NoGradGuard noGrad;
+    torch::Tensor gram = itemGram(impl->data, impl->bd);
+    const bool given = params.isObject() && !params.asObject().empty();
+    ItemModelFit fit =
+        fitItemModel(kind, impl->data, impl->bd, gram, config, cb, given ? &params : nullptr);
+    if (fit.weights.numel() == 0)
+    {
+      throw std::runtime_error(baselineTitle(kind) + ": fitting the model again was cancelled");
+    }
+    impl->scorer = std::make_unique<ItemItemScorer>(impl->data, fit.weights);
   }
   else
   {
@@ -94,6 +113,8 @@ std::vector<float> BaselinePredictor::scoreAll(int32_t user)
   }
   QuerySpec q;
   q.user = user;
+  q.historyEnd = impl_->bd.split.trainEnd[static_cast<size_t>(user)];  // item-item: the history
+  torch::NoGradGuard noGrad;
   torch::Tensor s = impl_->scorer->scoreCatalogue({q}).to(torch::kFloat32).contiguous();
   const float* p = s.data_ptr<float>();
   return std::vector<float>(p, p + s.size(1));
@@ -136,6 +157,12 @@ Explanation BaselinePredictor::explain(int32_t, int32_t)
 
 std::string BaselinePredictor::explainUnavailableReason() const
 {
+  if (impl_->kind == "itemknn" || impl_->kind == "ease")
+  {
+    return baselineTitle(impl_->kind) +
+           " has no attention to show: its score for an item is a sum of learned item-to-item "
+           "weights from the user's training items, with no context token";
+  }
   if (impl_->kind == "pop")
   {
     return "most-popular has no attention to show: it ranks every user's items by their number "

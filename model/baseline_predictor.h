@@ -1,6 +1,8 @@
 // Recommendations from the baselines, for the per-user view of a baseline run (issue 5).
 //
-// Most-popular is recomputed from the training split (cheap); BPR-MF reads the factors that
+// Most-popular is recomputed from the training split (cheap); ItemKNN and EASE^R are fitted
+// again from it with the parameters their run recorded (summary "params"; tuned again when not
+// given: the same grid and data give the same choice); BPR-MF reads the factors that
 // runBaselines(..., factorsDir) saved (factorsDir/bpr.pt), or, when that file is missing,
 // trains them again: the recipe is deterministic for a seed, so the factors are those of the
 // recorded run (tens of seconds on the demo dataset; they are saved to factorsDir then).
@@ -23,15 +25,16 @@ namespace m6
 class BaselinePredictor
 {
  public:
-  /// kind: "pop" or "bpr". The snapshot and config are those runBaselines() ran with (the copy
-  /// of the snapshot is kept). Throws std::invalid_argument for an unknown kind or an invalid
+  /// kind: one of baselineNames(). The snapshot and config are those runBaselines() ran with (the
+  /// copy of the snapshot is kept). Throws std::invalid_argument for an unknown kind or an invalid
   /// config, std::runtime_error for an unreadable factors file. cb (pause, cancel, progress)
   /// applies when BPR-MF has to be trained again; a cancel then throws std::runtime_error.
   static std::unique_ptr<BaselinePredictor> open(const std::string& kind,
                                                  const DatasetSnapshot& snapshot,
                                                  const RunConfig& config,
                                                  const std::string& factorsDir = "",
-                                                 const TrainCallbacks& cb = {});
+                                                 const TrainCallbacks& cb = {},
+                                                 const Json& params = Json::object());
   ~BaselinePredictor();
   BaselinePredictor(const BaselinePredictor&) = delete;
   BaselinePredictor& operator=(const BaselinePredictor&) = delete;
@@ -41,7 +44,8 @@ class BaselinePredictor
   std::vector<Recommendation> recommend(int32_t user, int k,
                                         const std::vector<uint8_t>* allowedItems = nullptr);
 
-  /// Every item's score (pop: training count; bpr: user . item factors + item bias).
+  /// Every item's score (pop: training count; bpr: user . item factors + item bias; itemknn and
+  /// ease: the sum of the item-item weights from the user's training items).
   std::vector<float> scoreAll(int32_t user);
 
   /// Always throws std::logic_error(explainUnavailableReason()).

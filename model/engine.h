@@ -72,6 +72,7 @@ struct Progress
   double examplesPerSecond = 0;
   double elapsedSeconds = 0;
   double etaSeconds = 0;  // to the end of the last epoch, without early stopping
+  std::string phase;      // empty while training epochs; else what runs, e.g. "EASE^R grid"
 };
 
 /// Hooks into a running job. All optional. cancel and pause are read between steps: cancel ends
@@ -284,12 +285,16 @@ class Predictor
 
 struct BaselineResult
 {
-  std::string name;  // "pop" (most popular in train), "bpr" (BPR matrix factorisation)
+  std::string name;  // one of baselineNames()
   MetricSet valid;
   MetricSet test;
   double seconds = 0;
   MetricSet coldTest;    // cold-item protocol only: the cold test targets among the cold items
   std::string coldNote;  // how the baseline treats cold items
+  std::vector<UserMetricRow> testRows;  // one per evaluated user (significance between runs)
+  Json params = Json::object();         // what validation chose: itemknn {"neighbours", "shrink"},
+                                        // ease {"lambda"}; {} for pop and bpr
+  std::vector<std::string> tuning;      // one line per configuration tried on validation
 };
 
 struct BaselineOutcome
@@ -299,20 +304,35 @@ struct BaselineOutcome
   std::vector<BaselineResult> baselines;
   std::string bprFactors;  // the saved BPR-MF factors (runBaselines with a folder), or ""
   MetricSet coldRandom;    // cold-item protocol: a random ranking's expected cold metrics
+  /// Baselines asked for that could not run here, with the reason (the item-item ones on a
+  /// catalogue too large for their items x items matrices).
+  std::vector<std::pair<std::string, std::string>> skipped;
 };
 
-/// Most-popular and BPR-MF on the same split and ranking protocol as train() (evalK,
-/// sampledEval, seed, threads and model.dim of `config` apply; the baselines always rank, even
-/// when the config's task is ctr or rating). Honours cancel and pause; reports through onLog,
-/// onProgress and onEpoch (BPR's epochs).
+/// The baselines runBaselines() knows, in the order it runs them: "pop" (most popular in
+/// train), "bpr" (BPR matrix factorisation), "itemknn" (item-based cosine neighbours with
+/// shrinkage), "ease" (EASE^R, closed-form item-item regression). See bpr.h and
+/// item_baselines.h for the recipes and what each tunes on validation.
+const std::vector<std::string>& baselineNames();
+/// The display name: "most popular", "BPR-MF", "ItemKNN", "EASE^R"; the name itself otherwise.
+std::string baselineTitle(const std::string& name);
+/// Parses "pop,ease" into baseline names (order as in baselineNames()); throws
+/// std::invalid_argument naming an unknown one. Empty text: every baseline.
+std::vector<std::string> parseBaselineList(const std::string& text);
+
+/// The baselines on the same split and ranking protocol as train() (evalK, sampledEval, seed,
+/// threads and model.dim of `config` apply; the baselines always rank, even when the config's
+/// task is ctr or rating). Honours cancel and pause; reports through onLog, onProgress and
+/// onEpoch (BPR's epochs). `only` (empty: all) selects baselines by name.
 BaselineOutcome runBaselines(const DatasetSnapshot& snapshot, const RunConfig& config,
                              const TrainCallbacks& callbacks = {});
 
 /// The same, and saves BPR-MF's best factors to factorsDir/bpr.pt (the folder is created), so
 /// BaselinePredictor (baseline_predictor.h) can recommend from them without training again.
-/// train.train_fraction applies to both baselines' training data; under the cold-item protocol
+/// train.train_fraction applies to every baseline's training data; under the cold-item protocol
 /// they never see the cold items, and coldTest says how they rank them.
 BaselineOutcome runBaselines(const DatasetSnapshot& snapshot, const RunConfig& config,
-                             const TrainCallbacks& callbacks, const std::string& factorsDir);
+                             const TrainCallbacks& callbacks, const std::string& factorsDir,
+                             const std::vector<std::string>& only = {});
 
 }  // namespace m6

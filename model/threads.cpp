@@ -3,8 +3,35 @@
 #include <dlfcn.h>
 #include <torch/torch.h>
 
+#include <thread>
+
 namespace m6
 {
+
+namespace
+{
+
+void setBlasThreads(int threads)
+{
+  using SetThreads = void (*)(int);
+  if (auto fn = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
+  {
+    fn(threads);
+  }
+}
+
+}  // namespace
+
+BlasThreadsScope::BlasThreadsScope(int threads)
+{
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  setBlasThreads(threads > 0 ? threads : (cores > 0 ? cores : 1));
+}
+
+BlasThreadsScope::~BlasThreadsScope()
+{
+  setBlasThreads(1);
+}
 
 void setComputeThreads(int threads)
 {
@@ -14,11 +41,7 @@ void setComputeThreads(int threads)
   // threads ran at 3,200 examples/s with both pools at 2 threads and at 12,400 with OpenBLAS
   // at 1 (8,500 at 1 thread). So GEMMs run in the calling thread and torch parallelises the
   // rest. Looked up at run time: OpenBLAS is LibTorch's dependency, not ours, and may be absent.
-  using SetThreads = void (*)(int);
-  if (auto fn = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
-  {
-    fn(1);
-  }
+  setBlasThreads(1);
   // Debian's LibTorch runs CPU convolutions through oneDNN (MKL-DNN), whose Conv1d was not
   // reproducible here: the cnn history encoder gave other losses on every run of the same seed
   // in one process, and now and then a NaN (a "diverged" run). The native kernels are

@@ -12,4 +12,16 @@ namespace m6
 /// off process-wide so convolutions are reproducible.
 void setComputeThreads(int threads);
 
+/// While alive, OpenBLAS's pool runs `threads` threads (one per core when 0), for large dense
+/// linear algebra (the item-item baselines' Gram matrix and inverses) while torch's own pool is
+/// idle; back to one thread after.
+class BlasThreadsScope
+{
+ public:
+  explicit BlasThreadsScope(int threads = 0);
+  ~BlasThreadsScope();
+  BlasThreadsScope(const BlasThreadsScope&) = delete;
+  BlasThreadsScope& operator=(const BlasThreadsScope&) = delete;
+};
+
 }  // namespace m6

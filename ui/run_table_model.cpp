@@ -122,10 +122,12 @@ QVariant RunTableModel::display(const RunEntry& e, int column) const
     case Dataset:
       return qs(r.datasetName);
     case Kind:
-      return r.kind == "m6"             ? QStringLiteral("M6")
-             : r.kind == "baseline-pop" ? tr("most popular")
-             : r.kind == "baseline-bpr" ? tr("BPR-MF")
-                                        : qs(r.kind);
+      return r.kind == "m6"                 ? QStringLiteral("M6")
+             : r.kind == "baseline-pop"     ? tr("most popular")
+             : r.kind == "baseline-bpr"     ? tr("BPR-MF")
+             : r.kind == "baseline-itemknn" ? tr("ItemKNN")
+             : r.kind == "baseline-ease"    ? tr("EASE^R")
+                                            : qs(r.kind);
     case Parent:
       return parentText(r);
     case Task:

@@ -15,6 +15,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include "app/bridge/qt_text.h"
 #include "app/bridge/run_library.h"
 #include "app/bridge/training_controller.h"
 #include "ui/adapt_lineage_panel.h"
@@ -23,6 +24,7 @@
 #include "ui/run_compare_view.h"
 #include "ui/run_table_model.h"
 #include "ui/save_file.h"
+#include "ui/significance_dialog.h"
 
 namespace m6
 {
@@ -57,17 +59,24 @@ RunsPage::RunsPage(RunLibrary* library, TrainingController* controller, QWidget*
                     tr("Open the selected run on the Inspect page: per-user recommendations, "
                        "attention, embedding map (or double-click the run)"),
                     this);
-  baselines_ = button(tr("Run baselines"),
-                      tr("Most popular and BPR-MF on the selected dataset, same split and "
-                         "protocol as the Configure page's settings; they appear in this table"),
-                      this);
+  baselines_ =
+      button(tr("Run baselines"),
+             tr("Most popular, BPR-MF, ItemKNN and EASE^R on the selected dataset, same split and "
+                "protocol as the Configure page's settings; they appear in this table"),
+             this);
+  significance_ = button(
+      tr("Significance…"),
+      tr("Is one run really better than the other? Select two runs on the same split: a paired "
+         "test over users (mean difference, 95% bootstrap interval, Wilcoxon p-value)"),
+      this);
   export_ = button(tr("Export curves…"),
                    tr("Write every curve of the selected runs as one CSV file"), this);
   datasetOnly_ = new QCheckBox(tr("This dataset only"), this);
   datasetOnly_->setToolTip(tr("Show only the runs of the dataset selected on the left"));
   auto* bar = new QHBoxLayout;
-  for (QWidget* w : std::initializer_list<QWidget*>{refresh, rename_, note_, delete_, resume_,
-                                                    useConfig_, inspect_, baselines_, export_})
+  for (QWidget* w :
+       std::initializer_list<QWidget*>{refresh, rename_, note_, delete_, resume_, useConfig_,
+                                       inspect_, significance_, baselines_, export_})
   {
     bar->addWidget(w);
   }
@@ -177,6 +186,7 @@ RunsPage::RunsPage(RunLibrary* library, TrainingController* controller, QWidget*
   connect(view_, &QTableView::doubleClicked, this, inspect);
   connect(baselines_, &QPushButton::clicked, this, &RunsPage::baselinesRequested);
   connect(export_, &QPushButton::clicked, this, &RunsPage::exportWithDialog);
+  connect(significance_, &QPushButton::clicked, this, [this] { compareSignificance(); });
   connect(datasetOnly_, &QCheckBox::toggled, this, &RunsPage::applyDatasetFilter);
   connect(library_, &RunLibrary::runsChanged, this, &RunsPage::onRuns);
   connect(library_, &RunLibrary::curvesReady, this,
@@ -305,6 +315,33 @@ void RunsPage::updateActions()
   inspect_->setEnabled(one);
   baselines_->setEnabled(!busy && dataset_.id != 0);
   export_->setEnabled(!ids.isEmpty());
+  bool tested = ids.size() == 2;
+  for (qint64 id : ids)
+  {
+    const RunEntry* e = library_->find(id);
+    tested = tested && e && !e->record.test.empty();
+  }
+  significance_->setEnabled(tested);
+}
+
+SignificanceDialog* RunsPage::compareSignificance()
+{
+  const QList<qint64> ids = selectedRuns();
+  if (ids.size() != 2)
+  {
+    return nullptr;
+  }
+  const RunEntry* a = library_->find(ids[0]);
+  const RunEntry* b = library_->find(ids[1]);
+  if (!a || !b || a->record.test.empty() || b->record.test.empty())
+  {
+    return nullptr;
+  }
+  auto* dialog = new SignificanceDialog(library_, ids[0], ids[1], qs(a->record.task),
+                                        qs(defaultSignificanceMetric(a->record)), this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  dialog->show();
+  return dialog;
 }
 
 bool RunsPage::canResume(qint64 runId) const

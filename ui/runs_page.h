@@ -1,11 +1,12 @@
 // RunsPage: every run of the workspace in a sortable table (RunTableModel behind a
 // QSortFilterProxyModel), with rename (F2), note, delete (Del; with the checkpoint folder, after
 // a confirmation), resume of a stopped or interrupted run, "use this config", the baselines
-// (most popular, BPR-MF) and an export of the selected runs' curves as one CSV. Selecting runs
-// loads their stored curves off the GUI thread and shows them side by side (RunCompareView);
-// one selected run shows its lineage (parent, children), adaptation report and cold-item figures
-// beside the table (AdaptLineagePanel). Actions on a run (adapt, exports) come from outside
-// through addRunActions(): a "Run" menu button and the table's context menu.
+// (most popular, BPR-MF, ItemKNN, EASE^R), an export of the selected runs' curves as one CSV, and
+// "Significance…" for two selected runs (SignificanceDialog: a paired test over users).
+// Selecting runs loads their stored curves off the GUI thread and shows them side by side
+// (RunCompareView); one selected run shows its lineage (parent, children), adaptation report and
+// cold-item figures beside the table (AdaptLineagePanel). Actions on a run (adapt, exports) come
+// from outside through addRunActions(): a "Run" menu button and the table's context menu.
 //
 // Starting work (resume, baselines, loading a config) is asked for through signals; ModelPages
 // decides (one job at a time).
@@ -34,6 +35,7 @@ class AdaptLineagePanel;
 class RunCompareView;
 class RunLibrary;
 class RunTableModel;
+class SignificanceDialog;
 class TrainingController;
 
 class RunsPage : public QWidget
@@ -67,6 +69,9 @@ class RunsPage : public QWidget
   void editNoteOfSelected();
   void deleteSelected();
   void resumeSelected();
+  /// Opens the significance test of the two selected runs (A: the first in table order); nullptr
+  /// unless exactly two runs with test results are selected. The dialog deletes itself on close.
+  SignificanceDialog* compareSignificance();
   /// Writes curvesCsv() of the shown runs. False (and `error`) when it cannot.
   bool exportCurvesTo(const QString& path, QString* error = nullptr) const;
   /// Whether a run can be resumed (a stopped or interrupted model run with a last.pt).
@@ -104,6 +109,7 @@ class RunsPage : public QWidget
   QPushButton* inspect_ = nullptr;
   QPushButton* baselines_ = nullptr;
   QPushButton* export_ = nullptr;
+  QPushButton* significance_ = nullptr;
   AdaptLineagePanel* lineage_ = nullptr;
   QToolButton* more_ = nullptr;
   QMenu* runMenu_ = nullptr;

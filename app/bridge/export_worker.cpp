@@ -25,9 +25,11 @@ struct Cancelled
 
 QString kindText(const std::string& kind)
 {
-  return kind == "baseline-pop"   ? QStringLiteral("most-popular baseline")
-         : kind == "baseline-bpr" ? QStringLiteral("BPR-MF baseline")
-                                  : qs(kind);
+  return kind == "baseline-pop"       ? QStringLiteral("most-popular baseline")
+         : kind == "baseline-bpr"     ? QStringLiteral("BPR-MF baseline")
+         : kind == "baseline-itemknn" ? QStringLiteral("ItemKNN baseline")
+         : kind == "baseline-ease"    ? QStringLiteral("EASE^R baseline")
+                                      : qs(kind);
 }
 
 }  // namespace

@@ -158,8 +158,15 @@ class BaselineSource : public InspectSource
   }
   std::string loadedFrom() const override
   {
-    return b_->kind() == "pop" ? std::string("(counted from the training split)")
-                               : b_->factorsFile();
+    if (b_->kind() == "pop")
+    {
+      return "(counted from the training split)";
+    }
+    if (b_->kind() == "bpr")
+    {
+      return b_->factorsFile();
+    }
+    return "(fitted on the training split with the parameters validation chose)";
   }
 
  private:

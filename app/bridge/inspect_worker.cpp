@@ -218,7 +218,7 @@ void InspectWorker::openRun(quint64 token, qint64 runId)
               source_ = predictorSource(Predictor::open(run->folder, data->shared, config),
                                         config.model.timeContext && data->snapshot.hasTimestamps());
             }
-            else if (run->kind == "baseline-pop" || run->kind == "baseline-bpr")
+            else if (run->kind.rfind("baseline-", 0) == 0)
             {
               const std::string kind = run->kind.substr(9);
               const std::string dir = RunStore(workspace()).runFolder(runId);
@@ -231,7 +231,13 @@ void InspectWorker::openRun(quint64 token, qint64 runId)
               }
               TrainCallbacks cb;
               cb.cancel = &stop_;
-              auto baseline = BaselinePredictor::open(kind, data->snapshot, config, dir, cb);
+              const Json* params = run->summary.find("params");
+              if (kind == "itemknn" || kind == "ease")
+              {
+                phaseFn("Fitting " + baselineTitle(kind) + " on the training split…");
+              }
+              auto baseline = BaselinePredictor::open(kind, data->snapshot, config, dir, cb,
+                                                      params ? *params : Json::object());
               if (baseline->retrained())
               {
                 info.note = QStringLiteral(
@@ -394,15 +400,13 @@ void InspectWorker::userMetrics(quint64 token)
             std::vector<UserMetricRow> rows;
             QString origin = QStringLiteral("recorded with the run");
             QString protocol = QString::fromStdString(testProtocol_);
-            if (info_.kind == QLatin1String("m6"))
+            // M6 runs and (since they keep them) baselines: the rows the run itself recorded.
+            auto stored = RunStore(workspace()).userMetrics(info_.runId, "test");
+            if (!stored)
             {
-              auto stored = RunStore(workspace()).userMetrics(info_.runId, "test");
-              if (!stored)
-              {
-                throw std::runtime_error(stored.error());
-              }
-              rows = std::move(*stored);
+              throw std::runtime_error(stored.error());
             }
+            rows = std::move(*stored);
             if (rows.empty() && task_ == "ranking")
             {
               Q_EMIT phase(token, QStringLiteral("Ranking every user's test item…"));

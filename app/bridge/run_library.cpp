@@ -17,6 +17,7 @@ RunLibrary::RunLibrary(const QString& workspacePath, QObject* parent) : QObject(
           });
   connect(w, &RunWorker::changed, this, &RunLibrary::changed);
   connect(w, &RunWorker::curvesReady, this, &RunLibrary::curvesReady);
+  connect(w, &RunWorker::significanceReady, this, &RunLibrary::significanceReady);
   connect(w, &RunWorker::settingRead, this, &RunLibrary::settingRead);
   connect(w, &RunWorker::settingWritten, this, &RunLibrary::settingWritten);
   connect(w, &RunWorker::failed, this, &RunLibrary::requestFailed);
@@ -67,6 +68,12 @@ quint64 RunLibrary::remove(qint64 runId)
 quint64 RunLibrary::loadCurves(const QList<qint64>& runIds)
 {
   return send([runIds](RunWorker* w, quint64 t) { w->loadCurves(t, runIds); });
+}
+
+quint64 RunLibrary::significance(qint64 runA, qint64 runB, const QString& metric)
+{
+  return send([runA, runB, metric](RunWorker* w, quint64 t)
+              { w->significance(t, runA, runB, metric); });
 }
 
 quint64 RunLibrary::readSetting(const QString& key)

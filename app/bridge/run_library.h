@@ -38,6 +38,9 @@ class RunLibrary : public QObject
   quint64 setNote(qint64 runId, const QString& note);
   quint64 remove(qint64 runId);
   quint64 loadCurves(const QList<qint64>& runIds);
+  /// Is run A better than run B on `metric` ("" = the default of run A)? Answers
+  /// significanceReady or requestFailed (the reason they do not compare).
+  quint64 significance(qint64 runA, qint64 runB, const QString& metric);
   quint64 readSetting(const QString& key);
   quint64 writeSetting(const QString& key, const QString& value);
 
@@ -45,6 +48,7 @@ class RunLibrary : public QObject
   void runsChanged(m6::RunList runs);
   void changed(quint64 token, qint64 runId);
   void curvesReady(quint64 token, m6::CurveSet curves);
+  void significanceReady(quint64 token, m6::RunSignificance result);
   void settingRead(quint64 token, QString key, QString value);
   void settingWritten(quint64 token, QString key);
   void requestFailed(quint64 token, QString message);

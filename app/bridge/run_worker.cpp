@@ -120,6 +120,17 @@ void RunWorker::loadCurves(quint64 token, QList<qint64> runIds)
           });
 }
 
+void RunWorker::significance(quint64 token, qint64 runA, qint64 runB, QString metric)
+{
+  guarded(token,
+          [&]
+          {
+            RunStore store(ws());
+            Q_EMIT significanceReady(
+                token, take(compareRuns(store, runA, runB, metric.trimmed().toStdString())));
+          });
+}
+
 void RunWorker::rename(quint64 token, qint64 runId, QString name)
 {
   guarded(token,

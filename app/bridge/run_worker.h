@@ -1,6 +1,8 @@
 // RunWorker: the run records of a workspace for the GUI: the run list (with whether each run is
 // being trained right now, by any process: RunStore::isActive), a run's curves (every step
-// and epoch: thousands of rows, so never on the GUI thread), rename, note, delete (with the
+// and epoch: thousands of rows, so never on the GUI thread), the paired significance test between
+// two runs (app/runner/run_significance.h: per-user rows, 10,000 bootstrap resamples), rename,
+// note, delete (with the
 // checkpoint folder), and the workspace settings that hold the user's configuration presets.
 //
 // Contract: every slot takes a token and answers with exactly one signal carrying it: its result
@@ -35,6 +37,8 @@ class RunWorker : public QObject
  public Q_SLOTS:
   void list(quint64 token);
   void loadCurves(quint64 token, QList<qint64> runIds);
+  /// Answers significanceReady, or failed() with the reason the runs do not compare.
+  void significance(quint64 token, qint64 runA, qint64 runB, QString metric);
   void rename(quint64 token, qint64 runId, QString name);
   void setNote(quint64 token, qint64 runId, QString note);
   void remove(quint64 token, qint64 runId);
@@ -44,6 +48,7 @@ class RunWorker : public QObject
  Q_SIGNALS:
   void listed(quint64 token, m6::RunList runs);
   void curvesReady(quint64 token, m6::CurveSet curves);
+  void significanceReady(quint64 token, m6::RunSignificance result);
   void changed(quint64 token, qint64 runId);
   void settingRead(quint64 token, QString key, QString value);
   void settingWritten(quint64 token, QString key);

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "app/runner/run_significance.h"
 #include "model/core/config.h"
 #include "model/core/dataset_schema.h"
 #include "model/engine.h"
@@ -95,6 +96,7 @@ Q_DECLARE_METATYPE(m6::RunEntry)
 Q_DECLARE_METATYPE(m6::RunList)
 Q_DECLARE_METATYPE(m6::RunCurves)
 Q_DECLARE_METATYPE(m6::CurveSet)
+Q_DECLARE_METATYPE(m6::RunSignificance)
 Q_DECLARE_METATYPE(m6::SchemaInfo)
 Q_DECLARE_METATYPE(m6::EstimateResult)
 Q_DECLARE_METATYPE(m6::EvaluationSummary)

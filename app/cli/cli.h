@@ -64,6 +64,7 @@ std::vector<Command> adaptCommands();
 std::vector<Command> packageCommands();
 Command demoDataCommand();
 Command prepareCommand();
+Command significanceCommand();
 
 /// Progress of a storage job as a throttled line on stderr.
 ProgressFn progressTo(Context& ctx);

@@ -33,11 +33,16 @@ std::string metricsTable(const std::vector<std::pair<std::string, const MetricSe
       }
     }
   }
+  size_t width = 12;  // every column as wide as the widest heading, plus a space
+  for (const auto& c : columns)
+  {
+    width = std::max(width, c.first.size() + 2);
+  }
   std::ostringstream h;
   h << "  " << padRight("metric", 16);
   for (const auto& c : columns)
   {
-    h << padRight(c.first, 12);
+    h << padRight(c.first, width);
   }
   h << "\n";
   for (const auto& n : names)
@@ -45,7 +50,7 @@ std::string metricsTable(const std::vector<std::pair<std::string, const MetricSe
     h << "  " << padRight(n, 16);
     for (const auto& c : columns)
     {
-      h << padRight(formatNumber(c.second->get(n)), 12);
+      h << padRight(formatNumber(c.second->get(n)), width);
     }
     h << "\n";
   }
@@ -132,8 +137,8 @@ int cmdRuns(Context& ctx, const Args& a)
   }
   else
   {
-    h << padRight("id", 6) << padRight("name", 22) << padRight("dataset", 16) << padRight("kind", 14)
-      << padRight("status", 10) << padRight("best", 6) << "test metrics\n";
+    h << padRight("id", 6) << padRight("name", 22) << padRight("dataset", 16)
+      << padRight("kind", 18) << padRight("status", 10) << padRight("best", 6) << "test metrics\n";
   }
   std::vector<int64_t> interrupted;
   for (const auto& r : *runs)
@@ -159,7 +164,7 @@ int cmdRuns(Context& ctx, const Args& a)
       }
     }
     h << padRight(std::to_string(r.id), 6) << padRight(r.name, 22) << padRight(r.datasetName, 16)
-      << padRight(r.kind, 14) << padRight(status, 10)
+      << padRight(r.kind, 18) << padRight(status, 10)
       << padRight(r.bestEpoch ? std::to_string(r.bestEpoch) : "-", 6) << metrics << "\n";
   }
   for (int64_t id : interrupted)
@@ -322,21 +327,37 @@ int cmdBaselines(Context& ctx, const Args& a)
   {
     throw CliError("baselines needs --dataset NAME");
   }
+  std::vector<std::string> only;
+  try
+  {
+    only = parseBaselineList(a.value("only"));
+  }
+  catch (const std::invalid_argument& e)
+  {
+    throw CliError(std::string("--only: ") + e.what());
+  }
   LoadedDataset data = loadDataset(ctx, datasetName);
   RunConfig config = configFromArgs(a, data.snapshot);
   RunDriver driver(ctx, data);
-  auto records = driver.baselines(config);
+  std::vector<std::pair<std::string, std::string>> skipped;
+  auto records = driver.baselines(config, only, &skipped);
   Json j = Json::object();
   std::ostringstream h;
   std::vector<std::pair<std::string, const MetricSet*>> cols;
   std::string protocol;
+  std::vector<std::string> tuned;
   for (const auto& r : records)
   {
     Json b = Json::object();
     b["run"] = r.id;
     b["valid"] = r.valid.valuesJson();
     b["test"] = r.test.valuesJson();
-    std::string key = r.kind.substr(r.kind.find('-') + 1);
+    const std::string key = r.kind.substr(r.kind.find('-') + 1);
+    if (const Json* params = r.summary.find("params"))
+    {
+      b["params"] = *params;
+      tuned.push_back(baselineTitle(key) + " chose " + params->dump() + " on validation");
+    }
     j[key] = b;
     protocol = r.test.protocol;
   }
@@ -345,7 +366,21 @@ int cmdBaselines(Context& ctx, const Args& a)
     cols.push_back({r.kind.substr(r.kind.find('-') + 1) + " test", &r.test});
   }
   j["protocol"] = protocol;
+  Json skippedJson = Json::object();
+  for (const auto& [name, why] : skipped)
+  {
+    skippedJson[name] = why;
+  }
+  j["skipped"] = skippedJson;
   h << "Baselines on " << datasetName << " (" << protocol << ")\n" << metricsTable(cols);
+  for (const auto& line : tuned)
+  {
+    h << line << "\n";
+  }
+  for (const auto& [name, why] : skipped)
+  {
+    h << baselineTitle(name) << " " << why << "\n";
+  }
   ctx.finish(j, h.str());
   return 0;
 }
@@ -476,9 +511,16 @@ std::vector<Command> modelCommands()
                cmdExplain});
   std::vector<OptionSpec> baseOpts = configOptions();
   baseOpts.insert(baseOpts.begin(), {"dataset", "NAME", "the dataset (required)"});
-  c.push_back({{"baselines", "", "Most-popular and BPR-MF on the same split, recorded as runs",
+  baseOpts.insert(baseOpts.begin() + 1,
+                  {"only", "LIST", "some of pop,bpr,itemknn,ease (default: all four)"});
+  c.push_back({{"baselines", "",
+                "Most-popular, BPR-MF, ItemKNN and EASE^R on the same split, recorded as runs",
                 "The split, ranking protocol, K, seed and embedding width come from the preset or "
-                "configuration, so the figures sit beside the M6 runs they are compared with.",
+                "configuration, so the figures sit beside the M6 runs they are compared with. "
+                "ItemKNN (neighbours, shrinkage) and EASE^R (lambda) are tuned on validation "
+                "NDCG over a small grid; both need items x items matrices and are skipped, with "
+                "the reason, above 20,000 items. Every baseline keeps its per-user test results, "
+                "so `m6-cli significance` compares it with any run on the same split.",
                 baseOpts, 0, 0},
                cmdBaselines});
   c.push_back({{"export-recommendations", "RUN",
@@ -492,6 +534,7 @@ std::vector<Command> modelCommands()
                 {{"out", "FILE.csv", "the file to write (required)"}},
                 1, 1000},
                cmdExportHistory});
+  c.push_back(significanceCommand());
   for (auto& extra : configCommands())
   {
     c.push_back(std::move(extra));

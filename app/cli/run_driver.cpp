@@ -219,6 +219,11 @@ TrainCallbacks RunDriver::printingHooks(const char* what)
   cb.cancel = &gInterrupted;
   cb.onProgress = [this, what](const Progress& p)
   {
+    if (!p.phase.empty())
+    {
+      ctx_.progress(p.phase, p.examplesDone, p.examplesTotal, "");
+      return;
+    }
     ctx_.progress(
         std::string(what) + " " + std::to_string(p.epoch) + "/" + std::to_string(p.epochs),
         p.examplesDone, p.examplesTotal,
@@ -336,10 +341,16 @@ AdaptComparison RunDriver::compare(const RunRecord& parent, const CompareRequest
   return *result;
 }
 
-std::vector<RunRecord> RunDriver::baselines(const RunConfig& config)
+std::vector<RunRecord> RunDriver::baselines(
+    const RunConfig& config, const std::vector<std::string>& only,
+    std::vector<std::pair<std::string, std::string>>* skipped)
 {
   InterruptScope interrupts;
-  auto result = session_.baselines(config, printingHooks("BPR epoch"));
+  auto result = session_.baselines(config, printingHooks("BPR epoch"), only);
+  if (skipped)
+  {
+    *skipped = session_.skipped();
+  }
   ctx_.endProgress();
   if (isCancelled(result))
   {

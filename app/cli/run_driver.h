@@ -65,8 +65,10 @@ class RunDriver
                         const AdaptOptions& options);
   /// Zero-shot, adapted and scratch arms (compareAdaptation) with progress on stderr.
   AdaptComparison compare(const RunRecord& parent, const CompareRequest& request);
-  /// Runs the baselines and records one run per baseline.
-  std::vector<RunRecord> baselines(const RunConfig& config);
+  /// Runs the baselines (`only` empty: all) and records one run per baseline; `skipped` (may be
+  /// null) gets the ones left out, with the reason.
+  std::vector<RunRecord> baselines(const RunConfig& config, const std::vector<std::string>& only,
+                                   std::vector<std::pair<std::string, std::string>>* skipped);
 
   /// Prints the train JSON / table for a finished run; returns the exit code.
   int report(const RunRecord& run);

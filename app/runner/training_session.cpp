@@ -270,10 +270,13 @@ Result<RunRecord> TrainingSession::record(
 }
 
 Result<std::vector<RunRecord>> TrainingSession::baselines(const RunConfig& config,
-                                                          const TrainCallbacks& hooks)
+                                                          const TrainCallbacks& hooks,
+                                                          const std::vector<std::string>& only)
 {
   // The records exist first, so BPR-MF's factors are saved in its run's folder (the per-user
   // view recommends from them); a cancelled or failed job removes them again.
+  skipped_.clear();
+  const std::vector<std::string> kinds = only.empty() ? baselineNames() : only;
   std::vector<RunRecord> records;
   std::vector<std::unique_ptr<RunLock>> locks;  // the records are being written: not resumable
   auto discard = [&]
@@ -284,13 +287,14 @@ Result<std::vector<RunRecord>> TrainingSession::baselines(const RunConfig& confi
       (void)store_.remove(r.id);
     }
   };
-  for (const char* kind : {"pop", "bpr"})
+  std::string bprFolder;
+  for (const std::string& kind : kinds)
   {
     RunRecord r;
-    r.name = std::string(kind) == "pop" ? "most popular" : "BPR-MF";
+    r.name = baselineTitle(kind);
     r.datasetId = dataset_.id;
     r.datasetName = dataset_.name;
-    r.kind = std::string("baseline-") + kind;
+    r.kind = "baseline-" + kind;
     r.task = "ranking";
     r.configJson = toJson(config).dump();
     if (auto id = store_.create(r); !id)
@@ -299,6 +303,7 @@ Result<std::vector<RunRecord>> TrainingSession::baselines(const RunConfig& confi
       return makeError(id.error());
     }
     records.push_back(r);
+    bprFolder = kind == "bpr" ? r.folder : bprFolder;
     auto lock = RunLock::acquire(r.folder);
     if (!lock)
     {
@@ -310,9 +315,11 @@ Result<std::vector<RunRecord>> TrainingSession::baselines(const RunConfig& confi
   BaselineOutcome out;
   try
   {
-    (void)store_.markStarted(records[0].id);
-    (void)store_.markStarted(records[1].id);
-    out = runBaselines(snapshot_, config, hooks, records[1].folder);
+    for (const auto& r : records)
+    {
+      (void)store_.markStarted(r.id);
+    }
+    out = runBaselines(snapshot_, config, hooks, bprFolder, kinds);
   }
   catch (const std::exception& e)
   {
@@ -324,6 +331,7 @@ Result<std::vector<RunRecord>> TrainingSession::baselines(const RunConfig& confi
     discard();
     return cancelledError();
   }
+  skipped_ = out.skipped;
   std::vector<RunRecord> finished;
   ws_.setBusyTimeout(120000);  // the results wait out an import's commit rather than get lost
   struct RestoreTimeout
@@ -360,6 +368,16 @@ Result<std::vector<RunRecord>> TrainingSession::baselines(const RunConfig& confi
     {
       r.summary["factors"] = out.bprFactors;
     }
+    if (!b->params.asObject().empty())
+    {
+      r.summary["params"] = b->params;
+      Json tuning = Json::array();
+      for (const auto& line : b->tuning)
+      {
+        tuning.push_back(line);
+      }
+      r.summary["tuning"] = tuning;
+    }
     if (auto ok = store_.finish(r.id, r); !ok)
     {
       for (const auto& other : records)
@@ -368,6 +386,13 @@ Result<std::vector<RunRecord>> TrainingSession::baselines(const RunConfig& confi
                                "the results could not be recorded: " + ok.error());
       }
       return makeError(ok.error());
+    }
+    if (!b->testRows.empty())
+    {
+      if (auto ok = store_.storeUserMetrics(r.id, "test", b->testRows); !ok)
+      {
+        return makeError(ok.error());
+      }
     }
     auto stored = store_.run(r.id);
     if (!stored)

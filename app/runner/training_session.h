@@ -46,13 +46,19 @@ class TrainingSession
   Result<RunRecord> adapt(RunRecord run, const RunConfig& config, const RunRecord& parent,
                           const AdaptOptions& options, const TrainCallbacks& hooks = {});
 
-  /// Most-popular and BPR-MF on the same split; one finished run record per baseline. BPR's
-  /// factors are saved in its run folder (summary "factors"). A cancel or failure leaves no
-  /// record behind.
+  /// The baselines (engine.h baselineNames(); `only` empty: all) on the same split; one
+  /// finished run record per baseline, with its per-user test rows. BPR's factors are saved in
+  /// its run folder (summary "factors"); the item-item baselines' tuned parameters are in the
+  /// summary ("params", "tuning"). A baseline the dataset is too large for is left out, and
+  /// skipped() names it with the reason. A cancel or failure leaves no record behind.
   Result<std::vector<RunRecord>> baselines(const RunConfig& config,
-                                           const TrainCallbacks& hooks = {});
+                                           const TrainCallbacks& hooks = {},
+                                           const std::vector<std::string>& only = {});
+  /// The baselines the last baselines() call left out, with the reason.
+  const std::vector<std::pair<std::string, std::string>>& skipped() const { return skipped_; }
 
  private:
+  std::vector<std::pair<std::string, std::string>> skipped_;
   // Runs `engine` for `run` with recording hooks and writes what it returns.
   Result<RunRecord> record(RunRecord run, const TrainCallbacks& hooks, const std::string& what,
                            const std::function<TrainOutcome(const TrainCallbacks&)>& engine);

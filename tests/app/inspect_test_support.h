@@ -24,6 +24,8 @@ struct InspectFixture
   qint64 missingRun = 0;  // a run whose checkpoint file does not exist
   qint64 popRun = 0;      // baselines (0 unless asked for)
   qint64 bprRun = 0;
+  qint64 knnRun = 0;
+  qint64 easeRun = 0;
   int32_t lonelyUser = -1;  // no interactions at all
   int32_t neverItem = -1;   // no interactions at all
   m6::RunConfig config;
@@ -147,7 +149,11 @@ inline InspectFixture makeInspectWorkspace(const QString& path, bool baselines,
     }
     for (const auto& r : *b)
     {
-      (r.kind == "baseline-pop" ? f.popRun : f.bprRun) = r.id;
+      qint64* slot = r.kind == "baseline-pop"    ? &f.popRun
+                     : r.kind == "baseline-bpr"  ? &f.bprRun
+                     : r.kind == "baseline-ease" ? &f.easeRun
+                                                 : &f.knnRun;
+      *slot = r.id;
     }
   }
   return f;

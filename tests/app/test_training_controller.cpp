@@ -206,7 +206,7 @@ class TestTrainingController : public QObject
     QVERIFY2(failed.isEmpty(), qPrintable(failed.value(0).value(0).toString()));
     QCOMPARE(done.size(), 1);
     const auto runs = done.first().first().value<RunRecordList>();
-    QCOMPARE(int(runs.size()), 2);
+    QCOMPARE(runs.size(), baselineNames().size());
     QSignalSpy listed(&library, &RunLibrary::runsChanged);
     library.refresh();
     QTRY_COMPARE(listed.size(), 1);
@@ -217,7 +217,11 @@ class TestTrainingController : public QObject
     }
     QVERIFY(kinds.contains("baseline-pop"));
     QVERIFY(kinds.contains("baseline-bpr"));
+    QVERIFY(kinds.contains("baseline-itemknn"));
+    QVERIFY(kinds.contains("baseline-ease"));
     QVERIFY(!library.find(runs[0].id)->record.test.empty());
+    // What validation chose is kept with the run.
+    QVERIFY(library.find(runs[3].id)->record.summary.find("params") != nullptr);
   }
 
   void schemaAndEstimateWithStaleRequestsDropped()

@@ -171,15 +171,125 @@ class TestCliTrain : public QObject
     QVERIFY(j.at("pop").at("test").at("ndcg@10").asDouble() >= 0);
     QVERIFY(j.at("bpr").at("test").at("hr@10").asDouble() >= 0);
     QVERIFY(QString::fromStdString(j.at("protocol").asString()).contains("leave-one-out"));
+    // The item-item baselines name what validation chose; nothing was skipped at 300 items.
+    QVERIFY(j.at("ease").at("params").at("lambda").asDouble() > 0);
+    QVERIFY(j.at("itemknn").at("params").at("neighbours").asInt() > 0);
+    QVERIFY(j.at("itemknn").at("test").at("ndcg@10").asDouble() > 0);
+    QCOMPARE(j.at("skipped").size(), size_t(0));
     auto runs = lastJson(cli({"runs", "--json"})).at("runs");
-    QCOMPARE(runs.size(), size_t(3));
+    QCOMPARE(runs.size(), size_t(5));
     QCOMPARE(QString::fromStdString(runs[1].at("kind").asString()), QString("baseline-pop"));
+    QCOMPARE(QString::fromStdString(runs[4].at("kind").asString()), QString("baseline-ease"));
     // A baseline has no checkpoint: recommend says so with exit code 2.
     auto rec = cli({"recommend", QString::number(runs[1].at("run").asInt()), "--user", "u1"});
     QCOMPARE(rec.code, 2);
     QVERIFY2(rec.err.trimmed().split('\n').last().startsWith("error: ") &&
                  rec.err.contains("no model checkpoint"),
              qPrintable(rec.err));
+  }
+
+  void baselinesOnlyRunsWhatIsAsked()
+  {
+    const size_t before = lastJson(cli({"runs", "--json"})).at("runs").size();
+    auto r = cli({"baselines", "--dataset", "d", "--preset", "quick", "--only", "ease", "--json"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    auto j = lastJson(r);
+    QVERIFY((j.find("ease") != nullptr));
+    QVERIFY(!(j.find("pop") != nullptr) && !(j.find("bpr") != nullptr) &&
+            !(j.find("itemknn") != nullptr));
+    QCOMPARE(lastJson(cli({"runs", "--json"})).at("runs").size(), before + 1);
+    r = cli({"baselines", "--dataset", "d", "--only", "ease,sasrec"});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.lastErrorLine().contains("unknown baseline 'sasrec'"), qPrintable(r.err));
+    QCOMPARE(lastJson(cli({"runs", "--json"})).at("runs").size(), before + 1);  // nothing ran
+  }
+
+  /// The id of the first run of `kind` in the run list.
+  int64_t runOfKind(const std::string& kind)
+  {
+    const m6::Json runs = lastJson(cli({"runs", "--json"}));
+    for (const auto& run : runs.at("runs").asArray())
+    {
+      if (run.at("kind").asString() == kind)
+      {
+        return run.at("run").asInt();
+      }
+    }
+    return -1;
+  }
+
+  void significanceBetweenRuns()
+  {
+    // The same configuration trained again is the same model (seeded, one thread): every user's
+    // result is tied, the difference and its interval are 0, and p = 1.
+    auto r = cli({"train", "--dataset", "d", "--preset", "quick", "--set", "train.epochs=2",
+                  "--name", "again", "--json"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const int64_t again = lastJson(r).at("run").asInt();
+    r = cli({"significance", QString::number(run_), QString::number(again), "--json"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    auto j = lastJson(r);
+    QCOMPARE(QString::fromStdString(j.at("metric").asString()), QString("ndcg@10"));
+    QCOMPARE(j.at("users").asInt(), int64_t(150));
+    QCOMPARE(j.at("mean_difference").asDouble(), 0.0);
+    QCOMPARE(j.at("ci95")[0].asDouble(), 0.0);
+    QCOMPARE(j.at("ci95")[1].asDouble(), 0.0);
+    QCOMPARE(j.at("p_value").asDouble(), 1.0);
+    QCOMPARE(j.at("tied").asInt(), int64_t(150));
+    QCOMPARE(j.at("better").asInt() + j.at("worse").asInt(), int64_t(0));
+
+    // A clearly better model: ItemKNN against BPR-MF at the quick preset on this demo (test
+    // ndcg@10 about 0.11 against 0.04). Significant, with the sign right both ways round.
+    const int64_t knn = runOfKind("baseline-itemknn");
+    const int64_t bpr = runOfKind("baseline-bpr");
+    QVERIFY(knn > 0 && bpr > 0);
+    r = cli({"significance", QString::number(knn), QString::number(bpr), "--json"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    j = lastJson(r);
+    const double diff = j.at("mean_difference").asDouble();
+    QVERIFY(diff > 0);
+    QVERIFY(j.at("ci95")[0].asDouble() > 0);  // the interval excludes 0
+    QVERIFY(j.at("ci95")[0].asDouble() < diff && diff < j.at("ci95")[1].asDouble());
+    QVERIFY(j.at("p_value").asDouble() < 0.05);
+    QVERIFY(j.at("better").asInt() > j.at("worse").asInt());
+    QCOMPARE(j.at("better").asInt() + j.at("worse").asInt() + j.at("tied").asInt(),
+             j.at("users").asInt());
+    r = cli({"significance", QString::number(bpr), QString::number(knn), "--json"});
+    auto swapped = lastJson(r);
+    QCOMPARE(swapped.at("mean_difference").asDouble(), -diff);
+    QCOMPARE(swapped.at("p_value").asDouble(), j.at("p_value").asDouble());
+    QCOMPARE(swapped.at("better").asInt(), j.at("worse").asInt());
+    // The same seed gives the same interval; the readable report says who is better.
+    r = cli({"significance", QString::number(knn), QString::number(bpr)});
+    QVERIFY2(r.out.contains("A is better, significantly"), qPrintable(r.out));
+    QVERIFY(lastJson(cli({"significance", QString::number(knn), QString::number(bpr), "--json"}))
+                .at("ci95")[0]
+                .asDouble() == j.at("ci95")[0].asDouble());
+    // Any K: ranks are stored.
+    r = cli({"significance", QString::number(knn), QString::number(bpr), "--metric", "hr@20",
+             "--json"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QCOMPARE(QString::fromStdString(lastJson(r).at("metric").asString()), QString("hr@20"));
+
+    // Refusals, one clear line each.
+    r = cli({"significance", QString::number(knn), QString::number(knn)});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.lastErrorLine().contains("two different runs"), qPrintable(r.err));
+    r = cli({"significance", QString::number(knn), QString::number(bpr), "--metric", "auc"});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.lastErrorLine().contains("does not fit a ranking run"), qPrintable(r.err));
+    r = cli({"significance", QString::number(knn), "9999"});
+    QVERIFY(r.code != 0);
+    QVERIFY(r.lastErrorLine().startsWith("error: "));
+    r = cli({"demo-data", "--name", "other", "--users", "60", "--items", "80", "--interactions",
+             "1200"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    r = cli({"baselines", "--dataset", "other", "--only", "pop", "--json"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const int64_t otherPop = lastJson(r).at("pop").at("run").asInt();
+    r = cli({"significance", QString::number(knn), QString::number(otherPop)});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.lastErrorLine().contains("only runs on the same dataset"), qPrintable(r.err));
   }
 
   void runOfAProcessThatDiedShowsAsInterrupted()

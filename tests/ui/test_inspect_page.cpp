@@ -384,10 +384,22 @@ class TestInspectPage : public QObject
     // BPR-MF from the factors saved with the run (not trained again).
     openRun(fx_.bprRun);
     QVERIFY2(!page_->failed(), qPrintable(page_->statusText()));
-    QVERIFY(page_->statusText().contains("bpr"));
+    QVERIFY2(page_->statusText().contains("bpr"), qPrintable(page_->statusText()));
     QVERIFY(!page_->statusText().contains("trained again"));
     QVERIFY(user()->attention()->unavailable());
     QCOMPARE(user()->recommendations()->rowCount(), 10);
+    // EASE^R is fitted again from the lambda recorded with the run.
+    openRun(fx_.easeRun);
+    QVERIFY2(!page_->failed(), qPrintable(page_->statusText()));
+    QVERIFY2(page_->statusText().contains("EASE^R") &&
+                 page_->statusText().contains("parameters validation chose"),
+             qPrintable(page_->statusText()));
+    QVERIFY(user()->attention()->unavailable());
+    QCOMPARE(user()->recommendations()->rowCount(), 10);
+    for (const auto& r : shownRows())
+    {
+      QVERIFY(!trainingItems(user()->current().profile.user).count(r.first));
+    }
   }
 
   void modelFileOpensWithoutRetrainingAndBadFilesSayWhy()

@@ -5,12 +5,14 @@
 // from the run list and its curves continue (not while another process holds its lock); two runs
 // overlay with their names, the config diff lists exactly the differing fields, the parallel
 // coordinates draw one line per run and the curves export as one CSV; the baselines appear in
-// the table; deleting a run removes its checkpoints; closing the window during training asks,
+// the table; two runs compare by significance (figures, histogram, swap, another metric, a
+// refusal); deleting a run removes its checkpoints; closing the window during training asks,
 // stops the run cleanly (recorded "stopped") and leaves an intact workspace. Also the EMA
 // smoothing against hand-computed values.
 #include <qcustomplot.h>
 
 #include <QComboBox>
+#include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
@@ -39,6 +41,7 @@
 #include "ui/run_compare_view.h"
 #include "ui/run_table_model.h"
 #include "ui/runs_page.h"
+#include "ui/significance_dialog.h"
 #include "ui/train_page.h"
 
 using namespace m6;
@@ -302,6 +305,59 @@ class TestTrainPages : public QObject
     QTRY_VERIFY(rowOf("most popular") >= 0 && rowOf("BPR-MF") >= 0);
     QCOMPARE(cell("BPR-MF", RunTableModel::Kind), QString("BPR-MF"));
     QVERIFY(cell("most popular", RunTableModel::Test).startsWith("ndcg@10 0."));
+  }
+
+  void significanceBetweenTwoRuns()
+  {
+    QTRY_VERIFY(rowOf("ItemKNN") >= 0 && rowOf("most popular") >= 0);
+    RunsPage* runs = pages()->runsPage();
+    const qint64 knn = idOf("ItemKNN");
+    const qint64 pop = idOf("most popular");
+    runs->selectRuns({knn});
+    QVERIFY(!runs->compareSignificance());  // one run: nothing to compare
+    runs->selectRuns({knn, pop});
+    SignificanceDialog* d = runs->compareSignificance();
+    QVERIFY(d);
+    QTRY_VERIFY_WITH_TIMEOUT(d->result().has_value(), 60000);
+    const PairedComparison c = d->result()->comparison;
+    QCOMPARE(c.metric, std::string("ndcg@10"));
+    QVERIFY(c.users > 0);
+    QCOMPARE(int64_t(c.differences.size()), c.users);
+    QCOMPARE(c.better + c.worse + c.tied, c.users);
+    QVERIFY(!d->verdict()->text().isEmpty());
+    QVERIFY(d->reportText().contains("95% interval"));
+    // The histogram counts exactly the users who are not tied.
+    QCustomPlot* p = d->plot();
+    QCOMPARE(p->plottableCount(), c.better + c.worse > 0 ? 1 : 0);
+    if (auto* bars = qobject_cast<QCPBars*>(p->plottable(0)))
+    {
+      double users = 0;
+      for (auto it = bars->data()->constBegin(); it != bars->data()->constEnd(); ++it)
+      {
+        users += it->value;
+      }
+      QCOMPARE(qint64(users), qint64(c.better + c.worse));
+    }
+    // Swapping A and B flips the sign and the counts.
+    const qint64 a = d->runA();
+    d->swapRuns();
+    QCOMPARE(d->runA(), a == knn ? pop : knn);
+    QTRY_VERIFY_WITH_TIMEOUT(d->result().has_value(), 60000);
+    QCOMPARE(d->result()->comparison.meanDifference, -c.meanDifference);
+    QCOMPARE(d->result()->comparison.better, c.worse);
+    // Another metric, typed; a metric that does not fit says why and shows no figures.
+    d->metric()->setCurrentText("hr@20");
+    d->compute();
+    QTRY_VERIFY_WITH_TIMEOUT(d->result().has_value(), 60000);
+    QCOMPARE(d->result()->comparison.metric, std::string("hr@20"));
+    d->metric()->setCurrentText("auc");
+    d->compute();
+    QTRY_VERIFY_WITH_TIMEOUT(!d->busy(), 60000);
+    QVERIFY(!d->result().has_value());
+    QVERIFY2(d->status()->text().contains("does not fit a ranking run"),
+             qPrintable(d->status()->text()));
+    QCOMPARE(p->plottableCount(), 0);
+    d->close();
   }
 
   void sortingAndDeletingRuns()
