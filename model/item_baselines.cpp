@@ -275,7 +275,7 @@ ItemModelFit fitItemModel(const std::string& kind, const DatasetSnapshot& data,
       pr.epochs = 1;
       pr.examplesDone = pr.step;
       pr.examplesTotal = pr.stepsPerEpoch;
-      pr.phase = (kind == "ease" ? "EASE^R" : "ItemKNN") + std::string(" parameter grid");
+      pr.phase = baselineTitle(kind) + " parameter grid";
       cb.onProgress(pr);
     }
     if (std::isnan(value))

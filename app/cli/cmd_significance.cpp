@@ -1,6 +1,5 @@
 // m6-cli significance: is run A better than run B on the same split? (issue 13;
 // app/runner/run_significance.h)
-#include <charconv>
 #include <cmath>
 #include <sstream>
 
@@ -14,30 +13,13 @@ namespace m6::cli
 namespace
 {
 
-int64_t positiveOption(const Args& a, const std::string& name, int64_t fallback, int64_t max)
-{
-  if (!a.has(name))
-  {
-    return fallback;
-  }
-  const std::string v = a.value(name);
-  int64_t n = 0;
-  auto parsed = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (parsed.ec != std::errc() || parsed.ptr != v.data() + v.size() || n < 1 || n > max)
-  {
-    throw CliError("--" + name + ": \"" + v + "\" is not a whole number from 1 to " +
-                   std::to_string(max));
-  }
-  return n;
-}
-
 int cmdSignificance(Context& ctx, const Args& a)
 {
   RunRecord ra = resolveRun(ctx, a.positional()[0]);
   RunRecord rb = resolveRun(ctx, a.positional()[1]);
   PairedOptions options;
-  options.resamples = static_cast<int>(positiveOption(a, "resamples", 10000, 1000000));
-  options.seed = static_cast<uint64_t>(positiveOption(a, "seed", 1, INT64_MAX));
+  options.resamples = static_cast<int>(a.intValue("resamples", 10000, 1, 1000000));
+  options.seed = static_cast<uint64_t>(a.intValue("seed", 1, 1, INT64_MAX));
   RunStore store(ctx.workspace());
   auto result = compareRuns(store, ra.id, rb.id, a.value("metric"), options);
   if (!result)
