@@ -3,21 +3,18 @@
 #include <chrono>
 #include <filesystem>
 
+#include "storage/record_support.h"
 #include "storage/run_lock.h"
 #include "storage/sqlite.h"
 
 namespace m6
 {
 
+using records::guarded;
+using records::nowSeconds;
+
 namespace
 {
-
-int64_t nowSeconds()
-{
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 MetricSet metricsFrom(const std::string& text)
 {
@@ -74,20 +71,6 @@ RunRecord readRun(const sql::Stmt& s, const Workspace& ws)
   }
   r.note = s.columnText(19);
   return r;
-}
-
-template <typename F>
-Status guarded(const char* what, F&& f)
-{
-  try
-  {
-    f();
-    return {};
-  }
-  catch (const sql::SqliteError& e)
-  {
-    return makeError(std::string(what) + ": " + e.what());
-  }
 }
 
 }  // namespace

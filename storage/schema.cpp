@@ -175,11 +175,39 @@ CREATE TABLE run_user_metrics(
 ) WITHOUT ROWID;
 )SQL";
 
+// Version 3: hyperparameter searches. A search belongs to a dataset and keeps what it needs to
+// resume (space, strategy, base configuration, seed, budget) in spec_json; each trial it started
+// is a row naming its ordinary run, so a killed search resumes without repeating finished trials.
+const char* kV3 = R"SQL(
+CREATE TABLE searches(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+  spec_json TEXT NOT NULL,
+  status TEXT NOT NULL,
+  message TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  finished_at INTEGER NOT NULL DEFAULT 0,
+  best_run INTEGER REFERENCES runs(id) ON DELETE SET NULL
+);
+CREATE INDEX searches_by_dataset ON searches(dataset_id);
+
+CREATE TABLE search_trials(
+  search_id INTEGER NOT NULL REFERENCES searches(id) ON DELETE CASCADE,
+  trial INTEGER NOT NULL,
+  run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+  values_json TEXT NOT NULL,
+  decision TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY(search_id, trial)
+) WITHOUT ROWID;
+CREATE INDEX search_trials_by_run ON search_trials(run_id);
+)SQL";
+
 }  // namespace
 
 const std::vector<const char*>& migrations()
 {
-  static const std::vector<const char*> all = {kV1, kV2};
+  static const std::vector<const char*> all = {kV1, kV2, kV3};
   return all;
 }
 

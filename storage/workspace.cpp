@@ -581,6 +581,9 @@ Status Workspace::deleteDataset(const std::string& name)
     run("DELETE FROM import_rejects WHERE report_id IN "
         "(SELECT id FROM import_reports WHERE dataset_id = ?)");
     run("DELETE FROM import_reports WHERE dataset_id = ?");
+    run("DELETE FROM search_trials WHERE search_id IN "
+        "(SELECT id FROM searches WHERE dataset_id = ?)");
+    run("DELETE FROM searches WHERE dataset_id = ?");
     run("DELETE FROM run_user_metrics WHERE run_id IN (SELECT id FROM runs WHERE dataset_id = ?)");
     run("DELETE FROM run_steps WHERE run_id IN (SELECT id FROM runs WHERE dataset_id = ?)");
     run("DELETE FROM run_epochs WHERE run_id IN (SELECT id FROM runs WHERE dataset_id = ?)");

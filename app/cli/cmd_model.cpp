@@ -461,14 +461,14 @@ std::vector<OptionSpec> withModelFile(std::vector<OptionSpec> options)
   return options;
 }
 
+}  // namespace
+
 std::vector<OptionSpec> configOptions()
 {
   return {{"preset", "NAME", "quick | balanced | thorough (default balanced)"},
           {"config", "FILE.json", "a full configuration (instead of a preset)"},
           {"set", "KEY=VALUE", "override one setting, e.g. model.heads=4 or lr=0.01", true}};
 }
-
-}  // namespace
 
 std::vector<Command> modelCommands()
 {
@@ -535,6 +535,10 @@ std::vector<Command> modelCommands()
                 1, 1000},
                cmdExportHistory});
   c.push_back(significanceCommand());
+  for (auto& extra : searchCommands())
+  {
+    c.push_back(std::move(extra));
+  }
   for (auto& extra : configCommands())
   {
     c.push_back(std::move(extra));

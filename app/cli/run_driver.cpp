@@ -363,6 +363,50 @@ std::vector<RunRecord> RunDriver::baselines(
   return *result;
 }
 
+SearchRecord RunDriver::createSearch(const SearchRequest& request)
+{
+  SearchRunner runner(ctx_.workspace(), session_, data_.info, data_.snapshot);
+  auto created = runner.create(request);
+  if (!created)
+  {
+    throw CliError(created.error());
+  }
+  return *created;
+}
+
+SearchResult RunDriver::runSearch(const SearchRecord& search, std::optional<double> budgetMinutes)
+{
+  SearchRunner runner(ctx_.workspace(), session_, data_.info, data_.snapshot);
+  InterruptScope interrupts;
+  auto result = runner.run(search, printingHooks("epoch"), budgetMinutes,
+                           [this](const SearchTrialResult& t, bool started)
+                           {
+                             ctx_.endProgress();
+                             const std::string label = trialLabel(t.values);
+                             if (started)
+                             {
+                               ctx_.err << "== trial " << t.trial + 1 << " (run " << t.run->id
+                                        << "): " << label << "\n";
+                             }
+                             else if (!t.run)
+                             {
+                               ctx_.err << "== trial " << t.trial + 1 << " " << t.decision << "\n";
+                             }
+                             else
+                             {
+                               ctx_.err << "== trial " << t.trial + 1 << " (run " << t.run->id
+                                        << ") " << t.run->status << ", " << formatNumber(t.value)
+                                        << (t.decision.empty() ? "" : "; " + t.decision) << "\n";
+                             }
+                           });
+  ctx_.endProgress();
+  if (!result)
+  {
+    throw CliError(result.error());
+  }
+  return *result;
+}
+
 int RunDriver::report(const RunRecord& r)
 {
   Json j = Json::object();

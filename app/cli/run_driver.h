@@ -12,11 +12,12 @@
 #include <vector>
 
 #include "app/cli/cli.h"
+#include "app/runner/adapt_compare.h"
+#include "app/runner/search_runner.h"
+#include "app/runner/training_session.h"
 #include "model/core/config.h"
 #include "model/core/dataset.h"
 #include "model/core/metrics.h"
-#include "app/runner/adapt_compare.h"
-#include "app/runner/training_session.h"
 #include "storage/runs.h"
 
 namespace m6::cli
@@ -33,6 +34,8 @@ LoadedDataset loadDataset(Context& ctx, const std::string& name);
 /// A base configuration (preset, file or run) with every --set applied; errors become CliError.
 RunConfig assembleConfig(const Args& a, const std::function<RunConfig()>& base);
 
+/// The options that build a configuration: --preset, --config, --set (repeatable).
+std::vector<OptionSpec> configOptions();
 
 /// --preset / --config / --set, validated against the dataset (CliError lists every problem).
 RunConfig configFromArgs(const Args& a, const DatasetSnapshot& snapshot);
@@ -70,6 +73,11 @@ class RunDriver
   std::vector<RunRecord> baselines(const RunConfig& config, const std::vector<std::string>& only,
                                    std::vector<std::pair<std::string, std::string>>* skipped);
 
+  /// Records a new search (CliError when the request does not fit the dataset).
+  SearchRecord createSearch(const SearchRequest& request);
+  /// Runs or resumes a search with a line per trial on stderr; Ctrl+C stops it (resumable).
+  SearchResult runSearch(const SearchRecord& search, std::optional<double> budgetMinutes);
+
   /// Prints the train JSON / table for a finished run; returns the exit code.
   int report(const RunRecord& run);
 
@@ -95,6 +103,9 @@ std::string explanationText(const Explanation& e, const std::string& who, const 
 int recommendFromModelFile(Context& ctx, const Args& a);
 int explainFromModelFile(Context& ctx, const Args& a);
 std::vector<OptionSpec> modelFileOptions();
+
+/// search, searches (cmd_search.cpp).
+std::vector<Command> searchCommands();
 
 /// Commands about configuration: config-keys, config-show.
 std::vector<Command> configCommands();

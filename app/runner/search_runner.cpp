@@ -1,0 +1,608 @@
+#include "app/runner/search_runner.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <limits>
+#include <map>
+
+#include "model/core/dataset_schema.h"
+#include "model/core/metrics.h"
+
+namespace m6
+{
+
+namespace
+{
+
+constexpr int kDefaultRandomTrials = 10;
+constexpr int64_t kMaxGrid = 10000;
+constexpr const char* kHalvedPrefix = "halved";
+constexpr const char* kBudgetDecision = "stopped by the search's time budget";
+
+double nowSeconds()
+{
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+std::string fmt(double v, const char* format)
+{
+  char buf[48];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+bool better(double a, double b, bool higher)
+{
+  return higher ? a > b : a < b;
+}
+
+// Best-so-far validation value after each epoch (NaN until the first finite one).
+std::vector<double> bestSoFar(const std::vector<EpochRecord>& epochs, const std::string& metric,
+                              bool higher)
+{
+  std::vector<double> out;
+  double best = std::numeric_limits<double>::quiet_NaN();
+  for (const auto& e : epochs)
+  {
+    const double v = e.valid.get(metric);
+    if (std::isfinite(v) && (!std::isfinite(best) || better(v, best, higher)))
+    {
+      best = v;
+    }
+    out.push_back(best);
+  }
+  return out;
+}
+
+// A trial that needs no more training: done, halved, diverged or failed.
+bool settled(const RunRecord& run, const std::string& decision)
+{
+  if (run.status == "finished" || run.status == "diverged" || run.status == "failed")
+  {
+    return true;
+  }
+  return run.status == "stopped" && decision.rfind(kHalvedPrefix, 0) == 0;
+}
+
+}  // namespace
+
+Json SearchRequest::toSpec() const
+{
+  Json j = Json::object();
+  j["strategy"] = searchStrategyName(strategy);
+  j["space"] = space.toJson();
+  j["trials"] = trials;
+  j["budget_minutes"] = budgetMinutes;
+  j["seed"] = static_cast<int64_t>(seed);
+  j["min_epochs"] = halving.minEpochs;
+  j["eta"] = halving.eta;
+  j["base"] = m6::toJson(base);
+  return j;
+}
+
+SearchRequest SearchRequest::fromSpec(const Json& spec)
+{
+  SearchRequest r;
+  try
+  {
+    r.strategy = searchStrategyFromName(spec.at("strategy").asString());
+    r.space = SearchSpace::fromJson(spec.at("space"));
+    r.trials = spec.value("trials", 0);
+    r.budgetMinutes = spec.value("budget_minutes", 0.0);
+    r.seed = static_cast<uint64_t>(spec.value("seed", int64_t(1)));
+    r.halving.minEpochs = spec.value("min_epochs", 1);
+    r.halving.eta = spec.value("eta", 3);
+    r.base = fromJson(spec.at("base"));
+  }
+  catch (const std::exception& e)
+  {
+    throw std::invalid_argument(std::string("the search's stored spec is damaged: ") + e.what());
+  }
+  return r;
+}
+
+Json SearchResult::toJson() const
+{
+  Json j = Json::object();
+  j["search"] = search.id;
+  j["name"] = search.name;
+  j["dataset"] = search.datasetName;
+  j["status"] = search.status;
+  j["message"] = search.message;
+  j["strategy"] = search.spec.value("strategy", "");
+  j["metric"] = metric;
+  j["best_run"] = bestRun ? Json(*bestRun) : Json(nullptr);
+  j["planned_trials"] = plannedTrials;
+  Json list = Json::array();
+  for (const auto& t : trials)
+  {
+    Json x = Json::object();
+    x["trial"] = t.trial + 1;
+    x["run"] = t.run ? Json(t.run->id) : Json(nullptr);
+    x["config"] = trialJson(t.values);
+    x["status"] = t.run ? t.run->status : std::string("skipped");
+    x["epochs"] = t.run ? t.run->epochsRun : 0;
+    x["valid"] = t.run ? t.run->valid.valuesJson() : Json::object();
+    x["value"] = std::isfinite(t.value) ? Json(t.value) : Json(nullptr);
+    x["decision"] = t.decision;
+    list.push_back(x);
+  }
+  j["trials"] = list;
+  return j;
+}
+
+SearchRunner::SearchRunner(Workspace& ws, TrainingSession& session, const DatasetInfo& dataset,
+                           const DatasetSnapshot& snapshot)
+    : ws_(ws), session_(session), dataset_(dataset), snapshot_(snapshot), runs_(ws), searches_(ws)
+{
+}
+
+std::vector<TrialValues> SearchRunner::plannedTrials(const SearchRequest& r) const
+{
+  if (r.strategy == SearchStrategy::Grid)
+  {
+    const int64_t size = r.space.gridSize();
+    if (size > kMaxGrid && r.trials <= 0)
+    {
+      throw std::invalid_argument("the grid has " + std::to_string(size) +
+                                  " configurations (more than " + std::to_string(kMaxGrid) +
+                                  "); give --trials N for its first N, or use the random "
+                                  "strategy");
+    }
+    return gridTrials(r.space, r.trials > 0 ? r.trials : kMaxGrid);
+  }
+  // Distinct draws: a configuration already drawn is drawn again (a few times at most), and a
+  // finite space (choices and gridded ranges only) gives at most its size of trials.
+  int64_t n = r.trials > 0 ? r.trials : kDefaultRandomTrials;
+  int64_t finite = 1;  // distinct configurations random draws can give; 0: unbounded
+  for (const auto& d : r.space.dimensions)
+  {
+    const int64_t points = !d.isRange() ? static_cast<int64_t>(d.choices.size())
+                           : d.integer  ? static_cast<int64_t>(d.max - d.min) + 1
+                                        : 0;
+    finite = points == 0 || finite == 0 ? 0 : std::min<int64_t>(finite * points, INT32_MAX);
+  }
+  if (finite > 0)
+  {
+    n = std::min(n, finite);
+  }
+  std::vector<TrialValues> out;
+  int draw = 0;
+  while (static_cast<int64_t>(out.size()) < n)
+  {
+    TrialValues t = randomTrial(r.space, r.seed, draw++);
+    for (int again = 0; again < 100 && std::find(out.begin(), out.end(), t) != out.end(); ++again)
+    {
+      t = randomTrial(r.space, r.seed, draw++);
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+std::string SearchRunner::readPlan(const SearchRecord& search, SearchRequest& request,
+                                   std::vector<TrialValues>& planned) const
+{
+  try
+  {
+    request = SearchRequest::fromSpec(search.spec);
+    planned = plannedTrials(request);
+    return {};
+  }
+  catch (const std::exception& e)
+  {
+    return e.what();
+  }
+}
+
+std::string SearchRunner::validationProblem(const RunConfig& config) const
+{
+  DatasetSchema schema = DatasetSchema::fromSnapshot(snapshot_);
+  auto issues = validate(config, &schema);
+  return issues.empty() ? std::string() : formatIssues(issues);
+}
+
+Result<SearchRecord> SearchRunner::create(const SearchRequest& request)
+{
+  if (auto base = validationProblem(request.base); !base.empty())
+  {
+    return makeError("invalid base configuration: " + base);
+  }
+  if (request.halving.minEpochs < 1 || request.halving.eta < 2)
+  {
+    return makeError("halving needs a first rung of at least 1 epoch and eta of at least 2");
+  }
+  std::vector<TrialValues> trials;
+  try
+  {
+    trials = plannedTrials(request);
+  }
+  catch (const std::exception& e)
+  {
+    return makeError(e.what());
+  }
+  std::string firstProblem;
+  size_t invalid = 0;
+  for (const auto& t : trials)
+  {
+    std::string problem;
+    try
+    {
+      problem = validationProblem(applyTrial(request.base, t));
+    }
+    catch (const std::exception& e)
+    {
+      problem = e.what();
+    }
+    if (!problem.empty())
+    {
+      ++invalid;
+      if (firstProblem.empty())
+      {
+        firstProblem = trialLabel(t) + ": " + problem;
+      }
+    }
+  }
+  if (invalid == trials.size())
+  {
+    return makeError("no trial of the search has a valid configuration; the first: " +
+                     firstProblem);
+  }
+  SearchRecord record;
+  record.name = request.name;
+  record.datasetId = dataset_.id;
+  record.datasetName = dataset_.name;
+  record.spec = request.toSpec();
+  record.status = "running";
+  auto id = searches_.create(record);
+  if (!id)
+  {
+    return makeError(id.error());
+  }
+  return record;
+}
+
+Result<SearchResult> SearchRunner::describe(const SearchRecord& search)
+{
+  SearchResult result;
+  result.search = search;
+  SearchRequest request;
+  std::vector<TrialValues> planned;
+  if (auto problem = readPlan(search, request, planned); !problem.empty())
+  {
+    return makeError(problem);
+  }
+  const std::string bare = effectiveStopMetric(request.base);
+  result.metric = metricName(bare, request.base.train.evalK);
+  result.higherIsBetter = higherIsBetter(bare);
+  result.plannedTrials = static_cast<int>(planned.size());
+  result.bestRun = search.bestRun;
+  auto rows = searches_.trials(search.id);
+  if (!rows)
+  {
+    return makeError(rows.error());
+  }
+  for (const auto& row : *rows)
+  {
+    SearchTrialResult t;
+    t.trial = row.trial;
+    t.values = trialFromJson(row.values);
+    t.decision = row.decision;
+    t.value = std::numeric_limits<double>::quiet_NaN();
+    if (row.runId)
+    {
+      if (auto run = runs_.run(*row.runId))
+      {
+        t.run = *run;
+        t.value = run->valid.get(result.metric);
+      }
+    }
+    result.trials.push_back(std::move(t));
+  }
+  return result;
+}
+
+Result<SearchResult> SearchRunner::run(
+    const SearchRecord& search, const TrainCallbacks& hooks, std::optional<double> budgetMinutes,
+    const std::function<void(const SearchTrialResult&, bool)>& onTrial)
+{
+  SearchRequest request;
+  std::vector<TrialValues> planned;
+  if (auto problem = readPlan(search, request, planned); !problem.empty())
+  {
+    return makeError(problem);
+  }
+  if (search.datasetId != dataset_.id)
+  {
+    return makeError("search " + std::to_string(search.id) + " belongs to dataset " +
+                     search.datasetName + ", not " + dataset_.name);
+  }
+  const std::string bare = effectiveStopMetric(request.base);
+  const std::string metric = metricName(bare, request.base.train.evalK);
+  const bool higher = higherIsBetter(bare);
+  const double budget = budgetMinutes ? *budgetMinutes : request.budgetMinutes;
+  const double deadline =
+      budget > 0 ? nowSeconds() + budget * 60.0 : std::numeric_limits<double>::infinity();
+
+  auto rows = searches_.trials(search.id);
+  if (!rows)
+  {
+    return makeError(rows.error());
+  }
+  std::map<int, SearchTrialRecord> existing;
+  for (auto& row : *rows)
+  {
+    existing[row.trial] = row;
+  }
+  if (auto ok = searches_.setStatus(search.id, "running", ""); !ok)
+  {
+    return makeError(ok.error());
+  }
+
+  SearchResult result;
+  result.search = search;
+  result.metric = metric;
+  result.higherIsBetter = higher;
+  result.plannedTrials = static_cast<int>(planned.size());
+  std::vector<std::vector<double>> curves(planned.size());
+  const std::vector<int> rungs = request.strategy == SearchStrategy::Halving
+                                     ? request.halving.rungs(request.base.train.epochs)
+                                     : std::vector<int>{};
+  std::string stopReason;  // why the search ends before its last trial
+
+  for (size_t i = 0; i < planned.size() && stopReason.empty(); ++i)
+  {
+    SearchTrialResult tr;
+    tr.trial = static_cast<int>(i);
+    tr.values = planned[i];
+    tr.value = std::numeric_limits<double>::quiet_NaN();
+    SearchTrialRecord row;
+    row.trial = tr.trial;
+    row.values = trialJson(tr.values);
+    if (auto it = existing.find(tr.trial); it != existing.end())
+    {
+      row = it->second;
+    }
+    RunConfig config;
+    std::string problem;
+    try
+    {
+      config = applyTrial(request.base, tr.values);
+      problem = validationProblem(config);
+    }
+    catch (const std::exception& e)
+    {
+      problem = e.what();
+    }
+    if (!problem.empty())
+    {
+      tr.decision = "skipped: invalid configuration: " + problem;
+      row.decision = tr.decision;
+      (void)searches_.putTrial(search.id, row);
+      result.trials.push_back(tr);
+      if (onTrial)
+      {
+        onTrial(tr, false);
+      }
+      continue;
+    }
+
+    std::optional<RunRecord> run;
+    if (row.runId)
+    {
+      if (auto r = runs_.run(*row.runId))
+      {
+        run = *r;
+      }
+    }
+    if (run && settled(*run, row.decision))
+    {
+      if (auto e = runs_.epochs(run->id))
+      {
+        curves[i] = bestSoFar(*e, metric, higher);
+      }
+      tr.run = run;
+      tr.decision = row.decision;
+      tr.value = run->valid.get(metric);
+      result.trials.push_back(tr);
+      if (onTrial)
+      {
+        onTrial(tr, false);
+      }
+      continue;
+    }
+    if (hooks.cancel && hooks.cancel->load())
+    {
+      stopReason = "stopped by the user";
+      break;
+    }
+    if (nowSeconds() >= deadline)
+    {
+      stopReason = "the time budget of " + fmt(budget, "%g") + " minutes ran out";
+      break;
+    }
+    if (run && runs_.isActive(run->id))
+    {
+      return makeError("trial " + std::to_string(i + 1) + " (run " + std::to_string(run->id) +
+                       ") is being trained by another process; is the search running there?");
+    }
+    bool resume = false;
+    if (!run)
+    {
+      auto created = session_.createRun(config, search.name + " trial " + std::to_string(i + 1));
+      if (!created)
+      {
+        return makeError(created.error());
+      }
+      run = *created;
+      row.runId = run->id;
+      row.decision.clear();
+      if (auto ok = searches_.putTrial(search.id, row); !ok)
+      {
+        return makeError(ok.error());
+      }
+    }
+    else
+    {
+      std::error_code ec;
+      resume = std::filesystem::is_regular_file(std::filesystem::path(run->folder) / "last.pt", ec);
+      if (resume)
+      {
+        if (auto e = runs_.epochs(run->id))
+        {
+          curves[i] = bestSoFar(*e, metric, higher);
+        }
+      }
+      if (!row.decision.empty())
+      {
+        row.decision.clear();
+        (void)searches_.setDecision(search.id, tr.trial, "");
+      }
+    }
+
+    std::atomic<bool> stop{false};
+    std::string halted;  // the halving decision, when it stops this trial
+    bool budgetStop = false;
+    TrainCallbacks cb = hooks;
+    cb.cancel = &stop;
+    auto checkStop = [&]
+    {
+      if (hooks.cancel && hooks.cancel->load())
+      {
+        stop = true;
+      }
+      else if (nowSeconds() >= deadline)
+      {
+        budgetStop = true;
+        stop = true;
+      }
+    };
+    cb.onProgress = [&](const Progress& p)
+    {
+      checkStop();
+      if (hooks.onProgress)
+      {
+        hooks.onProgress(p);
+      }
+    };
+    cb.onStep = [&](const StepStats& s)
+    {
+      checkStop();
+      if (hooks.onStep)
+      {
+        hooks.onStep(s);
+      }
+    };
+    cb.onEpoch = [&, i](const EpochStats& e)
+    {
+      auto& mine = curves[i];
+      const double v = e.valid.get(metric);
+      double best = mine.empty() ? std::numeric_limits<double>::quiet_NaN() : mine.back();
+      if (std::isfinite(v) && (!std::isfinite(best) || better(v, best, higher)))
+      {
+        best = v;
+      }
+      mine.resize(static_cast<size_t>(e.epoch), best);
+      mine[static_cast<size_t>(e.epoch) - 1] = best;
+      if (std::find(rungs.begin(), rungs.end(), e.epoch) != rungs.end())
+      {
+        std::vector<double> earlier;
+        for (size_t j = 0; j < i; ++j)
+        {
+          if (curves[j].size() >= static_cast<size_t>(e.epoch) &&
+              std::isfinite(curves[j][e.epoch - 1]))
+          {
+            earlier.push_back(curves[j][e.epoch - 1]);
+          }
+        }
+        if (!request.halving.survives(earlier, best, higher))
+        {
+          const size_t n = earlier.size() + 1;
+          const size_t keep = std::max<size_t>(1, n / static_cast<size_t>(request.halving.eta));
+          halted = std::string(kHalvedPrefix) + " after epoch " + std::to_string(e.epoch) + ": " +
+                   metric + " " + fmt(best, "%.4f") + " was not among the best " +
+                   std::to_string(keep) + " of the " + std::to_string(n) +
+                   " trials that reached this rung";
+          stop = true;
+        }
+      }
+      if (hooks.onEpoch)
+      {
+        hooks.onEpoch(e);
+      }
+    };
+    tr.run = run;
+    if (onTrial)
+    {
+      onTrial(tr, true);
+    }
+    auto trained = session_.train(*run, config, resume, cb);
+    if (!trained)
+    {
+      tr.decision = "failed: " + trained.error();
+      (void)searches_.setDecision(search.id, tr.trial, tr.decision);
+      if (auto r = runs_.run(run->id))
+      {
+        tr.run = *r;
+      }
+    }
+    else
+    {
+      tr.run = *trained;
+      tr.value = trained->valid.get(metric);
+      if (!halted.empty())
+      {
+        tr.decision = halted;
+        tr.run->message = halted;
+        (void)runs_.setStatus(run->id, trained->status, halted);
+      }
+      else if (budgetStop && trained->status == "stopped")
+      {
+        tr.decision = kBudgetDecision;
+        stopReason = "the time budget of " + fmt(budget, "%g") + " minutes ran out";
+      }
+      else if (trained->status == "stopped")
+      {
+        stopReason = "stopped by the user";
+      }
+      (void)searches_.setDecision(search.id, tr.trial, tr.decision);
+    }
+    result.trials.push_back(tr);
+    if (onTrial)
+    {
+      onTrial(tr, false);
+    }
+  }
+
+  double bestValue = std::numeric_limits<double>::quiet_NaN();
+  for (const auto& t : result.trials)
+  {
+    if (t.run && std::isfinite(t.value) &&
+        (!std::isfinite(bestValue) || better(t.value, bestValue, higher)))
+    {
+      bestValue = t.value;
+      result.bestRun = t.run->id;
+    }
+  }
+  (void)searches_.setBestRun(search.id, result.bestRun);
+  const bool complete = stopReason.empty() && result.trials.size() == planned.size();
+  const std::string status = complete ? "finished" : "stopped";
+  const std::string message =
+      complete ? "finished " + std::to_string(planned.size()) + " trial(s)"
+               : stopReason + " after " + std::to_string(result.trials.size()) + " of " +
+                     std::to_string(planned.size()) + " trial(s); m6-cli search --resume " +
+                     std::to_string(search.id) + " continues it";
+  if (auto ok = searches_.setStatus(search.id, status, message); !ok)
+  {
+    return makeError(ok.error());
+  }
+  result.search.status = status;
+  result.search.message = message;
+  result.search.bestRun = result.bestRun;
+  return result;
+}
+
+}  // namespace m6
