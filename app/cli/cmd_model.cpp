@@ -114,17 +114,7 @@ int cmdResume(Context& ctx, const Args& a)
 int cmdRuns(Context& ctx, const Args& a)
 {
   RunStore store(ctx.workspace());
-  std::optional<int64_t> dataset;
-  if (a.has("dataset"))
-  {
-    auto d = ctx.workspace().dataset(a.value("dataset"));
-    if (!d)
-    {
-      throw CliError(d.error());
-    }
-    dataset = d->id;
-  }
-  auto runs = store.runs(dataset);
+  auto runs = store.runs(datasetFilter(ctx, a));
   if (!runs)
   {
     throw CliError(runs.error());

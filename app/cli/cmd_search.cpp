@@ -149,10 +149,7 @@ int cmdSearches(Context& ctx, const Args& a)
     {
       throw CliError(search.error());
     }
-    LoadedDataset data = loadDataset(ctx, search->datasetName);
-    TrainingSession session(ctx.workspace(), data.info, data.snapshot);
-    SearchRunner runner(ctx.workspace(), session, data.info, data.snapshot);
-    auto result = runner.describe(*search);
+    auto result = describeSearch(ctx.workspace(), *search);
     if (!result)
     {
       throw CliError(result.error());
@@ -160,17 +157,7 @@ int cmdSearches(Context& ctx, const Args& a)
     ctx.finish(result->toJson(), summaryText(*result));
     return 0;
   }
-  std::optional<int64_t> dataset;
-  if (a.has("dataset"))
-  {
-    auto d = ctx.workspace().dataset(a.value("dataset"));
-    if (!d)
-    {
-      throw CliError(d.error());
-    }
-    dataset = d->id;
-  }
-  auto all = store.searches(dataset);
+  auto all = store.searches(datasetFilter(ctx, a));
   if (!all)
   {
     throw CliError(all.error());

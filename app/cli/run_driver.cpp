@@ -94,6 +94,20 @@ LoadedDataset loadDataset(Context& ctx, const std::string& name)
   return {*info, std::move(*snap)};
 }
 
+std::optional<int64_t> datasetFilter(Context& ctx, const Args& a)
+{
+  if (!a.has("dataset"))
+  {
+    return std::nullopt;
+  }
+  auto d = ctx.workspace().dataset(a.value("dataset"));
+  if (!d)
+  {
+    throw CliError(d.error());
+  }
+  return d->id;
+}
+
 RunConfig configFromArgs(const Args& a, const DatasetSnapshot& snapshot)
 {
   if (a.has("preset") && a.has("config"))

@@ -31,6 +31,10 @@ struct LoadedDataset
 
 LoadedDataset loadDataset(Context& ctx, const std::string& name);
 
+/// The id of the dataset --dataset names (CliError when there is none), or nullopt without it:
+/// the filter of the listing commands.
+std::optional<int64_t> datasetFilter(Context& ctx, const Args& a);
+
 /// A base configuration (preset, file or run) with every --set applied; errors become CliError.
 RunConfig assembleConfig(const Args& a, const std::function<RunConfig()>& base);
 

@@ -134,13 +134,10 @@ Json SearchResult::toJson() const
   return j;
 }
 
-SearchRunner::SearchRunner(Workspace& ws, TrainingSession& session, const DatasetInfo& dataset,
-                           const DatasetSnapshot& snapshot)
-    : ws_(ws), session_(session), dataset_(dataset), snapshot_(snapshot), runs_(ws), searches_(ws)
+namespace
 {
-}
 
-std::vector<TrialValues> SearchRunner::plannedTrials(const SearchRequest& r) const
+std::vector<TrialValues> plannedTrials(const SearchRequest& r)
 {
   if (r.strategy == SearchStrategy::Grid)
   {
@@ -183,8 +180,9 @@ std::vector<TrialValues> SearchRunner::plannedTrials(const SearchRequest& r) con
   return out;
 }
 
-std::string SearchRunner::readPlan(const SearchRecord& search, SearchRequest& request,
-                                   std::vector<TrialValues>& planned) const
+// The stored request and its trials; "" or why the spec cannot be read.
+std::string readPlan(const SearchRecord& search, SearchRequest& request,
+                     std::vector<TrialValues>& planned)
 {
   try
   {
@@ -196,6 +194,14 @@ std::string SearchRunner::readPlan(const SearchRecord& search, SearchRequest& re
   {
     return e.what();
   }
+}
+
+}  // namespace
+
+SearchRunner::SearchRunner(Workspace& ws, TrainingSession& session, const DatasetInfo& dataset,
+                           const DatasetSnapshot& snapshot)
+    : ws_(ws), session_(session), dataset_(dataset), snapshot_(snapshot), runs_(ws), searches_(ws)
+{
 }
 
 std::string SearchRunner::validationProblem(const RunConfig& config) const
@@ -265,8 +271,10 @@ Result<SearchRecord> SearchRunner::create(const SearchRequest& request)
   return record;
 }
 
-Result<SearchResult> SearchRunner::describe(const SearchRecord& search)
+Result<SearchResult> describeSearch(Workspace& ws, const SearchRecord& search)
 {
+  SearchStore searches(ws);
+  RunStore runs(ws);
   SearchResult result;
   result.search = search;
   SearchRequest request;
@@ -280,7 +288,7 @@ Result<SearchResult> SearchRunner::describe(const SearchRecord& search)
   result.higherIsBetter = higherIsBetter(bare);
   result.plannedTrials = static_cast<int>(planned.size());
   result.bestRun = search.bestRun;
-  auto rows = searches_.trials(search.id);
+  auto rows = searches.trials(search.id);
   if (!rows)
   {
     return makeError(rows.error());
@@ -294,7 +302,7 @@ Result<SearchResult> SearchRunner::describe(const SearchRecord& search)
     t.value = std::numeric_limits<double>::quiet_NaN();
     if (row.runId)
     {
-      if (auto run = runs_.run(*row.runId))
+      if (auto run = runs.run(*row.runId))
       {
         t.run = *run;
         t.value = run->valid.get(result.metric);

@@ -80,15 +80,8 @@ class SearchRunner
       std::optional<double> budgetMinutes = std::nullopt,
       const std::function<void(const SearchTrialResult&, bool started)>& onTrial = {});
 
-  /// A recorded search's current state, without running anything.
-  Result<SearchResult> describe(const SearchRecord& search);
-
  private:
-  std::vector<TrialValues> plannedTrials(const SearchRequest& request) const;
   std::string validationProblem(const RunConfig& config) const;
-  // The stored request and its trials; "" or why the spec cannot be read.
-  std::string readPlan(const SearchRecord& search, SearchRequest& request,
-                       std::vector<TrialValues>& planned) const;
 
   Workspace& ws_;
   TrainingSession& session_;
@@ -97,5 +90,8 @@ class SearchRunner
   RunStore runs_;
   SearchStore searches_;
 };
+
+/// A recorded search's current state, without running anything or reading its dataset.
+Result<SearchResult> describeSearch(Workspace& ws, const SearchRecord& search);
 
 }  // namespace m6
