@@ -40,6 +40,9 @@ Json loadCheckpoint(const std::string& path, Session& session, torch::optim::Opt
 /// parameter's and buffer's shape. Throws std::runtime_error("weights do not fit this model: ...").
 void loadNetWeights(torch::serialize::InputArchive& archive, torch::nn::Module& net);
 
+/// FNV-1a 64 (hex) over every parameter and buffer in registration order.
+std::string weightsChecksum(torch::nn::Module& net);
+
 /// First line of a (torch) error message: the rest is often a C++ backtrace.
 std::string firstLine(const std::string& message);
 

@@ -114,9 +114,36 @@ struct TrainOutcome
   MetricSet coldRandom;
   int64_t coldItems = 0;
 
+  // How it was trained: ranks of the job (1 = one process), examples per rank and step, and
+  // the collective backend ("gloo"; empty for one process).
+  int worldSize = 1;
+  int64_t perRankBatch = 0;
+  std::string backend;
+  /// Checksum of the weights as the last epoch left them (before best.pt is reloaded for the
+  /// test): equal on every rank of a data-parallel job.
+  std::string weightsChecksum;
+
   // adapt() only (empty for train()).
   AdaptReport adaptation;
   ZeroShotResult zeroShot;
+};
+
+/// Where a data-parallel job's ranks meet (DESIGN.md section 3, "Beyond one process"). Rank 0
+/// serves the rendezvous (c10d's TCPStore) at host:port; every rank trains on its shard of each
+/// global batch (train.batch_size examples per rank, so the global batch is batch_size x
+/// worldSize, at the configured learning rate), gradients are averaged over the ranks with Gloo
+/// all-reduce, and every rank takes the same optimiser step. Only rank 0 writes the run folder
+/// (checkpoints) and calls onStep/onEpoch/onProgress; the others write nothing and may pass an
+/// empty runDir. A rank that dies or stops answering for timeoutSeconds ends the job on every
+/// rank with std::runtime_error naming it.
+struct Distributed
+{
+  int rank = 0;
+  int worldSize = 1;  // 1: an ordinary single-process run (the fields below are not used)
+  std::string host = "127.0.0.1";
+  int port = 29500;
+  int timeoutSeconds = 60;
+  bool active() const { return worldSize > 1; }
 };
 
 /// Trains a model. Validates first and throws std::invalid_argument with the field-named
@@ -128,9 +155,14 @@ struct TrainOutcome
 /// resumes through adapt() with the recorded options, so a runner need not tell them apart.
 /// A NaN/inf loss or gradient ends the run as "diverged" and leaves the last good checkpoint in
 /// place.
+/// With `distributed.active()`, one rank of a data-parallel job (see Distributed): every rank
+/// must be given the same dataset and config (a fingerprint of both is compared at the start and
+/// a mismatch refused on every rank), and resume is decided by rank 0 (the others receive its
+/// checkpoint). Evaluation is split across the ranks and its rows gathered, so the metrics equal
+/// a single process's on the same weights. An adapted run cannot be trained data-parallel.
 TrainOutcome train(const DatasetSnapshot& snapshot, const RunConfig& config,
                    const std::string& runDir, const TrainCallbacks& callbacks = {},
-                   bool resume = false);
+                   bool resume = false, const Distributed& distributed = {});
 
 struct EvaluationOutcome
 {

@@ -82,6 +82,83 @@ class RandomRanking
   int64_t rows_ = 0;
 };
 
+// This rank's contiguous share [lo, hi) of `total` targets (all of them without a job).
+std::pair<size_t, size_t> shareOf(size_t total, const Collective* shard)
+{
+  if (!shard)
+  {
+    return {0, total};
+  }
+  const auto r = static_cast<size_t>(shard->rank());
+  const auto w = static_cast<size_t>(shard->size());
+  return {total * r / w, total * (r + 1) / w};
+}
+
+// Every rank's rows (and top-K lists, diversity, random-ranking candidates) in target order, on
+// every rank. A row travels as doubles: integers below 2^53 and float scores are exact in them.
+void gatherShares(Collective& c, size_t total, int k, bool withLists,
+                  std::vector<UserMetricRow>& rows, std::vector<std::vector<int32_t>>& lists,
+                  std::vector<double>& diversity, std::vector<int64_t>& candidates)
+{
+  const int64_t fields = 9;
+  const int64_t width = fields + (withLists ? k : 0);
+  const auto w = static_cast<size_t>(c.size());
+  const int64_t most = static_cast<int64_t>((total + w - 1) / w);
+  torch::Tensor mine = torch::full({std::max<int64_t>(most, 1), width}, -1.0, torch::kFloat64);
+  auto put = mine.accessor<double, 2>();
+  for (size_t i = 0; i < rows.size(); ++i)
+  {
+    const auto r = static_cast<int64_t>(i);
+    put[r][0] = rows[i].user;
+    put[r][1] = rows[i].item;
+    put[r][2] = static_cast<double>(rows[i].trainInteractions);
+    put[r][3] = static_cast<double>(rows[i].rank);
+    put[r][4] = rows[i].prediction;
+    put[r][5] = rows[i].label;
+    put[r][6] = diversity[i];
+    put[r][7] = static_cast<double>(candidates[i]);
+    const size_t len = withLists ? lists[i].size() : 0;
+    put[r][8] = static_cast<double>(len);
+    for (size_t j = 0; j < len; ++j)
+    {
+      put[r][fields + static_cast<int64_t>(j)] = lists[i][j];
+    }
+  }
+  torch::Tensor all = c.allgather(mine);
+  auto got = all.accessor<double, 3>();
+  rows.clear();
+  lists.clear();
+  diversity.clear();
+  candidates.clear();
+  for (size_t rank = 0; rank < w; ++rank)
+  {
+    const size_t count = total * (rank + 1) / w - total * rank / w;
+    for (size_t i = 0; i < count; ++i)
+    {
+      const auto a = got[static_cast<int64_t>(rank)][static_cast<int64_t>(i)];
+      UserMetricRow row;
+      row.user = static_cast<int32_t>(a[0]);
+      row.item = static_cast<int32_t>(a[1]);
+      row.trainInteractions = static_cast<int64_t>(a[2]);
+      row.rank = static_cast<int64_t>(a[3]);
+      row.prediction = a[4];
+      row.label = a[5];
+      rows.push_back(row);
+      diversity.push_back(a[6]);
+      candidates.push_back(static_cast<int64_t>(a[7]));
+      if (withLists)
+      {
+        std::vector<int32_t> top(static_cast<size_t>(a[8]));
+        for (size_t j = 0; j < top.size(); ++j)
+        {
+          top[j] = static_cast<int32_t>(a[fields + static_cast<int64_t>(j)]);
+        }
+        lists.push_back(std::move(top));
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::string warmProtocol(int k, bool sampled, int64_t coldItems)
@@ -208,9 +285,12 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
   std::vector<uint8_t> excluded = base;
   RandomRanking random;
   const int64_t batch = sampled ? 256 : scorer.batchSize();
-  for (size_t start = 0; start < targets.size(); start += static_cast<size_t>(batch))
+  const auto [lo, hi] = shareOf(targets.size(), scope.shard);
+  std::vector<double> rowDiversity;    // per target: its list's diversity (NaN: none)
+  std::vector<int64_t> rowCandidates;  // per target: candidates of a random ranking
+  for (size_t start = lo; start < hi; start += static_cast<size_t>(batch))
   {
-    size_t end = std::min(targets.size(), start + static_cast<size_t>(batch));
+    size_t end = std::min(hi, start + static_cast<size_t>(batch));
     std::vector<QuerySpec> queries;
     for (size_t i = start; i < end; ++i)
     {
@@ -266,10 +346,7 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
             acc[r][1 + filled++] = c;
           }
         }
-        if (scope.randomBaseline)
-        {
-          random.add(1 + filled, k);
-        }
+        rowCandidates.push_back(1 + filled);
         // A tiny catalogue or a very active user leaves fewer than 100 unseen items: the empty
         // slots are marked -1 and never counted against the target.
         for (; filled < kSampledNegatives; ++filled)
@@ -312,27 +389,37 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
         }
         row.rank = std::isnan(rowScores[0]) ? width - 1 : above;
         row.prediction = rowScores[0];
+        rowDiversity.push_back(std::numeric_limits<double>::quiet_NaN());
       }
       else
       {
-        const int64_t candidates = markPast(i, 1);
-        if (scope.randomBaseline)
-        {
-          random.add(candidates, k);
-        }
+        rowCandidates.push_back(markPast(i, 1));
         row.rank = targetRank(rowScores, n, target, excluded.data());
         row.prediction = rowScores[target];
         std::vector<int32_t> top = topK(rowScores, n, k, excluded.data());
-        double div = intraListDiversity(top, itemCategory);
-        if (!std::isnan(div))
-        {
-          diversity += div;
-          ++diversityLists;
-        }
+        rowDiversity.push_back(intraListDiversity(top, itemCategory));
         lists.push_back(std::move(top));
         markPast(i, 0);
       }
       result.rows.push_back(row);
+    }
+  }
+  if (scope.shard)
+  {
+    gatherShares(*scope.shard, targets.size(), k, !sampled, result.rows, lists, rowDiversity,
+                 rowCandidates);
+  }
+  // In target order, as one process would add them up.
+  for (size_t i = 0; i < result.rows.size(); ++i)
+  {
+    if (!std::isnan(rowDiversity[i]))
+    {
+      diversity += rowDiversity[i];
+      ++diversityLists;
+    }
+    if (scope.randomBaseline)
+    {
+      random.add(rowCandidates[i], k);
     }
   }
   std::string protocol = scope.protocol.empty() ? rankingProtocol(k, sampled) : scope.protocol;
@@ -358,7 +445,8 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
 }
 
 EvalResult evaluatePointwise(const DatasetSnapshot& data, const Split& split, SplitPart part,
-                             const std::string& task, double threshold, ScoreProvider& scorer)
+                             const std::string& task, double threshold, ScoreProvider& scorer,
+                             Collective* shard)
 {
   std::vector<int64_t> targets;
   for (int64_t t : targetsOf(split, part))
@@ -370,9 +458,10 @@ EvalResult evaluatePointwise(const DatasetSnapshot& data, const Split& split, Sp
   }
   EvalResult result;
   const size_t batch = 1024;
-  for (size_t start = 0; start < targets.size(); start += batch)
+  const auto [lo, hi] = shareOf(targets.size(), shard);
+  for (size_t start = lo; start < hi; start += batch)
   {
-    size_t end = std::min(targets.size(), start + batch);
+    size_t end = std::min(hi, start + batch);
     std::vector<QuerySpec> queries;
     torch::Tensor cand = torch::empty({static_cast<int64_t>(end - start), 1}, torch::kInt64);
     for (size_t i = start; i < end; ++i)
@@ -399,6 +488,13 @@ EvalResult evaluatePointwise(const DatasetSnapshot& data, const Split& split, Sp
       result.rows.push_back(row);
     }
   }
+  if (shard)
+  {
+    std::vector<std::vector<int32_t>> noLists;
+    std::vector<double> noDiversity(result.rows.size(), 0.0);
+    std::vector<int64_t> noCandidates(result.rows.size(), 0);
+    gatherShares(*shard, targets.size(), 0, false, result.rows, noLists, noDiversity, noCandidates);
+  }
   result.metrics =
       aggregateRows(result.rows, task, 10,
                     withSplitName(pointwiseProtocol(task, threshold), data) + preparedNote(data));
@@ -421,6 +517,7 @@ EvalResult evaluateSession(Session& session, SplitPart part, int64_t sampleUsers
       scope.protocol = warmProtocol(c.train.evalK, c.train.sampledEval, session.numCold);
     }
     scope.sampleTargets = sampleUsers;
+    scope.shard = session.collective;
     EvalResult result = evaluateRanking(session.data, session.split, session.features.itemCategory,
                                         part, c.train.evalK, c.train.sampledEval,
                                         static_cast<uint64_t>(c.train.seed), scorer, scope);
@@ -432,7 +529,7 @@ EvalResult evaluateSession(Session& session, SplitPart part, int64_t sampleUsers
     return result;
   }
   return evaluatePointwise(session.data, session.split, part, c.model.task, c.train.ctrThreshold,
-                           scorer);
+                           scorer, session.collective);
 }
 
 EvalResult evaluateCold(Session& session, SplitPart part)
@@ -448,6 +545,7 @@ EvalResult evaluateCold(Session& session, SplitPart part)
   scope.targets = &session.coldItems;
   scope.protocol = coldProtocol(c.train.evalK, c.train.sampledEval, session.numCold);
   scope.randomBaseline = true;
+  scope.shard = session.collective;
   return evaluateRanking(session.data, session.split, session.features.itemCategory, part,
                          c.train.evalK, c.train.sampledEval, static_cast<uint64_t>(c.train.seed),
                          scorer, scope);

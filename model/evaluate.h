@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "model/batch.h"
+#include "model/collective.h"
 #include "model/core/metrics.h"
 #include "model/core/split.h"
 #include "model/session.h"
@@ -69,6 +70,9 @@ struct RankingScope
   /// > 0: rank only a fixed sample of this many targets (users), drawn with `seed`, and say so in
   /// the protocol; 0 or more than there are: every target.
   int64_t sampleTargets = 0;
+  /// Set: this rank of a data-parallel job ranks its contiguous share of the targets and the
+  /// rows of every rank are gathered in order, so every rank returns the single-process result.
+  Collective* shard = nullptr;
 };
 
 /// The query of user u's target interaction t: history before t, context of t.
@@ -85,11 +89,13 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
 
 /// ctr (AUC, LogLoss over held-out interactions with a rating) or rating (RMSE, MAE).
 EvalResult evaluatePointwise(const DatasetSnapshot& data, const Split& split, SplitPart part,
-                             const std::string& task, double ctrThreshold, ScoreProvider& scorer);
+                             const std::string& task, double ctrThreshold, ScoreProvider& scorer,
+                             Collective* shard = nullptr);
 
 /// The metrics the session's task calls for. Under the cold-item protocol: the warm targets,
 /// ranked among the warm items. `sampleUsers` > 0 (ranking only): a fixed seeded sample of that
-/// many users, labelled in the protocol (per-epoch validation on large datasets).
+/// many users, labelled in the protocol (per-epoch validation on large datasets). With
+/// session.collective set, the work is split across the job's ranks (RankingScope::shard).
 EvalResult evaluateSession(Session& session, SplitPart part, int64_t sampleUsers = 0);
 
 /// Cold-item protocol: the targets that are cold items, ranked among the cold items only (by

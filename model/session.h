@@ -18,6 +18,8 @@
 namespace m6
 {
 
+class Collective;
+
 class Session
 {
  public:
@@ -45,6 +47,9 @@ class Session
   const std::vector<uint8_t>
       coldItems;  // per item, 1 = cold (held out); all 0 without the protocol
   const int64_t numCold = 0;
+  /// Set while this session trains as one rank of a data-parallel job: evaluation is then split
+  /// across the ranks (evaluate.h).
+  Collective* collective = nullptr;
 
   /// Item tokens of the whole catalogue [N, d] (with autograd when enabled).
   torch::Tensor encodeCatalogue();

@@ -9,6 +9,7 @@
 
 #include "model/checkpoint.h"
 #include "model/core/config_fields.h"
+#include "model/data_parallel.h"
 #include "model/evaluate.h"
 #include "model/rng.h"
 
@@ -95,6 +96,10 @@ struct RunState
     return s;
   }
 };
+
+// Data-parallel: steps between checks that the ranks' parameters are still identical (also
+// after every epoch). A check is two sums over the parameters and a tiny all-gather.
+constexpr int64_t kSyncCheckEvery = 100;
 
 double scheduledLr(const TrainConfig& t, int64_t step, int64_t totalSteps)
 {
@@ -230,7 +235,12 @@ TrainOutcome runTrainingLoop(const LoopSetup& setup, const TrainCallbacks& cb)
   TrainingStep& stepper = *setup.stepper;
   torch::optim::Optimizer* optimizer = setup.optimizer;
   const RunConfig& config = session.config;
-  const bool resume = setup.resume;
+  Collective* job = setup.collective;
+  const int rank = job ? job->rank() : 0;
+  const int world = job ? job->size() : 1;
+  const bool writer = rank == 0;  // the only rank that writes the run folder
+  session.collective = job;
+  const bool resume = job ? agreeOnJob(*job, session, setup.resume) : setup.resume;
   std::error_code ec;
   const std::string bestPath = (fs::path(setup.runDir) / "best.pt").string();
   const std::string lastPath = (fs::path(setup.runDir) / "last.pt").string();
@@ -242,11 +252,16 @@ TrainOutcome runTrainingLoop(const LoopSetup& setup, const TrainCallbacks& cb)
   RunState st;
   if (resume)
   {
-    if (!fs::is_regular_file(lastPath, ec))
+    if (writer && !fs::is_regular_file(lastPath, ec))
     {
+      if (job)
+      {
+        job->announceFailure("resume: rank 0 has no " + lastPath);
+      }
       throw std::runtime_error("resume: " + lastPath + " does not exist");
     }
-    Json meta = loadCheckpoint(lastPath, session, optimizer);
+    Json meta = job ? shareCheckpoint(*job, lastPath, session, optimizer)
+                    : loadCheckpoint(lastPath, session, optimizer);
     // Resume only the same experiment, or "the same final metrics" would not hold.
     checkResumeConfig(lastPath, meta.at("config"), config);
     st = RunState::fromJson(meta.at("state"));
@@ -255,19 +270,44 @@ TrainOutcome runTrainingLoop(const LoopSetup& setup, const TrainCallbacks& cb)
   }
   else
   {
-    fs::remove(bestPath, ec);
-    saveCheckpoint(lastPath, session, optimizer, st.toJson());
+    if (job)
+    {
+      broadcastWeights(*job, *session.net);  // the seed made them equal; make sure
+    }
+    if (writer)
+    {
+      fs::remove(bestPath, ec);
+      saveCheckpoint(lastPath, session, optimizer, st.toJson());
+    }
+  }
+  if (job && rank > 0)
+  {
+    // Each rank's own dropout draws (rank 0 keeps the single-process sequence).
+    std::lock_guard<std::mutex> lock(globalRngMutex());
+    torch::manual_seed(static_cast<uint64_t>(tc.seed) * 1000003ULL +
+                       static_cast<uint64_t>(rank) * 7919ULL +
+                       static_cast<uint64_t>(st.globalStep));
+  }
+  std::unique_ptr<GradientReducer> reducer;
+  if (job)
+  {
+    reducer = std::make_unique<GradientReducer>(*job, session.net->parameters());
   }
 
   std::vector<int64_t> examples = stepper.examples();
   const int64_t perEpoch = static_cast<int64_t>(examples.size());
-  const int64_t batchSize = tc.batchSize;
+  // Data-parallel: a step is one global batch of batch_size examples per rank, each rank taking
+  // its contiguous share of it (one rank: the whole batch).
+  const int64_t batchSize = tc.batchSize * world;
   const int64_t stepsPerEpoch = (perEpoch + batchSize - 1) / batchSize;
   const int64_t totalSteps = stepsPerEpoch * tc.epochs;
   const int64_t parameters = session.parameterCount();
   logLine(cb, std::to_string(perEpoch) + " training examples, " + std::to_string(stepsPerEpoch) +
                   " steps per epoch, " + std::to_string(parameters) + " parameters, " +
-                  std::to_string(tc.threads) + " thread(s)");
+                  std::to_string(tc.threads) + " thread(s)" +
+                  (job ? ", " + std::to_string(world) + " ranks x " + std::to_string(tc.batchSize) +
+                             " examples per step (Gloo)"
+                       : std::string()));
 
   TrainOutcome out;
   out.parameters = parameters;
@@ -275,7 +315,12 @@ TrainOutcome runTrainingLoop(const LoopSetup& setup, const TrainCallbacks& cb)
   out.coldItems = session.numCold;
   out.lastCheckpoint = lastPath;
   out.status = "finished";
+  out.worldSize = world;
+  out.perRankBatch = tc.batchSize;
+  out.backend = job ? "gloo" : "";
   const auto callStart = Clock::now();
+  bool stopAll = false;   // data-parallel: a rank asked to stop at the last exchange
+  bool pauseAll = false;  // ... or to pause
   double trainSeconds = 0;
   int64_t trainedThisCall = 0;
   int epochsThisCall = 0;
@@ -288,15 +333,32 @@ TrainOutcome runTrainingLoop(const LoopSetup& setup, const TrainCallbacks& cb)
     // Shuffle a fresh copy: the order must depend on (seed, epoch) only, not on earlier epochs.
     std::vector<int64_t> order = examples;
     shuffleFor(order, tc.seed, epoch);
-    DemoRng negatives(epochSeed(tc.seed, epoch));
+    DemoRng negatives(epochSeed(tc.seed, epoch) ^
+                      (0xD1B54A32D192ED03ULL * static_cast<uint64_t>(rank)));
     session.net->train();
     double lossSum = 0;
     int64_t lossSteps = 0;
     int64_t globalStep = st.globalStep;
     for (int64_t step = 0; step < stepsPerEpoch; ++step)
     {
-      waitWhilePaused(cb);
-      if (stopRequested(cb))
+      if (job)
+      {
+        // Every rank pauses and stops at the same step: the requests travel with the gradients,
+        // and while paused in small exchanges of their own (so no rank times out waiting).
+        while (pauseAll && !stopAll)
+        {
+          std::this_thread::sleep_for(std::chrono::milliseconds(200));
+          StepTotals flags =
+              reducer->exchangeFlags(stopRequested(cb), cb.pause && cb.pause->load());
+          stopAll = flags.stop;
+          pauseAll = flags.pause;
+        }
+      }
+      else
+      {
+        waitWhilePaused(cb);
+      }
+      if (job ? stopAll : stopRequested(cb))
       {
         out.status = "stopped";
         out.message = "stopped during epoch " + std::to_string(epoch) +
@@ -312,20 +374,43 @@ TrainOutcome runTrainingLoop(const LoopSetup& setup, const TrainCallbacks& cb)
       }
       const int64_t begin = step * batchSize;
       const int64_t end = std::min(perEpoch, begin + batchSize);
-      std::vector<int64_t> batch(order.begin() + begin, order.begin() + end);
+      const int64_t mineBegin = begin + (end - begin) * rank / world;
+      const int64_t mineEnd = begin + (end - begin) * (rank + 1) / world;
+      std::vector<int64_t> batch(order.begin() + mineBegin, order.begin() + mineEnd);
       torch::Tensor loss;
+      double value = 0;
+      if (!batch.empty())
       {
         // Dropout draws from torch's shared generator: see rng.h.
         std::lock_guard<std::mutex> rng(globalRngMutex());
         loss = stepper.loss(batch, negatives);
+        value = loss.item<double>();
       }
-      const double value = loss.item<double>();
       double gradNorm = 0;
-      if (std::isfinite(value))
+      const double maxNorm =
+          tc.gradClip > 0 ? tc.gradClip : std::numeric_limits<double>::infinity();
+      if (job)
+      {
+        optimizer->zero_grad();
+        if (loss.defined() && std::isfinite(value))
+        {
+          loss.backward();
+        }
+        // The global batch's mean loss and gradient on every rank (NaN anywhere: NaN everywhere).
+        StepTotals totals = reducer->reduce(static_cast<double>(batch.size()), value,
+                                            stopRequested(cb), cb.pause && cb.pause->load());
+        value = totals.loss;
+        stopAll = totals.stop;
+        pauseAll = totals.pause;
+        if (std::isfinite(value))
+        {
+          gradNorm = torch::nn::utils::clip_grad_norm_(session.net->parameters(), maxNorm);
+        }
+      }
+      else if (std::isfinite(value))
       {
         optimizer->zero_grad();
         loss.backward();
-        double maxNorm = tc.gradClip > 0 ? tc.gradClip : std::numeric_limits<double>::infinity();
         gradNorm = torch::nn::utils::clip_grad_norm_(session.net->parameters(), maxNorm);
       }
       if (!std::isfinite(value) || !std::isfinite(gradNorm))
@@ -340,6 +425,10 @@ TrainOutcome runTrainingLoop(const LoopSetup& setup, const TrainCallbacks& cb)
       }
       optimizer->step();
       ++globalStep;
+      if (job && globalStep % kSyncCheckEvery == 0)
+      {
+        checkInSync(*job, *session.net, globalStep);
+      }
       lossSum += value;
       ++lossSteps;
       trainSeconds += secondsSince(stepStart);
@@ -398,11 +487,15 @@ TrainOutcome runTrainingLoop(const LoopSetup& setup, const TrainCallbacks& cb)
     es.examplesPerSecond = trainSeconds > 0 ? trainedThisCall / trainSeconds : 0;
     es.isBest = improved;
     st.history.push_back(es);
-    if (improved)
+    if (job)
+    {
+      checkInSync(*job, *session.net, globalStep);
+    }
+    if (improved && writer)
     {
       saveCheckpoint(bestPath, session, nullptr, st.toJson());
     }
-    if (tc.checkpointEveryEpoch || st.done)
+    if ((tc.checkpointEveryEpoch || st.done) && writer)
     {
       saveCheckpoint(lastPath, session, optimizer, st.toJson());
     }
@@ -433,10 +526,18 @@ TrainOutcome runTrainingLoop(const LoopSetup& setup, const TrainCallbacks& cb)
     out.message = "finished after " + std::to_string(st.epoch) + " epoch(s); best epoch " +
                   std::to_string(st.bestEpoch);
   }
-  if (st.bestEpoch > 0 && fs::is_regular_file(bestPath, ec))
+  out.weightsChecksum = weightsChecksum(*session.net);
+  if (st.bestEpoch > 0 && (job || fs::is_regular_file(bestPath, ec)))
   {
-    out.bestCheckpoint = bestPath;
-    loadCheckpoint(bestPath, session, nullptr);
+    out.bestCheckpoint = writer ? bestPath : "";
+    if (job)
+    {
+      shareCheckpoint(*job, bestPath, session, nullptr);
+    }
+    else
+    {
+      loadCheckpoint(bestPath, session, nullptr);
+    }
     EvalResult test = evaluateSession(session, SplitPart::Test);
     out.test = test.metrics;
     out.testRows = test.rows;

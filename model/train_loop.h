@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "model/collective.h"
 #include "model/engine.h"
 #include "model/session.h"
 #include "model/training_step.h"
@@ -27,6 +28,9 @@ struct LoopSetup
       lrScale;  // per optimiser param group: factor on the scheduled lr (1 if absent)
   std::string runDir;
   bool resume = false;
+  /// Set: this process is one rank of a data-parallel job (data_parallel.h). Rank 0 decides
+  /// resume and alone writes runDir; the session's evaluation is split across the ranks.
+  Collective* collective = nullptr;
 };
 
 /// Runs the loop (resume: loads runDir/last.pt into the session and optimiser first, and checks

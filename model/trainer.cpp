@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "model/checkpoint.h"
+#include "model/collective.h"
 #include "model/engine.h"
 #include "model/evaluate.h"
 #include "model/threads.h"
@@ -46,16 +47,31 @@ bool resumeAdapted(const DatasetSnapshot& data, const RunConfig& config, const s
 }  // namespace
 
 TrainOutcome train(const DatasetSnapshot& data, const RunConfig& config, const std::string& runDir,
-                   const TrainCallbacks& cb, bool resume)
+                   const TrainCallbacks& cb, bool resume, const Distributed& distributed)
 {
+  const bool writer = !distributed.active() || distributed.rank == 0;
+  if (distributed.active() && writer && resume &&
+      std::filesystem::is_regular_file(std::filesystem::path(runDir) / "adapt.json"))
+  {
+    throw std::runtime_error(
+        "an adapted run cannot be trained data-parallel yet: resume it in one process");
+  }
   TrainOutcome adapted;
-  if (resume && resumeAdapted(data, config, runDir, cb, &adapted))
+  if (resume && !distributed.active() && resumeAdapted(data, config, runDir, cb, &adapted))
   {
     return adapted;
   }
   checkConfig(data, config);
   setComputeThreads(config.train.threads);
-  ensureRunDir(runDir);
+  if (writer)
+  {
+    ensureRunDir(runDir);
+  }
+  std::unique_ptr<Collective> job;
+  if (distributed.active())
+  {
+    job = std::make_unique<Collective>(distributed);
+  }
   Session session(data, config, Session::Use::Training);
   TrainingStep stepper(session);
   auto optimizer =
@@ -66,7 +82,32 @@ TrainOutcome train(const DatasetSnapshot& data, const RunConfig& config, const s
   setup.optimizer = optimizer.get();
   setup.runDir = runDir;
   setup.resume = resume;
-  return runTrainingLoop(setup, cb);
+  setup.collective = job.get();
+  if (!job)
+  {
+    return runTrainingLoop(setup, cb);
+  }
+  // Only rank 0 reports; a rank that fails on its own tells the others why before it leaves.
+  TrainCallbacks quiet = cb;
+  if (!writer)
+  {
+    quiet.onStep = nullptr;
+    quiet.onEpoch = nullptr;
+    quiet.onProgress = nullptr;
+  }
+  try
+  {
+    return runTrainingLoop(setup, quiet);
+  }
+  catch (const CollectiveError&)
+  {
+    throw;
+  }
+  catch (const std::exception& e)
+  {
+    job->announceFailure(e.what());
+    throw;
+  }
 }
 
 EvaluationOutcome evaluate(const DatasetSnapshot& data, const RunConfig& config,

@@ -15,6 +15,8 @@ PACKAGES=(
   libtorch-dev libopenblas0-pthread libtcmalloc-minimal4
   # storage: SQLite, JSON lines (nlohmann-json) and gzip input (zlib)
   libsqlite3-dev sqlite3 nlohmann-json3-dev zlib1g-dev
+  # data-parallel training: the headers of Gloo, the c10d backend Debian's LibTorch links
+  libgloo-dev
   # running the GUI and its tests without a display
   xvfb xauth
 )

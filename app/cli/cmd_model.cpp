@@ -1,12 +1,13 @@
 // m6-cli model commands: train, resume, runs, evaluate, recommend, explain, baselines.
-#include <csignal>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "app/cli/cli.h"
+#include "app/cli/ranks.h"
 #include "app/cli/run_driver.h"
 #include "app/runner/exports.h"
 #include "model/core/config.h"
@@ -80,6 +81,28 @@ Json runJson(const RunRecord& r)
   return j;
 }
 
+// Runs rank 0's part and then waits for the local ranks; a failure names the ranks that ended
+// badly too.
+RunRecord withRanks(LocalRanks& ranks, const std::function<RunRecord()>& rankZero)
+{
+  RunRecord result;
+  try
+  {
+    result = rankZero();
+  }
+  catch (const CliError& e)
+  {
+    const std::string others = ranks.finish();
+    throw CliError(std::string(e.what()) + (others.empty() ? "" : "; " + others), e.code());
+  }
+  const std::string others = ranks.finish();
+  if (!others.empty())
+  {
+    throw CliError("the run was recorded, but " + others);
+  }
+  return result;
+}
+
 int cmdTrain(Context& ctx, const Args& a)
 {
   const std::string datasetName = a.value("dataset");
@@ -87,10 +110,17 @@ int cmdTrain(Context& ctx, const Args& a)
   {
     throw CliError("train needs --dataset NAME");
   }
+  const RankPlan plan = rankPlan(a);
   LoadedDataset data = loadDataset(ctx, datasetName);
-  RunConfig config = configFromArgs(a, data.snapshot);
+  RunConfig config = withRankThreads(configFromArgs(a, data.snapshot), plan);
+  if (plan.dist.rank > 0)
+  {
+    return runFollowerRank(ctx, data, config, plan.dist);
+  }
+  LocalRanks ranks(ctx, plan, datasetName, config);
   RunDriver driver(ctx, data);
-  RunRecord result = driver.trainNew(config, a.value("name"), std::nullopt);
+  RunRecord result = withRanks(
+      ranks, [&] { return driver.trainNew(config, a.value("name"), std::nullopt, plan.dist); });
   return driver.report(result);
 }
 
@@ -105,9 +135,15 @@ int cmdResume(Context& ctx, const Args& a)
   {
     throw CliError("run " + std::to_string(run.id) + " has finished; nothing to resume");
   }
+  const RankPlan plan = rankPlan(a);
   LoadedDataset data = loadDataset(ctx, run.datasetName);
+  if (plan.dist.rank > 0)
+  {
+    return runFollowerRank(ctx, data, withRankThreads(configOfRunOrFail(run), plan), plan.dist);
+  }
+  LocalRanks ranks(ctx, plan, run.datasetName, withRankThreads(configOfRunOrFail(run), plan));
   RunDriver driver(ctx, data);
-  RunRecord result = driver.resume(run);
+  RunRecord result = withRanks(ranks, [&] { return driver.resume(run, plan.dist, plan.threads); });
   return driver.report(result);
 }
 
@@ -466,14 +502,25 @@ std::vector<Command> modelCommands()
   std::vector<OptionSpec> trainOpts = configOptions();
   trainOpts.insert(trainOpts.begin(), {"dataset", "NAME", "the dataset to train on (required)"});
   trainOpts.push_back({"name", "NAME", "a name for the run (default \"run N\")"});
+  for (const auto& o : rankOptions())
+  {
+    trainOpts.push_back(o);
+  }
   c.push_back({{"train", "", "Train the M6 model on a dataset and record the run",
                 "Prints a line per epoch and a final metrics table. Ctrl+C stops the run and keeps "
                 "its best checkpoint; `m6-cli resume RUN` continues it. m6-cli config-keys lists "
-                "every setting.",
+                "every setting.\n\nData-parallel: --nproc N trains one run in N local processes "
+                "(one torch thread each); --rank R --world-size N --master HOST:PORT runs one rank "
+                "of a job across machines (rank 0 records the run; start the same command with "
+                "the same dataset and settings on every rank). Each rank takes train.batch_size "
+                "examples per step, so the global batch is batch_size x N at the configured "
+                "learning rate; give batch_size / N per rank to match a one-process run.",
                 trainOpts, 0, 0},
                cmdTrain});
   c.push_back({{"resume", "RUN", "Continue an interrupted or stopped run from its last checkpoint",
-                "", {}, 1, 1},
+                "Any number of processes may continue a run (--nproc N, or --rank/--world-size/"
+                "--master), whatever it was started with.",
+                rankOptions(), 1, 1},
                cmdResume});
   c.push_back({{"runs", "", "List the recorded runs",
                 "", {{"dataset", "NAME", "only the runs of this dataset"}}, 0, 0},

@@ -29,20 +29,6 @@ extern "C" void onInterrupt(int)
   }
 }
 
-class InterruptScope
-{
- public:
-  InterruptScope()
-  {
-    gInterrupted = false;
-    previous_ = std::signal(SIGINT, onInterrupt);
-  }
-  ~InterruptScope() { std::signal(SIGINT, previous_); }
-
- private:
-  void (*previous_)(int) = SIG_DFL;
-};
-
 // "ndcg@10 0.1234, hr@10 0.2345, ..." (the first four values).
 std::string metricsLine(const MetricSet& m)
 {
@@ -55,6 +41,22 @@ std::string metricsLine(const MetricSet& m)
 }
 
 }  // namespace
+
+InterruptScope::InterruptScope()
+{
+  gInterrupted = false;
+  previous_ = std::signal(SIGINT, onInterrupt);
+}
+
+InterruptScope::~InterruptScope()
+{
+  std::signal(SIGINT, previous_);
+}
+
+const std::atomic<bool>* InterruptScope::flag() const
+{
+  return &gInterrupted;
+}
 
 RunConfig assembleConfig(const Args& a, const std::function<RunConfig()>& base)
 {
@@ -212,25 +214,30 @@ RunDriver::RunDriver(Context& ctx, const LoadedDataset& data)
 }
 
 RunRecord RunDriver::trainNew(const RunConfig& config, const std::string& name,
-                              std::optional<int64_t> parent)
+                              std::optional<int64_t> parent, const Distributed& distributed)
 {
   auto run = session_.createRun(config, name, parent);
   if (!run)
   {
     throw CliError(run.error());
   }
-  return execute(*run, config, false);
+  return execute(*run, config, false, distributed);
 }
 
-RunRecord RunDriver::resume(const RunRecord& run)
+RunRecord RunDriver::resume(const RunRecord& run, const Distributed& distributed, int threads)
 {
-  return execute(run, configOfRunOrFail(run), true);
+  RunConfig config = configOfRunOrFail(run);
+  if (threads > 0)
+  {
+    config.train.threads = threads;  // resume does not compare it
+  }
+  return execute(run, config, true, distributed);
 }
 
 TrainCallbacks RunDriver::printingHooks(const char* what)
 {
   TrainCallbacks cb;
-  cb.cancel = &gInterrupted;
+  cb.cancel = &gInterrupted;  // set by an InterruptScope of the caller
   cb.onProgress = [this, what](const Progress& p)
   {
     if (!p.phase.empty())
@@ -252,13 +259,20 @@ TrainCallbacks RunDriver::printingHooks(const char* what)
   return cb;
 }
 
-RunRecord RunDriver::execute(RunRecord run, const RunConfig& config, bool resume)
+RunRecord RunDriver::execute(RunRecord run, const RunConfig& config, bool resume,
+                             const Distributed& distributed)
 {
   ctx_.err << (resume ? "Resuming" : "Training") << " run " << run.id << " (" << run.name << ") on "
            << data_.info.name << ": " << config.model.task << ", " << config.model.scorer
-           << " scorer, " << config.train.epochs << " epochs\n";
+           << " scorer, " << config.train.epochs << " epochs";
+  if (distributed.active())
+  {
+    ctx_.err << ", data-parallel over " << distributed.worldSize << " ranks at " << distributed.host
+             << ":" << distributed.port;
+  }
+  ctx_.err << "\n";
   InterruptScope interrupts;
-  auto result = session_.train(run, config, resume, printingHooks("epoch"));
+  auto result = session_.train(run, config, resume, printingHooks("epoch"), distributed);
   ctx_.endProgress();
   if (!result)
   {
@@ -444,6 +458,12 @@ int RunDriver::report(const RunRecord& r)
   }
   j["message"] = r.message;
   j["train_examples"] = r.summary.value("train_examples", int64_t(0));
+  const Json* distributed = r.summary.find("distributed");
+  j["world_size"] = distributed ? distributed->value("world_size", 1) : 1;
+  if (distributed)
+  {
+    j["distributed"] = *distributed;
+  }
   std::string adaptText;
   if (const Json* report = r.summary.find("adaptation"))
   {

@@ -6,6 +6,7 @@
 // the workspace connection directly).
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <optional>
 #include <string>
@@ -53,6 +54,21 @@ RunConfig configOfRunOrFail(const RunRecord& run);
 /// The run's checkpoint path; CliError (exit code 2) when the run has none.
 std::string requireCheckpoint(const RunRecord& run);
 
+/// While alive, Ctrl+C sets flag() instead of killing the process (a second Ctrl+C exits at
+/// once); the flag is cleared when the scope begins.
+class InterruptScope
+{
+ public:
+  InterruptScope();
+  ~InterruptScope();
+  InterruptScope(const InterruptScope&) = delete;
+  InterruptScope& operator=(const InterruptScope&) = delete;
+  const std::atomic<bool>* flag() const;
+
+ private:
+  void (*previous_)(int) = nullptr;
+};
+
 /// Drives runs for the CLI: a TrainingSession plus progress on stderr and Ctrl+C to stop.
 class RunDriver
 {
@@ -60,10 +76,11 @@ class RunDriver
   RunDriver(Context& ctx, const LoadedDataset& data);
 
   /// Records a new run and trains it. Returns the final record.
+  /// `distributed`: as rank 0 of a data-parallel job (ranks.h).
   RunRecord trainNew(const RunConfig& config, const std::string& name,
-                     std::optional<int64_t> parent);
+                     std::optional<int64_t> parent, const Distributed& distributed = {});
   /// Continues a run from its last checkpoint.
-  RunRecord resume(const RunRecord& run);
+  RunRecord resume(const RunRecord& run, const Distributed& distributed = {}, int threads = 0);
   /// Records a new run adapted from `parent` and trains it. Returns the final record.
   RunRecord adaptNew(const RunRecord& parent, const RunConfig& config, const AdaptOptions& options,
                      const std::string& name);
@@ -86,7 +103,8 @@ class RunDriver
   int report(const RunRecord& run);
 
  private:
-  RunRecord execute(RunRecord run, const RunConfig& config, bool resume);
+  RunRecord execute(RunRecord run, const RunConfig& config, bool resume,
+                    const Distributed& distributed);
   TrainCallbacks printingHooks(const char* what);
 
   Context& ctx_;

@@ -79,11 +79,12 @@ Result<RunRecord> TrainingSession::createRun(const RunConfig& config, const std:
 }
 
 Result<RunRecord> TrainingSession::train(RunRecord run, const RunConfig& config, bool resume,
-                                         const TrainCallbacks& hooks)
+                                         const TrainCallbacks& hooks,
+                                         const Distributed& distributed)
 {
   return record(run, hooks, resume ? "resume" : "training",
                 [&](const TrainCallbacks& cb)
-                { return m6::train(snapshot_, config, run.folder, cb, resume); });
+                { return m6::train(snapshot_, config, run.folder, cb, resume, distributed); });
 }
 
 Result<RunRecord> TrainingSession::adapt(RunRecord run, const RunConfig& config,
@@ -244,6 +245,16 @@ Result<RunRecord> TrainingSession::record(
   summary["parameters"] = out.parameters;
   summary["test_by_activity"] = activityJson(out.testByActivity);
   summary["train_examples"] = out.trainExamples;
+  if (out.worldSize > 1)
+  {
+    Json d = Json::object();
+    d["world_size"] = out.worldSize;
+    d["per_rank_batch"] = out.perRankBatch;
+    d["global_batch"] = out.perRankBatch * out.worldSize;
+    d["backend"] = out.backend;
+    d["weights_checksum"] = out.weightsChecksum;
+    summary["distributed"] = d;
+  }
   if (out.coldItems > 0)
   {
     summary["cold"] = coldJson(out.coldItems, out.coldTest, out.coldRandom);

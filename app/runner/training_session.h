@@ -35,8 +35,11 @@ class TrainingSession
   /// (every 500 steps or 2 s), epochs as they end, and the final state, metrics and per-user rows
   /// at the end. `hooks` are the caller's; their cancel/pause flags are honoured. An engine
   /// failure marks the run "failed" and comes back as an error.
+  /// `distributed` (engine.h): this process is rank 0 of a data-parallel job, which records the
+  /// run as usual (the summary's "distributed" says how it was trained); the other ranks call
+  /// m6::train themselves and record nothing.
   Result<RunRecord> train(RunRecord run, const RunConfig& config, bool resume,
-                          const TrainCallbacks& hooks = {});
+                          const TrainCallbacks& hooks = {}, const Distributed& distributed = {});
 
   /// Adapts `parent` (a trained M6 run of this workspace, any dataset) to this dataset as `run`
   /// (created with createRun(config, name, parent.id)): m6::adapt with the parent's weights,

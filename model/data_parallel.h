@@ -1,0 +1,70 @@
+// The pieces of data-parallel training that sit on the collectives (private to model/): the
+// start-up agreement (same dataset, same config, rank 0's weights and resume point everywhere),
+// the gradient average of a step and the check that the ranks' parameters stay identical.
+//
+// LibTorch has no C++ DistributedDataParallel, so the reduction is written here: after each
+// rank's backward pass its gradients, weighted by its examples in the step, are flattened into
+// buckets of at most 16 MiB and summed with one all-reduce per bucket (sent back to back), then
+// divided by the step's examples: exactly the gradient of the mean loss over the global batch.
+// The step's loss and the stop and pause requests travel in the same exchange, so every rank
+// takes the same decisions at the same step.
+//
+// Thread affinity: the thread that trains.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+#include "model/collective.h"
+#include "model/core/json.h"
+#include "model/session.h"
+
+namespace m6
+{
+
+/// Compares a fingerprint of the dataset (shape and every interaction) and of the config (the
+/// knobs that change results) across the ranks; throws std::runtime_error on every rank naming
+/// the first rank that differs from rank 0. Returns rank 0's `resume` (it decides).
+bool agreeOnJob(Collective& c, const Session& session, bool resume);
+
+/// Rank 0's parameters and buffers on every rank.
+void broadcastWeights(Collective& c, torch::nn::Module& net);
+
+/// Rank 0's checkpoint file at `path` loaded on every rank (the others receive its bytes; they
+/// read no file of theirs); returns its meta like loadCheckpoint().
+Json shareCheckpoint(Collective& c, const std::string& path, Session& session,
+                     torch::optim::Optimizer* optimizer);
+
+/// Throws std::runtime_error when a rank's parameters differ from rank 0's (relative 1e-6 on a
+/// sum and an absolute sum, so machines with other floating-point units are not refused).
+void checkInSync(Collective& c, torch::nn::Module& net, int64_t step);
+
+struct StepTotals
+{
+  double loss = 0;      // mean over the global batch
+  double examples = 0;  // in the global batch
+  bool stop = false;    // a rank asked to stop
+  bool pause = false;   // a rank asked to pause
+};
+
+class GradientReducer
+{
+ public:
+  GradientReducer(Collective& c, std::vector<torch::Tensor> params);
+
+  /// Replaces every gradient with the examples-weighted mean over the ranks (an undefined
+  /// gradient counts as zero and becomes defined), and sums the rest. `examples` may be 0.
+  StepTotals reduce(double examples, double loss, bool stop, bool pause);
+
+  /// Only the stop and pause requests (while paused, every 200 ms).
+  StepTotals exchangeFlags(bool stop, bool pause);
+
+ private:
+  Collective& c_;
+  std::vector<torch::Tensor> params_;
+  std::vector<std::pair<size_t, size_t>> buckets_;  // [first, last) parameter indices
+};
+
+}  // namespace m6

@@ -1,0 +1,280 @@
+// Data-parallel training (issue 11) with real m6-cli processes talking over 127.0.0.1: two ranks
+// end with identical weights and the metrics of one process trained with the same global batch,
+// --nproc does the same by itself, a killed rank ends the job with an error naming it (and the
+// run resumes), and ranks given different data or settings are refused before any step.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <QElapsedTimer>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <cmath>
+#include <thread>
+
+#include "cli_runner.h"
+
+using m6::Json;
+using m6test::lastJson;
+
+namespace
+{
+
+int freePort()
+{
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(addr);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+// The settings of every run here: no dropout, so the only difference between one process with
+// batch 2B and two ranks with batch B each is the order of floating-point sums in the gradient
+// average (measured: the metrics agree to every printed digit).
+QStringList settings(int batch, int epochs)
+{
+  return {"--preset",       "quick",
+          "--set",          "train.epochs=" + QString::number(epochs),
+          "--set",          "model.attention_dropout=0",
+          "--set",          "train.threads=1",
+          "--set",          "train.batch_size=" + QString::number(batch),
+          "--dist-timeout", "30"};
+}
+
+QStringList rankArgs(int rank, int port)
+{
+  return {"--rank",       QString::number(rank),
+          "--world-size", "2",
+          "--master",     "127.0.0.1:" + QString::number(port)};
+}
+
+double ndcg(const Json& j, const char* part)
+{
+  return j.at(part).at("ndcg@10").asDouble();
+}
+
+}  // namespace
+
+class TestCliDistributed : public QObject
+{
+  Q_OBJECT
+
+  QTemporaryDir dir_;
+  QString ws_;
+
+  m6test::CliResult cli(const QStringList& args) { return m6test::runCli(ws_, args); }
+
+  void startRank(QProcess& p, const QStringList& args)
+  {
+    p.start(m6test::kCli, QStringList{"--workspace", ws_} + args);
+    QVERIFY(p.waitForStarted());
+  }
+
+  static m6test::CliResult finished(QProcess& p, int ms = 300000)
+  {
+    if (!p.waitForFinished(ms))
+    {
+      p.kill();
+      p.waitForFinished();
+    }
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+            QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
+  }
+
+ private slots:
+  void initTestCase()
+  {
+    ws_ = dir_.filePath("t.m6ws");
+    auto r = cli(
+        {"demo-data", "--name", "d", "--users", "150", "--items", "300", "--interactions", "6000"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    r = cli({"demo-data", "--name", "e", "--seed", "7", "--users", "150", "--items", "300",
+             "--interactions", "6000"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+  }
+
+  void twoRanksMatchOneProcessWithTheGlobalBatch()
+  {
+    auto single = cli(QStringList{"train", "--dataset", "d", "--json"} + settings(64, 2));
+    QVERIFY2(single.code == 0, qPrintable(single.err));
+    const Json one = lastJson(single);
+    QCOMPARE(one.at("world_size").asInt(), int64_t(1));
+
+    const int port = freePort();
+    QProcess follower;
+    startRank(follower, QStringList{"train", "--dataset", "d", "--json"} + settings(32, 2) +
+                            rankArgs(1, port));
+    auto lead =
+        cli(QStringList{"train", "--dataset", "d", "--json"} + settings(32, 2) + rankArgs(0, port));
+    auto other = finished(follower);
+    QVERIFY2(lead.code == 0, qPrintable(lead.err));
+    QVERIFY2(other.code == 0, qPrintable(other.err));
+    const Json zero = lastJson(lead);
+    const Json first = lastJson(other);
+
+    // Rank 0 recorded the run and says how it was trained; rank 1 recorded nothing.
+    QCOMPARE(zero.at("world_size").asInt(), int64_t(2));
+    const Json& how = zero.at("distributed");
+    QCOMPARE(how.at("per_rank_batch").asInt(), int64_t(32));
+    QCOMPARE(how.at("global_batch").asInt(), int64_t(64));
+    QCOMPARE(QString::fromStdString(how.at("backend").asString()), QString("gloo"));
+    QCOMPARE(first.at("rank").asInt(), int64_t(1));
+    QVERIFY(!first.contains("run"));
+
+    // Identical parameters on both ranks at the end of training.
+    QCOMPARE(QString::fromStdString(first.at("weights_checksum").asString()),
+             QString::fromStdString(how.at("weights_checksum").asString()));
+
+    // The metrics of one process with the same global batch, on every rank (the evaluation was
+    // split across the ranks and gathered).
+    for (const char* part : {"valid", "test"})
+    {
+      QVERIFY2(std::abs(ndcg(zero, part) - ndcg(one, part)) < 1e-4,
+               qPrintable(QString("%1: two ranks %2, one process %3")
+                              .arg(part)
+                              .arg(ndcg(zero, part))
+                              .arg(ndcg(one, part))));
+      QCOMPARE(ndcg(first, part), ndcg(zero, part));
+    }
+    QVERIFY(ndcg(one, "valid") > 0);
+
+    // --nproc 2 starts the second rank itself and trains the same run.
+    auto local =
+        cli(QStringList{"train", "--dataset", "d", "--json", "--nproc", "2"} + settings(32, 2));
+    QVERIFY2(local.code == 0, qPrintable(local.err));
+    const Json byNproc = lastJson(local);
+    QCOMPARE(byNproc.at("world_size").asInt(), int64_t(2));
+    QCOMPARE(ndcg(byNproc, "valid"), ndcg(zero, "valid"));
+    QCOMPARE(QString::fromStdString(byNproc.at("distributed").at("weights_checksum").asString()),
+             QString::fromStdString(how.at("weights_checksum").asString()));
+  }
+
+  void killedRankEndsTheJobAndTheRunResumes()
+  {
+    const int port = freePort();
+    QProcess lead;
+    QProcess follower;
+    startRank(lead, QStringList{"train", "--dataset", "d", "--json", "--name", "killed"} +
+                        settings(16, 8) + rankArgs(0, port));
+    startRank(follower, QStringList{"train", "--dataset", "d", "--json"} + settings(16, 8) +
+                            rankArgs(1, port));
+    // Training has begun once rank 0 has logged the shape of an epoch.
+    QString log;
+    QElapsedTimer waited;
+    waited.start();
+    while (!log.contains("steps per epoch") && waited.elapsed() < 120000)
+    {
+      lead.waitForReadyRead(200);
+      log += QString::fromUtf8(lead.readAllStandardError());
+    }
+    QVERIFY2(log.contains("steps per epoch"), qPrintable(log));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    follower.kill();
+    follower.waitForFinished();
+    QElapsedTimer ending;
+    ending.start();
+    auto r = finished(lead, 60000);
+    // Rank 0 notices at its next exchange (the connection closes) and then gives the survivors
+    // three seconds to check in before it names the missing rank: well inside the timeout.
+    QVERIFY2(ending.elapsed() < 30000, qPrintable(QString::number(ending.elapsed())));
+    QVERIFY(r.code != 0);
+    const QString err = log + r.err;
+    QVERIFY2(err.contains("rank 1 stopped answering"), qPrintable(err));
+
+    auto runs = cli({"runs", "--json"});
+    QVERIFY2(runs.code == 0, qPrintable(runs.err));
+    int64_t id = 0;
+    const Json listed = lastJson(runs);
+    for (const auto& run : listed.at("runs").asArray())
+    {
+      if (run.at("name").asString() == "killed")
+      {
+        id = run.at("run").asInt();
+        QCOMPARE(QString::fromStdString(run.at("status").asString()), QString("failed"));
+      }
+    }
+    QVERIFY(id > 0);
+
+    // The run continues in one process from its last checkpoint.
+    auto resumed = cli({"resume", QString::number(id), "--json"});
+    QVERIFY2(resumed.code == 0, qPrintable(resumed.err));
+    const Json j = lastJson(resumed);
+    QCOMPARE(QString::fromStdString(j.at("status").asString()), QString("finished"));
+    QCOMPARE(j.at("world_size").asInt(), int64_t(1));
+    QVERIFY(ndcg(j, "test") > 0);
+  }
+
+  void ranksWithDifferentDataOrSettingsAreRefused()
+  {
+    for (const auto& [leadArgs, otherArgs, what] :
+         {std::tuple{QStringList{"--dataset", "d"}, QStringList{"--dataset", "e"},
+                     QString("another dataset")},
+          std::tuple{QStringList{"--dataset", "d"},
+                     QStringList{"--dataset", "d", "--set", "train.lr=0.01"},
+                     QString("another configuration")}})
+    {
+      const int port = freePort();
+      QProcess follower;
+      startRank(follower,
+                QStringList{"train", "--json"} + otherArgs + settings(32, 2) + rankArgs(1, port));
+      QElapsedTimer t;
+      t.start();
+      auto lead =
+          cli(QStringList{"train", "--json"} + leadArgs + settings(32, 2) + rankArgs(0, port));
+      auto other = finished(follower);
+      QVERIFY(lead.code != 0);
+      QVERIFY(other.code != 0);
+      QVERIFY2(lead.lastErrorLine().contains(what), qPrintable(lead.err));
+      QVERIFY2(other.lastErrorLine().contains(what), qPrintable(other.err));
+      QVERIFY2(!lead.err.contains("epoch 1"), qPrintable(lead.err));  // before any training
+      QVERIFY2(t.elapsed() < 25000, qPrintable(QString::number(t.elapsed())));
+    }
+  }
+
+  void badJobOptionsAreRefusedAtOnce()
+  {
+    auto r = cli(
+        {"train", "--dataset", "d", "--rank", "0", "--world-size", "2", "--master", "localhost"});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.lastErrorLine().contains("HOST:PORT"), qPrintable(r.err));
+    r = cli({"train", "--dataset", "d", "--rank", "0", "--world-size", "2", "--master",
+             "127.0.0.1:70000"});
+    QCOMPARE(r.code, 2);
+    r = cli({"train", "--dataset", "d", "--nproc", "2", "--rank", "1"});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.lastErrorLine().contains("--nproc"), qPrintable(r.err));
+    r = cli({"train", "--dataset", "d", "--rank", "1"});
+    QCOMPARE(r.code, 2);
+    r = cli({"train", "--dataset", "d", "--rank", "2", "--world-size", "2", "--master",
+             "127.0.0.1:29500"});
+    QVERIFY(r.code != 0);
+    // A port that is in use: rank 0 says so at once instead of waiting for the others.
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(addr);
+    QVERIFY(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
+    QVERIFY(::listen(fd, 1) == 0);
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    QElapsedTimer t;
+    t.start();
+    r = cli(QStringList{"train", "--dataset", "d"} + settings(32, 1) +
+            rankArgs(0, ntohs(addr.sin_port)));
+    ::close(fd);
+    QVERIFY(r.code != 0);
+    QVERIFY2(r.lastErrorLine().contains("in use"), qPrintable(r.err));
+    QVERIFY2(t.elapsed() < 20000, qPrintable(QString::number(t.elapsed())));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCliDistributed)
+#include "test_cli_distributed.moc"
