@@ -213,7 +213,7 @@ bool ModelPages::startTraining()
     return false;
   }
   const quint64 token = controller_->startTraining(configure_->dataset().id, configure_->config(),
-                                                   configure_->runName());
+                                                   configure_->runName(), train_->processes());
   if (token == 0)
   {
     return false;
@@ -231,7 +231,7 @@ bool ModelPages::resumeRun(qint64 runId)
   }
   resumedRun_ = runId;
   const RunEntry* entry = library_->find(runId);
-  controller_->resumeRun(runId, entry ? entry->record.datasetId : 0);
+  controller_->resumeRun(runId, entry ? entry->record.datasetId : 0, train_->processes());
   view_->setCurrentWidget(train_);
   return true;
 }

@@ -9,9 +9,12 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QShortcut>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QStyle>
 #include <QVBoxLayout>
+#include <algorithm>
+#include <thread>
 
 #include "app/bridge/training_controller.h"
 #include "ui/epoch_plot.h"
@@ -38,6 +41,11 @@ QString formatDuration(double seconds)
   return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
 }
 
+int TrainPage::processes() const
+{
+  return processes_->value();
+}
+
 TrainPage::TrainPage(TrainingController* controller, QWidget* parent)
     : QWidget(parent), controller_(controller)
 {
@@ -48,6 +56,16 @@ TrainPage::TrainPage(TrainingController* controller, QWidget* parent)
   stop_->setToolTip(
       tr("Stop training (Esc, Ctrl+.): the best checkpoint is kept, the run is evaluated on test "
          "and recorded as stopped; it can be resumed from the Runs page"));
+  processes_ = new QSpinBox(this);
+  processes_->setObjectName(QStringLiteral("trainProcesses"));
+  processes_->setRange(1, std::max(1, static_cast<int>(std::thread::hardware_concurrency())));
+  processes_->setValue(1);
+  processes_->setPrefix(tr("Processes: "));
+  processes_->setToolTip(
+      tr("Train the next run (or resume) data-parallel in this many local processes, one thread "
+         "each, on PyTorch's c10d with Gloo over 127.0.0.1. Each process takes batch_size "
+         "examples per step, so the global batch is batch_size x processes at the configured "
+         "learning rate; Pause and Stop reach every process. 1: this process only"));
   title_ = new QLabel(tr("No run yet: configure one and press Train (Ctrl+T)."), this);
   title_->setObjectName(QStringLiteral("trainTitle"));
   title_->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -56,6 +74,7 @@ TrainPage::TrainPage(TrainingController* controller, QWidget* parent)
   top->addWidget(train_);
   top->addWidget(pause_);
   top->addWidget(stop_);
+  top->addWidget(processes_);
   top->addSpacing(12);
   top->addWidget(title_, 1);
   top->addWidget(status_);
@@ -212,6 +231,7 @@ void TrainPage::updateButtons()
   pause_->setIcon(
       style()->standardIcon(controller_->paused() ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
   stop_->setEnabled(busy && !controller_->stopping());
+  processes_->setEnabled(!busy);  // read when a run starts
 }
 
 QString TrainPage::statusText() const

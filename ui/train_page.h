@@ -5,7 +5,9 @@
 //
 // It only listens to a TrainingController (GUI-thread signals, coalesced steps) and asks for a
 // new run through trainRequested(); what to train comes from the Configure page (ModelPages
-// wires the two). Shortcuts on the page: Space pauses or resumes, Esc stops.
+// wires the two). "Processes" (1 to the machine's cores) makes the next run or resume
+// data-parallel over that many local processes. Shortcuts on the page: Space pauses or resumes, Esc
+// stops.
 //
 // Thread affinity: GUI thread.
 #pragma once
@@ -18,6 +20,7 @@ class QLabel;
 class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
+class QSpinBox;
 
 namespace m6
 {
@@ -43,6 +46,9 @@ class TrainPage : public QWidget
   QPushButton* trainButton() const { return train_; }
   QPushButton* pauseButton() const { return pause_; }
   QPushButton* stopButton() const { return stop_; }
+  /// "Processes": how many local processes train the next run or resume (1: this one only).
+  int processes() const;
+  QSpinBox* processesBox() const { return processes_; }
   QString statusText() const;
   QString logText() const;
   /// The run shown (id 0 before the first run).
@@ -70,6 +76,7 @@ class TrainPage : public QWidget
   QPushButton* train_ = nullptr;
   QPushButton* pause_ = nullptr;
   QPushButton* stop_ = nullptr;
+  QSpinBox* processes_ = nullptr;
   QLabel* title_ = nullptr;
   QLabel* status_ = nullptr;
   QProgressBar* bar_ = nullptr;

@@ -32,6 +32,7 @@ struct TrainRequest
   RunConfig config;
   QString name;          // "" : the store names it "run N"
   qint64 resumeRun = 0;  // > 0: continue this run from its last checkpoint (config ignored)
+  int processes = 1;     // > 1: data-parallel over this many local processes (local_ranks.h)
 };
 
 /// One row of the run table: the record plus what is on disk for it.

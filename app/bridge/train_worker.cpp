@@ -1,11 +1,14 @@
 #include "app/bridge/train_worker.h"
 
+#include <QFile>
+#include <algorithm>
 #include <exception>
 #include <limits>
 #include <stdexcept>
 
 #include "app/bridge/qt_text.h"
 #include "app/bridge/worker_support.h"
+#include "app/runner/local_ranks.h"
 #include "app/runner/training_session.h"
 
 namespace m6
@@ -141,11 +144,25 @@ void TrainWorker::run(quint64 token, m6::TrainRequest request)
     started.status = "running";
     Q_EMIT phase(token, QString());
     Q_EMIT runStarted(token, started);
-    auto result = session.train(run, config, resume, hooks(token));
+    // Data-parallel: this thread is rank 0 (it records the run, its curves are the run's), the
+    // other ranks are m6-cli processes, one torch thread each; Stop and Pause reach them with
+    // the next gradient exchange.
+    const Distributed job = localJob(std::max(1, request.processes));
+    if (job.active())
+    {
+      config.train.threads = 1;
+    }
+    LocalRanks ranks(QFile::encodeName(path_).toStdString(), data->info.name, config, job);
+    auto result = session.train(run, config, resume, hooks(token), job);
+    const std::string others = ranks.finish();
     if (!result)
     {
-      Q_EMIT failed(token, qs(result.error()));
+      Q_EMIT failed(token, qs(result.error() + (others.empty() ? "" : "; " + others)));
       return;
+    }
+    if (!others.empty())
+    {
+      Q_EMIT logLine(token, qs("warning: " + others));
     }
     Q_EMIT runFinished(token, *result);
   }

@@ -127,7 +127,7 @@ quint64 TrainingController::begin(Job job)
 }
 
 quint64 TrainingController::startTraining(qint64 datasetId, const RunConfig& config,
-                                          const QString& name)
+                                          const QString& name, int processes)
 {
   if (busy())
   {
@@ -139,11 +139,12 @@ quint64 TrainingController::startTraining(qint64 datasetId, const RunConfig& con
   r.datasetId = datasetId;
   r.config = config;
   r.name = name;
+  r.processes = processes;
   thread_->invoke([w = thread_->worker(), token, r] { w->run(token, r); });
   return token;
 }
 
-quint64 TrainingController::resumeRun(qint64 runId, qint64 datasetId)
+quint64 TrainingController::resumeRun(qint64 runId, qint64 datasetId, int processes)
 {
   if (busy())
   {
@@ -153,6 +154,7 @@ quint64 TrainingController::resumeRun(qint64 runId, qint64 datasetId)
   const quint64 token = begin(Job::Training);
   TrainRequest r;
   r.resumeRun = runId;
+  r.processes = processes;
   thread_->invoke([w = thread_->worker(), token, r] { w->run(token, r); });
   return token;
 }

@@ -55,10 +55,13 @@ class TrainingController : public QObject
                      QObject* parent = nullptr);
   ~TrainingController() override;
 
-  quint64 startTraining(qint64 datasetId, const RunConfig& config, const QString& name);
+  /// `processes` > 1: data-parallel over that many local processes (this one is rank 0 and
+  /// reports as any run does; the others are m6-cli processes stopped with it).
+  quint64 startTraining(qint64 datasetId, const RunConfig& config, const QString& name,
+                        int processes = 1);
   /// `datasetId`: the run's dataset when the caller knows it (activeDataset() reports it from
   /// the start; otherwise from when the worker has read the run record).
-  quint64 resumeRun(qint64 runId, qint64 datasetId = 0);
+  quint64 resumeRun(qint64 runId, qint64 datasetId = 0, int processes = 1);
   quint64 startBaselines(qint64 datasetId, const RunConfig& config);
   /// A new run on `request.datasetId` from the parent run's weights: a training job (runStarted,
   /// live curves, runFinished) whose log ends with the adaptation report and zero-shot figures.

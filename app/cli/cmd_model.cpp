@@ -117,7 +117,7 @@ int cmdTrain(Context& ctx, const Args& a)
   {
     return runFollowerRank(ctx, data, config, plan.dist);
   }
-  LocalRanks ranks(ctx, plan, datasetName, config);
+  LocalRanks ranks(ctx.workspacePath(), datasetName, config, plan.dist);
   RunDriver driver(ctx, data);
   RunRecord result = withRanks(
       ranks, [&] { return driver.trainNew(config, a.value("name"), std::nullopt, plan.dist); });
@@ -141,7 +141,8 @@ int cmdResume(Context& ctx, const Args& a)
   {
     return runFollowerRank(ctx, data, withRankThreads(configOfRunOrFail(run), plan), plan.dist);
   }
-  LocalRanks ranks(ctx, plan, run.datasetName, withRankThreads(configOfRunOrFail(run), plan));
+  LocalRanks ranks(ctx.workspacePath(), run.datasetName,
+                   withRankThreads(configOfRunOrFail(run), plan), plan.dist);
   RunDriver driver(ctx, data);
   RunRecord result = withRanks(ranks, [&] { return driver.resume(run, plan.dist, plan.threads); });
   return driver.report(result);

@@ -8,8 +8,10 @@
 // the table; two runs compare by significance (figures, histogram, swap, another metric, a
 // refusal); deleting a run removes its checkpoints; closing the window during training asks,
 // stops the run cleanly (recorded "stopped") and leaves an intact workspace. Also the EMA
-// smoothing against hand-computed values.
+// smoothing against hand-computed values, and a run trained data-parallel in two processes from
+// the Train page (pause holds both, stop ends both).
 #include <qcustomplot.h>
+#include <sys/wait.h>
 
 #include <QComboBox>
 #include <QLabel>
@@ -120,6 +122,7 @@ class TestTrainPages : public QObject
   {
     saved_ = prompts();
     path_ = dir_.filePath("window.m6ws");
+    qputenv("M6_CLI", M6_BINARY_DIR "/app/exe/m6-cli");  // the other ranks' program
     m6test::makeTrainWorkspace(path_);
   }
 
@@ -252,6 +255,51 @@ class TestTrainPages : public QObject
     QCOMPARE(t->epochPlot()->graph("ndcg@10")->dataCount(), 4);
     QVERIFY(t->lossPlot()->rawGraph()->data()->at(0)->key == 1.0);
     QTRY_COMPARE(cell("stop me", RunTableModel::Status), QString("finished"));
+  }
+
+  void twoProcessesFromTheTrainPage()
+  {
+    TrainPage* t = pages()->trainPage();
+    QVERIFY(t->processesBox()->maximum() >= 1);
+    t->processesBox()->setMaximum(2);  // this machine may have one core; the job still runs
+    t->processesBox()->setValue(2);
+    configure("two processes", 2, 32);
+    QVERIFY(pages()->startTraining());
+    QVERIFY(!t->processesBox()->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(t->lossPlot()->stepCount() > 0, 60000);
+    // Pause holds every rank (their exchange waits with rank 0), Resume releases them.
+    QTest::mouseClick(t->pauseButton(), Qt::LeftButton);
+    QTest::qWait(600);
+    const int held = t->lossPlot()->stepCount();
+    QTest::qWait(800);
+    QCOMPARE(t->lossPlot()->stepCount(), held);
+    QTest::mouseClick(t->pauseButton(), Qt::LeftButton);
+    waitIdle();
+    QVERIFY2(t->statusText().startsWith("Finished"), qPrintable(t->statusText()));
+    QVERIFY2(t->logText().contains("2 ranks x 32 examples per step"), qPrintable(t->logText()));
+    QCOMPARE(t->epochPlot()->epochCount(), 2);
+    QTRY_COMPARE(cell("two processes", RunTableModel::Status), QString("finished"));
+    auto ws = m6test::openWorkspace(path_);
+    auto run = RunStore(*ws).run(idOf("two processes"));
+    QVERIFY(run.ok());
+    const Json* how = run->summary.find("distributed");
+    QVERIFY(how);
+    QCOMPARE(how->at("world_size").asInt(), int64_t(2));
+    QCOMPARE(how->at("global_batch").asInt(), int64_t(64));
+    // A step is one global batch: half as many steps as one process at batch 32 would take.
+    QCOMPARE(int64_t(t->lossPlot()->stepCount()),
+             2 * ((run->summary.at("train_examples").asInt() + 63) / 64));
+
+    // Stop ends every rank: the run is "stopped" and no rank process is left behind.
+    configure("two stopped", 6, 32);
+    QVERIFY(pages()->startTraining());
+    QTRY_VERIFY_WITH_TIMEOUT(t->lossPlot()->stepCount() > 0, 60000);
+    QTest::mouseClick(t->stopButton(), Qt::LeftButton);
+    waitIdle();
+    QVERIFY2(t->statusText().startsWith("Stopped"), qPrintable(t->statusText()));
+    QTRY_COMPARE(cell("two stopped", RunTableModel::Status), QString("stopped"));
+    QCOMPARE(::waitpid(-1, nullptr, WNOHANG), pid_t(-1));  // no child process remains
+    t->processesBox()->setValue(1);
   }
 
   void overlayDiffHyperparametersAndExport()
