@@ -77,10 +77,23 @@ Collective::Collective(const Distributed& d)
   // Our own join count: TCPStore's waitForWorkers gives up silently when its time is over.
   try
   {
+    // Two processes given the same --rank would each pair with rank 0 and corrupt the job.
+    if (impl_->store->add("m6/rank/" + std::to_string(d.rank), 1) > 1)
+    {
+      throw std::runtime_error("another process has already joined as rank " +
+                               std::to_string(d.rank) + ": every rank needs its own number");
+    }
     int64_t joined = impl_->store->add("m6/joined", 1);
     const auto deadline = Clock::now() + timeout;
     while (d.rank == 0 && joined < d.worldSize)
     {
+      for (int r = 0; r < d.worldSize; ++r)
+      {
+        if (impl_->store->add("m6/rank/" + std::to_string(r), 0) > 1)
+        {
+          throw std::runtime_error("two processes joined as rank " + std::to_string(r));
+        }
+      }
       if (Clock::now() > deadline)
       {
         throw std::runtime_error("only " + std::to_string(joined) + " of " +

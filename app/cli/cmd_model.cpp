@@ -117,7 +117,7 @@ int cmdTrain(Context& ctx, const Args& a)
   {
     return runFollowerRank(ctx, data, config, plan.dist);
   }
-  LocalRanks ranks(ctx.workspacePath(), datasetName, config, plan.dist);
+  LocalRanks ranks(ctx.workspacePath(), datasetName, config, plan.spawned());
   RunDriver driver(ctx, data);
   RunRecord result = withRanks(
       ranks, [&] { return driver.trainNew(config, a.value("name"), std::nullopt, plan.dist); });
@@ -142,7 +142,7 @@ int cmdResume(Context& ctx, const Args& a)
     return runFollowerRank(ctx, data, withRankThreads(configOfRunOrFail(run), plan), plan.dist);
   }
   LocalRanks ranks(ctx.workspacePath(), run.datasetName,
-                   withRankThreads(configOfRunOrFail(run), plan), plan.dist);
+                   withRankThreads(configOfRunOrFail(run), plan), plan.spawned());
   RunDriver driver(ctx, data);
   RunRecord result = withRanks(ranks, [&] { return driver.resume(run, plan.dist, plan.threads); });
   return driver.report(result);

@@ -40,6 +40,7 @@ RankPlan rankPlan(const Args& a)
       try
       {
         plan.dist = localJob(n, plan.dist.timeoutSeconds);
+        plan.local = true;
       }
       catch (const std::exception& e)
       {

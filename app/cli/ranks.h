@@ -22,8 +22,12 @@ namespace m6::cli
 
 struct RankPlan
 {
-  Distributed dist;  // this process's place in the job (worldSize 1: an ordinary run)
-  int threads = 0;   // torch threads per rank; 0 keeps the config's train.threads
+  Distributed dist;    // this process's place in the job (worldSize 1: an ordinary run)
+  int threads = 0;     // torch threads per rank; 0 keeps the config's train.threads
+  bool local = false;  // --nproc: this process starts the other ranks itself
+
+  /// The job whose other ranks this process starts (LocalRanks): --nproc's, else none.
+  Distributed spawned() const { return local ? dist : Distributed{}; }
 };
 
 /// --nproc, --rank, --world-size, --master, --rank-threads, --dist-timeout.

@@ -1,7 +1,8 @@
 // Data-parallel training (issue 11) with real m6-cli processes talking over 127.0.0.1: two ranks
 // end with identical weights and the metrics of one process trained with the same global batch,
 // --nproc does the same by itself, a killed rank ends the job with an error naming it (and the
-// run resumes), and ranks given different data or settings are refused before any step.
+// run resumes), and ranks given different data or settings, or the same rank number, are refused
+// before any step.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -237,6 +238,28 @@ class TestCliDistributed : public QObject
       QVERIFY2(!lead.err.contains("epoch 1"), qPrintable(lead.err));  // before any training
       QVERIFY2(t.elapsed() < 25000, qPrintable(QString::number(t.elapsed())));
     }
+  }
+
+  void aRankNumberGivenTwiceIsRefused()
+  {
+    const int port = freePort();
+    QProcess a;
+    QProcess b;
+    startRank(
+        a, QStringList{"train", "--dataset", "d", "--json"} + settings(32, 1) + rankArgs(1, port));
+    startRank(
+        b, QStringList{"train", "--dataset", "d", "--json"} + settings(32, 1) + rankArgs(1, port));
+    auto lead =
+        cli(QStringList{"train", "--dataset", "d", "--json"} + settings(32, 1) + rankArgs(0, port));
+    auto first = finished(a);
+    auto second = finished(b);
+    // Whichever of the two claims rank 1 second is refused; rank 0 either trains with the
+    // other one or, when it saw both claims first, refuses the job.
+    const bool refused = first.err.contains("already joined as rank 1") ||
+                         second.err.contains("already joined as rank 1") ||
+                         lead.err.contains("two processes joined as rank 1");
+    QVERIFY2(refused, qPrintable(lead.err + first.err + second.err));
+    QVERIFY(first.code != 0 || second.code != 0);
   }
 
   void badJobOptionsAreRefusedAtOnce()
