@@ -337,6 +337,7 @@ TrainOutcome runTrainingLoop(const LoopSetup& setup, const TrainCallbacks& cb)
                       (0xD1B54A32D192ED03ULL * static_cast<uint64_t>(rank)));
     session.net->train();
     double lossSum = 0;
+    double exchangeSeconds = 0;  // data-parallel: waiting in the gradient exchange
     int64_t lossSteps = 0;
     int64_t globalStep = st.globalStep;
     for (int64_t step = 0; step < stepsPerEpoch; ++step)
@@ -397,8 +398,10 @@ TrainOutcome runTrainingLoop(const LoopSetup& setup, const TrainCallbacks& cb)
           loss.backward();
         }
         // The global batch's mean loss and gradient on every rank (NaN anywhere: NaN everywhere).
+        const auto exchangeStart = Clock::now();
         StepTotals totals = reducer->reduce(static_cast<double>(batch.size()), value,
                                             stopRequested(cb), cb.pause && cb.pause->load());
+        exchangeSeconds += secondsSince(exchangeStart);
         value = totals.loss;
         stopAll = totals.stop;
         pauseAll = totals.pause;
@@ -503,7 +506,10 @@ TrainOutcome runTrainingLoop(const LoopSetup& setup, const TrainCallbacks& cb)
     epochSecondsThisCall += es.seconds;
     logLine(cb, "epoch " + std::to_string(epoch) + ": loss " + formatNumber(es.trainLoss) + ", " +
                     stopMetric + " " + formatNumber(metric) + (improved ? " (best)" : "") + ", " +
-                    formatNumber(es.seconds) + " s");
+                    formatNumber(es.seconds) + " s" +
+                    (job ? " (" + formatNumber(exchangeSeconds) +
+                               " s in the gradient exchange, waiting for the other ranks included)"
+                         : std::string()));
     if (cb.onEpoch)
     {
       cb.onEpoch(es);
