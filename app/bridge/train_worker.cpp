@@ -152,9 +152,26 @@ void TrainWorker::run(quint64 token, m6::TrainRequest request)
     {
       config.train.threads = 1;
     }
-    LocalRanks ranks(QFile::encodeName(path_).toStdString(), data->info.name, config, job);
+    std::unique_ptr<LocalRanks> ranks;
+    try
+    {
+      ranks = std::make_unique<LocalRanks>(QFile::encodeName(path_).toStdString(), data->info.name,
+                                           config, job);
+    }
+    catch (const std::exception& e)
+    {
+      if (!resume)
+      {
+        (void)RunStore(ws).setStatus(run.id, "failed", e.what());  // not left "created"
+      }
+      throw;
+    }
     auto result = session.train(run, config, resume, hooks(token), job);
-    const std::string others = ranks.finish();
+    if (!result)
+    {
+      ranks->abandon();
+    }
+    const std::string others = ranks->finish();
     if (!result)
     {
       Q_EMIT failed(token, qs(result.error() + (others.empty() ? "" : "; " + others)));

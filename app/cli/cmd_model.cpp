@@ -92,6 +92,7 @@ RunRecord withRanks(LocalRanks& ranks, const std::function<RunRecord()>& rankZer
   }
   catch (const CliError& e)
   {
+    ranks.abandon();  // the job is over: the other ranks need not wait out their timeout
     const std::string others = ranks.finish();
     throw CliError(std::string(e.what()) + (others.empty() ? "" : "; " + others), e.code());
   }

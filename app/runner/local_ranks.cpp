@@ -201,7 +201,8 @@ std::string LocalRanks::finish()
       report += (report.empty() ? "" : "; ") + std::string("rank ") + std::to_string(i + 1) +
                 " did not end within " + std::to_string(timeoutSeconds_) + " s and was killed";
     }
-    else if (done > 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+    else if (done > 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0) &&
+             !(abandoned_ && WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM))
     {
       report += (report.empty() ? "" : "; ") + std::string("rank ") + std::to_string(i + 1) +
                 " (process " + std::to_string(children_[i]) + ") " + describeExit(status);
@@ -209,6 +210,18 @@ std::string LocalRanks::finish()
     children_[i] = 0;
   }
   return report;
+}
+
+void LocalRanks::abandon()
+{
+  for (pid_t child : children_)
+  {
+    if (child > 0)
+    {
+      ::kill(child, SIGTERM);
+    }
+  }
+  abandoned_ = true;
 }
 
 LocalRanks::~LocalRanks()

@@ -42,11 +42,15 @@ class LocalRanks
   /// Waits for every child (at most the job's timeout, then kills it) and says which ended
   /// badly ("" when all exited with 0).
   std::string finish();
+  /// Rank 0 gave up before or during the job: ends the children now (SIGTERM), so nobody waits
+  /// out the timeout for them; finish() then reaps them.
+  void abandon();
 
  private:
   std::vector<pid_t> children_;
   std::string configFile_;
   int timeoutSeconds_ = 60;
+  bool abandoned_ = false;
 };
 
 }  // namespace m6
