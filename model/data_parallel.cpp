@@ -219,16 +219,21 @@ GradientReducer::GradientReducer(Collective& c, std::vector<torch::Tensor> param
 StepTotals GradientReducer::reduce(double examples, double loss, bool stop, bool pause)
 {
   torch::NoGradGuard noGrad;
-  std::vector<torch::Tensor> flats;
-  flats.reserve(buckets_.size() + 1);
-  for (const auto& [first, last] : buckets_)
+  std::vector<torch::Tensor>& flats = flats_;
+  flats.resize(buckets_.size());
+  for (size_t b = 0; b < buckets_.size(); ++b)
   {
-    int64_t n = 0;
-    for (size_t i = first; i < last; ++i)
+    const auto [first, last] = buckets_[b];
+    torch::Tensor& flat = flats[b];
+    if (!flat.defined())
     {
-      n += params_[i].numel();
+      int64_t n = 0;
+      for (size_t i = first; i < last; ++i)
+      {
+        n += params_[i].numel();
+      }
+      flat = torch::empty({n}, torch::kFloat32);  // kept for the next steps
     }
-    torch::Tensor flat = torch::empty({n}, torch::kFloat32);
     int64_t offset = 0;
     for (size_t i = first; i < last; ++i)
     {
@@ -245,7 +250,6 @@ StepTotals GradientReducer::reduce(double examples, double loss, bool stop, bool
       offset += m;
     }
     flat.mul_(examples);
-    flats.push_back(flat);
   }
   flats.push_back(torch::tensor(
       {examples > 0 ? loss * examples : 0.0, examples, stop ? 1.0 : 0.0, pause ? 1.0 : 0.0},

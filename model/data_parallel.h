@@ -65,6 +65,7 @@ class GradientReducer
   Collective& c_;
   std::vector<torch::Tensor> params_;
   std::vector<std::pair<size_t, size_t>> buckets_;  // [first, last) parameter indices
+  std::vector<torch::Tensor> flats_;  // one buffer per bucket, then the control values
 };
 
 }  // namespace m6

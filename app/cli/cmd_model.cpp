@@ -138,12 +138,12 @@ int cmdResume(Context& ctx, const Args& a)
   }
   const RankPlan plan = rankPlan(a);
   LoadedDataset data = loadDataset(ctx, run.datasetName);
+  const RunConfig config = withRankThreads(configOfRunOrFail(run), plan);
   if (plan.dist.rank > 0)
   {
-    return runFollowerRank(ctx, data, withRankThreads(configOfRunOrFail(run), plan), plan.dist);
+    return runFollowerRank(ctx, data, config, plan.dist);
   }
-  LocalRanks ranks(ctx.workspacePath(), run.datasetName,
-                   withRankThreads(configOfRunOrFail(run), plan), plan.spawned());
+  LocalRanks ranks(ctx.workspacePath(), run.datasetName, config, plan.spawned());
   RunDriver driver(ctx, data);
   RunRecord result = withRanks(ranks, [&] { return driver.resume(run, plan.dist, plan.threads); });
   return driver.report(result);
@@ -432,9 +432,9 @@ int cmdExportRecommendations(Context& ctx, const Args& a)
   const int k = static_cast<int>(a.intValue("k", 10, 1, 100000));
   LoadedDataset data = loadDataset(ctx, run.datasetName);
   auto predictor = openPredictor(checkpoint, data.snapshot, configOfRunOrFail(run));
-  auto ok = writeRecommendationsCsv(*predictor, data.snapshot, k, out, [&](int64_t done, int64_t total) {
-    ctx.progress("Recommending", done, total);
-  });
+  auto ok = writeRecommendationsCsv(*predictor, data.snapshot, k, out,
+                                    [&](int64_t done, int64_t total)
+                                    { ctx.progress("Recommending", done, total); });
   if (!ok)
   {
     throw CliError(ok.error());
@@ -445,8 +445,8 @@ int cmdExportRecommendations(Context& ctx, const Args& a)
   j["users"] = data.snapshot.numUsers();
   j["k"] = k;
   j["bytes"] = fileBytes(out);
-  ctx.finish(j, "Wrote the top " + std::to_string(k) + " of " + formatCount(data.snapshot.numUsers()) +
-                    " users to " + out);
+  ctx.finish(j, "Wrote the top " + std::to_string(k) + " of " +
+                    formatCount(data.snapshot.numUsers()) + " users to " + out);
   return 0;
 }
 
@@ -524,23 +524,29 @@ std::vector<Command> modelCommands()
                 "--master), whatever it was started with.",
                 rankOptions(), 1, 1},
                cmdResume});
-  c.push_back({{"runs", "", "List the recorded runs",
-                "", {{"dataset", "NAME", "only the runs of this dataset"}}, 0, 0},
+  c.push_back({{"runs",
+                "",
+                "List the recorded runs",
+                "",
+                {{"dataset", "NAME", "only the runs of this dataset"}},
+                0,
+                0},
                cmdRuns});
-  c.push_back({{"evaluate", "RUN", "Evaluate a run's best checkpoint on validation and test", "",
-                {}, 1, 1},
-               cmdEvaluate});
-  c.push_back({{"recommend", "RUN", "Top-K items for a user (items of their history excluded)",
-                "The model predicts the user's next item after their training interactions; "
-                "held-out validation and test items can appear. With --model FILE.m6model no "
-                "workspace is needed: give --user for a user the model knows, or --history / "
-                "--history-file with a new user's items.",
-                withModelFile({{"user", "ID", "the user's external id"},
-                               {"k", "K", "how many items (default 10)", false, 'k'},
-                               {"hour", "H", "hour of day 0-23 for the context (default: the test time)"},
-                               {"dow", "D", "day of week 0-6, 0 = Sunday (default: the test time)"}}),
-                0, 1},
-               cmdRecommend});
+  c.push_back(
+      {{"evaluate", "RUN", "Evaluate a run's best checkpoint on validation and test", "", {}, 1, 1},
+       cmdEvaluate});
+  c.push_back(
+      {{"recommend", "RUN", "Top-K items for a user (items of their history excluded)",
+        "The model predicts the user's next item after their training interactions; "
+        "held-out validation and test items can appear. With --model FILE.m6model no "
+        "workspace is needed: give --user for a user the model knows, or --history / "
+        "--history-file with a new user's items.",
+        withModelFile({{"user", "ID", "the user's external id"},
+                       {"k", "K", "how many items (default 10)", false, 'k'},
+                       {"hour", "H", "hour of day 0-23 for the context (default: the test time)"},
+                       {"dow", "D", "day of week 0-6, 0 = Sunday (default: the test time)"}}),
+        0, 1},
+       cmdRecommend});
   c.push_back({{"explain", "RUN", "Attention weights behind a user's score for an item", "",
                 withModelFile({{"user", "ID", "the user's external id"},
                                {"item", "ID", "the item's external id (required)"},
@@ -562,16 +568,22 @@ std::vector<Command> modelCommands()
                 "so `m6-cli significance` compares it with any run on the same split.",
                 baseOpts, 0, 0},
                cmdBaselines});
-  c.push_back({{"export-recommendations", "RUN",
-                "Write every user's top-K recommendations as CSV (user, rank, item, score)", "",
+  c.push_back({{"export-recommendations",
+                "RUN",
+                "Write every user's top-K recommendations as CSV (user, rank, item, score)",
+                "",
                 {{"out", "FILE.csv", "the file to write (required)"},
                  {"k", "K", "items per user (default 10)", false, 'k'}},
-                1, 1},
+                1,
+                1},
                cmdExportRecommendations});
-  c.push_back({{"export-history", "RUN [RUN...]",
-                "Write runs' loss per step and validation metrics per epoch as one CSV", "",
+  c.push_back({{"export-history",
+                "RUN [RUN...]",
+                "Write runs' loss per step and validation metrics per epoch as one CSV",
+                "",
                 {{"out", "FILE.csv", "the file to write (required)"}},
-                1, 1000},
+                1,
+                1000},
                cmdExportHistory});
   c.push_back(significanceCommand());
   for (auto& extra : searchCommands())

@@ -28,9 +28,25 @@ namespace
 
 namespace fs = std::filesystem;
 
+std::string describeExit(int status)
+{
+  if (WIFEXITED(status))
+  {
+    return "exited with code " + std::to_string(WEXITSTATUS(status));
+  }
+  if (WIFSIGNALED(status))
+  {
+    return std::string("was killed by signal ") + std::to_string(WTERMSIG(status)) + " (" +
+           strsignal(WTERMSIG(status)) + ")";
+  }
+  return "ended";
+}
+
+}  // namespace
+
 // A port the kernel has just handed out on 127.0.0.1 (free the moment it is closed; rank 0
 // binds it again at once).
-int freeLoopbackPortImpl()
+int freeLoopbackPort()
 {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0)
@@ -50,27 +66,6 @@ int freeLoopbackPortImpl()
     throw std::runtime_error("no free port on 127.0.0.1 for the data-parallel job's rendezvous");
   }
   return ntohs(addr.sin_port);
-}
-
-std::string describeExit(int status)
-{
-  if (WIFEXITED(status))
-  {
-    return "exited with code " + std::to_string(WEXITSTATUS(status));
-  }
-  if (WIFSIGNALED(status))
-  {
-    return std::string("was killed by signal ") + std::to_string(WTERMSIG(status)) + " (" +
-           strsignal(WTERMSIG(status)) + ")";
-  }
-  return "ended";
-}
-
-}  // namespace
-
-int freeLoopbackPort()
-{
-  return freeLoopbackPortImpl();
 }
 
 std::string cliProgram()
