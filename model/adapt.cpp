@@ -5,6 +5,7 @@
 
 #include "model/carry_over.h"
 #include "model/checkpoint.h"
+#include "model/core/atomic_file.h"
 #include "model/engine.h"
 #include "model/evaluate.h"
 #include "model/threads.h"
@@ -117,20 +118,9 @@ Json readJsonFile(const std::string& path)
 
 void writeJsonFile(const std::string& path, const Json& j)
 {
-  const std::string tmp = path + ".tmp";
+  if (std::string error = writeFileAtomically(path, j.dump(2) + "\n"); !error.empty())
   {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << j.dump(2) << "\n";
-    if (!out)
-    {
-      throw std::runtime_error(path + " cannot be written");
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec)
-  {
-    throw std::runtime_error(path + " cannot be written: " + ec.message());
+    throw std::runtime_error(error);
   }
 }
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "model/archive_file.h"
 #include "model/checkpoint.h"
 #include "model/core/rng.h"
 #include "model/features.h"
@@ -264,26 +265,12 @@ void saveBprFactors(const std::string& path, const BprFactors& f, const RunConfi
   meta["dim"] = f.users.size(1);
   meta["seed"] = config.train.seed;
   meta["valid"] = f.valid.toJson();
-  const std::string tmp = path + ".tmp";
-  try
-  {
-    torch::serialize::OutputArchive a;
-    a.write("meta", c10::IValue(meta.dump()));
-    a.write("users", f.users, true);
-    a.write("items", f.items, true);
-    a.write("bias", f.bias, true);
-    a.save_to(tmp);
-  }
-  catch (const c10::Error& e)
-  {
-    throw std::runtime_error("BPR factors " + path + " cannot be written: " + firstLine(e.what()));
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec)
-  {
-    throw std::runtime_error("BPR factors " + path + " cannot be written: " + ec.message());
-  }
+  torch::serialize::OutputArchive a;
+  a.write("meta", c10::IValue(meta.dump()));
+  a.write("users", f.users, true);
+  a.write("items", f.items, true);
+  a.write("bias", f.bias, true);
+  saveArchiveFile(a, path, "BPR factors");
 }
 
 BprFactors loadBprFactors(const std::string& path, const DatasetSnapshot& data)

@@ -1,10 +1,11 @@
 #include "model/checkpoint.h"
 
-#include "model/package_format.h"
-#include "model/rng.h"
-
 #include <filesystem>
 #include <sstream>
+
+#include "model/archive_file.h"
+#include "model/package_format.h"
+#include "model/rng.h"
 
 namespace m6
 {
@@ -167,36 +168,40 @@ void saveCheckpoint(const std::string& path, Session& session, torch::optim::Opt
   meta["config"] = toJson(session.config);
   meta["state"] = state;
   meta["weights_checksum"] = weightsChecksum(*session.net);
-  std::string tmp = path + ".tmp";
-  try
+  torch::serialize::OutputArchive root;
+  torch::serialize::OutputArchive model;
+  session.net->save(model);
+  root.write("model", model);
+  // The optimiser state goes in as bytes so that it can be checksummed like the rest: its own
+  // archive, serialised here and checked before it is read back.
+  std::string optimizerBytes;
+  if (optimizer)
   {
-    torch::serialize::OutputArchive root;
-    root.write("meta", c10::IValue(meta.dump()));
-    torch::serialize::OutputArchive model;
-    session.net->save(model);
-    root.write("model", model);
-    if (optimizer)
+    torch::serialize::OutputArchive opt;
+    optimizer->save(opt);
+    std::ostringstream bytes;
+    opt.save_to(bytes);
+    optimizerBytes = bytes.str();
+    meta["optimizer_checksum"] =
+        hex64(fnv1a(kFnvOffset, optimizerBytes.data(), optimizerBytes.size()));
+    root.write("optimizer_state",
+               torch::from_blob(optimizerBytes.data(),
+                                {static_cast<int64_t>(optimizerBytes.size())}, torch::kUInt8));
+    torch::Tensor rng;
     {
-      torch::serialize::OutputArchive opt;
-      optimizer->save(opt);
-      root.write("optimizer", opt);
       auto gen = at::detail::getDefaultCPUGenerator();
       std::lock_guard<std::mutex> shared(globalRngMutex());  // not while another thread isolates
       std::lock_guard<std::mutex> lock(gen.mutex());
-      root.write("rng", gen.get_state());
+      rng = gen.get_state();
     }
-    root.save_to(tmp);
+    meta["rng_checksum"] = hex64(fnv1a(kFnvOffset, rng));
+    root.write("rng", rng);
   }
-  catch (const c10::Error& e)
-  {
-    fail(path, "cannot be written: " + firstLine(e.what()));
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec)
-  {
-    fail(path, "cannot be written: " + ec.message());
-  }
+  const std::string metaText = meta.dump();
+  root.write("meta", c10::IValue(metaText));
+  root.write("meta_checksum",
+             c10::IValue(hex64(fnv1a(kFnvOffset, metaText.data(), metaText.size()))));
+  saveArchiveFile(root, path, "checkpoint");
 }
 
 Json loadCheckpoint(const std::string& path, Session& session, torch::optim::Optimizer* optimizer)
@@ -223,7 +228,17 @@ Json loadCheckpoint(const std::string& path, Session& session, torch::optim::Opt
     {
       fail(path, "not an M6 checkpoint (no M6 metadata)");
     }
-    meta = Json::parse(value.toStringRef());
+    const std::string& text = value.toStringRef();
+    meta = Json::parse(text);
+    if (meta.isObject() && meta.value("version", 0) >= 2)
+    {
+      c10::IValue sum;
+      if (!root.try_read("meta_checksum", sum) || !sum.isString() ||
+          sum.toStringRef() != hex64(fnv1a(kFnvOffset, text.data(), text.size())))
+      {
+        fail(path, "is corrupted: its metadata do not match the checksum saved with them");
+      }
+    }
   }
   catch (const CheckpointError&)
   {
@@ -237,10 +252,11 @@ Json loadCheckpoint(const std::string& path, Session& session, torch::optim::Opt
   {
     fail(path, "not an M6 checkpoint (wrong format tag)");
   }
-  if (meta.value("version", 0) != kCheckpointVersion)
+  const int64_t version = meta.value("version", int64_t(0));
+  if (version < 1 || version > kCheckpointVersion)
   {
-    fail(path, "checkpoint version " + std::to_string(meta.value("version", 0)) +
-                   " is not supported (expected " + std::to_string(kCheckpointVersion) + ")");
+    fail(path, "checkpoint version " + std::to_string(version) +
+                   " is not supported (expected 1 to " + std::to_string(kCheckpointVersion) + ")");
   }
   const Json* savedRaw = meta.find("architecture");
   Json saved = savedRaw ? normalisedArchitecture(*savedRaw) : Json();
@@ -295,7 +311,23 @@ Json loadCheckpoint(const std::string& path, Session& session, torch::optim::Opt
     try
     {
       torch::serialize::InputArchive opt;
-      if (!root.try_read("optimizer", opt))
+      if (version >= 2)
+      {
+        torch::Tensor bytes;
+        if (!root.try_read("optimizer_state", bytes))
+        {
+          fail(path, "has no optimiser state (not a resume point)");
+        }
+        bytes = bytes.to(torch::kUInt8).contiguous();
+        const auto* data = reinterpret_cast<const char*>(bytes.data_ptr<uint8_t>());
+        const size_t size = static_cast<size_t>(bytes.numel());
+        if (meta.value("optimizer_checksum", "") != hex64(fnv1a(kFnvOffset, data, size)))
+        {
+          fail(path, "is corrupted: its optimiser state does not match the checksum saved with it");
+        }
+        opt.load_from(data, size);
+      }
+      else if (!root.try_read("optimizer", opt))
       {
         fail(path, "has no optimiser state (not a resume point)");
       }
@@ -304,6 +336,10 @@ Json loadCheckpoint(const std::string& path, Session& session, torch::optim::Opt
       if (!root.try_read("rng", rng))
       {
         fail(path, "has no random generator state (not a resume point)");
+      }
+      if (version >= 2 && meta.value("rng_checksum", "") != hex64(fnv1a(kFnvOffset, rng)))
+      {
+        fail(path, "is corrupted: its random generator state does not match its checksum");
       }
       auto gen = at::detail::getDefaultCPUGenerator();
       std::lock_guard<std::mutex> shared(globalRngMutex());
@@ -331,13 +367,18 @@ std::string resolveCheckpointPath(const std::string& path)
   std::error_code ec;
   if (fs::is_directory(path, ec))
   {
-    for (const char* name : {"best.pt", "last.pt"})
+    const fs::path best = fs::path(path) / "best.pt";
+    if (fs::is_regular_file(best, ec))
     {
-      fs::path p = fs::path(path) / name;
-      if (fs::is_regular_file(p, ec))
-      {
-        return p.string();
-      }
+      return best.string();
+    }
+    // last.pt is where training stopped, not the model the run reported: never a silent stand-in.
+    if (fs::is_regular_file(fs::path(path) / "last.pt", ec))
+    {
+      throw std::runtime_error("checkpoint " + path +
+                               ": the run folder has no best.pt (no epoch was validated, or the "
+                               "file was removed); its last.pt is a resume point: resume the "
+                               "run, or name last.pt itself to use the weights it holds");
     }
     throw std::runtime_error("checkpoint " + path + ": the run folder has no best.pt or last.pt");
   }

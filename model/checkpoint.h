@@ -1,10 +1,15 @@
 // Checkpoint files (private to model/): one torch archive holding
-//   "meta"      a JSON string: {"format": "m6-checkpoint", "version": 1, "architecture": {...},
+//   "meta"      a JSON string: {"format": "m6-checkpoint", "version": 2, "architecture": {...},
 //               "config": {...}, "state": {...}} (state = epoch, global step, best-so-far,
 //               patience, epoch history);
 //   "model"     the network's parameters and buffers by their registered names;
-//   "optimizer" the optimiser state (resume points only);
-//   "rng"       torch's CPU generator state (resume points only).
+//   "optimizer_state" the optimiser's own archive as bytes (resume points only; version 1
+//               files hold it as a nested archive "optimizer");
+//   "rng"       torch's CPU generator state (resume points only);
+//   "meta_checksum" FNV-1a 64 of the meta text (version 2).
+// Everything is checksummed from version 2: meta by meta_checksum, and meta holds the
+// checksums of the weights, the optimiser bytes and the generator state, so a changed byte
+// anywhere is reported as corruption instead of training on or scoring with damaged state.
 // Files are written to a temporary name and renamed, so a killed process never leaves a torn
 // checkpoint under the real name.
 //
@@ -26,7 +31,7 @@
 namespace m6
 {
 
-constexpr int kCheckpointVersion = 1;
+constexpr int kCheckpointVersion = 2;
 
 /// Writes a checkpoint. `optimizer` may be null (then no optimiser and RNG state is stored).
 void saveCheckpoint(const std::string& path, Session& session, torch::optim::Optimizer* optimizer,
@@ -46,7 +51,8 @@ std::string weightsChecksum(torch::nn::Module& net);
 /// First line of a (torch) error message: the rest is often a C++ backtrace.
 std::string firstLine(const std::string& message);
 
-/// Resolves a run folder to its best.pt (else last.pt); a file path is returned as is.
+/// Resolves a run folder to its best.pt; a file path is returned as is. A folder with only
+/// last.pt is an error that says so (last.pt is used only when named).
 /// Throws std::runtime_error when nothing usable exists.
 std::string resolveCheckpointPath(const std::string& path);
 

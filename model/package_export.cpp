@@ -297,26 +297,10 @@ ExportInfo exportModel(const std::string& checkpointOrRunDir, const DatasetSnaps
   root.write("model", model);
   root.write("tables", tables);
 
-  const std::string tmp = path + ".tmp";
-  try
-  {
-    std::ostringstream bytes;
-    root.save_to(bytes);
-    writeModelArchive(bytes.str(), tmp);
-  }
-  catch (const std::exception& e)
-  {
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    throw std::runtime_error("model file " + path + ": cannot be written: " + firstLine(e.what()));
-  }
+  std::ostringstream bytes;
+  root.save_to(bytes);
+  writeModelArchive(bytes.str(), path);
   std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec)
-  {
-    fs::remove(tmp, ec);
-    throw std::runtime_error("model file " + path + ": cannot be written: " + ec.message());
-  }
   ExportInfo info;
   info.path = path;
   info.bytes = static_cast<int64_t>(fs::file_size(path, ec));

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "model/archive_file.h"
 #include "model/checkpoint.h"
 #include "model/package.h"
 
@@ -64,6 +65,135 @@ void modelFileFail(const std::string& path, const std::string& why)
 namespace
 {
 
+uint64_t littleEndian(const unsigned char* p, int bytes)
+{
+  uint64_t v = 0;
+  for (int i = bytes - 1; i >= 0; --i)
+  {
+    v = (v << 8) | p[i];
+  }
+  return v;
+}
+
+// The sizes the zip directory declares, checked before any record is inflated: LibTorch's reader
+// allocates a record's declared size and inflates into it, so a small file declaring gigabytes
+// would be unpacked before anything could refuse it. M6 writes records uncompressed (each
+// declared size is then bounded by the file's own); a compressed record (a model file zipped
+// again by some tool) is accepted while everything together inflates to at most
+// kMaxInflation times the file.
+void checkDeclaredSizes(const std::string& path, uint64_t fileSize)
+{
+  constexpr uint64_t kMaxInflation = 16;
+  std::ifstream in(path, std::ios::binary);
+  const uint64_t tail = std::min<uint64_t>(fileSize, 65535 + 22);
+  std::vector<unsigned char> end(tail);
+  in.seekg(static_cast<std::streamoff>(fileSize - tail));
+  in.read(reinterpret_cast<char*>(end.data()), static_cast<std::streamsize>(tail));
+  if (!in)
+  {
+    return;  // unreadable: the zip reader's own error says so
+  }
+  int64_t eocd = -1;
+  for (int64_t i = static_cast<int64_t>(tail) - 22; i >= 0; --i)
+  {
+    if (littleEndian(&end[static_cast<size_t>(i)], 4) == 0x06054b50)
+    {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0)
+  {
+    return;  // no directory: the zip reader reports a truncated file
+  }
+  const unsigned char* e = &end[static_cast<size_t>(eocd)];
+  uint64_t entries = littleEndian(e + 10, 2);
+  uint64_t dirSize = littleEndian(e + 12, 4);
+  uint64_t dirOffset = littleEndian(e + 16, 4);
+  if ((entries == 0xFFFF || dirOffset == 0xFFFFFFFF) && eocd >= 20 &&
+      littleEndian(e - 20, 4) == 0x07064b50)
+  {
+    // Zip64: the real counts are in the zip64 end record the locator points at.
+    unsigned char z[56];
+    in.seekg(static_cast<std::streamoff>(littleEndian(e - 20 + 8, 8)));
+    if (!in.read(reinterpret_cast<char*>(z), sizeof z) || littleEndian(z, 4) != 0x06064b50)
+    {
+      modelFileFail(path, "truncated or damaged: its zip64 directory record is unreadable");
+    }
+    entries = littleEndian(z + 32, 8);
+    dirSize = littleEndian(z + 40, 8);
+    dirOffset = littleEndian(z + 48, 8);
+  }
+  if (dirOffset > fileSize || dirSize > fileSize - dirOffset || entries > dirSize / 46)
+  {
+    modelFileFail(path, "truncated or damaged: its zip directory points outside the file");
+  }
+  std::vector<unsigned char> dir(dirSize);
+  in.seekg(static_cast<std::streamoff>(dirOffset));
+  if (!in.read(reinterpret_cast<char*>(dir.data()), static_cast<std::streamsize>(dirSize)))
+  {
+    modelFileFail(path, "truncated or damaged: its zip directory is unreadable");
+  }
+  uint64_t declared = 0;
+  size_t at = 0;
+  for (uint64_t k = 0; k < entries; ++k)
+  {
+    if (at + 46 > dir.size() || littleEndian(&dir[at], 4) != 0x02014b50)
+    {
+      modelFileFail(path, "truncated or damaged: its zip directory is malformed");
+    }
+    const unsigned char* h = &dir[at];
+    const uint64_t method = littleEndian(h + 10, 2);
+    uint64_t packed = littleEndian(h + 20, 4);
+    uint64_t size = littleEndian(h + 24, 4);
+    const size_t nameLen = littleEndian(h + 28, 2);
+    const size_t extraLen = littleEndian(h + 30, 2);
+    const size_t commentLen = littleEndian(h + 32, 2);
+    if (at + 46 + nameLen + extraLen + commentLen > dir.size())
+    {
+      modelFileFail(path, "truncated or damaged: its zip directory is malformed");
+    }
+    const std::string name(reinterpret_cast<const char*>(h + 46), nameLen);
+    // Zip64 sizes live in the extra field (id 1): the uncompressed size first, then the packed.
+    for (size_t x = 46 + nameLen; x + 4 <= 46 + nameLen + extraLen;)
+    {
+      const uint64_t id = littleEndian(h + x, 2);
+      const size_t len = littleEndian(h + x + 2, 2);
+      size_t field = x + 4;
+      if (id == 1)
+      {
+        if (size == 0xFFFFFFFF && field + 8 <= x + 4 + len)
+        {
+          size = littleEndian(h + field, 8);
+          field += 8;
+        }
+        if (packed == 0xFFFFFFFF && field + 8 <= x + 4 + len)
+        {
+          packed = littleEndian(h + field, 8);
+        }
+      }
+      x += 4 + len;
+    }
+    if (packed > fileSize || (method == 0 && size != packed))
+    {
+      modelFileFail(path, "truncated or damaged: record " + name + " declares " +
+                              std::to_string(size) + " bytes in a file of " +
+                              std::to_string(fileSize));
+    }
+    declared += size;
+    if (declared > kMaxInflation * fileSize + (64u << 20))
+    {
+      auto size = [](uint64_t b) {
+        return b < (1u << 20) ? std::to_string(b >> 10) + " KiB" : std::to_string(b >> 20) + " MiB";
+      };
+      modelFileFail(path, "not a usable model file: its records would inflate to more than " +
+                              size(declared) + " from a file of " + size(fileSize) +
+                              " (M6 writes model files uncompressed); refused before unpacking");
+    }
+    at += 46 + nameLen + extraLen + commentLen;
+  }
+}
+
 // Existence, size and the zip signature, before any parser sees the file.
 void preflight(const std::string& path)
 {
@@ -93,6 +223,7 @@ void preflight(const std::string& path)
   {
     modelFileFail(path, "not an M6 model file (not a zip archive, which a model file is)");
   }
+  checkDeclaredSizes(path, size);
 }
 
 // The zip directory only (no record is parsed).
@@ -174,28 +305,33 @@ torch::serialize::InputArchive loadArchive(const std::string& path)
 
 void writeModelArchive(const std::string& bytes, const std::string& path)
 {
-  std::istringstream in(bytes);
-  caffe2::serialize::PyTorchStreamReader reader(&in);
-  caffe2::serialize::PyTorchStreamWriter writer(path);
-  writer.setMinVersion(reader.version());
-  Json records = Json::object();
-  for (const auto& name : reader.getAllRecords())
-  {
-    if (isVersionRecord(name))
-    {
-      continue;  // the writer writes its own
-    }
-    auto rec = reader.getRecord(name);
-    writer.writeRecord(name, std::get<0>(rec).get(), std::get<1>(rec));
-    records[name] = hex64(fnv1a(kFnvOffset, std::get<0>(rec).get(), std::get<1>(rec)));
-  }
-  Json manifest = Json::object();
-  manifest["format"] = kModelFormatTag;
-  manifest["format_version"] = kModelFormatVersion;
-  manifest["records"] = records;
-  const std::string text = manifest.dump();
-  writer.writeRecord(kManifestRecord, text.data(), text.size());
-  writer.writeEndOfFile();
+  writeArchiveFile(path, "model file",
+                   [&bytes](const std::function<size_t(const void*, size_t)>& sink)
+                   {
+                     std::istringstream in(bytes);
+                     caffe2::serialize::PyTorchStreamReader reader(&in);
+                     caffe2::serialize::PyTorchStreamWriter writer(sink);
+                     writer.setMinVersion(reader.version());
+                     Json records = Json::object();
+                     for (const auto& name : reader.getAllRecords())
+                     {
+                       if (isVersionRecord(name))
+                       {
+                         continue;  // the writer writes its own
+                       }
+                       auto rec = reader.getRecord(name);
+                       writer.writeRecord(name, std::get<0>(rec).get(), std::get<1>(rec));
+                       records[name] =
+                           hex64(fnv1a(kFnvOffset, std::get<0>(rec).get(), std::get<1>(rec)));
+                     }
+                     Json manifest = Json::object();
+                     manifest["format"] = kModelFormatTag;
+                     manifest["format_version"] = kModelFormatVersion;
+                     manifest["records"] = records;
+                     const std::string text = manifest.dump();
+                     writer.writeRecord(kManifestRecord, text.data(), text.size());
+                     writer.writeEndOfFile();
+                   });
 }
 
 bool hasModelManifest(const std::string& path)

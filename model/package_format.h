@@ -33,7 +33,8 @@ class ModelFileError : public std::runtime_error
 /// Python sees it as the extra file "m6_records.json".
 constexpr const char* kManifestRecord = "extra/m6_records.json";
 
-/// Rewrites a LibTorch archive (the bytes torch saved) to `path` with the manifest record added.
+/// Rewrites a LibTorch archive (the bytes torch saved) to `path` with the manifest record added,
+/// atomically. Throws std::runtime_error("model file PATH: cannot be written: <reason>").
 void writeModelArchive(const std::string& archiveBytes, const std::string& path);
 
 /// Opens a model file defensively. Before LibTorch parses anything (its unpickler is not made for

@@ -196,12 +196,19 @@ std::string requireCheckpoint(const RunRecord& run)
   }
   namespace fs = std::filesystem;
   std::error_code ec;
-  for (const char* f : {"best.pt", "last.pt"})
+  if (fs::exists(fs::path(run.folder) / "best.pt", ec))
   {
-    if (fs::exists(fs::path(run.folder) / f, ec))
-    {
-      return run.folder;
-    }
+    return run.folder;
+  }
+  if (fs::exists(fs::path(run.folder) / "last.pt", ec))
+  {
+    // last.pt is where training stopped, not the model the run reports: never a silent stand-in.
+    throw CliError("run " + std::to_string(run.id) + " has no best checkpoint (best.pt) in " +
+                       run.folder +
+                       ": no epoch was validated, or the file was removed. Its last.pt is a "
+                       "resume point: m6-cli resume " +
+                       std::to_string(run.id) + " continues the run",
+                   2);
   }
   throw CliError("run " + std::to_string(run.id) + " has no checkpoint in " + run.folder +
                      " (it never finished an epoch, or the folder was removed)",

@@ -1,13 +1,14 @@
 #include "app/runner/exports.h"
 
-#include "app/runner/training_session.h"
-
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
+
+#include "app/runner/training_session.h"
+#include "model/core/atomic_file.h"
 
 namespace m6
 {
@@ -26,49 +27,63 @@ std::string num(double v)
   return buf;
 }
 
-/// Streams to "<path>.part" and renames on commit(); the destructor removes an uncommitted part.
-class AtomicFile
+/// An ostream over m6::AtomicFile (temporary file, renamed on commit(); removed otherwise), so
+/// a full disk surfaces as one clear error at commit() and never leaves a partial file.
+class AtomicStream : private std::streambuf
 {
  public:
-  explicit AtomicFile(std::string path) : path_(std::move(path)), part_(path_ + ".part")
+  explicit AtomicStream(const std::string& path) : file_(path), out_(this)
   {
-    out_.open(part_, std::ios::binary | std::ios::trunc);
+    setp(buf_, buf_ + sizeof buf_);
   }
-  ~AtomicFile()
-  {
-    if (!committed_)
-    {
-      out_.close();
-      std::error_code ec;
-      std::filesystem::remove(part_, ec);
-    }
-  }
-  bool ok() const { return static_cast<bool>(out_); }
-  std::ofstream& stream() { return out_; }
+  bool ok() const { return file_.ok(); }
+  Status openError() const { return makeError(file_.error()); }
+  std::ostream& stream() { return out_; }
   Status commit()
   {
-    out_.close();
-    if (!out_)
+    out_.flush();
+    if (!file_.commit())
     {
-      return makeError("cannot write " + part_);
+      return makeError(file_.error());
     }
-    std::error_code ec;
-    std::filesystem::rename(part_, path_, ec);
-    if (ec)
-    {
-      return makeError("cannot rename " + part_ + " to " + path_ + ": " + ec.message());
-    }
-    committed_ = true;
     return {};
   }
-  const std::string& path() const { return path_; }
 
  private:
-  std::string path_;
-  std::string part_;
-  std::ofstream out_;
-  bool committed_ = false;
+  int_type overflow(int_type c) override
+  {
+    drain();
+    if (c != traits_type::eof())
+    {
+      *pptr() = traits_type::to_char_type(c);
+      pbump(1);
+    }
+    return file_.ok() ? traits_type::not_eof(c) : traits_type::eof();
+  }
+  int sync() override
+  {
+    drain();
+    return file_.ok() ? 0 : -1;
+  }
+  void drain()
+  {
+    file_.write(pbase(), static_cast<size_t>(pptr() - pbase()));
+    setp(buf_, buf_ + sizeof buf_);
+  }
+
+  AtomicFile file_;
+  char buf_[1 << 16];
+  std::ostream out_;
 };
+
+Status writeWhole(const std::string& path, const std::string& content)
+{
+  if (std::string error = writeFileAtomically(path, content); !error.empty())
+  {
+    return makeError(error);
+  }
+  return {};
+}
 
 }  // namespace
 
@@ -88,17 +103,6 @@ std::string csvField(const std::string& s)
     q += c;
   }
   return q + "\"";
-}
-
-Status writeFileAtomically(const std::string& path, const std::string& content)
-{
-  AtomicFile f(path);
-  if (!f.ok())
-  {
-    return makeError("cannot write " + path);
-  }
-  f.stream() << content;
-  return f.commit();
 }
 
 Status writeRunHistoryCsv(RunStore& store, const std::vector<int64_t>& runIds,
@@ -133,10 +137,10 @@ Status writeRunHistoryCsv(RunStore& store, const std::vector<int64_t>& runIds,
     }
     all.push_back({*r, *s, *e});
   }
-  AtomicFile f(path);
+  AtomicStream f(path);
   if (!f.ok())
   {
-    return makeError("cannot write " + path);
+    return f.openError();
   }
   auto& out = f.stream();
   out << "run,run_name,kind,step,epoch,loss,lr";
@@ -191,10 +195,10 @@ Status writeRecommendationsCsv(Predictor& predictor, const DatasetSnapshot& snap
   {
     return makeError("k must be at least 1");
   }
-  AtomicFile f(path);
+  AtomicStream f(path);
   if (!f.ok())
   {
-    return makeError("cannot write " + path);
+    return f.openError();
   }
   auto& out = f.stream();
   out << "user,rank,item,score\n";
@@ -312,17 +316,16 @@ Status writeTable(const EmbeddingTable& t, const std::string& stem, const std::s
   }
   const std::string base = (fs::path(dir) / "projector" / stem).string();
   const std::string singular = stem == "items" ? "item" : "user";
-  if (auto ok = writeFileAtomically((fs::path(dir) / (singular + "_embeddings.csv")).string(),
-                                    csv.str());
+  if (auto ok = writeWhole((fs::path(dir) / (singular + "_embeddings.csv")).string(), csv.str());
       !ok)
   {
     return ok;
   }
-  if (auto ok = writeFileAtomically(base + "/vectors.tsv", projectorVectorsTsv(t)); !ok)
+  if (auto ok = writeWhole(base + "/vectors.tsv", projectorVectorsTsv(t)); !ok)
   {
     return ok;
   }
-  return writeFileAtomically(base + "/metadata.tsv", projectorMetadataTsv(t));
+  return writeWhole(base + "/metadata.tsv", projectorMetadataTsv(t));
 }
 
 }  // namespace

@@ -54,7 +54,4 @@ Status writeEmbeddingFiles(const Embeddings& embeddings, const std::string& dir)
 /// RFC 4180 quoting when the value needs it.
 std::string csvField(const std::string& s);
 
-/// Writes `content` to path atomically (temporary file, then rename).
-Status writeFileAtomically(const std::string& path, const std::string& content);
-
 }  // namespace m6

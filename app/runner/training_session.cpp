@@ -1,6 +1,7 @@
 #include "app/runner/training_session.h"
 
 #include <chrono>
+#include <filesystem>
 
 #include "storage/run_lock.h"
 
@@ -226,6 +227,12 @@ Result<RunRecord> TrainingSession::record(
   }
   if (!failure.empty() && out.status.empty())
   {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(std::filesystem::path(run.folder) / "last.pt", ec))
+    {
+      failure += "; run " + std::to_string(run.id) +
+                 " keeps its last checkpoint and can be resumed once the cause is fixed";
+    }
     (void)store_.setStatus(run.id, "failed", failure);  // best effort; the error goes back
     return makeError(failure);
   }

@@ -139,7 +139,7 @@ class TestCliTrain : public QObject
     QCOMPARE(lines.size(), 1 + 150 * 4);
     QVERIFY(lines[1].startsWith("u1,1,i"));
     QVERIFY(lines[4].startsWith("u1,4,i"));
-    QVERIFY(!QFile::exists(recs + ".part"));
+    QVERIFY(!QFile::exists(recs + ".tmp"));
     QCOMPARE(lastJson(r).at("bytes").asInt(), int64_t(f.size()));
 
     const QString hist = dir_.filePath("history.csv");

@@ -8,6 +8,7 @@
 #include <torch/torch.h>
 
 #include <QtTest>
+#include <cstring>
 #include <fstream>
 #include <set>
 
@@ -344,6 +345,16 @@ class TestPackage : public QObject
       newer.writeRecord("extra/m6_records.json", manifest.data(), manifest.size());
       newer.writeEndOfFile();
     }
+    {
+      // A decompression bomb: the directory says the first record is deflated and 3 GiB large.
+      std::string bomb = good;
+      const size_t dir = bomb.find("PK\x01\x02");
+      QVERIFY(dir != std::string::npos);
+      bomb[dir + 10] = 8;  // method: deflate
+      const uint32_t huge = 0xC0000000u;
+      std::memcpy(&bomb[dir + 24], &huge, 4);
+      writeFile(path("bomb.m6model"), bomb);
+    }
     QTest::newRow("missing") << "missing.m6model"
                              << "no such file";
     QTest::newRow("empty") << "empty.m6model"
@@ -364,6 +375,8 @@ class TestPackage : public QObject
                                                 << "not an M6 model file";
     QTest::newRow("a training checkpoint") << "dot/best.pt"
                                            << "training checkpoint";
+    QTest::newRow("declares 3 GiB inside") << "bomb.m6model"
+                                           << "refused before unpacking";
     QTest::newRow("a newer format") << "newer.m6model"
                                     << "written by a newer version of M6 Workbench (format 2";
   }

@@ -1,12 +1,12 @@
 // Run mechanics: determinism, callbacks, pause, cancel and exact resume, divergence, checkpoint
 // round trip and checkpoint files that are missing, corrupt, truncated or for another model.
 #include <QFile>
+#include <QFileInfo>
 #include <QtTest>
-
-#include <cstring>
-#include <limits>
 #include <atomic>
 #include <cmath>
+#include <cstring>
+#include <limits>
 #include <thread>
 
 #include "model/engine.h"
@@ -241,7 +241,9 @@ class TestTrainingRuns : public QObject
     // The last good checkpoint loads and scores finitely.
     auto p = m6::Predictor::open(run + "/last.pt", data_, c);
     QVERIFY(m6test::allFinite(p->scoreAll(0)));
-    QVERIFY(m6test::allFinite(m6::Predictor::open(run, data_, c)->scoreAll(1)));
+    // No epoch was validated, so the folder has no best.pt: named, never silently substituted.
+    QString msg = messageOf([&] { m6::Predictor::open(run, data_, c); });
+    QVERIFY2(msg.contains("has no best.pt"), qPrintable(msg));
   }
 
   void checkpointRoundTripGivesTheSameScores()
@@ -280,6 +282,9 @@ class TestTrainingRuns : public QObject
                                  << "is corrupted";
     QTest::newRow("empty run folder") << "folder"
                                       << "no best.pt or last.pt";
+    // last.pt is where training stopped, not the run's model: never used in best.pt's place.
+    QTest::newRow("run folder with only last.pt") << "only-last"
+                                                  << "has no best.pt";
     QTest::newRow("another architecture") << "architecture"
                                           << "another architecture";
   }
@@ -296,6 +301,11 @@ class TestTrainingRuns : public QObject
     if (kind == "folder")
     {
       QDir().mkpath(path);
+    }
+    else if (kind == "only-last")
+    {
+      QDir().mkpath(path);
+      QVERIFY(QFile::copy(good.fileName().replace("best.pt", "last.pt"), path + "/last.pt"));
     }
     else if (kind == "architecture")
     {
@@ -338,6 +348,64 @@ class TestTrainingRuns : public QObject
     QVERIFY2(msg.contains(path), qPrintable(msg));
     QString viaEvaluate = messageOf([&] { m6::evaluate(data_, c, path.toStdString()); });
     QVERIFY2(viaEvaluate.contains(expected), qPrintable(viaEvaluate));
+  }
+
+  // A resume point is checksummed whole: a changed byte in the optimiser state, the random
+  // generator state or the metadata (epoch, step, best so far) is refused, not trained on.
+  void damagedResumePointIsRefused_data()
+  {
+    QTest::addColumn<QString>("kind");
+    QTest::newRow("optimiser state") << "optimizer";
+    QTest::newRow("metadata") << "meta";
+    QTest::newRow("random generator state") << "rng";
+  }
+
+  void damagedResumePointIsRefused()
+  {
+    QFETCH(QString, kind);
+    const QString reference = QString::fromStdString(m6test::runDir(dir_, "reference"));
+    QFile last(reference + "/last.pt");
+    QVERIFY(last.open(QIODevice::ReadOnly));
+    const QByteArray bytes = last.readAll();
+    const qint64 bestSize = QFileInfo(reference + "/best.pt").size();
+    QByteArray changed = bytes;
+    if (kind == "optimizer")
+    {
+      // Records follow registration order: the weights (about best.pt's size), then the
+      // optimiser's bytes (twice the weights for Adam), then the generator state.
+      const int at = static_cast<int>((bestSize + bytes.size()) / 2) & ~3;
+      for (int k = 0; k < 16; ++k)
+      {
+        changed[at + k] = static_cast<char>(changed[at + k] ^ 0x40);
+      }
+    }
+    else if (kind == "meta")
+    {
+      const int at = bytes.indexOf("\"global_step\": ");
+      QVERIFY(at > 0);
+      char& digit = changed.data()[at + 15];
+      QVERIFY(digit >= '0' && digit <= '9');
+      digit = digit == '9' ? '1' : static_cast<char>(digit + 1);
+    }
+    else
+    {
+      // The generator state is the last tensor record, so its bytes end where the local zip
+      // header of the pickled structure begins (30 bytes before that header's file name).
+      const int header = bytes.indexOf("archive/data.pkl") - 30;
+      QVERIFY(header > 100);
+      changed[header - 100] = static_cast<char>(changed[header - 100] ^ 0x01);
+    }
+    QVERIFY(changed != bytes);
+    const QString run = dir_.path() + "/damaged-" + kind;
+    QDir().mkpath(run);
+    QVERIFY(QFile::copy(reference + "/best.pt", run + "/best.pt"));
+    QFile out(run + "/last.pt");
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write(changed);
+    out.close();
+    QString msg = messageOf([&] { m6::train(data_, config(), run.toStdString(), {}, true); });
+    QVERIFY2(msg.contains("is corrupted"), qPrintable(msg));
+    QVERIFY2(msg.contains("last.pt"), qPrintable(msg));
   }
 
   void invalidConfigIsRefusedBeforeTraining()
