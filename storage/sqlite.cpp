@@ -1,6 +1,15 @@
 #include "storage/sqlite.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <thread>
 
 namespace m6::sql
 {
@@ -14,7 +23,9 @@ Db& Db::operator=(Db&& o) noexcept
     close();
     db_ = o.db_;
     path_ = std::move(o.path_);
+    busy_ = std::move(o.busy_);
     o.db_ = nullptr;
+    o.busy_ = std::make_unique<BusyWait>();
   }
   return *this;
 }
@@ -38,8 +49,94 @@ void Db::open(const std::string& path, bool create, bool readOnly)
   }
   path_ = path;
   sqlite3_extended_result_codes(db_, 1);
-  // Other connections (workers) may hold a write lock for a moment; wait rather than fail.
-  sqlite3_busy_timeout(db_, 5000);
+  // Other connections (workers, other processes) may hold a write lock; wait rather than fail.
+  sqlite3_busy_handler(db_, &busyHandler, busy_.get());
+}
+
+void Db::setBusyTimeout(int milliseconds)
+{
+  busy_->timeoutMs = milliseconds;
+}
+
+void Db::setBusyNotice(std::function<void()> notice)
+{
+  busy_->notice = std::move(notice);
+}
+
+int Db::busyHandler(void* state, int count)
+{
+  auto* b = static_cast<BusyWait*>(state);
+  const auto now = std::chrono::steady_clock::now();
+  if (count == 0)
+  {
+    b->start = now;
+    b->noticed = false;
+  }
+  const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(now - b->start).count();
+  if (waited >= b->timeoutMs)
+  {
+    return 0;
+  }
+  if (b->notice && !b->noticed && waited >= 1000)
+  {
+    b->noticed = true;
+    b->notice();
+  }
+  // Short sleeps first (most waits are another worker's small write), then 50 ms.
+  const int64_t sleep = std::min<int64_t>(
+      {count < 10 ? 2 * (count + 1) : 50, static_cast<int64_t>(b->timeoutMs) - waited});
+  std::this_thread::sleep_for(std::chrono::milliseconds(std::max<int64_t>(sleep, 1)));
+  return 1;
+}
+
+std::string writeLockHolder(const std::string& path)
+{
+  // SQLite's WAL write lock is byte 120 of the "-shm" file.
+  struct stat st;
+  if (::stat((path + "-shm").c_str(), &st) != 0)
+  {
+    return "";
+  }
+  std::ifstream locks("/proc/locks");
+  std::string line;
+  while (std::getline(locks, line))
+  {
+    // "1: POSIX  ADVISORY  WRITE 1234 08:01:5678 120 120"
+    std::istringstream in(line);
+    std::string n, kind, mode, type, dev, start, end;
+    long pid = 0;
+    if (!(in >> n >> kind >> mode >> type >> pid >> dev >> start >> end) || kind != "POSIX" ||
+        type != "WRITE" || pid == ::getpid())
+    {
+      continue;
+    }
+    const size_t colon = dev.rfind(':');
+    if (colon == std::string::npos ||
+        std::strtoull(dev.c_str() + colon + 1, nullptr, 10) != static_cast<uint64_t>(st.st_ino))
+    {
+      continue;
+    }
+    const long long from = std::atoll(start.c_str());
+    const bool toEof = end == "EOF";
+    const long long to = toEof ? 0 : std::atoll(end.c_str());
+    if (from > 120 || (!toEof && to < 120))
+    {
+      continue;
+    }
+    std::ifstream cmd("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
+    std::string args((std::istreambuf_iterator<char>(cmd)), std::istreambuf_iterator<char>());
+    std::replace(args.begin(), args.end(), '\0', ' ');
+    while (!args.empty() && args.back() == ' ')
+    {
+      args.pop_back();
+    }
+    if (args.size() > 120)
+    {
+      args = args.substr(0, 117) + "...";
+    }
+    return "process " + std::to_string(pid) + (args.empty() ? "" : " (" + args + ")");
+  }
+  return "";
 }
 
 void Db::close()

@@ -8,7 +8,10 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -34,7 +37,11 @@ class Db
   ~Db();
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
-  Db(Db&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
+  Db(Db&& o) noexcept : db_(o.db_), path_(std::move(o.path_)), busy_(std::move(o.busy_))
+  {
+    o.db_ = nullptr;
+    o.busy_ = std::make_unique<BusyWait>();
+  }
   Db& operator=(Db&& o) noexcept;
 
   /// Opens (and creates when `create`) the file. Throws SqliteError with the path in the message.
@@ -55,10 +62,31 @@ class Db
   int64_t queryInt(const std::string& sql, int64_t fallback = 0);
   std::string queryText(const std::string& sql);
 
+  /// How long a statement waits for another connection's lock before SQLITE_BUSY (default 5 s),
+  /// and what it calls once when a wait has lasted a second (on this connection's thread).
+  void setBusyTimeout(int milliseconds);
+  void setBusyNotice(std::function<void()> notice);
+
+  struct BusyWait
+  {
+    int timeoutMs = 5000;
+    std::function<void()> notice;
+    std::chrono::steady_clock::time_point start;
+    bool noticed = false;
+  };
+
  private:
+  static int busyHandler(void* state, int count);
+
   sqlite3* db_ = nullptr;
   std::string path_;
+  std::unique_ptr<BusyWait> busy_ = std::make_unique<BusyWait>();  // stable across moves
 };
+
+/// Who holds the write lock of the SQLite file `path` (in WAL mode), read from /proc/locks
+/// without opening the file (closing a descriptor of it would drop this process's own SQLite
+/// locks): "process 1234 (m6-cli import ...)", or "" when it is this process or unknown.
+std::string writeLockHolder(const std::string& path);
 
 class Stmt
 {

@@ -1,10 +1,15 @@
 #include "storage/workspace.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <mutex>
+#include <set>
 #include <thread>
 #include <unordered_map>
 
@@ -168,6 +173,103 @@ std::string Workspace::defaultPath()
   return (base / "m6-workbench" / "workspace.m6ws").string();
 }
 
+namespace
+{
+
+// SQLite keeps its write-ahead log and shared-memory index beside the workspace, so even reading
+// needs the folder to be writable: say so, instead of SQLite's "attempt to write a readonly
+// database" behind "not an M6 workspace".
+Status checkWritable(const std::string& path)
+{
+  const std::string folder = std::filesystem::path(path).parent_path().string();
+  for (const std::string& p : {path, folder.empty() ? std::string(".") : folder})
+  {
+    if (::access(p.c_str(), W_OK) != 0 && (errno == EACCES || errno == EROFS || errno == EPERM))
+    {
+      const bool fs = errno == EROFS;
+      return makeError("workspace " + path + " is read-only" +
+                       (fs ? std::string(" (it is on a read-only file system)")
+                           : " (" + std::string(p == path ? "the file" : "its folder " + p) +
+                                 " cannot be written by this user)") +
+                       ": M6 Workbench keeps SQLite's journal beside the workspace, so it needs "
+                       "the file and its folder writable even to read it; copy the workspace to "
+                       "a writable folder, or change the permissions");
+    }
+  }
+  return {};
+}
+
+// Files up to this size are checked with SQLite's quick_check when a process first opens them
+// (about 10 ms per MB here: 50 ms for a 100,000-interaction workspace); larger ones would make
+// every command wait seconds, so they are not checked on open.
+constexpr std::uintmax_t kQuickCheckLimitBytes = 64u << 20;
+
+std::mutex checkedMutex;
+std::set<std::string>& checkedPaths()
+{
+  static std::set<std::string> paths;
+  return paths;
+}
+
+// Damaged pages are reported before anything writes to the file (a write can spread the damage).
+Status checkIntact(sql::Db& db, const std::string& path)
+{
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec || size > kQuickCheckLimitBytes)
+  {
+    return {};
+  }
+  {
+    std::lock_guard<std::mutex> lock(checkedMutex);
+    if (checkedPaths().count(path))
+    {
+      return {};  // once per process: the GUI opens the same workspace on several threads
+    }
+  }
+  std::string problems;
+  int count = 0;
+  try
+  {
+    auto q = db.prepare("PRAGMA quick_check(20)");
+    while (q.step())
+    {
+      const std::string line = q.columnText(0);
+      if (line == "ok")
+      {
+        break;
+      }
+      if (++count <= 3)
+      {
+        problems += (problems.empty() ? "" : "; ") + line.substr(0, 200);
+      }
+    }
+  }
+  catch (const sql::SqliteError& e)
+  {
+    if ((e.code() & 0xff) == SQLITE_BUSY || (e.code() & 0xff) == SQLITE_LOCKED)
+    {
+      throw;
+    }
+    problems = e.what();
+    count = 1;
+  }
+  if (count > 0)
+  {
+    return makeError(
+        "workspace " + path + " is damaged (SQLite's quick_check found " +
+        (count >= 20 ? std::string("20 or more problems") : std::to_string(count) + " problem(s)") +
+        ": " + problems +
+        "); nothing was written to it. Keep a copy of the file; sqlite3 "
+        "FILE \".recover\" | sqlite3 NEW.m6ws saves what can be read");
+  }
+  std::lock_guard<std::mutex> lock(checkedMutex);
+  checkedPaths().insert(path);
+  return {};
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Workspace>> Workspace::open(const std::string& path, bool create)
 {
   // Switching a new file to WAL needs a moment of exclusive access, which SQLite reports as
@@ -217,6 +319,13 @@ Result<std::unique_ptr<Workspace>> Workspace::openOnce(const std::string& pathIn
     {
       return makeError(path + " is a folder, not a workspace file");
     }
+    if (existed)
+    {
+      if (auto ok = checkWritable(path); !ok)
+      {
+        return makeError(ok.error());
+      }
+    }
     sql::Db& db = *ws->db_;
     db.open(path, create);
     // Identify the file before changing anything in it.
@@ -233,6 +342,12 @@ Result<std::unique_ptr<Workspace>> Workspace::openOnce(const std::string& pathIn
         if ((e.code() & 0xff) == SQLITE_BUSY || (e.code() & 0xff) == SQLITE_LOCKED)
         {
           throw;  // not an answer about the file: try again
+        }
+        if ((e.code() & 0xff) == SQLITE_CORRUPT)
+        {
+          return makeError("workspace " + path + " is damaged (" + e.what() +
+                           "); nothing was written to it. Keep a copy of the file; sqlite3 FILE "
+                           "\".recover\" | sqlite3 NEW.m6ws saves what can be read");
         }
         return makeError(path + " is not an M6 workspace (" + e.what() + ")");
       }
@@ -262,6 +377,13 @@ Result<std::unique_ptr<Workspace>> Workspace::openOnce(const std::string& pathIn
       Status ok = identify(&appId, &version, &objects);
       db.exec("ROLLBACK");
       if (!ok)
+      {
+        return makeError(ok.error());
+      }
+    }
+    if (existed && objects > 0)
+    {
+      if (auto ok = checkIntact(db, path); !ok)
       {
         return makeError(ok.error());
       }
@@ -310,7 +432,18 @@ std::string Workspace::runFolder(int64_t runId) const
 
 void Workspace::setBusyTimeout(int milliseconds)
 {
-  sqlite3_busy_timeout(db_->handle(), milliseconds);
+  db_->setBusyTimeout(milliseconds);
+}
+
+void Workspace::setBusyNotice(std::function<void(const std::string& holder)> notice)
+{
+  if (!notice)
+  {
+    db_->setBusyNotice(nullptr);
+    return;
+  }
+  db_->setBusyNotice([notice = std::move(notice), path = path_]
+                     { notice(sql::writeLockHolder(path)); });
 }
 
 Result<int64_t> Workspace::allocateId(const std::string& table)
@@ -685,6 +818,12 @@ Result<int64_t> Workspace::writeDataset(const DatasetSnapshot& ds, const Dataset
     } restore{*db_};
 
     sql::Transaction tx(*db_);
+    // Again under the write lock: another import of the same name may have committed while this
+    // one was reading its file (the first check only spares that reading when the name is taken).
+    if (auto ok = checkDatasetName(ds.name); !ok)
+    {
+      return makeError(ok.error());
+    }
     auto newId = allocateId("datasets");
     if (!newId)
     {

@@ -164,6 +164,9 @@ class Workspace
 
   /// How long a write waits for another connection's write to end before failing (default 5 s).
   void setBusyTimeout(int milliseconds);
+  /// Called once per wait that lasts over a second, on the thread using this workspace, with who
+  /// holds the write lock ("process 1234 (m6-cli import ...)", or "" when unknown).
+  void setBusyNotice(std::function<void(const std::string& holder)> notice);
 
   /// A fresh id for a new row of `table` ("datasets", "runs"): never one used before, even by a
   /// deleted row. Call inside the transaction that inserts the row.

@@ -92,6 +92,19 @@ Workspace& Context::workspace()
       throw CliError(ws.error());
     }
     ws_ = std::move(*ws);
+    // Another process writing (an import, a training run saving its curves) holds the workspace
+    // for as long as its transaction lasts: wait for it, and say for whom, instead of failing
+    // with "database is locked" after SQLite's few seconds.
+    ws_->setBusyTimeout(kWorkspaceWaitSeconds * 1000);
+    ws_->setBusyNotice(
+        [this](const std::string& holder)
+        {
+          endProgress();
+          err << "waiting for the workspace: " << (holder.empty() ? "another process" : holder)
+              << " is writing to it; this command goes on when it is done (at most "
+              << kWorkspaceWaitSeconds / 60 << " minutes; Ctrl+C gives up)\n";
+          err.flush();
+        });
   }
   return *ws_;
 }

@@ -18,6 +18,9 @@
 namespace m6::cli
 {
 
+/// How long a command waits for another process that is writing to the workspace.
+constexpr int kWorkspaceWaitSeconds = 600;
+
 /// What a command gets: streams, output mode, and the workspace (opened on first use).
 class Context
 {

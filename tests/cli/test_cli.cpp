@@ -259,6 +259,37 @@ class TestCli : public QObject
     QVERIFY(cli({"stats", "tmp2"}).code != 0);
   }
 
+  // A second writer waits for the first (here: this test process holding the write lock) instead
+  // of failing after a few seconds, and says which process holds the workspace.
+  void aSecondWriterWaitsAndSaysWhoHoldsTheWorkspace()
+  {
+    const QString ws = dir_.filePath("locked.m6ws");
+    QCOMPARE(m6test::runCli(ws, {"demo-data", "--name", "d", "--users", "20", "--items", "60",
+                                 "--interactions", "200"})
+                 .code,
+             0);
+    m6::sql::Db holder;
+    holder.open(ws.toStdString(), false);
+    holder.exec("BEGIN IMMEDIATE");  // the write lock, held until ROLLBACK
+    QProcess second;
+    second.start(m6test::kCli, {"--workspace", ws, "rename", "d", "d2"});
+    QVERIFY(second.waitForStarted());
+    // Longer than SQLite's usual 5 s, after which the command used to give up.
+    QVERIFY(!second.waitForFinished(6500));
+    holder.exec("ROLLBACK");
+    QVERIFY(second.waitForFinished(60000));
+    const QString err = QString::fromUtf8(second.readAllStandardError());
+    QVERIFY2(second.exitCode() == 0, qPrintable(err));
+    QVERIFY2(err.contains("waiting for the workspace: process " +
+                          QString::number(QCoreApplication::applicationPid())),
+             qPrintable(err));
+    QVERIFY2(err.contains("test_cli"), qPrintable(err));  // the holder's command line
+    holder.close();
+    auto r = m6test::runCli(ws, {"datasets", "--json"});
+    QCOMPARE(QString::fromStdString(lastJson(r).at("datasets").asArray()[0].at("name").asString()),
+             QString("d2"));
+  }
+
   void helpForEveryCommand()
   {
     auto r = cli({"--help"});

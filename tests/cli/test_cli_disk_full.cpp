@@ -2,7 +2,8 @@
 // device" from a small tmpfs mounted over the run folder or the destination, inside a private
 // mount namespace (unshare), and must end with one clear error, no temporary file left behind,
 // the run marked failed with its last good checkpoint, and a resume that works once there is
-// space. Skipped, with the reason, where this machine cannot mount (no user namespaces).
+// space; and a workspace on a read-only file system says so. Skipped, with the reason, where this
+// machine cannot mount (no user namespaces).
 #include <unistd.h>
 
 #include <QDir>
@@ -38,6 +39,19 @@ m6 export export 1 --out "$out/small/model.m6model"
 m6 recs export-recommendations 1 --out "$out/small/recs.csv"
 m6 embeddings export-embeddings 1 --out-dir "$out/small/embeddings"
 find "$out/small" -type f >"$out/small.files"
+umount "$out/small"
+# A workspace on a read-only file system: one sentence that says so.
+mkdir -p "$out/ro" && mount -t tmpfs -o size=16m m6-ro "$out/ro"
+cp "$ws" "$out/ro/ws.m6" && mount -o remount,ro "$out/ro"
+ws0=$ws ws="$out/ro/ws.m6"
+m6 readonly datasets
+ws=$ws0
+# An import into a workspace on a nearly full disk: refused whole, the workspace as it was.
+mkdir -p "$out/full" && mount -t tmpfs -o size="$(( $(stat -c %s "$ws") / 1024 + 256 ))k" m6-ws "$out/full"
+cp "$ws" "$out/full/ws.m6"
+ws="$out/full/ws.m6"
+m6 import import "$out/../ratings.csv" --name big --mapping "$out/../mapping.json"
+m6 datasets datasets
 exit 0
 )SH";
 
@@ -45,6 +59,24 @@ QString readText(const QString& path)
 {
   QFile f(path);
   return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
+}
+
+// 100,000 ratings (about 2 MB as text, more in the workspace) and the mapping that reads them.
+void writeRatings(const QString& csv, const QString& mapping)
+{
+  QFile f(csv);
+  QVERIFY(f.open(QIODevice::WriteOnly));
+  QByteArray text = "user,item,rating,time\n";
+  for (int i = 0; i < 100000; ++i)
+  {
+    text += QByteArray::number(i % 997) + ",item" + QByteArray::number(i % 4093) + "," +
+            QByteArray::number(1 + i % 5) + "," + QByteArray::number(1500000000 + i) + "\n";
+  }
+  f.write(text);
+  QFile m(mapping);
+  QVERIFY(m.open(QIODevice::WriteOnly));
+  m.write(R"({"format": "csv", "interactions": {"file": "ratings.csv", "delimiter": ",",
+    "header": true, "user": "user", "item": "item", "rating": "rating", "timestamp": "time"}})");
 }
 
 }  // namespace
@@ -74,6 +106,7 @@ class TestCliDiskFull : public QObject
     r = m6test::runCli(ws_, {"train", "--dataset", "demo", "--preset", "quick", "--set",
                              "train.epochs=1", "--json"});
     QVERIFY2(r.code == 0, qPrintable(r.err));
+    writeRatings(dir_.filePath("ratings.csv"), dir_.filePath("mapping.json"));
     const QString runs = dir_.filePath("ws-runs");
     const qint64 checkpoint = QFileInfo(runs + "/1/best.pt").size();
     QVERIFY(checkpoint > 100000);
@@ -102,6 +135,7 @@ class TestCliDiskFull : public QObject
   {
     QCOMPARE(rc("train"), 1);
     const QString err = text("train.err").trimmed().split('\n').last();
+    qInfo("%s", qPrintable(err));
     QVERIFY2(err.startsWith("error: "), qPrintable(err));
     QVERIFY2(err.contains("the disk is full"), qPrintable(err));
     QVERIFY2(err.contains("can be resumed"), qPrintable(err));
@@ -144,9 +178,33 @@ class TestCliDiskFull : public QObject
     QFETCH(QString, name);
     QVERIFY(rc(name) != 0);
     const QString err = text(name + ".err").trimmed().split('\n').last();
+    qInfo("%s", qPrintable(err));
     QVERIFY2(err.startsWith("error: "), qPrintable(err));
     QVERIFY2(err.contains("the disk is full"), qPrintable(err));
     QVERIFY2(text("small.files").trimmed().isEmpty(), qPrintable(text("small.files")));
+  }
+
+  void aReadOnlyWorkspaceSaysSo()
+  {
+    QVERIFY(rc("readonly") != 0);
+    const QString err = text("readonly.err").trimmed().split('\n').last();
+    qInfo("%s", qPrintable(err));
+    QVERIFY2(err.contains("is read-only"), qPrintable(err));
+    QVERIFY2(!err.contains("not an M6 workspace"), qPrintable(err));
+  }
+
+  void anImportThatFillsTheDiskLeavesTheWorkspaceAsItWas()
+  {
+    QVERIFY(rc("import") != 0);
+    const QString err = text("import.err").trimmed().split('\n').last();
+    qInfo("%s", qPrintable(err));
+    QVERIFY2(err.startsWith("error: "), qPrintable(err));
+    QVERIFY2(err.contains("full"), qPrintable(err));
+    QVERIFY2(rc("datasets") == 0, qPrintable(text("datasets.err")));
+    const Json list =
+        Json::parse(text("datasets.out").trimmed().split('\n').last().toStdString()).at("datasets");
+    QCOMPARE(list.asArray().size(), size_t(1));
+    QCOMPARE(QString::fromStdString(list.asArray()[0].at("name").asString()), QString("demo"));
   }
 };
 

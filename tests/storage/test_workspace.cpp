@@ -126,6 +126,32 @@ class TestWorkspace : public QObject
     QVERIFY(QString::fromStdString(r4.error()).contains("does not exist"));
   }
 
+  // Damaged pages are reported when the workspace is opened, before anything writes to it.
+  void damagedPagesAreReportedBeforeAnyWrite()
+  {
+    const std::string path = m6test::path(dir_, "damaged.m6ws");
+    {
+      auto ws = fresh("damaged.m6ws");
+      QVERIFY(ws->writeDataset(smallDemo(), {"demo", "", ""}, nullptr).ok());
+    }
+    QFile f(QString::fromStdString(path));
+    QVERIFY(f.open(QIODevice::ReadWrite));
+    const qint64 page = (f.size() / 2) & ~qint64(4095);  // inside the interactions
+    QVERIFY(f.seek(page));
+    f.write(QByteArray(4096, '\xff'));
+    f.close();
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray before = f.readAll();
+    f.close();
+
+    auto r = Workspace::open(path, false);
+    QVERIFY(!r.ok());
+    QVERIFY2(QString::fromStdString(r.error()).contains("is damaged"), r.error().c_str());
+    QVERIFY2(QString::fromStdString(r.error()).contains(".recover"), r.error().c_str());
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QVERIFY(f.readAll() == before);  // nothing was written
+  }
+
   void emptySqliteFileIsMigrated()
   {
     std::string p = m6test::path(dir_, "empty.m6ws");
