@@ -19,6 +19,9 @@ PACKAGES=(
   libgloo-dev
   # running the GUI and its tests without a display
   xvfb xauth
+  # the libFuzzer harnesses (scripts/fuzz.sh): clang with its fuzzer and sanitizer runtimes;
+  # util-linux's unshare for the disk-full test's private mounts
+  clang libclang-rt-14-dev util-linux
 )
 
 missing=()

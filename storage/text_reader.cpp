@@ -1,5 +1,6 @@
 #include "storage/text_reader.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -235,7 +236,12 @@ Status RecordReader::open(const std::string& path, const Dialect& dialect)
   {
     return ok;
   }
-  buf_.resize(kChunk);
+  // A small uncompressed file needs no 4 MiB buffer (previews and mapping guesses open many);
+  // the buffer still doubles when one line does not fit.
+  const int64_t size = src_.totalBytes();
+  buf_.resize(src_.compression() == Compression::None && size >= 0
+                  ? std::clamp<size_t>(static_cast<size_t>(size) + 1, size_t(64) << 10, kChunk)
+                  : kChunk);
   return {};
 }
 
