@@ -605,7 +605,31 @@ bool parseTimestamp(std::string_view s, TimeFormat f, int64_t* out)
   return false;
 }
 
+namespace
+{
+
+Result<ImportSpec> specFromJson(const Json& j, const std::string& baseDir);
+
+}  // namespace
+
 Result<ImportSpec> importSpecFromJson(const Json& j, const std::string& baseDir)
+{
+  // A value of the wrong type where the checks below assume one ("format": {...}) throws from
+  // Json's accessors; storage answers with a Result, never an exception (found by fuzz_mapping).
+  try
+  {
+    return specFromJson(j, baseDir);
+  }
+  catch (const std::exception& e)
+  {
+    return makeError(std::string("the mapping is malformed: ") + e.what());
+  }
+}
+
+namespace
+{
+
+Result<ImportSpec> specFromJson(const Json& j, const std::string& baseDir)
 {
   if (!j.isObject())
   {
@@ -720,6 +744,8 @@ Result<ImportSpec> importSpecFromJson(const Json& j, const std::string& baseDir)
   }
   return spec;
 }
+
+}  // namespace
 
 Json importSpecToJson(const ImportSpec& spec)
 {

@@ -395,6 +395,10 @@ class TestImporters : public QObject
     QTest::newRow("bad encoding")
         << R"({"interactions": {"file": "e", "user": 0, "item": 1, "encoding": "ebcdic"}})"
         << "unknown encoding";
+    // Found by fuzz_mapping: a value of the wrong type threw out of storage instead of an error.
+    QTest::newRow("format is an object")
+        << R"({"format": {"lds": []}, "interactions": {"file": "auto", "user": 0, "item": 1}})"
+        << "the mapping is malformed: expected a string, got an object";
   }
   void mappingErrorsAreClear()
   {
