@@ -46,9 +46,9 @@ for h in "${harnesses[@]}"; do
     cp -n "$seeds/model.m6model" "$corpus"/ || true
   fi
   log="$build/$h.log"
-  mkdir -p "$build/tmp"
+  mkdir -p "$build/tmp/$h"
   set +e
-  TMPDIR="$build/tmp" LSAN_OPTIONS="suppressions=$root/tests/fuzz/lsan.supp" \
+  TMPDIR="$build/tmp/$h" LSAN_OPTIONS="suppressions=$root/tests/fuzz/lsan.supp" \
     "$build/tests/fuzz/$h" -max_total_time="$seconds" -seed=1 \
     -rss_limit_mb=4096 -max_len=131072 -timeout=30 -print_final_stats=1 \
     -artifact_prefix="$crashes/" "$corpus" >"$log" 2>&1
@@ -63,5 +63,5 @@ for h in "${harnesses[@]}"; do
     tail -n 30 "$log" >&2
   fi
 done
-rm -rf "$build/tmp"
+for h in "${harnesses[@]}"; do rm -rf "$build/tmp/$h"; done
 exit $status
