@@ -1,10 +1,11 @@
 // The exported model file (.m6model, issue 6) and ModelPackage, which recommends and explains from
 // one without a workspace or a dataset.
 //
-// Layout (format version 1): one LibTorch archive (the TorchScript zip that torch::save and
-// torch.jit.save write), so Python can open it with torch.jit.load. Its root module holds
+// Layout (format version 2; version 1 files, which lack the methods, still open): one LibTorch
+// archive (the TorchScript zip that torch::save and torch.jit.save write), so Python can open it
+// with torch.jit.load. Its root module holds
 //   m6_format          "m6-model" (string attribute)
-//   m6_format_version  1 (int attribute)
+//   m6_format_version  2 (int attribute)
 //   meta               JSON string: format, format_version, program, created, card, config (the
 //                      full RunConfig), architecture (network shape), layout, checksum
 //   vocab              JSON string: user and item external ids in index order, item titles, the
@@ -17,8 +18,12 @@
 //                      "queries" (per known user the query the Predictor would build: the last L
 //                      training items, their padding and time gaps, the test-time context row,
 //                      and every training item, to exclude from recommendations)
-// The checksum (FNV-1a 64 over vocab and every tensor's bytes) is checked on open, so a changed
-// byte is reported as corruption instead of giving silently wrong scores.
+//   methods            TorchScript methods on the root module (version 2, package_script.h):
+//                      recommend, recommend_user, score, score_user, score_all, score_all_user,
+//                      explain, explain_user, item_tokens; meta["methods"] lists their signatures
+// The checksum (FNV-1a 64 over vocab and every tensor's bytes) is checked on open, and the
+// manifest record hashes every record (the methods' code too), so a changed byte is reported as
+// corruption instead of giving silently wrong scores.
 // Written atomically: to "<path>.tmp", then renamed.
 //
 // Thread affinity: exportModel and ModelPackage run on the calling thread (a worker or the CLI);
@@ -37,7 +42,7 @@
 namespace m6
 {
 
-constexpr int kModelFormatVersion = 1;
+constexpr int kModelFormatVersion = 2;
 
 /// What the file says about the model, for people.
 struct ModelCard

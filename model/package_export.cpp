@@ -9,6 +9,7 @@
 #include "model/features.h"
 #include "model/package.h"
 #include "model/package_format.h"
+#include "model/package_script.h"
 #include "model/session.h"
 #include "model/threads.h"
 #include "model/train_loop.h"
@@ -289,6 +290,18 @@ ExportInfo exportModel(const std::string& checkpointOrRunDir, const DatasetSnaps
   meta["architecture"] = session.architecture();
   meta["history_length"] = L;
   meta["layout"] = layout;
+  meta["methods"] = Json::parse(R"({
+    "recommend": "recommend(history: List[int], hour: int = -1, weekday: int = -1, k: int = 10) -> Tuple[List[int], List[float]]",
+    "recommend_user": "recommend_user(user: int, hour: int = -1, weekday: int = -1, k: int = 10) -> Tuple[List[int], List[float]]",
+    "score": "score(history: List[int], items: List[int], hour: int = -1, weekday: int = -1) -> List[float]",
+    "score_user": "score_user(user: int, items: List[int], hour: int = -1, weekday: int = -1) -> List[float]",
+    "score_all": "score_all(history: List[int], hour: int = -1, weekday: int = -1) -> Tensor",
+    "score_all_user": "score_all_user(user: int, hour: int = -1, weekday: int = -1) -> Tensor",
+    "explain": "explain(history: List[int], item: int, hour: int = -1, weekday: int = -1) -> Tuple[float, List[List[List[float]]]]",
+    "explain_user": "explain_user(user: int, item: int, hour: int = -1, weekday: int = -1) -> Tuple[float, List[List[List[float]]]]",
+    "item_tokens": "item_tokens() -> Tensor",
+    "indices": "users and items are positions in vocab['users'] / vocab['items']; history oldest first; hour 0-23, weekday 0-6 (0 = Sunday), -1 keeps the stored context"
+  })");
   meta["checksum"] = hex64(sum);
   root.write("m6_format", c10::IValue(std::string(kModelFormatTag)));
   root.write("m6_format_version", c10::IValue(static_cast<int64_t>(kModelFormatVersion)));
@@ -299,7 +312,10 @@ ExportInfo exportModel(const std::string& checkpointOrRunDir, const DatasetSnaps
 
   std::ostringstream bytes;
   root.save_to(bytes);
-  writeModelArchive(bytes.str(), path);
+  writeModelArchive(
+      withScriptMethods(bytes.str(),
+                        packageScriptSource(session.net->spec(), ft.hourColumn, ft.weekdayColumn)),
+      path);
   std::error_code ec;
   ExportInfo info;
   info.path = path;

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages M6 Workbench needs to build, test and run.
+# --tests adds what only the tests use (never the product): Debian's python3-torch, which runs the
+# README's Python example against an exported model file.
 # Idempotent: when every package is already installed it does nothing (no apt-get update).
 # Uses sudo when not run as root.
 set -euo pipefail
@@ -23,6 +25,10 @@ PACKAGES=(
   # util-linux's unshare for the disk-full test's private mounts
   clang libclang-rt-14-dev util-linux
 )
+
+if [ "${1:-}" = "--tests" ]; then
+  PACKAGES+=(python3-torch)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -3,7 +3,7 @@
 # The GUI tests run offscreen; no display is needed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
+scripts/install-deps.sh --tests
 scripts/build.sh release
 export QT_QPA_PLATFORM=offscreen
 cd build/release

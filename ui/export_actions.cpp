@@ -38,7 +38,8 @@ ExportActions::ExportActions(const QString& workspacePath, std::shared_ptr<Snaps
   model_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
   model_->setStatusTip(
       tr("Write the selected run as one .m6model file (weights, config, "
-         "vocabularies, model card) that m6-cli and the Inspect page open"));
+         "vocabularies, model card) that m6-cli and the Inspect page open, and that recommends "
+         "on its own in Python (torch.jit.load) or C++ (torch::jit::load)"));
   recommendations_ = new QAction(tr("Export &recommendations…"), this);
   recommendations_->setStatusTip(tr("Every user's top K items as CSV: user, rank, item, score"));
   embeddings_ = new QAction(tr("Export &embeddings…"), this);
@@ -84,6 +85,12 @@ ExportActions::ExportActions(const QString& workspacePath, std::shared_ptr<Snaps
                                    : r.what == QLatin1String("history") ? tr("Metric history")
                                                                         : tr("Recommendations");
               text = tr("%1 written to %2 (%3)").arg(kind, r.path, sizeText(r.bytes));
+              if (r.what == QLatin1String("model"))
+              {
+                text +=
+                    tr("; torch.jit.load(file).recommend(history) runs it outside the "
+                       "workbench (see the README)");
+              }
             }
             ended(true, text);
           });

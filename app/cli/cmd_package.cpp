@@ -36,9 +36,11 @@ int cmdExport(Context& ctx, const Args& a)
   j["bytes"] = info->bytes;
   j["format_version"] = info->formatVersion;
   j["checksum"] = info->checksum;
-  ctx.finish(j, "Wrote " + info->path + " (" + formatCount(info->bytes) + " bytes, format " +
-                    std::to_string(info->formatVersion) + ") from run " +
-                    std::to_string(run.id) + "\n");
+  ctx.finish(j,
+             "Wrote " + info->path + " (" + formatCount(info->bytes) + " bytes, format " +
+                 std::to_string(info->formatVersion) + ") from run " + std::to_string(run.id) +
+                 "\nIt runs without the workbench: torch.jit.load(FILE).recommend(history, hour, "
+                 "weekday, k) in Python, torch::jit::load in C++ (see the README)\n");
   return 0;
 }
 
@@ -277,12 +279,18 @@ int explainFromModelFile(Context& ctx, const Args& a)
 std::vector<Command> packageCommands()
 {
   std::vector<Command> c;
-  c.push_back({{"export", "RUN", "Write a trained run as one .m6model file (weights, config, "
-                                 "vocabularies, model card)",
+  c.push_back({{"export",
+                "RUN",
+                "Write a trained run as one .m6model file (weights, config, "
+                "vocabularies, model card)",
                 "The file is all `recommend --model` and `explain --model` need: no workspace. It "
-                "is written to a temporary name and renamed, so a failure leaves no partial file.",
+                "carries TorchScript methods (recommend, recommend_user, score, explain, ...) "
+                "that Python's torch.jit.load and C++'s torch::jit::load run without the "
+                "workbench. It is written to a temporary name and renamed, so a failure leaves "
+                "no partial file.",
                 {{"out", "FILE.m6model", "the file to write (required)"}},
-                1, 1},
+                1,
+                1},
                cmdExport});
   c.push_back({{"export-embeddings", "RUN",
                 "Write item and user embeddings as CSV and as TensorBoard projector TSV files", "",

@@ -8,16 +8,13 @@ namespace m6
 namespace
 {
 
-// Broadcast products up to this many elements ([B, H, Q, T, dh]) instead of batched matmul.
-constexpr int64_t kBroadcastLimit = int64_t(1) << 23;
-
 // q·k for every (query, token). LibTorch's CPU bmm runs one small GEMM per batch entry, with
 // ~10 us of dispatch each; with B x H in the hundreds and 1..32 queries that is most of a
 // training step. A broadcast multiply-and-sum does the same arithmetic in a few vector ops.
 torch::Tensor scoresOf(const torch::Tensor& qh, const torch::Tensor& kh)
 {
   const int64_t elements = qh.size(0) * qh.size(1) * qh.size(2) * kh.size(2) * qh.size(3);
-  if (elements <= kBroadcastLimit)
+  if (elements <= kAttentionBroadcastLimit)
   {
     return (qh.unsqueeze(3) * kh.unsqueeze(2)).sum(-1);  // [B, H, Q, T]
   }
@@ -28,7 +25,7 @@ torch::Tensor scoresOf(const torch::Tensor& qh, const torch::Tensor& kh)
 torch::Tensor mixOf(const torch::Tensor& w, const torch::Tensor& vh)
 {
   const int64_t elements = w.size(0) * w.size(1) * w.size(2) * w.size(3) * vh.size(3);
-  if (elements <= kBroadcastLimit)
+  if (elements <= kAttentionBroadcastLimit)
   {
     return (w.unsqueeze(-1) * vh.unsqueeze(2)).sum(3);
   }

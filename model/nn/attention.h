@@ -16,6 +16,10 @@
 namespace m6
 {
 
+/// Attention computes q.k and the weighted values as broadcast products up to this many elements
+/// ([B, H, Q, T, dh]), with batched matmul above (package_script_net.cpp makes the same choice).
+constexpr int64_t kAttentionBroadcastLimit = int64_t(1) << 23;
+
 struct AttentionOutput
 {
   torch::Tensor out;      // [B, Q, d]

@@ -6,9 +6,6 @@ namespace m6
 namespace
 {
 
-// Items scored per chunk by the mlp scorer in full ranking (bounds the [B, chunk, 5d] input).
-constexpr int64_t kMlpItemChunk = 512;
-
 torch::nn::AnyModule activation(const std::string& name)
 {
   if (name == "gelu")

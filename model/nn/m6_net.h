@@ -32,6 +32,9 @@
 namespace m6
 {
 
+/// Items scored per chunk by the mlp scorer in full ranking (bounds the [B, chunk, 5d] input).
+constexpr int64_t kMlpItemChunk = 512;
+
 struct NetSpec
 {
   ModelConfig model;

@@ -339,9 +339,9 @@ class TestPackage : public QObject
       torch::serialize::OutputArchive a;
       a.write("weights", torch::ones({3, 3}));
       a.save_to(path("foreign.m6model"));
-      // What a future version would write: its manifest names format 2.
+      // What a future version would write: its manifest names a format after this one.
       caffe2::serialize::PyTorchStreamWriter newer(path("newer.m6model"));
-      const std::string manifest = R"({"format": "m6-model", "format_version": 2, "records": {}})";
+      const std::string manifest = R"({"format": "m6-model", "format_version": 3, "records": {}})";
       newer.writeRecord("extra/m6_records.json", manifest.data(), manifest.size());
       newer.writeEndOfFile();
     }
@@ -378,7 +378,7 @@ class TestPackage : public QObject
     QTest::newRow("declares 3 GiB inside") << "bomb.m6model"
                                            << "refused before unpacking";
     QTest::newRow("a newer format") << "newer.m6model"
-                                    << "written by a newer version of M6 Workbench (format 2";
+                                    << "written by a newer version of M6 Workbench (format 3";
   }
 
   void malformedFiles()
