@@ -337,6 +337,31 @@ int dayOfWeek(int64_t t)
   return static_cast<int>(w < 0 ? w + 7 : w);
 }
 
+void addPopularityPrior(EntityTable& items, const DatasetSnapshot& s, const Split& split,
+                        const std::vector<uint8_t>& coldItems)
+{
+  std::vector<double> counts(static_cast<size_t>(s.numItems()), 0.0);
+  for (size_t n = 0; n < s.item.size(); ++n)
+  {
+    const auto i = static_cast<size_t>(s.item[n]);
+    if (split.part[n] == SplitPart::Train && !(i < coldItems.size() && coldItems[i]))
+    {
+      counts[i] += 1;
+    }
+  }
+  for (double& c : counts)
+  {
+    c = std::log1p(c);
+  }
+  FeatureColumnData col;
+  col.spec.name = "@popularity";
+  col.spec.moduleName = "prior_popularity";
+  col.spec.kind = ColumnKind::Numeric;
+  col.spec.fieldKind = FieldKind::Numeric;
+  col.data = numericTensor(counts, false);
+  items.columns.push_back(std::move(col));
+}
+
 FeatureTables buildFeatures(const DatasetSnapshot& s, const ModelConfig& config)
 {
   DatasetSchema schema = DatasetSchema::fromSnapshot(s);

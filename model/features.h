@@ -22,6 +22,7 @@
 
 #include "model/core/config.h"
 #include "model/core/dataset.h"
+#include "model/core/split.h"
 
 namespace m6
 {
@@ -90,6 +91,13 @@ struct ItemCategoryField
   std::vector<int32_t> codes;  // per item, -1 unknown
 };
 ItemCategoryField itemCategoryField(const DatasetSnapshot& snapshot);
+
+/// The popularity prior (model.popularity_prior): appends to `items` the numeric column
+/// "@popularity" (module "prior_popularity"): per item log(1 + its training interactions),
+/// standardised over the catalogue. Counts only interactions in the Train part of `split` and
+/// never those of `coldItems` (held out of training), so held-out interactions cannot leak.
+void addPopularityPrior(EntityTable& items, const DatasetSnapshot& snapshot, const Split& split,
+                        const std::vector<uint8_t>& coldItems);
 
 /// Builds the tables for the fields selected by `config`. Throws std::invalid_argument naming
 /// the field when a column's arrays do not match the entity count.

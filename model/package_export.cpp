@@ -68,7 +68,7 @@ Json fieldsJson(const EntityTable& table, const std::vector<FieldColumn>& fields
         f = &x;
       }
     }
-    o["kind"] = f ? kindName(f->kind) : "time";
+    o["kind"] = f ? kindName(f->kind) : c.spec.name == "@popularity" ? "popularity prior" : "time";
     if (f && (f->kind == FieldKind::Categorical || f->kind == FieldKind::Multi))
     {
       o["values"] = strings(f->vocab);  // table code = index + 1, 0 = missing

@@ -42,6 +42,18 @@ Json columnsJson(const std::vector<ColumnSpec>& columns)
   return a;
 }
 
+// The feature tables, with the popularity prior of this split when the config asks for it.
+FeatureTables sessionFeatures(const DatasetSnapshot& data, const RunConfig& config,
+                              const Split& split)
+{
+  FeatureTables ft = buildFeatures(data, config.model);
+  if (config.model.popularityPrior)
+  {
+    addPopularityPrior(ft.items, data, split, coldItemMask(data, config.train.coldItemShare));
+  }
+  return ft;
+}
+
 int64_t countOf(const std::vector<uint8_t>& mask)
 {
   int64_t n = 0;
@@ -95,7 +107,7 @@ Session::Session(const DatasetSnapshot& d, const RunConfig& c, Use use)
       config(c),
       schema(DatasetSchema::fromSnapshot(d)),
       split(splitLeaveOneOut(d)),
-      features(buildFeatures(d, c.model)),
+      features(sessionFeatures(d, c, split)),
       coldItems(coldItemMask(d, c.train.coldItemShare)),
       numCold(countOf(coldItems))
 {

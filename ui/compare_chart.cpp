@@ -18,6 +18,7 @@ namespace
 const QColor kAdapted(31, 119, 180);
 const QColor kScratch(255, 127, 14);
 const QColor kZeroShot(80, 80, 80);
+const QColor kPopular(176, 120, 32);
 constexpr double kBarWidth = 0.34;
 
 QCPBars* makeBars(QCustomPlot* p, const QString& name, const QColor& colour)
@@ -41,6 +42,9 @@ CompareChart::CompareChart(QWidget* parent) : QWidget(parent)
   zeroShot_ = p->addGraph();
   zeroShot_->setName(tr("zero-shot"));
   zeroShot_->setPen(QPen(kZeroShot, 2, Qt::DashLine));
+  popular_ = p->addGraph();
+  popular_->setName(tr("most popular (target)"));
+  popular_->setPen(QPen(kPopular, 2, Qt::DotLine));
   p->xAxis->setLabel(tr("share of the target's training data"));
   p->xAxis->grid()->setVisible(false);
   p->legend->setVisible(true);
@@ -57,7 +61,8 @@ CompareChart::CompareChart(QWidget* parent) : QWidget(parent)
   frame_->setToolTip(
       tr("Per share of the target's training data: the adapted run beside the run "
          "trained from scratch with the same data and budget; the dashed line is "
-         "the parent evaluated zero-shot"));
+         "the parent evaluated zero-shot, the dotted one the target's most-popular "
+         "baseline (the answer zero-shot must beat)"));
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(frame_);
@@ -69,6 +74,7 @@ void CompareChart::clear()
   adapted_->data()->clear();
   scratch_->data()->clear();
   zeroShot_->data()->clear();
+  popular_->data()->clear();
   p->clearItems();
   p->replot();
 }
@@ -121,19 +127,27 @@ void CompareChart::setComparison(const AdaptComparison& c, const QString& metric
   }
   const double left = -0.6;
   const double right = static_cast<double>(fractions.size()) - 0.4;
-  if (const CompareArm* z = c.find("zero-shot", 0); z && std::isfinite(z->test.get(key)))
+  // Horizontal reference lines, labelled at the right (zero-shot) or left (most popular) end.
+  auto line = [&](const CompareArm* a, QCPGraph* graph, const QString& name, const QColor& color,
+                  bool atRight)
   {
-    const double v = z->test.get(key);
-    zeroShot_->addData(left, v);
-    zeroShot_->addData(right, v);
+    if (!a || !std::isfinite(a->test.get(key)))
+    {
+      return;
+    }
+    const double v = a->test.get(key);
+    graph->addData(left, v);
+    graph->addData(right, v);
     auto* t = new QCPItemText(p);
-    t->position->setCoords(right, v);
-    t->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
-    t->setText(tr("zero-shot %1").arg(v, 0, 'f', 3));
-    t->setColor(kZeroShot);
+    t->position->setCoords(atRight ? right : left, v);
+    t->setPositionAlignment((atRight ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignBottom);
+    t->setText(QStringLiteral("%1 %2").arg(name).arg(v, 0, 'f', 3));
+    t->setColor(color);
     t->setClipToAxisRect(true);
     top = std::max(top, v);
-  }
+  };
+  line(c.find("zero-shot", 0), zeroShot_, tr("zero-shot"), kZeroShot, true);
+  line(c.find("pop", 1.0), popular_, tr("most popular"), kPopular, false);
   left_ = left;
   right_ = right;
   top_ = top > 0 ? top * 1.18 : 1;

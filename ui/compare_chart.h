@@ -34,12 +34,15 @@ class CompareChart : public QWidget
   QCPBars* scratchBars() const { return scratch_; }
   /// The zero-shot line (a two-point graph; empty when there is no zero-shot figure).
   QCPGraph* zeroShotLine() const { return zeroShot_; }
+  /// The target's most-popular baseline as a line (empty when the comparison has none).
+  QCPGraph* popularLine() const { return popular_; }
 
  private:
   PlotFrame* frame_ = nullptr;
   QCPBars* adapted_ = nullptr;
   QCPBars* scratch_ = nullptr;
   QCPGraph* zeroShot_ = nullptr;
+  QCPGraph* popular_ = nullptr;
   double left_ = -0.6, right_ = 0.6, top_ = 1;  // the view "Reset view" returns to
 };
 

@@ -14,7 +14,10 @@ namespace
 
 QString armText(const std::string& arm)
 {
-  return arm == "scratch" ? QObject::tr("from scratch") : qs(arm);
+  return arm == "scratch" ? QObject::tr("from scratch")
+         : arm == "pop"   ? QObject::tr("most popular (target)")
+         : arm == "bpr"   ? QObject::tr("BPR-MF (target)")
+                          : qs(arm);
 }
 
 }  // namespace

@@ -161,7 +161,11 @@ int cmdCompare(Context& ctx, const Args& a)
     << "examples   run\n";
   for (const auto& arm : result.arms)
   {
-    h << "  " << padRight(arm.arm, 13)
+    h << "  "
+      << padRight(arm.arm == "pop"   ? "most popular"
+                  : arm.arm == "bpr" ? "BPR-MF"
+                                     : arm.arm,
+                  13)
       << padRight(arm.arm == "zero-shot" ? "-" : fractionLabel(arm.fraction), 8)
       << padRight(formatNumber(arm.test.get(metric)), 18)
       << padRight(formatNumber(arm.test.get(hit)), 10)

@@ -174,8 +174,33 @@ Result<AdaptComparison> compareAdaptation(TrainingSession& session, const RunRec
   {
     result.arms.push_back(*zero);
   }
+  if (request.config.model.task == "ranking")
+  {
+    RunConfig config = request.config;
+    config.train.trainFraction = 1.0;
+    const double start = now();
+    auto baselines = session.baselines(config, hooks, {"pop", "bpr"});
+    if (!baselines)
+    {
+      if (hooks.cancel && hooks.cancel->load())
+      {
+        return cancelledError();
+      }
+      return makeError(baselines.error());
+    }
+    for (const RunRecord& r : *baselines)
+    {
+      const std::string name = r.kind.rfind("baseline-", 0) == 0 ? r.kind.substr(9) : r.kind;
+      result.arms.push_back(armOf(name, 1.0, r, now() - start));
+    }
+  }
   result.arms.insert(result.arms.end(), trained.begin(), trained.end());
   return result;
+}
+
+bool isBaselineArm(const std::string& arm)
+{
+  return arm == "pop" || arm == "bpr";
 }
 
 }  // namespace m6

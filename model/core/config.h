@@ -33,6 +33,8 @@ struct ModelConfig
   int dim = 64;                            // embedding width d of every token
   std::string merge = "sum";               // sum | concat (concat + linear)
   bool idEmbeddings = true;                // false: users and items by their content fields only
+  double idDropout = 0.0;                  // training: share of examples whose ids are dropped
+  bool popularityPrior = false;            // item feature: log training interactions, standardised
   std::vector<std::string> userFields;     // user fields to use; empty = all
   std::vector<std::string> itemFields;     // item fields to use; empty = all
   std::vector<std::string> contextFields;  // interaction (context) fields to use; empty = all

@@ -76,6 +76,19 @@ std::vector<FieldDef> buildTable()
                         &ModelConfig::idEmbeddings,
                         "Learn an embedding per user and item id; off gives a content-only model "
                         "that generalises to new items (on/off)."));
+  {
+    FieldDef f = doubleField(
+        "model.id_dropout", kFields, "Id dropout", M, &ModelConfig::idDropout, 0, 0.9, false,
+        "Share of training examples whose user and item id embeddings are dropped (zero, as for "
+        "ids the model never saw), so the content fields learn to stand alone: helps a model "
+        "that will recommend on another catalogue (0-0.9, 0 = off).");
+    t.push_back(appliesWhen(f, "model.id_embeddings=true"));
+  }
+  t.push_back(boolField(
+      "model.popularity_prior", kFields, "Popularity prior", M, &ModelConfig::popularityPrior,
+      "Give every item a feature: the log of its interactions in this dataset's training split "
+      "(standardised), so a model carried to another catalogue knows that catalogue's popular "
+      "items; never computed from held-out interactions (on/off)."));
   t.push_back(listField("model.user_fields", kFields, "User fields", &ModelConfig::userFields,
                         "User fields to encode, by name; empty uses every user field."));
   t.push_back(listField("model.item_fields", kFields, "Item fields", &ModelConfig::itemFields,

@@ -74,7 +74,15 @@ torch::Tensor EntityEncoderImpl::forward(const torch::Tensor& ids,
   std::vector<torch::Tensor> parts;
   if (id_)
   {
-    parts.push_back(id_(ids));
+    torch::Tensor e = id_(ids);
+    if (options_.idDropout > 0 && is_training())
+    {
+      // Dropped rows are zero, not rescaled: exactly what an id the model never saw looks like
+      // (unmatched rows of a carried id table are zero), so the content fields learn that case.
+      torch::Tensor keep = (torch::rand({e.size(0), 1}) >= options_.idDropout).to(e.scalar_type());
+      e = e * keep;
+    }
+    parts.push_back(e);
   }
   int64_t n = ids.defined() ? ids.size(0) : (columns.empty() ? 0 : columns[0].size(0));
   return combine(std::move(parts), columns, n);

@@ -23,6 +23,7 @@ struct EntityEncoderOptions
   std::vector<ColumnSpec> columns;
   int64_t dim = 64;
   bool concat = false;  // concat + linear instead of sum
+  double idDropout = 0;  // training: share of rows whose id embedding is zero (model.id_dropout)
 };
 
 class EntityEncoderImpl : public torch::nn::Module

@@ -26,12 +26,12 @@ M6NetImpl::M6NetImpl(const NetSpec& spec) : spec_(spec)
   const ModelConfig& m = spec.model;
   const int64_t d = m.dim;
   const bool concat = m.merge == "concat";
-  userEncoder_ = register_module(
-      "user_encoder", EntityEncoder(EntityEncoderOptions{m.idEmbeddings ? spec.numUsers : 0,
-                                                         spec.userColumns, d, concat}));
-  itemEncoder_ = register_module(
-      "item_encoder", EntityEncoder(EntityEncoderOptions{m.idEmbeddings ? spec.numItems : 0,
-                                                         spec.itemColumns, d, concat}));
+  userEncoder_ = register_module("user_encoder", EntityEncoder(EntityEncoderOptions{
+                                                     m.idEmbeddings ? spec.numUsers : 0,
+                                                     spec.userColumns, d, concat, m.idDropout}));
+  itemEncoder_ = register_module("item_encoder", EntityEncoder(EntityEncoderOptions{
+                                                     m.idEmbeddings ? spec.numItems : 0,
+                                                     spec.itemColumns, d, concat, m.idDropout}));
   contextEncoder_ = register_module(
       "context_encoder", EntityEncoder(EntityEncoderOptions{0, spec.contextColumns, d, concat}));
   HistoryEncoderOptions h;

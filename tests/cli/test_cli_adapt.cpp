@@ -130,12 +130,17 @@ class TestCliAdapt : public QObject
                   "train.epochs=1", "--json"});
     QVERIFY2(r.code == 0, qPrintable(r.err));
     auto j = lastJson(r);
-    QCOMPARE(j.at("arms").size(), size_t(5));
+    QCOMPARE(j.at("arms").size(), size_t(7));
     QCOMPARE(QString::fromStdString(j.at("arms")[0].at("arm").asString()), QString("zero-shot"));
+    // the yardsticks zero-shot must beat, on the target's split
+    QCOMPARE(QString::fromStdString(j.at("arms")[1].at("arm").asString()), QString("pop"));
+    QCOMPARE(QString::fromStdString(j.at("arms")[2].at("arm").asString()), QString("bpr"));
     QVERIFY(QString::fromStdString(j.at("protocol").asString()).contains("full ranking"));
     // adapted and scratch at one share saw the same number of examples
-    QCOMPARE(j.at("arms")[1].at("train_examples").asInt(), j.at("arms")[2].at("train_examples").asInt());
-    QVERIFY(j.at("arms")[1].at("train_examples").asInt() < j.at("arms")[3].at("train_examples").asInt());
+    QCOMPARE(j.at("arms")[3].at("train_examples").asInt(),
+             j.at("arms")[4].at("train_examples").asInt());
+    QVERIFY(j.at("arms")[3].at("train_examples").asInt() <
+            j.at("arms")[5].at("train_examples").asInt());
     r = cli({"compare", "parent", "--dataset", "tgt", "--fractions", "0.5,2"});
     QCOMPARE(r.code, 1);
     QVERIFY2(r.lastErrorLine().contains("\"2\" is not a share"), qPrintable(r.err));

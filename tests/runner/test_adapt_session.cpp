@@ -217,8 +217,20 @@ class TestAdaptSession : public QObject
                                     [&](const std::string& s) { announced.push_back(s); });
     QVERIFY2(result.ok(), result.error().c_str());
     QCOMPARE(int(announced.size()), 4);
-    QCOMPARE(int(result->arms.size()), 5);  // zero-shot + 2 x (adapted, scratch)
+    // zero-shot, the target's most popular and BPR-MF, then 2 x (adapted, scratch)
+    QCOMPARE(int(result->arms.size()), 7);
     QCOMPARE(QString::fromStdString(result->arms[0].arm), QString("zero-shot"));
+    QCOMPARE(QString::fromStdString(result->arms[1].arm), QString("pop"));
+    QCOMPARE(QString::fromStdString(result->arms[2].arm), QString("bpr"));
+    for (const char* baseline : {"pop", "bpr"})
+    {
+      const m6::CompareArm* b = result->find(baseline, 1.0);
+      QVERIFY(b && b->runId > 0 && m6::isBaselineArm(b->arm));
+      QCOMPARE(QString::fromStdString(m6::RunStore(*ws_).run(b->runId)->kind),
+               QString("baseline-") + baseline);
+      QCOMPARE(b->test.protocol, result->protocol);  // the same split and ranking
+      QVERIFY(b->test.has("ndcg@10"));
+    }
     QVERIFY(!result->protocol.empty());
     m6::RunStore store(*ws_);
     for (double f : request.fractions)
@@ -237,7 +249,7 @@ class TestAdaptSession : public QObject
                          double(result->find("adapted", 1.0)->trainExamples);
     QVERIFY2(ratio > 0.2 && ratio < 0.3, QByteArray::number(ratio));
     const m6::Json j = result->toJson();
-    QCOMPARE(int(j.at("arms").size()), 5);
+    QCOMPARE(int(j.at("arms").size()), 7);
   }
 
   void compareStopsWhenCancelledAndKeepsWhatRan()

@@ -363,8 +363,8 @@ class TestAdaptPages : public QObject
              qPrintable(title->text()));
     const AdaptComparison& r = c->comparison();
     QVERIFY(r.find("zero-shot", 0));
-    QCOMPARE(int(r.arms.size()), 5);
-    QCOMPARE(c->table()->rowCount(), 5);
+    QCOMPARE(int(r.arms.size()), 7);
+    QCOMPARE(c->table()->rowCount(), 7);
     QCOMPARE(c->table()->horizontalHeaderItem(2)->text(), QString("ndcg@10"));
     QCOMPARE(c->table()->item(0, 0)->text(), QString("zero-shot"));
     QVERIFY(!c->table()->item(1, 2)->text().isEmpty());
@@ -372,6 +372,10 @@ class TestAdaptPages : public QObject
     QCOMPARE(c->chart()->adaptedBars()->data()->size(), 2);
     QCOMPARE(c->chart()->scratchBars()->data()->size(), 2);
     QCOMPARE(c->chart()->zeroShotLine()->dataCount(), 2);
+    QCOMPARE(c->table()->item(1, 0)->text(), QString("most popular (target)"));
+    QCOMPARE(c->chart()->popularLine()->dataCount(), 2);
+    QCOMPARE(c->chart()->popularLine()->data()->at(0)->value,
+             r.find("pop", 1.0)->test.get("ndcg@10"));
     QCOMPARE(c->chart()->adaptedBars()->data()->at(1)->value,
              r.find("adapted", 1.0)->test.get("ndcg@10"));
     // Every trained arm is a run in the table; the adapted ones have the parent.
@@ -386,8 +390,9 @@ class TestAdaptPages : public QObject
     QFile f(csv);
     QVERIFY(f.open(QIODevice::ReadOnly));
     const QStringList lines = QString::fromUtf8(f.readAll()).split('\n', Qt::SkipEmptyParts);
-    QCOMPARE(lines.size(), 6);
+    QCOMPARE(lines.size(), 8);
     QVERIFY(lines[0].startsWith("arm,share,"));
+    QVERIFY2(lines[2].startsWith("pop,1,"), qPrintable(lines[2]));
     QString error;
     QVERIFY2(c->chart()->frame()->saveTo(dir_.filePath("compare.png"), &error), qPrintable(error));
     QVERIFY(QFileInfo(dir_.filePath("compare.png")).size() > 1000);
