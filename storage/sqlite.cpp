@@ -63,6 +63,11 @@ void Db::setBusyNotice(std::function<void()> notice)
   busy_->notice = std::move(notice);
 }
 
+void Db::setBusyCancel(const std::atomic<bool>* cancel)
+{
+  busy_->cancel = cancel;
+}
+
 int Db::busyHandler(void* state, int count)
 {
   auto* b = static_cast<BusyWait*>(state);
@@ -73,7 +78,7 @@ int Db::busyHandler(void* state, int count)
     b->noticed = false;
   }
   const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(now - b->start).count();
-  if (waited >= b->timeoutMs)
+  if (waited >= b->timeoutMs || (b->cancel && b->cancel->load()))
   {
     return 0;
   }

@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -66,11 +67,14 @@ class Db
   /// and what it calls once when a wait has lasted a second (on this connection's thread).
   void setBusyTimeout(int milliseconds);
   void setBusyNotice(std::function<void()> notice);
+  /// While waiting for another writer, give up as soon as *cancel is true (nullptr: never).
+  void setBusyCancel(const std::atomic<bool>* cancel);
 
   struct BusyWait
   {
     int timeoutMs = 5000;
     std::function<void()> notice;
+    const std::atomic<bool>* cancel = nullptr;  // true: stop waiting (the statement fails busy)
     std::chrono::steady_clock::time_point start;
     bool noticed = false;
   };

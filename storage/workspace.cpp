@@ -435,6 +435,11 @@ void Workspace::setBusyTimeout(int milliseconds)
   db_->setBusyTimeout(milliseconds);
 }
 
+void Workspace::setBusyCancel(const std::atomic<bool>* cancel)
+{
+  db_->setBusyCancel(cancel);
+}
+
 void Workspace::setBusyNotice(std::function<void(const std::string& holder)> notice)
 {
   if (!notice)

@@ -167,6 +167,9 @@ class Workspace
   /// Called once per wait that lasts over a second, on the thread using this workspace, with who
   /// holds the write lock ("process 1234 (m6-cli import ...)", or "" when unknown).
   void setBusyNotice(std::function<void(const std::string& holder)> notice);
+  /// While waiting for another writer, give up as soon as *cancel is true (the write then fails
+  /// as busy); nullptr: wait the whole timeout. The flag must outlive the setting.
+  void setBusyCancel(const std::atomic<bool>* cancel);
 
   /// A fresh id for a new row of `table` ("datasets", "runs"): never one used before, even by a
   /// deleted row. Call inside the transaction that inserts the row.

@@ -19,6 +19,7 @@ JobProgressWidget::JobProgressWidget(QWidget* parent) : QWidget(parent)
   bold.setBold(true);
   title_->setFont(bold);
   phase_ = new QLabel(this);
+  phase_->setWordWrap(true);  // "Waiting for the workspace: process ... (command line) ..."
   bar_ = new QProgressBar(this);
   bar_->setMinimumWidth(360);
   details_ = new QLabel(this);

@@ -20,6 +20,7 @@ void ImportWorker::run(quint64 token, m6::ImportSpec spec, QString name)
       Q_EMIT failed(token, QString::fromStdString(ws.error()));
       return;
     }
+    waitForOtherWriters(**ws, cancel_, [&](const WorkProgress& p) { Q_EMIT progress(token, p); });
     ProgressThrottle throttle([&](const WorkProgress& p) { Q_EMIT progress(token, p); });
     StorageProgress reading;  // the last reading figures, carried into the writing phases
     ImportCallbacks callbacks;

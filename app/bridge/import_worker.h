@@ -4,7 +4,9 @@
 // given to the constructor. While it runs it emits progress() (throttled to a few per second,
 // plus every phase change); at the end exactly one of finished() (completed or cancelled, see
 // ImportResult::cancelled) or failed() (a message for a person). A cancelled or failed import
-// leaves the workspace exactly as before (storage guarantees one transaction).
+// leaves the workspace exactly as before (storage guarantees one transaction). When another
+// process is writing to the workspace, it waits (up to 10 minutes, cancel stops it) and says who
+// holds it in a progress() phase "Waiting for the workspace: ...".
 //
 // Thread affinity: lives on a worker QThread (see WorkerThread). run() executes there; cancel()
 // may be called from any thread while run() is busy.

@@ -63,6 +63,7 @@ void PrepareWorker::run(quint64 token, QString source, QString name, m6::Prepare
       Q_EMIT failed(token, QString::fromStdString(ws.error()));
       return;
     }
+    waitForOtherWriters(**ws, cancel_, [&](const WorkProgress& p) { Q_EMIT progress(token, p); });
     ProgressThrottle onProgress([&](const WorkProgress& p) { Q_EMIT progress(token, p); });
     auto outcome = prepareStoredDataset(**ws, source.toStdString(), name.toStdString(), recipe,
                                         onProgress, &cancel_);

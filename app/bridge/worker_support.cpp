@@ -19,6 +19,24 @@ Workspace& openWorkspaceOnce(std::unique_ptr<Workspace>& ws, const QString& path
   return *ws;
 }
 
+void waitForOtherWriters(Workspace& ws, const std::atomic<bool>& cancel,
+                         std::function<void(const WorkProgress&)> say)
+{
+  ws.setBusyTimeout(kWriterWaitMs);
+  ws.setBusyCancel(&cancel);
+  ws.setBusyNotice(
+      [say = std::move(say)](const std::string& holder)
+      {
+        WorkProgress p;
+        p.phase = QStringLiteral(
+                      "Waiting for the workspace: %1 is writing to it; this goes on "
+                      "when it is done (Cancel stops waiting)")
+                      .arg(holder.empty() ? QStringLiteral("another process")
+                                          : QString::fromStdString(holder));
+        say(p);
+      });
+}
+
 void raiseFloor(std::atomic<quint64>& floor, quint64 token)
 {
   quint64 current = floor.load();

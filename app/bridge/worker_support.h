@@ -24,6 +24,18 @@ namespace m6
 /// Throws std::runtime_error with the storage error when it cannot be opened.
 Workspace& openWorkspaceOnce(std::unique_ptr<Workspace>& ws, const QString& path);
 
+/// How long a writing job (import, prepare) waits for another process's write to end: as long as
+/// the CLI waits (an import or a training run in another process can hold the workspace for
+/// minutes), and a cancel stops the wait at once.
+constexpr int kWriterWaitMs = 10 * 60 * 1000;
+
+/// Makes `ws` wait up to kWriterWaitMs for another writer, give up when `cancel` becomes true,
+/// and, once a wait has lasted a second, report it through `say` as a progress phase that names
+/// the holder ("Waiting for the workspace: process 1234 (m6-cli train ...) is writing to it ...").
+/// On the worker's thread, before the job's first write.
+void waitForOtherWriters(Workspace& ws, const std::atomic<bool>& cancel,
+                         std::function<void(const WorkProgress&)> say);
+
 /// Raises `floor` to `token` if it is lower (never lowers it). Thread-safe.
 void raiseFloor(std::atomic<quint64>& floor, quint64 token);
 

@@ -1,8 +1,11 @@
 // The bridge workers on real threads and real SQLite files: ImportWorker reports progress and
-// can be cancelled mid-import leaving no trace; DemoWorker writes the demo; BrowseWorker pages
+// can be cancelled mid-import leaving no trace, waits for another writer saying who it is (and a
+// cancel ends that wait); DemoWorker writes the demo; BrowseWorker pages
 // equal storage's own and stale requests are dropped; DatasetWorker renames, deletes, reads
 // statistics and checks names.
+#include <QProcess>
 #include <QtTest>
+#include <memory>
 
 #include "../ui/gui_test_support.h"
 #include "app/bridge/browse_worker.h"
@@ -12,6 +15,7 @@
 #include "app/bridge/worker_thread.h"
 #include "app/bridge/workspace_session.h"
 #include "storage/formats.h"
+#include "storage/sqlite.h"
 
 using namespace m6;
 
@@ -36,6 +40,32 @@ class TestWorkers : public QObject
   QString bigFolder_;
 
   QString wsPath(const char* name) const { return dir_.filePath(QString::fromLatin1(name)); }
+
+  // Another process (Debian's sqlite3 shell) holding the workspace's write lock until release().
+  static std::unique_ptr<QProcess> holdWriteLock(const QString& path)
+  {
+    auto p = std::make_unique<QProcess>();
+    p->start(QStringLiteral("sqlite3"), {path});
+    if (!p->waitForStarted())
+    {
+      return nullptr;
+    }
+    p->write("BEGIN IMMEDIATE;\n");
+    QElapsedTimer clock;
+    clock.start();
+    while (sql::writeLockHolder(path.toStdString()).empty() && clock.elapsed() < 10000)
+    {
+      QTest::qWait(20);
+    }
+    return p;
+  }
+
+  static void release(QProcess& holder)
+  {
+    holder.write("ROLLBACK;\n.quit\n");
+    holder.closeWriteChannel();
+    holder.waitForFinished(10000);
+  }
 
   template <typename W>
   void relay(W* w, Relay* r)
@@ -129,6 +159,84 @@ class TestWorkers : public QObject
     QVERIFY(!ws->dataset("cancelled").ok());
     QCOMPARE(ws->datasets()->size(), size_t(0));
     QCOMPARE(m6test::integrity(path), QString("ok"));
+  }
+
+  // Another connection holds the write lock (as an import or a training run in another process
+  // would): the import waits past SQLite's old 5 s, says who holds it, and goes on when it ends.
+  void importWaitsForAnotherWriterAndSaysWho()
+  {
+    const QString path = wsPath("busy.m6ws");
+    m6test::openWorkspace(path);
+    auto spec = specForFormat("movielens-csv", bigFolder_.toStdString());
+    QVERIFY(spec.ok());
+    auto holder = holdWriteLock(path);
+    QVERIFY(holder);
+    QVERIFY(!sql::writeLockHolder(path.toStdString()).empty());
+    Relay r;
+    QSignalSpy progress(&r, &Relay::progress);
+    QSignalSpy finished(&r, &Relay::finished);
+    QSignalSpy failed(&r, &Relay::failed);
+    WorkerThread<ImportWorker> job(QStringLiteral("import"), path);
+    relay(job.worker(), &r);
+    QElapsedTimer clock;
+    clock.start();
+    job.invoke([w = job.worker(), s = *spec] { w->run(4, s, QStringLiteral("waited")); });
+    const QString waiting =
+        "Waiting for the workspace: process " + QString::number(holder->processId());
+    auto said = [&]
+    {
+      for (const auto& args : progress)
+      {
+        const QString phase = args.at(1).value<WorkProgress>().phase;
+        if (phase.startsWith(waiting))
+        {
+          return phase;
+        }
+      }
+      return QString();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(!said().isEmpty(), 60000);
+    QVERIFY2(said().contains("sqlite3 " + path), qPrintable(said()));  // its command line
+    QTest::qWait(static_cast<int>(std::max<qint64>(0, 6500 - clock.elapsed())));
+    QCOMPARE(finished.size() + failed.size(), 0);  // still waiting, not failed as "locked"
+    release(*holder);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size() + failed.size(), 1, 120000);
+    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().at(1).toString()));
+    const auto result = finished.first().at(1).value<ImportResult>();
+    QVERIFY(!result.cancelled);
+    QCOMPARE(result.outcome.dataset.interactions, int64_t(200000));
+  }
+
+  void cancelEndsTheWaitForAnotherWriter()
+  {
+    const QString path = wsPath("busy-cancel.m6ws");
+    m6test::openWorkspace(path);
+    auto spec = specForFormat("movielens-csv", bigFolder_.toStdString());
+    QVERIFY(spec.ok());
+    auto holder = holdWriteLock(path);
+    QVERIFY(holder);
+    Relay r;
+    QSignalSpy progress(&r, &Relay::progress);
+    QSignalSpy finished(&r, &Relay::finished);
+    QSignalSpy failed(&r, &Relay::failed);
+    WorkerThread<ImportWorker> job(QStringLiteral("import"), path);
+    relay(job.worker(), &r);
+    job.invoke([w = job.worker(), s = *spec] { w->run(5, s, QStringLiteral("given up")); });
+    QTRY_VERIFY_WITH_TIMEOUT(
+        std::any_of(progress.begin(), progress.end(),
+                    [](const QList<QVariant>& args)
+                    { return args.at(1).value<WorkProgress>().phase.startsWith("Waiting"); }),
+        60000);
+    QElapsedTimer clock;
+    clock.start();
+    job.worker()->cancel();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size() + failed.size(), 1, 10000);
+    qInfo("the wait ended %lld ms after the cancel", static_cast<long long>(clock.elapsed()));
+    QCOMPARE(failed.size(), 0);
+    QVERIFY(finished.first().at(1).value<ImportResult>().cancelled);
+    release(*holder);
+    auto ws = m6test::openWorkspace(path);
+    QCOMPARE(ws->datasets()->size(), size_t(0));
   }
 
   void importOfAForeignFileFails()
