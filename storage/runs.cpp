@@ -452,4 +452,10 @@ Status RunStore::remove(int64_t runId)
   return {};
 }
 
+std::string baselineOfKind(const std::string& kind)
+{
+  const std::string prefix = "baseline-";
+  return kind.rfind(prefix, 0) == 0 ? kind.substr(prefix.size()) : std::string();
+}
+
 }  // namespace m6

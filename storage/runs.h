@@ -27,7 +27,7 @@ struct RunRecord
   std::string name;
   int64_t datasetId = 0;
   std::string datasetName;  // filled when read
-  std::string kind = "m6";  // "m6", "baseline-pop", "baseline-bpr"
+  std::string kind = "m6";  // "m6", "baseline-pop", "baseline-bpr" (see baselineOfKind)
   std::string task;         // "ranking", "ctr", "rating"
   std::string configJson;
   std::optional<int64_t> parentRun;
@@ -101,5 +101,8 @@ class RunStore
  private:
   Workspace& ws_;
 };
+
+/// The baseline a run kind names ("baseline-pop" -> "pop"), or "" for an M6 run.
+std::string baselineOfKind(const std::string& kind);
 
 }  // namespace m6

@@ -190,8 +190,7 @@ Result<AdaptComparison> compareAdaptation(TrainingSession& session, const RunRec
     }
     for (const RunRecord& r : *baselines)
     {
-      const std::string name = r.kind.rfind("baseline-", 0) == 0 ? r.kind.substr(9) : r.kind;
-      result.arms.push_back(armOf(name, 1.0, r, now() - start));
+      result.arms.push_back(armOf(baselineOfKind(r.kind), 1.0, r, now() - start));
     }
   }
   result.arms.insert(result.arms.end(), trained.begin(), trained.end());

@@ -359,7 +359,7 @@ Result<std::vector<RunRecord>> TrainingSession::baselines(const RunConfig& confi
   } restore{ws_};
   for (auto& r : records)
   {
-    const std::string name = r.kind.substr(std::string("baseline-").size());
+    const std::string name = baselineOfKind(r.kind);
     const BaselineResult* b = nullptr;
     for (const auto& x : out.baselines)
     {
