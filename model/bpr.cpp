@@ -46,7 +46,7 @@ void waitWhilePaused(const TrainCallbacks& cb)
 BaselineData baselineData(const DatasetSnapshot& data, const RunConfig& config)
 {
   BaselineData b;
-  b.split = splitLeaveOneOut(data);
+  b.split = makeSplit(data, config.train);
   b.categories = itemCategories(data);
   b.cold = coldItemMask(data, config.train.coldItemShare);
   b.warm = warmMask(b.cold);

@@ -220,7 +220,7 @@ struct ParamEstimate
   int64_t parameters = 0;        // trainable parameters
   int64_t examplesPerEpoch = 0;  // training examples per epoch
   int64_t stepsPerEpoch = 0;
-  int64_t evalUsers = 0;  // users with validation and test targets
+  int64_t evalUsers = 0;                                          // users with validation targets
   std::vector<std::pair<std::string, int64_t>> parametersByPart;  // "item_encoder" -> count, ...
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "model/core/rng.h"
 
@@ -19,15 +20,57 @@ std::string preparedNote(const DatasetSnapshot& data)
 
 constexpr int kSampledNegatives = 100;
 
-std::vector<int64_t> targetsOf(const Split& split, SplitPart part)
+// One evaluated user of a part: the query (the first interaction of the user's block: history
+// before it, its context) and the distinct target items of the block, in block order.
+struct Target
 {
-  const auto& index = part == SplitPart::Valid ? split.validIndex : split.testIndex;
-  std::vector<int64_t> out;
-  for (int64_t t : index)
+  int64_t query = -1;
+  std::vector<int32_t> items;
+};
+
+// The users with a non-empty block of `part`, in user order; with `keep`, only the target items
+// it marks (users left without one are dropped).
+std::vector<Target> rankingTargets(const DatasetSnapshot& data, const Split& split, SplitPart part,
+                                   const std::vector<uint8_t>* keep)
+{
+  std::vector<Target> out;
+  for (int64_t u = 0; u < data.numUsers(); ++u)
   {
-    if (t >= 0)
+    const auto [first, end] = split.block(data, u, part);
+    if (first >= end)
     {
-      out.push_back(t);
+      continue;
+    }
+    Target t;
+    t.query = first;
+    for (int64_t n = first; n < end; ++n)
+    {
+      const int32_t item = data.item[static_cast<size_t>(n)];
+      if ((!keep || (*keep)[static_cast<size_t>(item)]) &&
+          std::find(t.items.begin(), t.items.end(), item) == t.items.end())
+      {
+        t.items.push_back(item);
+      }
+    }
+    if (!t.items.empty())
+    {
+      out.push_back(std::move(t));
+    }
+  }
+  return out;
+}
+
+// Every held-out interaction of `part` (pointwise tasks), in user order.
+std::vector<int64_t> heldOutInteractions(const DatasetSnapshot& data, const Split& split,
+                                         SplitPart part)
+{
+  std::vector<int64_t> out;
+  for (int64_t u = 0; u < data.numUsers(); ++u)
+  {
+    const auto [first, end] = split.block(data, u, part);
+    for (int64_t n = first; n < end; ++n)
+    {
+      out.push_back(n);
     }
   }
   return out;
@@ -100,8 +143,18 @@ void gatherShares(Collective& c, size_t total, int k, bool withLists,
                   std::vector<UserMetricRow>& rows, std::vector<std::vector<int32_t>>& lists,
                   std::vector<double>& diversity, std::vector<int64_t>& candidates)
 {
-  const int64_t fields = 9;
-  const int64_t width = fields + (withLists ? k : 0);
+  // Rows with several targets carry their ranks after the list: agree on the widest first.
+  size_t myRanks = 0;
+  for (const auto& row : rows)
+  {
+    myRanks = std::max(myRanks, row.ranks.size());
+  }
+  torch::Tensor widths =
+      c.allgather(torch::full({1}, static_cast<double>(myRanks), torch::kFloat64));
+  const auto maxRanks = static_cast<int64_t>(widths.max().item<double>());
+  const int64_t fields = 10;
+  const int64_t listWidth = withLists ? k : 0;
+  const int64_t width = fields + listWidth + maxRanks;
   const auto w = static_cast<size_t>(c.size());
   const int64_t most = static_cast<int64_t>((total + w - 1) / w);
   torch::Tensor mine = torch::full({std::max<int64_t>(most, 1), width}, -1.0, torch::kFloat64);
@@ -123,6 +176,11 @@ void gatherShares(Collective& c, size_t total, int k, bool withLists,
     {
       put[r][fields + static_cast<int64_t>(j)] = lists[i][j];
     }
+    put[r][9] = static_cast<double>(rows[i].ranks.size());
+    for (size_t j = 0; j < rows[i].ranks.size(); ++j)
+    {
+      put[r][fields + listWidth + static_cast<int64_t>(j)] = static_cast<double>(rows[i].ranks[j]);
+    }
   }
   torch::Tensor all = c.allgather(mine);
   auto got = all.accessor<double, 3>();
@@ -143,6 +201,11 @@ void gatherShares(Collective& c, size_t total, int k, bool withLists,
       row.rank = static_cast<int64_t>(a[3]);
       row.prediction = a[4];
       row.label = a[5];
+      row.ranks.resize(static_cast<size_t>(a[9]));
+      for (size_t j = 0; j < row.ranks.size(); ++j)
+      {
+        row.ranks[j] = static_cast<int64_t>(a[fields + listWidth + static_cast<int64_t>(j)]);
+      }
       rows.push_back(row);
       diversity.push_back(a[6]);
       candidates.push_back(static_cast<int64_t>(a[7]));
@@ -239,18 +302,18 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
                            const RankingScope& scope)
 {
   const int64_t n = data.numItems();
-  std::vector<int64_t> targets = targetsOf(split, part);
-  if (scope.targets)
+  std::vector<Target> targets = rankingTargets(data, split, part, scope.targets);
+  if (sampled)
   {
-    std::vector<int64_t> kept;
-    for (int64_t t : targets)
+    for (const Target& t : targets)
     {
-      if ((*scope.targets)[static_cast<size_t>(data.item[static_cast<size_t>(t)])])
+      if (t.items.size() > 1)
       {
-        kept.push_back(t);
+        throw std::invalid_argument(
+            "the 100-sampled-negatives protocol ranks one held-out item per user; split " +
+            split.kind + " holds out several");
       }
     }
-    targets.swap(kept);
   }
   const int64_t allTargets = static_cast<int64_t>(targets.size());
   if (scope.sampleTargets > 0 && scope.sampleTargets < allTargets)
@@ -264,7 +327,8 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
       std::swap(targets[static_cast<size_t>(i)], targets[static_cast<size_t>(j)]);
     }
     targets.resize(static_cast<size_t>(scope.sampleTargets));
-    std::sort(targets.begin(), targets.end());
+    std::sort(targets.begin(), targets.end(),
+              [](const Target& x, const Target& y) { return x.query < y.query; });
   }
   EvalResult result;
   std::vector<std::vector<int32_t>> lists;
@@ -283,6 +347,7 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
     }
   }
   std::vector<uint8_t> excluded = base;
+  std::vector<uint8_t> isTarget(static_cast<size_t>(n), 0);
   RandomRanking random;
   const int64_t batch = sampled ? 256 : scorer.batchSize();
   const auto [lo, hi] = shareOf(targets.size(), scope.shard);
@@ -294,7 +359,7 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
     std::vector<QuerySpec> queries;
     for (size_t i = start; i < end; ++i)
     {
-      queries.push_back(targetQuery(data, targets[i]));
+      queries.push_back(targetQuery(data, targets[i].query));
     }
     torch::Tensor scores;
     torch::Tensor candidates;
@@ -303,25 +368,34 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
       candidates = torch::empty({static_cast<int64_t>(queries.size()), kSampledNegatives + 1},
                                 torch::kInt64);
     }
-    // Per row: mark the user's past, then sample (sampled protocol) or rank (full).
-    // Returns the number of candidates left for the row (target included) when marking.
+    // Per row: mark the user's past (value 1; the targets stay candidates) or undo it (0).
+    // Returns the number of candidates left for the row (targets included) when marking.
     auto markPast = [&](size_t i, uint8_t value)
     {
-      const int64_t t = targets[i];
-      const int32_t target = data.item[static_cast<size_t>(t)];
+      const Target& tg = targets[i];
+      for (int32_t item : tg.items)
+      {
+        isTarget[static_cast<size_t>(item)] = value;
+      }
       int64_t pastCandidates = 0;
-      for (int64_t j = data.userStart[static_cast<size_t>(data.user[static_cast<size_t>(t)])];
-           j < t; ++j)
+      for (int64_t j =
+               data.userStart[static_cast<size_t>(data.user[static_cast<size_t>(tg.query)])];
+           j < tg.query; ++j)
       {
         const auto item = static_cast<size_t>(data.item[static_cast<size_t>(j)]);
-        if (value && !excluded[item] && item != static_cast<size_t>(target))
+        if (value && !excluded[item] && !isTarget[item])
         {
           ++pastCandidates;
         }
         excluded[item] = value ? 1 : base[item];
       }
-      excluded[static_cast<size_t>(target)] = value ? 0 : base[static_cast<size_t>(target)];
-      return numCandidates - pastCandidates + (base[static_cast<size_t>(target)] ? 1 : 0);
+      int64_t madeCandidates = 0;
+      for (int32_t item : tg.items)
+      {
+        madeCandidates += base[static_cast<size_t>(item)] ? 1 : 0;
+        excluded[static_cast<size_t>(item)] = value ? 0 : base[static_cast<size_t>(item)];
+      }
+      return numCandidates - pastCandidates + madeCandidates;
     };
     if (sampled)
     {
@@ -329,8 +403,8 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
       for (size_t i = start; i < end; ++i)
       {
         const int64_t r = static_cast<int64_t>(i - start);
-        const int64_t t = targets[i];
-        const int32_t target = data.item[static_cast<size_t>(t)];
+        const int64_t t = targets[i].query;
+        const int32_t target = targets[i].items.front();
         markPast(i, 1);
         excluded[static_cast<size_t>(target)] = 1;  // not a negative of itself
         DemoRng rng(seed * 1000003ULL + static_cast<uint64_t>(t) * 2 +
@@ -368,12 +442,11 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
     for (size_t i = start; i < end; ++i)
     {
       const int64_t r = static_cast<int64_t>(i - start);
-      const int64_t t = targets[i];
-      const int32_t u = data.user[static_cast<size_t>(t)];
-      const int32_t target = data.item[static_cast<size_t>(t)];
+      const Target& tg = targets[i];
+      const int32_t u = data.user[static_cast<size_t>(tg.query)];
       UserMetricRow row;
       row.user = u;
-      row.item = target;
+      row.item = tg.items.front();
       row.trainInteractions = split.trainCount(data, u);
       const float* rowScores = s + r * width;
       if (sampled)
@@ -394,14 +467,22 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
       else
       {
         rowCandidates.push_back(markPast(i, 1));
-        row.rank = targetRank(rowScores, n, target, excluded.data());
-        row.prediction = rowScores[target];
+        for (int32_t item : tg.items)
+        {
+          const int64_t rank = targetRank(rowScores, n, item, excluded.data());
+          row.rank = row.rank < 0 ? rank : std::min(row.rank, rank);
+          if (tg.items.size() > 1)
+          {
+            row.ranks.push_back(rank);
+          }
+        }
+        row.prediction = rowScores[row.item];
         std::vector<int32_t> top = topK(rowScores, n, k, excluded.data());
         rowDiversity.push_back(intraListDiversity(top, itemCategory));
         lists.push_back(std::move(top));
         markPast(i, 0);
       }
-      result.rows.push_back(row);
+      result.rows.push_back(std::move(row));
     }
   }
   if (scope.shard)
@@ -423,7 +504,7 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
     }
   }
   std::string protocol = scope.protocol.empty() ? rankingProtocol(k, sampled) : scope.protocol;
-  protocol = withSplitName(protocol, data) + preparedNote(data);
+  protocol = withSplitName(protocol, split) + preparedNote(data);
   if (static_cast<int64_t>(targets.size()) < allTargets)
   {
     protocol += "; on a fixed seeded sample of " + std::to_string(targets.size()) + " of " +
@@ -449,7 +530,7 @@ EvalResult evaluatePointwise(const DatasetSnapshot& data, const Split& split, Sp
                              Collective* shard)
 {
   std::vector<int64_t> targets;
-  for (int64_t t : targetsOf(split, part))
+  for (int64_t t : heldOutInteractions(data, split, part))
   {
     if (data.hasRatings() && !std::isnan(data.rating[static_cast<size_t>(t)]))
     {
@@ -497,7 +578,7 @@ EvalResult evaluatePointwise(const DatasetSnapshot& data, const Split& split, Sp
   }
   result.metrics =
       aggregateRows(result.rows, task, 10,
-                    withSplitName(pointwiseProtocol(task, threshold), data) + preparedNote(data));
+                    withSplitName(pointwiseProtocol(task, threshold), split) + preparedNote(data));
   return result;
 }
 

@@ -151,11 +151,8 @@ ExportInfo exportModel(const std::string& checkpointOrRunDir, const DatasetSnaps
 
   ModelCard card = cardIn;
   card.dataset = card.dataset.empty() ? snapshot.name : card.dataset;
-  card.splitProtocol = card.splitProtocol.empty()
-                           ? leaveOneOutName(snapshot) +
-                                 ": each user's last interaction is the test target, the "
-                                 "second-last the validation target, the rest train"
-                           : card.splitProtocol;
+  card.splitProtocol =
+      card.splitProtocol.empty() ? splitDescription(session.split) : card.splitProtocol;
   if (!snapshot.preparation.empty() &&
       card.splitProtocol.find("dataset prepared") == std::string::npos)
   {

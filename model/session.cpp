@@ -106,7 +106,7 @@ Session::Session(const DatasetSnapshot& d, const RunConfig& c, Use use)
     : data(d),
       config(c),
       schema(DatasetSchema::fromSnapshot(d)),
-      split(splitLeaveOneOut(d)),
+      split(makeSplit(d, c.train)),
       features(sessionFeatures(d, c, split)),
       coldItems(coldItemMask(d, c.train.coldItemShare)),
       numCold(countOf(coldItems))

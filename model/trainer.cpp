@@ -1,4 +1,5 @@
 // train(), evaluate() and estimate() of engine.h.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -144,7 +145,9 @@ ParamEstimate estimate(const DatasetSnapshot& data, const RunConfig& config)
   e.parameters = session.parameterCount();
   e.examplesPerEpoch = static_cast<int64_t>(stepper.examples().size());
   e.stepsPerEpoch = (e.examplesPerEpoch + config.train.batchSize - 1) / config.train.batchSize;
-  e.evalUsers = session.split.numValid;
+  e.evalUsers = static_cast<int64_t>(
+      std::count_if(session.split.validIndex.begin(), session.split.validIndex.end(),
+                    [](int64_t t) { return t >= 0; }));  // users, not held-out interactions
   for (const auto& child : session.net->named_children())
   {
     int64_t n = 0;

@@ -1,6 +1,7 @@
 #include "storage/runs.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 
 #include "storage/record_support.h"
@@ -245,7 +246,10 @@ Status RunStore::storeUserMetrics(int64_t runId, const std::string& split,
                        db.prepare("DELETE FROM run_user_metrics WHERE run_id = ? AND split = ?");
                    del.bind(1, runId).bind(2, split);
                    del.run();
-                   auto s = db.prepare("INSERT INTO run_user_metrics VALUES (?,?,?,?,?,?,?,?)");
+                   auto s = db.prepare(
+                       "INSERT INTO run_user_metrics(run_id, split, user_idx, item_idx, "
+                       "train_interactions, rank, prediction, label, ranks) "
+                       "VALUES (?,?,?,?,?,?,?,?,?)");
                    for (const auto& row : rows)
                    {
                      s.bind(1, runId)
@@ -256,6 +260,19 @@ Status RunStore::storeUserMetrics(int64_t runId, const std::string& split,
                          .bind(6, row.rank)
                          .bind(7, row.prediction)
                          .bind(8, row.label);
+                     if (row.ranks.empty())
+                     {
+                       s.bindNull(9);
+                     }
+                     else
+                     {
+                       std::string list;
+                       for (int64_t r : row.ranks)
+                       {
+                         list += (list.empty() ? "" : ",") + std::to_string(r);
+                       }
+                       s.bind(9, list);
+                     }
                      s.run();
                    }
                    tx.commit();
@@ -363,7 +380,7 @@ Result<std::vector<UserMetricRow>> RunStore::userMetrics(int64_t runId, const st
   try
   {
     auto s = ws_.db().prepare(
-        "SELECT user_idx, item_idx, train_interactions, rank, prediction, label "
+        "SELECT user_idx, item_idx, train_interactions, rank, prediction, label, ranks "
         "FROM run_user_metrics WHERE run_id = ? AND split = ? ORDER BY user_idx");
     s.bind(1, runId).bind(2, split);
     std::vector<UserMetricRow> out;
@@ -376,6 +393,22 @@ Result<std::vector<UserMetricRow>> RunStore::userMetrics(int64_t runId, const st
       r.rank = s.columnInt(3);
       r.prediction = s.columnDouble(4);
       r.label = s.columnDouble(5);
+      if (!s.isNull(6))
+      {
+        // Comma-separated integers; anything else (a hand-edited file) ends the list.
+        const std::string list = s.columnText(6);
+        const char* p = list.c_str();
+        char* end = nullptr;
+        for (long long v = std::strtoll(p, &end, 10); end != p; v = std::strtoll(p, &end, 10))
+        {
+          r.ranks.push_back(v);
+          p = *end == ',' ? end + 1 : end;
+          if (*end != ',')
+          {
+            break;
+          }
+        }
+      }
       out.push_back(r);
     }
     return out;

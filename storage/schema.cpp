@@ -203,11 +203,17 @@ CREATE TABLE search_trials(
 CREATE INDEX search_trials_by_run ON search_trials(run_id);
 )SQL";
 
+// Version 4: splits with several held-out targets per user (ratio and global-time). `rank` stays
+// the best-ranked target's; `ranks` lists every target's rank, comma-separated (NULL for one).
+const char* kV4 = R"SQL(
+ALTER TABLE run_user_metrics ADD COLUMN ranks TEXT;
+)SQL";
+
 }  // namespace
 
 const std::vector<const char*>& migrations()
 {
-  static const std::vector<const char*> all = {kV1, kV2, kV3};
+  static const std::vector<const char*> all = {kV1, kV2, kV3, kV4};
   return all;
 }
 

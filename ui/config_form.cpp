@@ -346,15 +346,15 @@ bool ConfigForm::fieldApplies(const QString& key) const
   {
     return true;
   }
-  // "key=value" or "key!=value" on an enum or bool knob.
+  // "key=value" or "key!=value" on an enum or bool knob; "key=a,b,c" is any of the values.
   const std::string& cond = it->info->appliesWhen;
   const bool negated = cond.find("!=") != std::string::npos;
   const size_t op = cond.find(negated ? "!=" : "=");
   const std::string other = cond.substr(0, op);
-  const std::string wanted = cond.substr(op + (negated ? 2 : 1));
+  const QStringList wanted = qs(cond.substr(op + (negated ? 2 : 1))).split(QLatin1Char(','));
   const Json v = getValue(config_, other);
   const std::string actual = v.isString() ? v.asString() : v.dump();
-  return negated ? actual != wanted : actual == wanted;
+  return wanted.contains(qs(actual)) != negated;
 }
 
 void ConfigForm::revalidate()

@@ -262,6 +262,21 @@ std::string InspectCatalog::itemLabel(int32_t item) const
   return out;
 }
 
+bool InspectCatalog::isTarget(int32_t user, int32_t item, SplitPart part) const
+{
+  const auto u = static_cast<size_t>(user);
+  const int64_t first = part == SplitPart::Valid ? trainEnd[u] : validEnd[u];
+  const int64_t end = part == SplitPart::Valid ? validEnd[u] : data->userStart[u + 1];
+  for (int64_t n = first; n < end; ++n)
+  {
+    if (data->item[static_cast<size_t>(n)] == item)
+    {
+      return true;
+    }
+  }
+  return false;
+}
+
 int32_t InspectCatalog::userIndex(const std::string& id) const
 {
   const auto& ids = data->userIds;
@@ -280,10 +295,12 @@ InspectCatalog catalogFromSnapshot(const DatasetSnapshot& snapshot, const RunCon
 {
   InspectCatalog c;
   c.data = &snapshot;
-  const Split split = splitLeaveOneOut(snapshot);
+  const Split split = makeSplit(snapshot, config.train);
   c.trainEnd = split.trainEnd;
+  c.validEnd = split.validEnd;
   c.validIndex = split.validIndex;
   c.testIndex = split.testIndex;
+  c.splitName = split.name;
   c.historyLength = config.model.historyLength;
   fillCategories(c);
   fillPopularity(c, coldItemMask(snapshot, config.train.coldItemShare));
@@ -347,6 +364,7 @@ std::unique_ptr<InspectSource> packageSource(std::unique_ptr<ModelPackage> packa
   c.owned = data;
   c.data = data.get();
   c.trainEnd.assign(data->userStart.begin() + 1, data->userStart.end());
+  c.validEnd = c.trainEnd;
   c.validIndex.assign(static_cast<size_t>(data->numUsers()), -1);
   c.testIndex.assign(static_cast<size_t>(data->numUsers()), -1);
   c.historyLength = package->config().model.historyLength;

@@ -19,6 +19,7 @@
 
 #include "model/core/config.h"
 #include "model/core/dataset.h"
+#include "model/core/split.h"
 #include "model/engine.h"
 
 namespace m6
@@ -32,8 +33,11 @@ struct InspectCatalog
   const DatasetSnapshot* data = nullptr;  // the dataset (or owned, for a model file)
   std::shared_ptr<DatasetSnapshot> owned;
   std::vector<int64_t> trainEnd;    // per user: [userStart[u], trainEnd[u]) is the training part
-  std::vector<int64_t> validIndex;  // per user: interaction index of the validation target, or -1
-  std::vector<int64_t> testIndex;   // per user: interaction index of the test target, or -1
+  std::vector<int64_t> validEnd;    // per user: [trainEnd[u], validEnd[u]) is validation, the rest
+                                    // of the user's interactions test (model/core/split.h)
+  std::vector<int64_t> validIndex;  // per user: first validation interaction, or -1
+  std::vector<int64_t> testIndex;   // per user: first test interaction, or -1
+  std::string splitName;            // the run's split in words ("" for a model file)
   std::vector<int32_t> itemCategory;      // per item, a code of categoryNames or -1
   std::vector<std::string> categoryNames;
   std::string categoryField;              // "" when the dataset has none
@@ -50,6 +54,8 @@ struct InspectCatalog
   {
     return trainEnd[static_cast<size_t>(user)] - data->userStart[static_cast<size_t>(user)];
   }
+  /// Whether the item is one of the user's validation (Valid) or test (Test) targets.
+  bool isTarget(int32_t user, int32_t item, SplitPart part) const;
   /// Whether the item has category `code` (any of its values for a multi-valued field).
   bool hasCategory(int32_t item, int32_t code) const;
   /// "category · tag, tag" ("" when neither is known; every value of a multi-valued category).

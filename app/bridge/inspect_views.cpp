@@ -108,10 +108,9 @@ UserProfile buildProfile(const InspectCatalog& c, int32_t user)
     {
       h.time = d.ts[nn];
     }
-    h.part = n == c.testIndex[u]    ? QStringLiteral("test")
-             : n == c.validIndex[u] ? QStringLiteral("valid")
-             : n < c.trainEnd[u]    ? QStringLiteral("train")
-                                    : QStringLiteral("other");
+    h.part = n < c.trainEnd[u]   ? QStringLiteral("train")
+             : n < c.validEnd[u] ? QStringLiteral("valid")
+                                 : QStringLiteral("test");
     h.inWindow = n >= windowStart && n < c.trainEnd[u];
     p.history.push_back(h);
   }
@@ -133,10 +132,12 @@ UserProfile buildProfile(const InspectCatalog& c, int32_t user)
   }
   else if (p.testItem < 0 && c.hasProfiles)
   {
-    p.message = QObject::tr(
-                    "User %1 has fewer than 3 interactions: all of them are training, so "
-                    "there is no held-out item to check the recommendations against.")
-                    .arg(p.userId);
+    p.message =
+        QObject::tr(
+            "User %1 has no held-out interaction under this split (%2): all of them "
+            "are training, so there is nothing to check the recommendations against.")
+            .arg(p.userId, c.splitName.empty() ? QObject::tr("leave-one-out needs 3 interactions")
+                                               : qs(c.splitName));
   }
   else if (p.testItem >= 0)
   {
@@ -162,9 +163,6 @@ std::vector<RecommendationRow> recommendationRows(const InspectCatalog& c, int32
                                                   const std::vector<Recommendation>& recs)
 {
   const DatasetSnapshot& d = *c.data;
-  const auto u = static_cast<size_t>(user);
-  const int32_t valid = c.validIndex[u] >= 0 ? d.item[static_cast<size_t>(c.validIndex[u])] : -1;
-  const int32_t test = c.testIndex[u] >= 0 ? d.item[static_cast<size_t>(c.testIndex[u])] : -1;
   std::vector<RecommendationRow> rows;
   for (size_t r = 0; r < recs.size(); ++r)
   {
@@ -176,8 +174,8 @@ std::vector<RecommendationRow> recommendationRows(const InspectCatalog& c, int32
     row.category = qs(c.itemLabel(row.item));
     row.score = recs[r].score;
     row.popularity = c.popularity[static_cast<size_t>(row.item)];
-    row.validTarget = row.item == valid;
-    row.testTarget = row.item == test;
+    row.validTarget = c.isTarget(user, row.item, SplitPart::Valid);
+    row.testTarget = c.isTarget(user, row.item, SplitPart::Test);
     row.cold = recs[r].cold;
     rows.push_back(row);
   }
@@ -372,8 +370,8 @@ UserMetricsTable metricsTable(const std::vector<UserMetricRow>& rows, const Insp
     e.itemId = qs(d.itemIds[static_cast<size_t>(r.item)]);
     e.title = itemTitle(d, r.item);
     e.rank = r.rank;
-    e.ndcg = r.rank >= 0 ? ndcgAtK(r.rank, k) : std::nan("");
-    e.hit = r.rank >= 0 ? hitAtK(r.rank, k) : std::nan("");
+    e.ndcg = r.rank >= 0 ? rowRankingMetric(r, "ndcg", k) : std::nan("");
+    e.hit = r.rank >= 0 ? rowRankingMetric(r, "hr", k) : std::nan("");
     e.history = r.trainInteractions;
     e.bucket = QString::fromLatin1(activityBucketName(activityBucket(r.trainInteractions)));
     e.prediction = r.prediction;
@@ -400,21 +398,38 @@ std::vector<UserMetricRow> computeTestRows(InspectSource& source, const InspectC
       break;
     }
     const std::vector<float> scores = source.scoreAll(u, {});
+    // The evaluation's rule (model/core/split.h): the train and validation items are no
+    // candidates, the test targets always are; several targets are looked up in one list.
     std::fill(excluded.begin(), excluded.end(), 0);
-    for (int64_t n = d.userStart[uu]; n < c.trainEnd[uu]; ++n)
+    const int64_t testEnd = d.userStart[uu + 1];
+    for (int64_t n = d.userStart[uu]; n < c.validEnd[uu]; ++n)
     {
       excluded[static_cast<size_t>(d.item[static_cast<size_t>(n)])] = 1;
     }
-    if (c.validIndex[uu] >= 0)
+    std::vector<int32_t> targets;
+    for (int64_t n = c.testIndex[uu]; n < testEnd; ++n)
     {
-      excluded[static_cast<size_t>(d.item[static_cast<size_t>(c.validIndex[uu])])] = 1;
+      const int32_t item = d.item[static_cast<size_t>(n)];
+      if (std::find(targets.begin(), targets.end(), item) == targets.end())
+      {
+        targets.push_back(item);
+        excluded[static_cast<size_t>(item)] = 0;
+      }
     }
     UserMetricRow r;
     r.user = u;
-    r.item = d.item[static_cast<size_t>(c.testIndex[uu])];
+    r.item = targets.front();
     r.trainInteractions = c.trainCount(u);
-    r.rank =
-        targetRank(scores.data(), static_cast<int64_t>(scores.size()), r.item, excluded.data());
+    for (int32_t item : targets)
+    {
+      const int64_t rank =
+          targetRank(scores.data(), static_cast<int64_t>(scores.size()), item, excluded.data());
+      r.rank = r.rank < 0 ? rank : std::min(r.rank, rank);
+      if (targets.size() > 1)
+      {
+        r.ranks.push_back(rank);
+      }
+    }
     r.prediction = scores[static_cast<size_t>(r.item)];
     rows.push_back(r);
   }

@@ -43,7 +43,8 @@ struct ConfigFieldInfo
   Json defaultValue;                 // the value in a default-constructed RunConfig
   std::string tooltip;               // one sentence, with the range
   std::string appliesWhen;           // "" (always) or "key=value" / "key!=value", e.g.
-                                     // "model.scorer=mlp": when the knob has an effect
+                                     // "model.scorer=mlp" ("key=a,b": any of the values):
+                                     // when the knob has an effect
 };
 
 /// The group names in display order.

@@ -143,15 +143,37 @@ bool MetricSet::operator==(const MetricSet& other) const
   return true;
 }
 
+double rowRankingMetric(const UserMetricRow& row, const std::string& bare, int k)
+{
+  if (bare == "hr")
+  {
+    return hitAtK(row.rank, k);
+  }
+  if (bare == "mrr")
+  {
+    return mrrAtK(row.rank, k);
+  }
+  if (bare == "ndcg")
+  {
+    return row.ranks.empty() ? ndcgAtK(row.rank, k) : ndcgAtK(row.ranks, k);
+  }
+  if (bare == "recall")
+  {
+    // One held-out target: recall@K equals HR@K.
+    return row.ranks.empty() ? hitAtK(row.rank, k) : recallAtK(row.ranks, k);
+  }
+  throw std::invalid_argument("not a per-user ranking metric: " + bare);
+}
+
 std::vector<std::pair<std::string, double>> rowValues(const UserMetricRow& row,
                                                       const std::string& task, int k)
 {
   if (task == "ranking")
   {
-    return {{metricName("hr", k), hitAtK(row.rank, k)},
-            {metricName("ndcg", k), ndcgAtK(row.rank, k)},
-            {metricName("mrr", k), mrrAtK(row.rank, k)},
-            {metricName("recall", k), hitAtK(row.rank, k)}};
+    return {{metricName("hr", k), rowRankingMetric(row, "hr", k)},
+            {metricName("ndcg", k), rowRankingMetric(row, "ndcg", k)},
+            {metricName("mrr", k), rowRankingMetric(row, "mrr", k)},
+            {metricName("recall", k), rowRankingMetric(row, "recall", k)}};
   }
   if (task == "ctr")
   {
@@ -171,18 +193,20 @@ MetricSet aggregateRows(const std::vector<UserMetricRow>& rows, const std::strin
     double hr = 0;
     double ndcg = 0;
     double mrr = 0;
+    double recall = 0;
     for (const auto& r : rows)
     {
-      hr += hitAtK(r.rank, k);
-      ndcg += ndcgAtK(r.rank, k);
-      mrr += mrrAtK(r.rank, k);
+      hr += rowRankingMetric(r, "hr", k);
+      ndcg += rowRankingMetric(r, "ndcg", k);
+      mrr += rowRankingMetric(r, "mrr", k);
+      recall += rowRankingMetric(r, "recall", k);
     }
     double n = rows.empty() ? kNaN : static_cast<double>(rows.size());
     m.set(metricName("hr", k), hr / n);
     m.set(metricName("ndcg", k), ndcg / n);
     m.set(metricName("mrr", k), mrr / n);
-    // One held-out item per user, so recall@K equals HR@K under leave-one-out.
-    m.set(metricName("recall", k), hr / n);
+    // Leave-one-out has one held-out item per user, so there recall@K equals HR@K.
+    m.set(metricName("recall", k), recall / n);
     return m;
   }
   std::vector<double> pred;

@@ -98,10 +98,19 @@ struct UserMetricRow
   int32_t user = -1;
   int32_t item = -1;              // the held-out target item
   int64_t trainInteractions = 0;  // the user's training interactions (activity)
-  int64_t rank = -1;              // ranking: 0-based rank of the target; -1 for pointwise tasks
+  int64_t rank = -1;  // ranking: 0-based rank of the target (the best-ranked one); -1 pointwise
+  /// Ranking with several held-out targets per user (ratio and global-time splits): every
+  /// target's rank in the same list (other targets count as candidates above it, as in RecBole);
+  /// empty for one target (leave-one-out), whose rank is `rank`.
+  std::vector<int64_t> ranks;
   double prediction = std::numeric_limits<double>::quiet_NaN();  // score, probability or rating
   double label = std::numeric_limits<double>::quiet_NaN();       // ctr 0/1 or the true rating
 };
+
+/// One ranking metric of one row ("hr", "ndcg", "mrr" or "recall" at k): with several targets,
+/// HR is whether any is in the top k, MRR the first hit's reciprocal rank, Recall the share of
+/// the targets in the top k and NDCG the hits' DCG over the ideal DCG (metrics.h).
+double rowRankingMetric(const UserMetricRow& row, const std::string& bare, int k);
 
 /// The metric values of one row: hr/ndcg/mrr/recall@k (ranking), logloss (ctr), error and
 /// absolute error (rating).

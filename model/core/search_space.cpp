@@ -116,7 +116,8 @@ SearchSpace SearchSpace::fromJson(const Json& json)
     }
     for (const char* measured :
          {"model.task", "train.eval_k", "train.sampled_eval", "train.valid_users",
-          "train.early_stop_metric", "train.train_fraction", "train.cold_item_share"})
+          "train.early_stop_metric", "train.train_fraction", "train.cold_item_share", "train.split",
+          "train.valid_ratio", "train.test_ratio"})
     {
       if (info->key == measured)
       {

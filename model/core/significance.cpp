@@ -215,17 +215,9 @@ std::vector<double> perUserValues(const std::vector<UserMetricRow>& rows, const 
   for (const auto& r : rows)
   {
     double v = 0;
-    if (bare == "hr" || bare == "recall")
+    if (bare == "hr" || bare == "recall" || bare == "ndcg" || bare == "mrr")
     {
-      v = hitAtK(r.rank, k);  // one held-out target per user: recall@K equals HR@K
-    }
-    else if (bare == "ndcg")
-    {
-      v = ndcgAtK(r.rank, k);
-    }
-    else if (bare == "mrr")
-    {
-      v = mrrAtK(r.rank, k);
+      v = rowRankingMetric(r, bare, k);
     }
     else if (bare == "logloss")
     {

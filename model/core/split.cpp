@@ -2,9 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <ctime>
 #include <numeric>
 #include <stdexcept>
 #include <string>
+#include <tuple>
+
+#include "model/core/config.h"
 
 namespace m6
 {
@@ -31,21 +35,83 @@ std::string withSplitName(const std::string& protocol, const DatasetSnapshot& sn
   return leaveOneOutName(snapshot) + protocol.substr(kByTime.size());
 }
 
-Split splitLeaveOneOut(const DatasetSnapshot& s)
+std::string withSplitName(const std::string& protocol, const Split& split)
+{
+  static const std::string kByTime = "leave-one-out by time";
+  if (protocol.compare(0, kByTime.size(), kByTime) != 0)
+  {
+    return protocol;
+  }
+  return split.name + protocol.substr(kByTime.size());
+}
+
+std::string splitDescription(const Split& split)
+{
+  if (!split.multiTarget())
+  {
+    return split.name +
+           ": each user's last interaction is the test target, the second-last the validation "
+           "target, the rest train";
+  }
+  if (split.kind == "global-time")
+  {
+    return split.name +
+           ": interactions from the validation cut on are validation targets, from the test cut "
+           "on test targets, the earlier ones train";
+  }
+  return split.name +
+         ": each user's last share of interactions is test, the share before it validation, the "
+         "rest train";
+}
+
+std::vector<std::string> splitKinds()
+{
+  return {"auto", "loo-time", "loo-random", "ratio-time", "ratio-random", "global-time"};
+}
+
+std::string splitProblem(const std::string& kind, bool hasTimestamps)
+{
+  const bool time = kind == "loo-time" || kind == "ratio-time" || kind == "global-time";
+  const bool random = kind == "loo-random" || kind == "ratio-random";
+  if (!time && !random && kind != "auto")
+  {
+    std::string known;
+    for (const auto& k : splitKinds())
+    {
+      known += (known.empty() ? "" : ", ") + k;
+    }
+    return "unknown split '" + kind + "' (choose " + known + ")";
+  }
+  if (time && !hasTimestamps)
+  {
+    return "split '" + kind +
+           "' needs interaction times and this dataset has none (use auto, loo-random or "
+           "ratio-random)";
+  }
+  if (random && hasTimestamps)
+  {
+    return "split '" + kind +
+           "' is not available yet for a dataset with timestamps (its interactions are kept in "
+           "time order): use " +
+           (kind == "loo-random" ? std::string("loo-time") : std::string("ratio-time"));
+  }
+  return "";
+}
+
+namespace
+{
+
+void checkUserRanges(const DatasetSnapshot& s)
 {
   const int64_t nU = s.numUsers();
   const int64_t nI = s.numInteractions();
   if (static_cast<int64_t>(s.userStart.size()) != nU + 1 || s.userStart.front() != 0 ||
-      s.userStart.back() != nI || static_cast<int64_t>(s.item.size()) != nI)
+      s.userStart.back() != nI || static_cast<int64_t>(s.item.size()) != nI ||
+      static_cast<int64_t>(s.user.size()) != nI)
   {
     throw std::invalid_argument("split: the snapshot's userStart does not cover its " +
                                 std::to_string(nI) + " interactions");
   }
-  Split sp;
-  sp.part.assign(static_cast<size_t>(nI), SplitPart::Train);
-  sp.validIndex.assign(static_cast<size_t>(nU), -1);
-  sp.testIndex.assign(static_cast<size_t>(nU), -1);
-  sp.trainEnd.resize(static_cast<size_t>(nU));
   for (int64_t u = 0; u < nU; ++u)
   {
     const int64_t a = s.userStart[static_cast<size_t>(u)];
@@ -62,23 +128,149 @@ Split splitLeaveOneOut(const DatasetSnapshot& s)
                                     " is not in its user's range");
       }
     }
-    if (b - a >= kMinInteractionsForEval)
+  }
+}
+
+// Held-out counts of a user with n interactions under a ratio split: RecBole's rule
+// (floor of each share; a share below one interaction still gets one while train keeps more
+// than one), so 8:1:1 gives 1 -> 1/0/0, 2 -> 1/0/1, 3..19 -> n-2/1/1, 20 -> 16/2/2.
+std::pair<int64_t, int64_t> ratioCounts(int64_t n, double validRatio, double testRatio)
+{
+  auto share = [&](double r) { return static_cast<int64_t>(std::floor(r * double(n))); };
+  int64_t valid = share(validRatio);
+  int64_t test = share(testRatio);
+  int64_t train = n - valid - test;
+  if (train > 1 && testRatio * double(n) > 0 && testRatio * double(n) < 1)
+  {
+    ++test;
+    --train;
+  }
+  if (train > 1 && validRatio * double(n) > 0 && validRatio * double(n) < 1)
+  {
+    ++valid;
+    --train;
+  }
+  return {valid, test};
+}
+
+std::string percent(double share)
+{
+  return std::to_string(static_cast<int>(std::lround(share * 100)));
+}
+
+std::string isoDate(int64_t t)
+{
+  const std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+  return buf;
+}
+
+// The time at quantile q of all interaction times (the first time of the top 1 - q share).
+int64_t timeQuantile(std::vector<int64_t> times, double q)
+{
+  if (times.empty())
+  {
+    return 0;
+  }
+  auto at = static_cast<size_t>(std::floor(q * double(times.size())));
+  at = std::min(at, times.size() - 1);
+  std::nth_element(times.begin(), times.begin() + static_cast<std::ptrdiff_t>(at), times.end());
+  return times[at];
+}
+
+}  // namespace
+
+Split makeSplit(const DatasetSnapshot& s, const TrainConfig& train)
+{
+  std::string kind = train.split;
+  if (const std::string why = splitProblem(kind, s.hasTimestamps()); !why.empty())
+  {
+    throw std::invalid_argument("train.split: " + why);
+  }
+  if (kind == "auto")
+  {
+    kind = s.hasTimestamps() ? "loo-time" : "loo-random";
+  }
+  checkUserRanges(s);
+  const int64_t nU = s.numUsers();
+  const int64_t nI = s.numInteractions();
+  Split sp;
+  sp.kind = kind;
+  sp.part.assign(static_cast<size_t>(nI), SplitPart::Train);
+  sp.validIndex.assign(static_cast<size_t>(nU), -1);
+  sp.testIndex.assign(static_cast<size_t>(nU), -1);
+  sp.trainEnd.resize(static_cast<size_t>(nU));
+  sp.validEnd.resize(static_cast<size_t>(nU));
+  const bool loo = kind == "loo-time" || kind == "loo-random";
+  const bool ratio = kind == "ratio-time" || kind == "ratio-random";
+  const std::string shares = percent(1 - train.validRatio - train.testRatio) + ":" +
+                             percent(train.validRatio) + ":" + percent(train.testRatio);
+  if (loo)
+  {
+    sp.name = leaveOneOutName(s);
+  }
+  else if (ratio)
+  {
+    sp.name = "ratio " + shares + " per user " +
+              (s.hasTimestamps() ? std::string("by time")
+                                 : std::string("at random (no timestamps: a fixed shuffle of each "
+                                               "user's interactions at import)"));
+  }
+  else
+  {
+    sp.validFrom = timeQuantile(s.ts, 1 - train.validRatio - train.testRatio);
+    sp.testFrom = timeQuantile(s.ts, 1 - train.testRatio);
+    sp.name = "global time split " + shares + " (validation from " + isoDate(sp.validFrom) +
+              " UTC, test from " + isoDate(sp.testFrom) + " UTC)";
+  }
+  for (int64_t u = 0; u < nU; ++u)
+  {
+    const int64_t a = s.userStart[static_cast<size_t>(u)];
+    const int64_t b = s.userStart[static_cast<size_t>(u) + 1];
+    int64_t nValid = 0;
+    int64_t nTest = 0;
+    if (loo && b - a >= kMinInteractionsForEval)
     {
-      sp.testIndex[static_cast<size_t>(u)] = b - 1;
-      sp.validIndex[static_cast<size_t>(u)] = b - 2;
-      sp.part[static_cast<size_t>(b - 1)] = SplitPart::Test;
-      sp.part[static_cast<size_t>(b - 2)] = SplitPart::Valid;
-      sp.trainEnd[static_cast<size_t>(u)] = b - 2;
-      ++sp.numValid;
-      ++sp.numTest;
+      nValid = 1;
+      nTest = 1;
     }
-    else
+    else if (ratio)
     {
-      sp.trainEnd[static_cast<size_t>(u)] = b;
+      std::tie(nValid, nTest) = ratioCounts(b - a, train.validRatio, train.testRatio);
     }
-    sp.numTrain += sp.trainEnd[static_cast<size_t>(u)] - a;
+    else if (!loo)
+    {
+      // Times are sorted within the user, so each part is a consecutive block.
+      for (int64_t n = a; n < b; ++n)
+      {
+        const int64_t t = s.ts[static_cast<size_t>(n)];
+        nTest += t >= sp.testFrom ? 1 : 0;
+        nValid += t >= sp.validFrom && t < sp.testFrom ? 1 : 0;
+      }
+    }
+    const int64_t trainEnd = b - nValid - nTest;
+    const int64_t validEnd = b - nTest;
+    sp.trainEnd[static_cast<size_t>(u)] = trainEnd;
+    sp.validEnd[static_cast<size_t>(u)] = validEnd;
+    for (int64_t n = trainEnd; n < b; ++n)
+    {
+      sp.part[static_cast<size_t>(n)] = n < validEnd ? SplitPart::Valid : SplitPart::Test;
+    }
+    sp.validIndex[static_cast<size_t>(u)] = nValid > 0 ? trainEnd : -1;
+    sp.testIndex[static_cast<size_t>(u)] = nTest > 0 ? validEnd : -1;
+    sp.numTrain += trainEnd - a;
+    sp.numValid += nValid;
+    sp.numTest += nTest;
   }
   return sp;
+}
+
+Split splitLeaveOneOut(const DatasetSnapshot& s)
+{
+  return makeSplit(s, TrainConfig{});
 }
 
 namespace

@@ -1,20 +1,30 @@
-// Leave-one-out by time (DESIGN.md section 4): each user's last interaction is the test target,
-// the second-last the validation target, the rest train. Users with fewer than 3 interactions keep
-// all of them in train and are not evaluated.
-//
-// "Last" is the snapshot's order: interactions are sorted by (user, timestamp, file order); a
-// dataset without timestamps is shuffled within each user at import, so its split is at random.
+// The splits of DESIGN.md section 4 (train.split). Every split keeps each user's interactions in
+// the snapshot's order and cuts them into three consecutive blocks: train [userStart, trainEnd),
+// validation [trainEnd, validEnd), test [validEnd, userEnd). The snapshot's order is (user,
+// timestamp, file order); a dataset without timestamps is shuffled within each user at import, so
+// there the same cuts are at random (and the protocol says so).
+//  - loo-time / loo-random (leave-one-out): the last interaction is the test target, the
+//    second-last the validation target. Users with fewer than 3 interactions stay in train.
+//  - ratio-time / ratio-random: per user, floor(valid_ratio * n) validation and floor(test_ratio
+//    * n) test interactions, at least one each while the user keeps at least one in train
+//    (RecBole's rule for 8:1:1), so 1 interaction: train only; 2: train + test; 3+: all three.
+//  - global-time: one cut time for validation and one for test, the (1 - valid - test) and
+//    (1 - test) quantiles of all interaction times, so nothing after a cut is trained on. A user
+//    may then have held-out interactions and no training ones (evaluated with an empty history).
 //
 // What the evaluation uses as the user's past (documented here because the GUI marks it):
-//  - validation target: history = the train interactions; candidates exclude the train items;
-//  - test target: history = train + the validation interaction; candidates exclude both.
-// The target itself is never excluded, even when the user had interacted with it before.
+//  - validation targets: history = the train block; candidates exclude the train items;
+//  - test targets: history = train + validation blocks; candidates exclude their items.
+// The targets themselves are never excluded, even when the user had interacted with them before.
+// With several targets in a block the user is ranked once and every target is looked up in that
+// one list (metrics.h: UserMetricRow::ranks).
 //
 // Thread affinity: none; pure function over an immutable snapshot.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/core/dataset.h"
@@ -32,19 +42,40 @@ enum class SplitPart : uint8_t
 struct Split
 {
   std::vector<SplitPart> part;      // per interaction
-  std::vector<int64_t> validIndex;  // per user: interaction index of the validation target, or -1
-  std::vector<int64_t> testIndex;   // per user: interaction index of the test target, or -1
+  std::vector<int64_t> validIndex;  // per user: first interaction of the validation block, or -1
+  std::vector<int64_t> testIndex;   // per user: first interaction of the test block, or -1
   std::vector<int64_t> trainEnd;    // per user: train interactions are [userStart[u], trainEnd[u])
+  std::vector<int64_t> validEnd;    // per user: validation is [trainEnd[u], validEnd[u])
   int64_t numTrain = 0;
-  int64_t numValid = 0;
-  int64_t numTest = 0;
+  int64_t numValid = 0;  // validation interactions
+  int64_t numTest = 0;   // test interactions
+  /// The split really used, as config's train.split names it: "loo-time", "loo-random",
+  /// "ratio-time", "ratio-random" or "global-time".
+  std::string kind = "loo-time";
+  /// Its words for protocol lines: "leave-one-out by time", "ratio 8:1:1 per user by time", ...
+  std::string name = "leave-one-out by time";
+  /// global-time: the first times of the validation and test parts (seconds); 0 otherwise.
+  int64_t validFrom = 0;
+  int64_t testFrom = 0;
 
   /// Training interactions of user u.
   int64_t trainCount(const DatasetSnapshot& s, int64_t u) const
   {
     return trainEnd[static_cast<size_t>(u)] - s.userStart[static_cast<size_t>(u)];
   }
+  /// The block [first, end) of `part` for user u (Valid or Test); empty when first == end.
+  std::pair<int64_t, int64_t> block(const DatasetSnapshot& s, int64_t u, SplitPart p) const
+  {
+    const auto i = static_cast<size_t>(u);
+    return p == SplitPart::Valid ? std::make_pair(trainEnd[i], validEnd[i])
+                                 : std::make_pair(validEnd[i], s.userStart[i + 1]);
+  }
+  /// Whether some user has more than one target in a part (ranking then reports recall and
+  /// NDCG over several relevant items).
+  bool multiTarget() const { return kind != "loo-time" && kind != "loo-random"; }
 };
+
+struct TrainConfig;
 
 /// How splitLeaveOneOut really split this snapshot, for protocol lines: "leave-one-out by time";
 /// without interaction times "leave-one-out at random (...)" for a dataset the importer shuffled
@@ -54,12 +85,32 @@ std::string leaveOneOutName(const DatasetSnapshot& snapshot);
 /// A protocol line as the metrics code writes it ("leave-one-out by time; ...") with the split's
 /// real name for this snapshot in front.
 std::string withSplitName(const std::string& protocol, const DatasetSnapshot& snapshot);
+/// The same with the name of the split that was really used (Split::name).
+std::string withSplitName(const std::string& protocol, const Split& split);
+
+/// The split in a sentence for model cards: its name and what each part holds.
+std::string splitDescription(const Split& split);
+
+/// The train.split values, in menu order.
+std::vector<std::string> splitKinds();
+
+/// Why `kind` cannot split this dataset ("" when it can): the "-time" splits need timestamps,
+/// the "-random" ones a dataset without them (whose order the importer shuffled); "auto" always
+/// works.
+std::string splitProblem(const std::string& kind, bool hasTimestamps);
+
+/// The split train.split, train.valid_ratio and train.test_ratio ask for ("auto": leave-one-out
+/// by time, or at random without timestamps). Throws std::invalid_argument with the reason when
+/// the kind does not fit the dataset (splitProblem) or userStart does not describe the
+/// interaction arrays.
+Split makeSplit(const DatasetSnapshot& snapshot, const TrainConfig& train);
 
 /// Users with at least this many interactions get a validation and a test target.
 constexpr int64_t kMinInteractionsForEval = 3;
 
-/// Splits a snapshot. Throws std::invalid_argument when userStart does not describe the
-/// interaction arrays (wrong length, not monotone, or a user index that disagrees).
+/// Leave-one-out in the snapshot's order (makeSplit with train.split = auto). Throws
+/// std::invalid_argument when userStart does not describe the interaction arrays (wrong length,
+/// not monotone, or a user index that disagrees).
 Split splitLeaveOneOut(const DatasetSnapshot& snapshot);
 
 // ---- protocol variants (train.train_fraction, train.cold_item_share) ---------------------------

@@ -10,6 +10,7 @@
 
 #include "cli_runner.h"
 #include "model/core/json.h"
+#include "model/core/metrics.h"
 #include "storage/runs.h"
 #include "storage/workspace.h"
 
@@ -353,6 +354,8 @@ class TestCliTrain : public QObject
     QTest::newRow("unknown key") << QStringList{"--set", "model.colour=red"} << "model.colour";
     QTest::newRow("history") << QStringList{"--set", "model.history_length=0"}
                              << "model.history_length";
+    QTest::newRow("random split of timed data")
+        << QStringList{"--set", "train.split=loo-random"} << "train.split";
   }
   void badSettingsAreRefusedBeforeTraining()
   {
@@ -374,6 +377,54 @@ class TestCliTrain : public QObject
     auto r = cli({"recommend", QString::number(run_), "--user", "u1"});
     QCOMPARE(r.code, 2);
     QVERIFY2(r.err.contains("has no checkpoint"), qPrintable(r.err));
+  }
+
+  void ratioSplitHoldsOutSeveralItemsPerUser()
+  {
+    // 8:1:1 per user by time: the demo's users have 20-60 interactions, so most hold out 2 or
+    // more test items, ranked in one list each.
+    auto r = cli({"train", "--dataset", "d", "--preset", "quick", "--set", "train.epochs=1",
+                  "--set", "train.split=ratio-time", "--name", "ratio", "--json"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    auto j = lastJson(r);
+    const int64_t run = j.at("run").asInt();
+    const QString protocol = QString::fromStdString(j.at("protocol").asString());
+    QVERIFY2(protocol.startsWith("ratio 80:10:10 per user by time; full ranking"),
+             qPrintable(protocol));
+    const double ndcg = j.at("test").at("ndcg@10").asDouble();
+    const double hr = j.at("test").at("hr@10").asDouble();
+    const double recall = j.at("test").at("recall@10").asDouble();
+    QVERIFY(recall < hr);  // several targets: a hit is not all of them
+    // The recorded per-user rows carry every target's rank and give the same means.
+    {
+      auto ws = m6::Workspace::open(dir_.filePath("t.m6ws").toStdString(), false);
+      QVERIFY(ws.ok());
+      m6::RunStore store(**ws);
+      auto rows = *store.userMetrics(run, "test");
+      QCOMPARE(rows.size(), size_t(150));
+      size_t several = 0;
+      double sum = 0;
+      for (const auto& row : rows)
+      {
+        several += row.ranks.size() > 1 ? 1 : 0;
+        sum += m6::rowRankingMetric(row, "ndcg", 10);
+      }
+      QVERIFY(several > 75);
+      QVERIFY(std::fabs(sum / double(rows.size()) - ndcg) < 1e-9);
+    }
+    auto ev = lastJson(cli({"evaluate", QString::number(run), "--json"}));
+    QCOMPARE(ev.at("test").at("ndcg@10").asDouble(), ndcg);
+    // Baselines on the same split compare with it; a leave-one-out run does not.
+    r = cli({"baselines", "--dataset", "d", "--only", "pop", "--preset", "quick", "--set",
+             "train.split=ratio-time", "--json"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const int64_t pop = lastJson(r).at("pop").at("run").asInt();
+    r = cli({"significance", QString::number(run), QString::number(pop), "--json"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QCOMPARE(lastJson(r).at("mean_a").asDouble(), ndcg);
+    r = cli({"significance", QString::number(run), QString::number(run_)});
+    QVERIFY(r.code != 0);
+    QVERIFY2(r.err.contains("different protocols"), qPrintable(r.err));
   }
 };
 

@@ -146,6 +146,20 @@ class TestConfig : public QObject
         << QStringList{"id_embeddings=false", "exclude_fields=item.category,tags,year,title"}
         << "demo"
         << "model.id_embeddings";
+    QTest::newRow("ratio split for ctr") << QStringList{"task=ctr", "split=ratio-time"} << "demo"
+                                         << "train.split";
+    QTest::newRow("sampled protocol with a ratio split")
+        << QStringList{"split=ratio-time", "sampled_eval=true"} << ""
+        << "train.split";
+    QTest::newRow("cold items with a global split")
+        << QStringList{"split=global-time", "cold_item_share=0.1"} << ""
+        << "train.split";
+    QTest::newRow("time split without timestamps") << QStringList{"split=ratio-time"} << "bare"
+                                                   << "train.split";
+    QTest::newRow("random split with timestamps") << QStringList{"split=loo-random"} << "demo"
+                                                  << "train.split";
+    QTest::newRow("test share 0") << QStringList{"split=ratio-time", "test_ratio=0"} << ""
+                                  << "train.test_ratio";
     QTest::newRow("more negatives than items")
         << QStringList{"scorer=mlp", "loss=bce", "negatives=60"} << "demo"
         << "train.negatives";

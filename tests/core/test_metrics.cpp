@@ -202,6 +202,32 @@ class TestMetrics : public QObject
     QVERIFY(!c.has("ndcg@10"));
   }
 
+  void rowsWithSeveralTargets()
+  {
+    // A ratio split's user: three test items ranked 4, 7 and 15 in one list, K = 10.
+    UserMetricRow several;
+    several.rank = 4;
+    several.ranks = {4, 7, 15};
+    UserMetricRow one;
+    one.rank = 12;
+    QCOMPARE(m6::rowRankingMetric(several, "hr", 10), 1.0);
+    QCOMPARE(m6::rowRankingMetric(several, "mrr", 10), 1.0 / 5.0);
+    QVERIFY(std::fabs(m6::rowRankingMetric(several, "recall", 10) - 2.0 / 3.0) < 1e-12);
+    const double dcg = 1.0 / std::log2(6.0) + 1.0 / std::log2(9.0);
+    const double ideal = 1.0 + 1.0 / std::log2(3.0) + 1.0 / std::log2(4.0);
+    QVERIFY(std::fabs(m6::rowRankingMetric(several, "ndcg", 10) - dcg / ideal) < 1e-12);
+    QCOMPARE(m6::rowRankingMetric(one, "recall", 10), 0.0);
+    QCOMPARE(m6::rowRankingMetric(one, "recall", 20), 1.0);  // one target: recall is HR
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, m6::rowRankingMetric(one, "auc", 10));
+    // Means over users: recall and HR part ways as soon as a user has several targets.
+    MetricSet m = m6::aggregateRows({several, one}, "ranking", 10, "p");
+    QCOMPARE(m.get("hr@10"), 0.5);
+    QVERIFY(std::fabs(m.get("recall@10") - 1.0 / 3.0) < 1e-12);
+    QVERIFY(std::fabs(m.get("ndcg@10") - dcg / ideal / 2.0) < 1e-12);
+    QCOMPARE(m6::rowValues(several, "ranking", 10)[3].second,
+             m6::rowRankingMetric(several, "recall", 10));
+  }
+
   void metricSetJsonRoundTrip()
   {
     MetricSet m;

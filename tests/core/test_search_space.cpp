@@ -56,6 +56,8 @@ class TestSearchSpace : public QObject
                                 << "min > 0";
     QTest::newRow("measured") << R"({"train.eval_k": [5, 10]})"
                               << "what is measured";
+    QTest::newRow("split") << R"({"train.split": ["loo-time", "ratio-time"]})"
+                           << "what is measured";
     QTest::newRow("twice") << R"({"model.heads": [1], "heads": [2]})"
                            << "twice";
     QTest::newRow("not object") << R"([1, 2])"

@@ -1,6 +1,8 @@
-// Leave-one-out by time on a hand-built snapshot: exactly which interactions are held out.
+// The splits of train.split on hand-built snapshots: exactly which interactions are held out.
 #include <QtTest>
+#include <array>
 
+#include "model/core/config.h"
 #include "model/core/demo_data.h"
 #include "model/core/split.h"
 
@@ -20,6 +22,71 @@ m6::DatasetSnapshot handBuilt()
   s.ts = {10, 20, 30, 40, 50, 15, 25, 5, 6, 7};
   s.userStart = {0, 5, 7, 10, 10};
   return s;
+}
+
+// Users with 1, 2, 3, 10, 20 and 25 interactions at times 1..n (each user's own clock).
+m6::DatasetSnapshot bySizes(const std::vector<int>& sizes)
+{
+  m6::DatasetSnapshot s;
+  s.userStart.push_back(0);
+  for (size_t u = 0; u < sizes.size(); ++u)
+  {
+    s.userIds.push_back("u" + std::to_string(u));
+    for (int j = 0; j < sizes[u]; ++j)
+    {
+      s.user.push_back(static_cast<int32_t>(u));
+      s.item.push_back(j % 30);
+      s.ts.push_back(1000 * static_cast<int64_t>(j + 1) + static_cast<int64_t>(u));
+    }
+    s.userStart.push_back(static_cast<int64_t>(s.user.size()));
+  }
+  for (int i = 0; i < 30; ++i)
+  {
+    s.itemIds.push_back("i" + std::to_string(i));
+  }
+  return s;
+}
+
+m6::TrainConfig splitting(const std::string& kind, double valid = 0.1, double test = 0.1)
+{
+  m6::TrainConfig t;
+  t.split = kind;
+  t.validRatio = valid;
+  t.testRatio = test;
+  return t;
+}
+
+// The parts are three consecutive blocks per user that cover every interaction once, and the
+// per-user indices agree with the per-interaction parts.
+void checkPartition(const m6::DatasetSnapshot& s, const m6::Split& sp)
+{
+  int64_t train = 0;
+  int64_t valid = 0;
+  int64_t test = 0;
+  QCOMPARE(static_cast<int64_t>(sp.part.size()), s.numInteractions());
+  for (int64_t u = 0; u < s.numUsers(); ++u)
+  {
+    const auto uu = static_cast<size_t>(u);
+    QVERIFY(s.userStart[uu] <= sp.trainEnd[uu]);
+    QVERIFY(sp.trainEnd[uu] <= sp.validEnd[uu]);
+    QVERIFY(sp.validEnd[uu] <= s.userStart[uu + 1]);
+    for (int64_t n = s.userStart[uu]; n < s.userStart[uu + 1]; ++n)
+    {
+      const SplitPart want = n < sp.trainEnd[uu]   ? SplitPart::Train
+                             : n < sp.validEnd[uu] ? SplitPart::Valid
+                                                   : SplitPart::Test;
+      QVERIFY(sp.part[static_cast<size_t>(n)] == want);
+      train += want == SplitPart::Train ? 1 : 0;
+      valid += want == SplitPart::Valid ? 1 : 0;
+      test += want == SplitPart::Test ? 1 : 0;
+    }
+    QCOMPARE(sp.validIndex[uu], sp.validEnd[uu] > sp.trainEnd[uu] ? sp.trainEnd[uu] : -1);
+    QCOMPARE(sp.testIndex[uu], s.userStart[uu + 1] > sp.validEnd[uu] ? sp.validEnd[uu] : -1);
+  }
+  QCOMPARE(sp.numTrain, train);
+  QCOMPARE(sp.numValid, valid);
+  QCOMPARE(sp.numTest, test);
+  QCOMPARE(train + valid + test, s.numInteractions());
 }
 
 }  // namespace
@@ -66,6 +133,129 @@ class TestSplit : public QObject
     QCOMPARE(sp.trainCount(s, 0), int64_t(3));
     QCOMPARE(sp.trainCount(s, 1), int64_t(2));
     QCOMPARE(sp.trainCount(s, 3), int64_t(0));
+  }
+
+  void ratioSplitsCountLikeRecBole()
+  {
+    const std::vector<int> sizes = {1, 2, 3, 10, 20, 25};
+    m6::DatasetSnapshot s = bySizes(sizes);
+    m6::Split sp = m6::makeSplit(s, splitting("ratio-time"));
+    checkPartition(s, sp);
+    QCOMPARE(QString::fromStdString(sp.kind), QString("ratio-time"));
+    QCOMPARE(QString::fromStdString(sp.name), QString("ratio 80:10:10 per user by time"));
+    QVERIFY(sp.multiTarget());
+    // (train, valid, test) per user: a share below one interaction still gets one while train
+    // keeps more than one; otherwise the floor of each share.
+    const std::vector<std::array<int64_t, 3>> want = {{1, 0, 0}, {1, 0, 1},  {1, 1, 1},
+                                                      {8, 1, 1}, {16, 2, 2}, {21, 2, 2}};
+    for (size_t u = 0; u < sizes.size(); ++u)
+    {
+      const int64_t a = s.userStart[u];
+      const int64_t b = s.userStart[u + 1];
+      const std::array<int64_t, 3> got = {sp.trainEnd[u] - a, sp.validEnd[u] - sp.trainEnd[u],
+                                          b - sp.validEnd[u]};
+      QVERIFY2(got == want[u], qPrintable(QString("user %1").arg(u)));
+    }
+    // By time: every held-out interaction is later than every training one of its user.
+    for (size_t u = 0; u < sizes.size(); ++u)
+    {
+      for (int64_t n = s.userStart[u]; n < sp.trainEnd[u]; ++n)
+      {
+        for (int64_t m = sp.trainEnd[u]; m < s.userStart[u + 1]; ++m)
+        {
+          QVERIFY(s.ts[static_cast<size_t>(n)] < s.ts[static_cast<size_t>(m)]);
+        }
+      }
+    }
+    // Other shares.
+    m6::Split wide = m6::makeSplit(s, splitting("ratio-time", 0.2, 0.3));
+    checkPartition(s, wide);
+    QCOMPARE(wide.validEnd[5] - wide.trainEnd[5], int64_t(5));  // floor(0.2 * 25)
+    QCOMPARE(s.userStart[6] - wide.validEnd[5], int64_t(7));    // floor(0.3 * 25)
+    QCOMPARE(QString::fromStdString(wide.name), QString("ratio 50:20:30 per user by time"));
+    // The same data gives the same split.
+    m6::Split again = m6::makeSplit(s, splitting("ratio-time"));
+    QVERIFY(again.part == sp.part);
+  }
+
+  void globalTimeCutsEveryUserAtTheSameTimes()
+  {
+    m6::DatasetSnapshot s = bySizes({1, 2, 3, 10, 20, 25, 40});
+    // A user whose interactions all come after the cuts: held out, nothing to train on.
+    s.userIds.push_back("late");
+    for (int j = 0; j < 4; ++j)
+    {
+      s.user.push_back(7);
+      s.item.push_back(j);
+      s.ts.push_back(100000 + j);
+    }
+    s.userStart.push_back(static_cast<int64_t>(s.user.size()));
+    m6::Split sp = m6::makeSplit(s, splitting("global-time"));
+    checkPartition(s, sp);
+    QVERIFY(sp.validFrom > 0 && sp.validFrom < sp.testFrom);
+    for (size_t n = 0; n < s.ts.size(); ++n)
+    {
+      const int64_t t = s.ts[n];
+      const SplitPart want = t >= sp.testFrom    ? SplitPart::Test
+                             : t >= sp.validFrom ? SplitPart::Valid
+                                                 : SplitPart::Train;
+      QVERIFY(sp.part[n] == want);
+    }
+    // The cuts are the 80% and 90% quantiles of all times.
+    const double n = static_cast<double>(s.numInteractions());
+    QVERIFY(std::abs(double(sp.numTest) / n - 0.1) < 0.02);
+    QVERIFY(std::abs(double(sp.numValid + sp.numTest) / n - 0.2) < 0.02);
+    QCOMPARE(sp.trainEnd[7], s.userStart[7]);  // "late" has no training interactions
+    QVERIFY(sp.testIndex[7] >= 0);
+    QVERIFY(
+        QString::fromStdString(sp.name).startsWith("global time split 80:10:10 (validation from "));
+  }
+
+  void leaveOneOutIsTheDefaultAndUnchanged()
+  {
+    m6::DatasetSnapshot s = handBuilt();
+    m6::Split a = m6::makeSplit(s, splitting("auto"));
+    m6::Split b = m6::makeSplit(s, splitting("loo-time"));
+    checkPartition(s, a);
+    QVERIFY(a.part == b.part);
+    QCOMPARE(a.testIndex, b.testIndex);
+    QCOMPARE(QString::fromStdString(a.kind), QString("loo-time"));
+    QVERIFY(!a.multiTarget());
+    const std::string line = "leave-one-out by time; full ranking; K=10";
+    QCOMPARE(m6::withSplitName(line, a), line);
+    m6::Split r = m6::makeSplit(bySizes({10}), splitting("ratio-time"));
+    QCOMPARE(QString::fromStdString(m6::withSplitName(line, r)),
+             QString("ratio 80:10:10 per user by time; full ranking; K=10"));
+    s.ts.clear();
+    s.shuffledWithinUser = true;
+    m6::Split random = m6::makeSplit(s, splitting("auto"));
+    QCOMPARE(QString::fromStdString(random.kind), QString("loo-random"));
+    QVERIFY(random.part == m6::makeSplit(s, splitting("loo-random")).part);
+    m6::Split ratio = m6::makeSplit(s, splitting("ratio-random"));
+    checkPartition(s, ratio);
+    QVERIFY(QString::fromStdString(ratio.name).startsWith("ratio 80:10:10 per user at random"));
+  }
+
+  void splitsThatDoNotFitTheDataAreRefused()
+  {
+    m6::DatasetSnapshot timed = handBuilt();
+    m6::DatasetSnapshot untimed = handBuilt();
+    untimed.ts.clear();
+    for (const char* kind : {"loo-time", "ratio-time", "global-time"})
+    {
+      QVERIFY(m6::splitProblem(kind, true).empty());
+      QVERIFY(QString::fromStdString(m6::splitProblem(kind, false))
+                  .contains("needs interaction times"));
+      QVERIFY_THROWS_EXCEPTION(std::invalid_argument, m6::makeSplit(untimed, splitting(kind)));
+    }
+    for (const char* kind : {"loo-random", "ratio-random"})
+    {
+      QVERIFY(m6::splitProblem(kind, false).empty());
+      QVERIFY(QString::fromStdString(m6::splitProblem(kind, true)).contains("not available yet"));
+      QVERIFY_THROWS_EXCEPTION(std::invalid_argument, m6::makeSplit(timed, splitting(kind)));
+    }
+    QVERIFY(m6::splitProblem("auto", true).empty() && m6::splitProblem("auto", false).empty());
+    QVERIFY(QString::fromStdString(m6::splitProblem("8:1:1", true)).contains("unknown split"));
   }
 
   void withoutTimestampsTheFileOrderDecides()

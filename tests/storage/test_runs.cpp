@@ -86,6 +86,7 @@ class TestRuns : public QObject
       rows[size_t(u)].rank = u;
       rows[size_t(u)].prediction = 0.5;
     }
+    rows[1].ranks = {1, 4, 12};  // a user with several test targets (a ratio split)
     QVERIFY(store.storeUserMetrics(*id, "test", rows).ok());
 
     auto back = store.run(*id);
@@ -109,6 +110,9 @@ class TestRuns : public QObject
     QCOMPARE(um[2].item, 12);
     QCOMPARE(um[2].trainInteractions, int64_t(10));
     QVERIFY(std::isnan(um[0].label));
+    QVERIFY(um[0].ranks.empty());
+    QCOMPARE(um[1].ranks, (std::vector<int64_t>{1, 4, 12}));
+    QVERIFY(um[2].ranks.empty());
 
     QVERIFY(store.rename(*id, "baseline idea").ok());
     QVERIFY(!store.rename(*id, "").ok());
@@ -311,6 +315,10 @@ class TestRuns : public QObject
     QVERIFY((*ws)->dataset("old").ok());  // data kept
     RunStore store(**ws);
     QVERIFY(store.runs()->empty());  // the new tables exist
+    // Version 4's column is there: rows with several ranks can be recorded.
+    QCOMPARE((*ws)->db().queryInt(
+                 "SELECT count(*) FROM pragma_table_info('run_user_metrics') WHERE name = 'ranks'"),
+             int64_t(1));
   }
 };
 
