@@ -142,7 +142,19 @@ void helpers(Writer& w, int64_t d, int64_t heads)
   w.line(0, "");
 }
 
-// HistoryEncoderImpl::forward (history.cpp).
+// M6NetImpl::itemNorm (m6_net.cpp): a bag history under model.token_norm item.
+bool itemNorm(const ModelConfig& m)
+{
+  return m.tokenNorm == "item" && m.historyEncoder == "none";
+}
+
+// Whether the fusion adds offsets (position, gap) after its token norm.
+bool splitOffsets(const ModelConfig& m)
+{
+  return itemNorm(m) && m.positional;
+}
+
+// HistoryEncoderImpl::forward and bagOffsets (history.cpp).
 void history(Writer& w, const NetSpec& spec)
 {
   const ModelConfig& m = spec.model;
@@ -153,6 +165,23 @@ void history(Writer& w, const NetSpec& spec)
   w.line(1, "l = tokens.size(1)");
   w.line(1, "keep = (~pad).unsqueeze(-1).to(tokens.dtype)");
   w.line(1, "x = tokens");
+  if (positional && itemNorm(m))
+  {
+    // model.token_norm item: position and gap are added after the fusion's norm (_offsets).
+    w.line(1, "return x * keep");
+    w.line(0, "");
+    w.line(0, "def _offsets(self, pad: Tensor, gaps: Tensor) -> Tensor:");
+    w.line(1, "l = pad.size(1)");
+    w.line(1, "x = torch.embedding(" + hm + ".position.weight, torch.arange(l - 1, -1, -1))" +
+                  ".unsqueeze(0)");
+    if (spec.hasTimestamps)
+    {
+      w.line(1, "x = x + torch.embedding(" + hm + ".gap.weight, gaps)");
+    }
+    w.line(1, "return x * (~pad).unsqueeze(-1).to(x.dtype)");
+    w.line(0, "");
+    return;
+  }
   if (positional)
   {
     w.line(1, "x = x + torch.embedding(" + hm + ".position.weight, torch.arange(l - 1, -1, -1))" +
@@ -226,6 +255,13 @@ void userSideAndFusion(Writer& w, const NetSpec& spec)
     w.line(1, "h = " + adapter("self.model.adapter_history", "h") + " * keep");
   }
   w.line(1, "tokens = torch.cat([u.unsqueeze(1), c.unsqueeze(1), h], 1)");
+  if (splitOffsets(spec.model))
+  {
+    // The offsets ride beside the tokens ([B, T, 2d]): the fusion normalises the first half.
+    w.line(1, "offsets = self._offsets(pad, gaps)");
+    w.line(1, "offsets = torch.cat([torch.zeros([b, 2, offsets.size(2)]), offsets], 1)");
+    w.line(1, "tokens = torch.cat([tokens, offsets], 2)");
+  }
   w.line(1, "blocked = torch.cat([torch.zeros([b, 2]) > 0, pad], 1).unsqueeze(1)");
   w.line(1, "return u, c, tokens, blocked");
   w.line(0, "");
@@ -233,12 +269,16 @@ void userSideAndFusion(Writer& w, const NetSpec& spec)
          "def _fuse(self, q: Tensor, tokens: Tensor, blocked: Tensor) -> Tuple[Tensor, "
          "List[Tensor]]:");
   w.line(1, "weights: List[Tensor] = []");
+  const std::string d = std::to_string(spec.model.dim);
   for (int l = 0; l < spec.model.attentionLayers; ++l)
   {
     const std::string f = "self.model.fusion_" + std::to_string(l);
-    w.line(1, "a, w = self._attention(" + norm(f + ".norm_query", "q") + ", " +
-                  norm(f + ".norm_tokens", "tokens") + ", blocked, " +
-                  attentionArgs(f + ".attention") + ")");
+    const std::string kv =
+        splitOffsets(spec.model)
+            ? norm(f + ".norm_tokens", "tokens[:, :, :" + d + "]") + " + tokens[:, :, " + d + ":]"
+            : norm(f + ".norm_tokens", "tokens");
+    w.line(1, "a, w = self._attention(" + norm(f + ".norm_query", "q") + ", " + kv +
+                  ", blocked, " + attentionArgs(f + ".attention") + ")");
     w.line(1, "x = q + a");
     w.line(1, "x = x + " + ffn(f + ".ffn", norm(f + ".norm_ffn", "x")));
     w.line(1, "q = " + (adapters ? adapter("self.model.adapter_fusion_" + std::to_string(l), "x")

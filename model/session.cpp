@@ -144,10 +144,8 @@ torch::Tensor Session::encodeItems(const torch::Tensor& ids)
 UserSide Session::userSide(const UserBatch& b, const torch::Tensor& itemTokens,
                            const torch::Tensor& historyRows)
 {
-  const int64_t rows = historyRows.size(0);
-  const int64_t len = historyRows.size(1);
-  torch::Tensor hist = itemTokens.index_select(0, historyRows.reshape({-1})).view({rows, len, -1});
-  return net->userSide(b.users, b.userColumns, b.contextColumns, hist, b.histPad, b.histGaps);
+  return net->userSide(b.users, b.userColumns, b.contextColumns, itemTokens, historyRows, b.histPad,
+                       b.histGaps);
 }
 
 Json Session::architecture() const

@@ -116,6 +116,27 @@ Json parseSettingValue(const ConfigFieldInfo& f, const std::string& text)
   return Json();
 }
 
+// A model object written by toJson before model.token_norm existed: it names every knob of the
+// first config format (toJson always writes them all) but not token_norm. A hand-written partial
+// config names only some knobs and gets the current default.
+bool writtenBeforeTokenNorm(const Json& model)
+{
+  if (!model.isObject() || model.find("token_norm"))
+  {
+    return false;
+  }
+  for (const char* key : {"dim", "merge", "id_embeddings", "history_length", "history_encoder",
+                          "history_layers", "positional", "heads", "attention_layers",
+                          "attention_dropout", "scorer", "mlp_layers", "task"})
+  {
+    if (!model.find(key))
+    {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 Json toJson(const RunConfig& config)
@@ -138,6 +159,10 @@ RunConfig fromJson(const Json& json)
     throw std::invalid_argument("config: expected a JSON object with \"model\" and \"train\"");
   }
   RunConfig c;
+  if (const Json* model = json.find("model"); model && writtenBeforeTokenNorm(*model))
+  {
+    c.model.tokenNorm = "sum";
+  }
   for (const auto& section : json.asObject())
   {
     if (section.first != "model" && section.first != "train")

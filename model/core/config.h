@@ -50,6 +50,10 @@ struct ModelConfig
   std::string historyEncoder = "transformer";  // none | gru | cnn | transformer
   int historyLayers = 1;
   bool positional = true;  // position-from-end and time-gap embeddings
+  // Where the fusion normalises a bag history's tokens: "item" = LN(item) + position + gap (each
+  // fusion layer then projects each distinct item once per step), "sum" = LN(item + position +
+  // gap), the layout of every model before this knob existed (see fromJson).
+  std::string tokenNorm = "item";
 
   // Attention fusion
   int heads = 2;
@@ -125,6 +129,9 @@ Json toJson(const RunConfig& config);
 
 /// Reads a config; absent knobs keep their defaults. Throws std::invalid_argument naming the key
 /// for an unknown key or a value of the wrong type or outside the choices.
+/// One exception: a "model" object that holds every knob of the first config format but no
+/// "token_norm" was written by toJson before that knob existed (run records, checkpoints, model
+/// files), so it reads as token_norm "sum", the layout those models were trained with.
 RunConfig fromJson(const Json& json);
 
 /// Preset names, in the order a menu should list them: quick, balanced, thorough.

@@ -154,6 +154,16 @@ std::vector<FieldDef> buildTable()
                         &ModelConfig::positional,
                         "Add an embedding of each history item's position from the end and of its "
                         "time gap to the interaction (on/off)."));
+  {
+    FieldDef f = enumField(
+        "model.token_norm", kHistory, "History token norm", M, &ModelConfig::tokenNorm,
+        {"item", "sum"},
+        "Where the attention normalises a bag history's tokens: item = normalise the item token, "
+        "then add position and time gap (each attention layer projects each item once per step: "
+        "faster at long histories); sum = normalise item + position + gap (models trained before "
+        "this setting existed).");
+    t.push_back(appliesWhen(f, "model.history_encoder=none"));
+  }
 
   // ---- Attention -----------------------------------------------------------------------------
   t.push_back(intField("model.heads", kAttention, "Attention heads", M, &ModelConfig::heads, 1, 32,

@@ -48,23 +48,133 @@ MultiHeadAttentionImpl::MultiHeadAttentionImpl(int64_t dim, int64_t heads, doubl
 AttentionOutput MultiHeadAttentionImpl::forward(const torch::Tensor& q, const torch::Tensor& kv,
                                                 const torch::Tensor& blocked)
 {
+  return attend(q, key_(kv), value_(kv), blocked);
+}
+
+AttentionOutput MultiHeadAttentionImpl::attend(const torch::Tensor& q, const torch::Tensor& keys,
+                                               const torch::Tensor& values,
+                                               const torch::Tensor& blocked)
+{
   const int64_t b = q.size(0);
   const int64_t nq = q.size(1);
-  const int64_t nt = kv.size(1);
+  const int64_t nt = keys.size(1);
   const int64_t dh = dim_ / heads_;
   // [B, Q|T, d] -> [B, H, Q|T, dh]
   auto split = [&](const torch::Tensor& x, int64_t n) {
     return x.view({b, n, heads_, dh}).transpose(1, 2);
   };
   torch::Tensor qh = split(query_(q), nq);
-  torch::Tensor kh = split(key_(kv), nt);
-  torch::Tensor vh = split(value_(kv), nt);
+  torch::Tensor kh = split(keys, nt);
+  torch::Tensor vh = split(values, nt);
   torch::Tensor scores = scoresOf(qh, kh) / std::sqrt(double(dh));
   scores = scores.masked_fill(blocked.unsqueeze(1), -std::numeric_limits<float>::infinity());
   torch::Tensor weights = torch::softmax(scores, -1);
   torch::Tensor ctx = mixOf(dropout_(weights), vh);  // [B, H, Q, dh]
   ctx = ctx.transpose(1, 2).reshape({b, nq, dim_});
   return {output_(ctx), weights};
+}
+
+AttentionOutput MultiHeadAttentionImpl::attendSplit(const torch::Tensor& q,
+                                                    const torch::Tensor& head,
+                                                    const torch::Tensor& items,
+                                                    const FusionTokens& kv,
+                                                    const torch::Tensor& blocked)
+{
+  const int64_t b = q.size(0);
+  const int64_t nq = q.size(1);
+  const int64_t t0 = head.size(1);
+  const int64_t l = kv.itemRows.size(1);
+  const int64_t u = items.size(0);
+  const int64_t h = heads_;
+  const int64_t dh = dim_ / heads_;
+  // Per-item products cost B·Q·U·d multiply-adds in a few large products; per-slot keys and
+  // values cost B·L·d but in many memory-bound passes over [B, L, d] tensors: the per-item form
+  // wins until U·Q is several times L.
+  if (nq * u > 4 * l * dh)
+  {
+    auto keysValues = splitKeysValues(head, items, kv);
+    return attend(q, keysValues.first, keysValues.second, blocked);
+  }
+  const torch::Tensor& wk = key_->weight;
+  const torch::Tensor& wv = value_->weight;
+  torch::Tensor headK = torch::linear(head, wk, key_->bias).view({b, t0, h, dh}).transpose(1, 2);
+  torch::Tensor headV =
+      torch::linear(head, wv, value_->bias).view({b, t0, h, dh}).transpose(1, 2);
+  torch::Tensor qh = query_(q).view({b, nq, h, dh}).transpose(1, 2);  // [B, H, Q, dh]
+  torch::Tensor qByHead = qh.transpose(0, 1).reshape({h, b * nq, dh});  // [H, BQ, dh]
+  // Per-slot constant parts: the bias plus the position term (a table of L rows).
+  torch::Tensor slotK = kv.position.defined() ? torch::linear(kv.position, wk, key_->bias)
+                                              : key_->bias.unsqueeze(0).expand({l, dim_});
+  torch::Tensor slotV = kv.position.defined() ? torch::linear(kv.position, wv, value_->bias)
+                                              : value_->bias.unsqueeze(0).expand({l, dim_});
+  torch::Tensor itemIndex = kv.itemRows.view({1, b, 1, l}).expand({h, b, nq, l});
+  // Scores: q·k per distinct item, gathered per slot, plus the slot's constant and gap terms.
+  torch::Tensor itemK = torch::linear(items, wk).view({u, h, dh}).permute({1, 2, 0});  // [H,dh,U]
+  torch::Tensor slotScores =
+      torch::bmm(qByHead, itemK).view({h, b, nq, u}).gather(3, itemIndex);  // [H, B, Q, L]
+  slotScores = slotScores +
+               torch::matmul(qByHead, slotK.reshape({l, h, dh}).permute({1, 2, 0})).view(
+                   {h, b, nq, l});
+  torch::Tensor gapIndex;
+  if (kv.gap.defined())
+  {
+    const int64_t g = kv.gap.size(0);
+    gapIndex = kv.gaps.view({1, b, 1, l}).expand({h, b, nq, l});
+    torch::Tensor gapK = torch::linear(kv.gap, wk).view({g, h, dh}).permute({1, 2, 0});
+    slotScores =
+        slotScores + torch::bmm(qByHead, gapK).view({h, b, nq, g}).gather(3, gapIndex);
+  }
+  torch::Tensor scores =
+      torch::cat({scoresOf(qh, headK), slotScores.transpose(0, 1)}, 3) / std::sqrt(double(dh));
+  scores = scores.masked_fill(blocked.unsqueeze(1), -std::numeric_limits<float>::infinity());
+  torch::Tensor weights = torch::softmax(scores, -1);  // [B, H, Q, T]
+  torch::Tensor mixed = dropout_(weights);
+  torch::Tensor ctx = mixOf(mixed.narrow(3, 0, t0), headV);  // [B, H, Q, dh]
+  // Values: the slots' weights summed per distinct item (and per gap bucket), times its value.
+  torch::Tensor slotWeights = mixed.narrow(3, t0, l).transpose(0, 1);  // [H, B, Q, L]
+  torch::Tensor perItem =
+      torch::zeros({h, b, nq, u}, slotWeights.options()).scatter_add(3, itemIndex, slotWeights);
+  torch::Tensor itemV = torch::linear(items, wv).view({u, h, dh}).transpose(0, 1);  // [H, U, dh]
+  torch::Tensor slotCtx = torch::bmm(perItem.view({h, b * nq, u}), itemV) +
+                          torch::matmul(slotWeights.reshape({h, b * nq, l}),
+                                        slotV.reshape({l, h, dh}).transpose(0, 1));
+  if (kv.gap.defined())
+  {
+    const int64_t g = kv.gap.size(0);
+    torch::Tensor perGap =
+        torch::zeros({h, b, nq, g}, slotWeights.options()).scatter_add(3, gapIndex, slotWeights);
+    torch::Tensor gapV = torch::linear(kv.gap, wv).view({g, h, dh}).transpose(0, 1);
+    slotCtx = slotCtx + torch::bmm(perGap.view({h, b * nq, g}), gapV);
+  }
+  ctx = ctx + slotCtx.view({h, b, nq, dh}).transpose(0, 1);
+  ctx = ctx.transpose(1, 2).reshape({b, nq, dim_});
+  return {output_(ctx), weights};
+}
+
+std::pair<torch::Tensor, torch::Tensor> MultiHeadAttentionImpl::splitKeysValues(
+    const torch::Tensor& head, const torch::Tensor& items, const FusionTokens& kv)
+{
+  const int64_t b = kv.itemRows.size(0);
+  const int64_t l = kv.itemRows.size(1);
+  // Keys and values side by side: one product per part instead of two.
+  torch::Tensor w = torch::cat({key_->weight, value_->weight}, 0);  // [2d, d]
+  torch::Tensor bias = torch::cat({key_->bias, value_->bias});      // [2d]
+  torch::Tensor headKv = torch::linear(head, w, bias);              // [B, T0, 2d]
+  torch::Tensor itemKv = torch::linear(items, w);                   // [U, 2d]
+  torch::Tensor slots = itemKv.index_select(0, kv.itemRows.reshape({-1})).view({b, l, 2 * dim_});
+  torch::Tensor slotBias = bias;
+  if (kv.position.defined())
+  {
+    slotBias = slotBias + torch::linear(kv.position, w);  // [L, 2d]
+  }
+  slots = slots + slotBias;
+  if (kv.gap.defined())
+  {
+    torch::Tensor gapKv = torch::linear(kv.gap, w);  // [G, 2d]
+    slots = slots + gapKv.index_select(0, kv.gaps.reshape({-1})).view({b, l, 2 * dim_});
+  }
+  torch::Tensor all = torch::cat({headKv, slots}, 1);  // [B, T, 2d]
+  return {all.narrow(2, 0, dim_), all.narrow(2, dim_, dim_)};
 }
 
 FusionLayerImpl::FusionLayerImpl(int64_t dim, int64_t heads, double dropout)
@@ -82,10 +192,20 @@ FusionLayerImpl::FusionLayerImpl(int64_t dim, int64_t heads, double dropout)
 {
 }
 
-AttentionOutput FusionLayerImpl::forward(const torch::Tensor& q, const torch::Tensor& kv,
+AttentionOutput FusionLayerImpl::forward(const torch::Tensor& q, const FusionTokens& kv,
                                          const torch::Tensor& blocked)
 {
-  AttentionOutput a = attention_(normQuery_(q), normTokens_(kv), blocked);
+  AttentionOutput a;
+  if (kv.split())
+  {
+    a = attention_->attendSplit(normQuery_(q), normTokens_(kv.tokens), normTokens_(kv.items), kv,
+                                blocked);
+  }
+  else
+  {
+    torch::Tensor t = normTokens_(kv.tokens);
+    a = attention_(normQuery_(q), kv.offsets.defined() ? t + kv.offsets : t, blocked);
+  }
   torch::Tensor x = q + dropout_(a.out);
   x = x + dropout_(ffn_->forward(normFfn_(x)));
   return {x, a.weights};

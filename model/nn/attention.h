@@ -26,6 +26,25 @@ struct AttentionOutput
   torch::Tensor weights;  // [B, H, Q, T], softmax over T (before dropout)
 };
 
+/// The key/value tokens of a fusion layer. Either whole (`tokens` [B, T, d], normalised by the
+/// layer, plus `offsets` after the norm when defined), or split (`items` defined): the first T0
+/// tokens per example in `tokens` [B, T0, d] (user and context) and the bag history's L slots as
+/// rows of a table of distinct item tokens, so the layer normalises and projects each item once:
+///   slot (b, j) = LN(items[itemRows[b, j]]) + position[j] + gap[gaps[b, j]]
+/// which the projection splits exactly: W·slot = W·LN(item) + W·position + W·gap.
+struct FusionTokens
+{
+  torch::Tensor tokens;    // [B, T, d], or [B, T0, d] when split
+  torch::Tensor offsets;   // [B, T, d] added after the token norm, or undefined (whole only)
+  torch::Tensor items;     // [U, d] distinct history item tokens (split)
+  torch::Tensor itemRows;  // int64 [B, L] row of `items` per history slot (split)
+  torch::Tensor position;  // [L, d] per-slot position embedding, or undefined (split)
+  torch::Tensor gap;       // [G, d] time-gap embedding table, or undefined (split)
+  torch::Tensor gaps;      // int64 [B, L] time-gap bucket per slot (split, with `gap`)
+
+  bool split() const { return items.defined(); }
+};
+
 class MultiHeadAttentionImpl : public torch::nn::Module
 {
  public:
@@ -35,6 +54,27 @@ class MultiHeadAttentionImpl : public torch::nn::Module
   /// must not attend. Every query must have at least one unblocked token.
   AttentionOutput forward(const torch::Tensor& q, const torch::Tensor& kv,
                           const torch::Tensor& blocked);
+
+  /// As forward, with the keys and values already projected ([B, T, d] each).
+  AttentionOutput attend(const torch::Tensor& q, const torch::Tensor& keys,
+                         const torch::Tensor& values, const torch::Tensor& blocked);
+
+  /// Attention over split tokens whose norm the caller applied (`head` [B, T0, d] and `items`
+  /// [U, d] normalised) without materialising per-slot keys and values: q·k of every distinct
+  /// item is one product per head ([B·Q, U]), gathered per slot; the weights are summed per item
+  /// and multiplied by its value the same way; position and gap terms go through their small
+  /// tables. Falls back to splitKeysValues + attend when the per-item products would be larger
+  /// than the per-slot ones (many queries, or nearly as many distinct items as slots).
+  AttentionOutput attendSplit(const torch::Tensor& q, const torch::Tensor& head,
+                              const torch::Tensor& items, const FusionTokens& kv,
+                              const torch::Tensor& blocked);
+
+  /// Keys and values [B, T0 + L, d] of split tokens whose norm the caller applied (`head` and
+  /// `items` normalised): one product for the T0 per-example tokens, one per distinct item, and
+  /// the position and gap tables projected once, then gathered per slot.
+  std::pair<torch::Tensor, torch::Tensor> splitKeysValues(const torch::Tensor& head,
+                                                          const torch::Tensor& items,
+                                                          const FusionTokens& kv);
 
  private:
   int64_t dim_;
@@ -53,7 +93,7 @@ class FusionLayerImpl : public torch::nn::Module
   FusionLayerImpl(int64_t dim, int64_t heads, double dropout);
 
   /// Returns the updated query [B, Q, d] and this layer's weights.
-  AttentionOutput forward(const torch::Tensor& q, const torch::Tensor& kv,
+  AttentionOutput forward(const torch::Tensor& q, const FusionTokens& kv,
                           const torch::Tensor& blocked);
 
  private:

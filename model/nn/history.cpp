@@ -65,6 +65,34 @@ HistoryEncoderImpl::HistoryEncoderImpl(const HistoryEncoderOptions& o) : options
   }
 }
 
+torch::Tensor HistoryEncoderImpl::positionTable(int64_t l)
+{
+  if (!position_)
+  {
+    return {};
+  }
+  return position_(torch::arange(l - 1, -1, -1, torch::kInt64));
+}
+
+torch::Tensor HistoryEncoderImpl::gapTable()
+{
+  return gap_ ? gap_->weight : torch::Tensor();
+}
+
+torch::Tensor HistoryEncoderImpl::bagOffsets(const torch::Tensor& pad, const torch::Tensor& gaps)
+{
+  if (!position_)
+  {
+    return {};
+  }
+  torch::Tensor x = positionTable(pad.size(1)).unsqueeze(0);
+  if (gap_)
+  {
+    x = x + gap_(gaps);
+  }
+  return x * (~pad).unsqueeze(-1).to(x.scalar_type());
+}
+
 torch::Tensor HistoryEncoderImpl::forward(const torch::Tensor& tokens, const torch::Tensor& pad,
                                           const torch::Tensor& gaps)
 {

@@ -58,6 +58,14 @@ class HistoryEncoderImpl : public torch::nn::Module
   torch::Tensor forward(const torch::Tensor& tokens, const torch::Tensor& pad,
                         const torch::Tensor& gaps);
 
+  /// For a bag history whose position and gap embeddings are added after the fusion's token norm
+  /// (model.token_norm item): the position embedding per slot [l, d] of l slots (slot l-1 most
+  /// recent) and the gap table [G, d]; undefined when the encoder has none.
+  torch::Tensor positionTable(int64_t l);
+  torch::Tensor gapTable();
+  /// (position + gap) per slot [B, L, d], zero at padding; undefined without positional.
+  torch::Tensor bagOffsets(const torch::Tensor& pad, const torch::Tensor& gaps);
+
  private:
   HistoryEncoderOptions options_;
   torch::nn::Embedding position_{nullptr};

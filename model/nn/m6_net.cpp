@@ -1,5 +1,9 @@
 #include "model/nn/m6_net.h"
 
+#include <tuple>
+
+#include "model/sampled_softmax.h"
+
 namespace m6
 {
 
@@ -96,6 +100,35 @@ torch::Tensor M6NetImpl::encodeItems(const torch::Tensor& ids,
   return itemAdapter_ ? itemAdapter_(tokens) : tokens;
 }
 
+bool M6NetImpl::itemNorm() const
+{
+  return spec_.model.tokenNorm == "item" && spec_.model.historyEncoder == "none";
+}
+
+std::pair<torch::Tensor, torch::Tensor> M6NetImpl::userAndContext(
+    const torch::Tensor& users, const std::vector<torch::Tensor>& userColumns,
+    const std::vector<torch::Tensor>& contextColumns, int64_t b)
+{
+  torch::Tensor u;
+  torch::Tensor c;
+  if (users.defined())
+  {
+    u = userEncoder_(users, userColumns);
+    c = contextEncoder_(users, contextColumns);
+  }
+  else
+  {
+    u = userEncoder_->withoutIds(userColumns, b);
+    c = contextEncoder_->withoutIds(contextColumns, b);
+  }
+  if (userAdapter_)
+  {
+    u = userAdapter_(u);
+    c = contextAdapter_(c);
+  }
+  return {u, c};
+}
+
 UserSide M6NetImpl::userSide(const torch::Tensor& users,
                              const std::vector<torch::Tensor>& userColumns,
                              const std::vector<torch::Tensor>& contextColumns,
@@ -104,25 +137,57 @@ UserSide M6NetImpl::userSide(const torch::Tensor& users,
 {
   UserSide s;
   const int64_t b = histPad.size(0);
-  if (users.defined())
+  std::tie(s.u, s.c) = userAndContext(users, userColumns, contextColumns, b);
+  torch::Tensor keep = (~histPad).unsqueeze(-1).to(histTokens.scalar_type());
+  torch::Tensor h;
+  if (itemNorm())
   {
-    s.u = userEncoder_(users, userColumns);
-    s.c = contextEncoder_(users, contextColumns);
+    // LN(item) + position + gap: the history stays the raw item tokens, the rest is an offset.
+    h = histTokens * keep;
+    torch::Tensor offsets = history_->bagOffsets(histPad, histGaps);
+    if (offsets.defined())
+    {
+      s.kv.offsets = torch::cat({torch::zeros({b, 2, h.size(2)}, h.options()), offsets}, 1);
+    }
   }
   else
   {
-    s.u = userEncoder_->withoutIds(userColumns, b);
-    s.c = contextEncoder_->withoutIds(contextColumns, b);
+    h = history_(histTokens * keep, histPad, histGaps);
   }
-  torch::Tensor keep = (~histPad).unsqueeze(-1).to(histTokens.scalar_type());
-  torch::Tensor h = history_(histTokens * keep, histPad, histGaps);
-  if (userAdapter_)
+  if (historyAdapter_)
   {
-    s.u = userAdapter_(s.u);
-    s.c = contextAdapter_(s.c);
     h = historyAdapter_(h) * keep;  // padded slots stay zero
   }
-  s.tokens = torch::cat({s.u.unsqueeze(1), s.c.unsqueeze(1), h}, 1);
+  s.kv.tokens = torch::cat({s.u.unsqueeze(1), s.c.unsqueeze(1), h}, 1);
+  torch::Tensor open = torch::zeros({b, 2}, torch::kBool);
+  s.blocked = torch::cat({open, histPad}, 1).unsqueeze(1);
+  return s;
+}
+
+UserSide M6NetImpl::userSide(const torch::Tensor& users,
+                             const std::vector<torch::Tensor>& userColumns,
+                             const std::vector<torch::Tensor>& contextColumns,
+                             const torch::Tensor& itemTokens, const torch::Tensor& histRows,
+                             const torch::Tensor& histPad, const torch::Tensor& histGaps)
+{
+  const int64_t b = histRows.size(0);
+  const int64_t l = histRows.size(1);
+  if (!itemNorm() || !splitProjection_)
+  {
+    torch::Tensor hist = itemTokens.index_select(0, histRows.reshape({-1})).view({b, l, -1});
+    return userSide(users, userColumns, contextColumns, hist, histPad, histGaps);
+  }
+  UserSide s;
+  std::tie(s.u, s.c) = userAndContext(users, userColumns, contextColumns, b);
+  // Each distinct history item once (padding slots point at some row; they are blocked).
+  auto distinct = uniqueItems(histRows, distinctScratch_);
+  torch::Tensor items = itemTokens.index_select(0, std::get<0>(distinct));
+  s.kv.items = historyAdapter_ ? historyAdapter_(items) : items;
+  s.kv.itemRows = std::get<1>(distinct).view({b, l});
+  s.kv.position = history_->positionTable(l);
+  s.kv.gap = history_->gapTable();
+  s.kv.gaps = histGaps;
+  s.kv.tokens = torch::stack({s.u, s.c}, 1);
   torch::Tensor open = torch::zeros({b, 2}, torch::kBool);
   s.blocked = torch::cat({open, histPad}, 1).unsqueeze(1);
   return s;
@@ -133,7 +198,7 @@ torch::Tensor M6NetImpl::fuse(torch::Tensor query, const UserSide& side,
 {
   for (size_t l = 0; l < fusion_.size(); ++l)
   {
-    AttentionOutput a = fusion_[l](query, side.tokens, side.blocked);
+    AttentionOutput a = fusion_[l](query, side.kv, side.blocked);
     query = fusionAdapters_.empty() ? a.out : fusionAdapters_[l](a.out);
     if (weights)
     {

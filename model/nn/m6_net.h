@@ -52,7 +52,7 @@ struct UserSide
 {
   torch::Tensor u;        // [B, d]
   torch::Tensor c;        // [B, d]
-  torch::Tensor tokens;   // [B, T, d]
+  FusionTokens kv;        // the key/value tokens, whole or split (attention.h)
   torch::Tensor blocked;  // bool [B, 1, T], true at padded history slots
 };
 
@@ -73,6 +73,18 @@ class M6NetImpl : public torch::nn::Module
                     const std::vector<torch::Tensor>& contextColumns,
                     const torch::Tensor& histTokens, const torch::Tensor& histPad,
                     const torch::Tensor& histGaps);
+  /// The same with the history given as rows `histRows` [B, L] of a table of item tokens
+  /// `itemTokens` [N, d] (the catalogue, or the items a step touches). A bag history under
+  /// model.token_norm item stays split (FusionTokens), so each fusion layer projects each
+  /// distinct history item once instead of once per slot.
+  UserSide userSide(const torch::Tensor& users, const std::vector<torch::Tensor>& userColumns,
+                    const std::vector<torch::Tensor>& contextColumns,
+                    const torch::Tensor& itemTokens, const torch::Tensor& histRows,
+                    const torch::Tensor& histPad, const torch::Tensor& histGaps);
+
+  /// Whether the fusion projects a bag history per distinct item (true, the default) or per
+  /// slot through the whole tokens: the same function, kept as the reference the tests compare.
+  void setSplitProjection(bool on) { splitProjection_ = on; }
 
   /// Scores of candidate item tokens [B, Q, d] -> [B, Q]. When `weights` is given it receives
   /// each fusion layer's attention weights [B, H, Q', T] (Q' = 1 for dot, Q for mlp).
@@ -95,6 +107,12 @@ class M6NetImpl : public torch::nn::Module
   torch::Tensor mlpScores(const UserSide& side, const torch::Tensor& candidates,
                           std::vector<torch::Tensor>* weights);
   torch::Tensor withOffset(const torch::Tensor& scores) const;
+  /// Bag history under model.token_norm item: position and gap are added after the token norm.
+  bool itemNorm() const;
+  /// u and c of a batch of b queries (adapters applied).
+  std::pair<torch::Tensor, torch::Tensor> userAndContext(
+      const torch::Tensor& users, const std::vector<torch::Tensor>& userColumns,
+      const std::vector<torch::Tensor>& contextColumns, int64_t b);
 
   NetSpec spec_;
   EntityEncoder userEncoder_{nullptr};
@@ -111,6 +129,8 @@ class M6NetImpl : public torch::nn::Module
   Adapter contextAdapter_{nullptr};
   Adapter historyAdapter_{nullptr};
   std::vector<Adapter> fusionAdapters_;
+  bool splitProjection_ = true;
+  std::vector<int32_t> distinctScratch_;  // uniqueItems' table for the split history
 };
 TORCH_MODULE(M6Net);
 

@@ -1,0 +1,187 @@
+// The fusion's history tokens under model.token_norm (model/nn/attention.h, FusionTokens).
+//
+// With a bag history and token_norm "item" each slot is LN(item) + position + gap, so every fusion
+// layer projects each distinct history item once (the split path) instead of once per slot. The
+// split path must be the same function as the whole-token reference: same loss and the same
+// gradient for every parameter, for each loss the training step has (full softmax, sampled
+// softmax, BCE with the mlp scorer), with several fusion layers, adapters and time gaps. And
+// configs written before the knob existed must read as "sum", the layout they were trained with.
+//
+// Includes torch (like test_sampled_softmax): torch first, QT_NO_KEYWORDS keeps Qt's `slots` away.
+#include <torch/torch.h>
+
+#include <QtTest>
+#include <map>
+
+#include "model/core/config.h"
+#include "model/core/rng.h"
+#include "model/session.h"
+#include "model/training_step.h"
+#include "model_test_util.h"
+
+namespace
+{
+
+struct StepResult
+{
+  float loss = 0;
+  std::map<std::string, torch::Tensor> grads;
+};
+
+// One training step's loss and gradients, with the split projection on or off. The session is
+// rebuilt each time from the same seed, so both see the same weights; dropout is 0 and the
+// negatives come from a fresh generator with the same seed, so both see the same draws.
+StepResult step(const m6::DatasetSnapshot& data, const m6::RunConfig& config, bool split)
+{
+  m6::Session session(data, config, m6::Session::Use::Training);
+  session.net->setSplitProjection(split);
+  session.net->train();
+  m6::TrainingStep training(session);
+  std::vector<int64_t> examples = training.examples();
+  std::vector<int64_t> batch(examples.begin(),
+                             examples.begin() + std::min<size_t>(96, examples.size()));
+  m6::DemoRng rng(11);
+  torch::Tensor loss = training.loss(batch, rng);
+  loss.backward();
+  StepResult r;
+  r.loss = loss.item<float>();
+  for (const auto& p : session.net->named_parameters())
+  {
+    if (p.value().grad().defined())
+    {
+      r.grads[p.key()] = p.value().grad().clone();
+    }
+  }
+  return r;
+}
+
+m6::RunConfig baseConfig()
+{
+  m6::RunConfig c = m6test::smallConfig();
+  c.model.tokenNorm = "item";
+  c.model.attentionDropout = 0;
+  c.model.attentionLayers = 2;
+  c.model.historyLength = 12;
+  return c;
+}
+
+}  // namespace
+
+class TestFusionTokens : public QObject
+{
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void splitProjectionIsTheSameFunction_data()
+  {
+    QTest::addColumn<QString>("scorer");
+    QTest::addColumn<QString>("loss");
+    QTest::addColumn<int>("adapters");
+    QTest::addColumn<bool>("positional");
+    QTest::newRow("dot, full softmax") << "dot" << "softmax" << 0 << true;
+    QTest::newRow("dot, sampled softmax") << "dot" << "sampled_softmax" << 0 << true;
+    QTest::newRow("mlp, bce") << "mlp" << "bce" << 0 << true;
+    QTest::newRow("dot, adapters") << "dot" << "softmax" << 4 << true;
+    QTest::newRow("dot, no positional") << "dot" << "softmax" << 0 << false;
+  }
+
+  void splitProjectionIsTheSameFunction()
+  {
+    QFETCH(QString, scorer);
+    QFETCH(QString, loss);
+    QFETCH(int, adapters);
+    QFETCH(bool, positional);
+    const m6::DatasetSnapshot data = m6test::demo(80, 120, 3000);
+    QVERIFY(data.hasTimestamps());
+    m6::RunConfig c = baseConfig();
+    c.model.scorer = scorer.toStdString();
+    if (scorer == "mlp")
+    {
+      c.model.mlpDropout = 0;
+    }
+    c.train.loss = loss.toStdString();
+    c.train.sharedNegatives = 40;
+    c.model.adapterWidth = adapters;
+    c.model.positional = positional;
+    QVERIFY2(m6::validate(c).empty(), m6::formatIssues(m6::validate(c)).c_str());
+
+    const StepResult reference = step(data, c, false);
+    const StepResult split = step(data, c, true);
+    QVERIFY(std::isfinite(reference.loss));
+    QVERIFY2(std::fabs(reference.loss - split.loss) <= 1e-5f * std::max(1.0f, reference.loss),
+             qPrintable(QString("loss %1 vs %2").arg(reference.loss).arg(split.loss)));
+    QCOMPARE(split.grads.size(), reference.grads.size());
+    int compared = 0;
+    for (const auto& g : reference.grads)
+    {
+      QVERIFY2(split.grads.count(g.first), g.first.c_str());
+      const torch::Tensor a = g.second;
+      const torch::Tensor b = split.grads.at(g.first);
+      const float scale = std::max(1e-3f, a.abs().max().item<float>());
+      const float diff = (a - b).abs().max().item<float>();
+      QVERIFY2(diff <= 2e-4f * scale,
+               qPrintable(QString("%1: gradient differs by %2 (scale %3)")
+                              .arg(QString::fromStdString(g.first))
+                              .arg(diff)
+                              .arg(scale)));
+      ++compared;
+    }
+    // The position and key/value weights of the fusion are among the compared gradients.
+    QVERIFY(reference.grads.count("fusion_0.attention.key.weight"));
+    QVERIFY(reference.grads.count("fusion_1.attention.value.weight"));
+    if (positional)
+    {
+      QVERIFY(reference.grads.count("history.position.weight"));
+      QVERIFY(reference.grads.count("history.gap.weight"));
+      QVERIFY(reference.grads.at("history.gap.weight").abs().sum().item<float>() > 0);
+    }
+    QVERIFY(compared > 10);
+  }
+
+  void itemNormDiffersFromSumNorm()
+  {
+    // The two layouts are different functions (else the knob would mean nothing): same weights,
+    // different loss.
+    const m6::DatasetSnapshot data = m6test::demo(80, 120, 3000);
+    m6::RunConfig c = baseConfig();
+    c.train.loss = "softmax";
+    const float item = step(data, c, true).loss;
+    c.model.tokenNorm = "sum";
+    const float sum = step(data, c, true).loss;
+    QVERIFY2(std::fabs(item - sum) > 1e-4f, qPrintable(QString("%1 vs %2").arg(item).arg(sum)));
+  }
+
+  void configsWrittenBeforeTheKnobReadAsSum()
+  {
+    // A complete config as toJson wrote it before token_norm existed.
+    m6::Json old = m6::toJson(m6::RunConfig());
+    QCOMPARE(old["model"]["token_norm"].asString(), std::string("item"));
+    m6::Json model = m6::Json::object();
+    for (const auto& kv : old["model"].asObject())
+    {
+      if (kv.first != "token_norm")
+      {
+        model[kv.first] = kv.second;
+      }
+    }
+    old["model"] = model;
+    QCOMPARE(m6::fromJson(old).model.tokenNorm, std::string("sum"));
+    // A hand-written partial config gets the current default; an explicit value is kept.
+    m6::Json partial = m6::Json::parse(R"({"model": {"dim": 32, "heads": 4}})");
+    QCOMPARE(m6::fromJson(partial).model.tokenNorm, std::string("item"));
+    m6::RunConfig sum;
+    sum.model.tokenNorm = "sum";
+    QCOMPARE(m6::fromJson(m6::toJson(sum)).model.tokenNorm, std::string("sum"));
+    // New runs of every preset use the item layout.
+    for (const auto& name : m6::presetNames())
+    {
+      QCOMPARE(m6::preset(name).model.tokenNorm, std::string("item"));
+    }
+    m6::RunConfig bad;
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             m6::applySetting(bad, "model.token_norm=layer"));
+  }
+};
+
+QTEST_APPLESS_MAIN(TestFusionTokens)
+#include "test_fusion_tokens.moc"
