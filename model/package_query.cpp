@@ -50,12 +50,11 @@ UserSide knownSide(ModelPackage::Impl& im, const std::vector<int64_t>& users,
     applyOverride(context, im.hourColumn, o.hourOfDay >= 0 ? o.hourOfDay + 1 : -1);
     applyOverride(context, im.weekdayColumn, o.dayOfWeek >= 0 ? o.dayOfWeek + 1 : -1);
   }
+  // The history as rows of the item-token table, as Session::userSide passes it, so the scores
+  // are computed exactly as the run's own (split history projection included).
   torch::Tensor items = im.histItems.index_select(0, index);
-  const int64_t b = items.size(0);
-  const int64_t len = items.size(1);
-  torch::Tensor hist = im.itemTokens.index_select(0, items.reshape({-1})).view({b, len, -1});
-  return im.net->userSide(index, userColumns, context, hist, im.histPad.index_select(0, index),
-                          im.histGaps.index_select(0, index));
+  return im.net->userSide(index, userColumns, context, im.itemTokens, items,
+                          im.histPad.index_select(0, index), im.histGaps.index_select(0, index));
 }
 
 }  // namespace
@@ -166,8 +165,8 @@ UserSide ModelPackage::Impl::side(int32_t user, const ContextOverride& o, const 
   }
   applyOverride(context, hourColumn, q.context.hourOfDay >= 0 ? q.context.hourOfDay + 1 : -1);
   applyOverride(context, weekdayColumn, q.context.dayOfWeek >= 0 ? q.context.dayOfWeek + 1 : -1);
-  torch::Tensor hist = itemTokens.index_select(0, items.reshape({-1})).view({1, L, -1});
-  return net->userSide(torch::Tensor(), userCols, context, hist, pad, gaps);
+  return net->userSide(torch::Tensor(), userCols, context, itemTokens, items.reshape({1, L}), pad,
+                       gaps);
 }
 
 std::vector<float> ModelPackage::Impl::scores(const UserSide& s)
