@@ -45,19 +45,6 @@ std::string oneLine(const std::string& text)
   return out;
 }
 
-std::vector<Command> allCommands()
-{
-  std::vector<Command> all = dataCommands();
-  for (auto* table : {&modelCommands, &adaptCommands, &packageCommands})
-  {
-    for (auto& c : (*table)())
-    {
-      all.push_back(std::move(c));
-    }
-  }
-  return all;
-}
-
 std::string overview(const std::vector<Command>& cmds)
 {
   std::string h =
@@ -246,9 +233,26 @@ Json readJsonFile(const std::string& path)
   }
 }
 
-int run(const std::vector<std::string>& argsIn, std::ostream& out, std::ostream& err)
+std::string commandName(const std::vector<std::string>& args)
 {
-  const auto cmds = allCommands();
+  for (size_t i = 0; i < args.size(); ++i)
+  {
+    const std::string& a = args[i];
+    if (a == "--workspace" || a == "-w")
+    {
+      ++i;
+    }
+    else if (a.rfind("--workspace=", 0) != 0 && a != "--json")
+    {
+      return a;
+    }
+  }
+  return "";
+}
+
+int runCommands(const std::vector<std::string>& argsIn, std::ostream& out, std::ostream& err,
+                const std::vector<Command>& cmds)
+{
   std::vector<std::string> args = argsIn;
   std::string workspace;
   bool json = false;

@@ -72,8 +72,17 @@ Command significanceCommand();
 /// Progress of a storage job as a throttled line on stderr.
 ProgressFn progressTo(Context& ctx);
 
-/// Runs m6-cli with the given arguments (argv[0] excluded). Returns the exit code.
+/// Runs m6-cli with the given arguments (argv[0] excluded) and every command. Returns the exit
+/// code. (cli_all.cpp: the only part of the front end that needs the engine's commands.)
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+/// The same with a given command table: the data commands alone need no LibTorch (main_cli.cpp).
+int runCommands(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+                const std::vector<Command>& commands);
+
+/// The command an argument list names ("" when none): the first argument that is not --json or
+/// --workspace with its value.
+std::string commandName(const std::vector<std::string>& args);
 
 /// Text helpers for human-readable output.
 std::string formatCount(int64_t n);  // 1234567 -> "1,234,567"

@@ -304,6 +304,38 @@ class TestCli : public QObject
     }
   }
 
+  void dataCommandsRunWithoutTheEngine()
+  {
+    // m6-cli itself does not link LibTorch: the data commands start without loading it.
+    QProcess ldd;
+    ldd.start("ldd", {m6test::kCli});
+    QVERIFY(ldd.waitForFinished(30000));
+    const QString libs = QString::fromUtf8(ldd.readAllStandardOutput());
+    QVERIFY2(libs.contains("libsqlite3"), qPrintable(libs));
+    QVERIFY2(!libs.contains("libtorch") && !libs.contains("libc10"), qPrintable(libs));
+    // The other commands go to m6-engine beside it, with their arguments, output and exit code.
+    auto keys = cli({"config-keys", "--json"});
+    QCOMPARE(keys.code, 0);
+    QVERIFY(lastJson(keys).find("keys"));
+    auto bad = cli({"train", "--json"});
+    QVERIFY(bad.code != 0);
+    QVERIFY2(bad.lastErrorLine().startsWith("error: "), qPrintable(bad.err));
+    // Without m6-engine beside it, a data command still works and a model command says why not.
+    QTemporaryDir alone;
+    const QString copy = alone.filePath("m6-cli");
+    QVERIFY(QFile::copy(m6test::kCli, copy));
+    QProcess p;
+    p.start(copy, {"--workspace", dir_.filePath("cli.m6ws"), "formats", "--json"});
+    QVERIFY(p.waitForFinished(30000));
+    QCOMPARE(p.exitCode(), 0);
+    QVERIFY(QString::fromUtf8(p.readAllStandardOutput()).contains("movielens"));
+    p.start(copy, {"--workspace", dir_.filePath("cli.m6ws"), "runs"});
+    QVERIFY(p.waitForFinished(30000));
+    QCOMPARE(p.exitCode(), 1);
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    QVERIFY2(err.startsWith("error: cannot start ") && err.contains("m6-engine"), qPrintable(err));
+  }
+
   void killedImportLeavesWorkspaceIntact_data()
   {
     QTest::addColumn<QString>("killAt");
