@@ -18,8 +18,13 @@
 // M6, most-popular, BPR-MF and a random ranking. Both take minutes.
 // A plain timed executable, not a test: figures depend on the machine and its load.
 //
+// --reference trains at the Python M6's reference settings (history 50, batch 512, width 64, 2
+// heads, 1 layer, no history encoder, dropout 0.2, full softmax, 1 thread). Each training prints
+// the main products' multiply-adds per example, the GFLOP/s they reach beside the core's AVX2
+// peak, and the time to the best validation NDCG@10.
+//
 // Usage: bench_model [--epochs N] [--threads 1,2] [--preset NAME] [--set key=value ...]
-//                    [--transfer] [--cold]
+//                    [--reference] [--transfer] [--cold]
 #include <unistd.h>
 
 #include <algorithm>
@@ -184,6 +189,51 @@ void coldFigures(const m6::DatasetSnapshot& data, m6::RunConfig c, const std::st
   std::filesystem::remove_all(base + "-cold-content");
 }
 
+// Multiply-adds of one training example's main products (forward), an estimate for the dot scorer
+// with a bag history under token_norm item: per fusion layer the query, the two per-example
+// key/value tokens (user, context), the output and the FFN (d -> 2d -> d); the per-item key/value
+// projections and the q.k / weight.v products over the step's distinct history items (taken as
+// min(catalogue, batch x history) items, shared by the batch); the user projection; the catalogue's
+// logits (full softmax) or the shared candidates' (sampled softmax). Embedding look-ups, norms and
+// element-wise work are not counted.
+double exampleMultiplyAdds(const m6::RunConfig& c, int64_t numItems)
+{
+  const double d = c.model.dim;
+  const double b = c.train.batchSize;
+  const double distinct =
+      std::min<double>(static_cast<double>(numItems), b * c.model.historyLength);
+  const double perLayer = d * d + 2 * 2 * d * d + d * d + 4 * d * d  // q, K/V of u and c, out, FFN
+                          + 2 * distinct * d * d / b                // K/V of each distinct item
+                          + 2 * distinct * d;                       // q.k and weights.v per item
+  const std::string loss = m6::effectiveLoss(c, numItems);
+  const double classes = loss == "sampled_softmax"
+                             ? std::min<double>(numItems, c.train.sharedNegatives + b)
+                             : static_cast<double>(numItems);
+  return c.model.attentionLayers * perLayer + d * d + classes * d;
+}
+
+// A core's single-precision peak with AVX2 FMA (2 units x 8 lanes x 2 FLOP per cycle) at the
+// clock /proc/cpuinfo reports; 0 when it says nothing.
+double corePeakGflops()
+{
+  std::FILE* f = std::fopen("/proc/cpuinfo", "r");
+  if (!f)
+  {
+    return 0;
+  }
+  char line[512];
+  double mhz = 0;
+  while (std::fgets(line, sizeof line, f))
+  {
+    if (std::sscanf(line, "cpu MHz : %lf", &mhz) == 1)
+    {
+      break;
+    }
+  }
+  std::fclose(f);
+  return mhz * 32.0 / 1000.0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv)
@@ -228,6 +278,19 @@ int main(int argc, char** argv)
     {
       settings.push_back(next());
     }
+    else if (a == "--reference")
+    {
+      // The Python M6's reference settings (issue 15): history 50, batch 512, width 64, 2 heads,
+      // 1 attention layer, no history encoder, dropout 0.2, full softmax, 1 thread.
+      for (const char* s : {"model.history_length=50", "train.batch_size=512", "model.dim=64",
+                            "model.heads=2", "model.attention_layers=1",
+                            "model.history_encoder=none", "model.attention_dropout=0.2",
+                            "train.loss=softmax"})
+      {
+        settings.push_back(s);
+      }
+      threads = {1};
+    }
     else if (a == "--transfer")
     {
       transfer = true;
@@ -240,7 +303,7 @@ int main(int argc, char** argv)
     {
       std::fprintf(stderr,
                    "usage: bench_model [--epochs N] [--threads 1,2] [--preset NAME] "
-                   "[--set key=value ...] [--transfer] [--cold]\n");
+                   "[--set key=value ...] [--reference] [--transfer] [--cold]\n");
       return 2;
     }
   }
@@ -279,6 +342,22 @@ int main(int argc, char** argv)
           "%.4f)\n",
           out.examplesPerSecond, out.secondsPerEpoch, out.epochsRun, out.status.c_str(),
           out.valid.get("ndcg@10"));
+      const double macs = exampleMultiplyAdds(c, data.numItems());
+      const double gflops = 3 * 2 * macs * out.examplesPerSecond / 1e9;  // forward + backward
+      std::printf(
+          "main products: %.2f M multiply-adds per example (forward; x3 with backward), %.1f "
+          "GFLOP/s achieved, core peak %.0f GFLOP/s (AVX2 FMA)\n",
+          macs / 1e6, gflops, corePeakGflops());
+      double toBest = 0;
+      for (const auto& e : out.history)
+      {
+        if (e.epoch <= out.bestEpoch)
+        {
+          toBest += e.seconds;
+        }
+      }
+      std::printf("best validation ndcg@10 %.4f at epoch %d, reached after %.1f s\n",
+                  out.valid.get("ndcg@10"), out.bestEpoch, toBest);
 
       auto te = Clock::now();
       m6::EvaluationOutcome ev = m6::evaluate(data, c, dir);

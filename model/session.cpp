@@ -108,6 +108,8 @@ Session::Session(const DatasetSnapshot& d, const RunConfig& c, Use use)
       schema(DatasetSchema::fromSnapshot(d)),
       split(makeSplit(d, c.train)),
       features(sessionFeatures(d, c, split)),
+      catalogueBags(use == Use::Training ? bagMeanTransposes(features.items)
+                                         : std::vector<torch::Tensor>()),
       coldItems(coldItemMask(d, c.train.coldItemShare)),
       numCold(countOf(coldItems))
 {
@@ -133,7 +135,8 @@ Session::Session(const DatasetSnapshot& d, const RunConfig& c, Use use)
 
 torch::Tensor Session::encodeCatalogue()
 {
-  return net->encodeItems(allItems, features.items.all());
+  return net->encodeItems(allItems, features.items.all(),
+                          catalogueBags.empty() ? nullptr : &catalogueBags);
 }
 
 torch::Tensor Session::encodeItems(const torch::Tensor& ids)

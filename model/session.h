@@ -44,6 +44,9 @@ class Session
   const FeatureTables features;
   M6Net net{nullptr};
   torch::Tensor allItems;  // int64 [N] 0..N-1
+  /// bagMeanTransposes(features.items) of a training session (empty otherwise): encodeCatalogue's
+  /// bag gradients without a sort per step.
+  const std::vector<torch::Tensor> catalogueBags;
   const std::vector<uint8_t>
       coldItems;  // per item, 1 = cold (held out); all 0 without the protocol
   const int64_t numCold = 0;

@@ -68,8 +68,35 @@ EntityEncoderImpl::EntityEncoderImpl(const EntityEncoderOptions& o) : options_(o
   }
 }
 
+namespace
+{
+
+// A mean bag whose weight gradient is the precomputed transpose of the bag-mean matrix times the
+// output gradient (bagMeanTransposes). The forward is EmbeddingBag's own.
+struct BagMean : public torch::autograd::Function<BagMean>
+{
+  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& weight,
+                               const torch::Tensor& values, const torch::Tensor& transpose)
+  {
+    ctx->saved_data["transpose"] = transpose;
+    namespace F = torch::nn::functional;
+    return F::embedding_bag(values, weight,
+                            F::EmbeddingBagFuncOptions().mode(torch::kMean).padding_idx(0));
+  }
+
+  static torch::autograd::tensor_list backward(torch::autograd::AutogradContext* ctx,
+                                               torch::autograd::tensor_list grads)
+  {
+    torch::Tensor transpose = ctx->saved_data["transpose"].toTensor();
+    return {torch::mm(transpose, grads[0].contiguous()), torch::Tensor(), torch::Tensor()};
+  }
+};
+
+}  // namespace
+
 torch::Tensor EntityEncoderImpl::forward(const torch::Tensor& ids,
-                                         const std::vector<torch::Tensor>& columns)
+                                         const std::vector<torch::Tensor>& columns,
+                                         const std::vector<torch::Tensor>* bagTransposes)
 {
   std::vector<torch::Tensor> parts;
   if (id_)
@@ -85,7 +112,7 @@ torch::Tensor EntityEncoderImpl::forward(const torch::Tensor& ids,
     parts.push_back(e);
   }
   int64_t n = ids.defined() ? ids.size(0) : (columns.empty() ? 0 : columns[0].size(0));
-  return combine(std::move(parts), columns, n);
+  return combine(std::move(parts), columns, n, bagTransposes);
 }
 
 torch::Tensor EntityEncoderImpl::withoutIds(const std::vector<torch::Tensor>& columns, int64_t n)
@@ -94,7 +121,8 @@ torch::Tensor EntityEncoderImpl::withoutIds(const std::vector<torch::Tensor>& co
 }
 
 torch::Tensor EntityEncoderImpl::combine(std::vector<torch::Tensor> parts,
-                                         const std::vector<torch::Tensor>& columns, int64_t n)
+                                         const std::vector<torch::Tensor>& columns, int64_t n,
+                                         const std::vector<torch::Tensor>* bagTransposes)
 {
   for (size_t i = 0; i < options_.columns.size(); ++i)
   {
@@ -105,7 +133,16 @@ torch::Tensor EntityEncoderImpl::combine(std::vector<torch::Tensor> parts,
         parts.push_back(categorical_[static_cast<size_t>(s)](columns[i]));
         break;
       case ColumnKind::Bag:
-        parts.push_back(bags_[static_cast<size_t>(s)](columns[i]));
+        if (bagTransposes && (*bagTransposes)[i].defined() &&
+            bags_[static_cast<size_t>(s)]->weight.requires_grad() && torch::GradMode::is_enabled())
+        {
+          parts.push_back(
+              BagMean::apply(bags_[static_cast<size_t>(s)]->weight, columns[i], (*bagTransposes)[i]));
+        }
+        else
+        {
+          parts.push_back(bags_[static_cast<size_t>(s)](columns[i]));
+        }
         break;
       case ColumnKind::Numeric:
         parts.push_back(numeric_[static_cast<size_t>(s)](columns[i]));

@@ -32,8 +32,11 @@ class EntityEncoderImpl : public torch::nn::Module
   explicit EntityEncoderImpl(const EntityEncoderOptions& options);
 
   /// ids: int64 [n] (ignored without id embeddings); columns: the gathered feature columns in
-  /// the order of options.columns. Returns [n, dim].
-  torch::Tensor forward(const torch::Tensor& ids, const std::vector<torch::Tensor>& columns);
+  /// the order of options.columns. Returns [n, dim]. `bagTransposes` (optional, when the columns
+  /// are a whole table in its order): bagMeanTransposes() of that table, so the mean bags'
+  /// weight gradients are one sparse product each (same values as EmbeddingBag's, no sort).
+  torch::Tensor forward(const torch::Tensor& ids, const std::vector<torch::Tensor>& columns,
+                        const std::vector<torch::Tensor>* bagTransposes = nullptr);
 
   /// The tokens of n entities the id table does not know (a user the model never saw): the same
   /// sum without the id embedding. Returns [n, dim].
@@ -53,7 +56,7 @@ class EntityEncoderImpl : public torch::nn::Module
   torch::nn::Linear merge_{nullptr};
 
   torch::Tensor combine(std::vector<torch::Tensor> parts, const std::vector<torch::Tensor>& columns,
-                        int64_t n);
+                        int64_t n, const std::vector<torch::Tensor>* bagTransposes = nullptr);
 };
 TORCH_MODULE(EntityEncoder);
 

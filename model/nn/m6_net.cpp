@@ -94,9 +94,10 @@ M6NetImpl::M6NetImpl(const NetSpec& spec) : spec_(spec)
 }
 
 torch::Tensor M6NetImpl::encodeItems(const torch::Tensor& ids,
-                                     const std::vector<torch::Tensor>& columns)
+                                     const std::vector<torch::Tensor>& columns,
+                                     const std::vector<torch::Tensor>* bagTransposes)
 {
-  torch::Tensor tokens = itemEncoder_(ids, columns);
+  torch::Tensor tokens = itemEncoder_(ids, columns, bagTransposes);
   return itemAdapter_ ? itemAdapter_(tokens) : tokens;
 }
 

@@ -64,7 +64,9 @@ class M6NetImpl : public torch::nn::Module
   const NetSpec& spec() const { return spec_; }
   bool dot() const { return spec_.model.scorer == "dot"; }
 
-  torch::Tensor encodeItems(const torch::Tensor& ids, const std::vector<torch::Tensor>& columns);
+  /// `bagTransposes`: see EntityEncoderImpl::forward (the whole catalogue only).
+  torch::Tensor encodeItems(const torch::Tensor& ids, const std::vector<torch::Tensor>& columns,
+                            const std::vector<torch::Tensor>* bagTransposes = nullptr);
 
   /// users int64 [B], or undefined for users the model never saw (their token is built without
   /// the id embedding); histTokens [B, L, d] item tokens of the history (any values at padding);

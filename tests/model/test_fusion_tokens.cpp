@@ -6,6 +6,8 @@
 // gradient for every parameter, for each loss the training step has (full softmax, sampled
 // softmax, BCE with the mlp scorer), with several fusion layers, adapters and time gaps. And
 // configs written before the knob existed must read as "sum", the layout they were trained with.
+// The catalogue's mean bags take their gradient through precomputed sparse transposes: the same
+// gradient as EmbeddingBag's.
 //
 // Includes torch (like test_sampled_softmax): torch first, QT_NO_KEYWORDS keeps Qt's `slots` away.
 #include <torch/torch.h>
@@ -136,6 +138,54 @@ class TestFusionTokens : public QObject
       QVERIFY(reference.grads.at("history.gap.weight").abs().sum().item<float>() > 0);
     }
     QVERIFY(compared > 10);
+  }
+
+  void catalogueBagGradientsEqualEmbeddingBags()
+  {
+    // The whole catalogue's mean bags (titles, genres) through the precomputed transposes give
+    // EmbeddingBag's forward and its weight gradients.
+    const m6::DatasetSnapshot data = m6test::demo(80, 120, 3000);
+    m6::RunConfig c = baseConfig();
+    m6::Session session(data, c, m6::Session::Use::Training);
+    QVERIFY(!session.catalogueBags.empty());
+    int bags = 0;
+    for (const auto& t : session.catalogueBags)
+    {
+      bags += t.defined() ? 1 : 0;
+    }
+    QVERIFY2(bags > 0, "the demo's items have bag fields");
+    auto gradients = [&](bool transposes)
+    {
+      session.net->zero_grad();
+      torch::Tensor tokens = session.net->encodeItems(
+          session.allItems, session.features.items.all(),
+          transposes ? &session.catalogueBags : nullptr);
+      // A loss that weights every item and dimension differently.
+      torch::Tensor w = torch::arange(tokens.numel(), torch::kFloat32).view(tokens.sizes()).sin();
+      (tokens * w).sum().backward();
+      std::map<std::string, torch::Tensor> g;
+      for (const auto& p : session.net->named_parameters())
+      {
+        if (p.value().grad().defined())
+        {
+          g[p.key()] = p.value().grad().clone();
+        }
+      }
+      return std::make_pair(tokens.detach(), g);
+    };
+    auto plain = gradients(false);
+    auto sparse = gradients(true);
+    QVERIFY(torch::equal(plain.first, sparse.first));
+    QCOMPARE(sparse.second.size(), plain.second.size());
+    int compared = 0;
+    for (const auto& g : plain.second)
+    {
+      const float diff = (g.second - sparse.second.at(g.first)).abs().max().item<float>();
+      QVERIFY2(diff <= 1e-5f, qPrintable(QString::fromStdString(g.first) + ": " +
+                                         QString::number(diff)));
+      compared += g.first.find("item_encoder.f_") != std::string::npos ? 1 : 0;
+    }
+    QVERIFY(compared >= bags);
   }
 
   void itemNormDiffersFromSumNorm()
