@@ -32,6 +32,9 @@ struct HistoryEncoderOptions
   bool gaps = true;  // time-gap embedding (needs timestamps)
   int64_t heads = 2;
   double dropout = 0.1;
+  /// Position and gap are added after the fusion's token norm (model.token_norm item), beside a
+  /// unit-scale item token: initialised at a matching scale (see history.cpp).
+  bool afterNorm = false;
 };
 
 class TransformerBlockImpl : public torch::nn::Module

@@ -47,6 +47,7 @@ M6NetImpl::M6NetImpl(const NetSpec& spec) : spec_(spec)
   h.gaps = spec.hasTimestamps;
   h.heads = m.heads;
   h.dropout = m.attentionDropout;
+  h.afterNorm = m.tokenNorm == "item" && m.historyEncoder == "none";
   history_ = register_module("history", HistoryEncoder(h));
   for (int l = 0; l < m.attentionLayers; ++l)
   {
