@@ -280,7 +280,7 @@ int main(int argc, char** argv)
     }
     else if (a == "--reference")
     {
-      // The Python M6's reference settings (issue 15): history 50, batch 512, width 64, 2 heads,
+      // The Python M6's reference settings: history 50, batch 512, width 64, 2 heads,
       // 1 attention layer, no history encoder, dropout 0.2, full softmax, 1 thread.
       for (const char* s : {"model.history_length=50", "train.batch_size=512", "model.dim=64",
                             "model.heads=2", "model.attention_layers=1",
