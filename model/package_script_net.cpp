@@ -142,16 +142,10 @@ void helpers(Writer& w, int64_t d, int64_t heads)
   w.line(0, "");
 }
 
-// M6NetImpl::itemNorm (m6_net.cpp): a bag history under model.token_norm item.
-bool itemNorm(const ModelConfig& m)
-{
-  return m.tokenNorm == "item" && m.historyEncoder == "none";
-}
-
 // Whether the fusion adds offsets (position, gap) after its token norm.
 bool splitOffsets(const ModelConfig& m)
 {
-  return itemNorm(m) && m.positional;
+  return itemNormLayout(m) && m.positional;
 }
 
 // HistoryEncoderImpl::forward and bagOffsets (history.cpp).
@@ -165,7 +159,7 @@ void history(Writer& w, const NetSpec& spec)
   w.line(1, "l = tokens.size(1)");
   w.line(1, "keep = (~pad).unsqueeze(-1).to(tokens.dtype)");
   w.line(1, "x = tokens");
-  if (positional && itemNorm(m))
+  if (positional && itemNormLayout(m))
   {
     // model.token_norm item: position and gap are added after the fusion's norm (_offsets).
     w.line(1, "return x * keep");

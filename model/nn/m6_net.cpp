@@ -47,7 +47,7 @@ M6NetImpl::M6NetImpl(const NetSpec& spec) : spec_(spec)
   h.gaps = spec.hasTimestamps;
   h.heads = m.heads;
   h.dropout = m.attentionDropout;
-  h.afterNorm = m.tokenNorm == "item" && m.historyEncoder == "none";
+  h.afterNorm = itemNormLayout(m);
   history_ = register_module("history", HistoryEncoder(h));
   for (int l = 0; l < m.attentionLayers; ++l)
   {
@@ -102,11 +102,6 @@ torch::Tensor M6NetImpl::encodeItems(const torch::Tensor& ids,
   return itemAdapter_ ? itemAdapter_(tokens) : tokens;
 }
 
-bool M6NetImpl::itemNorm() const
-{
-  return spec_.model.tokenNorm == "item" && spec_.model.historyEncoder == "none";
-}
-
 std::pair<torch::Tensor, torch::Tensor> M6NetImpl::userAndContext(
     const torch::Tensor& users, const std::vector<torch::Tensor>& userColumns,
     const std::vector<torch::Tensor>& contextColumns, int64_t b)
@@ -142,7 +137,7 @@ UserSide M6NetImpl::userSide(const torch::Tensor& users,
   std::tie(s.u, s.c) = userAndContext(users, userColumns, contextColumns, b);
   torch::Tensor keep = (~histPad).unsqueeze(-1).to(histTokens.scalar_type());
   torch::Tensor h;
-  if (itemNorm())
+  if (itemNormLayout(spec_.model))
   {
     // LN(item) + position + gap: the history stays the raw item tokens, the rest is an offset.
     h = histTokens * keep;
@@ -174,7 +169,7 @@ UserSide M6NetImpl::userSide(const torch::Tensor& users,
 {
   const int64_t b = histRows.size(0);
   const int64_t l = histRows.size(1);
-  if (!itemNorm() || !splitProjection_)
+  if (!itemNormLayout(spec_.model) || !splitProjection_)
   {
     torch::Tensor hist = itemTokens.index_select(0, histRows.reshape({-1})).view({b, l, -1});
     return userSide(users, userColumns, contextColumns, hist, histPad, histGaps);

@@ -35,6 +35,13 @@ namespace m6
 /// Items scored per chunk by the mlp scorer in full ranking (bounds the [B, chunk, 5d] input).
 constexpr int64_t kMlpItemChunk = 512;
 
+/// A bag history under model.token_norm item: position and gap are added after the fusion's token
+/// norm (the network, and the TorchScript methods written for it, follow this one rule).
+inline bool itemNormLayout(const ModelConfig& m)
+{
+  return m.tokenNorm == "item" && m.historyEncoder == "none";
+}
+
 struct NetSpec
 {
   ModelConfig model;
@@ -109,8 +116,6 @@ class M6NetImpl : public torch::nn::Module
   torch::Tensor mlpScores(const UserSide& side, const torch::Tensor& candidates,
                           std::vector<torch::Tensor>* weights);
   torch::Tensor withOffset(const torch::Tensor& scores) const;
-  /// Bag history under model.token_norm item: position and gap are added after the token norm.
-  bool itemNorm() const;
   /// u and c of a batch of b queries (adapters applied).
   std::pair<torch::Tensor, torch::Tensor> userAndContext(
       const torch::Tensor& users, const std::vector<torch::Tensor>& userColumns,
