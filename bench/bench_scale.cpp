@@ -13,7 +13,7 @@
 //     ends in minutes), per-epoch validation on a seeded sample of 2,000 users: examples/s and the
 //     seconds a whole epoch takes at that rate; train()'s final test covers every user;
 //  4. evaluation: evaluate() of the trained checkpoint, validation and test of every user, full
-//     ranking (seconds, users/s);
+//     ranking (seconds, users/s), on every idle core and then on one (as beside a training);
 //  5. top 10 for one user (Predictor::recommend, 200 random users, p50 / p90);
 //  and the process's peak RSS.
 //
@@ -32,6 +32,7 @@
 #include "model/core/config.h"
 #include "model/core/rng.h"
 #include "model/engine.h"
+#include "model/threads.h"
 #include "storage/workspace.h"
 
 namespace fs = std::filesystem;
@@ -225,16 +226,26 @@ int main(int argc, char** argv)
   std::printf("  protocol: %s\n", out.test.protocol.c_str());
   std::fflush(stdout);
 
-  // 4. Full evaluation of every user.
-  t0 = now();
-  m6::EvaluationOutcome ev = m6::evaluate(snap, config, runDir);
-  const double evalSeconds = now() - t0;
-  const double evaluated = static_cast<double>(ev.validRows.size() + ev.testRows.size());
-  std::printf(
-      "evaluation: %.1f s for %.0f targets (validation + test of every user), %.0f "
-      "users/s; RSS %.0f MiB\n",
-      evalSeconds, evaluated, evaluated / evalSeconds, m6bench::statusMiB("VmRSS"));
-  std::fflush(stdout);
+  // 4. Full evaluation of every user: on every core (nothing trains), then on one, as while a
+  // training runs in the same process.
+  for (bool busy : {false, true})
+  {
+    std::unique_ptr<m6::TrainingStepsScope> training;
+    if (busy)
+    {
+      training = std::make_unique<m6::TrainingStepsScope>();
+    }
+    t0 = now();
+    m6::EvaluationOutcome ev = m6::evaluate(snap, config, runDir);
+    const double evalSeconds = now() - t0;
+    const double evaluated = static_cast<double>(ev.validRows.size() + ev.testRows.size());
+    std::printf(
+        "evaluation (%s): %.1f s for %.0f targets (validation + test of every user), %.0f "
+        "users/s; test ndcg@10 %.4f; RSS %.0f MiB\n",
+        busy ? "one core, as beside a training" : "every idle core", evalSeconds, evaluated,
+        evaluated / evalSeconds, ev.test.get("ndcg@10"), m6bench::statusMiB("VmRSS"));
+    std::fflush(stdout);
+  }
 
   // 5. Top 10 for one user.
   t0 = now();

@@ -1,10 +1,16 @@
 #include "model/evaluate.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <exception>
+#include <functional>
 #include <stdexcept>
+#include <thread>
+#include <utility>
 
 #include "model/core/rng.h"
+#include "model/threads.h"
 
 namespace m6
 {
@@ -346,13 +352,157 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
       numCandidates += base[static_cast<size_t>(i)] ? 0 : 1;
     }
   }
-  std::vector<uint8_t> excluded = base;
-  std::vector<uint8_t> isTarget(static_cast<size_t>(n), 0);
+  // Full ranking runs as a pipeline when a second core is idle (not in a data-parallel rank,
+  // whose peer has the other core): while this thread scores a batch (the network and the
+  // catalogue product, on this thread only), a helper ranks the rows of the batch before, and
+  // this thread joins in when its scoring is done. Rows are independent: each thread keeps its
+  // own scratch (the items excluded for the row at hand, `base` plus the user's past, and its
+  // targets), and every row's results land at its index, so the output is the one-thread one.
+  const size_t workers = !sampled && !scope.shard && idleCores() > 1 ? 2 : 1;
+  std::vector<std::vector<uint8_t>> excludedOf(workers, base);
+  std::vector<std::vector<uint8_t>> isTargetOf(workers,
+                                               std::vector<uint8_t>(static_cast<size_t>(n), 0));
   RandomRanking random;
   const int64_t batch = sampled ? 256 : scorer.batchSize();
   const auto [lo, hi] = shareOf(targets.size(), scope.shard);
-  std::vector<double> rowDiversity;    // per target: its list's diversity (NaN: none)
-  std::vector<int64_t> rowCandidates;  // per target: candidates of a random ranking
+  std::vector<double> rowDiversity(hi - lo);    // per target: its list's diversity (NaN: none)
+  std::vector<int64_t> rowCandidates(hi - lo);  // per target: candidates of a random ranking
+  result.rows.resize(hi - lo);
+  if (!sampled)
+  {
+    lists.resize(hi - lo);
+  }
+  // Marks the past of target i (value 1; the targets stay candidates) in worker w's scratch, or
+  // undoes it (0). Returns the number of candidates left for the row (targets included).
+  auto markPast = [&](size_t w, size_t i, uint8_t value)
+  {
+    std::vector<uint8_t>& excluded = excludedOf[w];
+    std::vector<uint8_t>& isTarget = isTargetOf[w];
+    const Target& tg = targets[i];
+    for (int32_t item : tg.items)
+    {
+      isTarget[static_cast<size_t>(item)] = value;
+    }
+    int64_t pastCandidates = 0;
+    for (int64_t j = data.userStart[static_cast<size_t>(data.user[static_cast<size_t>(tg.query)])];
+         j < tg.query; ++j)
+    {
+      const auto item = static_cast<size_t>(data.item[static_cast<size_t>(j)]);
+      if (value && !excluded[item] && !isTarget[item])
+      {
+        ++pastCandidates;
+      }
+      excluded[item] = value ? 1 : base[item];
+    }
+    int64_t madeCandidates = 0;
+    for (int32_t item : tg.items)
+    {
+      madeCandidates += base[static_cast<size_t>(item)] ? 1 : 0;
+      excluded[static_cast<size_t>(item)] = value ? 0 : base[static_cast<size_t>(item)];
+    }
+    return numCandidates - pastCandidates + madeCandidates;
+  };
+  auto newRow = [&](size_t i)
+  {
+    const Target& tg = targets[i];
+    const int32_t u = data.user[static_cast<size_t>(tg.query)];
+    UserMetricRow row;
+    row.user = u;
+    row.item = tg.items.front();
+    row.trainInteractions = split.trainCount(data, u);
+    return row;
+  };
+  // Worker w ranks target i of the batch whose scores begin at row `first`.
+  auto rankRow = [&](size_t w, size_t first, const float* s, int64_t width, size_t i)
+  {
+    const Target& tg = targets[i];
+    const float* rowScores = s + static_cast<int64_t>(i - first) * width;
+    UserMetricRow row = newRow(i);
+    rowCandidates[i - lo] = markPast(w, i, 1);
+    for (int32_t item : tg.items)
+    {
+      const int64_t rank = targetRank(rowScores, n, item, excludedOf[w].data());
+      row.rank = row.rank < 0 ? rank : std::min(row.rank, rank);
+      if (tg.items.size() > 1)
+      {
+        row.ranks.push_back(rank);
+      }
+    }
+    row.prediction = rowScores[row.item];
+    std::vector<int32_t> top = topK(rowScores, n, k, excludedOf[w].data());
+    rowDiversity[i - lo] = intraListDiversity(top, itemCategory);
+    lists[i - lo] = std::move(top);
+    markPast(w, i, 0);
+    result.rows[i - lo] = std::move(row);
+  };
+  // The scored batch waiting to be ranked, and the helper thread ranking it.
+  struct Pending
+  {
+    std::function<void(size_t, size_t, const float*, int64_t, size_t)> rank;
+    size_t first = 0;
+    size_t end = 0;
+    torch::Tensor scores;
+    std::atomic<size_t> next{0};
+    std::thread helper;
+    std::exception_ptr failure;
+
+    // Ranks rows of the batch until none is left (worker w's scratch).
+    void rankLeft(size_t w)
+    {
+      const float* s = scores.data_ptr<float>();
+      const int64_t width = scores.size(1);
+      for (size_t i = next++; i < end; i = next++)
+      {
+        rank(w, first, s, width, i);
+      }
+    }
+    void start(size_t from, size_t to, torch::Tensor batchScores, bool helped)
+    {
+      first = from;
+      end = to;
+      scores = std::move(batchScores);
+      next = from;
+      if (!helped)
+      {
+        rankLeft(0);
+        return;
+      }
+      helper = std::thread(
+          [this]
+          {
+            try
+            {
+              rankLeft(1);
+            }
+            catch (...)
+            {
+              failure = std::current_exception();
+              next = end;  // the other worker stops too
+            }
+          });
+    }
+    void finish()
+    {
+      if (helper.joinable())
+      {
+        helper.join();
+      }
+      if (failure)
+      {
+        std::rethrow_exception(std::exchange(failure, nullptr));
+      }
+    }
+    ~Pending()
+    {
+      if (helper.joinable())
+      {
+        next = end;
+        helper.join();
+      }
+    }
+  };
+  Pending pending;
+  pending.rank = rankRow;
   for (size_t start = lo; start < hi; start += static_cast<size_t>(batch))
   {
     size_t end = std::min(hi, start + static_cast<size_t>(batch));
@@ -361,51 +511,18 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
     {
       queries.push_back(targetQuery(data, targets[i].query));
     }
-    torch::Tensor scores;
-    torch::Tensor candidates;
     if (sampled)
     {
-      candidates = torch::empty({static_cast<int64_t>(queries.size()), kSampledNegatives + 1},
-                                torch::kInt64);
-    }
-    // Per row: mark the user's past (value 1; the targets stay candidates) or undo it (0).
-    // Returns the number of candidates left for the row (targets included) when marking.
-    auto markPast = [&](size_t i, uint8_t value)
-    {
-      const Target& tg = targets[i];
-      for (int32_t item : tg.items)
-      {
-        isTarget[static_cast<size_t>(item)] = value;
-      }
-      int64_t pastCandidates = 0;
-      for (int64_t j =
-               data.userStart[static_cast<size_t>(data.user[static_cast<size_t>(tg.query)])];
-           j < tg.query; ++j)
-      {
-        const auto item = static_cast<size_t>(data.item[static_cast<size_t>(j)]);
-        if (value && !excluded[item] && !isTarget[item])
-        {
-          ++pastCandidates;
-        }
-        excluded[item] = value ? 1 : base[item];
-      }
-      int64_t madeCandidates = 0;
-      for (int32_t item : tg.items)
-      {
-        madeCandidates += base[static_cast<size_t>(item)] ? 1 : 0;
-        excluded[static_cast<size_t>(item)] = value ? 0 : base[static_cast<size_t>(item)];
-      }
-      return numCandidates - pastCandidates + madeCandidates;
-    };
-    if (sampled)
-    {
+      std::vector<uint8_t>& excluded = excludedOf[0];
+      torch::Tensor candidates = torch::empty(
+          {static_cast<int64_t>(queries.size()), kSampledNegatives + 1}, torch::kInt64);
       auto acc = candidates.accessor<int64_t, 2>();
       for (size_t i = start; i < end; ++i)
       {
         const int64_t r = static_cast<int64_t>(i - start);
         const int64_t t = targets[i].query;
         const int32_t target = targets[i].items.front();
-        markPast(i, 1);
+        markPast(0, i, 1);
         excluded[static_cast<size_t>(target)] = 1;  // not a negative of itself
         DemoRng rng(seed * 1000003ULL + static_cast<uint64_t>(t) * 2 +
                     (part == SplitPart::Test ? 1 : 0));
@@ -420,38 +537,25 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
             acc[r][1 + filled++] = c;
           }
         }
-        rowCandidates.push_back(1 + filled);
+        rowCandidates[i - lo] = 1 + filled;
         // A tiny catalogue or a very active user leaves fewer than 100 unseen items: the empty
         // slots are marked -1 and never counted against the target.
         for (; filled < kSampledNegatives; ++filled)
         {
           acc[r][1 + filled] = -1;
         }
-        markPast(i, 0);
+        markPast(0, i, 0);
         excluded[static_cast<size_t>(target)] = base[static_cast<size_t>(target)];
       }
-      torch::Tensor safe = candidates.clamp_min(0);
-      scores = scorer.scoreCandidates(queries, safe).to(torch::kFloat32).contiguous();
-    }
-    else
-    {
-      scores = scorer.scoreCatalogue(queries).to(torch::kFloat32).contiguous();
-    }
-    const float* s = scores.data_ptr<float>();
-    const int64_t width = scores.size(1);
-    for (size_t i = start; i < end; ++i)
-    {
-      const int64_t r = static_cast<int64_t>(i - start);
-      const Target& tg = targets[i];
-      const int32_t u = data.user[static_cast<size_t>(tg.query)];
-      UserMetricRow row;
-      row.user = u;
-      row.item = tg.items.front();
-      row.trainInteractions = split.trainCount(data, u);
-      const float* rowScores = s + r * width;
-      if (sampled)
+      torch::Tensor scores =
+          scorer.scoreCandidates(queries, candidates.clamp_min(0)).to(torch::kFloat32).contiguous();
+      const float* s = scores.data_ptr<float>();
+      const int64_t width = scores.size(1);
+      for (size_t i = start; i < end; ++i)
       {
-        auto acc = candidates.accessor<int64_t, 2>();
+        const int64_t r = static_cast<int64_t>(i - start);
+        const float* rowScores = s + r * width;
+        UserMetricRow row = newRow(i);
         int64_t above = 0;
         for (int64_t j = 1; j < width; ++j)
         {
@@ -462,29 +566,25 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
         }
         row.rank = std::isnan(rowScores[0]) ? width - 1 : above;
         row.prediction = rowScores[0];
-        rowDiversity.push_back(std::numeric_limits<double>::quiet_NaN());
+        rowDiversity[i - lo] = std::numeric_limits<double>::quiet_NaN();
+        result.rows[i - lo] = std::move(row);
       }
-      else
-      {
-        rowCandidates.push_back(markPast(i, 1));
-        for (int32_t item : tg.items)
-        {
-          const int64_t rank = targetRank(rowScores, n, item, excluded.data());
-          row.rank = row.rank < 0 ? rank : std::min(row.rank, rank);
-          if (tg.items.size() > 1)
-          {
-            row.ranks.push_back(rank);
-          }
-        }
-        row.prediction = rowScores[row.item];
-        std::vector<int32_t> top = topK(rowScores, n, k, excluded.data());
-        rowDiversity.push_back(intraListDiversity(top, itemCategory));
-        lists.push_back(std::move(top));
-        markPast(i, 0);
-      }
-      result.rows.push_back(std::move(row));
+      continue;
     }
+    torch::Tensor scores = scorer.scoreCatalogue(queries).to(torch::kFloat32).contiguous();
+    if (pending.helper.joinable())
+    {
+      pending.rankLeft(0);
+      pending.finish();
+    }
+    pending.start(start, end, std::move(scores), workers > 1);
   }
+  if (pending.helper.joinable())
+  {
+    pending.rankLeft(0);
+  }
+  pending.finish();
+
   if (scope.shard)
   {
     gatherShares(*scope.shard, targets.size(), k, !sampled, result.rows, lists, rowDiversity,

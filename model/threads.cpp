@@ -3,6 +3,8 @@
 #include <dlfcn.h>
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <atomic>
 #include <thread>
 
 namespace m6
@@ -10,6 +12,8 @@ namespace m6
 
 namespace
 {
+
+std::atomic<int> trainingLoops{0};
 
 void setBlasThreads(int threads)
 {
@@ -31,6 +35,22 @@ BlasThreadsScope::BlasThreadsScope(int threads)
 BlasThreadsScope::~BlasThreadsScope()
 {
   setBlasThreads(1);
+}
+
+TrainingStepsScope::TrainingStepsScope()
+{
+  ++trainingLoops;
+}
+
+TrainingStepsScope::~TrainingStepsScope()
+{
+  --trainingLoops;
+}
+
+int idleCores()
+{
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  return trainingLoops.load() > 0 ? 1 : std::max(cores, 1);
 }
 
 void setComputeThreads(int threads)

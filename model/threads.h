@@ -24,4 +24,20 @@ class BlasThreadsScope
   BlasThreadsScope& operator=(const BlasThreadsScope&) = delete;
 };
 
+/// While alive, a training loop of this process is running its steps (not evaluating).
+/// Thread affinity: any thread.
+class TrainingStepsScope
+{
+ public:
+  TrainingStepsScope();
+  ~TrainingStepsScope();
+  TrainingStepsScope(const TrainingStepsScope&) = delete;
+  TrainingStepsScope& operator=(const TrainingStepsScope&) = delete;
+};
+
+/// The cores an evaluation may use: every core when no training loop of this process is running
+/// its steps, else 1 (the workbench trains while Inspect evaluates: on two cores a second busy
+/// thread halved the training's rate). Thread affinity: any thread.
+int idleCores();
+
 }  // namespace m6

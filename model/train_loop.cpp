@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <memory>
 #include <sstream>
 #include <thread>
 
@@ -12,6 +13,7 @@
 #include "model/data_parallel.h"
 #include "model/evaluate.h"
 #include "model/rng.h"
+#include "model/threads.h"
 
 namespace m6
 {
@@ -340,6 +342,8 @@ TrainOutcome runTrainingLoop(const LoopSetup& setup, const TrainCallbacks& cb)
     double exchangeSeconds = 0;  // data-parallel: waiting in the gradient exchange
     int64_t lossSteps = 0;
     int64_t globalStep = st.globalStep;
+    // An evaluation elsewhere in the process (Inspect) leaves this loop its core meanwhile.
+    auto busy = std::make_unique<TrainingStepsScope>();
     for (int64_t step = 0; step < stepsPerEpoch; ++step)
     {
       if (job)
@@ -456,6 +460,7 @@ TrainOutcome runTrainingLoop(const LoopSetup& setup, const TrainCallbacks& cb)
         cb.onProgress(p);
       }
     }
+    busy.reset();
     if (out.status != "finished")
     {
       break;

@@ -6,11 +6,14 @@
 #include <torch/torch.h>
 
 #include <QtTest>
+#include <algorithm>
 #include <cmath>
+#include <thread>
 
 #include "model/core/config.h"
 #include "model/core/split.h"
 #include "model/evaluate.h"
+#include "model/threads.h"
 
 namespace
 {
@@ -68,6 +71,69 @@ class ByIndex : public m6::ScoreProvider
   }
 };
 
+// Scores with many ties, a fixed function of (query, item); remembers the cores idle while it
+// scored.
+class Hashed : public m6::ScoreProvider
+{
+ public:
+  int64_t items = 0;
+  std::vector<int> idleSeen;
+  torch::Tensor scoreCatalogue(const std::vector<m6::QuerySpec>& queries) override
+  {
+    idleSeen.push_back(m6::idleCores());
+    torch::Tensor out = torch::empty({static_cast<int64_t>(queries.size()), items});
+    auto acc = out.accessor<float, 2>();
+    for (size_t r = 0; r < queries.size(); ++r)
+    {
+      for (int64_t i = 0; i < items; ++i)
+      {
+        const uint64_t h = (static_cast<uint64_t>(queries[r].historyEnd) * 2654435761ULL) ^
+                           (static_cast<uint64_t>(i) * 40503ULL);
+        acc[static_cast<int64_t>(r)][i] = static_cast<float>((h >> 7) % 23);
+      }
+    }
+    return out;
+  }
+  torch::Tensor scoreCandidates(const std::vector<m6::QuerySpec>&,
+                                const torch::Tensor& candidates) override
+  {
+    return candidates.to(torch::kFloat32);
+  }
+  int64_t batchSize() const override { return 100; }
+};
+
+// 700 users with 3..40 interactions each over 300 items (seeded, repeats allowed).
+m6::DatasetSnapshot manyUsers()
+{
+  m6::DatasetSnapshot s;
+  for (int i = 0; i < 300; ++i)
+  {
+    s.itemIds.push_back("i" + std::to_string(i));
+  }
+  uint64_t x = 88172645463325252ULL;
+  auto next = [&x]()
+  {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x;
+  };
+  for (int u = 0; u < 700; ++u)
+  {
+    s.userIds.push_back("u" + std::to_string(u));
+    s.userStart.push_back(static_cast<int64_t>(s.user.size()));
+    const int count = 3 + static_cast<int>(next() % 38);
+    for (int j = 0; j < count; ++j)
+    {
+      s.user.push_back(u);
+      s.item.push_back(static_cast<int32_t>(next() % 300));
+      s.ts.push_back(1000 + j);
+    }
+  }
+  s.userStart.push_back(static_cast<int64_t>(s.user.size()));
+  return s;
+}
+
 }  // namespace
 
 class TestEvaluateSplits : public QObject
@@ -116,6 +182,54 @@ class TestEvaluateSplits : public QObject
     QVERIFY_THROWS_EXCEPTION(
         std::invalid_argument,
         m6::evaluateRanking(s, split, categories, m6::SplitPart::Test, k, true, 1, scorer));
+  }
+
+  // With no training loop running, full ranking ranks one batch on a helper thread while the next
+  // is scored, both threads on the same batch at its end: the rows, lists and metrics are the
+  // ones one thread gives (7 batches of 100 targets, scores with many ties).
+  void idleCoresRankLikeOneCore()
+  {
+    const m6::DatasetSnapshot s = manyUsers();
+    m6::TrainConfig t;
+    t.split = "ratio-time";  // several targets per user
+    const m6::Split split = m6::makeSplit(s, t);
+    std::vector<int32_t> categories(300);
+    for (int i = 0; i < 300; ++i)
+    {
+      categories[static_cast<size_t>(i)] = i % 7;
+    }
+    const int cores = static_cast<int>(std::thread::hardware_concurrency());
+    m6::EvalResult one;
+    Hashed busyScorer;
+    busyScorer.items = 300;
+    {
+      m6::TrainingStepsScope training;  // as if a run trained in this process: keep one core
+      one = m6::evaluateRanking(s, split, categories, m6::SplitPart::Test, 10, false, 1,
+                                busyScorer);
+    }
+    Hashed idleScorer;
+    idleScorer.items = 300;
+    m6::EvalResult all =
+        m6::evaluateRanking(s, split, categories, m6::SplitPart::Test, 10, false, 1, idleScorer);
+    QCOMPARE(busyScorer.idleSeen.front(), 1);
+    QCOMPARE(idleScorer.idleSeen.front(), std::max(cores, 1));
+    QCOMPARE(m6::idleCores(), std::max(cores, 1));  // the scope ended with the block
+    QCOMPARE(one.rows.size(), size_t(700));
+    QCOMPARE(all.rows.size(), one.rows.size());
+    for (size_t i = 0; i < one.rows.size(); ++i)
+    {
+      QCOMPARE(all.rows[i].user, one.rows[i].user);
+      QCOMPARE(all.rows[i].rank, one.rows[i].rank);
+      QCOMPARE(all.rows[i].ranks, one.rows[i].ranks);
+    }
+    for (const char* m : {"ndcg@10", "hr@10", "recall@10", "coverage@10", "diversity@10"})
+    {
+      QCOMPARE(all.metrics.get(m), one.metrics.get(m));
+    }
+    if (cores < 2)
+    {
+      QSKIP("one core: both evaluations ran on one thread, the pipeline was not tried");
+    }
   }
 
   void leaveOneOutRanksTheLastItem()
