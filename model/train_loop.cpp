@@ -12,6 +12,7 @@
 #include "model/core/config_fields.h"
 #include "model/data_parallel.h"
 #include "model/evaluate.h"
+#include "model/lazy_adam.h"
 #include "model/rng.h"
 #include "model/threads.h"
 
@@ -206,11 +207,11 @@ std::unique_ptr<torch::optim::Optimizer> makeOptimizer(
   }
   if (t.optimizer == "adamw")
   {
-    return std::make_unique<torch::optim::AdamW>(
-        groups, torch::optim::AdamWOptions(t.lr).weight_decay(t.weightDecay));
+    return std::make_unique<LazyAdamW>(groups,
+                                       torch::optim::AdamWOptions(t.lr).weight_decay(t.weightDecay));
   }
-  return std::make_unique<torch::optim::Adam>(
-      groups, torch::optim::AdamOptions(t.lr).weight_decay(t.weightDecay));
+  return std::make_unique<LazyAdam>(groups,
+                                    torch::optim::AdamOptions(t.lr).weight_decay(t.weightDecay));
 }
 
 void ensureRunDir(const std::string& runDir)
@@ -231,6 +232,30 @@ void logLine(const TrainCallbacks& cb, const std::string& line)
   }
 }
 
+namespace
+{
+
+// train.sparse_rows: whether the user and the item id tables get row-sparse gradients.
+std::pair<bool, bool> sparseIdTables(const Session& session, bool dataParallel)
+{
+  const TrainConfig& t = session.config.train;
+  // The gradient exchange of a data-parallel run is dense; SGD has no lazy form here.
+  if (dataParallel || t.optimizer == "sgd" || t.sparseRows == "off")
+  {
+    return {false, false};
+  }
+  if (t.sparseRows == "on")
+  {
+    return {true, true};
+  }
+  // A step touches at most a batch's users; below 8 rows per example the dense pass is as cheap.
+  const int64_t many = 8 * static_cast<int64_t>(t.batchSize);
+  const bool fullSoftmax = effectiveLoss(session.config, session.data.numItems()) == "softmax";
+  return {session.data.numUsers() > many, !fullSoftmax && session.data.numItems() > many};
+}
+
+}  // namespace
+
 TrainOutcome runTrainingLoop(const LoopSetup& setup, const TrainCallbacks& cb)
 {
   Session& session = *setup.session;
@@ -242,6 +267,14 @@ TrainOutcome runTrainingLoop(const LoopSetup& setup, const TrainCallbacks& cb)
   const int world = job ? job->size() : 1;
   const bool writer = rank == 0;  // the only rank that writes the run folder
   session.collective = job;
+  const auto [sparseUsers, sparseItems] = sparseIdTables(session, job != nullptr);
+  session.net->setSparseIds(sparseUsers, sparseItems);
+  if (sparseUsers || sparseItems)
+  {
+    logLine(cb, std::string("row-sparse id updates: ") +
+                    (sparseUsers && sparseItems ? "users and items"
+                                                : (sparseUsers ? "users" : "items")));
+  }
   const bool resume = job ? agreeOnJob(*job, session, setup.resume) : setup.resume;
   std::error_code ec;
   const std::string bestPath = (fs::path(setup.runDir) / "best.pt").string();
@@ -418,6 +451,7 @@ TrainOutcome runTrainingLoop(const LoopSetup& setup, const TrainCallbacks& cb)
       {
         optimizer->zero_grad();
         loss.backward();
+        coalesceSparseGrads(session.net->parameters());
         gradNorm = torch::nn::utils::clip_grad_norm_(session.net->parameters(), maxNorm);
       }
       if (!std::isfinite(value) || !std::isfinite(gradNorm))

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <initializer_list>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -116,25 +117,39 @@ Json parseSettingValue(const ConfigFieldInfo& f, const std::string& text)
   return Json();
 }
 
-// A model object written by toJson before model.token_norm existed: it names every knob of the
-// first config format (toJson always writes them all) but not token_norm. A hand-written partial
-// config names only some knobs and gets the current default.
-bool writtenBeforeTokenNorm(const Json& model)
+// A section written by toJson before `knob` existed: it names every knob of the first config
+// format (toJson always writes them all) but not `knob`. A hand-written partial config names only
+// some knobs and gets the current default.
+bool writtenBefore(const Json* section, const char* knob, std::initializer_list<const char*> first)
 {
-  if (!model.isObject() || model.find("token_norm"))
+  if (!section || !section->isObject() || section->find(knob))
   {
     return false;
   }
-  for (const char* key : {"dim", "merge", "id_embeddings", "history_length", "history_encoder",
-                          "history_layers", "positional", "heads", "attention_layers",
-                          "attention_dropout", "scorer", "mlp_layers", "task"})
+  for (const char* key : first)
   {
-    if (!model.find(key))
+    if (!section->find(key))
     {
       return false;
     }
   }
   return true;
+}
+
+bool writtenBeforeTokenNorm(const Json* model)
+{
+  return writtenBefore(model, "token_norm",
+                       {"dim", "merge", "id_embeddings", "history_length", "history_encoder",
+                        "history_layers", "positional", "heads", "attention_layers",
+                        "attention_dropout", "scorer", "mlp_layers", "task"});
+}
+
+// The same for train.sparse_rows: runs recorded before it updated every row of every table.
+bool writtenBeforeSparseRows(const Json* train)
+{
+  return writtenBefore(train, "sparse_rows",
+                       {"loss", "negatives", "sampling", "optimizer", "lr", "weight_decay",
+                        "batch_size", "epochs", "grad_clip", "patience", "threads", "seed"});
 }
 
 }  // namespace
@@ -159,9 +174,13 @@ RunConfig fromJson(const Json& json)
     throw std::invalid_argument("config: expected a JSON object with \"model\" and \"train\"");
   }
   RunConfig c;
-  if (const Json* model = json.find("model"); model && writtenBeforeTokenNorm(*model))
+  if (writtenBeforeTokenNorm(json.find("model")))
   {
     c.model.tokenNorm = "sum";
+  }
+  if (writtenBeforeSparseRows(json.find("train")))
+  {
+    c.train.sparseRows = "off";
   }
   for (const auto& section : json.asObject())
   {

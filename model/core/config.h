@@ -84,6 +84,7 @@ struct TrainConfig
 
   // Optimisation
   std::string optimizer = "adam";  // adam | adamw | sgd
+  std::string sparseRows = "auto";  // auto | on | off: id tables updated per touched row (adam*)
   double lr = 1e-3;
   double momentum = 0.9;  // sgd only
   double weightDecay = 0.0;

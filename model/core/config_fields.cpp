@@ -248,6 +248,17 @@ std::vector<FieldDef> buildTable()
   t.push_back(enumField("train.optimizer", kOptim, "Optimiser", T, &TrainConfig::optimizer,
                         {"adam", "adamw", "sgd"},
                         "Adam, AdamW (decoupled weight decay) or SGD with momentum."));
+  {
+    FieldDef f = enumField(
+        "train.sparse_rows", kOptim, "Row-sparse id updates", T, &TrainConfig::sparseRows,
+        {"auto", "on", "off"},
+        "Update only the rows of the user and item id tables a step touched (lazy Adam: an "
+        "untouched row keeps its value and moments) instead of every row: faster on large "
+        "datasets. auto: for a table of more than 8 rows per example of a batch (the users of a "
+        "large dataset; the items unless the full softmax touches them all); on: both tables; "
+        "off: every row, as runs before this setting. Data-parallel runs update every row.");
+    t.push_back(appliesWhen(f, "train.optimizer!=sgd"));
+  }
   t.push_back(doubleField("train.lr", kOptim, "Learning rate", T, &TrainConfig::lr, 0, 1e6, true,
                           "Peak learning rate (greater than 0, at most 1e6; 1e-3 suits Adam)."));
   {

@@ -115,6 +115,14 @@ torch::Tensor EntityEncoderImpl::forward(const torch::Tensor& ids,
   return combine(std::move(parts), columns, n, bagTransposes);
 }
 
+void EntityEncoderImpl::setSparseIds(bool on)
+{
+  if (id_)
+  {
+    id_->options.sparse(on);
+  }
+}
+
 torch::Tensor EntityEncoderImpl::withoutIds(const std::vector<torch::Tensor>& columns, int64_t n)
 {
   return combine({}, columns, n);

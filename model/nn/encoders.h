@@ -42,6 +42,10 @@ class EntityEncoderImpl : public torch::nn::Module
   /// sum without the id embedding. Returns [n, dim].
   torch::Tensor withoutIds(const std::vector<torch::Tensor>& columns, int64_t n);
 
+  /// Whether the id embedding's gradient holds only the rows a step looked up (a sparse tensor,
+  /// for LazyAdam) instead of a dense table. Off after construction.
+  void setSparseIds(bool on);
+
   /// The id embedding (undefined without ids).
   torch::nn::Embedding idEmbedding() const { return id_; }
 

@@ -91,6 +91,13 @@ class M6NetImpl : public torch::nn::Module
                     const torch::Tensor& itemTokens, const torch::Tensor& histRows,
                     const torch::Tensor& histPad, const torch::Tensor& histGaps);
 
+  /// Whether the user and the item id tables get row-sparse gradients (lazy_adam.h).
+  void setSparseIds(bool users, bool items)
+  {
+    userEncoder_->setSparseIds(users);
+    itemEncoder_->setSparseIds(items);
+  }
+
   /// Whether the fusion projects a bag history per distinct item (true, the default) or per
   /// slot through the whole tokens: the same function, kept as the reference the tests compare.
   void setSplitProjection(bool on) { splitProjection_ = on; }

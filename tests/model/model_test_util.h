@@ -10,6 +10,7 @@
 #include "model/core/config.h"
 #include "model/core/dataset.h"
 #include "model/core/demo_data.h"
+#include "model/core/json.h"
 
 namespace m6test
 {
@@ -63,6 +64,22 @@ inline m6::DatasetSnapshot sequences(int users, int items, int length)
     s.userStart.push_back(static_cast<int64_t>(s.user.size()));
   }
   return s;
+}
+
+/// A default config as toJson wrote it before `section.key` existed: every other key, not it.
+inline m6::Json configWithout(const std::string& section, const std::string& key)
+{
+  m6::Json old = m6::toJson(m6::RunConfig());
+  m6::Json kept = m6::Json::object();
+  for (const auto& kv : old[section].asObject())
+  {
+    if (kv.first != key)
+    {
+      kept[kv.first] = kv.second;
+    }
+  }
+  old[section] = kept;
+  return old;
 }
 
 /// A config small enough for a unit test: narrow, short history, few epochs.

@@ -1,0 +1,38 @@
+// Adam and AdamW that also take row-sparse gradients (private to model/).
+//
+// An id table looked up with sparse gradients (EntityEncoderImpl::setSparseIds) gets a gradient
+// holding only the rows a step touched. For such a table the update is lazy: the touched rows'
+// moments and values follow Adam's formulas (the table's step count drives the bias correction),
+// every other row keeps its value and moments. A dense table's update is torch's own Adam. On a
+// large dataset this replaces passes over every row of the user table (162,541 x 64 at 25M) by
+// passes over a batch's rows. Checkpoints are Adam's (the same archive both ways).
+//
+// Thread affinity: the thread that trains.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <vector>
+
+namespace m6
+{
+
+class LazyAdam : public torch::optim::Adam
+{
+ public:
+  using torch::optim::Adam::Adam;
+  torch::Tensor step(LossClosure closure = nullptr) override;
+};
+
+class LazyAdamW : public torch::optim::AdamW
+{
+ public:
+  using torch::optim::AdamW::AdamW;
+  torch::Tensor step(LossClosure closure = nullptr) override;
+};
+
+/// Sums the duplicate rows of every sparse gradient among `params` (norms and clipping need
+/// each row once).
+void coalesceSparseGrads(const std::vector<torch::Tensor>& params);
+
+}  // namespace m6

@@ -1,0 +1,246 @@
+// LazyAdam / LazyAdamW (model/lazy_adam.h) against torch's own Adam, and train.sparse_rows in
+// real training runs.
+//
+// Includes torch (like test_fusion_tokens): torch first, QT_NO_KEYWORDS keeps Qt's `slots` away.
+#include <torch/torch.h>
+
+#include <QtTest>
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "model/core/config.h"
+#include "model/engine.h"
+#include "model/lazy_adam.h"
+#include "model_test_util.h"
+
+namespace
+{
+
+namespace F = torch::nn::functional;
+
+constexpr int64_t kRows = 7;
+constexpr int64_t kWidth = 5;
+
+torch::Tensor startTable()
+{
+  torch::manual_seed(3);
+  return torch::randn({kRows, kWidth});
+}
+
+// A loss over the rows `ids` of a table looked up with sparse or dense gradients.
+torch::Tensor lossOf(const torch::Tensor& table, const torch::Tensor& ids, bool sparse)
+{
+  torch::Tensor e = F::embedding(ids, table, F::EmbeddingFuncOptions().sparse(sparse));
+  torch::Tensor target = torch::linspace(-1, 1, kWidth);
+  return (e - target).pow(2).sum() + e.sum(1).sin().sum();
+}
+
+std::unique_ptr<torch::optim::Optimizer> lazyOf(const std::string& kind, torch::Tensor p)
+{
+  if (kind == "adamw")
+  {
+    return std::make_unique<m6::LazyAdamW>(std::vector<torch::Tensor>{p},
+                                           torch::optim::AdamWOptions(0.05).weight_decay(0.1));
+  }
+  auto o = torch::optim::AdamOptions(0.05);
+  o.weight_decay(kind == "adam-decay" ? 0.1 : 0.0).amsgrad(kind == "amsgrad");
+  return std::make_unique<m6::LazyAdam>(std::vector<torch::Tensor>{p}, o);
+}
+
+std::unique_ptr<torch::optim::Optimizer> denseOf(const std::string& kind, torch::Tensor p)
+{
+  if (kind == "adamw")
+  {
+    return std::make_unique<torch::optim::AdamW>(
+        std::vector<torch::Tensor>{p}, torch::optim::AdamWOptions(0.05).weight_decay(0.1));
+  }
+  auto o = torch::optim::AdamOptions(0.05);
+  o.weight_decay(kind == "adam-decay" ? 0.1 : 0.0).amsgrad(kind == "amsgrad");
+  return std::make_unique<torch::optim::Adam>(std::vector<torch::Tensor>{p}, o);
+}
+
+// Every row, some twice, in a different order each step.
+torch::Tensor everyRow(int step)
+{
+  torch::Tensor ids = torch::cat({torch::randperm(kRows), torch::tensor({int64_t{step} % kRows, int64_t{2}})});
+  return ids.to(torch::kInt64);
+}
+
+double maxDifference(const torch::Tensor& a, const torch::Tensor& b)
+{
+  return (a - b).abs().max().item<double>();
+}
+
+}  // namespace
+
+class TestLazyAdam : public QObject
+{
+  Q_OBJECT
+ private Q_SLOTS:
+  // A table whose every row is in every step's sparse gradient takes Adam's dense steps.
+  void everyRowTouchedIsAdam_data()
+  {
+    QTest::addColumn<QString>("kind");
+    for (const char* k : {"adam", "adam-decay", "amsgrad", "adamw"})
+    {
+      QTest::newRow(k) << QString(k);
+    }
+  }
+  void everyRowTouchedIsAdam()
+  {
+    QFETCH(QString, kind);
+    torch::Tensor lazyTable = startTable().requires_grad_(true);
+    torch::Tensor denseTable = startTable().requires_grad_(true);
+    auto lazy = lazyOf(kind.toStdString(), lazyTable);
+    auto dense = denseOf(kind.toStdString(), denseTable);
+    torch::manual_seed(11);
+    for (int step = 0; step < 12; ++step)
+    {
+      torch::Tensor ids = everyRow(step);
+      lazy->zero_grad();
+      lossOf(lazyTable, ids, true).backward();
+      QVERIFY(lazyTable.grad().is_sparse());
+      m6::coalesceSparseGrads({lazyTable});
+      QVERIFY(lazyTable.grad().is_coalesced());
+      lazy->step();
+      QVERIFY(!lazyTable.grad().defined());  // consumed: the next backward sets a fresh one
+      dense->zero_grad();
+      lossOf(denseTable, ids, false).backward();
+      dense->step();
+      QVERIFY2(maxDifference(lazyTable, denseTable) < 1e-5,
+               qPrintable(QString("step %1: %2").arg(step).arg(
+                   maxDifference(lazyTable, denseTable))));
+    }
+    QVERIFY(maxDifference(lazyTable, startTable()) > 0.1);  // it did move
+  }
+
+  // Rows a step does not touch keep their value and moments; dense Adam moves them by momentum.
+  void untouchedRowsStayPut()
+  {
+    torch::Tensor lazyTable = startTable().requires_grad_(true);
+    torch::Tensor denseTable = startTable().requires_grad_(true);
+    m6::LazyAdam lazy({lazyTable}, torch::optim::AdamOptions(0.05));
+    torch::optim::Adam dense({denseTable}, torch::optim::AdamOptions(0.05));
+    auto stepBoth = [&](const torch::Tensor& ids)
+    {
+      lazy.zero_grad();
+      lossOf(lazyTable, ids, true).backward();
+      lazy.step();
+      dense.zero_grad();
+      lossOf(denseTable, ids, false).backward();
+      dense.step();
+    };
+    stepBoth(torch::tensor({0, 1, 2, 3, 4, 5, 6}, torch::kInt64));
+    QVERIFY(maxDifference(lazyTable, denseTable) < 1e-6);
+    const torch::Tensor before = lazyTable.detach().clone();
+    stepBoth(torch::tensor({1, 4, 1}, torch::kInt64));
+    for (int64_t r : {0, 2, 3, 5, 6})
+    {
+      QCOMPARE(maxDifference(lazyTable[r], before[r]), 0.0);
+      QVERIFY(maxDifference(denseTable[r], before[r]) > 1e-3);
+    }
+    for (int64_t r : {1, 4})
+    {
+      QVERIFY(maxDifference(lazyTable[r], denseTable[r]) < 1e-6);
+    }
+  }
+
+  // The state is Adam's: saved by one optimiser, loaded by another, the next steps agree.
+  void checkpointsAreAdams()
+  {
+    torch::Tensor a = startTable().requires_grad_(true);
+    m6::LazyAdam first({a}, torch::optim::AdamOptions(0.05));
+    const torch::Tensor ids = torch::tensor({0, 3, 3, 6}, torch::kInt64);
+    for (int step = 0; step < 3; ++step)
+    {
+      first.zero_grad();
+      lossOf(a, ids, true).backward();
+      first.step();
+    }
+    std::stringstream buffer;
+    {
+      torch::serialize::OutputArchive archive;
+      first.save(archive);
+      archive.save_to(buffer);
+    }
+    torch::Tensor b = a.detach().clone().requires_grad_(true);
+    m6::LazyAdam second({b}, torch::optim::AdamOptions(0.05));
+    {
+      torch::serialize::InputArchive archive;
+      archive.load_from(buffer);
+      second.load(archive);
+    }
+    for (auto* pair : {&first, &second})
+    {
+      pair->zero_grad();
+    }
+    lossOf(a, ids, true).backward();
+    first.step();
+    lossOf(b, ids, true).backward();
+    second.step();
+    QCOMPARE(maxDifference(a, b), 0.0);
+    // A fresh optimiser (state lost) would have taken another step.
+    torch::Tensor c = startTable().requires_grad_(true);
+    QVERIFY(maxDifference(a, c) > 1e-3);
+  }
+
+  // train.sparse_rows=on trains the id tables with sparse gradients through clipping and the
+  // lazy update, and learns: the demo's planted structure beats random by far.
+  void sparseRowsTrainARun()
+  {
+    const m6::DatasetSnapshot data = m6test::demo(300, 200, 9000);
+    QTemporaryDir dir = m6test::makeTempDir();
+    m6::RunConfig c = m6test::smallConfig();
+    c.train.gradClip = 0.05;  // every step clips: the sparse gradients' norm and scaling
+    std::vector<std::string> logs;
+    m6::TrainCallbacks cb;
+    cb.onLog = [&](const std::string& line) { logs.push_back(line); };
+    c.train.sparseRows = "on";
+    m6::TrainOutcome on = m6::train(data, c, m6test::runDir(dir, "on"), cb);
+    QCOMPARE(on.status, std::string("finished"));
+    QVERIFY(std::find(logs.begin(), logs.end(), "row-sparse id updates: users and items") !=
+            logs.end());
+    c.train.sparseRows = "off";
+    logs.clear();
+    m6::TrainOutcome off = m6::train(data, c, m6test::runDir(dir, "off"), cb);
+    QCOMPARE(off.status, std::string("finished"));
+    for (const auto& line : logs)
+    {
+      QVERIFY(line.find("row-sparse") == std::string::npos);
+    }
+    const double hrOn = on.test.get("hr@10");
+    const double hrOff = off.test.get("hr@10");
+    QVERIFY2(hrOn > 0.25 && hrOff > 0.25, qPrintable(QString("%1 %2").arg(hrOn).arg(hrOff)));
+    QVERIFY(hrOn != hrOff || on.valid.get("ndcg@10") != off.valid.get("ndcg@10"));
+    // auto: 300 users are not more than 8 rows per example of a batch of 128.
+    c.train.sparseRows = "auto";
+    logs.clear();
+    QCOMPARE(m6::train(data, c, m6test::runDir(dir, "auto"), cb).status,
+             std::string("finished"));
+    for (const auto& line : logs)
+    {
+      QVERIFY(line.find("row-sparse") == std::string::npos);
+    }
+    c.train.batchSize = 16;  // 300 > 8 x 16 users; the full softmax keeps the items dense
+    logs.clear();
+    c.train.epochs = 1;
+    QCOMPARE(m6::train(data, c, m6test::runDir(dir, "auto16"), cb).status,
+             std::string("finished"));
+    QVERIFY(std::find(logs.begin(), logs.end(), "row-sparse id updates: users") != logs.end());
+  }
+
+  void configsWrittenBeforeTheKnobReadOff()
+  {
+    QCOMPARE(m6::toJson(m6::RunConfig())["train"]["sparse_rows"].asString(), std::string("auto"));
+    QCOMPARE(m6::fromJson(m6test::configWithout("train", "sparse_rows")).train.sparseRows,
+             std::string("off"));
+    m6::Json partial = m6::Json::parse(R"({"train": {"lr": 0.01}})");
+    QCOMPARE(m6::fromJson(partial).train.sparseRows, std::string("auto"));
+    m6::RunConfig bad;
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, m6::applySetting(bad, "train.sparse_rows=yes"));
+  }
+};
+
+QTEST_APPLESS_MAIN(TestLazyAdam)
+#include "test_lazy_adam.moc"
