@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -190,9 +191,16 @@ void checkInSync(Collective& c, torch::nn::Module& net, int64_t step)
   }
 }
 
-GradientReducer::GradientReducer(Collective& c, std::vector<torch::Tensor> params)
-    : c_(c), params_(std::move(params))
+GradientReducer::GradientReducer(Collective& c, std::vector<torch::Tensor> params,
+                                 const std::vector<torch::Tensor>& sparse)
+    : c_(c)
 {
+  for (auto& p : params)
+  {
+    const bool rows = std::any_of(sparse.begin(), sparse.end(), [&](const torch::Tensor& s)
+                                  { return s.unsafeGetTensorImpl() == p.unsafeGetTensorImpl(); });
+    (rows ? sparse_ : params_).push_back(std::move(p));
+  }
   size_t first = 0;
   int64_t bytes = 0;
   for (size_t i = 0; i < params_.size(); ++i)
@@ -279,7 +287,69 @@ StepTotals GradientReducer::reduce(double examples, double loss, bool stop, bool
       offset += m;
     }
   }
+  reduceSparse(examples, scale);
   return totals;
+}
+
+void GradientReducer::reduceSparse(double examples, double scale)
+{
+  if (sparse_.empty())
+  {
+    return;
+  }
+  const auto tables = static_cast<int64_t>(sparse_.size());
+  std::vector<torch::Tensor> rows(sparse_.size());
+  std::vector<torch::Tensor> values(sparse_.size());
+  torch::Tensor counts = torch::zeros({tables}, torch::kInt64);
+  for (int64_t t = 0; t < tables; ++t)
+  {
+    const torch::Tensor& p = sparse_[static_cast<size_t>(t)];
+    const torch::Tensor& g = p.grad();
+    if (g.defined() && g.is_sparse() && examples > 0)
+    {
+      torch::Tensor c = g.coalesce();
+      rows[static_cast<size_t>(t)] = c._indices().reshape({-1});
+      values[static_cast<size_t>(t)] = c._values() * examples;
+    }
+    else
+    {
+      rows[static_cast<size_t>(t)] = torch::empty({0}, torch::kInt64);
+      values[static_cast<size_t>(t)] = torch::empty({0, p.size(1)}, torch::kFloat32);
+    }
+    counts[t] = rows[static_cast<size_t>(t)].size(0);
+  }
+  const torch::Tensor all = c_.allgather(counts);  // [ranks, tables]
+  auto n = all.accessor<int64_t, 2>();
+  for (int64_t t = 0; t < tables; ++t)
+  {
+    torch::Tensor& p = sparse_[static_cast<size_t>(t)];
+    const int64_t most = all.select(1, t).max().item<int64_t>();
+    if (most == 0)
+    {
+      p.mutable_grad().reset();  // no rank touched a row
+      continue;
+    }
+    // Padded to the largest count (all-gather takes one shape), the padding cut off after.
+    const torch::Tensor& r = rows[static_cast<size_t>(t)];
+    const torch::Tensor& v = values[static_cast<size_t>(t)];
+    torch::Tensor paddedRows = torch::zeros({most}, torch::kInt64);
+    torch::Tensor paddedValues = torch::zeros({most, p.size(1)}, torch::kFloat32);
+    paddedRows.narrow(0, 0, r.size(0)).copy_(r);
+    paddedValues.narrow(0, 0, v.size(0)).copy_(v);
+    const torch::Tensor gatheredRows = c_.allgather(paddedRows);      // [ranks, most]
+    const torch::Tensor gatheredValues = c_.allgather(paddedValues);  // [ranks, most, d]
+    std::vector<torch::Tensor> rowParts;
+    std::vector<torch::Tensor> valueParts;
+    for (int64_t k = 0; k < all.size(0); ++k)
+    {
+      rowParts.push_back(gatheredRows[k].narrow(0, 0, n[k][t]));
+      valueParts.push_back(gatheredValues[k].narrow(0, 0, n[k][t]));
+    }
+    // The same parts in rank order on every rank: the same sums, so the ranks stay identical.
+    p.mutable_grad() = torch::sparse_coo_tensor(torch::cat(rowParts).unsqueeze(0),
+                                                torch::cat(valueParts) * scale, p.sizes())
+                           .coalesce();
+  }
 }
 
 StepTotals GradientReducer::exchangeFlags(bool stop, bool pause)

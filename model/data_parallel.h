@@ -6,6 +6,9 @@
 // rank's backward pass its gradients, weighted by its examples in the step, are flattened into
 // buckets of at most 16 MiB and summed with one all-reduce per bucket (sent back to back), then
 // divided by the step's examples: exactly the gradient of the mean loss over the global batch.
+// Row-sparse gradients (the id tables under train.sparse_rows) travel as their rows instead: an
+// all-gather of each rank's rows, summed where they meet, so a step sends what the batch
+// touched, not every row of a 162,541-user table.
 // The step's loss and the stop and pause requests travel in the same exchange, so every rank
 // takes the same decisions at the same step.
 //
@@ -52,18 +55,28 @@ struct StepTotals
 class GradientReducer
 {
  public:
-  GradientReducer(Collective& c, std::vector<torch::Tensor> params);
+  /// `sparse`: the parameters among `params` whose gradients are row-sparse (id tables under
+  /// train.sparse_rows): they travel as their rows, not in the dense buckets.
+  GradientReducer(Collective& c, std::vector<torch::Tensor> params,
+                  const std::vector<torch::Tensor>& sparse = {});
 
   /// Replaces every gradient with the examples-weighted mean over the ranks (an undefined
-  /// gradient counts as zero and becomes defined), and sums the rest. `examples` may be 0.
+  /// dense gradient counts as zero and becomes defined), and sums the rest. A row-sparse
+  /// gradient becomes the coalesced sum of every rank's rows, weighted the same way (undefined
+  /// when no rank touched a row). `examples` may be 0.
   StepTotals reduce(double examples, double loss, bool stop, bool pause);
 
   /// Only the stop and pause requests (while paused, every 200 ms).
   StepTotals exchangeFlags(bool stop, bool pause);
 
  private:
+  /// All-gathers the row-sparse gradients' rows (counts, then indices and values padded to the
+  /// largest count) and sets each one's weighted sum, times `scale`.
+  void reduceSparse(double examples, double scale);
+
   Collective& c_;
-  std::vector<torch::Tensor> params_;
+  std::vector<torch::Tensor> params_;  // dense
+  std::vector<torch::Tensor> sparse_;
   std::vector<std::pair<size_t, size_t>> buckets_;  // [first, last) parameter indices
   std::vector<torch::Tensor> flats_;  // one buffer per bucket, then the control values
 };

@@ -254,9 +254,11 @@ std::vector<FieldDef> buildTable()
         {"auto", "on", "off"},
         "Update only the rows of the user and item id tables a step touched (lazy Adam: an "
         "untouched row keeps its value and moments) instead of every row: faster on large "
-        "datasets. auto: for a table of more than 8 rows per example of a batch (the users of a "
-        "large dataset; the items unless the full softmax touches them all); on: both tables; "
-        "off: every row, as runs before this setting. Data-parallel runs update every row.");
+        "datasets. auto: for a table of more than a million parameters and 8 rows per example "
+        "of a batch (the users of a large dataset; the items unless the full softmax touches "
+        "them all); on: both tables; "
+        "off: every row, as runs before this setting. Data-parallel ranks exchange only the "
+        "touched rows.");
     t.push_back(appliesWhen(f, "train.optimizer!=sgd"));
   }
   t.push_back(doubleField("train.lr", kOptim, "Learning rate", T, &TrainConfig::lr, 0, 1e6, true,

@@ -97,6 +97,19 @@ class M6NetImpl : public torch::nn::Module
     userEncoder_->setSparseIds(users);
     itemEncoder_->setSparseIds(items);
   }
+  /// The id tables set to row-sparse gradients.
+  std::vector<torch::Tensor> sparseIdWeights() const
+  {
+    std::vector<torch::Tensor> out;
+    for (const auto& e : {userEncoder_, itemEncoder_})
+    {
+      if (e->idEmbedding() && e->idEmbedding()->options.sparse())
+      {
+        out.push_back(e->idEmbedding()->weight);
+      }
+    }
+    return out;
+  }
 
   /// Whether the fusion projects a bag history per distinct item (true, the default) or per
   /// slot through the whole tokens: the same function, kept as the reference the tests compare.

@@ -39,13 +39,15 @@ int freePort()
 // The settings of every run here: no dropout, so the only difference between one process with
 // batch 2B and two ranks with batch B each is the order of floating-point sums in the gradient
 // average (measured: the metrics agree to every printed digit).
-QStringList settings(int batch, int epochs)
+// `rows`: train.sparse_rows (on: the id tables' gradients travel as their touched rows).
+QStringList settings(int batch, int epochs, const QString& rows = "auto")
 {
   return {"--preset",       "quick",
           "--set",          "train.epochs=" + QString::number(epochs),
           "--set",          "model.attention_dropout=0",
           "--set",          "train.threads=1",
           "--set",          "train.batch_size=" + QString::number(batch),
+          "--set",          "train.sparse_rows=" + rows,
           "--dist-timeout", "30"};
 }
 
@@ -102,19 +104,26 @@ class TestCliDistributed : public QObject
     QVERIFY2(r.code == 0, qPrintable(r.err));
   }
 
+  void twoRanksMatchOneProcessWithTheGlobalBatch_data()
+  {
+    QTest::addColumn<QString>("rows");
+    QTest::newRow("dense gradients") << QString("off");
+    QTest::newRow("row-sparse id gradients") << QString("on");
+  }
   void twoRanksMatchOneProcessWithTheGlobalBatch()
   {
-    auto single = cli(QStringList{"train", "--dataset", "d", "--json"} + settings(64, 2));
+    QFETCH(QString, rows);
+    auto single = cli(QStringList{"train", "--dataset", "d", "--json"} + settings(64, 2, rows));
     QVERIFY2(single.code == 0, qPrintable(single.err));
     const Json one = lastJson(single);
     QCOMPARE(one.at("world_size").asInt(), int64_t(1));
 
     const int port = freePort();
     QProcess follower;
-    startRank(follower, QStringList{"train", "--dataset", "d", "--json"} + settings(32, 2) +
+    startRank(follower, QStringList{"train", "--dataset", "d", "--json"} + settings(32, 2, rows) +
                             rankArgs(1, port));
     auto lead =
-        cli(QStringList{"train", "--dataset", "d", "--json"} + settings(32, 2) + rankArgs(0, port));
+        cli(QStringList{"train", "--dataset", "d", "--json"} + settings(32, 2, rows) + rankArgs(0, port));
     auto other = finished(follower);
     QVERIFY2(lead.code == 0, qPrintable(lead.err));
     QVERIFY2(other.code == 0, qPrintable(other.err));
@@ -149,7 +158,7 @@ class TestCliDistributed : public QObject
 
     // --nproc 2 starts the second rank itself and trains the same run.
     auto local =
-        cli(QStringList{"train", "--dataset", "d", "--json", "--nproc", "2"} + settings(32, 2));
+        cli(QStringList{"train", "--dataset", "d", "--json", "--nproc", "2"} + settings(32, 2, rows));
     QVERIFY2(local.code == 0, qPrintable(local.err));
     const Json byNproc = lastJson(local);
     QCOMPARE(byNproc.at("world_size").asInt(), int64_t(2));

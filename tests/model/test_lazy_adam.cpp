@@ -213,7 +213,8 @@ class TestLazyAdam : public QObject
     const double hrOff = off.test.get("hr@10");
     QVERIFY2(hrOn > 0.25 && hrOff > 0.25, qPrintable(QString("%1 %2").arg(hrOn).arg(hrOff)));
     QVERIFY(hrOn != hrOff || on.valid.get("ndcg@10") != off.valid.get("ndcg@10"));
-    // auto: 300 users are not more than 8 rows per example of a batch of 128.
+    // auto: 300 users are not more than 8 rows per example of a batch of 128 (nor a million
+    // parameters).
     c.train.sparseRows = "auto";
     logs.clear();
     QCOMPARE(m6::train(data, c, m6test::runDir(dir, "auto"), cb).status,
@@ -222,10 +223,23 @@ class TestLazyAdam : public QObject
     {
       QVERIFY(line.find("row-sparse") == std::string::npos);
     }
-    c.train.batchSize = 16;  // 300 > 8 x 16 users; the full softmax keeps the items dense
-    logs.clear();
+    // 300 > 8 x 16 users, but 300 x 16 parameters are far below a million: still dense.
+    c.train.batchSize = 16;
     c.train.epochs = 1;
+    logs.clear();
     QCOMPARE(m6::train(data, c, m6test::runDir(dir, "auto16"), cb).status,
+             std::string("finished"));
+    for (const auto& line : logs)
+    {
+      QVERIFY(line.find("row-sparse") == std::string::npos);
+    }
+    // 4,100 users x 256 wide is more than a million parameters and 8 x 16 rows: the users go
+    // sparse; the full softmax keeps the items dense.
+    const m6::DatasetSnapshot many = m6test::demo(4100, 150, 20500);
+    c.model.dim = 256;
+    c.model.heads = 2;
+    logs.clear();
+    QCOMPARE(m6::train(many, c, m6test::runDir(dir, "large"), cb).status,
              std::string("finished"));
     QVERIFY(std::find(logs.begin(), logs.end(), "row-sparse id updates: users") != logs.end());
   }
