@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench_distributed: data-parallel training (issue 11) measured as a user runs it: whole m6-cli
+# bench_distributed: data-parallel training measured as a user runs it: whole m6-cli
 # processes, examples/s and seconds/epoch from the run's own JSON, wall time and peak RSS of the
 # command from /usr/bin/time (for a job: rank 0's process; its children are counted in its wall
 # time, not in its RSS). Prints figures; asserts nothing. Traffic stays on 127.0.0.1.

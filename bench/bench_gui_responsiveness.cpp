@@ -7,7 +7,7 @@
 // longest gap is the longest time the event loop did not turn. Prints, per mode, the gap's p50 /
 // p99 / max and its lateness beyond 5 ms, the training examples/s and steps per minute, and how
 // many times the live feed was drained (each drain is at most one replot of the curves).
-// Targets (issue 4): p99 < 50 ms and max < 200 ms with the window. Figures, never assertions.
+// Targets: p99 < 50 ms and max < 200 ms with the window. Figures, never assertions.
 //
 // The engine on a small CPU does a few thousand steps a minute; to show the GUI side at the
 // issue's 10,000 steps a minute, the window is then fed synthetic steps at --rate steps per

@@ -1,4 +1,4 @@
-// bench_inspect: how long the Inspect page waits for a user (issue 5): selecting a user and
+// bench_inspect: how long the Inspect page waits for a user: selecting a user and
 // showing the profile, the top 10 and the attention map behind the first recommendation, timed
 // through the RunInspector and its worker thread exactly as the page asks (request on this
 // thread, answer delivered back by a queued signal), beside the worker's own time for the same

@@ -75,7 +75,7 @@ double p95(std::vector<double> v)
   return v.empty() ? 0 : v[v.size() * 95 / 100];
 }
 
-// Issue 5 and 6 figures on a trained run.
+// Inspection and export figures on a trained run.
 void inspectionFigures(const m6::DatasetSnapshot& data, const m6::RunConfig& c,
                        const std::string& dir)
 {

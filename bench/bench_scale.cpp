@@ -1,4 +1,4 @@
-// bench_scale: the day of DESIGN.md section 1 at the size people have (issue 10): a generated
+// bench_scale: the day of DESIGN.md section 1 at the size people have: a generated
 // MovieLens-25M-shaped ratings.csv (25,000,095 ratings, 162,541 users, 59,047 items with a
 // long-tailed popularity) through import, the shared snapshot, training with the large-
 // catalogue loss, full evaluation and top-10 for one user. Prints figures; asserts nothing.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Two domains with disjoint items and disjoint users from one MovieLens "latest" folder, for the
-# open-domain (zero-shot) protocol of issue 17 (README, "Adaptation, cold start and model files"):
+# open-domain (zero-shot) protocol (README, "Adaptation, cold start and model files"):
 #   A: films released before 2000, rated by users with an odd id;
 #   B: films released in 2000 or later (or of unknown year), rated by users with an even id.
 # Both keep the same kind of content (genres, tags, title words), nothing else in common.

@@ -1,4 +1,4 @@
-// Task and domain adaptation (issue 6): the options of adapt() and the report of what it carried
+// Task and domain adaptation: the options of adapt() and the report of what it carried
 // over from the parent run. Plain structs and JSON, no torch (engine.h declares adapt()).
 //
 // How a parameter of the new run gets its start value (DESIGN.md section 3):

@@ -1,4 +1,4 @@
-// Predictor::attentionStats(): attention across users (issue 5).
+// Predictor::attentionStats(): attention across users.
 #include <algorithm>
 #include <cmath>
 #include <limits>

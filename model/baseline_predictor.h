@@ -1,4 +1,4 @@
-// Recommendations from the baselines, for the per-user view of a baseline run (issue 5).
+// Recommendations from the baselines, for the per-user view of a baseline run.
 //
 // Most-popular is recomputed from the training split (cheap); ItemKNN and EASE^R are fitted
 // again from it with the parameters their run recorded (summary "params"; tuned again when not

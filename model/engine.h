@@ -176,7 +176,7 @@ struct EvaluationOutcome
   int64_t coldItems = 0;
 };
 
-/// Starts a new run on `target` from a parent run's weights (issue 6): the parent's network is
+/// Starts a new run on `target` from a parent run's weights: the parent's network is
 /// rebuilt from parentSnapshot + parentConfig and parentCheckpoint (a file or run folder), then
 /// every parameter of the new network (built from target + config, any task, scorer or fields) is
 /// carried over as described in adapt_report.h, frozen as `options` say, and trained like train()

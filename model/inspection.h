@@ -1,4 +1,4 @@
-// What the per-user view and the embedding map show (issue 5): embeddings with their 2-D PCA map,
+// What the per-user view and the embedding map show: embeddings with their 2-D PCA map,
 // and attention statistics across users. Plain structs, no torch; Predictor (engine.h) and
 // ModelPackage (package.h) fill them.
 //

@@ -1,4 +1,4 @@
-// Item-item baselines (issue 13; private to model/): ItemKNN and EASE^R, both built on the
+// Item-item baselines (private to model/): ItemKNN and EASE^R, both built on the
 // item co-occurrence (Gram) matrix G = X^T X of the binary training matrix X (users x items;
 // BaselineData::train, repeated pairs counted once).
 //

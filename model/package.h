@@ -1,4 +1,4 @@
-// The exported model file (.m6model, issue 6) and ModelPackage, which recommends and explains from
+// The exported model file (.m6model) and ModelPackage, which recommends and explains from
 // one without a workspace or a dataset.
 //
 // Layout (format version 2; version 1 files, which lack the methods, still open): one LibTorch

@@ -1,4 +1,4 @@
-// The runnable methods of a model file (format version 2, issue 18), private to model/.
+// The runnable methods of a model file (format version 2), private to model/.
 //
 // A .m6model is a TorchScript archive. Besides its tables and parameters, its root module carries
 // TorchScript methods that recompute what ModelPackage computes, so Python (torch.jit.load) and

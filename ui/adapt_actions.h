@@ -1,4 +1,4 @@
-// AdaptActions: the adaptation entry points of the workbench (issue 6), for ModelPages: "Adapt
+// AdaptActions: the adaptation entry points of the workbench, for ModelPages: "Adapt
 // run…" (the selected run; the Runs page's Run menu and context menu, and the Model menu) opens
 // an AdaptDialog and starts the adapted run on the TrainingController; "Compare adaptation…"
 // opens the CompareDialog (from the Model menu, the Run menu or the Adapt dialog).

@@ -1,4 +1,4 @@
-// AttentionHeatmap: the attention behind one (user, item) score (issue 5): a QCPColorMap of
+// AttentionHeatmap: the attention behind one (user, item) score: a QCPColorMap of
 // heads (rows) x tokens (columns: user, context, then each history item, oldest first, labelled
 // with its title) for one fusion layer, its colour scale, and below it a bar chart of the weights
 // averaged over the heads, on the same token axis. Hovering a cell or bar shows the exact weight

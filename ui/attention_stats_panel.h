@@ -1,4 +1,4 @@
-// AttentionStatsPanel: the "Attention across users" tab of the Inspect page (issue 5), drawn from
+// AttentionStatsPanel: the "Attention across users" tab of the Inspect page, drawn from
 // the engine's AttentionStats: for one fusion layer, the mean share of attention on the user
 // token, the context token and each history position (1 = the most recent item), one line per
 // head and the mean of the heads in bold; the distribution of attention entropy per head (which

@@ -1,4 +1,4 @@
-// AttentionView: the attention panel of the per-user view (issue 5): a layer selector, "compare
+// AttentionView: the attention panel of the per-user view: a layer selector, "compare
 // with" another recommended item (the two heatmaps side by side on one colour scale), the export
 // of the weights as CSV (each heatmap's Save… writes PNG or PDF), and a line for notes (an item
 // never seen in training, a user without history). For a model without attention (a baseline)

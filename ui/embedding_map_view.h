@@ -1,4 +1,4 @@
-// EmbeddingMapView: the "Embedding map" tab of the Inspect page (issue 5): the engine's 2-D PCA of
+// EmbeddingMapView: the "Embedding map" tab of the Inspect page: the engine's 2-D PCA of
 // the item tokens or of the user vectors as a QCustomPlot scatter, coloured by category (items) or
 // by a chosen colouring (users: their most frequent category or a user feature). Hovering names the
 // nearest point; clicking opens it (a user in the User tab, an item's interactions). Above the

@@ -1,4 +1,4 @@
-// ExportActions: taking a run out of the workbench from the run table (issue 6): "Export
+// ExportActions: taking a run out of the workbench from the run table: "Export
 // model…" (.m6model with its model card), "Export recommendations…" (every user's top K as CSV),
 // "Export embeddings…" (a folder: CSV plus the TensorBoard projector's vectors.tsv and
 // metadata.tsv) and "Export metric history…" (CSV of the selected runs' steps and epochs). The

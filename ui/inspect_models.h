@@ -1,4 +1,4 @@
-// Table models of the inspection pages (issue 5), each over a small vector that arrived from the
+// Table models of the inspection pages, each over a small vector that arrived from the
 // InspectWorker (tens to a few thousand rows, so held whole):
 //  - RecommendationModel: the top K (rank, how the rank moved under a context override, item,
 //    title, category / tags, score, popularity, held-out truth marker);

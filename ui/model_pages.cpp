@@ -103,7 +103,7 @@ ModelPages::ModelPages(const QString& workspacePath, std::shared_ptr<SnapshotSto
               Q_EMIT statusMessage(error);
             }
           });
-  // Adaptation and exports (issue 6): on the Runs page's Run menu and context menu, and in the
+  // Adaptation and exports: on the Runs page's Run menu and context menu, and in the
   // Model menu (populateMenu).
   adapt_ = new AdaptActions(workspacePath, snapshots, controller_, library_, runs_,
                             [this] { return configure_->dataset().id; });

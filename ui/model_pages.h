@@ -4,7 +4,7 @@
 // flows between the pages: Train (Ctrl+T) takes the Configure page's config to the controller
 // and shows the Train page; Resume from the run list continues a run and shows its recorded
 // curves before the live ones; "Use config" fills the Configure page from a past run; the
-// baselines run with the Configure page's protocol settings. The Inspect page (issue 5) opens a
+// baselines run with the Configure page's protocol settings. The Inspect page opens a
 // run from the run table ("Inspect…", double-click) or the Model menu, or a model file.
 //
 // Thread affinity: GUI thread. Destroy it only while no job runs (stopForClose() then wait for
@@ -51,7 +51,7 @@ class ModelPages : public QObject
   ConfigurePage* configurePage() const { return configure_; }
   TrainPage* trainPage() const { return train_; }
   RunsPage* runsPage() const { return runs_; }
-  /// Adapt run…, Compare adaptation… (issue 6).
+  /// Adapt run…, Compare adaptation….
   AdaptActions* adaptActions() const { return adapt_; }
   /// Export model / recommendations / embeddings / metric history of the selected run.
   ExportActions* exportActions() const { return exports_; }

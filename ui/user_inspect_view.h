@@ -1,4 +1,4 @@
-// UserInspectView: the per-user tab of the Inspect page (issue 5): a UserPicker (search, previous /
+// UserInspectView: the per-user tab of the Inspect page: a UserPicker (search, previous /
 // next / random, the users whose test item was missed) on the left; on the right the user's
 // profile (features) and timeline (held-out validation and test items marked), the top K (K,
 // category filter, hour / day-of-week context that re-ranks and shows how the list moved, held-out

@@ -1,4 +1,4 @@
-// UserMetricsView: the per-user metrics tab of the Inspect page (issue 5): one row per evaluated
+// UserMetricsView: the per-user metrics tab of the Inspect page: one row per evaluated
 // user of the run's test set (rank of the test item, NDCG@K, hit@K, history length, activity
 // bucket) in a sortable table, filtered by activity bucket, exported as CSV (the rows shown, in
 // the order shown, written atomically). Double-clicking a row opens the user in the User tab.

@@ -1,4 +1,4 @@
-// UserPicker: how the per-user view chooses a user (issue 5): a search box (a user id, or a
+// UserPicker: how the per-user view chooses a user: a search box (a user id, or a
 // feature value such as "north" or "region=north"; results listed as they arrive), previous /
 // next / random user, and the list of users whose held-out test item the model missed, sorted by
 // the rank of that item (near misses first; click a column to sort otherwise).

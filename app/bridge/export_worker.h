@@ -1,4 +1,4 @@
-// ExportWorker: takes a run out of the workbench (issue 6), through the runner's exports (the
+// ExportWorker: takes a run out of the workbench, through the runner's exports (the
 // same files the CLI writes): the model file (.m6model with its model card), every user's top-K
 // recommendations (CSV), the user and item embeddings (CSV and the TensorBoard projector's
 // vectors.tsv / metadata.tsv), and the metric history of runs (CSV). Every file is written

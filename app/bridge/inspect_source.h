@@ -4,8 +4,8 @@
 //
 // Three sources share one interface, so the per-user view, the heatmap and the embedding map
 // work the same for each: a trained run's Predictor, a baseline run's BaselinePredictor (no
-// attention, no context, no embeddings: it says why), and a .m6model file's ModelPackage (issue 6;
-// its catalog comes from the file: no features, ratings or dates, no held-out items).
+// attention, no context, no embeddings: it says why), and a .m6model file's ModelPackage
+// (its catalog comes from the file: no features, ratings or dates, no held-out items).
 //
 // Thread affinity: one thread at a time (the InspectWorker's); the model inside is not
 // thread-safe.

@@ -1,6 +1,6 @@
 // Value types of the inspection bridge (InspectWorker and its GUI handle RunInspector): what a
 // loaded model is, one user's profile, recommendations and attention, the per-user metrics of a
-// run, attention statistics across users and the embedding map. Issue 5.
+// run, attention statistics across users and the embedding map.
 //
 // Everything is plain data copied through queued signals: strings for display, indices for the
 // next request, floats for the plots. No tensors, no pointers into a model or a workspace.

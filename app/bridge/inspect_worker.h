@@ -1,4 +1,4 @@
-// InspectWorker: the inspection pages' model work (issue 5), on its own thread. It opens a run
+// InspectWorker: the inspection pages' model work, on its own thread. It opens a run
 // (its dataset snapshot, then the run's Predictor, or a baseline's BaselinePredictor) or a model
 // file, keeps it loaded, and answers the pages: a user's profile + top K + attention, attention
 // for another item or a comparison, user search, the run's per-user test metrics, attention

@@ -1,4 +1,4 @@
-// RunInspector: the GUI's handle on inspection (issue 5): owns the InspectWorker's thread, sends
+// RunInspector: the GUI's handle on inspection: owns the InspectWorker's thread, sends
 // it requests and re-emits its answers on the GUI thread, dropping stale ones.
 //
 // Stale replies: every request method returns a token. Per channel (user, attention, search,

@@ -1,4 +1,4 @@
-// TrainWorker's adaptation jobs (issue 6): an adapted run and the adaptation comparison. Kept
+// TrainWorker's adaptation jobs: an adapted run and the adaptation comparison. Kept
 // apart from train_worker.cpp; same job contract (see train_worker.h).
 #include <exception>
 #include <stdexcept>

@@ -1,4 +1,4 @@
-// TrainingController's adaptation jobs (issue 6): startAdapt() and startCompare(), and the
+// TrainingController's adaptation jobs: startAdapt() and startCompare(), and the
 // relay of the worker's comparison signals. Same one-job-at-a-time contract as the rest.
 #include "app/bridge/training_controller.h"
 

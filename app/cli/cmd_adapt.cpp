@@ -1,4 +1,4 @@
-// adapt and compare (issue 6): a new run from a parent run's weights on another task or dataset,
+// adapt and compare: a new run from a parent run's weights on another task or dataset,
 // and zero-shot vs adapted vs from-scratch at chosen shares of the target's training data.
 #include <cstdio>
 #include <sstream>

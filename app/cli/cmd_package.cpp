@@ -1,4 +1,4 @@
-// Taking models out of the workspace (issue 6): export a run as a .m6model file, export its
+// Taking models out of the workspace: export a run as a .m6model file, export its
 // embeddings, and recommend / explain from a model file alone (no workspace), for users the model
 // knows or new users given by their history.
 #include <filesystem>

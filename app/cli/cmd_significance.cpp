@@ -1,4 +1,4 @@
-// m6-cli significance: is run A better than run B on the same split? (issue 13;
+// m6-cli significance: is run A better than run B on the same split? (see
 // app/runner/run_significance.h)
 #include <cmath>
 #include <sstream>

@@ -1,4 +1,4 @@
-// Does adaptation pay? (issue 6): the parent evaluated zero-shot on the target, then, at each
+// Does adaptation pay? The parent evaluated zero-shot on the target, then, at each
 // chosen share of the target's training data, a run adapted from the parent and a run trained
 // from scratch with the same configuration and budget (epochs, learning rate, seed). Every
 // trained arm is an ordinary recorded run (the adapted ones with the parent as their parent), so

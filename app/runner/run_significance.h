@@ -1,4 +1,4 @@
-// Is run A really better than run B? (issue 13): the paired comparison of model/core/
+// Is run A really better than run B? The paired comparison of model/core/
 // significance.h over the per-user test results two recorded runs stored, after checking that
 // they can be compared at all. Shared by `m6-cli significance` and the Runs page.
 //

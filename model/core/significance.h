@@ -1,4 +1,4 @@
-// Paired comparison of two evaluated runs over their users (issue 13): the per-user metric of
+// Paired comparison of two evaluated runs over their users: the per-user metric of
 // run A minus that of run B, its mean, a paired-bootstrap confidence interval, the Wilcoxon
 // signed-rank p-value, and the users where A is better, worse or tied.
 //

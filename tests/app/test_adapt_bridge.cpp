@@ -1,4 +1,4 @@
-// The adaptation bridge (issue 6) without widgets, on two tiny demo domains and a copy of the
+// The adaptation bridge without widgets, on two tiny demo domains and a copy of the
 // second without ratings, with a parent trained by the runner:
 //  - AdaptInfo lists the datasets, describes a target and previews an adaptation; of two
 //    previews asked back to back only the latest is answered here; a baseline parent is an

@@ -1,4 +1,4 @@
-// The inspection bridge (issue 5) on a real thread, a real workspace and a run trained in the
+// The inspection bridge on a real thread, a real workspace and a run trained in the
 // test: the per-user view's recommendations exclude the user's training items, are sorted by
 // score and mark the held-out item when it is in the top K; the attention map equals the
 // engine's explain() for that pair and its rows sum to 1; the token labels are the user's last

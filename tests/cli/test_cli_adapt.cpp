@@ -1,4 +1,4 @@
-// m6-cli's adaptation and model-file commands end to end (issue 6): demo-data --second-domain,
+// m6-cli's adaptation and model-file commands end to end: demo-data --second-domain,
 // adapt (report, zero-shot, frozen parts, lineage), compare (every arm on one budget), export
 // to a .m6model, recommend / explain from the file alone with no workspace (known users and new
 // users by history), export-embeddings (CSV + projector TSV), and a clear error, exit code 2, for

@@ -1,4 +1,4 @@
-// A full disk (issue 16): training, resuming and every export meet a real "No space left on
+// A full disk: training, resuming and every export meet a real "No space left on
 // device" from a small tmpfs mounted over the run folder or the destination, inside a private
 // mount namespace (unshare), and must end with one clear error, no temporary file left behind,
 // the run marked failed with its last good checkpoint, and a resume that works once there is

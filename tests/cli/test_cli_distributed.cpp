@@ -1,4 +1,4 @@
-// Data-parallel training (issue 11) with real m6-cli processes talking over 127.0.0.1: two ranks
+// Data-parallel training with real m6-cli processes talking over 127.0.0.1: two ranks
 // end with identical weights and the metrics of one process trained with the same global batch,
 // --nproc does the same by itself, a killed rank ends the job with an error naming it (and the
 // run resumes), and ranks given different data or settings, or the same rank number, are refused

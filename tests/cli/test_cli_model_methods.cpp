@@ -1,4 +1,4 @@
-// The README's examples of using an exported .m6model outside the workbench (issue 18): the C++
+// The README's examples of using an exported .m6model outside the workbench: the C++
 // program (tests/examples/recommend.cpp, LibTorch and nlohmann-json only) and the Python script
 // (tests/examples/recommend.py, Debian's python3-torch) print the same top 10 with the same
 // scores as `m6-cli recommend --model FILE --history ...`; the README shows both files verbatim.

@@ -1,4 +1,4 @@
-// Inspection (issue 5): embeddings and their PCA maps, attention statistics across users, the
+// Inspection: embeddings and their PCA maps, attention statistics across users, the
 // recommend() item filter, and recommendations from the baselines.
 #include <QtTest>
 #include <cmath>

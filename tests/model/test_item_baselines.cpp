@@ -1,4 +1,4 @@
-// The item-item baselines of issue 13 (model/item_baselines.h): EASE^R's closed form against an
+// The item-item baselines (model/item_baselines.h): EASE^R's closed form against an
 // independent per-column ridge regression, ItemKNN's shrunk cosine and neighbour cut against its
 // definition, the scorer's sum over history rows, and on a demo: both beat most-popular, record
 // what validation chose and one test row per user, are skipped with the reason on a catalogue too

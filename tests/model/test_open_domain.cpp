@@ -1,4 +1,4 @@
-// Open-domain recommendation (issue 17): the popularity prior is an item feature computed from the
+// Open-domain recommendation: the popularity prior is an item feature computed from the
 // training split only (changing held-out interactions leaves it unchanged, changing training ones
 // does not), id dropout zeroes whole id rows while training and never in evaluation, and a model
 // trained on the demo's first domain with both, evaluated zero-shot on the second (new items,

@@ -1,4 +1,4 @@
-// The runnable methods of a .m6model (issue 18): for a small trained model of each scorer and
+// The runnable methods of a .m6model: for a small trained model of each scorer and
 // every history encoder (and adapters, concat merge, the rating task, content-only items), the
 // archive's TorchScript methods, called through torch::jit::load as a C++ user would, agree with
 // ModelPackage (what `m6-cli recommend --model` prints): the same top 10 and the same scores to

@@ -1,4 +1,4 @@
-// Adaptation through the runner (issue 6): an adapted run is recorded with its parent, its
+// Adaptation through the runner: an adapted run is recorded with its parent, its
 // adaptation report and zero-shot figures; compare runs zero-shot, adapted and scratch arms on the
 // same budget; baselines save BPR's factors in their run folder; bad parents are refused.
 #include <QFile>

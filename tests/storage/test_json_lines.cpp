@@ -1,4 +1,4 @@
-// JSON lines, gzip input, missing-value markers and the mapping guesses (issue 12): fixtures
+// JSON lines, gzip input, missing-value markers and the mapping guesses: fixtures
 // written here, plus the real Amazon 2018 file from ../shared/data when it is there.
 #include <zlib.h>
 

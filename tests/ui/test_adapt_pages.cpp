@@ -1,4 +1,4 @@
-// Task adaptation through the window (issue 6), on two tiny demo domains (~120 users, 240 items,
+// Task adaptation through the window, on two tiny demo domains (~120 users, 240 items,
 // 4,800 interactions each; the second shares the first's tags and tastes, not its ids) and a
 // copy of the second without ratings, with a parent run trained by the runner in initTestCase:
 //  - the Adapt dialog's preview lists frozen parameters once a freeze box is ticked, and its

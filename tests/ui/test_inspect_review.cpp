@@ -1,4 +1,4 @@
-// Fixes from the review of the inspection code (issue 5), checked without training: the per-user
+// Fixes from the review of the inspection code, checked without training: the per-user
 // metrics of pointwise tasks show "–" rather than "nan" or a red "miss"; the Move column sorts
 // by how far an item moved; a multi-valued category field (MovieLens genres) filters on every
 // value and lists them all; cold items of the cold-item protocol count no training interactions.
