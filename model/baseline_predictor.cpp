@@ -14,7 +14,8 @@ namespace m6
 struct BaselinePredictor::Impl
 {
   std::string kind;
-  DatasetSnapshot data;
+  // Shared with the caller (the workbench's snapshot store), or a copy this predictor owns.
+  std::shared_ptr<const DatasetSnapshot> snapshot;
   BaselineData bd;
   std::unique_ptr<ScoreProvider> scorer;
   BprFactors factors;
@@ -30,6 +31,16 @@ std::unique_ptr<BaselinePredictor> BaselinePredictor::open(
     const std::string& kind, const DatasetSnapshot& snapshot, const RunConfig& config,
     const std::string& factorsDir, const TrainCallbacks& cb, const Json& params)
 {
+  return open(kind, std::make_shared<const DatasetSnapshot>(snapshot), config, factorsDir, cb,
+              params);
+}
+
+std::unique_ptr<BaselinePredictor> BaselinePredictor::open(
+    const std::string& kind, std::shared_ptr<const DatasetSnapshot> shared,
+    const RunConfig& config, const std::string& factorsDir, const TrainCallbacks& cb,
+    const Json& params)
+{
+  const DatasetSnapshot& snapshot = *shared;
   const auto& names = baselineNames();
   if (std::find(names.begin(), names.end(), kind) == names.end())
   {
@@ -48,29 +59,29 @@ std::unique_ptr<BaselinePredictor> BaselinePredictor::open(
   setComputeThreads(config.train.threads);
   auto impl = std::make_unique<Impl>();
   impl->kind = kind;
-  impl->data = snapshot;
-  impl->bd = baselineData(impl->data, config);
+  impl->snapshot = std::move(shared);
+  impl->bd = baselineData(snapshot, config);
   if (kind == "pop")
   {
     impl->scorer = std::make_unique<PopularityScorer>(impl->bd.counts);
   }
   else if (kind == "itemknn" || kind == "ease")
   {
-    const std::string skip = itemModelSkipReason(impl->data.numItems());
+    const std::string skip = itemModelSkipReason(snapshot.numItems());
     if (!skip.empty())
     {
       throw std::runtime_error(baselineTitle(kind) + " " + skip);
     }
     torch::NoGradGuard noGrad;
-    torch::Tensor gram = itemGram(impl->data, impl->bd);
+    torch::Tensor gram = itemGram(snapshot, impl->bd);
     const bool given = params.isObject() && !params.asObject().empty();
     ItemModelFit fit =
-        fitItemModel(kind, impl->data, impl->bd, gram, config, cb, given ? &params : nullptr);
+        fitItemModel(kind, snapshot, impl->bd, gram, config, cb, given ? &params : nullptr);
     if (fit.weights.numel() == 0)
     {
       throw std::runtime_error(baselineTitle(kind) + ": fitting the model again was cancelled");
     }
-    impl->scorer = std::make_unique<ItemItemScorer>(impl->data, fit.weights);
+    impl->scorer = std::make_unique<ItemItemScorer>(snapshot, fit.weights);
   }
   else
   {
@@ -79,13 +90,13 @@ std::unique_ptr<BaselinePredictor> BaselinePredictor::open(
     const std::string path = factorsDir.empty() ? "" : (fs::path(factorsDir) / "bpr.pt").string();
     if (!path.empty() && fs::is_regular_file(path, ec))
     {
-      impl->factors = loadBprFactors(path, impl->data);
+      impl->factors = loadBprFactors(path, snapshot);
       impl->file = path;
     }
     else
     {
       bool cancelled = false;
-      impl->factors = trainBpr(impl->data, config, impl->bd, cb, &cancelled);
+      impl->factors = trainBpr(snapshot, config, impl->bd, cb, &cancelled);
       if (cancelled || !impl->factors.complete)
       {
         throw std::runtime_error("BPR-MF: training the factors again was cancelled");
@@ -106,10 +117,10 @@ std::unique_ptr<BaselinePredictor> BaselinePredictor::open(
 
 std::vector<float> BaselinePredictor::scoreAll(int32_t user)
 {
-  if (user < 0 || user >= impl_->data.numUsers())
+  if (user < 0 || user >= impl_->snapshot->numUsers())
   {
     throw std::out_of_range("user index " + std::to_string(user) + " is outside the dataset (" +
-                            std::to_string(impl_->data.numUsers()) + " users)");
+                            std::to_string(impl_->snapshot->numUsers()) + " users)");
   }
   QuerySpec q;
   q.user = user;
@@ -123,7 +134,7 @@ std::vector<float> BaselinePredictor::scoreAll(int32_t user)
 std::vector<Recommendation> BaselinePredictor::recommend(int32_t user, int k,
                                                          const std::vector<uint8_t>* allowedItems)
 {
-  const DatasetSnapshot& d = impl_->data;
+  const DatasetSnapshot& d = *impl_->snapshot;
   if (allowedItems && static_cast<int64_t>(allowedItems->size()) != d.numItems())
   {
     throw std::invalid_argument("recommend: the item filter has " +

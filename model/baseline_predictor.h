@@ -25,12 +25,20 @@ namespace m6
 class BaselinePredictor
 {
  public:
-  /// kind: one of baselineNames(). The snapshot and config are those runBaselines() ran with (the
+  /// kind: one of baselineNames(). The snapshot and config are those runBaselines() ran with (a
   /// copy of the snapshot is kept). Throws std::invalid_argument for an unknown kind or an invalid
   /// config, std::runtime_error for an unreadable factors file. cb (pause, cancel, progress)
   /// applies when BPR-MF has to be trained again; a cancel then throws std::runtime_error.
   static std::unique_ptr<BaselinePredictor> open(const std::string& kind,
                                                  const DatasetSnapshot& snapshot,
+                                                 const RunConfig& config,
+                                                 const std::string& factorsDir = "",
+                                                 const TrainCallbacks& cb = {},
+                                                 const Json& params = Json::object());
+  /// The same without a copy: the predictor shares `snapshot` (the workbench's snapshot store
+  /// hands out one per dataset) and keeps it alive.
+  static std::unique_ptr<BaselinePredictor> open(const std::string& kind,
+                                                 std::shared_ptr<const DatasetSnapshot> snapshot,
                                                  const RunConfig& config,
                                                  const std::string& factorsDir = "",
                                                  const TrainCallbacks& cb = {},

@@ -236,7 +236,7 @@ void InspectWorker::openRun(quint64 token, qint64 runId)
               {
                 phaseFn("Fitting " + baselineTitle(kind) + " on the training split…");
               }
-              auto baseline = BaselinePredictor::open(kind, data->snapshot, config, dir, cb,
+              auto baseline = BaselinePredictor::open(kind, data->shared, config, dir, cb,
                                                       params ? *params : Json::object());
               if (baseline->retrained())
               {

@@ -2,6 +2,7 @@
 // recommend() item filter, and recommendations from the baselines.
 #include <QtTest>
 #include <cmath>
+#include <memory>
 #include <numeric>
 #include <set>
 
@@ -187,7 +188,16 @@ class TestInspection : public QObject
       QVERIFY(!train.count(recs[i].item));
       QVERIFY(i == 0 || recs[i - 1].score >= recs[i].score);
     }
-    auto bpr = m6::BaselinePredictor::open("bpr", data_, dot_, folder);
+    // Given a shared snapshot (the workbench's store), the predictor keeps it, not a copy, and
+    // ranks the same.
+    auto shared = std::make_shared<const m6::DatasetSnapshot>(data_);
+    {
+      auto popShared = m6::BaselinePredictor::open("pop", shared, dot_);
+      QCOMPARE(shared.use_count(), long(2));
+      QCOMPARE(popShared->scoreAll(3), pop->scoreAll(3));
+    }
+    QCOMPARE(shared.use_count(), long(1));
+    auto bpr = m6::BaselinePredictor::open("bpr", shared, dot_, folder);
     QVERIFY(!bpr->retrained());
     QCOMPARE(bpr->factorsFile(), b.bprFactors);
     // Without the saved file the same recipe trains the same factors again.
