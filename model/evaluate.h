@@ -19,7 +19,9 @@
 namespace m6
 {
 
-/// Scores for query batches: the whole catalogue, or given candidates.
+/// Scores for query batches: the whole catalogue, or given candidates. Called from one thread, but
+/// a returned tensor must stay as it is after the next call (no reused output buffer): full
+/// ranking ranks one batch's scores on a helper thread while the next batch is scored.
 class ScoreProvider
 {
  public:
