@@ -364,7 +364,10 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
                                                std::vector<uint8_t>(static_cast<size_t>(n), 0));
   RandomRanking random;
   const int64_t batch = sampled ? 256 : scorer.batchSize();
-  const auto [lo, hi] = shareOf(targets.size(), scope.shard);
+  // Not a structured binding: C++17 lambdas (rankRow) cannot capture one (clang refuses).
+  const std::pair<size_t, size_t> share = shareOf(targets.size(), scope.shard);
+  const size_t lo = share.first;
+  const size_t hi = share.second;
   std::vector<double> rowDiversity(hi - lo);    // per target: its list's diversity (NaN: none)
   std::vector<int64_t> rowCandidates(hi - lo);  // per target: candidates of a random ranking
   result.rows.resize(hi - lo);
