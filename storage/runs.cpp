@@ -36,7 +36,7 @@ MetricSet metricsFrom(const std::string& text)
 const char* kRunColumns =
     "r.id, r.name, r.dataset_id, d.name, r.kind, r.task, r.config_json, r.parent_run, r.status, "
     "r.message, r.created_at, r.started_at, r.finished_at, r.folder, r.best_epoch, r.epochs_run, "
-    "r.valid_json, r.test_json, r.summary_json, r.note";
+    "r.valid_json, r.test_json, r.summary_json, r.note, r.group_id";
 
 RunRecord readRun(const sql::Stmt& s, const Workspace& ws)
 {
@@ -71,6 +71,10 @@ RunRecord readRun(const sql::Stmt& s, const Workspace& ws)
     r.summary = Json::object();
   }
   r.note = s.columnText(19);
+  if (!s.isNull(20))
+  {
+    r.groupId = s.columnInt(20);
+  }
   return r;
 }
 
@@ -105,7 +109,8 @@ Result<int64_t> RunStore::create(RunRecord& r)
     // (runFolder), so a copied or moved workspace never points at another one's checkpoints.
     auto s = db.prepare(
         "INSERT INTO runs(id, name, dataset_id, kind, task, config_json, parent_run, status, "
-        "message, created_at, folder, summary_json, note) VALUES (?,?,?,?,?,?,?,?,?,?,'',?,?)");
+        "message, created_at, folder, summary_json, note, group_id) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,'',?,?,?)");
     r.createdAt = r.createdAt ? r.createdAt : nowSeconds();
     s.bind(1, *id)
         .bind(2, r.name)
@@ -123,6 +128,14 @@ Result<int64_t> RunStore::create(RunRecord& r)
     }
     s.bind(8, r.status).bind(9, r.message).bind(10, r.createdAt);
     s.bind(11, r.summary.dump()).bind(12, r.note);
+    if (r.groupId)
+    {
+      s.bind(13, *r.groupId);
+    }
+    else
+    {
+      s.bindNull(13);
+    }
     s.run();
     r.id = *id;
     if (r.name.empty())
@@ -305,6 +318,27 @@ Result<std::vector<RunRecord>> RunStore::runs(std::optional<int64_t> datasetId)
   catch (const sql::SqliteError& e)
   {
     return makeError(std::string("cannot list runs: ") + e.what());
+  }
+}
+
+Result<std::vector<RunRecord>> RunStore::runsOfGroup(int64_t groupId)
+{
+  try
+  {
+    auto s = ws_.db().prepare(std::string("SELECT ") + kRunColumns +
+                              " FROM runs r JOIN datasets d ON d.id = r.dataset_id"
+                              " WHERE r.group_id = ? ORDER BY r.id");
+    s.bind(1, groupId);
+    std::vector<RunRecord> out;
+    while (s.step())
+    {
+      out.push_back(readRun(s, ws_));
+    }
+    return out;
+  }
+  catch (const sql::SqliteError& e)
+  {
+    return makeError(std::string("cannot list the group's runs: ") + e.what());
   }
 }
 

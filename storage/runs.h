@@ -31,6 +31,7 @@ struct RunRecord
   std::string task;         // "ranking", "ctr", "rating"
   std::string configJson;
   std::optional<int64_t> parentRun;
+  std::optional<int64_t> groupId;  // the run group (several seeds of one configuration) it is in
   std::string status = "created";  // created | running | finished | stopped | diverged | failed
   std::string message;
   int64_t createdAt = 0;
@@ -87,6 +88,8 @@ class RunStore
                           const std::vector<UserMetricRow>& rows);
 
   Result<std::vector<RunRecord>> runs(std::optional<int64_t> datasetId = std::nullopt);
+  /// The member runs of a run group, by id.
+  Result<std::vector<RunRecord>> runsOfGroup(int64_t groupId);
   Result<RunRecord> run(int64_t runId);
   Result<std::vector<StepRecord>> steps(int64_t runId);
   Result<std::vector<EpochRecord>> epochs(int64_t runId);

@@ -209,11 +209,29 @@ const char* kV4 = R"SQL(
 ALTER TABLE run_user_metrics ADD COLUMN ranks TEXT;
 )SQL";
 
+// Version 5: run groups. One configuration trained with several seeds; the group keeps the shared
+// configuration and the planned seeds (so an interrupted group continues where it stopped), and
+// each member run names its group.
+const char* kV5 = R"SQL(
+CREATE TABLE run_groups(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+  config_json TEXT NOT NULL,
+  seeds_json TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX run_groups_by_dataset ON run_groups(dataset_id);
+ALTER TABLE runs ADD COLUMN group_id INTEGER REFERENCES run_groups(id) ON DELETE SET NULL;
+CREATE INDEX runs_by_group ON runs(group_id);
+)SQL";
+
 }  // namespace
 
 const std::vector<const char*>& migrations()
 {
-  static const std::vector<const char*> all = {kV1, kV2, kV3, kV4};
+  static const std::vector<const char*> all = {kV1, kV2, kV3, kV4, kV5};
   return all;
 }
 

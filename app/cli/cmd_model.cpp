@@ -71,6 +71,10 @@ Json runJson(const RunRecord& r)
   {
     j["parent"] = *r.parentRun;
   }
+  if (r.groupId)
+  {
+    j["group"] = *r.groupId;
+  }
   j["best_epoch"] = r.bestEpoch;
   j["epochs"] = r.epochsRun;
   j["valid"] = r.valid.valuesJson();
@@ -114,6 +118,10 @@ int cmdTrain(Context& ctx, const Args& a)
   const RankPlan plan = rankPlan(a);
   LoadedDataset data = loadDataset(ctx, datasetName);
   RunConfig config = withRankThreads(configFromArgs(a, data.snapshot), plan);
+  if (a.has("seeds"))
+  {
+    return trainGroup(ctx, a, data, config);
+  }
   if (plan.dist.rank > 0)
   {
     return runFollowerRank(ctx, data, config, plan.dist);
@@ -127,6 +135,16 @@ int cmdTrain(Context& ctx, const Args& a)
 
 int cmdResume(Context& ctx, const Args& a)
 {
+  if (a.positional()[0].rfind("group:", 0) == 0)
+  {
+    if (a.has("nproc") || a.has("rank"))
+    {
+      throw CliError(
+          "a group's members are resumed one after another in this process; "
+          "--nproc and --rank do not apply");
+    }
+    return resumeGroup(ctx, a.positional()[0].substr(6));
+  }
   RunRecord run = resolveRun(ctx, a.positional()[0]);
   if (run.kind != "m6")
   {
@@ -504,6 +522,9 @@ std::vector<Command> modelCommands()
   std::vector<OptionSpec> trainOpts = configOptions();
   trainOpts.insert(trainOpts.begin(), {"dataset", "NAME", "the dataset to train on (required)"});
   trainOpts.push_back({"name", "NAME", "a name for the run (default \"run N\")"});
+  trainOpts.push_back({"seeds", "N",
+                       "train N runs, seeds train.seed, +1, ..., as one run group reported with "
+                       "mean, sd and 95% interval per metric (see m6-cli groups)"});
   for (const auto& o : rankOptions())
   {
     trainOpts.push_back(o);
@@ -516,12 +537,17 @@ std::vector<Command> modelCommands()
                 "of a job across machines (rank 0 records the run; start the same command with "
                 "the same dataset and settings on every rank). Each rank takes train.batch_size "
                 "examples per step, so the global batch is batch_size x N at the configured "
-                "learning rate; give batch_size / N per rank to match a one-process run.",
+                "learning rate; give batch_size / N per rank to match a one-process run.\n\n"
+                "Repeats: --seeds N trains the configuration N times with consecutive seeds, one "
+                "run after another, as a run group; the JSON is the group's (m6-cli groups "
+                "GROUP), with each metric's mean, sd and ci95 over the members. Ctrl+C stops the "
+                "group; `m6-cli resume group:ID` continues it.",
                 trainOpts, 0, 0},
                cmdTrain});
   c.push_back({{"resume", "RUN", "Continue an interrupted or stopped run from its last checkpoint",
                 "Any number of processes may continue a run (--nproc N, or --rank/--world-size/"
-                "--master), whatever it was started with.",
+                "--master), whatever it was started with. `resume group:ID` continues a run "
+                "group: the interrupted member, then the seeds not trained yet.",
                 rankOptions(), 1, 1},
                cmdResume});
   c.push_back({{"runs",
@@ -586,6 +612,10 @@ std::vector<Command> modelCommands()
                 1000},
                cmdExportHistory});
   c.push_back(significanceCommand());
+  for (auto& extra : groupCommands())
+  {
+    c.push_back(std::move(extra));
+  }
   for (auto& extra : searchCommands())
   {
     c.push_back(std::move(extra));

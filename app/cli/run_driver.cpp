@@ -1,5 +1,6 @@
 #include "app/cli/run_driver.h"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -174,6 +175,42 @@ RunRecord resolveRun(Context& ctx, const std::string& token)
   throw CliError("no run \"" + token + "\" (m6-cli runs lists them)");
 }
 
+RunGroupRecord resolveGroup(Context& ctx, const std::string& token)
+{
+  GroupStore store(ctx.workspace());
+  int64_t id = 0;
+  auto parsed = std::from_chars(token.data(), token.data() + token.size(), id);
+  if (parsed.ec == std::errc() && parsed.ptr == token.data() + token.size())
+  {
+    if (auto g = store.group(id))
+    {
+      return *g;
+    }
+  }
+  auto all = store.groups();
+  if (!all)
+  {
+    throw CliError(all.error());
+  }
+  std::vector<RunGroupRecord> named;
+  for (const auto& g : *all)
+  {
+    if (g.name == token)
+    {
+      named.push_back(g);
+    }
+  }
+  if (named.size() == 1)
+  {
+    return named[0];
+  }
+  if (named.size() > 1)
+  {
+    throw CliError("several run groups are named \"" + token + "\"; give the group id");
+  }
+  throw CliError("no run group \"" + token + "\" (m6-cli groups lists them)");
+}
+
 RunConfig configOfRunOrFail(const RunRecord& run)
 {
   try
@@ -286,6 +323,73 @@ RunRecord RunDriver::execute(RunRecord run, const RunConfig& config, bool resume
     throw CliError(result.error());
   }
   return *result;
+}
+
+GroupSummary RunDriver::runGroup(int64_t groupId)
+{
+  RunStore runs(ctx_.workspace());
+  GroupStore groups(ctx_.workspace());
+  std::vector<int64_t> resumed;
+  for (;;)
+  {
+    auto summary = summarizeGroup(runs, groups, groupId);
+    if (!summary)
+    {
+      throw CliError(summary.error());
+    }
+    const GroupStep step = nextGroupStep(*summary);
+    const RunGroupRecord& g = summary->group;
+    if (step.action == GroupStep::Action::Done)
+    {
+      return *summary;
+    }
+    const auto at = std::find(g.seeds.begin(), g.seeds.end(), step.seed) - g.seeds.begin();
+    ctx_.err << "Group " << g.id << " (" << g.name << "): seed " << step.seed << ", " << (at + 1)
+             << " of " << g.seeds.size() << "\n";
+    RunRecord result;
+    if (step.action == GroupStep::Action::Train)
+    {
+      const RunConfig config = requireValid(memberConfig(g, step.seed), data_.snapshot);
+      auto run = session_.createRun(config, memberName(g, step.seed), std::nullopt, g.id);
+      if (!run)
+      {
+        throw CliError(run.error());
+      }
+      result = execute(*run, config, false, {});
+    }
+    else
+    {
+      if (runs.isActive(step.resumeRun))
+      {
+        throw CliError("run " + std::to_string(step.resumeRun) + " of group " +
+                       std::to_string(g.id) +
+                       " is being trained by another process; wait for it to end, then resume "
+                       "the group");
+      }
+      if (std::find(resumed.begin(), resumed.end(), step.resumeRun) != resumed.end())
+      {
+        throw CliError("run " + std::to_string(step.resumeRun) + " of group " +
+                       std::to_string(g.id) + " did not finish when resumed");
+      }
+      resumed.push_back(step.resumeRun);
+      auto run = runs.run(step.resumeRun);
+      if (!run)
+      {
+        throw CliError(run.error());
+      }
+      result = resume(*run);
+    }
+    if (result.status == "stopped")
+    {
+      // Ctrl+C stopped the member: the group stops too, and `resume group:ID` continues it.
+      auto stopped = summarizeGroup(runs, groups, groupId);
+      if (!stopped)
+      {
+        throw CliError(stopped.error());
+      }
+      return *stopped;
+    }
+  }
 }
 
 RunRecord RunDriver::adaptNew(const RunRecord& parent, const RunConfig& config,

@@ -14,6 +14,7 @@
 
 #include "app/cli/cli.h"
 #include "app/runner/adapt_compare.h"
+#include "app/runner/run_groups.h"
 #include "app/runner/search_runner.h"
 #include "app/runner/training_session.h"
 #include "model/core/config.h"
@@ -49,6 +50,8 @@ RunConfig configFromArgs(const Args& a, const DatasetSnapshot& snapshot);
 RunConfig requireValid(const RunConfig& config, const DatasetSnapshot& snapshot);
 /// A run by id or by (unique) name.
 RunRecord resolveRun(Context& ctx, const std::string& token);
+/// A run group by id or by (unique) name.
+RunGroupRecord resolveGroup(Context& ctx, const std::string& token);
 /// The run's configuration; CliError when it is damaged.
 RunConfig configOfRunOrFail(const RunRecord& run);
 /// The run's checkpoint path; CliError (exit code 2) when the run has none.
@@ -99,6 +102,10 @@ class RunDriver
   /// Runs or resumes a search with a line per trial on stderr; Ctrl+C stops it (resumable).
   SearchResult runSearch(const SearchRecord& search, std::optional<double> budgetMinutes);
 
+  /// Trains (or resumes) the group's members one after another until every planned seed has a
+  /// settled member; Ctrl+C stops the member being trained and the group (resumable).
+  GroupSummary runGroup(int64_t groupId);
+
   /// Prints the train JSON / table for a finished run; returns the exit code.
   int report(const RunRecord& run);
 
@@ -125,6 +132,14 @@ std::string explanationText(const Explanation& e, const std::string& who, const 
 int recommendFromModelFile(Context& ctx, const Args& a);
 int explainFromModelFile(Context& ctx, const Args& a);
 std::vector<OptionSpec> modelFileOptions();
+
+/// groups (cmd_groups.cpp), and the group forms of train and resume it serves.
+std::vector<Command> groupCommands();
+int trainGroup(Context& ctx, const Args& a, const LoadedDataset& data, const RunConfig& config);
+int resumeGroup(Context& ctx, const std::string& token);
+/// Prints a group's summary (JSON and a table of members and spreads); returns the exit code (3
+/// when a member failed or diverged).
+int reportGroup(Context& ctx, const GroupSummary& summary);
 
 /// search, searches (cmd_search.cpp).
 std::vector<Command> searchCommands();

@@ -1,6 +1,7 @@
 #include "app/runner/run_significance.h"
 
 #include <cctype>
+#include <optional>
 #include <stdexcept>
 
 namespace m6
@@ -68,72 +69,171 @@ std::string defaultSignificanceMetric(const RunRecord& run)
   return "ndcg@" + std::to_string(cutoffOf(run.test.protocol));
 }
 
+namespace
+{
+
+// One side of a comparison: a run, or a group's members with test results.
+struct Side
+{
+  std::vector<RunRecord> runs;
+  std::vector<std::vector<UserMetricRow>> rows;
+  std::optional<RunGroupRecord> group;
+};
+
+Result<Side> loadSide(RunStore& store, GroupStore* groups, const SignificanceSide& ref)
+{
+  Side side;
+  if (!ref.group)
+  {
+    auto r = store.run(ref.id);
+    if (!r)
+    {
+      return makeError(r.error());
+    }
+    side.runs.push_back(*r);
+  }
+  else
+  {
+    if (!groups)
+    {
+      return makeError("run groups cannot be compared here");
+    }
+    auto g = groups->group(ref.id);
+    if (!g)
+    {
+      return makeError(g.error());
+    }
+    side.group = *g;
+    auto members = store.runsOfGroup(ref.id);
+    if (!members)
+    {
+      return makeError(members.error());
+    }
+    for (const RunRecord& r : *members)
+    {
+      if (!r.test.empty())
+      {
+        side.runs.push_back(r);
+      }
+    }
+    if (side.runs.empty())
+    {
+      return makeError("group " + std::to_string(ref.id) + " (" + g->name +
+                       ") has no member with test results yet");
+    }
+  }
+  for (const RunRecord& r : side.runs)
+  {
+    if (r.test.empty())
+    {
+      return makeError(label(r) + " has no test results (status: " + r.status + ")");
+    }
+    auto rows = store.userMetrics(r.id, "test");
+    if (!rows)
+    {
+      return makeError(rows.error());
+    }
+    if (rows->empty())
+    {
+      return makeError(label(r) +
+                       " kept no per-user test results (baselines recorded before "
+                       "this version did not): run it again to compare it");
+    }
+    side.rows.push_back(std::move(*rows));
+  }
+  return side;
+}
+
+}  // namespace
+
 Result<RunSignificance> compareRuns(RunStore& store, int64_t runA, int64_t runB,
                                     const std::string& metric, const PairedOptions& options)
 {
-  if (runA == runB)
+  return compareSides(store, nullptr, {runA, false}, {runB, false}, metric, options);
+}
+
+Result<RunSignificance> compareSides(RunStore& store, GroupStore* groups,
+                                     const SignificanceSide& sideA, const SignificanceSide& sideB,
+                                     const std::string& metric, const PairedOptions& options)
+{
+  if (sideA.id == sideB.id && sideA.group == sideB.group)
   {
-    return makeError("compare two different runs (both are run " + std::to_string(runA) + ")");
+    const std::string what = sideA.group ? "group " : "run ";
+    return makeError("compare two different " + std::string(sideA.group ? "groups" : "runs") +
+                     " (both are " + what + std::to_string(sideA.id) + ")");
   }
-  auto a = store.run(runA);
+  auto a = loadSide(store, groups, sideA);
   if (!a)
   {
     return makeError(a.error());
   }
-  auto b = store.run(runB);
+  auto b = loadSide(store, groups, sideB);
   if (!b)
   {
     return makeError(b.error());
   }
-  if (a->datasetId != b->datasetId)
+  const RunRecord& first = a->runs.front();
+  for (const Side* side : {&*a, &*b})
   {
-    return makeError(label(*a) + " is on dataset '" + a->datasetName + "', " + label(*b) + " on '" +
-                     b->datasetName + "': only runs on the same dataset and split compare");
-  }
-  if (a->task != b->task)
-  {
-    return makeError(label(*a) + " is a " + a->task + " run, " + label(*b) + " a " + b->task +
-                     " run: their per-user results measure different things");
-  }
-  for (const RunRecord* r : {&*a, &*b})
-  {
-    if (r->test.empty())
+    for (const RunRecord& r : side->runs)
     {
-      return makeError(label(*r) + " has no test results (status: " + r->status + ")");
+      if (r.datasetId != first.datasetId)
+      {
+        return makeError(label(first) + " is on dataset '" + first.datasetName + "', " + label(r) +
+                         " on '" + r.datasetName +
+                         "': only runs on the same dataset and split compare");
+      }
+      if (r.task != first.task)
+      {
+        return makeError(label(first) + " is a " + first.task + " run, " + label(r) + " a " +
+                         r.task + " run: their per-user results measure different things");
+      }
+      if (withoutCutoff(r.test.protocol) != withoutCutoff(first.test.protocol))
+      {
+        return makeError("the runs were evaluated under different protocols: " + label(first) +
+                         ": '" + first.test.protocol + "'; " + label(r) + ": '" + r.test.protocol +
+                         "'");
+      }
     }
   }
-  if (withoutCutoff(a->test.protocol) != withoutCutoff(b->test.protocol))
+  for (const RunRecord& r : a->runs)
   {
-    return makeError("the runs were evaluated under different protocols: " + label(*a) + ": '" +
-                     a->test.protocol + "'; " + label(*b) + ": '" + b->test.protocol + "'");
-  }
-  auto rowsA = store.userMetrics(runA, "test");
-  if (!rowsA)
-  {
-    return makeError(rowsA.error());
-  }
-  auto rowsB = store.userMetrics(runB, "test");
-  if (!rowsB)
-  {
-    return makeError(rowsB.error());
-  }
-  for (const auto& [r, rows] : {std::make_pair(&*a, &*rowsA), std::make_pair(&*b, &*rowsB)})
-  {
-    if (rows->empty())
+    for (const RunRecord& o : b->runs)
     {
-      return makeError(label(*r) +
-                       " kept no per-user test results (baselines recorded before "
-                       "this version did not): run it again to compare it");
+      if (r.id == o.id)
+      {
+        return makeError(label(r) + " is on both sides: compare runs that differ");
+      }
     }
   }
   RunSignificance out;
-  out.a = *a;
-  out.b = *b;
-  out.protocol = a->test.protocol;
+  out.a = first;
+  out.b = b->runs.front();
+  for (const Side* side : {&*a, &*b})
+  {
+    auto& group = side == &*a ? out.groupA : out.groupB;
+    auto& members = side == &*a ? out.membersA : out.membersB;
+    group = side->group;
+    for (const RunRecord& r : side->runs)
+    {
+      members.push_back(r.id);
+    }
+  }
+  out.protocol = first.test.protocol;
   try
   {
-    const std::string m = metric.empty() ? defaultSignificanceMetric(*a) : metric;
-    out.comparison = pairedComparison(*rowsA, *rowsB, a->task, m, options);
+    const std::string m = metric.empty() ? defaultSignificanceMetric(first) : metric;
+    std::vector<const std::vector<UserMetricRow>*> rowsA;
+    std::vector<const std::vector<UserMetricRow>*> rowsB;
+    for (const auto& rows : a->rows)
+    {
+      rowsA.push_back(&rows);
+    }
+    for (const auto& rows : b->rows)
+    {
+      rowsB.push_back(&rows);
+    }
+    out.comparison = pairedGroupComparison(rowsA, rowsB, first.task, m, options);
   }
   catch (const std::invalid_argument& e)
   {
@@ -142,13 +242,48 @@ Result<RunSignificance> compareRuns(RunStore& store, int64_t runA, int64_t runB,
   return out;
 }
 
+std::string RunSignificance::nameA() const
+{
+  return groupA ? groupA->name + " (" + std::to_string(membersA.size()) + " seeds)" : a.name;
+}
+
+std::string RunSignificance::nameB() const
+{
+  return groupB ? groupB->name + " (" + std::to_string(membersB.size()) + " seeds)" : b.name;
+}
+
 Json RunSignificance::toJson() const
 {
   Json j = comparison.toJson();
-  j["run_a"] = a.id;
-  j["run_b"] = b.id;
-  j["name_a"] = a.name;
-  j["name_b"] = b.name;
+  const auto ids = [](const std::vector<int64_t>& v)
+  {
+    Json arr = Json::array();
+    for (int64_t id : v)
+    {
+      arr.push_back(id);
+    }
+    return arr;
+  };
+  if (groupA)
+  {
+    j["group_a"] = groupA->id;
+    j["runs_a"] = ids(membersA);
+  }
+  else
+  {
+    j["run_a"] = a.id;
+  }
+  if (groupB)
+  {
+    j["group_b"] = groupB->id;
+    j["runs_b"] = ids(membersB);
+  }
+  else
+  {
+    j["run_b"] = b.id;
+  }
+  j["name_a"] = nameA();
+  j["name_b"] = nameB();
   j["dataset"] = a.datasetName;
   j["protocol"] = protocol;
   return j;

@@ -61,7 +61,8 @@ TrainingSession::TrainingSession(Workspace& ws, const DatasetInfo& dataset,
 }
 
 Result<RunRecord> TrainingSession::createRun(const RunConfig& config, const std::string& name,
-                                             std::optional<int64_t> parent)
+                                             std::optional<int64_t> parent,
+                                             std::optional<int64_t> group)
 {
   RunRecord r;
   r.name = name;
@@ -71,6 +72,7 @@ Result<RunRecord> TrainingSession::createRun(const RunConfig& config, const std:
   r.task = config.model.task;
   r.configJson = toJson(config).dump();
   r.parentRun = parent;
+  r.groupId = group;
   auto id = store_.create(r);
   if (!id)
   {

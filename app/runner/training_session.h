@@ -27,9 +27,11 @@ class TrainingSession
  public:
   TrainingSession(Workspace& ws, const DatasetInfo& dataset, const DatasetSnapshot& snapshot);
 
-  /// Records a new run ("created") for `config` and returns it (with id and folder).
+  /// Records a new run ("created") for `config` and returns it (with id and folder); `group`:
+  /// the run group it is a member of.
   Result<RunRecord> createRun(const RunConfig& config, const std::string& name,
-                              std::optional<int64_t> parent = std::nullopt);
+                              std::optional<int64_t> parent = std::nullopt,
+                              std::optional<int64_t> group = std::nullopt);
 
   /// Trains `run` (resume=true continues from its last checkpoint). Steps are written in batches
   /// (every 500 steps or 2 s), epochs as they end, and the final state, metrics and per-user rows

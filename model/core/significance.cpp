@@ -233,64 +233,117 @@ std::vector<double> perUserValues(const std::vector<UserMetricRow>& rows, const 
   return out;
 }
 
-PairedComparison pairedComparison(const std::vector<UserMetricRow>& a,
-                                  const std::vector<UserMetricRow>& b, const std::string& task,
-                                  const std::string& metric, const PairedOptions& options)
+namespace
 {
-  if (a.empty() || b.empty())
+
+// `rows` in the order of `reference`'s users; throws when the users or held-out targets differ.
+// `side` names the rows in the message ("run B", "a member of A").
+std::vector<UserMetricRow> alignedTo(const std::vector<UserMetricRow>& reference,
+                                     const std::vector<UserMetricRow>& rows,
+                                     const std::string& side)
+{
+  if (rows.empty())
   {
-    throw std::invalid_argument(std::string("run ") + (a.empty() ? "A" : "B") +
-                                " has no per-user test results to compare");
+    throw std::invalid_argument(side + " has no per-user test results to compare");
   }
-  if (a.size() != b.size())
+  if (reference.size() != rows.size())
   {
-    throw std::invalid_argument("the runs evaluated different users (" + std::to_string(a.size()) +
-                                " and " + std::to_string(b.size()) +
-                                "): they were not evaluated on the same split");
+    throw std::invalid_argument(
+        "the runs evaluated different users (" + std::to_string(reference.size()) + " and " +
+        std::to_string(rows.size()) + "): they were not evaluated on the same split");
   }
   std::unordered_map<int32_t, size_t> rowOfUser;
-  rowOfUser.reserve(b.size());
-  for (size_t i = 0; i < b.size(); ++i)
+  rowOfUser.reserve(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i)
   {
-    rowOfUser.emplace(b[i].user, i);
+    rowOfUser.emplace(rows[i].user, i);
   }
-  std::vector<UserMetricRow> pairedB;
-  pairedB.reserve(a.size());
-  for (const auto& r : a)
+  std::vector<UserMetricRow> out;
+  out.reserve(reference.size());
+  for (const auto& r : reference)
   {
     auto it = rowOfUser.find(r.user);
     if (it == rowOfUser.end())
     {
-      throw std::invalid_argument("user #" + std::to_string(r.user) +
-                                  " was evaluated by run A only: the runs were not evaluated on "
-                                  "the same split");
+      throw std::invalid_argument("user #" + std::to_string(r.user) + " was not evaluated by " +
+                                  side + ": the runs were not evaluated on the same split");
     }
-    const UserMetricRow& other = b[it->second];
+    const UserMetricRow& other = rows[it->second];
     if (other.item != r.item)
     {
       throw std::invalid_argument("user #" + std::to_string(r.user) + " held out item #" +
                                   std::to_string(r.item) + " in run A and item #" +
-                                  std::to_string(other.item) +
-                                  " in run B: the runs were not evaluated on the same split");
+                                  std::to_string(other.item) + " in " + side +
+                                  ": the runs were not evaluated on the same split");
     }
-    pairedB.push_back(other);
+    out.push_back(other);
   }
-  const std::vector<double> va = perUserValues(a, task, metric);
-  const std::vector<double> vb = perUserValues(pairedB, task, metric);
+  return out;
+}
+
+// Per user of `reference` (in its row order), the metric averaged over the side's members.
+std::vector<double> memberMeans(const std::vector<UserMetricRow>& reference,
+                                const std::vector<const std::vector<UserMetricRow>*>& members,
+                                const std::string& side, const std::string& task,
+                                const std::string& metric)
+{
+  if (members.empty())
+  {
+    throw std::invalid_argument(side + " has no runs with per-user test results to compare");
+  }
+  std::vector<double> sum(reference.size(), 0.0);
+  for (size_t m = 0; m < members.size(); ++m)
+  {
+    const std::string who = members.size() == 1 ? "run " + side : "a member of " + side;
+    const std::vector<double> v =
+        perUserValues(alignedTo(reference, *members[m], who), task, metric);
+    for (size_t i = 0; i < v.size(); ++i)
+    {
+      sum[i] += v[i];
+    }
+  }
+  for (double& x : sum)
+  {
+    x /= static_cast<double>(members.size());
+  }
+  return sum;
+}
+
+}  // namespace
+
+PairedComparison pairedComparison(const std::vector<UserMetricRow>& a,
+                                  const std::vector<UserMetricRow>& b, const std::string& task,
+                                  const std::string& metric, const PairedOptions& options)
+{
+  return pairedGroupComparison({&a}, {&b}, task, metric, options);
+}
+
+PairedComparison pairedGroupComparison(const std::vector<const std::vector<UserMetricRow>*>& a,
+                                       const std::vector<const std::vector<UserMetricRow>*>& b,
+                                       const std::string& task, const std::string& metric,
+                                       const PairedOptions& options)
+{
+  if (a.empty() || a.front()->empty())
+  {
+    throw std::invalid_argument("run A has no per-user test results to compare");
+  }
+  const std::vector<UserMetricRow>& reference = *a.front();
+  const std::vector<double> va = memberMeans(reference, a, "A", task, metric);
+  const std::vector<double> vb = memberMeans(reference, b, "B", task, metric);
   const bool higher = pairedHigherIsBetter(metric);
   PairedComparison out;
   out.metric = metric;
-  out.users = static_cast<int64_t>(a.size());
+  out.users = static_cast<int64_t>(reference.size());
   out.resamples = options.resamples;
   out.seed = options.seed;
   out.differences.resize(va.size());
-  std::vector<size_t> byUser(a.size());
+  std::vector<size_t> byUser(reference.size());
   for (size_t i = 0; i < byUser.size(); ++i)
   {
     byUser[i] = i;
   }
   std::sort(byUser.begin(), byUser.end(),
-            [&](size_t x, size_t y) { return a[x].user < a[y].user; });
+            [&](size_t x, size_t y) { return reference[x].user < reference[y].user; });
   for (size_t j = 0; j < byUser.size(); ++j)
   {
     const size_t i = byUser[j];

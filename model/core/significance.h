@@ -102,4 +102,12 @@ PairedComparison pairedComparison(const std::vector<UserMetricRow>& a,
                                   const std::vector<UserMetricRow>& b, const std::string& task,
                                   const std::string& metric, const PairedOptions& options = {});
 
+/// The same comparison between two run groups (several seeds of one configuration each): every
+/// member's rows are paired by user with the first member of A (the same refusals), and a user's
+/// value on each side is the mean of the metric over that side's members.
+PairedComparison pairedGroupComparison(const std::vector<const std::vector<UserMetricRow>*>& a,
+                                       const std::vector<const std::vector<UserMetricRow>*>& b,
+                                       const std::string& task, const std::string& metric,
+                                       const PairedOptions& options = {});
+
 }  // namespace m6

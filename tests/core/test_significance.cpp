@@ -1,11 +1,13 @@
 // Paired significance between runs (model/core/significance.h): the Wilcoxon signed-rank test
 // against published and hand-computed values, the seeded paired bootstrap, and the pairing rules
-// (same users, same held-out targets).
+// (same users, same held-out targets); run groups (several seeds per side) averaged per user; and
+// the spread of a group's results (model/core/spread.h): Student's t quantiles and intervals.
 #include <QtTest>
 #include <cmath>
 
 #include "model/core/rng.h"
 #include "model/core/significance.h"
+#include "model/core/spread.h"
 
 namespace
 {
@@ -207,13 +209,101 @@ class TestSignificance : public QObject
       return false;
     };
     QVERIFY(refused({rankRow(0, 5, 0)}, "ndcg@10", "different users"));
-    QVERIFY(refused({rankRow(0, 5, 0), rankRow(2, 6, 1)}, "ndcg@10", "run A only"));
+    QVERIFY(refused({rankRow(0, 5, 0), rankRow(2, 6, 1)}, "ndcg@10", "not evaluated by run B"));
     QVERIFY(refused({rankRow(0, 5, 0), rankRow(1, 9, 1)}, "ndcg@10", "held out item #6"));
     QVERIFY(refused({}, "ndcg@10", "no per-user"));
     QVERIFY(refused(a, "auc", "does not fit a ranking run"));
     QVERIFY(refused(a, "ndcg@", "does not fit"));
     QVERIFY(refused(a, "ndcg@0", "does not fit"));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, m6::pairedHigherIsBetter("accuracy"));
+  }
+
+  void groupsCompareTheMeanOfTheirMembersPerUser()
+  {
+    // Three users; A's members rank user 0's target 1st and 3rd, B's 2nd and 2nd.
+    const std::vector<m6::UserMetricRow> a1 = {rankRow(0, 5, 0), rankRow(1, 6, 0),
+                                               rankRow(2, 7, 20)};
+    const std::vector<m6::UserMetricRow> a2 = {rankRow(2, 7, 20), rankRow(0, 5, 2),
+                                               rankRow(1, 6, 0)};
+    const std::vector<m6::UserMetricRow> b1 = {rankRow(0, 5, 1), rankRow(1, 6, 30),
+                                               rankRow(2, 7, 20)};
+    const std::vector<m6::UserMetricRow> b2 = {rankRow(0, 5, 1), rankRow(1, 6, 30),
+                                               rankRow(2, 7, 20)};
+    m6::PairedComparison c = m6::pairedGroupComparison({&a1, &a2}, {&b1, &b2}, "ranking", "hr@1");
+    QCOMPARE(c.users, int64_t(3));
+    // hr@1 per user: A = (1+0)/2, 1, 0; B = 0, 0, 0.
+    QCOMPARE(c.meanA, 0.5);
+    QCOMPARE(c.meanB, 0.0);
+    QCOMPARE(c.better, int64_t(2));
+    QCOMPARE(c.tied, int64_t(1));
+    QCOMPARE(c.differences, (std::vector<double>{0.5, 1.0, 0.0}));
+    // One member each is the ordinary comparison.
+    m6::PairedComparison one = m6::pairedGroupComparison({&a1}, {&b1}, "ranking", "ndcg@10");
+    QCOMPARE(one.meanDifference, m6::pairedComparison(a1, b1, "ranking", "ndcg@10").meanDifference);
+    // A member on another split is refused, named as a member.
+    const std::vector<m6::UserMetricRow> moved = {rankRow(0, 9, 1), rankRow(1, 6, 30),
+                                                  rankRow(2, 7, 20)};
+    try
+    {
+      m6::pairedGroupComparison({&a1, &a2}, {&b1, &moved}, "ranking", "hr@1");
+      QFAIL("a member held out another item and was not refused");
+    }
+    catch (const std::invalid_argument& e)
+    {
+      QVERIFY2(QString(e.what()).contains("a member of B"), e.what());
+    }
+  }
+
+  void studentTQuantilesMatchTables()
+  {
+    // Reference values: scipy.stats.t.ppf.
+    const std::vector<std::tuple<double, int, double>> table = {
+        {0.975, 1, 12.706204736}, {0.975, 2, 4.302652730},   {0.975, 4, 2.776445105},
+        {0.975, 9, 2.262157163},  {0.975, 30, 2.042272456},  {0.995, 10, 3.169272673},
+        {0.9, 5, 1.475884049},    {0.975, 1000, 1.962339081}};
+    for (const auto& [p, df, t] : table)
+    {
+      const double got = m6::studentTQuantile(p, df);
+      QVERIFY2(
+          std::fabs(got - t) < 1e-6,
+          qPrintable(QStringLiteral("t(%1, %2) = %3, expected %4").arg(p).arg(df).arg(got).arg(t)));
+      QVERIFY(std::fabs(m6::studentTQuantile(1 - p, df) + t) < 1e-6);
+    }
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, m6::studentTQuantile(1.0, 3));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, m6::studentTQuantile(0.9, 0));
+  }
+
+  void spreadGivesMeanSdAndTInterval()
+  {
+    const m6::Spread s = m6::spreadOf({1, 2, 3, 4, 5});
+    QCOMPARE(s.n, 5);
+    QCOMPARE(s.mean, 3.0);
+    QVERIFY(std::fabs(s.sd - std::sqrt(2.5)) < 1e-12);
+    const double half = 2.776445105 * std::sqrt(2.5) / std::sqrt(5.0);
+    QVERIFY(std::fabs(s.low - (3 - half)) < 1e-6);
+    QVERIFY(std::fabs(s.high - (3 + half)) < 1e-6);
+    // Non-finite values are left out; one value has no spread.
+    const m6::Spread one = m6::spreadOf({0.25, std::nan("")});
+    QCOMPARE(one.n, 1);
+    QCOMPARE(one.sd, 0.0);
+    QCOMPARE(one.low, 0.25);
+    QCOMPARE(one.high, 0.25);
+    QVERIFY(std::isnan(m6::spreadOf({}).mean));
+    const m6::Json j = s.toJson();
+    QCOMPARE(j.at("ci95").size(), size_t(2));
+    QCOMPARE(j.at("n").asInt(), int64_t(5));
+    // Per metric, in the order the sets name them, over the sets that have the metric.
+    m6::MetricSet x;
+    x.values = {{"ndcg@10", 0.1}, {"hr@10", 0.2}};
+    m6::MetricSet y;
+    y.values = {{"ndcg@10", 0.3}};
+    const auto spreads = m6::metricSpreads({&x, &y});
+    QCOMPARE(spreads.size(), size_t(2));
+    QCOMPARE(spreads[0].first, std::string("ndcg@10"));
+    QCOMPARE(spreads[0].second.n, 2);
+    QVERIFY(std::fabs(spreads[0].second.mean - 0.2) < 1e-12);
+    QCOMPARE(spreads[1].first, std::string("hr@10"));
+    QCOMPARE(spreads[1].second.n, 1);
   }
 };
 

@@ -9,6 +9,7 @@
 
 #include "fixtures.h"
 #include "model/core/demo_data.h"
+#include "storage/run_groups.h"
 #include "storage/run_lock.h"
 #include "storage/runs.h"
 #include "storage/schema.h"
@@ -319,6 +320,27 @@ class TestRuns : public QObject
     QCOMPARE((*ws)->db().queryInt(
                  "SELECT count(*) FROM pragma_table_info('run_user_metrics') WHERE name = 'ranks'"),
              int64_t(1));
+    // Version 5's run groups: a group is recorded, a run names it, and deleting the group keeps
+    // the run, ungrouped.
+    m6::GroupStore groups(**ws);
+    m6::RunGroupRecord g;
+    g.datasetId = (*ws)->dataset("old")->id;
+    g.configJson = "{}";
+    g.seeds = {3, 4};
+    QVERIFY(groups.create(g).ok());
+    QCOMPARE(g.name, std::string("group ") + std::to_string(g.id));
+    QCOMPARE(groups.group(g.id)->seeds, (std::vector<int64_t>{3, 4}));
+    m6::RunRecord r;
+    r.datasetId = g.datasetId;
+    r.task = "ranking";
+    r.configJson = "{}";
+    r.groupId = g.id;
+    QVERIFY(store.create(r).ok());
+    QCOMPARE(*store.run(r.id)->groupId, g.id);
+    QCOMPARE(store.runsOfGroup(g.id)->size(), size_t(1));
+    QVERIFY(groups.remove(g.id).ok());
+    QVERIFY(!store.run(r.id)->groupId.has_value());
+    QVERIFY(!groups.group(g.id).ok());
   }
 };
 

@@ -1,0 +1,208 @@
+#include "app/runner/run_groups.h"
+
+#include <algorithm>
+
+#include "app/runner/training_session.h"
+
+namespace m6
+{
+
+namespace
+{
+
+const RunRecord* memberOfSeed(const GroupSummary& s, int64_t seed)
+{
+  // The latest member of a seed wins (a member deleted and trained again has a higher id).
+  const RunRecord* found = nullptr;
+  for (const RunRecord& r : s.members)
+  {
+    if (seedOfRun(r) == seed)
+    {
+      found = &r;
+    }
+  }
+  return found;
+}
+
+bool settled(const std::string& status)
+{
+  return status == "finished" || status == "failed" || status == "diverged";
+}
+
+}  // namespace
+
+int64_t seedOfRun(const RunRecord& run)
+{
+  try
+  {
+    return configOfRun(run).train.seed;
+  }
+  catch (const std::exception&)
+  {
+    return -1;
+  }
+}
+
+Result<GroupSummary> summarizeGroup(RunStore& runs, GroupStore& groups, int64_t groupId)
+{
+  auto g = groups.group(groupId);
+  if (!g)
+  {
+    return makeError(g.error());
+  }
+  auto members = runs.runsOfGroup(groupId);
+  if (!members)
+  {
+    return makeError(members.error());
+  }
+  GroupSummary s;
+  s.group = *g;
+  s.members = std::move(*members);
+  std::vector<const MetricSet*> valid;
+  std::vector<const MetricSet*> test;
+  for (const RunRecord& r : s.members)
+  {
+    if (!r.test.empty())
+    {
+      ++s.withResults;
+      test.push_back(&r.test);
+      valid.push_back(&r.valid);
+      if (s.protocol.empty())
+      {
+        s.protocol = r.test.protocol;
+      }
+    }
+  }
+  s.valid = metricSpreads(valid);
+  s.test = metricSpreads(test);
+  for (int64_t seed : s.group.seeds)
+  {
+    if (!memberOfSeed(s, seed))
+    {
+      s.missingSeeds.push_back(seed);
+    }
+  }
+  return s;
+}
+
+std::string GroupSummary::status() const
+{
+  bool allFinished = !group.seeds.empty();
+  for (int64_t seed : group.seeds)
+  {
+    const RunRecord* r = memberOfSeed(*this, seed);
+    if (r && (r->status == "failed" || r->status == "diverged"))
+    {
+      return "failed";
+    }
+    allFinished = allFinished && r && r->status == "finished";
+  }
+  return allFinished ? "finished" : "incomplete";
+}
+
+Json GroupSummary::toJson() const
+{
+  Json j = Json::object();
+  j["group"] = group.id;
+  j["name"] = group.name;
+  j["dataset"] = group.datasetName;
+  Json seeds = Json::array();
+  for (int64_t seed : group.seeds)
+  {
+    seeds.push_back(seed);
+  }
+  j["seeds"] = seeds;
+  j["status"] = status();
+  Json runs = Json::array();
+  for (const RunRecord& r : members)
+  {
+    Json m = Json::object();
+    m["run"] = r.id;
+    m["seed"] = seedOfRun(r);
+    m["status"] = r.status;
+    m["best_epoch"] = r.bestEpoch;
+    m["test"] = r.test.valuesJson();
+    runs.push_back(m);
+  }
+  j["runs"] = runs;
+  j["with_results"] = withResults;
+  j["protocol"] = protocol;
+  for (const auto& [key, spreads] :
+       {std::make_pair("valid", &valid), std::make_pair("test", &test)})
+  {
+    Json o = Json::object();
+    for (const auto& kv : *spreads)
+    {
+      o[kv.first] = kv.second.toJson();
+    }
+    j[key] = o;
+  }
+  return j;
+}
+
+Result<RunGroupRecord> createGroup(GroupStore& groups, int64_t datasetId, const RunConfig& config,
+                                   const std::string& name, int seeds)
+{
+  if (seeds < 2 || seeds > kMaxGroupSeeds)
+  {
+    return makeError("a run group needs 2 to " + std::to_string(kMaxGroupSeeds) + " seeds (got " +
+                     std::to_string(seeds) + ")");
+  }
+  RunGroupRecord g;
+  g.name = name;
+  g.datasetId = datasetId;
+  g.configJson = toJson(config).dump();
+  for (int i = 0; i < seeds; ++i)
+  {
+    g.seeds.push_back(config.train.seed + i);
+  }
+  auto id = groups.create(g);
+  if (!id)
+  {
+    return makeError(id.error());
+  }
+  return g;
+}
+
+GroupStep nextGroupStep(const GroupSummary& summary)
+{
+  GroupStep step;
+  for (int64_t seed : summary.group.seeds)
+  {
+    const RunRecord* r = memberOfSeed(summary, seed);
+    if (!r)
+    {
+      step.action = GroupStep::Action::Train;
+      step.seed = seed;
+      return step;
+    }
+    if (!settled(r->status))
+    {
+      step.action = GroupStep::Action::Resume;
+      step.seed = seed;
+      step.resumeRun = r->id;
+      return step;
+    }
+  }
+  return step;
+}
+
+RunConfig memberConfig(const RunGroupRecord& group, int64_t seed)
+{
+  RunConfig c = fromJson(Json::parse(group.configJson));
+  c.train.seed = seed;
+  return c;
+}
+
+std::string memberName(const RunGroupRecord& group, int64_t seed)
+{
+  size_t cut = std::min<size_t>(group.name.size(), 80);
+  while (cut > 0 && cut < group.name.size() &&
+         (static_cast<unsigned char>(group.name[cut]) & 0xC0) == 0x80)
+  {
+    --cut;  // not inside a UTF-8 sequence
+  }
+  return group.name.substr(0, cut) + " seed " + std::to_string(seed);
+}
+
+}  // namespace m6
