@@ -4,6 +4,7 @@
 #include <QItemSelectionModel>
 #include <QSpinBox>
 #include <QTableView>
+#include <QTreeView>
 
 #include "app/bridge/adapt_info.h"
 #include "app/bridge/run_library.h"

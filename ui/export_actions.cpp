@@ -8,6 +8,7 @@
 #include <QProgressDialog>
 #include <QRegularExpression>
 #include <QTableView>
+#include <QTreeView>
 
 #include "app/bridge/run_exporter.h"
 #include "app/bridge/run_library.h"

@@ -2,6 +2,7 @@
 
 #include <qcustomplot.h>
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QHeaderView>
 #include <QLabel>
@@ -9,8 +10,11 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <cmath>
+#include <map>
+#include <set>
 
 #include "app/bridge/qt_text.h"
+#include "model/core/spread.h"
 #include "ui/hyperparam_view.h"
 #include "ui/loss_smoothing.h"
 #include "ui/plot_frame.h"
@@ -63,6 +67,12 @@ RunCompareView::RunCompareView(QWidget* parent) : QTabWidget(parent)
   p->legend->setFont(font());
   p->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
   controls_ = new PlotControls(overlay_, p->yAxis, [this] { resetView(); });
+  bands_ = new QCheckBox(tr("Seeds as mean ± sd"), curves);
+  bands_->setChecked(true);
+  bands_->setToolTip(
+      tr("Draw the runs of a run group (one configuration, several seeds) as their mean with a "
+         "band of ± one standard deviation, instead of one curve per run"));
+  overlay_->addHeaderWidget(bands_);
   overlay_->addHeaderWidget(new QLabel(tr("Curve:"), curves));
   overlay_->addHeaderWidget(series_);
   auto* cl = new QVBoxLayout(curves);
@@ -82,6 +92,7 @@ RunCompareView::RunCompareView(QWidget* parent) : QTabWidget(parent)
   setTabToolTip(HyperparamTab,
                 tr("The varied fields against a metric: table and parallel coordinates"));
   connect(series_, &QComboBox::currentIndexChanged, this, [this] { drawOverlay(); });
+  connect(bands_, &QCheckBox::toggled, this, [this] { drawOverlay(); });
 }
 
 QCustomPlot* RunCompareView::overlayPlot() const
@@ -131,6 +142,87 @@ void RunCompareView::setCurves(const CurveSet& curves)
   fillMetrics();
 }
 
+std::pair<QVector<double>, QVector<double>> RunCompareView::seriesOf(const RunCurves& c,
+                                                                     const QString& s)
+{
+  QVector<double> xs, ys;
+  if (s == QLatin1String("loss-step"))
+  {
+    EmaSmoother ema(kSmoothing);
+    const size_t stride = std::max<size_t>(1, c.steps.size() / kMaxPointsPerRun);
+    for (size_t k = 0; k < c.steps.size(); ++k)
+    {
+      const double y = ema.add(c.steps[k].loss);
+      if (k % stride == 0 || k + 1 == c.steps.size())
+      {
+        xs << static_cast<double>(c.steps[k].step);
+        ys << y;
+      }
+    }
+    return {xs, ys};
+  }
+  const std::string metric = s.mid(6).toStdString();
+  for (const EpochRecord& e : c.epochs)
+  {
+    const double y = s == QLatin1String("loss-epoch") ? e.trainLoss : e.valid.get(metric);
+    if (std::isfinite(y))
+    {
+      xs << e.epoch;
+      ys << y;
+    }
+  }
+  return {xs, ys};
+}
+
+void RunCompareView::drawBand(QCustomPlot* p, const std::vector<const RunCurves*>& runs,
+                              const QString& s, const QString& name, const QColor& colour,
+                              bool markers)
+{
+  // Per x that at least two runs have: the mean and the sample standard deviation.
+  std::map<double, std::vector<double>> at;
+  for (const RunCurves* c : runs)
+  {
+    const auto [xs, ys] = seriesOf(*c, s);
+    for (int k = 0; k < xs.size(); ++k)
+    {
+      at[xs[k]].push_back(ys[k]);
+    }
+  }
+  QVector<double> xs, mean, low, high;
+  for (const auto& [x, values] : at)
+  {
+    if (values.size() < 2)
+    {
+      continue;
+    }
+    const Spread sp = spreadOf(values);
+    xs << x;
+    mean << sp.mean;
+    low << sp.mean - sp.sd;
+    high << sp.mean + sp.sd;
+  }
+  QCPGraph* lower = p->addGraph();
+  lower->setPen(Qt::NoPen);
+  lower->setData(xs, low, true);
+  lower->removeFromLegend();
+  QCPGraph* upper = p->addGraph();
+  upper->setPen(Qt::NoPen);
+  QColor fill = colour;
+  fill.setAlpha(60);
+  upper->setBrush(fill);
+  upper->setChannelFillGraph(lower);
+  upper->setData(xs, high, true);
+  upper->removeFromLegend();
+  QCPGraph* g = p->addGraph();
+  g->setName(name);
+  g->setPen(QPen(colour, 2));
+  if (markers)
+  {
+    g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, colour, Qt::white, 6));
+  }
+  g->setData(xs, mean, true);
+}
+
 void RunCompareView::drawOverlay()
 {
   QCustomPlot* p = overlay_->plot();
@@ -139,37 +231,32 @@ void RunCompareView::drawOverlay()
   const bool perStep = s == QLatin1String("loss-step");
   p->xAxis->setLabel(perStep ? tr("step") : tr("epoch"));
   p->yAxis->setLabel(s.startsWith(QLatin1String("valid:")) ? s.mid(6) : tr("training loss"));
-  int i = 0;
+  // Runs of a group with at least two members here are drawn together (when bands are on).
+  std::map<int64_t, std::vector<const RunCurves*>> groups;
   for (const RunCurves& c : curves_)
   {
-    QVector<double> xs, ys;
-    if (perStep)
+    if (bands_->isChecked() && c.record.groupId)
     {
-      EmaSmoother ema(kSmoothing);
-      const size_t stride = std::max<size_t>(1, c.steps.size() / kMaxPointsPerRun);
-      for (size_t k = 0; k < c.steps.size(); ++k)
-      {
-        const double y = ema.add(c.steps[k].loss);
-        if (k % stride == 0 || k + 1 == c.steps.size())
-        {
-          xs << static_cast<double>(c.steps[k].step);
-          ys << y;
-        }
-      }
+      groups[*c.record.groupId].push_back(&c);
     }
-    else
+  }
+  int i = 0;
+  std::set<int64_t> drawnGroups;
+  for (const RunCurves& c : curves_)
+  {
+    const auto group = c.record.groupId ? groups.find(*c.record.groupId) : groups.end();
+    if (group != groups.end() && group->second.size() >= 2)
     {
-      const std::string metric = s.mid(6).toStdString();
-      for (const EpochRecord& e : c.epochs)
+      if (drawnGroups.insert(group->first).second)
       {
-        const double y = s == QLatin1String("loss-epoch") ? e.trainLoss : e.valid.get(metric);
-        if (std::isfinite(y))
-        {
-          xs << e.epoch;
-          ys << y;
-        }
+        const QString name = groupNames_.value(group->first, tr("group %1").arg(group->first));
+        drawBand(p, group->second, s,
+                 tr("%1 (mean ± sd of %2 runs)").arg(name).arg(group->second.size()),
+                 runColour(i++), !perStep);
       }
+      continue;
     }
+    const auto [xs, ys] = seriesOf(c, s);
     QCPGraph* g = p->addGraph();
     g->setName(qs(c.record.name));
     g->setPen(QPen(runColour(i), 2));

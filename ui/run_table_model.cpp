@@ -3,8 +3,10 @@
 #include <QBrush>
 #include <QColor>
 #include <QDateTime>
+#include <QFont>
 #include <QLocale>
 #include <cmath>
+#include <map>
 
 #include "app/bridge/qt_text.h"
 #include "ui/run_compare.h"
@@ -42,9 +44,42 @@ void RunTableModel::setRuns(const RunList& runs)
   beginResetModel();
   runs_ = runs;
   primary_.clear();
-  for (const RunEntry& e : runs_)
+  top_.clear();
+  groups_.clear();
+  std::map<int64_t, int> groupOf;  // group id -> index in groups_
+  for (size_t i = 0; i < runs_.size(); ++i)
   {
+    const RunEntry& e = runs_[i];
     primary_.push_back(primaryMetric(e.record));
+    if (e.group.id == 0)
+    {
+      top_.push_back({static_cast<int>(i), -1});
+      continue;
+    }
+    auto [it, added] = groupOf.emplace(e.group.id, static_cast<int>(groups_.size()));
+    if (added)
+    {
+      RunGroupRow g;
+      g.summary.group = e.group;
+      groups_.push_back(std::move(g));
+      top_.push_back({-1, it->second});
+    }
+    groups_[static_cast<size_t>(it->second)].members.push_back(static_cast<int>(i));
+  }
+  for (RunGroupRow& g : groups_)
+  {
+    std::vector<RunRecord> members;
+    for (int m : g.members)
+    {
+      members.push_back(runs_[static_cast<size_t>(m)].record);
+    }
+    std::sort(g.members.begin(), g.members.end(),
+              [this](int a, int b) {
+                return runs_[static_cast<size_t>(a)].record.id <
+                       runs_[static_cast<size_t>(b)].record.id;
+              });
+    g.summary = summarizeMembers(g.summary.group, std::move(members));
+    g.primary = primary_[static_cast<size_t>(g.members.front())];
   }
   endResetModel();
 }
@@ -56,27 +91,74 @@ void RunTableModel::setActiveRun(qint64 runId)
     return;
   }
   activeRun_ = runId;
-  if (!runs_.empty())
+  if (!top_.empty())
   {
-    Q_EMIT dataChanged(index(0, Status), index(rowCount() - 1, Status));
+    beginResetModel();  // a status under any group row may change: cheap at this size
+    endResetModel();
   }
 }
 
-int RunTableModel::rowOf(qint64 runId) const
+QModelIndex RunTableModel::indexOf(qint64 runId, int column) const
 {
-  for (size_t i = 0; i < runs_.size(); ++i)
+  for (size_t t = 0; t < top_.size(); ++t)
   {
-    if (runs_[i].record.id == runId)
+    const TopRow& row = top_[t];
+    if (row.entry >= 0)
     {
-      return static_cast<int>(i);
+      if (runs_[static_cast<size_t>(row.entry)].record.id == runId)
+      {
+        return index(static_cast<int>(t), column);
+      }
+      continue;
+    }
+    const RunGroupRow& g = groups_[static_cast<size_t>(row.group)];
+    for (size_t m = 0; m < g.members.size(); ++m)
+    {
+      if (runs_[static_cast<size_t>(g.members[m])].record.id == runId)
+      {
+        return index(static_cast<int>(m), column, index(static_cast<int>(t), 0));
+      }
     }
   }
-  return -1;
+  return {};
 }
 
-const RunEntry* RunTableModel::entry(int row) const
+QModelIndex RunTableModel::indexOfGroup(qint64 groupId, int column) const
 {
-  return row >= 0 && row < rowCount() ? &runs_[static_cast<size_t>(row)] : nullptr;
+  for (size_t t = 0; t < top_.size(); ++t)
+  {
+    if (top_[t].group >= 0 &&
+        groups_[static_cast<size_t>(top_[t].group)].summary.group.id == groupId)
+    {
+      return index(static_cast<int>(t), column);
+    }
+  }
+  return {};
+}
+
+const RunEntry* RunTableModel::entry(const QModelIndex& i) const
+{
+  if (!i.isValid() || i.model() != this)
+  {
+    return nullptr;
+  }
+  if (i.internalId() == 0)
+  {
+    const TopRow& row = top_[static_cast<size_t>(i.row())];
+    return row.entry >= 0 ? &runs_[static_cast<size_t>(row.entry)] : nullptr;
+  }
+  const RunGroupRow& g = groups_[static_cast<size_t>(top_[i.internalId() - 1].group)];
+  return &runs_[static_cast<size_t>(g.members[static_cast<size_t>(i.row())])];
+}
+
+const RunGroupRow* RunTableModel::group(const QModelIndex& i) const
+{
+  if (!i.isValid() || i.model() != this || i.internalId() != 0)
+  {
+    return nullptr;
+  }
+  const TopRow& row = top_[static_cast<size_t>(i.row())];
+  return row.group >= 0 ? &groups_[static_cast<size_t>(row.group)] : nullptr;
 }
 
 QString RunTableModel::parentText(const RunRecord& r) const
@@ -85,7 +167,7 @@ QString RunTableModel::parentText(const RunRecord& r) const
   {
     return {};
   }
-  const RunEntry* p = entry(rowOf(*r.parentRun));
+  const RunEntry* p = find(*r.parentRun);
   return p ? tr("%1 (run %2)").arg(qs(p->record.name)).arg(*r.parentRun)
            : tr("run %1 (deleted)").arg(*r.parentRun);
 }
@@ -99,14 +181,51 @@ QString RunTableModel::displayStatus(const RunEntry& e) const
   return qs(e.record.status);
 }
 
-int RunTableModel::rowCount(const QModelIndex& parent) const
+QModelIndex RunTableModel::index(int row, int column, const QModelIndex& parent) const
 {
-  return parent.isValid() ? 0 : static_cast<int>(runs_.size());
+  if (row < 0 || column < 0 || column >= ColumnCount)
+  {
+    return {};
+  }
+  if (!parent.isValid())
+  {
+    return row < static_cast<int>(top_.size()) ? createIndex(row, column, quintptr(0))
+                                               : QModelIndex();
+  }
+  const RunGroupRow* g = group(parent);
+  if (!g || row >= static_cast<int>(g->members.size()))
+  {
+    return {};
+  }
+  return createIndex(row, column, quintptr(parent.row() + 1));
 }
 
-int RunTableModel::columnCount(const QModelIndex& parent) const
+QModelIndex RunTableModel::parent(const QModelIndex& child) const
 {
-  return parent.isValid() ? 0 : ColumnCount;
+  if (!child.isValid() || child.internalId() == 0)
+  {
+    return {};
+  }
+  return createIndex(static_cast<int>(child.internalId() - 1), 0, quintptr(0));
+}
+
+int RunTableModel::rowCount(const QModelIndex& parent) const
+{
+  if (!parent.isValid())
+  {
+    return static_cast<int>(top_.size());
+  }
+  if (parent.column() != 0)
+  {
+    return 0;
+  }
+  const RunGroupRow* g = group(parent);
+  return g ? static_cast<int>(g->members.size()) : 0;
+}
+
+int RunTableModel::columnCount(const QModelIndex&) const
+{
+  return ColumnCount;
 }
 
 QVariant RunTableModel::display(const RunEntry& e, int column) const
@@ -200,11 +319,52 @@ QVariant RunTableModel::sortKey(const RunEntry& e, int column) const
 
 QVariant RunTableModel::data(const QModelIndex& index, int role) const
 {
-  if (!index.isValid() || index.row() >= rowCount())
+  if (const RunGroupRow* g = group(index))
+  {
+    switch (role)
+    {
+      case Qt::DisplayRole:
+        return groupDisplay(*g, index.column());
+      case kSortRole:
+        return groupSortKey(*g, index.column());
+      case kRunIdRole:
+        return QVariant::fromValue(qint64(0));
+      case kGroupIdRole:
+        return QVariant::fromValue(qint64(g->summary.group.id));
+      case Qt::FontRole:
+        if (index.column() == Name || index.column() == Test || index.column() == BestValid)
+        {
+          QFont f;
+          f.setBold(true);
+          return f;
+        }
+        return {};
+      case Qt::ToolTipRole:
+        return groupTooltip(*g, index.column());
+      case Qt::ForegroundRole:
+        if (index.column() == Status)
+        {
+          const QString s = groupStatus(*g);
+          return s == QLatin1String("failed")     ? QBrush(QColor(176, 0, 32))
+                 : s == QLatin1String("running")  ? QBrush(QColor(0, 100, 200))
+                 : s != QLatin1String("finished") ? QBrush(QColor(160, 96, 0))
+                                                  : QVariant();
+        }
+        return {};
+      default:
+        break;
+    }
+  }
+  const RunEntry* found = entry(index);
+  if (!found)
   {
     return {};
   }
-  const RunEntry& e = runs_[static_cast<size_t>(index.row())];
+  const RunEntry& e = *found;
+  if (role == kGroupIdRole)
+  {
+    return QVariant::fromValue(qint64(0));
+  }
   switch (role)
   {
     case Qt::DisplayRole:
@@ -254,6 +414,172 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const
     default:
       return {};
   }
+}
+
+double RunTableModel::groupSeconds(const RunGroupRow& g) const
+{
+  double total = 0;
+  for (int m : g.members)
+  {
+    total += std::max(0.0, durationOf(runs_[static_cast<size_t>(m)].record));
+  }
+  return total;
+}
+
+QString RunTableModel::groupStatus(const RunGroupRow& g) const
+{
+  for (int m : g.members)
+  {
+    if (displayStatus(runs_[static_cast<size_t>(m)]) == QLatin1String("running"))
+    {
+      return QStringLiteral("running");
+    }
+  }
+  return qs(g.summary.status());
+}
+
+namespace
+{
+
+const Spread* spreadNamed(const std::vector<std::pair<std::string, Spread>>& spreads,
+                          const QString& name)
+{
+  for (const auto& kv : spreads)
+  {
+    if (qs(kv.first) == name)
+    {
+      return &kv.second;
+    }
+  }
+  return nullptr;
+}
+
+// "ndcg@10 0.1121 ± 0.0040", plus " [0.1071, 0.1171]" with `interval`; "" without values.
+QString spreadText(const QString& name, const Spread* s, bool interval)
+{
+  if (!s || s->n == 0)
+  {
+    return {};
+  }
+  QString t = QStringLiteral("%1 %2").arg(name).arg(s->mean, 0, 'f', 4);
+  if (s->n >= 2)
+  {
+    t += QStringLiteral(" ± %1").arg(s->sd, 0, 'f', 4);
+    if (interval)
+    {
+      t += QStringLiteral(" [%1, %2]").arg(s->low, 0, 'f', 4).arg(s->high, 0, 'f', 4);
+    }
+  }
+  return t;
+}
+
+}  // namespace
+
+QVariant RunTableModel::groupDisplay(const RunGroupRow& g, int column) const
+{
+  const GroupSummary& s = g.summary;
+  switch (column)
+  {
+    case Id:
+      return tr("group %1").arg(s.group.id);
+    case Name:
+      return qs(s.group.name);
+    case Dataset:
+      return qs(s.group.datasetName);
+    case Kind:
+      return s.group.seeds.size() == 1 ? tr("M6 × 1 seed")
+                                       : tr("M6 × %1 seeds").arg(s.group.seeds.size());
+    case Parent:
+      return QString();
+    case Task:
+      return s.members.empty() ? QString() : qs(s.members.front().task);
+    case Status:
+      return groupStatus(g);
+    case BestValid:
+      return spreadText(g.primary, spreadNamed(s.valid, g.primary), false);
+    case Test:
+    {
+      QStringList parts;
+      parts << spreadText(g.primary, spreadNamed(s.test, g.primary), true);
+      const QString k = g.primary.section(QLatin1Char('@'), 1);
+      if (!k.isEmpty())
+      {
+        parts << spreadText(QStringLiteral("hr@") + k,
+                            spreadNamed(s.test, QStringLiteral("hr@") + k), false);
+      }
+      parts.removeAll(QString());
+      return parts.join(QStringLiteral(" · "));
+    }
+    case Duration:
+      return formatDuration(groupSeconds(g));
+    case Created:
+      return QDateTime::fromSecsSinceEpoch(s.group.createdAt)
+          .toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+    case Note:
+      return qs(s.group.note);
+  }
+  return {};
+}
+
+QVariant RunTableModel::groupSortKey(const RunGroupRow& g, int column) const
+{
+  auto metric = [](const Spread* s) { return s && s->n > 0 ? s->mean : -1e300; };
+  switch (column)
+  {
+    case Id:  // among the runs by its newest member
+      return QVariant::fromValue(g.summary.members.empty() ? qint64(0)
+                                                           : qint64(g.summary.members.back().id));
+    case BestValid:
+      return metric(spreadNamed(g.summary.valid, g.primary));
+    case Test:
+      return metric(spreadNamed(g.summary.test, g.primary));
+    case Duration:
+      return groupSeconds(g);
+    case Created:
+      return QVariant::fromValue(qint64(g.summary.group.createdAt));
+    case Parent:
+      return QStringLiteral("\uffff");
+    default:
+      return groupDisplay(g, column).toString().toLower();
+  }
+}
+
+QString RunTableModel::groupTooltip(const RunGroupRow& g, int column) const
+{
+  const GroupSummary& s = g.summary;
+  if (column == Test || column == BestValid)
+  {
+    const auto& spreads = column == Test ? s.test : s.valid;
+    QStringList lines;
+    lines << tr("Over %1 of %2 runs (those with results): mean ± sample sd, and the 95% interval "
+                "of the mean (Student's t)")
+                 .arg(s.withResults)
+                 .arg(s.members.size());
+    for (const auto& kv : spreads)
+    {
+      lines << spreadText(qs(kv.first), &kv.second, true);
+    }
+    lines << qs(s.protocol);
+    return lines.join(QLatin1Char('\n'));
+  }
+  if (column == Status || column == Name || column == Kind)
+  {
+    QStringList seeds;
+    for (int64_t seed : s.group.seeds)
+    {
+      seeds << QString::number(seed);
+    }
+    QString t = tr("One configuration trained with seeds %1; expand the row for its runs")
+                    .arg(seeds.join(QStringLiteral(", ")));
+    if (!s.missingSeeds.empty())
+    {
+      t += QLatin1Char('\n') + tr("Seeds not trained yet: %1; m6-cli resume group:%2 continues")
+                                   .arg(s.missingSeeds.size())
+                                   .arg(s.group.id);
+    }
+    return t;
+  }
+  return {};
 }
 
 QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int role) const

@@ -10,9 +10,9 @@
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
-#include <QTableView>
 #include <QTimer>
 #include <QToolButton>
+#include <QTreeView>
 #include <QVBoxLayout>
 
 #include "app/bridge/qt_text.h"
@@ -98,17 +98,21 @@ RunsPage::RunsPage(RunLibrary* library, TrainingController* controller, QWidget*
   proxy_->setSourceModel(model_);
   proxy_->setSortRole(RunTableModel::kSortRole);
   proxy_->setFilterKeyColumn(RunTableModel::Dataset);
-  view_ = new QTableView(this);
+  view_ = new QTreeView(this);
   view_->setModel(proxy_);
   view_->setSortingEnabled(true);
   view_->sortByColumn(RunTableModel::Id, Qt::DescendingOrder);
   view_->setSelectionBehavior(QAbstractItemView::SelectRows);
   view_->setSelectionMode(QAbstractItemView::ExtendedSelection);
   view_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-  view_->verticalHeader()->hide();
-  view_->horizontalHeader()->setStretchLastSection(true);
+  view_->setUniformRowHeights(true);
+  view_->setAllColumnsShowFocus(true);
+  view_->setExpandsOnDoubleClick(false);  // a double-click inspects the run
+  view_->header()->setStretchLastSection(true);
   view_->setAlternatingRowColors(true);
-  view_->setToolTip(tr("Click a column to sort; select several runs (Ctrl/Shift) to compare them"));
+  view_->setToolTip(
+      tr("Click a column to sort; select several runs (Ctrl/Shift) to compare them. A run group "
+         "(several seeds of one configuration) is one row: expand it for its runs"));
   compare_ = new RunCompareView(this);
   lineage_ = new AdaptLineagePanel(this);
   auto* top = new QSplitter(Qt::Horizontal, this);
@@ -147,13 +151,12 @@ RunsPage::RunsPage(RunLibrary* library, TrainingController* controller, QWidget*
   connect(lineage_, &AdaptLineagePanel::runActivated, this,
           [this](qint64 id)
           {
-            if (!proxy_->mapFromSource(model_->index(model_->rowOf(id), 0)).isValid())
+            if (!proxy_->mapFromSource(model_->indexOf(id)).isValid())
             {
               datasetOnly_->setChecked(false);  // the parent may be on another dataset
             }
             selectRuns({id});
-            const QModelIndex i = proxy_->mapFromSource(model_->index(model_->rowOf(id), 0));
-            view_->scrollTo(i);
+            view_->scrollTo(proxy_->mapFromSource(model_->indexOf(id)));
           });
 
   selectionTimer_ = new QTimer(this);
@@ -183,7 +186,18 @@ RunsPage::RunsPage(RunLibrary* library, TrainingController* controller, QWidget*
     }
   };
   connect(inspect_, &QPushButton::clicked, this, inspect);
-  connect(view_, &QTableView::doubleClicked, this, inspect);
+  connect(view_, &QTreeView::expanded, this,
+          [this] { view_->resizeColumnToContents(RunTableModel::Name); });  // the runs' names
+  connect(view_, &QTreeView::doubleClicked, this,
+          [this, inspect](const QModelIndex& i)
+          {
+            if (i.data(RunTableModel::kGroupIdRole).toLongLong() != 0)
+            {
+              view_->setExpanded(i.siblingAtColumn(0), !view_->isExpanded(i.siblingAtColumn(0)));
+              return;
+            }
+            inspect();
+          });
   connect(baselines_, &QPushButton::clicked, this, &RunsPage::baselinesRequested);
   connect(export_, &QPushButton::clicked, this, &RunsPage::exportWithDialog);
   connect(significance_, &QPushButton::clicked, this, [this] { compareSignificance(); });
@@ -197,6 +211,18 @@ RunsPage::RunsPage(RunLibrary* library, TrainingController* controller, QWidget*
               return;  // the selection has moved on
             }
             curvesToken_ = 0;
+            QHash<qint64, QString> groupNames;
+            for (const RunCurves& c : curves)
+            {
+              if (c.record.groupId)
+              {
+                if (const RunGroupRow* g = model_->group(model_->indexOfGroup(*c.record.groupId)))
+                {
+                  groupNames.insert(*c.record.groupId, qs(g->summary.group.name));
+                }
+              }
+            }
+            compare_->setGroupNames(groupNames);
             compare_->setCurves(curves);
           });
   connect(library_, &RunLibrary::requestFailed, this,
@@ -236,46 +262,151 @@ void RunsPage::applyDatasetFilter()
 
 void RunsPage::onRuns(const RunList& runs)
 {
-  const QList<qint64> keep = selectedRuns();
+  // Keep what was selected: group rows as groups, other rows as runs.
+  const QList<qint64> keepGroups = selectedGroups();
+  QList<qint64> keepRuns;
+  for (const QModelIndex& i : view_->selectionModel()->selectedRows())
+  {
+    if (const qint64 id = i.data(RunTableModel::kRunIdRole).toLongLong())
+    {
+      keepRuns << id;
+    }
+  }
+  QList<qint64> expanded;
+  for (int r = 0; r < proxy_->rowCount(); ++r)
+  {
+    const QModelIndex i = proxy_->index(r, 0);
+    if (view_->isExpanded(i))
+    {
+      expanded << i.data(RunTableModel::kGroupIdRole).toLongLong();
+    }
+  }
   model_->setActiveRun(controller_->activeRun());
   model_->setRuns(runs);
   lineage_->setRuns(runs);
-  view_->resizeColumnsToContents();
-  selectRuns(keep);
+  for (qint64 g : expanded)
+  {
+    view_->setExpanded(proxy_->mapFromSource(model_->indexOfGroup(g)), true);
+  }
+  view_->resizeColumnToContents(RunTableModel::Id);
+  for (int c = RunTableModel::Name; c < RunTableModel::ColumnCount - 1; ++c)
+  {
+    view_->resizeColumnToContents(c);
+  }
+  select(keepRuns, keepGroups);
   updateActions();
 }
 
+namespace
+{
+
+// Table order of a proxy row: (top-level row, row under it; -1 for the top row itself).
+QPair<int, int> orderOf(const QModelIndex& i)
+{
+  return i.parent().isValid() ? qMakePair(i.parent().row(), i.row()) : qMakePair(i.row(), -1);
+}
+
+}  // namespace
+
 QList<qint64> RunsPage::selectedRuns() const
 {
+  QModelIndexList rows = view_->selectionModel()->selectedRows();
+  std::sort(rows.begin(), rows.end(),
+            [](const QModelIndex& a, const QModelIndex& b) { return orderOf(a) < orderOf(b); });
   QList<qint64> ids;
-  const QModelIndexList rows = view_->selectionModel()->selectedRows();
-  QList<QPair<int, qint64>> ordered;
   for (const QModelIndex& i : rows)
   {
-    ordered.append({i.row(), i.data(RunTableModel::kRunIdRole).toLongLong()});
-  }
-  std::sort(ordered.begin(), ordered.end());
-  for (const auto& o : ordered)
-  {
-    ids << o.second;
+    if (i.data(RunTableModel::kGroupIdRole).toLongLong() != 0)
+    {
+      for (int m = 0; m < proxy_->rowCount(i); ++m)  // a group row: its runs
+      {
+        const qint64 id = proxy_->index(m, 0, i).data(RunTableModel::kRunIdRole).toLongLong();
+        if (!ids.contains(id))
+        {
+          ids << id;
+        }
+      }
+      continue;
+    }
+    const qint64 id = i.data(RunTableModel::kRunIdRole).toLongLong();
+    if (id != 0 && !ids.contains(id))
+    {
+      ids << id;
+    }
   }
   return ids;
 }
 
+QList<qint64> RunsPage::selectedGroups() const
+{
+  QModelIndexList rows = view_->selectionModel()->selectedRows();
+  std::sort(rows.begin(), rows.end(),
+            [](const QModelIndex& a, const QModelIndex& b) { return orderOf(a) < orderOf(b); });
+  QList<qint64> ids;
+  for (const QModelIndex& i : rows)
+  {
+    if (const qint64 g = i.data(RunTableModel::kGroupIdRole).toLongLong())
+    {
+      ids << g;
+    }
+  }
+  return ids;
+}
+
+QList<SignificanceSide> RunsPage::selectedSides() const
+{
+  QModelIndexList rows = view_->selectionModel()->selectedRows();
+  std::sort(rows.begin(), rows.end(),
+            [](const QModelIndex& a, const QModelIndex& b) { return orderOf(a) < orderOf(b); });
+  QList<SignificanceSide> sides;
+  for (const QModelIndex& i : rows)
+  {
+    if (const qint64 g = i.data(RunTableModel::kGroupIdRole).toLongLong())
+    {
+      sides.append(SignificanceSide{g, true});
+    }
+    else if (!i.parent().isValid() ||
+             !view_->selectionModel()->isRowSelected(i.parent().row(), i.parent().parent()))
+    {
+      sides.append(SignificanceSide{i.data(RunTableModel::kRunIdRole).toLongLong(), false});
+    }
+  }
+  return sides;
+}
+
 void RunsPage::selectRuns(const QList<qint64>& ids)
 {
+  select(ids, {});
+}
+
+void RunsPage::selectGroups(const QList<qint64>& groupIds)
+{
+  select({}, groupIds);
+}
+
+void RunsPage::select(const QList<qint64>& runIds, const QList<qint64>& groupIds)
+{
   QItemSelection selection;
-  for (qint64 id : ids)
+  const auto add = [&](const QModelIndex& source)
   {
-    const int row = model_->rowOf(id);
-    if (row >= 0)
+    const QModelIndex i = proxy_->mapFromSource(source);
+    if (i.isValid())
     {
-      const QModelIndex i = proxy_->mapFromSource(model_->index(row, 0));
-      if (i.isValid())
-      {
-        selection.select(i, i.siblingAtColumn(RunTableModel::ColumnCount - 1));
-      }
+      selection.select(i, i.siblingAtColumn(RunTableModel::ColumnCount - 1));
     }
+  };
+  for (qint64 id : runIds)
+  {
+    const QModelIndex source = model_->indexOf(id);
+    if (source.parent().isValid())
+    {
+      view_->setExpanded(proxy_->mapFromSource(source.parent()), true);  // show the member
+    }
+    add(source);
+  }
+  for (qint64 g : groupIds)
+  {
+    add(model_->indexOfGroup(g));
   }
   view_->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
   onSelection();
@@ -315,30 +446,58 @@ void RunsPage::updateActions()
   inspect_->setEnabled(one);
   baselines_->setEnabled(!busy && dataset_.id != 0);
   export_->setEnabled(!ids.isEmpty());
-  bool tested = ids.size() == 2;
-  for (qint64 id : ids)
+  significance_->setEnabled(comparableSides().size() == 2);
+}
+
+QList<SignificanceSide> RunsPage::comparableSides() const
+{
+  const QList<SignificanceSide> sides = selectedSides();
+  for (const SignificanceSide& s : sides)
   {
-    const RunEntry* e = library_->find(id);
-    tested = tested && e && !e->record.test.empty();
+    if (s.group)
+    {
+      const RunGroupRow* g = model_->group(model_->indexOfGroup(s.id));
+      if (!g || g->summary.withResults == 0)
+      {
+        return {};
+      }
+      continue;
+    }
+    const RunEntry* e = model_->find(s.id);
+    if (!e || e->record.test.empty())
+    {
+      return {};
+    }
   }
-  significance_->setEnabled(tested);
+  return sides;
 }
 
 SignificanceDialog* RunsPage::compareSignificance()
 {
-  const QList<qint64> ids = selectedRuns();
-  if (ids.size() != 2)
+  const QList<SignificanceSide> sides = comparableSides();
+  if (sides.size() != 2)
   {
     return nullptr;
   }
-  const RunEntry* a = library_->find(ids[0]);
-  const RunEntry* b = library_->find(ids[1]);
-  if (!a || !b || a->record.test.empty() || b->record.test.empty())
+  // Side A's task and default metric: the run's, or the group's first member with results.
+  const RunRecord* a = nullptr;
+  if (sides[0].group)
   {
-    return nullptr;
+    for (const RunRecord& r : model_->group(model_->indexOfGroup(sides[0].id))->summary.members)
+    {
+      if (!r.test.empty())
+      {
+        a = &r;
+        break;
+      }
+    }
   }
-  auto* dialog = new SignificanceDialog(library_, ids[0], ids[1], qs(a->record.task),
-                                        qs(defaultSignificanceMetric(a->record)), this);
+  else
+  {
+    a = &model_->find(sides[0].id)->record;
+  }
+  auto* dialog = new SignificanceDialog(library_, sides[0], sides[1], qs(a->task),
+                                        qs(defaultSignificanceMetric(*a)), this);
   dialog->setAttribute(Qt::WA_DeleteOnClose);
   dialog->show();
   return dialog;
@@ -346,8 +505,7 @@ SignificanceDialog* RunsPage::compareSignificance()
 
 bool RunsPage::canResume(qint64 runId) const
 {
-  const int row = model_->rowOf(runId);
-  const RunEntry* e = model_->entry(row);
+  const RunEntry* e = model_->find(runId);
   if (!e || e->record.kind != "m6" || !e->hasLast || e->active)
   {
     return false;
@@ -364,7 +522,7 @@ void RunsPage::renameSelected()
   {
     return;
   }
-  const RunEntry* e = model_->entry(model_->rowOf(ids.first()));
+  const RunEntry* e = model_->find(ids.first());
   QString name = QString::fromStdString(e->record.name);
   if (prompts().askText(this, tr("Rename run"), tr("New name of run %1:").arg(ids.first()),
                         &name) &&
@@ -381,7 +539,7 @@ void RunsPage::editNoteOfSelected()
   {
     return;
   }
-  const RunEntry* e = model_->entry(model_->rowOf(ids.first()));
+  const RunEntry* e = model_->find(ids.first());
   QString note = QString::fromStdString(e->record.note);
   if (prompts().askText(this, tr("Note"), tr("Note on run %1:").arg(ids.first()), &note))
   {
@@ -398,7 +556,7 @@ void RunsPage::deleteSelected()
   }
   for (qint64 id : ids)
   {
-    const RunEntry* e = model_->entry(model_->rowOf(id));
+    const RunEntry* e = model_->find(id);
     if (id == controller_->activeRun() || (e && e->active))
     {
       Q_EMIT statusMessage(tr("A run being trained cannot be deleted; stop it first"));
@@ -408,8 +566,7 @@ void RunsPage::deleteSelected()
   QStringList names;
   for (qint64 id : ids)
   {
-    names << QStringLiteral("\"%1\"").arg(
-        QString::fromStdString(model_->entry(model_->rowOf(id))->record.name));
+    names << QStringLiteral("\"%1\"").arg(QString::fromStdString(model_->find(id)->record.name));
   }
   if (!prompts().confirm(this, tr("Delete runs"),
                          tr("Delete %n run(s) (%1) with their curves, metrics and checkpoints?\n"

@@ -1,6 +1,7 @@
 // RunsPage: every run of the workspace in a sortable table (RunTableModel behind a
-// QSortFilterProxyModel), with rename (F2), note, delete (Del; with the checkpoint folder, after
-// a confirmation), resume of a stopped or interrupted run, "use this config", the baselines
+// QSortFilterProxyModel; a run group is one row with its metrics' mean ± sd and 95% interval,
+// expandable to its member runs), with rename (F2), note, delete (Del; with the checkpoint folder,
+// after a confirmation), resume of a stopped or interrupted run, "use this config", the baselines
 // (most popular, BPR-MF, ItemKNN, EASE^R), an export of the selected runs' curves as one CSV, and
 // "Significance…" for two selected runs (SignificanceDialog: a paired test over users).
 // Selecting runs loads their stored curves off the GUI thread and shows them side by side
@@ -24,7 +25,7 @@ class QCheckBox;
 class QPushButton;
 class QMenu;
 class QSortFilterProxyModel;
-class QTableView;
+class QTreeView;
 class QTimer;
 class QToolButton;
 
@@ -48,7 +49,7 @@ class RunsPage : public QWidget
 
   RunTableModel* model() const { return model_; }
   QSortFilterProxyModel* proxy() const { return proxy_; }
-  QTableView* view() const { return view_; }
+  QTreeView* view() const { return view_; }
   RunCompareView* compare() const { return compare_; }
   QCheckBox* datasetOnly() const { return datasetOnly_; }
   /// The selected run's lineage, adaptation report and cold-item figures, beside the table.
@@ -59,9 +60,17 @@ class RunsPage : public QWidget
   void addRunActions(const QList<QAction*>& actions);
   QMenu* runMenu() const { return runMenu_; }
 
-  /// Selected run ids, in table order.
+  /// Selected run ids, in table order; a selected group row stands for its member runs.
   QList<qint64> selectedRuns() const;
   void selectRuns(const QList<qint64>& ids);
+  /// Selects these runs (expanding their group rows) and these group rows.
+  void select(const QList<qint64>& runIds, const QList<qint64>& groupIds);
+  /// Selected group rows' group ids, in table order.
+  QList<qint64> selectedGroups() const;
+  void selectGroups(const QList<qint64>& groupIds);
+  /// What the selection compares: each selected group row is one side, each selected run outside
+  /// a selected group another.
+  QList<SignificanceSide> selectedSides() const;
   /// Whether the curves of the current selection have arrived and are shown.
   bool curvesShown() const { return curvesToken_ == 0; }
 
@@ -69,8 +78,9 @@ class RunsPage : public QWidget
   void editNoteOfSelected();
   void deleteSelected();
   void resumeSelected();
-  /// Opens the significance test of the two selected runs (A: the first in table order); nullptr
-  /// unless exactly two runs with test results are selected. The dialog deletes itself on close.
+  /// Opens the significance test of the two selected runs or groups (A: the first in table order);
+  /// nullptr unless exactly two sides with test results are selected (selectedSides()). The
+  /// dialog deletes itself on close.
   SignificanceDialog* compareSignificance();
   /// Writes curvesCsv() of the shown runs. False (and `error`) when it cannot.
   bool exportCurvesTo(const QString& path, QString* error = nullptr) const;
@@ -92,13 +102,15 @@ class RunsPage : public QWidget
   void updateActions();
   void exportWithDialog();
   void applyDatasetFilter();
+  /// selectedSides() when every side has test results, else empty.
+  QList<SignificanceSide> comparableSides() const;
 
   RunLibrary* library_;
   TrainingController* controller_;
   DatasetInfo dataset_;
   RunTableModel* model_ = nullptr;
   QSortFilterProxyModel* proxy_ = nullptr;
-  QTableView* view_ = nullptr;
+  QTreeView* view_ = nullptr;
   RunCompareView* compare_ = nullptr;
   QCheckBox* datasetOnly_ = nullptr;
   QPushButton* rename_ = nullptr;

@@ -80,7 +80,15 @@ QLabel* valueLabel(QWidget* parent)
 SignificanceDialog::SignificanceDialog(RunLibrary* library, qint64 runA, qint64 runB,
                                        const QString& task, const QString& defaultMetric,
                                        QWidget* parent)
-    : QDialog(parent), library_(library), runA_(runA), runB_(runB)
+    : SignificanceDialog(library, SignificanceSide{runA, false}, SignificanceSide{runB, false},
+                         task, defaultMetric, parent)
+{
+}
+
+SignificanceDialog::SignificanceDialog(RunLibrary* library, const SignificanceSide& a,
+                                       const SignificanceSide& b, const QString& task,
+                                       const QString& defaultMetric, QWidget* parent)
+    : QDialog(parent), library_(library), a_(a), b_(b)
 {
   setWindowTitle(tr("Significance between two runs"));
   runs_ = valueLabel(this);
@@ -187,15 +195,17 @@ QCustomPlot* SignificanceDialog::plot() const
 void SignificanceDialog::compute()
 {
   clearFigures();
-  runs_->setText(tr("A: run %1    B: run %2").arg(runA_).arg(runB_));
+  const auto side = [this](const SignificanceSide& s)
+  { return s.group ? tr("group %1").arg(s.id) : tr("run %1").arg(s.id); };
+  runs_->setText(tr("A: %1    B: %2").arg(side(a_), side(b_)));
   status_->setStyleSheet(QString());
   status_->setText(tr("Comparing the runs user by user…"));
-  token_ = library_->significance(runA_, runB_, metric_->currentText());
+  token_ = library_->significance(a_, b_, metric_->currentText());
 }
 
 void SignificanceDialog::swapRuns()
 {
-  std::swap(runA_, runB_);
+  std::swap(a_, b_);
   compute();
 }
 
@@ -217,9 +227,14 @@ void SignificanceDialog::showResult(const RunSignificance& r)
 {
   result_ = r;
   const PairedComparison& c = r.comparison;
-  runs_->setText(tr("A: run %1 (%2)    B: run %3 (%4)")
-                     .arg(r.a.id)
-                     .arg(qs(r.a.name), QString::number(r.b.id), qs(r.b.name)));
+  const auto side =
+      [](const std::optional<RunGroupRecord>& group, const RunRecord& run, const std::string& name)
+  {
+    return group ? tr("group %1 (%2)").arg(group->id).arg(qs(name))
+                 : tr("run %1 (%2)").arg(run.id).arg(qs(name));
+  };
+  runs_->setText(
+      tr("A: %1    B: %2").arg(side(r.groupA, r.a, r.nameA()), side(r.groupB, r.b, r.nameB())));
   protocol_->setText(tr("Dataset %1; %2").arg(qs(r.a.datasetName), qs(r.protocol)));
   const QString m = qs(c.metric);
   means_->setText(tr("A %1, B %2 (%3 over %4 users)")

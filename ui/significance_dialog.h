@@ -1,13 +1,14 @@
-// SignificanceDialog: "Significance…" on the Runs page for two selected runs: is run A really
-// better than run B? The paired comparison over users of app/runner/run_significance.h, computed
-// on the run worker (RunLibrary::significance; 10,000 seeded bootstrap resamples), shown as the
-// mean of each run, the mean difference A - B with its 95% paired-bootstrap interval, the
-// Wilcoxon signed-rank p-value, the users where A is better, worse or tied, a one-line verdict
-// and a histogram of the per-user differences (tied users left out, a line at 0 and at the mean).
-// The metric is chosen (ndcg/hr/mrr/recall at any K for ranking runs; logloss; abs_error,
-// squared_error) or typed; "Swap A and B" reverses the direction; "Copy" puts the figures on the
-// clipboard. Runs that do not compare (different datasets, splits, protocols, tasks, no per-user
-// results) get the reason in the dialog and nothing else.
+// SignificanceDialog: "Significance…" on the Runs page for two selected runs or run groups: is
+// run A really better than run B? (A group's per-user value is the mean over its members.) The
+// paired comparison over users of app/runner/run_significance.h, computed on the run worker
+// (RunLibrary::significance; 10,000 seeded bootstrap resamples), shown as the mean of each run, the
+// mean difference A - B with its 95% paired-bootstrap interval, the Wilcoxon signed-rank p-value,
+// the users where A is better, worse or tied, a one-line verdict and a histogram of the per-user
+// differences (tied users left out, a line at 0 and at the mean). The metric is chosen
+// (ndcg/hr/mrr/recall at any K for ranking runs; logloss; abs_error, squared_error) or typed; "Swap
+// A and B" reverses the direction; "Copy" puts the figures on the clipboard. Runs that do not
+// compare (different datasets, splits, protocols, tasks, no per-user results) get the reason in the
+// dialog and nothing else.
 //
 // Thread affinity: GUI thread.
 #pragma once
@@ -35,6 +36,9 @@ class SignificanceDialog : public QDialog
   /// `task` is run A's task (it chooses the metrics offered); `defaultMetric` is selected first.
   SignificanceDialog(RunLibrary* library, qint64 runA, qint64 runB, const QString& task,
                      const QString& defaultMetric, QWidget* parent = nullptr);
+  /// Between runs or run groups (a group's users are valued by the mean over its members).
+  SignificanceDialog(RunLibrary* library, const SignificanceSide& a, const SignificanceSide& b,
+                     const QString& task, const QString& defaultMetric, QWidget* parent = nullptr);
 
   QComboBox* metric() const { return metric_; }
   QPushButton* swapButton() const { return swap_; }
@@ -45,8 +49,10 @@ class SignificanceDialog : public QDialog
   const std::optional<RunSignificance>& result() const { return result_; }
   /// Whether a request is in flight.
   bool busy() const { return token_ != 0; }
-  qint64 runA() const { return runA_; }
-  qint64 runB() const { return runB_; }
+  qint64 runA() const { return a_.id; }
+  qint64 runB() const { return b_.id; }
+  const SignificanceSide& sideA() const { return a_; }
+  const SignificanceSide& sideB() const { return b_; }
 
   /// Asks for the comparison on the metric in the combo box.
   void compute();
@@ -65,8 +71,8 @@ class SignificanceDialog : public QDialog
   void clearFigures();
 
   RunLibrary* library_;
-  qint64 runA_;
-  qint64 runB_;
+  SignificanceSide a_;
+  SignificanceSide b_;
   quint64 token_ = 0;
   std::optional<RunSignificance> result_;
   QComboBox* metric_ = nullptr;

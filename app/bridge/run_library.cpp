@@ -72,8 +72,13 @@ quint64 RunLibrary::loadCurves(const QList<qint64>& runIds)
 
 quint64 RunLibrary::significance(qint64 runA, qint64 runB, const QString& metric)
 {
-  return send([runA, runB, metric](RunWorker* w, quint64 t)
-              { w->significance(t, runA, runB, metric); });
+  return significance(SignificanceSide{runA, false}, SignificanceSide{runB, false}, metric);
+}
+
+quint64 RunLibrary::significance(const SignificanceSide& a, const SignificanceSide& b,
+                                 const QString& metric)
+{
+  return send([a, b, metric](RunWorker* w, quint64 t) { w->significance(t, a, b, metric); });
 }
 
 quint64 RunLibrary::readSetting(const QString& key)

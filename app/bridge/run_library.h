@@ -41,6 +41,8 @@ class RunLibrary : public QObject
   /// Is run A better than run B on `metric` ("" = the default of run A)? Answers
   /// significanceReady or requestFailed (the reason they do not compare).
   quint64 significance(qint64 runA, qint64 runB, const QString& metric);
+  /// The same between runs or run groups (a group's users valued by the mean over its members).
+  quint64 significance(const SignificanceSide& a, const SignificanceSide& b, const QString& metric);
   quint64 readSetting(const QString& key);
   quint64 writeSetting(const QString& key, const QString& value);
 

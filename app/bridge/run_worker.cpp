@@ -2,9 +2,11 @@
 
 #include <exception>
 #include <filesystem>
+#include <map>
 #include <stdexcept>
 
 #include "app/bridge/qt_text.h"
+#include "storage/run_groups.h"
 #include "storage/runs.h"
 
 namespace m6
@@ -79,9 +81,22 @@ void RunWorker::emitList(quint64 token)
   namespace fs = std::filesystem;
   RunList out;
   RunStore store(ws());
+  std::map<int64_t, RunGroupRecord> groups;
+  for (auto& g : take(GroupStore(ws()).groups()))
+  {
+    groups.emplace(g.id, std::move(g));
+  }
   for (auto& r : take(store.runs()))
   {
     RunEntry e;
+    if (r.groupId)
+    {
+      auto g = groups.find(*r.groupId);
+      if (g != groups.end())
+      {
+        e.group = g->second;
+      }
+    }
     // A "running" record whose lock is free was interrupted (the trainer's process ended).
     e.active = r.status == "running" && store.isActive(r.id);
     std::error_code ec;
@@ -120,14 +135,16 @@ void RunWorker::loadCurves(quint64 token, QList<qint64> runIds)
           });
 }
 
-void RunWorker::significance(quint64 token, qint64 runA, qint64 runB, QString metric)
+void RunWorker::significance(quint64 token, m6::SignificanceSide a, m6::SignificanceSide b,
+                             QString metric)
 {
   guarded(token,
           [&]
           {
             RunStore store(ws());
+            GroupStore groups(ws());
             Q_EMIT significanceReady(
-                token, take(compareRuns(store, runA, runB, metric.trimmed().toStdString())));
+                token, take(compareSides(store, &groups, a, b, metric.trimmed().toStdString())));
           });
 }
 

@@ -37,8 +37,8 @@ class RunWorker : public QObject
  public Q_SLOTS:
   void list(quint64 token);
   void loadCurves(quint64 token, QList<qint64> runIds);
-  /// Answers significanceReady, or failed() with the reason the runs do not compare.
-  void significance(quint64 token, qint64 runA, qint64 runB, QString metric);
+  /// Answers significanceReady, or failed() with the reason the runs (or groups) do not compare.
+  void significance(quint64 token, m6::SignificanceSide a, m6::SignificanceSide b, QString metric);
   void rename(quint64 token, qint64 runId, QString name);
   void setNote(quint64 token, qint64 runId, QString note);
   void remove(quint64 token, qint64 runId);

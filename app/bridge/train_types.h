@@ -17,6 +17,7 @@
 #include "model/core/config.h"
 #include "model/core/dataset_schema.h"
 #include "model/engine.h"
+#include "storage/run_groups.h"
 #include "storage/runs.h"
 
 namespace m6
@@ -42,6 +43,7 @@ struct RunEntry
   bool hasBest = false;  // best.pt exists (the model can be evaluated or inspected)
   bool hasLast = false;  // last.pt exists (the run can be resumed)
   bool active = false;   // its folder lock is held: some process (maybe another) trains it now
+  RunGroupRecord group;  // the run group it is a member of (id 0: none)
 };
 using RunList = std::vector<RunEntry>;
 using RunRecordList = std::vector<RunRecord>;

@@ -55,9 +55,16 @@ Result<GroupSummary> summarizeGroup(RunStore& runs, GroupStore& groups, int64_t 
   {
     return makeError(members.error());
   }
+  return summarizeMembers(*g, std::move(*members));
+}
+
+GroupSummary summarizeMembers(const RunGroupRecord& group, std::vector<RunRecord> members)
+{
   GroupSummary s;
-  s.group = *g;
-  s.members = std::move(*members);
+  s.group = group;
+  s.members = std::move(members);
+  std::sort(s.members.begin(), s.members.end(),
+            [](const RunRecord& a, const RunRecord& b) { return a.id < b.id; });
   std::vector<const MetricSet*> valid;
   std::vector<const MetricSet*> test;
   for (const RunRecord& r : s.members)

@@ -5,6 +5,8 @@
 #include <QtTest>
 
 #include "../ui/gui_test_support.h"
+#include "app/runner/run_groups.h"
+#include "app/runner/training_session.h"
 #include "model/core/config.h"
 
 namespace m6test
@@ -38,6 +40,42 @@ inline qint64 makeTrainWorkspace(const QString& path, const std::string& name = 
 {
   auto ws = openWorkspace(path);
   return addDemo(*ws, trainDemo(name));
+}
+
+/// Records and trains a run group of `seeds` seeds of `config` on the dataset `dataset` of the
+/// workspace at `path`, as `m6-cli train --seeds N` does; returns the group id (0 on failure,
+/// with a test failure logged).
+inline int64_t trainGroup(const QString& path, const std::string& dataset,
+                          const m6::RunConfig& config, const std::string& name, int seeds)
+{
+  auto ws = m6::Workspace::open(path.toStdString(), false);
+  auto info = ws ? (*ws)->dataset(dataset) : m6::Result<m6::DatasetInfo>(m6::makeError("no ws"));
+  auto data = info ? (*ws)->loadSnapshot(info->id)
+                   : m6::Result<m6::DatasetSnapshot>(m6::makeError("no dataset"));
+  if (!data)
+  {
+    qWarning("trainGroup: %s", data.error().c_str());
+    return 0;
+  }
+  m6::TrainingSession session(**ws, *info, *data);
+  m6::GroupStore groups(**ws);
+  auto g = m6::createGroup(groups, info->id, config, name, seeds);
+  if (!g)
+  {
+    qWarning("trainGroup: %s", g.error().c_str());
+    return 0;
+  }
+  for (int64_t seed : g->seeds)
+  {
+    const m6::RunConfig mc = m6::memberConfig(*g, seed);
+    auto run = session.createRun(mc, m6::memberName(*g, seed), std::nullopt, g->id);
+    if (!run || !session.train(*run, mc, false))
+    {
+      qWarning("trainGroup: a member could not be trained");
+      return 0;
+    }
+  }
+  return g->id;
 }
 
 }  // namespace m6test

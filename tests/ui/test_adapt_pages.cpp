@@ -90,9 +90,10 @@ class TestAdaptPages : public QObject
     const RunTableModel* m = runs()->model();
     for (int r = 0; r < m->rowCount(); ++r)
     {
-      if (QString::fromStdString(m->entry(r)->record.name) == name)
+      const RunEntry* e = m->entry(m->index(r, 0));
+      if (e && QString::fromStdString(e->record.name) == name)
       {
-        return m->entry(r);
+        return e;
       }
     }
     return nullptr;
@@ -100,7 +101,7 @@ class TestAdaptPages : public QObject
 
   AdaptDialog* openDialog(const QString& target)
   {
-    [&] { QTRY_VERIFY_WITH_TIMEOUT(runs()->model()->rowOf(parent_) >= 0, 30000); }();
+    [&] { QTRY_VERIFY_WITH_TIMEOUT(runs()->model()->indexOf(parent_).isValid(), 30000); }();
     runs()->selectRuns({parent_});
     AdaptActions* a = pages()->adaptActions();
     [&] { QTRY_VERIFY2(a->adaptAction()->isEnabled(), qPrintable(a->adaptAction()->toolTip())); }();
@@ -273,10 +274,9 @@ class TestAdaptPages : public QObject
 
     // Lineage in the table: the parent column, sortable; the detail beside it links both ways.
     const RunTableModel* m = runs()->model();
-    const int row = m->rowOf(id);
-    QCOMPARE(m->data(m->index(row, RunTableModel::Parent)).toString(),
+    QCOMPARE(m->data(m->indexOf(id, RunTableModel::Parent)).toString(),
              QString("parent (run %1)").arg(parent_));
-    QCOMPARE(m->data(m->index(m->rowOf(parent_), RunTableModel::Parent)).toString(), QString());
+    QCOMPARE(m->data(m->indexOf(parent_, RunTableModel::Parent)).toString(), QString());
     runs()->view()->sortByColumn(RunTableModel::Parent, Qt::AscendingOrder);
     QCOMPARE(runs()->view()->model()->index(0, RunTableModel::Id).data().toLongLong(), id);
     runs()->selectRuns({id});
@@ -306,7 +306,7 @@ class TestAdaptPages : public QObject
       auto ws = m6test::openWorkspace(path_);
       RunRecord r;
       r.name = "most popular";
-      r.datasetId = runs()->model()->entry(runs()->model()->rowOf(parent_))->record.datasetId;
+      r.datasetId = runs()->model()->find(parent_)->record.datasetId;
       r.kind = "baseline-pop";
       r.task = "ranking";
       r.status = "finished";
@@ -315,7 +315,7 @@ class TestAdaptPages : public QObject
       baseline = *id;
     }
     pages()->library()->refresh();
-    QTRY_VERIFY(runs()->model()->rowOf(baseline) >= 0);
+    QTRY_VERIFY(runs()->model()->indexOf(baseline).isValid());
     runs()->selectRuns({baseline});
     QVERIFY(!a->adaptAction()->isEnabled());
     QVERIFY(a->adaptAction()->toolTip().contains("baseline"));
@@ -379,12 +379,8 @@ class TestAdaptPages : public QObject
     QCOMPARE(c->chart()->adaptedBars()->data()->at(1)->value,
              r.find("adapted", 1.0)->test.get("ndcg@10"));
     // Every trained arm is a run in the table; the adapted ones have the parent.
-    QTRY_VERIFY(runs()->model()->rowOf(r.find("adapted", 0.25)->runId) >= 0);
-    QCOMPARE(*runs()
-                  ->model()
-                  ->entry(runs()->model()->rowOf(r.find("adapted", 0.25)->runId))
-                  ->record.parentRun,
-             parent_);
+    QTRY_VERIFY(runs()->model()->indexOf(r.find("adapted", 0.25)->runId).isValid());
+    QCOMPARE(*runs()->model()->find(r.find("adapted", 0.25)->runId)->record.parentRun, parent_);
     const QString csv = dir_.filePath("compare.csv");
     QVERIFY(c->exportCsvTo(csv));
     QFile f(csv);
@@ -420,7 +416,7 @@ class TestAdaptPages : public QObject
 
   void coldItemFiguresInTheRunDetail()
   {
-    QTRY_VERIFY(runs()->model()->rowOf(cold_) >= 0);
+    QTRY_VERIFY(runs()->model()->indexOf(cold_).isValid());
     runs()->selectRuns({cold_});
     const QString text = runs()->lineage()->text();
     QVERIFY2(text.contains("Cold items"), qPrintable(text));

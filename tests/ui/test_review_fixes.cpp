@@ -13,6 +13,7 @@
 
 #include <QAction>
 #include <QTableView>
+#include <QTreeView>
 #include <QtTest>
 #include <csignal>
 
@@ -257,10 +258,9 @@ class TestReviewFixes : public QObject
     QVERIFY(QTest::qWaitForWindowExposed(&w));
     RunsPage* runs = w.modelPages()->runsPage();
     w.datasetView()->setCurrentWidget(runs);
-    QTRY_VERIFY_WITH_TIMEOUT(runs->model()->rowOf(runId) >= 0, 30000);
-    QTableView* table = runs->view();
-    const QModelIndex index =
-        runs->proxy()->mapFromSource(runs->model()->index(runs->model()->rowOf(runId), 1));
+    QTRY_VERIFY_WITH_TIMEOUT(runs->model()->indexOf(runId).isValid(), 30000);
+    QTreeView* table = runs->view();
+    const QModelIndex index = runs->proxy()->mapFromSource(runs->model()->indexOf(runId, 1));
     QTest::qWait(50);  // laid out
     const QRect cell = table->visualRect(index);
     QVERIFY2(cell.isValid() && table->viewport()->rect().contains(cell.center()),

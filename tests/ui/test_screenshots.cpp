@@ -14,6 +14,7 @@
 
 #include "../app/train_test_support.h"
 #include "app/bridge/run_inspector.h"
+#include "app/bridge/run_library.h"
 #include "app/bridge/snapshot_store.h"
 #include "app/bridge/training_controller.h"
 #include "app/bridge/workspace_session.h"
@@ -201,7 +202,7 @@ class TestScreenshots : public QObject
     }
     RunsPage* runs = pages->runsPage();
     w.datasetView()->setCurrentWidget(runs);
-    QTRY_VERIFY(runs->model()->rowOf(ids.last()) >= 0);
+    QTRY_VERIFY(runs->model()->indexOf(ids.last()).isValid());
     runs->selectRuns(ids);
     QTRY_VERIFY(runs->curvesShown());
     RunCompareView* compare = runs->compare();
@@ -214,6 +215,20 @@ class TestScreenshots : public QObject
     QCOMPARE(compare->hyperparams()->lineCount(), 3);
     QTest::qWait(100);
     save(&w, "runs-page-parallel-coordinates.png");
+
+    // A run group (three seeds of one configuration): one row with mean ± sd and the interval,
+    // expanded to its runs.
+    m6::RunConfig grouped = m6test::quickConfig(3, 64);
+    const int64_t group = m6test::trainGroup(o.workspacePath, "demo", grouped, "quick x3", 3);
+    QVERIFY(group != 0);
+    pages->library()->refresh();
+    QTRY_VERIFY(runs->model()->indexOfGroup(group).isValid());
+    runs->select({}, {group});
+    runs->view()->expand(runs->proxy()->mapFromSource(runs->model()->indexOfGroup(group)));
+    QTRY_VERIFY(runs->curvesShown());
+    compare->setCurrentIndex(RunCompareView::CurvesTab);
+    QTest::qWait(100);
+    save(&w, "runs-page-group.png");
   }
 
   void inspectPages()
@@ -320,7 +335,7 @@ class TestScreenshots : public QObject
     QTRY_VERIFY(w.datasetList()->model()->rowOf("films") >= 0);
     w.datasetList()->select("films");
     ModelPages* pages = w.modelPages();
-    QTRY_VERIFY_WITH_TIMEOUT(pages->runsPage()->model()->rowOf(parentId) >= 0, 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(pages->runsPage()->model()->indexOf(parentId).isValid(), 30000);
     pages->runsPage()->selectRuns({parentId});
     AdaptDialog* d = pages->adaptActions()->openAdaptDialog(parentId);
     QVERIFY(d);
@@ -345,7 +360,7 @@ class TestScreenshots : public QObject
     c->close();
 
     pages->runsPage()->view()->sortByColumn(RunTableModel::Id, Qt::AscendingOrder);
-    QTRY_VERIFY(pages->runsPage()->model()->rowOf(adapted->runId) >= 0);
+    QTRY_VERIFY(pages->runsPage()->model()->indexOf(adapted->runId).isValid());
     pages->runsPage()->selectRuns({adapted->runId});
     w.datasetView()->setCurrentWidget(pages->runsPage());
     QTRY_VERIFY(pages->runsPage()->curvesShown());

@@ -13,6 +13,7 @@
 #include <qcustomplot.h>
 #include <sys/wait.h>
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QLabel>
 #include <QProgressBar>
@@ -108,7 +109,8 @@ class TestTrainPages : public QObject
   qint64 idOf(const QString& name) const
   {
     const int r = rowOf(name);
-    return r < 0 ? 0 : pages()->runsPage()->model()->entry(r)->record.id;
+    const RunTableModel* m = pages()->runsPage()->model();
+    return r < 0 ? 0 : m->entry(m->index(r, 0))->record.id;
   }
 
   QString cell(const QString& run, int column) const
@@ -224,7 +226,7 @@ class TestTrainPages : public QObject
 
     // As if the program had been killed mid-run: the record says "running", nobody holds the
     // run's lock. The table calls it interrupted and offers to resume it...
-    const std::string folder = runs->model()->entry(rowOf("stop me"))->record.folder;
+    const std::string folder = runs->model()->find(idOf("stop me"))->record.folder;
     {
       auto ws = m6test::openWorkspace(path_);
       QVERIFY(RunStore(*ws).setStatus(id, "running", "").ok());
@@ -408,6 +410,87 @@ class TestTrainPages : public QObject
     d->close();
   }
 
+  void runGroupsShowAsOneRowWithTheirSpread()
+  {
+    // Two groups of two seeds, recorded as `m6-cli train --seeds 2` records them: the quick
+    // preset, and the same with a learning rate too small to learn (a planted worse group).
+    std::vector<int64_t> groupIds;
+    for (double lr : {0.01, 1e-7})
+    {
+      RunConfig c = m6test::quickConfig(2);
+      c.train.lr = lr;
+      groupIds.push_back(m6test::trainGroup(path_, "demo", c, lr > 1e-3 ? "learns" : "stalls", 2));
+      QVERIFY(groupIds.back() != 0);
+    }
+    RunsPage* runs = pages()->runsPage();
+    pages()->library()->refresh();
+    RunTableModel* m = runs->model();
+    QTRY_VERIFY(m->indexOfGroup(groupIds[0]).isValid() && m->indexOfGroup(groupIds[1]).isValid());
+    const QModelIndex row = m->indexOfGroup(groupIds[0]);
+    const RunGroupRow* g = m->group(row);
+    QVERIFY(g);
+    QCOMPARE(m->rowCount(row), 2);  // its two runs, under it
+    QCOMPARE(m->data(row.siblingAtColumn(RunTableModel::Kind)).toString(), QString("M6 × 2 seeds"));
+    QCOMPARE(m->data(row.siblingAtColumn(RunTableModel::Status)).toString(), QString("finished"));
+    // The test cell: the members' mean ± sample sd and the t interval of the primary metric.
+    const RunEntry* a = m->entry(m->index(0, 0, row));
+    const RunEntry* b = m->entry(m->index(1, 0, row));
+    QVERIFY(a && b && a->group.id == groupIds[0]);
+    const double va = a->record.test.get("ndcg@10");
+    const double vb = b->record.test.get("ndcg@10");
+    const Spread expected = spreadOf({va, vb});
+    const QString test = m->data(row.siblingAtColumn(RunTableModel::Test)).toString();
+    QVERIFY2(test.startsWith(QString("ndcg@10 %1 ± %2 [%3, %4]")
+                                 .arg(expected.mean, 0, 'f', 4)
+                                 .arg(expected.sd, 0, 'f', 4)
+                                 .arg(expected.low, 0, 'f', 4)
+                                 .arg(expected.high, 0, 'f', 4)),
+             qPrintable(test));
+    QVERIFY(m->data(row.siblingAtColumn(RunTableModel::Test), Qt::ToolTipRole)
+                .toString()
+                .contains("Student's t"));
+    // Selecting the group row selects its runs (their curves, export), and two group rows are the
+    // two sides of a significance test between groups.
+    runs->selectGroups({groupIds[0]});
+    QList<qint64> members = runs->selectedRuns();  // in table order (newest first by default)
+    std::sort(members.begin(), members.end());
+    QCOMPARE(members, (QList<qint64>{a->record.id, b->record.id}));
+    QCOMPARE(runs->selectedSides().size(), 1);
+    // Their curves: the group's mean over a ± sd band (lower, upper, mean), or each run.
+    QTRY_VERIFY(runs->curvesShown());
+    RunCompareView* compare = runs->compare();
+    compare->setSeries("valid:ndcg@10");
+    QCOMPARE(compare->overlayPlot()->graphCount(), 3);
+    QCOMPARE(compare->overlayPlot()->legend->itemCount(), 1);
+    QCPGraph* mean = compare->overlayPlot()->graph(2);
+    QVERIFY(mean->name().startsWith("learns (mean ± sd of 2 runs)"));
+    double first = 0;
+    for (const RunCurves& c : compare->curves())
+    {
+      first += c.epochs.front().valid.get("ndcg@10") / 2;
+    }
+    QVERIFY(std::fabs(mean->data()->at(0)->value - first) < 1e-9);
+    compare->bandsCheck()->setChecked(false);
+    QCOMPARE(compare->overlayPlot()->graphCount(), 2);
+    compare->bandsCheck()->setChecked(true);
+    runs->selectGroups({groupIds[0], groupIds[1]});
+    QCOMPARE(runs->selectedSides().size(), 2);
+    SignificanceDialog* d = runs->compareSignificance();
+    QVERIFY(d);
+    QTRY_VERIFY_WITH_TIMEOUT(d->result().has_value(), 60000);
+    const RunSignificance& r = *d->result();
+    QVERIFY(r.groupA && r.groupB);
+    QCOMPARE(r.membersA.size() + r.membersB.size(), size_t(4));
+    const bool learnsIsA = r.groupA->id == groupIds[0];
+    QVERIFY((r.comparison.meanDifference > 0) == learnsIsA);
+    QVERIFY(std::fabs((learnsIsA ? r.comparison.meanA : r.comparison.meanB) - expected.mean) <
+            1e-9);
+    d->close();
+    // A member selected with its own group row is not a side of its own.
+    runs->select({a->record.id}, {groupIds[0]});
+    QCOMPARE(runs->selectedSides().size(), 1);
+  }
+
   void sortingAndDeletingRuns()
   {
     RunsPage* runs = pages()->runsPage();
@@ -423,7 +506,7 @@ class TestTrainPages : public QObject
     }
     const qint64 id = idOf("narrow");
     const QString folder =
-        QString::fromStdString(runs->model()->entry(rowOf("narrow"))->record.folder);
+        QString::fromStdString(runs->model()->find(idOf("narrow"))->record.folder);
     QVERIFY(QFileInfo::exists(folder + "/best.pt"));
     QStringList asked;
     prompts().confirm = [&asked](QWidget*, const QString&, const QString& text)
