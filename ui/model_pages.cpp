@@ -14,6 +14,7 @@
 #include "ui/dataset_view.h"
 #include "ui/export_actions.h"
 #include "ui/inspect_page.h"
+#include "ui/run_table_model.h"
 #include "ui/runs_page.h"
 #include "ui/train_page.h"
 
@@ -89,6 +90,7 @@ ModelPages::ModelPages(const QString& workspacePath, std::shared_ptr<SnapshotSto
           });
   connect(train_, &TrainPage::trainRequested, this, &ModelPages::startTraining);
   connect(runs_, &RunsPage::resumeRequested, this, &ModelPages::resumeRun);
+  connect(runs_, &RunsPage::resumeGroupRequested, this, &ModelPages::resumeGroup);
   connect(runs_, &RunsPage::baselinesRequested, this, &ModelPages::startBaselines);
   connect(runs_, &RunsPage::loadConfigRequested, this,
           [this](qint64 id)
@@ -212,8 +214,16 @@ bool ModelPages::startTraining()
     Q_EMIT statusMessage(tr("Cannot train: %1").arg(configure_->trainBlocker()));
     return false;
   }
-  const quint64 token = controller_->startTraining(configure_->dataset().id, configure_->config(),
-                                                   configure_->runName(), train_->processes());
+  if (train_->seeds() > 1 && train_->processes() > 1)
+  {
+    Q_EMIT statusMessage(
+        tr("A run group trains its seeds one after another in this process: "
+           "set Processes to 1, or Seeds to 1"));
+    return false;
+  }
+  const quint64 token =
+      controller_->startTraining(configure_->dataset().id, configure_->config(),
+                                 configure_->runName(), train_->processes(), train_->seeds());
   if (token == 0)
   {
     return false;
@@ -232,6 +242,20 @@ bool ModelPages::resumeRun(qint64 runId)
   resumedRun_ = runId;
   const RunEntry* entry = library_->find(runId);
   controller_->resumeRun(runId, entry ? entry->record.datasetId : 0, train_->processes());
+  view_->setCurrentWidget(train_);
+  return true;
+}
+
+bool ModelPages::resumeGroup(qint64 groupId)
+{
+  if (controller_->busy())
+  {
+    Q_EMIT statusMessage(tr("A job is running; stop it first"));
+    return false;
+  }
+  const QModelIndex row = runs_->model()->indexOfGroup(groupId);
+  const RunGroupRow* g = runs_->model()->group(row);
+  controller_->resumeGroup(groupId, g ? g->summary.group.datasetId : 0);
   view_->setCurrentWidget(train_);
   return true;
 }

@@ -70,6 +70,8 @@ class ModelPages : public QObject
   /// when the form is invalid or a job runs.
   bool startTraining();
   bool resumeRun(qint64 runId);
+  /// Continues a run group (its interrupted or stopped member, then the seeds not trained yet).
+  bool resumeGroup(qint64 groupId);
   bool startBaselines();
   /// Stops the running job so the window can close; jobEnded() follows.
   void stopForClose();

@@ -441,7 +441,10 @@ void RunsPage::updateActions()
   rename_->setEnabled(one);
   note_->setEnabled(one);
   delete_->setEnabled(!ids.isEmpty() && !ids.contains(controller_->activeRun()));
-  resume_->setEnabled(one && !busy && canResume(ids.first()));
+  const QList<qint64> groups = selectedGroups();
+  const bool oneGroup = groups.size() == 1 && selectedSides().size() == 1;
+  resume_->setEnabled(!busy && ((oneGroup && canResumeGroup(groups.first())) ||
+                                (groups.isEmpty() && one && canResume(ids.first()))));
   useConfig_->setEnabled(one);
   inspect_->setEnabled(one);
   baselines_->setEnabled(!busy && dataset_.id != 0);
@@ -583,8 +586,35 @@ void RunsPage::deleteSelected()
   Q_EMIT statusMessage(tr("Deleting %n run(s)…", nullptr, int(ids.size())));
 }
 
+bool RunsPage::canResumeGroup(qint64 groupId) const
+{
+  const RunGroupRow* g = model_->group(model_->indexOfGroup(groupId));
+  if (!g || g->summary.status() != "incomplete")
+  {
+    return false;
+  }
+  for (int m : g->members)
+  {
+    const RunEntry& e = model_->runs()[static_cast<size_t>(m)];
+    if (e.active || e.record.id == controller_->activeRun())
+    {
+      return false;
+    }
+  }
+  return true;
+}
+
 void RunsPage::resumeSelected()
 {
+  const QList<qint64> groups = selectedGroups();
+  if (groups.size() == 1 && selectedSides().size() == 1)
+  {
+    if (canResumeGroup(groups.first()))
+    {
+      Q_EMIT resumeGroupRequested(groups.first());
+    }
+    return;
+  }
   const QList<qint64> ids = selectedRuns();
   if (ids.size() == 1 && canResume(ids.first()))
   {

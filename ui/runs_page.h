@@ -86,9 +86,13 @@ class RunsPage : public QWidget
   bool exportCurvesTo(const QString& path, QString* error = nullptr) const;
   /// Whether a run can be resumed (a stopped or interrupted model run with a last.pt).
   bool canResume(qint64 runId) const;
+  /// Whether a run group can be continued (incomplete, none of its runs being trained).
+  bool canResumeGroup(qint64 groupId) const;
 
  Q_SIGNALS:
   void resumeRequested(qint64 runId);
+  /// "Resume" on an incomplete run group's row.
+  void resumeGroupRequested(qint64 groupId);
   void loadConfigRequested(qint64 runId);
   /// "Inspect…" or a double-click on a run: open it on the Inspect page.
   void inspectRequested(qint64 runId);

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "app/bridge/training_controller.h"
+#include "app/runner/run_groups.h"
 #include "ui/epoch_plot.h"
 #include "ui/loss_plot.h"
 #include "ui/run_compare.h"
@@ -46,6 +47,11 @@ int TrainPage::processes() const
   return processes_->value();
 }
 
+int TrainPage::seeds() const
+{
+  return seeds_->value();
+}
+
 TrainPage::TrainPage(TrainingController* controller, QWidget* parent)
     : QWidget(parent), controller_(controller)
 {
@@ -66,6 +72,15 @@ TrainPage::TrainPage(TrainingController* controller, QWidget* parent)
          "each, on PyTorch's c10d with Gloo over 127.0.0.1. Each process takes batch_size "
          "examples per step, so the global batch is batch_size x processes at the configured "
          "learning rate; Pause and Stop reach every process. 1: this process only"));
+  seeds_ = new QSpinBox(this);
+  seeds_->setObjectName(QStringLiteral("trainSeeds"));
+  seeds_->setRange(1, kMaxGroupSeeds);
+  seeds_->setValue(1);
+  seeds_->setPrefix(tr("Seeds: "));
+  seeds_->setToolTip(
+      tr("Train the next run N times with seeds train.seed, +1, …, one after another, as a run "
+         "group: the Runs page shows it as one row with each metric's mean ± sd and 95% "
+         "interval, and Significance compares groups user by user. 1: a single run"));
   title_ = new QLabel(tr("No run yet: configure one and press Train (Ctrl+T)."), this);
   title_->setObjectName(QStringLiteral("trainTitle"));
   title_->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -75,6 +90,7 @@ TrainPage::TrainPage(TrainingController* controller, QWidget* parent)
   top->addWidget(pause_);
   top->addWidget(stop_);
   top->addWidget(processes_);
+  top->addWidget(seeds_);
   top->addSpacing(12);
   top->addWidget(title_, 1);
   top->addWidget(status_);
@@ -232,6 +248,7 @@ void TrainPage::updateButtons()
       style()->standardIcon(controller_->paused() ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
   stop_->setEnabled(busy && !controller_->stopping());
   processes_->setEnabled(!busy);  // read when a run starts
+  seeds_->setEnabled(!busy);
 }
 
 QString TrainPage::statusText() const
@@ -281,6 +298,13 @@ void TrainPage::onJobStarted()
 
 void TrainPage::onRunStarted(const RunRecord& run)
 {
+  if (run_.id != 0 && run_.id != run.id)
+  {
+    // The next run of the same job (a run group's next seed): its curves start anew.
+    liveEpochs_.clear();
+    loss_->clear();
+    bar_->setValue(0);
+  }
   run_ = run;
   epochs_->clear(QString::fromStdString(run.task));
   for (const EpochStats& e : liveEpochs_)

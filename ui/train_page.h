@@ -49,6 +49,9 @@ class TrainPage : public QWidget
   /// "Processes": how many local processes train the next run or resume (1: this one only).
   int processes() const;
   QSpinBox* processesBox() const { return processes_; }
+  /// "Seeds": > 1 trains the next run as a run group of that many seeds (one after another).
+  int seeds() const;
+  QSpinBox* seedsBox() const { return seeds_; }
   QString statusText() const;
   QString logText() const;
   /// The run shown (id 0 before the first run).
@@ -77,6 +80,7 @@ class TrainPage : public QWidget
   QPushButton* pause_ = nullptr;
   QPushButton* stop_ = nullptr;
   QSpinBox* processes_ = nullptr;
+  QSpinBox* seeds_ = nullptr;
   QLabel* title_ = nullptr;
   QLabel* status_ = nullptr;
   QProgressBar* bar_ = nullptr;

@@ -31,9 +31,11 @@ struct TrainRequest
 {
   qint64 datasetId = 0;
   RunConfig config;
-  QString name;          // "" : the store names it "run N"
-  qint64 resumeRun = 0;  // > 0: continue this run from its last checkpoint (config ignored)
-  int processes = 1;     // > 1: data-parallel over this many local processes (local_ranks.h)
+  QString name;            // "" : the store names it "run N"
+  qint64 resumeRun = 0;    // > 0: continue this run from its last checkpoint (config ignored)
+  int processes = 1;       // > 1: data-parallel over this many local processes (local_ranks.h)
+  int seeds = 1;           // > 1: a new run group of this many seeds (config.train.seed, +1, ...)
+  qint64 resumeGroup = 0;  // > 0: continue this run group (its remaining seeds)
 };
 
 /// One row of the run table: the record plus what is on disk for it.

@@ -8,6 +8,10 @@
 //    one of runFinished() (the final record: finished, stopped or diverged), failed() (the run is
 //    recorded "failed" when it had started), or cancelled() (stopped before anything was
 //    recorded).
+//  - A run group (TrainRequest::seeds > 1, or resumeGroup) is one job: runStarted() for each member
+//    as it starts (the feed then carries that member's steps from step 1), a log line per member,
+//    and one runFinished() at the end with the last member's record (stopped when the user
+//    stopped the group, which stays resumable), failed() or cancelled().
 //  - adapt() is a training run (same signals) that starts from a parent run's weights; after it
 //    the log gets the adaptation report's summary and the zero-shot figures.
 //  - compare() (compareAdaptation: zero-shot, then adapted and scratch runs per share) says
@@ -76,6 +80,8 @@ class TrainWorker : public QObject
   void failed(quint64 token, QString message);
 
  private:
+  /// run() for a run group (new or continued).
+  void runGroup(quint64 token, const TrainRequest& request);
   Workspace& workspace();
   void beginJob(quint64 token);
   /// The dataset of a job, or nullptr when the job was cancelled while it loaded.

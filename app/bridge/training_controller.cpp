@@ -127,7 +127,7 @@ quint64 TrainingController::begin(Job job)
 }
 
 quint64 TrainingController::startTraining(qint64 datasetId, const RunConfig& config,
-                                          const QString& name, int processes)
+                                          const QString& name, int processes, int seeds)
 {
   if (busy())
   {
@@ -140,6 +140,21 @@ quint64 TrainingController::startTraining(qint64 datasetId, const RunConfig& con
   r.config = config;
   r.name = name;
   r.processes = processes;
+  r.seeds = seeds;
+  thread_->invoke([w = thread_->worker(), token, r] { w->run(token, r); });
+  return token;
+}
+
+quint64 TrainingController::resumeGroup(qint64 groupId, qint64 datasetId)
+{
+  if (busy())
+  {
+    return 0;
+  }
+  activeDataset_ = datasetId;
+  const quint64 token = begin(Job::Training);
+  TrainRequest r;
+  r.resumeGroup = groupId;
   thread_->invoke([w = thread_->worker(), token, r] { w->run(token, r); });
   return token;
 }

@@ -57,8 +57,12 @@ class TrainingController : public QObject
 
   /// `processes` > 1: data-parallel over that many local processes (this one is rank 0 and
   /// reports as any run does; the others are m6-cli processes stopped with it).
+  /// `seeds` > 1: a run group (the configuration trained with seeds config.train.seed, +1, ...,
+  /// one after another in one job; runStarted() for each member, one runFinished() at the end).
   quint64 startTraining(qint64 datasetId, const RunConfig& config, const QString& name,
-                        int processes = 1);
+                        int processes = 1, int seeds = 1);
+  /// Continues a run group: its interrupted or stopped member, then the seeds not trained yet.
+  quint64 resumeGroup(qint64 groupId, qint64 datasetId);
   /// `datasetId`: the run's dataset when the caller knows it (activeDataset() reports it from
   /// the start; otherwise from when the worker has read the run record).
   quint64 resumeRun(qint64 runId, qint64 datasetId = 0, int processes = 1);

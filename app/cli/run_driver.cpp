@@ -329,66 +329,26 @@ GroupSummary RunDriver::runGroup(int64_t groupId)
 {
   RunStore runs(ctx_.workspace());
   GroupStore groups(ctx_.workspace());
-  std::vector<int64_t> resumed;
-  for (;;)
+  try
   {
-    auto summary = summarizeGroup(runs, groups, groupId);
-    if (!summary)
-    {
-      throw CliError(summary.error());
-    }
-    const GroupStep step = nextGroupStep(*summary);
-    const RunGroupRecord& g = summary->group;
-    if (step.action == GroupStep::Action::Done)
-    {
-      return *summary;
-    }
-    const auto at = std::find(g.seeds.begin(), g.seeds.end(), step.seed) - g.seeds.begin();
-    ctx_.err << "Group " << g.id << " (" << g.name << "): seed " << step.seed << ", " << (at + 1)
-             << " of " << g.seeds.size() << "\n";
-    RunRecord result;
-    if (step.action == GroupStep::Action::Train)
-    {
-      const RunConfig config = requireValid(memberConfig(g, step.seed), data_.snapshot);
-      auto run = session_.createRun(config, memberName(g, step.seed), std::nullopt, g.id);
-      if (!run)
-      {
-        throw CliError(run.error());
-      }
-      result = execute(*run, config, false, {});
-    }
-    else
-    {
-      if (runs.isActive(step.resumeRun))
-      {
-        throw CliError("run " + std::to_string(step.resumeRun) + " of group " +
-                       std::to_string(g.id) +
-                       " is being trained by another process; wait for it to end, then resume "
-                       "the group");
-      }
-      if (std::find(resumed.begin(), resumed.end(), step.resumeRun) != resumed.end())
-      {
-        throw CliError("run " + std::to_string(step.resumeRun) + " of group " +
-                       std::to_string(g.id) + " did not finish when resumed");
-      }
-      resumed.push_back(step.resumeRun);
-      auto run = runs.run(step.resumeRun);
-      if (!run)
-      {
-        throw CliError(run.error());
-      }
-      result = resume(*run);
-    }
-    if (result.status == "stopped")
-    {
-      // Ctrl+C stopped the member: the group stops too, and `resume group:ID` continues it.
-      auto stopped = summarizeGroup(runs, groups, groupId);
-      if (!stopped)
-      {
-        throw CliError(stopped.error());
-      }
-      return *stopped;
-    }
+    return runGroupMembers(
+        runs, groups, session_, groupId,
+        [this](const RunRecord& run, const RunConfig& config, bool resume) {
+          return execute(run, resume ? config : requireValid(config, data_.snapshot), resume, {});
+        },
+        [this, groupId](const RunRecord&, int64_t seed, size_t index, size_t count)
+        {
+          ctx_.err << "Group " << groupId << ": seed " << seed << ", " << (index + 1) << " of "
+                   << count << "\n";
+        });
+  }
+  catch (const CliError&)
+  {
+    throw;
+  }
+  catch (const std::runtime_error& e)
+  {
+    throw CliError(e.what());
   }
 }
 

@@ -1,6 +1,7 @@
 #include "app/runner/run_groups.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "app/runner/training_session.h"
 
@@ -192,6 +193,91 @@ GroupStep nextGroupStep(const GroupSummary& summary)
     }
   }
   return step;
+}
+
+GroupSummary runGroupMembers(RunStore& runs, GroupStore& groups, TrainingSession& session,
+                             int64_t groupId, const GroupMemberTrainer& train,
+                             const GroupMemberNotice& notice)
+{
+  std::vector<int64_t> resumed;
+  for (;;)
+  {
+    auto summary = summarizeGroup(runs, groups, groupId);
+    if (!summary)
+    {
+      throw std::runtime_error(summary.error());
+    }
+    const GroupStep step = nextGroupStep(*summary);
+    const RunGroupRecord& g = summary->group;
+    if (step.action == GroupStep::Action::Done)
+    {
+      return *summary;
+    }
+    const size_t index =
+        static_cast<size_t>(std::find(g.seeds.begin(), g.seeds.end(), step.seed) - g.seeds.begin());
+    const RunConfig config = memberConfig(g, step.seed);
+    RunRecord run;
+    if (step.action == GroupStep::Action::Train)
+    {
+      auto created = session.createRun(config, memberName(g, step.seed), std::nullopt, g.id);
+      if (!created)
+      {
+        throw std::runtime_error(created.error());
+      }
+      run = *created;
+    }
+    else
+    {
+      if (runs.isActive(step.resumeRun))
+      {
+        throw std::runtime_error("run " + std::to_string(step.resumeRun) + " of group " +
+                                 std::to_string(g.id) +
+                                 " is being trained by another process; wait for it to end, "
+                                 "then continue the group");
+      }
+      if (std::find(resumed.begin(), resumed.end(), step.resumeRun) != resumed.end())
+      {
+        throw std::runtime_error("run " + std::to_string(step.resumeRun) + " of group " +
+                                 std::to_string(g.id) + " did not finish when resumed");
+      }
+      resumed.push_back(step.resumeRun);
+      auto stored = runs.run(step.resumeRun);
+      if (!stored)
+      {
+        throw std::runtime_error(stored.error());
+      }
+      run = *stored;
+    }
+    if (notice)
+    {
+      notice(run, step.seed, index, g.seeds.size());
+    }
+    const bool resume = step.action == GroupStep::Action::Resume;
+    RunRecord result;
+    try
+    {
+      result = train(run, resume ? configOfRun(run) : config, resume);
+    }
+    catch (const std::exception& e)
+    {
+      // A new member refused before it trained (an invalid configuration) is not left "created".
+      auto now = runs.run(run.id);
+      if (!resume && now && now->status == "created")
+      {
+        (void)runs.setStatus(run.id, "failed", e.what());
+      }
+      throw;
+    }
+    if (result.status == "stopped")
+    {
+      auto stopped = summarizeGroup(runs, groups, groupId);
+      if (!stopped)
+      {
+        throw std::runtime_error(stopped.error());
+      }
+      return *stopped;
+    }
+  }
 }
 
 RunConfig memberConfig(const RunGroupRecord& group, int64_t seed)

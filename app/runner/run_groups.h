@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -22,6 +23,8 @@
 
 namespace m6
 {
+
+class TrainingSession;
 
 /// The most seeds a group may plan.
 constexpr int kMaxGroupSeeds = 100;
@@ -76,6 +79,24 @@ struct GroupStep
 /// The first planned seed without a settled member: a missing one is trained, a stopped,
 /// interrupted or running one resumed (the caller refuses one that another process trains now).
 GroupStep nextGroupStep(const GroupSummary& summary);
+
+/// How runGroupMembers() trains one member: `resume` false for a new run (recorded with its
+/// group), true to continue an interrupted or stopped one. Returns the member's final record;
+/// throws std::exception when it cannot train (invalid configuration, engine failure).
+using GroupMemberTrainer =
+    std::function<RunRecord(const RunRecord& run, const RunConfig& config, bool resume)>;
+/// Told before each member: its run, seed, 0-based position among the seeds and their count.
+using GroupMemberNotice =
+    std::function<void(const RunRecord& run, int64_t seed, size_t index, size_t count)>;
+
+/// Trains or resumes the group's members one after another (nextGroupStep) until every planned
+/// seed has a settled member, or a member ends "stopped" (the user stopped it: the group stops
+/// too and stays resumable). A member another process trains now is an error, as is one that
+/// does not settle when resumed. Returns the group's summary at the end. Errors throw
+/// std::runtime_error with the reason.
+GroupSummary runGroupMembers(RunStore& runs, GroupStore& groups, TrainingSession& session,
+                             int64_t groupId, const GroupMemberTrainer& train,
+                             const GroupMemberNotice& notice = {});
 
 /// The configuration of the group's member for `seed`; the name "<group> seed S" (the group's
 /// name cut to 80 characters, so the member's name fits the 100 a name may have).

@@ -491,6 +491,54 @@ class TestTrainPages : public QObject
     QCOMPARE(runs->selectedSides().size(), 1);
   }
 
+  void trainAGroupFromTheTrainPageStopAndResumeIt()
+  {
+    TrainPage* t = pages()->trainPage();
+    RunsPage* runs = pages()->runsPage();
+    configure("seeded", 15, 256);
+    t->seedsBox()->setValue(3);
+    t->processesBox()->setValue(2);
+    QVERIFY(!pages()->startTraining());  // a group trains in this process only
+    t->processesBox()->setValue(1);
+    QSignalSpy started(pages()->controller(), &TrainingController::runStarted);
+    QVERIFY(pages()->startTraining());
+    // Stop the group while its second seed trains: the first is finished, the second stopped.
+    QTRY_VERIFY_WITH_TIMEOUT(started.count() == 2 && t->epochPlot()->epochCount() >= 1, 60000);
+    const qint64 first = started.at(0).at(0).value<RunRecord>().id;
+    const qint64 second = started.at(1).at(0).value<RunRecord>().id;
+    QCOMPARE(t->run().id, second);               // the Train page follows the member being trained
+    QVERIFY(t->epochPlot()->epochCount() < 15);  // its curves started anew
+    QTest::mouseClick(t->stopButton(), Qt::LeftButton);
+    waitIdle();
+    pages()->library()->refresh();
+    RunTableModel* m = runs->model();
+    QTRY_VERIFY(m->find(second) && m->find(second)->record.status == "stopped");
+    const int64_t group = m->find(first)->group.id;
+    QVERIFY(group != 0);
+    QCOMPARE(m->find(first)->record.status, std::string("finished"));
+    const QModelIndex row = m->indexOfGroup(group);
+    QCOMPARE(m->data(row.siblingAtColumn(RunTableModel::Status)).toString(), QString("incomplete"));
+    QCOMPARE(m->data(row.siblingAtColumn(RunTableModel::Name)).toString(), QString("seeded"));
+    // Resume on the group row continues the stopped seed, then trains the third.
+    runs->selectGroups({group});
+    QVERIFY(runs->canResumeGroup(group));
+    runs->resumeSelected();
+    QVERIFY(pages()->controller()->busy());
+    waitIdle();
+    QVERIFY2(t->statusText().startsWith("Finished"), qPrintable(t->statusText()));
+    QVERIFY2(t->logText().contains("run group") && t->logText().contains("95% interval"),
+             qPrintable(t->logText()));
+    pages()->library()->refresh();
+    QTRY_COMPARE(m->data(m->indexOfGroup(group).siblingAtColumn(RunTableModel::Status)).toString(),
+                 QString("finished"));
+    const RunGroupRow* g = m->group(m->indexOfGroup(group));
+    QCOMPARE(g->members.size(), size_t(3));
+    QCOMPARE(g->summary.members[1].id, second);  // continued, not trained again
+    QCOMPARE(g->summary.members[1].epochsRun, 15);
+    QVERIFY(!runs->canResumeGroup(group));
+    t->seedsBox()->setValue(1);
+  }
+
   void sortingAndDeletingRuns()
   {
     RunsPage* runs = pages()->runsPage();
