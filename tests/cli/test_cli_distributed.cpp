@@ -156,7 +156,12 @@ class TestCliDistributed : public QObject
     }
     QVERIFY(ndcg(one, "valid") > 0);
 
-    // --nproc 2 starts the second rank itself and trains the same run.
+    // --nproc 2 starts the second rank itself and trains the same run (how the ranks start does
+    // not depend on the gradients' layout: checked once).
+    if (rows != "off")
+    {
+      return;
+    }
     auto local =
         cli(QStringList{"train", "--dataset", "d", "--json", "--nproc", "2"} + settings(32, 2, rows));
     QVERIFY2(local.code == 0, qPrintable(local.err));
