@@ -138,26 +138,31 @@ RunConfig requireValid(const RunConfig& config, const DatasetSnapshot& snapshot)
   return config;
 }
 
-RunRecord resolveRun(Context& ctx, const std::string& token)
+namespace
 {
-  RunStore store(ctx.workspace());
+
+// A record by id, else by its unique name: `byId(id)` and `all()` are the store's lookups;
+// `what` names the kind ("run", "run group") in the messages, `lister` the command listing them.
+template <typename ById, typename All>
+auto resolveByIdOrName(const std::string& token, ById byId, All all, const std::string& what,
+                       const std::string& lister)
+{
   int64_t id = 0;
   auto parsed = std::from_chars(token.data(), token.data() + token.size(), id);
   if (parsed.ec == std::errc() && parsed.ptr == token.data() + token.size())
   {
-    auto r = store.run(id);
-    if (r)
+    if (auto r = byId(id))
     {
       return *r;
     }
   }
-  auto all = store.runs();
-  if (!all)
+  auto records = all();
+  if (!records)
   {
-    throw CliError(all.error());
+    throw CliError(records.error());
   }
-  std::vector<RunRecord> named;
-  for (const auto& r : *all)
+  std::decay_t<decltype(*records)> named;
+  for (const auto& r : *records)
   {
     if (r.name == token)
     {
@@ -170,45 +175,28 @@ RunRecord resolveRun(Context& ctx, const std::string& token)
   }
   if (named.size() > 1)
   {
-    throw CliError("several runs are named \"" + token + "\"; give the run id");
+    throw CliError("several " + what + "s are named \"" + token + "\"; give the " +
+                   what.substr(what.rfind(' ') + 1) + " id");
   }
-  throw CliError("no run \"" + token + "\" (m6-cli runs lists them)");
+  throw CliError("no " + what + " \"" + token + "\" (m6-cli " + lister + " lists them)");
+}
+
+}  // namespace
+
+RunRecord resolveRun(Context& ctx, const std::string& token)
+{
+  RunStore store(ctx.workspace());
+  return resolveByIdOrName(
+      token, [&](int64_t id) { return store.run(id); }, [&] { return store.runs(); }, "run",
+      "runs");
 }
 
 RunGroupRecord resolveGroup(Context& ctx, const std::string& token)
 {
   GroupStore store(ctx.workspace());
-  int64_t id = 0;
-  auto parsed = std::from_chars(token.data(), token.data() + token.size(), id);
-  if (parsed.ec == std::errc() && parsed.ptr == token.data() + token.size())
-  {
-    if (auto g = store.group(id))
-    {
-      return *g;
-    }
-  }
-  auto all = store.groups();
-  if (!all)
-  {
-    throw CliError(all.error());
-  }
-  std::vector<RunGroupRecord> named;
-  for (const auto& g : *all)
-  {
-    if (g.name == token)
-    {
-      named.push_back(g);
-    }
-  }
-  if (named.size() == 1)
-  {
-    return named[0];
-  }
-  if (named.size() > 1)
-  {
-    throw CliError("several run groups are named \"" + token + "\"; give the group id");
-  }
-  throw CliError("no run group \"" + token + "\" (m6-cli groups lists them)");
+  return resolveByIdOrName(
+      token, [&](int64_t id) { return store.group(id); }, [&] { return store.groups(); },
+      "run group", "groups");
 }
 
 RunConfig configOfRunOrFail(const RunRecord& run)
