@@ -91,10 +91,19 @@ void RunTableModel::setActiveRun(qint64 runId)
     return;
   }
   activeRun_ = runId;
+  // The Status column of every row, top level and under each group (not a reset: the view keeps
+  // its selection and expanded groups).
   if (!top_.empty())
   {
-    beginResetModel();  // a status under any group row may change: cheap at this size
-    endResetModel();
+    Q_EMIT dataChanged(index(0, Status), index(rowCount() - 1, Status));
+  }
+  for (size_t t = 0; t < top_.size(); ++t)
+  {
+    if (top_[t].group >= 0)
+    {
+      const QModelIndex parent = index(static_cast<int>(t), 0);
+      Q_EMIT dataChanged(index(0, Status, parent), index(rowCount(parent) - 1, Status, parent));
+    }
   }
 }
 

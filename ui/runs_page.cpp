@@ -583,6 +583,10 @@ void RunsPage::deleteSelected()
   {
     library_->remove(id);
   }
+  for (qint64 group : selectedGroups())
+  {
+    library_->removeGroup(group);  // after its runs (the worker takes requests in order)
+  }
   Q_EMIT statusMessage(tr("Deleting %n run(s)…", nullptr, int(ids.size())));
 }
 

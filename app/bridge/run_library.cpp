@@ -60,6 +60,11 @@ quint64 RunLibrary::setNote(qint64 runId, const QString& note)
   return send([runId, note](RunWorker* w, quint64 t) { w->setNote(t, runId, note); });
 }
 
+quint64 RunLibrary::removeGroup(qint64 groupId)
+{
+  return send([groupId](RunWorker* w, quint64 t) { w->removeGroup(t, groupId); });
+}
+
 quint64 RunLibrary::remove(qint64 runId)
 {
   return send([runId](RunWorker* w, quint64 t) { w->remove(t, runId); });

@@ -37,6 +37,8 @@ class RunLibrary : public QObject
   quint64 rename(qint64 runId, const QString& name);
   quint64 setNote(qint64 runId, const QString& note);
   quint64 remove(qint64 runId);
+  /// Deletes a run group's record when none of its runs is left (ask after removing them).
+  quint64 removeGroup(qint64 groupId);
   quint64 loadCurves(const QList<qint64>& runIds);
   /// Is run A better than run B on `metric` ("" = the default of run A)? Answers
   /// significanceReady or requestFailed (the reason they do not compare).

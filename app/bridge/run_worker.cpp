@@ -182,6 +182,20 @@ void RunWorker::remove(quint64 token, qint64 runId)
           });
 }
 
+void RunWorker::removeGroup(quint64 token, qint64 groupId)
+{
+  guarded(token,
+          [&]
+          {
+            if (take(RunStore(ws()).runsOfGroup(groupId)).empty())
+            {
+              check(GroupStore(ws()).remove(groupId));
+            }
+            Q_EMIT changed(token, 0);
+            emitList(0);
+          });
+}
+
 void RunWorker::readSetting(quint64 token, QString key)
 {
   guarded(token,

@@ -42,6 +42,8 @@ class RunWorker : public QObject
   void rename(quint64 token, qint64 runId, QString name);
   void setNote(quint64 token, qint64 runId, QString note);
   void remove(quint64 token, qint64 runId);
+  /// Deletes a run group's record once its runs are deleted (runs still in it are kept).
+  void removeGroup(quint64 token, qint64 groupId);
   void readSetting(quint64 token, QString key);
   void writeSetting(quint64 token, QString key, QString value);
 

@@ -28,6 +28,7 @@
 #include "app/bridge/snapshot_store.h"
 #include "app/bridge/training_controller.h"
 #include "gui_test_main.h"
+#include "storage/run_groups.h"
 #include "storage/run_lock.h"
 #include "storage/runs.h"
 #include "ui/config_form.h"
@@ -489,6 +490,18 @@ class TestTrainPages : public QObject
     // A member selected with its own group row is not a side of its own.
     runs->select({a->record.id}, {groupIds[0]});
     QCOMPARE(runs->selectedSides().size(), 1);
+    // Deleting a group row deletes its runs and then the group's record.
+    prompts().confirm = [](QWidget*, const QString&, const QString&) { return true; };
+    runs->selectGroups({groupIds[1]});
+    runs->deleteSelected();
+    QTRY_VERIFY(!m->indexOfGroup(groupIds[1]).isValid());
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&]
+        {
+          auto ws = Workspace::open(path_.toStdString(), false);
+          return ws && !GroupStore(**ws).group(groupIds[1]).ok();
+        }(),
+        10000);
   }
 
   void trainAGroupFromTheTrainPageStopAndResumeIt()
