@@ -15,11 +15,11 @@ const RunRecord* memberOfSeed(const GroupSummary& s, int64_t seed)
 {
   // The latest member of a seed wins (a member deleted and trained again has a higher id).
   const RunRecord* found = nullptr;
-  for (const RunRecord& r : s.members)
+  for (size_t i = 0; i < s.members.size() && i < s.memberSeeds.size(); ++i)
   {
-    if (seedOfRun(r) == seed)
+    if (s.memberSeeds[i] == seed)
     {
-      found = &r;
+      found = &s.members[i];
     }
   }
   return found;
@@ -66,6 +66,10 @@ GroupSummary summarizeMembers(const RunGroupRecord& group, std::vector<RunRecord
   s.members = std::move(members);
   std::sort(s.members.begin(), s.members.end(),
             [](const RunRecord& a, const RunRecord& b) { return a.id < b.id; });
+  for (const RunRecord& r : s.members)
+  {
+    s.memberSeeds.push_back(seedOfRun(r));  // parsed once: status() asks per seed
+  }
   std::vector<const MetricSet*> valid;
   std::vector<const MetricSet*> test;
   for (const RunRecord& r : s.members)
@@ -95,17 +99,17 @@ GroupSummary summarizeMembers(const RunGroupRecord& group, std::vector<RunRecord
 
 std::string GroupSummary::status() const
 {
-  bool allFinished = !group.seeds.empty();
+  bool failed = false;
   for (int64_t seed : group.seeds)
   {
     const RunRecord* r = memberOfSeed(*this, seed);
-    if (r && (r->status == "failed" || r->status == "diverged"))
+    if (!r || !settled(r->status))
     {
-      return "failed";
+      return "incomplete";
     }
-    allFinished = allFinished && r && r->status == "finished";
+    failed = failed || r->status != "finished";
   }
-  return allFinished ? "finished" : "incomplete";
+  return group.seeds.empty() ? "incomplete" : failed ? "failed" : "finished";
 }
 
 Json GroupSummary::toJson() const
@@ -122,11 +126,12 @@ Json GroupSummary::toJson() const
   j["seeds"] = seeds;
   j["status"] = status();
   Json runs = Json::array();
-  for (const RunRecord& r : members)
+  for (size_t i = 0; i < members.size(); ++i)
   {
+    const RunRecord& r = members[i];
     Json m = Json::object();
     m["run"] = r.id;
-    m["seed"] = seedOfRun(r);
+    m["seed"] = i < memberSeeds.size() ? memberSeeds[i] : seedOfRun(r);
     m["status"] = r.status;
     m["best_epoch"] = r.bestEpoch;
     m["test"] = r.test.valuesJson();

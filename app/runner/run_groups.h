@@ -32,15 +32,16 @@ constexpr int kMaxGroupSeeds = 100;
 struct GroupSummary
 {
   RunGroupRecord group;
-  std::vector<RunRecord> members;  // by id
-  int withResults = 0;             // members with test metrics (the ones the spreads cover)
-  std::string protocol;            // the members' test protocol
+  std::vector<RunRecord> members;    // by id
+  std::vector<int64_t> memberSeeds;  // each member's seed (seedOfRun), parallel to members
+  int withResults = 0;               // members with test metrics (the ones the spreads cover)
+  std::string protocol;              // the members' test protocol
   std::vector<std::pair<std::string, Spread>> valid;
   std::vector<std::pair<std::string, Spread>> test;
   std::vector<int64_t> missingSeeds;  // planned seeds without a member yet
 
-  /// "finished" when every planned seed has a finished member, "failed" when a member failed or
-  /// diverged, "incomplete" otherwise (interrupted, stopped or not yet trained members).
+  /// "incomplete" while a planned seed has no member or one that is not settled (interrupted,
+  /// stopped, running); then "failed" when a member failed or diverged, else "finished".
   std::string status() const;
   /// {"group", "name", "dataset", "seeds", "status", "runs": [{"run", "seed", "status",
   ///  "best_epoch", "test"}], "with_results", "protocol", "valid": {metric: spread},
