@@ -100,8 +100,10 @@ ConfigurePage::ConfigurePage(ModelInfo* info, RunLibrary* library, QWidget* pare
   train_ = new QPushButton(style()->standardIcon(QStyle::SP_MediaPlay), tr("Train"), this);
   train_->setDefault(true);
   train_->setMinimumWidth(110);
+  search_ = new QPushButton(tr("Search…"), this);
   auto* bottom = new QHBoxLayout;
   bottom->addWidget(issues_, 1);
+  bottom->addWidget(search_, 0, Qt::AlignBottom);
   bottom->addWidget(train_, 0, Qt::AlignBottom);
 
   auto* layout = new QVBoxLayout(this);
@@ -149,6 +151,14 @@ ConfigurePage::ConfigurePage(ModelInfo* info, RunLibrary* library, QWidget* pare
             if (canTrain())
             {
               Q_EMIT trainRequested();
+            }
+          });
+  connect(search_, &QPushButton::clicked, this,
+          [this]
+          {
+            if (canTrain())
+            {
+              Q_EMIT searchRequested();
             }
           });
   connect(info_, &ModelInfo::schemaReady, this, &ConfigurePage::onSchema);
@@ -311,6 +321,10 @@ void ConfigurePage::updateTrainable()
   const bool can = why.isEmpty();
   train_->setEnabled(can);
   train_->setToolTip(can ? tr("Train a new run with these settings (Ctrl+T)") : why);
+  search_->setEnabled(can);
+  search_->setToolTip(can ? tr("Hyperparameter search: vary some settings around these and "
+                               "train one run per trial, compared on validation")
+                          : why);
   if (can != lastCan_ || why != lastWhy_)
   {
     lastCan_ = can;

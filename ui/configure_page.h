@@ -3,7 +3,9 @@
 // "load the config of a past run", JSON import and export, a run name, the estimate (parameters,
 // examples and steps per epoch, computed off the GUI thread with stale requests dropped, and not
 // while a job runs, so that it never draws from torch's random generator beside a run), and
-// the Train button, enabled only while the form is valid for the dataset and no job runs.
+// the Train button, enabled only while the form is valid for the dataset and no job runs, and
+// beside it "Search…" (a hyperparameter search with this configuration as every trial's base),
+// enabled likewise.
 //
 // Data comes from the bridge: the dataset's schema and the estimate from ModelInfo, past runs
 // and the presets setting from RunLibrary. Nothing here touches SQL or a snapshot.
@@ -62,11 +64,14 @@ class ConfigurePage : public QWidget
   QString trainBlocker() const;
   void setBusy(bool busy);
   QPushButton* trainButton() const { return train_; }
+  QPushButton* searchButton() const { return search_; }
   QComboBox* presetCombo() const { return presets_; }
   QLabel* issuesLabel() const { return issues_; }
 
  Q_SIGNALS:
   void trainRequested();
+  /// "Search…": a hyperparameter search over this configuration (ModelPages opens SearchDialog).
+  void searchRequested();
   /// canTrain() changed (or its reason): the Train page mirrors it.
   void trainableChanged(bool can, QString why);
   void statusMessage(QString message);
@@ -95,6 +100,7 @@ class ConfigurePage : public QWidget
   QLabel* estimate_ = nullptr;
   QLabel* issues_ = nullptr;
   QPushButton* train_ = nullptr;
+  QPushButton* search_ = nullptr;
   QTimer* estimateTimer_ = nullptr;
   bool lastCan_ = false;
   QString lastWhy_;

@@ -16,6 +16,7 @@
 #include "ui/inspect_page.h"
 #include "ui/run_table_model.h"
 #include "ui/runs_page.h"
+#include "ui/search_dialog.h"
 #include "ui/train_page.h"
 
 namespace m6
@@ -73,6 +74,11 @@ ModelPages::ModelPages(const QString& workspacePath, std::shared_ptr<SnapshotSto
           [this] { controller_->setPaused(!controller_->paused()); });
   connect(stopAction_, &QAction::triggered, controller_, &TrainingController::stop);
   connect(baselinesAction_, &QAction::triggered, this, &ModelPages::startBaselines);
+  searchAction_ = new QAction(tr("Hyperparameter &search…"), this);
+  searchAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
+  searchAction_->setStatusTip(
+      tr("Vary settings around the Configure page's and train one run per trial"));
+  connect(searchAction_, &QAction::triggered, this, &ModelPages::openSearchDialog);
 
   connect(view, &DatasetView::datasetChanged, this,
           [this](const m6::DatasetInfo& info)
@@ -82,6 +88,8 @@ ModelPages::ModelPages(const QString& workspacePath, std::shared_ptr<SnapshotSto
             updateActions();
           });
   connect(configure_, &ConfigurePage::trainRequested, this, &ModelPages::startTraining);
+  connect(configure_, &ConfigurePage::searchRequested, this, &ModelPages::openSearchDialog);
+  connect(runs_, &RunsPage::resumeSearchRequested, this, &ModelPages::resumeSearch);
   connect(configure_, &ConfigurePage::trainableChanged, this,
           [this](bool can, const QString& why)
           {
@@ -163,6 +171,7 @@ void ModelPages::populateMenu(QMenu* menu)
   menu->addAction(stopAction_);
   menu->addSeparator();
   menu->addAction(baselinesAction_);
+  menu->addAction(searchAction_);
   menu->addSeparator();
   menu->addActions(adapt_->actions());
   menu->addSeparator();
@@ -205,6 +214,7 @@ void ModelPages::updateActions()
   pauseAction_->setText(controller_->paused() ? tr("&Resume training") : tr("&Pause training"));
   stopAction_->setEnabled(busy);
   baselinesAction_->setEnabled(!busy && configure_->dataset().id != 0);
+  searchAction_->setEnabled(!busy && configure_->dataset().id != 0);
 }
 
 bool ModelPages::startTraining()
@@ -256,6 +266,49 @@ bool ModelPages::resumeGroup(qint64 groupId)
   const QModelIndex row = runs_->model()->indexOfGroup(groupId);
   const RunGroupRow* g = runs_->model()->group(row);
   controller_->resumeGroup(groupId, g ? g->summary.group.datasetId : 0);
+  view_->setCurrentWidget(train_);
+  return true;
+}
+
+SearchDialog* ModelPages::openSearchDialog()
+{
+  if (!configure_->canTrain())
+  {
+    Q_EMIT statusMessage(tr("Cannot search: %1").arg(configure_->trainBlocker()));
+    return nullptr;
+  }
+  auto* dialog = new SearchDialog(configure_->config(),
+                                  QString::fromStdString(configure_->dataset().name), view_);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  connect(dialog, &QDialog::accepted, this, [this, dialog] { startSearch(dialog->request()); });
+  dialog->open();
+  return dialog;
+}
+
+bool ModelPages::startSearch(const SearchRequest& request)
+{
+  if (controller_->busy() || configure_->dataset().id == 0)
+  {
+    Q_EMIT statusMessage(tr("Select a dataset, and wait for the running job to end"));
+    return false;
+  }
+  if (controller_->startSearch(configure_->dataset().id, request) == 0)
+  {
+    return false;
+  }
+  view_->setCurrentWidget(train_);
+  return true;
+}
+
+bool ModelPages::resumeSearch(qint64 searchId)
+{
+  if (controller_->busy())
+  {
+    Q_EMIT statusMessage(tr("A job is running; stop it first"));
+    return false;
+  }
+  const RunSearchRow* row = runs_->model()->search(runs_->model()->indexOfSearch(searchId));
+  controller_->resumeSearch(searchId, row ? row->search.datasetId : 0);
   view_->setCurrentWidget(train_);
   return true;
 }

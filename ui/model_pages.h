@@ -4,8 +4,10 @@
 // flows between the pages: Train (Ctrl+T) takes the Configure page's config to the controller
 // and shows the Train page; Resume from the run list continues a run and shows its recorded
 // curves before the live ones; "Use config" fills the Configure page from a past run; the
-// baselines run with the Configure page's protocol settings. The Inspect page opens a
-// run from the run table ("Inspect…", double-click) or the Model menu, or a model file.
+// baselines run with the Configure page's protocol settings; "Search…" on the Configure page
+// writes a hyperparameter search (SearchDialog) whose trials the Train page follows. The Inspect
+// page opens a run from the run table ("Inspect…", double-click) or the Model menu, or a model
+// file.
 //
 // Thread affinity: GUI thread. Destroy it only while no job runs (stopForClose() then wait for
 // jobEnded()), or its destructor waits for the stopped job to end.
@@ -27,6 +29,7 @@ class AdaptActions;
 class ConfigurePage;
 class ExportActions;
 class InspectPage;
+class SearchDialog;
 class DatasetView;
 class ModelInfo;
 class SnapshotStore;
@@ -73,6 +76,13 @@ class ModelPages : public QObject
   /// Continues a run group (its interrupted or stopped member, then the seeds not trained yet).
   bool resumeGroup(qint64 groupId);
   bool startBaselines();
+  /// Opens the search dialog over the Configure page's configuration; Start search starts it
+  /// (startSearch). nullptr (with a status message) when the form is invalid or a job runs.
+  SearchDialog* openSearchDialog();
+  /// Starts a hyperparameter search on the Configure page's dataset and shows the Train page.
+  bool startSearch(const SearchRequest& request);
+  /// Continues a stopped or interrupted search.
+  bool resumeSearch(qint64 searchId);
   /// Stops the running job so the window can close; jobEnded() follows.
   void stopForClose();
 
@@ -97,6 +107,7 @@ class ModelPages : public QObject
   QAction* pauseAction_ = nullptr;
   QAction* stopAction_ = nullptr;
   QAction* baselinesAction_ = nullptr;
+  QAction* searchAction_ = nullptr;
   qint64 resumedRun_ = 0;
   quint64 historyToken_ = 0;
 };

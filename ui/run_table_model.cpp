@@ -46,14 +46,29 @@ void RunTableModel::setRuns(const RunList& runs)
   primary_.clear();
   top_.clear();
   groups_.clear();
-  std::map<int64_t, int> groupOf;  // group id -> index in groups_
+  searches_.clear();
+  std::map<int64_t, int> groupOf;   // group id -> index in groups_
+  std::map<int64_t, int> searchOf;  // search id -> index in searches_
   for (size_t i = 0; i < runs_.size(); ++i)
   {
     const RunEntry& e = runs_[i];
     primary_.push_back(primaryMetric(e.record));
+    if (e.search.id != 0)
+    {
+      auto [it, added] = searchOf.emplace(e.search.id, static_cast<int>(searches_.size()));
+      if (added)
+      {
+        RunSearchRow row;
+        row.search = e.search;
+        searches_.push_back(std::move(row));
+        top_.push_back({-1, -1, it->second});
+      }
+      searches_[static_cast<size_t>(it->second)].members.push_back(static_cast<int>(i));
+      continue;
+    }
     if (e.group.id == 0)
     {
-      top_.push_back({static_cast<int>(i), -1});
+      top_.push_back({static_cast<int>(i), -1, -1});
       continue;
     }
     auto [it, added] = groupOf.emplace(e.group.id, static_cast<int>(groups_.size()));
@@ -62,7 +77,7 @@ void RunTableModel::setRuns(const RunList& runs)
       RunGroupRow g;
       g.summary.group = e.group;
       groups_.push_back(std::move(g));
-      top_.push_back({-1, it->second});
+      top_.push_back({-1, it->second, -1});
     }
     groups_[static_cast<size_t>(it->second)].members.push_back(static_cast<int>(i));
   }
@@ -80,6 +95,26 @@ void RunTableModel::setRuns(const RunList& runs)
               });
     g.summary = summarizeMembers(g.summary.group, std::move(members));
     g.primary = primary_[static_cast<size_t>(g.members.front())];
+  }
+  for (RunSearchRow& row : searches_)
+  {
+    std::sort(row.members.begin(), row.members.end(),
+              [this](int a, int b) {
+                return runs_[static_cast<size_t>(a)].trial < runs_[static_cast<size_t>(b)].trial;
+              });
+    row.primary = primary_[static_cast<size_t>(row.members.front())];
+    const std::string metric = row.primary.toStdString();
+    const bool higher = higherIsBetter(row.primary.section(QLatin1Char('@'), 0, 0).toStdString());
+    double best = 0;
+    for (int m : row.members)
+    {
+      const double v = runs_[static_cast<size_t>(m)].record.valid.get(metric);
+      if (std::isfinite(v) && (row.best < 0 || (higher ? v > best : v < best)))
+      {
+        best = v;
+        row.best = m;
+      }
+    }
   }
   endResetModel();
 }
@@ -99,7 +134,7 @@ void RunTableModel::setActiveRun(qint64 runId)
   }
   for (size_t t = 0; t < top_.size(); ++t)
   {
-    if (top_[t].group >= 0)
+    if (children(top_[t]))
     {
       const QModelIndex parent = index(static_cast<int>(t), 0);
       Q_EMIT dataChanged(index(0, Status, parent), index(rowCount(parent) - 1, Status, parent));
@@ -120,16 +155,51 @@ QModelIndex RunTableModel::indexOf(qint64 runId, int column) const
       }
       continue;
     }
-    const RunGroupRow& g = groups_[static_cast<size_t>(row.group)];
-    for (size_t m = 0; m < g.members.size(); ++m)
+    const std::vector<int>& members = *children(row);
+    for (size_t m = 0; m < members.size(); ++m)
     {
-      if (runs_[static_cast<size_t>(g.members[m])].record.id == runId)
+      if (runs_[static_cast<size_t>(members[m])].record.id == runId)
       {
         return index(static_cast<int>(m), column, index(static_cast<int>(t), 0));
       }
     }
   }
   return {};
+}
+
+const std::vector<int>* RunTableModel::children(const TopRow& row) const
+{
+  if (row.group >= 0)
+  {
+    return &groups_[static_cast<size_t>(row.group)].members;
+  }
+  if (row.search >= 0)
+  {
+    return &searches_[static_cast<size_t>(row.search)].members;
+  }
+  return nullptr;
+}
+
+QModelIndex RunTableModel::indexOfSearch(qint64 searchId, int column) const
+{
+  for (size_t t = 0; t < top_.size(); ++t)
+  {
+    if (top_[t].search >= 0 && searches_[static_cast<size_t>(top_[t].search)].search.id == searchId)
+    {
+      return index(static_cast<int>(t), column);
+    }
+  }
+  return {};
+}
+
+const RunSearchRow* RunTableModel::search(const QModelIndex& i) const
+{
+  if (!i.isValid() || i.model() != this || i.internalId() != 0)
+  {
+    return nullptr;
+  }
+  const TopRow& row = top_[static_cast<size_t>(i.row())];
+  return row.search >= 0 ? &searches_[static_cast<size_t>(row.search)] : nullptr;
 }
 
 QModelIndex RunTableModel::indexOfGroup(qint64 groupId, int column) const
@@ -156,8 +226,8 @@ const RunEntry* RunTableModel::entry(const QModelIndex& i) const
     const TopRow& row = top_[static_cast<size_t>(i.row())];
     return row.entry >= 0 ? &runs_[static_cast<size_t>(row.entry)] : nullptr;
   }
-  const RunGroupRow& g = groups_[static_cast<size_t>(top_[i.internalId() - 1].group)];
-  return &runs_[static_cast<size_t>(g.members[static_cast<size_t>(i.row())])];
+  const std::vector<int>& members = *children(top_[i.internalId() - 1]);
+  return &runs_[static_cast<size_t>(members[static_cast<size_t>(i.row())])];
 }
 
 const RunGroupRow* RunTableModel::group(const QModelIndex& i) const
@@ -201,8 +271,12 @@ QModelIndex RunTableModel::index(int row, int column, const QModelIndex& parent)
     return row < static_cast<int>(top_.size()) ? createIndex(row, column, quintptr(0))
                                                : QModelIndex();
   }
-  const RunGroupRow* g = group(parent);
-  if (!g || row >= static_cast<int>(g->members.size()))
+  if (parent.internalId() != 0 || parent.row() >= static_cast<int>(top_.size()))
+  {
+    return {};
+  }
+  const std::vector<int>* members = children(top_[static_cast<size_t>(parent.row())]);
+  if (!members || row >= static_cast<int>(members->size()))
   {
     return {};
   }
@@ -228,8 +302,12 @@ int RunTableModel::rowCount(const QModelIndex& parent) const
   {
     return 0;
   }
-  const RunGroupRow* g = group(parent);
-  return g ? static_cast<int>(g->members.size()) : 0;
+  if (parent.internalId() != 0)
+  {
+    return 0;
+  }
+  const std::vector<int>* members = children(top_[static_cast<size_t>(parent.row())]);
+  return members ? static_cast<int>(members->size()) : 0;
 }
 
 int RunTableModel::columnCount(const QModelIndex&) const
@@ -364,15 +442,64 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const
         break;
     }
   }
+  if (const RunSearchRow* row = search(index))
+  {
+    switch (role)
+    {
+      case Qt::DisplayRole:
+        return searchDisplay(*row, index.column());
+      case kSortRole:
+        return searchSortKey(*row, index.column());
+      case kRunIdRole:
+      case kGroupIdRole:
+        return QVariant::fromValue(qint64(0));
+      case kSearchIdRole:
+        return QVariant::fromValue(qint64(row->search.id));
+      case Qt::FontRole:
+        if (index.column() == Name)
+        {
+          QFont f;
+          f.setBold(true);
+          return f;
+        }
+        return {};
+      case Qt::ToolTipRole:
+        return searchTooltip(*row, index.column());
+      case Qt::ForegroundRole:
+        if (index.column() == Status)
+        {
+          const QString st = searchStatus(*row);
+          return st == QLatin1String("failed")     ? QBrush(QColor(176, 0, 32))
+                 : st == QLatin1String("running")  ? QBrush(QColor(0, 100, 200))
+                 : st != QLatin1String("finished") ? QBrush(QColor(160, 96, 0))
+                                                   : QVariant();
+        }
+        return {};
+      default:
+        return {};
+    }
+  }
   const RunEntry* found = entry(index);
   if (!found)
   {
     return {};
   }
   const RunEntry& e = *found;
-  if (role == kGroupIdRole)
+  if (role == kGroupIdRole || role == kSearchIdRole)
   {
     return QVariant::fromValue(qint64(0));
+  }
+  if (role == Qt::FontRole && e.search.id != 0 && index.column() == Name)
+  {
+    // The best trial of its search so far.
+    const RunSearchRow* row = search(index.parent());
+    if (row && row->best == static_cast<int>(&e - runs_.data()))
+    {
+      QFont f;
+      f.setBold(true);
+      return f;
+    }
+    return {};
   }
   switch (role)
   {
@@ -412,7 +539,18 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const
       }
       if (index.column() == Status || index.column() == Name)
       {
-        return qs(e.record.message);
+        const QString message = qs(e.record.message);
+        if (e.search.id != 0)
+        {
+          const RunSearchRow* row = search(index.parent());
+          const bool best = row && row->best == static_cast<int>(&e - runs_.data());
+          const QString trial = tr("Trial %1 of search \"%2\"%3")
+                                    .arg(e.trial + 1)
+                                    .arg(qs(e.search.name))
+                                    .arg(best ? tr(": the best so far on validation") : QString());
+          return message.isEmpty() ? trial : trial + QLatin1Char('\n') + message;
+        }
+        return message;
       }
       if (index.column() == Test || index.column() == BestValid)
       {
@@ -425,10 +563,10 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const
   }
 }
 
-double RunTableModel::groupSeconds(const RunGroupRow& g) const
+double RunTableModel::membersSeconds(const std::vector<int>& members) const
 {
   double total = 0;
-  for (int m : g.members)
+  for (int m : members)
   {
     total += std::max(0.0, durationOf(runs_[static_cast<size_t>(m)].record));
   }
@@ -520,7 +658,7 @@ QVariant RunTableModel::groupDisplay(const RunGroupRow& g, int column) const
       return parts.join(QStringLiteral(" · "));
     }
     case Duration:
-      return formatDuration(groupSeconds(g));
+      return formatDuration(membersSeconds(g.members));
     case Created:
       return QDateTime::fromSecsSinceEpoch(s.group.createdAt)
           .toString(QStringLiteral("yyyy-MM-dd HH:mm"));
@@ -543,7 +681,7 @@ QVariant RunTableModel::groupSortKey(const RunGroupRow& g, int column) const
     case Test:
       return metric(spreadNamed(g.summary.test, g.primary));
     case Duration:
-      return groupSeconds(g);
+      return membersSeconds(g.members);
     case Created:
       return QVariant::fromValue(qint64(g.summary.group.createdAt));
     case Parent:
@@ -585,6 +723,107 @@ QString RunTableModel::groupTooltip(const RunGroupRow& g, int column) const
       t += QLatin1Char('\n') + tr("Seeds not trained yet: %1; m6-cli resume group:%2 continues")
                                    .arg(s.missingSeeds.size())
                                    .arg(s.group.id);
+    }
+    return t;
+  }
+  return {};
+}
+
+QString RunTableModel::searchStatus(const RunSearchRow& s) const
+{
+  for (int m : s.members)
+  {
+    if (displayStatus(runs_[static_cast<size_t>(m)]) == QLatin1String("running"))
+    {
+      return QStringLiteral("running");
+    }
+  }
+  // Recorded "running" with no trial training: the process that ran it ended.
+  return s.search.status == "running" ? tr("interrupted") : qs(s.search.status);
+}
+
+QVariant RunTableModel::searchDisplay(const RunSearchRow& s, int column) const
+{
+  const RunEntry* best = s.best >= 0 ? &runs_[static_cast<size_t>(s.best)] : nullptr;
+  switch (column)
+  {
+    case Id:
+      return tr("search %1").arg(s.search.id);
+    case Name:
+      return qs(s.search.name);
+    case Dataset:
+      return qs(s.search.datasetName);
+    case Kind:
+      return s.members.size() == 1 ? tr("search, 1 trial")
+                                   : tr("search, %1 trials").arg(s.members.size());
+    case Parent:
+      return QString();
+    case Task:
+      return qs(runs_[static_cast<size_t>(s.members.front())].record.task);
+    case Status:
+      return searchStatus(s);
+    case BestValid:
+      return best ? tr("%1 (run %2)").arg(display(*best, BestValid).toString()).arg(best->record.id)
+                  : QString();
+    case Test:
+      return best ? display(*best, Test) : QVariant(QString());
+    case Duration:
+      return formatDuration(membersSeconds(s.members));
+    case Created:
+      return QDateTime::fromSecsSinceEpoch(s.search.createdAt)
+          .toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+    case Note:
+      return qs(s.search.message);
+  }
+  return {};
+}
+
+QVariant RunTableModel::searchSortKey(const RunSearchRow& s, int column) const
+{
+  const RunEntry* best = s.best >= 0 ? &runs_[static_cast<size_t>(s.best)] : nullptr;
+  switch (column)
+  {
+    case Id:  // among the runs by its newest trial
+    {
+      qint64 newest = 0;
+      for (int m : s.members)
+      {
+        newest = std::max<qint64>(newest, runs_[static_cast<size_t>(m)].record.id);
+      }
+      return QVariant::fromValue(newest);
+    }
+    case BestValid:
+    case Test:
+      return best ? sortKey(*best, column) : QVariant(-1e300);
+    case Duration:
+      return membersSeconds(s.members);
+    case Created:
+      return QVariant::fromValue(qint64(s.search.createdAt));
+    case Parent:
+      return QStringLiteral("\uffff");
+    default:
+      return searchDisplay(s, column).toString().toLower();
+  }
+}
+
+QString RunTableModel::searchTooltip(const RunSearchRow& s, int column) const
+{
+  if (column == BestValid || column == Test)
+  {
+    return s.best >= 0 ? tr("The best trial so far by %1 on validation (bold below); its test "
+                            "figures are the search's result")
+                             .arg(s.primary)
+                       : tr("No trial has a validation figure yet");
+  }
+  if (column == Name || column == Kind || column == Status || column == Note)
+  {
+    QString t = tr("Hyperparameter search (%1): every trial is an ordinary run; expand the row "
+                   "for them, or open Search results… for the trial table and the parallel "
+                   "coordinates")
+                    .arg(qs(s.search.spec.value("strategy", "")));
+    if (!s.search.message.empty())
+    {
+      t += QLatin1Char('\n') + qs(s.search.message);
     }
     return t;
   }

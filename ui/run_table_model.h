@@ -5,7 +5,9 @@
 //
 // A two-level tree: the members of a run group (one configuration, several seeds) sit under one
 // group row that shows each metric as mean ± sd over the members with results, with the 95%
-// Student-t interval of the mean (model/core/spread.h); every other run is a top-level row.
+// Student-t interval of the mean (model/core/spread.h); the trials of a hyperparameter search sit
+// under one search row that shows the best trial's figures (best by the validation value of the
+// primary metric); every other run is a top-level row.
 //
 // A run recorded as "running" whose folder lock is free (RunEntry::active) and that is not the
 // controller's active run was interrupted (its trainer's process ended): it shows as
@@ -30,6 +32,15 @@ struct RunGroupRow
   QString primary;           // the members' primary metric
 };
 
+/// A search row: the search and its trials' entries (in trial order).
+struct RunSearchRow
+{
+  SearchRecord search;
+  std::vector<int> members;  // entry indices, by trial
+  int best = -1;             // the entry of the best trial so far (-1: none with a value)
+  QString primary;           // the trials' primary metric
+};
+
 class RunTableModel : public QAbstractItemModel
 {
   Q_OBJECT
@@ -51,8 +62,9 @@ class RunTableModel : public QAbstractItemModel
     ColumnCount
   };
   static constexpr int kSortRole = Qt::UserRole + 1;
-  static constexpr int kRunIdRole = Qt::UserRole + 2;    // 0 on a group row
-  static constexpr int kGroupIdRole = Qt::UserRole + 3;  // the group of a group row, else 0
+  static constexpr int kRunIdRole = Qt::UserRole + 2;     // 0 on a group row
+  static constexpr int kGroupIdRole = Qt::UserRole + 3;   // the group of a group row, else 0
+  static constexpr int kSearchIdRole = Qt::UserRole + 4;  // the search of a search row, else 0
 
   using QAbstractItemModel::QAbstractItemModel;
 
@@ -64,10 +76,17 @@ class RunTableModel : public QAbstractItemModel
   QModelIndex indexOf(qint64 runId, int column = 0) const;
   /// A group's row; invalid when none of its members is listed.
   QModelIndex indexOfGroup(qint64 groupId, int column = 0) const;
-  /// The run of a row, or nullptr for a group row or an invalid index.
+  /// A search's row; invalid when none of its trials is listed.
+  QModelIndex indexOfSearch(qint64 searchId, int column = 0) const;
+  /// The run of a row, or nullptr for a group or search row or an invalid index.
   const RunEntry* entry(const QModelIndex& index) const;
   /// The group of a group row, or nullptr.
   const RunGroupRow* group(const QModelIndex& index) const;
+  /// The search of a search row, or nullptr.
+  const RunSearchRow* search(const QModelIndex& index) const;
+  /// "running" (a trial trains now), "interrupted" (recorded running, no trial trains), or the
+  /// stored status (finished, stopped, failed).
+  QString searchStatus(const RunSearchRow& s) const;
   /// The entry of a run, or nullptr.
   const RunEntry* find(qint64 runId) const { return entry(indexOf(runId)); }
   /// "name (run N)" of a run's parent ("run N" when it was deleted), "" without a parent.
@@ -83,24 +102,31 @@ class RunTableModel : public QAbstractItemModel
   QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
  private:
-  // A top-level row: a run (entry >= 0) or a group (group >= 0).
+  // A top-level row: a run (entry >= 0), a group (group >= 0) or a search (search >= 0).
   struct TopRow
   {
     int entry = -1;
     int group = -1;
+    int search = -1;
   };
+  /// The entries under a top-level row (nullptr for a run row).
+  const std::vector<int>* children(const TopRow& row) const;
   QVariant display(const RunEntry& e, int column) const;
   QVariant sortKey(const RunEntry& e, int column) const;
   QVariant groupDisplay(const RunGroupRow& g, int column) const;
   QVariant groupSortKey(const RunGroupRow& g, int column) const;
   QString groupTooltip(const RunGroupRow& g, int column) const;
   QString groupStatus(const RunGroupRow& g) const;
-  double groupSeconds(const RunGroupRow& g) const;  // the members' training time
+  double membersSeconds(const std::vector<int>& members) const;  // their training time
+  QVariant searchDisplay(const RunSearchRow& s, int column) const;
+  QVariant searchSortKey(const RunSearchRow& s, int column) const;
+  QString searchTooltip(const RunSearchRow& s, int column) const;
 
   RunList runs_;
   std::vector<QString> primary_;  // primary metric name per run (parsed once)
   std::vector<TopRow> top_;
   std::vector<RunGroupRow> groups_;
+  std::vector<RunSearchRow> searches_;
   qint64 activeRun_ = 0;
 };
 

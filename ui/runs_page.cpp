@@ -24,6 +24,7 @@
 #include "ui/run_compare_view.h"
 #include "ui/run_table_model.h"
 #include "ui/save_file.h"
+#include "ui/search_results_dialog.h"
 #include "ui/significance_dialog.h"
 
 namespace m6
@@ -69,14 +70,19 @@ RunsPage::RunsPage(RunLibrary* library, TrainingController* controller, QWidget*
       tr("Is one run really better than the other? Select two runs on the same split: a paired "
          "test over users (mean difference, 95% bootstrap interval, Wilcoxon p-value)"),
       this);
+  searchResults_ =
+      button(tr("Search results…"),
+             tr("The selected search's trials: a table with their values, validation figures and "
+                "decisions, and the parallel coordinates (or double-click the search's row)"),
+             this);
   export_ = button(tr("Export curves…"),
                    tr("Write every curve of the selected runs as one CSV file"), this);
   datasetOnly_ = new QCheckBox(tr("This dataset only"), this);
   datasetOnly_->setToolTip(tr("Show only the runs of the dataset selected on the left"));
   auto* bar = new QHBoxLayout;
-  for (QWidget* w :
-       std::initializer_list<QWidget*>{refresh, rename_, note_, delete_, resume_, useConfig_,
-                                       inspect_, significance_, baselines_, export_})
+  for (QWidget* w : std::initializer_list<QWidget*>{refresh, rename_, note_, delete_, resume_,
+                                                    useConfig_, inspect_, significance_,
+                                                    searchResults_, baselines_, export_})
   {
     bar->addWidget(w);
   }
@@ -170,12 +176,32 @@ RunsPage::RunsPage(RunLibrary* library, TrainingController* controller, QWidget*
   connect(note_, &QPushButton::clicked, this, &RunsPage::editNoteOfSelected);
   connect(delete_, &QPushButton::clicked, this, &RunsPage::deleteSelected);
   connect(resume_, &QPushButton::clicked, this, &RunsPage::resumeSelected);
-  connect(useConfig_, &QPushButton::clicked, this,
+  connect(
+      useConfig_, &QPushButton::clicked, this,
+      [this]
+      {
+        const QList<qint64> searches = selectedSearches();
+        if (searches.size() == 1)
+        {
+          // A search row: its best trial's configuration.
+          const RunSearchRow* row = model_->search(model_->indexOfSearch(searches.first()));
+          if (row && row->best >= 0)
+          {
+            Q_EMIT loadConfigRequested(model_->runs()[static_cast<size_t>(row->best)].record.id);
+          }
+          return;
+        }
+        if (!selectedRuns().isEmpty())
+        {
+          Q_EMIT loadConfigRequested(selectedRuns().first());
+        }
+      });
+  connect(searchResults_, &QPushButton::clicked, this,
           [this]
           {
-            if (!selectedRuns().isEmpty())
+            if (const qint64 search = searchOfSelection())
             {
-              Q_EMIT loadConfigRequested(selectedRuns().first());
+              openSearchResults(search);
             }
           });
   auto inspect = [this]
@@ -194,6 +220,11 @@ RunsPage::RunsPage(RunLibrary* library, TrainingController* controller, QWidget*
             if (i.data(RunTableModel::kGroupIdRole).toLongLong() != 0)
             {
               view_->setExpanded(i.siblingAtColumn(0), !view_->isExpanded(i.siblingAtColumn(0)));
+              return;
+            }
+            if (const qint64 search = i.data(RunTableModel::kSearchIdRole).toLongLong())
+            {
+              openSearchResults(search);
               return;
             }
             inspect();
@@ -262,8 +293,9 @@ void RunsPage::applyDatasetFilter()
 
 void RunsPage::onRuns(const RunList& runs)
 {
-  // Keep what was selected: group rows as groups, other rows as runs.
+  // Keep what was selected: group and search rows as such, other rows as runs.
   const QList<qint64> keepGroups = selectedGroups();
+  const QList<qint64> keepSearches = selectedSearches();
   QList<qint64> keepRuns;
   for (const QModelIndex& i : view_->selectionModel()->selectedRows())
   {
@@ -272,13 +304,21 @@ void RunsPage::onRuns(const RunList& runs)
       keepRuns << id;
     }
   }
-  QList<qint64> expanded;
+  QList<qint64> expanded;          // group ids
+  QList<qint64> expandedSearches;  // search ids
   for (int r = 0; r < proxy_->rowCount(); ++r)
   {
     const QModelIndex i = proxy_->index(r, 0);
     if (view_->isExpanded(i))
     {
-      expanded << i.data(RunTableModel::kGroupIdRole).toLongLong();
+      if (const qint64 search = i.data(RunTableModel::kSearchIdRole).toLongLong())
+      {
+        expandedSearches << search;
+      }
+      else
+      {
+        expanded << i.data(RunTableModel::kGroupIdRole).toLongLong();
+      }
     }
   }
   model_->setActiveRun(controller_->activeRun());
@@ -288,12 +328,16 @@ void RunsPage::onRuns(const RunList& runs)
   {
     view_->setExpanded(proxy_->mapFromSource(model_->indexOfGroup(g)), true);
   }
+  for (qint64 search : expandedSearches)
+  {
+    view_->setExpanded(proxy_->mapFromSource(model_->indexOfSearch(search)), true);
+  }
   view_->resizeColumnToContents(RunTableModel::Id);
   for (int c = RunTableModel::Name; c < RunTableModel::ColumnCount - 1; ++c)
   {
     view_->resizeColumnToContents(c);
   }
-  select(keepRuns, keepGroups);
+  select(keepRuns, keepGroups, keepSearches);
   updateActions();
 }
 
@@ -316,9 +360,10 @@ QList<qint64> RunsPage::selectedRuns() const
   QList<qint64> ids;
   for (const QModelIndex& i : rows)
   {
-    if (i.data(RunTableModel::kGroupIdRole).toLongLong() != 0)
+    if (i.data(RunTableModel::kGroupIdRole).toLongLong() != 0 ||
+        i.data(RunTableModel::kSearchIdRole).toLongLong() != 0)
     {
-      for (int m = 0; m < proxy_->rowCount(i); ++m)  // a group row: its runs
+      for (int m = 0; m < proxy_->rowCount(i); ++m)  // a group or search row: its runs
       {
         const qint64 id = proxy_->index(m, 0, i).data(RunTableModel::kRunIdRole).toLongLong();
         if (!ids.contains(id))
@@ -365,6 +410,10 @@ QList<SignificanceSide> RunsPage::selectedSides() const
     {
       sides.append(SignificanceSide{g, true});
     }
+    else if (i.data(RunTableModel::kSearchIdRole).toLongLong() != 0)
+    {
+      continue;  // a search is not one side: its trials are different configurations
+    }
     else if (!i.parent().isValid() ||
              !view_->selectionModel()->isRowSelected(i.parent().row(), i.parent().parent()))
     {
@@ -384,7 +433,56 @@ void RunsPage::selectGroups(const QList<qint64>& groupIds)
   select({}, groupIds);
 }
 
-void RunsPage::select(const QList<qint64>& runIds, const QList<qint64>& groupIds)
+QList<qint64> RunsPage::selectedSearches() const
+{
+  QModelIndexList rows = view_->selectionModel()->selectedRows();
+  std::sort(rows.begin(), rows.end(),
+            [](const QModelIndex& a, const QModelIndex& b) { return orderOf(a) < orderOf(b); });
+  QList<qint64> ids;
+  for (const QModelIndex& i : rows)
+  {
+    if (const qint64 search = i.data(RunTableModel::kSearchIdRole).toLongLong())
+    {
+      ids << search;
+    }
+  }
+  return ids;
+}
+
+void RunsPage::selectSearches(const QList<qint64>& searchIds)
+{
+  select({}, {}, searchIds);
+}
+
+qint64 RunsPage::searchOfSelection() const
+{
+  const QList<qint64> searches = selectedSearches();
+  if (searches.size() == 1)
+  {
+    return searches.first();
+  }
+  const QList<qint64> ids = selectedRuns();
+  if (searches.isEmpty() && ids.size() == 1)
+  {
+    const RunEntry* e = model_->find(ids.first());
+    return e ? e->search.id : 0;
+  }
+  return 0;
+}
+
+SearchResultsDialog* RunsPage::openSearchResults(qint64 searchId)
+{
+  auto* dialog = new SearchResultsDialog(library_, searchId, this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  connect(dialog, &SearchResultsDialog::useConfigRequested, this, &RunsPage::loadConfigRequested);
+  connect(dialog, &SearchResultsDialog::runActivated, this,
+          [this](qint64 runId) { selectRuns({runId}); });
+  dialog->show();
+  return dialog;
+}
+
+void RunsPage::select(const QList<qint64>& runIds, const QList<qint64>& groupIds,
+                      const QList<qint64>& searchIds)
 {
   QItemSelection selection;
   const auto add = [&](const QModelIndex& source)
@@ -407,6 +505,10 @@ void RunsPage::select(const QList<qint64>& runIds, const QList<qint64>& groupIds
   for (qint64 g : groupIds)
   {
     add(model_->indexOfGroup(g));
+  }
+  for (qint64 search : searchIds)
+  {
+    add(model_->indexOfSearch(search));
   }
   view_->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
   onSelection();
@@ -442,10 +544,17 @@ void RunsPage::updateActions()
   note_->setEnabled(one);
   delete_->setEnabled(!ids.isEmpty() && !ids.contains(controller_->activeRun()));
   const QList<qint64> groups = selectedGroups();
+  const QList<qint64> searches = selectedSearches();
   const bool oneGroup = groups.size() == 1 && selectedSides().size() == 1;
-  resume_->setEnabled(!busy && ((oneGroup && canResumeGroup(groups.first())) ||
-                                (groups.isEmpty() && one && canResume(ids.first()))));
-  useConfig_->setEnabled(one);
+  const bool oneSearch = searches.size() == 1 && groups.isEmpty() && selectedSides().isEmpty();
+  resume_->setEnabled(!busy &&
+                      ((oneGroup && canResumeGroup(groups.first())) ||
+                       (oneSearch && canResumeSearch(searches.first())) ||
+                       (groups.isEmpty() && searches.isEmpty() && one && canResume(ids.first()))));
+  const RunSearchRow* search =
+      oneSearch ? model_->search(model_->indexOfSearch(searches.first())) : nullptr;
+  useConfig_->setEnabled(oneSearch ? search && search->best >= 0 : one);
+  searchResults_->setEnabled(searchOfSelection() != 0);
   inspect_->setEnabled(one);
   baselines_->setEnabled(!busy && dataset_.id != 0);
   export_->setEnabled(!ids.isEmpty());
@@ -587,6 +696,10 @@ void RunsPage::deleteSelected()
   {
     library_->removeGroup(group);  // after its runs (the worker takes requests in order)
   }
+  for (qint64 search : selectedSearches())
+  {
+    library_->removeSearch(search);  // after its trials' runs
+  }
   Q_EMIT statusMessage(tr("Deleting %n run(s)…", nullptr, int(ids.size())));
 }
 
@@ -608,8 +721,28 @@ bool RunsPage::canResumeGroup(qint64 groupId) const
   return true;
 }
 
+bool RunsPage::canResumeSearch(qint64 searchId) const
+{
+  const RunSearchRow* row = model_->search(model_->indexOfSearch(searchId));
+  if (!row)
+  {
+    return false;
+  }
+  const QString status = model_->searchStatus(*row);
+  return status == QLatin1String("stopped") || status == QLatin1String("interrupted");
+}
+
 void RunsPage::resumeSelected()
 {
+  const QList<qint64> searches = selectedSearches();
+  if (searches.size() == 1 && selectedGroups().isEmpty() && selectedSides().isEmpty())
+  {
+    if (canResumeSearch(searches.first()))
+    {
+      Q_EMIT resumeSearchRequested(searches.first());
+    }
+    return;
+  }
   const QList<qint64> groups = selectedGroups();
   if (groups.size() == 1 && selectedSides().size() == 1)
   {

@@ -9,6 +9,11 @@
 // cold-item figures beside the table (AdaptLineagePanel). Actions on a run (adapt, exports) come
 // from outside through addRunActions(): a "Run" menu button and the table's context menu.
 //
+// A hyperparameter search is one row too (its trials under it, the best bold): Resume continues a
+// stopped or interrupted search, "Use config" takes its best trial's configuration, Delete removes
+// its trials and its record, and "Search results…" (or a double-click) opens its trial table and
+// parallel coordinates (SearchResultsDialog).
+//
 // Starting work (resume, baselines, loading a config) is asked for through signals; ModelPages
 // decides (one job at a time).
 //
@@ -36,6 +41,7 @@ class AdaptLineagePanel;
 class RunCompareView;
 class RunLibrary;
 class RunTableModel;
+class SearchResultsDialog;
 class SignificanceDialog;
 class TrainingController;
 
@@ -52,6 +58,7 @@ class RunsPage : public QWidget
   QTreeView* view() const { return view_; }
   RunCompareView* compare() const { return compare_; }
   QCheckBox* datasetOnly() const { return datasetOnly_; }
+  QPushButton* searchResultsButton() const { return searchResults_; }
   /// The selected run's lineage, adaptation report and cold-item figures, beside the table.
   AdaptLineagePanel* lineage() const { return lineage_; }
 
@@ -63,8 +70,16 @@ class RunsPage : public QWidget
   /// Selected run ids, in table order; a selected group row stands for its member runs.
   QList<qint64> selectedRuns() const;
   void selectRuns(const QList<qint64>& ids);
-  /// Selects these runs (expanding their group rows) and these group rows.
-  void select(const QList<qint64>& runIds, const QList<qint64>& groupIds);
+  /// Selects these runs (expanding their group or search rows), group rows and search rows.
+  void select(const QList<qint64>& runIds, const QList<qint64>& groupIds,
+              const QList<qint64>& searchIds = {});
+  /// Selected search rows' search ids, in table order.
+  QList<qint64> selectedSearches() const;
+  void selectSearches(const QList<qint64>& searchIds);
+  /// The search of the selection: one search row, or one trial run ("0": none).
+  qint64 searchOfSelection() const;
+  /// Opens the trial table and parallel coordinates of a search (deletes itself on close).
+  SearchResultsDialog* openSearchResults(qint64 searchId);
   /// Selected group rows' group ids, in table order.
   QList<qint64> selectedGroups() const;
   void selectGroups(const QList<qint64>& groupIds);
@@ -88,11 +103,15 @@ class RunsPage : public QWidget
   bool canResume(qint64 runId) const;
   /// Whether a run group can be continued (incomplete, none of its runs being trained).
   bool canResumeGroup(qint64 groupId) const;
+  /// Whether a search can be continued (stopped or interrupted, none of its trials training).
+  bool canResumeSearch(qint64 searchId) const;
 
  Q_SIGNALS:
   void resumeRequested(qint64 runId);
   /// "Resume" on an incomplete run group's row.
   void resumeGroupRequested(qint64 groupId);
+  /// "Resume" on a stopped or interrupted search's row.
+  void resumeSearchRequested(qint64 searchId);
   void loadConfigRequested(qint64 runId);
   /// "Inspect…" or a double-click on a run: open it on the Inspect page.
   void inspectRequested(qint64 runId);
@@ -126,6 +145,7 @@ class RunsPage : public QWidget
   QPushButton* baselines_ = nullptr;
   QPushButton* export_ = nullptr;
   QPushButton* significance_ = nullptr;
+  QPushButton* searchResults_ = nullptr;
   AdaptLineagePanel* lineage_ = nullptr;
   QToolButton* more_ = nullptr;
   QMenu* runMenu_ = nullptr;

@@ -209,6 +209,30 @@ TrainPage::TrainPage(TrainingController* controller, QWidget* parent)
                                  QString::fromStdString(r.test.valuesJson().dump())));
             }
           });
+  connect(controller_, &TrainingController::searchFinished, this,
+          [this](const m6::SearchResult& r)
+          {
+            const bool finished = r.search.status == "finished";
+            QString text = finished ? tr("Search finished") : tr("Search stopped");
+            if (r.bestRun)
+            {
+              for (const SearchTrialResult& t : r.trials)
+              {
+                if (t.run && t.run->id == *r.bestRun)
+                {
+                  text += tr(" · best: trial %1 (run %2), %3 %4 on validation")
+                              .arg(t.trial + 1)
+                              .arg(t.run->id)
+                              .arg(QString::fromStdString(r.metric))
+                              .arg(t.value, 0, 'f', 4);
+                }
+              }
+            }
+            setStatus(text, finished ? QStringLiteral("#006030") : QStringLiteral("#a06000"));
+            Q_EMIT statusMessage(tr("Search %1: %2")
+                                     .arg(QString::fromStdString(r.search.name),
+                                          QString::fromStdString(r.search.message)));
+          });
   connect(controller_, &TrainingController::jobFailed, this,
           [this](const QString& message)
           {
@@ -286,13 +310,18 @@ void TrainPage::onJobStarted()
   eta_->clear();
   const bool baselines = controller_->job() == TrainingController::Job::Baselines;
   const bool comparison = controller_->job() == TrainingController::Job::Comparison;
+  const bool search = controller_->job() == TrainingController::Job::Search;
   title_->setText(baselines    ? tr("<b>Baselines</b>: most popular and BPR-MF")
                   : comparison ? tr("<b>Adaptation comparison</b>: zero-shot, adapted and from "
                                     "scratch (the comparison view shows the results)")
+                  : search     ? tr("<b>Hyperparameter search</b>: each trial's curves in turn "
+                                        "(the Runs page's search row has every trial)")
                                : tr("Starting…"));
   epochs_->clear(QStringLiteral("ranking"));
   setStatus(tr("Starting…"));
-  appendLog(baselines ? tr("baselines started") : tr("job started"));
+  appendLog(baselines ? tr("baselines started")
+            : search  ? tr("search started")
+                      : tr("job started"));
   updateButtons();
 }
 

@@ -18,6 +18,7 @@ RunLibrary::RunLibrary(const QString& workspacePath, QObject* parent) : QObject(
   connect(w, &RunWorker::changed, this, &RunLibrary::changed);
   connect(w, &RunWorker::curvesReady, this, &RunLibrary::curvesReady);
   connect(w, &RunWorker::significanceReady, this, &RunLibrary::significanceReady);
+  connect(w, &RunWorker::searchReady, this, &RunLibrary::searchReady);
   connect(w, &RunWorker::settingRead, this, &RunLibrary::settingRead);
   connect(w, &RunWorker::settingWritten, this, &RunLibrary::settingWritten);
   connect(w, &RunWorker::failed, this, &RunLibrary::requestFailed);
@@ -84,6 +85,16 @@ quint64 RunLibrary::significance(const SignificanceSide& a, const SignificanceSi
                                  const QString& metric)
 {
   return send([a, b, metric](RunWorker* w, quint64 t) { w->significance(t, a, b, metric); });
+}
+
+quint64 RunLibrary::describeSearch(qint64 searchId)
+{
+  return send([searchId](RunWorker* w, quint64 t) { w->describeSearch(t, searchId); });
+}
+
+quint64 RunLibrary::removeSearch(qint64 searchId)
+{
+  return send([searchId](RunWorker* w, quint64 t) { w->removeSearch(t, searchId); });
 }
 
 quint64 RunLibrary::readSetting(const QString& key)

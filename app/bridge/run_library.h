@@ -45,6 +45,10 @@ class RunLibrary : public QObject
   quint64 significance(qint64 runA, qint64 runB, const QString& metric);
   /// The same between runs or run groups (a group's users valued by the mean over its members).
   quint64 significance(const SignificanceSide& a, const SignificanceSide& b, const QString& metric);
+  /// A search's state and its trials: searchReady, or requestFailed.
+  quint64 describeSearch(qint64 searchId);
+  /// Deletes a search's record once its runs are deleted (ask after removing them).
+  quint64 removeSearch(qint64 searchId);
   quint64 readSetting(const QString& key);
   quint64 writeSetting(const QString& key, const QString& value);
 
@@ -53,6 +57,7 @@ class RunLibrary : public QObject
   void changed(quint64 token, qint64 runId);
   void curvesReady(quint64 token, m6::CurveSet curves);
   void significanceReady(quint64 token, m6::RunSignificance result);
+  void searchReady(quint64 token, m6::SearchResult result);
   void settingRead(quint64 token, QString key, QString value);
   void settingWritten(quint64 token, QString key);
   void requestFailed(quint64 token, QString message);

@@ -6,8 +6,10 @@
 #include <stdexcept>
 
 #include "app/bridge/qt_text.h"
+#include "app/runner/search_runner.h"
 #include "storage/run_groups.h"
 #include "storage/runs.h"
+#include "storage/searches.h"
 
 namespace m6
 {
@@ -86,6 +88,19 @@ void RunWorker::emitList(quint64 token)
   {
     groups.emplace(g.id, std::move(g));
   }
+  // Each trial's run -> (its search, its trial number); searches are few, trials tens each.
+  SearchStore searchStore(ws());
+  std::map<int64_t, std::pair<SearchRecord, int>> trialOf;
+  for (const auto& s : take(searchStore.searches()))
+  {
+    for (const auto& t : take(searchStore.trials(s.id)))
+    {
+      if (t.runId)
+      {
+        trialOf[*t.runId] = {s, t.trial};
+      }
+    }
+  }
   for (auto& r : take(store.runs()))
   {
     RunEntry e;
@@ -96,6 +111,11 @@ void RunWorker::emitList(quint64 token)
       {
         e.group = g->second;
       }
+    }
+    if (auto t = trialOf.find(r.id); t != trialOf.end())
+    {
+      e.search = t->second.first;
+      e.trial = t->second.second;
     }
     // A "running" record whose lock is free was interrupted (the trainer's process ended).
     e.active = r.status == "running" && store.isActive(r.id);
@@ -191,6 +211,27 @@ void RunWorker::removeGroup(quint64 token, qint64 groupId)
             {
               check(GroupStore(ws()).remove(groupId));
             }
+            Q_EMIT changed(token, 0);
+            emitList(0);
+          });
+}
+
+void RunWorker::describeSearch(quint64 token, qint64 searchId)
+{
+  guarded(token,
+          [&]
+          {
+            const SearchRecord search = take(SearchStore(ws()).search(searchId));
+            Q_EMIT searchReady(token, take(m6::describeSearch(ws(), search)));
+          });
+}
+
+void RunWorker::removeSearch(quint64 token, qint64 searchId)
+{
+  guarded(token,
+          [&]
+          {
+            check(SearchStore(ws()).remove(searchId));
             Q_EMIT changed(token, 0);
             emitList(0);
           });

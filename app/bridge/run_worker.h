@@ -44,6 +44,10 @@ class RunWorker : public QObject
   void remove(quint64 token, qint64 runId);
   /// Deletes a run group's record once its runs are deleted (runs still in it are kept).
   void removeGroup(quint64 token, qint64 groupId);
+  /// A search's state and trials (app/runner/search_runner.h: describeSearch): searchReady.
+  void describeSearch(quint64 token, qint64 searchId);
+  /// Deletes a search's record (its trials' runs stay; delete them first to remove them).
+  void removeSearch(quint64 token, qint64 searchId);
   void readSetting(quint64 token, QString key);
   void writeSetting(quint64 token, QString key, QString value);
 
@@ -51,6 +55,7 @@ class RunWorker : public QObject
   void listed(quint64 token, m6::RunList runs);
   void curvesReady(quint64 token, m6::CurveSet curves);
   void significanceReady(quint64 token, m6::RunSignificance result);
+  void searchReady(quint64 token, m6::SearchResult result);
   void changed(quint64 token, qint64 runId);
   void settingRead(quint64 token, QString key, QString value);
   void settingWritten(quint64 token, QString key);

@@ -21,6 +21,7 @@ void registerTrainTypes()
   qRegisterMetaType<m6::RunCurves>("m6::RunCurves");
   qRegisterMetaType<m6::CurveSet>("m6::CurveSet");
   qRegisterMetaType<m6::RunSignificance>("m6::RunSignificance");
+  qRegisterMetaType<m6::SearchResult>("m6::SearchResult");
   qRegisterMetaType<m6::SchemaInfo>("m6::SchemaInfo");
   qRegisterMetaType<m6::EstimateResult>("m6::EstimateResult");
   qRegisterMetaType<m6::EvaluationSummary>("m6::EvaluationSummary");

@@ -11,9 +11,11 @@
 #include <QMetaType>
 #include <QString>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "app/runner/run_significance.h"
+#include "app/runner/search_types.h"
 #include "model/core/config.h"
 #include "model/core/dataset_schema.h"
 #include "model/engine.h"
@@ -36,6 +38,10 @@ struct TrainRequest
   int processes = 1;       // > 1: data-parallel over this many local processes (local_ranks.h)
   int seeds = 1;           // > 1: a new run group of this many seeds (config.train.seed, +1, ...)
   qint64 resumeGroup = 0;  // > 0: continue this run group (its remaining seeds)
+  /// Set: a new hyperparameter search on datasetId (config, seeds and processes are ignored; the
+  /// search's own base configuration is in it).
+  std::optional<SearchRequest> search;
+  qint64 resumeSearch = 0;  // > 0: continue this search (its trials not settled yet)
 };
 
 /// One row of the run table: the record plus what is on disk for it.
@@ -46,6 +52,8 @@ struct RunEntry
   bool hasLast = false;  // last.pt exists (the run can be resumed)
   bool active = false;   // its folder lock is held: some process (maybe another) trains it now
   RunGroupRecord group;  // the run group it is a member of (id 0: none)
+  SearchRecord search;   // the search it is a trial of (id 0: none)
+  int trial = -1;        // its trial number in that search (0-based)
 };
 using RunList = std::vector<RunEntry>;
 using RunRecordList = std::vector<RunRecord>;
@@ -102,6 +110,7 @@ Q_DECLARE_METATYPE(m6::RunList)
 Q_DECLARE_METATYPE(m6::RunCurves)
 Q_DECLARE_METATYPE(m6::CurveSet)
 Q_DECLARE_METATYPE(m6::RunSignificance)
+Q_DECLARE_METATYPE(m6::SearchResult)
 Q_DECLARE_METATYPE(m6::SchemaInfo)
 Q_DECLARE_METATYPE(m6::EstimateResult)
 Q_DECLARE_METATYPE(m6::EvaluationSummary)

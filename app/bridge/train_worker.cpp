@@ -92,6 +92,11 @@ TrainCallbacks TrainWorker::hooks(quint64 token)
 void TrainWorker::run(quint64 token, m6::TrainRequest request)
 {
   beginJob(token);
+  if (request.search || request.resumeSearch > 0)
+  {
+    runSearch(token, request);
+    return;
+  }
   if (request.seeds > 1 || request.resumeGroup > 0)
   {
     runGroup(token, request);

@@ -12,6 +12,11 @@
 //    as it starts (the feed then carries that member's steps from step 1), a log line per member,
 //    and one runFinished() at the end with the last member's record (stopped when the user
 //    stopped the group, which stays resumable), failed() or cancelled().
+//  - A hyperparameter search (TrainRequest::search, or resumeSearch) is one job: runStarted() for
+//    each trial as it starts (the feed then carries that trial's steps from step 1), log lines per
+//    trial (its values, then its status, validation value and any halving decision), and one
+//    searchFinished() at the end (the search "stopped" and resumable when the user stopped it),
+//    failed() or cancelled().
 //  - adapt() is a training run (same signals) that starts from a parent run's weights; after it
 //    the log gets the adaptation report's summary and the zero-shot figures.
 //  - compare() (compareAdaptation: zero-shot, then adapted and scratch runs per share) says
@@ -73,6 +78,8 @@ class TrainWorker : public QObject
   void logLine(quint64 token, QString line);
   void runFinished(quint64 token, m6::RunRecord run);
   void baselinesFinished(quint64 token, m6::RunRecordList runs);
+  /// A search job's end: its state after this job (finished, or stopped and resumable).
+  void searchFinished(quint64 token, m6::SearchResult result);
   /// compare(): arm `index` of `total` (1-based) starts; `text` says which.
   void armStarted(quint64 token, QString text, int index, int total);
   void comparisonFinished(quint64 token, m6::AdaptComparison comparison);
@@ -82,6 +89,8 @@ class TrainWorker : public QObject
  private:
   /// run() for a run group (new or continued).
   void runGroup(quint64 token, const TrainRequest& request);
+  /// run() for a hyperparameter search (new or continued); train_worker_search.cpp.
+  void runSearch(quint64 token, const TrainRequest& request);
   Workspace& workspace();
   void beginJob(quint64 token);
   /// The dataset of a job, or nullptr when the job was cancelled while it loaded.

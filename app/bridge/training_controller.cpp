@@ -80,6 +80,16 @@ TrainingController::TrainingController(const QString& workspacePath,
               end();
             }
           });
+  connect(w, &TrainWorker::searchFinished, this,
+          [this](quint64 token, const m6::SearchResult& result)
+          {
+            if (current(token))
+            {
+              drain();
+              Q_EMIT searchFinished(result);
+              end();
+            }
+          });
   connect(w, &TrainWorker::cancelled, this,
           [this](quint64 token)
           {
@@ -126,52 +136,58 @@ quint64 TrainingController::begin(Job job)
   return token_;
 }
 
-quint64 TrainingController::startTraining(qint64 datasetId, const RunConfig& config,
-                                          const QString& name, int processes, int seeds)
+quint64 TrainingController::startRequest(Job job, qint64 datasetId, const TrainRequest& request)
 {
   if (busy())
   {
     return 0;
   }
   activeDataset_ = datasetId;
-  const quint64 token = begin(Job::Training);
+  const quint64 token = begin(job);
+  thread_->invoke([w = thread_->worker(), token, request] { w->run(token, request); });
+  return token;
+}
+
+quint64 TrainingController::startTraining(qint64 datasetId, const RunConfig& config,
+                                          const QString& name, int processes, int seeds)
+{
   TrainRequest r;
   r.datasetId = datasetId;
   r.config = config;
   r.name = name;
   r.processes = processes;
   r.seeds = seeds;
-  thread_->invoke([w = thread_->worker(), token, r] { w->run(token, r); });
-  return token;
+  return startRequest(Job::Training, datasetId, r);
 }
 
 quint64 TrainingController::resumeGroup(qint64 groupId, qint64 datasetId)
 {
-  if (busy())
-  {
-    return 0;
-  }
-  activeDataset_ = datasetId;
-  const quint64 token = begin(Job::Training);
   TrainRequest r;
   r.resumeGroup = groupId;
-  thread_->invoke([w = thread_->worker(), token, r] { w->run(token, r); });
-  return token;
+  return startRequest(Job::Training, datasetId, r);
 }
 
 quint64 TrainingController::resumeRun(qint64 runId, qint64 datasetId, int processes)
 {
-  if (busy())
-  {
-    return 0;
-  }
-  activeDataset_ = datasetId;
-  const quint64 token = begin(Job::Training);
   TrainRequest r;
   r.resumeRun = runId;
   r.processes = processes;
-  thread_->invoke([w = thread_->worker(), token, r] { w->run(token, r); });
-  return token;
+  return startRequest(Job::Training, datasetId, r);
+}
+
+quint64 TrainingController::startSearch(qint64 datasetId, const SearchRequest& request)
+{
+  TrainRequest r;
+  r.datasetId = datasetId;
+  r.search = request;
+  return startRequest(Job::Search, datasetId, r);
+}
+
+quint64 TrainingController::resumeSearch(qint64 searchId, qint64 datasetId)
+{
+  TrainRequest r;
+  r.resumeSearch = searchId;
+  return startRequest(Job::Search, datasetId, r);
 }
 
 quint64 TrainingController::startBaselines(qint64 datasetId, const RunConfig& config)

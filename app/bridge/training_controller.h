@@ -10,10 +10,11 @@
 // last steps always arrive before runFinished()/jobEnded().
 //
 // Contract:
-//  - startTraining()/resumeRun()/startBaselines() return the job's token, or 0 (and do nothing)
-//    while a job runs.
-//  - Every job ends with exactly one of runFinished(), baselinesFinished(), jobFailed() or
-//    jobCancelled(), followed by jobEnded(); busy() is false from then on.
+//  - startTraining()/resumeRun()/startBaselines()/startSearch()/... return the job's token, or 0
+//    (and do nothing) while a job runs.
+//  - Every job ends with exactly one of runFinished(), baselinesFinished(), searchFinished(),
+//    comparisonFinished(), jobFailed() or jobCancelled(), followed by jobEnded(); busy() is false
+//    from then on.
 //  - setPaused() and stop() are immediate (atomics read by the engine between steps); stop()
 //    ends a run as "stopped" with its best checkpoint kept; pausedChanged() reports the state.
 //  - The destructor stops the running job and waits for the worker (a stopped run still
@@ -46,7 +47,8 @@ class TrainingController : public QObject
     None,
     Training,  // a training run, a resume or an adaptation
     Baselines,
-    Comparison  // compareAdaptation: zero-shot, adapted and scratch arms
+    Comparison,  // compareAdaptation: zero-shot, adapted and scratch arms
+    Search       // a hyperparameter search: one training run per trial
   };
 
   /// `snapshots`: the process's snapshot store (from the composition root), shared with the
@@ -67,6 +69,11 @@ class TrainingController : public QObject
   /// the start; otherwise from when the worker has read the run record).
   quint64 resumeRun(qint64 runId, qint64 datasetId = 0, int processes = 1);
   quint64 startBaselines(qint64 datasetId, const RunConfig& config);
+  /// A new hyperparameter search on the dataset (search_types.h): runStarted() for each trial,
+  /// log lines per trial, one searchFinished() at the end. Stop leaves it resumable.
+  quint64 startSearch(qint64 datasetId, const SearchRequest& request);
+  /// Continues a stopped or interrupted search (the trials not settled yet).
+  quint64 resumeSearch(qint64 searchId, qint64 datasetId);
   /// A new run on `request.datasetId` from the parent run's weights: a training job (runStarted,
   /// live curves, runFinished) whose log ends with the adaptation report and zero-shot figures.
   quint64 startAdapt(const AdaptRequest& request);
@@ -103,6 +110,7 @@ class TrainingController : public QObject
   void pausedChanged(bool paused);
   void runFinished(m6::RunRecord run);
   void baselinesFinished(m6::RunRecordList runs);
+  void searchFinished(m6::SearchResult result);
   void armStarted(QString text, int index, int total);
   void comparisonFinished(m6::AdaptComparison comparison);
   void jobFailed(QString message);
@@ -111,6 +119,8 @@ class TrainingController : public QObject
 
  private:
   quint64 begin(Job job);
+  /// Starts a training-worker run() job (a run, a resume, a group or a search).
+  quint64 startRequest(Job job, qint64 datasetId, const TrainRequest& request);
   void connectAdaptJobs();  // training_controller_adapt.cpp
   void drain();
   void end();

@@ -97,6 +97,28 @@ double unit(std::mt19937_64& g)
 
 }  // namespace
 
+bool searchableKey(const std::string& key)
+{
+  static const char* const kMeasured[] = {"model.task",
+                                          "train.eval_k",
+                                          "train.sampled_eval",
+                                          "train.valid_users",
+                                          "train.early_stop_metric",
+                                          "train.train_fraction",
+                                          "train.cold_item_share",
+                                          "train.split",
+                                          "train.valid_ratio",
+                                          "train.test_ratio"};
+  for (const char* measured : kMeasured)
+  {
+    if (key == measured)
+    {
+      return false;
+    }
+  }
+  return true;
+}
+
 SearchSpace SearchSpace::fromJson(const Json& json)
 {
   if (!json.isObject() || json.size() == 0)
@@ -114,17 +136,11 @@ SearchSpace SearchSpace::fromJson(const Json& json)
     {
       refuse(rawKey, error);
     }
-    for (const char* measured :
-         {"model.task", "train.eval_k", "train.sampled_eval", "train.valid_users",
-          "train.early_stop_metric", "train.train_fraction", "train.cold_item_share", "train.split",
-          "train.valid_ratio", "train.test_ratio"})
+    if (!searchableKey(info->key))
     {
-      if (info->key == measured)
-      {
-        refuse(info->key,
-               "it changes what is measured (task, metric, split or evaluation), so the trials "
-               "could not be compared; fix it for every trial with --set instead");
-      }
+      refuse(info->key,
+             "it changes what is measured (task, metric, split or evaluation), so the trials "
+             "could not be compared; fix it for every trial with --set instead");
     }
     for (const auto& d : space.dimensions)
     {

@@ -42,6 +42,10 @@ struct SearchDimension
   bool isRange() const { return choices.empty(); }
 };
 
+/// Whether a knob (its full dotted key) may vary in a search: not the ones that change what is
+/// measured (task, evaluation metric and cut-off, split and its shares, sampled evaluation).
+bool searchableKey(const std::string& key);
+
 /// One trial's values, in the space's key order.
 using TrialValues = std::vector<std::pair<std::string, Json>>;
 

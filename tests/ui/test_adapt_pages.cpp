@@ -52,6 +52,7 @@
 #include "ui/run_table_model.h"
 #include "ui/runs_page.h"
 #include "ui/train_page.h"
+#include "window_test_support.h"
 
 using namespace m6;
 
@@ -162,17 +163,7 @@ class TestAdaptPages : public QObject
     QVERIFY(coldTrained.ok() && coldTrained->summary.find("cold"));
     cold_ = coldTrained->id;
 
-    MainWindowOptions o;
-
-    o.snapshots = std::make_shared<SnapshotStore>();
-    o.workspacePath = path_;
-    o.createDemoWhenEmpty = false;
-    window_ = std::make_unique<MainWindow>(o);
-    window_->resize(1360, 860);
-    window_->show();
-    QTRY_VERIFY(window_->datasetList()->model()->rowOf("source") >= 0);
-    window_->datasetList()->select("source");
-    QTRY_VERIFY_WITH_TIMEOUT(pages()->configurePage()->form()->hasSchema(), 60000);
+    m6test::openWindowOn(window_, path_, "source");
   }
 
   void cleanupTestCase() { window_.reset(); }

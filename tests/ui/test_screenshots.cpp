@@ -49,6 +49,8 @@
 #include "ui/run_compare_view.h"
 #include "ui/run_table_model.h"
 #include "ui/runs_page.h"
+#include "ui/search_dialog.h"
+#include "ui/search_results_dialog.h"
 #include "ui/stats_page.h"
 #include "ui/train_page.h"
 #include "ui/user_inspect_view.h"
@@ -229,6 +231,45 @@ class TestScreenshots : public QObject
     compare->setCurrentIndex(RunCompareView::CurvesTab);
     QTest::qWait(100);
     save(&w, "runs-page-group.png");
+
+    // A hyperparameter search from the Configure page: the dialog, the search row with its
+    // trials (the best bold), and its results (trial table, parallel coordinates).
+    w.datasetView()->setCurrentWidget(configure);
+    QVERIFY(configure->applyPreset("quick"));
+    configure->form()->setFieldValue("train.epochs", Json(2));
+    SearchDialog* search = pages->openSearchDialog();
+    QVERIFY(search);
+    search->setChoices(0, "0.001, 0.003, 0.01");
+    search->setChoices(search->addDimension("model.dim"), "16, 32");
+    search->strategy()->setCurrentIndex(search->strategy()->findData("grid"));
+    search->name()->setText("lr x dim");
+    QTest::qWait(100);
+    save(search, "search-dialog.png");
+    search->accept();
+    QTRY_VERIFY_WITH_TIMEOUT(!pages->controller()->busy(), 120000);
+    w.datasetView()->setCurrentWidget(runs);
+    qint64 searchId = 0;
+    QTRY_VERIFY(
+        [&]
+        {
+          for (const RunEntry& e : runs->model()->runs())
+          {
+            searchId = e.search.id != 0 ? e.search.id : searchId;
+          }
+          return searchId != 0 &&
+                 runs->model()->rowCount(runs->model()->indexOfSearch(searchId)) == 6;
+        }());
+    runs->selectSearches({searchId});
+    runs->view()->expand(runs->proxy()->mapFromSource(runs->model()->indexOfSearch(searchId)));
+    QTRY_VERIFY(runs->curvesShown());
+    QTest::qWait(100);
+    save(&w, "runs-page-search.png");
+    SearchResultsDialog* results = runs->openSearchResults(searchId);
+    QTRY_VERIFY_WITH_TIMEOUT(results->result().has_value(), 30000);
+    QCOMPARE(results->hyperparams()->lineCount(), 6);
+    QTest::qWait(100);
+    save(results, "search-results.png");
+    results->close();
   }
 
   void inspectPages()

@@ -47,6 +47,7 @@
 #include "ui/runs_page.h"
 #include "ui/significance_dialog.h"
 #include "ui/train_page.h"
+#include "window_test_support.h"
 
 using namespace m6;
 
@@ -62,19 +63,7 @@ class TestTrainPages : public QObject
   ModelPages* pages() const { return window_->modelPages(); }
 
   /// A window on the training workspace with the demo selected and the form ready.
-  void openWindow()
-  {
-    MainWindowOptions o;
-    o.snapshots = std::make_shared<SnapshotStore>();
-    o.workspacePath = path_;
-    o.createDemoWhenEmpty = false;
-    window_ = std::make_unique<MainWindow>(o);
-    window_->resize(1360, 860);
-    window_->show();
-    QTRY_VERIFY(window_->datasetList()->model()->rowOf("demo") >= 0);
-    window_->datasetList()->select("demo");
-    QTRY_VERIFY_WITH_TIMEOUT(pages()->configurePage()->form()->hasSchema(), 60000);
-  }
+  void openWindow() { m6test::openWindowOn(window_, path_, "demo"); }
 
   /// Fills the form (quick preset with these changes) and names the run.
   void configure(const QString& name, int epochs, int batch, const Json& changes = Json::object())

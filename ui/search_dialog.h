@@ -1,0 +1,93 @@
+// SearchDialog: "Search…" on the Configure page: writes a hyperparameter search over the form's
+// configuration. One row per varied knob (any knob of config_fields.h except those that change
+// what is measured: searchableKey()), either a list of choices ("1, 2, 4") or a numeric range
+// (min, max, log scale, grid steps); the strategy (grid, random, halving with its first rung and
+// eta), the number of trials, a time budget and a name. The space is checked as it is typed by the
+// same parser the CLI uses (SearchSpace::fromJson), and the line under the table says what is wrong
+// (naming the row) or what will run ("grid: 6 configurations"). The form's configuration is the
+// base of every trial. OK is enabled only while the search is valid.
+//
+// Thread affinity: GUI thread.
+#pragma once
+
+#include <QDialog>
+
+#include "app/bridge/train_types.h"
+
+class QComboBox;
+class QDialogButtonBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+class QTableWidget;
+
+namespace m6
+{
+
+class SearchDialog : public QDialog
+{
+  Q_OBJECT
+ public:
+  enum Column
+  {
+    Key,
+    Kind,  // "choices" or "range"
+    Choices,
+    Min,
+    Max,
+    Log,
+    Steps,
+    ColumnCount
+  };
+
+  SearchDialog(const RunConfig& base, const QString& datasetName, QWidget* parent = nullptr);
+
+  /// Adds a row for `key` (a dotted key; "" picks the first knob not in the table yet), filled
+  /// with values around the base configuration's own. Returns its row.
+  int addDimension(const QString& key = QString());
+  void removeDimension(int row);
+  /// Row `row`: a list of choices, written as in the table ("1, 2, 4").
+  void setChoices(int row, const QString& choices);
+  /// Row `row`: a range; `steps` 0 means no grid points (random and halving only).
+  void setRange(int row, double min, double max, bool log, int steps);
+
+  /// The space the rows describe, as a search space file holds it. Throws std::invalid_argument
+  /// naming the row when a cell cannot be read.
+  Json spaceJson() const;
+  /// Why the search cannot start ("" when it can).
+  QString problem() const { return problem_; }
+  /// The search the dialog describes (valid when problem() is empty).
+  SearchRequest request() const;
+
+  QTableWidget* table() const { return table_; }
+  QComboBox* strategy() const { return strategy_; }
+  QSpinBox* trials() const { return trials_; }
+  QSpinBox* minEpochs() const { return minEpochs_; }
+  QSpinBox* eta() const { return eta_; }
+  QDoubleSpinBox* budget() const { return budget_; }
+  QLineEdit* name() const { return name_; }
+  QLabel* summary() const { return summary_; }
+  QDialogButtonBox* buttons() const { return buttons_; }
+
+ private:
+  void onKeyChanged(int row);
+  void onKindChanged(int row);
+  void revalidate();
+  QString keyAt(int row) const;
+
+  RunConfig base_;
+  QTableWidget* table_ = nullptr;
+  QComboBox* strategy_ = nullptr;
+  QSpinBox* trials_ = nullptr;
+  QSpinBox* minEpochs_ = nullptr;
+  QSpinBox* eta_ = nullptr;
+  QDoubleSpinBox* budget_ = nullptr;
+  QLineEdit* name_ = nullptr;
+  QLabel* summary_ = nullptr;
+  QDialogButtonBox* buttons_ = nullptr;
+  QString problem_;
+  std::optional<SearchSpace> space_;  // the last valid space
+};
+
+}  // namespace m6
