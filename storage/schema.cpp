@@ -227,11 +227,27 @@ ALTER TABLE runs ADD COLUMN group_id INTEGER REFERENCES run_groups(id) ON DELETE
 CREATE INDEX runs_by_group ON runs(group_id);
 )SQL";
 
+// Version 6: the run queue. Training jobs waiting their turn, in `position` order (0 first); each
+// row holds what to start (job_json: a run or run group's configuration, or a search's spec) so a
+// queue outlives the process that filled it.
+const char* kV6 = R"SQL(
+CREATE TABLE run_queue(
+  id INTEGER PRIMARY KEY,
+  position INTEGER NOT NULL,
+  dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  job_json TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX run_queue_by_position ON run_queue(position);
+)SQL";
+
 }  // namespace
 
 const std::vector<const char*>& migrations()
 {
-  static const std::vector<const char*> all = {kV1, kV2, kV3, kV4, kV5};
+  static const std::vector<const char*> all = {kV1, kV2, kV3, kV4, kV5, kV6};
   return all;
 }
 

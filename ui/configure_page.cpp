@@ -156,7 +156,7 @@ ConfigurePage::ConfigurePage(ModelInfo* info, RunLibrary* library, QWidget* pare
   connect(search_, &QPushButton::clicked, this,
           [this]
           {
-            if (canTrain())
+            if (queueBlocker().isEmpty())
             {
               Q_EMIT searchRequested();
             }
@@ -270,6 +270,16 @@ void ConfigurePage::requestEstimate()
 
 QString ConfigurePage::trainBlocker() const
 {
+  const QString why = queueBlocker();
+  if (why.isEmpty() && busy_)
+  {
+    return tr("A job is running; stop it first (or add this one to the queue)");
+  }
+  return why;
+}
+
+QString ConfigurePage::queueBlocker() const
+{
   if (!dataset_.id)
   {
     return tr("Select a dataset first");
@@ -281,10 +291,6 @@ QString ConfigurePage::trainBlocker() const
   if (!form_->isValid())
   {
     return tr("Fix the marked fields first: %1").arg(qs(form_->issues().front().message));
-  }
-  if (busy_)
-  {
-    return tr("A job is running; stop it first");
   }
   return QString();
 }
@@ -321,10 +327,13 @@ void ConfigurePage::updateTrainable()
   const bool can = why.isEmpty();
   train_->setEnabled(can);
   train_->setToolTip(can ? tr("Train a new run with these settings (Ctrl+T)") : why);
-  search_->setEnabled(can);
-  search_->setToolTip(can ? tr("Hyperparameter search: vary some settings around these and "
-                               "train one run per trial, compared on validation")
-                          : why);
+  // A search can be written (and queued) while a job runs.
+  const QString queueWhy = queueBlocker();
+  search_->setEnabled(queueWhy.isEmpty());
+  search_->setToolTip(queueWhy.isEmpty()
+                          ? tr("Hyperparameter search: vary some settings around these and train "
+                               "one run per trial, compared on validation")
+                          : queueWhy);
   if (can != lastCan_ || why != lastWhy_)
   {
     lastCan_ = can;

@@ -62,6 +62,9 @@ class ConfigurePage : public QWidget
   bool canTrain() const;
   /// Why not, for tooltips ("" when it can).
   QString trainBlocker() const;
+  /// Why the form cannot be queued as a job ("" when it can: as Train, but a running job does
+  /// not matter).
+  QString queueBlocker() const;
   void setBusy(bool busy);
   QPushButton* trainButton() const { return train_; }
   QPushButton* searchButton() const { return search_; }

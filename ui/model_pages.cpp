@@ -7,6 +7,7 @@
 #include "app/bridge/model_info.h"
 #include "app/bridge/run_inspector.h"
 #include "app/bridge/run_library.h"
+#include "app/bridge/run_queue.h"
 #include "app/bridge/training_controller.h"
 #include "ui/adapt_actions.h"
 #include "ui/browse_page.h"
@@ -14,6 +15,7 @@
 #include "ui/dataset_view.h"
 #include "ui/export_actions.h"
 #include "ui/inspect_page.h"
+#include "ui/queue_panel.h"
 #include "ui/run_table_model.h"
 #include "ui/runs_page.h"
 #include "ui/search_dialog.h"
@@ -94,9 +96,17 @@ ModelPages::ModelPages(const QString& workspacePath, std::shared_ptr<SnapshotSto
           [this](bool can, const QString& why)
           {
             train_->setTrainEnabled(can, why);
+            train_->setQueueEnabled(configure_->queueBlocker().isEmpty(),
+                                    configure_->queueBlocker());
             updateActions();
           });
   connect(train_, &TrainPage::trainRequested, this, &ModelPages::startTraining);
+  queue_ = new RunQueue(library_, controller_, this);
+  queuePanel_ = new QueuePanel(queue_, train_);
+  train_->setQueuePanel(queuePanel_);
+  connect(train_, &TrainPage::queueRequested, this, &ModelPages::addToQueue);
+  connect(queue_, &RunQueue::message, this, &ModelPages::statusMessage);
+  connect(queue_, &RunQueue::jobStarted, this, [this] { view_->setCurrentWidget(train_); });
   connect(runs_, &RunsPage::resumeRequested, this, &ModelPages::resumeRun);
   connect(runs_, &RunsPage::resumeGroupRequested, this, &ModelPages::resumeGroup);
   connect(runs_, &RunsPage::baselinesRequested, this, &ModelPages::startBaselines);
@@ -214,7 +224,7 @@ void ModelPages::updateActions()
   pauseAction_->setText(controller_->paused() ? tr("&Resume training") : tr("&Pause training"));
   stopAction_->setEnabled(busy);
   baselinesAction_->setEnabled(!busy && configure_->dataset().id != 0);
-  searchAction_->setEnabled(!busy && configure_->dataset().id != 0);
+  searchAction_->setEnabled(configure_->dataset().id != 0);
 }
 
 bool ModelPages::startTraining()
@@ -272,15 +282,33 @@ bool ModelPages::resumeGroup(qint64 groupId)
 
 SearchDialog* ModelPages::openSearchDialog()
 {
-  if (!configure_->canTrain())
+  if (const QString why = configure_->queueBlocker(); !why.isEmpty())
   {
-    Q_EMIT statusMessage(tr("Cannot search: %1").arg(configure_->trainBlocker()));
+    Q_EMIT statusMessage(tr("Cannot search: %1").arg(why));
     return nullptr;
   }
   auto* dialog = new SearchDialog(configure_->config(),
                                   QString::fromStdString(configure_->dataset().name), view_);
   dialog->setAttribute(Qt::WA_DeleteOnClose);
-  connect(dialog, &QDialog::accepted, this, [this, dialog] { startSearch(dialog->request()); });
+  if (controller_->busy())
+  {
+    dialog->setStartAllowed(false, tr("A job is running: add the search to the queue, or stop "
+                                      "the job first"));
+  }
+  connect(dialog, &QDialog::accepted, this,
+          [this, dialog]
+          {
+            if (!dialog->queued())
+            {
+              startSearch(dialog->request());
+              return;
+            }
+            TrainRequest r;
+            r.datasetId = configure_->dataset().id;
+            r.search = dialog->request();
+            queue_->enqueue(r);
+            Q_EMIT statusMessage(tr("Search added to the run queue"));
+          });
   dialog->open();
   return dialog;
 }
@@ -297,6 +325,31 @@ bool ModelPages::startSearch(const SearchRequest& request)
     return false;
   }
   view_->setCurrentWidget(train_);
+  return true;
+}
+
+bool ModelPages::addToQueue()
+{
+  if (const QString why = configure_->queueBlocker(); !why.isEmpty())
+  {
+    Q_EMIT statusMessage(tr("Cannot queue: %1").arg(why));
+    return false;
+  }
+  if (train_->seeds() > 1 && train_->processes() > 1)
+  {
+    Q_EMIT statusMessage(
+        tr("A run group trains its seeds one after another in this process: "
+           "set Processes to 1, or Seeds to 1"));
+    return false;
+  }
+  TrainRequest r;
+  r.datasetId = configure_->dataset().id;
+  r.config = configure_->config();
+  r.name = configure_->runName();
+  r.processes = train_->processes();
+  r.seeds = train_->seeds();
+  queue_->enqueue(r);
+  Q_EMIT statusMessage(tr("Added to the run queue; Run queue on the Train page starts it"));
   return true;
 }
 

@@ -5,7 +5,9 @@
 // and shows the Train page; Resume from the run list continues a run and shows its recorded
 // curves before the live ones; "Use config" fills the Configure page from a past run; the
 // baselines run with the Configure page's protocol settings; "Search…" on the Configure page
-// writes a hyperparameter search (SearchDialog) whose trials the Train page follows. The Inspect
+// writes a hyperparameter search (SearchDialog) whose trials the Train page follows; "Add to queue"
+// (Train page, search dialog) puts a job in the workspace's run queue (RunQueue, shown beside the
+// Train page's log), which starts its jobs one after another. The Inspect
 // page opens a run from the run table ("Inspect…", double-click) or the Model menu, or a model
 // file.
 //
@@ -29,6 +31,8 @@ class AdaptActions;
 class ConfigurePage;
 class ExportActions;
 class InspectPage;
+class QueuePanel;
+class RunQueue;
 class SearchDialog;
 class DatasetView;
 class ModelInfo;
@@ -83,6 +87,11 @@ class ModelPages : public QObject
   bool startSearch(const SearchRequest& request);
   /// Continues a stopped or interrupted search.
   bool resumeSearch(qint64 searchId);
+  /// Puts the Configure page's settings (with the Train page's Processes and Seeds) in the run
+  /// queue. False (with a status message) when the form is invalid.
+  bool addToQueue();
+  RunQueue* queue() const { return queue_; }
+  QueuePanel* queuePanel() const { return queuePanel_; }
   /// Stops the running job so the window can close; jobEnded() follows.
   void stopForClose();
 
@@ -103,6 +112,8 @@ class ModelPages : public QObject
   InspectPage* inspect_ = nullptr;
   AdaptActions* adapt_ = nullptr;
   ExportActions* exports_ = nullptr;
+  RunQueue* queue_ = nullptr;
+  QueuePanel* queuePanel_ = nullptr;
   QAction* trainAction_ = nullptr;
   QAction* pauseAction_ = nullptr;
   QAction* stopAction_ = nullptr;

@@ -191,6 +191,8 @@ SearchDialog::SearchDialog(const RunConfig& base, const QString& datasetName, QW
   summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   buttons_ = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
   buttons_->button(QDialogButtonBox::Ok)->setText(tr("Start search"));
+  queue_ = buttons_->addButton(tr("Add to queue"), QDialogButtonBox::ActionRole);
+  queue_->setToolTip(tr("Put the search in the run queue: it starts in its turn"));
 
   auto* layout = new QVBoxLayout(this);
   layout->addWidget(intro);
@@ -218,8 +220,17 @@ SearchDialog::SearchDialog(const RunConfig& base, const QString& datasetName, QW
   connect(buttons_, &QDialogButtonBox::accepted, this,
           [this]
           {
+            if (problem_.isEmpty() && startAllowed_)
+            {
+              accept();
+            }
+          });
+  connect(queue_, &QPushButton::clicked, this,
+          [this]
+          {
             if (problem_.isEmpty())
             {
+              queued_ = true;
               accept();
             }
           });
@@ -524,8 +535,16 @@ void SearchDialog::revalidate()
     summary_->setStyleSheet(QStringLiteral("color: #b00020"));
     summary_->setText(problem_);
   }
-  buttons_->button(QDialogButtonBox::Ok)->setEnabled(problem_.isEmpty());
-  buttons_->button(QDialogButtonBox::Ok)->setToolTip(problem_);
+  buttons_->button(QDialogButtonBox::Ok)->setEnabled(problem_.isEmpty() && startAllowed_);
+  buttons_->button(QDialogButtonBox::Ok)->setToolTip(problem_.isEmpty() ? startWhy_ : problem_);
+  queue_->setEnabled(problem_.isEmpty());
+}
+
+void SearchDialog::setStartAllowed(bool allowed, const QString& why)
+{
+  startAllowed_ = allowed;
+  startWhy_ = allowed ? QString() : why;
+  revalidate();
 }
 
 SearchRequest SearchDialog::request() const

@@ -5,7 +5,8 @@
 // eta), the number of trials, a time budget and a name. The space is checked as it is typed by the
 // same parser the CLI uses (SearchSpace::fromJson), and the line under the table says what is wrong
 // (naming the row) or what will run ("grid: 6 configurations"). The form's configuration is the
-// base of every trial. OK is enabled only while the search is valid.
+// base of every trial. Start search and Add to queue (the run queue starts it in its turn) are
+// enabled only while the search is valid.
 //
 // Thread affinity: GUI thread.
 #pragma once
@@ -19,6 +20,7 @@ class QDialogButtonBox;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
+class QPushButton;
 class QSpinBox;
 class QTableWidget;
 
@@ -55,6 +57,9 @@ class SearchDialog : public QDialog
   /// The space the rows describe, as a search space file holds it. Throws std::invalid_argument
   /// naming the row when a cell cannot be read.
   Json spaceJson() const;
+  /// Whether Start search may start it now (false while another job trains: then only Add to
+  /// queue is offered, with `why` as Start search's tooltip).
+  void setStartAllowed(bool allowed, const QString& why = QString());
   /// Why the search cannot start ("" when it can).
   QString problem() const { return problem_; }
   /// The search the dialog describes (valid when problem() is empty).
@@ -69,6 +74,10 @@ class SearchDialog : public QDialog
   QLineEdit* name() const { return name_; }
   QLabel* summary() const { return summary_; }
   QDialogButtonBox* buttons() const { return buttons_; }
+  /// "Add to queue" (accepts the dialog with queued() true).
+  QPushButton* queueButton() const { return queue_; }
+  /// Whether the dialog was accepted with "Add to queue" rather than "Start search".
+  bool queued() const { return queued_; }
 
  private:
   void onKeyChanged(int row);
@@ -86,6 +95,10 @@ class SearchDialog : public QDialog
   QLineEdit* name_ = nullptr;
   QLabel* summary_ = nullptr;
   QDialogButtonBox* buttons_ = nullptr;
+  QPushButton* queue_ = nullptr;
+  bool queued_ = false;
+  bool startAllowed_ = true;
+  QString startWhy_;
   QString problem_;
   std::optional<SearchSpace> space_;  // the last valid space
 };

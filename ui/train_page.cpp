@@ -58,6 +58,10 @@ TrainPage::TrainPage(TrainingController* controller, QWidget* parent)
   train_ = new QPushButton(style()->standardIcon(QStyle::SP_MediaPlay), tr("Train"), this);
   pause_ = new QPushButton(style()->standardIcon(QStyle::SP_MediaPause), tr("Pause"), this);
   stop_ = new QPushButton(style()->standardIcon(QStyle::SP_MediaStop), tr("Stop"), this);
+  queue_ = new QPushButton(tr("Add to queue"), this);
+  queue_->setToolTip(
+      tr("Queue a run with the Configure page's settings (and these Processes and Seeds): it "
+         "starts when the queue runs and the jobs before it have ended"));
   pause_->setToolTip(tr("Pause training between two steps, or resume it (Space, Ctrl+P)"));
   stop_->setToolTip(
       tr("Stop training (Esc, Ctrl+.): the best checkpoint is kept, the run is evaluated on test "
@@ -89,6 +93,7 @@ TrainPage::TrainPage(TrainingController* controller, QWidget* parent)
   top->addWidget(train_);
   top->addWidget(pause_);
   top->addWidget(stop_);
+  top->addWidget(queue_);
   top->addWidget(processes_);
   top->addWidget(seeds_);
   top->addSpacing(12);
@@ -131,12 +136,14 @@ TrainPage::TrainPage(TrainingController* controller, QWidget* parent)
   plots->addWidget(loss_);
   plots->addWidget(epochs_);
   plots->setSizes({600, 450});
+  bottom_ = new QSplitter(Qt::Horizontal, this);
+  bottom_->addWidget(log_);
   auto* vertical = new QSplitter(Qt::Vertical, this);
   vertical->addWidget(plots);
-  vertical->addWidget(log_);
+  vertical->addWidget(bottom_);
   vertical->setStretchFactor(0, 4);
   vertical->setStretchFactor(1, 1);
-  vertical->setSizes({520, 140});
+  vertical->setSizes({480, 180});
 
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(top);
@@ -144,6 +151,7 @@ TrainPage::TrainPage(TrainingController* controller, QWidget* parent)
   layout->addWidget(vertical, 1);
 
   connect(train_, &QPushButton::clicked, this, &TrainPage::trainRequested);
+  connect(queue_, &QPushButton::clicked, this, &TrainPage::queueRequested);
   connect(pause_, &QPushButton::clicked, this,
           [this] { controller_->setPaused(!controller_->paused()); });
   connect(stop_, &QPushButton::clicked, controller_, &TrainingController::stop);
@@ -271,8 +279,24 @@ void TrainPage::updateButtons()
   pause_->setIcon(
       style()->standardIcon(controller_->paused() ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
   stop_->setEnabled(busy && !controller_->stopping());
-  processes_->setEnabled(!busy);  // read when a run starts
-  seeds_->setEnabled(!busy);
+  queue_->setEnabled(queueAllowed_);  // a job may be queued while another trains
+  // Processes and Seeds are read when a run starts or is queued, so they stay editable.
+}
+
+void TrainPage::setQueueEnabled(bool enabled, const QString& why)
+{
+  queueAllowed_ = enabled;
+  queue_->setToolTip(enabled ? tr("Queue a run with the Configure page's settings (and these "
+                                  "Processes and Seeds): it starts when the queue runs and the "
+                                  "jobs before it have ended")
+                             : why);
+  updateButtons();
+}
+
+void TrainPage::setQueuePanel(QWidget* panel)
+{
+  bottom_->addWidget(panel);
+  bottom_->setSizes({700, 420});
 }
 
 QString TrainPage::statusText() const

@@ -6,8 +6,9 @@
 // It only listens to a TrainingController (GUI-thread signals, coalesced steps) and asks for a
 // new run through trainRequested(); what to train comes from the Configure page (ModelPages
 // wires the two). "Processes" (1 to the machine's cores) makes the next run or resume
-// data-parallel over that many local processes. Shortcuts on the page: Space pauses or resumes, Esc
-// stops.
+// data-parallel over that many local processes. "Add to queue" asks for the same job to wait in the
+// run queue instead (queueRequested()); the queue's panel sits beside the log. Shortcuts on the
+// page: Space pauses or resumes, Esc stops.
 //
 // Thread affinity: GUI thread.
 #pragma once
@@ -21,6 +22,7 @@ class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
+class QSplitter;
 
 namespace m6
 {
@@ -37,6 +39,8 @@ class TrainPage : public QWidget
 
   /// Whether Train may start a run now, and why not (shown as the button's tooltip).
   void setTrainEnabled(bool enabled, const QString& why);
+  /// Whether "Add to queue" may queue the Configure page's settings, and why not.
+  void setQueueEnabled(bool enabled, const QString& why);
   /// The recorded curves of the run being resumed, shown before its live steps.
   void showHistory(const RunCurves& curves);
 
@@ -46,6 +50,10 @@ class TrainPage : public QWidget
   QPushButton* trainButton() const { return train_; }
   QPushButton* pauseButton() const { return pause_; }
   QPushButton* stopButton() const { return stop_; }
+  /// "Add to queue": the Configure page's settings (with Processes and Seeds) as a queued job.
+  QPushButton* queueButton() const { return queue_; }
+  /// Puts the run queue's panel beside the log.
+  void setQueuePanel(QWidget* panel);
   /// "Processes": how many local processes train the next run or resume (1: this one only).
   int processes() const;
   QSpinBox* processesBox() const { return processes_; }
@@ -59,6 +67,7 @@ class TrainPage : public QWidget
 
  Q_SIGNALS:
   void trainRequested();
+  void queueRequested();
   void statusMessage(QString message);
 
  private:
@@ -75,10 +84,13 @@ class TrainPage : public QWidget
   RunRecord run_;
   std::vector<EpochStats> liveEpochs_;  // of the current job, to merge a resumed run's history
   bool trainAllowed_ = false;
+  bool queueAllowed_ = false;
   QString trainWhy_;
   QPushButton* train_ = nullptr;
   QPushButton* pause_ = nullptr;
   QPushButton* stop_ = nullptr;
+  QPushButton* queue_ = nullptr;
+  QSplitter* bottom_ = nullptr;  // the log, and the queue panel when set
   QSpinBox* processes_ = nullptr;
   QSpinBox* seeds_ = nullptr;
   QLabel* title_ = nullptr;

@@ -38,15 +38,15 @@ struct InspectCatalog
   std::vector<int64_t> validIndex;  // per user: first validation interaction, or -1
   std::vector<int64_t> testIndex;   // per user: first test interaction, or -1
   std::string splitName;            // the run's split in words ("" for a model file)
-  std::vector<int32_t> itemCategory;      // per item, a code of categoryNames or -1
+  std::vector<int32_t> itemCategory;  // per item, a code of categoryNames or -1
   std::vector<std::string> categoryNames;
-  std::string categoryField;              // "" when the dataset has none
+  std::string categoryField;                   // "" when the dataset has none
   const FieldColumn* categoryMulti = nullptr;  // the category field when multi-valued (genres):
                                                // itemCategory holds its first value only
-  const FieldColumn* tags = nullptr;      // a multi-valued item field shown beside the category
-  std::vector<int64_t> popularity;        // training interactions per item (0 for cold items)
-  bool hasProfiles = true;                // features, ratings and dates are real
-  int historyLength = 0;                  // L: the model reads the last L training items
+  const FieldColumn* tags = nullptr;  // a multi-valued item field shown beside the category
+  std::vector<int64_t> popularity;    // training interactions per item (0 for cold items)
+  bool hasProfiles = true;            // features, ratings and dates are real
+  int historyLength = 0;              // L: the model reads the last L training items
 
   int64_t numUsers() const { return data->numUsers(); }
   int64_t numItems() const { return data->numItems(); }

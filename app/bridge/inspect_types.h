@@ -41,9 +41,9 @@ struct InspectSourceInfo
   QString kind;          // "m6", "baseline-pop", "baseline-bpr", "file"
   qint64 datasetId = 0;  // 0 for a model file
   QString datasetName;
-  QString task;    // "ranking", "ctr", "rating"
-  QString scorer;  // "dot", "mlp" ("" for baselines)
-  QString loadedFrom;       // the checkpoint, factors or model file that was read
+  QString task;        // "ranking", "ctr", "rating"
+  QString scorer;      // "dot", "mlp" ("" for baselines)
+  QString loadedFrom;  // the checkpoint, factors or model file that was read
   bool hasAttention = false;
   QString noAttentionReason;  // why there is no attention panel (baselines)
   bool usesContext = false;   // hour / day of week change the scores
@@ -55,7 +55,7 @@ struct InspectSourceInfo
   int evalK = 10;
   qint64 users = 0;
   qint64 items = 0;
-  QString categoryField;  // the item field shown as "category" ("" when none)
+  QString categoryField;   // the item field shown as "category" ("" when none)
   QStringList categories;  // its values, in code order (the category filter)
   QStringList userFields;  // user feature names (search, map colours)
   QString note;            // e.g. "BPR-MF factors trained again and saved"
@@ -64,8 +64,8 @@ struct InspectSourceInfo
 /// One user request: the profile, top K and the attention behind one recommendation.
 struct UserRequest
 {
-  qint32 user = -1;    // user index; when < 0, userId is looked up
-  QString userId;      // external id
+  qint32 user = -1;  // user index; when < 0, userId is looked up
+  QString userId;    // external id
   int k = 10;
   ContextOverride context;  // -1 = the default (the test interaction's time)
   int category = -1;        // category filter: a code of InspectSourceInfo::categories; -1 = all
@@ -82,7 +82,7 @@ struct HistoryEntry
   QString category;  // category value, and the item's tags after " · "
   double rating = std::numeric_limits<double>::quiet_NaN();
   qint64 time = DatasetSnapshot::kMissingTs;  // Unix seconds (UTC)
-  QString part;          // "train", "valid" (held-out validation), "test" (held-out test)
+  QString part;           // "train", "valid" (held-out validation), "test" (held-out test)
   bool inWindow = false;  // one of the last L training items the model reads
 };
 
@@ -106,7 +106,7 @@ struct RecommendationRow
   QString title;
   QString category;  // category · tags
   float score = 0;
-  qint64 popularity = 0;    // training interactions of the item
+  qint64 popularity = 0;     // training interactions of the item
   bool validTarget = false;  // the user's held-out validation item
   bool testTarget = false;   // the user's held-out test item
   bool cold = false;         // a cold item of the cold-item protocol
@@ -122,7 +122,7 @@ struct AttentionMap
   QString itemId;
   QString title;
   float score = 0;
-  QStringList tokens;              // "user", "context", then "<id> <title>" oldest first
+  QStringList tokens;             // "user", "context", then "<id> <title>" oldest first
   std::vector<qint32> tokenItem;  // item index per token, -1 for user and context
   int layers = 0;
   int heads = 0;
@@ -155,7 +155,7 @@ struct UserView
 struct AttentionRequest
 {
   qint32 user = -1;
-  QString itemId;     // looked up when item < 0 ("Explain item…")
+  QString itemId;  // looked up when item < 0 ("Explain item…")
   qint32 item = -1;
   qint32 compareItem = -1;
   ContextOverride context;
@@ -217,8 +217,8 @@ struct MapColouring
 
 struct EmbeddingMap
 {
-  bool items = true;     // items or users
-  qint64 total = 0;      // points before sampling
+  bool items = true;          // items or users
+  qint64 total = 0;           // points before sampling
   std::vector<qint32> index;  // item or user index per point shown
   std::vector<float> x;
   std::vector<float> y;

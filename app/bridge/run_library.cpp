@@ -19,6 +19,8 @@ RunLibrary::RunLibrary(const QString& workspacePath, QObject* parent) : QObject(
   connect(w, &RunWorker::curvesReady, this, &RunLibrary::curvesReady);
   connect(w, &RunWorker::significanceReady, this, &RunLibrary::significanceReady);
   connect(w, &RunWorker::searchReady, this, &RunLibrary::searchReady);
+  connect(w, &RunWorker::queueListed, this, &RunLibrary::queueListed);
+  connect(w, &RunWorker::queueTaken, this, &RunLibrary::queueTaken);
   connect(w, &RunWorker::settingRead, this, &RunLibrary::settingRead);
   connect(w, &RunWorker::settingWritten, this, &RunLibrary::settingWritten);
   connect(w, &RunWorker::failed, this, &RunLibrary::requestFailed);
@@ -95,6 +97,31 @@ quint64 RunLibrary::describeSearch(qint64 searchId)
 quint64 RunLibrary::removeSearch(qint64 searchId)
 {
   return send([searchId](RunWorker* w, quint64 t) { w->removeSearch(t, searchId); });
+}
+
+quint64 RunLibrary::listQueue()
+{
+  return send([](RunWorker* w, quint64 t) { w->listQueue(t); });
+}
+
+quint64 RunLibrary::enqueue(const QueuedJob& job, bool first)
+{
+  return send([job, first](RunWorker* w, quint64 t) { w->enqueue(t, job, first); });
+}
+
+quint64 RunLibrary::moveQueued(qint64 jobId, int index)
+{
+  return send([jobId, index](RunWorker* w, quint64 t) { w->moveQueued(t, jobId, index); });
+}
+
+quint64 RunLibrary::removeQueued(qint64 jobId)
+{
+  return send([jobId](RunWorker* w, quint64 t) { w->removeQueued(t, jobId); });
+}
+
+quint64 RunLibrary::takeQueued()
+{
+  return send([](RunWorker* w, quint64 t) { w->takeQueued(t); });
 }
 
 quint64 RunLibrary::readSetting(const QString& key)

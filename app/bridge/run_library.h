@@ -49,6 +49,14 @@ class RunLibrary : public QObject
   quint64 describeSearch(qint64 searchId);
   /// Deletes a search's record once its runs are deleted (ask after removing them).
   quint64 removeSearch(qint64 searchId);
+  /// The run queue (RunQueue drives it): each answers queueListed with the new queue.
+  quint64 listQueue();
+  /// `first`: ahead of every other job (a job taken too early goes back).
+  quint64 enqueue(const QueuedJob& job, bool first = false);
+  quint64 moveQueued(qint64 jobId, int index);
+  quint64 removeQueued(qint64 jobId);
+  /// Removes the first job and answers queueTaken (id 0: none), then queueListed.
+  quint64 takeQueued();
   quint64 readSetting(const QString& key);
   quint64 writeSetting(const QString& key, const QString& value);
 
@@ -58,6 +66,8 @@ class RunLibrary : public QObject
   void curvesReady(quint64 token, m6::CurveSet curves);
   void significanceReady(quint64 token, m6::RunSignificance result);
   void searchReady(quint64 token, m6::SearchResult result);
+  void queueListed(quint64 token, m6::QueueList jobs);
+  void queueTaken(quint64 token, m6::QueuedJob job);
   void settingRead(quint64 token, QString key, QString value);
   void settingWritten(quint64 token, QString key);
   void requestFailed(quint64 token, QString message);

@@ -8,6 +8,7 @@
 #include "app/bridge/qt_text.h"
 #include "app/runner/search_runner.h"
 #include "storage/run_groups.h"
+#include "storage/run_queue.h"
 #include "storage/runs.h"
 #include "storage/searches.h"
 
@@ -234,6 +235,56 @@ void RunWorker::removeSearch(quint64 token, qint64 searchId)
             check(SearchStore(ws()).remove(searchId));
             Q_EMIT changed(token, 0);
             emitList(0);
+          });
+}
+
+void RunWorker::listQueue(quint64 token)
+{
+  guarded(token, [&] { Q_EMIT queueListed(token, take(QueueStore(ws()).jobs())); });
+}
+
+void RunWorker::enqueue(quint64 token, m6::QueuedJob job, bool first)
+{
+  guarded(token,
+          [&]
+          {
+            QueueStore store(ws());
+            take(store.add(job, first));
+            Q_EMIT queueListed(token, take(store.jobs()));
+          });
+}
+
+void RunWorker::moveQueued(quint64 token, qint64 jobId, int index)
+{
+  guarded(token,
+          [&]
+          {
+            QueueStore store(ws());
+            check(store.move(jobId, index));
+            Q_EMIT queueListed(token, take(store.jobs()));
+          });
+}
+
+void RunWorker::removeQueued(quint64 token, qint64 jobId)
+{
+  guarded(token,
+          [&]
+          {
+            QueueStore store(ws());
+            check(store.remove(jobId));
+            Q_EMIT queueListed(token, take(store.jobs()));
+          });
+}
+
+void RunWorker::takeQueued(quint64 token)
+{
+  guarded(token,
+          [&]
+          {
+            QueueStore store(ws());
+            const std::optional<QueuedJob> first = take(store.takeFirst());
+            Q_EMIT queueTaken(token, first ? *first : QueuedJob());
+            Q_EMIT queueListed(0, take(store.jobs()));
           });
 }
 

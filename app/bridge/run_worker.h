@@ -48,6 +48,14 @@ class RunWorker : public QObject
   void describeSearch(quint64 token, qint64 searchId);
   /// Deletes a search's record (its trials' runs stay; delete them first to remove them).
   void removeSearch(quint64 token, qint64 searchId);
+  /// The run queue: queueListed(token, jobs). The changes answer queueListed(token, ...) with the
+  /// new queue; takeQueued() answers queueTaken(token, job) (id 0: the queue was empty) and then
+  /// queueListed(0, ...).
+  void listQueue(quint64 token);
+  void enqueue(quint64 token, m6::QueuedJob job, bool first);
+  void moveQueued(quint64 token, qint64 jobId, int index);
+  void removeQueued(quint64 token, qint64 jobId);
+  void takeQueued(quint64 token);
   void readSetting(quint64 token, QString key);
   void writeSetting(quint64 token, QString key, QString value);
 
@@ -56,6 +64,8 @@ class RunWorker : public QObject
   void curvesReady(quint64 token, m6::CurveSet curves);
   void significanceReady(quint64 token, m6::RunSignificance result);
   void searchReady(quint64 token, m6::SearchResult result);
+  void queueListed(quint64 token, m6::QueueList jobs);
+  void queueTaken(quint64 token, m6::QueuedJob job);
   void changed(quint64 token, qint64 runId);
   void settingRead(quint64 token, QString key, QString value);
   void settingWritten(quint64 token, QString key);

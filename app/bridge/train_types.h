@@ -20,6 +20,7 @@
 #include "model/core/dataset_schema.h"
 #include "model/engine.h"
 #include "storage/run_groups.h"
+#include "storage/run_queue.h"
 #include "storage/runs.h"
 
 namespace m6
@@ -43,6 +44,14 @@ struct TrainRequest
   std::optional<SearchRequest> search;
   qint64 resumeSearch = 0;  // > 0: continue this search (its trials not settled yet)
 };
+
+/// A training job as the run queue stores it (QueuedJob::kind and job): "run" or "group" with
+/// {"config", "name", "seeds", "processes"}, "search" with {"search": its spec, "name"}.
+QueuedJob queuedJob(const TrainRequest& request);
+/// The request a queued job starts. Throws std::invalid_argument when the stored job is damaged.
+TrainRequest trainRequestOf(const QueuedJob& job);
+/// The queue, first job to start first.
+using QueueList = std::vector<QueuedJob>;
 
 /// One row of the run table: the record plus what is on disk for it.
 struct RunEntry
@@ -111,6 +120,8 @@ Q_DECLARE_METATYPE(m6::RunCurves)
 Q_DECLARE_METATYPE(m6::CurveSet)
 Q_DECLARE_METATYPE(m6::RunSignificance)
 Q_DECLARE_METATYPE(m6::SearchResult)
+Q_DECLARE_METATYPE(m6::QueuedJob)
+Q_DECLARE_METATYPE(m6::QueueList)
 Q_DECLARE_METATYPE(m6::SchemaInfo)
 Q_DECLARE_METATYPE(m6::EstimateResult)
 Q_DECLARE_METATYPE(m6::EvaluationSummary)

@@ -190,6 +190,12 @@ quint64 TrainingController::resumeSearch(qint64 searchId, qint64 datasetId)
   return startRequest(Job::Search, datasetId, r);
 }
 
+quint64 TrainingController::start(const TrainRequest& request)
+{
+  const bool search = request.search || request.resumeSearch > 0;
+  return startRequest(search ? Job::Search : Job::Training, request.datasetId, request);
+}
+
 quint64 TrainingController::startBaselines(qint64 datasetId, const RunConfig& config)
 {
   if (busy())
@@ -243,6 +249,7 @@ void TrainingController::drain()
 void TrainingController::end()
 {
   job_ = Job::None;
+  lastStopped_ = stopping_;
   stopping_ = false;
   if (paused_)
   {

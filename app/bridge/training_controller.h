@@ -74,6 +74,9 @@ class TrainingController : public QObject
   quint64 startSearch(qint64 datasetId, const SearchRequest& request);
   /// Continues a stopped or interrupted search (the trials not settled yet).
   quint64 resumeSearch(qint64 searchId, qint64 datasetId);
+  /// Any training-worker request (a run, a group, a search, a resume), as the run queue stores
+  /// them.
+  quint64 start(const TrainRequest& request);
   /// A new run on `request.datasetId` from the parent run's weights: a training job (runStarted,
   /// live curves, runFinished) whose log ends with the adaptation report and zero-shot figures.
   quint64 startAdapt(const AdaptRequest& request);
@@ -88,6 +91,8 @@ class TrainingController : public QObject
   Job job() const { return job_; }
   bool paused() const { return paused_; }
   bool stopping() const { return stopping_; }
+  /// Whether the job that ended last was ended by stop() (read it in a jobEnded() handler).
+  bool lastJobStopped() const { return lastStopped_; }
   /// The id of the run being trained (0 when none, or before the worker recorded it).
   qint64 activeRun() const { return busy() ? activeRun_ : 0; }
   /// The dataset the running job trains on (0 when none, or a resume not yet started).
@@ -136,6 +141,7 @@ class TrainingController : public QObject
   qint64 drains_ = 0;
   bool paused_ = false;
   bool stopping_ = false;
+  bool lastStopped_ = false;
 };
 
 }  // namespace m6

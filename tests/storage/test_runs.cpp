@@ -11,6 +11,7 @@
 #include "model/core/demo_data.h"
 #include "storage/run_groups.h"
 #include "storage/run_lock.h"
+#include "storage/run_queue.h"
 #include "storage/runs.h"
 #include "storage/schema.h"
 #include "storage/sqlite.h"
@@ -36,6 +37,87 @@ class TestRuns : public QObject
   }
 
  private Q_SLOTS:
+  void theRunQueueKeepsItsOrderAcrossReopening()
+  {
+    const std::string path = m6test::path(dir_, "queue.m6ws");
+    int64_t ds = 0;
+    {
+      auto ws = std::move(*m6::Workspace::open(path));
+      ds = *ws->writeDataset(small("q"), {"demo", "", ""}, nullptr);
+      m6::QueueStore queue(*ws);
+      for (const char* name : {"a", "b", "c", "d"})
+      {
+        m6::QueuedJob j;
+        j.datasetId = ds;
+        j.kind = "run";
+        j.name = name;
+        j.job["config"] = m6::Json::object();
+        j.job["seeds"] = 1;
+        QVERIFY(queue.add(j).ok());
+        QCOMPARE(j.position, static_cast<int>(name[0] - 'a'));
+      }
+      m6::QueuedJob bad;
+      bad.datasetId = ds;
+      bad.kind = "train";  // not a kind the queue knows
+      QVERIFY(QString::fromStdString(queue.add(bad).error()).contains("run, group or search"));
+      const auto names = [&]
+      {
+        std::string out;
+        for (const auto& j : *queue.jobs())
+        {
+          out += j.name;
+        }
+        return QString::fromStdString(out);
+      };
+      QCOMPARE(names(), QString("abcd"));
+      const auto jobs = *queue.jobs();
+      QVERIFY(queue.move(jobs[3].id, 0).ok());  // d first
+      QCOMPARE(names(), QString("dabc"));
+      QVERIFY(queue.move(jobs[0].id, 99).ok());  // a last (clamped)
+      QCOMPARE(names(), QString("dbca"));
+      QVERIFY(queue.remove(jobs[2].id).ok());  // c
+      QCOMPARE(names(), QString("dba"));
+      QVERIFY(!queue.move(jobs[2].id, 0).ok());  // removed: refused with a reason
+      m6::QueuedJob first;
+      first.datasetId = ds;
+      first.kind = "search";
+      first.name = "s";
+      QVERIFY(queue.add(first, true).ok());  // put back in front
+      QCOMPARE(first.position, 0);
+      QCOMPARE(names(), QString("sdba"));
+      const auto taken = queue.takeFirst();
+      QVERIFY(taken.ok() && taken->has_value());
+      QCOMPARE(QString::fromStdString((*taken)->name), QString("s"));
+      QCOMPARE(QString::fromStdString((*taken)->kind), QString("search"));
+      QCOMPARE(names(), QString("dba"));
+      const auto positions = *queue.jobs();
+      for (size_t i = 0; i < positions.size(); ++i)
+      {
+        QCOMPARE(positions[i].position, static_cast<int>(i));
+        QCOMPARE(QString::fromStdString(positions[i].datasetName), QString("q"));
+      }
+    }
+    // Another process opening the workspace sees the same queue, in the same order.
+    auto ws = std::move(*m6::Workspace::open(path));
+    m6::QueueStore queue(*ws);
+    auto jobs = *queue.jobs();
+    QCOMPARE(jobs.size(), size_t(3));
+    QCOMPARE(QString::fromStdString(jobs[0].name + jobs[1].name + jobs[2].name), QString("dba"));
+    QCOMPARE(jobs[0].job.value("seeds", 0), 1);
+    for (int i = 0; i < 3; ++i)
+    {
+      QVERIFY(queue.takeFirst()->has_value());
+    }
+    QVERIFY(!queue.takeFirst()->has_value());  // empty: nothing, not an error
+    // Deleting the dataset empties its part of the queue.
+    m6::QueuedJob j;
+    j.datasetId = ds;
+    j.kind = "run";
+    QVERIFY(queue.add(j).ok());
+    QVERIFY(ws->deleteDataset("q").ok());
+    QVERIFY(queue.jobs()->empty());
+  }
+
   void recordsAndReadsBackARun()
   {
     auto ws = std::move(*m6::Workspace::open(m6test::path(dir_, "runs.m6ws")));

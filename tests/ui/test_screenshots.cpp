@@ -10,11 +10,13 @@
 #include <QLineEdit>
 #include <QScrollBar>
 #include <QTableView>
+#include <QTableWidget>
 #include <QtTest>
 
 #include "../app/train_test_support.h"
 #include "app/bridge/run_inspector.h"
 #include "app/bridge/run_library.h"
+#include "app/bridge/run_queue.h"
 #include "app/bridge/snapshot_store.h"
 #include "app/bridge/training_controller.h"
 #include "app/bridge/workspace_session.h"
@@ -48,6 +50,7 @@
 #include "ui/model_pages.h"
 #include "ui/run_compare_view.h"
 #include "ui/run_table_model.h"
+#include "ui/queue_panel.h"
 #include "ui/runs_page.h"
 #include "ui/search_dialog.h"
 #include "ui/search_results_dialog.h"
@@ -270,6 +273,21 @@ class TestScreenshots : public QObject
     QTest::qWait(100);
     save(results, "search-results.png");
     results->close();
+
+    // The run queue beside the Train page's log: two runs and a group waiting.
+    w.datasetView()->setCurrentWidget(configure);
+    for (const char* name : {"width 64", "width 128", "best x5"})
+    {
+      configure->nameEdit()->setText(name);
+      pages->trainPage()->seedsBox()->setValue(QString(name).endsWith("x5") ? 5 : 1);
+      QVERIFY(pages->addToQueue());
+    }
+    pages->trainPage()->seedsBox()->setValue(1);
+    w.datasetView()->setCurrentWidget(pages->trainPage());
+    QTRY_COMPARE(pages->queuePanel()->table()->rowCount(), 3);
+    pages->queuePanel()->selectJob(pages->queue()->jobs()[1].id);
+    QTest::qWait(100);
+    save(&w, "train-page-queue.png");
   }
 
   void inspectPages()

@@ -6,7 +6,9 @@
 // search's results dialog lists the trials, draws their parallel coordinates and sends the best
 // configuration to the Configure page; a search stopped in its second trial resumes from its row
 // (the stopped trial continues, nothing finished is trained again) and a search row deletes with
-// its trials.
+// its trials. The run queue: runs, a run group and a search added from the Train page and the
+// search dialog keep their order (and a move) across closing and reopening the window, run one
+// after another in that order when the queue runs, and Stop on a queued job pauses the queue.
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -19,6 +21,7 @@
 
 #include "../app/train_test_support.h"
 #include "app/bridge/run_library.h"
+#include "app/bridge/run_queue.h"
 #include "app/bridge/snapshot_store.h"
 #include "app/bridge/training_controller.h"
 #include "gui_test_main.h"
@@ -32,6 +35,7 @@
 #include "ui/main_window.h"
 #include "ui/model_pages.h"
 #include "ui/prompts.h"
+#include "ui/queue_panel.h"
 #include "ui/run_table_model.h"
 #include "ui/runs_page.h"
 #include "ui/search_dialog.h"
@@ -313,6 +317,100 @@ class TestSearchPages : public QObject
           return ws && !SearchStore(**ws).search(search).ok();
         }(),
         10000);
+  }
+
+  void theQueueKeepsItsOrderAcrossARestartAndRunsInIt()
+  {
+    configure(2);
+    ConfigurePage* c = pages()->configurePage();
+    TrainPage* t = pages()->trainPage();
+    QueuePanel* panel = pages()->queuePanel();
+    RunQueue* queue = pages()->queue();
+    QTRY_VERIFY(queue->loaded());
+    QCOMPARE(panel->table()->rowCount(), 0);
+    QVERIFY(!panel->runButton()->isEnabled());  // nothing to run
+    c->nameEdit()->setText("queued one");
+    QTest::mouseClick(t->queueButton(), Qt::LeftButton);
+    c->nameEdit()->setText("queued pair");
+    t->seedsBox()->setValue(2);
+    QTest::mouseClick(t->queueButton(), Qt::LeftButton);
+    t->seedsBox()->setValue(1);
+    SearchDialog* d = writeLearningRateGrid("queued search", "0.01, 0.003");
+    QVERIFY(d);
+    QTest::mouseClick(d->queueButton(), Qt::LeftButton);
+    QTRY_COMPARE(panel->table()->rowCount(), 3);
+    QVERIFY(!pages()->controller()->busy());  // queued, nothing started
+    // Move the search to the front.
+    panel->selectJob(queue->jobs()[2].id);
+    QTest::mouseClick(panel->upButton(), Qt::LeftButton);
+    QTRY_COMPARE(panel->table()->item(1, 0)->text(), QString("2. queued search"));
+    QTest::mouseClick(panel->upButton(), Qt::LeftButton);
+    QTRY_COMPARE(panel->table()->item(0, 0)->text(), QString("1. queued search"));
+    QCOMPARE(panel->table()->item(1, 1)->text(), QString("run"));
+    QCOMPARE(panel->table()->item(2, 1)->text(), QString("2 seeds"));
+
+    // The queue is the workspace's: a new window on it shows the same jobs in the same order.
+    window_.reset();
+    openWindow();
+    panel = pages()->queuePanel();
+    queue = pages()->queue();
+    QTRY_COMPARE(panel->table()->rowCount(), 3);
+    QCOMPARE(panel->table()->item(0, 0)->text(), QString("1. queued search"));
+    QCOMPARE(panel->table()->item(1, 0)->text(), QString("2. queued one"));
+    QCOMPARE(panel->table()->item(2, 0)->text(), QString("3. queued pair"));
+    QVERIFY(!queue->running());  // a restart does not start it
+
+    // Run queue: the jobs one after another, in that order, then the queue stops by itself.
+    QSignalSpy started(pages()->controller(), &TrainingController::runStarted);
+    QSignalSpy taken(queue, &RunQueue::jobStarted);
+    QTest::mouseClick(panel->runButton(), Qt::LeftButton);
+    QVERIFY(queue->running());
+    QCOMPARE(panel->runButton()->text(), QString("Pause queue"));
+    QTRY_VERIFY_WITH_TIMEOUT(!queue->running(), 180000);
+    waitIdle();
+    QCOMPARE(taken.count(), 3);
+    QStringList names;
+    for (const QList<QVariant>& args : started)
+    {
+      names << QString::fromStdString(args.at(0).value<RunRecord>().name);
+    }
+    QCOMPARE(names, (QStringList{"queued search trial 1", "queued search trial 2", "queued one",
+                                 "queued pair seed 42", "queued pair seed 43"}));
+    QTRY_COMPARE(panel->table()->rowCount(), 0);
+    QCOMPARE(panel->runButton()->text(), QString("Run queue"));
+  }
+
+  void stoppingAQueuedJobPausesTheQueue()
+  {
+    configure(30);
+    ConfigurePage* c = pages()->configurePage();
+    TrainPage* t = pages()->trainPage();
+    QueuePanel* panel = pages()->queuePanel();
+    RunQueue* queue = pages()->queue();
+    for (const char* name : {"first", "second"})
+    {
+      c->nameEdit()->setText(name);
+      QTest::mouseClick(t->queueButton(), Qt::LeftButton);
+    }
+    QTRY_COMPARE(panel->table()->rowCount(), 2);
+    QSignalSpy started(pages()->controller(), &TrainingController::runStarted);
+    queue->start();
+    QTRY_VERIFY_WITH_TIMEOUT(started.count() == 1 && t->epochPlot()->epochCount() >= 1, 60000);
+    QCOMPARE(QString::fromStdString(started.at(0).at(0).value<RunRecord>().name), QString("first"));
+    QTRY_COMPARE(panel->table()->rowCount(), 1);  // taken out when it started
+    // While it trains another job can still be queued.
+    QVERIFY(t->queueButton()->isEnabled());
+    QTest::mouseClick(t->stopButton(), Qt::LeftButton);
+    waitIdle();
+    QVERIFY(!queue->running());
+    QCOMPARE(started.count(), 1);  // "second" waits
+    QCOMPARE(panel->table()->rowCount(), 1);
+    QCOMPARE(panel->table()->item(0, 0)->text(), QString("1. second"));
+    // Remove it: the queue is empty and cannot run.
+    panel->selectJob(queue->jobs()[0].id);
+    QTest::mouseClick(panel->removeButton(), Qt::LeftButton);
+    QTRY_COMPARE(panel->table()->rowCount(), 0);
+    QVERIFY(!panel->runButton()->isEnabled());
   }
 };
 
