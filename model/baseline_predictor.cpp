@@ -36,9 +36,8 @@ std::unique_ptr<BaselinePredictor> BaselinePredictor::open(
 }
 
 std::unique_ptr<BaselinePredictor> BaselinePredictor::open(
-    const std::string& kind, std::shared_ptr<const DatasetSnapshot> shared,
-    const RunConfig& config, const std::string& factorsDir, const TrainCallbacks& cb,
-    const Json& params)
+    const std::string& kind, std::shared_ptr<const DatasetSnapshot> shared, const RunConfig& config,
+    const std::string& factorsDir, const TrainCallbacks& cb, const Json& params)
 {
   const DatasetSnapshot& snapshot = *shared;
   const auto& names = baselineNames();
@@ -96,7 +95,9 @@ std::unique_ptr<BaselinePredictor> BaselinePredictor::open(
     else
     {
       bool cancelled = false;
-      impl->factors = trainBpr(snapshot, config, impl->bd, cb, &cancelled);
+      // The setting validation chose when the run was recorded (the former fixed one before).
+      impl->factors =
+          trainBpr(snapshot, config, impl->bd, BprParams::fromJson(params), cb, &cancelled);
       if (cancelled || !impl->factors.complete)
       {
         throw std::runtime_error("BPR-MF: training the factors again was cancelled");

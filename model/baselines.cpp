@@ -175,7 +175,8 @@ BaselineOutcome runBaselines(const DatasetSnapshot& data, const RunConfig& confi
   {
     auto start = Clock::now();
     bool cancelled = false;
-    BprFactors f = trainBpr(data, config, bd, cb, &cancelled);
+    BprFit fit = tuneBpr(data, config, bd, cb, &cancelled);
+    const BprFactors& f = fit.factors;
     if (cancelled || !f.complete)
     {
       out.status = "stopped";
@@ -184,6 +185,8 @@ BaselineOutcome runBaselines(const DatasetSnapshot& data, const RunConfig& confi
     BaselineResult bpr;
     bpr.name = "bpr";
     bpr.valid = f.valid;
+    bpr.params = fit.params.toJson();
+    bpr.tuning = fit.log;
     BprScorer scorer(f);
     evaluateTest(bpr, scorer, kBprColdNote);
     bpr.seconds = secondsSince(start);

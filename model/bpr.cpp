@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <thread>
 
@@ -24,8 +25,6 @@ using Clock = std::chrono::steady_clock;
 constexpr int kBprMaxEpochs = 40;
 constexpr int kBprPatience = 3;
 constexpr int64_t kBprBatch = 1024;
-constexpr double kBprLr = 2e-3;
-constexpr double kBprL2 = 1e-2;
 constexpr int kBprFileVersion = 1;
 
 bool cancelRequested(const TrainCallbacks& cb)
@@ -41,7 +40,36 @@ void waitWhilePaused(const TrainCallbacks& cb)
   }
 }
 
+std::string number(double v)
+{
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
 }  // namespace
+
+const std::vector<double> kBprLrGrid = {1e-3, 3e-3, 1e-2};
+const std::vector<double> kBprL2Grid = {1e-3, 1e-2, 1e-1};
+
+Json BprParams::toJson() const
+{
+  Json j = Json::object();
+  j["lr"] = lr;
+  j["l2"] = l2;
+  return j;
+}
+
+BprParams BprParams::fromJson(const Json& params)
+{
+  BprParams p;
+  if (params.isObject())
+  {
+    p.lr = params.value("lr", p.lr);
+    p.l2 = params.value("l2", p.l2);
+  }
+  return p;
+}
 
 BaselineData baselineData(const DatasetSnapshot& data, const RunConfig& config)
 {
@@ -123,7 +151,7 @@ torch::Tensor BprScorer::userRows(const std::vector<QuerySpec>& q)
 }
 
 BprFactors trainBpr(const DatasetSnapshot& data, const RunConfig& config, const BaselineData& bd,
-                    const TrainCallbacks& cb, bool* cancelled)
+                    const BprParams& params, const TrainCallbacks& cb, bool* cancelled)
 {
   *cancelled = false;
   const int k = config.train.evalK;
@@ -139,7 +167,7 @@ BprFactors trainBpr(const DatasetSnapshot& data, const RunConfig& config, const 
   torch::Tensor users = (torch::randn({data.numUsers(), d}, gen) * 0.1).requires_grad_();
   torch::Tensor items = (torch::randn({data.numItems(), d}, gen) * 0.1).requires_grad_();
   torch::Tensor bias = torch::zeros({data.numItems()}).requires_grad_();
-  torch::optim::Adam opt({users, items, bias}, torch::optim::AdamOptions(kBprLr));
+  torch::optim::Adam opt({users, items, bias}, torch::optim::AdamOptions(params.lr));
   NegativeSampler sampler(bd.counts, false, bd.cold);
   torch::Tensor coldRows =
       torch::tensor(std::vector<uint8_t>(bd.cold.begin(), bd.cold.end())).to(torch::kBool);
@@ -157,8 +185,10 @@ BprFactors trainBpr(const DatasetSnapshot& data, const RunConfig& config, const 
   double bestValue = -1;
   int bad = 0;
   const int64_t steps = (static_cast<int64_t>(train.size()) + kBprBatch - 1) / kBprBatch;
+  int epochsRun = 0;
   for (int epoch = 1; epoch <= kBprMaxEpochs && !*cancelled; ++epoch)
   {
+    epochsRun = epoch;
     auto epochStart = Clock::now();
     DemoRng rng(seed * 7919ULL + static_cast<uint64_t>(epoch));
     for (size_t i = train.size(); i > 1; --i)
@@ -192,7 +222,7 @@ BprFactors trainBpr(const DatasetSnapshot& data, const RunConfig& config, const 
       torch::Tensor diff = (ut * (pt - nt)).sum(1) + bias.index_select(0, torch::tensor(pos)) -
                            bias.index_select(0, torch::tensor(neg));
       torch::Tensor loss = -torch::nn::functional::logsigmoid(diff).mean() +
-                           kBprL2 * (ut.pow(2).sum() + pt.pow(2).sum() + nt.pow(2).sum()) /
+                           params.l2 * (ut.pow(2).sum() + pt.pow(2).sum() + nt.pow(2).sum()) /
                                static_cast<double>(b - a);
       opt.zero_grad();
       loss.backward();
@@ -231,6 +261,7 @@ BprFactors trainBpr(const DatasetSnapshot& data, const RunConfig& config, const 
       best.items = now.items;
       best.bias = now.bias;
       best.valid = valid.metrics;
+      best.bestEpoch = epoch;
       best.complete = true;
     }
     else
@@ -252,7 +283,81 @@ BprFactors trainBpr(const DatasetSnapshot& data, const RunConfig& config, const 
       break;
     }
   }
+  best.epochsRun = epochsRun;
   return best;
+}
+
+BprFit tuneBpr(const DatasetSnapshot& data, const RunConfig& config, const BaselineData& bd,
+               const TrainCallbacks& cb, bool* cancelled)
+{
+  *cancelled = false;
+  const std::string metric = metricName("ndcg", config.train.evalK);
+  // The settings' epochs follow each other on one axis (setting 2's epoch 1 comes after setting
+  // 1's last), so a live plot shows the whole tuning; "best" is within the setting.
+  int offset = 0;
+  TrainCallbacks quiet = cb;
+  if (cb.onEpoch)
+  {
+    quiet.onEpoch = [&](const EpochStats& e)
+    {
+      EpochStats shifted = e;
+      shifted.epoch += offset;
+      cb.onEpoch(shifted);
+    };
+  }
+  BprFit fit;
+  double bestValue = -1;
+  const size_t total = kBprLrGrid.size() + kBprL2Grid.size() - 1;
+  size_t tried = 0;
+  auto tryOne = [&](const BprParams& p)
+  {
+    ++tried;
+    if (cb.onLog)
+    {
+      cb.onLog("BPR-MF: lr " + number(p.lr) + ", L2 " + number(p.l2) + " (" +
+               std::to_string(tried) + " of " + std::to_string(total) + ")");
+    }
+    BprFactors f = trainBpr(data, config, bd, p, quiet, cancelled);
+    offset += f.epochsRun;
+    if (*cancelled || !f.complete)
+    {
+      return;
+    }
+    const double v = f.valid.get(metric);
+    fit.log.push_back("lr " + number(p.lr) + ", l2 " + number(p.l2) + ": " + metric + " " +
+                      (std::isfinite(v) ? std::to_string(v) : std::string("n/a")) +
+                      " (best epoch " + std::to_string(f.bestEpoch) + ")");
+    // The first setting is kept even without a finite value (no user to validate on).
+    if (!fit.factors.complete || (std::isfinite(v) && v > bestValue))
+    {
+      bestValue = std::isfinite(v) ? v : bestValue;
+      fit.factors = std::move(f);
+      fit.params = p;
+    }
+  };
+  const double middleL2 = kBprL2Grid[kBprL2Grid.size() / 2];
+  for (double lr : kBprLrGrid)
+  {
+    tryOne({lr, middleL2});
+    if (*cancelled)
+    {
+      return fit;
+    }
+  }
+  const double lr = fit.params.lr;
+  for (double l2 : kBprL2Grid)
+  {
+    if (l2 == middleL2)
+    {
+      continue;  // tried above
+    }
+    tryOne({lr, l2});
+    if (*cancelled)
+    {
+      return fit;
+    }
+  }
+  return fit;
 }
 
 void saveBprFactors(const std::string& path, const BprFactors& f, const RunConfig& config)

@@ -325,7 +325,7 @@ struct BaselineResult
   std::string coldNote;  // how the baseline treats cold items
   std::vector<UserMetricRow> testRows;  // one per evaluated user (significance between runs)
   Json params = Json::object();         // what validation chose: itemknn {"neighbours", "shrink"},
-                                        // ease {"lambda"}; {} for pop and bpr
+                                        // ease {"lambda"}, bpr {"lr", "l2"}; {} for pop
   std::vector<std::string> tuning;      // one line per configuration tried on validation
 };
 

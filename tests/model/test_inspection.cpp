@@ -200,9 +200,15 @@ class TestInspection : public QObject
     auto bpr = m6::BaselinePredictor::open("bpr", shared, dot_, folder);
     QVERIFY(!bpr->retrained());
     QCOMPARE(bpr->factorsFile(), b.bprFactors);
-    // Without the saved file the same recipe trains the same factors again.
+    // Without the saved file the setting validation chose trains the same factors again.
     const std::string fresh = m6test::runDir(dir_, "fresh");
-    auto again = m6::BaselinePredictor::open("bpr", data_, dot_, fresh);
+    m6::Json chosen = m6::Json::object();
+    for (const auto& r : b.baselines)
+    {
+      chosen = r.name == "bpr" ? r.params : chosen;
+    }
+    QVERIFY(chosen.find("lr") != nullptr);
+    auto again = m6::BaselinePredictor::open("bpr", data_, dot_, fresh, {}, chosen);
     QVERIFY(again->retrained());
     QCOMPARE(again->scoreAll(7), bpr->scoreAll(7));
     QVERIFY(QFile::exists(QString::fromStdString(fresh + "/bpr.pt")));

@@ -321,6 +321,44 @@ class TestItemBaselines : public QObject
     }
   }
 
+  void bprIsTunedOnValidationAndRebuiltFromItsChoice()
+  {
+    const m6::RunConfig config = m6test::smallConfig();
+    const m6::BaselineOutcome out = m6::runBaselines(demo_, config, {}, "", {"bpr"});
+    QCOMPARE(out.baselines.size(), size_t(1));
+    const m6::BaselineResult& bpr = out.baselines[0];
+    // The coordinate search: every learning rate at the middle L2, then the other L2 values.
+    QCOMPARE(bpr.tuning.size(), m6::kBprLrGrid.size() + m6::kBprL2Grid.size() - 1);
+    const m6::BprParams chosen = m6::BprParams::fromJson(bpr.params);
+    QVERIFY(std::find(m6::kBprLrGrid.begin(), m6::kBprLrGrid.end(), chosen.lr) !=
+            m6::kBprLrGrid.end());
+    QVERIFY(std::find(m6::kBprL2Grid.begin(), m6::kBprL2Grid.end(), chosen.l2) !=
+            m6::kBprL2Grid.end());
+    // The kept setting is the best validation figure of the log, and it is the reported one.
+    double best = -1;
+    for (const std::string& line : bpr.tuning)
+    {
+      const QString l = QString::fromStdString(line);
+      const QRegularExpressionMatch m =
+          QRegularExpression("ndcg@10 ([0-9.]+) \\(best epoch").match(l);
+      QVERIFY2(m.hasMatch(), line.c_str());
+      best = std::max(best, m.captured(1).toDouble());
+    }
+    qInfo("BPR-MF chose %s: valid ndcg@10 %.4f", bpr.params.dump().c_str(),
+          bpr.valid.get("ndcg@10"));
+    QVERIFY(std::abs(bpr.valid.get("ndcg@10") - best) < 1e-6);
+    // Training the chosen setting alone gives the same factors' validation figure (seeded).
+    const m6::BaselineData bd = m6::baselineData(demo_, config);
+    bool cancelled = false;
+    const m6::BprFactors again = m6::trainBpr(demo_, config, bd, chosen, {}, &cancelled);
+    QVERIFY(!cancelled && again.complete);
+    QCOMPARE(again.valid.get("ndcg@10"), bpr.valid.get("ndcg@10"));
+    // A run recorded before the tuning has no params: the former fixed recipe.
+    const m6::BprParams old = m6::BprParams::fromJson(m6::Json::object());
+    QCOMPARE(old.lr, 2e-3);
+    QCOMPARE(old.l2, 1e-2);
+  }
+
   void skippedWithTheReasonOnACatalogueTooLarge()
   {
     m6::DatasetSnapshot big = m6test::sequences(30, int(m6::kMaxItemModelItems) + 1, 4);
