@@ -213,7 +213,7 @@ RunConfig fromJson(const Json& json)
 
 std::vector<std::string> presetNames()
 {
-  return {"quick", "balanced", "thorough"};
+  return {"quick", "balanced", "thorough", "sasrec-like"};
 }
 
 RunConfig preset(const std::string& name)
@@ -248,6 +248,26 @@ RunConfig preset(const std::string& name)
     c.train.batchSize = 256;
     c.train.lr = 1e-3;
     c.train.patience = 2;
+  }
+  else if (name == "sasrec-like")
+  {
+    // A yardstick, not a recommendation: M6 reduced to what an id-only sequential model (SASRec)
+    // sees: item ids through two Transformer layers over the last 50 items, no user,
+    // item or context fields and no time context; beside a full M6 run it shows what the
+    // features and the context add.
+    c.model.dim = 64;
+    c.model.sideFeatures = false;
+    c.model.timeContext = false;
+    c.model.historyLength = 50;
+    c.model.historyEncoder = "transformer";
+    c.model.historyLayers = 2;
+    c.model.positional = true;
+    c.model.heads = 2;
+    c.model.attentionLayers = 1;
+    c.train.epochs = 20;
+    c.train.batchSize = 256;
+    c.train.lr = 1e-3;
+    c.train.patience = 3;
   }
   else if (name == "thorough")
   {

@@ -35,6 +35,7 @@ struct ModelConfig
   bool idEmbeddings = true;                // false: users and items by their content fields only
   double idDropout = 0.0;                  // training: share of examples whose ids are dropped
   bool popularityPrior = false;            // item feature: log training interactions, standardised
+  bool sideFeatures = true;  // false: no user, item or context field (ids and history only)
   std::vector<std::string> userFields;     // user fields to use; empty = all
   std::vector<std::string> itemFields;     // item fields to use; empty = all
   std::vector<std::string> contextFields;  // interaction (context) fields to use; empty = all

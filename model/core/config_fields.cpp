@@ -111,17 +111,28 @@ std::vector<FieldDef> buildTable()
       "Give every item a feature: the log of its interactions in this dataset's training split "
       "(standardised), so a model carried to another catalogue knows that catalogue's popular "
       "items; never computed from held-out interactions (on/off)."));
-  t.push_back(listField("model.user_fields", kFields, "User fields", &ModelConfig::userFields,
-                        "User fields to encode, by name; empty uses every user field."));
-  t.push_back(listField("model.item_fields", kFields, "Item fields", &ModelConfig::itemFields,
-                        "Item fields to encode, by name; empty uses every item field."));
-  t.push_back(listField("model.context_fields", kFields, "Context fields",
-                        &ModelConfig::contextFields,
-                        "Interaction (context) fields to encode, by name; empty uses every one."));
-  t.push_back(listField("model.exclude_fields", kFields, "Excluded fields",
-                        &ModelConfig::excludeFields,
-                        "Fields to leave out, as name or entity.name (user.age, item.title); "
-                        "empty excludes nothing."));
+  t.push_back(boolField(
+      "model.side_features", kFields, "Side features", M, &ModelConfig::sideFeatures,
+      "Encode the users', items' and interactions' own fields (genres, titles, age, ...); off "
+      "leaves ids, the history and the time context, as in id-only sequential models such as "
+      "SASRec (on/off)."));
+  {
+    // The field lists only matter while side features are on.
+    FieldDef fields[] = {
+        listField("model.user_fields", kFields, "User fields", &ModelConfig::userFields,
+                  "User fields to encode, by name; empty uses every user field."),
+        listField("model.item_fields", kFields, "Item fields", &ModelConfig::itemFields,
+                  "Item fields to encode, by name; empty uses every item field."),
+        listField("model.context_fields", kFields, "Context fields", &ModelConfig::contextFields,
+                  "Interaction (context) fields to encode, by name; empty uses every one."),
+        listField("model.exclude_fields", kFields, "Excluded fields", &ModelConfig::excludeFields,
+                  "Fields to leave out, as name or entity.name (user.age, item.title); empty "
+                  "excludes nothing.")};
+    for (FieldDef& f : fields)
+    {
+      t.push_back(appliesWhen(f, "model.side_features=true"));
+    }
+  }
   t.push_back(boolField("model.time_context", kFields, "Time context", M, &ModelConfig::timeContext,
                         "Encode hour of day, day of week and the gap since the previous "
                         "interaction as context when the data has timestamps (on/off)."));

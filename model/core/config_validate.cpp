@@ -174,7 +174,13 @@ void checkSchema(const RunConfig& c, const DatasetSchema& s, std::vector<ConfigI
     // Without ids an item is only its content: with no item field in use every item would get
     // the same token, and every score would be the same.
     const size_t used = selectedFields(m, s, FieldEntity::Item).size();
-    if (used == 0)
+    if (used == 0 && !m.sideFeatures)
+    {
+      add(out, "model.id_embeddings",
+          "with id embeddings and side features both off, nothing tells items apart; turn one "
+          "of them on");
+    }
+    else if (used == 0)
     {
       add(out, "model.id_embeddings",
           "with id embeddings off, items are told apart by their content fields only, and no item "
@@ -383,6 +389,10 @@ std::string formatIssues(const std::vector<ConfigIssue>& issues)
 
 std::vector<int> selectedFields(const ModelConfig& m, const DatasetSchema& s, FieldEntity entity)
 {
+  if (!m.sideFeatures)
+  {
+    return {};
+  }
   const auto& fields = s.fields(entity);
   const auto& include = includeList(m, entity);
   std::vector<int> out;

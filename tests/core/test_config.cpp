@@ -55,7 +55,8 @@ class TestConfig : public QObject
   {
     m6::DatasetSchema demo = m6::DatasetSchema::fromSnapshot(m6::generateDemoDataset({}));
     QVERIFY(m6::validate(RunConfig{}, &demo).empty());
-    QCOMPARE(m6::presetNames(), (std::vector<std::string>{"quick", "balanced", "thorough"}));
+    QCOMPARE(m6::presetNames(),
+             (std::vector<std::string>{"quick", "balanced", "thorough", "sasrec-like"}));
     for (const auto& name : m6::presetNames())
     {
       auto issues = m6::validate(m6::preset(name), &demo);

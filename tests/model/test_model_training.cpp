@@ -4,6 +4,7 @@
 #include <QtTest>
 #include <cmath>
 
+#include "model/core/dataset_schema.h"
 #include "model/core/split.h"
 #include "model/engine.h"
 #include "model_test_util.h"
@@ -71,6 +72,40 @@ class TestModelTraining : public QObject
     QVERIFY(out.baselines[1].test.has("ndcg@5"));
     QCOMPARE(std::isnan(out.baselines[1].test.get("ndcg@5")),
              std::isnan(out.baselines[0].test.get("ndcg@5")));
+  }
+
+  void sideFeaturesOffLeavesIdsAndHistoryOnly()
+  {
+    // The SASRec-like yardstick: no user, item or context field is encoded, so the model is
+    // smaller, still trains, and validation refuses a model with neither ids nor fields.
+    m6::DatasetSnapshot s = m6test::demo(60, 80, 900);
+    const m6::DatasetSchema schema = m6::DatasetSchema::fromSnapshot(s);
+    RunConfig full = m6test::smallConfig();
+    QVERIFY(!m6::selectedFields(full.model, schema, m6::FieldEntity::Item).empty());
+    QVERIFY(!m6::selectedFields(full.model, schema, m6::FieldEntity::User).empty());
+    RunConfig ids = full;
+    ids.model.sideFeatures = false;
+    for (auto entity : {m6::FieldEntity::User, m6::FieldEntity::Item, m6::FieldEntity::Interaction})
+    {
+      QVERIFY(m6::selectedFields(ids.model, schema, entity).empty());
+    }
+    QVERIFY(m6::validate(ids, &schema).empty());
+    QVERIFY(m6::estimate(s, ids).parameters < m6::estimate(s, full).parameters);
+    RunConfig nothing = ids;
+    nothing.model.idEmbeddings = false;
+    const auto issues = m6::validate(nothing, &schema);
+    QCOMPARE(issues.size(), size_t(1));
+    QVERIFY(QString::fromStdString(issues[0].message).contains("side features"));
+    auto dir = m6test::makeTempDir();
+    TrainOutcome out = m6::train(s, ids, m6test::runDir(dir, "ids"));
+    QCOMPARE(out.status, std::string("finished"));
+    QVERIFY(std::isfinite(out.test.get("ndcg@10")));
+    // The preset: ids through a Transformer history, no fields, no time context.
+    const RunConfig sas = m6::preset("sasrec-like");
+    QVERIFY(!sas.model.sideFeatures && !sas.model.timeContext);
+    QCOMPARE(sas.model.historyEncoder, std::string("transformer"));
+    QVERIFY(m6::validate(sas, &schema).empty());
+    QCOMPARE(m6::fromJson(m6::toJson(sas)).model.sideFeatures, false);
   }
 
   void datasetWithoutTimestampsRatingsOrFeaturesTrains()

@@ -257,7 +257,10 @@ class TestTrainPages : public QObject
     t->processesBox()->setValue(2);
     configure("two processes", 2, 32);
     QVERIFY(pages()->startTraining());
-    QVERIFY(!t->processesBox()->isEnabled());
+    // Processes is read when a job starts: editable during the run (for a job to queue), and
+    // changing it does not touch the run (its log says 2 ranks below).
+    QVERIFY(t->processesBox()->isEnabled());
+    t->processesBox()->setValue(1);
     QTRY_VERIFY_WITH_TIMEOUT(t->lossPlot()->stepCount() > 0, 60000);
     // Pause holds every rank (their exchange waits with rank 0), Resume releases them.
     QTest::mouseClick(t->pauseButton(), Qt::LeftButton);
