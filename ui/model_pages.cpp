@@ -106,7 +106,6 @@ ModelPages::ModelPages(const QString& workspacePath, std::shared_ptr<SnapshotSto
   train_->setQueuePanel(queuePanel_);
   connect(train_, &TrainPage::queueRequested, this, &ModelPages::addToQueue);
   connect(queue_, &RunQueue::message, this, &ModelPages::statusMessage);
-  connect(queue_, &RunQueue::jobStarted, this, [this] { view_->setCurrentWidget(train_); });
   connect(runs_, &RunsPage::resumeRequested, this, &ModelPages::resumeRun);
   connect(runs_, &RunsPage::resumeGroupRequested, this, &ModelPages::resumeGroup);
   connect(runs_, &RunsPage::baselinesRequested, this, &ModelPages::startBaselines);
