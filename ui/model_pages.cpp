@@ -226,6 +226,18 @@ void ModelPages::updateActions()
   searchAction_->setEnabled(configure_->dataset().id != 0);
 }
 
+bool ModelPages::seedsAndProcessesAgree()
+{
+  if (train_->seeds() > 1 && train_->processes() > 1)
+  {
+    Q_EMIT statusMessage(
+        tr("A run group trains its seeds one after another in this process: "
+           "set Processes to 1, or Seeds to 1"));
+    return false;
+  }
+  return true;
+}
+
 bool ModelPages::startTraining()
 {
   if (!configure_->canTrain())
@@ -233,11 +245,8 @@ bool ModelPages::startTraining()
     Q_EMIT statusMessage(tr("Cannot train: %1").arg(configure_->trainBlocker()));
     return false;
   }
-  if (train_->seeds() > 1 && train_->processes() > 1)
+  if (!seedsAndProcessesAgree())
   {
-    Q_EMIT statusMessage(
-        tr("A run group trains its seeds one after another in this process: "
-           "set Processes to 1, or Seeds to 1"));
     return false;
   }
   const quint64 token =
@@ -334,11 +343,8 @@ bool ModelPages::addToQueue()
     Q_EMIT statusMessage(tr("Cannot queue: %1").arg(why));
     return false;
   }
-  if (train_->seeds() > 1 && train_->processes() > 1)
+  if (!seedsAndProcessesAgree())
   {
-    Q_EMIT statusMessage(
-        tr("A run group trains its seeds one after another in this process: "
-           "set Processes to 1, or Seeds to 1"));
     return false;
   }
   TrainRequest r;
