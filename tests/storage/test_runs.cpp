@@ -63,7 +63,8 @@ class TestRuns : public QObject
       const auto names = [&]
       {
         std::string out;
-        for (const auto& j : *queue.jobs())
+        const auto jobs = queue.jobs();  // kept alive: the loop reads into it
+        for (const auto& j : *jobs)
         {
           out += j.name;
         }
