@@ -4,6 +4,7 @@
 
 #include "model/core/json.h"
 #include "storage/sqlite.h"
+#include "storage/workspace_db.h"
 
 namespace m6
 {
@@ -122,7 +123,7 @@ Status BrowseQuery::prepare()
   }
   try
   {
-    sql::Db& db = ws_.db();
+    sql::Db& db = workspaceDb(ws_);
     switch (table_)
     {
       case BrowseTable::Users:
@@ -329,7 +330,7 @@ Status BrowseQuery::ensureSortIndex(const std::string& column)
       "interactions_by_" + column + "_" + std::to_string(datasetId_);
   try
   {
-    sql::Db& db = ws_.db();
+    sql::Db& db = workspaceDb(ws_);
     auto exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?");
     exists.bind(1, name);
     if (exists.step())
@@ -380,7 +381,7 @@ Result<int64_t> BrowseQuery::count()
     const char* from = table_ == BrowseTable::Users   ? "users u"
                        : table_ == BrowseTable::Items ? "items i"
                                                       : "interactions x";
-    auto s = ws_.db().prepare(std::string("SELECT count(*) FROM ") + from + " WHERE " + where);
+    auto s = workspaceDb(ws_).prepare(std::string("SELECT count(*) FROM ") + from + " WHERE " + where);
     for (size_t k = 0; k < binds.size(); ++k)
     {
       bindCell(s, static_cast<int>(k) + 1, binds[k]);
@@ -516,7 +517,7 @@ Result<std::vector<BrowseRow>> BrowseQuery::fetch(int64_t offset, int64_t limit,
       q += " OFFSET ?";
       binds.push_back(offset);
     }
-    auto s = ws_.db().prepare(q);
+    auto s = workspaceDb(ws_).prepare(q);
     for (size_t k = 0; k < binds.size(); ++k)
     {
       bindCell(s, static_cast<int>(k) + 1, binds[k]);

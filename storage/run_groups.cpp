@@ -3,6 +3,7 @@
 #include "model/core/json.h"
 #include "storage/record_support.h"
 #include "storage/sqlite.h"
+#include "storage/workspace_db.h"
 
 namespace m6
 {
@@ -51,7 +52,7 @@ Result<int64_t> GroupStore::create(RunGroupRecord& g)
   }
   try
   {
-    sql::Db& db = ws_.db();
+    sql::Db& db = workspaceDb(ws_);
     sql::Transaction tx(db);
     auto id = ws_.allocateId("run_groups");
     if (!id)
@@ -93,7 +94,7 @@ Result<RunGroupRecord> GroupStore::group(int64_t id)
 {
   try
   {
-    auto s = ws_.db().prepare(std::string("SELECT ") + kGroupColumns +
+    auto s = workspaceDb(ws_).prepare(std::string("SELECT ") + kGroupColumns +
                               " FROM run_groups g JOIN datasets d ON d.id = g.dataset_id "
                               "WHERE g.id = ?");
     s.bind(1, id);
@@ -120,7 +121,7 @@ Result<std::vector<RunGroupRecord>> GroupStore::groups(std::optional<int64_t> da
       q += " WHERE g.dataset_id = ?";
     }
     q += " ORDER BY g.id";
-    auto s = ws_.db().prepare(q);
+    auto s = workspaceDb(ws_).prepare(q);
     if (datasetId)
     {
       s.bind(1, *datasetId);
@@ -147,7 +148,7 @@ Status GroupStore::rename(int64_t id, const std::string& name)
   return guarded("cannot rename the run group",
                  [&]
                  {
-                   auto s = ws_.db().prepare("UPDATE run_groups SET name = ? WHERE id = ?");
+                   auto s = workspaceDb(ws_).prepare("UPDATE run_groups SET name = ? WHERE id = ?");
                    s.bind(1, name).bind(2, id);
                    s.run();
                  });
@@ -158,7 +159,7 @@ Status GroupStore::remove(int64_t id)
   return guarded("cannot delete the run group",
                  [&]
                  {
-                   sql::Db& db = ws_.db();
+                   sql::Db& db = workspaceDb(ws_);
                    sql::Transaction tx(db);
                    auto u = db.prepare("UPDATE runs SET group_id = NULL WHERE group_id = ?");
                    u.bind(1, id);

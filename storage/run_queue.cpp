@@ -4,6 +4,7 @@
 
 #include "storage/record_support.h"
 #include "storage/sqlite.h"
+#include "storage/workspace_db.h"
 
 namespace m6
 {
@@ -73,7 +74,7 @@ Result<int64_t> QueueStore::add(QueuedJob& job, bool first)
   }
   try
   {
-    sql::Db& db = ws_.db();
+    sql::Db& db = workspaceDb(ws_);
     sql::Transaction tx(db);
     auto id = ws_.allocateId("run_queue");
     if (!id)
@@ -112,7 +113,7 @@ Result<std::vector<QueuedJob>> QueueStore::jobs()
 {
   try
   {
-    return readAll(ws_.db());
+    return readAll(workspaceDb(ws_));
   }
   catch (const sql::SqliteError& e)
   {
@@ -126,7 +127,7 @@ Status QueueStore::move(int64_t id, int index)
   auto ok = guarded("cannot reorder the run queue",
                     [&]
                     {
-                      sql::Db& db = ws_.db();
+                      sql::Db& db = workspaceDb(ws_);
                       sql::Transaction tx(db);
                       std::vector<QueuedJob> order = readAll(db);
                       auto it = std::find_if(order.begin(), order.end(),
@@ -155,7 +156,7 @@ Status QueueStore::remove(int64_t id)
   return guarded("cannot remove the job from the queue",
                  [&]
                  {
-                   sql::Db& db = ws_.db();
+                   sql::Db& db = workspaceDb(ws_);
                    sql::Transaction tx(db);
                    auto s = db.prepare("DELETE FROM run_queue WHERE id = ?");
                    s.bind(1, id);
@@ -169,7 +170,7 @@ Result<std::optional<QueuedJob>> QueueStore::takeFirst()
 {
   try
   {
-    sql::Db& db = ws_.db();
+    sql::Db& db = workspaceDb(ws_);
     sql::Transaction tx(db);
     std::vector<QueuedJob> order = readAll(db);
     if (order.empty())

@@ -7,6 +7,7 @@
 #include "storage/record_support.h"
 #include "storage/run_lock.h"
 #include "storage/sqlite.h"
+#include "storage/workspace_db.h"
 
 namespace m6
 {
@@ -98,7 +99,7 @@ Result<int64_t> RunStore::create(RunRecord& r)
   }
   try
   {
-    sql::Db& db = ws_.db();
+    sql::Db& db = workspaceDb(ws_);
     sql::Transaction tx(db);
     auto id = ws_.allocateId("runs");
     if (!id)
@@ -160,7 +161,7 @@ Status RunStore::markStarted(int64_t runId)
   return guarded("cannot update the run",
                  [&]
                  {
-                   auto s = ws_.db().prepare(
+                   auto s = workspaceDb(ws_).prepare(
                        "UPDATE runs SET status = 'running', started_at = ? WHERE id = ?");
                    s.bind(1, nowSeconds()).bind(2, runId);
                    s.run();
@@ -173,7 +174,7 @@ Status RunStore::setStatus(int64_t runId, const std::string& status, const std::
                  [&]
                  {
                    auto s =
-                       ws_.db().prepare("UPDATE runs SET status = ?, message = ? WHERE id = ?");
+                       workspaceDb(ws_).prepare("UPDATE runs SET status = ?, message = ? WHERE id = ?");
                    s.bind(1, status).bind(2, message).bind(3, runId);
                    s.run();
                  });
@@ -188,7 +189,7 @@ Status RunStore::appendSteps(int64_t runId, const std::vector<StepRecord>& steps
   return guarded("cannot record training steps",
                  [&]
                  {
-                   sql::Db& db = ws_.db();
+                   sql::Db& db = workspaceDb(ws_);
                    sql::Transaction tx(db);
                    // OR REPLACE: a resumed run repeats the steps after its last checkpoint.
                    auto s = db.prepare("INSERT OR REPLACE INTO run_steps VALUES (?,?,?,?,?)");
@@ -211,7 +212,7 @@ Status RunStore::appendEpoch(int64_t runId, const EpochRecord& e)
       "cannot record an epoch",
       [&]
       {
-        auto s = ws_.db().prepare("INSERT OR REPLACE INTO run_epochs VALUES (?,?,?,?,?,?)");
+        auto s = workspaceDb(ws_).prepare("INSERT OR REPLACE INTO run_epochs VALUES (?,?,?,?,?,?)");
         s.bind(1, runId)
             .bind(2, static_cast<int64_t>(e.epoch))
             .bind(3, e.trainLoss)
@@ -219,7 +220,7 @@ Status RunStore::appendEpoch(int64_t runId, const EpochRecord& e)
             .bind(5, e.seconds)
             .bind(6, e.examplesPerSecond);
         s.run();
-        auto r = ws_.db().prepare("UPDATE runs SET epochs_run = max(epochs_run, ?) WHERE id = ?");
+        auto r = workspaceDb(ws_).prepare("UPDATE runs SET epochs_run = max(epochs_run, ?) WHERE id = ?");
         r.bind(1, static_cast<int64_t>(e.epoch)).bind(2, runId);
         r.run();
       });
@@ -230,7 +231,7 @@ Status RunStore::finish(int64_t runId, const RunRecord& r)
   return guarded("cannot record the run's result",
                  [&]
                  {
-                   auto s = ws_.db().prepare(
+                   auto s = workspaceDb(ws_).prepare(
                        "UPDATE runs SET status = ?, message = ?, finished_at = ?, best_epoch = ?, "
                        "epochs_run = ?, "
                        "valid_json = ?, test_json = ?, summary_json = ? WHERE id = ?");
@@ -253,7 +254,7 @@ Status RunStore::storeUserMetrics(int64_t runId, const std::string& split,
   return guarded("cannot record per-user metrics",
                  [&]
                  {
-                   sql::Db& db = ws_.db();
+                   sql::Db& db = workspaceDb(ws_);
                    sql::Transaction tx(db);
                    auto del =
                        db.prepare("DELETE FROM run_user_metrics WHERE run_id = ? AND split = ?");
@@ -303,7 +304,7 @@ Result<std::vector<RunRecord>> RunStore::runs(std::optional<int64_t> datasetId)
       q += " WHERE r.dataset_id = ?";
     }
     q += " ORDER BY r.id";
-    auto s = ws_.db().prepare(q);
+    auto s = workspaceDb(ws_).prepare(q);
     if (datasetId)
     {
       s.bind(1, *datasetId);
@@ -325,7 +326,7 @@ Result<std::vector<RunRecord>> RunStore::runsOfGroup(int64_t groupId)
 {
   try
   {
-    auto s = ws_.db().prepare(std::string("SELECT ") + kRunColumns +
+    auto s = workspaceDb(ws_).prepare(std::string("SELECT ") + kRunColumns +
                               " FROM runs r JOIN datasets d ON d.id = r.dataset_id"
                               " WHERE r.group_id = ? ORDER BY r.id");
     s.bind(1, groupId);
@@ -346,7 +347,7 @@ Result<RunRecord> RunStore::run(int64_t runId)
 {
   try
   {
-    auto s = ws_.db().prepare(std::string("SELECT ") + kRunColumns +
+    auto s = workspaceDb(ws_).prepare(std::string("SELECT ") + kRunColumns +
                               " FROM runs r JOIN datasets d ON d.id = r.dataset_id WHERE r.id = ?");
     s.bind(1, runId);
     if (!s.step())
@@ -365,7 +366,7 @@ Result<std::vector<StepRecord>> RunStore::steps(int64_t runId)
 {
   try
   {
-    auto s = ws_.db().prepare(
+    auto s = workspaceDb(ws_).prepare(
         "SELECT step, epoch, loss, lr FROM run_steps WHERE run_id = ? ORDER BY step");
     s.bind(1, runId);
     std::vector<StepRecord> out;
@@ -386,7 +387,7 @@ Result<std::vector<EpochRecord>> RunStore::epochs(int64_t runId)
 {
   try
   {
-    auto s = ws_.db().prepare(
+    auto s = workspaceDb(ws_).prepare(
         "SELECT epoch, train_loss, valid_json, seconds, examples_per_s FROM run_epochs "
         "WHERE run_id = ? ORDER BY epoch");
     s.bind(1, runId);
@@ -413,7 +414,7 @@ Result<std::vector<UserMetricRow>> RunStore::userMetrics(int64_t runId, const st
 {
   try
   {
-    auto s = ws_.db().prepare(
+    auto s = workspaceDb(ws_).prepare(
         "SELECT user_idx, item_idx, train_interactions, rank, prediction, label, ranks "
         "FROM run_user_metrics WHERE run_id = ? AND split = ? ORDER BY user_idx");
     s.bind(1, runId).bind(2, split);
@@ -462,7 +463,7 @@ Status RunStore::rename(int64_t runId, const std::string& name)
   return guarded("cannot rename the run",
                  [&]
                  {
-                   auto s = ws_.db().prepare("UPDATE runs SET name = ? WHERE id = ?");
+                   auto s = workspaceDb(ws_).prepare("UPDATE runs SET name = ? WHERE id = ?");
                    s.bind(1, name).bind(2, runId);
                    s.run();
                  });
@@ -473,7 +474,7 @@ Status RunStore::setNote(int64_t runId, const std::string& note)
   return guarded("cannot save the note",
                  [&]
                  {
-                   auto s = ws_.db().prepare("UPDATE runs SET note = ? WHERE id = ?");
+                   auto s = workspaceDb(ws_).prepare("UPDATE runs SET note = ? WHERE id = ?");
                    s.bind(1, note).bind(2, runId);
                    s.run();
                  });
@@ -495,7 +496,7 @@ Status RunStore::remove(int64_t runId)
       guarded("cannot delete the run",
               [&]
               {
-                sql::Db& db = ws_.db();
+                sql::Db& db = workspaceDb(ws_);
                 sql::Transaction tx(db);
                 for (const char* q : {"DELETE FROM run_user_metrics WHERE run_id = ?",
                                       "DELETE FROM run_steps WHERE run_id = ?",

@@ -1,6 +1,7 @@
 #include "storage/schema_reader.h"
 
 #include "storage/sqlite.h"
+#include "storage/workspace_db.h"
 
 namespace m6
 {
@@ -24,7 +25,7 @@ Result<DatasetSchema> readDatasetSchema(Workspace& ws, int64_t datasetId)
     d.numItems = info->items;
     d.numInteractions = info->interactions;
     // The snapshot's vocabulary is the distinct values as text (loadSnapshot codes them so).
-    auto distinct = ws.db().prepare(
+    auto distinct = workspaceDb(ws).prepare(
         "SELECT COUNT(DISTINCT CAST(value AS TEXT)) FROM field_values WHERE field_id = ? AND "
         "value IS NOT NULL");
     for (const FieldInfo& fi : *fieldList)
@@ -44,7 +45,7 @@ Result<DatasetSchema> readDatasetSchema(Workspace& ws, int64_t datasetId)
           .push_back(f);
     }
     // One pass over the dataset's interactions (its primary-key range), no rows kept.
-    auto range = ws.db().prepare(
+    auto range = workspaceDb(ws).prepare(
         "SELECT MIN(rating), MAX(rating), COUNT(rating), COUNT(ts) FROM interactions "
         "WHERE dataset_id = ?");
     range.bind(1, datasetId);

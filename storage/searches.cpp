@@ -4,6 +4,7 @@
 
 #include "storage/record_support.h"
 #include "storage/sqlite.h"
+#include "storage/workspace_db.h"
 
 namespace m6
 {
@@ -59,7 +60,7 @@ Result<int64_t> SearchStore::create(SearchRecord& r)
   }
   try
   {
-    sql::Db& db = ws_.db();
+    sql::Db& db = workspaceDb(ws_);
     sql::Transaction tx(db);
     auto id = ws_.allocateId("searches");
     if (!id)
@@ -96,7 +97,7 @@ Result<SearchRecord> SearchStore::search(int64_t id)
 {
   try
   {
-    auto s = ws_.db().prepare(std::string("SELECT ") + kSearchColumns +
+    auto s = workspaceDb(ws_).prepare(std::string("SELECT ") + kSearchColumns +
                               " FROM searches s JOIN datasets d ON d.id = s.dataset_id "
                               "WHERE s.id = ?");
     s.bind(1, id);
@@ -123,7 +124,7 @@ Result<std::vector<SearchRecord>> SearchStore::searches(std::optional<int64_t> d
       q += " WHERE s.dataset_id = ?";
     }
     q += " ORDER BY s.id DESC";
-    auto s = ws_.db().prepare(q);
+    auto s = workspaceDb(ws_).prepare(q);
     if (datasetId)
     {
       s.bind(1, *datasetId);
@@ -146,7 +147,7 @@ Status SearchStore::setStatus(int64_t id, const std::string& status, const std::
   return guarded("cannot update the search",
                  [&]
                  {
-                   auto s = ws_.db().prepare(
+                   auto s = workspaceDb(ws_).prepare(
                        "UPDATE searches SET status = ?, message = ?, finished_at = ? WHERE id = ?");
                    s.bind(1, status)
                        .bind(2, message)
@@ -161,7 +162,7 @@ Status SearchStore::setBestRun(int64_t id, std::optional<int64_t> runId)
   return guarded("cannot update the search",
                  [&]
                  {
-                   auto s = ws_.db().prepare("UPDATE searches SET best_run = ? WHERE id = ?");
+                   auto s = workspaceDb(ws_).prepare("UPDATE searches SET best_run = ? WHERE id = ?");
                    if (runId)
                    {
                      s.bind(1, *runId);
@@ -180,7 +181,7 @@ Status SearchStore::putTrial(int64_t searchId, const SearchTrialRecord& t)
   return guarded("cannot record the trial",
                  [&]
                  {
-                   auto s = ws_.db().prepare(
+                   auto s = workspaceDb(ws_).prepare(
                        "INSERT OR REPLACE INTO search_trials(search_id, trial, run_id, "
                        "values_json, decision) VALUES (?,?,?,?,?)");
                    s.bind(1, searchId).bind(2, t.trial);
@@ -202,7 +203,7 @@ Status SearchStore::setDecision(int64_t searchId, int trial, const std::string& 
   return guarded("cannot record the trial",
                  [&]
                  {
-                   auto s = ws_.db().prepare(
+                   auto s = workspaceDb(ws_).prepare(
                        "UPDATE search_trials SET decision = ? WHERE search_id = ? AND trial = ?");
                    s.bind(1, decision).bind(2, searchId).bind(3, trial);
                    s.run();
@@ -213,7 +214,7 @@ Result<std::vector<SearchTrialRecord>> SearchStore::trials(int64_t searchId)
 {
   try
   {
-    auto s = ws_.db().prepare(
+    auto s = workspaceDb(ws_).prepare(
         "SELECT trial, run_id, values_json, decision FROM search_trials WHERE search_id = ? "
         "ORDER BY trial");
     s.bind(1, searchId);
@@ -242,7 +243,7 @@ Result<std::optional<std::pair<int64_t, int>>> SearchStore::trialOfRun(int64_t r
 {
   try
   {
-    auto s = ws_.db().prepare("SELECT search_id, trial FROM search_trials WHERE run_id = ?");
+    auto s = workspaceDb(ws_).prepare("SELECT search_id, trial FROM search_trials WHERE run_id = ?");
     s.bind(1, runId);
     std::optional<std::pair<int64_t, int>> out;
     if (s.step())
@@ -262,7 +263,7 @@ Status SearchStore::remove(int64_t id)
   return guarded("cannot delete the search",
                  [&]
                  {
-                   sql::Db& db = ws_.db();
+                   sql::Db& db = workspaceDb(ws_);
                    sql::Transaction tx(db);
                    for (const char* q : {"DELETE FROM search_trials WHERE search_id = ?",
                                          "DELETE FROM searches WHERE id = ?"})

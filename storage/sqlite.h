@@ -6,6 +6,10 @@
 // used by two threads at once. Workers open their own connection to the same file.
 #pragma once
 
+#ifdef M6_UI_LAYER
+#error "ui/ never builds SQL: storage/sqlite.h is for storage/ (and its tests) only"
+#endif
+
 #include <sqlite3.h>
 
 #include <atomic>

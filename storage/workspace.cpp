@@ -1,4 +1,5 @@
 #include "storage/workspace.h"
+#include "storage/workspace_db.h"
 
 #include <unistd.h>
 
@@ -1463,6 +1464,11 @@ Status Workspace::setSetting(const std::string& key, const std::string& value)
   {
     return makeError(e.what());
   }
+}
+
+sql::Db& workspaceDb(Workspace& workspace)
+{
+  return *workspace.db_;
 }
 
 }  // namespace m6

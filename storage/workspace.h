@@ -175,10 +175,11 @@ class Workspace
   /// deleted row. Call inside the transaction that inserts the row.
   Result<int64_t> allocateId(const std::string& table);
 
-  /// The connection, for storage/ code that builds queries (browse models). Not for other layers.
-  sql::Db& db() { return *db_; }
-
  private:
+  // The connection, for storage/ code that builds queries: storage/workspace_db.h, which the
+  // layers above never include (ui/ cannot: it builds with M6_UI_LAYER, and that header refuses).
+  friend sql::Db& workspaceDb(Workspace& workspace);
+
   Workspace();
   static Result<std::unique_ptr<Workspace>> openOnce(const std::string& path, bool create,
                                                      bool* busy);

@@ -10,6 +10,7 @@
 #include "model/core/json.h"
 #include "storage/sqlite.h"
 #include "storage/workspace.h"
+#include "storage/workspace_db.h"
 
 using m6test::lastJson;
 
@@ -373,11 +374,11 @@ class TestCli : public QObject
 
     auto ws = m6::Workspace::open(wsPath.toStdString(), false);
     QVERIFY2(ws.ok(), ws.error().c_str());
-    QCOMPARE(QString::fromStdString((*ws)->db().queryText("PRAGMA integrity_check")),
+    QCOMPARE(QString::fromStdString(workspaceDb(**ws).queryText("PRAGMA integrity_check")),
              QString("ok"));
     QVERIFY((*ws)->datasets()->empty());
-    QCOMPARE((*ws)->db().queryInt("SELECT count(*) FROM interactions"), int64_t(0));
-    QCOMPARE((*ws)->db().queryInt("SELECT count(*) FROM users"), int64_t(0));
+    QCOMPARE(workspaceDb(**ws).queryInt("SELECT count(*) FROM interactions"), int64_t(0));
+    QCOMPARE(workspaceDb(**ws).queryInt("SELECT count(*) FROM users"), int64_t(0));
   }
 };
 

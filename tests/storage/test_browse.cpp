@@ -8,6 +8,7 @@
 #include "storage/browse.h"
 #include "storage/sqlite.h"
 #include "storage/workspace.h"
+#include "storage/workspace_db.h"
 
 using m6::BrowseFilter;
 using m6::BrowseQuery;
@@ -217,7 +218,7 @@ class TestBrowse : public QObject
   {
     const std::string name = "interactions_by_rating_" + std::to_string(id_);
     auto indexCount = [&] {
-      return ws_->db().queryInt("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = '" +
+      return workspaceDb(*ws_).queryInt("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = '" +
                                 name + "'");
     };
     BrowseQuery q(*ws_, id_, BrowseTable::Interactions, {}, 4, false);
@@ -226,7 +227,7 @@ class TestBrowse : public QObject
     QCOMPARE(indexCount(), int64_t(1));
     // The sorted page query reads that index instead of sorting the whole table.
     std::string plan;
-    auto s = ws_->db().prepare("EXPLAIN QUERY PLAN SELECT x.seq FROM interactions x WHERE x.dataset_id = " +
+    auto s = workspaceDb(*ws_).prepare("EXPLAIN QUERY PLAN SELECT x.seq FROM interactions x WHERE x.dataset_id = " +
                                std::to_string(id_) + " ORDER BY x.rating ASC LIMIT 10");
     while (s.step())
     {
@@ -248,16 +249,16 @@ class TestBrowse : public QObject
     int64_t other = *(*ws2)->writeDataset(m6::generateDemoDataset(o), {"demo", "", ""}, nullptr);
     QVERIFY(BrowseQuery(**ws2, other, BrowseTable::Interactions, {}, 5, true).fetch(0, 10).ok());
     const std::string tsIndex = "interactions_by_ts_" + std::to_string(other);
-    QCOMPARE((*ws2)->db().queryInt("SELECT count(*) FROM sqlite_master WHERE name = '" + tsIndex + "'"),
+    QCOMPARE(workspaceDb(**ws2).queryInt("SELECT count(*) FROM sqlite_master WHERE name = '" + tsIndex + "'"),
              int64_t(1));
     QVERIFY((*ws2)->deleteDataset("demo").ok());
-    QCOMPARE((*ws2)->db().queryInt("SELECT count(*) FROM sqlite_master WHERE name = '" + tsIndex + "'"),
+    QCOMPARE(workspaceDb(**ws2).queryInt("SELECT count(*) FROM sqlite_master WHERE name = '" + tsIndex + "'"),
              int64_t(0));
   }
 
   void hostileFilterTextFindsNothingAndChangesNothing()
   {
-    const int64_t before = ws_->db().queryInt("SELECT count(*) FROM interactions");
+    const int64_t before = workspaceDb(*ws_).queryInt("SELECT count(*) FROM interactions");
     for (const char* evil : {"'; DROP TABLE interactions; --", "%", "_", "\\", "\" OR 1=1 --"})
     {
       for (auto table : {BrowseTable::Users, BrowseTable::Items, BrowseTable::Interactions})
@@ -271,8 +272,8 @@ class TestBrowse : public QObject
         QVERIFY(q.fetch(0, 50)->empty());
       }
     }
-    QCOMPARE(ws_->db().queryInt("SELECT count(*) FROM interactions"), before);
-    QCOMPARE(QString::fromStdString(ws_->db().queryText("PRAGMA integrity_check")), QString("ok"));
+    QCOMPARE(workspaceDb(*ws_).queryInt("SELECT count(*) FROM interactions"), before);
+    QCOMPARE(QString::fromStdString(workspaceDb(*ws_).queryText("PRAGMA integrity_check")), QString("ok"));
   }
 };
 

@@ -9,6 +9,7 @@
 #include "storage/importer.h"
 #include "storage/sqlite.h"
 #include "storage/workspace.h"
+#include "storage/workspace_db.h"
 
 using m6::Workspace;
 
@@ -469,7 +470,7 @@ class TestImporters : public QObject
     auto spec = m6::specForFormat("movielens-csv", m6test::path(dir_, "big"));
     QVERIFY(spec.ok());
     const int64_t datasetsBefore = int64_t(ws_->datasets()->size());
-    const int64_t rowsBefore = ws_->db().queryInt("SELECT count(*) FROM interactions");
+    const int64_t rowsBefore = workspaceDb(*ws_).queryInt("SELECT count(*) FROM interactions");
     for (const char* phase : {"Reading", "Writing interactions"})
     {
       std::atomic<bool> cancel{false};
@@ -489,11 +490,11 @@ class TestImporters : public QObject
       QVERIFY(!r.ok());
       QCOMPARE(QString::fromStdString(r.error()), QString("cancelled"));
       QCOMPARE(int64_t(ws_->datasets()->size()), datasetsBefore);
-      QCOMPARE(ws_->db().queryInt("SELECT count(*) FROM interactions"), rowsBefore);
-      QCOMPARE(ws_->db().queryInt("SELECT count(*) FROM import_reports WHERE dataset_id NOT IN "
+      QCOMPARE(workspaceDb(*ws_).queryInt("SELECT count(*) FROM interactions"), rowsBefore);
+      QCOMPARE(workspaceDb(*ws_).queryInt("SELECT count(*) FROM import_reports WHERE dataset_id NOT IN "
                                   "(SELECT id FROM datasets)"),
                int64_t(0));
-      QCOMPARE(QString::fromStdString(ws_->db().queryText("PRAGMA integrity_check")),
+      QCOMPARE(QString::fromStdString(workspaceDb(*ws_).queryText("PRAGMA integrity_check")),
                QString("ok"));
     }
     // Without a cancel the same import succeeds.

@@ -16,6 +16,7 @@
 #include "storage/schema.h"
 #include "storage/sqlite.h"
 #include "storage/workspace.h"
+#include "storage/workspace_db.h"
 
 using m6::RunRecord;
 using m6::RunStore;
@@ -230,7 +231,7 @@ class TestRuns : public QObject
     QVERIFY(!std::filesystem::exists(back->folder));
     QVERIFY(!store.run(*id).ok());
     QVERIFY(!store.run(childId)->parentRun.has_value());
-    QCOMPARE(ws->db().queryInt("SELECT count(*) FROM run_steps"), int64_t(0));
+    QCOMPARE(workspaceDb(*ws).queryInt("SELECT count(*) FROM run_steps"), int64_t(0));
   }
 
   void deletingADatasetDeletesItsRuns()
@@ -256,7 +257,7 @@ class TestRuns : public QObject
     QCOMPARE(store.runs()->size(), size_t(1));
     QCOMPARE(store.runs()->at(0).id, idb);
     QCOMPARE(store.runs(b)->size(), size_t(1));
-    QCOMPARE(ws->db().queryInt("SELECT count(*) FROM run_steps"), int64_t(0));
+    QCOMPARE(workspaceDb(*ws).queryInt("SELECT count(*) FROM run_steps"), int64_t(0));
   }
 
   void runFoldersBelongToTheWorkspaceFile()
@@ -400,7 +401,7 @@ class TestRuns : public QObject
     RunStore store(**ws);
     QVERIFY(store.runs()->empty());  // the new tables exist
     // Version 4's column is there: rows with several ranks can be recorded.
-    QCOMPARE((*ws)->db().queryInt(
+    QCOMPARE(workspaceDb(**ws).queryInt(
                  "SELECT count(*) FROM pragma_table_info('run_user_metrics') WHERE name = 'ranks'"),
              int64_t(1));
     // Version 5's run groups: a group is recorded, a run names it, and deleting the group keeps

@@ -10,6 +10,7 @@
 #include "storage/schema_reader.h"
 #include "storage/sqlite.h"
 #include "storage/workspace.h"
+#include "storage/workspace_db.h"
 
 using m6::DatasetSnapshot;
 using m6::Workspace;
@@ -58,7 +59,7 @@ DatasetSnapshot smallDemo()
 
 int64_t countRows(Workspace& ws, const char* table)
 {
-  return ws.db().queryInt(std::string("SELECT count(*) FROM ") + table);
+  return workspaceDb(ws).queryInt(std::string("SELECT count(*) FROM ") + table);
 }
 
 }  // namespace
@@ -84,8 +85,8 @@ class TestWorkspace : public QObject
   {
     auto ws = fresh("new/deeper/w.m6ws");  // folders are created
     QCOMPARE(ws->schemaVersion(), Workspace::latestSchemaVersion());
-    QCOMPARE(QString::fromStdString(ws->db().queryText("PRAGMA journal_mode")), QString("wal"));
-    QCOMPARE(ws->db().queryInt("PRAGMA foreign_keys"), int64_t(1));
+    QCOMPARE(QString::fromStdString(workspaceDb(*ws).queryText("PRAGMA journal_mode")), QString("wal"));
+    QCOMPARE(workspaceDb(*ws).queryInt("PRAGMA foreign_keys"), int64_t(1));
     QVERIFY(ws->datasets()->empty());
     ws.reset();
     auto again = Workspace::open(m6test::path(dir_, "new/deeper/w.m6ws"), false);
@@ -331,12 +332,12 @@ class TestWorkspace : public QObject
     QCOMPARE(ws->datasets()->size(), size_t(1));
     // Nothing of the deleted dataset remains in any table.
     int64_t other = ws->dataset("second")->id;
-    QCOMPARE(ws->db().queryInt("SELECT count(*) FROM interactions WHERE dataset_id <> " +
+    QCOMPARE(workspaceDb(*ws).queryInt("SELECT count(*) FROM interactions WHERE dataset_id <> " +
                                std::to_string(other)),
              int64_t(0));
     QCOMPARE(countRows(*ws, "users"), int64_t(3));
     QCOMPARE(countRows(*ws, "fields"), int64_t(5));
-    QCOMPARE(QString::fromStdString(ws->db().queryText("PRAGMA integrity_check")), QString("ok"));
+    QCOMPARE(QString::fromStdString(workspaceDb(*ws).queryText("PRAGMA integrity_check")), QString("ok"));
   }
 
   void cancelledWriteLeavesNothing()
@@ -366,7 +367,7 @@ class TestWorkspace : public QObject
     QCOMPARE(countRows(*ws, "datasets"), int64_t(0));
     QCOMPARE(countRows(*ws, "interactions"), int64_t(0));
     QCOMPARE(countRows(*ws, "users"), int64_t(0));
-    QCOMPARE(QString::fromStdString(ws->db().queryText("PRAGMA integrity_check")), QString("ok"));
+    QCOMPARE(QString::fromStdString(workspaceDb(*ws).queryText("PRAGMA integrity_check")), QString("ok"));
     // The workspace is still usable afterwards.
     QVERIFY(ws->writeDataset(tinySnapshot("after"), {"test", "", ""}, nullptr).ok());
   }

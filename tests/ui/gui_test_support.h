@@ -15,6 +15,7 @@
 #include "model/core/demo_data.h"
 #include "storage/sqlite.h"
 #include "storage/workspace.h"
+#include "storage/workspace_db.h"
 
 namespace m6test
 {
@@ -118,7 +119,7 @@ inline QString integrity(const QString& path)
   {
     return QString::fromStdString(ws.error());
   }
-  return QString::fromStdString((*ws)->db().queryText("PRAGMA integrity_check"));
+  return QString::fromStdString(workspaceDb(**ws).queryText("PRAGMA integrity_check"));
 }
 
 /// A folder for settings and data of one test run (under M6_TEST_TMP when set).
