@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "app/bridge/bridge_types.h"
+#include "app/bridge/app_services.h"
 #include "app/bridge/snapshot_store.h"
 #include "app/bridge/training_controller.h"
 #include "model/core/config.h"
@@ -273,7 +274,7 @@ int main(int argc, char** argv)
   if (mode == "both" || mode == "window")
   {
     MainWindowOptions o;
-    o.snapshots = std::make_shared<SnapshotStore>();
+    o.services = std::make_shared<AppServices>();
     o.workspacePath = path;
     o.createDemoWhenEmpty = false;
     MainWindow w(o);

@@ -1,4 +1,4 @@
-// adapt(), zeroShot(), previewAdaptation() and adaptedConfig() of engine.h.
+// adapt(), zeroShot() and previewAdaptation() of engine.h.
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -19,8 +19,6 @@ namespace
 {
 
 namespace fs = std::filesystem;
-
-constexpr int kDefaultAdapterWidth = 8;
 
 void checkOptions(const RunConfig& config, const AdaptOptions& options)
 {
@@ -125,16 +123,6 @@ void writeJsonFile(const std::string& path, const Json& j)
 }
 
 }  // namespace
-
-RunConfig adaptedConfig(const RunConfig& parentConfig, const AdaptOptions& options)
-{
-  RunConfig c = parentConfig;
-  if (options.parameterEfficient && c.model.adapterWidth <= 0)
-  {
-    c.model.adapterWidth = kDefaultAdapterWidth;
-  }
-  return c;
-}
 
 AdaptReport previewAdaptation(const DatasetSnapshot& target, const RunConfig& config,
                               const std::string& parentCheckpoint,

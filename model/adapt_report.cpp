@@ -202,4 +202,14 @@ ZeroShotResult ZeroShotResult::fromJson(const Json& j)
   return z;
 }
 
+RunConfig adaptedConfig(const RunConfig& parentConfig, const AdaptOptions& options)
+{
+  RunConfig c = parentConfig;
+  if (options.parameterEfficient && c.model.adapterWidth <= 0)
+  {
+    c.model.adapterWidth = kDefaultAdapterWidth;
+  }
+  return c;
+}
+
 }  // namespace m6

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "model/core/config.h"
 #include "model/core/json.h"
 #include "model/core/metrics.h"
 
@@ -52,6 +53,14 @@ struct AdaptOptions
   static AdaptOptions fromJson(const Json& json);
   bool operator==(const AdaptOptions& other) const;
 };
+
+/// Adapter width a parameter-efficient adaptation gets when the parent's config has none.
+constexpr int kDefaultAdapterWidth = 8;
+
+/// A starting config for an adapted run: the parent's, with model.adapter_width set
+/// (kDefaultAdapterWidth, unless already set) in parameter-efficient mode. The caller then changes
+/// the task and the rest.
+RunConfig adaptedConfig(const RunConfig& parentConfig, const AdaptOptions& options);
 
 /// One parameter of the adapted network.
 struct AdaptParameter

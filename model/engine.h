@@ -1,8 +1,10 @@
 // The M6 engine: training, evaluation, recommendation, explanation and baselines.
 //
-// This is the main header of model/ that other layers include (with the few below). It is
-// torch-free on purpose (app/ and ui/ include it next to Qt, whose keywords break LibTorch
-// headers): everything crosses as plain structs, std::function callbacks and atomics. The network
+// This is the function API of model/ that app/ includes (with the few below); the value types
+// it takes and returns are in model/engine_types.h, which is all ui/ may see (ui/ builds with
+// M6_UI_LAYER defined, and this header then refuses to compile). It is torch-free on purpose
+// (app/ includes it next to Qt, whose keywords break LibTorch headers): everything crosses as
+// plain structs, std::function callbacks and atomics. The network
 // itself lives in model/*.cpp and model/nn/ (DESIGN.md section 3); the split and metrics in
 // model/core (section 4).
 //
@@ -27,9 +29,11 @@
 // engine job runs in the process at the same time.
 #pragma once
 
+#ifdef M6_UI_LAYER
+#error "ui/ sees the engine's value types only: include model/engine_types.h, not model/engine.h"
+#endif
+
 #include <atomic>
-#include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,114 +41,11 @@
 #include "model/adapt_report.h"
 #include "model/core/config.h"
 #include "model/core/dataset.h"
-#include "model/core/metrics.h"
+#include "model/engine_types.h"
 #include "model/inspection.h"
 
 namespace m6
 {
-
-struct StepStats
-{
-  int64_t step = 0;  // global optimisation step, 1-based
-  int epoch = 0;     // 1-based
-  double loss = 0;   // this step's training loss
-  double lr = 0;     // learning rate used for this step
-};
-
-struct EpochStats
-{
-  int epoch = 0;                 // 1-based
-  double trainLoss = 0;          // mean over the epoch's steps
-  MetricSet valid;               // validation metrics (with protocol)
-  double seconds = 0;            // wall time of the epoch, evaluation included
-  double examplesPerSecond = 0;  // training examples per second of training (evaluation excluded)
-  bool isBest = false;           // best validation metric so far (best.pt was written)
-};
-
-struct Progress
-{
-  int epoch = 0;  // 1-based epoch in progress
-  int epochs = 0;
-  int64_t step = 0;  // step within the epoch, 1-based
-  int64_t stepsPerEpoch = 0;
-  int64_t examplesDone = 0;  // over the whole run, earlier epochs of a resumed run included
-  int64_t examplesTotal = 0;
-  double examplesPerSecond = 0;
-  double elapsedSeconds = 0;
-  double etaSeconds = 0;  // to the end of the last epoch, without early stopping
-  std::string phase;      // empty while training epochs; else what runs, e.g. "EASE^R grid"
-};
-
-/// Hooks into a running job. All optional. cancel and pause are read between steps: cancel ends
-/// the job (train() returns status "stopped"); pause blocks between steps, sleeping in 20 ms
-/// slices, until pause is false again or cancel is set.
-struct TrainCallbacks
-{
-  std::function<void(const StepStats&)> onStep;
-  std::function<void(const EpochStats&)> onEpoch;
-  std::function<void(const Progress&)> onProgress;
-  std::function<void(const std::string&)> onLog;
-  const std::atomic<bool>* cancel = nullptr;
-  const std::atomic<bool>* pause = nullptr;
-};
-
-struct TrainOutcome
-{
-  std::string status;   // "finished" | "stopped" (cancelled) | "diverged" (NaN/inf loss)
-  std::string message;  // one line for the user; names the step when diverged
-  int bestEpoch = 0;    // 0 when no epoch finished
-  int epochsRun = 0;    // epochs completed, over resumes
-  MetricSet valid;      // validation metrics of the best epoch (empty when none)
-  MetricSet test;       // test metrics of best.pt (empty when no epoch finished)
-  std::vector<UserMetricRow> testRows;        // one per evaluated user
-  std::vector<BucketMetrics> testByActivity;  // cold / medium / heavy users
-  std::vector<EpochStats> history;            // every completed epoch, over resumes
-  double examplesPerSecond = 0;               // training throughput of this call
-  double secondsPerEpoch = 0;                 // mean wall time per epoch of this call
-  int64_t parameters = 0;
-  std::string bestCheckpoint;  // runDir/best.pt, or "" when it was never written
-  std::string lastCheckpoint;  // runDir/last.pt
-  int64_t trainExamples = 0;   // examples per epoch (train.train_fraction, cold items left out)
-
-  // Cold-item protocol (train.cold_item_share > 0; empty otherwise). `valid` and `test` above are
-  // then the warm targets ranked among the warm items; coldTest ranks the test targets that are
-  // cold items among the cold items, by content only (their id rows are zero, never trained), and
-  // coldRandom holds a random ranking's expected metrics over the same candidates.
-  MetricSet coldTest;
-  MetricSet coldRandom;
-  int64_t coldItems = 0;
-
-  // How it was trained: ranks of the job (1 = one process), examples per rank and step, and
-  // the collective backend ("gloo"; empty for one process).
-  int worldSize = 1;
-  int64_t perRankBatch = 0;
-  std::string backend;
-  /// Checksum of the weights as the last epoch left them (before best.pt is reloaded for the
-  /// test): equal on every rank of a data-parallel job.
-  std::string weightsChecksum;
-
-  // adapt() only (empty for train()).
-  AdaptReport adaptation;
-  ZeroShotResult zeroShot;
-};
-
-/// Where a data-parallel job's ranks meet (DESIGN.md section 3, "Beyond one process"). Rank 0
-/// serves the rendezvous (c10d's TCPStore) at host:port; every rank trains on its shard of each
-/// global batch (train.batch_size examples per rank, so the global batch is batch_size x
-/// worldSize, at the configured learning rate), gradients are averaged over the ranks with Gloo
-/// all-reduce, and every rank takes the same optimiser step. Only rank 0 writes the run folder
-/// (checkpoints) and calls onStep/onEpoch/onProgress; the others write nothing and may pass an
-/// empty runDir. A rank that dies or stops answering for timeoutSeconds ends the job on every
-/// rank with std::runtime_error naming it.
-struct Distributed
-{
-  int rank = 0;
-  int worldSize = 1;  // 1: an ordinary single-process run (the fields below are not used)
-  std::string host = "127.0.0.1";
-  int port = 29500;
-  int timeoutSeconds = 60;
-  bool active() const { return worldSize > 1; }
-};
 
 /// Trains a model. Validates first and throws std::invalid_argument with the field-named
 /// messages when the config is invalid for this dataset; throws std::runtime_error when the run
@@ -163,18 +64,6 @@ struct Distributed
 TrainOutcome train(const DatasetSnapshot& snapshot, const RunConfig& config,
                    const std::string& runDir, const TrainCallbacks& callbacks = {},
                    bool resume = false, const Distributed& distributed = {});
-
-struct EvaluationOutcome
-{
-  MetricSet valid;
-  MetricSet test;
-  std::vector<UserMetricRow> validRows;
-  std::vector<UserMetricRow> testRows;
-  std::vector<BucketMetrics> testByActivity;
-  MetricSet coldTest;  // cold-item protocol only, as in TrainOutcome
-  MetricSet coldRandom;
-  int64_t coldItems = 0;
-};
 
 /// Starts a new run on `target` from a parent run's weights: the parent's network is
 /// rebuilt from parentSnapshot + parentConfig and parentCheckpoint (a file or run folder), then
@@ -205,51 +94,14 @@ AdaptReport previewAdaptation(const DatasetSnapshot& target, const RunConfig& co
                               const DatasetSnapshot& parentSnapshot, const RunConfig& parentConfig,
                               const AdaptOptions& options);
 
-/// A starting config for an adapted run: the parent's, with model.adapter_width set (8, unless
-/// already set) in parameter-efficient mode. The caller then changes the task and the rest.
-RunConfig adaptedConfig(const RunConfig& parentConfig, const AdaptOptions& options);
-
 /// Evaluates a checkpoint (a file, or a run folder: its best.pt, else last.pt) on the
 /// validation and test targets of the leave-one-out split. Throws std::runtime_error like
 /// Predictor::open for a missing, corrupt or foreign checkpoint.
 EvaluationOutcome evaluate(const DatasetSnapshot& snapshot, const RunConfig& config,
                            const std::string& checkpoint);
 
-struct ParamEstimate
-{
-  int64_t parameters = 0;        // trainable parameters
-  int64_t examplesPerEpoch = 0;  // training examples per epoch
-  int64_t stepsPerEpoch = 0;
-  int64_t evalUsers = 0;                                          // users with validation targets
-  std::vector<std::pair<std::string, int64_t>> parametersByPart;  // "item_encoder" -> count, ...
-};
-
 /// Parameter count and epoch size without training. Throws std::invalid_argument like train().
 ParamEstimate estimate(const DatasetSnapshot& snapshot, const RunConfig& config);
-
-/// Context a caller may impose on recommend/explain/scoreAll (-1 keeps the default).
-struct ContextOverride
-{
-  int hourOfDay = -1;  // 0..23 (UTC, like the timestamps)
-  int dayOfWeek = -1;  // 0 = Sunday .. 6 = Saturday
-};
-
-struct Recommendation
-{
-  int32_t item = -1;  // item index; snapshot.itemIds[item] is the external id
-  float score = 0;    // model score (logit or predicted rating); higher is better
-  bool cold = false;  // a cold item of the cold-item protocol (never trained on)
-};
-
-/// The attention behind one (user, item) score.
-struct Explanation
-{
-  std::vector<std::string> tokens;  // "user", "context", then "<external id> <title>" per
-                                    // history item, oldest first
-  std::vector<int32_t> tokenItem;   // item index per token; -1 for user and context
-  std::vector<std::vector<std::vector<float>>> weights;  // [layer][head][token]; rows sum to 1
-  float score = 0;                                       // the model's score of the item
-};
 
 /// A trained model loaded for inspection. What it predicts (documented for the GUI): the user's
 /// next item after their TRAINING interactions. The history is the last L training items, the
@@ -313,32 +165,6 @@ class Predictor
  private:
   explicit Predictor(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
-};
-
-struct BaselineResult
-{
-  std::string name;  // one of baselineNames()
-  MetricSet valid;
-  MetricSet test;
-  double seconds = 0;
-  MetricSet coldTest;    // cold-item protocol only: the cold test targets among the cold items
-  std::string coldNote;  // how the baseline treats cold items
-  std::vector<UserMetricRow> testRows;  // one per evaluated user (significance between runs)
-  Json params = Json::object();         // what validation chose: itemknn {"neighbours", "shrink"},
-                                        // ease {"lambda"}, bpr {"lr", "l2"}; {} for pop
-  std::vector<std::string> tuning;      // one line per configuration tried on validation
-};
-
-struct BaselineOutcome
-{
-  std::string status;    // "finished" | "stopped"
-  std::string protocol;  // the ranking protocol shared by every result
-  std::vector<BaselineResult> baselines;
-  std::string bprFactors;  // the saved BPR-MF factors (runBaselines with a folder), or ""
-  MetricSet coldRandom;    // cold-item protocol: a random ranking's expected cold metrics
-  /// Baselines asked for that could not run here, with the reason (the item-item ones on a
-  /// catalogue too large for their items x items matrices).
-  std::vector<std::pair<std::string, std::string>> skipped;
 };
 
 /// The baselines runBaselines() knows, in the order it runs them: "pop" (most popular in

@@ -9,7 +9,7 @@
 #include "app/bridge/adapt_info.h"
 #include "app/bridge/run_library.h"
 #include "app/bridge/training_controller.h"
-#include "app/runner/training_session.h"
+#include "app/runner/run_config.h"
 #include "ui/adapt_dialog.h"
 #include "ui/adapt_options_box.h"
 #include "ui/compare_dialog.h"
@@ -19,16 +19,15 @@
 namespace m6
 {
 
-AdaptActions::AdaptActions(const QString& workspacePath, std::shared_ptr<SnapshotStore> snapshots,
-                           TrainingController* controller, RunLibrary* library, RunsPage* runs,
+AdaptActions::AdaptActions(AdaptInfo* info, TrainingController* controller, RunLibrary* library, RunsPage* runs,
                            std::function<qint64()> currentDataset)
     : QObject(runs),
+      info_(info),
       controller_(controller),
       library_(library),
       runs_(runs),
       currentDataset_(std::move(currentDataset))
 {
-  info_ = new AdaptInfo(workspacePath, std::move(snapshots), this);
   adapt_ = new QAction(tr("&Adapt run…"), this);
   adapt_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
   adapt_->setStatusTip(

@@ -6,7 +6,7 @@
 // "Adapt run…" is enabled for one selected M6 run with a checkpoint while no job runs; for a
 // baseline, a run without a checkpoint or a running one it is disabled and its tooltip says why.
 //
-// Owns the AdaptInfo worker (datasets, schemas, previews) the dialogs share.
+// Uses the workspace's AdaptInfo (datasets, schemas, previews), which the dialogs share.
 //
 // Thread affinity: GUI thread.
 #pragma once
@@ -28,7 +28,6 @@ namespace m6
 class AdaptDialog;
 class AdaptInfo;
 class CompareDialog;
-class SnapshotStore;
 class RunLibrary;
 class RunsPage;
 class TrainingController;
@@ -37,9 +36,8 @@ class AdaptActions : public QObject
 {
   Q_OBJECT
  public:
-  /// `currentDataset` gives the dataset selected in the window (the default target).
-  AdaptActions(const QString& workspacePath, std::shared_ptr<SnapshotStore> snapshots,
-               TrainingController* controller, RunLibrary* library, RunsPage* runs,
+  /// `info`, `controller`, `library`: the workspace's services. `currentDataset` gives the dataset selected in the window (the default target).
+  AdaptActions(AdaptInfo* info, TrainingController* controller, RunLibrary* library, RunsPage* runs,
                std::function<qint64()> currentDataset);
   ~AdaptActions() override;
 
@@ -66,11 +64,11 @@ class AdaptActions : public QObject
  private:
   void updateActions();
 
+  AdaptInfo* info_;
   TrainingController* controller_;
   RunLibrary* library_;
   RunsPage* runs_;
   std::function<qint64()> currentDataset_;
-  AdaptInfo* info_ = nullptr;
   QAction* adapt_ = nullptr;
   QAction* compare_ = nullptr;
   QPointer<AdaptDialog> dialog_;

@@ -21,7 +21,7 @@
 
 #include "app/bridge/adapt_info.h"
 #include "app/bridge/qt_text.h"
-#include "model/engine.h"
+#include "model/adapt_report.h"
 #include "ui/adapt_options_box.h"
 #include "ui/adapt_report_model.h"
 #include "ui/config_form.h"

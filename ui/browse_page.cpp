@@ -16,10 +16,11 @@
 namespace m6
 {
 
-BrowsePage::BrowsePage(const QString& workspacePath, BrowseTable table, QWidget* parent)
+BrowsePage::BrowsePage(std::unique_ptr<WorkerThread<BrowseWorker>> worker, BrowseTable table,
+                       QWidget* parent)
     : QWidget(parent), table_(table)
 {
-  model_ = new BrowseTableModel(workspacePath, table, this);
+  model_ = new BrowseTableModel(std::move(worker), table, this);
   filterBar_ = new FilterBar(table, this);
   view_ = new QTableView(this);
   view_->setModel(model_);

@@ -9,6 +9,8 @@
 
 #include <QWidget>
 
+#include "app/bridge/browse_worker.h"
+#include "app/bridge/worker_thread.h"
 #include "storage/browse.h"
 
 class QLabel;
@@ -26,7 +28,9 @@ class BrowsePage : public QWidget
 {
   Q_OBJECT
  public:
-  BrowsePage(const QString& workspacePath, BrowseTable table, QWidget* parent = nullptr);
+  /// `worker`: the table's own browse worker (WorkspaceServices::newBrowseWorker()).
+  BrowsePage(std::unique_ptr<WorkerThread<BrowseWorker>> worker, BrowseTable table,
+             QWidget* parent = nullptr);
 
   BrowseTable table() const { return table_; }
   BrowseTableModel* model() const { return model_; }

@@ -12,11 +12,9 @@
 namespace m6
 {
 
-BrowseTableModel::BrowseTableModel(const QString& workspacePath, BrowseTable table, QObject* parent)
-    : QAbstractTableModel(parent),
-      table_(table),
-      worker_(
-          std::make_unique<WorkerThread<BrowseWorker>>(QStringLiteral("m6-browse"), workspacePath))
+BrowseTableModel::BrowseTableModel(std::unique_ptr<WorkerThread<BrowseWorker>> worker,
+                                   BrowseTable table, QObject* parent)
+    : QAbstractTableModel(parent), table_(table), worker_(std::move(worker))
 {
   BrowseWorker* w = worker_->worker();
   connect(w, &BrowseWorker::countReady, this, &BrowseTableModel::onCount);

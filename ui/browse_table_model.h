@@ -36,7 +36,9 @@ class BrowseTableModel : public QAbstractTableModel
   /// Role returning the row's key (user or item index, interaction sequence) as qlonglong.
   static constexpr int KeyRole = Qt::UserRole + 1;
 
-  BrowseTableModel(const QString& workspacePath, BrowseTable table, QObject* parent = nullptr);
+  /// `worker`: this table's own browse worker (WorkspaceServices::newBrowseWorker()).
+  BrowseTableModel(std::unique_ptr<WorkerThread<BrowseWorker>> worker, BrowseTable table,
+                   QObject* parent = nullptr);
   ~BrowseTableModel() override;
 
   BrowseTable table() const { return table_; }

@@ -22,7 +22,7 @@
 #include "app/bridge/qt_text.h"
 #include "app/bridge/run_library.h"
 #include "app/bridge/training_controller.h"
-#include "app/runner/training_session.h"
+#include "app/runner/run_config.h"
 #include "ui/adapt_options_box.h"
 #include "ui/compare_chart.h"
 #include "ui/compare_table.h"

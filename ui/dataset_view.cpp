@@ -1,5 +1,6 @@
 #include "ui/dataset_view.h"
 
+#include "app/bridge/workspace_services.h"
 #include "app/bridge/workspace_session.h"
 #include "ui/browse_page.h"
 #include "ui/stats_page.h"
@@ -7,12 +8,12 @@
 namespace m6
 {
 
-DatasetView::DatasetView(WorkspaceSession* session, const QString& workspacePath, QWidget* parent)
+DatasetView::DatasetView(WorkspaceSession* session, WorkspaceServices* services, QWidget* parent)
     : QTabWidget(parent), session_(session)
 {
-  users_ = new BrowsePage(workspacePath, BrowseTable::Users, this);
-  items_ = new BrowsePage(workspacePath, BrowseTable::Items, this);
-  interactions_ = new BrowsePage(workspacePath, BrowseTable::Interactions, this);
+  users_ = new BrowsePage(services->newBrowseWorker(), BrowseTable::Users, this);
+  items_ = new BrowsePage(services->newBrowseWorker(), BrowseTable::Items, this);
+  interactions_ = new BrowsePage(services->newBrowseWorker(), BrowseTable::Interactions, this);
   stats_ = new StatsPage(session, this);
   addPage(users_, tr("Users"), tr("The dataset's users with their features"));
   addPage(items_, tr("Items"), tr("The dataset's items with their features"));

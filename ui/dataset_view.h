@@ -18,6 +18,7 @@ namespace m6
 
 class BrowsePage;
 class StatsPage;
+class WorkspaceServices;
 class WorkspaceSession;
 
 class DatasetView : public QTabWidget
@@ -32,7 +33,8 @@ class DatasetView : public QTabWidget
     StatisticsPage
   };
 
-  DatasetView(WorkspaceSession* session, const QString& workspacePath, QWidget* parent = nullptr);
+  /// `session`: the process's dataset session; `services`: the open workspace's services.
+  DatasetView(WorkspaceSession* session, WorkspaceServices* services, QWidget* parent = nullptr);
 
   const DatasetInfo& dataset() const { return dataset_; }
   void setDataset(const DatasetInfo& info);

@@ -30,11 +30,9 @@ QString sizeText(qint64 bytes)
   return QObject::tr("%1 MB").arg(bytes / (1024.0 * 1024.0), 0, 'f', 1);
 }
 
-ExportActions::ExportActions(const QString& workspacePath, std::shared_ptr<SnapshotStore> snapshots,
-                             RunLibrary* library, RunsPage* runs)
-    : QObject(runs), library_(library), runs_(runs)
+ExportActions::ExportActions(RunExporter* exporter, RunLibrary* library, RunsPage* runs)
+    : QObject(runs), exporter_(exporter), library_(library), runs_(runs)
 {
-  exporter_ = new RunExporter(workspacePath, std::move(snapshots), this);
   model_ = new QAction(tr("Export &model…"), this);
   model_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
   model_->setStatusTip(

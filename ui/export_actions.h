@@ -23,7 +23,6 @@ class QAction;
 
 namespace m6
 {
-class SnapshotStore;
 
 class RunExporter;
 class RunLibrary;
@@ -33,8 +32,7 @@ class ExportActions : public QObject
 {
   Q_OBJECT
  public:
-  ExportActions(const QString& workspacePath, std::shared_ptr<SnapshotStore> snapshots,
-                RunLibrary* library, RunsPage* runs);
+  ExportActions(RunExporter* exporter, RunLibrary* library, RunsPage* runs);
 
   QList<QAction*> actions() const;
   QAction* modelAction() const { return model_; }
@@ -71,9 +69,9 @@ class ExportActions : public QObject
   void chooseEmbeddings();
   void chooseHistory();
 
+  RunExporter* exporter_;
   RunLibrary* library_;
   RunsPage* runs_;
-  RunExporter* exporter_ = nullptr;
   QAction* model_ = nullptr;
   QAction* recommendations_ = nullptr;
   QAction* embeddings_ = nullptr;

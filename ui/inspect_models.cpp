@@ -6,7 +6,7 @@
 #include <QLocale>
 #include <cmath>
 
-#include "app/bridge/inspect_views.h"
+#include "app/bridge/inspect_types.h"
 #include "ui/save_file.h"
 
 namespace m6

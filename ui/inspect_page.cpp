@@ -33,11 +33,9 @@ QString runLabel(const RunRecord& r)
 
 }  // namespace
 
-InspectPage::InspectPage(const QString& workspacePath, std::shared_ptr<SnapshotStore> snapshots,
-                         RunLibrary* library, QWidget* parent)
-    : QWidget(parent), library_(library)
+InspectPage::InspectPage(RunInspector* inspector, RunLibrary* library, QWidget* parent)
+    : QWidget(parent), library_(library), inspector_(inspector)
 {
-  inspector_ = new RunInspector(workspacePath, std::move(snapshots), this);
   runs_ = new QComboBox(this);
   runs_->setPlaceholderText(tr("Pick a run to inspect…"));
   runs_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);

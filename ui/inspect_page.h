@@ -30,7 +30,6 @@ class AttentionStatsPanel;
 class EmbeddingMapView;
 class RunInspector;
 class RunLibrary;
-class SnapshotStore;
 class UserInspectView;
 class UserMetricsView;
 
@@ -46,8 +45,8 @@ class InspectPage : public QWidget
     MapTab
   };
 
-  InspectPage(const QString& workspacePath, std::shared_ptr<SnapshotStore> snapshots,
-              RunLibrary* library, QWidget* parent = nullptr);
+  /// `inspector` (its worker) and `library` (the run list) belong to the workspace's services.
+  InspectPage(RunInspector* inspector, RunLibrary* library, QWidget* parent = nullptr);
   ~InspectPage() override;
 
   /// Loads a run for inspection (the run selector follows).
@@ -84,7 +83,7 @@ class InspectPage : public QWidget
   void resetTabs(const QString& message);
 
   RunLibrary* library_;
-  RunInspector* inspector_ = nullptr;
+  RunInspector* inspector_;
   QComboBox* runs_ = nullptr;
   QPushButton* openFile_ = nullptr;
   QLabel* status_ = nullptr;

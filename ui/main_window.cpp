@@ -13,7 +13,9 @@
 #include <QTimer>
 #include <stdexcept>
 
+#include "app/bridge/app_services.h"
 #include "app/bridge/training_controller.h"
+#include "app/bridge/workspace_services.h"
 #include "app/bridge/workspace_session.h"
 #include "ui/dataset_list_panel.h"
 #include "ui/dataset_view.h"
@@ -37,14 +39,13 @@ namespace m6
 MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     : QMainWindow(parent), options_(options)
 {
-  if (!options_.snapshots)
+  if (!options_.services)
   {
-    throw std::invalid_argument("MainWindow needs the process's snapshot store");
+    throw std::invalid_argument("MainWindow needs the process's services");
   }
   initResources();
   setWindowIcon(QIcon(QStringLiteral(":/m6/icons/m6-workbench.svg")));
-  session_ = new WorkspaceSession(this);
-  session_->setSnapshotStore(options_.snapshots);
+  session_ = options_.services->session();
   list_ = new DatasetListPanel(session_, this);
   splitter_ = new QSplitter(this);
   splitter_->addWidget(list_);
@@ -105,7 +106,15 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
   openWorkspace(path);
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+  // The workspace's widgets before its services (members go after this body, child widgets
+  // after that).
+  delete view_;
+  view_ = nullptr;
+  pages_ = nullptr;
+  services_.reset();
+}
 
 void MainWindow::createActions()
 {
@@ -222,11 +231,12 @@ void MainWindow::openWorkspace(const QString& path)
   statusBar()->showMessage(tr("Opening %1…").arg(path));
   session_->open(path);
   list_->clear();
-  auto* fresh = new DatasetView(session_, path, this);
+  std::unique_ptr<WorkspaceServices> services = options_.services->openWorkspace(path);
+  auto* fresh = new DatasetView(session_, services.get(), this);
   connect(fresh, &DatasetView::statusMessage, this,
           [this](const QString& m) { statusBar()->showMessage(m, 5000); });
   connect(list_, &DatasetListPanel::datasetSelected, fresh, &DatasetView::setDataset);
-  pages_ = new ModelPages(path, options_.snapshots, fresh);  // owned by the view
+  pages_ = new ModelPages(services.get(), fresh);  // owned by the view
   connect(pages_, &ModelPages::statusMessage, this,
           [this](const QString& m) { statusBar()->showMessage(m, 8000); });
   connect(pages_, &ModelPages::jobEnded, this, &MainWindow::onJobEnded);
@@ -240,7 +250,8 @@ void MainWindow::openWorkspace(const QString& path)
   modelMenu_->clear();
   pages_->populateMenu(modelMenu_);
   QWidget* old = splitter_->replaceWidget(1, fresh);
-  delete old;
+  delete old;  // the previous workspace's widgets, then its services
+  services_ = std::move(services);
   view_ = fresh;
 }
 

@@ -1,8 +1,10 @@
 // MainWindow: composes the workbench: menus and shortcuts, the dataset list (left), the
 // dataset view (centre: Users, Items, Interactions, Statistics, and ModelPages' Configure, Train,
 // Runs and Inspect; File > Open model file… inspects a .m6model), the status bar, and the dialogs
-// (import, demo dataset, progress). It owns the WorkspaceSession and, per workspace, the
-// ModelPages; all data and model work happens on their workers.
+// (import, demo dataset, progress). It receives its bridge objects from the composition root
+// (options.services: the WorkspaceSession, and per workspace a WorkspaceServices that it keeps
+// until the workspace's widgets are gone) and builds only widgets; all data and model work
+// happens on the services' workers.
 //
 // Start-up: opens options.workspacePath, else the last workspace (QSettings), else
 // m6::Workspace::defaultPath(). When the workspace opened at start-up is empty and
@@ -19,6 +21,7 @@
 #include <memory>
 
 #include "app/bridge/bridge_types.h"
+#include "app/bridge/workspace_services.h"
 #include "ui/import_dialog.h"
 #include "ui/prepare_dialog.h"
 
@@ -31,7 +34,8 @@ namespace m6
 class DatasetListPanel;
 class DatasetView;
 class ModelPages;
-class SnapshotStore;
+class AppServices;
+class WorkspaceServices;
 class WorkspaceSession;
 
 struct MainWindowOptions
@@ -39,8 +43,8 @@ struct MainWindowOptions
   QString workspacePath;            // "" : the last workspace, else the default one
   bool createDemoWhenEmpty = true;  // first start: fill an empty workspace with the demo
   DemoOptions firstDemo;            // what that demo dataset is
-  /// The process's snapshot store (made by the composition root); required.
-  std::shared_ptr<SnapshotStore> snapshots;
+  /// The process's services (made by the composition root); required.
+  std::shared_ptr<AppServices> services;
 };
 
 class MainWindow : public QMainWindow
@@ -53,6 +57,8 @@ class MainWindow : public QMainWindow
   WorkspaceSession* session() const { return session_; }
   DatasetListPanel* datasetList() const { return list_; }
   DatasetView* datasetView() const { return view_; }
+  /// The open workspace's services (from the composition root; nullptr before the first open).
+  WorkspaceServices* workspaceServices() const { return services_.get(); }
   /// Configure, Train and Runs of the open workspace.
   ModelPages* modelPages() const { return pages_; }
   /// The import dialog while it is open (nullptr otherwise).
@@ -84,6 +90,7 @@ class MainWindow : public QMainWindow
 
   MainWindowOptions options_;
   WorkspaceSession* session_ = nullptr;
+  std::unique_ptr<WorkspaceServices> services_;  // the open workspace's; outlives view_
   QSplitter* splitter_ = nullptr;
   DatasetListPanel* list_ = nullptr;
   DatasetView* view_ = nullptr;

@@ -9,6 +9,7 @@
 #include "app/bridge/run_library.h"
 #include "app/bridge/run_queue.h"
 #include "app/bridge/training_controller.h"
+#include "app/bridge/workspace_services.h"
 #include "ui/adapt_actions.h"
 #include "ui/browse_page.h"
 #include "ui/configure_page.h"
@@ -24,13 +25,14 @@
 namespace m6
 {
 
-ModelPages::ModelPages(const QString& workspacePath, std::shared_ptr<SnapshotStore> snapshots,
-                       DatasetView* view)
-    : QObject(view), view_(view)
+ModelPages::ModelPages(WorkspaceServices* services, DatasetView* view)
+    : QObject(view),
+      view_(view),
+      controller_(services->trainer()),
+      library_(services->library()),
+      info_(services->modelInfo()),
+      queue_(services->queue())
 {
-  controller_ = new TrainingController(workspacePath, snapshots, this);
-  library_ = new RunLibrary(workspacePath, this);
-  info_ = new ModelInfo(workspacePath, snapshots, this);
   configure_ = new ConfigurePage(info_, library_, view);
   train_ = new TrainPage(controller_, view);
   runs_ = new RunsPage(library_, controller_, view);
@@ -38,7 +40,7 @@ ModelPages::ModelPages(const QString& workspacePath, std::shared_ptr<SnapshotSto
                 tr("Set up a model for this dataset: hyperparameters, presets, estimate"));
   view->addPage(train_, tr("Train"), tr("The training run: live curves, progress, log"));
   view->addPage(runs_, tr("Runs"), tr("Every run of the workspace: compare, resume, baselines"));
-  inspect_ = new InspectPage(workspacePath, snapshots, library_, view);
+  inspect_ = new InspectPage(services->inspector(), library_, view);
   view->addPage(
       inspect_, tr("Inspect"),
       tr("What a trained model does: per-user recommendations, attention, embedding map"));
@@ -101,7 +103,6 @@ ModelPages::ModelPages(const QString& workspacePath, std::shared_ptr<SnapshotSto
             updateActions();
           });
   connect(train_, &TrainPage::trainRequested, this, &ModelPages::startTraining);
-  queue_ = new RunQueue(library_, controller_, this);
   queuePanel_ = new QueuePanel(queue_, train_);
   train_->setQueuePanel(queuePanel_);
   connect(train_, &TrainPage::queueRequested, this, &ModelPages::addToQueue);
@@ -124,9 +125,9 @@ ModelPages::ModelPages(const QString& workspacePath, std::shared_ptr<SnapshotSto
           });
   // Adaptation and exports: on the Runs page's Run menu and context menu, and in the
   // Model menu (populateMenu).
-  adapt_ = new AdaptActions(workspacePath, snapshots, controller_, library_, runs_,
+  adapt_ = new AdaptActions(services->adaptInfo(), controller_, library_, runs_,
                             [this] { return configure_->dataset().id; });
-  exports_ = new ExportActions(workspacePath, snapshots, library_, runs_);
+  exports_ = new ExportActions(services->exporter(), library_, runs_);
   runs_->addRunActions(adapt_->actions() + exports_->actions());
   connect(adapt_, &AdaptActions::adaptStarted, this, [this] { view_->setCurrentWidget(train_); });
   connect(adapt_, &AdaptActions::statusMessage, this, &ModelPages::statusMessage);

@@ -1,6 +1,7 @@
 // ModelPages: the model side of the workbench for one workspace: the Configure, Train and Runs
-// pages (added to the DatasetView's tabs), the bridge objects they share (TrainingController,
-// RunLibrary, ModelInfo; each with its own worker thread), the Model menu's actions, and the
+// pages (added to the DatasetView's tabs) over the workspace's services (WorkspaceServices, built
+// by the composition root: TrainingController, RunLibrary, ModelInfo, ...), the Model menu's
+// actions, and the
 // flows between the pages: Train (Ctrl+T) takes the Configure page's config to the controller
 // and shows the Train page; Resume from the run list continues a run and shows its recorded
 // curves before the live ones; "Use config" fills the Configure page from a past run; the
@@ -36,7 +37,7 @@ class RunQueue;
 class SearchDialog;
 class DatasetView;
 class ModelInfo;
-class SnapshotStore;
+class WorkspaceServices;
 class RunLibrary;
 class RunsPage;
 class TrainingController;
@@ -46,10 +47,9 @@ class ModelPages : public QObject
 {
   Q_OBJECT
  public:
-  /// Creates the pages and adds them to `view` (which becomes the parent).
-  /// `snapshots`: the process's snapshot store, handed to every worker the pages start.
-  ModelPages(const QString& workspacePath, std::shared_ptr<SnapshotStore> snapshots,
-             DatasetView* view);
+  /// Creates the pages and adds them to `view` (which becomes the parent). `services`: the
+  /// workspace's bridge objects; they must outlive the pages.
+  ModelPages(WorkspaceServices* services, DatasetView* view);
   ~ModelPages() override;
 
   TrainingController* controller() const { return controller_; }
@@ -105,16 +105,16 @@ class ModelPages : public QObject
   bool seedsAndProcessesAgree();
 
   DatasetView* view_;
-  TrainingController* controller_ = nullptr;
-  RunLibrary* library_ = nullptr;
-  ModelInfo* info_ = nullptr;
+  TrainingController* controller_;
+  RunLibrary* library_;
+  ModelInfo* info_;
+  RunQueue* queue_;
   ConfigurePage* configure_ = nullptr;
   TrainPage* train_ = nullptr;
   RunsPage* runs_ = nullptr;
   InspectPage* inspect_ = nullptr;
   AdaptActions* adapt_ = nullptr;
   ExportActions* exports_ = nullptr;
-  RunQueue* queue_ = nullptr;
   QueuePanel* queuePanel_ = nullptr;
   QAction* trainAction_ = nullptr;
   QAction* pauseAction_ = nullptr;

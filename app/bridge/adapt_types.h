@@ -13,7 +13,7 @@
 #include <QString>
 #include <QStringList>
 
-#include "app/runner/adapt_compare.h"
+#include "app/runner/adapt_compare_types.h"
 #include "model/adapt_report.h"
 #include "model/core/config.h"
 

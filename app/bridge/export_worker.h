@@ -23,6 +23,7 @@
 
 #include "app/bridge/adapt_types.h"
 #include "app/bridge/dataset_cache.h"
+#include "storage/runs.h"
 
 namespace m6
 {

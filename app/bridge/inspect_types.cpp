@@ -1,5 +1,8 @@
 #include "app/bridge/inspect_types.h"
 
+#include <QDateTime>
+#include <QTimeZone>
+
 namespace m6
 {
 
@@ -16,6 +19,16 @@ void registerInspectTypes()
   qRegisterMetaType<m6::UserMetricsTable>("m6::UserMetricsTable");
   qRegisterMetaType<m6::EmbeddingMap>("m6::EmbeddingMap");
   qRegisterMetaType<m6::AttentionStatsView>("m6::AttentionStatsView");
+}
+
+QString formatTime(int64_t t)
+{
+  if (t == DatasetSnapshot::kMissingTs)
+  {
+    return QStringLiteral("–");
+  }
+  return QDateTime::fromSecsSinceEpoch(t, QTimeZone::utc())
+      .toString(QStringLiteral("yyyy-MM-dd HH:mm"));
 }
 
 }  // namespace m6

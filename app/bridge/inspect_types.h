@@ -15,11 +15,51 @@
 #include <limits>
 #include <vector>
 
-#include "model/engine.h"
+#include "model/core/dataset.h"
+#include "model/core/split.h"
+#include "model/engine_types.h"
 #include "model/inspection.h"
 
 namespace m6
 {
+
+/// What the Inspect views read of a run's dataset and split (built by the inspect worker).
+struct InspectCatalog
+{
+  const DatasetSnapshot* data = nullptr;  // the dataset (or owned, for a model file)
+  std::shared_ptr<DatasetSnapshot> owned;
+  std::vector<int64_t> trainEnd;    // per user: [userStart[u], trainEnd[u]) is the training part
+  std::vector<int64_t> validEnd;    // per user: [trainEnd[u], validEnd[u]) is validation, the rest
+                                    // of the user's interactions test (model/core/split.h)
+  std::vector<int64_t> validIndex;  // per user: first validation interaction, or -1
+  std::vector<int64_t> testIndex;   // per user: first test interaction, or -1
+  std::string splitName;            // the run's split in words ("" for a model file)
+  std::vector<int32_t> itemCategory;  // per item, a code of categoryNames or -1
+  std::vector<std::string> categoryNames;
+  std::string categoryField;                   // "" when the dataset has none
+  const FieldColumn* categoryMulti = nullptr;  // the category field when multi-valued (genres):
+                                               // itemCategory holds its first value only
+  const FieldColumn* tags = nullptr;  // a multi-valued item field shown beside the category
+  std::vector<int64_t> popularity;    // training interactions per item (0 for cold items)
+  bool hasProfiles = true;            // features, ratings and dates are real
+  int historyLength = 0;              // L: the model reads the last L training items
+
+  int64_t numUsers() const { return data->numUsers(); }
+  int64_t numItems() const { return data->numItems(); }
+  int64_t trainCount(int32_t user) const
+  {
+    return trainEnd[static_cast<size_t>(user)] - data->userStart[static_cast<size_t>(user)];
+  }
+  /// Whether the item is one of the user's validation (Valid) or test (Test) targets.
+  bool isTarget(int32_t user, int32_t item, SplitPart part) const;
+  /// Whether the item has category `code` (any of its values for a multi-valued field).
+  bool hasCategory(int32_t item, int32_t code) const;
+  /// "category · tag, tag" ("" when neither is known; every value of a multi-valued category).
+  std::string itemLabel(int32_t item) const;
+  /// Index of an external id, or -1 (linear for users and items: called once per request).
+  int32_t userIndex(const std::string& id) const;
+  int32_t itemIndex(const std::string& id) const;
+};
 
 /// Which kind of request a reply or failure belongs to (each has its own stale-reply token).
 enum class InspectChannel
@@ -238,6 +278,9 @@ struct AttentionStatsView
 };
 
 void registerInspectTypes();
+
+/// An interaction time as the Inspect page shows it: "2024-05-01 10:00" (UTC), or "–".
+QString formatTime(int64_t unixSeconds);
 
 }  // namespace m6
 

@@ -63,16 +63,6 @@ QString itemTitle(const DatasetSnapshot& d, int32_t item)
 
 }  // namespace
 
-QString formatTime(int64_t t)
-{
-  if (t == DatasetSnapshot::kMissingTs)
-  {
-    return QStringLiteral("–");
-  }
-  return QDateTime::fromSecsSinceEpoch(t, QTimeZone::utc())
-      .toString(QStringLiteral("yyyy-MM-dd HH:mm"));
-}
-
 UserProfile buildProfile(const InspectCatalog& c, int32_t user)
 {
   const DatasetSnapshot& d = *c.data;

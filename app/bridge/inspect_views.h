@@ -58,7 +58,4 @@ std::vector<UserMetricRow> computeTestRows(InspectSource& source, const InspectC
 EmbeddingMap embeddingMap(const Embeddings& e, bool items, int maxPoints,
                           const InspectCatalog& catalog);
 
-/// The user's date and time, "2024-05-01 10:00" (UTC), or "–".
-QString formatTime(int64_t unixSeconds);
-
 }  // namespace m6

@@ -1,5 +1,7 @@
 #include "app/bridge/inspect_worker.h"
 
+#include "app/bridge/inspect_source.h"
+
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <exception>

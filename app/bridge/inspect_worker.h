@@ -25,11 +25,12 @@
 #include <memory>
 
 #include "app/bridge/dataset_cache.h"
-#include "app/bridge/inspect_source.h"
 #include "app/bridge/inspect_types.h"
 
 namespace m6
 {
+
+class InspectSource;  // app/bridge/inspect_source.h (the engine side, kept out of ui/)
 
 class InspectWorker : public QObject
 {

@@ -18,7 +18,7 @@
 #include "app/runner/search_types.h"
 #include "model/core/config.h"
 #include "model/core/dataset_schema.h"
-#include "model/engine.h"
+#include "model/engine_types.h"
 #include "storage/run_groups.h"
 #include "storage/run_queue.h"
 #include "storage/runs.h"

@@ -1,9 +1,14 @@
 // WorkerThread<W>: one QThread and the worker object that lives on it (the worker-object pattern).
 //
-// The worker is created here, moved to the thread and deleted on that thread when the thread
-// finishes (QThread::finished -> deleteLater). The destructor cancels the worker (W::cancel(), a
-// plain thread-safe method), then quits the thread's event loop and waits for it: after a
-// cancel every worker returns within a batch of rows, so this wait is short.
+// The worker is created here (so its signals can be connected at once), but the thread starts
+// only with the first invoke(): a facade whose worker is never asked for anything (an export, the
+// adaptation preview, the Inspect page in a session that never inspects) costs no thread and, as
+// every worker opens its SQLite connection on its first job, no connection. On start the worker
+// is moved to the thread and deleted on it when the thread finishes (QThread::finished ->
+// deleteLater). The destructor cancels the worker (W::cancel(), a plain thread-safe method), then
+// quits the thread's event loop and waits for it: after a cancel every worker returns within a
+// batch of rows, so this wait is short. A worker that never started is deleted on the owner's
+// thread, where it has always lived.
 //
 // Thread affinity: construct, use and destroy on the owner's thread (the GUI thread). Talk to the
 // worker only through queued calls (invoke()) and its signals.
@@ -26,14 +31,16 @@ class WorkerThread
       : worker_(new W(std::forward<Args>(args)...))
   {
     thread_.setObjectName(name);
-    worker_->moveToThread(&thread_);
-    QObject::connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
-    thread_.start();
   }
 
   ~WorkerThread()
   {
     worker_->cancel();
+    if (!started_)
+    {
+      delete worker_;
+      return;
+    }
     thread_.quit();
     thread_.wait();
   }
@@ -45,16 +52,33 @@ class WorkerThread
   W* worker() const { return worker_; }
 
   /// Runs `f` (a lambda calling one worker slot) on the worker's thread, queued behind earlier
-  /// calls. Never blocks.
+  /// calls; the first call starts the thread. Never blocks.
   template <typename F>
-  void invoke(F&& f) const
+  void invoke(F&& f)
   {
+    start();
     QMetaObject::invokeMethod(worker_, std::forward<F>(f), Qt::QueuedConnection);
   }
 
+  /// Whether the thread has been started (by a first invoke()).
+  bool started() const { return started_; }
+
  private:
+  void start()
+  {
+    if (started_)
+    {
+      return;
+    }
+    started_ = true;
+    worker_->moveToThread(&thread_);
+    QObject::connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
+    thread_.start();
+  }
+
   QThread thread_;
   W* worker_;
+  bool started_ = false;
 };
 
 }  // namespace m6

@@ -5,8 +5,8 @@
 #include <QCommandLineParser>
 #include <QIcon>
 
+#include "app/bridge/app_services.h"
 #include "app/bridge/bridge_types.h"
-#include "app/bridge/snapshot_store.h"
 #include "ui/main_window.h"
 
 int main(int argc, char** argv)
@@ -29,8 +29,10 @@ int main(int argc, char** argv)
 
   m6::registerBridgeTypes();
   m6::MainWindowOptions options;
-  // The composition root: one snapshot store for the whole process, shared by every worker.
-  options.snapshots = std::make_shared<m6::SnapshotStore>();
+  // The composition root: the process's services (one snapshot store shared by every worker, the
+  // dataset session, and the factory of each workspace's model-side services). No widget
+  // constructs a bridge object.
+  options.services = std::make_shared<m6::AppServices>();
   if (!parser.positionalArguments().isEmpty())
   {
     options.workspacePath = parser.positionalArguments().first();

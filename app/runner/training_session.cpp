@@ -41,19 +41,6 @@ Json coldJson(int64_t items, const MetricSet& test, const MetricSet& random)
   return j;
 }
 
-RunConfig configOfRun(const RunRecord& run)
-{
-  try
-  {
-    return fromJson(Json::parse(run.configJson));
-  }
-  catch (const std::exception& e)
-  {
-    throw std::runtime_error("run " + std::to_string(run.id) +
-                             " has a damaged configuration: " + e.what());
-  }
-}
-
 TrainingSession::TrainingSession(Workspace& ws, const DatasetInfo& dataset,
                                  const DatasetSnapshot& snapshot)
     : ws_(ws), dataset_(dataset), snapshot_(snapshot), store_(ws)

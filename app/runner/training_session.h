@@ -15,6 +15,7 @@
 
 #include "model/core/config.h"
 #include "model/core/dataset.h"
+#include "app/runner/run_config.h"
 #include "model/engine.h"
 #include "storage/runs.h"
 #include "storage/workspace.h"
@@ -81,8 +82,5 @@ Json activityJson(const std::vector<BucketMetrics>& buckets);
 
 /// The cold-item protocol's figures: {"items", "test": MetricSet, "random": MetricSet}.
 Json coldJson(int64_t items, const MetricSet& test, const MetricSet& random);
-
-/// A run's stored configuration; throws std::runtime_error when it is damaged.
-RunConfig configOfRun(const RunRecord& run);
 
 }  // namespace m6

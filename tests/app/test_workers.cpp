@@ -2,7 +2,8 @@
 // can be cancelled mid-import leaving no trace, waits for another writer saying who it is (and a
 // cancel ends that wait); DemoWorker writes the demo; BrowseWorker pages
 // equal storage's own and stale requests are dropped; DatasetWorker renames, deletes, reads
-// statistics and checks names.
+// statistics and checks names. WorkerThread starts its thread with the first job only, and a
+// worker that never started is deleted with it.
 #include <QProcess>
 #include <QtTest>
 #include <memory>
@@ -30,6 +31,23 @@ class Relay : public QObject
   void failed(quint64 token, QString message);
   void page(m6::BrowseRows rows);
   void count(m6::BrowseCount count);
+};
+
+/// The smallest worker: records the thread its job ran on and tells when it is destroyed.
+class ProbeWorker : public QObject
+{
+ public:
+  explicit ProbeWorker(std::shared_ptr<std::atomic<bool>> destroyed)
+      : destroyed_(std::move(destroyed))
+  {
+  }
+  ~ProbeWorker() override { *destroyed_ = true; }
+  void cancel() {}
+  void run() { ranOn = QThread::currentThread(); }
+  std::atomic<QThread*> ranOn{nullptr};
+
+ private:
+  std::shared_ptr<std::atomic<bool>> destroyed_;
 };
 
 class TestWorkers : public QObject
@@ -81,6 +99,30 @@ class TestWorkers : public QObject
     QVERIFY(dir_.isValid());
     // 200,000 rows: storage reports reading progress every 65,536 rows.
     bigFolder_ = m6test::writeBigMovieLensCsv(dir_.filePath("big"), 200000);
+  }
+
+  void workerThreadStartsWithTheFirstJob()
+  {
+    auto destroyed = std::make_shared<std::atomic<bool>>(false);
+    {
+      WorkerThread<ProbeWorker> idle(QStringLiteral("m6-probe"), destroyed);
+      QVERIFY(!idle.started());
+      QCOMPARE(idle.worker()->thread(), QThread::currentThread());
+    }
+    QVERIFY(*destroyed);  // never started: deleted with its owner, on the owner's thread
+
+    *destroyed = false;
+    {
+      WorkerThread<ProbeWorker> busy(QStringLiteral("m6-probe"), destroyed);
+      ProbeWorker* w = busy.worker();
+      busy.invoke([w] { w->run(); });
+      QVERIFY(busy.started());
+      QTRY_VERIFY(w->ranOn.load() != nullptr);
+      QVERIFY(w->ranOn.load() != QThread::currentThread());
+      QCOMPARE(w->thread(), w->ranOn.load());
+      busy.invoke([w] { w->run(); });  // a second job reuses the thread
+    }
+    QVERIFY(*destroyed);  // deleted on its thread as the thread finished
   }
 
   void importReportsProgressAndCounts()

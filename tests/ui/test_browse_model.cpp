@@ -7,6 +7,7 @@
 #include <QTableView>
 #include <QtTest>
 
+#include "app/bridge/workspace_services.h"
 #include "gui_test_main.h"
 #include "storage/browse.h"
 #include "ui/browse_page.h"
@@ -76,7 +77,7 @@ class TestBrowseModel : public QObject
 
   void rowCountAndFarChunk()
   {
-    BrowseTableModel m(path_, BrowseTable::Interactions);
+    BrowseTableModel m(newBrowseWorker(path_), BrowseTable::Interactions);
     QCOMPARE(m.rowCount(), 0);
     m.setDataset(id_);
     QVERIFY(m.isLoading());
@@ -102,7 +103,7 @@ class TestBrowseModel : public QObject
 
   void sequentialChunksMatchStorage()
   {
-    BrowseTableModel m(path_, BrowseTable::Items);
+    BrowseTableModel m(newBrowseWorker(path_), BrowseTable::Items);
     m.setDataset(id_);
     QTRY_COMPARE(m.rowCount(), 400);
     m.sort(2, Qt::AscendingOrder);  // by title: continuation tokens between chunks
@@ -122,7 +123,7 @@ class TestBrowseModel : public QObject
 
   void sortingChangesRowsAsStorageSays()
   {
-    BrowseTableModel m(path_, BrowseTable::Users);
+    BrowseTableModel m(newBrowseWorker(path_), BrowseTable::Users);
     m.setDataset(id_);
     QTRY_COMPARE(m.rowCount(), 300);
     load(m, 0);
@@ -145,7 +146,7 @@ class TestBrowseModel : public QObject
 
   void filteringChangesRowsAsStorageSays()
   {
-    BrowseTableModel m(path_, BrowseTable::Interactions);
+    BrowseTableModel m(newBrowseWorker(path_), BrowseTable::Interactions);
     m.setDataset(id_);
     QTRY_COMPARE(m.rowCount(), 12000);
     BrowseFilter f;
@@ -174,7 +175,7 @@ class TestBrowseModel : public QObject
 
   void staleRepliesAreDropped()
   {
-    BrowseTableModel m(path_, BrowseTable::Interactions);
+    BrowseTableModel m(newBrowseWorker(path_), BrowseTable::Interactions);
     m.setDataset(id_);
     QTRY_COMPARE(m.rowCount(), 12000);
     BrowseFilter a;
@@ -214,8 +215,8 @@ class TestBrowseModel : public QObject
 
   void pageJumpsFromUserToInteractions()
   {
-    BrowsePage users(path_, BrowseTable::Users);
-    BrowsePage interactions(path_, BrowseTable::Interactions);
+    BrowsePage users(newBrowseWorker(path_), BrowseTable::Users);
+    BrowsePage interactions(newBrowseWorker(path_), BrowseTable::Interactions);
     connect(&users, &BrowsePage::userActivated, &interactions, &BrowsePage::setUserFilter);
     users.setDataset(id_);
     interactions.setDataset(id_);
@@ -266,7 +267,7 @@ class TestBrowseModel : public QObject
     const DatasetInfo& d = list.front();
     QElapsedTimer t;
     t.start();
-    BrowseTableModel m(big, BrowseTable::Interactions);
+    BrowseTableModel m(newBrowseWorker(big), BrowseTable::Interactions);
     m.setDataset(d.id);
     QTRY_COMPARE_WITH_TIMEOUT(qint64(m.rowCount()), qint64(d.interactions), 60000);
     const qint64 counted = t.elapsed();
@@ -287,7 +288,7 @@ class TestBrowseModel : public QObject
         static_cast<long long>(d.interactions), counted, first, far, sorted);
     // The same in a shown page: the view lays out 10 million rows and paints the first ones.
     t.restart();
-    BrowsePage page(big, BrowseTable::Interactions);
+    BrowsePage page(newBrowseWorker(big), BrowseTable::Interactions);
     page.resize(900, 600);
     page.show();
     page.setDataset(d.id);

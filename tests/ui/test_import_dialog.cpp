@@ -13,6 +13,7 @@
 #include <QTableWidget>
 #include <QtTest>
 
+#include "app/bridge/app_services.h"
 #include "app/bridge/snapshot_store.h"
 #include "app/bridge/workspace_session.h"
 #include "gui_test_main.h"
@@ -37,7 +38,7 @@ class TestImportDialog : public QObject
   std::unique_ptr<MainWindow> window(const QString& ws)
   {
     MainWindowOptions o;
-    o.snapshots = std::make_shared<SnapshotStore>();
+    o.services = std::make_shared<AppServices>();
     o.workspacePath = dir_.filePath(ws);
     o.createDemoWhenEmpty = false;
     auto w = std::make_unique<MainWindow>(o);

@@ -46,6 +46,7 @@ class TestInspectPage : public QObject
   DatasetSnapshot data_;
   Split split_;
   std::unique_ptr<RunLibrary> library_;
+  std::unique_ptr<RunInspector> inspector_;
   std::unique_ptr<InspectPage> page_;
 
   UserInspectView* user() const { return page_->userView(); }
@@ -105,8 +106,8 @@ class TestInspectPage : public QObject
     QSignalSpy runs(library_.get(), &RunLibrary::runsChanged);
     library_->refresh();
     QVERIFY(QTest::qWaitFor([&] { return !runs.isEmpty(); }, 30000));
-    page_ =
-        std::make_unique<InspectPage>(fx_.path, std::make_shared<SnapshotStore>(), library_.get());
+    inspector_ = std::make_unique<RunInspector>(fx_.path, std::make_shared<SnapshotStore>());
+    page_ = std::make_unique<InspectPage>(inspector_.get(), library_.get());
     page_->resize(1400, 900);
     page_->show();
     QVERIFY(page_->runBox()->findData(qlonglong(fx_.run)) >= 0);
@@ -547,6 +548,7 @@ class TestInspectPage : public QObject
   void cleanupTestCase()
   {
     page_.reset();
+    inspector_.reset();
     library_.reset();
   }
 };

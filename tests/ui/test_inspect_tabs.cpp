@@ -40,6 +40,7 @@ class TestInspectTabs : public QObject
   m6test::InspectFixture fx_;
   DatasetSnapshot data_;
   std::unique_ptr<RunLibrary> library_;
+  std::unique_ptr<RunInspector> inspector_;
   std::unique_ptr<InspectPage> page_;
 
   UserInspectView* user() const { return page_->userView(); }
@@ -55,8 +56,8 @@ class TestInspectTabs : public QObject
     fx_ = m6test::makeInspectWorkspace(dir_.filePath("tabs.m6ws"), false);
     data_ = *m6test::openWorkspace(fx_.path)->loadSnapshot(fx_.datasetId);
     library_ = std::make_unique<RunLibrary>(fx_.path);
-    page_ =
-        std::make_unique<InspectPage>(fx_.path, std::make_shared<SnapshotStore>(), library_.get());
+    inspector_ = std::make_unique<RunInspector>(fx_.path, std::make_shared<SnapshotStore>());
+    page_ = std::make_unique<InspectPage>(inspector_.get(), library_.get());
     page_->resize(1400, 900);
     page_->show();
     QVERIFY(QTest::qWaitForWindowExposed(page_.get()));
@@ -231,6 +232,7 @@ class TestInspectTabs : public QObject
   void cleanupTestCase()
   {
     page_.reset();
+    inspector_.reset();
     library_.reset();
   }
 };

@@ -1,7 +1,8 @@
 // The main window: a first start on an empty workspace creates the demo dataset and shows it;
 // the title names the workspace; recent workspaces are remembered; rename and delete ask and
 // then run on the worker; a dataset's import report opens; closing during an import asks,
-// cancels and closes without a crash and with an intact workspace.
+// cancels and closes without a crash and with an intact workspace. The window builds widgets only:
+// the pages use the workspace's services from the composition root, which follow the workspace.
 #include <QApplication>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -9,7 +10,15 @@
 #include <QTableWidget>
 #include <QtTest>
 
+#include "app/bridge/app_services.h"
+#include "app/bridge/adapt_info.h"
+#include "app/bridge/model_info.h"
+#include "app/bridge/run_exporter.h"
+#include "app/bridge/run_inspector.h"
+#include "app/bridge/run_library.h"
+#include "app/bridge/run_queue.h"
 #include "app/bridge/snapshot_store.h"
+#include "app/bridge/training_controller.h"
 #include "app/bridge/workspace_session.h"
 #include "gui_test_main.h"
 #include "storage/formats.h"
@@ -18,7 +27,11 @@
 #include "ui/dataset_list_panel.h"
 #include "ui/dataset_view.h"
 #include "ui/import_report_view.h"
+#include "ui/adapt_actions.h"
+#include "ui/export_actions.h"
+#include "ui/inspect_page.h"
 #include "ui/main_window.h"
+#include "ui/model_pages.h"
 #include "ui/prompts.h"
 #include "ui/recent_workspaces.h"
 #include "ui/stats_page.h"
@@ -36,7 +49,7 @@ class TestMainWindow : public QObject
   MainWindowOptions options(const QString& ws, bool demo)
   {
     MainWindowOptions o;
-    o.snapshots = std::make_shared<SnapshotStore>();
+    o.services = std::make_shared<AppServices>();
     o.workspacePath = dir_.filePath(ws);
     o.createDemoWhenEmpty = demo;
     o.firstDemo = m6test::smallDemo();
@@ -73,6 +86,34 @@ class TestMainWindow : public QObject
     QTRY_COMPARE(opened.size(), 1);
     QCOMPARE(w.datasetList()->model()->rowCount(), 0);
     QVERIFY(!w.session()->jobRunning());
+  }
+
+  void pagesUseTheWorkspacesServices()
+  {
+    MainWindow w(options("services-a.m6ws", false));
+    QSignalSpy opened(&w, &MainWindow::workspaceOpened);
+    QTRY_COMPARE(opened.size(), 1);
+    WorkspaceServices* s = w.workspaceServices();
+    QVERIFY(s != nullptr);
+    QCOMPARE(s->workspacePath(), dir_.filePath("services-a.m6ws"));
+    ModelPages* pages = w.modelPages();
+    QCOMPARE(pages->controller(), s->trainer());
+    QCOMPARE(pages->library(), s->library());
+    QCOMPARE(pages->info(), s->modelInfo());
+    QCOMPARE(pages->queue(), s->queue());
+    QCOMPARE(pages->inspectPage()->inspector(), s->inspector());
+    QCOMPARE(pages->adaptActions()->info(), s->adaptInfo());
+    QCOMPARE(pages->exportActions()->exporter(), s->exporter());
+    // Another workspace gets services of its own; the previous ones go with its widgets.
+    QPointer<TrainingController> oldTrainer = s->trainer();
+    QPointer<RunLibrary> oldLibrary = s->library();
+    w.openWorkspace(dir_.filePath("services-b.m6ws"));
+    QTRY_COMPARE(opened.size(), 2);
+    QVERIFY(w.workspaceServices() != nullptr);
+    QCOMPARE(w.workspaceServices()->workspacePath(), dir_.filePath("services-b.m6ws"));
+    QVERIFY(oldTrainer.isNull());
+    QVERIFY(oldLibrary.isNull());
+    QCOMPARE(w.modelPages()->controller(), w.workspaceServices()->trainer());
   }
 
   void renameDeleteAndReport()

@@ -10,6 +10,7 @@
 #include <QTableWidget>
 #include <QtTest>
 
+#include "app/bridge/app_services.h"
 #include "app/bridge/snapshot_store.h"
 #include "app/bridge/workspace_session.h"
 #include "gui_test_main.h"
@@ -54,7 +55,7 @@ class TestPrepareDialog : public QObject
     QVERIFY2(r.ok(), r.error().c_str());
 
     MainWindowOptions o;
-    o.snapshots = store_;
+    o.services = std::make_shared<AppServices>(store_);
     o.workspacePath = dir_.filePath("prep.m6ws");
     o.createDemoWhenEmpty = false;
     window_ = std::make_unique<MainWindow>(o);

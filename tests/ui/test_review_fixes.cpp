@@ -20,6 +20,7 @@
 #include "../app/train_test_support.h"
 #include "app/bridge/run_inspector.h"
 #include "app/bridge/run_library.h"
+#include "app/bridge/app_services.h"
 #include "app/bridge/snapshot_store.h"
 #include "app/bridge/training_controller.h"
 #include "app/runner/training_session.h"
@@ -94,7 +95,7 @@ class TestReviewFixes : public QObject
       m6test::addDemo(*ws, m6test::trainDemo("beta"));
     }
     MainWindowOptions o;
-    o.snapshots = std::make_shared<SnapshotStore>();
+    o.services = std::make_shared<AppServices>();
     o.workspacePath = path;
     o.createDemoWhenEmpty = false;
     MainWindow w(o);
@@ -249,7 +250,7 @@ class TestReviewFixes : public QObject
       runId = trained->id;
     }
     MainWindowOptions o;
-    o.snapshots = std::make_shared<SnapshotStore>();
+    o.services = std::make_shared<AppServices>();
     o.workspacePath = path;
     o.createDemoWhenEmpty = false;
     MainWindow w(o);

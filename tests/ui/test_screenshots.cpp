@@ -17,6 +17,7 @@
 #include "app/bridge/run_inspector.h"
 #include "app/bridge/run_library.h"
 #include "app/bridge/run_queue.h"
+#include "app/bridge/app_services.h"
 #include "app/bridge/snapshot_store.h"
 #include "app/bridge/training_controller.h"
 #include "app/bridge/workspace_session.h"
@@ -112,7 +113,7 @@ class TestScreenshots : public QObject
   void mainWindowOnTheDemo()
   {
     MainWindowOptions o;
-    o.snapshots = std::make_shared<SnapshotStore>();
+    o.services = std::make_shared<AppServices>();
     o.workspacePath = tmp_.filePath("screens.m6ws");
     MainWindow w(o);  // first start: the default demo dataset is generated
     w.resize(1360, 820);
@@ -149,7 +150,7 @@ class TestScreenshots : public QObject
   {
     // A smaller demo (300 users, 12,000 interactions) keeps the three runs to seconds.
     MainWindowOptions o;
-    o.snapshots = std::make_shared<SnapshotStore>();
+    o.services = std::make_shared<AppServices>();
     o.workspacePath = tmp_.filePath("training.m6ws");
     m6test::addDemo(*m6test::openWorkspace(o.workspacePath), m6test::smallDemo());
     o.createDemoWhenEmpty = false;
@@ -296,7 +297,7 @@ class TestScreenshots : public QObject
     // the Inspect page as the window shows it: a user whose held-out item is in the top 10, the
     // attention across users and the item map.
     MainWindowOptions o;
-    o.snapshots = std::make_shared<SnapshotStore>();
+    o.services = std::make_shared<AppServices>();
     o.workspacePath = tmp_.filePath("inspect.m6ws");
     qint64 runId = 0;
     {
@@ -364,7 +365,7 @@ class TestScreenshots : public QObject
     // trained on the first, then the Adapt dialog in parameter-efficient mode with its report,
     // the comparison view after a real comparison at three shares, and the run table's lineage.
     MainWindowOptions o;
-    o.snapshots = std::make_shared<SnapshotStore>();
+    o.services = std::make_shared<AppServices>();
     o.workspacePath = tmp_.filePath("adapt.m6ws");
     qint64 parentId = 0;
     qint64 targetId = 0;

@@ -5,6 +5,7 @@
 #include <QtTest>
 #include <memory>
 
+#include "app/bridge/app_services.h"
 #include "app/bridge/snapshot_store.h"
 #include "ui/config_form.h"
 #include "ui/configure_page.h"
@@ -22,7 +23,7 @@ inline void openWindowOn(std::unique_ptr<m6::MainWindow>& window, const QString&
                          const QString& dataset)
 {
   m6::MainWindowOptions o;
-  o.snapshots = std::make_shared<m6::SnapshotStore>();
+  o.services = std::make_shared<m6::AppServices>();
   o.workspacePath = path;
   o.createDemoWhenEmpty = false;
   window = std::make_unique<m6::MainWindow>(o);
