@@ -9,6 +9,7 @@
 #include <thread>
 #include <utility>
 
+#include "model/core/ranking_protocol.h"
 #include "model/core/rng.h"
 #include "model/threads.h"
 
@@ -25,46 +26,6 @@ std::string preparedNote(const DatasetSnapshot& data)
 }
 
 constexpr int kSampledNegatives = 100;
-
-// One evaluated user of a part: the query (the first interaction of the user's block: history
-// before it, its context) and the distinct target items of the block, in block order.
-struct Target
-{
-  int64_t query = -1;
-  std::vector<int32_t> items;
-};
-
-// The users with a non-empty block of `part`, in user order; with `keep`, only the target items
-// it marks (users left without one are dropped).
-std::vector<Target> rankingTargets(const DatasetSnapshot& data, const Split& split, SplitPart part,
-                                   const std::vector<uint8_t>* keep)
-{
-  std::vector<Target> out;
-  for (int64_t u = 0; u < data.numUsers(); ++u)
-  {
-    const auto [first, end] = split.block(data, u, part);
-    if (first >= end)
-    {
-      continue;
-    }
-    Target t;
-    t.query = first;
-    for (int64_t n = first; n < end; ++n)
-    {
-      const int32_t item = data.item[static_cast<size_t>(n)];
-      if ((!keep || (*keep)[static_cast<size_t>(item)]) &&
-          std::find(t.items.begin(), t.items.end(), item) == t.items.end())
-      {
-        t.items.push_back(item);
-      }
-    }
-    if (!t.items.empty())
-    {
-      out.push_back(std::move(t));
-    }
-  }
-  return out;
-}
 
 // Every held-out interaction of `part` (pointwise tasks), in user order.
 std::vector<int64_t> heldOutInteractions(const DatasetSnapshot& data, const Split& split,
@@ -308,10 +269,10 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
                            const RankingScope& scope)
 {
   const int64_t n = data.numItems();
-  std::vector<Target> targets = rankingTargets(data, split, part, scope.targets);
+  std::vector<RankingTarget> targets = rankingTargets(data, split, part, scope.targets);
   if (sampled)
   {
-    for (const Target& t : targets)
+    for (const RankingTarget& t : targets)
     {
       if (t.items.size() > 1)
       {
@@ -334,22 +295,21 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
     }
     targets.resize(static_cast<size_t>(scope.sampleTargets));
     std::sort(targets.begin(), targets.end(),
-              [](const Target& x, const Target& y) { return x.query < y.query; });
+              [](const RankingTarget& x, const RankingTarget& y) { return x.query < y.query; });
   }
   EvalResult result;
   std::vector<std::vector<int32_t>> lists;
   double diversity = 0;
   int64_t diversityLists = 0;
-  // `base` excludes the items that are no candidates at all; the user's past is marked on top.
-  std::vector<uint8_t> base(static_cast<size_t>(n), 0);
-  int64_t numCandidates = n;
+  // The items that are no candidates at all (outside scope.candidates); each row's past is marked
+  // on top of them (model/core/ranking_protocol.h, shared with the Inspect page).
+  std::vector<uint8_t> base;
   if (scope.candidates)
   {
-    numCandidates = 0;
+    base.resize(static_cast<size_t>(n));
     for (int64_t i = 0; i < n; ++i)
     {
       base[static_cast<size_t>(i)] = (*scope.candidates)[static_cast<size_t>(i)] ? 0 : 1;
-      numCandidates += base[static_cast<size_t>(i)] ? 0 : 1;
     }
   }
   // Full ranking runs as a pipeline when a second core is idle (not in a data-parallel rank,
@@ -359,9 +319,8 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
   // own scratch (the items excluded for the row at hand, `base` plus the user's past, and its
   // targets), and every row's results land at its index, so the output is the one-thread one.
   const size_t workers = !sampled && !scope.shard && idleCores() > 1 ? 2 : 1;
-  std::vector<std::vector<uint8_t>> excludedOf(workers, base);
-  std::vector<std::vector<uint8_t>> isTargetOf(workers,
-                                               std::vector<uint8_t>(static_cast<size_t>(n), 0));
+  std::vector<RankingExclusion> excludedOf(workers,
+                                          RankingExclusion(n, scope.candidates ? &base : nullptr));
   RandomRanking random;
   const int64_t batch = sampled ? 256 : scorer.batchSize();
   // Not a structured binding: C++17 lambdas (rankRow) cannot capture one (clang refuses).
@@ -375,67 +334,18 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
   {
     lists.resize(hi - lo);
   }
-  // Marks the past of target i (value 1; the targets stay candidates) in worker w's scratch, or
-  // undoes it (0). Returns the number of candidates left for the row (targets included).
-  auto markPast = [&](size_t w, size_t i, uint8_t value)
-  {
-    std::vector<uint8_t>& excluded = excludedOf[w];
-    std::vector<uint8_t>& isTarget = isTargetOf[w];
-    const Target& tg = targets[i];
-    for (int32_t item : tg.items)
-    {
-      isTarget[static_cast<size_t>(item)] = value;
-    }
-    int64_t pastCandidates = 0;
-    for (int64_t j = data.userStart[static_cast<size_t>(data.user[static_cast<size_t>(tg.query)])];
-         j < tg.query; ++j)
-    {
-      const auto item = static_cast<size_t>(data.item[static_cast<size_t>(j)]);
-      if (value && !excluded[item] && !isTarget[item])
-      {
-        ++pastCandidates;
-      }
-      excluded[item] = value ? 1 : base[item];
-    }
-    int64_t madeCandidates = 0;
-    for (int32_t item : tg.items)
-    {
-      madeCandidates += base[static_cast<size_t>(item)] ? 1 : 0;
-      excluded[static_cast<size_t>(item)] = value ? 0 : base[static_cast<size_t>(item)];
-    }
-    return numCandidates - pastCandidates + madeCandidates;
-  };
-  auto newRow = [&](size_t i)
-  {
-    const Target& tg = targets[i];
-    const int32_t u = data.user[static_cast<size_t>(tg.query)];
-    UserMetricRow row;
-    row.user = u;
-    row.item = tg.items.front();
-    row.trainInteractions = split.trainCount(data, u);
-    return row;
-  };
   // Worker w ranks target i of the batch whose scores begin at row `first`.
   auto rankRow = [&](size_t w, size_t first, const float* s, int64_t width, size_t i)
   {
-    const Target& tg = targets[i];
+    const RankingTarget& tg = targets[i];
     const float* rowScores = s + static_cast<int64_t>(i - first) * width;
-    UserMetricRow row = newRow(i);
-    rowCandidates[i - lo] = markPast(w, i, 1);
-    for (int32_t item : tg.items)
-    {
-      const int64_t rank = targetRank(rowScores, n, item, excludedOf[w].data());
-      row.rank = row.rank < 0 ? rank : std::min(row.rank, rank);
-      if (tg.items.size() > 1)
-      {
-        row.ranks.push_back(rank);
-      }
-    }
-    row.prediction = rowScores[row.item];
-    std::vector<int32_t> top = topK(rowScores, n, k, excludedOf[w].data());
+    RankingExclusion& excluded = excludedOf[w];
+    rowCandidates[i - lo] = excluded.mark(data, tg);
+    UserMetricRow row = rankedRow(data, split, tg, rowScores, n, excluded.flags());
+    std::vector<int32_t> top = topK(rowScores, n, k, excluded.flags());
     rowDiversity[i - lo] = intraListDiversity(top, itemCategory);
     lists[i - lo] = std::move(top);
-    markPast(w, i, 0);
+    excluded.unmark(data, tg);
     result.rows[i - lo] = std::move(row);
   };
   // The scored batch waiting to be ranked, and the helper thread ranking it.
@@ -516,7 +426,7 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
     }
     if (sampled)
     {
-      std::vector<uint8_t>& excluded = excludedOf[0];
+      RankingExclusion& excluded = excludedOf[0];
       torch::Tensor candidates = torch::empty(
           {static_cast<int64_t>(queries.size()), kSampledNegatives + 1}, torch::kInt64);
       auto acc = candidates.accessor<int64_t, 2>();
@@ -525,8 +435,7 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
         const int64_t r = static_cast<int64_t>(i - start);
         const int64_t t = targets[i].query;
         const int32_t target = targets[i].items.front();
-        markPast(0, i, 1);
-        excluded[static_cast<size_t>(target)] = 1;  // not a negative of itself
+        excluded.mark(data, targets[i]);
         DemoRng rng(seed * 1000003ULL + static_cast<uint64_t>(t) * 2 +
                     (part == SplitPart::Test ? 1 : 0));
         acc[r][0] = target;
@@ -535,7 +444,7 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
              ++attempt)
         {
           int64_t c = static_cast<int64_t>(rng.below(static_cast<uint64_t>(n)));
-          if (!excluded[static_cast<size_t>(c)])
+          if (c != target && !excluded.excludes(c))  // never a negative of itself
           {
             acc[r][1 + filled++] = c;
           }
@@ -547,8 +456,7 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
         {
           acc[r][1 + filled] = -1;
         }
-        markPast(0, i, 0);
-        excluded[static_cast<size_t>(target)] = base[static_cast<size_t>(target)];
+        excluded.unmark(data, targets[i]);
       }
       torch::Tensor scores =
           scorer.scoreCandidates(queries, candidates.clamp_min(0)).to(torch::kFloat32).contiguous();
@@ -558,7 +466,7 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
       {
         const int64_t r = static_cast<int64_t>(i - start);
         const float* rowScores = s + r * width;
-        UserMetricRow row = newRow(i);
+        UserMetricRow row = rankingRow(data, split, targets[i]);
         int64_t above = 0;
         for (int64_t j = 1; j < width; ++j)
         {

@@ -84,7 +84,7 @@ void fillPopularity(InspectCatalog& c, const std::vector<uint8_t>& cold)
   c.popularity.assign(static_cast<size_t>(s.numItems()), 0);
   for (int64_t u = 0; u < s.numUsers(); ++u)
   {
-    for (int64_t n = s.userStart[static_cast<size_t>(u)]; n < c.trainEnd[static_cast<size_t>(u)];
+    for (int64_t n = s.userStart[static_cast<size_t>(u)]; n < c.split.trainEnd[static_cast<size_t>(u)];
          ++n)
     {
       const size_t item = static_cast<size_t>(s.item[static_cast<size_t>(n)]);
@@ -264,10 +264,8 @@ std::string InspectCatalog::itemLabel(int32_t item) const
 
 bool InspectCatalog::isTarget(int32_t user, int32_t item, SplitPart part) const
 {
-  const auto u = static_cast<size_t>(user);
-  const int64_t first = part == SplitPart::Valid ? trainEnd[u] : validEnd[u];
-  const int64_t end = part == SplitPart::Valid ? validEnd[u] : data->userStart[u + 1];
-  for (int64_t n = first; n < end; ++n)
+  const std::pair<int64_t, int64_t> block = split.block(*data, user, part);
+  for (int64_t n = block.first; n < block.second; ++n)
   {
     if (data->item[static_cast<size_t>(n)] == item)
     {
@@ -295,12 +293,7 @@ InspectCatalog catalogFromSnapshot(const DatasetSnapshot& snapshot, const RunCon
 {
   InspectCatalog c;
   c.data = &snapshot;
-  const Split split = makeSplit(snapshot, config.train);
-  c.trainEnd = split.trainEnd;
-  c.validEnd = split.validEnd;
-  c.validIndex = split.validIndex;
-  c.testIndex = split.testIndex;
-  c.splitName = split.name;
+  c.split = makeSplit(snapshot, config.train);
   c.historyLength = config.model.historyLength;
   fillCategories(c);
   fillPopularity(c, coldItemMask(snapshot, config.train.coldItemShare));
@@ -363,10 +356,15 @@ std::unique_ptr<InspectSource> packageSource(std::unique_ptr<ModelPackage> packa
   InspectCatalog c;
   c.owned = data;
   c.data = data.get();
-  c.trainEnd.assign(data->userStart.begin() + 1, data->userStart.end());
-  c.validEnd = c.trainEnd;
-  c.validIndex.assign(static_cast<size_t>(data->numUsers()), -1);
-  c.testIndex.assign(static_cast<size_t>(data->numUsers()), -1);
+  // No held-out parts: every interaction (the given histories) is training.
+  c.split.trainEnd.assign(data->userStart.begin() + 1, data->userStart.end());
+  c.split.validEnd = c.split.trainEnd;
+  c.split.validIndex.assign(static_cast<size_t>(data->numUsers()), -1);
+  c.split.testIndex.assign(static_cast<size_t>(data->numUsers()), -1);
+  c.split.part.assign(data->item.size(), SplitPart::Train);
+  c.split.numTrain = static_cast<int64_t>(data->item.size());
+  c.split.kind.clear();
+  c.split.name.clear();
   c.historyLength = package->config().model.historyLength;
   c.hasProfiles = false;
   fillCategories(c);

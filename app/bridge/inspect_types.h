@@ -28,12 +28,9 @@ struct InspectCatalog
 {
   const DatasetSnapshot* data = nullptr;  // the dataset (or owned, for a model file)
   std::shared_ptr<DatasetSnapshot> owned;
-  std::vector<int64_t> trainEnd;    // per user: [userStart[u], trainEnd[u]) is the training part
-  std::vector<int64_t> validEnd;    // per user: [trainEnd[u], validEnd[u]) is validation, the rest
-                                    // of the user's interactions test (model/core/split.h)
-  std::vector<int64_t> validIndex;  // per user: first validation interaction, or -1
-  std::vector<int64_t> testIndex;   // per user: first test interaction, or -1
-  std::string splitName;            // the run's split in words ("" for a model file)
+  /// The run's split, as its evaluation made it (model/core/split.h); for a model file every
+  /// interaction is training and split.name is "".
+  Split split;
   std::vector<int32_t> itemCategory;  // per item, a code of categoryNames or -1
   std::vector<std::string> categoryNames;
   std::string categoryField;                   // "" when the dataset has none
@@ -48,7 +45,7 @@ struct InspectCatalog
   int64_t numItems() const { return data->numItems(); }
   int64_t trainCount(int32_t user) const
   {
-    return trainEnd[static_cast<size_t>(user)] - data->userStart[static_cast<size_t>(user)];
+    return split.trainCount(*data, user);
   }
   /// Whether the item is one of the user's validation (Valid) or test (Test) targets.
   bool isTarget(int32_t user, int32_t item, SplitPart part) const;

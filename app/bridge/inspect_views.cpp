@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "app/bridge/qt_text.h"
+#include "model/core/ranking_protocol.h"
 
 namespace m6
 {
@@ -81,7 +82,7 @@ UserProfile buildProfile(const InspectCatalog& c, int32_t user)
     p.features.emplace_back(qs(f.name), v.isEmpty() ? QStringLiteral("–") : v);
   }
   p.trainCount = c.trainCount(user);
-  const int64_t windowStart = std::max(d.userStart[u], c.trainEnd[u] - c.historyLength);
+  const int64_t windowStart = std::max(d.userStart[u], c.split.trainEnd[u] - c.historyLength);
   for (int64_t n = d.userStart[u]; n < d.userStart[u + 1]; ++n)
   {
     const auto nn = static_cast<size_t>(n);
@@ -98,19 +99,19 @@ UserProfile buildProfile(const InspectCatalog& c, int32_t user)
     {
       h.time = d.ts[nn];
     }
-    h.part = n < c.trainEnd[u]   ? QStringLiteral("train")
-             : n < c.validEnd[u] ? QStringLiteral("valid")
+    h.part = n < c.split.trainEnd[u]   ? QStringLiteral("train")
+             : n < c.split.validEnd[u] ? QStringLiteral("valid")
                                  : QStringLiteral("test");
-    h.inWindow = n >= windowStart && n < c.trainEnd[u];
+    h.inWindow = n >= windowStart && n < c.split.trainEnd[u];
     p.history.push_back(h);
   }
-  if (c.validIndex[u] >= 0)
+  if (c.split.validIndex[u] >= 0)
   {
-    p.validItem = d.item[static_cast<size_t>(c.validIndex[u])];
+    p.validItem = d.item[static_cast<size_t>(c.split.validIndex[u])];
   }
-  if (c.testIndex[u] >= 0)
+  if (c.split.testIndex[u] >= 0)
   {
-    p.testItem = d.item[static_cast<size_t>(c.testIndex[u])];
+    p.testItem = d.item[static_cast<size_t>(c.split.testIndex[u])];
   }
   if (p.trainCount == 0)
   {
@@ -126,14 +127,14 @@ UserProfile buildProfile(const InspectCatalog& c, int32_t user)
         QObject::tr(
             "User %1 has no held-out interaction under this split (%2): all of them "
             "are training, so there is nothing to check the recommendations against.")
-            .arg(p.userId, c.splitName.empty() ? QObject::tr("leave-one-out needs 3 interactions")
-                                               : qs(c.splitName));
+            .arg(p.userId, c.split.name.empty() ? QObject::tr("leave-one-out needs 3 interactions")
+                                               : qs(c.split.name));
   }
   else if (p.testItem >= 0)
   {
     // A repeat: the test item is also a training item, so the top K (which leaves training
     // items out) can never show it, while the recorded rank counts it.
-    for (int64_t n = d.userStart[u]; n < c.trainEnd[u]; ++n)
+    for (int64_t n = d.userStart[u]; n < c.split.trainEnd[u]; ++n)
     {
       if (d.item[static_cast<size_t>(n)] == p.testItem)
       {
@@ -175,30 +176,23 @@ std::vector<RecommendationRow> recommendationRows(const InspectCatalog& c, int32
 void fillDefaultRanks(std::vector<RecommendationRow>& rows, const InspectCatalog& c, int32_t user,
                       const std::vector<float>& scores, const std::vector<uint8_t>* allowed)
 {
+  // The list the Predictor recommends from (model/engine.h): the training items excluded, in
+  // topK's order (model/core/metrics.h), the page's filter on top.
   const DatasetSnapshot& d = *c.data;
   const auto u = static_cast<size_t>(user);
-  std::vector<uint8_t> candidate(scores.size(), 1);
-  for (size_t i = 0; i < candidate.size(); ++i)
+  std::vector<uint8_t> excluded(scores.size(), 0);
+  for (size_t i = 0; i < excluded.size(); ++i)
   {
-    candidate[i] = !allowed || (*allowed)[i] ? 1 : 0;
+    excluded[i] = allowed && !(*allowed)[i] ? 1 : 0;
   }
-  for (int64_t n = d.userStart[u]; n < c.trainEnd[u]; ++n)
+  for (int64_t n = d.userStart[u]; n < c.split.trainEnd[u]; ++n)
   {
-    candidate[static_cast<size_t>(d.item[static_cast<size_t>(n)])] = 0;
+    excluded[static_cast<size_t>(d.item[static_cast<size_t>(n)])] = 1;
   }
+  const auto n = static_cast<int64_t>(scores.size());
   for (auto& row : rows)
   {
-    const auto i = static_cast<size_t>(row.item);
-    const float s = scores[i];
-    int rank = 1;
-    for (size_t j = 0; j < scores.size(); ++j)
-    {
-      if (candidate[j] && j != i && (scores[j] > s || (scores[j] == s && j < i)))
-      {
-        ++rank;
-      }
-    }
-    row.defaultRank = rank;
+    row.defaultRank = static_cast<int>(listPosition(scores.data(), n, row.item, excluded.data())) + 1;
   }
 }
 
@@ -373,55 +367,25 @@ UserMetricsTable metricsTable(const std::vector<UserMetricRow>& rows, const Insp
 std::vector<UserMetricRow> computeTestRows(InspectSource& source, const InspectCatalog& c,
                                            const std::atomic<bool>* cancel)
 {
+  // The evaluation's own protocol (model/core/ranking_protocol.h): the same targets, exclusions
+  // and tie rule as the run's test rows. The scores are the Predictor's, whose history is the
+  // training part (the run's test scoring also reads the validation item), so ranks can differ
+  // a little from rows the run recorded; this path serves only runs recorded without rows.
   const DatasetSnapshot& d = *c.data;
   std::vector<UserMetricRow> rows;
-  std::vector<uint8_t> excluded(static_cast<size_t>(d.numItems()), 0);
-  for (int32_t u = 0; u < static_cast<int32_t>(d.numUsers()); ++u)
+  RankingExclusion excluded(d.numItems());
+  for (const RankingTarget& target : rankingTargets(d, c.split, SplitPart::Test))
   {
-    const auto uu = static_cast<size_t>(u);
-    if (c.testIndex[uu] < 0)
-    {
-      continue;
-    }
     if (cancel && cancel->load())
     {
       break;
     }
-    const std::vector<float> scores = source.scoreAll(u, {});
-    // The evaluation's rule (model/core/split.h): the train and validation items are no
-    // candidates, the test targets always are; several targets are looked up in one list.
-    std::fill(excluded.begin(), excluded.end(), 0);
-    const int64_t testEnd = d.userStart[uu + 1];
-    for (int64_t n = d.userStart[uu]; n < c.validEnd[uu]; ++n)
-    {
-      excluded[static_cast<size_t>(d.item[static_cast<size_t>(n)])] = 1;
-    }
-    std::vector<int32_t> targets;
-    for (int64_t n = c.testIndex[uu]; n < testEnd; ++n)
-    {
-      const int32_t item = d.item[static_cast<size_t>(n)];
-      if (std::find(targets.begin(), targets.end(), item) == targets.end())
-      {
-        targets.push_back(item);
-        excluded[static_cast<size_t>(item)] = 0;
-      }
-    }
-    UserMetricRow r;
-    r.user = u;
-    r.item = targets.front();
-    r.trainInteractions = c.trainCount(u);
-    for (int32_t item : targets)
-    {
-      const int64_t rank =
-          targetRank(scores.data(), static_cast<int64_t>(scores.size()), item, excluded.data());
-      r.rank = r.rank < 0 ? rank : std::min(r.rank, rank);
-      if (targets.size() > 1)
-      {
-        r.ranks.push_back(rank);
-      }
-    }
-    r.prediction = scores[static_cast<size_t>(r.item)];
-    rows.push_back(r);
+    const int32_t user = d.user[static_cast<size_t>(target.query)];
+    const std::vector<float> scores = source.scoreAll(user, {});
+    excluded.mark(d, target);
+    rows.push_back(rankedRow(d, c.split, target, scores.data(),
+                             static_cast<int64_t>(scores.size()), excluded.flags()));
+    excluded.unmark(d, target);
   }
   return rows;
 }

@@ -43,25 +43,50 @@ int64_t targetRank(const float* scores, int64_t n, int64_t target, const uint8_t
   return std::isnan(t) ? candidates : above;
 }
 
+namespace
+{
+
+// The order of recommendation lists, a total one: higher score first, NaN last, ties by index.
+bool listsBefore(const float* scores, int64_t a, int64_t b)
+{
+  const float sa = scores[a];
+  const float sb = scores[b];
+  const bool na = std::isnan(sa);
+  const bool nb = std::isnan(sb);
+  if (na != nb)
+  {
+    return nb;
+  }
+  if (!na && sa != sb)
+  {
+    return sa > sb;
+  }
+  return a < b;
+}
+
+}  // namespace
+
+int64_t listPosition(const float* scores, int64_t n, int64_t item, const uint8_t* excluded)
+{
+  if (item < 0 || item >= n)
+  {
+    throw std::out_of_range("listPosition: item " + std::to_string(item) +
+                            " outside the catalogue of " + std::to_string(n));
+  }
+  int64_t before = 0;
+  for (int64_t i = 0; i < n; ++i)
+  {
+    if (i != item && !(excluded && excluded[i]) && listsBefore(scores, i, item))
+    {
+      ++before;
+    }
+  }
+  return before;
+}
+
 std::vector<int32_t> topK(const float* scores, int64_t n, int k, const uint8_t* excluded)
 {
-  // A total order: higher score first, NaN last, ties by index.
-  auto better = [scores](int32_t a, int32_t b)
-  {
-    float sa = scores[a];
-    float sb = scores[b];
-    bool na = std::isnan(sa);
-    bool nb = std::isnan(sb);
-    if (na != nb)
-    {
-      return nb;
-    }
-    if (!na && sa != sb)
-    {
-      return sa > sb;
-    }
-    return a < b;
-  };
+  auto better = [scores](int32_t a, int32_t b) { return listsBefore(scores, a, b); };
   // A bounded heap of the k best so far (its front the worst of them): O(n log k) time and O(k)
   // memory, never a sort or a copy of the catalogue. Evaluation keeps one list per user, so the
   // list must not carry the catalogue's size as capacity either.

@@ -33,6 +33,11 @@ int64_t targetRank(const float* scores, int64_t n, int64_t target, const uint8_t
 /// The k best candidates, best first; equal scores are ordered by index. NaN scores rank last.
 std::vector<int32_t> topK(const float* scores, int64_t n, int k, const uint8_t* excluded);
 
+/// The 0-based position `item` takes in topK(scores, n, n, excluded), the order of recommendation
+/// lists (unlike targetRank, ties do not count against it). The item counts as a candidate even
+/// when flagged excluded.
+int64_t listPosition(const float* scores, int64_t n, int64_t item, const uint8_t* excluded);
+
 double hitAtK(int64_t rank, int k);   // 1 if rank < k, else 0
 double ndcgAtK(int64_t rank, int k);  // 1 / log2(rank + 2) if rank < k, else 0 (one target)
 double mrrAtK(int64_t rank, int k);   // 1 / (rank + 1) if rank < k, else 0

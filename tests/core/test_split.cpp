@@ -1,9 +1,15 @@
-// The splits of train.split on hand-built snapshots: exactly which interactions are held out.
+// The splits of train.split on hand-built snapshots: exactly which interactions are held out; and
+// the ranking protocol over them (model/core/ranking_protocol.h), which the evaluation and the
+// Inspect page share: the targets, the exclusions, the ranks, and recommendation-list positions.
 #include <QtTest>
+#include <algorithm>
 #include <array>
+#include <cmath>
 
 #include "model/core/config.h"
 #include "model/core/demo_data.h"
+#include "model/core/ranking_protocol.h"
+#include "model/core/rng.h"
 #include "model/core/split.h"
 
 using m6::SplitPart;
@@ -329,6 +335,116 @@ class TestSplit : public QObject
     }
     QVERIFY(std::abs(double(tenth) / n - 0.1) < 0.005);
     QVERIFY(std::abs(double(quarter) / n - 0.25) < 0.005);
+  }
+
+  void rankingExcludesThePastAndKeepsTheTargets()
+  {
+    // u0 met a, b, c, d, e at times 10..50: leave-one-out holds d (validation) and e (test) out.
+    // u0 then meets a again as its test item in a second snapshot below.
+    const m6::DatasetSnapshot s = handBuilt();
+    const m6::Split split = m6::splitLeaveOneOut(s);
+    const auto test = m6::rankingTargets(s, split, m6::SplitPart::Test);
+    QCOMPARE(int(test.size()), 2);  // u0 and u2 (u1 has two interactions, u3 none)
+    QCOMPARE(test[0].query, int64_t(4));
+    QCOMPARE(test[0].items, std::vector<int32_t>({4}));
+    m6::RankingExclusion ex(s.numItems());
+    const int64_t candidates = ex.mark(s, test[0]);
+    // The test ranking excludes train and validation (a, b, c, d): e alone is a candidate.
+    QCOMPARE(candidates, int64_t(1));
+    for (int i = 0; i < 4; ++i)
+    {
+      QVERIFY(ex.excludes(i));
+    }
+    QVERIFY(!ex.excludes(4));
+    const std::vector<float> scores = {5, 4, 3, 2, 1};
+    const m6::UserMetricRow row = m6::rankedRow(s, split, test[0], scores.data(), 5, ex.flags());
+    QCOMPARE(row.user, 0);
+    QCOMPARE(row.item, 4);
+    QCOMPARE(row.rank, int64_t(0));  // the better-scored items are all in the past
+    QCOMPARE(row.trainInteractions, int64_t(3));
+    QCOMPARE(row.prediction, 1.0);
+    ex.unmark(s, test[0]);
+    for (int i = 0; i < 5; ++i)
+    {
+      QVERIFY(!ex.excludes(i));
+    }
+    // Validation: only the train block is past.
+    const auto valid = m6::rankingTargets(s, split, m6::SplitPart::Valid);
+    QCOMPARE(ex.mark(s, valid[0]), int64_t(2));  // d and e
+    QVERIFY(!ex.excludes(3) && !ex.excludes(4) && ex.excludes(2));
+    ex.unmark(s, valid[0]);
+
+    // A target the user met before stays a candidate, and so does one the base excludes.
+    m6::DatasetSnapshot again = handBuilt();
+    again.item[4] = 0;  // u0's test item is a, met at time 10
+    const m6::Split splitAgain = m6::splitLeaveOneOut(again);
+    const auto t2 = m6::rankingTargets(again, splitAgain, m6::SplitPart::Test);
+    std::vector<uint8_t> base = {1, 0, 0, 0, 1};  // a and e are no candidates by themselves
+    m6::RankingExclusion ex2(again.numItems(), &base);
+    QCOMPARE(ex2.mark(again, t2[0]), int64_t(1));  // a only: b, c, d past, e in the base
+    QVERIFY(!ex2.excludes(0));
+    QVERIFY(ex2.excludes(4));
+    ex2.unmark(again, t2[0]);
+    QVERIFY(ex2.excludes(0) && ex2.inBase(0) && !ex2.excludes(1));
+  }
+
+  void severalTargetsAreRankedInOneList()
+  {
+    // Ratio 8:1:1 by time: a user with 20 interactions has two test targets.
+    const m6::DatasetSnapshot s = bySizes({20});
+    const m6::Split split = m6::makeSplit(s, splitting("ratio-time"));
+    const auto test = m6::rankingTargets(s, split, m6::SplitPart::Test);
+    QCOMPARE(int(test.size()), 1);
+    QCOMPARE(test[0].items, std::vector<int32_t>({18, 19}));
+    m6::RankingExclusion ex(s.numItems());
+    ex.mark(s, test[0]);
+    std::vector<float> scores(30, 0.f);
+    scores[25] = 3;  // an unseen item above both targets
+    scores[18] = 2;
+    scores[19] = 1;
+    scores[0] = 9;  // a past item: excluded
+    const m6::UserMetricRow row = m6::rankedRow(s, split, test[0], scores.data(), 30, ex.flags());
+    QCOMPARE(row.rank, int64_t(1));
+    QCOMPARE(row.ranks, std::vector<int64_t>({1, 2}));  // the other target counts above
+    // Keeping only some targets (the cold protocol's subsets) drops the others.
+    std::vector<uint8_t> keep(30, 0);
+    keep[19] = 1;
+    QCOMPARE(m6::rankingTargets(s, split, m6::SplitPart::Test, &keep)[0].items,
+             std::vector<int32_t>({19}));
+  }
+
+  void listPositionIsThePlaceInTheRecommendationList()
+  {
+    // Random scores with ties and NaN, random exclusions: the position equals the index in the
+    // full topK list, and an excluded item still gets the place it would take.
+    m6::DemoRng rng(11);
+    const int64_t n = 700;
+    std::vector<float> sc(static_cast<size_t>(n));
+    std::vector<uint8_t> ex(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i)
+    {
+      sc[static_cast<size_t>(i)] =
+          rng.below(40) == 0 ? std::nanf("") : static_cast<float>(rng.below(30));
+      ex[static_cast<size_t>(i)] = rng.below(8) == 0 ? 1 : 0;
+    }
+    const std::vector<int32_t> list = m6::topK(sc.data(), n, static_cast<int>(n), ex.data());
+    for (size_t pos = 0; pos < list.size(); ++pos)
+    {
+      QCOMPARE(m6::listPosition(sc.data(), n, list[pos], ex.data()), int64_t(pos));
+    }
+    for (int64_t i = 0; i < n; ++i)
+    {
+      if (ex[static_cast<size_t>(i)])
+      {
+        std::vector<uint8_t> without = ex;
+        without[static_cast<size_t>(i)] = 0;
+        const auto full = m6::topK(sc.data(), n, static_cast<int>(n), without.data());
+        const auto at = std::find(full.begin(), full.end(), static_cast<int32_t>(i)) - full.begin();
+        QCOMPARE(m6::listPosition(sc.data(), n, i, ex.data()), int64_t(at));
+        break;
+      }
+    }
+    QVERIFY_THROWS_EXCEPTION(std::out_of_range, m6::listPosition(sc.data(), n, n, nullptr));
   }
 };
 
