@@ -32,8 +32,8 @@
 #include <string>
 #include <vector>
 
-#include "app/bridge/bridge_types.h"
 #include "app/bridge/app_services.h"
+#include "app/bridge/bridge_types.h"
 #include "app/bridge/snapshot_store.h"
 #include "app/bridge/training_controller.h"
 #include "model/core/config.h"

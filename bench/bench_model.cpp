@@ -203,8 +203,8 @@ double exampleMultiplyAdds(const m6::RunConfig& c, int64_t numItems)
   const double distinct =
       std::min<double>(static_cast<double>(numItems), b * c.model.historyLength);
   const double perLayer = d * d + 2 * 2 * d * d + d * d + 4 * d * d  // q, K/V of u and c, out, FFN
-                          + 2 * distinct * d * d / b                // K/V of each distinct item
-                          + 2 * distinct * d;                       // q.k and weights.v per item
+                          + 2 * distinct * d * d / b                 // K/V of each distinct item
+                          + 2 * distinct * d;                        // q.k and weights.v per item
   const std::string loss = m6::effectiveLoss(c, numItems);
   const double classes = loss == "sampled_softmax"
                              ? std::min<double>(numItems, c.train.sharedNegatives + b)
@@ -282,10 +282,10 @@ int main(int argc, char** argv)
     {
       // The Python M6's reference settings: history 50, batch 512, width 64, 2 heads,
       // 1 attention layer, no history encoder, dropout 0.2, full softmax, 1 thread.
-      for (const char* s : {"model.history_length=50", "train.batch_size=512", "model.dim=64",
-                            "model.heads=2", "model.attention_layers=1",
-                            "model.history_encoder=none", "model.attention_dropout=0.2",
-                            "train.loss=softmax"})
+      for (const char* s :
+           {"model.history_length=50", "train.batch_size=512", "model.dim=64", "model.heads=2",
+            "model.attention_layers=1", "model.history_encoder=none", "model.attention_dropout=0.2",
+            "train.loss=softmax"})
       {
         settings.push_back(s);
       }

@@ -55,8 +55,7 @@ std::unique_ptr<Session> openParent(const DatasetSnapshot& snapshot, const RunCo
 
 // The parent's weights carried into `target`; the cold items' id rows stay zero afterwards (the
 // parent may have learned ids for them, and the cold protocol ranks them by content only).
-AdaptReport carryKeepingColdItemsCold(Session& parent, Session& target,
-                                      const AdaptOptions& options)
+AdaptReport carryKeepingColdItemsCold(Session& parent, Session& target, const AdaptOptions& options)
 {
   AdaptReport report = carryOver(parent, target, options);
   if (target.numCold > 0)

@@ -197,7 +197,8 @@ GradientReducer::GradientReducer(Collective& c, std::vector<torch::Tensor> param
 {
   for (auto& p : params)
   {
-    const bool rows = std::any_of(sparse.begin(), sparse.end(), [&](const torch::Tensor& s)
+    const bool rows = std::any_of(sparse.begin(), sparse.end(),
+                                  [&](const torch::Tensor& s)
                                   { return s.unsafeGetTensorImpl() == p.unsafeGetTensorImpl(); });
     (rows ? sparse_ : params_).push_back(std::move(p));
   }

@@ -320,7 +320,7 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
   // targets), and every row's results land at its index, so the output is the one-thread one.
   const size_t workers = !sampled && !scope.shard && idleCores() > 1 ? 2 : 1;
   std::vector<RankingExclusion> excludedOf(workers,
-                                          RankingExclusion(n, scope.candidates ? &base : nullptr));
+                                           RankingExclusion(n, scope.candidates ? &base : nullptr));
   RandomRanking random;
   const int64_t batch = sampled ? 256 : scorer.batchSize();
   // Not a structured binding: C++17 lambdas (rankRow) cannot capture one (clang refuses).

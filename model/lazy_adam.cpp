@@ -123,8 +123,8 @@ torch::Tensor LazyAdamW::step(LossClosure closure)
 {
   std::vector<SparseGrad> sparse = takeSparseGrads(param_groups_);
   torch::Tensor loss = torch::optim::AdamW::step(closure);
-  lazyStep<torch::optim::AdamWOptions, torch::optim::AdamWParamState>(param_groups_, state_,
-                                                                      sparse, true);
+  lazyStep<torch::optim::AdamWOptions, torch::optim::AdamWParamState>(param_groups_, state_, sparse,
+                                                                      true);
   return loss;
 }
 

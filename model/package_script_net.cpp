@@ -271,8 +271,8 @@ void userSideAndFusion(Writer& w, const NetSpec& spec)
         splitOffsets(spec.model)
             ? norm(f + ".norm_tokens", "tokens[:, :, :" + d + "]") + " + tokens[:, :, " + d + ":]"
             : norm(f + ".norm_tokens", "tokens");
-    w.line(1, "a, w = self._attention(" + norm(f + ".norm_query", "q") + ", " + kv +
-                  ", blocked, " + attentionArgs(f + ".attention") + ")");
+    w.line(1, "a, w = self._attention(" + norm(f + ".norm_query", "q") + ", " + kv + ", blocked, " +
+                  attentionArgs(f + ".attention") + ")");
     w.line(1, "x = q + a");
     w.line(1, "x = x + " + ffn(f + ".ffn", norm(f + ".norm_ffn", "x")));
     w.line(1, "q = " + (adapters ? adapter("self.model.adapter_fusion_" + std::to_string(l), "x")

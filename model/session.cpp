@@ -1,8 +1,8 @@
 #include "model/session.h"
 
-#include "model/rng.h"
-
 #include <cmath>
+
+#include "model/rng.h"
 
 namespace m6
 {

@@ -207,8 +207,8 @@ std::unique_ptr<torch::optim::Optimizer> makeOptimizer(
   }
   if (t.optimizer == "adamw")
   {
-    return std::make_unique<LazyAdamW>(groups,
-                                       torch::optim::AdamWOptions(t.lr).weight_decay(t.weightDecay));
+    return std::make_unique<LazyAdamW>(
+        groups, torch::optim::AdamWOptions(t.lr).weight_decay(t.weightDecay));
   }
   return std::make_unique<LazyAdam>(groups,
                                     torch::optim::AdamOptions(t.lr).weight_decay(t.weightDecay));
@@ -277,9 +277,9 @@ TrainOutcome runTrainingLoop(const LoopSetup& setup, const TrainCallbacks& cb)
   session.net->setSparseIds(sparseUsers, sparseItems);
   if (sparseUsers || sparseItems)
   {
-    logLine(cb, std::string("row-sparse id updates: ") +
-                    (sparseUsers && sparseItems ? "users and items"
-                                                : (sparseUsers ? "users" : "items")));
+    logLine(cb, std::string("row-sparse id updates: ") + (sparseUsers && sparseItems
+                                                              ? "users and items"
+                                                              : (sparseUsers ? "users" : "items")));
   }
   const bool resume = job ? agreeOnJob(*job, session, setup.resume) : setup.resume;
   std::error_code ec;

@@ -127,7 +127,8 @@ Status BrowseQuery::prepare()
     switch (table_)
     {
       case BrowseTable::Users:
-        columns_ = {{"#", CellKind::Index}, {"User", CellKind::Id}, {"Interactions", CellKind::Count}};
+        columns_ = {
+            {"#", CellKind::Index}, {"User", CellKind::Id}, {"Interactions", CellKind::Count}};
         break;
       case BrowseTable::Items:
         columns_ = {{"#", CellKind::Index},
@@ -136,8 +137,8 @@ Status BrowseQuery::prepare()
                     {"Interactions", CellKind::Count}};
         break;
       case BrowseTable::Interactions:
-        columns_ = {{"#", CellKind::Index},     {"User", CellKind::Id},
-                    {"Item", CellKind::Id},     {"Title", CellKind::Text, false},
+        columns_ = {{"#", CellKind::Index},       {"User", CellKind::Id},
+                    {"Item", CellKind::Id},       {"Title", CellKind::Text, false},
                     {"Rating", CellKind::Rating}, {"Time", CellKind::Time}};
         break;
     }
@@ -166,7 +167,8 @@ Status BrowseQuery::prepare()
     {
       if (filter_.userIdx)
       {
-        auto s = db.prepare("SELECT first_seq, n_interactions FROM users WHERE dataset_id = ? AND idx = ?");
+        auto s = db.prepare(
+            "SELECT first_seq, n_interactions FROM users WHERE dataset_id = ? AND idx = ?");
         s.bind(1, datasetId_).bind(2, *filter_.userIdx);
         userRange_ = s.step() ? std::make_pair(s.columnInt(0), s.columnInt(0) + s.columnInt(1) - 1)
                               : std::make_pair(int64_t(0), int64_t(-1));
@@ -257,15 +259,17 @@ std::string BrowseQuery::whereClause(std::vector<Cell>* binds) const
         binds->push_back("%" + likeEscape(filter_.text) + "%");
         for (int64_t u : textUsers_)
         {
-          any += " OR x.seq BETWEEN (SELECT first_seq FROM users WHERE dataset_id = ? AND idx = ?) "
-                 "AND (SELECT first_seq + n_interactions - 1 FROM users WHERE dataset_id = ? AND "
-                 "idx = ?)";
+          any +=
+              " OR x.seq BETWEEN (SELECT first_seq FROM users WHERE dataset_id = ? AND idx = ?) "
+              "AND (SELECT first_seq + n_interactions - 1 FROM users WHERE dataset_id = ? AND "
+              "idx = ?)";
           binds->insert(binds->end(), {datasetId_, u, datasetId_, u});
         }
         for (int64_t i : textItems_)
         {
-          any += " OR x.seq IN (SELECT seq FROM item_interactions WHERE dataset_id = ? AND "
-                 "item_idx = ?)";
+          any +=
+              " OR x.seq IN (SELECT seq FROM item_interactions WHERE dataset_id = ? AND "
+              "item_idx = ?)";
           binds->push_back(datasetId_);
           binds->push_back(i);
         }
@@ -326,8 +330,7 @@ Status BrowseQuery::ensureSortIndex(const std::string& column)
   // every import would double import time. So the first sort of a dataset builds a partial index
   // for that dataset only (one bulk sort, seconds at 10M rows); later pages and sorts are
   // instant. Workspace::deleteDataset drops them.
-  const std::string name =
-      "interactions_by_" + column + "_" + std::to_string(datasetId_);
+  const std::string name = "interactions_by_" + column + "_" + std::to_string(datasetId_);
   try
   {
     sql::Db& db = workspaceDb(ws_);
@@ -381,7 +384,8 @@ Result<int64_t> BrowseQuery::count()
     const char* from = table_ == BrowseTable::Users   ? "users u"
                        : table_ == BrowseTable::Items ? "items i"
                                                       : "interactions x";
-    auto s = workspaceDb(ws_).prepare(std::string("SELECT count(*) FROM ") + from + " WHERE " + where);
+    auto s =
+        workspaceDb(ws_).prepare(std::string("SELECT count(*) FROM ") + from + " WHERE " + where);
     for (size_t k = 0; k < binds.size(); ++k)
     {
       bindCell(s, static_cast<int>(k) + 1, binds[k]);
@@ -423,9 +427,10 @@ Result<std::vector<BrowseRow>> BrowseQuery::fetch(int64_t offset, int64_t limit,
         key = "u.idx";
         for (const auto& f : fields_)
         {
-          select += ", (SELECT group_concat(value, ', ') FROM (SELECT value FROM field_values "
-                    "WHERE field_id = " +
-                    std::to_string(f.id) + " AND entity_idx = u.idx ORDER BY ord))";
+          select +=
+              ", (SELECT group_concat(value, ', ') FROM (SELECT value FROM field_values "
+              "WHERE field_id = " +
+              std::to_string(f.id) + " AND entity_idx = u.idx ORDER BY ord))";
         }
         break;
       case BrowseTable::Items:
@@ -434,16 +439,18 @@ Result<std::vector<BrowseRow>> BrowseQuery::fetch(int64_t offset, int64_t limit,
         key = "i.idx";
         for (const auto& f : fields_)
         {
-          select += ", (SELECT group_concat(value, ', ') FROM (SELECT value FROM field_values "
-                    "WHERE field_id = " +
-                    std::to_string(f.id) + " AND entity_idx = i.idx ORDER BY ord))";
+          select +=
+              ", (SELECT group_concat(value, ', ') FROM (SELECT value FROM field_values "
+              "WHERE field_id = " +
+              std::to_string(f.id) + " AND entity_idx = i.idx ORDER BY ord))";
         }
         break;
       case BrowseTable::Interactions:
         select =
             "x.seq, (SELECT external_id FROM users WHERE dataset_id = x.dataset_id AND idx = "
             "x.user_idx), it.external_id, it.title, x.rating, x.ts";
-        from = "interactions x JOIN items it ON it.dataset_id = x.dataset_id AND it.idx = x.item_idx";
+        from =
+            "interactions x JOIN items it ON it.dataset_id = x.dataset_id AND it.idx = x.item_idx";
         key = "x.seq";
         break;
     }
@@ -497,8 +504,8 @@ Result<std::vector<BrowseRow>> BrowseQuery::fetch(int64_t offset, int64_t limit,
       useOffset = false;
     }
     else if (natural && table_ == BrowseTable::Interactions && userRange_ && !descending_ &&
-             filter_.text.empty() && !filter_.itemIdx && !filter_.ratingMin &&
-             !filter_.ratingMax && !filter_.timeMin && !filter_.timeMax)
+             filter_.text.empty() && !filter_.itemIdx && !filter_.ratingMin && !filter_.ratingMax &&
+             !filter_.timeMin && !filter_.timeMax)
     {
       where += " AND x.seq >= ?";
       binds.push_back(userRange_->first + offset);

@@ -42,8 +42,7 @@ struct BrowseFilter
   std::optional<int64_t> timeMax;
   bool isEmpty() const
   {
-    return text.empty() && !userIdx && !itemIdx && !ratingMin && !ratingMax && !timeMin &&
-           !timeMax;
+    return text.empty() && !userIdx && !itemIdx && !ratingMin && !ratingMax && !timeMin && !timeMax;
   }
 };
 
@@ -89,7 +88,8 @@ class BrowseQuery
 
   /// Rows [offset, offset + limit). `after` may carry the sortKey of row offset-1 to continue
   /// without OFFSET (keyset paging); pass "" when unknown.
-  Result<std::vector<BrowseRow>> fetch(int64_t offset, int64_t limit, const std::string& after = "");
+  Result<std::vector<BrowseRow>> fetch(int64_t offset, int64_t limit,
+                                       const std::string& after = "");
 
  private:
   Status prepare();
@@ -105,7 +105,7 @@ class BrowseQuery
   bool descending_;
   bool prepared_ = false;
   std::vector<BrowseColumn> columns_;
-  std::vector<FieldInfo> fields_;  // feature columns shown (users or items)
+  std::vector<FieldInfo> fields_;                         // feature columns shown (users or items)
   std::optional<std::pair<int64_t, int64_t>> userRange_;  // seq range for filter_.userIdx
   std::vector<int64_t> textUsers_;  // interactions: users whose id equals the text
   std::vector<int64_t> textItems_;  // interactions: items whose id equals the text

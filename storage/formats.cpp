@@ -19,9 +19,9 @@ namespace
 {
 
 const char* const kMl100kGenres[19] = {
-    "unknown", "Action",  "Adventure", "Animation", "Children's", "Comedy",  "Crime",
-    "Documentary", "Drama", "Fantasy", "Film-Noir", "Horror",  "Musical", "Mystery",
-    "Romance", "Sci-Fi",  "Thriller",  "War",       "Western"};
+    "unknown",     "Action", "Adventure", "Animation", "Children's", "Comedy",  "Crime",
+    "Documentary", "Drama",  "Fantasy",   "Film-Noir", "Horror",     "Musical", "Mystery",
+    "Romance",     "Sci-Fi", "Thriller",  "War",       "Western"};
 
 fs::path folderOf(const std::string& path)
 {
@@ -183,9 +183,9 @@ Result<ImportSpec> ml100k(const fs::path& dir)
     s.users.present = true;
     s.users.file = file(dir / "u.user", "|", false, Encoding::Auto, false, 5);
     s.users.id = ColumnRef::byIndex(0);
-    s.users.fields = {field(1, "age", FieldKind::Numeric), field(2, "gender", FieldKind::Categorical),
-                      field(3, "occupation", FieldKind::Categorical),
-                      field(4, "zip", FieldKind::Categorical)};
+    s.users.fields = {
+        field(1, "age", FieldKind::Numeric), field(2, "gender", FieldKind::Categorical),
+        field(3, "occupation", FieldKind::Categorical), field(4, "zip", FieldKind::Categorical)};
   }
   else
   {
@@ -258,10 +258,9 @@ Result<ImportSpec> ml1m(const fs::path& dir)
     s.users.file = file(dir / "users.dat", "::", false, Encoding::Auto, false, 5);
     s.users.id = ColumnRef::byIndex(0);
     // Age and occupation are codes in 1M (age buckets 1, 18, 25, ...): categorical.
-    s.users.fields = {field(1, "gender", FieldKind::Categorical),
-                      field(2, "age_group", FieldKind::Categorical),
-                      field(3, "occupation", FieldKind::Categorical),
-                      field(4, "zip", FieldKind::Categorical)};
+    s.users.fields = {
+        field(1, "gender", FieldKind::Categorical), field(2, "age_group", FieldKind::Categorical),
+        field(3, "occupation", FieldKind::Categorical), field(4, "zip", FieldKind::Categorical)};
   }
   if (isFile(dir / "movies.dat"))
   {
@@ -347,14 +346,15 @@ Result<std::vector<TypedColumn>> recboleHeader(const fs::path& p)
     auto colon = part.rfind(':');
     if (colon == std::string::npos)
     {
-      return makeError(p.filename().string() + " does not look like a RecBole atomic file: header column \"" +
-                       part + "\" has no :type (expected name:token, name:float, ...)");
+      return makeError(p.filename().string() +
+                       " does not look like a RecBole atomic file: header column \"" + part +
+                       "\" has no :type (expected name:token, name:float, ...)");
     }
     TypedColumn c{part.substr(0, colon), part.substr(colon + 1)};
     if (c.type != "token" && c.type != "token_seq" && c.type != "float" && c.type != "float_seq")
     {
-      return makeError(p.filename().string() + ": unknown RecBole type \"" + c.type + "\" in column \"" +
-                       part + "\"");
+      return makeError(p.filename().string() + ": unknown RecBole type \"" + c.type +
+                       "\" in column \"" + part + "\"");
     }
     cols.push_back(c);
   }
@@ -446,8 +446,7 @@ Result<ImportSpec> recbole(const fs::path& dir, const std::string& stem)
     return makeError(inter.filename().string() +
                      " needs user_id and item_id columns (RecBole's default field names)");
   }
-  s.interactions.fields =
-      recboleFields(*cols, used, &s.notes, inter.filename().string(), nullptr);
+  s.interactions.fields = recboleFields(*cols, used, &s.notes, inter.filename().string(), nullptr);
   for (const char* which : {"user", "item"})
   {
     fs::path side = dir / (stem + "." + which);

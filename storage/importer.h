@@ -23,7 +23,7 @@ namespace m6
 
 struct ImportCallbacks
 {
-  ProgressFn progress;                      // called every few thousand rows
+  ProgressFn progress;                        // called every few thousand rows
   const std::atomic<bool>* cancel = nullptr;  // checked between rows
 };
 

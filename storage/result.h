@@ -56,11 +56,17 @@ class [[nodiscard]] Result<void>
 
 using Status = Result<void>;
 
-inline Error makeError(std::string message) { return Error{std::move(message)}; }
+inline Error makeError(std::string message)
+{
+  return Error{std::move(message)};
+}
 
 /// The error message of an operation the caller cancelled (not a failure).
 inline constexpr const char* kCancelledMessage = "cancelled";
-inline Error cancelledError() { return Error{kCancelledMessage}; }
+inline Error cancelledError()
+{
+  return Error{kCancelledMessage};
+}
 template <typename T>
 bool isCancelled(const Result<T>& r)
 {

@@ -95,8 +95,8 @@ Result<RunGroupRecord> GroupStore::group(int64_t id)
   try
   {
     auto s = workspaceDb(ws_).prepare(std::string("SELECT ") + kGroupColumns +
-                              " FROM run_groups g JOIN datasets d ON d.id = g.dataset_id "
-                              "WHERE g.id = ?");
+                                      " FROM run_groups g JOIN datasets d ON d.id = g.dataset_id "
+                                      "WHERE g.id = ?");
     s.bind(1, id);
     if (!s.step())
     {

@@ -14,7 +14,10 @@ namespace m6
 namespace
 {
 
-std::string lockPath(const std::string& folder) { return folder + "/.lock"; }
+std::string lockPath(const std::string& folder)
+{
+  return folder + "/.lock";
+}
 
 }  // namespace
 

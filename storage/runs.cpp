@@ -170,14 +170,14 @@ Status RunStore::markStarted(int64_t runId)
 
 Status RunStore::setStatus(int64_t runId, const std::string& status, const std::string& message)
 {
-  return guarded("cannot update the run",
-                 [&]
-                 {
-                   auto s =
-                       workspaceDb(ws_).prepare("UPDATE runs SET status = ?, message = ? WHERE id = ?");
-                   s.bind(1, status).bind(2, message).bind(3, runId);
-                   s.run();
-                 });
+  return guarded(
+      "cannot update the run",
+      [&]
+      {
+        auto s = workspaceDb(ws_).prepare("UPDATE runs SET status = ?, message = ? WHERE id = ?");
+        s.bind(1, status).bind(2, message).bind(3, runId);
+        s.run();
+      });
 }
 
 Status RunStore::appendSteps(int64_t runId, const std::vector<StepRecord>& steps)
@@ -220,7 +220,8 @@ Status RunStore::appendEpoch(int64_t runId, const EpochRecord& e)
             .bind(5, e.seconds)
             .bind(6, e.examplesPerSecond);
         s.run();
-        auto r = workspaceDb(ws_).prepare("UPDATE runs SET epochs_run = max(epochs_run, ?) WHERE id = ?");
+        auto r = workspaceDb(ws_).prepare(
+            "UPDATE runs SET epochs_run = max(epochs_run, ?) WHERE id = ?");
         r.bind(1, static_cast<int64_t>(e.epoch)).bind(2, runId);
         r.run();
       });
@@ -327,8 +328,8 @@ Result<std::vector<RunRecord>> RunStore::runsOfGroup(int64_t groupId)
   try
   {
     auto s = workspaceDb(ws_).prepare(std::string("SELECT ") + kRunColumns +
-                              " FROM runs r JOIN datasets d ON d.id = r.dataset_id"
-                              " WHERE r.group_id = ? ORDER BY r.id");
+                                      " FROM runs r JOIN datasets d ON d.id = r.dataset_id"
+                                      " WHERE r.group_id = ? ORDER BY r.id");
     s.bind(1, groupId);
     std::vector<RunRecord> out;
     while (s.step())
@@ -347,8 +348,9 @@ Result<RunRecord> RunStore::run(int64_t runId)
 {
   try
   {
-    auto s = workspaceDb(ws_).prepare(std::string("SELECT ") + kRunColumns +
-                              " FROM runs r JOIN datasets d ON d.id = r.dataset_id WHERE r.id = ?");
+    auto s = workspaceDb(ws_).prepare(
+        std::string("SELECT ") + kRunColumns +
+        " FROM runs r JOIN datasets d ON d.id = r.dataset_id WHERE r.id = ?");
     s.bind(1, runId);
     if (!s.step())
     {

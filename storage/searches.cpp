@@ -98,8 +98,8 @@ Result<SearchRecord> SearchStore::search(int64_t id)
   try
   {
     auto s = workspaceDb(ws_).prepare(std::string("SELECT ") + kSearchColumns +
-                              " FROM searches s JOIN datasets d ON d.id = s.dataset_id "
-                              "WHERE s.id = ?");
+                                      " FROM searches s JOIN datasets d ON d.id = s.dataset_id "
+                                      "WHERE s.id = ?");
     s.bind(1, id);
     if (!s.step())
     {
@@ -162,7 +162,8 @@ Status SearchStore::setBestRun(int64_t id, std::optional<int64_t> runId)
   return guarded("cannot update the search",
                  [&]
                  {
-                   auto s = workspaceDb(ws_).prepare("UPDATE searches SET best_run = ? WHERE id = ?");
+                   auto s =
+                       workspaceDb(ws_).prepare("UPDATE searches SET best_run = ? WHERE id = ?");
                    if (runId)
                    {
                      s.bind(1, *runId);
@@ -243,7 +244,8 @@ Result<std::optional<std::pair<int64_t, int>>> SearchStore::trialOfRun(int64_t r
 {
   try
   {
-    auto s = workspaceDb(ws_).prepare("SELECT search_id, trial FROM search_trials WHERE run_id = ?");
+    auto s =
+        workspaceDb(ws_).prepare("SELECT search_id, trial FROM search_trials WHERE run_id = ?");
     s.bind(1, runId);
     std::optional<std::pair<int64_t, int>> out;
     if (s.step())

@@ -14,7 +14,10 @@
 namespace m6::sql
 {
 
-Db::~Db() { close(); }
+Db::~Db()
+{
+  close();
+}
 
 Db& Db::operator=(Db&& o) noexcept
 {
@@ -176,8 +179,14 @@ Stmt Db::prepare(const std::string& sql)
   return Stmt(db_, s);
 }
 
-int64_t Db::lastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
-int Db::changes() const { return sqlite3_changes(db_); }
+int64_t Db::lastInsertRowId() const
+{
+  return sqlite3_last_insert_rowid(db_);
+}
+int Db::changes() const
+{
+  return sqlite3_changes(db_);
+}
 void Db::interrupt()
 {
   if (db_)
@@ -307,8 +316,14 @@ void Stmt::reset()
   sqlite3_clear_bindings(s_);
 }
 
-bool Stmt::isNull(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
-int64_t Stmt::columnInt(int col) const { return sqlite3_column_int64(s_, col); }
+bool Stmt::isNull(int col) const
+{
+  return sqlite3_column_type(s_, col) == SQLITE_NULL;
+}
+int64_t Stmt::columnInt(int col) const
+{
+  return sqlite3_column_int64(s_, col);
+}
 double Stmt::columnDouble(int col) const
 {
   return isNull(col) ? std::nan("") : sqlite3_column_double(s_, col);
@@ -328,9 +343,15 @@ const void* Stmt::columnBlob(int col, int* bytes) const
   *bytes = sqlite3_column_bytes(s_, col);
   return sqlite3_column_blob(s_, col);
 }
-int Stmt::columnCount() const { return sqlite3_column_count(s_); }
+int Stmt::columnCount() const
+{
+  return sqlite3_column_count(s_);
+}
 
-Transaction::Transaction(Db& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+Transaction::Transaction(Db& db) : db_(db)
+{
+  db_.exec("BEGIN IMMEDIATE");
+}
 
 Transaction::~Transaction()
 {

@@ -88,8 +88,8 @@ Json computeDatasetStats(const DatasetSnapshot& ds)
     s["history_median"] = static_cast<double>(sorted[sorted.size() / 2]);
     s["history_min"] = sorted.front();
     s["history_max"] = sorted.back();
-    s["users_under_5"] = static_cast<int64_t>(
-        std::lower_bound(sorted.begin(), sorted.end(), 5) - sorted.begin());
+    s["users_under_5"] =
+        static_cast<int64_t>(std::lower_bound(sorted.begin(), sorted.end(), 5) - sorted.begin());
     // Buckets: exact lengths up to 20, then log-spaced (about 8 per decade).
     Json buckets = Json::array();
     int64_t from = 0;
@@ -118,8 +118,8 @@ Json computeDatasetStats(const DatasetSnapshot& ds)
     ++count[static_cast<size_t>(i)];
   }
   std::sort(count.begin(), count.end(), std::greater<>());
-  s["items_under_5"] =
-      static_cast<int64_t>(std::count_if(count.begin(), count.end(), [](int64_t c) { return c < 5; }));
+  s["items_under_5"] = static_cast<int64_t>(
+      std::count_if(count.begin(), count.end(), [](int64_t c) { return c < 5; }));
   s["items_without_interactions"] =
       static_cast<int64_t>(std::count(count.begin(), count.end(), int64_t(0)));
   Json pop = Json::array();

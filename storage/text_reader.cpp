@@ -367,7 +367,8 @@ bool RecordReader::next(Record& rec)
     {
       first_ = false;
       if (line.size() >= 3 && static_cast<unsigned char>(line[0]) == 0xEF &&
-          static_cast<unsigned char>(line[1]) == 0xBB && static_cast<unsigned char>(line[2]) == 0xBF)
+          static_cast<unsigned char>(line[1]) == 0xBB &&
+          static_cast<unsigned char>(line[2]) == 0xBF)
       {
         line.remove_prefix(3);
       }

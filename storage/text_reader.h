@@ -48,7 +48,7 @@ struct Dialect
   std::string delimiter = ",";  // one or more characters; "\t" for tab
   bool quoting = true;          // honour quote characters
   char quote = '"';
-  bool header = false;          // first record holds column names
+  bool header = false;  // first record holds column names
   Encoding encoding = Encoding::Utf8;
   // Values read as missing, compared after trimming spaces ("?", "NA", "\\N"); an empty value
   // is always missing.
@@ -113,7 +113,7 @@ class RecordReader
   bool eof_ = false;
   bool first_ = true;
   bool lineTooLong_ = false;  // readLine skipped an overlong line (next() reports it)
-  std::string joined_;   // a record spanning several lines, or a decoded one
+  std::string joined_;        // a record spanning several lines, or a decoded one
   std::string decoded_;
   std::deque<std::string> unquoted_;  // storage for fields that needed unescaping
   std::vector<JsonKey> keys_;

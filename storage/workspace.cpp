@@ -1,5 +1,4 @@
 #include "storage/workspace.h"
-#include "storage/workspace_db.h"
 
 #include <unistd.h>
 
@@ -18,6 +17,7 @@
 #include "storage/schema.h"
 #include "storage/sqlite.h"
 #include "storage/stats.h"
+#include "storage/workspace_db.h"
 
 namespace m6
 {

@@ -19,8 +19,8 @@
 namespace m6
 {
 
-AdaptActions::AdaptActions(AdaptInfo* info, TrainingController* controller, RunLibrary* library, RunsPage* runs,
-                           std::function<qint64()> currentDataset)
+AdaptActions::AdaptActions(AdaptInfo* info, TrainingController* controller, RunLibrary* library,
+                           RunsPage* runs, std::function<qint64()> currentDataset)
     : QObject(runs),
       info_(info),
       controller_(controller),

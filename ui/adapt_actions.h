@@ -36,7 +36,8 @@ class AdaptActions : public QObject
 {
   Q_OBJECT
  public:
-  /// `info`, `controller`, `library`: the workspace's services. `currentDataset` gives the dataset selected in the window (the default target).
+  /// `info`, `controller`, `library`: the workspace's services. `currentDataset` gives the dataset
+  /// selected in the window (the default target).
   AdaptActions(AdaptInfo* info, TrainingController* controller, RunLibrary* library, RunsPage* runs,
                std::function<qint64()> currentDataset);
   ~AdaptActions() override;

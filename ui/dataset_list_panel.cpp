@@ -325,8 +325,9 @@ void DatasetListPanel::updateActions()
   }
   else
   {
-    delete_->setToolTip(tr("Delete the selected dataset with its interactions, after a "
-                           "confirmation (Del)"));
+    delete_->setToolTip(
+        tr("Delete the selected dataset with its interactions, after a "
+           "confirmation (Del)"));
   }
   delete_->setStatusTip(delete_->toolTip());
 }

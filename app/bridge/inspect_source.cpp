@@ -84,8 +84,8 @@ void fillPopularity(InspectCatalog& c, const std::vector<uint8_t>& cold)
   c.popularity.assign(static_cast<size_t>(s.numItems()), 0);
   for (int64_t u = 0; u < s.numUsers(); ++u)
   {
-    for (int64_t n = s.userStart[static_cast<size_t>(u)]; n < c.split.trainEnd[static_cast<size_t>(u)];
-         ++n)
+    for (int64_t n = s.userStart[static_cast<size_t>(u)];
+         n < c.split.trainEnd[static_cast<size_t>(u)]; ++n)
     {
       const size_t item = static_cast<size_t>(s.item[static_cast<size_t>(n)]);
       c.popularity[item] += item < cold.size() && cold[item] ? 0 : 1;

@@ -29,7 +29,6 @@ namespace m6
 class BaselinePredictor;
 class ModelPackage;
 
-
 /// The catalog of a dataset the run was trained on (leave-one-out split, as the engine's).
 InspectCatalog catalogFromSnapshot(const DatasetSnapshot& snapshot, const RunConfig& config);
 

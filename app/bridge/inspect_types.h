@@ -43,10 +43,7 @@ struct InspectCatalog
 
   int64_t numUsers() const { return data->numUsers(); }
   int64_t numItems() const { return data->numItems(); }
-  int64_t trainCount(int32_t user) const
-  {
-    return split.trainCount(*data, user);
-  }
+  int64_t trainCount(int32_t user) const { return split.trainCount(*data, user); }
   /// Whether the item is one of the user's validation (Valid) or test (Test) targets.
   bool isTarget(int32_t user, int32_t item, SplitPart part) const;
   /// Whether the item has category `code` (any of its values for a multi-valued field).

@@ -101,7 +101,7 @@ UserProfile buildProfile(const InspectCatalog& c, int32_t user)
     }
     h.part = n < c.split.trainEnd[u]   ? QStringLiteral("train")
              : n < c.split.validEnd[u] ? QStringLiteral("valid")
-                                 : QStringLiteral("test");
+                                       : QStringLiteral("test");
     h.inWindow = n >= windowStart && n < c.split.trainEnd[u];
     p.history.push_back(h);
   }
@@ -128,7 +128,7 @@ UserProfile buildProfile(const InspectCatalog& c, int32_t user)
             "User %1 has no held-out interaction under this split (%2): all of them "
             "are training, so there is nothing to check the recommendations against.")
             .arg(p.userId, c.split.name.empty() ? QObject::tr("leave-one-out needs 3 interactions")
-                                               : qs(c.split.name));
+                                                : qs(c.split.name));
   }
   else if (p.testItem >= 0)
   {
@@ -192,7 +192,8 @@ void fillDefaultRanks(std::vector<RecommendationRow>& rows, const InspectCatalog
   const auto n = static_cast<int64_t>(scores.size());
   for (auto& row : rows)
   {
-    row.defaultRank = static_cast<int>(listPosition(scores.data(), n, row.item, excluded.data())) + 1;
+    row.defaultRank =
+        static_cast<int>(listPosition(scores.data(), n, row.item, excluded.data())) + 1;
   }
 }
 
@@ -383,8 +384,8 @@ std::vector<UserMetricRow> computeTestRows(InspectSource& source, const InspectC
     const int32_t user = d.user[static_cast<size_t>(target.query)];
     const std::vector<float> scores = source.scoreAll(user, {});
     excluded.mark(d, target);
-    rows.push_back(rankedRow(d, c.split, target, scores.data(),
-                             static_cast<int64_t>(scores.size()), excluded.flags()));
+    rows.push_back(rankedRow(d, c.split, target, scores.data(), static_cast<int64_t>(scores.size()),
+                             excluded.flags()));
     excluded.unmark(d, target);
   }
   return rows;

@@ -1,13 +1,12 @@
 #include "app/bridge/inspect_worker.h"
 
-#include "app/bridge/inspect_source.h"
-
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <exception>
 #include <filesystem>
 #include <stdexcept>
 
+#include "app/bridge/inspect_source.h"
 #include "app/bridge/inspect_views.h"
 #include "app/bridge/worker_support.h"
 #include "app/runner/training_session.h"

@@ -77,8 +77,8 @@ Args Args::parse(const CommandSpec& spec, const std::vector<std::string>& argv)
     {
       if (arg.size() != 2 || !(opt = findShort(spec, arg[1])))
       {
-        throw CliError("unknown option " + arg + " for " + spec.name + " (see m6-cli " +
-                       spec.name + " --help)");
+        throw CliError("unknown option " + arg + " for " + spec.name + " (see m6-cli " + spec.name +
+                       " --help)");
       }
     }
     if (opt->valueName.empty())
@@ -117,8 +117,8 @@ Args Args::parse(const CommandSpec& spec, const std::vector<std::string>& argv)
   }
   if (n > spec.maxPositional)
   {
-    throw CliError("unexpected argument \"" + a.positional_[static_cast<size_t>(spec.maxPositional)] +
-                   "\" for " + spec.name);
+    throw CliError("unexpected argument \"" +
+                   a.positional_[static_cast<size_t>(spec.maxPositional)] + "\" for " + spec.name);
   }
   return a;
 }

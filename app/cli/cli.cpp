@@ -132,7 +132,8 @@ void Context::progress(const std::string& phase, int64_t done, int64_t total,
   if (total > 0)
   {
     char pct[16];
-    std::snprintf(pct, sizeof pct, " %3.0f%%", 100.0 * static_cast<double>(done) / static_cast<double>(total));
+    std::snprintf(pct, sizeof pct, " %3.0f%%",
+                  100.0 * static_cast<double>(done) / static_cast<double>(total));
     line += pct;
   }
   if (!extra.empty())
@@ -188,7 +189,8 @@ std::string formatSeconds(double s)
   }
   else
   {
-    std::snprintf(buf, sizeof buf, "%d min %02d s", static_cast<int>(s) / 60, static_cast<int>(s) % 60);
+    std::snprintf(buf, sizeof buf, "%d min %02d s", static_cast<int>(s) / 60,
+                  static_cast<int>(s) % 60);
   }
   return buf;
 }
@@ -315,7 +317,8 @@ int runCommands(const std::vector<std::string>& argsIn, std::ostream& out, std::
   }
   // Only commands that add data create a workspace that is not there (and the default one, on
   // first use): a mistyped --workspace for `datasets` is an error, not an empty new file.
-  const bool creates = workspace.empty() || cmd->spec.name == "import" || cmd->spec.name == "demo-data";
+  const bool creates =
+      workspace.empty() || cmd->spec.name == "import" || cmd->spec.name == "demo-data";
   if (workspace.empty())
   {
     workspace = Workspace::defaultPath();

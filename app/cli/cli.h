@@ -41,7 +41,8 @@ class Context
   void finish(const Json& result, const std::string& human);
 
   /// A throttled progress line on stderr (silent in --json mode unless stderr is a terminal).
-  void progress(const std::string& phase, int64_t done, int64_t total, const std::string& extra = "");
+  void progress(const std::string& phase, int64_t done, int64_t total,
+                const std::string& extra = "");
   void endProgress();
 
  private:

@@ -56,28 +56,31 @@ RunConfig adaptConfigFromArgs(const Args& a, const RunConfig& parentConfig,
   {
     throw CliError("give either --preset or --config, not both");
   }
-  RunConfig config = assembleConfig(a, [&] {
-    RunConfig c = a.has("config")   ? fromJson(readJsonFile(a.value("config")))
-                  : a.has("preset") ? preset(a.value("preset"))
-                                    : parentConfig;
-    if (options.parameterEfficient && c.model.adapterWidth == 0)
-    {
-      c = adaptedConfig(c, options);
-    }
-    if (a.has("task"))
-    {
-      applySetting(c, "model.task=" + a.value("task"));
-    }
-    if (a.has("adapter-width"))
-    {
-      applySetting(c, "model.adapter_width=" + a.value("adapter-width"));
-    }
-    if (a.has("train-fraction"))
-    {
-      applySetting(c, "train.train_fraction=" + a.value("train-fraction"));
-    }
-    return c;
-  });
+  RunConfig config =
+      assembleConfig(a,
+                     [&]
+                     {
+                       RunConfig c = a.has("config")   ? fromJson(readJsonFile(a.value("config")))
+                                     : a.has("preset") ? preset(a.value("preset"))
+                                                       : parentConfig;
+                       if (options.parameterEfficient && c.model.adapterWidth == 0)
+                       {
+                         c = adaptedConfig(c, options);
+                       }
+                       if (a.has("task"))
+                       {
+                         applySetting(c, "model.task=" + a.value("task"));
+                       }
+                       if (a.has("adapter-width"))
+                       {
+                         applySetting(c, "model.adapter_width=" + a.value("adapter-width"));
+                       }
+                       if (a.has("train-fraction"))
+                       {
+                         applySetting(c, "train.train_fraction=" + a.value("train-fraction"));
+                       }
+                       return c;
+                     });
   return requireValid(config, target);
 }
 
@@ -179,10 +182,12 @@ int cmdCompare(Context& ctx, const Args& a)
 std::vector<OptionSpec> adaptOptions()
 {
   return {{"dataset", "NAME", "the target dataset (required; may be the parent's)"},
-          {"task", "TASK", "ranking | ctr | rating (default: the parent's); a new task gets a new head"},
+          {"task", "TASK",
+           "ranking | ctr | rating (default: the parent's); a new task gets a new head"},
           {"freeze", "PARTS", "freeze carried parts: encoders,history,attention", true},
-          {"adapters", "", "parameter-efficient: freeze the whole parent, train a new head and "
-                           "bottleneck adapters only"},
+          {"adapters", "",
+           "parameter-efficient: freeze the whole parent, train a new head and "
+           "bottleneck adapters only"},
           {"adapter-width", "N", "bottleneck width of the adapters (default 8)"},
           {"carried-lr", "LR", "learning rate of carried parameters (default: train.lr)"},
           {"new-head", "", "re-initialise the head even when the task is unchanged"},
@@ -200,8 +205,9 @@ std::vector<Command> adaptCommands()
 {
   std::vector<Command> c;
   std::vector<OptionSpec> adaptOpts = adaptOptions();
-  adaptOpts.push_back({"preview", "", "print what would be carried, re-initialised, frozen and "
-                                      "added, without training"});
+  adaptOpts.push_back({"preview", "",
+                       "print what would be carried, re-initialised, frozen and "
+                       "added, without training"});
   c.push_back({{"adapt", "PARENT",
                 "Train a new run that starts from a parent run's weights (another task or dataset)",
                 "Parameters are matched by name and shape; ids are carried by external id where "

@@ -57,10 +57,13 @@ int cmdConfigKeys(Context& ctx, const Args&)
 
 int cmdConfigShow(Context& ctx, const Args& a)
 {
-  RunConfig config = assembleConfig(a, [&] {
-    return a.has("run") ? configOfRunOrFail(resolveRun(ctx, a.value("run")))
-                        : preset(a.value("preset", "balanced"));
-  });
+  RunConfig config =
+      assembleConfig(a,
+                     [&]
+                     {
+                       return a.has("run") ? configOfRunOrFail(resolveRun(ctx, a.value("run")))
+                                           : preset(a.value("preset", "balanced"));
+                     });
   auto issues = validate(config, nullptr);
   if (!issues.empty())
   {
@@ -76,15 +79,23 @@ int cmdConfigShow(Context& ctx, const Args& a)
 std::vector<Command> configCommands()
 {
   std::vector<Command> c;
-  c.push_back({{"config-keys", "", "List every configuration setting with its default and range",
-                "", {}, 0, 0},
+  c.push_back({{"config-keys",
+                "",
+                "List every configuration setting with its default and range",
+                "",
+                {},
+                0,
+                0},
                cmdConfigKeys});
-  c.push_back({{"config-show", "", "Print a configuration as JSON (to edit and pass to --config)",
+  c.push_back({{"config-show",
+                "",
+                "Print a configuration as JSON (to edit and pass to --config)",
                 "",
                 {{"preset", "NAME", "quick | balanced | thorough (default balanced)"},
                  {"run", "RUN", "the configuration of a recorded run"},
                  {"set", "KEY=VALUE", "override one setting", true}},
-                0, 0},
+                0,
+                0},
                cmdConfigShow});
   return c;
 }

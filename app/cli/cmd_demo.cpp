@@ -42,8 +42,8 @@ int cmdDemoData(Context& ctx, const Args& a)
   j["seconds"] = secs;
   std::ostringstream h;
   h << "Created demo dataset \"" << o.name << "\": " << formatCount(d.users) << " users, "
-    << formatCount(d.items) << " items, " << formatCount(d.interactions)
-    << " interactions (seed " << o.seed << (o.domain ? ", second domain" : "") << ") in " << formatSeconds(secs) << "\n";
+    << formatCount(d.items) << " items, " << formatCount(d.interactions) << " interactions (seed "
+    << o.seed << (o.domain ? ", second domain" : "") << ") in " << formatSeconds(secs) << "\n";
   ctx.finish(j, h.str());
   return 0;
 }
@@ -52,25 +52,27 @@ int cmdDemoData(Context& ctx, const Args& a)
 
 Command demoDataCommand()
 {
-  Command c = {{"demo-data",
-                "",
-                "Create the synthetic demo dataset with planted structure",
-                "Users belong to taste clusters (their region and age follow the cluster), the "
-                "hour of day shifts categories, and after an item of a trigger category the next "
-                "item often comes from its paired category. The ground truth is stored with the "
-                "dataset. Deterministic by seed. --second-domain makes a related catalogue to adapt a "
-                "model trained on the first one to (m6-cli adapt).",
-                {{"name", "NAME", "dataset name (default demo)"},
-                 {"seed", "N", "random seed (default 42)"},
-                 {"users", "N", "number of users (default 1000)"},
-                 {"items", "N", "number of items (default 1500)"},
-                 {"interactions", "N", "number of interactions (default 100000)"},
-                 {"second-domain", "", "the second domain: new items (ids b1..) sharing the first "
-                                       "domain's categories, tags and tastes, for adaptation"},
-                 {"shared-users", "", "with --second-domain: the first domain's users (same ids)"}},
-                0,
-                0},
-               cmdDemoData};
+  Command c = {
+      {"demo-data",
+       "",
+       "Create the synthetic demo dataset with planted structure",
+       "Users belong to taste clusters (their region and age follow the cluster), the "
+       "hour of day shifts categories, and after an item of a trigger category the next "
+       "item often comes from its paired category. The ground truth is stored with the "
+       "dataset. Deterministic by seed. --second-domain makes a related catalogue to adapt a "
+       "model trained on the first one to (m6-cli adapt).",
+       {{"name", "NAME", "dataset name (default demo)"},
+        {"seed", "N", "random seed (default 42)"},
+        {"users", "N", "number of users (default 1000)"},
+        {"items", "N", "number of items (default 1500)"},
+        {"interactions", "N", "number of interactions (default 100000)"},
+        {"second-domain", "",
+         "the second domain: new items (ids b1..) sharing the first "
+         "domain's categories, tags and tastes, for adaptation"},
+        {"shared-users", "", "with --second-domain: the first domain's users (same ids)"}},
+       0,
+       0},
+      cmdDemoData};
   return c;
 }
 

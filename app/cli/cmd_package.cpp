@@ -77,8 +77,8 @@ int cmdExportEmbeddings(Context& ctx, const Args& a)
   Json files = Json::array();
   std::ostringstream h;
   h << "Wrote " << formatCount(e.items.rows) << " item and " << formatCount(e.users.rows)
-    << " user embeddings (" << e.items.cols << " dimensions; users: " << e.userVectorKind
-    << ") to " << dir << ":\n";
+    << " user embeddings (" << e.items.cols << " dimensions; users: " << e.userVectorKind << ") to "
+    << dir << ":\n";
   for (const auto& f : embeddingFileNames(e))
   {
     files.push_back(f);
@@ -209,13 +209,16 @@ int recommendFromModelFile(Context& ctx, const Args& a)
   auto model = openPackage(a.value("model"));
   const int k = static_cast<int>(a.intValue("k", 10, 1, 100000));
   const HistoryQuery q = historyFromArgs(a);
-  auto recs = guardedModelCall([&] {
-    return a.has("user") ? model->recommend(a.value("user"), k, q.context) : model->recommend(q, k);
-  });
+  auto recs = guardedModelCall(
+      [&]
+      {
+        return a.has("user") ? model->recommend(a.value("user"), k, q.context)
+                             : model->recommend(q, k);
+      });
   Json items = Json::array();
   std::ostringstream h;
-  h << "Top " << recs.size() << " for " << describeUser(a, q) << " (" << model->card().name
-    << ", " << a.value("model") << "):\n";
+  h << "Top " << recs.size() << " for " << describeUser(a, q) << " (" << model->card().name << ", "
+    << a.value("model") << "):\n";
   int rank = 1;
   for (const auto& r : recs)
   {
@@ -261,10 +264,12 @@ int explainFromModelFile(Context& ctx, const Args& a)
   }
   auto model = openPackage(a.value("model"));
   const HistoryQuery q = historyFromArgs(a);
-  const Explanation e = guardedModelCall([&] {
-    return a.has("user") ? model->explain(a.value("user"), a.value("item"), q.context)
-                         : model->explain(q, a.value("item"));
-  });
+  const Explanation e = guardedModelCall(
+      [&]
+      {
+        return a.has("user") ? model->explain(a.value("user"), a.value("item"), q.context)
+                             : model->explain(q, a.value("item"));
+      });
   Json j = explanationJson(e);
   if (a.has("user"))
   {
@@ -292,21 +297,24 @@ std::vector<Command> packageCommands()
                 1,
                 1},
                cmdExport});
-  c.push_back({{"export-embeddings", "RUN",
-                "Write item and user embeddings as CSV and as TensorBoard projector TSV files", "",
+  c.push_back({{"export-embeddings",
+                "RUN",
+                "Write item and user embeddings as CSV and as TensorBoard projector TSV files",
+                "",
                 {{"out-dir", "DIR", "the folder to write (required; created when missing)"}},
-                1, 1},
+                1,
+                1},
                cmdExportEmbeddings});
   return c;
 }
 
 std::vector<OptionSpec> modelFileOptions()
 {
-  return {{"model", "FILE.m6model", "use an exported model file instead of a run (no workspace)"},
-          {"history", "IDS", "with --model: a new user's items, oldest first (comma-separated)",
-           true},
-          {"history-file", "FILE", "with --model: a new user's items from a file"},
-          {"skip-unknown", "", "with --history: ignore item ids the model does not know"}};
+  return {
+      {"model", "FILE.m6model", "use an exported model file instead of a run (no workspace)"},
+      {"history", "IDS", "with --model: a new user's items, oldest first (comma-separated)", true},
+      {"history-file", "FILE", "with --model: a new user's items from a file"},
+      {"skip-unknown", "", "with --history: ignore item ids the model does not know"}};
 }
 
 }  // namespace m6::cli

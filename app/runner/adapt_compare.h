@@ -27,9 +27,8 @@ namespace m6
 /// (optional) is told before each arm starts ("adapted, 10% of the training data (2 of 6)"). A
 /// cancel through hooks.cancel stops the arm under way (it is recorded as stopped) and returns
 /// cancelledError(); the runs already made stay recorded.
-Result<AdaptComparison> compareAdaptation(TrainingSession& session, const RunRecord& parent,
-                                          const CompareRequest& request,
-                                          const TrainCallbacks& hooks = {},
-                                          const std::function<void(const std::string&)>& onArm = {});
+Result<AdaptComparison> compareAdaptation(
+    TrainingSession& session, const RunRecord& parent, const CompareRequest& request,
+    const TrainCallbacks& hooks = {}, const std::function<void(const std::string&)>& onArm = {});
 
 }  // namespace m6

@@ -18,10 +18,10 @@ namespace m6
 
 struct CompareRequest
 {
-  RunConfig config;                        // the target's configuration (task, budget, seed)
-  AdaptOptions options;                    // how the adapted arms adapt
+  RunConfig config;      // the target's configuration (task, budget, seed)
+  AdaptOptions options;  // how the adapted arms adapt
   std::vector<double> fractions{0.1, 0.25, 1.0};
-  std::string namePrefix;                  // "" = "compare <parent name>"
+  std::string namePrefix;  // "" = "compare <parent name>"
 };
 
 struct CompareArm
@@ -40,7 +40,7 @@ struct AdaptComparison
 {
   int64_t parentRun = 0;
   std::string dataset;
-  std::string protocol;  // the ranking/evaluation protocol every arm shares
+  std::string protocol;      // the ranking/evaluation protocol every arm shares
   std::string zeroShotNote;  // why there is no zero-shot row, or what it means
   std::vector<CompareArm> arms;
 

@@ -155,7 +155,8 @@ Status writeRunHistoryCsv(RunStore& store, const std::vector<int64_t>& runIds,
         std::to_string(l.run.id) + "," + csvField(l.run.name) + "," + csvField(l.run.kind) + ",";
     // Steps in order, each epoch's validation row right after its last step.
     size_t e = 0;
-    auto epochRow = [&](const EpochRecord& ep, int64_t step) {
+    auto epochRow = [&](const EpochRecord& ep, int64_t step)
+    {
       out << prefix << step << "," << ep.epoch << "," << num(ep.trainLoss) << ",";
       for (const auto& m : metricNames)
       {
@@ -216,8 +217,9 @@ Status writeRecommendationsCsv(Predictor& predictor, const DatasetSnapshot& snap
       int rank = 1;
       for (const auto& r : recs)
       {
-        out << user << "," << rank++ << "," << csvField(snapshot.itemIds[static_cast<size_t>(r.item)])
-            << "," << num(r.score) << "\n";
+        out << user << "," << rank++ << ","
+            << csvField(snapshot.itemIds[static_cast<size_t>(r.item)]) << "," << num(r.score)
+            << "\n";
       }
       if (progress && (u % 200 == 0 || u + 1 == n))
       {

@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "app/runner/run_config.h"
 #include "model/core/config.h"
 #include "model/core/dataset.h"
-#include "app/runner/run_config.h"
 #include "model/engine.h"
 #include "storage/runs.h"
 #include "storage/workspace.h"

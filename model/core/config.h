@@ -30,12 +30,12 @@ struct DatasetSchema;
 struct ModelConfig
 {
   // Field encoders
-  int dim = 64;                            // embedding width d of every token
-  std::string merge = "sum";               // sum | concat (concat + linear)
-  bool idEmbeddings = true;                // false: users and items by their content fields only
-  double idDropout = 0.0;                  // training: share of examples whose ids are dropped
-  bool popularityPrior = false;            // item feature: log training interactions, standardised
-  bool sideFeatures = true;  // false: no user, item or context field (ids and history only)
+  int dim = 64;                  // embedding width d of every token
+  std::string merge = "sum";     // sum | concat (concat + linear)
+  bool idEmbeddings = true;      // false: users and items by their content fields only
+  double idDropout = 0.0;        // training: share of examples whose ids are dropped
+  bool popularityPrior = false;  // item feature: log training interactions, standardised
+  bool sideFeatures = true;      // false: no user, item or context field (ids and history only)
   std::vector<std::string> userFields;     // user fields to use; empty = all
   std::vector<std::string> itemFields;     // item fields to use; empty = all
   std::vector<std::string> contextFields;  // interaction (context) fields to use; empty = all
@@ -77,14 +77,14 @@ struct ModelConfig
 struct TrainConfig
 {
   // Task and loss
-  std::string loss = "auto";         // auto | dot: softmax, sampled_softmax | mlp: bce, bpr
-  int negatives = 8;                 // sampled negatives per positive (bce, bpr)
-  int sharedNegatives = 4096;        // sampled softmax: negatives drawn per step, shared by the batch
+  std::string loss = "auto";   // auto | dot: softmax, sampled_softmax | mlp: bce, bpr
+  int negatives = 8;           // sampled negatives per positive (bce, bpr)
+  int sharedNegatives = 4096;  // sampled softmax: negatives drawn per step, shared by the batch
   std::string sampling = "uniform";  // uniform | popularity
   double ctrThreshold = 4.0;         // ctr label = rating >= threshold
 
   // Optimisation
-  std::string optimizer = "adam";  // adam | adamw | sgd
+  std::string optimizer = "adam";   // adam | adamw | sgd
   std::string sparseRows = "auto";  // auto | on | off: id tables updated per touched row (adam*)
   double lr = 1e-3;
   double momentum = 0.9;  // sgd only

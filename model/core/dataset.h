@@ -33,9 +33,9 @@ enum class FieldEntity
   Interaction
 };
 
-const char* fieldKindName(FieldKind k);       // "categorical", "multi", "numeric", "text", "timestamp"
+const char* fieldKindName(FieldKind k);  // "categorical", "multi", "numeric", "text", "timestamp"
 bool parseFieldKind(const std::string& s, FieldKind* out);  // also accepts "multi-categorical"
-const char* fieldEntityName(FieldEntity e);  // "user", "item", "interaction"
+const char* fieldEntityName(FieldEntity e);                 // "user", "item", "interaction"
 
 /// One feature column over all entities of one kind (all users, all items or all interactions).
 /// Only the members that match `kind` are filled.
@@ -63,14 +63,14 @@ struct DatasetSnapshot
   std::string name;
   int64_t datasetId = 0;
 
-  std::vector<std::string> userIds;  // external id of user index i
-  std::vector<std::string> itemIds;  // external id of item index i
+  std::vector<std::string> userIds;     // external id of user index i
+  std::vector<std::string> itemIds;     // external id of item index i
   std::vector<std::string> itemTitles;  // display title, may be empty
 
-  std::vector<int32_t> user;   // per interaction
-  std::vector<int32_t> item;   // per interaction
-  std::vector<float> rating;   // per interaction; NaN where missing; empty when no ratings at all
-  std::vector<int64_t> ts;     // per interaction; kMissingTs where missing; empty when no times
+  std::vector<int32_t> user;  // per interaction
+  std::vector<int32_t> item;  // per interaction
+  std::vector<float> rating;  // per interaction; NaN where missing; empty when no ratings at all
+  std::vector<int64_t> ts;    // per interaction; kMissingTs where missing; empty when no times
   std::vector<int64_t> userStart;  // interactions of user u are [userStart[u], userStart[u+1])
 
   std::vector<FieldColumn> userFields;

@@ -57,7 +57,8 @@ void appendNumber(std::string& out, double d)
 
 void dumpValue(const Json& v, std::string& out, int indent, int depth)
 {
-  auto newline = [&](int d) {
+  auto newline = [&](int d)
+  {
     if (indent >= 0)
     {
       out += '\n';
@@ -458,7 +459,8 @@ class Parser
       ++pos_;
     }
     bool isInteger = true;
-    auto digits = [&] {
+    auto digits = [&]
+    {
       size_t d0 = pos_;
       while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9')
       {
@@ -650,7 +652,10 @@ JsonObject& Json::asObject()
   typeError("an object", type());
 }
 
-bool Json::contains(const std::string& key) const { return find(key) != nullptr; }
+bool Json::contains(const std::string& key) const
+{
+  return find(key) != nullptr;
+}
 
 const Json* Json::find(const std::string& key) const
 {
@@ -759,7 +764,10 @@ std::string Json::dump(int indent) const
   return out;
 }
 
-Json Json::parse(const std::string& text) { return Parser(text).parseDocument(); }
+Json Json::parse(const std::string& text)
+{
+  return Parser(text).parseDocument();
+}
 
 bool Json::operator==(const Json& other) const
 {

@@ -28,7 +28,8 @@ struct RankingTarget
 /// The users with a non-empty block of `part`, in user order; with `keep` (one flag per item),
 /// only the target items it marks (users left without one are dropped).
 std::vector<RankingTarget> rankingTargets(const DatasetSnapshot& data, const Split& split,
-                                          SplitPart part, const std::vector<uint8_t>* keep = nullptr);
+                                          SplitPart part,
+                                          const std::vector<uint8_t>* keep = nullptr);
 
 /// The items excluded from one ranking at a time: the `base` items, which no ranking proposes
 /// (the warm items under the cold-item protocol, and so on), plus, while a target is marked, the

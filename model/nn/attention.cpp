@@ -99,9 +99,8 @@ AttentionOutput MultiHeadAttentionImpl::attendSplit(const torch::Tensor& q,
   const torch::Tensor& wk = key_->weight;
   const torch::Tensor& wv = value_->weight;
   torch::Tensor headK = torch::linear(head, wk, key_->bias).view({b, t0, h, dh}).transpose(1, 2);
-  torch::Tensor headV =
-      torch::linear(head, wv, value_->bias).view({b, t0, h, dh}).transpose(1, 2);
-  torch::Tensor qh = query_(q).view({b, nq, h, dh}).transpose(1, 2);  // [B, H, Q, dh]
+  torch::Tensor headV = torch::linear(head, wv, value_->bias).view({b, t0, h, dh}).transpose(1, 2);
+  torch::Tensor qh = query_(q).view({b, nq, h, dh}).transpose(1, 2);    // [B, H, Q, dh]
   torch::Tensor qByHead = qh.transpose(0, 1).reshape({h, b * nq, dh});  // [H, BQ, dh]
   // Per-slot constant parts: the bias plus the position term (a table of L rows).
   torch::Tensor slotK = kv.position.defined() ? torch::linear(kv.position, wk, key_->bias)
@@ -113,17 +112,16 @@ AttentionOutput MultiHeadAttentionImpl::attendSplit(const torch::Tensor& q,
   torch::Tensor itemK = torch::linear(items, wk).view({u, h, dh}).permute({1, 2, 0});  // [H,dh,U]
   torch::Tensor slotScores =
       torch::bmm(qByHead, itemK).view({h, b, nq, u}).gather(3, itemIndex);  // [H, B, Q, L]
-  slotScores = slotScores +
-               torch::matmul(qByHead, slotK.reshape({l, h, dh}).permute({1, 2, 0})).view(
-                   {h, b, nq, l});
+  slotScores =
+      slotScores +
+      torch::matmul(qByHead, slotK.reshape({l, h, dh}).permute({1, 2, 0})).view({h, b, nq, l});
   torch::Tensor gapIndex;
   if (kv.gap.defined())
   {
     const int64_t g = kv.gap.size(0);
     gapIndex = kv.gaps.view({1, b, 1, l}).expand({h, b, nq, l});
     torch::Tensor gapK = torch::linear(kv.gap, wk).view({g, h, dh}).permute({1, 2, 0});
-    slotScores =
-        slotScores + torch::bmm(qByHead, gapK).view({h, b, nq, g}).gather(3, gapIndex);
+    slotScores = slotScores + torch::bmm(qByHead, gapK).view({h, b, nq, g}).gather(3, gapIndex);
   }
   torch::Tensor scores =
       torch::cat({scoresOf(qh, headK), slotScores.transpose(0, 1)}, 3) / std::sqrt(double(dh));
@@ -136,9 +134,9 @@ AttentionOutput MultiHeadAttentionImpl::attendSplit(const torch::Tensor& q,
   torch::Tensor perItem =
       torch::zeros({h, b, nq, u}, slotWeights.options()).scatter_add(3, itemIndex, slotWeights);
   torch::Tensor itemV = torch::linear(items, wv).view({u, h, dh}).transpose(0, 1);  // [H, U, dh]
-  torch::Tensor slotCtx = torch::bmm(perItem.view({h, b * nq, u}), itemV) +
-                          torch::matmul(slotWeights.reshape({h, b * nq, l}),
-                                        slotV.reshape({l, h, dh}).transpose(0, 1));
+  torch::Tensor slotCtx =
+      torch::bmm(perItem.view({h, b * nq, u}), itemV) +
+      torch::matmul(slotWeights.reshape({h, b * nq, l}), slotV.reshape({l, h, dh}).transpose(0, 1));
   if (kv.gap.defined())
   {
     const int64_t g = kv.gap.size(0);

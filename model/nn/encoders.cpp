@@ -144,8 +144,8 @@ torch::Tensor EntityEncoderImpl::combine(std::vector<torch::Tensor> parts,
         if (bagTransposes && (*bagTransposes)[i].defined() &&
             bags_[static_cast<size_t>(s)]->weight.requires_grad() && torch::GradMode::is_enabled())
         {
-          parts.push_back(
-              BagMean::apply(bags_[static_cast<size_t>(s)]->weight, columns[i], (*bagTransposes)[i]));
+          parts.push_back(BagMean::apply(bags_[static_cast<size_t>(s)]->weight, columns[i],
+                                         (*bagTransposes)[i]));
         }
         else
         {

@@ -22,7 +22,7 @@ struct EntityEncoderOptions
   int64_t numIds = 0;  // 0: no id embedding
   std::vector<ColumnSpec> columns;
   int64_t dim = 64;
-  bool concat = false;  // concat + linear instead of sum
+  bool concat = false;   // concat + linear instead of sum
   double idDropout = 0;  // training: share of rows whose id embedding is zero (model.id_dropout)
 };
 

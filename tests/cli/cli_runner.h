@@ -33,7 +33,8 @@ inline CliResult runCli(const QString& workspace, const QStringList& args, int t
     qFatal("m6-cli did not finish: %s", qPrintable(args.join(' ')));
   }
   return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-          QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+          QString::fromUtf8(p.readAllStandardOutput()),
+          QString::fromUtf8(p.readAllStandardError())};
 }
 
 /// The JSON object on the last line of stdout.

@@ -6,7 +6,6 @@
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
-
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -156,7 +155,8 @@ class TestCliAdapt : public QObject
 
     // A user the model knows, through the file alone: the same items and scores as the run's.
     auto viaRun = lastJson(cli({"recommend", "parent", "--user", "u3", "-k", "5", "--json"}));
-    auto viaFile = noWorkspace({"recommend", "--model", model_, "--user", "u3", "-k", "5", "--json"});
+    auto viaFile =
+        noWorkspace({"recommend", "--model", model_, "--user", "u3", "-k", "5", "--json"});
     QVERIFY2(viaFile.code == 0, qPrintable(viaFile.err));
     QCOMPARE(lastJson(viaFile).at("items").size(), size_t(5));
     for (size_t i = 0; i < 5; ++i)
@@ -170,8 +170,8 @@ class TestCliAdapt : public QObject
 
     // A new user given by history: the history's items are not recommended back.
     const QStringList history{"i3", "i7", "i9"};
-    auto fresh = noWorkspace({"recommend", "--model", model_, "--history", history.join(','), "-k",
-                              "20", "--json"});
+    auto fresh = noWorkspace(
+        {"recommend", "--model", model_, "--history", history.join(','), "-k", "20", "--json"});
     QVERIFY2(fresh.code == 0, qPrintable(fresh.err));
     const auto items = lastJson(fresh).at("items");
     QCOMPARE(items.size(), size_t(20));
@@ -182,17 +182,18 @@ class TestCliAdapt : public QObject
     // The same history from a file.
     const QString file = dir_.filePath("history.txt");
     std::ofstream(file.toStdString()) << "i3\ni7\ni9\n";
-    auto fromFile = noWorkspace({"recommend", "--model", model_, "--history-file", file, "-k",
-                                 "20", "--json"});
-    QCOMPARE(lastJson(fromFile).at("items")[0].at("item").asString(), items[0].at("item").asString());
+    auto fromFile =
+        noWorkspace({"recommend", "--model", model_, "--history-file", file, "-k", "20", "--json"});
+    QCOMPARE(lastJson(fromFile).at("items")[0].at("item").asString(),
+             items[0].at("item").asString());
     // A file that is no list of ids (an endless device) is refused after 16 MiB, not read
     // until the machine runs out of memory.
     auto endless = noWorkspace({"recommend", "--model", model_, "--history-file", "/dev/zero"});
     QCOMPARE(endless.code, 1);
     QVERIFY2(endless.lastErrorLine().contains("larger than 16 MiB"), qPrintable(endless.err));
 
-    auto explained = noWorkspace({"explain", "--model", model_, "--history", "i3,i7", "--item",
-                                  "i10", "--json"});
+    auto explained = noWorkspace(
+        {"explain", "--model", model_, "--history", "i3,i7", "--item", "i10", "--json"});
     QVERIFY2(explained.code == 0, qPrintable(explained.err));
     const auto tokens = lastJson(explained).at("tokens");
     QCOMPARE(tokens.size(), size_t(4));  // user, context, the two history items
@@ -201,8 +202,8 @@ class TestCliAdapt : public QObject
     auto unknown = noWorkspace({"recommend", "--model", model_, "--history", "i3,nope"});
     QCOMPARE(unknown.code, 1);
     QVERIFY2(unknown.lastErrorLine().contains("nope"), qPrintable(unknown.err));
-    auto skipped = noWorkspace({"recommend", "--model", model_, "--history", "i3,nope",
-                                "--skip-unknown"});
+    auto skipped =
+        noWorkspace({"recommend", "--model", model_, "--history", "i3,nope", "--skip-unknown"});
     QVERIFY2(skipped.code == 0, qPrintable(skipped.err));
     auto neither = noWorkspace({"recommend", "--model", model_});
     QCOMPARE(neither.code, 1);

@@ -122,8 +122,8 @@ class TestCliDistributed : public QObject
     QProcess follower;
     startRank(follower, QStringList{"train", "--dataset", "d", "--json"} + settings(32, 2, rows) +
                             rankArgs(1, port));
-    auto lead =
-        cli(QStringList{"train", "--dataset", "d", "--json"} + settings(32, 2, rows) + rankArgs(0, port));
+    auto lead = cli(QStringList{"train", "--dataset", "d", "--json"} + settings(32, 2, rows) +
+                    rankArgs(0, port));
     auto other = finished(follower);
     QVERIFY2(lead.code == 0, qPrintable(lead.err));
     QVERIFY2(other.code == 0, qPrintable(other.err));
@@ -162,8 +162,8 @@ class TestCliDistributed : public QObject
     {
       return;
     }
-    auto local =
-        cli(QStringList{"train", "--dataset", "d", "--json", "--nproc", "2"} + settings(32, 2, rows));
+    auto local = cli(QStringList{"train", "--dataset", "d", "--json", "--nproc", "2"} +
+                     settings(32, 2, rows));
     QVERIFY2(local.code == 0, qPrintable(local.err));
     const Json byNproc = lastJson(local);
     QCOMPARE(byNproc.at("world_size").asInt(), int64_t(2));

@@ -30,7 +30,8 @@ class TestJson : public QObject
   void parsesEscapesAndUnicode()
   {
     Json j = Json::parse(R"({"x": "a\u00e9\ud83d\ude00\t"})");
-    QCOMPARE(QString::fromStdString(j.at("x").asString()), QString::fromUtf8("a\xc3\xa9\xf0\x9f\x98\x80\t"));
+    QCOMPARE(QString::fromStdString(j.at("x").asString()),
+             QString::fromUtf8("a\xc3\xa9\xf0\x9f\x98\x80\t"));
   }
 
   void errorsSayWhere_data()

@@ -204,8 +204,8 @@ class TestEvaluateSplits : public QObject
     busyScorer.items = 300;
     {
       m6::TrainingStepsScope training;  // as if a run trained in this process: keep one core
-      one = m6::evaluateRanking(s, split, categories, m6::SplitPart::Test, 10, false, 1,
-                                busyScorer);
+      one =
+          m6::evaluateRanking(s, split, categories, m6::SplitPart::Test, 10, false, 1, busyScorer);
     }
     Hashed idleScorer;
     idleScorer.items = 300;

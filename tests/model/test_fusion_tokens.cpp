@@ -80,11 +80,16 @@ class TestFusionTokens : public QObject
     QTest::addColumn<QString>("loss");
     QTest::addColumn<int>("adapters");
     QTest::addColumn<bool>("positional");
-    QTest::newRow("dot, full softmax") << "dot" << "softmax" << 0 << true;
-    QTest::newRow("dot, sampled softmax") << "dot" << "sampled_softmax" << 0 << true;
-    QTest::newRow("mlp, bce") << "mlp" << "bce" << 0 << true;
-    QTest::newRow("dot, adapters") << "dot" << "softmax" << 4 << true;
-    QTest::newRow("dot, no positional") << "dot" << "softmax" << 0 << false;
+    QTest::newRow("dot, full softmax") << "dot"
+                                       << "softmax" << 0 << true;
+    QTest::newRow("dot, sampled softmax") << "dot"
+                                          << "sampled_softmax" << 0 << true;
+    QTest::newRow("mlp, bce") << "mlp"
+                              << "bce" << 0 << true;
+    QTest::newRow("dot, adapters") << "dot"
+                                   << "softmax" << 4 << true;
+    QTest::newRow("dot, no positional") << "dot"
+                                        << "softmax" << 0 << false;
   }
 
   void splitProjectionIsTheSameFunction()
@@ -121,11 +126,10 @@ class TestFusionTokens : public QObject
       const torch::Tensor b = split.grads.at(g.first);
       const float scale = std::max(1e-3f, a.abs().max().item<float>());
       const float diff = (a - b).abs().max().item<float>();
-      QVERIFY2(diff <= 2e-4f * scale,
-               qPrintable(QString("%1: gradient differs by %2 (scale %3)")
-                              .arg(QString::fromStdString(g.first))
-                              .arg(diff)
-                              .arg(scale)));
+      QVERIFY2(diff <= 2e-4f * scale, qPrintable(QString("%1: gradient differs by %2 (scale %3)")
+                                                     .arg(QString::fromStdString(g.first))
+                                                     .arg(diff)
+                                                     .arg(scale)));
       ++compared;
     }
     // The position and key/value weights of the fusion are among the compared gradients.
@@ -157,9 +161,9 @@ class TestFusionTokens : public QObject
     auto gradients = [&](bool transposes)
     {
       session.net->zero_grad();
-      torch::Tensor tokens = session.net->encodeItems(
-          session.allItems, session.features.items.all(),
-          transposes ? &session.catalogueBags : nullptr);
+      torch::Tensor tokens =
+          session.net->encodeItems(session.allItems, session.features.items.all(),
+                                   transposes ? &session.catalogueBags : nullptr);
       // A loss that weights every item and dimension differently.
       torch::Tensor w = torch::arange(tokens.numel(), torch::kFloat32).view(tokens.sizes()).sin();
       (tokens * w).sum().backward();
@@ -181,8 +185,8 @@ class TestFusionTokens : public QObject
     for (const auto& g : plain.second)
     {
       const float diff = (g.second - sparse.second.at(g.first)).abs().max().item<float>();
-      QVERIFY2(diff <= 1e-5f, qPrintable(QString::fromStdString(g.first) + ": " +
-                                         QString::number(diff)));
+      QVERIFY2(diff <= 1e-5f,
+               qPrintable(QString::fromStdString(g.first) + ": " + QString::number(diff)));
       compared += g.first.find("item_encoder.f_") != std::string::npos ? 1 : 0;
     }
     QVERIFY(compared >= bags);

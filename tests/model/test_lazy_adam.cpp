@@ -63,7 +63,8 @@ std::unique_ptr<torch::optim::Optimizer> denseOf(const std::string& kind, torch:
 // Every row, some twice, in a different order each step.
 torch::Tensor everyRow(int step)
 {
-  torch::Tensor ids = torch::cat({torch::randperm(kRows), torch::tensor({int64_t{step} % kRows, int64_t{2}})});
+  torch::Tensor ids =
+      torch::cat({torch::randperm(kRows), torch::tensor({int64_t{step} % kRows, int64_t{2}})});
   return ids.to(torch::kInt64);
 }
 
@@ -108,9 +109,9 @@ class TestLazyAdam : public QObject
       dense->zero_grad();
       lossOf(denseTable, ids, false).backward();
       dense->step();
-      QVERIFY2(maxDifference(lazyTable, denseTable) < 1e-5,
-               qPrintable(QString("step %1: %2").arg(step).arg(
-                   maxDifference(lazyTable, denseTable))));
+      QVERIFY2(
+          maxDifference(lazyTable, denseTable) < 1e-5,
+          qPrintable(QString("step %1: %2").arg(step).arg(maxDifference(lazyTable, denseTable))));
     }
     QVERIFY(maxDifference(lazyTable, startTable()) > 0.1);  // it did move
   }
@@ -217,8 +218,7 @@ class TestLazyAdam : public QObject
     // parameters).
     c.train.sparseRows = "auto";
     logs.clear();
-    QCOMPARE(m6::train(data, c, m6test::runDir(dir, "auto"), cb).status,
-             std::string("finished"));
+    QCOMPARE(m6::train(data, c, m6test::runDir(dir, "auto"), cb).status, std::string("finished"));
     for (const auto& line : logs)
     {
       QVERIFY(line.find("row-sparse") == std::string::npos);
@@ -227,8 +227,7 @@ class TestLazyAdam : public QObject
     c.train.batchSize = 16;
     c.train.epochs = 1;
     logs.clear();
-    QCOMPARE(m6::train(data, c, m6test::runDir(dir, "auto16"), cb).status,
-             std::string("finished"));
+    QCOMPARE(m6::train(data, c, m6test::runDir(dir, "auto16"), cb).status, std::string("finished"));
     for (const auto& line : logs)
     {
       QVERIFY(line.find("row-sparse") == std::string::npos);
@@ -239,8 +238,7 @@ class TestLazyAdam : public QObject
     c.model.dim = 256;
     c.model.heads = 2;
     logs.clear();
-    QCOMPARE(m6::train(many, c, m6test::runDir(dir, "large"), cb).status,
-             std::string("finished"));
+    QCOMPARE(m6::train(many, c, m6test::runDir(dir, "large"), cb).status, std::string("finished"));
     QVERIFY(std::find(logs.begin(), logs.end(), "row-sparse id updates: users") != logs.end());
   }
 

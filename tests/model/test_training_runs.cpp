@@ -138,14 +138,16 @@ class TestTrainingRuns : public QObject
     RunConfig otherSeed = config();
     otherSeed.train.seed = 99;
     const std::string reference = m6test::runDir(dir_, "reference");
-    std::thread inspector([&] {
-      while (!done)
-      {
-        auto p = m6::Predictor::open(reference, data_, otherSeed);
-        (void)m6::estimate(data_, otherSeed);
-        ++opened;
-      }
-    });
+    std::thread inspector(
+        [&]
+        {
+          while (!done)
+          {
+            auto p = m6::Predictor::open(reference, data_, otherSeed);
+            (void)m6::estimate(data_, otherSeed);
+            ++opened;
+          }
+        });
     TrainOutcome concurrent = m6::train(data_, config(), m6test::runDir(dir_, "concurrent"));
     done = true;
     inspector.join();

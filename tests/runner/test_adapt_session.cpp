@@ -4,7 +4,6 @@
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
-
 #include <atomic>
 #include <filesystem>
 
@@ -84,8 +83,9 @@ class TestAdaptSession : public QObject
     QVERIFY(!r.names("frozen").empty());
     for (const auto& name : r.names("frozen"))
     {
-      QVERIFY2(name.find("attention") != std::string::npos || name.find("fusion") != std::string::npos,
-               name.c_str());
+      QVERIFY2(
+          name.find("attention") != std::string::npos || name.find("fusion") != std::string::npos,
+          name.c_str());
     }
     QVERIFY(!r.names("carried").empty());
     QVERIFY(r.trainableShare > 0 && r.trainableShare < 1);
@@ -145,7 +145,8 @@ class TestAdaptSession : public QObject
     m6::RunStore store(*ws_);
     int checked = 0;
     m6::TrainCallbacks hooks;
-    hooks.onEpoch = [&](const m6::EpochStats&) {
+    hooks.onEpoch = [&](const m6::EpochStats&)
+    {
       const auto runs = store.runs();  // kept alive: the loop reads into it
       for (const auto& r : *runs)
       {
@@ -168,7 +169,8 @@ class TestAdaptSession : public QObject
     QVERIFY(run.ok());
     std::string refused;
     m6::TrainCallbacks train;
-    train.onEpoch = [&](const m6::EpochStats&) {
+    train.onEpoch = [&](const m6::EpochStats&)
+    {
       auto current = store.run(run->id);
       auto info = m6::exportRunModel(store, *current, sourceData_,
                                      dir_.filePath("early.m6model").toStdString());
@@ -264,12 +266,14 @@ class TestAdaptSession : public QObject
     int arms = 0;
     m6::RunStore store(*ws_);
     const size_t before = store.runs()->size();
-    auto result = compareAdaptation(session, parent_, request, hooks, [&](const std::string&) {
-      if (++arms == 2)
-      {
-        cancel = true;  // the second arm stops at once
-      }
-    });
+    auto result = compareAdaptation(session, parent_, request, hooks,
+                                    [&](const std::string&)
+                                    {
+                                      if (++arms == 2)
+                                      {
+                                        cancel = true;  // the second arm stops at once
+                                      }
+                                    });
     QVERIFY(!result.ok());
     QVERIFY(m6::isCancelled(result));
     QCOMPARE(store.runs()->size(), before + 2);  // the finished arm and the stopped one

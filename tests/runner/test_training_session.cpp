@@ -2,7 +2,6 @@
 // lock) and refuses to train a run that is already being trained.
 #include <QTemporaryDir>
 #include <QtTest>
-
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -48,23 +47,26 @@ class TestTrainingSession : public QObject
     // import's commit would.
     std::atomic<bool> started{false};
     std::atomic<bool> released{false};
-    std::thread blocker([&] {
-      while (!started)
-      {
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-      }
-      m6::sql::Db other;
-      other.open(path, false);
-      other.exec("BEGIN IMMEDIATE");
-      other.exec("INSERT INTO settings(key, value) VALUES ('blocker', 'x')");
-      std::this_thread::sleep_for(std::chrono::seconds(7));  // longer than the default 5 s wait
-      other.exec("COMMIT");
-      released = true;
-    });
+    std::thread blocker(
+        [&]
+        {
+          while (!started)
+          {
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+          }
+          m6::sql::Db other;
+          other.open(path, false);
+          other.exec("BEGIN IMMEDIATE");
+          other.exec("INSERT INTO settings(key, value) VALUES ('blocker', 'x')");
+          std::this_thread::sleep_for(std::chrono::seconds(7));  // longer than the default 5 s wait
+          other.exec("COMMIT");
+          released = true;
+        });
     int64_t lastStep = 0;
     int epochs = 0;
     m6::TrainCallbacks hooks;
-    hooks.onStep = [&](const m6::StepStats& s) {
+    hooks.onStep = [&](const m6::StepStats& s)
+    {
       started = true;
       lastStep = s.step;
     };
@@ -98,21 +100,24 @@ class TestTrainingSession : public QObject
 
     std::atomic<bool> pause{false};
     std::atomic<bool> paused{false};
-    std::thread trainer([&] {
-      auto ws2 = std::move(*m6::Workspace::open(path, false));
-      m6::TrainingSession s2(*ws2, info, loaded);
-      m6::TrainCallbacks hooks;
-      hooks.pause = &pause;
-      hooks.onStep = [&](const m6::StepStats& s) {
-        if (s.step == 2)
+    std::thread trainer(
+        [&]
         {
-          pause = true;  // hold the run open while the main thread tries again
-          paused = true;
-        }
-      };
-      auto r = s2.train(run, smallConfig(), false, hooks);
-      QVERIFY(r.ok());
-    });
+          auto ws2 = std::move(*m6::Workspace::open(path, false));
+          m6::TrainingSession s2(*ws2, info, loaded);
+          m6::TrainCallbacks hooks;
+          hooks.pause = &pause;
+          hooks.onStep = [&](const m6::StepStats& s)
+          {
+            if (s.step == 2)
+            {
+              pause = true;  // hold the run open while the main thread tries again
+              paused = true;
+            }
+          };
+          auto r = s2.train(run, smallConfig(), false, hooks);
+          QVERIFY(r.ok());
+        });
     QTRY_VERIFY_WITH_TIMEOUT(paused.load(), 60000);
     m6::RunStore store(*ws);
     QVERIFY(store.isActive(run.id));

@@ -6,7 +6,6 @@
 #include <QString>
 #include <QTemporaryDir>
 #include <QtTest>
-
 #include <string>
 
 namespace m6test

@@ -217,9 +217,10 @@ class TestBrowse : public QObject
   void sortingByRatingOrTimeBuildsAPerDatasetIndexOnce()
   {
     const std::string name = "interactions_by_rating_" + std::to_string(id_);
-    auto indexCount = [&] {
-      return workspaceDb(*ws_).queryInt("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = '" +
-                                name + "'");
+    auto indexCount = [&]
+    {
+      return workspaceDb(*ws_).queryInt(
+          "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = '" + name + "'");
     };
     BrowseQuery q(*ws_, id_, BrowseTable::Interactions, {}, 4, false);
     auto page = q.fetch(0, 50);
@@ -227,8 +228,9 @@ class TestBrowse : public QObject
     QCOMPARE(indexCount(), int64_t(1));
     // The sorted page query reads that index instead of sorting the whole table.
     std::string plan;
-    auto s = workspaceDb(*ws_).prepare("EXPLAIN QUERY PLAN SELECT x.seq FROM interactions x WHERE x.dataset_id = " +
-                               std::to_string(id_) + " ORDER BY x.rating ASC LIMIT 10");
+    auto s = workspaceDb(*ws_).prepare(
+        "EXPLAIN QUERY PLAN SELECT x.seq FROM interactions x WHERE x.dataset_id = " +
+        std::to_string(id_) + " ORDER BY x.rating ASC LIMIT 10");
     while (s.step())
     {
       plan += s.columnText(3) + "; ";
@@ -249,10 +251,12 @@ class TestBrowse : public QObject
     int64_t other = *(*ws2)->writeDataset(m6::generateDemoDataset(o), {"demo", "", ""}, nullptr);
     QVERIFY(BrowseQuery(**ws2, other, BrowseTable::Interactions, {}, 5, true).fetch(0, 10).ok());
     const std::string tsIndex = "interactions_by_ts_" + std::to_string(other);
-    QCOMPARE(workspaceDb(**ws2).queryInt("SELECT count(*) FROM sqlite_master WHERE name = '" + tsIndex + "'"),
+    QCOMPARE(workspaceDb(**ws2).queryInt("SELECT count(*) FROM sqlite_master WHERE name = '" +
+                                         tsIndex + "'"),
              int64_t(1));
     QVERIFY((*ws2)->deleteDataset("demo").ok());
-    QCOMPARE(workspaceDb(**ws2).queryInt("SELECT count(*) FROM sqlite_master WHERE name = '" + tsIndex + "'"),
+    QCOMPARE(workspaceDb(**ws2).queryInt("SELECT count(*) FROM sqlite_master WHERE name = '" +
+                                         tsIndex + "'"),
              int64_t(0));
   }
 
@@ -273,7 +277,8 @@ class TestBrowse : public QObject
       }
     }
     QCOMPARE(workspaceDb(*ws_).queryInt("SELECT count(*) FROM interactions"), before);
-    QCOMPARE(QString::fromStdString(workspaceDb(*ws_).queryText("PRAGMA integrity_check")), QString("ok"));
+    QCOMPARE(QString::fromStdString(workspaceDb(*ws_).queryText("PRAGMA integrity_check")),
+             QString("ok"));
   }
 };
 

@@ -491,9 +491,10 @@ class TestImporters : public QObject
       QCOMPARE(QString::fromStdString(r.error()), QString("cancelled"));
       QCOMPARE(int64_t(ws_->datasets()->size()), datasetsBefore);
       QCOMPARE(workspaceDb(*ws_).queryInt("SELECT count(*) FROM interactions"), rowsBefore);
-      QCOMPARE(workspaceDb(*ws_).queryInt("SELECT count(*) FROM import_reports WHERE dataset_id NOT IN "
-                                  "(SELECT id FROM datasets)"),
-               int64_t(0));
+      QCOMPARE(
+          workspaceDb(*ws_).queryInt("SELECT count(*) FROM import_reports WHERE dataset_id NOT IN "
+                                     "(SELECT id FROM datasets)"),
+          int64_t(0));
       QCOMPARE(QString::fromStdString(workspaceDb(*ws_).queryText("PRAGMA integrity_check")),
                QString("ok"));
     }

@@ -61,9 +61,10 @@ class TestTextReader : public QObject
   void quotedFieldsWithCommasQuotesAndNewlines()
   {
     Dialect d;
-    auto rows = readAll("1,\"Toy Story, The (1995)\",x\n2,\"He said \"\"hi\"\"\",y\n"
-                        "3,\"two\nlines\",z\n4,plain,w\n",
-                        d);
+    auto rows = readAll(
+        "1,\"Toy Story, The (1995)\",x\n2,\"He said \"\"hi\"\"\",y\n"
+        "3,\"two\nlines\",z\n4,plain,w\n",
+        d);
     QCOMPARE(rows.size(), 4);
     QCOMPARE(rows[0].fields[1], QString("Toy Story, The (1995)"));
     QCOMPARE(rows[1].fields[1], QString("He said \"hi\""));
@@ -198,7 +199,8 @@ class TestTextReader : public QObject
     QFETCH(QByteArray, bytes);
     QFETCH(bool, valid);
     size_t bad = 0;
-    QCOMPARE(m6::isValidUtf8(std::string_view(bytes.constData(), size_t(bytes.size())), &bad), valid);
+    QCOMPARE(m6::isValidUtf8(std::string_view(bytes.constData(), size_t(bytes.size())), &bad),
+             valid);
   }
 };
 

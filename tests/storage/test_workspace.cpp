@@ -85,7 +85,8 @@ class TestWorkspace : public QObject
   {
     auto ws = fresh("new/deeper/w.m6ws");  // folders are created
     QCOMPARE(ws->schemaVersion(), Workspace::latestSchemaVersion());
-    QCOMPARE(QString::fromStdString(workspaceDb(*ws).queryText("PRAGMA journal_mode")), QString("wal"));
+    QCOMPARE(QString::fromStdString(workspaceDb(*ws).queryText("PRAGMA journal_mode")),
+             QString("wal"));
     QCOMPARE(workspaceDb(*ws).queryInt("PRAGMA foreign_keys"), int64_t(1));
     QVERIFY(ws->datasets()->empty());
     ws.reset();
@@ -333,11 +334,12 @@ class TestWorkspace : public QObject
     // Nothing of the deleted dataset remains in any table.
     int64_t other = ws->dataset("second")->id;
     QCOMPARE(workspaceDb(*ws).queryInt("SELECT count(*) FROM interactions WHERE dataset_id <> " +
-                               std::to_string(other)),
+                                       std::to_string(other)),
              int64_t(0));
     QCOMPARE(countRows(*ws, "users"), int64_t(3));
     QCOMPARE(countRows(*ws, "fields"), int64_t(5));
-    QCOMPARE(QString::fromStdString(workspaceDb(*ws).queryText("PRAGMA integrity_check")), QString("ok"));
+    QCOMPARE(QString::fromStdString(workspaceDb(*ws).queryText("PRAGMA integrity_check")),
+             QString("ok"));
   }
 
   void cancelledWriteLeavesNothing()
@@ -367,7 +369,8 @@ class TestWorkspace : public QObject
     QCOMPARE(countRows(*ws, "datasets"), int64_t(0));
     QCOMPARE(countRows(*ws, "interactions"), int64_t(0));
     QCOMPARE(countRows(*ws, "users"), int64_t(0));
-    QCOMPARE(QString::fromStdString(workspaceDb(*ws).queryText("PRAGMA integrity_check")), QString("ok"));
+    QCOMPARE(QString::fromStdString(workspaceDb(*ws).queryText("PRAGMA integrity_check")),
+             QString("ok"));
     // The workspace is still usable afterwards.
     QVERIFY(ws->writeDataset(tinySnapshot("after"), {"test", "", ""}, nullptr).ok());
   }

@@ -3,7 +3,6 @@
 // by how far an item moved; a multi-valued category field (MovieLens genres) filters on every
 // value and lists them all; cold items of the cold-item protocol count no training interactions.
 #include <QtTest>
-
 #include <cmath>
 #include <limits>
 

@@ -10,8 +10,8 @@
 #include <QTableWidget>
 #include <QtTest>
 
-#include "app/bridge/app_services.h"
 #include "app/bridge/adapt_info.h"
+#include "app/bridge/app_services.h"
 #include "app/bridge/model_info.h"
 #include "app/bridge/run_exporter.h"
 #include "app/bridge/run_inspector.h"
@@ -22,13 +22,13 @@
 #include "app/bridge/workspace_session.h"
 #include "gui_test_main.h"
 #include "storage/formats.h"
+#include "ui/adapt_actions.h"
 #include "ui/browse_page.h"
 #include "ui/browse_table_model.h"
 #include "ui/dataset_list_panel.h"
 #include "ui/dataset_view.h"
-#include "ui/import_report_view.h"
-#include "ui/adapt_actions.h"
 #include "ui/export_actions.h"
+#include "ui/import_report_view.h"
 #include "ui/inspect_page.h"
 #include "ui/main_window.h"
 #include "ui/model_pages.h"

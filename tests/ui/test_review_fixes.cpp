@@ -18,9 +18,9 @@
 #include <csignal>
 
 #include "../app/train_test_support.h"
+#include "app/bridge/app_services.h"
 #include "app/bridge/run_inspector.h"
 #include "app/bridge/run_library.h"
-#include "app/bridge/app_services.h"
 #include "app/bridge/snapshot_store.h"
 #include "app/bridge/training_controller.h"
 #include "app/runner/training_session.h"

@@ -14,10 +14,10 @@
 #include <QtTest>
 
 #include "../app/train_test_support.h"
+#include "app/bridge/app_services.h"
 #include "app/bridge/run_inspector.h"
 #include "app/bridge/run_library.h"
 #include "app/bridge/run_queue.h"
-#include "app/bridge/app_services.h"
 #include "app/bridge/snapshot_store.h"
 #include "app/bridge/training_controller.h"
 #include "app/bridge/workspace_session.h"
@@ -49,9 +49,9 @@
 #include "ui/loss_plot.h"
 #include "ui/main_window.h"
 #include "ui/model_pages.h"
+#include "ui/queue_panel.h"
 #include "ui/run_compare_view.h"
 #include "ui/run_table_model.h"
-#include "ui/queue_panel.h"
 #include "ui/runs_page.h"
 #include "ui/search_dialog.h"
 #include "ui/search_results_dialog.h"
