@@ -733,7 +733,12 @@ QString RunTableModel::searchStatus(const RunSearchRow& s) const
 {
   for (int m : s.members)
   {
-    if (displayStatus(runs_[static_cast<size_t>(m)]) == QLatin1String("running"))
+    // A trial training, or the one this window trained last while its job still runs: between
+    // two trials the finished one stays the active run until the next one starts, so the search
+    // does not flash "interrupted".
+    const RunEntry& e = runs_[static_cast<size_t>(m)];
+    if (displayStatus(e) == QLatin1String("running") ||
+        (activeRun_ != 0 && e.record.id == activeRun_))
     {
       return QStringLiteral("running");
     }

@@ -354,9 +354,7 @@ QPair<int, int> orderOf(const QModelIndex& i)
 
 QList<qint64> RunsPage::selectedRuns() const
 {
-  QModelIndexList rows = view_->selectionModel()->selectedRows();
-  std::sort(rows.begin(), rows.end(),
-            [](const QModelIndex& a, const QModelIndex& b) { return orderOf(a) < orderOf(b); });
+  const QModelIndexList rows = selectedRowsInOrder();
   QList<qint64> ids;
   for (const QModelIndex& i : rows)
   {
@@ -382,27 +380,35 @@ QList<qint64> RunsPage::selectedRuns() const
   return ids;
 }
 
-QList<qint64> RunsPage::selectedGroups() const
+QModelIndexList RunsPage::selectedRowsInOrder() const
 {
   QModelIndexList rows = view_->selectionModel()->selectedRows();
   std::sort(rows.begin(), rows.end(),
             [](const QModelIndex& a, const QModelIndex& b) { return orderOf(a) < orderOf(b); });
+  return rows;
+}
+
+QList<qint64> RunsPage::selectedIds(int role) const
+{
   QList<qint64> ids;
-  for (const QModelIndex& i : rows)
+  for (const QModelIndex& i : selectedRowsInOrder())
   {
-    if (const qint64 g = i.data(RunTableModel::kGroupIdRole).toLongLong())
+    if (const qint64 id = i.data(role).toLongLong())
     {
-      ids << g;
+      ids << id;
     }
   }
   return ids;
 }
 
+QList<qint64> RunsPage::selectedGroups() const
+{
+  return selectedIds(RunTableModel::kGroupIdRole);
+}
+
 QList<SignificanceSide> RunsPage::selectedSides() const
 {
-  QModelIndexList rows = view_->selectionModel()->selectedRows();
-  std::sort(rows.begin(), rows.end(),
-            [](const QModelIndex& a, const QModelIndex& b) { return orderOf(a) < orderOf(b); });
+  const QModelIndexList rows = selectedRowsInOrder();
   QList<SignificanceSide> sides;
   for (const QModelIndex& i : rows)
   {
@@ -435,18 +441,7 @@ void RunsPage::selectGroups(const QList<qint64>& groupIds)
 
 QList<qint64> RunsPage::selectedSearches() const
 {
-  QModelIndexList rows = view_->selectionModel()->selectedRows();
-  std::sort(rows.begin(), rows.end(),
-            [](const QModelIndex& a, const QModelIndex& b) { return orderOf(a) < orderOf(b); });
-  QList<qint64> ids;
-  for (const QModelIndex& i : rows)
-  {
-    if (const qint64 search = i.data(RunTableModel::kSearchIdRole).toLongLong())
-    {
-      ids << search;
-    }
-  }
-  return ids;
+  return selectedIds(RunTableModel::kSearchIdRole);
 }
 
 void RunsPage::selectSearches(const QList<qint64>& searchIds)

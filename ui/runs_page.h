@@ -21,6 +21,7 @@
 #pragma once
 
 #include <QList>
+#include <QModelIndex>
 #include <QWidget>
 
 #include "app/bridge/bridge_types.h"
@@ -119,6 +120,10 @@ class RunsPage : public QWidget
   void statusMessage(QString message);
 
  private:
+  /// The selected rows (first column) in the table's display order.
+  QModelIndexList selectedRowsInOrder() const;
+  /// The non-zero values of `role` (a group or search id) over selectedRowsInOrder().
+  QList<qint64> selectedIds(int role) const;
   void onRuns(const RunList& runs);
   void onSelection();
   void requestCurves();

@@ -183,6 +183,30 @@ class TestSearchPages : public QObject
     QVERIFY(!ok->isEnabled());
   }
 
+  void aSearchBetweenTwoTrialsIsRunningNotInterrupted()
+  {
+    // The search is recorded "running"; its first trial has finished and the next one has not
+    // started: while the window's job runs, that trial is still its active run.
+    RunEntry trial;
+    trial.record.id = 41;
+    trial.record.name = "between trial 1";
+    trial.record.status = "finished";
+    trial.search.id = 7;
+    trial.search.name = "between";
+    trial.search.status = "running";
+    trial.trial = 0;
+    RunTableModel m;
+    m.setRuns({trial});
+    const QModelIndex row = m.indexOfSearch(7);
+    QVERIFY(row.isValid());
+    auto status = [&] { return m.data(row.siblingAtColumn(RunTableModel::Status)).toString(); };
+    m.setActiveRun(41);
+    QCOMPARE(status(), QString("running"));
+    // No job any more (or another process's search that ended): interrupted, resumable.
+    m.setActiveRun(0);
+    QCOMPARE(status(), QString("interrupted"));
+  }
+
   void searchFromTheWindowFollowsItsTrials()
   {
     openWindow();
