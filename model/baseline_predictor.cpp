@@ -39,7 +39,6 @@ std::unique_ptr<BaselinePredictor> BaselinePredictor::open(
     const std::string& kind, std::shared_ptr<const DatasetSnapshot> shared, const RunConfig& config,
     const std::string& factorsDir, const TrainCallbacks& cb, const Json& params)
 {
-  const DatasetSnapshot& snapshot = *shared;
   const auto& names = baselineNames();
   if (std::find(names.begin(), names.end(), kind) == names.end())
   {
@@ -49,7 +48,7 @@ std::unique_ptr<BaselinePredictor> BaselinePredictor::open(
   rankingConfig.model.task = "ranking";
   rankingConfig.train.loss = "auto";
   rankingConfig.train.earlyStopMetric = "auto";
-  DatasetSchema schema = DatasetSchema::fromSnapshot(snapshot);
+  DatasetSchema schema = DatasetSchema::fromSnapshot(*shared);
   auto issues = validate(rankingConfig, &schema);
   if (!issues.empty())
   {
@@ -58,8 +57,11 @@ std::unique_ptr<BaselinePredictor> BaselinePredictor::open(
   setComputeThreads(config.train.threads);
   auto impl = std::make_unique<Impl>();
   impl->kind = kind;
-  impl->snapshot = std::move(shared);
-  impl->bd = baselineData(snapshot, config);
+  SplitView view = splitView(*shared, config.train);
+  // A random split's reordered copy replaces the shared snapshot: the split indexes it.
+  impl->snapshot = view.reordered ? view.reordered : std::move(shared);
+  const DatasetSnapshot& snapshot = *impl->snapshot;
+  impl->bd = baselineData(snapshot, std::move(view.split), config);
   if (kind == "pop")
   {
     impl->scorer = std::make_unique<PopularityScorer>(impl->bd.counts);

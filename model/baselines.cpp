@@ -108,7 +108,7 @@ BaselineOutcome runBaselines(const DatasetSnapshot& data, const RunConfig& confi
   return runBaselines(data, config, cb, std::string());
 }
 
-BaselineOutcome runBaselines(const DatasetSnapshot& data, const RunConfig& config,
+BaselineOutcome runBaselines(const DatasetSnapshot& original, const RunConfig& config,
                              const TrainCallbacks& cb, const std::string& factorsDir,
                              const std::vector<std::string>& only)
 {
@@ -117,12 +117,14 @@ BaselineOutcome runBaselines(const DatasetSnapshot& data, const RunConfig& confi
   rankingConfig.model.task = "ranking";
   rankingConfig.train.loss = "auto";
   rankingConfig.train.earlyStopMetric = "auto";
-  DatasetSchema schema = DatasetSchema::fromSnapshot(data);
+  DatasetSchema schema = DatasetSchema::fromSnapshot(original);
   auto issues = validate(rankingConfig, &schema);
   if (!issues.empty())
   {
     throw std::invalid_argument(formatIssues(issues));
   }
+  SplitView view = splitView(original, config.train);
+  const DatasetSnapshot& data = view.data(original);  // the interactions the split indexes
   const std::vector<std::string> wanted = only.empty() ? baselineNames() : only;
   auto wants = [&](const char* name)
   { return std::find(wanted.begin(), wanted.end(), name) != wanted.end(); };
@@ -131,7 +133,7 @@ BaselineOutcome runBaselines(const DatasetSnapshot& data, const RunConfig& confi
   const bool sampled = config.train.sampledEval;
   const uint64_t seed = static_cast<uint64_t>(config.train.seed);
   const std::string metric = metricName("ndcg", k);
-  const BaselineData bd = baselineData(data, config);
+  const BaselineData bd = baselineData(data, std::move(view.split), config);
   const RankingScope warm = warmScope(bd, config);
   const RankingScope cold = coldScope(bd, config);
 

@@ -55,8 +55,11 @@ UserBatch makeUserBatch(const DatasetSnapshot& data, const FeatureTables& featur
       }
       items[r][slot] = data.item[static_cast<size_t>(n)];
       pad[r][slot] = false;
+      // A history item after the query's time (a random split's history is every training
+      // interaction) has no recency: bucket 0, like an unknown time.
       if (ref != DatasetSnapshot::kMissingTs &&
-          data.ts[static_cast<size_t>(n)] != DatasetSnapshot::kMissingTs)
+          data.ts[static_cast<size_t>(n)] != DatasetSnapshot::kMissingTs &&
+          data.ts[static_cast<size_t>(n)] <= ref)
       {
         gaps[r][slot] = recencyBucket(ref - data.ts[static_cast<size_t>(n)]);
       }

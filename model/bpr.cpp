@@ -73,8 +73,13 @@ BprParams BprParams::fromJson(const Json& params)
 
 BaselineData baselineData(const DatasetSnapshot& data, const RunConfig& config)
 {
+  return baselineData(data, makeSplit(data, config.train), config);
+}
+
+BaselineData baselineData(const DatasetSnapshot& data, Split split, const RunConfig& config)
+{
   BaselineData b;
-  b.split = makeSplit(data, config.train);
+  b.split = std::move(split);
   b.categories = itemCategories(data);
   b.cold = coldItemMask(data, config.train.coldItemShare);
   b.warm = warmMask(b.cold);

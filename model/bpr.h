@@ -38,6 +38,9 @@ struct BaselineData
   std::vector<uint8_t> warm;    // per item (1 - cold)
   int64_t numCold = 0;
 };
+/// `split` must index `data` (splitView's split and data).
+BaselineData baselineData(const DatasetSnapshot& data, Split split, const RunConfig& config);
+/// The same for a split that reads `data` as it is (makeSplit).
 BaselineData baselineData(const DatasetSnapshot& data, const RunConfig& config);
 
 class PopularityScorer : public ScoreProvider

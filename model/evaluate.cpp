@@ -27,17 +27,32 @@ std::string preparedNote(const DatasetSnapshot& data)
 
 constexpr int kSampledNegatives = 100;
 
-// Every held-out interaction of `part` (pointwise tasks), in user order.
-std::vector<int64_t> heldOutInteractions(const DatasetSnapshot& data, const Split& split,
-                                         SplitPart part)
+// A held-out interaction of a pointwise task and the start of its block: every target of a block
+// is scored with the same history (what came before the block), as a ranked block is, so one
+// held-out interaction never serves as history for another.
+struct HeldOut
 {
-  std::vector<int64_t> out;
+  int64_t target = 0;
+  int64_t blockStart = 0;
+};
+
+// Every held-out interaction of `part` with a rating, in user order.
+std::vector<HeldOut> ratedHeldOut(const DatasetSnapshot& data, const Split& split, SplitPart part)
+{
+  std::vector<HeldOut> out;
+  if (!data.hasRatings())
+  {
+    return out;
+  }
   for (int64_t u = 0; u < data.numUsers(); ++u)
   {
     const auto [first, end] = split.block(data, u, part);
     for (int64_t n = first; n < end; ++n)
     {
-      out.push_back(n);
+      if (!std::isnan(data.rating[static_cast<size_t>(n)]))
+      {
+        out.push_back({n, first});
+      }
     }
   }
   return out;
@@ -270,18 +285,6 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
 {
   const int64_t n = data.numItems();
   std::vector<RankingTarget> targets = rankingTargets(data, split, part, scope.targets);
-  if (sampled)
-  {
-    for (const RankingTarget& t : targets)
-    {
-      if (t.items.size() > 1)
-      {
-        throw std::invalid_argument(
-            "the 100-sampled-negatives protocol ranks one held-out item per user; split " +
-            split.kind + " holds out several");
-      }
-    }
-  }
   const int64_t allTargets = static_cast<int64_t>(targets.size());
   if (scope.sampleTargets > 0 && scope.sampleTargets < allTargets)
   {
@@ -426,56 +429,71 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
     }
     if (sampled)
     {
+      // Each row: the user's m targets, then 100 x m sampled negatives (RecBole's uni100 with
+      // several targets); slots a tiny catalogue or a very active user leaves empty are -1.
       RankingExclusion& excluded = excludedOf[0];
-      torch::Tensor candidates = torch::empty(
-          {static_cast<int64_t>(queries.size()), kSampledNegatives + 1}, torch::kInt64);
+      int64_t width = 0;
+      for (size_t i = start; i < end; ++i)
+      {
+        width = std::max<int64_t>(
+            width, static_cast<int64_t>(targets[i].items.size()) * (1 + kSampledNegatives));
+      }
+      torch::Tensor candidates =
+          torch::full({static_cast<int64_t>(queries.size()), width}, -1, torch::kInt64);
       auto acc = candidates.accessor<int64_t, 2>();
       for (size_t i = start; i < end; ++i)
       {
         const int64_t r = static_cast<int64_t>(i - start);
         const int64_t t = targets[i].query;
-        const int32_t target = targets[i].items.front();
+        const std::vector<int32_t>& items = targets[i].items;
+        const auto m = static_cast<int64_t>(items.size());
         excluded.mark(data, targets[i]);
         DemoRng rng(seed * 1000003ULL + static_cast<uint64_t>(t) * 2 +
                     (part == SplitPart::Test ? 1 : 0));
-        acc[r][0] = target;
-        int64_t filled = 0;
-        for (int attempt = 0; attempt < 100 * kSampledNegatives && filled < kSampledNegatives;
-             ++attempt)
+        for (int64_t j = 0; j < m; ++j)
         {
-          int64_t c = static_cast<int64_t>(rng.below(static_cast<uint64_t>(n)));
-          if (c != target && !excluded.excludes(c))  // never a negative of itself
+          acc[r][j] = items[static_cast<size_t>(j)];
+        }
+        const int64_t wanted = m * kSampledNegatives;
+        int64_t filled = 0;
+        for (int64_t attempt = 0; attempt < 100 * wanted && filled < wanted; ++attempt)
+        {
+          const auto c = static_cast<int64_t>(rng.below(static_cast<uint64_t>(n)));
+          // Never a negative of itself, nor one of the user's other targets.
+          if (!excluded.excludes(c) &&
+              std::find(items.begin(), items.end(), static_cast<int32_t>(c)) == items.end())
           {
-            acc[r][1 + filled++] = c;
+            acc[r][m + filled++] = c;
           }
         }
-        rowCandidates[i - lo] = 1 + filled;
-        // A tiny catalogue or a very active user leaves fewer than 100 unseen items: the empty
-        // slots are marked -1 and never counted against the target.
-        for (; filled < kSampledNegatives; ++filled)
-        {
-          acc[r][1 + filled] = -1;
-        }
+        rowCandidates[i - lo] = m + filled;
         excluded.unmark(data, targets[i]);
       }
       torch::Tensor scores =
           scorer.scoreCandidates(queries, candidates.clamp_min(0)).to(torch::kFloat32).contiguous();
       const float* s = scores.data_ptr<float>();
-      const int64_t width = scores.size(1);
+      std::vector<uint8_t> empty(static_cast<size_t>(width));
       for (size_t i = start; i < end; ++i)
       {
         const int64_t r = static_cast<int64_t>(i - start);
         const float* rowScores = s + r * width;
-        UserMetricRow row = rankingRow(data, split, targets[i]);
-        int64_t above = 0;
-        for (int64_t j = 1; j < width; ++j)
+        for (int64_t j = 0; j < width; ++j)
         {
-          if (acc[r][j] >= 0 && rowScores[j] >= rowScores[0])
+          empty[static_cast<size_t>(j)] = acc[r][j] < 0 ? 1 : 0;
+        }
+        // The ranks as full ranking counts them, over this row's candidates only.
+        UserMetricRow row = rankingRow(data, split, targets[i]);
+        const auto m = static_cast<int64_t>(targets[i].items.size());
+        row.rank = -1;
+        for (int64_t j = 0; j < m; ++j)
+        {
+          const int64_t rank = targetRank(rowScores, width, j, empty.data());
+          row.rank = row.rank < 0 ? rank : std::min(row.rank, rank);
+          if (m > 1)
           {
-            ++above;
+            row.ranks.push_back(rank);
           }
         }
-        row.rank = std::isnan(rowScores[0]) ? width - 1 : above;
         row.prediction = rowScores[0];
         rowDiversity[i - lo] = std::numeric_limits<double>::quiet_NaN();
         result.rows[i - lo] = std::move(row);
@@ -515,6 +533,16 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
     }
   }
   std::string protocol = scope.protocol.empty() ? rankingProtocol(k, sampled) : scope.protocol;
+  if (sampled && split.multiTarget())
+  {
+    static const std::string kOne = "target ranked against 100 sampled negatives";
+    if (const size_t at = protocol.find(kOne); at != std::string::npos)
+    {
+      protocol.replace(at, kOne.size(),
+                       "each user's targets ranked together against 100 sampled negatives per "
+                       "target");
+    }
+  }
   protocol = withSplitName(protocol, split) + preparedNote(data);
   if (static_cast<int64_t>(targets.size()) < allTargets)
   {
@@ -540,14 +568,7 @@ EvalResult evaluatePointwise(const DatasetSnapshot& data, const Split& split, Sp
                              const std::string& task, double threshold, ScoreProvider& scorer,
                              Collective* shard)
 {
-  std::vector<int64_t> targets;
-  for (int64_t t : heldOutInteractions(data, split, part))
-  {
-    if (data.hasRatings() && !std::isnan(data.rating[static_cast<size_t>(t)]))
-    {
-      targets.push_back(t);
-    }
-  }
+  const std::vector<HeldOut> targets = ratedHeldOut(data, split, part);
   EvalResult result;
   const size_t batch = 1024;
   const auto [lo, hi] = shareOf(targets.size(), shard);
@@ -558,8 +579,10 @@ EvalResult evaluatePointwise(const DatasetSnapshot& data, const Split& split, Sp
     torch::Tensor cand = torch::empty({static_cast<int64_t>(end - start), 1}, torch::kInt64);
     for (size_t i = start; i < end; ++i)
     {
-      queries.push_back(targetQuery(data, targets[i]));
-      cand[static_cast<int64_t>(i - start)][0] = data.item[static_cast<size_t>(targets[i])];
+      QuerySpec q = targetQuery(data, targets[i].target);
+      q.historyEnd = targets[i].blockStart;
+      queries.push_back(q);
+      cand[static_cast<int64_t>(i - start)][0] = data.item[static_cast<size_t>(targets[i].target)];
     }
     torch::Tensor scores = scorer.scoreCandidates(queries, cand).to(torch::kFloat64).contiguous();
     if (task == "ctr")
@@ -569,7 +592,7 @@ EvalResult evaluatePointwise(const DatasetSnapshot& data, const Split& split, Sp
     const double* s = scores.data_ptr<double>();
     for (size_t i = start; i < end; ++i)
     {
-      const int64_t t = targets[i];
+      const int64_t t = targets[i].target;
       UserMetricRow row;
       row.user = data.user[static_cast<size_t>(t)];
       row.item = data.item[static_cast<size_t>(t)];
@@ -587,6 +610,9 @@ EvalResult evaluatePointwise(const DatasetSnapshot& data, const Split& split, Sp
     std::vector<int64_t> noCandidates(result.rows.size(), 0);
     gatherShares(*shard, targets.size(), 0, false, result.rows, noLists, noDiversity, noCandidates);
   }
+  // One row per user (several held-out interactions become its points); the aggregates count
+  // every interaction.
+  result.rows = rowsPerUser(result.rows);
   result.metrics =
       aggregateRows(result.rows, task, 10,
                     withSplitName(pointwiseProtocol(task, threshold), split) + preparedNote(data));

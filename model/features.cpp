@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <numeric>
 #include <stdexcept>
 
 #include "model/core/dataset_schema.h"
@@ -433,10 +434,31 @@ FeatureTables buildFeatures(const DatasetSnapshot& s, const ModelConfig& config)
       }
       hour[i] = hourOfDay(t) + 1;
       weekday[i] = dayOfWeek(t) + 1;
-      bool first = static_cast<int64_t>(i) == s.userStart[static_cast<size_t>(s.user[i])];
-      if (!first && s.ts[i - 1] != DatasetSnapshot::kMissingTs)
+    }
+    // Recency: the gap to the user's previous interaction in time. A snapshot is in time order
+    // within each user, except the copy a random split reorders (split.h): there each user's
+    // interactions are visited in time order through a sorted index.
+    std::vector<int64_t> order;
+    for (int64_t u = 0; u < s.numUsers(); ++u)
+    {
+      const int64_t a = s.userStart[static_cast<size_t>(u)];
+      const int64_t b = s.userStart[static_cast<size_t>(u) + 1];
+      order.resize(static_cast<size_t>(b - a));
+      std::iota(order.begin(), order.end(), a);
+      if (!std::is_sorted(s.ts.begin() + a, s.ts.begin() + b))
       {
-        recency[i] = recencyBucket(t - s.ts[i - 1]);
+        std::stable_sort(order.begin(), order.end(),
+                         [&](int64_t x, int64_t y)
+                         { return s.ts[static_cast<size_t>(x)] < s.ts[static_cast<size_t>(y)]; });
+      }
+      for (size_t j = 1; j < order.size(); ++j)
+      {
+        const int64_t t = s.ts[static_cast<size_t>(order[j])];
+        const int64_t before = s.ts[static_cast<size_t>(order[j - 1])];
+        if (t != DatasetSnapshot::kMissingTs && before != DatasetSnapshot::kMissingTs)
+        {
+          recency[static_cast<size_t>(order[j])] = recencyBucket(t - before);
+        }
       }
     }
     ft.hourColumn = static_cast<int>(ft.context.columns.size());

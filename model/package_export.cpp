@@ -145,18 +145,18 @@ ExportInfo exportModel(const std::string& checkpointOrRunDir, const DatasetSnaps
   const std::string checkpoint = resolveCheckpointPath(checkpointOrRunDir);
   Session session(snapshot, config);
   loadCheckpoint(checkpoint, session, nullptr);
+  const DatasetSnapshot& data = session.data;  // the interactions session.split indexes
   const FeatureTables& ft = session.features;
-  const int64_t nU = snapshot.numUsers();
+  const int64_t nU = data.numUsers();
   const int64_t L = config.model.historyLength;
 
   ModelCard card = cardIn;
-  card.dataset = card.dataset.empty() ? snapshot.name : card.dataset;
+  card.dataset = card.dataset.empty() ? data.name : card.dataset;
   card.splitProtocol =
       card.splitProtocol.empty() ? splitDescription(session.split) : card.splitProtocol;
-  if (!snapshot.preparation.empty() &&
-      card.splitProtocol.find("dataset prepared") == std::string::npos)
+  if (!data.preparation.empty() && card.splitProtocol.find("dataset prepared") == std::string::npos)
   {
-    card.splitProtocol += "; dataset prepared: " + snapshot.preparation;
+    card.splitProtocol += "; dataset prepared: " + data.preparation;
   }
   card.created = card.created.empty() ? nowIso() : card.created;
   card.programVersion =
@@ -173,37 +173,37 @@ ExportInfo exportModel(const std::string& checkpointOrRunDir, const DatasetSnaps
     q.user = static_cast<int32_t>(u);
     q.historyEnd = session.split.trainEnd[static_cast<size_t>(u)];
     const int64_t test = session.split.testIndex[static_cast<size_t>(u)];
-    const int64_t first = snapshot.userStart[static_cast<size_t>(u)];
-    const int64_t last = snapshot.userStart[static_cast<size_t>(u) + 1] - 1;
+    const int64_t first = data.userStart[static_cast<size_t>(u)];
+    const int64_t last = data.userStart[static_cast<size_t>(u) + 1] - 1;
     q.contextRow = test >= 0 ? test : (last >= first ? last : -1);
     queries.push_back(q);
     contextRows.push_back(q.contextRow >= 0 ? q.contextRow : ft.context.rows);
     for (int64_t n = first; n < q.historyEnd; ++n)
     {
-      trainItems.push_back(snapshot.item[static_cast<size_t>(n)]);
+      trainItems.push_back(data.item[static_cast<size_t>(n)]);
     }
     trainOffsets.push_back(static_cast<int64_t>(trainItems.size()));
   }
   contextRows.push_back(ft.context.rows);  // the last row: no context (users the model never saw)
-  UserBatch batch = makeUserBatch(snapshot, ft, L, queries);
+  UserBatch batch = makeUserBatch(data, ft, L, queries);
   std::vector<torch::Tensor> context = ft.context.gather(torch::tensor(contextRows));
   torch::Tensor cold =
       torch::tensor(std::vector<int64_t>(session.coldItems.begin(), session.coldItems.end()))
           .to(torch::kUInt8);
 
-  ItemCategoryField category = itemCategoryField(snapshot);
+  ItemCategoryField category = itemCategoryField(data);
   std::vector<std::string> coldIds;
   for (size_t i = 0; i < session.coldItems.size(); ++i)
   {
     if (session.coldItems[i])
     {
-      coldIds.push_back(snapshot.itemIds[i]);
+      coldIds.push_back(data.itemIds[i]);
     }
   }
   Json vocab = Json::object();
-  vocab["users"] = strings(snapshot.userIds);
-  vocab["items"] = strings(snapshot.itemIds);
-  vocab["item_titles"] = strings(snapshot.itemTitles);
+  vocab["users"] = strings(data.userIds);
+  vocab["items"] = strings(data.itemIds);
+  vocab["item_titles"] = strings(data.itemTitles);
   Json cat = Json::object();
   cat["field"] = category.name;
   cat["values"] = strings(category.vocab);
@@ -215,9 +215,9 @@ ExportInfo exportModel(const std::string& checkpointOrRunDir, const DatasetSnaps
   cat["codes"] = codes;
   vocab["item_category"] = cat;
   Json fields = Json::object();
-  fields["user"] = fieldsJson(ft.users, snapshot.userFields);
-  fields["item"] = fieldsJson(ft.items, snapshot.itemFields);
-  fields["context"] = fieldsJson(ft.context, snapshot.contextFields);
+  fields["user"] = fieldsJson(ft.users, data.userFields);
+  fields["item"] = fieldsJson(ft.items, data.itemFields);
+  fields["context"] = fieldsJson(ft.context, data.contextFields);
   vocab["fields"] = fields;
   Json text = Json::object();
   text["buckets"] = config.model.textBuckets;

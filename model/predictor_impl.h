@@ -19,7 +19,8 @@ struct Predictor::Impl
   // Shared with the caller (the workbench's snapshot store), or a copy the Predictor owns: either
   // way it outlives the Predictor.
   std::shared_ptr<const DatasetSnapshot> snapshot;
-  const DatasetSnapshot& data() const { return *snapshot; }
+  /// The interactions session->split indexes (the session's reordered copy for a random split).
+  const DatasetSnapshot& data() const { return session ? session->data : *snapshot; }
   std::unique_ptr<Session> session;
   std::unique_ptr<ModelScorer> scorer;  // holds the catalogue's item tokens
   std::string path;

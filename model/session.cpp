@@ -103,14 +103,20 @@ void zeroIdRows(EntityEncoder& encoder, const std::vector<uint8_t>& rows)
 }
 
 Session::Session(const DatasetSnapshot& d, const RunConfig& c, Use use)
-    : data(d),
+    : Session(splitView(d, c.train), d, c, use)
+{
+}
+
+Session::Session(SplitView view, const DatasetSnapshot& d, const RunConfig& c, Use use)
+    : reordered_(std::move(view.reordered)),
+      data(reordered_ ? *reordered_ : d),
       config(c),
-      schema(DatasetSchema::fromSnapshot(d)),
-      split(makeSplit(d, c.train)),
-      features(sessionFeatures(d, c, split)),
+      schema(DatasetSchema::fromSnapshot(data)),
+      split(std::move(view.split)),
+      features(sessionFeatures(data, c, split)),
       catalogueBags(use == Use::Training ? bagMeanTransposes(features.items)
                                          : std::vector<torch::Tensor>()),
-      coldItems(coldItemMask(d, c.train.coldItemShare)),
+      coldItems(coldItemMask(data, c.train.coldItemShare)),
       numCold(countOf(coldItems))
 {
   const uint64_t seed = static_cast<uint64_t>(config.train.seed);

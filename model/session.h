@@ -37,6 +37,15 @@ class Session
   };
   Session(const DatasetSnapshot& data, const RunConfig& config, Use use = Use::Inference);
 
+ private:
+  Session(SplitView view, const DatasetSnapshot& data, const RunConfig& config, Use use);
+  /// The snapshot reordered for a random split (split.h), or null.
+  std::shared_ptr<const DatasetSnapshot> reordered_;
+
+ public:
+  /// The interactions the split indexes: the caller's snapshot, or for a split that draws its
+  /// held-out interactions at random from time-ordered data, a reordered copy the session owns.
+  /// Everything that reads interactions with `split` reads them here.
   const DatasetSnapshot& data;
   const RunConfig config;
   const DatasetSchema schema;

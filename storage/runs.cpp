@@ -1,6 +1,7 @@
 #include "storage/runs.h"
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
@@ -32,6 +33,49 @@ MetricSet metricsFrom(const std::string& text)
   {
     return {};  // a damaged record shows no metrics rather than failing the whole list
   }
+}
+
+// A pointwise row's points as stored: "prediction:label" pairs, semicolon-separated, each
+// number written so that it reads back exactly.
+std::string pointsText(const std::vector<std::pair<double, double>>& points)
+{
+  std::string out;
+  char buf[64];
+  for (const auto& [p, l] : points)
+  {
+    std::snprintf(buf, sizeof buf, "%.17g:%.17g", p, l);
+    out += (out.empty() ? "" : ";") + std::string(buf);
+  }
+  return out;
+}
+
+// The points of pointsText; a damaged entry ends the list (a hand-edited file).
+std::vector<std::pair<double, double>> pointsOf(const std::string& text)
+{
+  std::vector<std::pair<double, double>> out;
+  const char* p = text.c_str();
+  while (*p)
+  {
+    char* end = nullptr;
+    const double prediction = std::strtod(p, &end);
+    if (end == p || *end != ':')
+    {
+      break;
+    }
+    p = end + 1;
+    const double label = std::strtod(p, &end);
+    if (end == p)
+    {
+      break;
+    }
+    out.emplace_back(prediction, label);
+    if (*end != ';')
+    {
+      break;
+    }
+    p = end + 1;
+  }
+  return out;
 }
 
 const char* kRunColumns =
@@ -263,8 +307,8 @@ Status RunStore::storeUserMetrics(int64_t runId, const std::string& split,
                    del.run();
                    auto s = db.prepare(
                        "INSERT INTO run_user_metrics(run_id, split, user_idx, item_idx, "
-                       "train_interactions, rank, prediction, label, ranks) "
-                       "VALUES (?,?,?,?,?,?,?,?,?)");
+                       "train_interactions, rank, prediction, label, ranks, points) "
+                       "VALUES (?,?,?,?,?,?,?,?,?,?)");
                    for (const auto& row : rows)
                    {
                      s.bind(1, runId)
@@ -287,6 +331,14 @@ Status RunStore::storeUserMetrics(int64_t runId, const std::string& split,
                          list += (list.empty() ? "" : ",") + std::to_string(r);
                        }
                        s.bind(9, list);
+                     }
+                     if (row.points.empty())
+                     {
+                       s.bindNull(10);
+                     }
+                     else
+                     {
+                       s.bind(10, pointsText(row.points));
                      }
                      s.run();
                    }
@@ -417,7 +469,7 @@ Result<std::vector<UserMetricRow>> RunStore::userMetrics(int64_t runId, const st
   try
   {
     auto s = workspaceDb(ws_).prepare(
-        "SELECT user_idx, item_idx, train_interactions, rank, prediction, label, ranks "
+        "SELECT user_idx, item_idx, train_interactions, rank, prediction, label, ranks, points "
         "FROM run_user_metrics WHERE run_id = ? AND split = ? ORDER BY user_idx");
     s.bind(1, runId).bind(2, split);
     std::vector<UserMetricRow> out;
@@ -445,6 +497,10 @@ Result<std::vector<UserMetricRow>> RunStore::userMetrics(int64_t runId, const st
             break;
           }
         }
+      }
+      if (!s.isNull(7))
+      {
+        r.points = pointsOf(s.columnText(7));
       }
       out.push_back(r);
     }

@@ -243,11 +243,18 @@ CREATE TABLE run_queue(
 CREATE INDEX run_queue_by_position ON run_queue(position);
 )SQL";
 
+// Version 7: pointwise tasks (ctr, rating) on splits with several held-out interactions per
+// user: the row is the user's, `prediction` and `label` its first interaction's, and `points`
+// lists every one's "prediction:label", semicolon-separated (NULL for one).
+const char* kV7 = R"SQL(
+ALTER TABLE run_user_metrics ADD COLUMN points TEXT;
+)SQL";
+
 }  // namespace
 
 const std::vector<const char*>& migrations()
 {
-  static const std::vector<const char*> all = {kV1, kV2, kV3, kV4, kV5, kV6};
+  static const std::vector<const char*> all = {kV1, kV2, kV3, kV4, kV5, kV6, kV7};
   return all;
 }
 

@@ -292,11 +292,13 @@ int32_t InspectCatalog::itemIndex(const std::string& id) const
 InspectCatalog catalogFromSnapshot(const DatasetSnapshot& snapshot, const RunConfig& config)
 {
   InspectCatalog c;
-  c.data = &snapshot;
-  c.split = makeSplit(snapshot, config.train);
+  SplitView view = splitView(snapshot, config.train);
+  c.owned = view.reordered;
+  c.data = c.owned ? c.owned.get() : &snapshot;
+  c.split = std::move(view.split);
   c.historyLength = config.model.historyLength;
   fillCategories(c);
-  fillPopularity(c, coldItemMask(snapshot, config.train.coldItemShare));
+  fillPopularity(c, coldItemMask(*c.data, config.train.coldItemShare));
   return c;
 }
 

@@ -26,8 +26,10 @@ namespace m6
 /// What the Inspect views read of a run's dataset and split (built by the inspect worker).
 struct InspectCatalog
 {
-  const DatasetSnapshot* data = nullptr;  // the dataset (or owned, for a model file)
-  std::shared_ptr<DatasetSnapshot> owned;
+  /// The interactions `split` indexes: the dataset, or `owned` (a model file's histories, or the
+  /// copy a random split reorders: model/core/split.h).
+  const DatasetSnapshot* data = nullptr;
+  std::shared_ptr<const DatasetSnapshot> owned;
   /// The run's split, as its evaluation made it (model/core/split.h); for a model file every
   /// interaction is training and split.name is "".
   Split split;

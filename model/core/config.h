@@ -101,9 +101,9 @@ struct TrainConfig
   bool checkpointEveryEpoch = true;  // write last.pt after every epoch (resume point)
 
   // Data and split
-  std::string split =
-      "auto";  // auto | loo-time | loo-random | ratio-time | ratio-random | global-time
-  double validRatio = 0.1;  // ratio and global-time splits: share held out for validation
+  // auto | loo-time | loo-random | ratio-time | ratio-random | global-time | global-random
+  std::string split = "auto";
+  double validRatio = 0.1;  // ratio and global splits: share held out for validation
   double testRatio = 0.1;   // ... and for test
   int evalK = 10;
   bool sampledEval = false;  // 100 sampled negatives instead of full ranking

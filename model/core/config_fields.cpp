@@ -31,24 +31,28 @@ std::vector<FieldDef> buildTable()
   // ---- Data and split ------------------------------------------------------------------------
   t.push_back(enumField(
       "train.split", kData, "Split", T, &TrainConfig::split, splitKinds(),
-      "How each user's interactions become train, validation and test: auto (leave-one-out by "
-      "time, or at random without timestamps), loo-time / loo-random (the last one is test, the "
-      "one before validation), ratio-time / ratio-random (per user, by the ratios below, RecBole's "
-      "8:1:1), global-time (one cut time for validation and one for test, so nothing after a cut "
-      "is trained on). The -time splits need timestamps; the -random ones use the fixed shuffle of "
-      "a dataset without them. Named in every protocol line."));
+      "How interactions become train, validation and test: auto (leave-one-out by time, or at "
+      "random without timestamps), loo-time / loo-random (one test and one validation "
+      "interaction per user: the last two, or two drawn at random), ratio-time / ratio-random "
+      "(per user, by the ratios below, RecBole's 8:1:1: the last shares, or shares drawn at "
+      "random), global-time (one cut time for validation and one for test, so nothing after a "
+      "cut is trained on), global-random (the ratios of all interactions drawn at random, what "
+      "CTR and rating papers use). The -time splits need timestamps. Random draws are fixed per "
+      "dataset, not per seed, so runs compare on the same held-out interactions. Named in every "
+      "protocol line."));
   {
     FieldDef f = doubleField(
         "train.valid_ratio", kData, "Validation share", T, &TrainConfig::validRatio, 0, 0.45, true,
-        "Share of each user's interactions (ratio splits) or of all interaction times "
-        "(global-time) held out for validation (0-0.45, default 0.1).");
-    t.push_back(appliesWhen(f, "train.split=ratio-time,ratio-random,global-time"));
+        "Share of each user's interactions (ratio splits), of all interaction times "
+        "(global-time) or of all interactions (global-random) held out for validation (0-0.45, "
+        "default 0.1).");
+    t.push_back(appliesWhen(f, "train.split=ratio-time,ratio-random,global-time,global-random"));
   }
   {
     FieldDef f = doubleField(
         "train.test_ratio", kData, "Test share", T, &TrainConfig::testRatio, 0, 0.45, true,
         "Share held out for test, like the validation share (0-0.45, default 0.1).");
-    t.push_back(appliesWhen(f, "train.split=ratio-time,ratio-random,global-time"));
+    t.push_back(appliesWhen(f, "train.split=ratio-time,ratio-random,global-time,global-random"));
   }
   t.push_back(
       intField("train.eval_k", kData, "Evaluation K", T, &TrainConfig::evalK, 1, 1000,

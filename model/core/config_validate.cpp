@@ -340,28 +340,6 @@ std::vector<ConfigIssue> validate(const RunConfig& c, const DatasetSchema* schem
     add(out, "train.early_stop_metric",
         "'" + metric + "' is not measured for task " + m.task + " (choose " + list + ")");
   }
-  const bool looSplit = t.split == "auto" || t.split == "loo-time" || t.split == "loo-random";
-  if (!looSplit && !ranking)
-  {
-    add(out, "train.split",
-        "task " + m.task +
-            " is evaluated leave-one-out (auto, loo-time or loo-random) for now; the ratio and "
-            "global-time splits need task ranking");
-  }
-  else if (!looSplit && t.sampledEval)
-  {
-    add(out, "train.split",
-        "the 100-sampled-negatives protocol ranks one held-out item per user and needs a "
-        "leave-one-out split (auto, loo-time or loo-random); turn it off for split " +
-            t.split);
-  }
-  else if (!looSplit && t.coldItemShare > 0)
-  {
-    add(out, "train.split",
-        "the cold-item protocol needs a leave-one-out split (auto, loo-time or loo-random) for "
-        "now; set train.cold_item_share to 0 for split " +
-            t.split);
-  }
   if (t.coldItemShare > 0 && !ranking)
   {
     add(out, "train.cold_item_share",

@@ -21,6 +21,27 @@ bool isRankingMetric(const std::string& bare)
          bare == "coverage" || bare == "diversity";
 }
 
+// Appends a pointwise row's (prediction, label) pairs: its points, else its own pair.
+void pointsOf(const UserMetricRow& r, std::vector<double>* pred, std::vector<double>* truth,
+              std::vector<int>* labels)
+{
+  auto add = [&](double p, double l)
+  {
+    pred->push_back(p);
+    truth->push_back(l);
+    labels->push_back(l > 0.5 ? 1 : 0);
+  };
+  if (r.points.empty())
+  {
+    add(r.prediction, r.label);
+    return;
+  }
+  for (const auto& [p, l] : r.points)
+  {
+    add(p, l);
+  }
+}
+
 }  // namespace
 
 std::string metricName(const std::string& bare, int k)
@@ -175,12 +196,44 @@ std::vector<std::pair<std::string, double>> rowValues(const UserMetricRow& row,
             {metricName("mrr", k), rowRankingMetric(row, "mrr", k)},
             {metricName("recall", k), rowRankingMetric(row, "recall", k)}};
   }
+  std::vector<double> pred;
+  std::vector<double> truth;
+  std::vector<int> labels;
+  pointsOf(row, &pred, &truth, &labels);
   if (task == "ctr")
   {
-    return {{"logloss", logLoss({row.prediction}, {row.label > 0.5 ? 1 : 0})}};
+    return {{"logloss", logLoss(pred, labels)}};
   }
-  return {{"error", row.prediction - row.label},
-          {"abs_error", std::fabs(row.prediction - row.label)}};
+  double error = 0;
+  double absError = 0;
+  for (size_t i = 0; i < pred.size(); ++i)
+  {
+    error += pred[i] - truth[i];
+    absError += std::fabs(pred[i] - truth[i]);
+  }
+  const double n = static_cast<double>(pred.size());
+  return {{"error", error / n}, {"abs_error", absError / n}};
+}
+
+std::vector<UserMetricRow> rowsPerUser(const std::vector<UserMetricRow>& interactions)
+{
+  std::vector<UserMetricRow> out;
+  for (const auto& r : interactions)
+  {
+    if (!out.empty() && out.back().user == r.user)
+    {
+      UserMetricRow& u = out.back();
+      if (u.points.empty())
+      {
+        u.points.emplace_back(u.prediction, u.label);
+      }
+      u.points.emplace_back(r.prediction, r.label);
+      continue;
+    }
+    out.push_back(r);
+    out.back().points.clear();
+  }
+  return out;
 }
 
 MetricSet aggregateRows(const std::vector<UserMetricRow>& rows, const std::string& task, int k,
@@ -214,9 +267,7 @@ MetricSet aggregateRows(const std::vector<UserMetricRow>& rows, const std::strin
   std::vector<int> labels;
   for (const auto& r : rows)
   {
-    pred.push_back(r.prediction);
-    truth.push_back(r.label);
-    labels.push_back(r.label > 0.5 ? 1 : 0);
+    pointsOf(r, &pred, &truth, &labels);
   }
   if (task == "ctr")
   {

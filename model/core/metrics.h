@@ -110,7 +110,15 @@ struct UserMetricRow
   std::vector<int64_t> ranks;
   double prediction = std::numeric_limits<double>::quiet_NaN();  // score, probability or rating
   double label = std::numeric_limits<double>::quiet_NaN();       // ctr 0/1 or the true rating
+  /// Pointwise tasks with several held-out interactions for the user (ratio and global splits):
+  /// every one's (prediction, label) in held-out order, the first being `prediction`, `label`;
+  /// empty for one. Per-user values are means over them; aggregates count each one.
+  std::vector<std::pair<double, double>> points;
 };
+
+/// Pointwise rows of single interactions, in user order, as one row per user (several
+/// interactions of a user go into UserMetricRow::points).
+std::vector<UserMetricRow> rowsPerUser(const std::vector<UserMetricRow>& interactions);
 
 /// One ranking metric of one row ("hr", "ndcg", "mrr" or "recall" at k): with several targets,
 /// HR is whether any is in the top k, MRR the first hit's reciprocal rank, Recall the share of

@@ -406,6 +406,45 @@ DatasetSnapshot build(const DatasetSnapshot& s, const Mask& keep)
 
 }  // namespace
 
+DatasetSnapshot reorderedInteractions(const DatasetSnapshot& s, const std::vector<int64_t>& order)
+{
+  if (static_cast<int64_t>(order.size()) != s.numInteractions())
+  {
+    throw std::invalid_argument("reorderedInteractions: the order has " +
+                                std::to_string(order.size()) + " entries for " +
+                                std::to_string(s.numInteractions()) + " interactions");
+  }
+  DatasetSnapshot out;
+  out.name = s.name;
+  out.datasetId = s.datasetId;
+  out.userIds = s.userIds;
+  out.itemIds = s.itemIds;
+  out.itemTitles = s.itemTitles;
+  out.userStart = s.userStart;
+  out.userFields = s.userFields;
+  out.itemFields = s.itemFields;
+  out.groundTruthJson = s.groundTruthJson;
+  out.preparation = s.preparation;
+  out.shuffledWithinUser = s.shuffledWithinUser;
+  out.user = gather(s.user, order);
+  out.item = gather(s.item, order);
+  out.rating = gather(s.rating, order);
+  out.ts = gather(s.ts, order);
+  for (const auto& f : s.contextFields)
+  {
+    out.contextFields.push_back(selectRows(f, order));
+  }
+  for (size_t n = 0; n < order.size(); ++n)
+  {
+    if (out.user[n] != s.user[n])
+    {
+      throw std::invalid_argument("reorderedInteractions: position " + std::to_string(n) +
+                                  " moves an interaction to another user's range");
+    }
+  }
+  return out;
+}
+
 const char* dedupeName(Dedupe d)
 {
   switch (d)

@@ -89,4 +89,9 @@ std::vector<PrepareStep> previewPreparation(const DatasetSnapshot& in, const Pre
 PreparedDataset prepareDataset(const DatasetSnapshot& in, const PrepareRecipe& recipe,
                                const std::atomic<bool>* cancel = nullptr);
 
+/// A copy of `in` whose interaction n is in's interaction order[n]: `order` is a permutation that
+/// keeps every user's interactions inside the user's range (userStart unchanged). Everything else
+/// (ids, entity fields, name, preparation) is copied as it is.
+DatasetSnapshot reorderedInteractions(const DatasetSnapshot& in, const std::vector<int64_t>& order);
+
 }  // namespace m6

@@ -219,14 +219,24 @@ std::vector<double> perUserValues(const std::vector<UserMetricRow>& rows, const 
     {
       v = rowRankingMetric(r, bare, k);
     }
-    else if (bare == "logloss")
-    {
-      v = logLoss({r.prediction}, {r.label > 0.5 ? 1 : 0});
-    }
     else
     {
-      const double e = r.prediction - r.label;
-      v = bare == "abs_error" ? std::fabs(e) : e * e;
+      // Pointwise: the mean over the user's held-out interactions (UserMetricRow::points).
+      std::vector<std::pair<double, double>> points = r.points;
+      if (points.empty())
+      {
+        points.emplace_back(r.prediction, r.label);
+      }
+      std::vector<double> pred;
+      std::vector<int> labels;
+      for (const auto& [p, l] : points)
+      {
+        const double e = p - l;
+        v += bare == "abs_error" ? std::fabs(e) : e * e;
+        pred.push_back(p);
+        labels.push_back(l > 0.5 ? 1 : 0);
+      }
+      v = bare == "logloss" ? logLoss(pred, labels) : v / static_cast<double>(points.size());
     }
     out.push_back(v);
   }

@@ -9,9 +9,34 @@
 #include <tuple>
 
 #include "model/core/config.h"
+#include "model/core/prepare.h"
 
 namespace m6
 {
+
+namespace
+{
+
+uint64_t mix64(uint64_t z)
+{
+  z += 0x9E3779B97F4A7C15ULL;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+uint64_t fnv1a(const std::string& s)
+{
+  uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : s)
+  {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+}  // namespace
 
 std::string leaveOneOutName(const DatasetSnapshot& snapshot)
 {
@@ -47,11 +72,19 @@ std::string withSplitName(const std::string& protocol, const Split& split)
 
 std::string splitDescription(const Split& split)
 {
-  if (!split.multiTarget())
+  if (split.kind == "global-random")
   {
     return split.name +
-           ": each user's last interaction is the test target, the second-last the validation "
-           "target, the rest train";
+           ": a fixed random share of all interactions is validation, another test, the rest "
+           "train; each user's history is their training interactions in time order";
+  }
+  if (!split.multiTarget())
+  {
+    return split.name + (split.randomDraw
+                             ? ": two interactions of each user drawn at random are the test and "
+                               "validation targets, the rest train"
+                             : ": each user's last interaction is the test target, the "
+                               "second-last the validation target, the rest train");
   }
   if (split.kind == "global-time")
   {
@@ -59,41 +92,37 @@ std::string splitDescription(const Split& split)
            ": interactions from the validation cut on are validation targets, from the test cut "
            "on test targets, the earlier ones train";
   }
-  return split.name +
-         ": each user's last share of interactions is test, the share before it validation, the "
-         "rest train";
+  return split.name + (split.randomDraw
+                           ? ": a share of each user's interactions drawn at random is test, "
+                             "another validation, the rest train"
+                           : ": each user's last share of interactions is test, the share before "
+                             "it validation, the rest train");
 }
 
 std::vector<std::string> splitKinds()
 {
-  return {"auto", "loo-time", "loo-random", "ratio-time", "ratio-random", "global-time"};
+  return {"auto",         "loo-time",    "loo-random",   "ratio-time",
+          "ratio-random", "global-time", "global-random"};
 }
 
 std::string splitProblem(const std::string& kind, bool hasTimestamps)
 {
-  const bool time = kind == "loo-time" || kind == "ratio-time" || kind == "global-time";
-  const bool random = kind == "loo-random" || kind == "ratio-random";
-  if (!time && !random && kind != "auto")
+  const auto kinds = splitKinds();
+  if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end())
   {
     std::string known;
-    for (const auto& k : splitKinds())
+    for (const auto& k : kinds)
     {
       known += (known.empty() ? "" : ", ") + k;
     }
     return "unknown split '" + kind + "' (choose " + known + ")";
   }
+  const bool time = kind == "loo-time" || kind == "ratio-time" || kind == "global-time";
   if (time && !hasTimestamps)
   {
     return "split '" + kind +
-           "' needs interaction times and this dataset has none (use auto, loo-random or "
-           "ratio-random)";
-  }
-  if (random && hasTimestamps)
-  {
-    return "split '" + kind +
-           "' is not available yet for a dataset with timestamps (its interactions are kept in "
-           "time order): use " +
-           (kind == "loo-random" ? std::string("loo-time") : std::string("ratio-time"));
+           "' needs interaction times and this dataset has none (use auto, loo-random, "
+           "ratio-random or global-random)";
   }
   return "";
 }
@@ -181,76 +210,114 @@ int64_t timeQuantile(std::vector<int64_t> times, double q)
   return times[at];
 }
 
-}  // namespace
-
-Split makeSplit(const DatasetSnapshot& s, const TrainConfig& train)
+std::string resolvedKind(const DatasetSnapshot& s, const std::string& kind)
 {
-  std::string kind = train.split;
-  if (const std::string why = splitProblem(kind, s.hasTimestamps()); !why.empty())
-  {
-    throw std::invalid_argument("train.split: " + why);
-  }
   if (kind == "auto")
   {
-    kind = s.hasTimestamps() ? "loo-time" : "loo-random";
+    return s.hasTimestamps() ? "loo-time" : "loo-random";
   }
-  checkUserRanges(s);
-  const int64_t nU = s.numUsers();
+  return kind;
+}
+
+// The key that decides which interactions a random split holds out: a fixed hash of the user's
+// external id (FNV-1a) and the interaction's position in the user's time order.
+uint64_t drawKey(uint64_t userHash, int64_t position)
+{
+  return mix64(userHash ^ mix64(static_cast<uint64_t>(position) ^ 0x5EED5EED5EED5EEDULL));
+}
+
+// Every interaction's part under a random draw (loo-random and ratio-random on timed data,
+// global-random), in the snapshot's own order.
+std::vector<SplitPart> drawnParts(const DatasetSnapshot& s, const std::string& kind,
+                                  const TrainConfig& train)
+{
   const int64_t nI = s.numInteractions();
-  Split sp;
-  sp.kind = kind;
-  sp.part.assign(static_cast<size_t>(nI), SplitPart::Train);
-  sp.validIndex.assign(static_cast<size_t>(nU), -1);
-  sp.testIndex.assign(static_cast<size_t>(nU), -1);
-  sp.trainEnd.resize(static_cast<size_t>(nU));
-  sp.validEnd.resize(static_cast<size_t>(nU));
-  const bool loo = kind == "loo-time" || kind == "loo-random";
-  const bool ratio = kind == "ratio-time" || kind == "ratio-random";
-  const std::string shares = percent(1 - train.validRatio - train.testRatio) + ":" +
-                             percent(train.validRatio) + ":" + percent(train.testRatio);
-  if (loo)
+  std::vector<SplitPart> part(static_cast<size_t>(nI), SplitPart::Train);
+  std::vector<uint64_t> key(static_cast<size_t>(nI));
+  for (int64_t u = 0; u < s.numUsers(); ++u)
   {
-    sp.name = leaveOneOutName(s);
+    const int64_t a = s.userStart[static_cast<size_t>(u)];
+    const int64_t b = s.userStart[static_cast<size_t>(u) + 1];
+    const uint64_t userHash = fnv1a(s.userIds[static_cast<size_t>(u)]);
+    for (int64_t n = a; n < b; ++n)
+    {
+      key[static_cast<size_t>(n)] = drawKey(userHash, n - a);
+    }
   }
-  else if (ratio)
+  if (kind == "global-random")
   {
-    sp.name = "ratio " + shares + " per user " +
-              (s.hasTimestamps() ? std::string("by time")
-                                 : std::string("at random (no timestamps: a fixed shuffle of each "
-                                               "user's interactions at import)"));
+    // Exact counts: the interactions whose keys are the lowest test_ratio share are test, the
+    // next valid_ratio share validation.
+    const auto nTest = static_cast<size_t>(std::floor(train.testRatio * double(nI)));
+    const auto nHeld = nTest + static_cast<size_t>(std::floor(train.validRatio * double(nI)));
+    std::vector<uint64_t> sorted = key;
+    auto cutAt = [&](size_t count)
+    {
+      if (count >= sorted.size())
+      {
+        return ~uint64_t(0);
+      }
+      std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(count),
+                       sorted.end());
+      return sorted[count];
+    };
+    const uint64_t testCut = cutAt(nTest);
+    const uint64_t heldCut = cutAt(nHeld);
+    for (size_t n = 0; n < key.size(); ++n)
+    {
+      part[n] = key[n] < testCut   ? SplitPart::Test
+                : key[n] < heldCut ? SplitPart::Valid
+                                   : SplitPart::Train;
+    }
+    return part;
   }
-  else
-  {
-    sp.validFrom = timeQuantile(s.ts, 1 - train.validRatio - train.testRatio);
-    sp.testFrom = timeQuantile(s.ts, 1 - train.testRatio);
-    sp.name = "global time split " + shares + " (validation from " + isoDate(sp.validFrom) +
-              " UTC, test from " + isoDate(sp.testFrom) + " UTC)";
-  }
-  for (int64_t u = 0; u < nU; ++u)
+  std::vector<int64_t> order;
+  for (int64_t u = 0; u < s.numUsers(); ++u)
   {
     const int64_t a = s.userStart[static_cast<size_t>(u)];
     const int64_t b = s.userStart[static_cast<size_t>(u) + 1];
     int64_t nValid = 0;
     int64_t nTest = 0;
-    if (loo && b - a >= kMinInteractionsForEval)
+    if (kind == "loo-random")
     {
-      nValid = 1;
-      nTest = 1;
+      nValid = nTest = b - a >= kMinInteractionsForEval ? 1 : 0;
     }
-    else if (ratio)
+    else
     {
       std::tie(nValid, nTest) = ratioCounts(b - a, train.validRatio, train.testRatio);
     }
-    else if (!loo)
+    order.resize(static_cast<size_t>(b - a));
+    std::iota(order.begin(), order.end(), a);
+    std::sort(order.begin(), order.end(),
+              [&](int64_t x, int64_t y)
+              { return key[static_cast<size_t>(x)] < key[static_cast<size_t>(y)]; });
+    for (int64_t j = 0; j < nTest + nValid; ++j)
     {
-      // Times are sorted within the user, so each part is a consecutive block.
-      for (int64_t n = a; n < b; ++n)
-      {
-        const int64_t t = s.ts[static_cast<size_t>(n)];
-        nTest += t >= sp.testFrom ? 1 : 0;
-        nValid += t >= sp.validFrom && t < sp.testFrom ? 1 : 0;
-      }
+      part[static_cast<size_t>(order[static_cast<size_t>(j)])] =
+          j < nTest ? SplitPart::Test : SplitPart::Valid;
     }
+  }
+  return part;
+}
+
+// Cuts each user's interactions of `s` into three consecutive blocks, `counts(u, first, end)`
+// giving the user's (validation, test) sizes.
+template <typename Counts>
+Split cutBlocks(const DatasetSnapshot& s, Split sp, Counts counts)
+{
+  const int64_t nU = s.numUsers();
+  sp.part.assign(static_cast<size_t>(s.numInteractions()), SplitPart::Train);
+  sp.validIndex.assign(static_cast<size_t>(nU), -1);
+  sp.testIndex.assign(static_cast<size_t>(nU), -1);
+  sp.trainEnd.resize(static_cast<size_t>(nU));
+  sp.validEnd.resize(static_cast<size_t>(nU));
+  for (int64_t u = 0; u < nU; ++u)
+  {
+    const int64_t a = s.userStart[static_cast<size_t>(u)];
+    const int64_t b = s.userStart[static_cast<size_t>(u) + 1];
+    const std::pair<int64_t, int64_t> held = counts(u, a, b);
+    const int64_t nValid = held.first;
+    const int64_t nTest = held.second;
     const int64_t trainEnd = b - nValid - nTest;
     const int64_t validEnd = b - nTest;
     sp.trainEnd[static_cast<size_t>(u)] = trainEnd;
@@ -268,34 +335,137 @@ Split makeSplit(const DatasetSnapshot& s, const TrainConfig& train)
   return sp;
 }
 
+// A random draw: the parts, then the snapshot reordered so each user's training interactions
+// come first, then the validation ones, then the test ones (each in the snapshot's order).
+SplitView drawnSplit(const DatasetSnapshot& s, Split sp, const TrainConfig& train)
+{
+  const std::vector<SplitPart> part = drawnParts(s, sp.kind, train);
+  const int64_t nU = s.numUsers();
+  std::vector<int64_t> order;
+  order.reserve(part.size());
+  std::vector<std::pair<int64_t, int64_t>> held(static_cast<size_t>(nU), {0, 0});
+  for (int64_t u = 0; u < nU; ++u)
+  {
+    const int64_t a = s.userStart[static_cast<size_t>(u)];
+    const int64_t b = s.userStart[static_cast<size_t>(u) + 1];
+    for (SplitPart p : {SplitPart::Train, SplitPart::Valid, SplitPart::Test})
+    {
+      for (int64_t n = a; n < b; ++n)
+      {
+        if (part[static_cast<size_t>(n)] == p)
+        {
+          order.push_back(n);
+          held[static_cast<size_t>(u)].first += p == SplitPart::Valid ? 1 : 0;
+          held[static_cast<size_t>(u)].second += p == SplitPart::Test ? 1 : 0;
+        }
+      }
+    }
+  }
+  SplitView view;
+  view.reordered = std::make_shared<const DatasetSnapshot>(reorderedInteractions(s, order));
+  sp.randomDraw = true;
+  view.split = cutBlocks(*view.reordered, std::move(sp),
+                         [&](int64_t u, int64_t, int64_t) { return held[static_cast<size_t>(u)]; });
+  return view;
+}
+
+}  // namespace
+
+bool splitReorders(const DatasetSnapshot& s, const TrainConfig& train)
+{
+  const std::string kind = resolvedKind(s, train.split);
+  return kind == "global-random" ||
+         (s.hasTimestamps() && (kind == "loo-random" || kind == "ratio-random"));
+}
+
+SplitView splitView(const DatasetSnapshot& s, const TrainConfig& train)
+{
+  if (const std::string why = splitProblem(train.split, s.hasTimestamps()); !why.empty())
+  {
+    throw std::invalid_argument("train.split: " + why);
+  }
+  const std::string kind = resolvedKind(s, train.split);
+  checkUserRanges(s);
+  Split sp;
+  sp.kind = kind;
+  const bool loo = kind == "loo-time" || kind == "loo-random";
+  const bool ratio = kind == "ratio-time" || kind == "ratio-random";
+  const std::string shares = percent(1 - train.validRatio - train.testRatio) + ":" +
+                             percent(train.validRatio) + ":" + percent(train.testRatio);
+  const bool drawn = splitReorders(s, train);
+  if (kind == "global-random")
+  {
+    sp.name = "random " + shares + " over all interactions (a fixed draw)";
+  }
+  else if (loo)
+  {
+    sp.name = drawn ? "leave-one-out at random (a fixed draw per user; the rest in time order)"
+                    : leaveOneOutName(s);
+  }
+  else if (ratio)
+  {
+    sp.name = "ratio " + shares + " per user " +
+              (drawn ? std::string("at random (a fixed draw per user; each part in time order)")
+               : s.hasTimestamps()
+                   ? std::string("by time")
+                   : std::string("at random (no timestamps: a fixed shuffle of each user's "
+                                 "interactions at import)"));
+  }
+  else
+  {
+    sp.validFrom = timeQuantile(s.ts, 1 - train.validRatio - train.testRatio);
+    sp.testFrom = timeQuantile(s.ts, 1 - train.testRatio);
+    sp.name = "global time split " + shares + " (validation from " + isoDate(sp.validFrom) +
+              " UTC, test from " + isoDate(sp.testFrom) + " UTC)";
+  }
+  if (drawn)
+  {
+    return drawnSplit(s, std::move(sp), train);
+  }
+  const int64_t validFrom = sp.validFrom;
+  const int64_t testFrom = sp.testFrom;
+  SplitView view;
+  view.split = cutBlocks(s, std::move(sp),
+                         [&](int64_t, int64_t a, int64_t b) -> std::pair<int64_t, int64_t>
+                         {
+                           if (loo)
+                           {
+                             return b - a >= kMinInteractionsForEval
+                                        ? std::make_pair(int64_t(1), int64_t(1))
+                                        : std::make_pair(int64_t(0), int64_t(0));
+                           }
+                           if (ratio)
+                           {
+                             return ratioCounts(b - a, train.validRatio, train.testRatio);
+                           }
+                           // global-time: times are sorted within the user, so each part is a
+                           // consecutive block.
+                           std::pair<int64_t, int64_t> held{0, 0};
+                           for (int64_t n = a; n < b; ++n)
+                           {
+                             const int64_t t = s.ts[static_cast<size_t>(n)];
+                             held.second += t >= testFrom ? 1 : 0;
+                             held.first += t >= validFrom && t < testFrom ? 1 : 0;
+                           }
+                           return held;
+                         });
+  return view;
+}
+
+Split makeSplit(const DatasetSnapshot& s, const TrainConfig& train)
+{
+  if (splitReorders(s, train))
+  {
+    throw std::logic_error("makeSplit: split '" + train.split +
+                           "' reorders the snapshot's interactions; use splitView");
+  }
+  return splitView(s, train).split;
+}
+
 Split splitLeaveOneOut(const DatasetSnapshot& s)
 {
   return makeSplit(s, TrainConfig{});
 }
-
-namespace
-{
-
-uint64_t mix64(uint64_t z)
-{
-  z += 0x9E3779B97F4A7C15ULL;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
-uint64_t fnv1a(const std::string& s)
-{
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : s)
-  {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
-
-}  // namespace
 
 int64_t coldItemCount(int64_t numItems, double share)
 {

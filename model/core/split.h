@@ -1,8 +1,8 @@
-// The splits of DESIGN.md section 4 (train.split). Every split keeps each user's interactions in
-// the snapshot's order and cuts them into three consecutive blocks: train [userStart, trainEnd),
-// validation [trainEnd, validEnd), test [validEnd, userEnd). The snapshot's order is (user,
-// timestamp, file order); a dataset without timestamps is shuffled within each user at import, so
-// there the same cuts are at random (and the protocol says so).
+// The splits of DESIGN.md section 4 (train.split). Every split cuts each user's interactions into
+// three consecutive blocks: train [userStart, trainEnd), validation [trainEnd, validEnd), test
+// [validEnd, userEnd). The snapshot's order is (user, timestamp, file order); a dataset without
+// timestamps is shuffled within each user at import, so there the "last" interactions are random
+// ones (and the protocol says so).
 //  - loo-time / loo-random (leave-one-out): the last interaction is the test target, the
 //    second-last the validation target. Users with fewer than 3 interactions stay in train.
 //  - ratio-time / ratio-random: per user, floor(valid_ratio * n) validation and floor(test_ratio
@@ -11,18 +11,32 @@
 //  - global-time: one cut time for validation and one for test, the (1 - valid - test) and
 //    (1 - test) quantiles of all interaction times, so nothing after a cut is trained on. A user
 //    may then have held-out interactions and no training ones (evaluated with an empty history).
+//  - global-random: a random share of all interactions (valid_ratio, test_ratio of the whole
+//    dataset, exact counts), whoever they belong to: what CTR and rating papers call a random
+//    8:1:1 split.
+//
+// Random draws on a dataset with timestamps (loo-random, ratio-random) and global-random hold out
+// interactions that are not each user's last ones. They are drawn by a fixed hash of (user id,
+// position in the user's time order), a property of the dataset and not of the run's seed, so
+// runs with different seeds compare on the same held-out interactions. Such a split reads a copy
+// of the snapshot whose interactions are reordered within each user (splitView): the training
+// ones first, then the validation ones, then the test ones, each block in time order. Histories
+// are then "the user's training interactions in time order", which for a held-out target may
+// include later interactions: a random split does not respect time, as its name says.
 //
 // What the evaluation uses as the user's past (documented here because the GUI marks it):
 //  - validation targets: history = the train block; candidates exclude the train items;
 //  - test targets: history = train + validation blocks; candidates exclude their items.
 // The targets themselves are never excluded, even when the user had interacted with them before.
 // With several targets in a block the user is ranked once and every target is looked up in that
-// one list (metrics.h: UserMetricRow::ranks).
+// one list (metrics.h: UserMetricRow::ranks); pointwise tasks score each target with the same
+// history (the block's start).
 //
-// Thread affinity: none; pure function over an immutable snapshot.
+// Thread affinity: none; pure functions over an immutable snapshot.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -50,10 +64,13 @@ struct Split
   int64_t numValid = 0;  // validation interactions
   int64_t numTest = 0;   // test interactions
   /// The split really used, as config's train.split names it: "loo-time", "loo-random",
-  /// "ratio-time", "ratio-random" or "global-time".
+  /// "ratio-time", "ratio-random", "global-time" or "global-random".
   std::string kind = "loo-time";
   /// Its words for protocol lines: "leave-one-out by time", "ratio 8:1:1 per user by time", ...
   std::string name = "leave-one-out by time";
+  /// Whether the held-out interactions were drawn at random from time-ordered data (the split
+  /// then indexes a reordered snapshot: SplitView::reordered).
+  bool randomDraw = false;
   /// global-time: the first times of the validation and test parts (seconds); 0 otherwise.
   int64_t validFrom = 0;
   int64_t testFrom = 0;
@@ -94,15 +111,36 @@ std::string splitDescription(const Split& split);
 /// The train.split values, in menu order.
 std::vector<std::string> splitKinds();
 
-/// Why `kind` cannot split this dataset ("" when it can): the "-time" splits need timestamps,
-/// the "-random" ones a dataset without them (whose order the importer shuffled); "auto" always
-/// works.
+/// Why `kind` cannot split this dataset ("" when it can): the "-time" splits need timestamps;
+/// the others work on every dataset.
 std::string splitProblem(const std::string& kind, bool hasTimestamps);
 
+/// Whether the split `train` asks for holds out interactions that are not each user's last ones
+/// in this snapshot's order, and so reads a reordered copy (see the top of this file).
+bool splitReorders(const DatasetSnapshot& snapshot, const TrainConfig& train);
+
+/// A split and the snapshot it reads.
+struct SplitView
+{
+  /// The reordered copy, or null when the split reads the snapshot as it is.
+  std::shared_ptr<const DatasetSnapshot> reordered;
+  Split split;
+
+  /// The interactions `split` indexes: the reordered copy, else `original`.
+  const DatasetSnapshot& data(const DatasetSnapshot& original) const
+  {
+    return reordered ? *reordered : original;
+  }
+};
+
 /// The split train.split, train.valid_ratio and train.test_ratio ask for ("auto": leave-one-out
-/// by time, or at random without timestamps). Throws std::invalid_argument with the reason when
-/// the kind does not fit the dataset (splitProblem) or userStart does not describe the
-/// interaction arrays.
+/// by time, or at random without timestamps), with the reordered snapshot it needs
+/// (splitReorders). Throws std::invalid_argument with the reason when the kind does not fit the
+/// dataset (splitProblem) or userStart does not describe the interaction arrays.
+SplitView splitView(const DatasetSnapshot& snapshot, const TrainConfig& train);
+
+/// The split of a snapshot read as it is: splitView's split when it does not reorder. Throws
+/// std::logic_error for a split that reorders (use splitView), and like splitView otherwise.
 Split makeSplit(const DatasetSnapshot& snapshot, const TrainConfig& train);
 
 /// Users with at least this many interactions get a validation and a test target.

@@ -7,6 +7,7 @@
 #include "model/core/config_fields.h"
 #include "model/core/dataset_schema.h"
 #include "model/core/demo_data.h"
+#include "model/core/split.h"
 
 using m6::Json;
 using m6::RunConfig;
@@ -147,18 +148,8 @@ class TestConfig : public QObject
         << QStringList{"id_embeddings=false", "exclude_fields=item.category,tags,year,title"}
         << "demo"
         << "model.id_embeddings";
-    QTest::newRow("ratio split for ctr") << QStringList{"task=ctr", "split=ratio-time"} << "demo"
-                                         << "train.split";
-    QTest::newRow("sampled protocol with a ratio split")
-        << QStringList{"split=ratio-time", "sampled_eval=true"} << ""
-        << "train.split";
-    QTest::newRow("cold items with a global split")
-        << QStringList{"split=global-time", "cold_item_share=0.1"} << ""
-        << "train.split";
     QTest::newRow("time split without timestamps") << QStringList{"split=ratio-time"} << "bare"
                                                    << "train.split";
-    QTest::newRow("random split with timestamps") << QStringList{"split=loo-random"} << "demo"
-                                                  << "train.split";
     QTest::newRow("test share 0") << QStringList{"split=ratio-time", "test_ratio=0"} << ""
                                   << "train.test_ratio";
     QTest::newRow("more negatives than items")
@@ -194,6 +185,28 @@ class TestConfig : public QObject
     QVERIFY(QString::fromStdString(issues[0].message).startsWith(field + ": "));
     // The rule is about this field: without the change, the config is valid.
     QVERIFY(m6::validate(RunConfig{}, schemaPtr).empty());
+  }
+
+  // Every split works for every task on a dataset with timestamps (random ones included); the
+  // "-time" ones only need times.
+  void everySplitFitsEveryTask()
+  {
+    const m6::DatasetSchema timed = m6::DatasetSchema::fromSnapshot(smallDemo());
+    const m6::DatasetSchema untimed = m6::DatasetSchema::fromSnapshot(bareDataset());
+    for (const char* task : {"ranking", "ctr", "rating"})
+    {
+      for (const std::string& kind : m6::splitKinds())
+      {
+        RunConfig c;
+        m6::applySetting(c, std::string("model.task=") + task);
+        m6::applySetting(c, "train.split=" + kind);
+        auto issues = m6::validate(c, &timed);
+        QVERIFY2(issues.empty(), (kind + " " + task + ": " + m6::formatIssues(issues)).c_str());
+        const bool needsTimes = kind.size() > 5 && kind.compare(kind.size() - 5, 5, "-time") == 0;
+        // The bare dataset has no ratings either: only ranking, on a split without times.
+        QCOMPARE(m6::validate(c, &untimed).empty(), !needsTimes && task == std::string("ranking"));
+      }
+    }
   }
 
   void invalidEnumNamesItsField()

@@ -95,6 +95,53 @@ void checkPartition(const m6::DatasetSnapshot& s, const m6::Split& sp)
   QCOMPARE(train + valid + test, s.numInteractions());
 }
 
+// Each user's interactions in `view` are those of `s` (the same (item, time) multiset), the
+// training block keeps time order, and so do the validation and test blocks.
+void checkReordering(const m6::DatasetSnapshot& s, const m6::SplitView& view)
+{
+  const m6::DatasetSnapshot& d = view.data(s);
+  QCOMPARE(d.userStart, s.userStart);
+  QCOMPARE(d.user, s.user);
+  checkPartition(d, view.split);
+  for (int64_t u = 0; u < s.numUsers(); ++u)
+  {
+    const auto uu = static_cast<size_t>(u);
+    std::vector<std::pair<int64_t, int32_t>> was, is;
+    for (int64_t n = s.userStart[uu]; n < s.userStart[uu + 1]; ++n)
+    {
+      was.emplace_back(s.ts[static_cast<size_t>(n)], s.item[static_cast<size_t>(n)]);
+      is.emplace_back(d.ts[static_cast<size_t>(n)], d.item[static_cast<size_t>(n)]);
+    }
+    std::sort(was.begin(), was.end());
+    std::sort(is.begin(), is.end());
+    QVERIFY(was == is);
+    for (const auto& [first, end] :
+         {std::make_pair(s.userStart[uu], view.split.trainEnd[uu]),
+          view.split.block(d, u, SplitPart::Valid), view.split.block(d, u, SplitPart::Test)})
+    {
+      QVERIFY(std::is_sorted(d.ts.begin() + first, d.ts.begin() + end));
+    }
+  }
+}
+
+// Users whose held-out interactions are not simply their last ones by time.
+int usersHeldOutBeforeTheirEnd(const m6::DatasetSnapshot& s, const m6::SplitView& view)
+{
+  const m6::DatasetSnapshot& d = view.data(s);
+  int count = 0;
+  for (int64_t u = 0; u < s.numUsers(); ++u)
+  {
+    const auto uu = static_cast<size_t>(u);
+    const int64_t trainEnd = view.split.trainEnd[uu];
+    if (trainEnd > s.userStart[uu] && trainEnd < s.userStart[uu + 1] &&
+        d.ts[static_cast<size_t>(trainEnd - 1)] > d.ts[static_cast<size_t>(trainEnd)])
+    {
+      ++count;
+    }
+  }
+  return count;
+}
+
 }  // namespace
 
 class TestSplit : public QObject
@@ -254,14 +301,101 @@ class TestSplit : public QObject
                   .contains("needs interaction times"));
       QVERIFY_THROWS_EXCEPTION(std::invalid_argument, m6::makeSplit(untimed, splitting(kind)));
     }
-    for (const char* kind : {"loo-random", "ratio-random"})
+    for (const char* kind : {"loo-random", "ratio-random", "global-random"})
     {
       QVERIFY(m6::splitProblem(kind, false).empty());
-      QVERIFY(QString::fromStdString(m6::splitProblem(kind, true)).contains("not available yet"));
-      QVERIFY_THROWS_EXCEPTION(std::invalid_argument, m6::makeSplit(timed, splitting(kind)));
+      QVERIFY(m6::splitProblem(kind, true).empty());
     }
     QVERIFY(m6::splitProblem("auto", true).empty() && m6::splitProblem("auto", false).empty());
     QVERIFY(QString::fromStdString(m6::splitProblem("8:1:1", true)).contains("unknown split"));
+  }
+
+  void randomSplitsOfTimedDataDrawTheirHeldOutInteractions()
+  {
+    const std::vector<int> sizes = {1, 2, 3, 10, 20, 25, 40, 40, 40, 40};
+    const m6::DatasetSnapshot s = bySizes(sizes);
+    const m6::Split byTime = m6::makeSplit(s, splitting("ratio-time"));
+    for (const char* kind : {"loo-random", "ratio-random"})
+    {
+      QVERIFY(m6::splitReorders(s, splitting(kind)));
+      QVERIFY_THROWS_EXCEPTION(std::logic_error, m6::makeSplit(s, splitting(kind)));
+      const m6::SplitView view = m6::splitView(s, splitting(kind));
+      QVERIFY(view.reordered);
+      QVERIFY(view.split.randomDraw);
+      QCOMPARE(QString::fromStdString(view.split.kind), QString(kind));
+      checkReordering(s, view);
+      // Drawn, not the last ones: most users with 10 or more interactions hold out earlier ones.
+      QVERIFY2(usersHeldOutBeforeTheirEnd(s, view) >= 5, kind);
+      // The same counts as the split by time, per user.
+      for (size_t u = 0; u < sizes.size(); ++u)
+      {
+        const int64_t n = s.userStart[u + 1] - s.userStart[u];
+        const int64_t test = s.userStart[u + 1] - view.split.validEnd[u];
+        const int64_t valid = view.split.validEnd[u] - view.split.trainEnd[u];
+        if (std::string(kind) == "loo-random")
+        {
+          QCOMPARE(test, n >= 3 ? int64_t(1) : int64_t(0));
+          QCOMPARE(valid, test);
+        }
+        else
+        {
+          QCOMPARE(test, s.userStart[u + 1] - byTime.validEnd[u]);
+          QCOMPARE(valid, byTime.validEnd[u] - byTime.trainEnd[u]);
+        }
+      }
+      // A property of the data, not of the run's seed.
+      m6::TrainConfig other = splitting(kind);
+      other.seed = 777;
+      const m6::SplitView again = m6::splitView(s, other);
+      QVERIFY(again.reordered->item == view.reordered->item);
+      QVERIFY(again.reordered->ts == view.reordered->ts);
+      QVERIFY(again.split.part == view.split.part);
+    }
+    const m6::SplitView loo = m6::splitView(s, splitting("loo-random"));
+    QCOMPARE(QString::fromStdString(loo.split.name),
+             QString("leave-one-out at random (a fixed draw per user; the rest in time order)"));
+    QVERIFY(!loo.split.multiTarget());
+    QVERIFY(QString::fromStdString(m6::splitDescription(loo.split)).contains("drawn at random"));
+    const m6::SplitView ratio = m6::splitView(s, splitting("ratio-random"));
+    QVERIFY(QString::fromStdString(ratio.split.name)
+                .startsWith("ratio 80:10:10 per user at random (a fixed draw per user"));
+    // Without timestamps the import's shuffle already is the draw: nothing is reordered.
+    m6::DatasetSnapshot untimed = s;
+    untimed.ts.clear();
+    untimed.shuffledWithinUser = true;
+    QVERIFY(!m6::splitReorders(untimed, splitting("ratio-random")));
+    QVERIFY(!m6::splitView(untimed, splitting("ratio-random")).reordered);
+  }
+
+  void globalRandomHoldsOutAShareOfAllInteractions()
+  {
+    const m6::DatasetSnapshot s = bySizes({1, 2, 3, 10, 20, 25, 40, 40, 40, 40, 3, 7});
+    const int64_t n = s.numInteractions();
+    for (bool timed : {true, false})
+    {
+      m6::DatasetSnapshot d = s;
+      if (!timed)
+      {
+        d.ts.clear();
+      }
+      QVERIFY(m6::splitReorders(d, splitting("global-random")));
+      const m6::SplitView view = m6::splitView(d, splitting("global-random", 0.2, 0.1));
+      if (timed)
+      {
+        checkReordering(d, view);
+        QVERIFY(usersHeldOutBeforeTheirEnd(d, view) >= 3);
+      }
+      else
+      {
+        checkPartition(view.data(d), view.split);
+      }
+      // Exact shares of all interactions; a user may lose all of them, or none.
+      QCOMPARE(view.split.numTest, static_cast<int64_t>(std::floor(0.1 * double(n))));
+      QCOMPARE(view.split.numValid, static_cast<int64_t>(std::floor(0.2 * double(n))));
+      QVERIFY(view.split.multiTarget());
+      QCOMPARE(QString::fromStdString(view.split.name),
+               QString("random 70:20:10 over all interactions (a fixed draw)"));
+    }
   }
 
   void withoutTimestampsTheFileOrderDecides()

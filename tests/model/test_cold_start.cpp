@@ -102,6 +102,22 @@ class TestColdStart : public QObject
     QVERIFY(m6::ModelPackage::open(file)->coldItems() == cold);
   }
 
+  // The cold-item protocol on a split with several held-out items per user: every cold target
+  // of a user is ranked in one list among the cold items.
+  void coldItemsWithSeveralTargetsPerUser()
+  {
+    RunConfig c = config_;
+    c.train.split = "ratio-time";
+    c.train.epochs = 1;
+    m6::TrainOutcome o = m6::train(data_, c, m6test::runDir(dir_, "ratio"));
+    QCOMPARE(o.status, std::string("finished"));
+    QVERIFY2(o.coldTest.protocol.find("ratio 80:10:10 per user by time") != std::string::npos,
+             o.coldTest.protocol.c_str());
+    QVERIFY(o.coldTest.get("ndcg@10") > 0);
+    QVERIFY(o.coldTest.get("recall@10") <= o.coldTest.get("hr@10"));
+    QVERIFY(o.coldRandom.get("ndcg@10") > 0);
+  }
+
   void trainFractionIsANestedSubset()
   {
     RunConfig c = config_;

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "model/core/config.h"
+#include "model/core/significance.h"
 #include "model/core/split.h"
 #include "model/evaluate.h"
 #include "model/threads.h"
@@ -64,11 +65,17 @@ class ByIndex : public m6::ScoreProvider
         .expand({static_cast<int64_t>(queries.size()), kItems})
         .contiguous();
   }
-  torch::Tensor scoreCandidates(const std::vector<m6::QuerySpec>&,
+  torch::Tensor scoreCandidates(const std::vector<m6::QuerySpec>& queries,
                                 const torch::Tensor& candidates) override
   {
+    for (const auto& q : queries)
+    {
+      historyEnds.push_back(q.historyEnd);
+      contextRows.push_back(q.contextRow);
+    }
     return candidates.to(torch::kFloat32);
   }
+  std::vector<int64_t> contextRows;
 };
 
 // Scores with many ties, a fixed function of (query, item); remembers the cores idle while it
@@ -178,10 +185,19 @@ class TestEvaluateSplits : public QObject
     QCOMPARE(valid.metrics.get("hr@12"), 0.5);  // u0 misses at 12; u1's 28 ranks 1 behind 29
     QCOMPARE(valid.rows[1].rank, int64_t(1));
 
-    // The sampled protocol ranks one item per user and refuses several.
-    QVERIFY_THROWS_EXCEPTION(
-        std::invalid_argument,
-        m6::evaluateRanking(s, split, categories, m6::SplitPart::Test, k, true, 1, scorer));
+    // The sampled protocol ranks each user's targets together against 100 sampled negatives
+    // per target: u0's two targets (items 18, 19) meet 200 negatives, all from 20..29 (its past
+    // is excluded), which score above both; 19 scores above 18.
+    m6::EvalResult sampled =
+        m6::evaluateRanking(s, split, categories, m6::SplitPart::Test, k, true, 1, scorer);
+    QCOMPARE(sampled.rows[0].ranks, (std::vector<int64_t>{201, 200}));
+    QCOMPARE(sampled.rows[0].rank, int64_t(200));
+    QCOMPARE(sampled.rows[0].prediction, 18.0);
+    QVERIFY(sampled.rows[1].ranks.empty());  // u1: one target
+    QVERIFY2(QString::fromStdString(sampled.metrics.protocol)
+                 .contains("each user's targets ranked together against 100 sampled negatives "
+                           "per target"),
+             sampled.metrics.protocol.c_str());
   }
 
   // With no training loop running, full ranking ranks one batch on a helper thread while the next
@@ -230,6 +246,38 @@ class TestEvaluateSplits : public QObject
     {
       QSKIP("one core: both evaluations ran on one thread, the pipeline was not tried");
     }
+  }
+
+  // Pointwise tasks: every target of a block is scored after the block's start (one held-out
+  // interaction is never another's history), each in its own context.
+  void pointwiseTargetsOfABlockShareOneHistory()
+  {
+    m6::DatasetSnapshot s = handBuilt();
+    s.rating.assign(s.item.size(), 4.0f);
+    s.rating[19] = 2.0f;
+    m6::TrainConfig t;
+    t.split = "ratio-time";
+    const m6::Split split = m6::makeSplit(s, t);
+    ByIndex scorer;
+    m6::EvalResult test = m6::evaluatePointwise(s, split, m6::SplitPart::Test, "rating", 0, scorer);
+    QCOMPARE(scorer.historyEnds, (std::vector<int64_t>{18, 18, 29}));
+    QCOMPARE(scorer.contextRows, (std::vector<int64_t>{18, 19, 29}));
+    // One row per user: u0's two interactions are its points (ByIndex predicts the item index).
+    QCOMPARE(test.rows.size(), size_t(2));
+    QCOMPARE(test.rows[0].prediction, 18.0);
+    QCOMPARE(test.rows[0].points,
+             (std::vector<std::pair<double, double>>{{18.0, 4.0}, {19.0, 2.0}}));
+    QVERIFY(test.rows[1].points.empty());
+    // The aggregates count every interaction: u1's target is item 20, rated 4.
+    const double sq = (14.0 * 14.0 + 17.0 * 17.0 + 16.0 * 16.0) / 3.0;
+    QVERIFY(std::fabs(test.metrics.get("rmse") - std::sqrt(sq)) < 1e-9);
+    QVERIFY(std::fabs(test.metrics.get("mae") - (14.0 + 17.0 + 16.0) / 3.0) < 1e-9);
+    // And the per-user values average over the user's interactions.
+    QCOMPARE(m6::perUserValues(test.rows, "rating", "abs_error"),
+             (std::vector<double>{15.5, 16.0}));
+    scorer.historyEnds.clear();
+    m6::evaluatePointwise(s, split, m6::SplitPart::Valid, "ctr", 3.5, scorer);
+    QCOMPARE(scorer.historyEnds, (std::vector<int64_t>{16, 16, 28}));
   }
 
   void leaveOneOutRanksTheLastItem()

@@ -172,6 +172,8 @@ class TestRuns : public QObject
       rows[size_t(u)].prediction = 0.5;
     }
     rows[1].ranks = {1, 4, 12};  // a user with several test targets (a ratio split)
+    // A pointwise user with several held-out interactions: every (prediction, label), exactly.
+    rows[2].points = {{0.1, 1.0}, {1.0 / 3.0, 0.0}, {std::nan(""), 1.0}};
     QVERIFY(store.storeUserMetrics(*id, "test", rows).ok());
 
     auto back = store.run(*id);
@@ -198,6 +200,11 @@ class TestRuns : public QObject
     QVERIFY(um[0].ranks.empty());
     QCOMPARE(um[1].ranks, (std::vector<int64_t>{1, 4, 12}));
     QVERIFY(um[2].ranks.empty());
+    QVERIFY(um[0].points.empty());
+    QCOMPARE(um[2].points.size(), size_t(3));
+    QCOMPARE(um[2].points[1].first, 1.0 / 3.0);
+    QCOMPARE(um[2].points[1].second, 0.0);
+    QVERIFY(std::isnan(um[2].points[2].first));
 
     QVERIFY(store.rename(*id, "baseline idea").ok());
     QVERIFY(!store.rename(*id, "").ok());
@@ -400,10 +407,11 @@ class TestRuns : public QObject
     QVERIFY((*ws)->dataset("old").ok());  // data kept
     RunStore store(**ws);
     QVERIFY(store.runs()->empty());  // the new tables exist
-    // Version 4's column is there: rows with several ranks can be recorded.
-    QCOMPARE(workspaceDb(**ws).queryInt(
-                 "SELECT count(*) FROM pragma_table_info('run_user_metrics') WHERE name = 'ranks'"),
-             int64_t(1));
+    // Version 4's and 7's columns are there: rows with several ranks or points can be recorded.
+    QCOMPARE(
+        workspaceDb(**ws).queryInt("SELECT count(*) FROM pragma_table_info('run_user_metrics') "
+                                   "WHERE name IN ('ranks', 'points')"),
+        int64_t(2));
     // Version 5's run groups: a group is recorded, a run names it, and deleting the group keeps
     // the run, ungrouped.
     m6::GroupStore groups(**ws);

@@ -150,6 +150,33 @@ class TestInspectReview : public QObject
     }
     QVERIFY(after < before);  // the cold items' training interactions are not counted
   }
+
+  // A split drawn at random from timed data indexes a reordered copy: the catalogue holds that
+  // copy, so the page's targets, training counts and popularity are the run's own.
+  void aRandomSplitReadsItsReorderedInteractions()
+  {
+    const DatasetSnapshot s = genresDataset();
+    RunConfig config;
+    config.train.split = "loo-random";
+    const InspectCatalog c = catalogFromSnapshot(s, config);
+    QVERIFY(c.owned && c.data == c.owned.get());
+    QVERIFY(c.split.randomDraw);
+    const SplitView view = splitView(s, config.train);
+    const DatasetSnapshot& d = view.data(s);
+    std::vector<int64_t> popularity(10, 0);
+    for (int32_t u = 0; u < 6; ++u)
+    {
+      const auto [first, end] = view.split.block(d, u, SplitPart::Test);
+      QCOMPARE(end - first, int64_t(1));
+      QVERIFY(c.isTarget(u, d.item[static_cast<size_t>(first)], SplitPart::Test));
+      QCOMPARE(c.trainCount(u), int64_t(2));
+      for (int64_t n = d.userStart[size_t(u)]; n < view.split.trainEnd[size_t(u)]; ++n)
+      {
+        ++popularity[static_cast<size_t>(d.item[static_cast<size_t>(n)])];
+      }
+    }
+    QCOMPARE(c.popularity, popularity);
+  }
 };
 
 QTEST_MAIN(TestInspectReview)
