@@ -86,7 +86,9 @@ Status ByteSource::open(const std::string& path)
   compression_ = detectCompression(path);
   if (compression_ == Compression::Zip)
   {
-    return makeError(path + " is a zip archive: unpack it and import the folder or file inside it");
+    return makeError(path +
+                     " is a zip archive: import it whole when it holds a dataset folder "
+                     "(MovieLens, RecBole), else unpack it and pick the file inside");
   }
   if (compression_ == Compression::Gzip)
   {

@@ -9,6 +9,7 @@
 
 #include "storage/byte_source.h"
 #include "storage/json_lines.h"
+#include "storage/zip_archive.h"
 
 namespace m6
 {
@@ -501,6 +502,68 @@ std::string findRecboleStem(const fs::path& dir)
   return "";
 }
 
+bool endsWith(const std::string& s, const char* suffix)
+{
+  const size_t n = std::char_traits<char>::length(suffix);
+  return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
+}
+
+/// The format of a folder holding files with these plain names (".gz" removed), or "".
+std::string formatOfNames(const std::vector<std::string>& names)
+{
+  auto has = [&](const char* n) { return std::find(names.begin(), names.end(), n) != names.end(); };
+  if (has("u.data"))
+  {
+    return "movielens-100k";
+  }
+  if (has("ratings.dat"))
+  {
+    return "movielens-1m";
+  }
+  if (has("ratings.csv"))
+  {
+    return "movielens-csv";
+  }
+  for (const auto& n : names)
+  {
+    if (endsWith(n, ".inter"))
+    {
+      return "recbole";
+    }
+  }
+  return "";
+}
+
+/// The format's own name for its aliases ("movielens-25m" is "movielens-csv").
+std::string canonicalFormat(const std::string& format)
+{
+  if (format == "movielens-10m")
+  {
+    return "movielens-1m";
+  }
+  if (format == "movielens-latest" || format == "movielens-20m" || format == "movielens-25m")
+  {
+    return "movielens-csv";
+  }
+  return format;
+}
+
+/// Whether a folder dataset of `format` reads the file `plain` (".gz" removed); `stem` is the
+/// RecBole dataset's name.
+bool readByFormat(const std::string& format, const std::string& plain, const std::string& stem)
+{
+  static const std::map<std::string, std::set<std::string>> kFiles = {
+      {"movielens-100k", {"u.data", "u.user", "u.item", "u.genre"}},
+      {"movielens-1m", {"ratings.dat", "users.dat", "movies.dat", "tags.dat"}},
+      {"movielens-csv", {"ratings.csv", "movies.csv", "tags.csv"}}};
+  if (format == "recbole")
+  {
+    return plain == stem + ".inter" || plain == stem + ".user" || plain == stem + ".item";
+  }
+  const auto it = kFiles.find(format);
+  return it != kFiles.end() && it->second.count(plain) > 0;
+}
+
 /// A JSON-lines layout the workbench knows by its keys, with a ready mapping.
 struct JsonRecipe
 {
@@ -510,6 +573,7 @@ struct JsonRecipe
   const char* rating;
   const char* timestamp;
   TimeFormat timeFormat;
+  bool zeroRatingIsMissing = false;  // a rating of 0 means "not rated" (Goodreads' shelves)
 };
 
 // Checked in order; each is recognised when its user, item, rating and time keys are all there.
@@ -522,6 +586,8 @@ const JsonRecipe kJsonRecipes[] = {
      TimeFormat::UnixMillis},
     // Yelp open dataset reviews.
     {"yelp-reviews", "user_id", "business_id", "stars", "date", TimeFormat::Iso8601},
+    // UCSD Book Graph (Goodreads) interactions: books shelved but not rated have rating 0.
+    {"goodreads", "user_id", "book_id", "rating", "date_added", TimeFormat::WeekdayMonth, true},
 };
 
 const JsonRecipe* jsonRecipe(const std::string& id)
@@ -551,6 +617,158 @@ std::set<std::string> objectKeys(const std::string& line)
   return keys;
 }
 
+/// The item side file of a review layout: how to find it beside the reviews and what it holds.
+struct ItemMetaRecipe
+{
+  const char* recipe;  // JsonRecipe::id
+  const char* id;
+  const char* title;
+  std::vector<std::pair<const char*, FieldKind>> fields;
+  const char* separator;  // of multi-valued fields given as one string (Yelp's categories)
+};
+
+const std::vector<ItemMetaRecipe>& itemMetaRecipes()
+{
+  static const std::vector<ItemMetaRecipe> all = {
+      // meta_<Category>.json.gz (2014 releases wrote Python literals, not JSON: not read).
+      {"amazon-reviews",
+       "asin",
+       "title",
+       {{"category", FieldKind::Multi},
+        {"brand", FieldKind::Categorical},
+        {"main_cat", FieldKind::Categorical}},
+       "|"},
+      {"amazon-reviews-2023",
+       "parent_asin",
+       "title",
+       {{"main_category", FieldKind::Categorical},
+        {"categories", FieldKind::Multi},
+        {"store", FieldKind::Categorical}},
+       "|"},
+      // goodreads_books[_<genre>].json beside goodreads_interactions[_<genre>|_dedup].json.
+      {"goodreads",
+       "book_id",
+       "title",
+       {{"publisher", FieldKind::Categorical},
+        {"language_code", FieldKind::Categorical},
+        {"publication_year", FieldKind::Numeric}},
+       "|"},
+      // yelp_academic_dataset_business.json beside ..._review.json.
+      {"yelp-reviews",
+       "business_id",
+       "name",
+       {{"categories", FieldKind::Multi},
+        {"city", FieldKind::Categorical},
+        {"state", FieldKind::Categorical}},
+       ", "},
+  };
+  return all;
+}
+
+/// The side file of `reviews` for a layout, or an empty path: Amazon's meta_<Category> (the
+/// category is the reviews file's name without "reviews_", "_5" and its extensions), Yelp's
+/// business file.
+fs::path itemMetaFile(const std::string& recipe, const fs::path& reviews)
+{
+  std::string name = plainName(reviews);
+  for (const char* ext : {".jsonl", ".json"})
+  {
+    if (endsWith(name, ext))
+    {
+      name.resize(name.size() - std::char_traits<char>::length(ext));
+      break;
+    }
+  }
+  std::vector<std::string> stems;
+  if (recipe == "goodreads")
+  {
+    const std::string kInteractions = "goodreads_interactions";
+    if (name.rfind(kInteractions, 0) != 0)
+    {
+      return {};
+    }
+    std::string genre = name.substr(kInteractions.size());  // "", "_dedup", "_poetry"
+    stems.push_back("goodreads_books" + (genre == "_dedup" ? std::string() : genre));
+  }
+  else if (recipe == "yelp-reviews")
+  {
+    const size_t at = name.rfind("review");
+    if (at == std::string::npos)
+    {
+      return {};
+    }
+    stems.push_back(name.substr(0, at) + "business" + name.substr(at + 6));
+  }
+  else
+  {
+    if (name.rfind("reviews_", 0) == 0)
+    {
+      name = name.substr(8);
+    }
+    if (endsWith(name, "_5"))
+    {
+      name.resize(name.size() - 2);
+    }
+    stems.push_back("meta_" + name);
+  }
+  for (const auto& stem : stems)
+  {
+    for (const char* ext : {".json", ".jsonl"})
+    {
+      const fs::path candidate = reviews.parent_path() / (stem + ext);
+      if (isFile(candidate))
+      {
+        return locate(candidate);
+      }
+    }
+  }
+  return {};
+}
+
+/// Adds the layout's item side file to `s` when it is beside the reviews and is JSON lines with
+/// the id key; a note says what was found either way.
+void addItemMeta(const JsonRecipe& r, const std::string& path, ImportSpec& s)
+{
+  for (const auto& m : itemMetaRecipes())
+  {
+    if (r.id != std::string(m.recipe))
+    {
+      continue;
+    }
+    const fs::path meta = itemMetaFile(m.recipe, fs::path(path));
+    if (meta.empty())
+    {
+      return;
+    }
+    const auto first = readFirstLines(meta.string(), 1, 1 << 20);
+    if (first.empty() || !objectKeys(first[0]).count(m.id))
+    {
+      s.notes.push_back(meta.filename().string() + " is beside the reviews but is not JSON lines " +
+                        "with \"" + m.id + "\" keys: items have no features");
+      return;
+    }
+    EntitySpec& items = s.items;
+    items.present = true;
+    items.describesOnly = true;
+    items.file.path = meta.string();
+    items.file.dialect = s.interactions.file.dialect;
+    items.id = ColumnRef::byName(m.id);
+    items.title = ColumnRef::byName(m.title);
+    for (const auto& [key, kind] : m.fields)
+    {
+      FieldSpec f;
+      f.column = ColumnRef::byName(key);
+      f.name = key;
+      f.kind = kind;
+      f.separator = m.separator;
+      items.fields.push_back(f);
+    }
+    s.notes.push_back("item titles and features from " + meta.filename().string() +
+                      " (only the items with interactions)");
+    return;
+  }
+}
+
 Result<ImportSpec> jsonSpec(const JsonRecipe& r, const std::string& path)
 {
   ImportSpec s;
@@ -567,6 +785,12 @@ Result<ImportSpec> jsonSpec(const JsonRecipe& r, const std::string& path)
   s.interactions.rating = ColumnRef::byName(r.rating);
   s.interactions.timestamp = ColumnRef::byName(r.timestamp);
   s.interactions.timeFormat = r.timeFormat;
+  if (r.zeroRatingIsMissing)
+  {
+    f.dialect.missing.push_back("0");
+    s.notes.push_back("a rating of 0 (shelved, not rated) is read as no rating");
+  }
+  addItemMeta(r, path, s);
   return s;
 }
 
@@ -582,6 +806,7 @@ const std::vector<FormatInfo>& knownFormats()
       {"amazon-reviews", "Amazon reviews 2014 / 2018 (JSON lines: reviewerID, asin, overall)"},
       {"amazon-reviews-2023", "Amazon reviews 2023 (JSON lines: user_id, parent_asin, rating)"},
       {"yelp-reviews", "Yelp reviews (JSON lines: user_id, business_id, stars, date)"},
+      {"goodreads", "Goodreads / UCSD Book Graph (JSON lines: user_id, book_id, rating)"},
       {"json-lines", "JSON lines with a key mapping"},
       {"csv", "Delimited text with a column mapping"}};
   return all;
@@ -597,21 +822,17 @@ Result<std::string> detectFormat(const std::string& path)
   fs::path p(path);
   if (fs::is_directory(p, ec))
   {
-    if (isFile(p / "u.data"))
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(p, ec))
     {
-      return std::string("movielens-100k");
+      if (entry.is_regular_file(ec))
+      {
+        names.push_back(plainName(entry.path()));
+      }
     }
-    if (isFile(p / "ratings.dat"))
+    if (std::string format = formatOfNames(names); !format.empty())
     {
-      return std::string("movielens-1m");
-    }
-    if (isFile(p / "ratings.csv"))
-    {
-      return std::string("movielens-csv");
-    }
-    if (!findRecboleStem(p).empty())
-    {
-      return std::string("recbole");
+      return format;
     }
     return makeError(path +
                      " holds no known dataset files (u.data, ratings.dat, ratings.csv or *.inter); "
@@ -619,7 +840,12 @@ Result<std::string> detectFormat(const std::string& path)
   }
   if (detectCompression(path) == Compression::Zip)
   {
-    return makeError(path + " is a zip archive: unpack it and import the folder or file inside it");
+    auto z = zipDataset(path);
+    if (!z)
+    {
+      return makeError(z.error());
+    }
+    return z->format;
   }
   std::string name = plainName(p);
   if (name == "u.data" || name == "u.item" || name == "u.user")
@@ -661,12 +887,99 @@ Result<std::string> detectFormat(const std::string& path)
   return std::string("csv");
 }
 
+Result<ZipDataset> zipDataset(const std::string& zip)
+{
+  auto files = listZipFiles(zip);
+  if (!files)
+  {
+    return makeError(files.error());
+  }
+  // The shallowest folder whose files make a known dataset (macOS's "__MACOSX" shadows and "._"
+  // files are not data).
+  std::map<std::string, std::vector<std::string>> byFolder;
+  for (const auto& m : *files)
+  {
+    if (m.folder.rfind("__MACOSX", 0) == 0 || m.name.rfind("._", 0) == 0)
+    {
+      continue;
+    }
+    byFolder[m.folder].push_back(plainName(fs::path(m.name)));
+  }
+  ZipDataset d;
+  size_t bestDepth = std::string::npos;
+  for (const auto& [folder, names] : byFolder)
+  {
+    const std::string format = formatOfNames(names);
+    const size_t depth =
+        folder.empty() ? 0 : 1 + static_cast<size_t>(std::count(folder.begin(), folder.end(), '/'));
+    if (!format.empty() && depth < bestDepth)
+    {
+      bestDepth = depth;
+      d.format = format;
+      d.folder = folder;
+    }
+  }
+  if (d.format.empty())
+  {
+    return makeError(zip +
+                     " holds no known dataset folder (u.data, ratings.dat, ratings.csv or *.inter "
+                     "side by side); unpack it and pick a file to map its columns");
+  }
+  std::string stem;
+  for (const auto& n : byFolder[d.folder])
+  {
+    if (endsWith(n, ".inter"))
+    {
+      stem = n.substr(0, n.size() - 6);
+      break;
+    }
+  }
+  for (const auto& m : *files)
+  {
+    if (m.folder == d.folder && readByFormat(d.format, plainName(fs::path(m.name)), stem))
+    {
+      d.paths.push_back(m.path);
+      d.names.push_back(m.name);
+      d.bytes += std::max<int64_t>(m.size, 0);
+    }
+  }
+  return d;
+}
+
 Result<ImportSpec> specForFormat(const std::string& format, const std::string& path)
 {
   std::error_code ec;
   if (!fs::exists(path, ec))
   {
     return makeError(path + " does not exist");
+  }
+  if (!fs::is_directory(path, ec) && detectCompression(path) == Compression::Zip)
+  {
+    // Unpacked by the import itself (on its worker, with progress): importer.h.
+    auto z = zipDataset(path);
+    if (!z)
+    {
+      return makeError(z.error());
+    }
+    if (canonicalFormat(format) != z->format)
+    {
+      return makeError(path + " holds a " + z->format + " dataset" +
+                       (z->folder.empty() ? std::string() : " (folder " + z->folder + ")") +
+                       ", not " + format);
+    }
+    ImportSpec s;
+    s.format = format;
+    s.source = path;
+    s.archive = path;
+    std::string list;
+    for (const auto& n : z->names)
+    {
+      list += (list.empty() ? "" : ", ") + n;
+    }
+    s.notes.push_back("unpacked from the zip archive" +
+                      (z->folder.empty() ? std::string() : " (folder " + z->folder + ")") + ": " +
+                      list);
+    return s;
   }
   fs::path dir = folderOf(path);
   if (format == "movielens-100k")

@@ -13,6 +13,7 @@
 //  csv             any delimited file, described by a mapping (storage/import_spec.h)
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -30,12 +31,27 @@ struct FormatInfo
 
 const std::vector<FormatInfo>& knownFormats();
 
-/// Guesses the format of a folder or file. "csv" when nothing specific matches a file; an error
-/// when a folder holds nothing importable.
+/// Guesses the format of a folder, file or zip archive of a folder. "csv" when nothing specific
+/// matches a file; an error when a folder holds nothing importable.
 Result<std::string> detectFormat(const std::string& path);
 
+/// A dataset folder inside a zip archive (a MovieLens or RecBole download as it comes).
+struct ZipDataset
+{
+  std::string format;              // as detectFormat names a folder's
+  std::string folder;              // inside the archive, "" at the top
+  std::vector<std::string> paths;  // the members the format reads (storage/zip_archive.h)
+  std::vector<std::string> names;  // their plain names
+  int64_t bytes = 0;               // their declared size
+};
+
+/// The shallowest folder of the archive that holds a known dataset, or an error that says what
+/// the archive holds instead (or why it cannot be read).
+Result<ZipDataset> zipDataset(const std::string& zip);
+
 /// Builds the ImportSpec for a format (not "csv": that one needs a mapping). `path` is the folder
-/// or one of the format's files.
+/// or one of the format's files, or a zip archive of the folder: then the spec only names the
+/// archive (ImportSpec::archive) and the import unpacks it first.
 Result<ImportSpec> specForFormat(const std::string& format, const std::string& path);
 
 /// Guesses a dialect for a delimited file from its first lines: delimiter (, tab ; | ::),

@@ -1,9 +1,12 @@
 #include "storage/import_spec.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <vector>
 
 #include "storage/stats.h"
 
@@ -182,6 +185,77 @@ bool parseDayMonYear(std::string_view s, int64_t* out)
     }
   }
   return false;
+}
+
+int monthOf(std::string_view name)
+{
+  static const char* months[12] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                   "jul", "aug", "sep", "oct", "nov", "dec"};
+  if (name.size() != 3)
+  {
+    return 0;
+  }
+  for (int m = 0; m < 12; ++m)
+  {
+    bool same = true;
+    for (size_t i = 0; i < 3; ++i)
+    {
+      same = same && std::tolower(static_cast<unsigned char>(name[i])) == months[m][i];
+    }
+    if (same)
+    {
+      return m + 1;
+    }
+  }
+  return 0;
+}
+
+// "Fri Aug 25 13:55:02 -0700 2017" (Goodreads, Twitter: C's asctime with a UTC offset); the
+// offset may be absent ("Fri Aug 25 13:55:02 2017", UTC).
+bool parseWeekdayMonth(std::string_view s, int64_t* out)
+{
+  std::vector<std::string_view> parts;
+  size_t at = 0;
+  while (at < s.size())
+  {
+    const size_t end = std::min(s.find(' ', at), s.size());
+    if (end > at)
+    {
+      parts.push_back(s.substr(at, end - at));
+    }
+    at = end + 1;
+  }
+  if (parts.size() != 5 && parts.size() != 6)
+  {
+    return false;
+  }
+  const int month = monthOf(parts[1]);
+  int d = 0, h = 0, mi = 0, sec = 0, y = 0;
+  const std::string_view clock = parts[3];
+  const std::string_view year = parts.back();
+  if (parts[0].size() != 3 || month == 0 || parts[2].empty() || parts[2].size() > 2 ||
+      !digits(parts[2], 0, parts[2].size(), &d) || d < 1 || d > 31 || clock.size() != 8 ||
+      clock[2] != ':' || clock[5] != ':' || !digits(clock, 0, 2, &h) || !digits(clock, 3, 2, &mi) ||
+      !digits(clock, 6, 2, &sec) || h > 23 || mi > 59 || sec > 60 || year.size() != 4 ||
+      !digits(year, 0, 4, &y))
+  {
+    return false;
+  }
+  int64_t offset = 0;
+  if (parts.size() == 6)
+  {
+    const std::string_view z = parts[4];
+    int oh = 0, om = 0;
+    if (z.size() != 5 || (z[0] != '+' && z[0] != '-') || !digits(z, 1, 2, &oh) ||
+        !digits(z, 3, 2, &om))
+    {
+      return false;
+    }
+    offset = (z[0] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+  }
+  *out = daysFromCivil(y, static_cast<unsigned>(month), static_cast<unsigned>(d)) * 86400 +
+         h * 3600 + mi * 60 + sec - offset;
+  return true;
 }
 
 Json columnToJson(const ColumnRef& c)
@@ -496,6 +570,14 @@ Result<EntitySpec> entityFromJson(const Json* j, const std::string& what, const 
     return makeError(fields.error());
   }
   e.fields = *fields;
+  if (const Json* d = j->find("describes_only"); d && !d->isNull())
+  {
+    if (!d->isBool() || what != "items")
+    {
+      return makeError(what + ": \"describes_only\" must be true or false, and only for items");
+    }
+    e.describesOnly = d->asBool();
+  }
   return e;
 }
 
@@ -506,6 +588,10 @@ Json entityToJson(const EntitySpec& e)
   if (e.title.isSet())
   {
     j["title"] = columnToJson(e.title);
+  }
+  if (e.describesOnly)
+  {
+    j["describes_only"] = true;
   }
   j["fields"] = fieldsToJson(e.fields);
   return j;
@@ -537,6 +623,8 @@ const char* timeFormatName(TimeFormat f)
       return "iso8601";
     case TimeFormat::DayMonYear:
       return "dd-mon-yyyy";
+    case TimeFormat::WeekdayMonth:
+      return "weekday-month";
   }
   return "?";
 }
@@ -562,6 +650,10 @@ bool parseTimeFormat(const std::string& s, TimeFormat* out)
   else if (s == "dd-mon-yyyy")
   {
     *out = TimeFormat::DayMonYear;
+  }
+  else if (s == "weekday-month")
+  {
+    *out = TimeFormat::WeekdayMonth;
   }
   else
   {
@@ -599,8 +691,11 @@ bool parseTimestamp(std::string_view s, TimeFormat f, int64_t* out)
       return parseIso(s, out);
     case TimeFormat::DayMonYear:
       return parseDayMonYear(s, out);
+    case TimeFormat::WeekdayMonth:
+      return parseWeekdayMonth(s, out);
     case TimeFormat::Auto:
-      return parseUnix(s, out) || parseIso(s, out) || parseDayMonYear(s, out);
+      return parseUnix(s, out) || parseIso(s, out) || parseDayMonYear(s, out) ||
+             parseWeekdayMonth(s, out);
   }
   return false;
 }

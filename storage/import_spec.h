@@ -11,12 +11,14 @@
 //   "interactions": {"file": "ratings.tsv", "delimiter": "\t", "header": true,
 //                    "encoding": "utf-8", "quoting": true, "quote": "\"",
 //                    "user": "user", "item": "item", "rating": "stars", "timestamp": "when",
-//                    "timestamp_format": "auto" | "unix" | "unix-ms" | "iso8601" | "dd-mon-yyyy",
+//                    "timestamp_format": "auto" | "unix" | "unix-ms" | "iso8601" | "dd-mon-yyyy"
+//                                        | "weekday-month",
 //                    "layout": "delimited" | "json-lines", "missing": ["?", "NA", "\\N"],
 //                    "fields": [{"column": "device", "name": "device", "kind": "categorical"}]},
 //   "users": {"file": "users.csv", "id": "user", "fields": [...]},          (optional)
 //   "items": {"file": "items.csv", "id": "item", "title": "name",
-//             "fields": [{"column": "genres", "kind": "multi", "separator": "|"}]}  (optional)
+//             "fields": [{"column": "genres", "kind": "multi", "separator": "|"}],
+//             "describes_only": false}  (optional; true: see EntitySpec::describesOnly)
 // }
 #pragma once
 
@@ -54,11 +56,12 @@ struct ColumnRef
 
 enum class TimeFormat
 {
-  Auto,        // Unix seconds, else ISO-8601, else dd-Mon-yyyy
-  Unix,        // seconds since 1970 (integer or decimal)
-  UnixMillis,  // milliseconds since 1970 (Amazon 2023, many event logs)
-  Iso8601,     // 2024-05-01, 2024-05-01T13:45:00Z, 2024-05-01 13:45:00+02:00
-  DayMonYear   // 01-Jan-1995 (MovieLens 100K release dates)
+  Auto,         // Unix seconds, else ISO-8601, else dd-Mon-yyyy, else weekday-month
+  Unix,         // seconds since 1970 (integer or decimal)
+  UnixMillis,   // milliseconds since 1970 (Amazon 2023, many event logs)
+  Iso8601,      // 2024-05-01, 2024-05-01T13:45:00Z, 2024-05-01 13:45:00+02:00
+  DayMonYear,   // 01-Jan-1995 (MovieLens 100K release dates)
+  WeekdayMonth  // Fri Aug 25 13:55:02 -0700 2017 (Goodreads, Twitter)
 };
 const char* timeFormatName(TimeFormat f);
 bool parseTimeFormat(const std::string& s, TimeFormat* out);
@@ -103,6 +106,10 @@ struct EntitySpec
   ColumnRef id;
   ColumnRef title;  // items only: the display title (also kept as text field "title")
   std::vector<FieldSpec> fields;
+  // Items only: a side file that describes a whole catalogue (Amazon's metadata files list every
+  // product of a category): read after the interactions, it fills the items they use and skips
+  // (and counts) the others; interactions with an item it does not describe are kept.
+  bool describesOnly = false;
 };
 
 /// A file of (item, value) rows gathered into one multi-valued item field (MovieLens tags).
@@ -118,6 +125,9 @@ struct ImportSpec
 {
   std::string format = "csv";  // for the record; see storage/formats.h
   std::string source;          // the folder or file the user picked
+  // A zip archive the files are in (storage/formats.h zipDataset): readImport unpacks it into a
+  // temporary folder, builds the format's spec there and reads that; empty for plain files.
+  std::string archive;
   InteractionsSpec interactions;
   EntitySpec users;
   EntitySpec items;

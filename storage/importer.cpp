@@ -11,6 +11,9 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "storage/formats.h"
+#include "storage/zip_archive.h"
+
 namespace m6
 {
 
@@ -424,11 +427,16 @@ class Importer
     {
       readEntities(spec_.users, users_, userFields_, nullptr, "user");
     }
-    if (spec_.items.present)
+    if (spec_.items.present && !spec_.items.describesOnly)
     {
       readEntities(spec_.items, items_, itemFields_, &titles_, "item");
     }
     readInteractions();
+    if (spec_.items.present && spec_.items.describesOnly)
+    {
+      // After the interactions: only the items they use are described.
+      readEntities(spec_.items, items_, itemFields_, &titles_, "item");
+    }
     for (const auto& iv : spec_.itemValues)
     {
       readItemValues(iv);
@@ -788,7 +796,15 @@ class Importer
   {
     int idCol = -1;
     int titleCol = -1;
+    // Line of each entity's row. A side file that only describes (EntitySpec::describesOnly)
+    // fills the entities the interactions made and skips the others.
     std::vector<int64_t> firstLine;
+    const bool describing = es.describesOnly;
+    int64_t skipped = 0;
+    if (describing)
+    {
+      firstLine.assign(static_cast<size_t>(ids.size()), 0);
+    }
     std::vector<JsonKey> keys;
     if (isJson(es.file))
     {
@@ -820,7 +836,12 @@ class Importer
             return missingId(es.file, es.id, what);
           }
           int32_t existing = ids.find(id);
-          if (existing >= 0)
+          if (describing && existing < 0)
+          {
+            ++skipped;  // an entity no interaction uses
+            return "";
+          }
+          if (existing >= 0 && (!describing || firstLine[static_cast<size_t>(existing)] > 0))
           {
             return std::string("duplicate ") + what + " id " + quoted(id) + " (first on line " +
                    std::to_string(firstLine[static_cast<size_t>(existing)]) + ")";
@@ -832,20 +853,40 @@ class Importer
               return why;
             }
           }
-          int32_t idx = ids.add(id);
-          firstLine.push_back(rec.line);
+          int32_t idx = describing ? existing : ids.add(id);
+          if (describing)
+          {
+            firstLine[static_cast<size_t>(idx)] = rec.line;
+          }
+          else
+          {
+            firstLine.push_back(rec.line);
+          }
           for (auto& b : builders)
           {
             b->commit(idx);
           }
           if (titleCol >= 0)
           {
-            titles->resize(static_cast<size_t>(idx) + 1);
+            if (titles->size() <= static_cast<size_t>(idx))
+            {
+              titles->resize(static_cast<size_t>(idx) + 1);
+            }
             (*titles)[static_cast<size_t>(idx)] =
                 std::string(trim(rec.fields[static_cast<size_t>(titleCol)]));
           }
           return "";
         });
+    if (describing)
+    {
+      const auto described =
+          std::count_if(firstLine.begin(), firstLine.end(), [](int64_t line) { return line > 0; });
+      report_.warnings.push_back(fileLabel(es.file.path) + " described " +
+                                 std::to_string(described) + " of the " +
+                                 std::to_string(ids.size()) + " " + what + "s with interactions; " +
+                                 std::to_string(skipped) + (skipped == 1 ? " row" : " rows") +
+                                 " for " + what + "s without interactions skipped");
+    }
   }
 
   void readInteractions()
@@ -900,7 +941,7 @@ class Importer
           {
             return "user id " + quoted(u) + " is not in " + usersFile;
           }
-          if (spec_.items.present && items_.find(i) < 0)
+          if (spec_.items.present && !spec_.items.describesOnly && items_.find(i) < 0)
           {
             return "item id " + quoted(i) + " is not in " + itemsFile;
           }
@@ -1187,9 +1228,51 @@ class Importer
 
 }  // namespace
 
+namespace
+{
+
+// A zip archive's dataset folder, unpacked into a temporary folder (removed when the import ends,
+// however it ends), then read like the folder itself.
+Result<ParsedImport> readArchive(const ImportSpec& spec, const std::string& name,
+                                 const ImportCallbacks& callbacks)
+{
+  auto z = zipDataset(spec.archive);
+  if (!z)
+  {
+    return makeError(z.error());
+  }
+  auto folder = TempFolder::create("m6-unpack-");
+  if (!folder)
+  {
+    return makeError(folder.error());
+  }
+  if (auto unpacked = unpackZipMembers(spec.archive, z->paths, folder->path(), callbacks.progress,
+                                       callbacks.cancel);
+      !unpacked)
+  {
+    return isCancelled(unpacked) ? Result<ParsedImport>(cancelledError())
+                                 : Result<ParsedImport>(makeError(unpacked.error()));
+  }
+  auto inner = specForFormat(spec.format, folder->path());
+  if (!inner)
+  {
+    return makeError(inner.error());
+  }
+  ImportSpec real = std::move(*inner);
+  real.source = spec.source;
+  real.notes.insert(real.notes.begin(), spec.notes.begin(), spec.notes.end());
+  return readImport(real, name, callbacks);
+}
+
+}  // namespace
+
 Result<ParsedImport> readImport(const ImportSpec& spec, const std::string& name,
                                 const ImportCallbacks& callbacks)
 {
+  if (!spec.archive.empty())
+  {
+    return readArchive(spec, name, callbacks);
+  }
   try
   {
     Importer importer(spec, callbacks);

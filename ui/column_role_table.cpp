@@ -135,8 +135,8 @@ void ColumnRoleTable::setColumns(const QStringList& names, const QStringList& sa
     sep->setToolTip(tr("Separator between the values of a multi-valued field"));
     sep->setMaximumWidth(60);
     auto* time = new QComboBox(this);
-    for (TimeFormat t :
-         {TimeFormat::Auto, TimeFormat::Unix, TimeFormat::UnixMillis, TimeFormat::Iso8601})
+    for (TimeFormat t : {TimeFormat::Auto, TimeFormat::Unix, TimeFormat::UnixMillis,
+                         TimeFormat::Iso8601, TimeFormat::WeekdayMonth})
     {
       time->addItem(QString::fromLatin1(timeFormatName(t)), static_cast<int>(t));
     }

@@ -135,11 +135,13 @@ QWidget* ImportDialog::buildSourcePage()
          "<li><b>MovieLens latest / 20M / 25M</b>: the folder with ratings.csv, movies.csv, "
          "tags.csv</li>"
          "<li><b>RecBole</b> atomic files: NAME.inter with NAME.user, NAME.item</li>"
-         "<li><b>Amazon reviews</b> (2014, 2018, 2023) and <b>Yelp reviews</b>: the JSON-lines "
-         "file</li>"
+         "<li><b>Amazon reviews</b> (2014, 2018, 2023), <b>Yelp reviews</b> and <b>Goodreads</b> "
+         "interactions: the JSON-lines file (its item metadata file beside it is read too)</li>"
          "<li><b>Any delimited text or JSON-lines file</b> (CSV, TSV, .jsonl, ...): you map its "
          "columns or keys on the next page</li></ul>"
-         "<p>Any of these files may be gzip-compressed (.gz); it is read without unpacking.</p>"
+         "<p>Any of these files may be gzip-compressed (.gz); it is read without unpacking. A "
+         "dataset folder may also be picked as the <b>.zip</b> it was downloaded as: it is "
+         "unpacked into a temporary folder while importing, then removed.</p>"
          "<p>The import runs in the background; Cancel leaves the workspace as it was. Bad rows "
          "are skipped and listed with their line numbers.</p>"),
       page);
@@ -192,9 +194,14 @@ void ImportDialog::setSource(const QString& path)
   {
     setFormat(QString::fromStdString(*format));
     detected_->setText(tr("Detected: %1").arg(formatCombo_->currentText()));
-    if (detectCompression(path.toStdString()) == Compression::Gzip)
+    const Compression compression = detectCompression(path.toStdString());
+    if (compression == Compression::Gzip)
     {
       detected_->setText(detected_->text() + tr(" (gzip-compressed)"));
+    }
+    else if (compression == Compression::Zip)
+    {
+      detected_->setText(detected_->text() + tr(" (zip archive, unpacked while importing)"));
     }
     if (needsMapping())
     {

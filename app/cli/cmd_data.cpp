@@ -394,6 +394,12 @@ int cmdGuessMapping(Context& ctx, const Args& a)
   // A layout the workbench knows (an Amazon or Yelp review file): its ready mapping.
   if (auto format = detectFormat(path); format)
   {
+    if (detectCompression(path) == Compression::Zip)
+    {
+      throw CliError(path + " is a zip archive of a " + *format +
+                     " dataset folder, which needs no mapping: m6-cli import " + path +
+                     " --name NAME");
+    }
     if (auto known = specForFormat(*format, path);
         known && known->interactions.file.dialect.layout == Layout::JsonLines)
     {
@@ -469,15 +475,18 @@ std::vector<Command> dataCommands()
                 "PATH",
                 "Import a dataset folder or file into the workspace",
                 "Formats are detected from the folder or file (MovieLens 100K / 1M / 10M / latest "
-                "CSV, RecBole atomic files, Amazon and Yelp review JSON lines), also when gzip-"
-                "compressed; --format overrides the guess. Any other delimited or JSON-lines file "
+                "CSV, RecBole atomic files, Amazon, Yelp and Goodreads JSON lines, with their item "
+                "metadata files beside them), also when gzip-"
+                "compressed, and a dataset folder's .zip as downloaded (ml-25m.zip; unpacked into "
+                "$TMPDIR while importing, then removed); --format overrides the guess. Any other "
+                "delimited or JSON-lines file "
                 "needs --mapping FILE.json (see README, or m6-cli guess-mapping FILE). Bad "
                 "rows are skipped and reported with file, line and reason; the import is one "
                 "transaction, so a failure or interruption changes nothing.",
                 {{"name", "NAME", "name of the new dataset (required, unique)"},
                  {"format", "FORMAT",
                   "movielens-100k | movielens-1m | movielens-csv | recbole | amazon-reviews | "
-                  "amazon-reviews-2023 | yelp-reviews (m6-cli formats lists them)"},
+                  "amazon-reviews-2023 | yelp-reviews | goodreads (m6-cli formats lists them)"},
                  {"mapping", "FILE.json", "column mapping for a delimited file"}},
                 1,
                 1},

@@ -4,6 +4,7 @@
 
 #include <QtTest>
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "storage/byte_source.h"
@@ -194,12 +195,155 @@ class TestJsonLines : public QObject
     QCOMPARE(after->size(), before->size());
   }
 
-  void zipArchivesAreRefusedWithTheReason()
+  // The metadata file beside an Amazon review file (meta_<Category>) gives the reviewed items
+  // their titles and features; items it lists without reviews are left out, reviewed items it
+  // does not list are kept without features.
+  void amazonMetadataDescribesTheReviewedItems()
   {
-    const auto zip = m6test::writeFile(dir_, "ml.zip", QByteArray("PK\x03\x04rest-of-a-zip", 18));
-    auto f = detectFormat(zip);
-    QVERIFY(!f.ok());
-    QVERIFY2(f.error().find("zip archive") != std::string::npos, f.error().c_str());
+    const auto path = m6test::writeFile(dir_, "meta/reviews_Beauty_5.json", kReviews);
+    m6test::writeFile(
+        dir_, "meta/meta_Beauty.json",
+        "{\"asin\": \"B99\", \"title\": \"Never reviewed\", \"category\": [\"Beauty\"]}\n"
+        "{\"asin\": \"B01\", \"title\": \"Lipstick\", \"category\": [\"Beauty\", \"Makeup\"], "
+        "\"brand\": \"Acme\", \"main_cat\": \"All Beauty\", \"price\": \"$8.99\"}\n"
+        "{\"asin\": \"B02\", \"title\": \"Brush\", \"category\": [], \"brand\": \"\"}\n"
+        "{\"asin\": \"B02\", \"title\": \"Brush again\"}\n");
+    auto spec = specForFormat(*detectFormat(path), path);
+    QVERIFY2(spec.ok(), spec.error().c_str());
+    QVERIFY(spec->items.present && spec->items.describesOnly);
+    auto out = readOk(*spec);
+    const auto& ds = out.snapshot;
+    QCOMPARE(ds.itemIds, (std::vector<std::string>{"B01", "B02", "B03"}));
+    QCOMPARE(ds.itemTitles, (std::vector<std::string>{"Lipstick", "Brush", ""}));
+    QCOMPARE(ds.numInteractions(), int64_t(5));  // B03's interactions are kept
+    const FieldColumn* category = nullptr;
+    const FieldColumn* brand = nullptr;
+    for (const auto& f : ds.itemFields)
+    {
+      category = f.name == "category" ? &f : category;
+      brand = f.name == "brand" ? &f : brand;
+    }
+    QVERIFY(category && category->kind == FieldKind::Multi);
+    QCOMPARE(category->vocab, (std::vector<std::string>{"Beauty", "Makeup"}));
+    QCOMPARE(category->offsets, (std::vector<int64_t>{0, 2, 2, 2}));
+    QVERIFY(brand && brand->kind == FieldKind::Categorical);
+    QCOMPARE(brand->codes, (std::vector<int32_t>{0, -1, -1}));
+    // The repeated B02 is a rejected row; B99 is skipped and counted.
+    QCOMPARE(out.report.rowsRejected, int64_t(6 + 1));
+    QVERIFY2(reasons(out.report).find("duplicate item id 'B02'") != std::string::npos,
+             reasons(out.report).c_str());
+    bool described = false;
+    for (const auto& w : out.report.warnings)
+    {
+      described =
+          described ||
+          w.find(
+              "meta_Beauty.json described 2 of the 3 items with interactions; 1 row for items "
+              "without interactions skipped") == 0;
+    }
+    QVERIFY(described);
+  }
+
+  void yelpBusinessesDescribeTheReviewedBusinesses()
+  {
+    const auto path = m6test::writeFile(
+        dir_, "yelp/yelp_academic_dataset_review.json",
+        "{\"review_id\": \"r1\", \"user_id\": \"u1\", \"business_id\": \"b1\", \"stars\": 4, "
+        "\"date\": \"2018-07-07 22:09:11\"}\n"
+        "{\"review_id\": \"r2\", \"user_id\": \"u2\", \"business_id\": \"b1\", \"stars\": 2, "
+        "\"date\": \"2018-07-08 10:00:00\"}\n");
+    m6test::writeFile(dir_, "yelp/yelp_academic_dataset_business.json",
+                      "{\"business_id\": \"b1\", \"name\": \"Pizza Place\", \"city\": \"Tucson\", "
+                      "\"state\": \"AZ\", \"categories\": \"Restaurants, Pizza\"}\n");
+    auto out = readOk(*specForFormat(*detectFormat(path), path));
+    QCOMPARE(out.snapshot.itemTitles, (std::vector<std::string>{"Pizza Place"}));
+    for (const auto& f : out.snapshot.itemFields)
+    {
+      if (f.name == "categories")
+      {
+        QCOMPARE(f.vocab, (std::vector<std::string>{"Pizza", "Restaurants"}));
+      }
+    }
+  }
+
+  // A 2014 metadata file holds Python literals, not JSON: the reviews import without features,
+  // and the report says why.
+  void metadataThatIsNotJsonIsNamedAndLeftOut()
+  {
+    const auto path = m6test::writeFile(dir_, "old/Toys_5.json", kReviews);
+    m6test::writeFile(dir_, "old/meta_Toys.json",
+                      "{'asin': 'B01', 'categories': [['Toys', 'Games']], 'title': 'Ball'}\n");
+    auto spec = specForFormat(*detectFormat(path), path);
+    QVERIFY(spec.ok() && !spec->items.present);
+    auto out = readOk(*spec);
+    QVERIFY(out.snapshot.itemFields.empty());
+    bool noted = false;
+    for (const auto& w : out.report.warnings)
+    {
+      noted = noted || w.find("meta_Toys.json is beside the reviews but is not JSON lines") == 0;
+    }
+    QVERIFY(noted);
+  }
+
+  // "describes_only" in a mapping: any item file may describe a larger catalogue.
+  void aMappedItemFileMayOnlyDescribe()
+  {
+    m6test::writeFile(dir_, "describe/events.csv", "user,item\nu1,i1\nu1,i2\nu2,i1\n");
+    m6test::writeFile(dir_, "describe/items.csv", "item,name\ni9,unused\ni1,first\n");
+    const std::string mapping =
+        R"({"interactions": {"file": "events.csv", "user": "user", "item": "item"},
+            "items": {"file": "items.csv", "id": "item", "title": "name", "describes_only": true}})";
+    auto spec = importSpecFromJson(Json::parse(mapping), m6test::path(dir_, "describe"));
+    QVERIFY2(spec.ok(), spec.ok() ? "" : spec.error().c_str());
+    QVERIFY(spec->items.describesOnly);
+    QVERIFY(importSpecToJson(*spec).at("items").at("describes_only").asBool());
+    auto out = readOk(*spec);
+    QCOMPARE(out.snapshot.itemIds, (std::vector<std::string>{"i1", "i2"}));
+    QCOMPARE(out.snapshot.itemTitles, (std::vector<std::string>{"first", ""}));
+    QCOMPARE(out.report.rowsRejected, int64_t(0));
+    // Only items can describe.
+    auto bad = importSpecFromJson(
+        Json::parse(R"({"interactions": {"file": "events.csv", "user": "user", "item": "item"},
+                        "users": {"file": "items.csv", "id": "item", "describes_only": true}})"),
+        m6test::path(dir_, "describe"));
+    QVERIFY(!bad.ok());
+    QVERIFY2(bad.error().find("only for items") != std::string::npos, bad.error().c_str());
+  }
+
+  // Goodreads (UCSD Book Graph): detected by its keys, times like "Fri Aug 25 13:55:02 -0700
+  // 2017", a rating of 0 (shelved, not rated) read as no rating, the genre's book file beside it.
+  void goodreadsInteractionsAndBooks()
+  {
+    const auto path = m6test::writeFile(
+        dir_, "goodreads/goodreads_interactions_poetry.json",
+        "{\"user_id\": \"8842\", \"book_id\": \"2437\", \"review_id\": \"r1\", \"is_read\": true, "
+        "\"rating\": 4, \"date_added\": \"Fri Aug 25 13:55:02 -0700 2017\"}\n"
+        "{\"user_id\": \"8842\", \"book_id\": \"77\", \"review_id\": \"r2\", \"is_read\": false, "
+        "\"rating\": 0, \"date_added\": \"Mon Jan 02 00:00:00 +0000 2012\"}\n"
+        "{\"user_id\": \"9\", \"book_id\": \"77\", \"rating\": 5, \"date_added\": "
+        "\"yesterday\"}\n");
+    m6test::writeFile(dir_, "goodreads/goodreads_books_poetry.json",
+                      "{\"book_id\": \"2437\", \"title\": \"Odes\", \"publisher\": \"Penguin\", "
+                      "\"language_code\": \"eng\", \"publication_year\": \"1999\"}\n"
+                      "{\"book_id\": \"5\", \"title\": \"Not shelved\"}\n");
+    QCOMPARE(QString::fromStdString(*detectFormat(path)), QString("goodreads"));
+    auto out = readOk(*specForFormat("goodreads", path));
+    const auto& ds = out.snapshot;
+    QCOMPARE(ds.numInteractions(), int64_t(2));  // "yesterday" is no date: rejected
+    QCOMPARE(out.report.rowsRejected, int64_t(1));
+    QVERIFY2(reasons(out.report).find("yesterday") != std::string::npos,
+             reasons(out.report).c_str());
+    // User 8842's interactions in time order: the 2012 one (rating 0: none), then 2017.
+    QCOMPARE(ds.ts, (std::vector<int64_t>{1325462400, 1503694502}));
+    QVERIFY(std::isnan(ds.rating[0]));
+    QCOMPARE(ds.rating[1], 4.0f);
+    QCOMPARE(ds.itemIds, (std::vector<std::string>{"77", "2437"}));  // natural order
+    QCOMPARE(ds.itemTitles, (std::vector<std::string>{"", "Odes"}));
+    int64_t t = 0;
+    QVERIFY(parseTimestamp("Fri Aug 25 13:55:02 2017", TimeFormat::Auto, &t));
+    QCOMPARE(t, int64_t(1503669302));  // no offset: UTC
+    QVERIFY(!parseTimestamp("Fri Aug 32 13:55:02 -0700 2017", TimeFormat::WeekdayMonth, &t));
+    QVERIFY(!parseTimestamp("Fri Aug 25 13:55 -0700 2017", TimeFormat::WeekdayMonth, &t));
   }
 
   void amazon2023TimesAreMilliseconds()

@@ -7,6 +7,8 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QFile>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QTableView>
@@ -18,6 +20,7 @@
 #include "app/bridge/workspace_session.h"
 #include "gui_test_main.h"
 #include "storage/formats.h"
+#include "tests/storage/zip_fixture.h"
 #include "ui/column_role_table.h"
 #include "ui/csv_mapping_page.h"
 #include "ui/dataset_list_panel.h"
@@ -117,6 +120,40 @@ class TestImportDialog : public QObject
     QTRY_VERIFY(again->problem().contains("ml-100k") || again->problem().contains("exists") ||
                 again->problem().contains("used"));
     QVERIFY(!again->nextButton()->isEnabled());
+  }
+
+  // The folder as it was downloaded, a .zip: detected from the names inside, named after the
+  // archive, unpacked by the import's worker, the same summary as the folder's.
+  void aDownloadedZipThroughTheDialog()
+  {
+    const QString folder = m6test::writeMl100k(dir_.filePath("zipsrc/ml-100k"));
+    m6test::ZipMembers members;
+    for (const char* name : {"u.data", "u.user", "u.item"})
+    {
+      QFile f(folder + "/" + name);
+      QVERIFY(f.open(QIODevice::ReadOnly));
+      members.push_back({std::string("ml-100k/") + name, f.readAll()});
+    }
+    const QString zip = QString::fromStdString(
+        m6test::writeZip(dir_.filePath("ml-100k.zip").toStdString(), members));
+    auto w = window("zip.m6ws");
+    ImportDialog* d = w->showImportDialog();
+    d->setSource(zip);
+    QCOMPARE(d->format(), QString("movielens-100k"));
+    QCOMPARE(d->nameEdit()->text(), QString("ml-100k"));
+    bool said = false;
+    for (QLabel* l : d->findChildren<QLabel*>())
+    {
+      said = said || l->text().contains("zip archive, unpacked while importing");
+    }
+    QVERIFY(said);
+    QTRY_VERIFY2(d->canProceed(), qPrintable(d->problem()));
+    QTest::mouseClick(d->nextButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(d->page(), ImportDialog::Page::Summary, 30000);
+    ImportReportView* s = d->summary();
+    QCOMPARE(s->figure("interactions"), QString("5"));
+    QCOMPARE(s->figure("rejected"), QString("2"));
+    QCOMPARE(s->rejectedTable()->item(0, 0)->text(), QString("u.data"));
   }
 
   void csvMappedThroughTheWidgets()

@@ -6,6 +6,7 @@
 #include <qcustomplot.h>
 
 #include <QComboBox>
+#include <QFile>
 #include <QImage>
 #include <QLineEdit>
 #include <QScrollBar>
@@ -23,6 +24,7 @@
 #include "app/bridge/workspace_session.h"
 #include "app/runner/training_session.h"
 #include "gui_test_main.h"
+#include "tests/storage/zip_fixture.h"
 #include "ui/adapt_actions.h"
 #include "ui/adapt_dialog.h"
 #include "ui/adapt_options_box.h"
@@ -472,6 +474,29 @@ class TestScreenshots : public QObject
     d.next();
     QTRY_COMPARE_WITH_TIMEOUT(d.page(), ImportDialog::Page::Summary, 30000);
     save(&d, "import-summary.png");
+  }
+
+  void importZipSource()
+  {
+    const QString folder = m6test::writeMl100k(tmp_.filePath("zipsrc/ml-100k"));
+    m6test::ZipMembers members;
+    for (const char* name : {"u.data", "u.user", "u.item"})
+    {
+      QFile f(folder + "/" + name);
+      QVERIFY(f.open(QIODevice::ReadOnly));
+      members.push_back({std::string("ml-100k/") + name, f.readAll()});
+    }
+    const QString zip = QString::fromStdString(
+        m6test::writeZip(tmp_.filePath("ml-100k.zip").toStdString(), members));
+    WorkspaceSession session;
+    session.open(tmp_.filePath("zip.m6ws"));
+    ImportDialog d(&session);
+    d.resize(900, 560);
+    d.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&d));
+    d.setSource(zip);
+    QTRY_VERIFY(d.canProceed());
+    save(&d, "import-zip.png");
   }
 
   void demoDialog()
