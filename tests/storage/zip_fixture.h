@@ -6,6 +6,8 @@
 #include <archive_entry.h>
 
 #include <QByteArray>
+#include <QFile>
+#include <QString>
 #include <QtGlobal>
 #include <string>
 #include <utility>
@@ -39,6 +41,24 @@ inline std::string writeZip(const std::string& path, const ZipMembers& members)
   archive_write_close(a);
   archive_write_free(a);
   return path;
+}
+
+/// Zips the files `names` of `folder` as `inside`/NAME (a dataset folder as it is downloaded)
+/// into `path`, and returns it.
+inline QString zipFolder(const QString& path, const QString& folder, const std::string& inside,
+                         const std::vector<std::string>& names)
+{
+  ZipMembers members;
+  for (const auto& name : names)
+  {
+    QFile f(folder + "/" + QString::fromStdString(name));
+    if (!f.open(QIODevice::ReadOnly))
+    {
+      qFatal("cannot read %s", qPrintable(f.fileName()));
+    }
+    members.push_back({inside + "/" + name, f.readAll()});
+  }
+  return QString::fromStdString(writeZip(path.toStdString(), members));
 }
 
 }  // namespace m6test

@@ -127,15 +127,8 @@ class TestImportDialog : public QObject
   void aDownloadedZipThroughTheDialog()
   {
     const QString folder = m6test::writeMl100k(dir_.filePath("zipsrc/ml-100k"));
-    m6test::ZipMembers members;
-    for (const char* name : {"u.data", "u.user", "u.item"})
-    {
-      QFile f(folder + "/" + name);
-      QVERIFY(f.open(QIODevice::ReadOnly));
-      members.push_back({std::string("ml-100k/") + name, f.readAll()});
-    }
-    const QString zip = QString::fromStdString(
-        m6test::writeZip(dir_.filePath("ml-100k.zip").toStdString(), members));
+    const QString zip = m6test::zipFolder(dir_.filePath("ml-100k.zip"), folder, "ml-100k",
+                                          {"u.data", "u.user", "u.item"});
     auto w = window("zip.m6ws");
     ImportDialog* d = w->showImportDialog();
     d->setSource(zip);

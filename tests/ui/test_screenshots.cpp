@@ -479,15 +479,8 @@ class TestScreenshots : public QObject
   void importZipSource()
   {
     const QString folder = m6test::writeMl100k(tmp_.filePath("zipsrc/ml-100k"));
-    m6test::ZipMembers members;
-    for (const char* name : {"u.data", "u.user", "u.item"})
-    {
-      QFile f(folder + "/" + name);
-      QVERIFY(f.open(QIODevice::ReadOnly));
-      members.push_back({std::string("ml-100k/") + name, f.readAll()});
-    }
-    const QString zip = QString::fromStdString(
-        m6test::writeZip(tmp_.filePath("ml-100k.zip").toStdString(), members));
+    const QString zip = m6test::zipFolder(tmp_.filePath("ml-100k.zip"), folder, "ml-100k",
+                                          {"u.data", "u.user", "u.item"});
     WorkspaceSession session;
     session.open(tmp_.filePath("zip.m6ws"));
     ImportDialog d(&session);
