@@ -3,53 +3,32 @@
 #include <stdexcept>
 
 #include "app/bridge/adapt_types.h"
+#include "app/runner/queued_jobs.h"
 
 namespace m6
 {
 
 QueuedJob queuedJob(const TrainRequest& request)
 {
-  QueuedJob q;
-  q.datasetId = request.datasetId;
-  q.name = request.name.toStdString();
-  q.job = Json::object();
-  if (request.search)
-  {
-    q.kind = "search";
-    q.name = request.search->name;
-    q.job["search"] = request.search->toSpec();
-    q.job["name"] = request.search->name;
-    return q;
-  }
-  q.kind = request.seeds > 1 ? "group" : "run";
-  q.job["config"] = toJson(request.config);
-  q.job["name"] = q.name;
-  q.job["seeds"] = request.seeds;
-  q.job["processes"] = request.processes;
-  return q;
+  QueuedTraining t;
+  t.config = request.config;
+  t.name = request.name.toStdString();
+  t.seeds = request.seeds;
+  t.processes = request.processes;
+  t.search = request.search;
+  return queuedJobOf(request.datasetId, t);
 }
 
 TrainRequest trainRequestOf(const QueuedJob& q)
 {
+  const QueuedTraining t = queuedTrainingOf(q);  // throws std::invalid_argument when damaged
   TrainRequest r;
   r.datasetId = q.datasetId;
-  try
-  {
-    r.name = QString::fromStdString(q.job.value("name", std::string()));
-    if (q.kind == "search")
-    {
-      r.search = SearchRequest::fromSpec(q.job.at("search"));
-      r.search->name = r.name.toStdString();
-      return r;
-    }
-    r.config = fromJson(q.job.at("config"));
-    r.seeds = q.job.value("seeds", 1);
-    r.processes = q.job.value("processes", 1);
-  }
-  catch (const std::exception& e)
-  {
-    throw std::invalid_argument("queued job " + std::to_string(q.id) + " is damaged: " + e.what());
-  }
+  r.name = QString::fromStdString(t.name);
+  r.config = t.config;
+  r.seeds = t.seeds;
+  r.processes = t.processes;
+  r.search = t.search;
   return r;
 }
 

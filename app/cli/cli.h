@@ -69,6 +69,7 @@ std::vector<Command> packageCommands();
 Command demoDataCommand();
 Command prepareCommand();
 Command significanceCommand();
+std::vector<Command> queueCommands();  // cmd_queue.cpp
 
 /// Progress of a storage job as a throttled line on stderr.
 ProgressFn progressTo(Context& ctx);

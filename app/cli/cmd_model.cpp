@@ -85,29 +85,6 @@ Json runJson(const RunRecord& r)
   return j;
 }
 
-// Runs rank 0's part and then waits for the local ranks; a failure names the ranks that ended
-// badly too.
-RunRecord withRanks(LocalRanks& ranks, const std::function<RunRecord()>& rankZero)
-{
-  RunRecord result;
-  try
-  {
-    result = rankZero();
-  }
-  catch (const CliError& e)
-  {
-    ranks.abandon();  // the job is over: the other ranks need not wait out their timeout
-    const std::string others = ranks.finish();
-    throw CliError(std::string(e.what()) + (others.empty() ? "" : "; " + others), e.code());
-  }
-  const std::string others = ranks.finish();
-  if (!others.empty())
-  {
-    throw CliError("the run was recorded, but " + others);
-  }
-  return result;
-}
-
 int cmdTrain(Context& ctx, const Args& a)
 {
   const std::string datasetName = a.value("dataset");
@@ -621,6 +598,10 @@ std::vector<Command> modelCommands()
     c.push_back(std::move(extra));
   }
   for (auto& extra : configCommands())
+  {
+    c.push_back(std::move(extra));
+  }
+  for (auto& extra : queueCommands())
   {
     c.push_back(std::move(extra));
   }

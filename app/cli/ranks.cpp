@@ -117,4 +117,25 @@ int runFollowerRank(Context& ctx, const LoadedDataset& data, const RunConfig& co
   return out.status == "finished" || out.status == "stopped" ? 0 : 1;
 }
 
+RunRecord withRanks(LocalRanks& ranks, const std::function<RunRecord()>& rankZero)
+{
+  RunRecord result;
+  try
+  {
+    result = rankZero();
+  }
+  catch (const CliError& e)
+  {
+    ranks.abandon();  // the job is over: the other ranks need not wait out their timeout
+    const std::string others = ranks.finish();
+    throw CliError(std::string(e.what()) + (others.empty() ? "" : "; " + others), e.code());
+  }
+  const std::string others = ranks.finish();
+  if (!others.empty())
+  {
+    throw CliError("the run was recorded, but " + others);
+  }
+  return result;
+}
+
 }  // namespace m6::cli

@@ -9,6 +9,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,10 @@ RankPlan rankPlan(const Args& a);
 
 /// Applies the plan's thread count to a configuration.
 RunConfig withRankThreads(RunConfig config, const RankPlan& plan);
+
+/// Runs rank 0's part (`rankZero`) and then waits for the local ranks; a failure names the ranks
+/// that ended badly too (CliError).
+RunRecord withRanks(LocalRanks& ranks, const std::function<RunRecord()>& rankZero);
 
 /// A rank > 0: trains its share of the job without touching the workspace and prints its result.
 int runFollowerRank(Context& ctx, const LoadedDataset& data, const RunConfig& config,
