@@ -104,9 +104,9 @@ QString AdaptActions::adaptBlocker(qint64 runId) const
   {
     return tr("Select one run to adapt");
   }
-  if (e->record.kind != "m6")
+  if (const std::string why = m6::adaptBlocker(e->record); !why.empty())
   {
-    return tr("A baseline cannot be adapted: only an M6 run has weights to carry over");
+    return QString::fromStdString(why);
   }
   if (!e->hasBest && !e->hasLast)
   {

@@ -95,10 +95,9 @@ void AdaptInfoWorker::preview(quint64 token, qint64 parentRun, qint64 datasetId,
     {
       throw std::runtime_error(parent.error());
     }
-    if (parent->kind != "m6")
+    if (const std::string why = adaptBlocker(*parent); !why.empty())
     {
-      throw std::runtime_error("run \"" + parent->name +
-                               "\" is a baseline; only a trained M6 run can be adapted");
+      throw std::runtime_error(why);
     }
     const RunConfig parentConfig = configOfRun(*parent);
     const LoadedDataset& target = load(datasetId);

@@ -117,9 +117,9 @@ void TrainWorker::run(quint64 token, m6::TrainRequest request)
         throw std::runtime_error(stored.error());
       }
       run = *stored;
-      if (run.kind != "m6")
+      if (const std::string why = resumeBlocker(run); !why.empty())
       {
-        throw std::runtime_error("run \"" + run.name + "\" is a baseline; only model runs resume");
+        throw std::runtime_error(why);
       }
       config = configOfRun(run);
       datasetId = run.datasetId;

@@ -21,10 +21,9 @@ RunRecord adaptableParent(Workspace& ws, qint64 runId)
   {
     throw std::runtime_error(parent.error());
   }
-  if (parent->kind != "m6")
+  if (const std::string why = adaptBlocker(*parent); !why.empty())
   {
-    throw std::runtime_error("run \"" + parent->name + "\" is a baseline; only a trained M6 run " +
-                             "can be adapted");
+    throw std::runtime_error(why);
   }
   return *parent;
 }

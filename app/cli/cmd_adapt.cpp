@@ -5,6 +5,7 @@
 
 #include "app/cli/run_driver.h"
 #include "app/runner/adapt_compare.h"
+#include "app/runner/run_config.h"
 
 namespace m6::cli
 {
@@ -87,10 +88,9 @@ RunConfig adaptConfigFromArgs(const Args& a, const RunConfig& parentConfig,
 RunRecord adaptableParent(Context& ctx, const std::string& token)
 {
   RunRecord parent = resolveRun(ctx, token);
-  if (parent.kind != "m6")
+  if (const std::string why = adaptBlocker(parent); !why.empty())
   {
-    throw CliError("run " + std::to_string(parent.id) + " is a " + parent.kind +
-                   " baseline; only a trained M6 run can be adapted");
+    throw CliError(why);
   }
   requireCheckpoint(parent);
   return parent;

@@ -10,6 +10,7 @@
 #include "app/cli/ranks.h"
 #include "app/cli/run_driver.h"
 #include "app/runner/exports.h"
+#include "app/runner/run_config.h"
 #include "model/core/config.h"
 #include "model/core/dataset_schema.h"
 #include "model/engine.h"
@@ -123,9 +124,9 @@ int cmdResume(Context& ctx, const Args& a)
     return resumeGroup(ctx, a.positional()[0].substr(6));
   }
   RunRecord run = resolveRun(ctx, a.positional()[0]);
-  if (run.kind != "m6")
+  if (const std::string why = resumeBlocker(run); !why.empty())
   {
-    throw CliError("run " + std::to_string(run.id) + " is a baseline; there is nothing to resume");
+    throw CliError(why);
   }
   if (run.status == "finished")
   {

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <optional>
 
+#include "app/runner/run_config.h"
+
 namespace m6
 {
 
@@ -95,10 +97,9 @@ Result<AdaptComparison> compareAdaptation(TrainingSession& session, const RunRec
                        std::to_string(f));
     }
   }
-  if (parent.kind != "m6")
+  if (const std::string why = adaptBlocker(parent); !why.empty())
   {
-    return makeError("run " + std::to_string(parent.id) + " is a " + parent.kind +
-                     " baseline; only a trained M6 run can be adapted");
+    return makeError(why);
   }
   const std::string prefix =
       request.namePrefix.empty() ? "compare " + parent.name : request.namePrefix;

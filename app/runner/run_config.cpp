@@ -3,6 +3,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "model/engine.h"
+
 namespace m6
 {
 
@@ -17,6 +19,44 @@ RunConfig configOfRun(const RunRecord& run)
     throw std::runtime_error("run " + std::to_string(run.id) +
                              " has a damaged configuration: " + e.what());
   }
+}
+
+namespace
+{
+
+std::string runLabelOf(const RunRecord& run)
+{
+  return "run " + std::to_string(run.id) + (run.name.empty() ? "" : " (" + run.name + ")");
+}
+
+// "a baseline (most popular)" for the kind "baseline-pop".
+std::string baselinePhrase(const RunRecord& run)
+{
+  static const std::string kPrefix = "baseline-";
+  const std::string name =
+      run.kind.rfind(kPrefix, 0) == 0 ? run.kind.substr(kPrefix.size()) : run.kind;
+  return "a baseline (" + baselineTitle(name) + ")";
+}
+
+}  // namespace
+
+std::string adaptBlocker(const RunRecord& run)
+{
+  if (run.kind == "m6")
+  {
+    return "";
+  }
+  return runLabelOf(run) + " is " + baselinePhrase(run) +
+         "; only a trained M6 run can be adapted (its weights are what is carried over)";
+}
+
+std::string resumeBlocker(const RunRecord& run)
+{
+  if (run.kind == "m6")
+  {
+    return "";
+  }
+  return runLabelOf(run) + " is " + baselinePhrase(run) + "; there is nothing to resume";
 }
 
 }  // namespace m6

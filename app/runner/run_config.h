@@ -4,6 +4,8 @@
 // Thread affinity: none.
 #pragma once
 
+#include <string>
+
 #include "model/core/config.h"
 #include "storage/runs.h"
 
@@ -12,5 +14,13 @@ namespace m6
 
 /// A run's stored configuration; throws std::runtime_error when it is damaged.
 RunConfig configOfRun(const RunRecord& run);
+
+// What a kind of run allows, in one place for every front end (the CLI's commands, the GUI's
+// workers and buttons): "" when it can, else the sentence that says why not.
+
+/// Only a trained M6 run can be adapted: a baseline has no M6 weights to carry over.
+std::string adaptBlocker(const RunRecord& run);
+/// A baseline has nothing to resume (it is fitted whole, or trains its factors again).
+std::string resumeBlocker(const RunRecord& run);
 
 }  // namespace m6

@@ -87,10 +87,9 @@ Result<RunRecord> TrainingSession::adapt(RunRecord run, const RunConfig& config,
     (void)store_.setStatus(run.id, "failed", why);
     return makeError(why);
   };
-  if (parent.kind != "m6")
+  if (const std::string why = adaptBlocker(parent); !why.empty())
   {
-    return refuse("run " + std::to_string(parent.id) + " is a " + parent.kind +
-                  " baseline; only a trained M6 run can be adapted");
+    return refuse(why);
   }
   RunConfig parentConfig;
   try

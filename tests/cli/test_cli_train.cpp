@@ -427,6 +427,22 @@ class TestCliTrain : public QObject
     QVERIFY2(r.err.contains("different protocols"), qPrintable(r.err));
   }
 
+  // One rule, one sentence, in every front end (app/runner/run_config.h): a baseline has no M6
+  // weights to adapt and nothing to resume.
+  void baselinesCannotBeResumedOrAdapted()
+  {
+    auto r = cli({"baselines", "--dataset", "d", "--only", "pop", "--preset", "quick", "--json"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const QString pop = QString::number(lastJson(r).at("pop").at("run").asInt());
+    r = cli({"resume", pop});
+    QVERIFY(r.code != 0);
+    QVERIFY2(r.lastErrorLine().contains("is a baseline (most popular); there is nothing to resume"),
+             qPrintable(r.err));
+    r = cli({"adapt", pop, "--dataset", "d"});
+    QVERIFY(r.code != 0);
+    QVERIFY2(r.lastErrorLine().contains("only a trained M6 run can be adapted"), qPrintable(r.err));
+  }
+
   void randomSplitsOfTimedDataRunEndToEnd()
   {
     // ctr on a random 8:1:1 of all interactions, as CTR papers split the demo's timed data:
