@@ -296,6 +296,10 @@ Status RunStore::finish(int64_t runId, const RunRecord& r)
 Status RunStore::storeUserMetrics(int64_t runId, const std::string& split,
                                   const std::vector<UserMetricRow>& rows)
 {
+  if (auto ok = ws_.checkBeforeWriting({"run_user_metrics"}); !ok)
+  {
+    return ok;
+  }
   return guarded("cannot record per-user metrics",
                  [&]
                  {

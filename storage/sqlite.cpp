@@ -14,6 +14,33 @@
 namespace m6::sql
 {
 
+namespace
+{
+
+// SQLite's own words for a full disk, "database or disk is full", leave the reader to guess which;
+// the workspace is a file, so it is the disk (or the file system's quota). Said the way the
+// project's file writers say it (model/core/atomic_file.h). "database is locked" after the
+// busy timeout says neither who holds the workspace nor what to do: name the holder.
+std::string described(sqlite3* db, int rc, const std::string& msg)
+{
+  if ((rc & 0xff) == SQLITE_FULL)
+  {
+    return "the disk is full (SQLite: " + msg + ")";
+  }
+  if ((rc & 0xff) == SQLITE_BUSY && db)
+  {
+    const char* file = sqlite3_db_filename(db, "main");
+    const std::string holder = file && *file ? writeLockHolder(file) : std::string();
+    return "the workspace is busy: " +
+           (holder.empty() ? std::string("another connection") : holder) +
+           " was writing to it for longer than this waits; try again when it is done (SQLite: " +
+           msg + ")";
+  }
+  return msg;
+}
+
+}  // namespace
+
 Db::~Db()
 {
   close();
@@ -48,7 +75,7 @@ void Db::open(const std::string& path, bool create, bool readOnly)
     std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);
     db_ = nullptr;
-    throw SqliteError("cannot open workspace " + path + ": " + msg, rc);
+    throw SqliteError("cannot open workspace " + path + ": " + described(db_, rc, msg), rc);
   }
   path_ = path;
   sqlite3_extended_result_codes(db_, 1);
@@ -164,7 +191,7 @@ void Db::exec(const std::string& sql)
   {
     std::string msg = err ? err : sqlite3_errstr(rc);
     sqlite3_free(err);
-    throw SqliteError(msg, rc);
+    throw SqliteError(described(db_, rc, msg), rc);
   }
 }
 
@@ -242,7 +269,7 @@ void Stmt::check(int rc, const char* what)
 {
   if (rc != SQLITE_OK)
   {
-    throw SqliteError(std::string(what) + ": " + sqlite3_errmsg(db_), rc);
+    throw SqliteError(std::string(what) + ": " + described(db_, rc, sqlite3_errmsg(db_)), rc);
   }
 }
 
@@ -297,7 +324,7 @@ bool Stmt::step()
   {
     return false;
   }
-  std::string msg = sqlite3_errmsg(db_);
+  std::string msg = described(db_, rc, sqlite3_errmsg(db_));
   sqlite3_reset(s_);
   throw SqliteError(msg, rc);
 }

@@ -100,6 +100,15 @@ struct DatasetOrigin
 /// message ("dataset name").
 Status checkDisplayName(const std::string& name, const std::string& what);
 
+/// What a whole-file check found (Workspace::checkIntegrity).
+struct IntegrityReport
+{
+  int64_t bytes = 0;    // the file's size
+  int problems = 0;     // 0: intact; 20 means 20 or more
+  std::string summary;  // up to three of SQLite's problem lines, "; "-separated
+  double seconds = 0;
+};
+
 class Workspace
 {
  public:
@@ -109,7 +118,9 @@ class Workspace
 
   /// Opens the workspace file, creating it (and its folder) when `create` is true, and migrates
   /// its schema forward. Fails with a clear message for a file that is not a workspace or that a
-  /// newer program wrote.
+  /// newer program wrote, and for a damaged one before anything is written to it: the first open
+  /// in a process runs SQLite's quick_check over the whole file up to 64 MiB; above that, over
+  /// the tables that do not grow with the data, and checkBeforeWriting covers the rest.
   static Result<std::unique_ptr<Workspace>> open(const std::string& path, bool create = true);
 
   /// $XDG_DATA_HOME/m6-workbench/workspace.m6ws (default ~/.local/share/...).
@@ -170,6 +181,17 @@ class Workspace
   /// While waiting for another writer, give up as soon as *cancel is true (the write then fails
   /// as busy); nullptr: wait the whole timeout. The flag must outlive the setting.
   void setBusyCancel(const std::atomic<bool>* cancel);
+
+  /// For a workspace too large to check whole on open: SQLite's quick_check of each of `tables`
+  /// (with their indexes) that this process has not checked yet, so a damaged table is named
+  /// before a write can spread the damage. Called by the writers of the bulk tables (datasets,
+  /// per-user metrics). `progress` hears "Checking the workspace for damage before writing".
+  Status checkBeforeWriting(const std::vector<std::string>& tables,
+                            const ProgressFn& progress = {});
+
+  /// The whole file: quick_check, or integrity_check when `thorough` (also compares every index
+  /// with its table; slower). Seconds per GB; interrupt() stops it.
+  Result<IntegrityReport> checkIntegrity(bool thorough = false);
 
   /// A fresh id for a new row of `table` ("datasets", "runs"): never one used before, even by a
   /// deleted row. Call inside the transaction that inserts the row.

@@ -80,6 +80,17 @@ class TestCli : public QObject
     r = cli({"datasets"});
     QVERIFY(r.out.contains("demo"));
     QVERIFY(!r.out.trimmed().startsWith('{'));
+
+    // The whole file checked for damage on request.
+    r = cli({"check", "--thorough", "--json"});
+    QCOMPARE(r.code, 0);
+    j = lastJson(r);
+    QVERIFY(j.at("intact").asBool());
+    QCOMPARE(QString::fromStdString(j.at("check").asString()), QString("integrity_check"));
+    QCOMPARE(j.at("bytes").asInt(), QFileInfo(dir_.filePath("cli.m6ws")).size());
+    r = cli({"check"});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.startsWith("No damage found (quick_check of "), qPrintable(r.out));
   }
 
   void importReportsRejectedRowsInJson()

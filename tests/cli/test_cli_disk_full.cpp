@@ -199,7 +199,7 @@ class TestCliDiskFull : public QObject
     const QString err = text("import.err").trimmed().split('\n').last();
     qInfo("%s", qPrintable(err));
     QVERIFY2(err.startsWith("error: "), qPrintable(err));
-    QVERIFY2(err.contains("full"), qPrintable(err));
+    QVERIFY2(err.contains("the disk is full"), qPrintable(err));
     QVERIFY2(rc("datasets") == 0, qPrintable(text("datasets.err")));
     const Json list =
         Json::parse(text("datasets.out").trimmed().split('\n').last().toStdString()).at("datasets");

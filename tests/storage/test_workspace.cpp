@@ -70,6 +70,59 @@ class TestWorkspace : public QObject
  private:
   QTemporaryDir dir_;
 
+  static QByteArray fileBytes(const std::string& path)
+  {
+    QFile f(QString::fromStdString(path));
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+  }
+
+  // A copy of one workspace over 64 MiB (a demo dataset and a large setting), under `name`, with
+  // `table`'s root page overwritten (none: intact). The original is written under another name:
+  // this process checked the tables it wrote to (once per process and path), and each copy must
+  // be new to it.
+  std::string largeWorkspace(const QString& name, const char* table = nullptr)
+  {
+    const QString original = QString::fromStdString(m6test::path(dir_, "large.m6ws.original"));
+    if (!QFile::exists(original))
+    {
+      auto ws = fresh("large.m6ws.original");
+      if (!ws->writeDataset(smallDemo(), {"demo", "", ""}, nullptr).ok() ||
+          !ws->setSetting("padding", std::string(65 << 20, 'x')).ok())
+      {
+        qFatal("cannot write the large workspace");
+      }
+    }
+    const std::string path = m6test::path(dir_, name);
+    if (!QFile::copy(original, QString::fromStdString(path)))
+    {
+      qFatal("cannot copy the large workspace");
+    }
+    if (!table)
+    {
+      return path;
+    }
+    int64_t root = 0;
+    int64_t pageSize = 0;
+    {
+      m6::sql::Db db;
+      db.open(path, false);
+      auto q = db.prepare("SELECT rootpage FROM sqlite_master WHERE type = 'table' AND name = ?");
+      q.bind(1, std::string(table));
+      if (q.step())
+      {
+        root = q.columnInt(0);
+      }
+      pageSize = db.queryInt("PRAGMA page_size");
+    }
+    QFile f(QString::fromStdString(path));
+    if (root < 2 || !f.open(QIODevice::ReadWrite) || !f.seek((root - 1) * pageSize))
+    {
+      qFatal("cannot damage %s", table);
+    }
+    f.write(QByteArray(static_cast<int>(pageSize), '\xff'));
+    return path;
+  }
+
   std::unique_ptr<Workspace> fresh(const QString& name)
   {
     auto ws = Workspace::open(m6test::path(dir_, name));
@@ -152,6 +205,50 @@ class TestWorkspace : public QObject
     QVERIFY2(QString::fromStdString(r.error()).contains(".recover"), r.error().c_str());
     QVERIFY(f.open(QIODevice::ReadOnly));
     QVERIFY(f.readAll() == before);  // nothing was written
+  }
+
+  // Above 64 MiB the whole-file check would make every open wait seconds: the tables that do not
+  // grow with the data are checked on open, each bulk table before the first write to it.
+  void largeWorkspacesAreCheckedTableByTable()
+  {
+    const std::string bulk = largeWorkspace("large-bulk.m6ws", "interactions");
+    const QByteArray before = fileBytes(bulk);
+    {
+      auto ws = Workspace::open(bulk, false);
+      QVERIFY2(ws.ok(), ws.error().c_str());  // the damage is not in what opening checks
+      auto written = (*ws)->writeDataset(tinySnapshot("more"), {"test", "", ""}, nullptr);
+      QVERIFY(!written.ok());
+      QVERIFY2(QString::fromStdString(written.error()).contains("is damaged"),
+               written.error().c_str());
+      QVERIFY2(QString::fromStdString(written.error()).contains("of table interactions"),
+               written.error().c_str());
+      auto removed = (*ws)->deleteDataset("demo");
+      QVERIFY(!removed.ok());
+      QVERIFY2(QString::fromStdString(removed.error()).contains("is damaged"),
+               removed.error().c_str());
+      auto whole = (*ws)->checkIntegrity();
+      QVERIFY2(whole.ok(), whole.error().c_str());
+      QVERIFY(whole->problems > 0);
+      QVERIFY(!whole->summary.empty());
+      QVERIFY(whole->bytes > (64 << 20));
+    }
+    QVERIFY(fileBytes(bulk) == before);  // nothing was written
+
+    // A damaged table that opening checks refuses the open itself.
+    const std::string small = largeWorkspace("large-runs.m6ws", "runs");
+    auto r = Workspace::open(small, false);
+    QVERIFY(!r.ok());
+    QVERIFY2(QString::fromStdString(r.error()).contains("of table runs"), r.error().c_str());
+
+    // An intact large workspace opens, writes and passes the whole check.
+    const std::string intact = largeWorkspace("large-intact.m6ws");
+    auto ws = Workspace::open(intact, false);
+    QVERIFY2(ws.ok(), ws.error().c_str());
+    auto more = (*ws)->writeDataset(tinySnapshot("more"), {"test", "", ""}, nullptr);
+    QVERIFY2(more.ok(), more.error().c_str());
+    auto whole = (*ws)->checkIntegrity(true);
+    QVERIFY2(whole.ok(), whole.error().c_str());
+    QCOMPARE(whole->problems, 0);
   }
 
   void emptySqliteFileIsMigrated()
