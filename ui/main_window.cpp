@@ -68,6 +68,8 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
           });
   connect(session_, &WorkspaceSession::requestFailed, this,
           [this](quint64, const QString& message) { statusBar()->showMessage(message, 8000); });
+  connect(session_, &WorkspaceSession::waiting, this,
+          [this](const QString& message) { statusBar()->showMessage(message, 60000); });
   connect(session_, &WorkspaceSession::jobFinished, this,
           [this](quint64, const m6::ImportResult& r)
           {

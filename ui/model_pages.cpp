@@ -46,6 +46,7 @@ ModelPages::ModelPages(WorkspaceServices* services, DatasetView* view)
       tr("What a trained model does: per-user recommendations, attention, embedding map"));
   connect(runs_, &RunsPage::inspectRequested, this, &ModelPages::inspectRun);
   connect(inspect_, &InspectPage::statusMessage, this, &ModelPages::statusMessage);
+  connect(library_, &RunLibrary::waiting, this, &ModelPages::statusMessage);
   connect(inspect_, &InspectPage::itemInteractionsRequested, this,
           [this](qint32 item, const QString& itemId)
           {

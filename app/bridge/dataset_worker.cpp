@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "app/bridge/qt_text.h"
+#include "app/bridge/worker_support.h"
 
 namespace m6
 {
@@ -14,6 +15,7 @@ DatasetWorker::~DatasetWorker() = default;
 
 void DatasetWorker::cancel()
 {
+  closing_ = true;
   std::lock_guard<std::mutex> lock(wsMutex_);
   if (ws_)
   {
@@ -30,6 +32,8 @@ Workspace& DatasetWorker::ws()
     {
       throw std::runtime_error(opened.error());
     }
+    waitForOtherWritersBriefly(**opened, closing_,
+                               [this](const QString& message) { Q_EMIT waiting(message); });
     std::lock_guard<std::mutex> lock(wsMutex_);
     ws_ = std::move(*opened);
   }

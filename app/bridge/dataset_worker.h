@@ -8,11 +8,13 @@
 //
 // Thread affinity: lives on a worker QThread (see WorkerThread) and opens its own Workspace on
 // the path given to the constructor, on first use. cancel() (any thread) interrupts the SQL
-// statement running now; the interrupted operation fails and changes nothing.
+// statement running now, or a wait for another process's write; the interrupted operation fails
+// and changes nothing.
 #pragma once
 
 #include <QObject>
 #include <QString>
+#include <atomic>
 #include <memory>
 #include <mutex>
 
@@ -52,6 +54,9 @@ class DatasetWorker : public QObject
   /// `error` is empty when the name is acceptable for a new dataset.
   void nameChecked(quint64 token, QString name, QString error);
   void failed(quint64 token, QString message);
+  /// An edit has waited a second for another process's write; `message` names the holder. The
+  /// edit goes on when the other write ends (up to a minute, then failed() names the holder).
+  void waiting(QString message);
 
  private:
   /// The workspace, opened on first use; throws std::runtime_error when it cannot be opened.
@@ -60,6 +65,7 @@ class DatasetWorker : public QObject
 
   QString path_;
   std::mutex wsMutex_;  // guards ws_ (the pointer) against cancel() from another thread
+  std::atomic<bool> closing_{false};  // set by cancel(): the owner is going, stop any wait
   std::unique_ptr<Workspace> ws_;
 };
 

@@ -20,6 +20,7 @@ void DemoWorker::run(quint64 token, m6::DemoOptions options)
       Q_EMIT failed(token, QString::fromStdString(ws.error()));
       return;
     }
+    waitForOtherWriters(**ws, cancel_, [&](const WorkProgress& p) { Q_EMIT progress(token, p); });
     ProgressThrottle onProgress([&](const WorkProgress& p) { Q_EMIT progress(token, p); });
     auto written = writeDemoDataset(**ws, options, onProgress, &cancel_);
     if (!written)

@@ -24,6 +24,7 @@ RunLibrary::RunLibrary(const QString& workspacePath, QObject* parent) : QObject(
   connect(w, &RunWorker::settingRead, this, &RunLibrary::settingRead);
   connect(w, &RunWorker::settingWritten, this, &RunLibrary::settingWritten);
   connect(w, &RunWorker::failed, this, &RunLibrary::requestFailed);
+  connect(w, &RunWorker::waiting, this, &RunLibrary::waiting);
 }
 
 RunLibrary::~RunLibrary() = default;

@@ -71,6 +71,8 @@ class RunLibrary : public QObject
   void settingRead(quint64 token, QString key, QString value);
   void settingWritten(quint64 token, QString key);
   void requestFailed(quint64 token, QString message);
+  /// An edit waits for another process's write (RunWorker::waiting).
+  void waiting(QString message);
 
  private:
   template <typename F>

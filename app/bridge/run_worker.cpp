@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "app/bridge/qt_text.h"
+#include "app/bridge/worker_support.h"
 #include "app/runner/search_runner.h"
 #include "storage/run_groups.h"
 #include "storage/run_queue.h"
@@ -44,6 +45,7 @@ RunWorker::~RunWorker() = default;
 
 void RunWorker::cancel()
 {
+  closing_ = true;
   std::lock_guard<std::mutex> lock(wsMutex_);
   if (ws_)
   {
@@ -60,6 +62,8 @@ Workspace& RunWorker::ws()
     {
       throw std::runtime_error(opened.error());
     }
+    waitForOtherWritersBriefly(**opened, closing_,
+                               [this](const QString& message) { Q_EMIT waiting(message); });
     std::lock_guard<std::mutex> lock(wsMutex_);
     ws_ = std::move(*opened);
   }

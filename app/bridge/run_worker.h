@@ -10,12 +10,14 @@
 // emit listed(0, ...) with the new list, so every view refreshes from one place.
 //
 // Thread affinity: lives on a worker QThread (see WorkerThread) and opens its own Workspace on
-// first use. cancel() (any thread) interrupts the statement running now.
+// first use. cancel() (any thread) interrupts the statement running now, or a wait for another
+// process's write.
 #pragma once
 
 #include <QList>
 #include <QObject>
 #include <QString>
+#include <atomic>
 #include <memory>
 #include <mutex>
 
@@ -70,6 +72,9 @@ class RunWorker : public QObject
   void settingRead(quint64 token, QString key, QString value);
   void settingWritten(quint64 token, QString key);
   void failed(quint64 token, QString message);
+  /// An edit has waited a second for another process's write; `message` names the holder. The
+  /// edit goes on when the other write ends (up to a minute, then failed() names the holder).
+  void waiting(QString message);
 
  private:
   Workspace& ws();
@@ -79,6 +84,7 @@ class RunWorker : public QObject
 
   QString path_;
   std::mutex wsMutex_;  // guards ws_ (the pointer) against cancel() from another thread
+  std::atomic<bool> closing_{false};  // set by cancel(): the owner is going, stop any wait
   std::unique_ptr<Workspace> ws_;
 };
 

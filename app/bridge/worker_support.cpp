@@ -19,6 +19,16 @@ Workspace& openWorkspaceOnce(std::unique_ptr<Workspace>& ws, const QString& path
   return *ws;
 }
 
+namespace
+{
+
+QString holderName(const std::string& holder)
+{
+  return holder.empty() ? QStringLiteral("another process") : QString::fromStdString(holder);
+}
+
+}  // namespace
+
 void waitForOtherWriters(Workspace& ws, const std::atomic<bool>& cancel,
                          std::function<void(const WorkProgress&)> say)
 {
@@ -31,9 +41,22 @@ void waitForOtherWriters(Workspace& ws, const std::atomic<bool>& cancel,
         p.phase = QStringLiteral(
                       "Waiting for the workspace: %1 is writing to it; this goes on "
                       "when it is done (Cancel stops waiting)")
-                      .arg(holder.empty() ? QStringLiteral("another process")
-                                          : QString::fromStdString(holder));
+                      .arg(holderName(holder));
         say(p);
+      });
+}
+
+void waitForOtherWritersBriefly(Workspace& ws, const std::atomic<bool>& closing,
+                                std::function<void(const QString&)> say)
+{
+  ws.setBusyTimeout(kEditWaitMs);
+  ws.setBusyCancel(&closing);
+  ws.setBusyNotice(
+      [say = std::move(say)](const std::string& holder)
+      {
+        say(QStringLiteral("Waiting for the workspace: %1 is writing to it; the change is made "
+                           "when it is done (up to a minute)")
+                .arg(holderName(holder)));
       });
 }
 

@@ -36,6 +36,18 @@ constexpr int kWriterWaitMs = 10 * 60 * 1000;
 void waitForOtherWriters(Workspace& ws, const std::atomic<bool>& cancel,
                          std::function<void(const WorkProgress&)> say);
 
+/// How long a short edit (renaming, notes, deleting, the run queue) waits for another process's
+/// write before it fails with a message naming the holder: a minute; the edit is quick, and the
+/// worker serves nothing else while it waits.
+constexpr int kEditWaitMs = 60 * 1000;
+
+/// Makes `ws` wait up to kEditWaitMs for another writer, give up when `closing` becomes true (the
+/// worker's owner is going), and, once a wait has lasted a second, tell `say` who holds it
+/// ("Waiting for the workspace: process 1234 (m6-cli import ...) is writing to it ..."). On the
+/// worker's thread, right after opening.
+void waitForOtherWritersBriefly(Workspace& ws, const std::atomic<bool>& closing,
+                                std::function<void(const QString&)> say);
+
 /// Raises `floor` to `token` if it is lower (never lowers it). Thread-safe.
 void raiseFloor(std::atomic<quint64>& floor, quint64 token);
 

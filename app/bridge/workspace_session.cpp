@@ -68,6 +68,7 @@ void WorkspaceSession::connectDatasetWorker()
   connect(w, &DatasetWorker::statsReady, this, &WorkspaceSession::statsReady);
   connect(w, &DatasetWorker::reportReady, this, &WorkspaceSession::reportReady);
   connect(w, &DatasetWorker::nameChecked, this, &WorkspaceSession::nameChecked);
+  connect(w, &DatasetWorker::waiting, this, &WorkspaceSession::waiting);
   connect(w, &DatasetWorker::failed, this,
           [this, path = path_](quint64 token, QString message)
           {

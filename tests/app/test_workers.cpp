@@ -1,6 +1,7 @@
 // The bridge workers on real threads and real SQLite files: ImportWorker reports progress and
 // can be cancelled mid-import leaving no trace, waits for another writer saying who it is (and a
-// cancel ends that wait); DemoWorker writes the demo; BrowseWorker pages
+// cancel ends that wait), and so do a rename and a demo generation; a write that gives up names the
+// holder; DemoWorker writes the demo; BrowseWorker pages
 // equal storage's own and stale requests are dropped; DatasetWorker renames, deletes, reads
 // statistics and checks names. WorkerThread starts its thread with the first job only, and a
 // worker that never started is deleted with it.
@@ -279,6 +280,79 @@ class TestWorkers : public QObject
     release(*holder);
     auto ws = m6test::openWorkspace(path);
     QCOMPARE(ws->datasets()->size(), size_t(0));
+  }
+
+  // A rename (the short edits of the dataset list and the run library) waits for another
+  // process's write instead of failing after SQLite's 5 s, and says who holds the workspace.
+  void aRenameWaitsForAnotherWriterAndSaysWho()
+  {
+    const QString path = wsPath("busy-rename.m6ws");
+    {
+      auto ws = m6test::openWorkspace(path);
+      m6test::addDemo(*ws, m6test::smallDemo("before"));
+    }
+    WorkspaceSession session;
+    QSignalSpy opened(&session, &WorkspaceSession::opened);
+    QSignalSpy renamed(&session, &WorkspaceSession::renamed);
+    QSignalSpy failed(&session, &WorkspaceSession::requestFailed);
+    QSignalSpy waiting(&session, &WorkspaceSession::waiting);
+    session.open(path);
+    QTRY_COMPARE(opened.size(), 1);
+    auto holder = holdWriteLock(path);
+    QVERIFY(holder);
+    QElapsedTimer clock;
+    clock.start();
+    session.renameDataset(QStringLiteral("before"), QStringLiteral("after"));
+    QTRY_COMPARE_WITH_TIMEOUT(waiting.size(), 1, 30000);
+    const QString message = waiting.first().at(0).toString();
+    QVERIFY2(message.startsWith("Waiting for the workspace: process " +
+                                QString::number(holder->processId())),
+             qPrintable(message));
+    QVERIFY2(message.contains("sqlite3 " + path), qPrintable(message));
+    QTest::qWait(static_cast<int>(std::max<qint64>(0, 6500 - clock.elapsed())));
+    QCOMPARE(renamed.size() + failed.size(), 0);  // still waiting, not failed as "locked"
+    release(*holder);
+    QTRY_COMPARE_WITH_TIMEOUT(renamed.size() + failed.size(), 1, 30000);
+    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().at(1).toString()));
+    QCOMPARE(renamed.first().at(2).toString(), QString("after"));
+  }
+
+  // A write that gives up on a busy workspace says who holds it and what to do, not SQLite's
+  // "database is locked" alone; a demo generation waits like an import.
+  void aWriteThatGivesUpNamesTheHolder()
+  {
+    const QString path = wsPath("busy-give-up.m6ws");
+    auto ws = m6test::openWorkspace(path);
+    auto holder = holdWriteLock(path);
+    QVERIFY(holder);
+    ws->setBusyTimeout(300);
+    auto r = ws->setSetting("key", "value");
+    QVERIFY(!r.ok());
+    const QString error = QString::fromStdString(r.error());
+    QVERIFY2(error.contains("the workspace is busy: process " +
+                            QString::number(holder->processId()) + " ("),
+             qPrintable(error));
+    QVERIFY2(error.contains("sqlite3 " + path + ")"), qPrintable(error));  // its command line
+    QVERIFY2(error.contains("try again when it is done"), qPrintable(error));
+
+    Relay relayed;
+    QSignalSpy progress(&relayed, &Relay::progress);
+    QSignalSpy finished(&relayed, &Relay::finished);
+    QSignalSpy failed(&relayed, &Relay::failed);
+    WorkerThread<DemoWorker> job(QStringLiteral("demo"), path);
+    relay(job.worker(), &relayed);
+    job.invoke([w = job.worker()] { w->run(7, m6test::smallDemo("waited")); });
+    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(progress.begin(), progress.end(),
+                                         [](const QList<QVariant>& args)
+                                         {
+                                           return args.at(1).value<WorkProgress>().phase.startsWith(
+                                               "Waiting for the workspace: process");
+                                         }),
+                             30000);
+    QCOMPARE(finished.size() + failed.size(), 0);
+    release(*holder);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size() + failed.size(), 1, 60000);
+    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().at(1).toString()));
   }
 
   void importOfAForeignFileFails()
