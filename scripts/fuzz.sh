@@ -10,7 +10,7 @@ seconds="${1:-600}"
 shift || true
 harnesses=("$@")
 if [ ${#harnesses[@]} -eq 0 ]; then
-  harnesses=(fuzz_record_reader fuzz_import_formats fuzz_mapping fuzz_model_file)
+  harnesses=(fuzz_record_reader fuzz_import_formats fuzz_mapping fuzz_model_file fuzz_zip_import)
 fi
 root="$PWD"
 build="$root/build/fuzz"

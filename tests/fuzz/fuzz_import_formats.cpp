@@ -1,6 +1,7 @@
 // libFuzzer harness: each import format's row parsing, through readImport (nothing is written to
 // a workspace). The first byte picks the format; the input, split at the first blank line, is
-// the format's interactions file and, after it, its items file.
+// the format's interactions file and, after it, its items file (for the review layouts, the item
+// side file that the importer finds beside the reviews by its name).
 #include <filesystem>
 #include <string>
 
@@ -16,17 +17,20 @@ struct FormatFiles
   const char* format;
   const char* interactions;
   const char* items;
+  bool folder;  // the format reads a folder; otherwise the interactions file itself
 };
 
 // The file names each format looks for in a folder (storage/formats.cpp).
 const FormatFiles kFormats[] = {
-    {"movielens-100k", "u.data", "u.item"},
-    {"movielens-1m", "ratings.dat", "movies.dat"},
-    {"movielens-csv", "ratings.csv", "movies.csv"},
-    {"recbole", "fuzz.inter", "fuzz.item"},
-    {"amazon-reviews", "reviews.json", nullptr},
-    {"amazon-reviews-2023", "reviews.jsonl", nullptr},
-    {"yelp-reviews", "review.json", nullptr},
+    {"movielens-100k", "u.data", "u.item", true},
+    {"movielens-1m", "ratings.dat", "movies.dat", true},
+    {"movielens-csv", "ratings.csv", "movies.csv", true},
+    {"recbole", "fuzz.inter", "fuzz.item", true},
+    {"amazon-reviews", "reviews_Fuzz_5.json", "meta_Fuzz.json", false},
+    {"amazon-reviews-2023", "Fuzz.jsonl", "meta_Fuzz.jsonl", false},
+    {"yelp-reviews", "yelp_academic_dataset_review.json", "yelp_academic_dataset_business.json",
+     false},
+    {"goodreads", "goodreads_interactions_fuzz.json", "goodreads_books_fuzz.json", false},
 };
 
 }  // namespace
@@ -54,8 +58,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     m6fuzz::writeInput(std::string(f.format) + "/" + f.items,
                        reinterpret_cast<const uint8_t*>(items.data()), items.size());
   }
-  const bool folder = f.items != nullptr;
-  auto spec = m6::specForFormat(f.format, folder ? dir.string() : (dir / f.interactions).string());
+  auto spec =
+      m6::specForFormat(f.format, f.folder ? dir.string() : (dir / f.interactions).string());
   if (!spec)
   {
     return 0;
