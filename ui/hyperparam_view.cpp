@@ -34,8 +34,9 @@ HyperparamView::HyperparamView(QWidget* parent) : QWidget(parent)
 {
   metric_ = new QComboBox(this);
   metric_->setToolTip(
-      tr("The metric the table shows and the lines are coloured by (test value; "
-         "validation when a run has no test figures)"));
+      tr("The metric the table shows and the lines are coloured by. Choose a configuration by "
+         "its validation figure (the default); the test figure reports the chosen one, and "
+         "choosing by it flatters the winner"));
   metric_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
   auto* top = new QHBoxLayout;
   top->addWidget(new QLabel(tr("Metric:"), this));
@@ -106,7 +107,7 @@ HyperparamView::HyperparamView(QWidget* parent) : QWidget(parent)
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addLayout(top);
   layout->addWidget(split, 1);
-  connect(metric_, &QComboBox::currentTextChanged, this, [this] { rebuild(); });
+  connect(metric_, &QComboBox::currentIndexChanged, this, [this] { rebuild(); });
 }
 
 QCustomPlot* HyperparamView::plot() const
@@ -116,24 +117,31 @@ QCustomPlot* HyperparamView::plot() const
 
 QString HyperparamView::metric() const
 {
-  return metric_->currentText();
+  return metric_->currentData().toString();
 }
 
 void HyperparamView::setMetric(const QString& metric)
 {
-  metric_->setCurrentText(metric);
+  const int i = metric_->findData(metric);
+  if (i >= 0)
+  {
+    metric_->setCurrentIndex(i);
+  }
 }
 
 void HyperparamView::setRuns(const std::vector<RunRecord>& runs)
 {
   runs_ = runs;
-  const QString keep = metric_->currentText();
+  const QString keep = metric();
   const QSignalBlocker block(metric_);
   metric_->clear();
-  metric_->addItems(metricNames(runs_));
-  if (metric_->findText(keep) >= 0)
+  for (const QString& key : metricChoices(runs_))
   {
-    metric_->setCurrentText(keep);
+    metric_->addItem(metricChoiceLabel(key), key);
+  }
+  if (metric_->findData(keep) >= 0)
+  {
+    metric_->setCurrentIndex(metric_->findData(keep));
   }
   rebuild();
 }
@@ -163,7 +171,7 @@ void HyperparamView::fillTable(const std::vector<ConfigDiffRow>& rows)
   {
     headers << row.label;
   }
-  headers << metric();
+  headers << metricChoiceLabel(metric());
   table_->setHorizontalHeaderLabels(headers);
   for (size_t c = 0; c < rows.size(); ++c)
   {

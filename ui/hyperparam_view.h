@@ -29,6 +29,8 @@ class HyperparamView : public QWidget
   explicit HyperparamView(QWidget* parent = nullptr);
 
   void setRuns(const std::vector<RunRecord>& runs);
+  /// The metric shown, as a key of metricChoices ("valid:ndcg@10"); validation's primary metric
+  /// until the user picks another.
   QString metric() const;
   void setMetric(const QString& metric);
 

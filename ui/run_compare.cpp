@@ -1,5 +1,6 @@
 #include "ui/run_compare.h"
 
+#include <QCoreApplication>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -142,8 +143,52 @@ QStringList metricNames(const std::vector<RunRecord>& runs)
   return out;
 }
 
+QStringList metricChoices(const std::vector<RunRecord>& runs)
+{
+  QStringList valid;
+  QStringList test;
+  for (const QString& name : metricNames(runs))
+  {
+    const std::string n = name.toStdString();
+    const bool inValid =
+        std::any_of(runs.begin(), runs.end(), [&](const RunRecord& r) { return r.valid.has(n); });
+    const bool inTest =
+        std::any_of(runs.begin(), runs.end(), [&](const RunRecord& r) { return r.test.has(n); });
+    if (inValid)
+    {
+      valid << QStringLiteral("valid:") + name;
+    }
+    if (inTest)
+    {
+      test << QStringLiteral("test:") + name;
+    }
+  }
+  return valid + test;
+}
+
+QString metricChoiceLabel(const QString& key)
+{
+  if (key.startsWith(QLatin1String("valid:")))
+  {
+    return QCoreApplication::translate("RunCompare", "validation %1").arg(key.mid(6));
+  }
+  if (key.startsWith(QLatin1String("test:")))
+  {
+    return QCoreApplication::translate("RunCompare", "test %1").arg(key.mid(5));
+  }
+  return key;
+}
+
 double metricValue(const RunRecord& run, const QString& metric)
 {
+  if (metric.startsWith(QLatin1String("valid:")))
+  {
+    return run.valid.get(metric.mid(6).toStdString(), kNaN);
+  }
+  if (metric.startsWith(QLatin1String("test:")))
+  {
+    return run.test.get(metric.mid(5).toStdString(), kNaN);
+  }
   const std::string name = metric.toStdString();
   if (run.test.has(name))
   {
@@ -225,7 +270,7 @@ std::vector<ParallelAxis> parallelAxes(const std::vector<ConfigDiffRow>& rows,
   }
   ParallelAxis m;
   m.key = metric;
-  m.label = metric;
+  m.label = metricChoiceLabel(metric);
   std::vector<double> values;
   for (size_t i = 0; i < n; ++i)
   {

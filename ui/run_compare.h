@@ -52,12 +52,22 @@ struct ParallelAxis
   std::vector<double> position;  // per run, 0 (bottom) .. 1 (top); NaN when the run has none
 };
 
-/// Axes for the varied fields of `rows` (configDiff of `configs`) plus `metric` of each run's
-/// test set (validation when it has no test metrics) as the last axis.
+/// The metrics to judge hyperparameters by, as keys "valid:ndcg@10" and "test:ndcg@10": every
+/// validation metric first (primary ones first), then the test ones. Validation is what a
+/// configuration is chosen by; the test figure reports the chosen one, and choosing by it
+/// flatters the winner.
+QStringList metricChoices(const std::vector<RunRecord>& runs);
+
+/// "validation ndcg@10", "test ndcg@10"; a key without a set is shown as it is.
+QString metricChoiceLabel(const QString& key);
+
+/// Axes for the varied fields of `rows` (configDiff of `configs`) plus `metric` (metricValue)
+/// of each run as the last axis.
 std::vector<ParallelAxis> parallelAxes(const std::vector<ConfigDiffRow>& rows,
                                        const std::vector<RunRecord>& runs, const QString& metric);
 
-/// The value of `metric` for a run: test when present, else validation; NaN when absent.
+/// The value of `metric` for a run: a key of metricChoices from its set; a bare name ("ndcg@10")
+/// from test when present, else validation; NaN when absent.
 double metricValue(const RunRecord& run, const QString& metric);
 
 /// Long-format CSV of every curve of the runs:

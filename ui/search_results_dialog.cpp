@@ -214,7 +214,8 @@ void SearchResultsDialog::showResult(const SearchResult& r)
     }
     if (t.run)
     {
-      // The view colours by test when a run has it; the search compares on validation.
+      // The search compares on validation, and so does the view; the test figures are left
+      // out of its choices here, as the trial table does.
       RunRecord shown = *t.run;
       shown.name = tr("trial %1").arg(t.trial + 1).toStdString();
       shown.test = MetricSet();
@@ -225,7 +226,7 @@ void SearchResultsDialog::showResult(const SearchResult& r)
   table_->resizeColumnsToContents();
   table_->horizontalHeader()->setStretchLastSection(true);
   hyper_->setRuns(runs);
-  hyper_->setMetric(qs(r.metric));
+  hyper_->setMetric(QStringLiteral("valid:") + qs(r.metric));
 }
 
 }  // namespace m6

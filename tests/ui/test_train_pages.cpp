@@ -103,6 +103,19 @@ class TestTrainPages : public QObject
     return r < 0 ? 0 : m->entry(m->index(r, 0))->record.id;
   }
 
+  RunRecord recordOf(qint64 id) const
+  {
+    const RunTableModel* m = pages()->runsPage()->model();
+    for (int r = 0; r < m->rowCount(); ++r)
+    {
+      if (m->entry(m->index(r, 0))->record.id == id)
+      {
+        return m->entry(m->index(r, 0))->record;
+      }
+    }
+    return {};
+  }
+
   QString cell(const QString& run, int column) const
   {
     const RunTableModel* m = pages()->runsPage()->model();
@@ -326,9 +339,26 @@ class TestTrainPages : public QObject
     QCOMPARE(cmp->metricsTable()->columnCount(), 2);
     HyperparamView* h = cmp->hyperparams();
     QCOMPARE(int(h->axes().size()), 3);  // dim, lr, the metric
-    QCOMPARE(h->axes().back().key, QString("ndcg@10"));
+    // Judged by validation, the figure a configuration is chosen by; test is a choice after it.
+    QCOMPARE(h->axes().back().key, QString("valid:ndcg@10"));
+    QCOMPARE(h->metricCombo()->currentText(), QString("validation ndcg@10"));
+    QVERIFY(h->metricCombo()->findData("test:ndcg@10") > h->metricCombo()->findData("valid:hr@10"));
     QCOMPARE(h->lineCount(), 2);
     QCOMPARE(h->table()->rowCount(), 2);
+    const int metricColumn = h->table()->columnCount() - 1;
+    QCOMPARE(h->table()->horizontalHeaderItem(metricColumn)->text(), QString("validation ndcg@10"));
+    for (int row = 0; row < 2; ++row)
+    {
+      const QString name = h->table()->item(row, 0)->text();
+      const RunRecord record = recordOf(idOf(name));
+      QCOMPARE(h->table()->item(row, metricColumn)->data(Qt::DisplayRole).toDouble(),
+               record.valid.get("ndcg@10"));
+      QVERIFY(record.valid.get("ndcg@10") != record.test.get("ndcg@10"));
+    }
+    h->setMetric("test:ndcg@10");
+    QCOMPARE(h->axes().back().key, QString("test:ndcg@10"));
+    QCOMPARE(h->table()->item(0, metricColumn)->data(Qt::DisplayRole).toDouble(),
+             recordOf(idOf(h->table()->item(0, 0)->text())).test.get("ndcg@10"));
     // One CSV with both runs' curves.
     const QString csv = dir_.filePath("curves.csv");
     QString error;
