@@ -1,6 +1,8 @@
 // m6-cli groups, and the run-group forms of train (--seeds N) and resume (group:ID): one
 // configuration trained with several seeds, reported as mean, standard deviation and 95%
 // confidence interval per metric (app/runner/run_groups.h).
+#include <limits>
+#include <optional>
 #include <sstream>
 
 #include "app/cli/cli.h"
@@ -161,31 +163,59 @@ int reportGroup(Context& ctx, const GroupSummary& s)
   return 0;
 }
 
+OptionSpec parallelOption()
+{
+  return {"parallel", "P",
+          "with --seeds or resume group:ID: train up to P members at once, each in its own "
+          "process with train.threads torch threads (P x threads at most the cores; default 1: "
+          "one after another in this process)"};
+}
+
 int trainGroup(Context& ctx, const Args& a, const LoadedDataset& data, const RunConfig& config)
 {
   if (a.has("nproc") || a.has("rank"))
   {
     throw CliError(
-        "--seeds trains its members one after another in this process; it does not "
-        "combine with --nproc or --rank yet");
+        "--seeds trains each member in one process; it does not combine with --nproc or "
+        "--rank (--parallel P trains P members at once)");
   }
   const int seeds = static_cast<int>(a.intValue("seeds", 1, 1, kMaxGroupSeeds));
+  const int parallel = static_cast<int>(a.intValue("parallel", 1, 1, kMaxGroupSeeds));
   GroupStore groups(ctx.workspace());
   auto g = createGroup(groups, data.info.id, config, a.value("name"), seeds);
   if (!g)
   {
     throw CliError(g.error());
   }
+  if (parallel > 1)
+  {
+    return reportGroup(ctx, runGroupInProcesses(ctx, g->id, parallel));
+  }
   RunDriver driver(ctx, data);
   return reportGroup(ctx, driver.runGroup(g->id));
 }
 
-int resumeGroup(Context& ctx, const std::string& token)
+int resumeGroup(Context& ctx, const Args& a, const std::string& token)
 {
   const RunGroupRecord g = resolveGroup(ctx, token);
+  const int parallel = static_cast<int>(a.intValue("parallel", 1, 1, kMaxGroupSeeds));
+  std::optional<int64_t> seed;
+  if (a.has("seed"))
+  {
+    if (parallel > 1)
+    {
+      throw CliError("--seed trains one member; --parallel does not apply");
+    }
+    seed = a.intValue("seed", 0, std::numeric_limits<int64_t>::min(),
+                      std::numeric_limits<int64_t>::max());
+  }
+  if (parallel > 1)
+  {
+    return reportGroup(ctx, runGroupInProcesses(ctx, g.id, parallel));
+  }
   LoadedDataset data = loadDataset(ctx, g.datasetName);
   RunDriver driver(ctx, data);
-  return reportGroup(ctx, driver.runGroup(g.id));
+  return reportGroup(ctx, driver.runGroup(g.id, seed));
 }
 
 std::vector<Command> groupCommands()

@@ -118,10 +118,14 @@ int cmdResume(Context& ctx, const Args& a)
     if (a.has("nproc") || a.has("rank"))
     {
       throw CliError(
-          "a group's members are resumed one after another in this process; "
-          "--nproc and --rank do not apply");
+          "a group's members are each trained in one process; --nproc and --rank do not apply "
+          "(--parallel P trains P members at once)");
     }
-    return resumeGroup(ctx, a.positional()[0].substr(6));
+    return resumeGroup(ctx, a, a.positional()[0].substr(6));
+  }
+  if (a.has("parallel") || a.has("seed"))
+  {
+    throw CliError("--parallel and --seed apply to a run group (resume group:ID)");
   }
   RunRecord run = resolveRun(ctx, a.positional()[0]);
   if (const std::string why = resumeBlocker(run); !why.empty())
@@ -494,6 +498,14 @@ std::vector<OptionSpec> configOptions()
           {"set", "KEY=VALUE", "override one setting, e.g. model.heads=4 or lr=0.01", true}};
 }
 
+std::vector<OptionSpec> resumeOptions()
+{
+  std::vector<OptionSpec> options = rankOptions();
+  options.push_back(parallelOption());
+  options.push_back({"seed", "S", "with group:ID, the member of seed S alone"});
+  return options;
+}
+
 std::vector<Command> modelCommands()
 {
   std::vector<Command> c;
@@ -503,6 +515,7 @@ std::vector<Command> modelCommands()
   trainOpts.push_back({"seeds", "N",
                        "train N runs, seeds train.seed, +1, ..., as one run group reported with "
                        "mean, sd and 95% interval per metric (see m6-cli groups)"});
+  trainOpts.push_back(parallelOption());
   for (const auto& o : rankOptions())
   {
     trainOpts.push_back(o);
@@ -517,16 +530,18 @@ std::vector<Command> modelCommands()
                 "examples per step, so the global batch is batch_size x N at the configured "
                 "learning rate; give batch_size / N per rank to match a one-process run.\n\n"
                 "Repeats: --seeds N trains the configuration N times with consecutive seeds, one "
-                "run after another, as a run group; the JSON is the group's (m6-cli groups "
-                "GROUP), with each metric's mean, sd and ci95 over the members. Ctrl+C stops the "
-                "group; `m6-cli resume group:ID` continues it.",
+                "run after another (--parallel P: up to P at once, each in its own process), as a "
+                "run group; the JSON is the group's (m6-cli groups GROUP), with each metric's "
+                "mean, sd and ci95 over the members. Ctrl+C stops the group; `m6-cli resume "
+                "group:ID` continues it.",
                 trainOpts, 0, 0},
                cmdTrain});
   c.push_back({{"resume", "RUN", "Continue an interrupted or stopped run from its last checkpoint",
                 "Any number of processes may continue a run (--nproc N, or --rank/--world-size/"
                 "--master), whatever it was started with. `resume group:ID` continues a run "
-                "group: the interrupted member, then the seeds not trained yet.",
-                rankOptions(), 1, 1},
+                "group: the interrupted member, then the seeds not trained yet (--parallel P: up "
+                "to P members at once; --seed S: the member of seed S alone).",
+                resumeOptions(), 1, 1},
                cmdResume});
   c.push_back({{"runs",
                 "",

@@ -313,7 +313,7 @@ RunRecord RunDriver::execute(RunRecord run, const RunConfig& config, bool resume
   return *result;
 }
 
-GroupSummary RunDriver::runGroup(int64_t groupId)
+GroupSummary RunDriver::runGroup(int64_t groupId, std::optional<int64_t> only)
 {
   RunStore runs(ctx_.workspace());
   GroupStore groups(ctx_.workspace());
@@ -328,7 +328,8 @@ GroupSummary RunDriver::runGroup(int64_t groupId)
         {
           ctx_.err << "Group " << groupId << ": seed " << seed << ", " << (index + 1) << " of "
                    << count << "\n";
-        });
+        },
+        only);
   }
   catch (const CliError&)
   {

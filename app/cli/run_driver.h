@@ -103,8 +103,9 @@ class RunDriver
   SearchResult runSearch(const SearchRecord& search, std::optional<double> budgetMinutes);
 
   /// Trains (or resumes) the group's members one after another until every planned seed has a
-  /// settled member; Ctrl+C stops the member being trained and the group (resumable).
-  GroupSummary runGroup(int64_t groupId);
+  /// settled member; Ctrl+C stops the member being trained and the group (resumable). `only`:
+  /// the member of that seed alone.
+  GroupSummary runGroup(int64_t groupId, std::optional<int64_t> only = std::nullopt);
 
   /// Prints the train JSON / table for a finished run; returns the exit code.
   int report(const RunRecord& run);
@@ -136,7 +137,14 @@ std::vector<OptionSpec> modelFileOptions();
 /// groups (cmd_groups.cpp), and the group forms of train and resume it serves.
 std::vector<Command> groupCommands();
 int trainGroup(Context& ctx, const Args& a, const LoadedDataset& data, const RunConfig& config);
-int resumeGroup(Context& ctx, const std::string& token);
+int resumeGroup(Context& ctx, const Args& a, const std::string& token);
+/// --parallel P, for train --seeds and resume group:ID.
+OptionSpec parallelOption();
+/// Trains the group's pending members in up to `parallel` processes at once (`m6-cli resume
+/// group:ID --seed S`), a line on stderr as each starts and ends; Ctrl+C stops them all
+/// (resumable). CliError when a member process fails outside its run (the configuration, the
+/// dataset): the seeds after it are not started then. (group_processes.cpp)
+GroupSummary runGroupInProcesses(Context& ctx, int64_t groupId, int parallel);
 /// Prints a group's summary (JSON and a table of members and spreads); returns the exit code (3
 /// when a member failed or diverged).
 int reportGroup(Context& ctx, const GroupSummary& summary);

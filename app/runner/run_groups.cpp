@@ -177,11 +177,15 @@ Result<RunGroupRecord> createGroup(GroupStore& groups, int64_t datasetId, const 
   return g;
 }
 
-GroupStep nextGroupStep(const GroupSummary& summary)
+GroupStep nextGroupStep(const GroupSummary& summary, std::optional<int64_t> only)
 {
   GroupStep step;
   for (int64_t seed : summary.group.seeds)
   {
+    if (only && seed != *only)
+    {
+      continue;
+    }
     const RunRecord* r = memberOfSeed(summary, seed);
     if (!r)
     {
@@ -200,9 +204,22 @@ GroupStep nextGroupStep(const GroupSummary& summary)
   return step;
 }
 
+std::vector<int64_t> pendingSeeds(const GroupSummary& summary)
+{
+  std::vector<int64_t> out;
+  for (int64_t seed : summary.group.seeds)
+  {
+    if (nextGroupStep(summary, seed).action != GroupStep::Action::Done)
+    {
+      out.push_back(seed);
+    }
+  }
+  return out;
+}
+
 GroupSummary runGroupMembers(RunStore& runs, GroupStore& groups, TrainingSession& session,
                              int64_t groupId, const GroupMemberTrainer& train,
-                             const GroupMemberNotice& notice)
+                             const GroupMemberNotice& notice, std::optional<int64_t> only)
 {
   std::vector<int64_t> resumed;
   for (;;)
@@ -212,8 +229,13 @@ GroupSummary runGroupMembers(RunStore& runs, GroupStore& groups, TrainingSession
     {
       throw std::runtime_error(summary.error());
     }
-    const GroupStep step = nextGroupStep(*summary);
     const RunGroupRecord& g = summary->group;
+    if (only && std::find(g.seeds.begin(), g.seeds.end(), *only) == g.seeds.end())
+    {
+      throw std::runtime_error("group " + std::to_string(g.id) + " has no seed " +
+                               std::to_string(*only));
+    }
+    const GroupStep step = nextGroupStep(*summary, only);
     if (step.action == GroupStep::Action::Done)
     {
       return *summary;

@@ -79,7 +79,11 @@ struct GroupStep
 
 /// The first planned seed without a settled member: a missing one is trained, a stopped,
 /// interrupted or running one resumed (the caller refuses one that another process trains now).
-GroupStep nextGroupStep(const GroupSummary& summary);
+/// `only`: consider that seed alone.
+GroupStep nextGroupStep(const GroupSummary& summary, std::optional<int64_t> only = std::nullopt);
+
+/// The planned seeds without a settled member, in order (what is left to train or resume).
+std::vector<int64_t> pendingSeeds(const GroupSummary& summary);
 
 /// How runGroupMembers() trains one member: `resume` false for a new run (recorded with its
 /// group), true to continue an interrupted or stopped one. Returns the member's final record;
@@ -94,10 +98,12 @@ using GroupMemberNotice =
 /// seed has a settled member, or a member ends "stopped" (the user stopped it: the group stops
 /// too and stays resumable). A member another process trains now is an error, as is one that
 /// does not settle when resumed. Returns the group's summary at the end. Errors throw
-/// std::runtime_error with the reason.
+/// std::runtime_error with the reason. `only`: the member of that seed alone (an error when the
+/// group did not plan it); what parallel member processes each do.
 GroupSummary runGroupMembers(RunStore& runs, GroupStore& groups, TrainingSession& session,
                              int64_t groupId, const GroupMemberTrainer& train,
-                             const GroupMemberNotice& notice = {});
+                             const GroupMemberNotice& notice = {},
+                             std::optional<int64_t> only = std::nullopt);
 
 /// The configuration of the group's member for `seed`; the name "<group> seed S" (the group's
 /// name cut to 80 characters, so the member's name fits the 100 a name may have).

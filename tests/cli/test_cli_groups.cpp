@@ -2,7 +2,11 @@
 // consecutive seeds as one group whose spreads are the members' mean, sample sd and t interval;
 // groups lists and shows it; significance compares two groups per user (a planted worse group
 // loses, significantly, with the sign right); a killed group resumes its interrupted member and
-// trains only the seeds it had not started; bad requests are refused before anything trains.
+// trains only the seeds it had not started; --parallel trains members at once in processes of
+// their own with the same results, and Ctrl+C stops them together; bad requests are refused
+// before anything trains.
+#include <signal.h>
+
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -141,6 +145,107 @@ class TestCliGroups : public QObject
     auto missing = cli({"significance", "group:nope", QString::number(member)});
     QCOMPARE(missing.code, 1);
     QVERIFY2(missing.lastErrorLine().contains("no run group"), qPrintable(missing.err));
+  }
+
+  // --parallel 2: the same members as one after another (same seeds, same figures), trained two
+  // at a time in processes of their own.
+  void parallelMembersGiveTheSameRunsAsOneAfterAnother()
+  {
+    QVERIFY(good_ > 0);
+    auto r =
+        cli({"train", "--dataset", "d", "--preset", "quick", "--set", "train.epochs=3", "--set",
+             "train.seed=7", "--seeds", "3", "--parallel", "2", "--name", "parallel", "--json"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const Json j = lastJson(r);
+    QCOMPARE(QString::fromStdString(j.at("status").asString()), QString("finished"));
+    const Json sequential = lastJson(cli({"groups", QString::number(good_), "--json"}));
+    const auto& members = j.at("runs").asArray();
+    QCOMPARE(members.size(), size_t(3));
+    for (size_t i = 0; i < members.size(); ++i)
+    {
+      QCOMPARE(members[i].at("seed").asInt(), int64_t(7 + i));
+      QCOMPARE(members[i].at("test").at("ndcg@10").asDouble(),
+               sequential.at("runs")[i].at("test").at("ndcg@10").asDouble());
+    }
+    QCOMPARE(j.at("test").at("ndcg@10").at("mean").asDouble(),
+             sequential.at("test").at("ndcg@10").at("mean").asDouble());
+    // Two members started, in two processes, before the first one ended.
+    const QStringList lines = r.err.split('\n');
+    QStringList started;
+    int firstEnd = -1;
+    for (int i = 0; i < lines.size(); ++i)
+    {
+      if (lines[i].contains(" started in process "))
+      {
+        started << lines[i];
+      }
+      if (firstEnd < 0 && lines[i].contains(" ended)"))
+      {
+        firstEnd = static_cast<int>(started.size());
+      }
+    }
+    QCOMPARE(started.size(), 3);
+    QVERIFY2(firstEnd == 2, qPrintable(r.err));
+    QVERIFY(started[0].section("process ", 1).section(' ', 0, 0) !=
+            started[1].section("process ", 1).section(' ', 0, 0));
+    // One member alone: a finished one has nothing left to do.
+    const int before = runCount();
+    auto one = cli({"resume", "group:" + QString::number(j.at("group").asInt()), "--seed", "8"});
+    QVERIFY2(one.code == 0, qPrintable(one.err));
+    QCOMPARE(runCount(), before);
+    auto bad = cli({"resume", "group:" + QString::number(j.at("group").asInt()), "--seed", "99"});
+    QCOMPARE(bad.code, 1);
+    QVERIFY2(bad.lastErrorLine().contains("has no seed 99"), qPrintable(bad.err));
+  }
+
+  // Ctrl+C stops every member being trained (each keeps its checkpoint); resuming with
+  // --parallel continues them.
+  void parallelMembersStopTogetherAndResume()
+  {
+    QProcess p;
+    p.start(m6test::kCli,
+            {"--workspace", dir_.filePath("t.m6ws"), "train", "--dataset", "d", "--preset", "quick",
+             "--set", "train.epochs=12", "--set", "train.patience=0", "--seeds", "2", "--parallel",
+             "2", "--name", "stopped together"});
+    QVERIFY(p.waitForStarted());
+    int64_t group = 0;
+    for (int i = 0; i < 1200 && group == 0; ++i)
+    {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      auto ws = m6::Workspace::open(dir_.filePath("t.m6ws").toStdString(), false);
+      if (!ws)
+      {
+        continue;
+      }
+      auto groups = m6::GroupStore(**ws).groups();
+      if (!groups || groups->empty() || groups->back().name != "stopped together")
+      {
+        continue;
+      }
+      m6::RunStore runs(**ws);
+      auto members = runs.runsOfGroup(groups->back().id);
+      if (members && members->size() == 2 && runs.epochs((*members)[0].id)->size() >= 1 &&
+          runs.epochs((*members)[1].id)->size() >= 1)
+      {
+        group = groups->back().id;
+      }
+    }
+    QVERIFY2(group != 0, "the two members never trained an epoch each");
+    ::kill(static_cast<pid_t>(p.processId()), SIGINT);
+    QVERIFY(p.waitForFinished(120000));
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    QVERIFY2(err.contains("Stopping the group's members"), qPrintable(err));
+    auto shown = lastJson(cli({"groups", QString::number(group), "--json"}));
+    QCOMPARE(QString::fromStdString(shown.at("status").asString()), QString("incomplete"));
+    for (const Json& m : shown.at("runs").asArray())
+    {
+      QCOMPARE(QString::fromStdString(m.at("status").asString()), QString("stopped"));
+    }
+    const int before = runCount();
+    auto r = cli({"resume", "group:" + QString::number(group), "--parallel", "2", "--json"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QCOMPARE(QString::fromStdString(lastJson(r).at("status").asString()), QString("finished"));
+    QCOMPARE(runCount(), before);  // continued, not started again
   }
 
   void badRequestsTrainNothing()
