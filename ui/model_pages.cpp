@@ -228,27 +228,11 @@ void ModelPages::updateActions()
   searchAction_->setEnabled(configure_->dataset().id != 0);
 }
 
-bool ModelPages::seedsAndProcessesAgree()
-{
-  if (train_->seeds() > 1 && train_->processes() > 1)
-  {
-    Q_EMIT statusMessage(
-        tr("A run group trains its seeds one after another in this process: "
-           "set Processes to 1, or Seeds to 1"));
-    return false;
-  }
-  return true;
-}
-
 bool ModelPages::startTraining()
 {
   if (!configure_->canTrain())
   {
     Q_EMIT statusMessage(tr("Cannot train: %1").arg(configure_->trainBlocker()));
-    return false;
-  }
-  if (!seedsAndProcessesAgree())
-  {
     return false;
   }
   const quint64 token =
@@ -343,10 +327,6 @@ bool ModelPages::addToQueue()
   if (const QString why = configure_->queueBlocker(); !why.isEmpty())
   {
     Q_EMIT statusMessage(tr("Cannot queue: %1").arg(why));
-    return false;
-  }
-  if (!seedsAndProcessesAgree())
-  {
     return false;
   }
   TrainRequest r;

@@ -101,8 +101,6 @@ class ModelPages : public QObject
 
  private:
   void updateActions();
-  /// False (with a status message) for Seeds > 1 with Processes > 1, which no job can do.
-  bool seedsAndProcessesAgree();
 
   DatasetView* view_;
   TrainingController* controller_;

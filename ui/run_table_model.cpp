@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QFont>
 #include <QLocale>
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -674,8 +675,14 @@ QVariant RunTableModel::groupSortKey(const RunGroupRow& g, int column) const
   switch (column)
   {
     case Id:  // among the runs by its newest member
-      return QVariant::fromValue(g.summary.members.empty() ? qint64(0)
-                                                           : qint64(g.summary.members.back().id));
+    {
+      qint64 newest = 0;
+      for (const RunRecord& r : g.summary.members)
+      {
+        newest = std::max<qint64>(newest, r.id);
+      }
+      return QVariant::fromValue(newest);
+    }
     case BestValid:
       return metric(spreadNamed(g.summary.valid, g.primary));
     case Test:

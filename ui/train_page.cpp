@@ -75,16 +75,19 @@ TrainPage::TrainPage(TrainingController* controller, QWidget* parent)
       tr("Train the next run (or resume) data-parallel in this many local processes, one thread "
          "each, on PyTorch's c10d with Gloo over 127.0.0.1. Each process takes batch_size "
          "examples per step, so the global batch is batch_size x processes at the configured "
-         "learning rate; Pause and Stop reach every process. 1: this process only"));
+         "learning rate; Pause and Stop reach every process. With Seeds > 1: train this many "
+         "members of the group at once, each in its own process (their curves are on the Runs "
+         "page). 1: this process only"));
   seeds_ = new QSpinBox(this);
   seeds_->setObjectName(QStringLiteral("trainSeeds"));
   seeds_->setRange(1, kMaxGroupSeeds);
   seeds_->setValue(1);
   seeds_->setPrefix(tr("Seeds: "));
   seeds_->setToolTip(
-      tr("Train the next run N times with seeds train.seed, +1, …, one after another, as a run "
-         "group: the Runs page shows it as one row with each metric's mean ± sd and 95% "
-         "interval, and Significance compares groups user by user. 1: a single run"));
+      tr("Train the next run N times with seeds train.seed, +1, …, as a run group (one after "
+         "another, or Processes at once): the Runs page shows it as one row with each metric's "
+         "mean ± sd and 95% interval, and Significance compares groups user by user. 1: a "
+         "single run"));
   title_ = new QLabel(tr("No run yet: configure one and press Train (Ctrl+T)."), this);
   title_->setObjectName(QStringLiteral("trainTitle"));
   title_->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -179,6 +182,16 @@ TrainPage::TrainPage(TrainingController* controller, QWidget* parent)
           {
             // text: "adapted, 10% of the training data (1 of 6)"; the worker logs it too.
             title_->setText(tr("<b>Adaptation comparison</b>: %1").arg(text.toHtmlEscaped()));
+          });
+  connect(controller_, &TrainingController::membersProgress, this,
+          [this](qint64 groupId, int ended, int running, int total)
+          {
+            title_->setText(tr("<b>Run group %1</b>: members in processes of their own (their "
+                               "curves are on the Runs page)")
+                                .arg(groupId));
+            bar_->setValue(total > 0 ? ended * 1000 / total : 0);
+            bar_->setFormat(
+                tr("%1 of %2 members ended · %3 training").arg(ended).arg(total).arg(running));
           });
   connect(controller_, &TrainingController::stepsArrived, loss_, &LossPlot::addSteps);
   connect(controller_, &TrainingController::progressChanged, this, &TrainPage::onProgress);

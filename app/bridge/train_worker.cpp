@@ -9,7 +9,6 @@
 #include "app/bridge/qt_text.h"
 #include "app/bridge/worker_support.h"
 #include "app/runner/local_ranks.h"
-#include "app/runner/run_groups.h"
 #include "app/runner/training_session.h"
 
 namespace m6
@@ -193,112 +192,6 @@ void TrainWorker::run(quint64 token, m6::TrainRequest request)
       Q_EMIT logLine(token, qs("warning: " + others));
     }
     Q_EMIT runFinished(token, *result);
-  }
-  catch (const std::exception& e)
-  {
-    Q_EMIT failed(token, QString::fromUtf8(e.what()));
-  }
-}
-
-void TrainWorker::runGroup(quint64 token, const TrainRequest& request)
-{
-  try
-  {
-    Workspace& ws = workspace();
-    RunStore runs(ws);
-    GroupStore groups(ws);
-    int64_t groupId = request.resumeGroup;
-    qint64 datasetId = request.datasetId;
-    if (groupId > 0)
-    {
-      auto g = groups.group(groupId);
-      if (!g)
-      {
-        throw std::runtime_error(g.error());
-      }
-      datasetId = g->datasetId;
-    }
-    const LoadedDataset* data = load(token, datasetId);
-    if (!data || cancel_.load())
-    {
-      Q_EMIT cancelled(token);
-      return;
-    }
-    const auto check = [&](const RunConfig& config)
-    {
-      const auto issues = validate(config, &data->schema);
-      if (!issues.empty())
-      {
-        throw std::invalid_argument("invalid configuration:\n" + formatIssues(issues));
-      }
-    };
-    if (groupId == 0)
-    {
-      check(request.config);
-      auto g =
-          createGroup(groups, datasetId, request.config, request.name.toStdString(), request.seeds);
-      if (!g)
-      {
-        throw std::runtime_error(g.error());
-      }
-      groupId = g->id;
-    }
-    Q_EMIT phase(token, QString());
-    TrainingSession session(ws, data->info, data->snapshot);
-    RunRecord last;
-    const GroupSummary summary = runGroupMembers(
-        runs, groups, session, groupId,
-        [&](const RunRecord& run, const RunConfig& config, bool resume)
-        {
-          if (!resume)
-          {
-            check(config);
-          }
-          RunRecord started = run;
-          started.status = "running";
-          feed_->clear();  // the previous member's last steps are recorded; the plot starts anew
-          Q_EMIT runStarted(token, started);
-          auto result = session.train(run, config, resume, hooks(token));
-          if (!result)
-          {
-            throw std::runtime_error(result.error());
-          }
-          last = *result;
-          return *result;
-        },
-        [&](const RunRecord& run, int64_t seed, size_t index, size_t count)
-        {
-          Q_EMIT logLine(token, tr("run group %1: seed %2 (%3 of %4), run %5%6")
-                                    .arg(groupId)
-                                    .arg(seed)
-                                    .arg(index + 1)
-                                    .arg(count)
-                                    .arg(run.id)
-                                    .arg(run.status == "created" ? QString() : tr(", resumed")));
-        });
-    if (last.id == 0)
-    {
-      throw std::runtime_error("run group " + std::to_string(groupId) +
-                               " has no seed left to train");
-    }
-    for (const auto& [metric, spread] : summary.test)
-    {
-      if (spread.n > 0)
-      {
-        Q_EMIT logLine(token,
-                       tr("run group %1 (%2): test %3 %4 ± %5, 95% interval [%6, %7] over %8 runs")
-                           .arg(groupId)
-                           .arg(qs(summary.status()))
-                           .arg(qs(metric))
-                           .arg(spread.mean, 0, 'f', 4)
-                           .arg(spread.sd, 0, 'f', 4)
-                           .arg(spread.low, 0, 'f', 4)
-                           .arg(spread.high, 0, 'f', 4)
-                           .arg(spread.n));
-        break;  // the first (primary) metric
-      }
-    }
-    Q_EMIT runFinished(token, last);
   }
   catch (const std::exception& e)
   {

@@ -38,12 +38,14 @@
 #include <QObject>
 #include <QString>
 #include <atomic>
+#include <functional>
 #include <memory>
 
 #include "app/bridge/adapt_types.h"
 #include "app/bridge/dataset_cache.h"
 #include "app/bridge/train_feed.h"
 #include "app/bridge/train_types.h"
+#include "app/runner/run_groups.h"
 
 namespace m6
 {
@@ -82,13 +84,22 @@ class TrainWorker : public QObject
   void searchFinished(quint64 token, m6::SearchResult result);
   /// compare(): arm `index` of `total` (1-based) starts; `text` says which.
   void armStarted(quint64 token, QString text, int index, int total);
+  /// A run group's members trained in their own processes (Processes > 1): after each start and
+  /// end, how many ended and are training, of the `total` this job trains.
+  void membersProgress(quint64 token, qint64 groupId, int ended, int running, int total);
   void comparisonFinished(quint64 token, m6::AdaptComparison comparison);
   void cancelled(quint64 token);
   void failed(quint64 token, QString message);
 
  private:
-  /// run() for a run group (new or continued).
+  /// run() for a run group (new or continued); train_worker_group.cpp.
   void runGroup(quint64 token, const TrainRequest& request);
+  /// The group's members one after another on this thread, with live curves.
+  GroupSummary membersHere(quint64 token, int64_t groupId, const LoadedDataset& data,
+                           const std::function<void(const RunConfig&)>& check, RunRecord* last);
+  /// The group's members in up to `processes` m6-cli processes at once; Stop interrupts them,
+  /// Pause suspends them.
+  GroupSummary membersInProcesses(quint64 token, int64_t groupId, int processes, RunRecord* last);
   /// run() for a hyperparameter search (new or continued); train_worker_search.cpp.
   void runSearch(quint64 token, const TrainRequest& request);
   Workspace& workspace();

@@ -52,6 +52,14 @@ TrainingController::TrainingController(const QString& workspacePath,
               Q_EMIT epochEnded(e);
             }
           });
+  connect(w, &TrainWorker::membersProgress, this,
+          [this](quint64 token, qint64 groupId, int ended, int running, int total)
+          {
+            if (current(token))
+            {
+              Q_EMIT membersProgress(groupId, ended, running, total);
+            }
+          });
   connect(w, &TrainWorker::logLine, this,
           [this](quint64 token, const QString& line)
           {

@@ -117,6 +117,8 @@ class TrainingController : public QObject
   void baselinesFinished(m6::RunRecordList runs);
   void searchFinished(m6::SearchResult result);
   void armStarted(QString text, int index, int total);
+  /// The running group's members train in their own processes: ended and training, of `total`.
+  void membersProgress(qint64 groupId, int ended, int running, int total);
   void comparisonFinished(m6::AdaptComparison comparison);
   void jobFailed(QString message);
   void jobCancelled();

@@ -143,12 +143,6 @@ int cmdQueueAdd(Context& ctx, const Args& a)
   t.name = a.value("name");
   t.seeds = static_cast<int>(a.intValue("seeds", 1, 1, kMaxGroupSeeds));
   t.processes = static_cast<int>(a.intValue("nproc", 1, 1, 64));
-  if (t.seeds > 1 && t.processes > 1)
-  {
-    throw CliError(
-        "--seeds trains its members one after another in one process; it does not combine with "
-        "--nproc yet");
-  }
   QueuedJob job = queuedJobOf(data.info.id, t);
   auto id = QueueStore(ctx.workspace()).add(job, a.has("first"));
   if (!id)
@@ -231,7 +225,9 @@ Json runJob(Context& ctx, const QueuedJob& job, const QueuedTraining& t, const L
     {
       throw CliError(g.error());
     }
-    const GroupSummary s = driver.runGroup(g->id);
+    // With processes, a group's members train that many at once, each in its own process.
+    const GroupSummary s =
+        t.processes > 1 ? runGroupInProcesses(ctx, g->id, t.processes) : driver.runGroup(g->id);
     e["group"] = g->id;
     e["status"] = s.status();
     *stopped = s.status() == "incomplete";
@@ -360,7 +356,9 @@ std::vector<Command> queueCommands()
   addOpts.insert(addOpts.begin(), {"dataset", "NAME", "the dataset (required)"});
   addOpts.push_back({"name", "NAME", "the run's (or group's) name"});
   addOpts.push_back({"seeds", "N", "a run group of N seeds (train.seed, +1, ...)"});
-  addOpts.push_back({"nproc", "N", "train data-parallel over N local processes"});
+  addOpts.push_back({"nproc", "N",
+                     "train data-parallel over N local processes; with --seeds, train N "
+                     "members at once, each in its own process"});
   addOpts.push_back({"first", "", "put the job first instead of last"});
   return {
       {{"queue",

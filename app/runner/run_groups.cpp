@@ -63,12 +63,29 @@ GroupSummary summarizeMembers(const RunGroupRecord& group, std::vector<RunRecord
 {
   GroupSummary s;
   s.group = group;
-  s.members = std::move(members);
-  std::sort(s.members.begin(), s.members.end(),
-            [](const RunRecord& a, const RunRecord& b) { return a.id < b.id; });
-  for (const RunRecord& r : s.members)
+  // In the order of the planned seeds (members trained at once are recorded in any order), a
+  // seed's members by id.
+  struct Member
   {
-    s.memberSeeds.push_back(seedOfRun(r));  // parsed once: status() asks per seed
+    size_t at;     // the seed's place among the planned ones
+    int64_t seed;  // parsed once: status() asks per seed
+    RunRecord run;
+  };
+  std::vector<Member> ordered;
+  for (RunRecord& r : members)
+  {
+    const int64_t seed = seedOfRun(r);
+    const size_t at = static_cast<size_t>(std::find(group.seeds.begin(), group.seeds.end(), seed) -
+                                          group.seeds.begin());
+    ordered.push_back({at, seed, std::move(r)});
+  }
+  std::sort(ordered.begin(), ordered.end(),
+            [](const Member& a, const Member& b)
+            { return a.at != b.at ? a.at < b.at : a.run.id < b.run.id; });
+  for (Member& m : ordered)
+  {
+    s.memberSeeds.push_back(m.seed);
+    s.members.push_back(std::move(m.run));
   }
   std::vector<const MetricSet*> valid;
   std::vector<const MetricSet*> test;

@@ -54,7 +54,8 @@ int64_t seedOfRun(const RunRecord& run);
 
 /// Reads a group with its members and the spreads of their results.
 Result<GroupSummary> summarizeGroup(RunStore& runs, GroupStore& groups, int64_t groupId);
-/// The same from a group record and its member runs at hand (sorted here by id).
+/// The same from a group record and its member runs at hand (ordered here by planned seed, then
+/// id).
 GroupSummary summarizeMembers(const RunGroupRecord& group, std::vector<RunRecord> members);
 
 /// Records a new group of `seeds` seeds for `config` on the dataset: the seeds are

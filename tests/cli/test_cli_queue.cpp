@@ -68,7 +68,7 @@ class TestCliQueue : public QObject
     auto r = cli({"queue"});
     QVERIFY2(r.code == 0 && r.out.contains("The run queue is empty"), qPrintable(r.out));
     const int64_t a = add({"--name", "A"});
-    const int64_t b = add({"--name", "B", "--seeds", "2"});
+    const int64_t b = add({"--name", "B", "--seeds", "2", "--nproc", "2"});
     const int64_t c = add({"--name", "C", "--first"});
     QVERIFY(a > 0 && b > 0 && c > 0);
     QCOMPARE(names(), (QStringList{"C", "A", "B"}));
@@ -76,7 +76,7 @@ class TestCliQueue : public QObject
     QCOMPARE(QString::fromStdString(j.at("jobs").asArray()[2].at("kind").asString()),
              QString("group"));
     QVERIFY(QString::fromStdString(j.at("jobs").asArray()[2].at("what").asString())
-                .contains("2 seeds"));
+                .contains("2 seeds, 2 processes"));
 
     r = cli({"queue-move", QString::number(b), "0", "--json"});
     QVERIFY2(r.code == 0, qPrintable(r.err));
@@ -95,7 +95,7 @@ class TestCliQueue : public QObject
     r = cli({"queue-add", "--dataset", "d", "--set", "model.dim=30", "--set", "model.heads=4"});
     QVERIFY(r.code != 0);
     QVERIFY2(r.err.contains("model.heads"), qPrintable(r.err));
-    r = cli({"queue-add", "--dataset", "d", "--seeds", "2", "--nproc", "2"});
+    r = cli({"queue-add", "--dataset", "d", "--nproc", "0"});
     QVERIFY(r.code != 0);
     QCOMPARE(names(), (QStringList{"B", "A"}));
   }
@@ -123,6 +123,7 @@ class TestCliQueue : public QObject
     QCOMPARE(QString::fromStdString(jobs[0].at("name").asString()), QString("B"));
     QCOMPARE(QString::fromStdString(jobs[0].at("status").asString()), QString("finished"));
     QVERIFY(jobs[0].at("group").asInt() > 0);
+    QVERIFY2(r.err.count(" started in process ") == 2, qPrintable(r.err));  // members at once
     QCOMPARE(QString::fromStdString(jobs[1].at("name").asString()), QString("A"));
     QCOMPARE(QString::fromStdString(jobs[1].at("status").asString()), QString("finished"));
     const int64_t run = jobs[1].at("run").asInt();

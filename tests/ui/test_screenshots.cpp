@@ -110,6 +110,7 @@ class TestScreenshots : public QObject
   {
     out_ = qEnvironmentVariable("M6_SCREENSHOTS", tmp_.path());
     QVERIFY(QDir().mkpath(out_));
+    qputenv("M6_CLI", M6_BINARY_DIR "/app/exe/m6-cli");  // member processes' program
   }
 
   void mainWindowOnTheDemo()
@@ -291,6 +292,25 @@ class TestScreenshots : public QObject
     pages->queuePanel()->selectJob(pages->queue()->jobs()[1].id);
     QTest::qWait(100);
     save(&w, "train-page-queue.png");
+
+    // A run group's members two at a time, each in a process of its own: the page's log.
+    for (const auto& job : pages->queue()->jobs())
+    {
+      pages->queue()->remove(job.id);
+    }
+    QVERIFY(configure->applyPreset("quick"));
+    configure->form()->setFieldValue("train.epochs", Json(2));
+    configure->nameEdit()->setText("quick x3 at once");
+    pages->trainPage()->seedsBox()->setValue(3);
+    pages->trainPage()->processesBox()->setMaximum(2);
+    pages->trainPage()->processesBox()->setValue(2);
+    QVERIFY(pages->startTraining());
+    QTRY_VERIFY_WITH_TIMEOUT(!pages->controller()->busy(), 300000);
+    QTRY_COMPARE(pages->queuePanel()->table()->rowCount(), 0);
+    QTest::qWait(100);
+    save(&w, "train-page-parallel-group.png");
+    pages->trainPage()->seedsBox()->setValue(1);
+    pages->trainPage()->processesBox()->setValue(1);
   }
 
   void inspectPages()

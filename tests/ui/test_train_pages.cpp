@@ -532,9 +532,7 @@ class TestTrainPages : public QObject
     RunsPage* runs = pages()->runsPage();
     configure("seeded", 15, 256);
     t->seedsBox()->setValue(3);
-    t->processesBox()->setValue(2);
-    QVERIFY(!pages()->startTraining());  // a group trains in this process only
-    t->processesBox()->setValue(1);
+    t->processesBox()->setValue(1);  // one after another in this process, with live curves
     QSignalSpy started(pages()->controller(), &TrainingController::runStarted);
     QVERIFY(pages()->startTraining());
     // Stop the group while its second seed trains: the first is finished, the second stopped.
@@ -572,6 +570,48 @@ class TestTrainPages : public QObject
     QCOMPARE(g->summary.members[1].epochsRun, 15);
     QVERIFY(!runs->canResumeGroup(group));
     t->seedsBox()->setValue(1);
+  }
+
+  // Seeds with Processes: the members train that many at once, each in an m6-cli process of its
+  // own; the page follows them by their log lines, the Runs page shows the group.
+  void aGroupTrainsItsMembersAtOnceWithProcesses()
+  {
+    TrainPage* t = pages()->trainPage();
+    RunsPage* runs = pages()->runsPage();
+    configure("at once", 2, 256);
+    t->seedsBox()->setValue(2);
+    t->processesBox()->setMaximum(2);  // this machine may have one core; the job still runs
+    t->processesBox()->setValue(2);
+    QSignalSpy started(pages()->controller(), &TrainingController::runStarted);
+    QVERIFY(pages()->startTraining());
+    waitIdle();
+    QVERIFY2(t->statusText().startsWith("Finished"), qPrintable(t->statusText()));
+    const QString log = t->logText();
+    const int first = log.indexOf("training in process");
+    const int second = log.indexOf("training in process", first + 1);
+    QVERIFY2(first >= 0 && second > first, qPrintable(log));
+    QVERIFY2(second < log.indexOf(" ended)"), qPrintable(log));  // both before either ended
+    QVERIFY2(log.contains("(2 of 2 ended)") && log.contains("95% interval"), qPrintable(log));
+    QCOMPARE(started.count(), 0);  // no member trained in this process
+    pages()->library()->refresh();
+    RunTableModel* m = runs->model();
+    int64_t group = 0;
+    {
+      auto ws = Workspace::open(path_.toStdString(), false);
+      QVERIFY(ws.ok());
+      const auto groups = GroupStore(**ws).groups();
+      QVERIFY(groups.ok());
+      for (const auto& g : *groups)
+      {
+        group = g.name == "at once" ? g.id : group;
+      }
+    }
+    QVERIFY(group != 0);
+    QTRY_COMPARE(m->data(m->indexOfGroup(group).siblingAtColumn(RunTableModel::Status)).toString(),
+                 QString("finished"));
+    QCOMPARE(m->group(m->indexOfGroup(group))->members.size(), size_t(2));
+    t->seedsBox()->setValue(1);
+    t->processesBox()->setValue(1);
   }
 
   void sortingAndDeletingRuns()
