@@ -1,5 +1,6 @@
 // What the libFuzzer harnesses share: the readers under test take paths, so each input is
-// written to a private file first (under $TMPDIR, one folder per fuzzing process).
+// written to a private file first (under $TMPDIR, one folder per fuzzing process); and the check
+// that an imported snapshot's interactions index its tables.
 #pragma once
 
 #include <sys/stat.h>
@@ -11,6 +12,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <string>
+
+#include "model/core/dataset.h"
 
 namespace m6fuzz
 {
@@ -44,6 +47,19 @@ inline std::string writeInput(const std::string& name, const uint8_t* data, size
     std::abort();
   }
   return path;
+}
+
+/// Traps (a finding) unless every interaction's user and item index the snapshot's tables.
+inline void checkIndexes(const m6::DatasetSnapshot& s)
+{
+  for (size_t k = 0; k < s.user.size(); ++k)
+  {
+    if (s.user[k] < 0 || static_cast<size_t>(s.user[k]) >= s.userIds.size() || s.item[k] < 0 ||
+        static_cast<size_t>(s.item[k]) >= s.itemIds.size())
+    {
+      __builtin_trap();
+    }
+  }
 }
 
 }  // namespace m6fuzz

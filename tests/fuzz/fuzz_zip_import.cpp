@@ -31,15 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
   auto parsed = m6::readImport(*spec, "fuzz");
   if (parsed)
   {
-    const auto& s = parsed->snapshot;
-    for (size_t k = 0; k < s.user.size(); ++k)
-    {
-      if (s.user[k] < 0 || static_cast<size_t>(s.user[k]) >= s.userIds.size() || s.item[k] < 0 ||
-          static_cast<size_t>(s.item[k]) >= s.itemIds.size())
-      {
-        __builtin_trap();
-      }
-    }
+    m6fuzz::checkIndexes(parsed->snapshot);
   }
   // The members went to a temporary folder beside the harness's own (both under $TMPDIR) that
   // the import removed when it finished; a path inside the archive reaches no other place.
