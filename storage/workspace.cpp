@@ -270,6 +270,18 @@ int problemsOf(sql::Db& db, const std::string& pragma, std::string* problems)
   return count;
 }
 
+// PRAGMA quick_check of one table. The names come from the file's own schema: quoted as an
+// identifier, so a hostile file's table name is a name, never SQL.
+std::string quickCheckOf(const std::string& table)
+{
+  std::string quoted = "\"";
+  for (char c : table)
+  {
+    quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  }
+  return "quick_check(" + quoted + "\")";
+}
+
 std::string damagedMessage(const std::string& path, const std::string& where, int count,
                            const std::string& problems)
 {
@@ -317,7 +329,7 @@ Status checkIntact(sql::Db& db, const std::string& path)
     std::string problems;
     const bool whole = table == "*";
     if (const int count =
-            problemsOf(db, whole ? "quick_check(20)" : "quick_check(" + table + ")", &problems))
+            problemsOf(db, whole ? "quick_check(20)" : quickCheckOf(table), &problems))
     {
       return makeError(damagedMessage(path, whole ? "" : " of table " + table, count, problems));
     }
@@ -679,7 +691,7 @@ Status Workspace::checkBeforeWriting(const std::vector<std::string>& tables,
         progress(p);
       }
       std::string problems;
-      if (const int count = problemsOf(*db_, "quick_check(" + due[k] + ")", &problems))
+      if (const int count = problemsOf(*db_, quickCheckOf(due[k]), &problems))
       {
         return makeError(damagedMessage(path_, " of table " + due[k], count, problems));
       }

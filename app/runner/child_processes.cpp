@@ -69,9 +69,12 @@ std::optional<ChildEnd> waitAnyChild(int milliseconds)
                                            : 1;
       return end;
     }
-    if (pid < 0 && errno != EINTR)
+    if (pid < 0 && errno == ECHILD)
     {
-      return std::nullopt;  // no child left
+      // No child to wait for: wait out the time anyway, so a caller polling in a loop does not
+      // spin.
+      std::this_thread::sleep_until(deadline);
+      return std::nullopt;
     }
     if (std::chrono::steady_clock::now() >= deadline)
     {

@@ -27,7 +27,7 @@ struct ChildEnd
 };
 
 /// Waits up to `milliseconds` for any child of this process to end; nothing when none did
-/// (or there is none).
+/// (when there is none, after the whole time).
 std::optional<ChildEnd> waitAnyChild(int milliseconds);
 
 /// Sends SIGINT to a child started by startChild (the whole of its process group).

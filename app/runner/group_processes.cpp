@@ -97,7 +97,7 @@ GroupSummary trainMembersInProcesses(Workspace& ws, int64_t groupId, int paralle
       ::kill(-kv.first, signal);
     }
   };
-  while (next < pending.size() || !running.empty())
+  while ((!stopping && next < pending.size()) || !running.empty())
   {
     if (stop && stop->load() && !stopping)
     {

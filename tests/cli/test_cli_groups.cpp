@@ -205,7 +205,7 @@ class TestCliGroups : public QObject
     QProcess p;
     p.start(m6test::kCli,
             {"--workspace", dir_.filePath("t.m6ws"), "train", "--dataset", "d", "--preset", "quick",
-             "--set", "train.epochs=12", "--set", "train.patience=0", "--seeds", "2", "--parallel",
+             "--set", "train.epochs=12", "--set", "train.patience=0", "--seeds", "3", "--parallel",
              "2", "--name", "stopped together"});
     QVERIFY(p.waitForStarted());
     int64_t group = 0;
@@ -235,8 +235,10 @@ class TestCliGroups : public QObject
     QVERIFY(p.waitForFinished(120000));
     const QString err = QString::fromUtf8(p.readAllStandardError());
     QVERIFY2(err.contains("Stopping the group's members"), qPrintable(err));
+    // The two that trained are stopped; the third seed was never started.
     auto shown = lastJson(cli({"groups", QString::number(group), "--json"}));
     QCOMPARE(QString::fromStdString(shown.at("status").asString()), QString("incomplete"));
+    QCOMPARE(shown.at("runs").size(), size_t(2));
     for (const Json& m : shown.at("runs").asArray())
     {
       QCOMPARE(QString::fromStdString(m.at("status").asString()), QString("stopped"));
@@ -245,7 +247,7 @@ class TestCliGroups : public QObject
     auto r = cli({"resume", "group:" + QString::number(group), "--parallel", "2", "--json"});
     QVERIFY2(r.code == 0, qPrintable(r.err));
     QCOMPARE(QString::fromStdString(lastJson(r).at("status").asString()), QString("finished"));
-    QCOMPARE(runCount(), before);  // continued, not started again
+    QCOMPARE(runCount(), before + 1);  // the two continued, the third new
   }
 
   void badRequestsTrainNothing()
