@@ -12,6 +12,7 @@
 #include <QtTest>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <thread>
 
 #include "cli_runner.h"
@@ -40,6 +41,45 @@ class TestCliGroups : public QObject
     auto ws = m6::Workspace::open(dir_.filePath("t.m6ws").toStdString(), false);
     auto runs = m6::RunStore(**ws).runs();
     return runs ? static_cast<int>(runs->size()) : -1;
+  }
+
+  // Polls the workspace (up to 2 minutes) until the group named `name` has members whose epoch
+  // counts (in the order they were recorded) satisfy `ready`; returns the group's id and those
+  // members then, or 0 and none.
+  std::pair<int64_t, std::vector<m6::RunRecord>> waitForMembers(
+      const std::string& name, const std::function<bool(const std::vector<size_t>&)>& ready)
+  {
+    for (int i = 0; i < 1200; ++i)
+    {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      auto ws = m6::Workspace::open(dir_.filePath("t.m6ws").toStdString(), false);
+      if (!ws)
+      {
+        continue;
+      }
+      auto groups = m6::GroupStore(**ws).groups();
+      if (!groups || groups->empty() || groups->back().name != name)
+      {
+        continue;
+      }
+      m6::RunStore runs(**ws);
+      auto members = runs.runsOfGroup(groups->back().id);
+      if (!members)
+      {
+        continue;
+      }
+      std::vector<size_t> epochs;
+      for (const auto& m : *members)
+      {
+        auto e = runs.epochs(m.id);
+        epochs.push_back(e ? e->size() : 0);
+      }
+      if (ready(epochs))
+      {
+        return {groups->back().id, *members};
+      }
+    }
+    return {0, {}};
   }
 
  private Q_SLOTS:
@@ -208,28 +248,10 @@ class TestCliGroups : public QObject
              "--set", "train.epochs=12", "--set", "train.patience=0", "--seeds", "3", "--parallel",
              "2", "--name", "stopped together"});
     QVERIFY(p.waitForStarted());
-    int64_t group = 0;
-    for (int i = 0; i < 1200 && group == 0; ++i)
-    {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      auto ws = m6::Workspace::open(dir_.filePath("t.m6ws").toStdString(), false);
-      if (!ws)
-      {
-        continue;
-      }
-      auto groups = m6::GroupStore(**ws).groups();
-      if (!groups || groups->empty() || groups->back().name != "stopped together")
-      {
-        continue;
-      }
-      m6::RunStore runs(**ws);
-      auto members = runs.runsOfGroup(groups->back().id);
-      if (members && members->size() == 2 && runs.epochs((*members)[0].id)->size() >= 1 &&
-          runs.epochs((*members)[1].id)->size() >= 1)
-      {
-        group = groups->back().id;
-      }
-    }
+    const int64_t group =
+        waitForMembers("stopped together", [](const std::vector<size_t>& epochs)
+                       { return epochs.size() == 2 && epochs[0] >= 1 && epochs[1] >= 1; })
+            .first;
     QVERIFY2(group != 0, "the two members never trained an epoch each");
     ::kill(static_cast<pid_t>(p.processId()), SIGINT);
     QVERIFY(p.waitForFinished(120000));
@@ -273,35 +295,11 @@ class TestCliGroups : public QObject
                            "train.patience=0", "--seeds", "3", "--name", "killed"});
     QVERIFY(p.waitForStarted());
     // Kill it while the second member trains (the first finished, the second has a checkpoint).
-    int64_t group = 0;
-    int64_t first = 0;
-    int64_t second = 0;
-    for (int i = 0; i < 1200 && second == 0; ++i)
-    {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      auto ws = m6::Workspace::open(dir_.filePath("t.m6ws").toStdString(), false);
-      if (!ws)
-      {
-        continue;
-      }
-      auto groups = m6::GroupStore(**ws).groups();
-      if (!groups || groups->empty() || groups->back().name != "killed")
-      {
-        continue;
-      }
-      group = groups->back().id;
-      m6::RunStore runs(**ws);
-      auto members = runs.runsOfGroup(group);
-      if (members && members->size() == 2)
-      {
-        auto epochs = runs.epochs((*members)[1].id);
-        if (epochs && epochs->size() >= 2)
-        {
-          first = (*members)[0].id;
-          second = (*members)[1].id;
-        }
-      }
-    }
+    const auto waited = waitForMembers("killed", [](const std::vector<size_t>& epochs)
+                                       { return epochs.size() == 2 && epochs[1] >= 2; });
+    const int64_t group = waited.first;
+    const int64_t first = waited.second.size() == 2 ? waited.second[0].id : 0;
+    const int64_t second = waited.second.size() == 2 ? waited.second[1].id : 0;
     QVERIFY2(second != 0, "the second member never reached its second epoch");
     p.kill();
     p.waitForFinished();
