@@ -112,8 +112,17 @@ void queries(Writer& w, const NetSpec& spec, int hourColumn, int weekdayColumn)
   w.line(1, "for j in range(count):");
   w.line(2, "slots[" + std::to_string(L) + " - count + j] = history[first + j]");
   w.line(2, "empty[" + std::to_string(L) + " - count + j] = False");
-  w.line(1, "hist_items = torch.tensor([slots])");
-  w.line(1, "pad = torch.tensor([empty])");
+  if (L == 0)
+  {
+    // torch.tensor of an empty list warns that Python would make it a float tensor.
+    w.line(1, "hist_items = torch.zeros([1, 0]).long()");
+    w.line(1, "pad = torch.zeros([1, 0]) > 0");
+  }
+  else
+  {
+    w.line(1, "hist_items = torch.tensor([slots])");
+    w.line(1, "pad = torch.tensor([empty])");
+  }
   w.line(1, "missing = torch.tensor([" + nU + "])");
   w.line(1, "ucols = " + columnList("self.tables.users", spec.userColumns, "missing"));
   w.line(1, "ccols = self._context(" + nU + ", hour, weekday)");

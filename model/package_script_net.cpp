@@ -145,7 +145,7 @@ void helpers(Writer& w, int64_t d, int64_t heads)
 // Whether the fusion adds offsets (position, gap) after its token norm.
 bool splitOffsets(const ModelConfig& m)
 {
-  return itemNormLayout(m) && m.positional;
+  return itemNormLayout(m) && historyPositions(m);
 }
 
 // HistoryEncoderImpl::forward and bagOffsets (history.cpp).
@@ -153,8 +153,14 @@ void history(Writer& w, const NetSpec& spec)
 {
   const ModelConfig& m = spec.model;
   const std::string hm = "self.model.history";
-  const bool positional = m.positional;
+  const bool positional = historyPositions(m);
   w.line(0, "def _history(self, tokens: Tensor, pad: Tensor, gaps: Tensor) -> Tensor:");
+  if (m.historyLength == 0)
+  {
+    w.line(1, "return tokens  # no history: [B, 0, d], and no encoder parameters");
+    w.line(0, "");
+    return;
+  }
   w.line(1, "b = tokens.size(0)");
   w.line(1, "l = tokens.size(1)");
   w.line(1, "keep = (~pad).unsqueeze(-1).to(tokens.dtype)");

@@ -145,12 +145,14 @@ void AttentionStatsPanel::setStats(const AttentionStatsView& view)
     }
     layer_->setCurrentIndex(std::clamp(keep, 0, std::max(0, stats_.layers - 1)));
   }
-  summary_->setText(tr("%1 users, %2 layer(s) x %3 heads, history of up to %4 items; %5")
+  const QString history = stats_.historyLength > 0
+                              ? tr("history of up to %1 items").arg(stats_.historyLength)
+                              : tr("no history (model.history_length 0)");
+  summary_->setText(tr("%1 users, %2 layer(s) x %3 heads, %4; %5")
                         .arg(stats_.users)
                         .arg(stats_.layers)
                         .arg(stats_.heads)
-                        .arg(stats_.historyLength)
-                        .arg(QString::fromStdString(stats_.query)));
+                        .arg(history, QString::fromStdString(stats_.query)));
   redraw();
 }
 

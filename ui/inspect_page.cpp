@@ -213,7 +213,7 @@ void InspectPage::onOpened(const InspectSourceInfo& info)
     what += tr(", %1 layer(s) x %2 heads, history %3, %4 scorer")
                 .arg(info.layers)
                 .arg(info.heads)
-                .arg(info.historyLength)
+                .arg(info.historyLength > 0 ? QString::number(info.historyLength) : tr("none"))
                 .arg(info.scorer);
   }
   what += tr(". Read from %1.").arg(info.loadedFrom);

@@ -152,9 +152,10 @@ std::vector<FieldDef> buildTable()
 
   // ---- History encoder -----------------------------------------------------------------------
   t.push_back(intField("model.history_length", kHistory, "History length", M,
-                       &ModelConfig::historyLength, 1, 512,
+                       &ModelConfig::historyLength, 0, 512,
                        "Number L of most recent items before an interaction that form the "
-                       "history (1-512)."));
+                       "history (0-512; 0 = no history: the model sees the user, the context "
+                       "and the target only)."));
   t.push_back(enumField("model.history_encoder", kHistory, "History encoder", M,
                         &ModelConfig::historyEncoder, {"none", "gru", "cnn", "transformer"},
                         "How the history item tokens are contextualised before attention: none "

@@ -262,10 +262,11 @@ std::vector<ConfigIssue> validate(const RunConfig& c, const DatasetSchema* schem
   const TrainConfig& t = c.train;
 
   // Rules with a specific explanation come first; the generic range check skips their fields.
-  if (m.historyLength < 1)
+  if (m.historyLength < 0)
   {
     add(out, "model.history_length",
-        "the history length must be at least 1 (got " + std::to_string(m.historyLength) + ")");
+        "the history length must be at least 0 (0 = no history; got " +
+            std::to_string(m.historyLength) + ")");
   }
   if (!(t.lr > 0))
   {

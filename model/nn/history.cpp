@@ -28,6 +28,10 @@ torch::Tensor TransformerBlockImpl::forward(const torch::Tensor& x, const torch:
 HistoryEncoderImpl::HistoryEncoderImpl(const HistoryEncoderOptions& o) : options_(o)
 {
   const int64_t d = o.dim;
+  if (o.length == 0)
+  {
+    return;  // no history: nothing to encode, no parameters
+  }
   if (o.positional)
   {
     // Added to item tokens of about 0.07 per dimension (sums of embeddings drawn at 0.05) they
@@ -101,6 +105,10 @@ torch::Tensor HistoryEncoderImpl::forward(const torch::Tensor& tokens, const tor
 {
   const int64_t b = tokens.size(0);
   const int64_t l = tokens.size(1);
+  if (l == 0)
+  {
+    return tokens;  // [B, 0, d]: the GRU and the convolution refuse empty sequences
+  }
   torch::Tensor keep = (~pad).unsqueeze(-1).to(tokens.scalar_type());
   torch::Tensor x = tokens;
   if (position_)

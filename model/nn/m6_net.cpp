@@ -43,7 +43,7 @@ M6NetImpl::M6NetImpl(const NetSpec& spec) : spec_(spec)
   h.length = m.historyLength;
   h.kind = m.historyEncoder;
   h.layers = m.historyLayers;
-  h.positional = m.positional;
+  h.positional = historyPositions(m);
   h.gaps = spec.hasTimestamps;
   h.heads = m.heads;
   h.dropout = m.attentionDropout;
@@ -169,9 +169,10 @@ UserSide M6NetImpl::userSide(const torch::Tensor& users,
 {
   const int64_t b = histRows.size(0);
   const int64_t l = histRows.size(1);
-  if (!itemNormLayout(spec_.model) || !splitProjection_)
+  if (!itemNormLayout(spec_.model) || !splitProjection_ || l == 0)
   {
-    torch::Tensor hist = itemTokens.index_select(0, histRows.reshape({-1})).view({b, l, -1});
+    torch::Tensor hist =
+        itemTokens.index_select(0, histRows.reshape({-1})).view({b, l, itemTokens.size(1)});
     return userSide(users, userColumns, contextColumns, hist, histPad, histGaps);
   }
   UserSide s;

@@ -42,6 +42,13 @@ inline bool itemNormLayout(const ModelConfig& m)
   return m.tokenNorm == "item" && m.historyEncoder == "none";
 }
 
+/// Whether history slots get position (and gap) embeddings: model.positional, and at least one slot
+/// (model.history_length 0 means no history, so nothing to encode).
+inline bool historyPositions(const ModelConfig& m)
+{
+  return m.positional && m.historyLength > 0;
+}
+
 struct NetSpec
 {
   ModelConfig model;

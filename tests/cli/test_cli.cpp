@@ -161,7 +161,7 @@ class TestCli : public QObject
                  .code,
              0);
     auto r = cli({"train", "--dataset", "cfg", "--set", "train.lr=0", "--set",
-                  "model.history_length=0", "--set", "train.batch_size=0"});
+                  "model.history_length=-1", "--set", "train.batch_size=0"});
     QVERIFY(r.code != 0);
     QStringList lines = r.err.trimmed().split('\n');
     QVERIFY2(lines.last().startsWith("error: invalid configuration"), qPrintable(r.err));

@@ -354,7 +354,7 @@ class TestCliTrain : public QObject
                            << "model.heads";
     QTest::newRow("lr") << QStringList{"--set", "train.lr=0"} << "train.lr";
     QTest::newRow("unknown key") << QStringList{"--set", "model.colour=red"} << "model.colour";
-    QTest::newRow("history") << QStringList{"--set", "model.history_length=0"}
+    QTest::newRow("history") << QStringList{"--set", "model.history_length=-1"}
                              << "model.history_length";
   }
   void badSettingsAreRefusedBeforeTraining()

@@ -149,6 +149,29 @@ class TestInspection : public QObject
         s.triggerWeight, s.otherWeight, static_cast<long long>(s.triggerUsers));
   }
 
+  void withoutHistoryTheAttentionReadsUserAndContext()
+  {
+    // model.history_length 0: no history tokens, so every weight is on the user or the context.
+    RunConfig c = m6test::smallConfig();
+    c.model.historyLength = 0;
+    c.train.epochs = 1;
+    const std::string run = m6test::runDir(dir_, "no-history");
+    QCOMPARE(m6::train(data_, c, run).status, std::string("finished"));
+    auto p = m6::Predictor::open(run, data_, c);
+    m6::AttentionStats s = p->attentionStats();
+    QCOMPARE(s.historyLength, 0);
+    QVERIFY(s.historyUsers.empty());
+    for (const auto& h : s.perHead)
+    {
+      QVERIFY(std::fabs(h.userShare + h.contextShare - 1.0) < 1e-4);
+      QCOMPARE(h.historyShare, 0.0);
+    }
+    m6::Explanation e = p->explain(0, data_.item[split_.testIndex[0]]);
+    QCOMPARE(e.tokens.size(), size_t(2));
+    QCOMPARE(e.weights[0][0].size(), size_t(2));
+    QCOMPARE(p->recommend(0, 10).size(), size_t(10));
+  }
+
   void recommendWithAnItemFilter()
   {
     auto p = m6::Predictor::open(m6test::runDir(dir_, "dot"), data_, dot_);

@@ -145,6 +145,9 @@ class TestPackageScript : public QObject
         "scorer=mlp", "history_encoder=transformer", "mlp_activation=tanh", "mlp_layers=2"};
     QTest::newRow("mlp, cnn, rating task")
         << QStringList{"scorer=mlp", "history_encoder=cnn", "task=rating"};
+    QTest::newRow("dot, no history (length 0)") << QStringList{"history_length=0"};
+    QTest::newRow("mlp, no history (length 0), transformer")
+        << QStringList{"scorer=mlp", "history_length=0", "history_encoder=transformer"};
   }
 
   void methodsAgreeWithThePackage()
@@ -222,6 +225,11 @@ class TestPackageScript : public QObject
                          package->explain(plain, data_.itemIds[static_cast<size_t>(target)]));
     }
     qInfo("largest score difference, script vs package: %g", double(worst));
+    if (c.model.historyLength == 0)
+    {
+      // Without history the attention reads the user and the context only.
+      QCOMPARE(package->explain(0, 1).tokens.size(), size_t(2));
+    }
     // No history at all: still a ranking, the package's.
     m6::HistoryQuery empty;
     compareRanked(ranked(script.run_method("recommend", c10::List<int64_t>(), int64_t(-1),

@@ -131,8 +131,8 @@ class TestConfigForm : public QObject
         "only the mlp scorer uses this option");
     row("early-stopping metric of the task", R"({"train.early_stop_metric": "auc"})", demo,
         "train.early_stop_metric", "is not measured for task ranking");
-    row("history length", R"({"model.history_length": 0})", demo, "model.history_length",
-        "must be at least 1");
+    row("history length", R"({"model.history_length": -1})", demo, "model.history_length",
+        "must be at least 0");
     row("learning rate", R"({"train.lr": 0})", demo, "train.lr", "must be greater than 0");
     row("batch size", R"({"train.batch_size": 0})", demo, "train.batch_size", "must be at least 1");
     row("sampled losses need negatives", R"({"model.scorer": "mlp", "train.negatives": 0})", demo,
