@@ -314,7 +314,7 @@ bool ModelPages::startSearch(const SearchRequest& request)
     Q_EMIT statusMessage(tr("Select a dataset, and wait for the running job to end"));
     return false;
   }
-  if (controller_->startSearch(configure_->dataset().id, request) == 0)
+  if (controller_->startSearch(configure_->dataset().id, request, train_->processes()) == 0)
   {
     return false;
   }
@@ -348,7 +348,7 @@ bool ModelPages::resumeSearch(qint64 searchId)
     return false;
   }
   const RunSearchRow* row = runs_->model()->search(runs_->model()->indexOfSearch(searchId));
-  controller_->resumeSearch(searchId, row ? row->search.datasetId : 0);
+  controller_->resumeSearch(searchId, row ? row->search.datasetId : 0, train_->processes());
   view_->setCurrentWidget(train_);
   return true;
 }

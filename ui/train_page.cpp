@@ -76,8 +76,8 @@ TrainPage::TrainPage(TrainingController* controller, QWidget* parent)
          "each, on PyTorch's c10d with Gloo over 127.0.0.1. Each process takes batch_size "
          "examples per step, so the global batch is batch_size x processes at the configured "
          "learning rate; Pause and Stop reach every process. With Seeds > 1: train this many "
-         "members of the group at once, each in its own process (their curves are on the Runs "
-         "page). 1: this process only"));
+         "members of the group at once, each in its own process; a hyperparameter search trains "
+         "this many trials at once (their curves are on the Runs page). 1: this process only"));
   seeds_ = new QSpinBox(this);
   seeds_->setObjectName(QStringLiteral("trainSeeds"));
   seeds_->setRange(1, kMaxGroupSeeds);
@@ -183,15 +183,32 @@ TrainPage::TrainPage(TrainingController* controller, QWidget* parent)
             // text: "adapted, 10% of the training data (1 of 6)"; the worker logs it too.
             title_->setText(tr("<b>Adaptation comparison</b>: %1").arg(text.toHtmlEscaped()));
           });
+  // Members of a group, or trials of a search, each in a process of its own: a count.
+  auto inProcesses = [this](const QString& title, const QString& count, int ended, int total)
+  {
+    title_->setText(title);
+    bar_->setValue(total > 0 ? ended * 1000 / total : 0);
+    bar_->setFormat(count);
+  };
   connect(controller_, &TrainingController::membersProgress, this,
-          [this](qint64 groupId, int ended, int running, int total)
+          [this, inProcesses](qint64 groupId, int ended, int running, int total)
           {
-            title_->setText(tr("<b>Run group %1</b>: members in processes of their own (their "
-                               "curves are on the Runs page)")
-                                .arg(groupId));
-            bar_->setValue(total > 0 ? ended * 1000 / total : 0);
-            bar_->setFormat(
-                tr("%1 of %2 members ended · %3 training").arg(ended).arg(total).arg(running));
+            inProcesses(
+                tr("<b>Run group %1</b>: members in processes of their own (their "
+                   "curves are on the Runs page)")
+                    .arg(groupId),
+                tr("%1 of %2 members ended · %3 training").arg(ended).arg(total).arg(running),
+                ended, total);
+          });
+  connect(controller_, &TrainingController::trialsProgress, this,
+          [this, inProcesses](qint64 searchId, int ended, int running, int total)
+          {
+            inProcesses(
+                tr("<b>Search %1</b>: trials in processes of their own (their curves "
+                   "are on the Runs page)")
+                    .arg(searchId),
+                tr("%1 of %2 trials ended · %3 training").arg(ended).arg(total).arg(running), ended,
+                total);
           });
   connect(controller_, &TrainingController::stepsArrived, loss_, &LossPlot::addSteps);
   connect(controller_, &TrainingController::progressChanged, this, &TrainPage::onProgress);

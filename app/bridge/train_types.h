@@ -39,8 +39,9 @@ struct TrainRequest
   int processes = 1;       // > 1: data-parallel over this many local processes (local_ranks.h)
   int seeds = 1;           // > 1: a new run group of this many seeds (config.train.seed, +1, ...)
   qint64 resumeGroup = 0;  // > 0: continue this run group (its remaining seeds)
-  /// Set: a new hyperparameter search on datasetId (config, seeds and processes are ignored; the
-  /// search's own base configuration is in it).
+  /// Set: a new hyperparameter search on datasetId (config and seeds are ignored; the search's
+  /// own base configuration is in it; processes > 1 trains that many trials at once, each in a
+  /// process of its own).
   std::optional<SearchRequest> search;
   qint64 resumeSearch = 0;  // > 0: continue this search (its trials not settled yet)
 };

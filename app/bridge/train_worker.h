@@ -87,6 +87,9 @@ class TrainWorker : public QObject
   /// A run group's members trained in their own processes (Processes > 1): after each start and
   /// end, how many ended and are training, of the `total` this job trains.
   void membersProgress(quint64 token, qint64 groupId, int ended, int running, int total);
+  /// A search's trials trained in their own processes (Processes > 1): after each start and end,
+  /// how many ended and are training, of the search's `total` trials.
+  void trialsProgress(quint64 token, qint64 searchId, int ended, int running, int total);
   void comparisonFinished(quint64 token, m6::AdaptComparison comparison);
   void cancelled(quint64 token);
   void failed(quint64 token, QString message);

@@ -1,7 +1,9 @@
 // TrainWorker's hyperparameter search job (a new search or a resumed one). Kept apart from
 // train_worker.cpp; same job contract (see train_worker.h).
+#include <algorithm>
 #include <cmath>
 #include <exception>
+#include <set>
 #include <stdexcept>
 
 #include "app/bridge/qt_text.h"
@@ -51,25 +53,56 @@ void TrainWorker::runSearch(quint64 token, const TrainRequest& request)
                               .arg(search.id)
                               .arg(qs(search.name), qs(data->info.name),
                                    qs(search.spec.value("strategy", ""))));
+    SearchRunOptions options;
+    options.parallel = std::max(1, request.processes);
+    options.pause = &pause_;
+    const bool inProcesses = options.parallel > 1;
+    int total = 0;  // trials planned, for the progress of trials in processes
+    if (inProcesses)
+    {
+      auto planned = describeSearch(ws, search);
+      total = planned ? planned->plannedTrials : 0;
+      Q_EMIT logLine(token, tr("search %1: up to %2 trials at once, each in a process of its own")
+                                .arg(search.id)
+                                .arg(options.parallel));
+    }
     int started = 0;
+    int ended = 0;
+    std::set<int> training;  // trials whose processes are running
     auto result = runner.run(
-        search, hooks(token), std::nullopt,
+        search, hooks(token), options,
         [&](const SearchTrialResult& t, bool starting)
         {
           const QString label = qs(trialLabel(t.values));
           if (starting)
           {
             ++started;
-            RunRecord run = *t.run;
-            run.status = "running";
-            feed_->clear();  // the previous trial's steps are recorded; the plot starts anew
-            Q_EMIT runStarted(token, run);
+            if (inProcesses)
+            {
+              training.insert(t.trial);
+              Q_EMIT trialsProgress(token, search.id, ended, static_cast<int>(training.size()),
+                                    total);
+            }
+            else
+            {
+              RunRecord run = *t.run;
+              run.status = "running";
+              feed_->clear();  // the previous trial's steps are recorded; the plot starts anew
+              Q_EMIT runStarted(token, run);
+            }
             Q_EMIT logLine(token, tr("search %1: trial %2 (run %3): %4")
                                       .arg(search.id)
                                       .arg(t.trial + 1)
                                       .arg(t.run->id)
                                       .arg(label));
             return;
+          }
+          if (inProcesses)
+          {
+            training.erase(t.trial);  // skipped and settled trials end without a start
+            ++ended;
+            Q_EMIT trialsProgress(token, search.id, ended, static_cast<int>(training.size()),
+                                  total);
           }
           QString line = tr("search %1: trial %2 ").arg(search.id).arg(t.trial + 1);
           if (t.run)

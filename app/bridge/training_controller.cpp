@@ -60,6 +60,14 @@ TrainingController::TrainingController(const QString& workspacePath,
               Q_EMIT membersProgress(groupId, ended, running, total);
             }
           });
+  connect(w, &TrainWorker::trialsProgress, this,
+          [this](quint64 token, qint64 searchId, int ended, int running, int total)
+          {
+            if (current(token))
+            {
+              Q_EMIT trialsProgress(searchId, ended, running, total);
+            }
+          });
   connect(w, &TrainWorker::logLine, this,
           [this](quint64 token, const QString& line)
           {
@@ -183,18 +191,21 @@ quint64 TrainingController::resumeRun(qint64 runId, qint64 datasetId, int proces
   return startRequest(Job::Training, datasetId, r);
 }
 
-quint64 TrainingController::startSearch(qint64 datasetId, const SearchRequest& request)
+quint64 TrainingController::startSearch(qint64 datasetId, const SearchRequest& request,
+                                        int processes)
 {
   TrainRequest r;
   r.datasetId = datasetId;
   r.search = request;
+  r.processes = processes;
   return startRequest(Job::Search, datasetId, r);
 }
 
-quint64 TrainingController::resumeSearch(qint64 searchId, qint64 datasetId)
+quint64 TrainingController::resumeSearch(qint64 searchId, qint64 datasetId, int processes)
 {
   TrainRequest r;
   r.resumeSearch = searchId;
+  r.processes = processes;
   return startRequest(Job::Search, datasetId, r);
 }
 

@@ -71,9 +71,11 @@ class TrainingController : public QObject
   quint64 startBaselines(qint64 datasetId, const RunConfig& config);
   /// A new hyperparameter search on the dataset (search_types.h): runStarted() for each trial,
   /// log lines per trial, one searchFinished() at the end. Stop leaves it resumable.
-  quint64 startSearch(qint64 datasetId, const SearchRequest& request);
+  /// `processes` > 1: up to that many trials at once, each in an m6-cli process of its own
+  /// (trialsProgress() instead of runStarted(); Pause suspends them, Stop interrupts them).
+  quint64 startSearch(qint64 datasetId, const SearchRequest& request, int processes = 1);
   /// Continues a stopped or interrupted search (the trials not settled yet).
-  quint64 resumeSearch(qint64 searchId, qint64 datasetId);
+  quint64 resumeSearch(qint64 searchId, qint64 datasetId, int processes = 1);
   /// Any training-worker request (a run, a group, a search, a resume), as the run queue stores
   /// them.
   quint64 start(const TrainRequest& request);
@@ -119,6 +121,8 @@ class TrainingController : public QObject
   void armStarted(QString text, int index, int total);
   /// The running group's members train in their own processes: ended and training, of `total`.
   void membersProgress(qint64 groupId, int ended, int running, int total);
+  /// The running search's trials train in their own processes: ended and training, of `total`.
+  void trialsProgress(qint64 searchId, int ended, int running, int total);
   void comparisonFinished(m6::AdaptComparison comparison);
   void jobFailed(QString message);
   void jobCancelled();

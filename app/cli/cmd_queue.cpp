@@ -206,7 +206,7 @@ Json runJob(Context& ctx, const QueuedJob& job, const QueuedTraining& t, const L
   if (t.search)
   {
     SearchRecord search = driver.createSearch(*t.search);
-    SearchResult result = driver.runSearch(search, std::nullopt);
+    SearchResult result = driver.runSearch(search);
     e["search"] = search.id;
     e["status"] = result.search.status;
     if (result.bestRun)

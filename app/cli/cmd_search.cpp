@@ -79,6 +79,23 @@ SearchRequest requestFromArgs(const Args& a, const DatasetSnapshot& snapshot)
   return r;
 }
 
+namespace
+{
+
+// --parallel P, refused beside --trial (a trial process trains one trial).
+SearchRunOptions runOptions(const Args& a)
+{
+  SearchRunOptions o;
+  o.parallel = static_cast<int>(a.intValue("parallel", 1, 1, 256));
+  if (o.parallel > 1 && a.has("trial"))
+  {
+    throw CliError("--trial trains one trial in this process; --parallel cannot go with it");
+  }
+  return o;
+}
+
+}  // namespace
+
 int cmdSearch(Context& ctx, const Args& a)
 {
   if (a.has("resume"))
@@ -99,19 +116,29 @@ int cmdSearch(Context& ctx, const Args& a)
     {
       throw CliError(search.error());
     }
-    LoadedDataset data = loadDataset(ctx, search->datasetName);
-    RunDriver driver(ctx, data);
-    std::optional<double> budget;
+    SearchRunOptions options = runOptions(a);
     if (a.has("budget-minutes"))
     {
-      budget = a.doubleValue("budget-minutes", 0, 0, 1e7);
+      options.budgetMinutes = a.doubleValue("budget-minutes", 0, 0, 1e7);
     }
+    if (a.has("trial"))
+    {
+      options.only = static_cast<int>(a.intValue("trial", 1, 1, 100000)) - 1;
+    }
+    LoadedDataset data = loadDataset(ctx, search->datasetName);
+    RunDriver driver(ctx, data);
     ctx.err << "Resuming search " << search->id << " (" << search->name << ") on "
-            << search->datasetName << "\n";
-    SearchResult result = driver.runSearch(*search, budget);
+            << search->datasetName
+            << (options.only >= 0 ? ", trial " + std::to_string(options.only + 1) : "") << "\n";
+    SearchResult result = driver.runSearch(*search, options);
     ctx.finish(result.toJson(), summaryText(result));
     return 0;
   }
+  if (a.has("trial"))
+  {
+    throw CliError("--trial trains one trial of a recorded search: give --resume ID");
+  }
+  const SearchRunOptions options = runOptions(a);
   const std::string datasetName = a.value("dataset");
   if (datasetName.empty() || !a.has("space"))
   {
@@ -125,7 +152,7 @@ int cmdSearch(Context& ctx, const Args& a)
           << searchStrategyName(request.strategy) << " over " << request.space.dimensions.size()
           << " key(s); Ctrl+C stops it, m6-cli search "
           << "--resume " << search.id << " continues it\n";
-  SearchResult result = driver.runSearch(search, std::nullopt);
+  SearchResult result = driver.runSearch(search, options);
   ctx.finish(result.toJson(), summaryText(result));
   return 0;
 }
@@ -237,7 +264,12 @@ std::vector<Command> searchCommands()
        {"min-epochs", "R", "halving: the first rung, in epochs (default 1)"},
        {"eta", "ETA",
         "halving: keep the best 1/ETA at each rung; rungs at R, R*ETA, ... (default 3)"},
-       {"resume", "ID", "continue a search that was stopped or killed"}});
+       {"resume", "ID", "continue a search that was stopped or killed"},
+       {"parallel", "P",
+        "train up to P trials at once, each in an m6-cli process of its own (default 1; "
+        "halving decides as it would one after another)"},
+       {"trial", "T",
+        "with --resume: train (or resume) trial T alone, as each --parallel process does"}});
   opts.push_back({"name", "NAME", "a name for the search (default \"search N\")"});
   return {
       {{"search", "",

@@ -462,11 +462,11 @@ SearchRecord RunDriver::createSearch(const SearchRequest& request)
   return *created;
 }
 
-SearchResult RunDriver::runSearch(const SearchRecord& search, std::optional<double> budgetMinutes)
+SearchResult RunDriver::runSearch(const SearchRecord& search, const SearchRunOptions& options)
 {
   SearchRunner runner(ctx_.workspace(), session_, data_.info, data_.snapshot);
   InterruptScope interrupts;
-  auto result = runner.run(search, printingHooks("epoch"), budgetMinutes,
+  auto result = runner.run(search, printingHooks("epoch"), options,
                            [this](const SearchTrialResult& t, bool started)
                            {
                              ctx_.endProgress();

@@ -100,7 +100,8 @@ class RunDriver
   /// Records a new search (CliError when the request does not fit the dataset).
   SearchRecord createSearch(const SearchRequest& request);
   /// Runs or resumes a search with a line per trial on stderr; Ctrl+C stops it (resumable).
-  SearchResult runSearch(const SearchRecord& search, std::optional<double> budgetMinutes);
+  /// `options`: the budget override, trials in processes (parallel), one trial alone (only).
+  SearchResult runSearch(const SearchRecord& search, const SearchRunOptions& options = {});
 
   /// Trains (or resumes) the group's members one after another until every planned seed has a
   /// settled member; Ctrl+C stops the member being trained and the group (resumable). `only`:

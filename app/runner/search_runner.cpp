@@ -7,7 +7,9 @@
 #include <filesystem>
 #include <limits>
 #include <map>
+#include <thread>
 
+#include "app/runner/search_runner_impl.h"
 #include "model/core/dataset_schema.h"
 #include "model/core/metrics.h"
 
@@ -19,12 +21,9 @@ namespace
 
 constexpr int kDefaultRandomTrials = 10;
 constexpr int64_t kMaxGrid = 10000;
-constexpr const char* kHalvedPrefix = "halved";
-constexpr const char* kBudgetDecision = "stopped by the search's time budget";
-
 double nowSeconds()
 {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  return searchClockSeconds();
 }
 
 std::string fmt(double v, const char* format)
@@ -180,6 +179,25 @@ std::vector<TrialValues> plannedTrials(const SearchRequest& r)
   return out;
 }
 
+// A recorded trial as it stands: its values, decision, run and validation metric.
+SearchTrialResult trialOf(const SearchTrialRecord& row, RunStore& runs, const std::string& metric)
+{
+  SearchTrialResult t;
+  t.trial = row.trial;
+  t.values = trialFromJson(row.values);
+  t.decision = row.decision;
+  t.value = std::numeric_limits<double>::quiet_NaN();
+  if (row.runId)
+  {
+    if (auto run = runs.run(*row.runId))
+    {
+      t.run = *run;
+      t.value = run->valid.get(metric);
+    }
+  }
+  return t;
+}
+
 // The stored request and its trials; "" or why the spec cannot be read.
 std::string readPlan(const SearchRecord& search, SearchRequest& request,
                      std::vector<TrialValues>& planned)
@@ -295,31 +313,17 @@ Result<SearchResult> describeSearch(Workspace& ws, const SearchRecord& search)
   }
   for (const auto& row : *rows)
   {
-    SearchTrialResult t;
-    t.trial = row.trial;
-    t.values = trialFromJson(row.values);
-    t.decision = row.decision;
-    t.value = std::numeric_limits<double>::quiet_NaN();
-    if (row.runId)
-    {
-      if (auto run = runs.run(*row.runId))
-      {
-        t.run = *run;
-        t.value = run->valid.get(result.metric);
-      }
-    }
-    result.trials.push_back(std::move(t));
+    result.trials.push_back(trialOf(row, runs, result.metric));
   }
   return result;
 }
 
 Result<SearchResult> SearchRunner::run(
-    const SearchRecord& search, const TrainCallbacks& hooks, std::optional<double> budgetMinutes,
+    const SearchRecord& search, const TrainCallbacks& hooks, const SearchRunOptions& options,
     const std::function<void(const SearchTrialResult&, bool)>& onTrial)
 {
-  SearchRequest request;
-  std::vector<TrialValues> planned;
-  if (auto problem = readPlan(search, request, planned); !problem.empty())
+  SearchPlan plan;
+  if (auto problem = readPlan(search, plan.request, plan.planned); !problem.empty())
   {
     return makeError(problem);
   }
@@ -328,12 +332,24 @@ Result<SearchResult> SearchRunner::run(
     return makeError("search " + std::to_string(search.id) + " belongs to dataset " +
                      search.datasetName + ", not " + dataset_.name);
   }
-  const std::string bare = effectiveStopMetric(request.base);
-  const std::string metric = metricName(bare, request.base.train.evalK);
-  const bool higher = higherIsBetter(bare);
-  const double budget = budgetMinutes ? *budgetMinutes : request.budgetMinutes;
-  const double deadline =
-      budget > 0 ? nowSeconds() + budget * 60.0 : std::numeric_limits<double>::infinity();
+  const int planned = static_cast<int>(plan.planned.size());
+  if (options.only >= planned)
+  {
+    return makeError("search " + std::to_string(search.id) + " has " + std::to_string(planned) +
+                     " trial(s); there is no trial " + std::to_string(options.only + 1));
+  }
+  const std::string bare = effectiveStopMetric(plan.request.base);
+  plan.metric = metricName(bare, plan.request.base.train.evalK);
+  plan.higher = higherIsBetter(bare);
+  plan.budgetMinutes = options.budgetMinutes ? *options.budgetMinutes : plan.request.budgetMinutes;
+  if (plan.budgetMinutes > 0)
+  {
+    plan.deadline = nowSeconds() + plan.budgetMinutes * 60.0;
+  }
+  if (plan.request.strategy == SearchStrategy::Halving)
+  {
+    plan.rungs = plan.request.halving.rungs(plan.request.base.train.epochs);
+  }
 
   auto rows = searches_.trials(search.id);
   if (!rows)
@@ -345,263 +361,387 @@ Result<SearchResult> SearchRunner::run(
   {
     existing[row.trial] = row;
   }
-  if (auto ok = searches_.setStatus(search.id, "running", ""); !ok)
+  if (options.only < 0)
   {
-    return makeError(ok.error());
+    if (auto ok = searches_.setStatus(search.id, "running", ""); !ok)
+    {
+      return makeError(ok.error());
+    }
+  }
+  if (options.parallel > 1 && options.only < 0)
+  {
+    return runInProcesses(search, plan, existing, hooks, options, onTrial);
   }
 
   SearchResult result;
   result.search = search;
-  result.metric = metric;
-  result.higherIsBetter = higher;
-  result.plannedTrials = static_cast<int>(planned.size());
-  std::vector<std::vector<double>> curves(planned.size());
-  const std::vector<int> rungs = request.strategy == SearchStrategy::Halving
-                                     ? request.halving.rungs(request.base.train.epochs)
-                                     : std::vector<int>{};
+  result.metric = plan.metric;
+  result.higherIsBetter = plan.higher;
+  result.plannedTrials = planned;
   std::string stopReason;  // why the search ends before its last trial
-
-  for (size_t i = 0; i < planned.size() && stopReason.empty(); ++i)
+  for (int i = 0; i < planned && stopReason.empty(); ++i)
   {
-    SearchTrialResult tr;
-    tr.trial = static_cast<int>(i);
-    tr.values = planned[i];
-    tr.value = std::numeric_limits<double>::quiet_NaN();
-    SearchTrialRecord row;
-    row.trial = tr.trial;
-    row.values = trialJson(tr.values);
-    if (auto it = existing.find(tr.trial); it != existing.end())
+    if (options.only >= 0 && i != options.only)
     {
-      row = it->second;
-    }
-    RunConfig config;
-    std::string problem;
-    try
-    {
-      config = applyTrial(request.base, tr.values);
-      problem = validationProblem(config);
-    }
-    catch (const std::exception& e)
-    {
-      problem = e.what();
-    }
-    if (!problem.empty())
-    {
-      tr.decision = "skipped: invalid configuration: " + problem;
-      row.decision = tr.decision;
-      (void)searches_.putTrial(search.id, row);
-      result.trials.push_back(tr);
-      if (onTrial)
-      {
-        onTrial(tr, false);
-      }
       continue;
     }
-
-    std::optional<RunRecord> run;
-    if (row.runId)
+    auto stored = existing.find(i);
+    auto start = prepareTrial(
+        search, plan, i, stored == existing.end() ? std::nullopt : std::optional(stored->second),
+        hooks.cancel);
+    if (!start)
     {
-      if (auto r = runs_.run(*row.runId))
-      {
-        run = *r;
-      }
+      return makeError(start.error());
     }
-    if (run && settled(*run, row.decision))
+    if (start->kind == TrialStart::Kind::Stop)
     {
-      if (auto e = runs_.epochs(run->id))
-      {
-        curves[i] = bestSoFar(*e, metric, higher);
-      }
-      tr.run = run;
-      tr.decision = row.decision;
-      tr.value = run->valid.get(metric);
-      result.trials.push_back(tr);
+      stopReason = start->stopReason;
+      break;
+    }
+    if (start->kind == TrialStart::Kind::Train)
+    {
       if (onTrial)
       {
-        onTrial(tr, false);
+        onTrial(start->tr, true);
       }
-      continue;
+      auto trained = trainHere(search, plan, *start, hooks, stopReason);
+      if (!trained)
+      {
+        return makeError(trained.error());
+      }
+      start->tr = *trained;
     }
-    if (hooks.cancel && hooks.cancel->load())
-    {
-      stopReason = "stopped by the user";
-      break;
-    }
-    if (nowSeconds() >= deadline)
-    {
-      stopReason = "the time budget of " + fmt(budget, "%g") + " minutes ran out";
-      break;
-    }
-    if (run && runs_.isActive(run->id))
-    {
-      return makeError("trial " + std::to_string(i + 1) + " (run " + std::to_string(run->id) +
-                       ") is being trained by another process; is the search running there?");
-    }
-    bool resume = false;
-    if (!run)
-    {
-      auto created = session_.createRun(config, search.name + " trial " + std::to_string(i + 1));
-      if (!created)
-      {
-        return makeError(created.error());
-      }
-      run = *created;
-      row.runId = run->id;
-      row.decision.clear();
-      if (auto ok = searches_.putTrial(search.id, row); !ok)
-      {
-        return makeError(ok.error());
-      }
-    }
-    else
-    {
-      std::error_code ec;
-      resume = std::filesystem::is_regular_file(std::filesystem::path(run->folder) / "last.pt", ec);
-      if (resume)
-      {
-        if (auto e = runs_.epochs(run->id))
-        {
-          curves[i] = bestSoFar(*e, metric, higher);
-        }
-      }
-      if (!row.decision.empty())
-      {
-        row.decision.clear();
-        (void)searches_.setDecision(search.id, tr.trial, "");
-      }
-    }
-
-    std::atomic<bool> stop{false};
-    std::string halted;  // the halving decision, when it stops this trial
-    bool budgetStop = false;
-    TrainCallbacks cb = hooks;
-    cb.cancel = &stop;
-    auto checkStop = [&]
-    {
-      if (hooks.cancel && hooks.cancel->load())
-      {
-        stop = true;
-      }
-      else if (nowSeconds() >= deadline)
-      {
-        budgetStop = true;
-        stop = true;
-      }
-    };
-    cb.onProgress = [&](const Progress& p)
-    {
-      checkStop();
-      if (hooks.onProgress)
-      {
-        hooks.onProgress(p);
-      }
-    };
-    cb.onStep = [&](const StepStats& s)
-    {
-      checkStop();
-      if (hooks.onStep)
-      {
-        hooks.onStep(s);
-      }
-    };
-    cb.onEpoch = [&, i](const EpochStats& e)
-    {
-      auto& mine = curves[i];
-      const double v = e.valid.get(metric);
-      double best = mine.empty() ? std::numeric_limits<double>::quiet_NaN() : mine.back();
-      if (std::isfinite(v) && (!std::isfinite(best) || better(v, best, higher)))
-      {
-        best = v;
-      }
-      mine.resize(static_cast<size_t>(e.epoch), best);
-      mine[static_cast<size_t>(e.epoch) - 1] = best;
-      if (std::find(rungs.begin(), rungs.end(), e.epoch) != rungs.end())
-      {
-        std::vector<double> earlier;
-        for (size_t j = 0; j < i; ++j)
-        {
-          if (curves[j].size() >= static_cast<size_t>(e.epoch) &&
-              std::isfinite(curves[j][e.epoch - 1]))
-          {
-            earlier.push_back(curves[j][e.epoch - 1]);
-          }
-        }
-        if (!request.halving.survives(earlier, best, higher))
-        {
-          const size_t n = earlier.size() + 1;
-          const size_t keep = std::max<size_t>(1, n / static_cast<size_t>(request.halving.eta));
-          halted = std::string(kHalvedPrefix) + " after epoch " + std::to_string(e.epoch) + ": " +
-                   metric + " " + fmt(best, "%.4f") + " was not among the best " +
-                   std::to_string(keep) + " of the " + std::to_string(n) +
-                   " trials that reached this rung";
-          stop = true;
-        }
-      }
-      if (hooks.onEpoch)
-      {
-        hooks.onEpoch(e);
-      }
-    };
-    tr.run = run;
+    result.trials.push_back(start->tr);
     if (onTrial)
     {
-      onTrial(tr, true);
-    }
-    auto trained = session_.train(*run, config, resume, cb);
-    if (!trained)
-    {
-      tr.decision = "failed: " + trained.error();
-      (void)searches_.setDecision(search.id, tr.trial, tr.decision);
-      if (auto r = runs_.run(run->id))
-      {
-        tr.run = *r;
-      }
-    }
-    else
-    {
-      tr.run = *trained;
-      tr.value = trained->valid.get(metric);
-      if (!halted.empty())
-      {
-        tr.decision = halted;
-        tr.run->message = halted;
-        (void)runs_.setStatus(run->id, trained->status, halted);
-      }
-      else if (budgetStop && trained->status == "stopped")
-      {
-        tr.decision = kBudgetDecision;
-        stopReason = "the time budget of " + fmt(budget, "%g") + " minutes ran out";
-      }
-      else if (trained->status == "stopped")
-      {
-        stopReason = "stopped by the user";
-      }
-      (void)searches_.setDecision(search.id, tr.trial, tr.decision);
-    }
-    result.trials.push_back(tr);
-    if (onTrial)
-    {
-      onTrial(tr, false);
+      onTrial(start->tr, false);
     }
   }
+  if (options.only >= 0)
+  {
+    return result;  // one trial of a search that another process runs and records
+  }
+  return finish(std::move(result), plan, stopReason);
+}
 
+Result<TrialStart> SearchRunner::prepareTrial(const SearchRecord& search, const SearchPlan& plan,
+                                              int trial,
+                                              const std::optional<SearchTrialRecord>& stored,
+                                              const std::atomic<bool>* cancel)
+{
+  TrialStart s;
+  s.tr.trial = trial;
+  s.tr.values = plan.planned[static_cast<size_t>(trial)];
+  s.tr.value = std::numeric_limits<double>::quiet_NaN();
+  s.row.trial = trial;
+  s.row.values = trialJson(s.tr.values);
+  if (stored)
+  {
+    s.row = *stored;
+  }
+  std::string problem;
+  try
+  {
+    s.config = applyTrial(plan.request.base, s.tr.values);
+    problem = validationProblem(s.config);
+  }
+  catch (const std::exception& e)
+  {
+    problem = e.what();
+  }
+  if (!problem.empty())
+  {
+    s.kind = TrialStart::Kind::Skipped;
+    s.tr.decision = "skipped: invalid configuration: " + problem;
+    s.row.decision = s.tr.decision;
+    (void)searches_.putTrial(search.id, s.row);
+    return s;
+  }
+
+  std::optional<RunRecord> run;
+  if (s.row.runId)
+  {
+    if (auto r = runs_.run(*s.row.runId))
+    {
+      run = *r;
+    }
+  }
+  if (run && settled(*run, s.row.decision))
+  {
+    s.kind = TrialStart::Kind::Settled;
+    s.tr.run = run;
+    s.tr.decision = s.row.decision;
+    s.tr.value = run->valid.get(plan.metric);
+    return s;
+  }
+  if (cancel && cancel->load())
+  {
+    s.kind = TrialStart::Kind::Stop;
+    s.stopReason = "stopped by the user";
+    return s;
+  }
+  if (nowSeconds() >= plan.deadline)
+  {
+    s.kind = TrialStart::Kind::Stop;
+    s.stopReason = plan.budgetReason();
+    return s;
+  }
+  if (run && runs_.isActive(run->id))
+  {
+    return makeError("trial " + std::to_string(trial + 1) + " (run " + std::to_string(run->id) +
+                     ") is being trained by another process; is the search running there?");
+  }
+  if (!run)
+  {
+    auto created =
+        session_.createRun(s.config, search.name + " trial " + std::to_string(trial + 1));
+    if (!created)
+    {
+      return makeError(created.error());
+    }
+    run = *created;
+    s.row.runId = run->id;
+    s.row.decision.clear();
+    if (auto ok = searches_.putTrial(search.id, s.row); !ok)
+    {
+      return makeError(ok.error());
+    }
+  }
+  else
+  {
+    std::error_code ec;
+    s.resume = std::filesystem::is_regular_file(std::filesystem::path(run->folder) / "last.pt", ec);
+    if (!s.row.decision.empty())
+    {
+      s.row.decision.clear();
+      (void)searches_.setDecision(search.id, trial, "");
+    }
+  }
+  s.tr.run = run;
+  return s;
+}
+
+Result<SearchTrialResult> SearchRunner::trainHere(const SearchRecord& search,
+                                                  const SearchPlan& plan, TrialStart& start,
+                                                  const TrainCallbacks& hooks,
+                                                  std::string& stopReason)
+{
+  SearchTrialResult tr = start.tr;
+  const RunRecord run = *tr.run;
+  const std::string& metric = plan.metric;
+  const bool higher = plan.higher;
+  std::vector<double> mine;  // this trial's best-so-far curve (a resumed trial's epochs first)
+  if (start.resume)
+  {
+    if (auto e = runs_.epochs(run.id))
+    {
+      mine = bestSoFar(*e, metric, higher);
+    }
+  }
+  std::atomic<bool> stop{false};
+  std::string halted;  // the halving decision, when it stops this trial
+  bool budgetStop = false;
+  TrainCallbacks cb = hooks;
+  cb.cancel = &stop;
+  auto checkStop = [&]
+  {
+    if (hooks.cancel && hooks.cancel->load())
+    {
+      stop = true;
+    }
+    else if (nowSeconds() >= plan.deadline)
+    {
+      budgetStop = true;
+      stop = true;
+    }
+  };
+  cb.onProgress = [&](const Progress& p)
+  {
+    checkStop();
+    if (hooks.onProgress)
+    {
+      hooks.onProgress(p);
+    }
+  };
+  cb.onStep = [&](const StepStats& s)
+  {
+    checkStop();
+    if (hooks.onStep)
+    {
+      hooks.onStep(s);
+    }
+  };
+  cb.onEpoch = [&](const EpochStats& e)
+  {
+    const double v = e.valid.get(metric);
+    double best = mine.empty() ? std::numeric_limits<double>::quiet_NaN() : mine.back();
+    if (std::isfinite(v) && (!std::isfinite(best) || better(v, best, higher)))
+    {
+      best = v;
+    }
+    mine.resize(static_cast<size_t>(e.epoch), best);
+    mine[static_cast<size_t>(e.epoch) - 1] = best;
+    if (std::find(plan.rungs.begin(), plan.rungs.end(), e.epoch) != plan.rungs.end())
+    {
+      auto earlier = earlierAtRung(search.id, plan, tr.trial, e.epoch, hooks.cancel);
+      if (!earlier)
+      {
+        stop = true;  // stopped while waiting for the trials before it: no decision
+      }
+      else if (!plan.request.halving.survives(*earlier, best, higher))
+      {
+        const size_t n = earlier->size() + 1;
+        const size_t keep = std::max<size_t>(1, n / static_cast<size_t>(plan.request.halving.eta));
+        halted = std::string(kHalvedPrefix) + " after epoch " + std::to_string(e.epoch) + ": " +
+                 metric + " " + fmt(best, "%.4f") + " was not among the best " +
+                 std::to_string(keep) + " of the " + std::to_string(n) +
+                 " trials that reached this rung";
+        stop = true;
+      }
+    }
+    if (hooks.onEpoch)
+    {
+      hooks.onEpoch(e);
+    }
+  };
+  auto trained = session_.train(run, start.config, start.resume, cb);
+  if (!trained)
+  {
+    tr.decision = "failed: " + trained.error();
+    (void)searches_.setDecision(search.id, tr.trial, tr.decision);
+    if (auto r = runs_.run(run.id))
+    {
+      tr.run = *r;
+    }
+    return tr;
+  }
+  tr.run = *trained;
+  tr.value = trained->valid.get(metric);
+  if (!halted.empty())
+  {
+    tr.decision = halted;
+    tr.run->message = halted;
+    (void)runs_.setStatus(run.id, trained->status, halted);
+  }
+  else if (budgetStop && trained->status == "stopped")
+  {
+    tr.decision = kBudgetDecision;
+    stopReason = plan.budgetReason();
+  }
+  else if (trained->status == "stopped")
+  {
+    stopReason = "stopped by the user";
+  }
+  (void)searches_.setDecision(search.id, tr.trial, tr.decision);
+  return tr;
+}
+
+std::optional<std::vector<double>> SearchRunner::earlierAtRung(int64_t searchId,
+                                                               const SearchPlan& plan, int trial,
+                                                               int epoch,
+                                                               const std::atomic<bool>* cancel)
+{
+  // A trial process started just before this one may not have taken its run yet; one that never
+  // does (its process died at once, and no parent marked it) counts as not reached after this.
+  constexpr double kStartGraceSeconds = 120;
+  std::vector<double> out;
+  for (int j = 0; j < trial; ++j)
+  {
+    const double since = nowSeconds();
+    for (;;)
+    {
+      std::optional<SearchTrialRecord> row;
+      if (auto rows = searches_.trials(searchId))
+      {
+        for (const auto& r : *rows)
+        {
+          if (r.trial == j)
+          {
+            row = r;
+          }
+        }
+      }
+      std::optional<RunRecord> run;
+      if (row && row->runId)
+      {
+        if (auto r = runs_.run(*row->runId))
+        {
+          run = *r;
+        }
+      }
+      if (!run)
+      {
+        break;  // skipped, or not reached
+      }
+      if (auto e = runs_.epochs(run->id))
+      {
+        const std::vector<double> curve = bestSoFar(*e, plan.metric, plan.higher);
+        if (curve.size() >= static_cast<size_t>(epoch))
+        {
+          if (std::isfinite(curve[static_cast<size_t>(epoch) - 1]))
+          {
+            out.push_back(curve[static_cast<size_t>(epoch) - 1]);
+          }
+          break;
+        }
+      }
+      const bool active = runs_.isActive(run->id);
+      const bool starting = !active && run->status == "created" && row->decision.empty() &&
+                            nowSeconds() - since < kStartGraceSeconds;
+      if (!active && !starting)
+      {
+        break;  // it ended before this rung
+      }
+      if (cancel && cancel->load())
+      {
+        return std::nullopt;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+  }
+  return out;
+}
+
+std::optional<SearchTrialResult> SearchRunner::recordedTrial(const SearchRecord& search,
+                                                             const SearchPlan& plan, int trial)
+{
+  auto rows = searches_.trials(search.id);
+  if (!rows)
+  {
+    return std::nullopt;
+  }
+  for (const auto& row : *rows)
+  {
+    if (row.trial == trial)
+    {
+      return trialOf(row, runs_, plan.metric);
+    }
+  }
+  return std::nullopt;
+}
+
+Result<SearchResult> SearchRunner::finish(SearchResult result, const SearchPlan& plan,
+                                          const std::string& stopReason)
+{
+  const SearchRecord& search = result.search;
   double bestValue = std::numeric_limits<double>::quiet_NaN();
   for (const auto& t : result.trials)
   {
     if (t.run && std::isfinite(t.value) &&
-        (!std::isfinite(bestValue) || better(t.value, bestValue, higher)))
+        (!std::isfinite(bestValue) || better(t.value, bestValue, plan.higher)))
     {
       bestValue = t.value;
       result.bestRun = t.run->id;
     }
   }
   (void)searches_.setBestRun(search.id, result.bestRun);
-  const bool complete = stopReason.empty() && result.trials.size() == planned.size();
+  const size_t planned = plan.planned.size();
+  const bool complete = stopReason.empty() && result.trials.size() == planned;
   const std::string status = complete ? "finished" : "stopped";
   const std::string message =
-      complete ? "finished " + std::to_string(planned.size()) + " trial(s)"
+      complete ? "finished " + std::to_string(planned) + " trial(s)"
                : stopReason + " after " + std::to_string(result.trials.size()) + " of " +
-                     std::to_string(planned.size()) + " trial(s); m6-cli search --resume " +
+                     std::to_string(planned) + " trial(s); m6-cli search --resume " +
                      std::to_string(search.id) + " continues it";
   if (auto ok = searches_.setStatus(search.id, status, message); !ok)
   {

@@ -11,7 +11,9 @@
 // the hooks run on it, as in TrainingSession.
 #pragma once
 
+#include <atomic>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +23,26 @@
 
 namespace m6
 {
+
+/// How SearchRunner::run goes about the trials.
+struct SearchRunOptions
+{
+  /// >= 0 overrides the stored time budget (minutes) for this call; 0: no limit.
+  std::optional<double> budgetMinutes;
+  /// > 1: the trials train in up to this many m6-cli processes at once (`m6-cli search --resume
+  /// ID --trial T`), started in trial order, the next when one ends. Halving makes the same
+  /// decisions as one after another: a trial at a rung waits until every trial before it has
+  /// reached that rung or ended, and compares with exactly those.
+  int parallel = 1;
+  /// >= 0: train (or resume) this trial alone (0-based), as each of those processes does; the
+  /// search's status and best run are left to the process that runs the search.
+  int only = -1;
+  /// parallel > 1: true suspends the trial processes (SIGSTOP) until it is false again.
+  const std::atomic<bool>* pause = nullptr;
+};
+
+struct SearchPlan;
+struct TrialStart;
 
 class SearchRunner
 {
@@ -33,16 +55,35 @@ class SearchRunner
   Result<SearchRecord> create(const SearchRequest& request);
 
   /// Runs (or resumes) the search. `hooks` are the caller's (progress, log, cancel); a cancel
-  /// stops the running trial and the search ("stopped", resumable). `budgetMinutes` >= 0
-  /// overrides the stored budget for this call. `onTrial` (may be empty) hears of each trial as
-  /// it starts and ends.
+  /// stops the running trial(s) and the search ("stopped", resumable). `onTrial` (may be empty)
+  /// hears of each trial as it starts and ends (with parallel > 1 several are running at once,
+  /// and hooks other than cancel hear nothing: the trials train in other processes).
   Result<SearchResult> run(
-      const SearchRecord& search, const TrainCallbacks& hooks,
-      std::optional<double> budgetMinutes = std::nullopt,
+      const SearchRecord& search, const TrainCallbacks& hooks, const SearchRunOptions& options = {},
       const std::function<void(const SearchTrialResult&, bool started)>& onTrial = {});
 
  private:
   std::string validationProblem(const RunConfig& config) const;
+  Result<TrialStart> prepareTrial(const SearchRecord& search, const SearchPlan& plan, int trial,
+                                  const std::optional<SearchTrialRecord>& stored,
+                                  const std::atomic<bool>* cancel);
+  Result<SearchTrialResult> trainHere(const SearchRecord& search, const SearchPlan& plan,
+                                      TrialStart& start, const TrainCallbacks& hooks,
+                                      std::string& stopReason);
+  /// The best-so-far values at `epoch` of the trials before `trial` that reach it, waiting for
+  /// those still training elsewhere; nothing when `cancel` is set while waiting.
+  std::optional<std::vector<double>> earlierAtRung(int64_t searchId, const SearchPlan& plan,
+                                                   int trial, int epoch,
+                                                   const std::atomic<bool>* cancel);
+  Result<SearchResult> runInProcesses(
+      const SearchRecord& search, const SearchPlan& plan,
+      std::map<int, SearchTrialRecord>& existing, const TrainCallbacks& hooks,
+      const SearchRunOptions& options,
+      const std::function<void(const SearchTrialResult&, bool started)>& onTrial);
+  Result<SearchResult> finish(SearchResult result, const SearchPlan& plan,
+                              const std::string& stopReason);
+  std::optional<SearchTrialResult> recordedTrial(const SearchRecord& search, const SearchPlan& plan,
+                                                 int trial);
 
   Workspace& ws_;
   TrainingSession& session_;

@@ -252,8 +252,13 @@ class TestScreenshots : public QObject
     search->name()->setText("lr x dim");
     QTest::qWait(100);
     save(search, "search-dialog.png");
+    pages->trainPage()->processesBox()->setMaximum(2);
+    pages->trainPage()->processesBox()->setValue(2);  // trials two at a time, in processes
     search->accept();
     QTRY_VERIFY_WITH_TIMEOUT(!pages->controller()->busy(), 120000);
+    pages->trainPage()->processesBox()->setValue(1);
+    QTest::qWait(100);
+    save(&w, "train-page-parallel-search.png");
     w.datasetView()->setCurrentWidget(runs);
     qint64 searchId = 0;
     QTRY_VERIFY(

@@ -236,6 +236,10 @@ class TestSearchPages : public QObject
     RunsPage* runs = pages()->runsPage();
     RunTableModel* m = runs->model();
     QTRY_VERIFY(searchIdOf(m, "sweep") == result.search.id);
+    // The row may come from a refresh when a trial ended, before the search's own end.
+    QTRY_COMPARE(m->data(m->indexOfSearch(result.search.id).siblingAtColumn(RunTableModel::Status))
+                     .toString(),
+                 QString("finished"));
     const QModelIndex row = m->indexOfSearch(result.search.id);
     QCOMPARE(m->rowCount(row), 2);
     QCOMPARE(m->data(row.siblingAtColumn(RunTableModel::Kind)).toString(),
@@ -279,6 +283,43 @@ class TestSearchPages : public QObject
     QCOMPARE(c->config().train.lr, 0.01);
     QCOMPARE(window_->datasetView()->currentWidget(), static_cast<QWidget*>(c));
     results->close();
+  }
+
+  void trialsTrainAtOnceWithProcesses()
+  {
+    // Processes 2 on the Train page: the search's two trials train at once in m6-cli processes;
+    // the page counts them (no trial trains in this process, so no live curves).
+    qputenv("M6_CLI", M6_BINARY_DIR "/app/exe/m6-cli");
+    configure(3);
+    TrainPage* t = pages()->trainPage();
+    t->processesBox()->setMaximum(2);  // this machine may have one core; the job still runs
+    t->processesBox()->setValue(2);
+    SearchDialog* d = writeLearningRateGrid("at once", "0.01, 1e-7");
+    QVERIFY(d);
+    QSignalSpy started(pages()->controller(), &TrainingController::runStarted);
+    QSignalSpy progress(pages()->controller(), &TrainingController::trialsProgress);
+    QSignalSpy finished(pages()->controller(), &TrainingController::searchFinished);
+    d->buttons()->button(QDialogButtonBox::Ok)->click();
+    waitIdle();
+    t->processesBox()->setValue(1);
+    QCOMPARE(finished.count(), 1);
+    const SearchResult result = finished.at(0).at(0).value<SearchResult>();
+    QCOMPARE(result.search.status, std::string("finished"));
+    QCOMPARE(result.trials.size(), size_t(2));
+    for (const auto& trial : result.trials)
+    {
+      QVERIFY(trial.run);
+      QCOMPARE(trial.run->status, std::string("finished"));
+      QCOMPARE(trial.run->epochsRun, 3);
+    }
+    QCOMPARE(started.count(), 0);
+    // Two starts, then two ends: the second started before the first ended.
+    QCOMPARE(progress.count(), 4);
+    QCOMPARE(progress.at(1).at(2).toInt(), 2);  // two training
+    QCOMPARE(progress.at(3).at(1).toInt(), 2);  // two ended
+    QCOMPARE(progress.at(3).at(3).toInt(), 2);  // of two
+    QVERIFY2(t->logText().contains("up to 2 trials at once"), qPrintable(t->logText()));
+    QVERIFY2(t->statusText().startsWith("Search finished"), qPrintable(t->statusText()));
   }
 
   void aStoppedSearchResumesFromItsRowAndDeletesWithItsTrials()
