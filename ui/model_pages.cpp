@@ -300,6 +300,7 @@ SearchDialog* ModelPages::openSearchDialog()
             TrainRequest r;
             r.datasetId = configure_->dataset().id;
             r.search = dialog->request();
+            r.processes = train_->processes();  // trials at once
             queue_->enqueue(r);
             Q_EMIT statusMessage(tr("Search added to the run queue"));
           });

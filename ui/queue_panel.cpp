@@ -21,7 +21,8 @@ QString kindText(const QueuedJob& j)
 {
   if (j.kind == "search")
   {
-    return QObject::tr("search");
+    const int processes = j.job.value("processes", 1);
+    return processes > 1 ? QObject::tr("search, %1 at once").arg(processes) : QObject::tr("search");
   }
   if (j.kind == "group")
   {

@@ -70,7 +70,8 @@ std::string jobDetail(const QueuedJob& job)
     if (t.search)
     {
       return searchStrategyName(t.search->strategy) + std::string(" search") +
-             (t.search->trials > 0 ? ", " + std::to_string(t.search->trials) + " trials" : "");
+             (t.search->trials > 0 ? ", " + std::to_string(t.search->trials) + " trials" : "") +
+             (t.processes > 1 ? ", " + std::to_string(t.processes) + " at once" : "");
     }
     std::string out = t.config.model.task + ", " + std::to_string(t.config.train.epochs) +
                       (t.config.train.epochs == 1 ? " epoch" : " epochs");
@@ -206,7 +207,9 @@ Json runJob(Context& ctx, const QueuedJob& job, const QueuedTraining& t, const L
   if (t.search)
   {
     SearchRecord search = driver.createSearch(*t.search);
-    SearchResult result = driver.runSearch(search);
+    SearchRunOptions options;
+    options.parallel = t.processes;  // trials at once, each in a process of its own
+    SearchResult result = driver.runSearch(search, options);
     e["search"] = search.id;
     e["status"] = result.search.status;
     if (result.bestRun)

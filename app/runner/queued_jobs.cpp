@@ -17,6 +17,7 @@ QueuedJob queuedJobOf(int64_t datasetId, const QueuedTraining& t)
     q.name = t.search->name;
     q.job["search"] = t.search->toSpec();
     q.job["name"] = t.search->name;
+    q.job["processes"] = t.processes;  // trials at once
     return q;
   }
   q.kind = t.seeds > 1 ? "group" : "run";
@@ -37,6 +38,7 @@ QueuedTraining queuedTrainingOf(const QueuedJob& q)
     {
       t.search = SearchRequest::fromSpec(q.job.at("search"));
       t.search->name = t.name;
+      t.processes = q.job.value("processes", 1);
       return t;
     }
     if (q.kind != "run" && q.kind != "group")

@@ -23,8 +23,9 @@ struct QueuedTraining
   RunConfig config;
   std::string name;   // "" : the store names it
   int seeds = 1;      // > 1: a new run group of this many seeds (config.train.seed, +1, ...)
-  int processes = 1;  // > 1: data-parallel over this many local processes
-  /// Set: a hyperparameter search (config, seeds and processes are not used).
+  int processes = 1;  // > 1: data-parallel over this many local processes (a search: trials)
+  /// Set: a hyperparameter search (config and seeds are not used; processes > 1: that many
+  /// trials at once, each in a process of its own).
   std::optional<SearchRequest> search;
 };
 

@@ -320,6 +320,28 @@ class TestSearchPages : public QObject
     QCOMPARE(progress.at(3).at(3).toInt(), 2);  // of two
     QVERIFY2(t->logText().contains("up to 2 trials at once"), qPrintable(t->logText()));
     QVERIFY2(t->statusText().startsWith("Search finished"), qPrintable(t->statusText()));
+
+    // Queued with Processes 2, the search keeps them: the queue says so and runs it that way.
+    QueuePanel* panel = pages()->queuePanel();
+    RunQueue* queue = pages()->queue();
+    QTRY_VERIFY(queue->loaded());
+    t->processesBox()->setValue(2);
+    d = writeLearningRateGrid("queued at once", "0.01, 0.003");
+    QVERIFY(d);
+    QTest::mouseClick(d->queueButton(), Qt::LeftButton);
+    t->processesBox()->setValue(1);
+    QTRY_COMPARE(panel->table()->rowCount(), 1);
+    QCOMPARE(panel->table()->item(0, 1)->text(), QString("search, 2 at once"));
+    progress.clear();
+    finished.clear();
+    queue->start();
+    QTRY_VERIFY_WITH_TIMEOUT(!queue->running(), 180000);
+    waitIdle();
+    QCOMPARE(finished.count(), 1);
+    QCOMPARE(finished.at(0).at(0).value<SearchResult>().search.status, std::string("finished"));
+    QCOMPARE(progress.count(), 4);
+    QCOMPARE(progress.at(1).at(2).toInt(), 2);  // both trials at once
+    QCOMPARE(started.count(), 0);
   }
 
   void aStoppedSearchResumesFromItsRowAndDeletesWithItsTrials()
