@@ -85,7 +85,7 @@ class TestConfig : public QObject
     QTest::newRow("width not divisible by heads")
         << QStringList{"model.dim=30", "model.heads=4"} << ""
         << "model.heads";
-    QTest::newRow("history length < 1") << QStringList{"history_length=0"} << ""
+    QTest::newRow("history length < 0") << QStringList{"history_length=-1"} << ""
                                         << "model.history_length";
     QTest::newRow("learning rate 0") << QStringList{"train.lr=0"} << ""
                                      << "train.lr";
