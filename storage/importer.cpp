@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "model/core/rng.h"
 #include "storage/formats.h"
 #include "storage/zip_archive.h"
 
@@ -1122,13 +1123,7 @@ class Importer
     {
       // No times: a fixed pseudo-random order per user (a hash of the file position, the same
       // for the same file on every machine), so leave-one-out holds out a random interaction.
-      auto key = [](int64_t n)
-      {
-        uint64_t z = static_cast<uint64_t>(n) + 0x9E3779B97F4A7C15ULL;  // splitmix64
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-        return z ^ (z >> 31);
-      };
+      auto key = [](int64_t n) { return splitMix64(static_cast<uint64_t>(n)); };
       for (int32_t u = 0; u < nU; ++u)
       {
         auto b = perm.begin() + ds.userStart[static_cast<size_t>(u)];

@@ -9,20 +9,13 @@
 
 #include "app/bridge/inspect_views.h"
 #include "app/bridge/qt_text.h"
+#include "model/core/rng.h"
 
 namespace m6
 {
 
 namespace
 {
-
-uint64_t mix(uint64_t x)
-{
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
 
 /// A colouring from a user field: categorical and multi (first value) by value, numeric by
 /// quartile; other kinds give none (empty name).
@@ -108,9 +101,10 @@ EmbeddingMap embeddingMap(const Embeddings& e, bool items, int maxPoints, const 
   if (maxPoints > 0 && table.rows > maxPoints)
   {
     // Deterministic: the points whose hashed index is smallest, the same ones every time.
-    std::partial_sort(pick.begin(), pick.begin() + maxPoints, pick.end(),
-                      [](int64_t a, int64_t b)
-                      { return mix(static_cast<uint64_t>(a)) < mix(static_cast<uint64_t>(b)); });
+    std::partial_sort(
+        pick.begin(), pick.begin() + maxPoints, pick.end(),
+        [](int64_t a, int64_t b)
+        { return splitMix64(static_cast<uint64_t>(a)) < splitMix64(static_cast<uint64_t>(b)); });
     pick.resize(static_cast<size_t>(maxPoints));
     std::sort(pick.begin(), pick.end());
     m.note = QObject::tr("%1 of %2 %3 shown (a deterministic sample, for speed)")

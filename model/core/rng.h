@@ -10,6 +10,16 @@
 namespace m6
 {
 
+/// SplitMix64's output for the state `x` (the state advanced by the golden gamma, then mixed):
+/// a well-spread 64-bit hash of an integer, the same on every platform.
+inline uint64_t splitMix64(uint64_t x)
+{
+  x += 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
 class DemoRng
 {
  public:
@@ -18,11 +28,8 @@ class DemoRng
     uint64_t x = seed;
     for (auto& s : s_)
     {
+      s = splitMix64(x);
       x += 0x9E3779B97F4A7C15ULL;
-      uint64_t z = x;
-      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-      z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-      s = z ^ (z >> 31);
     }
   }
 

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "model/core/config_fields.h"
+#include "model/core/rng.h"
 
 namespace m6
 {
@@ -351,11 +352,8 @@ std::vector<TrialValues> gridTrials(const SearchSpace& space, int64_t limit)
 
 TrialValues randomTrial(const SearchSpace& space, uint64_t seed, int index)
 {
-  // One generator per trial, seeded by both numbers (splitmix-style mixing of the index).
-  uint64_t z = seed + 0x9E3779B97F4A7C15ull * (static_cast<uint64_t>(index) + 1);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  std::mt19937_64 g(z ^ (z >> 31));
+  // One generator per trial, seeded by both numbers (the index-th SplitMix64 output from seed).
+  std::mt19937_64 g(splitMix64(seed + 0x9E3779B97F4A7C15ull * static_cast<uint64_t>(index)));
   TrialValues t;
   for (const auto& d : space.dimensions)
   {

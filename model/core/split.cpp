@@ -10,20 +10,13 @@
 
 #include "model/core/config.h"
 #include "model/core/prepare.h"
+#include "model/core/rng.h"
 
 namespace m6
 {
 
 namespace
 {
-
-uint64_t mix64(uint64_t z)
-{
-  z += 0x9E3779B97F4A7C15ULL;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
 
 uint64_t fnv1a(const std::string& s)
 {
@@ -223,7 +216,7 @@ std::string resolvedKind(const DatasetSnapshot& s, const std::string& kind)
 // external id (FNV-1a) and the interaction's position in the user's time order.
 uint64_t drawKey(uint64_t userHash, int64_t position)
 {
-  return mix64(userHash ^ mix64(static_cast<uint64_t>(position) ^ 0x5EED5EED5EED5EEDULL));
+  return splitMix64(userHash ^ splitMix64(static_cast<uint64_t>(position) ^ 0x5EED5EED5EED5EEDULL));
 }
 
 // Every interaction's part under a random draw (loo-random and ratio-random on timed data,
@@ -491,7 +484,7 @@ std::vector<uint8_t> coldItemMask(const DatasetSnapshot& s, double share)
   keyed.reserve(static_cast<size_t>(n));
   for (int64_t i = 0; i < n; ++i)
   {
-    keyed.emplace_back(mix64(fnv1a(s.itemIds[static_cast<size_t>(i)]) ^ 0xC01DC01DULL), i);
+    keyed.emplace_back(splitMix64(fnv1a(s.itemIds[static_cast<size_t>(i)]) ^ 0xC01DC01DULL), i);
   }
   std::partial_sort(keyed.begin(), keyed.begin() + count, keyed.end());
   for (int64_t j = 0; j < count; ++j)
@@ -508,7 +501,7 @@ bool inTrainFraction(int64_t n, double fraction)
     return true;
   }
   const double u =
-      static_cast<double>(mix64(static_cast<uint64_t>(n) ^ 0x7F4A7C159E3779B9ULL) >> 11) *
+      static_cast<double>(splitMix64(static_cast<uint64_t>(n) ^ 0x7F4A7C159E3779B9ULL) >> 11) *
       (1.0 / 9007199254740992.0);
   return u < fraction;
 }
