@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages M6 Workbench needs to build, test and run.
 # --tests adds what only the tests use (never the product): Debian's python3-torch, which runs the
-# README's Python example against an exported model file, and clang-format (scripts/check-format.sh).
+# README's Python example against an exported model file, and clang-format and clang-tidy
+# (scripts/check-format.sh, scripts/check-tidy.sh).
 # Idempotent: when every package is already installed it does nothing (no apt-get update).
 # Uses sudo when not run as root.
 set -euo pipefail
@@ -27,7 +28,7 @@ PACKAGES=(
 )
 
 if [ "${1:-}" = "--tests" ]; then
-  PACKAGES+=(python3-torch clang-format)
+  PACKAGES+=(python3-torch clang-format clang-tidy)
 fi
 
 missing=()

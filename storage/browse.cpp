@@ -477,14 +477,14 @@ Result<std::vector<BrowseRow>> BrowseQuery::fetch(int64_t offset, int64_t limit,
       if (natural)
       {
         where += " AND " + key + " " + cmp + " ?";
-        binds.push_back(k);
+        binds.emplace_back(k);
       }
       else if (std::holds_alternative<std::monostate>(v))
       {
         where += descending_ ? " AND (" + order + " IS NULL AND " + key + " < ?)"
                              : " AND ((" + order + " IS NULL AND " + key + " > ?) OR " + order +
                                    " IS NOT NULL)";
-        binds.push_back(k);
+        binds.emplace_back(k);
       }
       else
       {
@@ -492,7 +492,7 @@ Result<std::vector<BrowseRow>> BrowseQuery::fetch(int64_t offset, int64_t limit,
                  " ?)" + (descending_ ? " OR " + order + " IS NULL" : std::string()) + ")";
         binds.push_back(v);
         binds.push_back(v);
-        binds.push_back(k);
+        binds.emplace_back(k);
       }
       useOffset = false;
     }
@@ -500,7 +500,7 @@ Result<std::vector<BrowseRow>> BrowseQuery::fetch(int64_t offset, int64_t limit,
     {
       // Row r of the unfiltered natural order is key r: a primary-key range, no OFFSET.
       where += " AND " + key + " >= ?";
-      binds.push_back(offset);
+      binds.emplace_back(offset);
       useOffset = false;
     }
     else if (natural && table_ == BrowseTable::Interactions && userRange_ && !descending_ &&
@@ -508,7 +508,7 @@ Result<std::vector<BrowseRow>> BrowseQuery::fetch(int64_t offset, int64_t limit,
              !filter_.timeMin && !filter_.timeMax)
     {
       where += " AND x.seq >= ?";
-      binds.push_back(userRange_->first + offset);
+      binds.emplace_back(userRange_->first + offset);
       useOffset = false;
     }
     std::string q = "SELECT " + select + ", " + order + " FROM " + from + " WHERE " + where +
@@ -518,11 +518,11 @@ Result<std::vector<BrowseRow>> BrowseQuery::fetch(int64_t offset, int64_t limit,
       q += std::string(", ") + key + " " + dir;
     }
     q += " LIMIT ?";
-    binds.push_back(limit);
+    binds.emplace_back(limit);
     if (useOffset)
     {
       q += " OFFSET ?";
-      binds.push_back(offset);
+      binds.emplace_back(offset);
     }
     auto s = workspaceDb(ws_).prepare(q);
     for (size_t k = 0; k < binds.size(); ++k)

@@ -121,18 +121,13 @@ std::vector<std::string> readFirstLines(const std::string& path, size_t maxLines
     size_t nl = text.find('\n', start);
     if (nl == std::string::npos)
     {
-      if (text.size() < maxBytes)
-      {
-        nl = text.size();  // the last line of a short file
-      }
-      else if (!lines.empty())
+      if (text.size() >= maxBytes && !lines.empty())
       {
         break;  // a line cut by maxBytes
       }
-      else
-      {
-        nl = text.size();  // one very long first line: its start still shows the layout
-      }
+      // The last line of a short file, or one very long first line (its start still shows the
+      // layout).
+      nl = text.size();
     }
     std::string line = text.substr(start, nl - start);
     start = nl + 1;
@@ -190,7 +185,7 @@ Result<ImportSpec> ml100k(const fs::path& dir)
   }
   else
   {
-    s.notes.push_back("u.user not found: users have no features");
+    s.notes.emplace_back("u.user not found: users have no features");
   }
   if (isFile(dir / "u.item"))
   {
@@ -232,7 +227,7 @@ Result<ImportSpec> ml100k(const fs::path& dir)
   }
   else
   {
-    s.notes.push_back("u.item not found: items have no titles or genres");
+    s.notes.emplace_back("u.item not found: items have no titles or genres");
   }
   return s;
 }
@@ -787,8 +782,8 @@ Result<ImportSpec> jsonSpec(const JsonRecipe& r, const std::string& path)
   s.interactions.timeFormat = r.timeFormat;
   if (r.zeroRatingIsMissing)
   {
-    f.dialect.missing.push_back("0");
-    s.notes.push_back("a rating of 0 (shelved, not rated) is read as no rating");
+    f.dialect.missing.emplace_back("0");
+    s.notes.emplace_back("a rating of 0 (shelved, not rated) is read as no rating");
   }
   addItemMeta(r, path, s);
   return s;

@@ -309,7 +309,7 @@ Status checkIntact(sql::Db& db, const std::string& path)
   std::vector<std::string> tables;
   if (size <= kQuickCheckLimitBytes)
   {
-    tables.push_back("*");
+    tables.emplace_back("*");
   }
   else
   {
@@ -1555,7 +1555,7 @@ Result<ImportReport> Workspace::importReport(int64_t datasetId, int64_t maxRejec
     }
     catch (const std::exception&)
     {
-      r.warnings.push_back("(stored warnings are damaged)");
+      r.warnings.emplace_back("(stored warnings are damaged)");
     }
     auto rows = db_->prepare(
         "SELECT file, line, reason, content FROM import_rejects WHERE report_id = ? ORDER BY n "

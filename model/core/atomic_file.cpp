@@ -12,7 +12,7 @@ namespace m6
 
 std::string writeErrorText(int err)
 {
-  const std::string sys = std::strerror(err);
+  std::string sys = std::strerror(err);  // not const: the default case moves it out
   switch (err)
   {
     case ENOSPC:

@@ -146,7 +146,8 @@ FieldDef boolField(const char* key, const char* group, const char* label, PartPt
 
 template <class Part>
 FieldDef enumField(const char* key, const char* group, const char* label, PartPtr<Part> part,
-                   std::string Part::*member, std::vector<std::string> choices, const char* tooltip)
+                   std::string Part::*member, const std::vector<std::string>& choices,
+                   const char* tooltip)
 {
   FieldDef f = describedField(key, group, label, ConfigFieldType::Enum, tooltip);
   f.info.choices = choices;

@@ -56,11 +56,11 @@ Json groundTruth(const DemoOptions& o, const Clusters& cl, const Users& users,
   gt["night_hours"] = Json(JsonArray{22, 23, 0, 1, 2, 3});
   gt["hour_factor"] = 3.0;
   Json pairs = Json::array();
-  for (int i = 0; i < kTriggerPairCount; ++i)
+  for (const auto& pair : kTriggerPairs)
   {
     Json p = Json::object();
-    p["trigger"] = kCategoryNames[kTriggerPairs[i].trigger];
-    p["follow"] = kCategoryNames[kTriggerPairs[i].follow];
+    p["trigger"] = kCategoryNames[pair.trigger];
+    p["follow"] = kCategoryNames[pair.follow];
     pairs.push_back(p);
   }
   gt["trigger_pairs"] = pairs;

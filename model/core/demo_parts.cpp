@@ -76,7 +76,7 @@ Clusters makeClusters(DemoRng& rng, int K)
     std::iota(order.begin(), order.end(), 0);
     for (int i = kCategories - 1; i > 0; --i)
     {
-      std::swap(order[static_cast<size_t>(i)], order[rng.below(static_cast<uint64_t>(i + 1))]);
+      std::swap(order[static_cast<size_t>(i)], order[rng.below(static_cast<uint64_t>(i) + 1)]);
     }
     const double top[3] = {0.36, 0.24, 0.16};
     for (int c = 0; c < kCategories; ++c)
@@ -99,9 +99,9 @@ Items makeItems(DemoRng& rng, int64_t nI, int domain)
   FieldColumn tags{"tags", FieldKind::Multi, {}, {}, {}, {}, {}};
   FieldColumn year{"year", FieldKind::Numeric, {}, {}, {}, {}, {}};
   FieldColumn title{"title", FieldKind::Text, {}, {}, {}, {}, {}};
-  for (int c = 0; c < kCategories; ++c)
+  for (const char* name : kCategoryNames)
   {
-    category.vocab.emplace_back(kCategoryNames[c]);
+    category.vocab.emplace_back(name);
   }
   std::vector<std::string> tagVocab;
   auto tagCode = [&tagVocab](const std::string& t)
@@ -114,11 +114,11 @@ Items makeItems(DemoRng& rng, int64_t nI, int domain)
     tagVocab.push_back(t);
     return static_cast<int32_t>(tagVocab.size() - 1);
   };
-  for (int c = 0; c < kCategories; ++c)
+  for (const auto& tags : kTags)
   {
-    for (int j = 0; j < 4; ++j)
+    for (const char* tag : tags)
     {
-      tagCode(kTags[c][j]);
+      tagCode(tag);
     }
   }
 

@@ -1,5 +1,6 @@
 #include "model/core/json.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -62,7 +63,7 @@ void dumpValue(const Json& v, std::string& out, int indent, int depth)
     if (indent >= 0)
     {
       out += '\n';
-      out.append(static_cast<size_t>(indent * d), ' ');
+      out.append(static_cast<size_t>(indent) * static_cast<size_t>(d), ' ');
     }
   };
   switch (v.type())
@@ -252,17 +253,12 @@ class Parser
       ++pos_;
       skipSpace();
       Json v = parseValue(depth + 1);
-      bool replaced = false;
-      for (auto& kv : o)
+      auto same = std::find_if(o.begin(), o.end(), [&](const auto& kv) { return kv.first == key; });
+      if (same != o.end())
       {
-        if (kv.first == key)
-        {
-          kv.second = std::move(v);
-          replaced = true;
-          break;
-        }
+        same->second = std::move(v);
       }
-      if (!replaced)
+      else
       {
         o.emplace_back(std::move(key), std::move(v));
       }

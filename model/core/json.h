@@ -106,9 +106,10 @@ class Json
   std::string value(const std::string& key, const std::string& fallback) const;
   std::string value(const std::string& key, const char* fallback) const;
 
-  // Array helpers. push_back on a null value turns it into an array.
-  void push_back(Json v);
-  size_t size() const;  // elements of an array or members of an object; 0 otherwise
+  // Array helpers. push_back on a null value turns it into an array (named as the standard
+  // containers' member, so generic code and readers find it).
+  void push_back(Json v);  // NOLINT(readability-identifier-naming)
+  size_t size() const;     // elements of an array or members of an object; 0 otherwise
   const Json& operator[](size_t i) const { return asArray().at(i); }
 
   /// Compact single-line text when indent < 0, otherwise pretty-printed with that indent.

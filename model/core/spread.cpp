@@ -171,6 +171,7 @@ std::vector<std::pair<std::string, Spread>> metricSpreads(const std::vector<cons
     }
   }
   std::vector<std::pair<std::string, Spread>> out;
+  out.reserve(values.size());
   for (const auto& kv : values)
   {
     out.emplace_back(kv.first, spreadOf(kv.second, confidence));

@@ -359,7 +359,7 @@ class TestCliSearch : public QObject
                            "--preset",
                            "quick",
                            "--set",
-                           "train.epochs=30",
+                           "train.epochs=12",
                            "--set",
                            "train.patience=0",
                            "--name",
@@ -381,7 +381,7 @@ class TestCliSearch : public QObject
     for (const auto& t : stopped.at("trials").asArray())
     {
       QCOMPARE(QString::fromStdString(t.at("status").asString()), QString("stopped"));
-      QVERIFY(t.at("epochs").asInt() < 30);
+      QVERIFY(t.at("epochs").asInt() < 12);
     }
     const int runsBefore = runCount();
     auto r = cli({"search", "--resume", QString::number(search), "--parallel", "2", "--json"});
@@ -395,7 +395,7 @@ class TestCliSearch : public QObject
     for (const auto& t : trials)
     {
       QCOMPARE(QString::fromStdString(t.at("status").asString()), QString("finished"));
-      QCOMPARE(t.at("epochs").asInt(), int64_t(30));
+      QCOMPARE(t.at("epochs").asInt(), int64_t(12));
     }
     QCOMPARE(runCount(), runsBefore + 1);  // only trial 3 is a new run
   }
