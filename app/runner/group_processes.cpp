@@ -72,7 +72,8 @@ GroupSummary trainMembersInProcesses(Workspace& ws, int64_t groupId, int paralle
   std::map<pid_t, int64_t> running;
   size_t next = 0;
   size_t ended = 0;
-  bool stopping = false;
+  bool stopping = false;     // start no more members
+  bool interrupted = false;  // the running member processes were told to stop
   bool paused = false;
   std::string failure;
   auto tell = [&](bool started, int64_t seed, pid_t pid, std::optional<RunRecord> member)
@@ -99,9 +100,11 @@ GroupSummary trainMembersInProcesses(Workspace& ws, int64_t groupId, int paralle
   };
   while ((!stopping && next < pending.size()) || !running.empty())
   {
-    if (stop && stop->load() && !stopping)
+    // After a failing member (stopping already set) a stop must still reach the others.
+    if (stop && stop->load() && !interrupted)
     {
       stopping = true;
+      interrupted = true;
       if (paused)
       {
         signalAll(SIGCONT);  // a stopped process cannot hear its interrupt

@@ -36,8 +36,9 @@ Result<SearchResult> SearchRunner::runInProcesses(
   std::map<int, SearchTrialResult> ended;  // by trial
   std::map<pid_t, int> running;            // process -> trial
   std::string stopReason;
-  std::string failure;  // a trial process that failed outside its run, or a runner error
-  bool stopping = false;
+  std::string failure;       // a trial process that failed outside its run, or a runner error
+  bool stopping = false;     // start no more trials
+  bool interrupted = false;  // the running trial processes were told to stop
   bool paused = false;
   int next = 0;
   auto signalAll = [&](int signal)
@@ -57,9 +58,12 @@ Result<SearchResult> SearchRunner::runInProcesses(
 
   while ((!stopping && next < planned) || !running.empty())
   {
-    if (hooks.cancel && hooks.cancel->load() && !stopping)
+    // A cancel may first be seen by prepareTrial (stopping already set); the children hear it
+    // from here either way, since they do not share this process's flag.
+    if (hooks.cancel && hooks.cancel->load() && !interrupted)
     {
       stopping = true;
+      interrupted = true;
       stopReason = "stopped by the user";
       if (paused)
       {
@@ -94,7 +98,7 @@ Result<SearchResult> SearchRunner::runInProcesses(
       if (start->kind == TrialStart::Kind::Stop)
       {
         stopReason = start->stopReason;
-        stopping = true;  // the running trials stop on their own (the same cancel or deadline)
+        stopping = true;  // at the deadline the running trials stop on their own budget
         break;
       }
       if (start->kind != TrialStart::Kind::Train)
