@@ -1,8 +1,10 @@
 // The Configure page and its generated form, on a real workspace with the small demo dataset:
 // every validation rule (engine rules and dataset rules, the latter also against schemas of
 // other datasets) marks its field with the rule's message and disables Train; fields that do
-// not apply are disabled; presets fill the form and user presets are kept in the workspace; a
-// config round-trips through JSON and through a saved run; the estimate arrives.
+// not apply are disabled; presets fill the form and user presets are kept in the workspace, and
+// stored presets that cannot be read are never rewritten (an entry that is not a configuration
+// is kept as raw JSON through a save of another); a config round-trips through JSON and through
+// a saved run; the estimate arrives.
 #include <QCheckBox>
 #include <QComboBox>
 #include <QLabel>
@@ -25,6 +27,31 @@ using namespace m6;
 
 namespace
 {
+
+std::string storedPresets(const QString& path)
+{
+  auto ws = m6test::openWorkspace(path);
+  auto value = ws->setting(PresetStore::kKey, "<unset>");
+  return value ? *value : "<error>";
+}
+
+void setPresets(const QString& path, const std::string& value)
+{
+  auto ws = m6test::openWorkspace(path);
+  QVERIFY(ws->setSetting(PresetStore::kKey, value));
+}
+
+/// A PresetStore on `path` once its read has been answered.
+std::unique_ptr<PresetStore> loadedStore(RunLibrary& library)
+{
+  auto store = std::make_unique<PresetStore>(&library);
+  QSignalSpy changed(store.get(), &PresetStore::changed);
+  if (!QTest::qWaitFor([&] { return !changed.isEmpty(); }, 30000))
+  {
+    return nullptr;
+  }
+  return store;
+}
 
 enum class SchemaKind
 {
@@ -340,6 +367,60 @@ class TestConfigForm : public QObject
     QVERIFY(page_->estimateText().contains("training examples per epoch"));
     page_->form()->setFieldValue("model.heads", Json(3));
     QVERIFY(page_->estimateText().contains("marked fields"));
+  }
+
+  void presetsAreNeverRewrittenFromAFailedRead()
+  {
+    const QString path = dir_.filePath("r8.m6ws");
+    m6test::openWorkspace(path);
+    // Not a JSON object: nothing may be written, and the stored bytes stay.
+    const std::string notObject = R"(["quick", 1])";
+    setPresets(path, notObject);
+    {
+      RunLibrary library(path);
+      auto store = loadedStore(library);
+      QVERIFY(store);
+      QVERIFY(!store->loaded());
+      QString error;
+      QVERIFY(!store->save("mine", preset("quick"), &error));
+      QVERIFY2(error.contains("could not be read"), qPrintable(error));
+      QVERIFY(!store->remove("anything", &error));
+      QTest::qWait(200);  // a write, had one been sent, would have landed
+    }
+    QCOMPARE(storedPresets(path), notObject);
+    // Not JSON at all.
+    setPresets(path, "{broken");
+    {
+      RunLibrary library(path);
+      auto store = loadedStore(library);
+      QVERIFY(store && !store->loaded());
+      QVERIFY(!store->save("mine", preset("quick")));
+    }
+    QCOMPARE(storedPresets(path), std::string("{broken"));
+
+    // One readable preset and one entry that is not a configuration: the second is kept raw.
+    Json all = Json::object();
+    all["kept"] = toJson(preset("balanced"));
+    Json odd = Json::object();
+    odd["model"] = Json("from a newer version");
+    all["odd"] = odd;
+    setPresets(path, all.dump());
+    {
+      RunLibrary library(path);
+      auto store = loadedStore(library);
+      QVERIFY(store && store->loaded());
+      QCOMPARE(store->userNames(), QStringList({"kept"}));
+      QCOMPARE(store->unreadableNames(), QStringList({"odd"}));
+      QSignalSpy written(&library, &RunLibrary::settingWritten);
+      QString error;
+      QVERIFY2(store->save("new", preset("quick"), &error), qPrintable(error));
+      QTRY_VERIFY_WITH_TIMEOUT(!written.isEmpty(), 30000);
+    }
+    const Json stored = Json::parse(storedPresets(path));
+    QVERIFY(stored.isObject());
+    QCOMPARE(stored.at("odd").dump(), odd.dump());
+    QCOMPARE(stored.at("kept").dump(), toJson(preset("balanced")).dump());
+    QCOMPARE(stored.at("new").dump(), toJson(preset("quick")).dump());
   }
 };
 

@@ -1,14 +1,16 @@
-// The Inspect page (issues 5 and 6) offscreen, on a workspace with a run trained in the test: the
+// The Inspect page offscreen, on a workspace with a run trained in the test: the
 // recommendation table excludes the user's training items, is sorted by score and marks the
 // held-out test item when it is in the top K; the heatmap's cells equal explain() for that pair
 // and every row sums to 1; the token labels follow the user's history in time order; clicking a
 // recommendation shows its attention; a user with no history, an item never seen in training and
 // a run whose checkpoint is missing each give a message in the page; two quick user selections
 // show only the second; a context override marks how the list moved; a baseline says why it has
-// no attention; the per-user metrics sort, filter by bucket and export as CSV; a model file
-// exported in the test opens with no retraining, and bad files give the engine's message; in a
+// no attention; the per-user metrics sort, filter by bucket and export as CSV (a write that
+// fails, to a missing folder or past a file size limit, says why and keeps the old file); a model
+// file exported in the test opens with no retraining, and bad files give the engine's message; in a
 // run with the cold-item protocol the cold items are marked with the reason.
 #include <qcustomplot.h>
+#include <sys/resource.h>
 
 #include <QComboBox>
 #include <QHeaderView>
@@ -17,6 +19,7 @@
 #include <QTableView>
 #include <QtTest>
 #include <cmath>
+#include <csignal>
 #include <set>
 
 #include "../app/inspect_test_support.h"
@@ -31,11 +34,23 @@
 #include "ui/attention_view.h"
 #include "ui/inspect_models.h"
 #include "ui/inspect_page.h"
+#include "ui/preset_store.h"
 #include "ui/user_inspect_view.h"
 #include "ui/user_metrics_view.h"
 #include "ui/user_picker.h"
 
 using namespace m6;
+
+namespace
+{
+
+QByteArray readAll(const QString& path)
+{
+  QFile f(path);
+  return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+}  // namespace
 
 class TestInspectPage : public QObject
 {
@@ -543,6 +558,58 @@ class TestInspectPage : public QObject
     QVERIFY(!user()->hourBox()->isEnabled());
     QVERIFY(!user()->dayBox()->isEnabled());
     QVERIFY(user()->hourBox()->toolTip().contains("does not read the context"));
+  }
+
+  void failedCsvWritesSayWhyAndKeepTheOldFile()
+  {
+    UserMetricsView view;
+    UserMetricsTable table;
+    table.k = 10;
+    for (int i = 0; i < 4000; ++i)
+    {
+      UserMetricEntry e;
+      e.user = i;
+      e.userId = QStringLiteral("user-%1").arg(i);
+      e.itemId = QStringLiteral("item-%1").arg(i);
+      e.title = QStringLiteral("A title long enough to make the file grow past the limit");
+      e.rank = i;
+      e.bucket = QStringLiteral("medium");
+      table.rows.push_back(e);
+    }
+    view.setTable(table);
+    QVERIFY(view.shownCsv().size() > 100000);
+
+    // A folder that does not exist (the parent is a file).
+    const QString blocker = dir_.filePath("a-file");
+    m6test::writeFile(blocker, "x");
+    QString error;
+    QVERIFY(!view.exportCsv(blocker + "/metrics.csv", &error));
+    QVERIFY2(error.startsWith("Could not write " + blocker + "/metrics.csv:"), qPrintable(error));
+
+    // The file system refuses the write midway (RLIMIT_FSIZE, as a full disk would): the error
+    // is reported and the existing file is unchanged. No other thread writes in this window.
+    const QString target = dir_.filePath("metrics.csv");
+    const QByteArray old = "user,test_item\nold,contents\n";
+    m6test::writeFile(target, old);
+    struct rlimit saved;
+    QCOMPARE(getrlimit(RLIMIT_FSIZE, &saved), 0);
+    auto previous = std::signal(SIGXFSZ, SIG_IGN);
+    struct rlimit small = saved;
+    small.rlim_cur = 16384;
+    QCOMPARE(setrlimit(RLIMIT_FSIZE, &small), 0);
+    error.clear();
+    const bool written = view.exportCsv(target, &error);
+    setrlimit(RLIMIT_FSIZE, &saved);
+    std::signal(SIGXFSZ, previous);
+    QVERIFY(!written);
+    QVERIFY2(error.startsWith("Could not write " + target), qPrintable(error));
+    QCOMPARE(readAll(target), old);
+    // With room, the same export replaces it whole.
+    QVERIFY(view.exportCsv(target, &error));
+    QCOMPARE(readAll(target), view.shownCsv().toUtf8());
+    // The configuration file writer reports the same way.
+    QVERIFY(!writeConfigFile(blocker + "/config.json", preset("quick"), &error));
+    QVERIFY(error.contains("Could not write"));
   }
 
   void cleanupTestCase()

@@ -1,15 +1,23 @@
 // The main window: a first start on an empty workspace creates the demo dataset and shows it;
 // the title names the workspace; recent workspaces are remembered; rename and delete ask and
-// then run on the worker; a dataset's import report opens; closing during an import asks,
-// cancels and closes without a crash and with an intact workspace. The window builds widgets only:
-// the pages use the workspace's services from the composition root, which follow the workspace.
+// then run on the worker, and Delete is disabled (saying why) for the dataset this window trains
+// on; a dataset's import report opens; closing during an import asks, cancels and closes without
+// a crash and with an intact workspace; double-clicking a run in the Runs table opens it on the
+// Inspect page, where clicking an item on the embedding map opens its interactions. The window
+// builds widgets only: the pages use the workspace's services from the composition root, which
+// follow the workspace.
+#include <qcustomplot.h>
+
 #include <QApplication>
+#include <QFileInfo>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QTableView>
 #include <QTableWidget>
+#include <QTreeView>
 #include <QtTest>
 
+#include "../app/train_test_support.h"
 #include "app/bridge/adapt_info.h"
 #include "app/bridge/app_services.h"
 #include "app/bridge/model_info.h"
@@ -20,21 +28,29 @@
 #include "app/bridge/snapshot_store.h"
 #include "app/bridge/training_controller.h"
 #include "app/bridge/workspace_session.h"
+#include "app/runner/training_session.h"
 #include "gui_test_main.h"
 #include "storage/formats.h"
 #include "ui/adapt_actions.h"
 #include "ui/browse_page.h"
 #include "ui/browse_table_model.h"
+#include "ui/config_form.h"
+#include "ui/configure_page.h"
 #include "ui/dataset_list_panel.h"
 #include "ui/dataset_view.h"
+#include "ui/embedding_map_view.h"
 #include "ui/export_actions.h"
 #include "ui/import_report_view.h"
 #include "ui/inspect_page.h"
 #include "ui/main_window.h"
 #include "ui/model_pages.h"
+#include "ui/plot_frame.h"
 #include "ui/prompts.h"
 #include "ui/recent_workspaces.h"
+#include "ui/run_table_model.h"
+#include "ui/runs_page.h"
 #include "ui/stats_page.h"
+#include "ui/user_inspect_view.h"
 
 using namespace m6;
 
@@ -233,6 +249,115 @@ class TestMainWindow : public QObject
     QVERIFY(w.isVisible());
     QTRY_VERIFY_WITH_TIMEOUT(!w.session()->jobRunning(), 60000);
     QVERIFY(w.close());
+  }
+
+  void deleteIsDisabledForTheDatasetBeingTrained()
+  {
+    const QString path = dir_.filePath("training.m6ws");
+    {
+      auto ws = m6test::openWorkspace(path);
+      m6test::addDemo(*ws, m6test::trainDemo("alpha"));
+      m6test::addDemo(*ws, m6test::trainDemo("beta"));
+    }
+    MainWindow w(options(QFileInfo(path).fileName(), false));
+    w.show();
+    DatasetListPanel* list = w.datasetList();
+    QTRY_VERIFY(list->model()->rowOf("alpha") >= 0 && list->model()->rowOf("beta") >= 0);
+    list->select("alpha");
+    ModelPages* pages = w.modelPages();
+    ConfigurePage* c = pages->configurePage();
+    QTRY_VERIFY_WITH_TIMEOUT(c->form()->hasSchema(), 60000);
+    QVERIFY(list->deleteAction()->isEnabled());
+    QVERIFY(c->applyPreset("quick"));
+    c->form()->setFieldValue("train.epochs", Json(200));  // runs until stopped
+    c->form()->setFieldValue("train.patience", Json(0));
+    QTRY_VERIFY_WITH_TIMEOUT(c->canTrain(), 30000);
+    QVERIFY(pages->startTraining());
+    QVERIFY(pages->controller()->busy());
+    QTRY_VERIFY_WITH_TIMEOUT(pages->controller()->activeDataset() != 0, 60000);
+    list->select("alpha");
+    QVERIFY(!list->deleteAction()->isEnabled());
+    QVERIFY2(list->deleteAction()->toolTip().contains("while this window trains"),
+             qPrintable(list->deleteAction()->toolTip()));
+    list->select("beta");
+    QVERIFY(list->deleteAction()->isEnabled());
+    list->select("alpha");
+    QVERIFY(!list->deleteAction()->isEnabled());
+    pages->controller()->stop();
+    QTRY_VERIFY_WITH_TIMEOUT(!pages->controller()->busy(), 120000);
+    QVERIFY(list->deleteAction()->isEnabled());
+  }
+
+  void doubleClickingARunOpensItOnTheInspectPage()
+  {
+    const QString path = dir_.filePath("inspect.m6ws");
+    qint64 runId = 0;
+    {
+      auto ws = m6test::openWorkspace(path);
+      const int64_t id = m6test::addDemo(*ws, m6test::trainDemo());
+      auto info = ws->datasetById(id);
+      auto data = ws->loadSnapshot(id);
+      TrainingSession session(*ws, *info, *data);
+      const RunConfig config = m6test::quickConfig(1);
+      auto run = session.createRun(config, "to inspect");
+      auto trained = session.train(*run, config, false);
+      QVERIFY(trained && trained->status == "finished");
+      runId = trained->id;
+    }
+    MainWindow w(options(QFileInfo(path).fileName(), false));
+    w.resize(1300, 850);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    RunsPage* runs = w.modelPages()->runsPage();
+    w.datasetView()->setCurrentWidget(runs);
+    QTRY_VERIFY_WITH_TIMEOUT(runs->model()->indexOf(runId).isValid(), 30000);
+    QTreeView* table = runs->view();
+    const QModelIndex index = runs->proxy()->mapFromSource(runs->model()->indexOf(runId, 1));
+    QTest::qWait(50);  // laid out
+    const QRect cell = table->visualRect(index);
+    QVERIFY2(cell.isValid() && table->viewport()->rect().contains(cell.center()),
+             qPrintable(QString("cell %1,%2 %3x%4")
+                            .arg(cell.x())
+                            .arg(cell.y())
+                            .arg(cell.width())
+                            .arg(cell.height())));
+    // What the window system sends for a double-click on a run not selected yet: press,
+    // release, a double-click event, release (Qt 6.4's QTest::mouseDClick leaves out the first
+    // release, which an item view then does not take for a double-click).
+    QSignalSpy dbl(table, &QTableView::doubleClicked);
+    const QPointF local(cell.center());
+    const QPointF global(table->viewport()->mapToGlobal(cell.center()));
+    for (QEvent::Type type : {QEvent::MouseButtonPress, QEvent::MouseButtonRelease,
+                              QEvent::MouseButtonDblClick, QEvent::MouseButtonRelease})
+    {
+      QMouseEvent e(type, local, global, Qt::LeftButton,
+                    type == QEvent::MouseButtonRelease ? Qt::NoButton : Qt::LeftButton, {});
+      QApplication::sendEvent(table->viewport(), &e);
+      QApplication::processEvents();
+    }
+    QCOMPARE(dbl.size(), 1);
+    InspectPage* page = w.modelPages()->inspectPage();
+    QCOMPARE(w.datasetView()->currentWidget(), page);
+    QTRY_VERIFY_WITH_TIMEOUT(page->inspector()->isOpen(), 60000);
+    QCOMPARE(page->inspector()->source().runId, runId);
+    QTRY_VERIFY_WITH_TIMEOUT(page->userView()->current().recommendations.size() == 10, 60000);
+
+    // Clicking an item on the embedding map opens its interactions on the Interactions page.
+    w.datasetList()->select("demo");
+    page->tabs()->setCurrentIndex(InspectPage::MapTab);
+    EmbeddingMapView* map = page->mapView();
+    QTRY_VERIFY_WITH_TIMEOUT(map->hasMap(), 60000);
+    QCustomPlot* plot = map->frame()->plot();
+    plot->replot();
+    const QPoint at(int(plot->xAxis->coordToPixel(map->map().x[5])),
+                    int(plot->yAxis->coordToPixel(map->map().y[5])));
+    const int hit = map->pointAt(at);
+    QVERIFY(hit >= 0);
+    QTest::mouseClick(plot, Qt::LeftButton, {}, at);
+    BrowsePage* interactions = w.datasetView()->browsePage(BrowseTable::Interactions);
+    QCOMPARE(w.datasetView()->currentWidget(), interactions);
+    QVERIFY2(interactions->entityFilterLabel().contains(map->map().ids.value(hit)),
+             qPrintable(interactions->entityFilterLabel()));
   }
 };
 

@@ -1,7 +1,8 @@
-// Fixes from the review of the inspection code, checked without training: the per-user
-// metrics of pointwise tasks show "–" rather than "nan" or a red "miss"; the Move column sorts
-// by how far an item moved; a multi-valued category field (MovieLens genres) filters on every
-// value and lists them all; cold items of the cold-item protocol count no training interactions.
+// The Inspect page's views of a run's data, checked without training: the per-user metrics of
+// pointwise tasks show "–" rather than "nan" or a red "miss"; the Move column sorts by how far
+// an item moved; a multi-valued category field (MovieLens genres) filters on every value and
+// lists them all; cold items of the cold-item protocol count no training interactions; a random
+// split reads its reordered interactions.
 #include <QtTest>
 #include <cmath>
 #include <limits>
@@ -63,7 +64,7 @@ DatasetSnapshot genresDataset()
 
 }  // namespace
 
-class TestInspectReview : public QObject
+class TestInspectViews : public QObject
 {
   Q_OBJECT
  private Q_SLOTS:
@@ -179,5 +180,5 @@ class TestInspectReview : public QObject
   }
 };
 
-QTEST_MAIN(TestInspectReview)
-#include "test_inspect_review.moc"
+QTEST_MAIN(TestInspectViews)
+#include "test_inspect_views.moc"
