@@ -5,7 +5,9 @@
 
 #include "model/carry_over.h"
 #include "model/checkpoint.h"
+#include "model/collective.h"
 #include "model/core/atomic_file.h"
+#include "model/data_parallel.h"
 #include "model/engine.h"
 #include "model/evaluate.h"
 #include "model/threads.h"
@@ -121,6 +123,56 @@ void writeJsonFile(const std::string& path, const Json& j)
   }
 }
 
+// The zero-shot figures of a fresh adaptation (split across the ranks of `job`, which all hold
+// the carried weights by now), or why there are none.
+ZeroShotResult zeroShotOnRanks(Session& session, Collective* job, const RunConfig& parentConfig,
+                               const AdaptReport& report, const AdaptOptions& options,
+                               const TrainCallbacks& cb)
+{
+  ZeroShotResult zero;
+  if (!options.zeroShot)
+  {
+    zero.note = "not evaluated (switched off for this run)";
+    return zero;
+  }
+  session.collective = job;
+  zero = evaluateZeroShot(session, parentConfig, report, options);
+  logLine(cb, zero.available ? "zero-shot: valid " + zero.valid.valuesJson().dump()
+                             : "zero-shot " + zero.note);
+  return zero;
+}
+
+// The training of an adapted session, the same on every rank: the optimiser groups of the
+// adaptation (carried parameters may take their own learning rate), then the loop.
+TrainOutcome trainAdapted(Session& session, Collective* job, const AdaptOptions& options,
+                          const AdaptReport& report, const ZeroShotResult& zero,
+                          const std::string& runDir, bool resume, const TrainCallbacks& cb)
+{
+  logLine(cb, "adapted from " + report.parentCheckpoint + ": " +
+                  std::to_string(report.names("carried").size()) + " tensors carried, " +
+                  std::to_string(report.names("carried-partly").size()) + " partly, " +
+                  std::to_string(report.names("re-initialised").size()) + " re-initialised, " +
+                  std::to_string(report.names("added").size()) + " added, " +
+                  std::to_string(report.names("frozen").size()) + " frozen; trainable share " +
+                  std::to_string(report.trainableShare));
+  TrainingStep stepper(session);
+  std::vector<double> scales;
+  auto optimizer =
+      makeOptimizer(session.config.train, adaptGroups(session, report, options, &scales));
+  LoopSetup setup;
+  setup.session = &session;
+  setup.stepper = &stepper;
+  setup.optimizer = optimizer.get();
+  setup.lrScale = scales;
+  setup.runDir = runDir;
+  setup.resume = resume;
+  setup.collective = job;
+  TrainOutcome out = runTrainingLoop(setup, rankCallbacks(cb, job));
+  out.adaptation = report;
+  out.zeroShot = zero;
+  return out;
+}
+
 }  // namespace
 
 AdaptReport previewAdaptation(const DatasetSnapshot& target, const RunConfig& config,
@@ -156,79 +208,112 @@ ZeroShotResult zeroShot(const DatasetSnapshot& target, const RunConfig& config,
 TrainOutcome adapt(const DatasetSnapshot& target, const RunConfig& config,
                    const std::string& parentCheckpoint, const DatasetSnapshot& parentSnapshot,
                    const RunConfig& parentConfig, const AdaptOptions& options,
-                   const std::string& runDir, const TrainCallbacks& cb, bool resume)
+                   const std::string& runDir, const TrainCallbacks& cb, bool resume,
+                   const Distributed& distributed)
 {
   checkConfig(target, config);
   checkOptions(config, options);
+  if (distributed.active() && distributed.rank != 0)
+  {
+    throw std::invalid_argument("adapt() runs rank 0 of a job; the other ranks call train()");
+  }
   setComputeThreads(config.train.threads);
   ensureRunDir(runDir);
-  const std::string recordPath = (fs::path(runDir) / "adapt.json").string();
+  std::unique_ptr<Collective> job;
+  if (distributed.active())
+  {
+    job = std::make_unique<Collective>(distributed);
+  }
+  return announcingFailures(
+      job.get(),
+      [&]
+      {
+        const std::string recordPath = (fs::path(runDir) / "adapt.json").string();
+        AdaptReport report;
+        Json record = Json::object();
+        std::unique_ptr<Session> session;
+        if (!resume)
+        {
+          // The parent first: building a session seeds torch's generator, and the new network's
+          // initialisation and training must follow this run's seed, as in train().
+          std::string path;
+          auto parent = openParent(parentSnapshot, parentConfig, parentCheckpoint, &path);
+          session = std::make_unique<Session>(target, config, Session::Use::Training);
+          report = carryKeepingColdItemsCold(*parent, *session, options);
+          report.parentCheckpoint = path;
+          applyFreezing(*session, options, report);
+          record["options"] = options.toJson();
+          record["report"] = report.toJson();
+          record["parent_config"] = toJson(parentConfig);
+          record["parent_dataset"] = parentSnapshot.name;
+        }
+        else
+        {
+          record = readJsonFile(recordPath);
+          AdaptOptions recorded = AdaptOptions::fromJson(record.at("options"));
+          if (!(recorded == options))
+          {
+            throw std::runtime_error(
+                "resume: the adaptation options differ from the run's (recorded " +
+                recorded.toJson().dump() + ")");
+          }
+          report = AdaptReport::fromJson(record.at("report"));
+          session = std::make_unique<Session>(target, config, Session::Use::Training);
+          applyRecordedFreezing(*session, report);
+        }
+        if (job)
+        {
+          startJob(*job, *session, resume, record.dump());  // rank 0 decides: `resume` stands
+        }
+        ZeroShotResult zero;
+        if (!resume)
+        {
+          if (job)
+          {
+            broadcastWeights(*job, *session->net);
+          }
+          zero = zeroShotOnRanks(*session, job.get(), parentConfig, report, options, cb);
+          record["zero_shot"] = zero.toJson();
+          writeJsonFile(recordPath, record);
+        }
+        else
+        {
+          zero = ZeroShotResult::fromJson(record.at("zero_shot"));
+        }
+        return trainAdapted(*session, job.get(), options, report, zero, runDir, resume, cb);
+      });
+}
+
+TrainOutcome followAdaptation(Collective& job, Session& session, const JobStart& start,
+                              const TrainCallbacks& cb)
+{
+  AdaptOptions options;
   AdaptReport report;
+  RunConfig parentConfig;
   ZeroShotResult zero;
-  std::unique_ptr<Session> session;
-  if (!resume)
+  try
   {
-    // The parent first: building a session seeds torch's generator, and the new network's
-    // initialisation and training must follow this run's seed, as in train().
-    std::string path;
-    auto parent = openParent(parentSnapshot, parentConfig, parentCheckpoint, &path);
-    session = std::make_unique<Session>(target, config, Session::Use::Training);
-    report = carryKeepingColdItemsCold(*parent, *session, options);
-    report.parentCheckpoint = path;
-    if (!options.zeroShot)
-    {
-      zero.note = "not evaluated (switched off for this run)";
-    }
-    else
-    {
-      zero = evaluateZeroShot(*session, parentConfig, report, options);
-      logLine(cb, zero.available ? "zero-shot: valid " + zero.valid.valuesJson().dump()
-                                 : "zero-shot " + zero.note);
-    }
-    applyFreezing(*session, options, report);
-    Json record = Json::object();
-    record["options"] = options.toJson();
-    record["report"] = report.toJson();
-    record["zero_shot"] = zero.toJson();
-    record["parent_config"] = toJson(parentConfig);
-    record["parent_dataset"] = parentSnapshot.name;
-    writeJsonFile(recordPath, record);
-  }
-  else
-  {
-    Json record = readJsonFile(recordPath);
-    AdaptOptions recorded = AdaptOptions::fromJson(record.at("options"));
-    if (!(recorded == options))
-    {
-      throw std::runtime_error("resume: the adaptation options differ from the run's (recorded " +
-                               recorded.toJson().dump() + ")");
-    }
+    const Json record = Json::parse(start.adaptation);
+    options = AdaptOptions::fromJson(record.at("options"));
     report = AdaptReport::fromJson(record.at("report"));
-    zero = ZeroShotResult::fromJson(record.at("zero_shot"));
-    session = std::make_unique<Session>(target, config, Session::Use::Training);
-    applyRecordedFreezing(*session, report);
+    parentConfig = fromJson(record.at("parent_config"));
+    if (record.contains("zero_shot"))
+    {
+      zero = ZeroShotResult::fromJson(record.at("zero_shot"));
+    }
   }
-  logLine(cb, "adapted from " + report.parentCheckpoint + ": " +
-                  std::to_string(report.names("carried").size()) + " tensors carried, " +
-                  std::to_string(report.names("carried-partly").size()) + " partly, " +
-                  std::to_string(report.names("re-initialised").size()) + " re-initialised, " +
-                  std::to_string(report.names("added").size()) + " added, " +
-                  std::to_string(report.names("frozen").size()) + " frozen; trainable share " +
-                  std::to_string(report.trainableShare));
-  TrainingStep stepper(*session);
-  std::vector<double> scales;
-  auto optimizer = makeOptimizer(config.train, adaptGroups(*session, report, options, &scales));
-  LoopSetup setup;
-  setup.session = session.get();
-  setup.stepper = &stepper;
-  setup.optimizer = optimizer.get();
-  setup.lrScale = scales;
-  setup.runDir = runDir;
-  setup.resume = resume;
-  TrainOutcome out = runTrainingLoop(setup, cb);
-  out.adaptation = report;
-  out.zeroShot = zero;
-  return out;
+  catch (const std::exception& e)
+  {
+    throw std::runtime_error("rank " + std::to_string(job.rank()) +
+                             " cannot read rank 0's adaptation record: " + e.what());
+  }
+  applyRecordedFreezing(session, report);
+  if (!start.resume)
+  {
+    broadcastWeights(job, *session.net);
+    zero = zeroShotOnRanks(session, &job, parentConfig, report, options, cb);
+  }
+  return trainAdapted(session, &job, options, report, zero, "", start.resume, cb);
 }
 
 }  // namespace m6

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model/adapt_report.h"
+#include "model/data_parallel.h"
 #include "model/session.h"
 
 namespace m6
@@ -23,6 +24,12 @@ bool headChanges(const RunConfig& parent, const RunConfig& target, const AdaptOp
 /// described (unmatched embedding rows and new encoder tables zero, other new parts at their
 /// fresh initialisation) and returns the report, frozen flags not set yet.
 AdaptReport carryOver(Session& parent, Session& target, const AdaptOptions& options);
+
+/// A rank other than 0 of a job whose rank 0 trains an adapted run (start.adaptation: the record
+/// rank 0 sent; defined in adapt.cpp): its frozen parameters, carried weights, zero-shot share
+/// and optimiser groups, then the training loop. Called by train() for such a follower.
+TrainOutcome followAdaptation(Collective& job, Session& session, const JobStart& start,
+                              const TrainCallbacks& callbacks);
 
 /// Sets frozen/trainable in the report as `options` say and turns the gradient off for the frozen
 /// parameters; fills the totals and the trainable share.

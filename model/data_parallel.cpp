@@ -1,4 +1,5 @@
-// agreeOnJob, broadcastWeights, shareCheckpoint, checkInSync and GradientReducer.
+// agreeOnJob, startJob, broadcastWeights, shareBytes, shareCheckpoint, checkInSync and
+// GradientReducer.
 #include "model/data_parallel.h"
 
 #include <unistd.h>
@@ -7,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "model/checkpoint.h"
@@ -101,44 +103,62 @@ void broadcastWeights(Collective& c, torch::nn::Module& net)
   }
 }
 
-Json shareCheckpoint(Collective& c, const std::string& path, Session& session,
-                     torch::optim::Optimizer* optimizer)
+std::optional<std::string> shareBytes(Collective& c, const std::optional<std::string>& mine)
 {
-  if (c.rank() == 0)
-  {
-    std::string bytes;
-    {
-      std::ifstream in(path, std::ios::binary);
-      std::ostringstream text;
-      text << in.rdbuf();
-      bytes = in ? text.str() : std::string();
-    }
-    auto size = torch::tensor({static_cast<int64_t>(bytes.empty() ? -1 : bytes.size())});
-    c.broadcast(size, 0);
-    if (bytes.empty())
-    {
-      return loadCheckpoint(path, session, optimizer);  // throws with the reason
-    }
-    auto payload =
-        torch::from_blob(bytes.data(), {static_cast<int64_t>(bytes.size())}, torch::kUInt8);
-    c.broadcast(payload, 0);
-    return loadCheckpoint(path, session, optimizer);
-  }
-  auto size = torch::zeros({1}, torch::kInt64);
+  auto size = torch::tensor({static_cast<int64_t>(mine ? mine->size() : -1)});
   c.broadcast(size, 0);
   const int64_t n = size.item<int64_t>();
   if (n < 0)
   {
+    return std::nullopt;
+  }
+  if (n == 0)
+  {
+    return std::string();
+  }
+  std::string bytes = c.rank() == 0 ? *mine : std::string(static_cast<size_t>(n), '\0');
+  auto payload = torch::from_blob(bytes.data(), {n}, torch::kUInt8);
+  c.broadcast(payload, 0);
+  return bytes;
+}
+
+JobStart startJob(Collective& c, const Session& session, bool resume, const std::string& adapted)
+{
+  JobStart start;
+  start.resume = agreeOnJob(c, session, resume);
+  start.adaptation = shareBytes(c, adapted).value_or(std::string());
+  return start;
+}
+
+Json shareCheckpoint(Collective& c, const std::string& path, Session& session,
+                     torch::optim::Optimizer* optimizer)
+{
+  std::optional<std::string> mine;
+  if (c.rank() == 0)
+  {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (in && !text.str().empty())
+    {
+      mine = text.str();
+    }
+  }
+  const std::optional<std::string> bytes = shareBytes(c, mine);
+  if (c.rank() == 0)
+  {
+    return loadCheckpoint(path, session, optimizer);  // throws with the reason when unreadable
+  }
+  if (!bytes)
+  {
     throw std::runtime_error("rank 0 cannot read the checkpoint " + path);
   }
-  auto payload = torch::empty({n}, torch::kUInt8);
-  c.broadcast(payload, 0);
   // loadCheckpoint reads files: the bytes go to a private temporary file outside the workspace.
   const fs::path tmp = fs::temp_directory_path() / ("m6-rank" + std::to_string(c.rank()) + "-" +
                                                     std::to_string(::getpid()) + ".pt");
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(payload.data_ptr<uint8_t>()), n);
+    out.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
     if (!out)
     {
       std::error_code ec;

@@ -17,6 +17,7 @@
 
 #include <torch/torch.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,23 @@ namespace m6
 /// knobs that change results) across the ranks; throws std::runtime_error on every rank naming
 /// the first rank that differs from rank 0. Returns rank 0's `resume` (it decides).
 bool agreeOnJob(Collective& c, const Session& session, bool resume);
+
+/// What the ranks agree on before the first step (startJob).
+struct JobStart
+{
+  bool resume = false;     // rank 0's: it decides
+  std::string adaptation;  // rank 0's adaptation record (adapt.json's options, report and
+                           // parent config) when the job trains an adapted run, else empty
+};
+
+/// agreeOnJob, then rank 0's `adapted` (empty for a plain run; the other ranks pass "") on every
+/// rank, so ranks started as plain `train` followers learn that they continue an adaptation.
+/// Every rank calls it once, before the training loop.
+JobStart startJob(Collective& c, const Session& session, bool resume, const std::string& adapted);
+
+/// Rank 0's `mine` on every rank (the others' `mine` is ignored); nullopt everywhere when rank 0
+/// has none (it could not read what it meant to send).
+std::optional<std::string> shareBytes(Collective& c, const std::optional<std::string>& mine);
 
 /// Rank 0's parameters and buffers on every rank.
 void broadcastWeights(Collective& c, torch::nn::Module& net);

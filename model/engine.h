@@ -60,7 +60,9 @@ namespace m6
 /// must be given the same dataset and config (a fingerprint of both is compared at the start and
 /// a mismatch refused on every rank), and resume is decided by rank 0 (the others receive its
 /// checkpoint). Evaluation is split across the ranks and its rows gathered, so the metrics equal
-/// a single process's on the same weights. An adapted run cannot be trained data-parallel.
+/// a single process's on the same weights. A rank other than 0 learns from rank 0 when the job
+/// trains an adapted run (adapt() below, or resuming one) and follows it: rank 0's carried
+/// weights, frozen parameters and optimiser groups, without reading the parent itself.
 TrainOutcome train(const DatasetSnapshot& snapshot, const RunConfig& config,
                    const std::string& runDir, const TrainCallbacks& callbacks = {},
                    bool resume = false, const Distributed& distributed = {});
@@ -75,11 +77,14 @@ TrainOutcome train(const DatasetSnapshot& snapshot, const RunConfig& config,
 /// report and zero-shot figures; resume=true continues from runDir/last.pt with them (the parent
 /// arguments are then not read, and `options` must equal the recorded ones). Throws like train(),
 /// and std::runtime_error when the parent checkpoint does not fit its snapshot and config.
+/// With `distributed.active()`, rank 0 of a data-parallel job (the other ranks call train() with
+/// the same dataset and config): rank 0 alone reads the parent, sends the carried weights and the
+/// adaptation record to the others, and the zero-shot evaluation is split across the ranks.
 TrainOutcome adapt(const DatasetSnapshot& target, const RunConfig& config,
                    const std::string& parentCheckpoint, const DatasetSnapshot& parentSnapshot,
                    const RunConfig& parentConfig, const AdaptOptions& options,
                    const std::string& runDir, const TrainCallbacks& callbacks = {},
-                   bool resume = false);
+                   bool resume = false, const Distributed& distributed = {});
 
 /// The parent evaluated on the target dataset before any training, through the same carry-over
 /// as adapt() (unmatched rows zero). Not available (available = false, note says why) when the

@@ -1,6 +1,7 @@
 // runTrainingLoop() and the helpers train() and adapt() share.
 #include "model/train_loop.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -232,6 +233,39 @@ void logLine(const TrainCallbacks& cb, const std::string& line)
   }
 }
 
+TrainCallbacks rankCallbacks(const TrainCallbacks& cb, const Collective* job)
+{
+  TrainCallbacks quiet = cb;
+  if (job && job->rank() > 0)
+  {
+    quiet.onStep = nullptr;
+    quiet.onEpoch = nullptr;
+    quiet.onProgress = nullptr;
+  }
+  return quiet;
+}
+
+TrainOutcome announcingFailures(Collective* job, const std::function<TrainOutcome()>& body)
+{
+  if (!job)
+  {
+    return body();
+  }
+  try
+  {
+    return body();
+  }
+  catch (const CollectiveError&)
+  {
+    throw;  // the job itself failed: the others know
+  }
+  catch (const std::exception& e)
+  {
+    job->announceFailure(e.what());
+    throw;
+  }
+}
+
 namespace
 {
 
@@ -281,7 +315,7 @@ TrainOutcome runTrainingLoop(const LoopSetup& setup, const TrainCallbacks& cb)
                                                               ? "users and items"
                                                               : (sparseUsers ? "users" : "items")));
   }
-  const bool resume = job ? agreeOnJob(*job, session, setup.resume) : setup.resume;
+  const bool resume = setup.resume;  // a job agreed on it in startJob()
   std::error_code ec;
   const std::string bestPath = (fs::path(setup.runDir) / "best.pt").string();
   const std::string lastPath = (fs::path(setup.runDir) / "last.pt").string();
@@ -332,8 +366,16 @@ TrainOutcome runTrainingLoop(const LoopSetup& setup, const TrainCallbacks& cb)
   std::unique_ptr<GradientReducer> reducer;
   if (job)
   {
-    reducer = std::make_unique<GradientReducer>(*job, session.net->parameters(),
-                                                session.net->sparseIdWeights());
+    // Frozen parameters (an adapted run's) have no gradient to exchange.
+    auto trainable = [](std::vector<torch::Tensor> all)
+    {
+      all.erase(std::remove_if(all.begin(), all.end(),
+                               [](const torch::Tensor& t) { return !t.requires_grad(); }),
+                all.end());
+      return all;
+    };
+    reducer = std::make_unique<GradientReducer>(*job, trainable(session.net->parameters()),
+                                                trainable(session.net->sparseIdWeights()));
   }
 
   std::vector<int64_t> examples = stepper.examples();

@@ -7,6 +7,7 @@
 
 #include <torch/torch.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,8 +29,9 @@ struct LoopSetup
       lrScale;  // per optimiser param group: factor on the scheduled lr (1 if absent)
   std::string runDir;
   bool resume = false;
-  /// Set: this process is one rank of a data-parallel job (data_parallel.h). Rank 0 decides
-  /// resume and alone writes runDir; the session's evaluation is split across the ranks.
+  /// Set: this process is one rank of a data-parallel job (data_parallel.h) whose ranks have
+  /// agreed on it (startJob; `resume` is rank 0's). Rank 0 alone writes runDir; the session's
+  /// evaluation is split across the ranks.
   Collective* collective = nullptr;
 };
 
@@ -48,5 +50,13 @@ std::unique_ptr<torch::optim::Optimizer> makeOptimizer(
 void ensureRunDir(const std::string& runDir);
 
 void logLine(const TrainCallbacks& callbacks, const std::string& line);
+
+/// `callbacks` as a rank of `job` reports: rank 0 (or no job) all of them; the other ranks keep
+/// cancel, pause and the log but report no steps, epochs or progress (rank 0 reports the job's).
+TrainCallbacks rankCallbacks(const TrainCallbacks& callbacks, const Collective* job);
+
+/// Runs `body`; in a job, a failure of this rank's own (not a collective's) is told to the other
+/// ranks before it propagates, so they end with its reason instead of a timeout.
+TrainOutcome announcingFailures(Collective* job, const std::function<TrainOutcome()>& body);
 
 }  // namespace m6

@@ -4,8 +4,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "model/carry_over.h"
 #include "model/checkpoint.h"
 #include "model/collective.h"
+#include "model/data_parallel.h"
 #include "model/engine.h"
 #include "model/evaluate.h"
 #include "model/threads.h"
@@ -19,9 +21,10 @@ namespace
 {
 
 // An adapted run (runDir/adapt.json) resumes through adapt(), which restores its frozen
-// parameters and optimiser groups; its recorded options are the ones to resume with.
+// parameters and optimiser groups; its recorded options are the ones to resume with. In a job,
+// only rank 0 has the run folder; it tells the other ranks (startJob).
 bool resumeAdapted(const DatasetSnapshot& data, const RunConfig& config, const std::string& runDir,
-                   const TrainCallbacks& cb, TrainOutcome* out)
+                   const TrainCallbacks& cb, const Distributed& distributed, TrainOutcome* out)
 {
   const std::filesystem::path record = std::filesystem::path(runDir) / "adapt.json";
   std::error_code ec;
@@ -41,7 +44,8 @@ bool resumeAdapted(const DatasetSnapshot& data, const RunConfig& config, const s
   {
     throw std::runtime_error("resume: " + record.string() + " is unreadable: " + e.what());
   }
-  *out = adapt(data, config, "", DatasetSnapshot{}, RunConfig{}, options, runDir, cb, true);
+  *out = adapt(data, config, "", DatasetSnapshot{}, RunConfig{}, options, runDir, cb, true,
+               distributed);
   return true;
 }
 
@@ -51,14 +55,8 @@ TrainOutcome train(const DatasetSnapshot& data, const RunConfig& config, const s
                    const TrainCallbacks& cb, bool resume, const Distributed& distributed)
 {
   const bool writer = !distributed.active() || distributed.rank == 0;
-  if (distributed.active() && writer && resume &&
-      std::filesystem::is_regular_file(std::filesystem::path(runDir) / "adapt.json"))
-  {
-    throw std::runtime_error(
-        "an adapted run cannot be trained data-parallel yet: resume it in one process");
-  }
   TrainOutcome adapted;
-  if (resume && !distributed.active() && resumeAdapted(data, config, runDir, cb, &adapted))
+  if (resume && writer && resumeAdapted(data, config, runDir, cb, distributed, &adapted))
   {
     return adapted;
   }
@@ -74,41 +72,27 @@ TrainOutcome train(const DatasetSnapshot& data, const RunConfig& config, const s
     job = std::make_unique<Collective>(distributed);
   }
   Session session(data, config, Session::Use::Training);
-  TrainingStep stepper(session);
-  auto optimizer =
-      makeOptimizer(config.train, {torch::optim::OptimizerParamGroup(session.net->parameters())});
-  LoopSetup setup;
-  setup.session = &session;
-  setup.stepper = &stepper;
-  setup.optimizer = optimizer.get();
-  setup.runDir = runDir;
-  setup.resume = resume;
-  setup.collective = job.get();
-  if (!job)
-  {
-    return runTrainingLoop(setup, cb);
-  }
-  // Only rank 0 reports; a rank that fails on its own tells the others why before it leaves.
-  TrainCallbacks quiet = cb;
-  if (!writer)
-  {
-    quiet.onStep = nullptr;
-    quiet.onEpoch = nullptr;
-    quiet.onProgress = nullptr;
-  }
-  try
-  {
-    return runTrainingLoop(setup, quiet);
-  }
-  catch (const CollectiveError&)
-  {
-    throw;
-  }
-  catch (const std::exception& e)
-  {
-    job->announceFailure(e.what());
-    throw;
-  }
+  return announcingFailures(
+      job.get(),
+      [&]
+      {
+        const JobStart start = job ? startJob(*job, session, resume, "") : JobStart{resume, ""};
+        if (!start.adaptation.empty())
+        {
+          return followAdaptation(*job, session, start, cb);
+        }
+        TrainingStep stepper(session);
+        auto optimizer = makeOptimizer(
+            config.train, {torch::optim::OptimizerParamGroup(session.net->parameters())});
+        LoopSetup setup;
+        setup.session = &session;
+        setup.stepper = &stepper;
+        setup.optimizer = optimizer.get();
+        setup.runDir = runDir;
+        setup.resume = start.resume;
+        setup.collective = job.get();
+        return runTrainingLoop(setup, rankCallbacks(cb, job.get()));
+      });
 }
 
 EvaluationOutcome evaluate(const DatasetSnapshot& data, const RunConfig& config,

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "app/cli/ranks.h"
 #include "app/cli/run_driver.h"
 #include "app/runner/adapt_compare.h"
 #include "app/runner/run_config.h"
@@ -102,18 +103,34 @@ int cmdAdapt(Context& ctx, const Args& a)
   {
     throw CliError("adapt needs --dataset NAME (the target dataset; it may be the parent's)");
   }
-  RunRecord parent = adaptableParent(ctx, a.positional()[0]);
+  const RankPlan plan = rankPlan(a);
+  if (a.has("preview") && (plan.dist.active() || a.has("nproc")))
+  {
+    throw CliError("--preview trains nothing; --nproc and --rank do not apply", 2);
+  }
+  // A rank other than 0 needs the parent's record for its configuration only: rank 0 reads the
+  // weights and sends them, so the checkpoint need not be on this machine.
+  const bool follower = plan.dist.rank > 0;
+  RunRecord parent =
+      follower ? resolveRun(ctx, a.positional()[0]) : adaptableParent(ctx, a.positional()[0]);
   const RunConfig parentConfig = configOfRunOrFail(parent);
   LoadedDataset target = loadDataset(ctx, a.value("dataset"));
   const AdaptOptions options = adaptOptionsFromArgs(a);
-  const RunConfig config = adaptConfigFromArgs(a, parentConfig, options, target.snapshot);
+  const RunConfig config =
+      withRankThreads(adaptConfigFromArgs(a, parentConfig, options, target.snapshot), plan);
+  if (follower)
+  {
+    return runFollowerRank(ctx, target, config, plan.dist);
+  }
   RunDriver driver(ctx, target);
   if (a.has("preview"))
   {
     return driver.previewAdaptation(parent, config, options);
   }
   const std::string name = a.value("name", parent.name + " → " + target.info.name);
-  return driver.report(driver.adaptNew(parent, config, options, name));
+  LocalRanks ranks(ctx.workspacePath(), target.info.name, config, plan.spawned());
+  return driver.report(
+      withRanks(ranks, [&] { return driver.adaptNew(parent, config, options, name, plan.dist); }));
 }
 
 std::vector<double> fractionsFromArgs(const Args& a)
@@ -208,13 +225,21 @@ std::vector<Command> adaptCommands()
   adaptOpts.push_back({"preview", "",
                        "print what would be carried, re-initialised, frozen and "
                        "added, without training"});
+  for (const auto& o : rankOptions())
+  {
+    adaptOpts.push_back(o);
+  }
   c.push_back({{"adapt", "PARENT",
                 "Train a new run that starts from a parent run's weights (another task or dataset)",
                 "Parameters are matched by name and shape; ids are carried by external id where "
                 "both datasets share them, content-field values (genres, tags, title words) by "
                 "value; the head is re-initialised when the task changes. The report says what "
                 "was carried, re-initialised, frozen or added and the trainable share. Resume an "
-                "interrupted adapted run with `m6-cli resume RUN`.",
+                "interrupted adapted run with `m6-cli resume RUN`.\n\nData-parallel as `train`: "
+                "--nproc N, or --rank R --world-size N --master HOST:PORT with the same adapt "
+                "command on every rank. Rank 0 alone reads the parent's weights and sends them "
+                "with its adaptation (freezing, options) to the others, which need the parent's "
+                "record only for its settings (or give --config).",
                 adaptOpts, 1, 1},
                cmdAdapt});
   std::vector<OptionSpec> compareOpts = adaptOptions();

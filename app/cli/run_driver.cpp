@@ -342,7 +342,8 @@ GroupSummary RunDriver::runGroup(int64_t groupId, std::optional<int64_t> only)
 }
 
 RunRecord RunDriver::adaptNew(const RunRecord& parent, const RunConfig& config,
-                              const AdaptOptions& options, const std::string& name)
+                              const AdaptOptions& options, const std::string& name,
+                              const Distributed& distributed)
 {
   auto run = session_.createRun(config, name, parent.id);
   if (!run)
@@ -353,7 +354,7 @@ RunRecord RunDriver::adaptNew(const RunRecord& parent, const RunConfig& config,
            << " as run " << run->id << ": " << config.model.task << ", " << config.train.epochs
            << " epochs\n";
   InterruptScope interrupts;
-  auto result = session_.adapt(*run, config, parent, options, printingHooks("epoch"));
+  auto result = session_.adapt(*run, config, parent, options, printingHooks("epoch"), distributed);
   ctx_.endProgress();
   if (!result)
   {

@@ -84,9 +84,10 @@ class RunDriver
                      std::optional<int64_t> parent, const Distributed& distributed = {});
   /// Continues a run from its last checkpoint.
   RunRecord resume(const RunRecord& run, const Distributed& distributed = {}, int threads = 0);
-  /// Records a new run adapted from `parent` and trains it. Returns the final record.
+  /// Records a new run adapted from `parent` and trains it (as rank 0 of `distributed` when it is
+  /// active). Returns the final record.
   RunRecord adaptNew(const RunRecord& parent, const RunConfig& config, const AdaptOptions& options,
-                     const std::string& name);
+                     const std::string& name, const Distributed& distributed = {});
   /// Prints what adapting `parent` with `config` and `options` would do; returns the exit code.
   int previewAdaptation(const RunRecord& parent, const RunConfig& config,
                         const AdaptOptions& options);

@@ -79,7 +79,8 @@ Result<RunRecord> TrainingSession::train(RunRecord run, const RunConfig& config,
 
 Result<RunRecord> TrainingSession::adapt(RunRecord run, const RunConfig& config,
                                          const RunRecord& parent, const AdaptOptions& options,
-                                         const TrainCallbacks& hooks)
+                                         const TrainCallbacks& hooks,
+                                         const Distributed& distributed)
 {
   // A refused adaptation leaves the new record "failed" with the reason, not "created".
   auto refuse = [&](const std::string& why) -> Result<RunRecord>
@@ -117,7 +118,7 @@ Result<RunRecord> TrainingSession::adapt(RunRecord run, const RunConfig& config,
                 [&](const TrainCallbacks& cb)
                 {
                   return m6::adapt(snapshot_, config, parent.folder, parentData, parentConfig,
-                                   options, run.folder, cb);
+                                   options, run.folder, cb, false, distributed);
                 });
 }
 

@@ -49,8 +49,11 @@ class TrainingSession
   /// config and dataset, recorded like train(); the summary also holds "adaptation" (the
   /// AdaptReport) and "zero_shot". An interrupted adapted run resumes with train(run, config,
   /// true). Errors: a baseline parent, a parent without a checkpoint, a damaged parent config.
+  /// `distributed`: this process is rank 0 of a data-parallel job, as for train(); the other
+  /// ranks call m6::train and follow rank 0's adaptation.
   Result<RunRecord> adapt(RunRecord run, const RunConfig& config, const RunRecord& parent,
-                          const AdaptOptions& options, const TrainCallbacks& hooks = {});
+                          const AdaptOptions& options, const TrainCallbacks& hooks = {},
+                          const Distributed& distributed = {});
 
   /// The baselines (engine.h baselineNames(); `only` empty: all) on the same split; one
   /// finished run record per baseline, with its per-user test rows. BPR's factors are saved in

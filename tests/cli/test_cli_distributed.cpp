@@ -1,8 +1,8 @@
 // Data-parallel training with real m6-cli processes talking over 127.0.0.1: two ranks
 // end with identical weights and the metrics of one process trained with the same global batch,
 // --nproc does the same by itself, a killed rank ends the job with an error naming it (and the
-// run resumes), and ranks given different data or settings, or the same rank number, are refused
-// before any step.
+// run resumes), adapted runs train and resume the same way, and ranks given different data or
+// settings, or the same rank number, are refused before any step.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -92,6 +92,55 @@ class TestCliDistributed : public QObject
             QString::fromUtf8(p.readAllStandardError())};
   }
 
+  /// Rank 0's and rank 1's validation and test NDCG@10 against one process's: within 1e-4 of it
+  /// (the order of floating-point sums differs), and the same on both ranks.
+  static void verifyMetricsOfOneProcess(const Json& zero, const Json& first, const Json& one)
+  {
+    for (const char* part : {"valid", "test"})
+    {
+      QVERIFY2(std::abs(ndcg(zero, part) - ndcg(one, part)) < 1e-4,
+               qPrintable(QString("%1: two ranks %2, one process %3")
+                              .arg(part)
+                              .arg(ndcg(zero, part))
+                              .arg(ndcg(one, part))));
+      QCOMPARE(ndcg(first, part), ndcg(zero, part));
+    }
+  }
+
+  /// Waits until `p` (rank 0, or a process alone) has logged the shape of an epoch, i.e. training
+  /// has begun; returns what it logged so far.
+  static QString waitUntilTraining(QProcess& p)
+  {
+    QString log;
+    QElapsedTimer waited;
+    waited.start();
+    while (!log.contains("steps per epoch") && waited.elapsed() < 120000)
+    {
+      p.waitForReadyRead(200);
+      log += QString::fromUtf8(p.readAllStandardError());
+    }
+    return log;
+  }
+
+  /// The run recorded under `name` (0: none), and its status.
+  int64_t runNamed(const QString& name, std::string* status = nullptr)
+  {
+    auto runs = cli({"runs", "--json"});
+    const Json listed = lastJson(runs);
+    for (const auto& run : listed.at("runs").asArray())
+    {
+      if (run.at("name").asString() == name.toStdString())
+      {
+        if (status)
+        {
+          *status = run.at("status").asString();
+        }
+        return run.at("run").asInt();
+      }
+    }
+    return 0;
+  }
+
  private slots:
   void initTestCase()
   {
@@ -145,14 +194,10 @@ class TestCliDistributed : public QObject
 
     // The metrics of one process with the same global batch, on every rank (the evaluation was
     // split across the ranks and gathered).
-    for (const char* part : {"valid", "test"})
+    verifyMetricsOfOneProcess(zero, first, one);
+    if (QTest::currentTestFailed())
     {
-      QVERIFY2(std::abs(ndcg(zero, part) - ndcg(one, part)) < 1e-4,
-               qPrintable(QString("%1: two ranks %2, one process %3")
-                              .arg(part)
-                              .arg(ndcg(zero, part))
-                              .arg(ndcg(one, part))));
-      QCOMPARE(ndcg(first, part), ndcg(zero, part));
+      return;
     }
     QVERIFY(ndcg(one, "valid") > 0);
 
@@ -181,15 +226,7 @@ class TestCliDistributed : public QObject
                         settings(16, 8) + rankArgs(0, port));
     startRank(follower, QStringList{"train", "--dataset", "d", "--json"} + settings(16, 8) +
                             rankArgs(1, port));
-    // Training has begun once rank 0 has logged the shape of an epoch.
-    QString log;
-    QElapsedTimer waited;
-    waited.start();
-    while (!log.contains("steps per epoch") && waited.elapsed() < 120000)
-    {
-      lead.waitForReadyRead(200);
-      log += QString::fromUtf8(lead.readAllStandardError());
-    }
+    const QString log = waitUntilTraining(lead);
     QVERIFY2(log.contains("steps per epoch"), qPrintable(log));
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     follower.kill();
@@ -204,19 +241,10 @@ class TestCliDistributed : public QObject
     const QString err = log + r.err;
     QVERIFY2(err.contains("rank 1 stopped answering"), qPrintable(err));
 
-    auto runs = cli({"runs", "--json"});
-    QVERIFY2(runs.code == 0, qPrintable(runs.err));
-    int64_t id = 0;
-    const Json listed = lastJson(runs);
-    for (const auto& run : listed.at("runs").asArray())
-    {
-      if (run.at("name").asString() == "killed")
-      {
-        id = run.at("run").asInt();
-        QCOMPARE(QString::fromStdString(run.at("status").asString()), QString("failed"));
-      }
-    }
+    std::string status;
+    const int64_t id = runNamed("killed", &status);
     QVERIFY(id > 0);
+    QCOMPARE(QString::fromStdString(status), QString("failed"));
 
     // The run continues in one process from its last checkpoint.
     auto resumed = cli({"resume", QString::number(id), "--json"});
@@ -224,6 +252,78 @@ class TestCliDistributed : public QObject
     const Json j = lastJson(resumed);
     QCOMPARE(QString::fromStdString(j.at("status").asString()), QString("finished"));
     QCOMPARE(j.at("world_size").asInt(), int64_t(1));
+    QVERIFY(ndcg(j, "test") > 0);
+  }
+
+  void adaptedRunsTrainDataParallelAndResume()
+  {
+    auto parent = cli(QStringList{"train", "--dataset", "d", "--json", "--name", "dp parent"} +
+                      settings(64, 1));
+    QVERIFY2(parent.code == 0, qPrintable(parent.err));
+    const QString parentId = QString::number(lastJson(parent).at("run").asInt());
+    // Adapted to another dataset with the encoders frozen: one process with batch 64, then two
+    // ranks with 32 each, started as two machines would start them (the same command on each).
+    const QStringList adapt = {"adapt",    parentId,   "--dataset", "e",
+                               "--freeze", "encoders", "--json"};
+    auto single = cli(adapt + settings(64, 2));
+    QVERIFY2(single.code == 0, qPrintable(single.err));
+    const Json one = lastJson(single);
+
+    const int port = freePort();
+    QProcess follower;
+    startRank(follower, adapt + settings(32, 2) + rankArgs(1, port));
+    auto lead = cli(adapt + settings(32, 2) + rankArgs(0, port));
+    auto other = finished(follower);
+    QVERIFY2(lead.code == 0, qPrintable(lead.err));
+    QVERIFY2(other.code == 0, qPrintable(other.err));
+    const Json zero = lastJson(lead);
+    const Json first = lastJson(other);
+    QCOMPARE(zero.at("world_size").asInt(), int64_t(2));
+    QCOMPARE(QString::number(zero.at("parent").asInt()), parentId);
+    QVERIFY(!first.contains("run"));
+    QCOMPARE(QString::fromStdString(first.at("weights_checksum").asString()),
+             QString::fromStdString(zero.at("distributed").at("weights_checksum").asString()));
+    // The same parameters were carried and frozen as in one process.
+    const Json& frozen = zero.at("adaptation").at("frozen");
+    QVERIFY(frozen.size() > 0);
+    QCOMPARE(frozen.dump(), one.at("adaptation").at("frozen").dump());
+    QCOMPARE(zero.at("adaptation").at("carried").asInt(),
+             one.at("adaptation").at("carried").asInt());
+    // Zero-shot: the parent's carried weights, evaluated across both ranks.
+    QVERIFY(zero.at("zero_shot").at("available").asBool());
+    QVERIFY(std::abs(zero.at("zero_shot").at("test").at("ndcg@10").asDouble() -
+                     one.at("zero_shot").at("test").at("ndcg@10").asDouble()) < 1e-6);
+    // Trained, the metrics of one process with the global batch (as for a plain run).
+    verifyMetricsOfOneProcess(zero, first, one);
+    if (QTest::currentTestFailed())
+    {
+      return;
+    }
+
+    // --nproc starts the other rank itself: the same run.
+    auto local = cli(adapt + settings(32, 2) + QStringList{"--nproc", "2"});
+    QVERIFY2(local.code == 0, qPrintable(local.err));
+    const Json byNproc = lastJson(local);
+    QCOMPARE(byNproc.at("world_size").asInt(), int64_t(2));
+    QCOMPARE(ndcg(byNproc, "valid"), ndcg(zero, "valid"));
+
+    // An adapted run killed in one process continues with two.
+    QProcess killed;
+    startRank(killed, adapt + settings(16, 8) + QStringList{"--name", "killed adaptation"});
+    const QString log = waitUntilTraining(killed);
+    QVERIFY2(log.contains("steps per epoch"), qPrintable(log));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    killed.kill();
+    killed.waitForFinished();
+    const int64_t id = runNamed("killed adaptation");
+    QVERIFY(id > 0);
+    auto resumed = cli({"resume", QString::number(id), "--nproc", "2", "--json"});
+    QVERIFY2(resumed.code == 0, qPrintable(resumed.err));
+    QVERIFY2(resumed.err.contains("resuming after epoch"), qPrintable(resumed.err));
+    const Json j = lastJson(resumed);
+    QCOMPARE(QString::fromStdString(j.at("status").asString()), QString("finished"));
+    QCOMPARE(j.at("world_size").asInt(), int64_t(2));
+    QCOMPARE(j.at("adaptation").at("frozen").dump(), frozen.dump());  // as recorded
     QVERIFY(ndcg(j, "test") > 0);
   }
 
