@@ -18,6 +18,8 @@
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <algorithm>
+#include <thread>
 
 #include "app/bridge/adapt_info.h"
 #include "app/bridge/qt_text.h"
@@ -84,12 +86,22 @@ AdaptDialog::AdaptDialog(AdaptInfo* info, const RunRecord& parentRun, const RunC
   lr_->setDecimals(6);
   lr_->setRange(1e-6, 10);
   lr_->setSingleStep(1e-4);
+  processes_ = withTooltip(
+      new QSpinBox(this),
+      tr("Train the adapted run data-parallel in this many local processes, one thread each "
+         "(PyTorch's c10d with Gloo over 127.0.0.1). This process reads the parent and sends its "
+         "weights to the others; each process takes batch_size examples per step, so the global "
+         "batch is batch_size x processes. 1: this process only"));
+  processes_->setObjectName(QStringLiteral("adaptProcesses"));
+  processes_->setRange(1, std::max(1, static_cast<int>(std::thread::hardware_concurrency())));
+  processes_->setValue(1);
   auto* trainBox = new QGroupBox(tr("Training"), this);
   auto* trf = new QFormLayout(trainBox);
   trf->addRow(tr("&Epochs"), epochs_);
   trf->addRow(tr("&Share of training data"), share_);
   trf->addRow(tr("Adapter &width"), adapterWidth_);
   trf->addRow(tr("&Learning rate"), lr_);
+  trf->addRow(tr("&Processes"), processes_);
 
   auto* left = new QWidget(this);
   auto* ll = new QVBoxLayout(left);
@@ -397,6 +409,7 @@ AdaptRequest AdaptDialog::request() const
   r.config = form_->config();
   r.options = options_->options();
   r.name = name_->text().trimmed();
+  r.processes = processes_->value();
   return r;
 }
 

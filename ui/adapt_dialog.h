@@ -70,6 +70,7 @@ class AdaptDialog : public QDialog
   QSpinBox* epochsSpin() const { return epochs_; }
   QDoubleSpinBox* shareSpin() const { return share_; }
   QSpinBox* adapterWidthSpin() const { return adapterWidth_; }
+  QSpinBox* processesSpin() const { return processes_; }
   QLineEdit* nameEdit() const { return name_; }
   QPushButton* startButton() const { return start_; }
   QLabel* messageLabel() const { return message_; }
@@ -117,6 +118,7 @@ class AdaptDialog : public QDialog
   QDoubleSpinBox* share_ = nullptr;
   QSpinBox* adapterWidth_ = nullptr;
   QDoubleSpinBox* lr_ = nullptr;
+  QSpinBox* processes_ = nullptr;
   ConfigForm* form_ = nullptr;
   QLabel* summary_ = nullptr;
   QLabel* notes_ = nullptr;

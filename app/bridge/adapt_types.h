@@ -27,7 +27,8 @@ struct AdaptRequest
   qint64 datasetId = 0;  // the target dataset (may be the parent's)
   RunConfig config;      // the target run's configuration
   AdaptOptions options;
-  QString name;  // "" : the store names it
+  QString name;       // "" : the store names it
+  int processes = 1;  // > 1: data-parallel over this many local processes (local_ranks.h)
 };
 
 /// Zero-shot vs adapted vs scratch on a target dataset (compareAdaptation).

@@ -154,42 +154,21 @@ void TrainWorker::run(quint64 token, m6::TrainRequest request)
     started.status = "running";
     Q_EMIT phase(token, QString());
     Q_EMIT runStarted(token, started);
-    // Data-parallel: this thread is rank 0 (it records the run, its curves are the run's), the
-    // other ranks are m6-cli processes, one torch thread each; Stop and Pause reach them with
-    // the next gradient exchange.
-    const Distributed job = localJob(std::max(1, request.processes));
-    if (job.active())
-    {
-      config.train.threads = 1;
-    }
-    std::unique_ptr<LocalRanks> ranks;
-    try
-    {
-      ranks = std::make_unique<LocalRanks>(QFile::encodeName(path_).toStdString(), data->info.name,
-                                           config, job);
-    }
-    catch (const std::exception& e)
-    {
-      if (!resume)
-      {
-        (void)RunStore(ws).setStatus(run.id, "failed", e.what());  // not left "created"
-      }
-      throw;
-    }
-    auto result = session.train(run, config, resume, hooks(token), job);
+    auto result = withLocalRanks(
+        token, request.processes, data->info.name, config,
+        [&](const std::string& why)
+        {
+          if (!resume)
+          {
+            (void)RunStore(ws).setStatus(run.id, "failed", why);  // not left "created"
+          }
+        },
+        [&](const Distributed& job)
+        { return session.train(run, config, resume, hooks(token), job); });
     if (!result)
     {
-      ranks->abandon();
-    }
-    const std::string others = ranks->finish();
-    if (!result)
-    {
-      Q_EMIT failed(token, qs(result.error() + (others.empty() ? "" : "; " + others)));
+      Q_EMIT failed(token, qs(result.error()));
       return;
-    }
-    if (!others.empty())
-    {
-      Q_EMIT logLine(token, qs("warning: " + others));
     }
     Q_EMIT runFinished(token, *result);
   }
@@ -197,6 +176,47 @@ void TrainWorker::run(quint64 token, m6::TrainRequest request)
   {
     Q_EMIT failed(token, QString::fromUtf8(e.what()));
   }
+}
+
+Result<RunRecord> TrainWorker::withLocalRanks(
+    quint64 token, int processes, const std::string& dataset, RunConfig& config,
+    const std::function<void(const std::string&)>& notStarted,
+    const std::function<Result<RunRecord>(const Distributed&)>& rankZero)
+{
+  // Data-parallel: this thread is rank 0 (it records the run, its curves are the run's), the
+  // other ranks are m6-cli processes, one torch thread each; Stop and Pause reach them with
+  // the next gradient exchange.
+  const Distributed job = localJob(std::max(1, processes));
+  if (job.active())
+  {
+    config.train.threads = 1;
+  }
+  std::unique_ptr<LocalRanks> ranks;
+  try
+  {
+    ranks =
+        std::make_unique<LocalRanks>(QFile::encodeName(path_).toStdString(), dataset, config, job);
+  }
+  catch (const std::exception& e)
+  {
+    notStarted(e.what());
+    throw;
+  }
+  auto result = rankZero(job);
+  if (!result)
+  {
+    ranks->abandon();
+  }
+  const std::string others = ranks->finish();
+  if (!result)
+  {
+    return makeError(result.error() + (others.empty() ? "" : "; " + others));
+  }
+  if (!others.empty())
+  {
+    Q_EMIT logLine(token, qs("warning: " + others));
+  }
+  return result;
 }
 
 void TrainWorker::baselines(quint64 token, qint64 datasetId, m6::RunConfig config)

@@ -105,6 +105,15 @@ class TrainWorker : public QObject
   GroupSummary membersInProcesses(quint64 token, int64_t groupId, int processes, RunRecord* last);
   /// run() for a hyperparameter search (new or continued); train_worker_search.cpp.
   void runSearch(quint64 token, const TrainRequest& request);
+  /// `rankZero` as rank 0 of a local data-parallel job over `processes` (1: alone, as is): the
+  /// other ranks are m6-cli processes started here and reaped after it (config.train.threads
+  /// becomes 1 for every rank). Its error names the ranks that ended badly too; after a success
+  /// they are logged as a warning. Throws when the processes cannot be started, after telling
+  /// `notStarted` why.
+  Result<RunRecord> withLocalRanks(
+      quint64 token, int processes, const std::string& dataset, RunConfig& config,
+      const std::function<void(const std::string&)>& notStarted,
+      const std::function<Result<RunRecord>(const Distributed&)>& rankZero);
   Workspace& workspace();
   void beginJob(quint64 token);
   /// The dataset of a job, or nullptr when the job was cancelled while it loaded.

@@ -80,7 +80,12 @@ void TrainWorker::adapt(quint64 token, m6::AdaptRequest request)
     Q_EMIT runStarted(token, started);
     Q_EMIT logLine(
         token, QStringLiteral("adapting from \"%1\" (run %2)").arg(qs(parent.name)).arg(parent.id));
-    auto result = session.adapt(*created, request.config, parent, request.options, hooks(token));
+    RunConfig config = request.config;
+    auto result = withLocalRanks(
+        token, request.processes, data->info.name, config,
+        [&](const std::string& why) { (void)RunStore(ws).setStatus(created->id, "failed", why); },
+        [&](const Distributed& job)
+        { return session.adapt(*created, config, parent, request.options, hooks(token), job); });
     if (!result)
     {
       Q_EMIT failed(token, qs(result.error()));

@@ -7,7 +7,7 @@
 //  - an adaptation started from the dialog trains on the Train page (log with the report), the
 //    new run shows its parent in the table and its lineage beside it (parent link selects the
 //    parent's row, which lists it as a child); stopped after an epoch it resumes from the run
-//    list and finishes;
+//    list and finishes; with Processes 2 it trains data-parallel (an m6-cli process beside);
 //  - "Adapt run…" and the model exports are disabled, saying why, for a baseline or no run;
 //  - a run under the cold-item protocol shows its cold-item figures beside the table;
 //  - the comparison view fills its table and bars from a real comparison with two shares, and
@@ -281,6 +281,29 @@ class TestAdaptPages : public QObject
     QCOMPARE(runs()->lineage()->childrenOf(parent_), QList<qint64>{id});
     QVERIFY(runs()->lineage()->text().contains(QString("run:%1").arg(id)));
     QVERIFY(pages()->trainPage()->logText().contains("adaptation: "));
+  }
+
+  void adaptInTwoProcesses()
+  {
+    qputenv("M6_CLI", M6_BINARY_DIR "/app/exe/m6-cli");  // the other rank's program
+    AdaptDialog* d = openDialog("target");
+    QVERIFY(d);
+    d->epochsSpin()->setValue(1);
+    d->nameEdit()->setText("adapted in two");
+    d->processesSpin()->setMaximum(2);  // this machine may have one core; the job still runs
+    d->processesSpin()->setValue(2);
+    waitPreview(d);
+    QCOMPARE(d->request().processes, 2);
+    QTest::mouseClick(d->startButton(), Qt::LeftButton);
+    waitIdle();
+    QTRY_VERIFY(entryNamed("adapted in two") &&
+                entryNamed("adapted in two")->record.status == "finished");
+    const RunRecord& run = entryNamed("adapted in two")->record;
+    const Json* how = run.summary.find("distributed");
+    QVERIFY2(how, run.summary.dump().c_str());
+    QCOMPARE(how->value("world_size", int64_t(0)), int64_t(2));
+    QVERIFY(run.summary.find("adaptation"));
+    QVERIFY(run.parentRun && *run.parentRun == parent_);
   }
 
   void adaptAndExportRefusedForABaseline()
