@@ -147,7 +147,7 @@ Status BrowseQuery::prepare()
       auto all = ws_.fields(datasetId_);
       if (!all)
       {
-        return makeError(all.error());
+        return errorOf(all);
       }
       FieldEntity want = table_ == BrowseTable::Users ? FieldEntity::User : FieldEntity::Item;
       for (const auto& f : *all)
@@ -202,7 +202,7 @@ Result<std::vector<BrowseColumn>> BrowseQuery::columns()
 {
   if (auto ok = prepare(); !ok)
   {
-    return makeError(ok.error());
+    return errorOf(ok);
   }
   return columns_;
 }
@@ -358,7 +358,7 @@ Result<int64_t> BrowseQuery::count()
 {
   if (auto ok = prepare(); !ok)
   {
-    return makeError(ok.error());
+    return errorOf(ok);
   }
   try
   {
@@ -367,7 +367,7 @@ Result<int64_t> BrowseQuery::count()
       auto info = ws_.datasetById(datasetId_);
       if (!info)
       {
-        return makeError(info.error());
+        return errorOf(info);
       }
       return table_ == BrowseTable::Users   ? info->users
              : table_ == BrowseTable::Items ? info->items
@@ -408,7 +408,7 @@ Result<std::vector<BrowseRow>> BrowseQuery::fetch(int64_t offset, int64_t limit,
 {
   if (auto ok = prepare(); !ok)
   {
-    return makeError(ok.error());
+    return errorOf(ok);
   }
   if (offset < 0 || limit < 0)
   {
@@ -460,7 +460,7 @@ Result<std::vector<BrowseRow>> BrowseQuery::fetch(int64_t offset, int64_t limit,
     {
       if (auto ok = ensureSortIndex(order == "x.rating" ? "rating" : "ts"); !ok)
       {
-        return makeError(ok.error());
+        return errorOf(ok);
       }
     }
     const char* dir = descending_ ? "DESC" : "ASC";

@@ -15,7 +15,7 @@ Result<ImportOutcome> writeDemoDataset(Workspace& ws, const DemoOptions& options
   }
   if (auto ok = ws.checkDatasetName(options.name); !ok)
   {
-    return makeError(ok.error());
+    return errorOf(ok);
   }
   auto t0 = std::chrono::steady_clock::now();
   if (progress)
@@ -40,12 +40,12 @@ Result<ImportOutcome> writeDemoDataset(Workspace& ws, const DemoOptions& options
   auto id = ws.writeDataset(snapshot, origin, &report, progress, cancel);
   if (!id)
   {
-    return makeError(id.error());
+    return errorOf(id);
   }
   auto info = ws.datasetById(*id);
   if (!info)
   {
-    return makeError(info.error());
+    return errorOf(info);
   }
   ImportOutcome out;
   out.dataset = *info;

@@ -406,7 +406,7 @@ Result<ImportSpec> recbole(const fs::path& dir, const std::string& stem)
   auto cols = recboleHeader(inter);
   if (!cols)
   {
-    return makeError(cols.error());
+    return errorOf(cols);
   }
   s.interactions.file = file(inter, "\t", true, Encoding::Utf8, false, -1);
   std::vector<std::string> used;
@@ -453,7 +453,7 @@ Result<ImportSpec> recbole(const fs::path& dir, const std::string& stem)
     auto sc = recboleHeader(side);
     if (!sc)
     {
-      return makeError(sc.error());
+      return errorOf(sc);
     }
     EntitySpec& e = std::string(which) == "user" ? s.users : s.items;
     e.present = true;
@@ -838,7 +838,7 @@ Result<std::string> detectFormat(const std::string& path)
     auto z = zipDataset(path);
     if (!z)
     {
-      return makeError(z.error());
+      return errorOf(z);
     }
     return z->format;
   }
@@ -887,7 +887,7 @@ Result<ZipDataset> zipDataset(const std::string& zip)
   auto files = listZipFiles(zip);
   if (!files)
   {
-    return makeError(files.error());
+    return errorOf(files);
   }
   // The shallowest folder whose files make a known dataset (macOS's "__MACOSX" shadows and "._"
   // files are not data).
@@ -954,7 +954,7 @@ Result<ImportSpec> specForFormat(const std::string& format, const std::string& p
     auto z = zipDataset(path);
     if (!z)
     {
-      return makeError(z.error());
+      return errorOf(z);
     }
     if (canonicalFormat(format) != z->format)
     {
@@ -1219,7 +1219,7 @@ Result<Preview> previewFile(const std::string& path, const Dialect& dialect, int
   RecordReader reader;
   if (auto ok = reader.open(path, dialect); !ok)
   {
-    return makeError(ok.error());
+    return errorOf(ok);
   }
   if (dialect.layout == Layout::JsonLines)
   {

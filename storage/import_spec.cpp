@@ -469,7 +469,7 @@ Result<std::vector<FieldSpec>> fieldsFromJson(const Json* j, const std::string& 
       auto col = columnFromJson(fj.find("column"), where);
       if (!col)
       {
-        return makeError(col.error());
+        return errorOf(col);
       }
       f.column = *col;
       if (const Json* flags = fj.find("flag_columns"))
@@ -479,7 +479,7 @@ Result<std::vector<FieldSpec>> fieldsFromJson(const Json* j, const std::string& 
           auto fc = columnFromJson(&c, where);
           if (!fc)
           {
-            return makeError(fc.error());
+            return errorOf(fc);
           }
           f.flagColumns.push_back(*fc);
         }
@@ -544,14 +544,14 @@ Result<EntitySpec> entityFromJson(const Json* j, const std::string& what, const 
   auto file = fileFromJson(*j, what, base);
   if (!file)
   {
-    return makeError(file.error());
+    return errorOf(file);
   }
   e.present = true;
   e.file = *file;
   auto id = columnFromJson(j->find("id"), what);
   if (!id)
   {
-    return makeError(id.error());
+    return errorOf(id);
   }
   if (!id->isSet())
   {
@@ -561,13 +561,13 @@ Result<EntitySpec> entityFromJson(const Json* j, const std::string& what, const 
   auto title = columnFromJson(j->find("title"), what);
   if (!title)
   {
-    return makeError(title.error());
+    return errorOf(title);
   }
   e.title = *title;
   auto fields = fieldsFromJson(j->find("fields"), what);
   if (!fields)
   {
-    return makeError(fields.error());
+    return errorOf(fields);
   }
   e.fields = *fields;
   if (const Json* d = j->find("describes_only"); d && !d->isNull())
@@ -749,7 +749,7 @@ Result<ImportSpec> specFromJson(const Json& j, const std::string& baseDir)
   auto file = fileFromJson(*inter, "interactions", baseDir);
   if (!file)
   {
-    return makeError(file.error());
+    return errorOf(file);
   }
   spec.interactions.file = *file;
   spec.source = file->path;
@@ -771,7 +771,7 @@ Result<ImportSpec> specFromJson(const Json& j, const std::string& baseDir)
     auto c = columnFromJson(inter->find(r.key), std::string("interactions.") + r.key);
     if (!c)
     {
-      return makeError(c.error());
+      return errorOf(c);
     }
     if (r.required && !c->isSet())
     {
@@ -795,19 +795,19 @@ Result<ImportSpec> specFromJson(const Json& j, const std::string& baseDir)
   auto fields = fieldsFromJson(inter->find("fields"), "interactions");
   if (!fields)
   {
-    return makeError(fields.error());
+    return errorOf(fields);
   }
   spec.interactions.fields = *fields;
   auto users = entityFromJson(j.find("users"), "users", baseDir);
   if (!users)
   {
-    return makeError(users.error());
+    return errorOf(users);
   }
   spec.users = *users;
   auto items = entityFromJson(j.find("items"), "items", baseDir);
   if (!items)
   {
-    return makeError(items.error());
+    return errorOf(items);
   }
   spec.items = *items;
   if (const Json* iv = j.find("item_values"))
@@ -822,7 +822,7 @@ Result<ImportSpec> specFromJson(const Json& j, const std::string& baseDir)
       auto f = fileFromJson(v, "item_values", baseDir);
       if (!f)
       {
-        return makeError(f.error());
+        return errorOf(f);
       }
       s.file = *f;
       auto item = columnFromJson(v.find("item"), "item_values.item");

@@ -1234,24 +1234,24 @@ Result<ParsedImport> readArchive(const ImportSpec& spec, const std::string& name
   auto z = zipDataset(spec.archive);
   if (!z)
   {
-    return makeError(z.error());
+    return errorOf(z);
   }
   auto folder = TempFolder::create("m6-unpack-");
   if (!folder)
   {
-    return makeError(folder.error());
+    return errorOf(folder);
   }
   if (auto unpacked = unpackZipMembers(spec.archive, z->paths, folder->path(), callbacks.progress,
                                        callbacks.cancel);
       !unpacked)
   {
     return isCancelled(unpacked) ? Result<ParsedImport>(cancelledError())
-                                 : Result<ParsedImport>(makeError(unpacked.error()));
+                                 : Result<ParsedImport>(errorOf(unpacked));
   }
   auto inner = specForFormat(spec.format, folder->path());
   if (!inner)
   {
-    return makeError(inner.error());
+    return errorOf(inner);
   }
   ImportSpec real = std::move(*inner);
   real.source = spec.source;
@@ -1297,25 +1297,25 @@ Result<ImportOutcome> importDataset(Workspace& ws, const ImportSpec& spec, const
   // Check the name before spending minutes on reading.
   if (auto ok = ws.checkDatasetName(name); !ok)
   {
-    return makeError(ok.error());
+    return errorOf(ok);
   }
   auto t0 = std::chrono::steady_clock::now();
   auto parsed = readImport(spec, name, callbacks);
   if (!parsed)
   {
-    return makeError(parsed.error());
+    return errorOf(parsed);
   }
   DatasetOrigin origin{spec.format, spec.source, ""};
   auto id = ws.writeDataset(parsed->snapshot, origin, &parsed->report, callbacks.progress,
                             callbacks.cancel);
   if (!id)
   {
-    return makeError(id.error());
+    return errorOf(id);
   }
   auto info = ws.datasetById(*id);
   if (!info)
   {
-    return makeError(info.error());
+    return errorOf(info);
   }
   ImportOutcome out;
   out.dataset = *info;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "model/core/text.h"
+
 namespace m6
 {
 
@@ -38,16 +40,6 @@ const std::vector<RoleRule>& rules()
        {"timestamp", "time", "date"}},
   };
   return all;
-}
-
-std::string lower(const std::string& s)
-{
-  std::string out = s;
-  for (auto& c : out)
-  {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
 }
 
 /// 3 for an exact name, 2 for the last part of a dotted JSON path, 1 for a prefix, 0 otherwise.

@@ -20,17 +20,17 @@ Result<PrepareOutcome> prepareStoredDataset(Workspace& ws, const std::string& so
   }
   if (auto ok = ws.checkDatasetName(outName); !ok)
   {
-    return makeError(ok.error());
+    return errorOf(ok);
   }
   auto info = ws.dataset(source);
   if (!info)
   {
-    return makeError(info.error());
+    return errorOf(info);
   }
   auto snapshot = ws.loadSnapshot(info->id, progress, cancel);
   if (!snapshot)
   {
-    return makeError(snapshot.error());
+    return errorOf(snapshot);
   }
   if (progress)
   {
@@ -81,12 +81,12 @@ Result<PrepareOutcome> prepareStoredDataset(Workspace& ws, const std::string& so
   auto id = ws.writeDataset(ds, origin, nullptr, progress, cancel);
   if (!id)
   {
-    return makeError(id.error());
+    return errorOf(id);
   }
   auto written = ws.datasetById(*id);
   if (!written)
   {
-    return makeError(written.error());
+    return errorOf(written);
   }
   out.dataset = *written;
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -8,18 +8,12 @@
 #include <cstdint>
 #include <string>
 
+#include "model/core/clock.h"
 #include "storage/result.h"
 #include "storage/sqlite.h"
 
 namespace m6::records
 {
-
-inline int64_t nowSeconds()
-{
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 /// Runs `f`; an SqliteError becomes "<what>: <sqlite message>".
 template <typename F>

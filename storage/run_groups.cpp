@@ -9,7 +9,6 @@ namespace m6
 {
 
 using records::guarded;
-using records::nowSeconds;
 
 namespace
 {
@@ -48,7 +47,7 @@ Result<int64_t> GroupStore::create(RunGroupRecord& g)
 {
   if (auto ok = checkDisplayName(g.name, "group name"); !g.name.empty() && !ok)
   {
-    return makeError(ok.error());
+    return errorOf(ok);
   }
   try
   {
@@ -57,10 +56,10 @@ Result<int64_t> GroupStore::create(RunGroupRecord& g)
     auto id = ws_.allocateId("run_groups");
     if (!id)
     {
-      return makeError(id.error());
+      return errorOf(id);
     }
     g.id = *id;
-    g.createdAt = g.createdAt ? g.createdAt : nowSeconds();
+    g.createdAt = g.createdAt ? g.createdAt : unixSeconds();
     if (g.name.empty())
     {
       g.name = "group " + std::to_string(g.id);

@@ -10,7 +10,6 @@ namespace m6
 {
 
 using records::guarded;
-using records::nowSeconds;
 
 namespace
 {
@@ -79,11 +78,11 @@ Result<int64_t> QueueStore::add(QueuedJob& job, bool first)
     auto id = ws_.allocateId("run_queue");
     if (!id)
     {
-      return makeError(id.error());
+      return errorOf(id);
     }
     job.id = *id;
     job.position = first ? -1 : static_cast<int>(db.queryInt("SELECT COUNT(*) FROM run_queue"));
-    job.createdAt = job.createdAt ? job.createdAt : nowSeconds();
+    job.createdAt = job.createdAt ? job.createdAt : unixSeconds();
     auto s = db.prepare(
         "INSERT INTO run_queue(id, position, dataset_id, kind, name, job_json, created_at) "
         "VALUES (?,?,?,?,?,?,?)");

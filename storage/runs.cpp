@@ -14,7 +14,6 @@ namespace m6
 {
 
 using records::guarded;
-using records::nowSeconds;
 
 namespace
 {
@@ -139,7 +138,7 @@ Result<int64_t> RunStore::create(RunRecord& r)
 {
   if (auto ok = checkDisplayName(r.name, "run name"); !r.name.empty() && !ok)
   {
-    return makeError(ok.error());
+    return errorOf(ok);
   }
   try
   {
@@ -148,7 +147,7 @@ Result<int64_t> RunStore::create(RunRecord& r)
     auto id = ws_.allocateId("runs");
     if (!id)
     {
-      return makeError(id.error());
+      return errorOf(id);
     }
     // The folder column stays empty: a run's folder is derived from the workspace's own path
     // (runFolder), so a copied or moved workspace never points at another one's checkpoints.
@@ -156,7 +155,7 @@ Result<int64_t> RunStore::create(RunRecord& r)
         "INSERT INTO runs(id, name, dataset_id, kind, task, config_json, parent_run, status, "
         "message, created_at, folder, summary_json, note, group_id) "
         "VALUES (?,?,?,?,?,?,?,?,?,?,'',?,?,?)");
-    r.createdAt = r.createdAt ? r.createdAt : nowSeconds();
+    r.createdAt = r.createdAt ? r.createdAt : unixSeconds();
     s.bind(1, *id)
         .bind(2, r.name)
         .bind(3, r.datasetId)
@@ -207,7 +206,7 @@ Status RunStore::markStarted(int64_t runId)
                  {
                    auto s = workspaceDb(ws_).prepare(
                        "UPDATE runs SET status = 'running', started_at = ? WHERE id = ?");
-                   s.bind(1, nowSeconds()).bind(2, runId);
+                   s.bind(1, unixSeconds()).bind(2, runId);
                    s.run();
                  });
 }
@@ -282,7 +281,7 @@ Status RunStore::finish(int64_t runId, const RunRecord& r)
                        "valid_json = ?, test_json = ?, summary_json = ? WHERE id = ?");
                    s.bind(1, r.status)
                        .bind(2, r.message)
-                       .bind(3, nowSeconds())
+                       .bind(3, unixSeconds())
                        .bind(4, static_cast<int64_t>(r.bestEpoch))
                        .bind(5, static_cast<int64_t>(r.epochsRun))
                        .bind(6, r.valid.empty() ? std::string("{}") : r.valid.toJson().dump())
@@ -547,7 +546,7 @@ Status RunStore::remove(int64_t runId)
   auto r = run(runId);
   if (!r)
   {
-    return makeError(r.error());
+    return errorOf(r);
   }
   if (isActive(runId))
   {

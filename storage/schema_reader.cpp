@@ -11,12 +11,12 @@ Result<DatasetSchema> readDatasetSchema(Workspace& ws, int64_t datasetId)
   auto info = ws.datasetById(datasetId);
   if (!info)
   {
-    return makeError(info.error());
+    return errorOf(info);
   }
   auto fieldList = ws.fields(datasetId);
   if (!fieldList)
   {
-    return makeError(fieldList.error());
+    return errorOf(fieldList);
   }
   try
   {

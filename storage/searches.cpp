@@ -10,7 +10,6 @@ namespace m6
 {
 
 using records::guarded;
-using records::nowSeconds;
 
 namespace
 {
@@ -56,7 +55,7 @@ Result<int64_t> SearchStore::create(SearchRecord& r)
 {
   if (auto ok = checkDisplayName(r.name, "search name"); !r.name.empty() && !ok)
   {
-    return makeError(ok.error());
+    return errorOf(ok);
   }
   try
   {
@@ -65,9 +64,9 @@ Result<int64_t> SearchStore::create(SearchRecord& r)
     auto id = ws_.allocateId("searches");
     if (!id)
     {
-      return makeError(id.error());
+      return errorOf(id);
     }
-    r.createdAt = r.createdAt ? r.createdAt : nowSeconds();
+    r.createdAt = r.createdAt ? r.createdAt : unixSeconds();
     r.id = *id;
     if (r.name.empty())
     {
@@ -151,7 +150,7 @@ Status SearchStore::setStatus(int64_t id, const std::string& status, const std::
                        "UPDATE searches SET status = ?, message = ?, finished_at = ? WHERE id = ?");
                    s.bind(1, status)
                        .bind(2, message)
-                       .bind(3, status == "running" ? int64_t(0) : nowSeconds())
+                       .bind(3, status == "running" ? int64_t(0) : unixSeconds())
                        .bind(4, id);
                    s.run();
                  });

@@ -14,6 +14,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "model/core/clock.h"
 #include "storage/run_lock.h"
 #include "storage/schema.h"
 #include "storage/sqlite.h"
@@ -28,13 +29,6 @@ namespace
 
 constexpr int64_t kApplicationId = 0x4D36574B;  // "M6WK"
 constexpr int kValueRowsPerInsert = 64;         // multi-row INSERTs amortise statement overhead
-
-int64_t nowSeconds()
-{
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 bool cancelled(const std::atomic<bool>* cancel)
 {
@@ -393,7 +387,7 @@ Result<std::unique_ptr<Workspace>> Workspace::openOnce(const std::string& pathIn
     {
       if (auto ok = checkWritable(path); !ok)
       {
-        return makeError(ok.error());
+        return errorOf(ok);
       }
     }
     sql::Db& db = *ws->db_;
@@ -448,14 +442,14 @@ Result<std::unique_ptr<Workspace>> Workspace::openOnce(const std::string& pathIn
       db.exec("ROLLBACK");
       if (!ok)
       {
-        return makeError(ok.error());
+        return errorOf(ok);
       }
     }
     if (existed && objects > 0)
     {
       if (auto ok = checkIntact(db, path); !ok)
       {
-        return makeError(ok.error());
+        return errorOf(ok);
       }
     }
     db.exec("PRAGMA journal_mode=WAL");
@@ -471,7 +465,7 @@ Result<std::unique_ptr<Workspace>> Workspace::openOnce(const std::string& pathIn
       sql::Transaction tx(db);
       if (auto ok = identify(&appId, &version, &objects); !ok)
       {
-        return makeError(ok.error());
+        return errorOf(ok);
       }
       for (int64_t v = version; v < static_cast<int64_t>(steps.size()); ++v)
       {
@@ -759,7 +753,7 @@ Status Workspace::renameDataset(const std::string& from, const std::string& to)
   auto existing = dataset(from);
   if (!existing)
   {
-    return makeError(existing.error());
+    return errorOf(existing);
   }
   bool sameIgnoringCase = false;
   if (from.size() == to.size())
@@ -812,7 +806,7 @@ Status Workspace::deleteDataset(const std::string& name)
   auto existing = dataset(name);
   if (!existing)
   {
-    return makeError(existing.error());
+    return errorOf(existing);
   }
   try
   {
@@ -837,7 +831,7 @@ Status Workspace::deleteDataset(const std::string& name)
                                       "field_values", "run_user_metrics"});
         !ok)
     {
-      return makeError(ok.error());
+      return errorOf(ok);
     }
     sql::Transaction tx(*db_);
     // Child tables first, explicitly: faster than letting ON DELETE CASCADE walk row by row,
@@ -892,13 +886,13 @@ Result<int64_t> Workspace::writeDataset(const DatasetSnapshot& ds, const Dataset
 {
   if (auto ok = checkDatasetName(ds.name); !ok)
   {
-    return makeError(ok.error());
+    return errorOf(ok);
   }
   if (auto ok = checkBeforeWriting(
           {"users", "items", "interactions", "item_interactions", "field_values"}, progress);
       !ok)
   {
-    return makeError(ok.error());
+    return errorOf(ok);
   }
   const int64_t nU = ds.numUsers();
   const int64_t nI = ds.numItems();
@@ -971,12 +965,12 @@ Result<int64_t> Workspace::writeDataset(const DatasetSnapshot& ds, const Dataset
     // one was reading its file (the first check only spares that reading when the name is taken).
     if (auto ok = checkDatasetName(ds.name); !ok)
     {
-      return makeError(ok.error());
+      return errorOf(ok);
     }
     auto newId = allocateId("datasets");
     if (!newId)
     {
-      return makeError(newId.error());
+      return errorOf(newId);
     }
     auto ins = db_->prepare(
         "INSERT INTO datasets(id, name, source_format, source_path, created_at, n_users, n_items, "
@@ -986,7 +980,7 @@ Result<int64_t> Workspace::writeDataset(const DatasetSnapshot& ds, const Dataset
     ins.bind(2, ds.name)
         .bind(3, origin.sourceFormat)
         .bind(4, origin.sourcePath)
-        .bind(5, nowSeconds())
+        .bind(5, unixSeconds())
         .bind(6, nU)
         .bind(7, nI)
         .bind(8, nX)
@@ -1221,7 +1215,7 @@ Result<int64_t> Workspace::writeDataset(const DatasetSnapshot& ds, const Dataset
         warnings.push_back(w);
       }
       rep.bind(1, id)
-          .bind(2, nowSeconds())
+          .bind(2, unixSeconds())
           .bind(3, report->format)
           .bind(4, report->source)
           .bind(5, report->seconds)
@@ -1271,7 +1265,7 @@ Result<DatasetSnapshot> Workspace::loadSnapshot(int64_t datasetId, const Progres
   auto info = datasetById(datasetId);
   if (!info)
   {
-    return makeError(info.error());
+    return errorOf(info);
   }
   try
   {
@@ -1392,7 +1386,7 @@ Result<DatasetSnapshot> Workspace::loadSnapshot(int64_t datasetId, const Progres
     auto fieldList = fields(datasetId);
     if (!fieldList)
     {
-      return makeError(fieldList.error());
+      return errorOf(fieldList);
     }
     auto values = db_->prepare(
         "SELECT entity_idx, ord, value FROM field_values WHERE field_id = ? "

@@ -80,7 +80,7 @@ Result<std::vector<ZipMember>> listZipFiles(const std::string& zip)
   auto a = openZip(zip);
   if (!a)
   {
-    return makeError(a.error());
+    return errorOf(a);
   }
   std::vector<ZipMember> out;
   archive_entry* e = nullptr;
@@ -158,7 +158,7 @@ Status unpackZipMembers(const std::string& zip, const std::vector<std::string>& 
   auto listed = listZipFiles(zip);
   if (!listed)
   {
-    return makeError(listed.error());
+    return errorOf(listed);
   }
   // The declared sizes against the free space, before anything is written. A member whose size
   // is not declared is limited to what is free.
@@ -184,7 +184,7 @@ Status unpackZipMembers(const std::string& zip, const std::vector<std::string>& 
   auto a = openZip(zip);
   if (!a)
   {
-    return makeError(a.error());
+    return errorOf(a);
   }
   std::error_code sizeEc;
   const int64_t total = static_cast<int64_t>(fs::file_size(zip, sizeEc));

@@ -94,7 +94,7 @@ ExportActions::ExportActions(RunExporter* exporter, RunLibrary* library, RunsPag
             ended(true, text);
           });
   connect(exporter_, &RunExporter::cancelled, this,
-          [this] { ended(false, tr("Export cancelled; no file was written")); });
+          [this] { ended(false, tr("Export cancelled; no file was written"), true); });
   connect(exporter_, &RunExporter::failed, this,
           [this](const QString& m) { ended(false, tr("Export failed: %1").arg(m)); });
   updateActions();
@@ -160,7 +160,7 @@ bool ExportActions::began(quint64 token, const QString& what)
   return true;
 }
 
-void ExportActions::ended(bool ok, const QString& message)
+void ExportActions::ended(bool ok, const QString& message, bool cancelled)
 {
   if (progress_)
   {
@@ -171,7 +171,7 @@ void ExportActions::ended(bool ok, const QString& message)
   lastMessage_ = message;
   updateActions();
   Q_EMIT statusMessage(message);
-  if (!ok && showErrors_ && !message.startsWith(tr("Export cancelled")))
+  if (!ok && showErrors_ && !cancelled)
   {
     auto* box =
         new QMessageBox(QMessageBox::Warning, tr("Export"), message, QMessageBox::Ok, runs_);

@@ -63,7 +63,8 @@ class ExportActions : public QObject
  private:
   void updateActions();
   bool began(quint64 token, const QString& what);
-  void ended(bool ok, const QString& message);
+  /// `cancelled`: the user cancelled it, so no error box.
+  void ended(bool ok, const QString& message, bool cancelled = false);
   void chooseModel();
   void chooseRecommendations();
   void chooseEmbeddings();

@@ -10,6 +10,8 @@
 #include <QSaveFile>
 #include <QTemporaryDir>
 
+#include "model/core/text.h"
+
 namespace m6
 {
 
@@ -27,14 +29,9 @@ bool fail(QString* error, const QString& path, const QString& why)
 
 }  // namespace
 
-QString csvField(QString s)
+QString csvField(const QString& s)
 {
-  if (s.contains(QLatin1Char(',')) || s.contains(QLatin1Char('"')) || s.contains('\n'))
-  {
-    s.replace(QLatin1String("\""), QLatin1String("\"\""));
-    return QLatin1Char('"') + s + QLatin1Char('"');
-  }
-  return s;
+  return QString::fromStdString(m6::csvField(s.toStdString()));  // one quoting rule
 }
 
 QString askSavePath(QWidget* parent, const QString& title, const QString& suggested,

@@ -20,7 +20,7 @@ namespace m6
 bool saveFileAtomically(const QString& path, const QByteArray& bytes, QString* error = nullptr);
 
 /// A CSV field: quoted (with doubled quotes) when it holds a comma, a quote or a line break.
-QString csvField(QString s);
+QString csvField(const QString& s);
 
 /// Asks where to save (a file dialog starting at `suggested`); the path ends in `suffix` (".csv").
 /// Empty when the user cancelled.

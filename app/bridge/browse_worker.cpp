@@ -69,13 +69,13 @@ BrowseQuery& BrowseWorker::query(const BrowseRequest& r)
   return *query_;
 }
 
-bool BrowseWorker::runOnce(const BrowseRequest& r, bool isCount, QString* error)
+bool BrowseWorker::runOnce(const BrowseRequest& r, bool isCount, Error* error)
 {
   BrowseQuery& q = query(r);
   auto columns = q.columns();
   if (!columns)
   {
-    *error = QString::fromStdString(columns.error());
+    *error = errorOf(columns);
     return false;
   }
   {
@@ -89,7 +89,7 @@ bool BrowseWorker::runOnce(const BrowseRequest& r, bool isCount, QString* error)
     running_ = 0;
     if (!n)
     {
-      *error = QString::fromStdString(n.error());
+      *error = errorOf(n);
       return false;
     }
     BrowseCount reply{r.token, r.generation, *n, *columns};
@@ -103,7 +103,7 @@ bool BrowseWorker::runOnce(const BrowseRequest& r, bool isCount, QString* error)
   }
   if (!rows)
   {
-    *error = QString::fromStdString(rows.error());
+    *error = errorOf(rows);
     return false;
   }
   BrowseRows page{r.token, r.generation, r.offset, std::move(*rows), *columns};
@@ -123,7 +123,7 @@ void BrowseWorker::runGuarded(const BrowseRequest& r, bool isCount)
         staleDropped_.fetch_add(1);
         return;
       }
-      QString error;
+      Error error;
       if (runOnce(r, isCount, &error))
       {
         return;
@@ -133,11 +133,11 @@ void BrowseWorker::runGuarded(const BrowseRequest& r, bool isCount)
         staleDropped_.fetch_add(1);
         return;
       }
-      const bool interrupted =
-          error.contains(QLatin1String("interrupt")) || error == QLatin1String("cancelled");
+      // Storage turns SQLite's interrupt into a cancellation.
+      const bool interrupted = error.kind == ErrorKind::Cancelled;
       if (!interrupted || attempt == 1)
       {
-        Q_EMIT failed(r.token, r.generation, error);
+        Q_EMIT failed(r.token, r.generation, QString::fromStdString(error.message));
         return;
       }
     }

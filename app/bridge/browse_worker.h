@@ -55,7 +55,7 @@ class BrowseWorker : public QObject
   /// The query for the request's state, reused while dataset, table, filter and sort stay.
   BrowseQuery& query(const BrowseRequest& r);
   void runGuarded(const BrowseRequest& r, bool isCount);
-  bool runOnce(const BrowseRequest& r, bool isCount, QString* error);
+  bool runOnce(const BrowseRequest& r, bool isCount, Error* error);
 
   QString path_;
   std::mutex wsMutex_;  // guards ws_ (the pointer) and running_ against supersede()

@@ -6,6 +6,7 @@
 
 #include "model/baseline_predictor.h"
 #include "model/core/split.h"
+#include "model/core/text.h"
 #include "model/package.h"
 
 namespace m6
@@ -13,13 +14,6 @@ namespace m6
 
 namespace
 {
-
-std::string lower(std::string s)
-{
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 /// The item field shown as "category": the engine's choice (model/features.cpp): a categorical
 /// field named category or genre, else the first categorical field, else the first multi-valued

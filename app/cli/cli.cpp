@@ -9,16 +9,13 @@
 #include <iostream>
 #include <sstream>
 
+#include "model/core/clock.h"
+
 namespace m6::cli
 {
 
 namespace
 {
-
-double monotonicSeconds()
-{
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 /// Keeps the promise of a one-line error: several problems become "a; b; c".
 std::string oneLine(const std::string& text)

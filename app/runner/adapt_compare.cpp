@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "app/runner/run_config.h"
+#include "model/core/clock.h"
 
 namespace m6
 {
@@ -73,11 +74,6 @@ CompareArm armOf(const std::string& arm, double fraction, const RunRecord& r, do
   return a;
 }
 
-double now()
-{
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
 }  // namespace
 
 Result<AdaptComparison> compareAdaptation(TrainingSession& session, const RunRecord& parent,
@@ -131,17 +127,17 @@ Result<AdaptComparison> compareAdaptation(TrainingSession& session, const RunRec
                                    adapted ? std::optional<int64_t>(parent.id) : std::nullopt);
       if (!run)
       {
-        return makeError(run.error());
+        return errorOf(run);
       }
       result.dataset = run->datasetName;
-      const double start = now();
+      const double start = monotonicSeconds();
       auto finished = adapted ? session.adapt(*run, config, parent, options, hooks)
                               : session.train(*run, config, false, hooks);
       if (!finished)
       {
-        return makeError(finished.error());
+        return errorOf(finished);
       }
-      trained.push_back(armOf(arm, f, *finished, now() - start));
+      trained.push_back(armOf(arm, f, *finished, monotonicSeconds() - start));
       if (result.protocol.empty())
       {
         result.protocol = finished->test.protocol;
@@ -179,7 +175,7 @@ Result<AdaptComparison> compareAdaptation(TrainingSession& session, const RunRec
   {
     RunConfig config = request.config;
     config.train.trainFraction = 1.0;
-    const double start = now();
+    const double start = monotonicSeconds();
     auto baselines = session.baselines(config, hooks, {"pop", "bpr"});
     if (!baselines)
     {
@@ -187,11 +183,11 @@ Result<AdaptComparison> compareAdaptation(TrainingSession& session, const RunRec
       {
         return cancelledError();
       }
-      return makeError(baselines.error());
+      return errorOf(baselines);
     }
     for (const RunRecord& r : *baselines)
     {
-      result.arms.push_back(armOf(baselineOfKind(r.kind), 1.0, r, now() - start));
+      result.arms.push_back(armOf(baselineOfKind(r.kind), 1.0, r, monotonicSeconds() - start));
     }
   }
   result.arms.insert(result.arms.end(), trained.begin(), trained.end());

@@ -87,24 +87,6 @@ Status writeWhole(const std::string& path, const std::string& content)
 
 }  // namespace
 
-std::string csvField(const std::string& s)
-{
-  if (s.find_first_of(",\"\n\r") == std::string::npos)
-  {
-    return s;
-  }
-  std::string q = "\"";
-  for (char c : s)
-  {
-    if (c == '"')
-    {
-      q += '"';
-    }
-    q += c;
-  }
-  return q + "\"";
-}
-
 Status writeRunHistoryCsv(RunStore& store, const std::vector<int64_t>& runIds,
                           const std::string& path)
 {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "model/core/dataset.h"
+#include "model/core/text.h"  // csvField, for the exports' callers
 #include "model/engine.h"
 #include "model/inspection.h"
 #include "model/package.h"
@@ -50,8 +51,5 @@ std::vector<std::string> embeddingFileNames(const Embeddings& embeddings);
 /// per line, no header) with projector/items/metadata.tsv (header id, title, category; one line
 /// per vector), and the same under projector/users/. Each file is written atomically.
 Status writeEmbeddingFiles(const Embeddings& embeddings, const std::string& dir);
-
-/// RFC 4180 quoting when the value needs it.
-std::string csvField(const std::string& s);
 
 }  // namespace m6

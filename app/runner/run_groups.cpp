@@ -49,12 +49,12 @@ Result<GroupSummary> summarizeGroup(RunStore& runs, GroupStore& groups, int64_t 
   auto g = groups.group(groupId);
   if (!g)
   {
-    return makeError(g.error());
+    return errorOf(g);
   }
   auto members = runs.runsOfGroup(groupId);
   if (!members)
   {
-    return makeError(members.error());
+    return errorOf(members);
   }
   return summarizeMembers(*g, std::move(*members));
 }
@@ -189,7 +189,7 @@ Result<RunGroupRecord> createGroup(GroupStore& groups, int64_t datasetId, const 
   auto id = groups.create(g);
   if (!id)
   {
-    return makeError(id.error());
+    return errorOf(id);
   }
   return g;
 }

@@ -88,7 +88,7 @@ Result<Side> loadSide(RunStore& store, GroupStore* groups, const SignificanceSid
     auto r = store.run(ref.id);
     if (!r)
     {
-      return makeError(r.error());
+      return errorOf(r);
     }
     side.runs.push_back(*r);
   }
@@ -101,13 +101,13 @@ Result<Side> loadSide(RunStore& store, GroupStore* groups, const SignificanceSid
     auto g = groups->group(ref.id);
     if (!g)
     {
-      return makeError(g.error());
+      return errorOf(g);
     }
     side.group = *g;
     auto members = store.runsOfGroup(ref.id);
     if (!members)
     {
-      return makeError(members.error());
+      return errorOf(members);
     }
     for (const RunRecord& r : *members)
     {
@@ -131,7 +131,7 @@ Result<Side> loadSide(RunStore& store, GroupStore* groups, const SignificanceSid
     auto rows = store.userMetrics(r.id, "test");
     if (!rows)
     {
-      return makeError(rows.error());
+      return errorOf(rows);
     }
     if (rows->empty())
     {
@@ -165,12 +165,12 @@ Result<RunSignificance> compareSides(RunStore& store, GroupStore* groups,
   auto a = loadSide(store, groups, sideA);
   if (!a)
   {
-    return makeError(a.error());
+    return errorOf(a);
   }
   auto b = loadSide(store, groups, sideB);
   if (!b)
   {
-    return makeError(b.error());
+    return errorOf(b);
   }
   const RunRecord& first = a->runs.front();
   for (const Side* side : {&*a, &*b})

@@ -27,7 +27,7 @@ Result<SearchResult> SearchRunner::runInProcesses(
   auto logs = TempFolder::create("m6-search-");
   if (!logs)
   {
-    return makeError(logs.error());
+    return errorOf(logs);
   }
   const std::string exe = cliProgram();
   const std::string id = std::to_string(search.id);
@@ -109,7 +109,7 @@ Result<SearchResult> SearchRunner::runInProcesses(
       }
       // The child's budget is what is left of this one's (0: none), so both stop together.
       const double left = std::isfinite(plan.deadline)
-                              ? std::max(1e-3, (plan.deadline - searchClockSeconds()) / 60.0)
+                              ? std::max(1e-3, (plan.deadline - monotonicSeconds()) / 60.0)
                               : 0.0;
       char budget[32];
       std::snprintf(budget, sizeof budget, "%.6f", left);
@@ -162,7 +162,7 @@ Result<SearchResult> SearchRunner::runInProcesses(
       if (stopReason.empty())
       {
         stopReason =
-            searchClockSeconds() >= plan.deadline ? plan.budgetReason() : "stopped by the user";
+            monotonicSeconds() >= plan.deadline ? plan.budgetReason() : "stopped by the user";
       }
       stopping = true;
     }

@@ -21,11 +21,6 @@ namespace
 
 constexpr int kDefaultRandomTrials = 10;
 constexpr int64_t kMaxGrid = 10000;
-double nowSeconds()
-{
-  return searchClockSeconds();
-}
-
 std::string fmt(double v, const char* format)
 {
   char buf[48];
@@ -284,7 +279,7 @@ Result<SearchRecord> SearchRunner::create(const SearchRequest& request)
   auto id = searches_.create(record);
   if (!id)
   {
-    return makeError(id.error());
+    return errorOf(id);
   }
   return record;
 }
@@ -309,7 +304,7 @@ Result<SearchResult> describeSearch(Workspace& ws, const SearchRecord& search)
   auto rows = searches.trials(search.id);
   if (!rows)
   {
-    return makeError(rows.error());
+    return errorOf(rows);
   }
   for (const auto& row : *rows)
   {
@@ -344,7 +339,7 @@ Result<SearchResult> SearchRunner::run(
   plan.budgetMinutes = options.budgetMinutes ? *options.budgetMinutes : plan.request.budgetMinutes;
   if (plan.budgetMinutes > 0)
   {
-    plan.deadline = nowSeconds() + plan.budgetMinutes * 60.0;
+    plan.deadline = monotonicSeconds() + plan.budgetMinutes * 60.0;
   }
   if (plan.request.strategy == SearchStrategy::Halving)
   {
@@ -354,7 +349,7 @@ Result<SearchResult> SearchRunner::run(
   auto rows = searches_.trials(search.id);
   if (!rows)
   {
-    return makeError(rows.error());
+    return errorOf(rows);
   }
   std::map<int, SearchTrialRecord> existing;
   for (auto& row : *rows)
@@ -365,7 +360,7 @@ Result<SearchResult> SearchRunner::run(
   {
     if (auto ok = searches_.setStatus(search.id, "running", ""); !ok)
     {
-      return makeError(ok.error());
+      return errorOf(ok);
     }
   }
   if (options.parallel > 1 && options.only < 0)
@@ -391,7 +386,7 @@ Result<SearchResult> SearchRunner::run(
         hooks.cancel);
     if (!start)
     {
-      return makeError(start.error());
+      return errorOf(start);
     }
     if (start->kind == TrialStart::Kind::Stop)
     {
@@ -407,7 +402,7 @@ Result<SearchResult> SearchRunner::run(
       auto trained = trainHere(search, plan, *start, hooks, stopReason);
       if (!trained)
       {
-        return makeError(trained.error());
+        return errorOf(trained);
       }
       start->tr = *trained;
     }
@@ -480,7 +475,7 @@ Result<TrialStart> SearchRunner::prepareTrial(const SearchRecord& search, const 
     s.stopReason = "stopped by the user";
     return s;
   }
-  if (nowSeconds() >= plan.deadline)
+  if (monotonicSeconds() >= plan.deadline)
   {
     s.kind = TrialStart::Kind::Stop;
     s.stopReason = plan.budgetReason();
@@ -497,14 +492,14 @@ Result<TrialStart> SearchRunner::prepareTrial(const SearchRecord& search, const 
         session_.createRun(s.config, search.name + " trial " + std::to_string(trial + 1));
     if (!created)
     {
-      return makeError(created.error());
+      return errorOf(created);
     }
     run = *created;
     s.row.runId = run->id;
     s.row.decision.clear();
     if (auto ok = searches_.putTrial(search.id, s.row); !ok)
     {
-      return makeError(ok.error());
+      return errorOf(ok);
     }
   }
   else
@@ -549,7 +544,7 @@ Result<SearchTrialResult> SearchRunner::trainHere(const SearchRecord& search,
     {
       stop = true;
     }
-    else if (nowSeconds() >= plan.deadline)
+    else if (monotonicSeconds() >= plan.deadline)
     {
       budgetStop = true;
       stop = true;
@@ -647,7 +642,7 @@ std::optional<std::vector<double>> SearchRunner::earlierAtRung(int64_t searchId,
   std::vector<double> out;
   for (int j = 0; j < trial; ++j)
   {
-    const double since = nowSeconds();
+    const double since = monotonicSeconds();
     for (;;)
     {
       std::optional<SearchTrialRecord> row;
@@ -687,7 +682,7 @@ std::optional<std::vector<double>> SearchRunner::earlierAtRung(int64_t searchId,
       }
       const bool active = runs_.isActive(run->id);
       const bool starting = !active && run->status == "created" && row->decision.empty() &&
-                            nowSeconds() - since < kStartGraceSeconds;
+                            monotonicSeconds() - since < kStartGraceSeconds;
       if (!active && !starting)
       {
         break;  // it ended before this rung
@@ -745,7 +740,7 @@ Result<SearchResult> SearchRunner::finish(SearchResult result, const SearchPlan&
                      std::to_string(search.id) + " continues it";
   if (auto ok = searches_.setStatus(search.id, status, message); !ok)
   {
-    return makeError(ok.error());
+    return errorOf(ok);
   }
   result.search.status = status;
   result.search.message = message;

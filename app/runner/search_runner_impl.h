@@ -11,17 +11,13 @@
 #include <vector>
 
 #include "app/runner/search_runner.h"
+#include "model/core/clock.h"
 
 namespace m6
 {
 
 constexpr const char* kHalvedPrefix = "halved";
 constexpr const char* kBudgetDecision = "stopped by the search's time budget";
-
-inline double searchClockSeconds()
-{
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 /// A search's stored request, its trials and what they are judged by.
 struct SearchPlan
@@ -31,7 +27,7 @@ struct SearchPlan
   std::string metric;  // "ndcg@10"
   bool higher = true;
   double budgetMinutes = 0;                                   // 0: no limit
-  double deadline = std::numeric_limits<double>::infinity();  // searchClockSeconds()
+  double deadline = std::numeric_limits<double>::infinity();  // monotonicSeconds()
   std::vector<int> rungs;                                     // halving's epochs
 
   /// "the time budget of M minutes ran out"

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "model/core/clock.h"
 #include "storage/run_lock.h"
 
 namespace m6
@@ -10,11 +11,6 @@ namespace m6
 
 namespace
 {
-
-double now()
-{
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 }  // namespace
 
@@ -63,7 +59,7 @@ Result<RunRecord> TrainingSession::createRun(const RunConfig& config, const std:
   auto id = store_.create(r);
   if (!id)
   {
-    return makeError(id.error());
+    return errorOf(id);
   }
   return r;
 }
@@ -130,7 +126,7 @@ Result<RunRecord> TrainingSession::record(
   auto lock = RunLock::acquire(run.folder);
   if (!lock)
   {
-    return makeError(lock.error());
+    return errorOf(lock);
   }
   // While training, a write that finds the workspace busy (an import commits for tens of
   // seconds) must not stall the training thread: records wait in memory and are retried at the
@@ -147,17 +143,17 @@ Result<RunRecord> TrainingSession::record(
     if (auto again = store_.markStarted(run.id); !again)
     {
       (void)store_.setStatus(run.id, "failed", again.error());  // best effort: not "created"
-      return makeError(again.error());
+      return errorOf(again);
     }
     ws_.setBusyTimeout(250);
   }
   std::vector<StepRecord> pendingSteps;
   std::vector<EpochRecord> pendingEpochs;
   std::string lastWriteError;
-  double lastFlush = now();
+  double lastFlush = monotonicSeconds();
   auto flush = [&]
   {
-    lastFlush = now();
+    lastFlush = monotonicSeconds();
     if (auto ok = store_.appendSteps(run.id, pendingSteps); !ok)
     {
       lastWriteError = ok.error();
@@ -178,7 +174,7 @@ Result<RunRecord> TrainingSession::record(
   cb.onStep = [&](const StepStats& s)
   {
     pendingSteps.push_back({s.step, s.epoch, s.loss, s.lr});
-    if (pendingSteps.size() >= 500 || now() - lastFlush > 2.0)
+    if (pendingSteps.size() >= 500 || monotonicSeconds() - lastFlush > 2.0)
     {
       flush();
     }
@@ -263,13 +259,13 @@ Result<RunRecord> TrainingSession::record(
   run.summary = summary;
   if (auto ok = store_.finish(run.id, run); !ok)
   {
-    return makeError(ok.error());
+    return errorOf(ok);
   }
   if (!out.testRows.empty())
   {
     if (auto ok = store_.storeUserMetrics(run.id, "test", out.testRows); !ok)
     {
-      return makeError(ok.error());
+      return errorOf(ok);
     }
   }
   auto stored = store_.run(run.id);
@@ -307,7 +303,7 @@ Result<std::vector<RunRecord>> TrainingSession::baselines(const RunConfig& confi
     if (auto id = store_.create(r); !id)
     {
       discard();
-      return makeError(id.error());
+      return errorOf(id);
     }
     records.push_back(r);
     bprFolder = kind == "bpr" ? r.folder : bprFolder;
@@ -315,7 +311,7 @@ Result<std::vector<RunRecord>> TrainingSession::baselines(const RunConfig& confi
     if (!lock)
     {
       discard();
-      return makeError(lock.error());
+      return errorOf(lock);
     }
     locks.push_back(std::move(*lock));
   }
@@ -392,19 +388,19 @@ Result<std::vector<RunRecord>> TrainingSession::baselines(const RunConfig& confi
         (void)store_.setStatus(other.id, "failed",
                                "the results could not be recorded: " + ok.error());
       }
-      return makeError(ok.error());
+      return errorOf(ok);
     }
     if (!b->testRows.empty())
     {
       if (auto ok = store_.storeUserMetrics(r.id, "test", b->testRows); !ok)
       {
-        return makeError(ok.error());
+        return errorOf(ok);
       }
     }
     auto stored = store_.run(r.id);
     if (!stored)
     {
-      return makeError(stored.error());
+      return errorOf(stored);
     }
     finished.push_back(*stored);
   }

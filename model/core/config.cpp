@@ -10,36 +10,13 @@
 
 #include "model/core/config_fields.h"
 #include "model/core/dataset_schema.h"
+#include "model/core/text.h"
 
 namespace m6
 {
 
 namespace
 {
-
-std::string trim(const std::string& s)
-{
-  size_t a = 0;
-  size_t b = s.size();
-  while (a < b && std::isspace(static_cast<unsigned char>(s[a])))
-  {
-    ++a;
-  }
-  while (b > a && std::isspace(static_cast<unsigned char>(s[b - 1])))
-  {
-    --b;
-  }
-  return s.substr(a, b - a);
-}
-
-std::string lower(std::string s)
-{
-  for (auto& ch : s)
-  {
-    ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  }
-  return s;
-}
 
 // Parses the text of a --set value into the JSON type the field wants.
 Json parseSettingValue(const ConfigFieldInfo& f, const std::string& text)
