@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <stdexcept>
 #include <unordered_map>
 
 namespace m6
@@ -220,6 +221,80 @@ Json computeDatasetStats(const DatasetSnapshot& ds)
       }
       s["interactions_per_month"] = m;
     }
+  }
+  return s;
+}
+
+DatasetStatistics DatasetStatistics::fromJson(const Json& j)
+{
+  DatasetStatistics s;
+  try
+  {
+    s.users = j.value("users", int64_t(0));
+    s.items = j.value("items", int64_t(0));
+    s.interactions = j.value("interactions", int64_t(0));
+    s.repeatedPairs = j.value("repeated_pairs", int64_t(0));
+    s.sparsity = j.value("sparsity", 1.0);
+    s.historyMean = j.value("history_mean", 0.0);
+    s.historyMedian = j.value("history_median", 0.0);
+    s.usersUnder5 = j.value("users_under_5", int64_t(0));
+    s.itemsUnder5 = j.value("items_under_5", int64_t(0));
+    if (const Json* mean = j.find("rating_mean");
+        mean && mean->isNumber() && !std::isnan(mean->asDouble()))
+    {
+      s.ratingMean = mean->asDouble();
+    }
+    if (j.contains("time_min") && j.contains("time_max"))
+    {
+      s.timeSpan = std::make_pair(j.at("time_min").asInt(), j.at("time_max").asInt());
+    }
+    if (const Json* h = j.find("rating_histogram"); h && h->isArray())
+    {
+      for (const Json& b : h->asArray())
+      {
+        s.ratingHistogram.emplace_back(b.at("value").asDouble(), b.at("count").asInt());
+      }
+    }
+    if (const Json* m = j.find("interactions_per_month"); m && m->isArray())
+    {
+      for (const Json& b : m->asArray())
+      {
+        s.perMonth.emplace_back(b.at("month").asString(), b.at("count").asInt());
+      }
+    }
+    if (const Json* p = j.find("popularity"); p && p->isArray())
+    {
+      for (const Json& b : p->asArray())
+      {
+        s.popularity.emplace_back(b.at("rank").asInt(), b.at("count").asInt());
+      }
+    }
+    if (const Json* h = j.find("history_lengths"); h && h->isArray())
+    {
+      for (const Json& b : h->asArray())
+      {
+        s.historyLengths.push_back(
+            {b.at("from").asInt(), b.at("to").asInt(), b.at("users").asInt()});
+      }
+    }
+    if (const Json* prep = j.find("preparation"); prep && prep->isObject())
+    {
+      Preparation p;
+      p.parent = prep->value("parent", "");
+      p.description = prep->value("description", "");
+      if (const Json* steps = prep->find("steps"); steps && steps->isArray())
+      {
+        for (const Json& st : steps->asArray())
+        {
+          p.steps.emplace_back(st.value("step", ""), st.value("interactions", int64_t(0)));
+        }
+      }
+      s.preparation = std::move(p);
+    }
+  }
+  catch (const std::exception& e)
+  {
+    throw std::runtime_error(std::string("the dataset's statistics are unreadable: ") + e.what());
   }
   return s;
 }

@@ -209,7 +209,7 @@ void StatsPage::clear(const QString& message)
   }
 }
 
-void StatsPage::setStats(const Json& stats)
+void StatsPage::setStats(const DatasetStatistics& stats)
 {
   clear(QString());
   fillSummary(stats);
@@ -224,51 +224,45 @@ QString StatsPage::provenanceText() const
   return provenance_->text();
 }
 
-void StatsPage::fillSummary(const Json& s)
+void StatsPage::fillSummary(const DatasetStatistics& s)
 {
   QStringList lines;
-  if (const Json* prep = s.find("preparation"); prep && prep->isObject())
+  if (s.preparation)
   {
     QStringList counts;
-    if (const Json* steps = prep->find("steps"); steps && steps->isArray())
+    for (const auto& [step, interactions] : s.preparation->steps)
     {
-      for (const auto& st : steps->asArray())
-      {
-        counts << QString::fromStdString(st.value("step", "")) + QStringLiteral(": ") +
-                      fmtInt(st.value("interactions", int64_t(0)));
-      }
+      counts << QString::fromStdString(step) + QStringLiteral(": ") + fmtInt(interactions);
     }
     lines << tr("Prepared from %1: %2. Interactions after each step: %3.")
-                 .arg(QString::fromStdString(prep->value("parent", "")),
-                      QString::fromStdString(prep->value("description", "")),
+                 .arg(QString::fromStdString(s.preparation->parent),
+                      QString::fromStdString(s.preparation->description),
                       counts.join(QStringLiteral(", ")));
   }
-  if (const int64_t repeats = s.value("repeated_pairs", int64_t(0)); repeats > 0)
+  if (s.repeatedPairs > 0)
   {
     lines << tr("%1 interactions repeat a user-item pair (Dataset > Prepare dataset… removes "
                 "them).")
-                 .arg(fmtInt(repeats));
+                 .arg(fmtInt(s.repeatedPairs));
   }
   provenance_->setText(lines.join(QLatin1Char('\n')));
   provenance_->setVisible(!lines.isEmpty());
-  summary_["users"]->setText(fmtInt(s.value("users", int64_t(0))));
-  summary_["items"]->setText(fmtInt(s.value("items", int64_t(0))));
-  summary_["interactions"]->setText(fmtInt(s.value("interactions", int64_t(0))));
-  summary_["sparsity"]->setText(QString::number(100.0 * s.value("sparsity", 1.0), 'f', 3) + " %");
-  summary_["history_mean"]->setText(QString::number(s.value("history_mean", 0.0), 'f', 1));
-  summary_["history_median"]->setText(QString::number(s.value("history_median", 0.0), 'f', 0));
-  summary_["users_under_5"]->setText(fmtInt(s.value("users_under_5", int64_t(0))));
-  summary_["items_under_5"]->setText(fmtInt(s.value("items_under_5", int64_t(0))));
-  const Json* mean = s.find("rating_mean");
-  summary_["rating_mean"]->setText(mean && mean->isNumber() && !std::isnan(mean->asDouble())
-                                       ? QString::number(mean->asDouble(), 'f', 2)
-                                       : tr("no ratings"));
-  if (s.contains("time_min") && s.contains("time_max"))
+  summary_["users"]->setText(fmtInt(s.users));
+  summary_["items"]->setText(fmtInt(s.items));
+  summary_["interactions"]->setText(fmtInt(s.interactions));
+  summary_["sparsity"]->setText(QString::number(100.0 * s.sparsity, 'f', 3) + " %");
+  summary_["history_mean"]->setText(QString::number(s.historyMean, 'f', 1));
+  summary_["history_median"]->setText(QString::number(s.historyMedian, 'f', 0));
+  summary_["users_under_5"]->setText(fmtInt(s.usersUnder5));
+  summary_["items_under_5"]->setText(fmtInt(s.itemsUnder5));
+  summary_["rating_mean"]->setText(s.ratingMean ? QString::number(*s.ratingMean, 'f', 2)
+                                                : tr("no ratings"));
+  if (s.timeSpan)
   {
     auto day = [](int64_t t)
     { return QDateTime::fromSecsSinceEpoch(t, QTimeZone::utc()).toString("yyyy-MM-dd"); };
-    summary_["time_range"]->setText(day(s.at("time_min").asInt()) + QStringLiteral(" – ") +
-                                    day(s.at("time_max").asInt()));
+    summary_["time_range"]->setText(day(s.timeSpan->first) + QStringLiteral(" – ") +
+                                    day(s.timeSpan->second));
   }
   else
   {
@@ -276,20 +270,19 @@ void StatsPage::fillSummary(const Json& s)
   }
 }
 
-void StatsPage::fillRatings(const Json& s)
+void StatsPage::fillRatings(const DatasetStatistics& s)
 {
   QCustomPlot* p = plot(Plot::Ratings);
-  const Json* h = s.find("rating_histogram");
-  if (!h || h->size() == 0)
+  if (s.ratingHistogram.empty())
   {
     noData(p, tr("This dataset has no ratings"));
     return;
   }
   QVector<double> keys, values;
-  for (const Json& b : h->asArray())
+  for (const auto& [value, count] : s.ratingHistogram)
   {
-    keys << b.at("value").asDouble();
-    values << static_cast<double>(b.at("count").asInt());
+    keys << value;
+    values << static_cast<double>(count);
   }
   double width = 1.0;
   for (int i = 1; i < keys.size(); ++i)
@@ -305,21 +298,20 @@ void StatsPage::fillRatings(const Json& s)
   p->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void StatsPage::fillMonths(const Json& s)
+void StatsPage::fillMonths(const DatasetStatistics& s)
 {
   QCustomPlot* p = plot(Plot::Months);
-  const Json* m = s.find("interactions_per_month");
-  if (!m || m->size() == 0)
+  if (s.perMonth.empty())
   {
     noData(p, tr("This dataset has no timestamps"));
     return;
   }
   QVector<double> keys, values;
-  for (const Json& b : m->asArray())
+  for (const auto& [month, count] : s.perMonth)
   {
-    const QDate d = QDate::fromString(QString::fromStdString(b.at("month").asString()), "yyyy-MM");
+    const QDate d = QDate::fromString(QString::fromStdString(month), "yyyy-MM");
     keys << static_cast<double>(QDateTime(d, QTime(0, 0), QTimeZone::utc()).toSecsSinceEpoch());
-    values << static_cast<double>(b.at("count").asInt());
+    values << static_cast<double>(count);
   }
   auto ticker = QSharedPointer<QCPAxisTickerDateTime>(new QCPAxisTickerDateTime);
   ticker->setDateTimeFormat(QStringLiteral("yyyy-MM"));
@@ -336,21 +328,16 @@ void StatsPage::fillMonths(const Json& s)
   p->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void StatsPage::fillPopularity(const Json& s)
+void StatsPage::fillPopularity(const DatasetStatistics& s)
 {
   QCustomPlot* p = plot(Plot::Popularity);
-  const Json* pop = s.find("popularity");
   QVector<double> keys, values;
-  if (pop)
+  for (const auto& [rank, count] : s.popularity)
   {
-    for (const Json& b : pop->asArray())
+    if (count > 0)  // log axis: items without interactions cannot be drawn
     {
-      const double count = static_cast<double>(b.at("count").asInt());
-      if (count > 0)  // log axis: items without interactions cannot be drawn
-      {
-        keys << static_cast<double>(b.at("rank").asInt());
-        values << count;
-      }
+      keys << static_cast<double>(rank);
+      values << static_cast<double>(count);
     }
   }
   if (keys.isEmpty())
@@ -376,11 +363,10 @@ void StatsPage::fillPopularity(const Json& s)
   p->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void StatsPage::fillHistory(const Json& s)
+void StatsPage::fillHistory(const DatasetStatistics& s)
 {
   QCustomPlot* p = plot(Plot::History);
-  const Json* h = s.find("history_lengths");
-  if (!h || h->size() == 0)
+  if (s.historyLengths.empty())
   {
     noData(p, tr("No users"));
     return;
@@ -388,17 +374,16 @@ void StatsPage::fillHistory(const Json& s)
   auto ticker = QSharedPointer<QCPAxisTickerText>(new QCPAxisTickerText);
   QVector<double> keys, values;
   int k = 1;
-  for (const Json& b : h->asArray())
+  const size_t buckets = s.historyLengths.size();
+  for (const auto& b : s.historyLengths)
   {
-    const int64_t from = b.at("from").asInt();
-    const int64_t to = b.at("to").asInt();
     keys << k;
-    values << static_cast<double>(b.at("users").asInt());
+    values << static_cast<double>(b.users);
     // Every bucket gets a bar; with many buckets only every other one gets a label.
-    const bool labelled = h->size() <= 12 || k % 2 == 1;
-    ticker->addTick(k, !labelled    ? QString()
-                       : from == to ? QString::number(from)
-                                    : QStringLiteral("%1–%2").arg(from).arg(to));
+    const bool labelled = buckets <= 12 || k % 2 == 1;
+    ticker->addTick(k, !labelled        ? QString()
+                       : b.from == b.to ? QString::number(b.from)
+                                        : QStringLiteral("%1–%2").arg(b.from).arg(b.to));
     ++k;
   }
   p->xAxis->setTicker(ticker);

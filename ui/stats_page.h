@@ -35,8 +35,8 @@ class StatsPage : public QWidget
 
   /// Asks the session for the dataset's statistics (0: clears the page).
   void setDataset(qint64 datasetId);
-  /// Shows statistics (storage/stats.h keys) now.
-  void setStats(const Json& stats);
+  /// Shows statistics now.
+  void setStats(const DatasetStatistics& stats);
 
   QCustomPlot* plot(Plot which) const;
   PlotFrame* frame(Plot which) const;
@@ -51,11 +51,11 @@ class StatsPage : public QWidget
 
  private:
   void clear(const QString& message);
-  void fillSummary(const Json& s);
-  void fillRatings(const Json& s);
-  void fillMonths(const Json& s);
-  void fillPopularity(const Json& s);
-  void fillHistory(const Json& s);
+  void fillSummary(const DatasetStatistics& s);
+  void fillRatings(const DatasetStatistics& s);
+  void fillMonths(const DatasetStatistics& s);
+  void fillPopularity(const DatasetStatistics& s);
+  void fillHistory(const DatasetStatistics& s);
 
   WorkspaceSession* session_;
   qint64 datasetId_ = 0;

@@ -22,6 +22,7 @@
 #include "storage/browse.h"
 #include "storage/import_spec.h"
 #include "storage/importer.h"
+#include "storage/stats.h"
 #include "storage/workspace.h"
 
 namespace m6
@@ -81,11 +82,11 @@ struct BrowseCount
   std::vector<BrowseColumn> columns;
 };
 
-/// Statistics of one dataset (storage/stats.h keys).
+/// Statistics of one dataset.
 struct DatasetStats
 {
   qint64 datasetId = 0;
-  Json stats;
+  DatasetStatistics stats;
 };
 
 using DatasetList = std::vector<DatasetInfo>;

@@ -129,7 +129,7 @@ void DatasetWorker::loadStats(quint64 token, qint64 datasetId)
       Q_EMIT failed(token, qs(stats.error()));
       return;
     }
-    Q_EMIT statsReady(token, DatasetStats{datasetId, std::move(*stats)});
+    Q_EMIT statsReady(token, DatasetStats{datasetId, DatasetStatistics::fromJson(*stats)});
   }
   catch (const std::exception& e)
   {

@@ -493,8 +493,7 @@ class TestWorkers : public QObject
     const quint64 statsToken = session.loadStats(id);
     QTRY_COMPARE(stats.size(), 1);
     QCOMPARE(stats.first().at(0).toULongLong(), statsToken);
-    QCOMPARE(stats.first().at(1).value<DatasetStats>().stats.value("interactions", int64_t(0)),
-             int64_t(12000));
+    QCOMPARE(stats.first().at(1).value<DatasetStats>().stats.interactions, int64_t(12000));
     session.deleteDataset(QStringLiteral("uno"));
     QTRY_COMPARE(deleted.size(), 1);
     QTRY_COMPARE(changed.last().at(0).value<DatasetList>().size(), size_t(1));

@@ -9,6 +9,7 @@
 #include "storage/demo_dataset.h"
 #include "storage/schema_reader.h"
 #include "storage/sqlite.h"
+#include "storage/stats.h"
 #include "storage/workspace.h"
 #include "storage/workspace_db.h"
 
@@ -405,6 +406,38 @@ class TestWorkspace : public QObject
     QCOMPARE(hl.size(), size_t(3));
     QCOMPARE(hl[0].at("from").asInt(), int64_t(1));
     QCOMPARE(hl[0].at("users").asInt(), int64_t(1));
+
+    // The same figures as values, as the Statistics page reads them.
+    const m6::DatasetStatistics v = m6::DatasetStatistics::fromJson(j);
+    QCOMPARE(v.interactions, int64_t(6));
+    QCOMPARE(v.sparsity, 1.0 - 6.0 / 12.0);
+    QCOMPARE(v.usersUnder5, int64_t(3));
+    QVERIFY(v.ratingMean && *v.ratingMean == (5 + 4 + 3.5 + 5 + 1) / 5.0);
+    QVERIFY(v.timeSpan && v.timeSpan->first == j.at("time_min").asInt());
+    QCOMPARE(v.ratingHistogram.size(), size_t(4));
+    QCOMPARE(v.ratingHistogram[3], std::make_pair(5.0, int64_t(2)));
+    QCOMPARE(v.perMonth[2], std::make_pair(std::string("2024-03"), int64_t(1)));
+    QCOMPARE(v.popularity.size(), size_t(3));
+    QCOMPARE(v.popularity[0].second, int64_t(3));
+    QCOMPARE(v.historyLengths.size(), size_t(3));
+    QCOMPARE(v.historyLengths[0].users, int64_t(1));
+    QVERIFY(!v.preparation);
+    // Statistics of an older workspace lack keys: they read as absent, not as an error; a key
+    // of the wrong type is an error that says what it read.
+    const m6::DatasetStatistics old =
+        m6::DatasetStatistics::fromJson(m6::Json::parse(R"({"users": 3, "items": 4})"));
+    QCOMPARE(old.users, int64_t(3));
+    QVERIFY(!old.ratingMean && !old.timeSpan && old.perMonth.empty());
+    bool refused = false;
+    try
+    {
+      m6::DatasetStatistics::fromJson(m6::Json::parse(R"({"rating_histogram": [{"value": "x"}]})"));
+    }
+    catch (const std::runtime_error& e)
+    {
+      refused = QString(e.what()).contains("statistics");
+    }
+    QVERIFY(refused);
   }
 
   void namesAreCheckedAndRenameDeleteWork()

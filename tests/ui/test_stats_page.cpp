@@ -99,7 +99,7 @@ class TestStatsPage : public QObject
                                                kv.first == "time_min" || kv.first == "time_max";
                                       }),
                        s.asObject().end());
-    page.setStats(s);
+    page.setStats(DatasetStatistics::fromJson(s));
     QCOMPARE(points(page.plot(StatsPage::Plot::Ratings)), 0);
     QCOMPARE(page.plot(StatsPage::Plot::Ratings)->itemCount(), 1);  // "no ratings" note
     QCOMPARE(page.plot(StatsPage::Plot::Months)->itemCount(), 1);
@@ -115,7 +115,7 @@ class TestStatsPage : public QObject
     page.resize(1000, 700);
     page.show();
     QVERIFY(QTest::qWaitForWindowExposed(&page));
-    page.setStats(stats_);
+    page.setStats(DatasetStatistics::fromJson(stats_));
     const QString png = dir_.filePath("ratings.png");
     const QString pdf = dir_.filePath("ratings.pdf");
     QVERIFY(page.frame(StatsPage::Plot::Ratings)->saveTo(png));
