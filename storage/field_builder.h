@@ -7,10 +7,10 @@
 
 #include <cstdint>
 #include <deque>
-#include <utility>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "model/core/dataset.h"
