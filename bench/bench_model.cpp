@@ -205,8 +205,8 @@ double exampleMultiplyAdds(const m6::RunConfig& c, int64_t numItems)
   const double perLayer = d * d + 2 * 2 * d * d + d * d + 4 * d * d  // q, K/V of u and c, out, FFN
                           + 2 * distinct * d * d / b                 // K/V of each distinct item
                           + 2 * distinct * d;                        // q.k and weights.v per item
-  const std::string loss = m6::effectiveLoss(c, numItems);
-  const double classes = loss == "sampled_softmax"
+  const m6::Loss loss = m6::effectiveLoss(c, numItems);
+  const double classes = loss == m6::Loss::SampledSoftmax
                              ? std::min<double>(numItems, c.train.sharedNegatives + b)
                              : static_cast<double>(numItems);
   return c.model.attentionLayers * perLayer + d * d + classes * d;

@@ -219,7 +219,7 @@ int main(int argc, char** argv)
       "training (%s): %.0f examples/s on %lld examples; a whole epoch (~%.0f examples) "
       "takes %.1f min at that rate; train() %.1f s in all with the final test; "
       "test ndcg@10 %.4f; RSS %.0f MiB\n",
-      m6::effectiveLoss(config, snap.numItems()).c_str(), out.examplesPerSecond,
+      m6::wordOf(m6::effectiveLoss(config, snap.numItems())).c_str(), out.examplesPerSecond,
       static_cast<long long>(out.trainExamples), fullEpoch,
       fullEpoch / out.examplesPerSecond / 60.0, trainSeconds, out.test.get("ndcg@10"),
       m6bench::statusMiB("VmRSS"));

@@ -45,8 +45,8 @@ std::unique_ptr<BaselinePredictor> BaselinePredictor::open(
     throw std::invalid_argument("baseline '" + kind + "' is not one of pop, bpr, itemknn, ease");
   }
   RunConfig rankingConfig = config;
-  rankingConfig.model.task = "ranking";
-  rankingConfig.train.loss = "auto";
+  rankingConfig.model.task = Task::Ranking;
+  rankingConfig.train.loss = Loss::Auto;
   rankingConfig.train.earlyStopMetric = "auto";
   DatasetSchema schema = DatasetSchema::fromSnapshot(*shared);
   auto issues = validate(rankingConfig, &schema);

@@ -114,8 +114,8 @@ BaselineOutcome runBaselines(const DatasetSnapshot& original, const RunConfig& c
 {
   // The baselines rank, whatever the config's task: check the ranking-relevant settings only.
   RunConfig rankingConfig = config;
-  rankingConfig.model.task = "ranking";
-  rankingConfig.train.loss = "auto";
+  rankingConfig.model.task = Task::Ranking;
+  rankingConfig.train.loss = Loss::Auto;
   rankingConfig.train.earlyStopMetric = "auto";
   DatasetSchema schema = DatasetSchema::fromSnapshot(original);
   auto issues = validate(rankingConfig, &schema);

@@ -130,11 +130,11 @@ bool headChanges(const RunConfig& parent, const RunConfig& target, const AdaptOp
   std::string why;
   if (parent.model.task != target.model.task)
   {
-    why = "task changed " + parent.model.task + " -> " + target.model.task;
+    why = "task changed " + wordOf(parent.model.task) + " -> " + wordOf(target.model.task);
   }
   else if (parent.model.scorer != target.model.scorer)
   {
-    why = "scorer changed " + parent.model.scorer + " -> " + target.model.scorer;
+    why = "scorer changed " + wordOf(parent.model.scorer) + " -> " + wordOf(target.model.scorer);
   }
   else if (options.newHead)
   {

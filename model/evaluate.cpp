@@ -549,7 +549,7 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
     protocol += "; on a fixed seeded sample of " + std::to_string(targets.size()) + " of " +
                 std::to_string(allTargets) + " users";
   }
-  result.metrics = aggregateRows(result.rows, "ranking", k, protocol);
+  result.metrics = aggregateRows(result.rows, Task::Ranking, k, protocol);
   if (scope.randomBaseline)
   {
     result.random = random.metrics(k, protocol + "; expected metrics of a random ranking");
@@ -565,8 +565,7 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
 }
 
 EvalResult evaluatePointwise(const DatasetSnapshot& data, const Split& split, SplitPart part,
-                             const std::string& task, double threshold, ScoreProvider& scorer,
-                             Collective* shard)
+                             Task task, double threshold, ScoreProvider& scorer, Collective* shard)
 {
   const std::vector<HeldOut> targets = ratedHeldOut(data, split, part);
   EvalResult result;
@@ -585,7 +584,7 @@ EvalResult evaluatePointwise(const DatasetSnapshot& data, const Split& split, Sp
       cand[static_cast<int64_t>(i - start)][0] = data.item[static_cast<size_t>(targets[i].target)];
     }
     torch::Tensor scores = scorer.scoreCandidates(queries, cand).to(torch::kFloat64).contiguous();
-    if (task == "ctr")
+    if (task == Task::Ctr)
     {
       scores = torch::sigmoid(scores);
     }
@@ -599,7 +598,7 @@ EvalResult evaluatePointwise(const DatasetSnapshot& data, const Split& split, Sp
       row.trainInteractions = split.trainCount(data, row.user);
       row.prediction = s[i - start];
       double rating = data.rating[static_cast<size_t>(t)];
-      row.label = task == "ctr" ? (rating >= threshold ? 1.0 : 0.0) : rating;
+      row.label = task == Task::Ctr ? (rating >= threshold ? 1.0 : 0.0) : rating;
       result.rows.push_back(row);
     }
   }
@@ -623,7 +622,7 @@ EvalResult evaluateSession(Session& session, SplitPart part, int64_t sampleUsers
 {
   ModelScorer scorer(session);
   const RunConfig& c = session.config;
-  if (c.model.task == "ranking")
+  if (c.model.task == Task::Ranking)
   {
     RankingScope scope;
     std::vector<uint8_t> warm;
@@ -653,7 +652,7 @@ EvalResult evaluateSession(Session& session, SplitPart part, int64_t sampleUsers
 EvalResult evaluateCold(Session& session, SplitPart part)
 {
   const RunConfig& c = session.config;
-  if (session.numCold == 0 || c.model.task != "ranking")
+  if (session.numCold == 0 || c.model.task != Task::Ranking)
   {
     return {};
   }

@@ -91,7 +91,7 @@ EvalResult evaluateRanking(const DatasetSnapshot& data, const Split& split,
 
 /// ctr (AUC, LogLoss over held-out interactions with a rating) or rating (RMSE, MAE).
 EvalResult evaluatePointwise(const DatasetSnapshot& data, const Split& split, SplitPart part,
-                             const std::string& task, double ctrThreshold, ScoreProvider& scorer,
+                             Task task, double ctrThreshold, ScoreProvider& scorer,
                              Collective* shard = nullptr);
 
 /// The metrics the session's task calls for. Under the cold-item protocol: the warm targets,

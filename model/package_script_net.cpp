@@ -192,7 +192,7 @@ void history(Writer& w, const NetSpec& spec)
     }
   }
   w.line(1, "x = x * keep");
-  if (m.historyEncoder == "gru")
+  if (m.historyEncoder == HistoryKind::Gru)
   {
     std::string params;
     for (int64_t l = 0; l < m.historyLayers; ++l)
@@ -208,7 +208,7 @@ void history(Writer& w, const NetSpec& spec)
     w.line(1, "x = x + torch.gru(x, h0, [" + params + "], True, " + layers +
                   ", 0.0, False, False, True)[0]");
   }
-  else if (m.historyEncoder == "cnn")
+  else if (m.historyEncoder == HistoryKind::Cnn)
   {
     for (int64_t l = 0; l < m.historyLayers; ++l)
     {
@@ -218,7 +218,7 @@ void history(Writer& w, const NetSpec& spec)
                     ")).transpose(1, 2)) * keep");
     }
   }
-  else if (m.historyEncoder == "transformer")
+  else if (m.historyEncoder == HistoryKind::Transformer)
   {
     w.line(1, "eye = torch.eye(l) > 0");
     w.line(1, "blocked = pad.unsqueeze(1).expand([b, l, l]) & ~eye.unsqueeze(0)");
@@ -293,8 +293,8 @@ void userSideAndFusion(Writer& w, const NetSpec& spec)
 void scorers(Writer& w, const NetSpec& spec)
 {
   const ModelConfig& m = spec.model;
-  const bool dot = m.scorer == "dot";
-  const std::string offset = m.task == "rating" ? " + self.model.rating_offset" : "";
+  const bool dot = m.scorer == Scorer::Dot;
+  const std::string offset = m.task == Task::Rating ? " + self.model.rating_offset" : "";
   if (dot)
   {
     w.line(0,
@@ -319,11 +319,11 @@ void scorers(Writer& w, const NetSpec& spec)
     return;
   }
   std::string act = "torch.relu";
-  if (m.mlpActivation == "gelu")
+  if (m.mlpActivation == Activation::Gelu)
   {
     act = "torch.gelu";
   }
-  else if (m.mlpActivation == "tanh")
+  else if (m.mlpActivation == Activation::Tanh)
   {
     act = "torch.tanh";
   }
@@ -400,7 +400,7 @@ std::string adapter(const std::string& module, const std::string& x)
 void network(Writer& w, const NetSpec& spec)
 {
   const ModelConfig& m = spec.model;
-  const bool concat = m.merge == "concat";
+  const bool concat = m.merge == Merge::Concat;
   helpers(w, m.dim, m.heads);
   entityEncoder(w, "_encode_user", "self.model.user_encoder", m.idEmbeddings, spec.userColumns,
                 concat, m.dim);

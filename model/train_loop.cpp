@@ -201,12 +201,12 @@ void checkConfig(const DatasetSnapshot& data, const RunConfig& config)
 std::unique_ptr<torch::optim::Optimizer> makeOptimizer(
     const TrainConfig& t, std::vector<torch::optim::OptimizerParamGroup> groups)
 {
-  if (t.optimizer == "sgd")
+  if (t.optimizer == Optimizer::Sgd)
   {
     return std::make_unique<torch::optim::SGD>(
         groups, torch::optim::SGDOptions(t.lr).momentum(t.momentum).weight_decay(t.weightDecay));
   }
-  if (t.optimizer == "adamw")
+  if (t.optimizer == Optimizer::AdamW)
   {
     return std::make_unique<LazyAdamW>(
         groups, torch::optim::AdamWOptions(t.lr).weight_decay(t.weightDecay));
@@ -274,11 +274,11 @@ std::pair<bool, bool> sparseIdTables(const Session& session)
 {
   const TrainConfig& t = session.config.train;
   // SGD has no lazy form here.
-  if (t.optimizer == "sgd" || t.sparseRows == "off")
+  if (t.optimizer == Optimizer::Sgd || t.sparseRows == SparseRows::Off)
   {
     return {false, false};
   }
-  if (t.sparseRows == "on")
+  if (t.sparseRows == SparseRows::On)
   {
     return {true, true};
   }
@@ -290,7 +290,7 @@ std::pair<bool, bool> sparseIdTables(const Session& session)
   const int64_t many = 8 * static_cast<int64_t>(t.batchSize);
   const int64_t dim = session.config.model.dim;
   auto large = [&](int64_t rows) { return rows > many && rows * dim > (int64_t(1) << 20); };
-  const bool fullSoftmax = effectiveLoss(session.config, session.data.numItems()) == "softmax";
+  const bool fullSoftmax = effectiveLoss(session.config, session.data.numItems()) == Loss::Softmax;
   return {large(session.data.numUsers()), !fullSoftmax && large(session.data.numItems())};
 }
 

@@ -33,8 +33,8 @@ TrainingStep::TrainingStep(Session& session) : TrainingStep(session, trainCounts
 TrainingStep::TrainingStep(Session& session, const std::vector<int64_t>& counts)
     : session_(session),
       loss_(effectiveLoss(session.config, session.data.numItems())),
-      negatives_(loss_ == "bce" || loss_ == "bpr" ? session.config.train.negatives : 0),
-      sampler_(counts, session.config.train.sampling == "popularity", session.coldItems)
+      negatives_(loss_ == Loss::Bce || loss_ == Loss::Bpr ? session.config.train.negatives : 0),
+      sampler_(counts, session.config.train.sampling == Sampling::Popularity, session.coldItems)
 {
   if (session.numCold > 0)
   {
@@ -46,7 +46,7 @@ TrainingStep::TrainingStep(Session& session, const std::vector<int64_t>& counts)
     }
     hidden_ = &session.coldItems;
   }
-  if (loss_ == "sampled_softmax")
+  if (loss_ == Loss::SampledSoftmax)
   {
     // The two sources of the candidate draw (see sampled_softmax.h): the sampler's shared
     // negatives and the batch's targets, which follow the training examples.
@@ -73,7 +73,7 @@ TrainingStep::TrainingStep(Session& session, const std::vector<int64_t>& counts)
 std::vector<int64_t> TrainingStep::examples() const
 {
   const DatasetSnapshot& d = session_.data;
-  const bool pointwise = session_.config.model.task != "ranking";
+  const bool pointwise = session_.config.model.task != Task::Ranking;
   const double fraction = session_.config.train.trainFraction;
   std::vector<int64_t> out;
   for (size_t n = 0; n < d.item.size(); ++n)
@@ -99,7 +99,7 @@ torch::Tensor TrainingStep::loss(const std::vector<int64_t>& batch, DemoRng& rng
   const DatasetSnapshot& d = s.data;
   const int64_t b = static_cast<int64_t>(batch.size());
   const int64_t len = s.config.model.historyLength;
-  const std::string& task = s.config.model.task;
+  const Task task = s.config.model.task;
   std::vector<QuerySpec> queries;
   queries.reserve(batch.size());
   torch::Tensor targets = torch::empty({b}, torch::kInt64);
@@ -111,7 +111,7 @@ torch::Tensor TrainingStep::loss(const std::vector<int64_t>& batch, DemoRng& rng
   }
   UserBatch ub = makeUserBatch(d, s.features, len, queries, hidden_);
 
-  if (loss_ == "softmax")
+  if (loss_ == Loss::Softmax)
   {
     // Full softmax: every item is a class, so encode the catalogue once for the whole batch.
     torch::Tensor tokens = s.encodeCatalogue();
@@ -124,7 +124,7 @@ torch::Tensor TrainingStep::loss(const std::vector<int64_t>& batch, DemoRng& rng
     return torch::nn::functional::cross_entropy(logits, targets);
   }
 
-  if (loss_ == "sampled_softmax")
+  if (loss_ == Loss::SampledSoftmax)
   {
     return sampledSoftmaxStep(ub, targets, rng);
   }
@@ -158,19 +158,19 @@ torch::Tensor TrainingStep::loss(const std::vector<int64_t>& batch, DemoRng& rng
   torch::Tensor scores = s.net->scoreCandidates(side, candTokens);  // [B, 1 + negatives]
 
   namespace F = torch::nn::functional;
-  if (task == "ctr" || task == "rating")
+  if (task == Task::Ctr || task == Task::Rating)
   {
     torch::Tensor truth = torch::empty({b}, torch::kFloat32);
     for (int64_t r = 0; r < b; ++r)
     {
       float rating = d.rating[static_cast<size_t>(batch[static_cast<size_t>(r)])];
-      truth[r] = task == "ctr" ? (rating >= s.config.train.ctrThreshold ? 1.0f : 0.0f) : rating;
+      truth[r] = task == Task::Ctr ? (rating >= s.config.train.ctrThreshold ? 1.0f : 0.0f) : rating;
     }
     torch::Tensor pred = scores.select(1, 0);
-    return task == "ctr" ? F::binary_cross_entropy_with_logits(pred, truth)
-                         : F::mse_loss(pred, truth);
+    return task == Task::Ctr ? F::binary_cross_entropy_with_logits(pred, truth)
+                             : F::mse_loss(pred, truth);
   }
-  if (loss_ == "bpr")
+  if (loss_ == Loss::Bpr)
   {
     return -F::logsigmoid(scores.narrow(1, 0, 1) - scores.narrow(1, 1, negatives_)).mean();
   }

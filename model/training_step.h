@@ -42,7 +42,7 @@ class TrainingStep
   TrainingStep(Session& session, const std::vector<int64_t>& counts);
 
   Session& session_;
-  std::string loss_;  // softmax | sampled_softmax | bce | bpr | mse
+  Loss loss_;  // effective: Softmax | SampledSoftmax | Bce | Bpr | Mse
   int negatives_ = 0;
   NegativeSampler sampler_;
   /// The dot scorer's sampled softmax over the batch's targets and shared negatives.

@@ -90,7 +90,9 @@ RunRecord readRun(const sql::Stmt& s, const Workspace& ws)
   r.datasetId = s.columnInt(2);
   r.datasetName = s.columnText(3);
   r.kind = s.columnText(4);
-  r.task = s.columnText(5);
+  // Only this program writes the column; a word it does not know reads as ranking, the task of
+  // every run before the column had other values.
+  r.task = enumFromWord<Task>(s.columnText(5)).value_or(Task::Ranking);
   r.configJson = s.columnText(6);
   if (!s.isNull(7))
   {
@@ -160,7 +162,7 @@ Result<int64_t> RunStore::create(RunRecord& r)
         .bind(2, r.name)
         .bind(3, r.datasetId)
         .bind(4, r.kind)
-        .bind(5, r.task)
+        .bind(5, wordOf(r.task))
         .bind(6, r.configJson);
     if (r.parentRun)
     {

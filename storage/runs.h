@@ -28,7 +28,7 @@ struct RunRecord
   int64_t datasetId = 0;
   std::string datasetName;  // filled when read
   std::string kind = "m6";  // "m6", "baseline-pop", "baseline-bpr" (see baselineOfKind)
-  std::string task;         // "ranking", "ctr", "rating"
+  Task task = Task::Ranking;
   std::string configJson;
   std::optional<int64_t> parentRun;
   std::optional<int64_t> groupId;  // the run group (several seeds of one configuration) it is in

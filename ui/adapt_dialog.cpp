@@ -46,7 +46,7 @@ AdaptDialog::AdaptDialog(AdaptInfo* info, const RunRecord& parentRun, const RunC
                           "id, field values by value.")
                            .arg(qs(parent_.name).toHtmlEscaped())
                            .arg(parent_.id)
-                           .arg(qs(parent_.datasetName).toHtmlEscaped(), qs(parent_.task)),
+                           .arg(qs(parent_.datasetName).toHtmlEscaped(), qs(wordOf(parent_.task))),
                        this);
   header_->setWordWrap(true);
 
@@ -57,7 +57,10 @@ AdaptDialog::AdaptDialog(AdaptInfo* info, const RunRecord& parentRun, const RunC
       withTooltip(new QComboBox(this), tr("ranking: next-item retrieval; ctr: click probability "
                                           "(needs ratings); rating: predict the rating (needs "
                                           "ratings). A new task gets a new head"));
-  task_->addItems({QStringLiteral("ranking"), QStringLiteral("ctr"), QStringLiteral("rating")});
+  for (const std::string& task : enumWordList<Task>())
+  {
+    task_->addItem(qs(task));
+  }
   name_ = withTooltip(new QLineEdit(this), tr("Name of the new run"));
   auto* targetBox = new QGroupBox(tr("Target"), this);
   auto* tf = new QFormLayout(targetBox);
@@ -332,7 +335,7 @@ void AdaptDialog::onFormChanged()
 {
   const RunConfig& c = form_->config();
   syncing_ = true;
-  task_->setCurrentText(qs(c.model.task));
+  task_->setCurrentText(qs(wordOf(c.model.task)));
   epochs_->setValue(c.train.epochs);
   share_->setValue(c.train.trainFraction * 100.0);
   adapterWidth_->setValue(c.model.adapterWidth);

@@ -156,7 +156,7 @@ void AdaptLineagePanel::render()
   QString html = QStringLiteral("<b>%1</b> (run %2)<br>%3 · %4")
                      .arg(esc(r.name))
                      .arg(r.id)
-                     .arg(esc(r.datasetName), esc(r.task));
+                     .arg(esc(r.datasetName), esc(wordOf(r.task)));
   html += section(tr("Lineage"));
   if (r.parentRun)
   {

@@ -44,7 +44,10 @@ CompareDialog::CompareDialog(AdaptInfo* info, TrainingController* controller, Ru
       withTooltip(new QComboBox(this), tr("The dataset every arm trains and is evaluated on"));
   task_ =
       withTooltip(new QComboBox(this), tr("The task of every arm (ctr and rating need ratings)"));
-  task_->addItems({QStringLiteral("ranking"), QStringLiteral("ctr"), QStringLiteral("rating")});
+  for (const std::string& task : enumWordList<Task>())
+  {
+    task_->addItem(qs(task));
+  }
   epochs_ =
       withTooltip(new QSpinBox(this), tr("Epochs of every trained arm: the same budget (1-10000)"));
   epochs_->setRange(1, 10000);
@@ -137,7 +140,7 @@ CompareDialog::CompareDialog(AdaptInfo* info, TrainingController* controller, Ru
           {
             if (const RunEntry* e = library_->find(parentRun()))
             {
-              task_->setCurrentText(qs(e->record.task));
+              task_->setCurrentText(qs(wordOf(e->record.task)));
               try
               {
                 epochs_->setValue(configOfRun(e->record).train.epochs);
@@ -305,9 +308,11 @@ bool CompareDialog::job(CompareJob* out, QString* error) const
   {
     const AdaptOptions options = options_->options();
     RunConfig config = adaptedConfig(configOfRun(parent->record), options);
-    if (config.model.task != task_->currentText().toStdString())
+    const Task task =
+        enumFromWord<Task>(task_->currentText().toStdString()).value_or(config.model.task);
+    if (config.model.task != task)
     {
-      config.model.task = task_->currentText().toStdString();
+      config.model.task = task;
       config.train.earlyStopMetric = "auto";  // the parent's metric may not exist for this task
     }
     config.train.epochs = epochs_->value();

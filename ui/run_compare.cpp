@@ -110,7 +110,7 @@ QString primaryMetric(const RunRecord& run)
   }
   if (run.kind != "m6")
   {
-    c.model.task = "ranking";  // the baselines always rank
+    c.model.task = m6::Task::Ranking;  // the baselines always rank
     c.train.earlyStopMetric = "auto";
   }
   return qs(metricName(effectiveStopMetric(c), c.train.evalK));

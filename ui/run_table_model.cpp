@@ -338,7 +338,7 @@ QVariant RunTableModel::display(const RunEntry& e, int column) const
     case Parent:
       return parentText(r);
     case Task:
-      return qs(r.task);
+      return qs(wordOf(r.task));
     case Status:
       return displayStatus(e);
     case BestValid:
@@ -350,16 +350,16 @@ QVariant RunTableModel::display(const RunEntry& e, int column) const
     {
       QStringList parts;
       parts << metricText(primary, r.test.get(primary.toStdString()));
-      if (r.task == "ranking")
+      if (r.task == m6::Task::Ranking)
       {
         const QString k = primary.section(QLatin1Char('@'), 1);
         parts << metricText(QStringLiteral("hr@") + k, r.test.get("hr@" + k.toStdString()));
       }
-      else if (r.task == "ctr")
+      else if (r.task == m6::Task::Ctr)
       {
         parts << metricText(QStringLiteral("logloss"), r.test.get("logloss"));
       }
-      else if (r.task == "rating")
+      else if (r.task == m6::Task::Rating)
       {
         parts << metricText(QStringLiteral("mae"), r.test.get("mae"));
       }
@@ -640,7 +640,7 @@ QVariant RunTableModel::groupDisplay(const RunGroupRow& g, int column) const
     case Parent:
       return QString();
     case Task:
-      return s.members.empty() ? QString() : qs(s.members.front().task);
+      return s.members.empty() ? QString() : qs(wordOf(s.members.front().task));
     case Status:
       return groupStatus(g);
     case BestValid:
@@ -771,7 +771,7 @@ QVariant RunTableModel::searchDisplay(const RunSearchRow& s, int column) const
     case Parent:
       return QString();
     case Task:
-      return qs(runs_[static_cast<size_t>(s.members.front())].record.task);
+      return qs(wordOf(runs_[static_cast<size_t>(s.members.front())].record.task));
     case Status:
       return searchStatus(s);
     case BestValid:

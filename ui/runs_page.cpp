@@ -603,7 +603,7 @@ SignificanceDialog* RunsPage::compareSignificance()
   {
     a = &model_->find(sides[0].id)->record;
   }
-  auto* dialog = new SignificanceDialog(library_, sides[0], sides[1], qs(a->task),
+  auto* dialog = new SignificanceDialog(library_, sides[0], sides[1], qs(wordOf(a->task)),
                                         qs(defaultSignificanceMetric(*a)), this);
   dialog->setAttribute(Qt::WA_DeleteOnClose);
   dialog->show();

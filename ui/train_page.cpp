@@ -389,7 +389,7 @@ void TrainPage::onRunStarted(const RunRecord& run)
     bar_->setValue(0);
   }
   run_ = run;
-  epochs_->clear(QString::fromStdString(run.task));
+  epochs_->clear(QString::fromStdString(wordOf(run.task)));
   for (const EpochStats& e : liveEpochs_)
   {
     epochs_->addEpoch(e);
@@ -398,7 +398,7 @@ void TrainPage::onRunStarted(const RunRecord& run)
                       .arg(QString::fromStdString(run.name).toHtmlEscaped())
                       .arg(run.id)
                       .arg(QString::fromStdString(run.datasetName).toHtmlEscaped(),
-                           QString::fromStdString(run.task)));
+                           QString::fromStdString(wordOf(run.task))));
   setStatus(controller_->paused() ? tr("Paused") : tr("Training…"));
   Q_EMIT statusMessage(tr("Training %1…").arg(QString::fromStdString(run.name)));
 }
@@ -419,7 +419,7 @@ void TrainPage::showHistory(const RunCurves& curves)
       earlier.push_back(e);
     }
   }
-  epochs_->setEpochs(earlier, curves.record.bestEpoch, QString::fromStdString(run_.task));
+  epochs_->setEpochs(earlier, curves.record.bestEpoch, QString::fromStdString(wordOf(run_.task)));
   for (const EpochStats& e : liveEpochs_)
   {
     epochs_->addEpoch(e);

@@ -359,7 +359,6 @@ std::unique_ptr<InspectSource> packageSource(std::unique_ptr<ModelPackage> packa
   c.split.testIndex.assign(static_cast<size_t>(data->numUsers()), -1);
   c.split.part.assign(data->item.size(), SplitPart::Train);
   c.split.numTrain = static_cast<int64_t>(data->item.size());
-  c.split.kind.clear();
   c.split.name.clear();
   c.historyLength = package->config().model.historyLength;
   c.hasProfiles = false;

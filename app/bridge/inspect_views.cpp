@@ -336,11 +336,11 @@ UserMatches findUsers(const InspectCatalog& c, const QString& text, int limit)
 }
 
 UserMetricsTable metricsTable(const std::vector<UserMetricRow>& rows, const InspectCatalog& c,
-                              const std::string& task, int k)
+                              Task task, int k)
 {
   const DatasetSnapshot& d = *c.data;
   UserMetricsTable t;
-  t.task = qs(task);
+  t.task = qs(wordOf(task));
   t.k = k;
   for (const auto& r : rows)
   {

@@ -45,7 +45,7 @@ UserMatches findUsers(const InspectCatalog& catalog, const QString& text, int li
 
 /// The per-user metrics table from evaluated rows (NDCG and hit at k).
 UserMetricsTable metricsTable(const std::vector<UserMetricRow>& rows, const InspectCatalog& catalog,
-                              const std::string& task, int k);
+                              Task task, int k);
 
 /// Ranks of every user's test item, computed with the source (full ranking: candidates exclude
 /// the user's training and validation items, as the engine's protocol does). For runs without

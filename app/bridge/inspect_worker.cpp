@@ -144,10 +144,10 @@ AttentionMap InspectWorker::explainOne(int32_t user, int32_t item, const Context
 
 void InspectWorker::describeSource(InspectSourceInfo& info, const RunConfig& config)
 {
-  info.task = QString::fromStdString(config.model.task);
+  info.task = QString::fromStdString(wordOf(config.model.task));
   info.scorer = info.kind.startsWith(QLatin1String("baseline"))
                     ? QString()
-                    : QString::fromStdString(config.model.scorer);
+                    : QString::fromStdString(wordOf(config.model.scorer));
   info.loadedFrom = QString::fromStdString(source_->loadedFrom());
   info.hasAttention = source_->hasAttention();
   info.noAttentionReason = QString::fromStdString(source_->noAttentionReason());
@@ -408,7 +408,7 @@ void InspectWorker::userMetrics(quint64 token)
               throw std::runtime_error(stored.error());
             }
             rows = std::move(*stored);
-            if (rows.empty() && task_ == "ranking")
+            if (rows.empty() && task_ == Task::Ranking)
             {
               Q_EMIT phase(token, QStringLiteral("Ranking every user's test item…"));
               rows = computeTestRows(s, catalog_, &stop_);

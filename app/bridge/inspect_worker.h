@@ -88,7 +88,7 @@ class InspectWorker : public QObject
   std::unique_ptr<InspectSource> source_;
   InspectCatalog catalog_;
   InspectSourceInfo info_;
-  std::string task_ = "ranking";
+  Task task_ = Task::Ranking;
   std::string testProtocol_;                // the run's recorded test protocol
   std::unique_ptr<Embeddings> embeddings_;  // computed on the first map request
   std::array<std::atomic<quint64>, 7> minToken_{};

@@ -66,7 +66,7 @@ Json runJson(const RunRecord& r)
   j["name"] = r.name;
   j["dataset"] = r.datasetName;
   j["kind"] = r.kind;
-  j["task"] = r.task;
+  j["task"] = wordOf(r.task);
   j["status"] = r.status;
   if (r.parentRun)
   {

@@ -73,7 +73,7 @@ std::string jobDetail(const QueuedJob& job)
              (t.search->trials > 0 ? ", " + std::to_string(t.search->trials) + " trials" : "") +
              (t.processes > 1 ? ", " + std::to_string(t.processes) + " at once" : "");
     }
-    std::string out = t.config.model.task + ", " + std::to_string(t.config.train.epochs) +
+    std::string out = wordOf(t.config.model.task) + ", " + std::to_string(t.config.train.epochs) +
                       (t.config.train.epochs == 1 ? " epoch" : " epochs");
     if (t.seeds > 1)
     {

@@ -295,8 +295,8 @@ RunRecord RunDriver::execute(RunRecord run, const RunConfig& config, bool resume
                              const Distributed& distributed)
 {
   ctx_.err << (resume ? "Resuming" : "Training") << " run " << run.id << " (" << run.name << ") on "
-           << data_.info.name << ": " << config.model.task << ", " << config.model.scorer
-           << " scorer, " << config.train.epochs << " epochs";
+           << data_.info.name << ": " << wordOf(config.model.task) << ", "
+           << wordOf(config.model.scorer) << " scorer, " << config.train.epochs << " epochs";
   if (distributed.active())
   {
     ctx_.err << ", data-parallel over " << distributed.worldSize << " ranks at " << distributed.host
@@ -351,8 +351,8 @@ RunRecord RunDriver::adaptNew(const RunRecord& parent, const RunConfig& config,
     throw CliError(run.error());
   }
   ctx_.err << "Adapting run " << parent.id << " (" << parent.name << ") to " << data_.info.name
-           << " as run " << run->id << ": " << config.model.task << ", " << config.train.epochs
-           << " epochs\n";
+           << " as run " << run->id << ": " << wordOf(config.model.task) << ", "
+           << config.train.epochs << " epochs\n";
   InterruptScope interrupts;
   auto result = session_.adapt(*run, config, parent, options, printingHooks("epoch"), distributed);
   ctx_.endProgress();

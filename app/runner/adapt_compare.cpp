@@ -171,7 +171,7 @@ Result<AdaptComparison> compareAdaptation(TrainingSession& session, const RunRec
   {
     result.arms.push_back(*zero);
   }
-  if (request.config.model.task == "ranking")
+  if (request.config.model.task == Task::Ranking)
   {
     RunConfig config = request.config;
     config.train.trainFraction = 1.0;

@@ -58,11 +58,11 @@ std::string label(const RunRecord& r)
 
 std::string defaultSignificanceMetric(const RunRecord& run)
 {
-  if (run.task == "ctr")
+  if (run.task == Task::Ctr)
   {
     return "logloss";
   }
-  if (run.task == "rating")
+  if (run.task == Task::Rating)
   {
     return "abs_error";
   }
@@ -185,8 +185,9 @@ Result<RunSignificance> compareSides(RunStore& store, GroupStore* groups,
       }
       if (r.task != first.task)
       {
-        return makeError(label(first) + " is a " + first.task + " run, " + label(r) + " a " +
-                         r.task + " run: their per-user results measure different things");
+        return makeError(label(first) + " is a " + wordOf(first.task) + " run, " + label(r) +
+                         " a " + wordOf(r.task) +
+                         " run: their per-user results measure different things");
       }
       if (withoutCutoff(r.test.protocol) != withoutCutoff(first.test.protocol))
       {

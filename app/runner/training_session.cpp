@@ -298,7 +298,7 @@ Result<std::vector<RunRecord>> TrainingSession::baselines(const RunConfig& confi
     r.datasetId = dataset_.id;
     r.datasetName = dataset_.name;
     r.kind = "baseline-" + kind;
-    r.task = "ranking";
+    r.task = Task::Ranking;
     r.configJson = toJson(config).dump();
     if (auto id = store_.create(r); !id)
     {

@@ -153,11 +153,11 @@ RunConfig fromJson(const Json& json)
   RunConfig c;
   if (writtenBeforeTokenNorm(json.find("model")))
   {
-    c.model.tokenNorm = "sum";
+    c.model.tokenNorm = TokenNorm::Sum;
   }
   if (writtenBeforeSparseRows(json.find("train")))
   {
-    c.train.sparseRows = "off";
+    c.train.sparseRows = SparseRows::Off;
   }
   for (const auto& section : json.asObject())
   {
@@ -201,7 +201,7 @@ RunConfig preset(const std::string& name)
     // Minutes on a laptop for a first look: small width, short bag-of-items history.
     c.model.dim = 32;
     c.model.historyLength = 10;
-    c.model.historyEncoder = "none";
+    c.model.historyEncoder = HistoryKind::None;
     c.model.heads = 2;
     c.model.attentionLayers = 1;
     c.train.epochs = 3;
@@ -217,7 +217,7 @@ RunConfig preset(const std::string& name)
     // encoder costs two to four times as much per epoch on the demo for no better NDCG.
     c.model.dim = 64;
     c.model.historyLength = 20;
-    c.model.historyEncoder = "none";
+    c.model.historyEncoder = HistoryKind::None;
     c.model.positional = true;
     c.model.heads = 2;
     c.model.attentionLayers = 1;
@@ -237,7 +237,7 @@ RunConfig preset(const std::string& name)
     c.model.sideFeatures = false;
     c.model.timeContext = false;
     c.model.historyLength = 20;
-    c.model.historyEncoder = "transformer";
+    c.model.historyEncoder = HistoryKind::Transformer;
     c.model.historyLayers = 1;
     c.model.positional = true;
     c.model.heads = 2;
@@ -254,7 +254,7 @@ RunConfig preset(const std::string& name)
     // encoder on top would double that again on a laptop; it stays a knob.
     c.model.dim = 128;
     c.model.historyLength = 50;
-    c.model.historyEncoder = "none";
+    c.model.historyEncoder = HistoryKind::None;
     c.model.positional = true;
     c.model.heads = 4;
     c.model.attentionLayers = 2;
@@ -301,46 +301,47 @@ std::string effectiveStopMetric(const RunConfig& c)
   {
     return c.train.earlyStopMetric;
   }
-  if (c.model.task == "ctr")
+  switch (c.model.task)
   {
-    return "auc";
-  }
-  if (c.model.task == "rating")
-  {
-    return "rmse";
+    case Task::Ctr:
+      return "auc";
+    case Task::Rating:
+      return "rmse";
+    case Task::Ranking:
+      break;
   }
   return "ndcg";
 }
 
-std::string effectiveLoss(const RunConfig& c, int64_t numItems)
+Loss effectiveLoss(const RunConfig& c, int64_t numItems)
 {
-  if (c.model.task == "ctr")
+  if (c.model.task == Task::Ctr)
   {
-    return "bce";
+    return Loss::Bce;
   }
-  if (c.model.task == "rating")
+  if (c.model.task == Task::Rating)
   {
-    return "mse";
+    return Loss::Mse;
   }
-  if (c.train.loss == "auto")
+  if (c.train.loss == Loss::Auto)
   {
-    if (c.model.scorer == "mlp")
+    if (c.model.scorer == Scorer::Mlp)
     {
-      return "bce";
+      return Loss::Bce;
     }
-    return numItems >= kSampledSoftmaxFromItems ? "sampled_softmax" : "softmax";
+    return numItems >= kSampledSoftmaxFromItems ? Loss::SampledSoftmax : Loss::Softmax;
   }
   return c.train.loss;
 }
 
 std::string trainingLossNote(const RunConfig& c, int64_t numItems)
 {
-  if (c.model.task != "ranking" || effectiveLoss(c, numItems) != "sampled_softmax")
+  if (c.model.task != Task::Ranking || effectiveLoss(c, numItems) != Loss::SampledSoftmax)
   {
     return "";
   }
   return "trained with sampled softmax (the batch's targets plus " +
-         std::to_string(c.train.sharedNegatives) + " shared " + c.train.sampling +
+         std::to_string(c.train.sharedNegatives) + " shared " + wordOf(c.train.sampling) +
          " negatives per step, logQ-corrected), not a full softmax";
 }
 

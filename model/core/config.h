@@ -2,8 +2,8 @@
 //
 // Plain data, no torch: the CLI builds it from --preset / --config / --set, the GUI generates its
 // form from configFields() and checks it with validate(), and model/ consumes it. Enumerated knobs
-// are kept as their lower-case names (the strings listed in configFields()), so a config reads
-// the same in C++, JSON and the GUI.
+// are enums (config_values.h); JSON, the command line and the form see their lower-case words
+// (the choices listed in configFields()).
 //
 // Every knob is described once, in the table behind configFields() (config_fields.cpp): its
 // dotted key ("model.heads"), group, type, range, choices, default and tooltip. toJson, fromJson,
@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "model/core/config_values.h"
 #include "model/core/dataset.h"
 #include "model/core/json.h"
 
@@ -31,7 +32,7 @@ struct ModelConfig
 {
   // Field encoders
   int dim = 64;                  // embedding width d of every token
-  std::string merge = "sum";     // sum | concat (concat + linear)
+  Merge merge = Merge::Sum;      // sum | concat (concat + linear)
   bool idEmbeddings = true;      // false: users and items by their content fields only
   double idDropout = 0.0;        // training: share of examples whose ids are dropped
   bool popularityPrior = false;  // item feature: log training interactions, standardised
@@ -47,14 +48,14 @@ struct ModelConfig
   int textCharNgrams = 3;   // character n-grams of this length (0 = none)
 
   // History encoder
-  int historyLength = 20;                      // L: last L items before the interaction
-  std::string historyEncoder = "transformer";  // none | gru | cnn | transformer
+  int historyLength = 20;  // L: last L items before the interaction
+  HistoryKind historyEncoder = HistoryKind::Transformer;
   int historyLayers = 1;
   bool positional = true;  // position-from-end and time-gap embeddings
   // Where the fusion normalises a bag history's tokens: "item" = LN(item) + position + gap (each
   // fusion layer then projects each distinct item once per step), "sum" = LN(item + position +
   // gap), the layout of every model before this knob existed (see fromJson).
-  std::string tokenNorm = "item";
+  TokenNorm tokenNorm = TokenNorm::Item;
 
   // Attention fusion
   int heads = 2;
@@ -63,29 +64,29 @@ struct ModelConfig
   int adapterWidth = 0;  // bottleneck adapters after the encoders and each fusion layer; 0 = none
 
   // Decoder
-  std::string scorer = "dot";  // dot (retrieval) | mlp (ranking)
+  Scorer scorer = Scorer::Dot;  // dot (retrieval) | mlp (ranking)
   int mlpLayers = 2;
   int mlpWidth = 128;
   double mlpDropout = 0.1;
-  std::string mlpActivation = "relu";  // relu | gelu | tanh
+  Activation mlpActivation = Activation::Relu;
 
   // Task
-  std::string task = "ranking";  // ranking | ctr | rating
+  Task task = Task::Ranking;
 };
 
 /// Losses, optimisation, evaluation protocol and run mechanics.
 struct TrainConfig
 {
   // Task and loss
-  std::string loss = "auto";   // auto | dot: softmax, sampled_softmax | mlp: bce, bpr
+  Loss loss = Loss::Auto;      // auto | dot: softmax, sampled_softmax | mlp: bce, bpr
   int negatives = 8;           // sampled negatives per positive (bce, bpr)
   int sharedNegatives = 4096;  // sampled softmax: negatives drawn per step, shared by the batch
-  std::string sampling = "uniform";  // uniform | popularity
-  double ctrThreshold = 4.0;         // ctr label = rating >= threshold
+  Sampling sampling = Sampling::Uniform;
+  double ctrThreshold = 4.0;  // ctr label = rating >= threshold
 
   // Optimisation
-  std::string optimizer = "adam";   // adam | adamw | sgd
-  std::string sparseRows = "auto";  // auto | on | off: id tables updated per touched row (adam*)
+  Optimizer optimizer = Optimizer::Adam;
+  SparseRows sparseRows = SparseRows::Auto;  // id tables updated per touched row (adam*)
   double lr = 1e-3;
   double momentum = 0.9;  // sgd only
   double weightDecay = 0.0;
@@ -102,7 +103,7 @@ struct TrainConfig
 
   // Data and split
   // auto | loo-time | loo-random | ratio-time | ratio-random | global-time | global-random
-  std::string split = "auto";
+  SplitKind split = SplitKind::Auto;
   double validRatio = 0.1;  // ratio and global splits: share held out for validation
   double testRatio = 0.1;   // ... and for test
   int evalK = 10;
@@ -169,10 +170,10 @@ std::string effectiveStopMetric(const RunConfig& config);
 /// softmax's cost grows with the catalogue, the sampled one's with the batch.
 constexpr int64_t kSampledSoftmaxFromItems = 10000;
 
-/// The loss training uses: for ranking train.loss, with "auto" meaning bce (mlp) or, for dot,
-/// softmax below kSampledSoftmaxFromItems items and sampled_softmax from there on (numItems 0:
-/// the catalogue is not known, "auto" means softmax); "bce" for ctr; "mse" for rating.
-std::string effectiveLoss(const RunConfig& config, int64_t numItems = 0);
+/// The loss training uses: for ranking train.loss, with Auto meaning Bce (mlp) or, for dot,
+/// Softmax below kSampledSoftmaxFromItems items and SampledSoftmax from there on (numItems 0:
+/// the catalogue is not known, Auto means Softmax); Bce for ctr; Mse for rating. Never Auto.
+Loss effectiveLoss(const RunConfig& config, int64_t numItems = 0);
 
 /// A note on how a ranking model was trained, for its protocol line: "trained with sampled
 /// softmax (...)" when the effective loss is sampled_softmax, "" otherwise.

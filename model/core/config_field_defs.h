@@ -8,12 +8,14 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "model/core/config.h"
 #include "model/core/config_fields.h"
+#include "model/core/config_values.h"
 #include "model/core/json.h"
 
 namespace m6
@@ -144,8 +146,56 @@ FieldDef boolField(const char* key, const char* group, const char* label, PartPt
   return f;
 }
 
-template <class Part>
+// The choices of an enumerated knob, "a, b, c", for messages.
+inline std::string choiceList(const std::vector<std::string>& choices)
+{
+  std::string list;
+  for (const auto& ch : choices)
+  {
+    list += (list.empty() ? "" : ", ") + ch;
+  }
+  return list;
+}
+
+// A knob that holds one of the enum's values (`allowed`; empty: all of them), read and written
+// as their words.
+template <class Part, class E>
 FieldDef enumField(const char* key, const char* group, const char* label, PartPtr<Part> part,
+                   E Part::*member, const char* tooltip, std::vector<E> allowed = {})
+{
+  FieldDef f = describedField(key, group, label, ConfigFieldType::Enum, tooltip);
+  if (allowed.empty())
+  {
+    for (const auto& w : enumWords(E{}))
+    {
+      allowed.push_back(w.value);
+    }
+  }
+  for (E value : allowed)
+  {
+    f.info.choices.push_back(wordOf(value));
+  }
+  f.get = [part, member](const RunConfig& c) { return Json(wordOf((c.*part).*member)); };
+  std::string k = key;
+  f.set = [part, member, k, allowed, choices = f.info.choices](RunConfig& c, const Json& v)
+  {
+    if (!v.isString())
+    {
+      badValue(k, "expected one of " + choiceList(choices) + ", got " + describe(v));
+    }
+    const std::optional<E> value = enumFromWord<E>(v.asString());
+    if (!value || std::find(allowed.begin(), allowed.end(), *value) == allowed.end())
+    {
+      badValue(k, "'" + v.asString() + "' is not one of " + choiceList(choices));
+    }
+    (c.*part).*member = *value;
+  };
+  return f;
+}
+
+// A knob that holds one of a list of words (the early-stopping metric: metric names stay words).
+template <class Part>
+FieldDef wordField(const char* key, const char* group, const char* label, PartPtr<Part> part,
                    std::string Part::*member, const std::vector<std::string>& choices,
                    const char* tooltip)
 {
@@ -155,18 +205,13 @@ FieldDef enumField(const char* key, const char* group, const char* label, PartPt
   std::string k = key;
   f.set = [part, member, k, choices](RunConfig& c, const Json& v)
   {
-    std::string list;
-    for (const auto& ch : choices)
-    {
-      list += (list.empty() ? "" : ", ") + ch;
-    }
     if (!v.isString())
     {
-      badValue(k, "expected one of " + list + ", got " + describe(v));
+      badValue(k, "expected one of " + choiceList(choices) + ", got " + describe(v));
     }
     if (std::find(choices.begin(), choices.end(), v.asString()) == choices.end())
     {
-      badValue(k, "'" + v.asString() + "' is not one of " + list);
+      badValue(k, "'" + v.asString() + "' is not one of " + choiceList(choices));
     }
     (c.*part).*member = v.asString();
   };

@@ -30,7 +30,7 @@ std::vector<FieldDef> buildTable()
 
   // ---- Data and split ------------------------------------------------------------------------
   t.push_back(enumField(
-      "train.split", kData, "Split", T, &TrainConfig::split, splitKinds(),
+      "train.split", kData, "Split", T, &TrainConfig::split,
       "How interactions become train, validation and test: auto (leave-one-out by time, or at "
       "random without timestamps), loo-time / loo-random (one test and one validation "
       "interaction per user: the last two, or two drawn at random), ratio-time / ratio-random "
@@ -95,7 +95,6 @@ std::vector<FieldDef> buildTable()
                        "Width d of every field embedding and token; must be divisible by the "
                        "attention heads (4-1024)."));
   t.push_back(enumField("model.merge", kFields, "Field merge", M, &ModelConfig::merge,
-                        {"sum", "concat"},
                         "How the fields of one modality become one token: sum of embeddings, or "
                         "concatenation followed by a linear layer (sum | concat)."));
   t.push_back(boolField("model.id_embeddings", kFields, "Id embeddings", M,
@@ -157,7 +156,7 @@ std::vector<FieldDef> buildTable()
                        "history (0-512; 0 = no history: the model sees the user, the context "
                        "and the target only)."));
   t.push_back(enumField("model.history_encoder", kHistory, "History encoder", M,
-                        &ModelConfig::historyEncoder, {"none", "gru", "cnn", "transformer"},
+                        &ModelConfig::historyEncoder,
                         "How the history item tokens are contextualised before attention: none "
                         "(bag), GRU, 1-D CNN or Transformer self-attention."));
   {
@@ -173,7 +172,6 @@ std::vector<FieldDef> buildTable()
   {
     FieldDef f = enumField(
         "model.token_norm", kHistory, "History token norm", M, &ModelConfig::tokenNorm,
-        {"item", "sum"},
         "Where the attention normalises a bag history's tokens: item = normalise the item token, "
         "then add position and time gap (each attention layer projects each item once per step: "
         "faster at long histories); sum = normalise item + position + gap (models trained before "
@@ -196,7 +194,7 @@ std::vector<FieldDef> buildTable()
                        "for parameter-efficient adaptation (0-256, 0 = none)."));
 
   // ---- Decoder -------------------------------------------------------------------------------
-  t.push_back(enumField("model.scorer", kDecoder, "Scorer", M, &ModelConfig::scorer, {"dot", "mlp"},
+  t.push_back(enumField("model.scorer", kDecoder, "Scorer", M, &ModelConfig::scorer,
                         "dot: user vector . item token, whole catalogue in one product "
                         "(retrieval); mlp: target attention and an MLP decoder (ranking)."));
   {
@@ -217,7 +215,7 @@ std::vector<FieldDef> buildTable()
   }
   {
     FieldDef f = enumField("model.mlp_activation", kDecoder, "MLP activation", M,
-                           &ModelConfig::mlpActivation, {"relu", "gelu", "tanh"},
+                           &ModelConfig::mlpActivation,
                            "Activation of the MLP decoder's hidden layers (relu | gelu | tanh; "
                            "mlp only).");
     t.push_back(appliesWhen(f, "model.scorer=mlp"));
@@ -225,15 +223,14 @@ std::vector<FieldDef> buildTable()
 
   // ---- Task and loss -------------------------------------------------------------------------
   t.push_back(enumField("model.task", kTask, "Task", M, &ModelConfig::task,
-                        {"ranking", "ctr", "rating"},
                         "ranking: next-item retrieval from implicit feedback; ctr: click "
                         "probability with label rating >= threshold; rating: predict the rating."));
   {
     FieldDef f = enumField("train.loss", kTask, "Ranking loss", T, &TrainConfig::loss,
-                           {"auto", "softmax", "sampled_softmax", "bce", "bpr"},
                            "Ranking loss: softmax over the catalogue or sampled softmax (dot), BCE "
                            "or BPR with sampled negatives (mlp); auto picks bce for mlp, and for "
-                           "dot softmax below 10,000 items and sampled softmax from there on.");
+                           "dot softmax below 10,000 items and sampled softmax from there on.",
+                           {Loss::Auto, Loss::Softmax, Loss::SampledSoftmax, Loss::Bce, Loss::Bpr});
     t.push_back(appliesWhen(f, "model.task=ranking"));
   }
   t.push_back(intField("train.negatives", kTask, "Negatives per positive", T,
@@ -249,7 +246,6 @@ std::vector<FieldDef> buildTable()
     t.push_back(appliesWhen(f, "model.scorer=dot"));
   }
   t.push_back(enumField("train.sampling", kTask, "Negative sampling", T, &TrainConfig::sampling,
-                        {"uniform", "popularity"},
                         "How negatives are drawn: uniformly over items, or in proportion to "
                         "their training popularity (uniform | popularity)."));
   {
@@ -262,12 +258,10 @@ std::vector<FieldDef> buildTable()
 
   // ---- Optimisation --------------------------------------------------------------------------
   t.push_back(enumField("train.optimizer", kOptim, "Optimiser", T, &TrainConfig::optimizer,
-                        {"adam", "adamw", "sgd"},
                         "Adam, AdamW (decoupled weight decay) or SGD with momentum."));
   {
     FieldDef f = enumField(
         "train.sparse_rows", kOptim, "Row-sparse id updates", T, &TrainConfig::sparseRows,
-        {"auto", "on", "off"},
         "Update only the rows of the user and item id tables a step touched (lazy Adam: an "
         "untouched row keeps its value and moments) instead of every row: faster on large "
         "datasets. auto: for a table of more than a million parameters and 8 rows per example "
@@ -300,7 +294,7 @@ std::vector<FieldDef> buildTable()
                        "Steps of linear learning-rate warm-up from 0 (0-10000000, 0 = none)."));
   t.push_back(boolField("train.cosine_decay", kOptim, "Cosine decay", T, &TrainConfig::cosineDecay,
                         "Decay the learning rate to 0 along a cosine over all steps (on/off)."));
-  t.push_back(enumField("train.early_stop_metric", kOptim, "Early-stopping metric", T,
+  t.push_back(wordField("train.early_stop_metric", kOptim, "Early-stopping metric", T,
                         &TrainConfig::earlyStopMetric,
                         {"auto", "ndcg", "hr", "mrr", "recall", "auc", "logloss", "rmse", "mae"},
                         "Validation metric that picks the best epoch and stops training (auto: "

@@ -188,12 +188,13 @@ void checkSchema(const RunConfig& c, const DatasetSchema& s, std::vector<ConfigI
               joinNames(s.itemFields) + "); turn id embeddings on or keep an item field");
     }
   }
-  if ((m.task == "rating" || m.task == "ctr") && !s.hasRatings)
+  if ((m.task == Task::Rating || m.task == Task::Ctr) && !s.hasRatings)
   {
     add(out, "model.task",
-        "task '" + m.task + "' needs ratings, and this dataset has none (use task ranking)");
+        "task '" + wordOf(m.task) +
+            "' needs ratings, and this dataset has none (use task ranking)");
   }
-  if (m.task == "ctr" && s.hasRatings)
+  if (m.task == Task::Ctr && s.hasRatings)
   {
     if (t.ctrThreshold > s.ratingMax)
     {
@@ -224,27 +225,27 @@ void checkSchema(const RunConfig& c, const DatasetSchema& s, std::vector<ConfigI
     add(out, "train.split", why);
   }
   const int64_t cold = coldItemCount(s.numItems, t.coldItemShare);
-  if (t.coldItemShare > 0 && m.task == "ranking" && (cold < 1 || s.numItems - cold < 2))
+  if (t.coldItemShare > 0 && m.task == Task::Ranking && (cold < 1 || s.numItems - cold < 2))
   {
     add(out, "train.cold_item_share",
         "a share of " + number(t.coldItemShare) + " of " + std::to_string(s.numItems) +
             " items holds out " + std::to_string(cold) +
             " item(s); the protocol needs at least 1 cold and 2 warm items");
   }
-  if (m.task == "ranking" && t.evalK > s.numItems)
+  if (m.task == Task::Ranking && t.evalK > s.numItems)
   {
     add(out, "train.eval_k",
         "K = " + std::to_string(t.evalK) + " is larger than the catalogue (" +
             std::to_string(s.numItems) + " items)");
   }
-  if (m.task == "ranking" && t.sampledEval && s.numItems < 101)
+  if (m.task == Task::Ranking && t.sampledEval && s.numItems < 101)
   {
     add(out, "train.sampled_eval",
         "the 100-sampled-negatives protocol needs at least 101 items; this catalogue has " +
             std::to_string(s.numItems) + " (use full ranking)");
   }
-  const std::string loss = effectiveLoss(c, s.numItems);
-  bool sampledLoss = m.task == "ranking" && (loss == "bce" || loss == "bpr");
+  const Loss loss = effectiveLoss(c, s.numItems);
+  bool sampledLoss = m.task == Task::Ranking && (loss == Loss::Bce || loss == Loss::Bpr);
   if (sampledLoss && t.negatives >= s.numItems && !hasIssue(out, "train.negatives"))
   {
     add(out, "train.negatives",
@@ -283,29 +284,31 @@ std::vector<ConfigIssue> validate(const RunConfig& c, const DatasetSchema* schem
         "the embedding width model.dim = " + std::to_string(m.dim) + " is not divisible by " +
             std::to_string(m.heads) + " heads");
   }
-  bool ranking = m.task == "ranking";
-  if (ranking && m.scorer == "dot" && t.loss != "auto" && t.loss != "softmax" &&
-      t.loss != "sampled_softmax")
+  bool ranking = m.task == Task::Ranking;
+  if (ranking && m.scorer == Scorer::Dot && t.loss != Loss::Auto && t.loss != Loss::Softmax &&
+      t.loss != Loss::SampledSoftmax)
   {
     add(out, "train.loss",
-        "loss '" + t.loss +
+        "loss '" + wordOf(t.loss) +
             "' needs the mlp scorer; the dot scorer trains with softmax or "
             "sampled_softmax");
   }
-  if (ranking && m.scorer == "mlp" && t.loss != "auto" && t.loss != "bce" && t.loss != "bpr")
+  if (ranking && m.scorer == Scorer::Mlp && t.loss != Loss::Auto && t.loss != Loss::Bce &&
+      t.loss != Loss::Bpr)
   {
     add(out, "train.loss",
-        "loss '" + t.loss + "' needs the dot scorer; the mlp scorer trains with bce or bpr");
+        "loss '" + wordOf(t.loss) +
+            "' needs the dot scorer; the mlp scorer trains with bce or bpr");
   }
-  const std::string loss = effectiveLoss(c);
-  bool sampledLoss = ranking && (loss == "bce" || loss == "bpr");  // per-positive negatives
+  const Loss loss = effectiveLoss(c);
+  bool sampledLoss = ranking && (loss == Loss::Bce || loss == Loss::Bpr);  // per-positive negatives
   if (sampledLoss && t.negatives < 1)
   {
     add(out, "train.negatives",
-        "loss '" + t.loss + "' samples negatives and needs at least 1 per positive (got " +
+        "loss '" + wordOf(t.loss) + "' samples negatives and needs at least 1 per positive (got " +
             std::to_string(t.negatives) + ")");
   }
-  if (m.scorer == "dot")
+  if (m.scorer == Scorer::Dot)
   {
     for (const auto& f : configFields())
     {
@@ -319,17 +322,17 @@ std::vector<ConfigIssue> validate(const RunConfig& c, const DatasetSchema* schem
   }
   std::string metric = t.earlyStopMetric;
   std::set<std::string> allowed;
-  if (m.task == "ranking")
+  switch (m.task)
   {
-    allowed = {"auto", "ndcg", "hr", "mrr", "recall"};
-  }
-  else if (m.task == "ctr")
-  {
-    allowed = {"auto", "auc", "logloss"};
-  }
-  else if (m.task == "rating")
-  {
-    allowed = {"auto", "rmse", "mae"};
+    case Task::Ranking:
+      allowed = {"auto", "ndcg", "hr", "mrr", "recall"};
+      break;
+    case Task::Ctr:
+      allowed = {"auto", "auc", "logloss"};
+      break;
+    case Task::Rating:
+      allowed = {"auto", "rmse", "mae"};
+      break;
   }
   if (!allowed.empty() && !allowed.count(metric) && !hasIssue(out, "train.early_stop_metric"))
   {
@@ -339,14 +342,14 @@ std::vector<ConfigIssue> validate(const RunConfig& c, const DatasetSchema* schem
       list += (list.empty() ? "" : ", ") + a;
     }
     add(out, "train.early_stop_metric",
-        "'" + metric + "' is not measured for task " + m.task + " (choose " + list + ")");
+        "'" + metric + "' is not measured for task " + wordOf(m.task) + " (choose " + list + ")");
   }
   if (t.coldItemShare > 0 && !ranking)
   {
     add(out, "train.cold_item_share",
         "the cold-item protocol ranks held-out items by content and needs task ranking (the "
         "task is " +
-            m.task + "); set it to 0");
+            wordOf(m.task) + "); set it to 0");
   }
   checkDescriptors(c, out);
   if (schema)

@@ -64,9 +64,9 @@ std::string rankingProtocol(int k, bool sampled)
   return s + "; K=" + std::to_string(k);
 }
 
-std::string pointwiseProtocol(const std::string& task, double ctrThreshold)
+std::string pointwiseProtocol(Task task, double ctrThreshold)
 {
-  if (task == "ctr")
+  if (task == Task::Ctr)
   {
     std::ostringstream os;
     os << ctrThreshold;
@@ -186,10 +186,9 @@ double rowRankingMetric(const UserMetricRow& row, const std::string& bare, int k
   throw std::invalid_argument("not a per-user ranking metric: " + bare);
 }
 
-std::vector<std::pair<std::string, double>> rowValues(const UserMetricRow& row,
-                                                      const std::string& task, int k)
+std::vector<std::pair<std::string, double>> rowValues(const UserMetricRow& row, Task task, int k)
 {
-  if (task == "ranking")
+  if (task == Task::Ranking)
   {
     return {{metricName("hr", k), rowRankingMetric(row, "hr", k)},
             {metricName("ndcg", k), rowRankingMetric(row, "ndcg", k)},
@@ -200,7 +199,7 @@ std::vector<std::pair<std::string, double>> rowValues(const UserMetricRow& row,
   std::vector<double> truth;
   std::vector<int> labels;
   pointsOf(row, &pred, &truth, &labels);
-  if (task == "ctr")
+  if (task == Task::Ctr)
   {
     return {{"logloss", logLoss(pred, labels)}};
   }
@@ -236,12 +235,12 @@ std::vector<UserMetricRow> rowsPerUser(const std::vector<UserMetricRow>& interac
   return out;
 }
 
-MetricSet aggregateRows(const std::vector<UserMetricRow>& rows, const std::string& task, int k,
+MetricSet aggregateRows(const std::vector<UserMetricRow>& rows, Task task, int k,
                         const std::string& protocol)
 {
   MetricSet m;
   m.protocol = protocol;
-  if (task == "ranking")
+  if (task == Task::Ranking)
   {
     double hr = 0;
     double ndcg = 0;
@@ -269,7 +268,7 @@ MetricSet aggregateRows(const std::vector<UserMetricRow>& rows, const std::strin
   {
     pointsOf(r, &pred, &truth, &labels);
   }
-  if (task == "ctr")
+  if (task == Task::Ctr)
   {
     m.set("auc", auc(pred, labels));
     m.set("logloss", logLoss(pred, labels));
@@ -309,9 +308,8 @@ const char* activityBucketName(ActivityBucket b)
   return "?";
 }
 
-std::vector<BucketMetrics> breakdownByActivity(const std::vector<UserMetricRow>& rows,
-                                               const std::string& task, int k,
-                                               const std::string& protocol)
+std::vector<BucketMetrics> breakdownByActivity(const std::vector<UserMetricRow>& rows, Task task,
+                                               int k, const std::string& protocol)
 {
   std::vector<BucketMetrics> out;
   for (auto b : {ActivityBucket::Cold, ActivityBucket::Medium, ActivityBucket::Heavy})

@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/core/config_values.h"
 #include "model/core/json.h"
 
 namespace m6
@@ -71,7 +72,7 @@ std::string metricName(const std::string& bare, int k);
 
 /// Protocol labels. Every MetricSet carries one, so a sampled figure is never read as a full one.
 std::string rankingProtocol(int k, bool sampled);
-std::string pointwiseProtocol(const std::string& task, double ctrThreshold);
+std::string pointwiseProtocol(Task task, double ctrThreshold);
 
 /// Ordered name -> value, plus the protocol the values were measured under.
 struct MetricSet
@@ -127,12 +128,11 @@ double rowRankingMetric(const UserMetricRow& row, const std::string& bare, int k
 
 /// The metric values of one row: hr/ndcg/mrr/recall@k (ranking), logloss (ctr), error and
 /// absolute error (rating).
-std::vector<std::pair<std::string, double>> rowValues(const UserMetricRow& row,
-                                                      const std::string& task, int k);
+std::vector<std::pair<std::string, double>> rowValues(const UserMetricRow& row, Task task, int k);
 
 /// Aggregates rows into a MetricSet: means of the ranking metrics, or AUC/LogLoss (ctr), or
 /// RMSE/MAE (rating) over the rows.
-MetricSet aggregateRows(const std::vector<UserMetricRow>& rows, const std::string& task, int k,
+MetricSet aggregateRows(const std::vector<UserMetricRow>& rows, Task task, int k,
                         const std::string& protocol);
 
 /// User activity by the number of training interactions: cold <= 5, medium 6..20, heavy > 20.
@@ -156,8 +156,7 @@ struct BucketMetrics
 };
 
 /// One entry per bucket, cold, medium, heavy, always all three.
-std::vector<BucketMetrics> breakdownByActivity(const std::vector<UserMetricRow>& rows,
-                                               const std::string& task, int k,
-                                               const std::string& protocol);
+std::vector<BucketMetrics> breakdownByActivity(const std::vector<UserMetricRow>& rows, Task task,
+                                               int k, const std::string& protocol);
 
 }  // namespace m6

@@ -57,13 +57,13 @@ bool isRankingMetric(const std::string& bare)
   return bare == "hr" || bare == "ndcg" || bare == "mrr" || bare == "recall";
 }
 
-std::string metricsOfTask(const std::string& task)
+std::string metricsOfTask(Task task)
 {
-  if (task == "ranking")
+  if (task == Task::Ranking)
   {
     return "ndcg@K, hr@K, mrr@K or recall@K (K from 1 to 100000)";
   }
-  if (task == "ctr")
+  if (task == Task::Ctr)
   {
     return "logloss";
   }
@@ -197,18 +197,18 @@ bool pairedHigherIsBetter(const std::string& metric)
                               "squared_error");
 }
 
-std::vector<double> perUserValues(const std::vector<UserMetricRow>& rows, const std::string& task,
+std::vector<double> perUserValues(const std::vector<UserMetricRow>& rows, Task task,
                                   const std::string& metric)
 {
   auto [bare, k] = splitCutoff(metric);
   const bool fits =
-      (task == "ranking" && isRankingMetric(bare) && k > 0) ||
-      (task == "ctr" && bare == "logloss" && k == 0) ||
-      (task == "rating" && (bare == "abs_error" || bare == "squared_error") && k == 0);
+      (task == Task::Ranking && isRankingMetric(bare) && k > 0) ||
+      (task == Task::Ctr && bare == "logloss" && k == 0) ||
+      (task == Task::Rating && (bare == "abs_error" || bare == "squared_error") && k == 0);
   if (!fits)
   {
-    throw std::invalid_argument("metric '" + metric + "' does not fit a " + task + " run: use " +
-                                metricsOfTask(task));
+    throw std::invalid_argument("metric '" + metric + "' does not fit a " + wordOf(task) +
+                                " run: use " + metricsOfTask(task));
   }
   std::vector<double> out;
   out.reserve(rows.size());
@@ -294,8 +294,7 @@ std::vector<UserMetricRow> alignedTo(const std::vector<UserMetricRow>& reference
 // Per user of `reference` (in its row order), the metric averaged over the side's members.
 std::vector<double> memberMeans(const std::vector<UserMetricRow>& reference,
                                 const std::vector<const std::vector<UserMetricRow>*>& members,
-                                const std::string& side, const std::string& task,
-                                const std::string& metric)
+                                const std::string& side, Task task, const std::string& metric)
 {
   if (members.empty())
   {
@@ -322,7 +321,7 @@ std::vector<double> memberMeans(const std::vector<UserMetricRow>& reference,
 }  // namespace
 
 PairedComparison pairedComparison(const std::vector<UserMetricRow>& a,
-                                  const std::vector<UserMetricRow>& b, const std::string& task,
+                                  const std::vector<UserMetricRow>& b, Task task,
                                   const std::string& metric, const PairedOptions& options)
 {
   return pairedGroupComparison({&a}, {&b}, task, metric, options);
@@ -330,7 +329,7 @@ PairedComparison pairedComparison(const std::vector<UserMetricRow>& a,
 
 PairedComparison pairedGroupComparison(const std::vector<const std::vector<UserMetricRow>*>& a,
                                        const std::vector<const std::vector<UserMetricRow>*>& b,
-                                       const std::string& task, const std::string& metric,
+                                       Task task, const std::string& metric,
                                        const PairedOptions& options)
 {
   if (a.empty() || a.front()->empty())

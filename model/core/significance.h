@@ -58,7 +58,7 @@ bool pairedHigherIsBetter(const std::string& metric);
 /// The per-user value of `metric` for each row: hr/ndcg/mrr/recall@K from the stored rank (any
 /// K, whatever the run's own cut-off), logloss for ctr rows, abs_error and squared_error for
 /// rating rows. Throws std::invalid_argument naming the metrics that fit the task.
-std::vector<double> perUserValues(const std::vector<UserMetricRow>& rows, const std::string& task,
+std::vector<double> perUserValues(const std::vector<UserMetricRow>& rows, Task task,
                                   const std::string& metric);
 
 struct PairedOptions
@@ -99,7 +99,7 @@ std::string significanceVerdict(const PairedComparison& c);
 /// cannot be paired: no rows, different users, or a user whose held-out target differs (the
 /// message names the first such user by index and both targets).
 PairedComparison pairedComparison(const std::vector<UserMetricRow>& a,
-                                  const std::vector<UserMetricRow>& b, const std::string& task,
+                                  const std::vector<UserMetricRow>& b, Task task,
                                   const std::string& metric, const PairedOptions& options = {});
 
 /// The same comparison between two run groups (several seeds of one configuration each): every
@@ -107,7 +107,7 @@ PairedComparison pairedComparison(const std::vector<UserMetricRow>& a,
 /// value on each side is the mean of the metric over that side's members.
 PairedComparison pairedGroupComparison(const std::vector<const std::vector<UserMetricRow>*>& a,
                                        const std::vector<const std::vector<UserMetricRow>*>& b,
-                                       const std::string& task, const std::string& metric,
+                                       Task task, const std::string& metric,
                                        const PairedOptions& options = {});
 
 }  // namespace m6

@@ -65,7 +65,7 @@ std::string withSplitName(const std::string& protocol, const Split& split)
 
 std::string splitDescription(const Split& split)
 {
-  if (split.kind == "global-random")
+  if (split.kind == SplitKind::GlobalRandom)
   {
     return split.name +
            ": a fixed random share of all interactions is validation, another test, the rest "
@@ -79,7 +79,7 @@ std::string splitDescription(const Split& split)
                              : ": each user's last interaction is the test target, the "
                                "second-last the validation target, the rest train");
   }
-  if (split.kind == "global-time")
+  if (split.kind == SplitKind::GlobalTime)
   {
     return split.name +
            ": interactions from the validation cut on are validation targets, from the test cut "
@@ -92,28 +92,13 @@ std::string splitDescription(const Split& split)
                              "it validation, the rest train");
 }
 
-std::vector<std::string> splitKinds()
+std::string splitProblem(SplitKind kind, bool hasTimestamps)
 {
-  return {"auto",         "loo-time",    "loo-random",   "ratio-time",
-          "ratio-random", "global-time", "global-random"};
-}
-
-std::string splitProblem(const std::string& kind, bool hasTimestamps)
-{
-  const auto kinds = splitKinds();
-  if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end())
-  {
-    std::string known;
-    for (const auto& k : kinds)
-    {
-      known += (known.empty() ? "" : ", ") + k;
-    }
-    return "unknown split '" + kind + "' (choose " + known + ")";
-  }
-  const bool time = kind == "loo-time" || kind == "ratio-time" || kind == "global-time";
+  const bool time =
+      kind == SplitKind::LooTime || kind == SplitKind::RatioTime || kind == SplitKind::GlobalTime;
   if (time && !hasTimestamps)
   {
-    return "split '" + kind +
+    return "split '" + wordOf(kind) +
            "' needs interaction times and this dataset has none (use auto, loo-random, "
            "ratio-random or global-random)";
   }
@@ -203,11 +188,11 @@ int64_t timeQuantile(std::vector<int64_t> times, double q)
   return times[at];
 }
 
-std::string resolvedKind(const DatasetSnapshot& s, const std::string& kind)
+SplitKind resolvedKind(const DatasetSnapshot& s, SplitKind kind)
 {
-  if (kind == "auto")
+  if (kind == SplitKind::Auto)
   {
-    return s.hasTimestamps() ? "loo-time" : "loo-random";
+    return s.hasTimestamps() ? SplitKind::LooTime : SplitKind::LooRandom;
   }
   return kind;
 }
@@ -221,7 +206,7 @@ uint64_t drawKey(uint64_t userHash, int64_t position)
 
 // Every interaction's part under a random draw (loo-random and ratio-random on timed data,
 // global-random), in the snapshot's own order.
-std::vector<SplitPart> drawnParts(const DatasetSnapshot& s, const std::string& kind,
+std::vector<SplitPart> drawnParts(const DatasetSnapshot& s, SplitKind kind,
                                   const TrainConfig& train)
 {
   const int64_t nI = s.numInteractions();
@@ -237,7 +222,7 @@ std::vector<SplitPart> drawnParts(const DatasetSnapshot& s, const std::string& k
       key[static_cast<size_t>(n)] = drawKey(userHash, n - a);
     }
   }
-  if (kind == "global-random")
+  if (kind == SplitKind::GlobalRandom)
   {
     // Exact counts: the interactions whose keys are the lowest test_ratio share are test, the
     // next valid_ratio share validation.
@@ -271,7 +256,7 @@ std::vector<SplitPart> drawnParts(const DatasetSnapshot& s, const std::string& k
     const int64_t b = s.userStart[static_cast<size_t>(u) + 1];
     int64_t nValid = 0;
     int64_t nTest = 0;
-    if (kind == "loo-random")
+    if (kind == SplitKind::LooRandom)
     {
       nValid = nTest = b - a >= kMinInteractionsForEval ? 1 : 0;
     }
@@ -366,9 +351,9 @@ SplitView drawnSplit(const DatasetSnapshot& s, Split sp, const TrainConfig& trai
 
 bool splitReorders(const DatasetSnapshot& s, const TrainConfig& train)
 {
-  const std::string kind = resolvedKind(s, train.split);
-  return kind == "global-random" ||
-         (s.hasTimestamps() && (kind == "loo-random" || kind == "ratio-random"));
+  const SplitKind kind = resolvedKind(s, train.split);
+  return kind == SplitKind::GlobalRandom ||
+         (s.hasTimestamps() && (kind == SplitKind::LooRandom || kind == SplitKind::RatioRandom));
 }
 
 SplitView splitView(const DatasetSnapshot& s, const TrainConfig& train)
@@ -377,16 +362,16 @@ SplitView splitView(const DatasetSnapshot& s, const TrainConfig& train)
   {
     throw std::invalid_argument("train.split: " + why);
   }
-  const std::string kind = resolvedKind(s, train.split);
+  const SplitKind kind = resolvedKind(s, train.split);
   checkUserRanges(s);
   Split sp;
   sp.kind = kind;
-  const bool loo = kind == "loo-time" || kind == "loo-random";
-  const bool ratio = kind == "ratio-time" || kind == "ratio-random";
+  const bool loo = kind == SplitKind::LooTime || kind == SplitKind::LooRandom;
+  const bool ratio = kind == SplitKind::RatioTime || kind == SplitKind::RatioRandom;
   const std::string shares = percent(1 - train.validRatio - train.testRatio) + ":" +
                              percent(train.validRatio) + ":" + percent(train.testRatio);
   const bool drawn = splitReorders(s, train);
-  if (kind == "global-random")
+  if (kind == SplitKind::GlobalRandom)
   {
     sp.name = "random " + shares + " over all interactions (a fixed draw)";
   }
@@ -449,7 +434,7 @@ Split makeSplit(const DatasetSnapshot& s, const TrainConfig& train)
 {
   if (splitReorders(s, train))
   {
-    throw std::logic_error("makeSplit: split '" + train.split +
+    throw std::logic_error("makeSplit: split '" + wordOf(train.split) +
                            "' reorders the snapshot's interactions; use splitView");
   }
   return splitView(s, train).split;

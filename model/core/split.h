@@ -41,6 +41,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/core/config_values.h"
 #include "model/core/dataset.h"
 
 namespace m6
@@ -63,9 +64,8 @@ struct Split
   int64_t numTrain = 0;
   int64_t numValid = 0;  // validation interactions
   int64_t numTest = 0;   // test interactions
-  /// The split really used, as config's train.split names it: "loo-time", "loo-random",
-  /// "ratio-time", "ratio-random", "global-time" or "global-random".
-  std::string kind = "loo-time";
+  /// The split really used (never SplitKind::Auto).
+  SplitKind kind = SplitKind::LooTime;
   /// Its words for protocol lines: "leave-one-out by time", "ratio 8:1:1 per user by time", ...
   std::string name = "leave-one-out by time";
   /// Whether the held-out interactions were drawn at random from time-ordered data (the split
@@ -89,7 +89,7 @@ struct Split
   }
   /// Whether some user has more than one target in a part (ranking then reports recall and
   /// NDCG over several relevant items).
-  bool multiTarget() const { return kind != "loo-time" && kind != "loo-random"; }
+  bool multiTarget() const { return kind != SplitKind::LooTime && kind != SplitKind::LooRandom; }
 };
 
 struct TrainConfig;
@@ -108,12 +108,9 @@ std::string withSplitName(const std::string& protocol, const Split& split);
 /// The split in a sentence for model cards: its name and what each part holds.
 std::string splitDescription(const Split& split);
 
-/// The train.split values, in menu order.
-std::vector<std::string> splitKinds();
-
 /// Why `kind` cannot split this dataset ("" when it can): the "-time" splits need timestamps;
 /// the others work on every dataset.
-std::string splitProblem(const std::string& kind, bool hasTimestamps);
+std::string splitProblem(SplitKind kind, bool hasTimestamps);
 
 /// Whether the split `train` asks for holds out interactions that are not each user's last ones
 /// in this snapshot's order, and so reads a reordered copy (see the top of this file).

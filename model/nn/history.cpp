@@ -49,12 +49,12 @@ HistoryEncoderImpl::HistoryEncoderImpl(const HistoryEncoderOptions& o) : options
       gap_->weight[0].zero_();
     }
   }
-  if (o.kind == "gru")
+  if (o.kind == HistoryKind::Gru)
   {
     gru_ = register_module(
         "gru", torch::nn::GRU(torch::nn::GRUOptions(d, d).num_layers(o.layers).batch_first(true)));
   }
-  else if (o.kind == "cnn")
+  else if (o.kind == HistoryKind::Cnn)
   {
     for (int64_t i = 0; i < o.layers; ++i)
     {
@@ -62,7 +62,7 @@ HistoryEncoderImpl::HistoryEncoderImpl(const HistoryEncoderOptions& o) : options
                                        torch::nn::Conv1d(torch::nn::Conv1dOptions(d, d, 3))));
     }
   }
-  else if (o.kind == "transformer")
+  else if (o.kind == HistoryKind::Transformer)
   {
     for (int64_t i = 0; i < o.layers; ++i)
     {

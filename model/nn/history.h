@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "model/core/config_values.h"
 #include "model/nn/attention.h"
 
 namespace m6
@@ -26,7 +27,7 @@ struct HistoryEncoderOptions
 {
   int64_t dim = 64;
   int64_t length = 20;
-  std::string kind = "none";  // none | gru | cnn | transformer
+  HistoryKind kind = HistoryKind::None;
   int64_t layers = 1;
   bool positional = true;
   bool gaps = true;  // time-gap embedding (needs timestamps)

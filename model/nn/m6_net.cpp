@@ -10,15 +10,16 @@ namespace m6
 namespace
 {
 
-torch::nn::AnyModule activation(const std::string& name)
+torch::nn::AnyModule activation(Activation kind)
 {
-  if (name == "gelu")
+  switch (kind)
   {
-    return torch::nn::AnyModule(torch::nn::GELU());
-  }
-  if (name == "tanh")
-  {
-    return torch::nn::AnyModule(torch::nn::Tanh());
+    case Activation::Gelu:
+      return torch::nn::AnyModule(torch::nn::GELU());
+    case Activation::Tanh:
+      return torch::nn::AnyModule(torch::nn::Tanh());
+    case Activation::Relu:
+      break;
   }
   return torch::nn::AnyModule(torch::nn::ReLU());
 }
@@ -29,7 +30,7 @@ M6NetImpl::M6NetImpl(const NetSpec& spec) : spec_(spec)
 {
   const ModelConfig& m = spec.model;
   const int64_t d = m.dim;
-  const bool concat = m.merge == "concat";
+  const bool concat = m.merge == Merge::Concat;
   userEncoder_ = register_module("user_encoder", EntityEncoder(EntityEncoderOptions{
                                                      m.idEmbeddings ? spec.numUsers : 0,
                                                      spec.userColumns, d, concat, m.idDropout}));
@@ -74,7 +75,7 @@ M6NetImpl::M6NetImpl(const NetSpec& spec) : spec_(spec)
     seq->push_back(torch::nn::Linear(in, 1));
     decoder_ = register_module("decoder", seq);
   }
-  if (m.task == "rating")
+  if (m.task == Task::Rating)
   {
     ratingOffset_ =
         register_buffer("rating_offset", torch::full({1}, spec.ratingOffset, torch::kFloat32));

@@ -39,7 +39,7 @@ constexpr int64_t kMlpItemChunk = 512;
 /// norm (the network, and the TorchScript methods written for it, follow this one rule).
 inline bool itemNormLayout(const ModelConfig& m)
 {
-  return m.tokenNorm == "item" && m.historyEncoder == "none";
+  return m.tokenNorm == TokenNorm::Item && m.historyEncoder == HistoryKind::None;
 }
 
 /// Whether history slots get position (and gap) embeddings: model.positional, and at least one slot
@@ -76,7 +76,7 @@ class M6NetImpl : public torch::nn::Module
   explicit M6NetImpl(const NetSpec& spec);
 
   const NetSpec& spec() const { return spec_; }
-  bool dot() const { return spec_.model.scorer == "dot"; }
+  bool dot() const { return spec_.model.scorer == Scorer::Dot; }
 
   /// `bagTransposes`: see EntityEncoderImpl::forward (the whole catalogue only).
   torch::Tensor encodeItems(const torch::Tensor& ids, const std::vector<torch::Tensor>& columns,

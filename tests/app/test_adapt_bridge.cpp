@@ -72,7 +72,7 @@ class TestAdaptBridge : public QObject
     b.name = "most popular";
     b.datasetId = source_;
     b.kind = "baseline-pop";
-    b.task = "ranking";
+    b.task = m6::Task::Ranking;
     b.status = "finished";
     auto bid = RunStore(*ws).create(b);
     QVERIFY(bid.ok());
@@ -124,7 +124,7 @@ class TestAdaptBridge : public QObject
     r.parentRun = parent_;
     r.datasetId = plain_;
     r.config = m6test::quickConfig(1);
-    r.config.model.task = "rating";
+    r.config.model.task = m6::Task::Rating;
     r.name = "refused";
     QVERIFY(c.startAdapt(r) > 0);
     QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 60000);
@@ -132,7 +132,7 @@ class TestAdaptBridge : public QObject
     QVERIFY(failed.first().at(0).toString().contains("model.task"));
 
     r.datasetId = target_;
-    r.config.model.task = "ranking";
+    r.config.model.task = m6::Task::Ranking;
     r.name = "adapted";
     QVERIFY(c.startAdapt(r) > 0);
     QCOMPARE(c.startAdapt(r), quint64(0));  // one job at a time

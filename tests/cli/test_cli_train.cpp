@@ -307,7 +307,7 @@ class TestCliTrain : public QObject
       r.datasetId = (*ws)->dataset("d")->id;
       r.name = "killed";
       r.kind = "m6";
-      r.task = "ranking";
+      r.task = m6::Task::Ranking;
       r.configJson = "{}";
       r.status = "running";
       auto created = store.create(r);
@@ -469,7 +469,7 @@ class TestCliTrain : public QObject
       QVERIFY(!rows.empty() && rows.size() <= 150);
       QVERIFY(std::any_of(rows.begin(), rows.end(),
                           [](const m6::UserMetricRow& r) { return r.points.size() > 1; }));
-      QVERIFY(std::fabs(m6::aggregateRows(rows, "ctr", 10, "").get("auc") - auc) < 1e-12);
+      QVERIFY(std::fabs(m6::aggregateRows(rows, m6::Task::Ctr, 10, "").get("auc") - auc) < 1e-12);
     }
     auto ev = lastJson(cli({"evaluate", ctrRun, "--json"}));
     QCOMPARE(ev.at("test").at("auc").asDouble(), auc);

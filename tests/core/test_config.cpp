@@ -21,6 +21,22 @@ bool hasIssue(const std::vector<m6::ConfigIssue>& issues, const std::string& fie
                      [&](const m6::ConfigIssue& i) { return i.field == field; });
 }
 
+// Each word of an enum names one value, and the value's word is that word.
+template <class E>
+bool wordsRoundTrip()
+{
+  std::set<std::string> seen;
+  for (const auto& w : m6::enumWords(E{}))
+  {
+    if (!seen.insert(w.word).second || m6::wordOf(w.value) != w.word ||
+        m6::enumFromWord<E>(w.word) != w.value)
+    {
+      return false;
+    }
+  }
+  return !seen.empty() && !m6::enumFromWord<E>("no such word");
+}
+
 m6::DatasetSnapshot smallDemo()
 {
   m6::DemoOptions o;
@@ -195,7 +211,7 @@ class TestConfig : public QObject
     const m6::DatasetSchema untimed = m6::DatasetSchema::fromSnapshot(bareDataset());
     for (const char* task : {"ranking", "ctr", "rating"})
     {
-      for (const std::string& kind : m6::splitKinds())
+      for (const std::string& kind : m6::enumWordList<m6::SplitKind>())
       {
         RunConfig c;
         m6::applySetting(c, std::string("model.task=") + task);
@@ -209,13 +225,50 @@ class TestConfig : public QObject
     }
   }
 
+  // Enumerated knobs are enums in C++; JSON, --set and the form see their words.
+  void enumeratedKnobsReadAndWriteTheirWords()
+  {
+    QVERIFY(wordsRoundTrip<m6::Merge>() && wordsRoundTrip<m6::HistoryKind>() &&
+            wordsRoundTrip<m6::TokenNorm>() && wordsRoundTrip<m6::Scorer>() &&
+            wordsRoundTrip<m6::Activation>() && wordsRoundTrip<m6::Task>() &&
+            wordsRoundTrip<m6::Loss>() && wordsRoundTrip<m6::Sampling>() &&
+            wordsRoundTrip<m6::Optimizer>() && wordsRoundTrip<m6::SparseRows>() &&
+            wordsRoundTrip<m6::SplitKind>());
+    RunConfig c;
+    int enumerated = 0;
+    for (const auto& f : m6::configFields())
+    {
+      if (f.type != m6::ConfigFieldType::Enum)
+      {
+        continue;
+      }
+      ++enumerated;
+      for (const auto& choice : f.choices)
+      {
+        m6::setValue(c, f.key, Json(choice));
+        QCOMPARE(m6::getValue(c, f.key).asString(), choice);
+      }
+      QVERIFY_THROWS_EXCEPTION(std::invalid_argument, m6::setValue(c, f.key, Json("bogus")));
+    }
+    QCOMPARE(enumerated, 12);
+    m6::applySetting(c, "model.history_encoder=gru");
+    QCOMPARE(c.model.historyEncoder, m6::HistoryKind::Gru);
+    m6::applySetting(c, "train.split=global-random");
+    QCOMPARE(c.train.split, m6::SplitKind::GlobalRandom);
+    QCOMPARE(m6::toJson(c)["train"]["split"].asString(), std::string("global-random"));
+    // mse is the rating task's loss, never a setting.
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, m6::applySetting(c, "train.loss=mse"));
+    c.model.task = m6::Task::Rating;
+    QCOMPARE(m6::effectiveLoss(c), m6::Loss::Mse);
+  }
+
   void invalidEnumNamesItsField()
   {
     RunConfig c;
-    c.model.merge = "average";  // set directly, bypassing setValue's check
+    c.train.earlyStopMetric = "average";  // set directly, bypassing setValue's check
     auto issues = m6::validate(c);
     QCOMPARE(issues.size(), size_t(1));
-    QCOMPARE(issues[0].field, std::string("model.merge"));
+    QCOMPARE(issues[0].field, std::string("train.early_stop_metric"));
     QVERIFY(QString::fromStdString(issues[0].message).contains("average"));
   }
 
@@ -375,9 +428,9 @@ class TestConfig : public QObject
     c.train.coldItemShare = 0.6;
     QVERIFY(hasIssue(m6::validate(c), "train.cold_item_share"));
     c.train.coldItemShare = 0.1;
-    c.model.task = "ctr";
+    c.model.task = m6::Task::Ctr;
     QVERIFY(hasIssue(m6::validate(c), "train.cold_item_share"));
-    c.model.task = "ranking";
+    c.model.task = m6::Task::Ranking;
     m6::DatasetSchema s = m6::DatasetSchema::fromSnapshot(smallDemo());
     c.train.coldItemShare = 0.001;  // rounds to no cold item at all
     QVERIFY(hasIssue(m6::validate(c, &s), "train.cold_item_share"));

@@ -173,13 +173,13 @@ class TestMetrics : public QObject
     rows[1].trainInteractions = 6;  // medium
     rows[2].rank = 20;
     rows[2].trainInteractions = 21;  // heavy
-    MetricSet m = m6::aggregateRows(rows, "ranking", 10, "p");
+    MetricSet m = m6::aggregateRows(rows, m6::Task::Ranking, 10, "p");
     QCOMPARE(m.protocol, std::string("p"));
     QVERIFY(std::fabs(m.get("hr@10") - 2.0 / 3.0) < 1e-12);
     QVERIFY(std::fabs(m.get("recall@10") - 2.0 / 3.0) < 1e-12);
     QVERIFY(std::fabs(m.get("ndcg@10") - (1.0 + 1.0 / std::log2(5.0)) / 3.0) < 1e-12);
     QVERIFY(std::fabs(m.get("mrr@10") - (1.0 + 0.25) / 3.0) < 1e-12);
-    auto buckets = m6::breakdownByActivity(rows, "ranking", 10, "p");
+    auto buckets = m6::breakdownByActivity(rows, m6::Task::Ranking, 10, "p");
     QCOMPARE(buckets.size(), size_t(3));
     QCOMPARE(buckets[0].bucket, std::string("cold"));
     QCOMPARE(buckets[0].users, int64_t(1));
@@ -197,7 +197,7 @@ class TestMetrics : public QObject
       ctr[static_cast<size_t>(i)].prediction = p[i];
       ctr[static_cast<size_t>(i)].label = y[i];
     }
-    MetricSet c = m6::aggregateRows(ctr, "ctr", 10, "q");
+    MetricSet c = m6::aggregateRows(ctr, m6::Task::Ctr, 10, "q");
     QCOMPARE(c.get("auc"), 0.75);
     QVERIFY(!c.has("ndcg@10"));
   }
@@ -220,11 +220,11 @@ class TestMetrics : public QObject
     QCOMPARE(m6::rowRankingMetric(one, "recall", 20), 1.0);  // one target: recall is HR
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, m6::rowRankingMetric(one, "auc", 10));
     // Means over users: recall and HR part ways as soon as a user has several targets.
-    MetricSet m = m6::aggregateRows({several, one}, "ranking", 10, "p");
+    MetricSet m = m6::aggregateRows({several, one}, m6::Task::Ranking, 10, "p");
     QCOMPARE(m.get("hr@10"), 0.5);
     QVERIFY(std::fabs(m.get("recall@10") - 1.0 / 3.0) < 1e-12);
     QVERIFY(std::fabs(m.get("ndcg@10") - dcg / ideal / 2.0) < 1e-12);
-    QCOMPARE(m6::rowValues(several, "ranking", 10)[3].second,
+    QCOMPARE(m6::rowValues(several, m6::Task::Ranking, 10)[3].second,
              m6::rowRankingMetric(several, "recall", 10));
   }
 

@@ -116,7 +116,7 @@ class TestSignificance : public QObject
   void identicalRunsDifferByNothing()
   {
     std::vector<m6::UserMetricRow> rows = {rankRow(0, 5, 0), rankRow(1, 6, 3), rankRow(2, 7, 40)};
-    m6::PairedComparison c = m6::pairedComparison(rows, rows, "ranking", "ndcg@10");
+    m6::PairedComparison c = m6::pairedComparison(rows, rows, m6::Task::Ranking, "ndcg@10");
     QCOMPARE(c.users, int64_t(3));
     QCOMPARE(c.meanDifference, 0.0);
     QCOMPARE(c.ci.low, 0.0);
@@ -137,17 +137,17 @@ class TestSignificance : public QObject
                                         rankRow(3, 8, 50)};
     std::vector<m6::UserMetricRow> b = {rankRow(3, 8, 60), rankRow(2, 7, 2), rankRow(1, 6, 30),
                                         rankRow(0, 5, 4)};
-    m6::PairedComparison c = m6::pairedComparison(a, b, "ranking", "hr@5");
+    m6::PairedComparison c = m6::pairedComparison(a, b, m6::Task::Ranking, "hr@5");
     QCOMPARE(c.better, int64_t(1));  // hr@5: user 1 (hit vs miss); user 0 hits in both
     QCOMPARE(c.worse, int64_t(1));   // user 2
     QCOMPARE(c.tied, int64_t(2));
-    m6::PairedComparison n = m6::pairedComparison(a, b, "ranking", "ndcg@100");
+    m6::PairedComparison n = m6::pairedComparison(a, b, m6::Task::Ranking, "ndcg@100");
     QCOMPARE(n.better, int64_t(3));  // any K: ranks are stored
     QCOMPARE(n.worse, int64_t(1));
     QVERIFY(n.meanDifference > 0);
     QCOMPARE(n.differences.size(), size_t(4));
     QCOMPARE(n.differences[0], 1.0 - 1.0 / std::log2(6.0));  // user 0: rank 0 vs rank 4
-    m6::PairedComparison swapped = m6::pairedComparison(b, a, "ranking", "ndcg@100");
+    m6::PairedComparison swapped = m6::pairedComparison(b, a, m6::Task::Ranking, "ndcg@100");
     QCOMPARE(swapped.meanDifference, -n.meanDifference);
     QCOMPARE(swapped.wilcoxon.pValue, n.wilcoxon.pValue);
     QCOMPARE(swapped.better, n.worse);
@@ -160,10 +160,10 @@ class TestSignificance : public QObject
     ra.label = 4;
     m6::UserMetricRow rb = ra;
     rb.prediction = 2;
-    m6::PairedComparison e = m6::pairedComparison({ra}, {rb}, "rating", "abs_error");
+    m6::PairedComparison e = m6::pairedComparison({ra}, {rb}, m6::Task::Rating, "abs_error");
     QCOMPARE(e.better, int64_t(1));
     QCOMPARE(e.meanDifference, -1.5);
-    QCOMPARE(m6::pairedComparison({ra}, {rb}, "rating", "squared_error").meanDifference,
+    QCOMPARE(m6::pairedComparison({ra}, {rb}, m6::Task::Rating, "squared_error").meanDifference,
              0.25 - 4.0);
   }
 
@@ -200,7 +200,7 @@ class TestSignificance : public QObject
     {
       try
       {
-        m6::pairedComparison(a, b, "ranking", metric);
+        m6::pairedComparison(a, b, m6::Task::Ranking, metric);
       }
       catch (const std::invalid_argument& e)
       {
@@ -229,7 +229,8 @@ class TestSignificance : public QObject
                                                rankRow(2, 7, 20)};
     const std::vector<m6::UserMetricRow> b2 = {rankRow(0, 5, 1), rankRow(1, 6, 30),
                                                rankRow(2, 7, 20)};
-    m6::PairedComparison c = m6::pairedGroupComparison({&a1, &a2}, {&b1, &b2}, "ranking", "hr@1");
+    m6::PairedComparison c =
+        m6::pairedGroupComparison({&a1, &a2}, {&b1, &b2}, m6::Task::Ranking, "hr@1");
     QCOMPARE(c.users, int64_t(3));
     // hr@1 per user: A = (1+0)/2, 1, 0; B = 0, 0, 0.
     QCOMPARE(c.meanA, 0.5);
@@ -238,14 +239,16 @@ class TestSignificance : public QObject
     QCOMPARE(c.tied, int64_t(1));
     QCOMPARE(c.differences, (std::vector<double>{0.5, 1.0, 0.0}));
     // One member each is the ordinary comparison.
-    m6::PairedComparison one = m6::pairedGroupComparison({&a1}, {&b1}, "ranking", "ndcg@10");
-    QCOMPARE(one.meanDifference, m6::pairedComparison(a1, b1, "ranking", "ndcg@10").meanDifference);
+    m6::PairedComparison one =
+        m6::pairedGroupComparison({&a1}, {&b1}, m6::Task::Ranking, "ndcg@10");
+    QCOMPARE(one.meanDifference,
+             m6::pairedComparison(a1, b1, m6::Task::Ranking, "ndcg@10").meanDifference);
     // A member on another split is refused, named as a member.
     const std::vector<m6::UserMetricRow> moved = {rankRow(0, 9, 1), rankRow(1, 6, 30),
                                                   rankRow(2, 7, 20)};
     try
     {
-      m6::pairedGroupComparison({&a1, &a2}, {&b1, &moved}, "ranking", "hr@1");
+      m6::pairedGroupComparison({&a1, &a2}, {&b1, &moved}, m6::Task::Ranking, "hr@1");
       QFAIL("a member held out another item and was not refused");
     }
     catch (const std::invalid_argument& e)

@@ -89,7 +89,7 @@ inline m6::RunConfig smallConfig()
   c.model.dim = 16;
   c.model.heads = 2;
   c.model.historyLength = 8;
-  c.model.historyEncoder = "none";
+  c.model.historyEncoder = m6::HistoryKind::None;
   c.model.textBuckets = 512;
   c.train.epochs = 2;
   c.train.batchSize = 128;

@@ -124,7 +124,7 @@ class TestAdaptation : public QObject
   {
     // Same dataset, another task: the head starts fresh; encoders and attention frozen.
     RunConfig c = parentConfig_;
-    c.model.task = "ctr";
+    c.model.task = m6::Task::Ctr;
     c.train.epochs = 2;
     m6::AdaptOptions o;
     o.freezeEncoders = true;

@@ -107,7 +107,7 @@ class TestColdStart : public QObject
   void coldItemsWithSeveralTargetsPerUser()
   {
     RunConfig c = config_;
-    c.train.split = "ratio-time";
+    c.train.split = m6::SplitKind::RatioTime;
     c.train.epochs = 1;
     m6::TrainOutcome o = m6::train(data_, c, m6test::runDir(dir_, "ratio"));
     QCOMPARE(o.status, std::string("finished"));
@@ -145,7 +145,7 @@ class TestColdStart : public QObject
   void coldShareIsValidated()
   {
     RunConfig c = config_;
-    c.model.task = "rating";
+    c.model.task = m6::Task::Rating;
     auto issues = m6::validate(c);
     QVERIFY(std::any_of(issues.begin(), issues.end(),
                         [](const m6::ConfigIssue& i)

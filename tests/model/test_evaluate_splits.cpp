@@ -151,7 +151,7 @@ class TestEvaluateSplits : public QObject
   {
     const m6::DatasetSnapshot s = handBuilt();
     m6::TrainConfig t;
-    t.split = "ratio-time";
+    t.split = m6::SplitKind::RatioTime;
     const m6::Split split = m6::makeSplit(s, t);
     const std::vector<int32_t> categories(kItems, -1);
     ByIndex scorer;
@@ -207,7 +207,7 @@ class TestEvaluateSplits : public QObject
   {
     const m6::DatasetSnapshot s = manyUsers();
     m6::TrainConfig t;
-    t.split = "ratio-time";  // several targets per user
+    t.split = m6::SplitKind::RatioTime;  // several targets per user
     const m6::Split split = m6::makeSplit(s, t);
     std::vector<int32_t> categories(300);
     for (int i = 0; i < 300; ++i)
@@ -256,10 +256,11 @@ class TestEvaluateSplits : public QObject
     s.rating.assign(s.item.size(), 4.0f);
     s.rating[19] = 2.0f;
     m6::TrainConfig t;
-    t.split = "ratio-time";
+    t.split = m6::SplitKind::RatioTime;
     const m6::Split split = m6::makeSplit(s, t);
     ByIndex scorer;
-    m6::EvalResult test = m6::evaluatePointwise(s, split, m6::SplitPart::Test, "rating", 0, scorer);
+    m6::EvalResult test =
+        m6::evaluatePointwise(s, split, m6::SplitPart::Test, m6::Task::Rating, 0, scorer);
     QCOMPARE(scorer.historyEnds, (std::vector<int64_t>{18, 18, 29}));
     QCOMPARE(scorer.contextRows, (std::vector<int64_t>{18, 19, 29}));
     // One row per user: u0's two interactions are its points (ByIndex predicts the item index).
@@ -273,10 +274,10 @@ class TestEvaluateSplits : public QObject
     QVERIFY(std::fabs(test.metrics.get("rmse") - std::sqrt(sq)) < 1e-9);
     QVERIFY(std::fabs(test.metrics.get("mae") - (14.0 + 17.0 + 16.0) / 3.0) < 1e-9);
     // And the per-user values average over the user's interactions.
-    QCOMPARE(m6::perUserValues(test.rows, "rating", "abs_error"),
+    QCOMPARE(m6::perUserValues(test.rows, m6::Task::Rating, "abs_error"),
              (std::vector<double>{15.5, 16.0}));
     scorer.historyEnds.clear();
-    m6::evaluatePointwise(s, split, m6::SplitPart::Valid, "ctr", 3.5, scorer);
+    m6::evaluatePointwise(s, split, m6::SplitPart::Valid, m6::Task::Ctr, 3.5, scorer);
     QCOMPARE(scorer.historyEnds, (std::vector<int64_t>{16, 16, 28}));
   }
 

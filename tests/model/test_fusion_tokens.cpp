@@ -60,7 +60,7 @@ StepResult step(const m6::DatasetSnapshot& data, const m6::RunConfig& config, bo
 m6::RunConfig baseConfig()
 {
   m6::RunConfig c = m6test::smallConfig();
-  c.model.tokenNorm = "item";
+  c.model.tokenNorm = m6::TokenNorm::Item;
   c.model.attentionDropout = 0;
   c.model.attentionLayers = 2;
   c.model.historyLength = 12;
@@ -101,12 +101,12 @@ class TestFusionTokens : public QObject
     const m6::DatasetSnapshot data = m6test::demo(80, 120, 3000);
     QVERIFY(data.hasTimestamps());
     m6::RunConfig c = baseConfig();
-    c.model.scorer = scorer.toStdString();
+    c.model.scorer = m6::enumFromWord<m6::Scorer>(scorer.toStdString()).value();
     if (scorer == "mlp")
     {
       c.model.mlpDropout = 0;
     }
-    c.train.loss = loss.toStdString();
+    c.train.loss = m6::enumFromWord<m6::Loss>(loss.toStdString()).value();
     c.train.sharedNegatives = 40;
     c.model.adapterWidth = adapters;
     c.model.positional = positional;
@@ -198,9 +198,9 @@ class TestFusionTokens : public QObject
     // different loss.
     const m6::DatasetSnapshot data = m6test::demo(80, 120, 3000);
     m6::RunConfig c = baseConfig();
-    c.train.loss = "softmax";
+    c.train.loss = m6::Loss::Softmax;
     const float item = step(data, c, true).loss;
-    c.model.tokenNorm = "sum";
+    c.model.tokenNorm = m6::TokenNorm::Sum;
     const float sum = step(data, c, true).loss;
     QVERIFY2(std::fabs(item - sum) > 1e-4f, qPrintable(QString("%1 vs %2").arg(item).arg(sum)));
   }
@@ -210,17 +210,17 @@ class TestFusionTokens : public QObject
     // A complete config as toJson wrote it before token_norm existed.
     QCOMPARE(m6::toJson(m6::RunConfig())["model"]["token_norm"].asString(), std::string("item"));
     QCOMPARE(m6::fromJson(m6test::configWithout("model", "token_norm")).model.tokenNorm,
-             std::string("sum"));
+             m6::TokenNorm::Sum);
     // A hand-written partial config gets the current default; an explicit value is kept.
     m6::Json partial = m6::Json::parse(R"({"model": {"dim": 32, "heads": 4}})");
-    QCOMPARE(m6::fromJson(partial).model.tokenNorm, std::string("item"));
+    QCOMPARE(m6::fromJson(partial).model.tokenNorm, m6::TokenNorm::Item);
     m6::RunConfig sum;
-    sum.model.tokenNorm = "sum";
-    QCOMPARE(m6::fromJson(m6::toJson(sum)).model.tokenNorm, std::string("sum"));
+    sum.model.tokenNorm = m6::TokenNorm::Sum;
+    QCOMPARE(m6::fromJson(m6::toJson(sum)).model.tokenNorm, m6::TokenNorm::Sum);
     // New runs of every preset use the item layout.
     for (const auto& name : m6::presetNames())
     {
-      QCOMPARE(m6::preset(name).model.tokenNorm, std::string("item"));
+      QCOMPARE(m6::preset(name).model.tokenNorm, m6::TokenNorm::Item);
     }
     m6::RunConfig bad;
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument,

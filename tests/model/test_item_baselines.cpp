@@ -111,7 +111,7 @@ double meanOf(const std::vector<m6::UserMetricRow>& rows, const std::string& met
   double sum = 0;
   for (const auto& r : rows)
   {
-    for (const auto& [name, v] : m6::rowValues(r, "ranking", k))
+    for (const auto& [name, v] : m6::rowValues(r, m6::Task::Ranking, k))
     {
       if (name == metric)
       {

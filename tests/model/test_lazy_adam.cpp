@@ -197,12 +197,12 @@ class TestLazyAdam : public QObject
     std::vector<std::string> logs;
     m6::TrainCallbacks cb;
     cb.onLog = [&](const std::string& line) { logs.push_back(line); };
-    c.train.sparseRows = "on";
+    c.train.sparseRows = m6::SparseRows::On;
     m6::TrainOutcome on = m6::train(data, c, m6test::runDir(dir, "on"), cb);
     QCOMPARE(on.status, std::string("finished"));
     QVERIFY(std::find(logs.begin(), logs.end(), "row-sparse id updates: users and items") !=
             logs.end());
-    c.train.sparseRows = "off";
+    c.train.sparseRows = m6::SparseRows::Off;
     logs.clear();
     m6::TrainOutcome off = m6::train(data, c, m6test::runDir(dir, "off"), cb);
     QCOMPARE(off.status, std::string("finished"));
@@ -216,7 +216,7 @@ class TestLazyAdam : public QObject
     QVERIFY(hrOn != hrOff || on.valid.get("ndcg@10") != off.valid.get("ndcg@10"));
     // auto: 300 users are not more than 8 rows per example of a batch of 128 (nor a million
     // parameters).
-    c.train.sparseRows = "auto";
+    c.train.sparseRows = m6::SparseRows::Auto;
     logs.clear();
     QCOMPARE(m6::train(data, c, m6test::runDir(dir, "auto"), cb).status, std::string("finished"));
     for (const auto& line : logs)
@@ -246,9 +246,9 @@ class TestLazyAdam : public QObject
   {
     QCOMPARE(m6::toJson(m6::RunConfig())["train"]["sparse_rows"].asString(), std::string("auto"));
     QCOMPARE(m6::fromJson(m6test::configWithout("train", "sparse_rows")).train.sparseRows,
-             std::string("off"));
+             m6::SparseRows::Off);
     m6::Json partial = m6::Json::parse(R"({"train": {"lr": 0.01}})");
-    QCOMPARE(m6::fromJson(partial).train.sparseRows, std::string("auto"));
+    QCOMPARE(m6::fromJson(partial).train.sparseRows, m6::SparseRows::Auto);
     m6::RunConfig bad;
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, m6::applySetting(bad, "train.sparse_rows=yes"));
   }

@@ -103,7 +103,7 @@ class TestModelTraining : public QObject
     // The preset: ids through a Transformer history, no fields, no time context.
     const RunConfig sas = m6::preset("sasrec-like");
     QVERIFY(!sas.model.sideFeatures && !sas.model.timeContext);
-    QCOMPARE(sas.model.historyEncoder, std::string("transformer"));
+    QCOMPARE(sas.model.historyEncoder, m6::HistoryKind::Transformer);
     QVERIFY(m6::validate(sas, &schema).empty());
     QCOMPARE(m6::fromJson(m6::toJson(sas)).model.sideFeatures, false);
   }
@@ -117,7 +117,7 @@ class TestModelTraining : public QObject
     s.itemFields.clear();
     s.itemTitles.clear();
     RunConfig c = m6test::smallConfig();
-    c.model.historyEncoder = "transformer";
+    c.model.historyEncoder = m6::HistoryKind::Transformer;
     auto dir = m6test::makeTempDir();
     TrainOutcome out = m6::train(s, c, m6test::runDir(dir, "bare"));
     QCOMPARE(out.status, std::string("finished"));
@@ -184,7 +184,7 @@ class TestModelTraining : public QObject
     s.contextFields.push_back(categorical("device", device, {"phone", "tv"}));
     s.contextFields.push_back(price);
     RunConfig c = m6test::smallConfig();
-    c.model.merge = "concat";
+    c.model.merge = m6::Merge::Concat;
     auto dir = m6test::makeTempDir();
     TrainOutcome out = m6::train(s, c, m6test::runDir(dir, "fields"));
     QCOMPARE(out.status, std::string("finished"));
@@ -310,7 +310,7 @@ class TestModelTraining : public QObject
     {
       QVERIFY(std::isfinite(e.trainLoss));
     }
-    if (c.model.task == "ranking")
+    if (c.model.task == m6::Task::Ranking)
     {
       // Ranking metrics are within their ranges, and coverage/diversity are reported.
       QVERIFY(v >= 0 && v <= 1);

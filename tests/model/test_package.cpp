@@ -140,7 +140,7 @@ class TestPackage : public QObject
   {
     dot_ = m6test::smallConfig();
     dot_.model.attentionLayers = 2;
-    dot_.model.historyEncoder = "transformer";
+    dot_.model.historyEncoder = m6::HistoryKind::Transformer;
     mlp_ = m6test::smallConfig();
     m6::applySetting(mlp_, "scorer=mlp");
     m6::applySetting(mlp_, "merge=concat");

@@ -44,7 +44,7 @@ class TestPlantedSignificance : public QObject
     QCOMPARE(with.testRows.size(), size_t(120));
 
     const m6::PairedComparison c =
-        m6::pairedComparison(with.testRows, without.testRows, "ranking", "ndcg@10");
+        m6::pairedComparison(with.testRows, without.testRows, m6::Task::Ranking, "ndcg@10");
     qInfo("with minus without: %.4f, 95%% [%.4f, %.4f], p = %.3g, %lld better, %lld worse",
           c.meanDifference, c.ci.low, c.ci.high, c.wilcoxon.pValue,
           static_cast<long long>(c.better), static_cast<long long>(c.worse));
@@ -55,13 +55,13 @@ class TestPlantedSignificance : public QObject
     QVERIFY(c.better > 2 * c.worse);
 
     const m6::PairedComparison swapped =
-        m6::pairedComparison(without.testRows, with.testRows, "ranking", "ndcg@10");
+        m6::pairedComparison(without.testRows, with.testRows, m6::Task::Ranking, "ndcg@10");
     QCOMPARE(swapped.meanDifference, -c.meanDifference);
     QCOMPARE(swapped.better, c.worse);
     QCOMPARE(swapped.wilcoxon.pValue, c.wilcoxon.pValue);
 
     const m6::PairedComparison self =
-        m6::pairedComparison(with.testRows, with.testRows, "ranking", "ndcg@10");
+        m6::pairedComparison(with.testRows, with.testRows, m6::Task::Ranking, "ndcg@10");
     QCOMPARE(self.meanDifference, 0.0);
     QCOMPARE(self.ci.low, 0.0);
     QCOMPARE(self.ci.high, 0.0);

@@ -104,12 +104,12 @@ class TestSampledSoftmax : public QObject
   void autoPicksItFromTenThousandItems()
   {
     m6::RunConfig c;  // dot scorer, ranking, loss auto
-    QCOMPARE(m6::effectiveLoss(c, m6::kSampledSoftmaxFromItems - 1), std::string("softmax"));
-    QCOMPARE(m6::effectiveLoss(c, m6::kSampledSoftmaxFromItems), std::string("sampled_softmax"));
+    QCOMPARE(m6::effectiveLoss(c, m6::kSampledSoftmaxFromItems - 1), m6::Loss::Softmax);
+    QCOMPARE(m6::effectiveLoss(c, m6::kSampledSoftmaxFromItems), m6::Loss::SampledSoftmax);
     QVERIFY(m6::trainingLossNote(c, 100).empty());
     QVERIFY(m6::trainingLossNote(c, 60000).find("sampled softmax") != std::string::npos);
-    c.model.scorer = "mlp";
-    QCOMPARE(m6::effectiveLoss(c, 60000), std::string("bce"));
+    c.model.scorer = m6::Scorer::Mlp;
+    QCOMPARE(m6::effectiveLoss(c, 60000), m6::Loss::Bce);
     QVERIFY(m6::trainingLossNote(c, 60000).empty());
   }
 
@@ -118,11 +118,11 @@ class TestSampledSoftmax : public QObject
     const m6::DatasetSnapshot data = m6test::demo(400, 600, 20000);
     m6::RunConfig c = m6test::smallConfig();
     c.train.epochs = 4;
-    c.model.historyEncoder = "transformer";
+    c.model.historyEncoder = m6::HistoryKind::Transformer;
     m6::RunConfig sampled = c;
-    sampled.train.loss = "sampled_softmax";
+    sampled.train.loss = m6::Loss::SampledSoftmax;
     sampled.train.sharedNegatives = 256;  // far fewer classes than the 600 items
-    c.train.loss = "softmax";
+    c.train.loss = m6::Loss::Softmax;
 
     m6::TrainOutcome full = m6::train(data, c, m6test::runDir(dir_, "full"), {});
     m6::TrainOutcome ss = m6::train(data, sampled, m6test::runDir(dir_, "sampled"), {});

@@ -232,7 +232,7 @@ class TestTrainingRuns : public QObject
   void absurdLearningRateDivergesAndKeepsACheckpoint()
   {
     RunConfig c = config();
-    c.train.optimizer = "sgd";
+    c.train.optimizer = m6::Optimizer::Sgd;
     c.train.lr = 1e6;
     c.train.gradClip = 0;
     const std::string run = m6test::runDir(dir_, "diverged");

@@ -127,7 +127,7 @@ class TestRuns : public QObject
     RunStore store(*ws);
     RunRecord r;
     r.datasetId = ds;
-    r.task = "ranking";
+    r.task = m6::Task::Ranking;
     r.configJson = R"({"model": {"dim": 32}})";
     auto id = store.create(r);
     QVERIFY2(id.ok(), id.error().c_str());
@@ -218,7 +218,7 @@ class TestRuns : public QObject
     escaped.datasetId = ds;
     escaped.name = "bell\a";
     escaped.kind = "m6";
-    escaped.task = "ranking";
+    escaped.task = m6::Task::Ranking;
     escaped.configJson = "{}";
     escaped.status = "created";
     QVERIFY(!store.create(escaped).ok());
@@ -228,7 +228,7 @@ class TestRuns : public QObject
     // Children keep existing when their parent is deleted; the folder goes with the run.
     RunRecord child;
     child.datasetId = ds;
-    child.task = "ranking";
+    child.task = m6::Task::Ranking;
     child.configJson = "{}";
     child.parentRun = *id;
     int64_t childId = *store.create(child);
@@ -249,7 +249,7 @@ class TestRuns : public QObject
     RunStore store(*ws);
     RunRecord ra;
     ra.datasetId = a;
-    ra.task = "ranking";
+    ra.task = m6::Task::Ranking;
     ra.configJson = "{}";
     int64_t ida = *store.create(ra);
     RunRecord rb = ra;
@@ -288,7 +288,7 @@ class TestRuns : public QObject
       RunStore store(*ws);
       RunRecord r;
       r.datasetId = ds;
-      r.task = "ranking";
+      r.task = m6::Task::Ranking;
       r.configJson = "{}";
       runId = *store.create(r);
       folder = r.folder;
@@ -313,7 +313,7 @@ class TestRuns : public QObject
     RunStore store(*ws);
     RunRecord r;
     r.datasetId = ds;
-    r.task = "ranking";
+    r.task = m6::Task::Ranking;
     r.configJson = "{}";
     int64_t id = *store.create(r);
     QVERIFY(!store.isActive(id));
@@ -345,7 +345,7 @@ class TestRuns : public QObject
     RunStore store(*ws);
     RunRecord r;
     r.datasetId = b;
-    r.task = "ranking";
+    r.task = m6::Task::Ranking;
     r.configJson = "{}";
     int64_t first = *store.create(r);
     QVERIFY(store.remove(first).ok());
@@ -424,7 +424,7 @@ class TestRuns : public QObject
     QCOMPARE(groups.group(g.id)->seeds, (std::vector<int64_t>{3, 4}));
     m6::RunRecord r;
     r.datasetId = g.datasetId;
-    r.task = "ranking";
+    r.task = m6::Task::Ranking;
     r.configJson = "{}";
     r.groupId = g.id;
     QVERIFY(store.create(r).ok());

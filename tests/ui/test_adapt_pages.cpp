@@ -322,7 +322,7 @@ class TestAdaptPages : public QObject
       r.name = "most popular";
       r.datasetId = runs()->model()->find(parent_)->record.datasetId;
       r.kind = "baseline-pop";
-      r.task = "ranking";
+      r.task = m6::Task::Ranking;
       r.status = "finished";
       auto id = RunStore(*ws).create(r);
       QVERIFY(id.ok());

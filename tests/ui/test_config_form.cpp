@@ -241,7 +241,7 @@ class TestConfigForm : public QObject
     auto* scorer = qobject_cast<QComboBox*>(form->editor("model.scorer"));
     QVERIFY(scorer);
     scorer->setCurrentText("mlp");  // as a user would pick it
-    QCOMPARE(form->config().model.scorer, std::string("mlp"));
+    QCOMPARE(form->config().model.scorer, m6::Scorer::Mlp);
     QVERIFY(form->editor("model.mlp_width")->isEnabled());
     auto* width = qobject_cast<QSpinBox*>(form->editor("model.mlp_width"));
     QCOMPARE(width->minimum(), 4);
@@ -275,7 +275,7 @@ class TestConfigForm : public QObject
     QCOMPARE(qobject_cast<QSpinBox*>(form->editor("model.dim"))->value(), thorough.model.dim);
     QCOMPARE(qobject_cast<QSpinBox*>(form->editor("train.epochs"))->value(), thorough.train.epochs);
     QCOMPARE(qobject_cast<QComboBox*>(form->editor("model.history_encoder"))->currentText(),
-             QString::fromStdString(thorough.model.historyEncoder));
+             QString::fromStdString(m6::wordOf(thorough.model.historyEncoder)));
     QCOMPARE(qobject_cast<QCheckBox*>(form->editor("train.cosine_decay"))->isChecked(),
              thorough.train.cosineDecay);
     QCOMPARE(qobject_cast<NumberSpinBox*>(form->editor("train.lr"))->value(), thorough.train.lr);
@@ -335,7 +335,7 @@ class TestConfigForm : public QObject
     RunConfig c = preset("balanced");
     c.model.dim = 40;
     c.model.heads = 4;
-    c.train.optimizer = "sgd";
+    c.train.optimizer = m6::Optimizer::Sgd;
     c.train.momentum = 0.5;
     c.model.excludeFields = {"item.title"};
     qint64 runId = 0;

@@ -158,7 +158,7 @@ class TestInspectViews : public QObject
   {
     const DatasetSnapshot s = genresDataset();
     RunConfig config;
-    config.train.split = "loo-random";
+    config.train.split = m6::SplitKind::LooRandom;
     const InspectCatalog c = catalogFromSnapshot(s, config);
     QVERIFY(c.owned && c.data == c.owned.get());
     QVERIFY(c.split.randomDraw);
