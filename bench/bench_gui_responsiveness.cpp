@@ -132,7 +132,7 @@ Outcome follow(TrainingController* c, GapProbe& probe, const std::function<bool(
   auto b = QObject::connect(c, &TrainingController::runFinished,
                             [&o](const m6::RunRecord& r)
                             {
-                              o.status = r.status;
+                              o.status = m6::wordOf(r.status);
                               o.examplesPerSecond = r.summary.value("examples_per_s", 0.0);
                             });
   auto d = QObject::connect(c, &TrainingController::jobFailed,

@@ -161,7 +161,7 @@ int main(int argc, char** argv)
         static_cast<long long>(o.demo.items), static_cast<long long>(o.demo.interactions));
     std::fflush(stdout);
     auto trained = session.train(*run, config, false);
-    if (!trained || trained->status != "finished")
+    if (!trained || trained->status != m6::RunStatus::Finished)
     {
       std::fprintf(stderr, "error: training failed\n");
       return 1;

@@ -340,7 +340,7 @@ int main(int argc, char** argv)
       std::printf(
           "training: %.0f examples/s, %.2f s/epoch (%d epochs, status %s, valid ndcg@10 "
           "%.4f)\n",
-          out.examplesPerSecond, out.secondsPerEpoch, out.epochsRun, out.status.c_str(),
+          out.examplesPerSecond, out.secondsPerEpoch, out.epochsRun, m6::wordOf(out.status).c_str(),
           out.valid.get("ndcg@10"));
       const double macs = exampleMultiplyAdds(c, data.numItems());
       const double gflops = 3 * 2 * macs * out.examplesPerSecond / 1e9;  // forward + backward

@@ -209,9 +209,9 @@ int main(int argc, char** argv)
   t0 = now();
   m6::TrainOutcome out = m6::train(snap, config, runDir, {});
   const double trainSeconds = now() - t0;
-  if (out.status != "finished")
+  if (out.status != m6::RunStatus::Finished)
   {
-    std::fprintf(stderr, "training %s: %s\n", out.status.c_str(), out.message.c_str());
+    std::fprintf(stderr, "training %s: %s\n", m6::wordOf(out.status).c_str(), out.message.c_str());
     return 1;
   }
   const double fullEpoch = static_cast<double>(out.trainExamples) / std::max(fraction, 1e-9);

@@ -138,7 +138,7 @@ BaselineOutcome runBaselines(const DatasetSnapshot& original, const RunConfig& c
   const RankingScope cold = coldScope(bd, config);
 
   BaselineOutcome out;
-  out.status = "finished";
+  out.status = RunStatus::Finished;
   out.protocol = warm.protocol.empty() ? rankingProtocol(k, sampled) : warm.protocol;
   // Test metrics, per-user rows and (cold-item protocol) the cold figures of a fitted scorer.
   auto evaluateTest = [&](BaselineResult& r, ScoreProvider& scorer, const char* coldNote)
@@ -181,7 +181,7 @@ BaselineOutcome runBaselines(const DatasetSnapshot& original, const RunConfig& c
     const BprFactors& f = fit.factors;
     if (cancelled || !f.complete)
     {
-      out.status = "stopped";
+      out.status = RunStatus::Stopped;
       return out;
     }
     BaselineResult bpr;
@@ -236,7 +236,7 @@ BaselineOutcome runBaselines(const DatasetSnapshot& original, const RunConfig& c
     ItemModelFit fit = fitItemModel(name, data, bd, gram, config, cb);
     if (fit.weights.numel() == 0)
     {
-      out.status = "stopped";
+      out.status = RunStatus::Stopped;
       return out;
     }
     BaselineResult r;

@@ -17,6 +17,7 @@
 #include "model/core/dataset.h"
 #include "model/core/json.h"
 #include "model/core/metrics.h"
+#include "model/core/run_values.h"
 #include "model/inspection.h"
 
 namespace m6
@@ -69,13 +70,13 @@ struct TrainCallbacks
 
 struct TrainOutcome
 {
-  std::string status;   // "finished" | "stopped" (cancelled) | "diverged" (NaN/inf loss)
-  std::string message;  // one line for the user; names the step when diverged
-  int bestEpoch = 0;    // 0 when no epoch finished
-  int epochsRun = 0;    // epochs completed, over resumes
-  MetricSet valid;      // validation metrics of the best epoch (empty when none)
-  MetricSet test;       // test metrics of best.pt (empty when no epoch finished)
-  std::vector<UserMetricRow> testRows;        // one per evaluated user
+  RunStatus status = RunStatus::Finished;  // or Stopped (cancelled), Diverged (NaN/inf loss)
+  std::string message;                     // one line for the user; names the step when diverged
+  int bestEpoch = 0;                       // 0 when no epoch finished
+  int epochsRun = 0;                       // epochs completed, over resumes
+  MetricSet valid;                         // validation metrics of the best epoch (empty when none)
+  MetricSet test;                          // test metrics of best.pt (empty when no epoch finished)
+  std::vector<UserMetricRow> testRows;     // one per evaluated user
   std::vector<BucketMetrics> testByActivity;  // cold / medium / heavy users
   std::vector<EpochStats> history;            // every completed epoch, over resumes
   double examplesPerSecond = 0;               // training throughput of this call
@@ -186,8 +187,8 @@ struct BaselineResult
 
 struct BaselineOutcome
 {
-  std::string status;    // "finished" | "stopped"
-  std::string protocol;  // the ranking protocol shared by every result
+  RunStatus status = RunStatus::Finished;  // or Stopped
+  std::string protocol;                    // the ranking protocol shared by every result
   std::vector<BaselineResult> baselines;
   std::string bprFactors;  // the saved BPR-MF factors (runBaselines with a folder), or ""
   MetricSet coldRandom;    // cold-item protocol: a random ranking's expected cold metrics

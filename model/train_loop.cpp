@@ -398,7 +398,7 @@ TrainOutcome runTrainingLoop(const LoopSetup& setup, const TrainCallbacks& cb)
   out.trainExamples = perEpoch;
   out.coldItems = session.numCold;
   out.lastCheckpoint = lastPath;
-  out.status = "finished";
+  out.status = RunStatus::Finished;
   out.worldSize = world;
   out.perRankBatch = tc.batchSize;
   out.backend = job ? "gloo" : "";
@@ -410,7 +410,7 @@ TrainOutcome runTrainingLoop(const LoopSetup& setup, const TrainCallbacks& cb)
   int epochsThisCall = 0;
   double epochSecondsThisCall = 0;
 
-  while (!st.done && st.epoch < tc.epochs && out.status == "finished")
+  while (!st.done && st.epoch < tc.epochs && out.status == RunStatus::Finished)
   {
     const int epoch = st.epoch + 1;
     const auto epochStart = Clock::now();
@@ -447,7 +447,7 @@ TrainOutcome runTrainingLoop(const LoopSetup& setup, const TrainCallbacks& cb)
       }
       if (job ? stopAll : stopRequested(cb))
       {
-        out.status = "stopped";
+        out.status = RunStatus::Stopped;
         out.message = "stopped during epoch " + std::to_string(epoch) +
                       "; resume continues after epoch " + std::to_string(st.epoch);
         break;
@@ -505,7 +505,7 @@ TrainOutcome runTrainingLoop(const LoopSetup& setup, const TrainCallbacks& cb)
       }
       if (!std::isfinite(value) || !std::isfinite(gradNorm))
       {
-        out.status = "diverged";
+        out.status = RunStatus::Diverged;
         out.message =
             std::string("training diverged: the ") + (std::isfinite(value) ? "gradient" : "loss") +
             " was " + formatNumber(std::isfinite(value) ? gradNorm : value) + " at step " +
@@ -544,7 +544,7 @@ TrainOutcome runTrainingLoop(const LoopSetup& setup, const TrainCallbacks& cb)
       }
     }
     busy.reset();
-    if (out.status != "finished")
+    if (out.status != RunStatus::Finished)
     {
       break;
     }
@@ -615,7 +615,7 @@ TrainOutcome runTrainingLoop(const LoopSetup& setup, const TrainCallbacks& cb)
   out.valid = st.bestValid;
   out.examplesPerSecond = trainSeconds > 0 ? trainedThisCall / trainSeconds : 0;
   out.secondsPerEpoch = epochsThisCall ? epochSecondsThisCall / epochsThisCall : 0;
-  if (out.status == "finished")
+  if (out.status == RunStatus::Finished)
   {
     out.message = "finished after " + std::to_string(st.epoch) + " epoch(s); best epoch " +
                   std::to_string(st.bestEpoch);

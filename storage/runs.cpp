@@ -89,7 +89,9 @@ RunRecord readRun(const sql::Stmt& s, const Workspace& ws)
   r.name = s.columnText(1);
   r.datasetId = s.columnInt(2);
   r.datasetName = s.columnText(3);
-  r.kind = s.columnText(4);
+  // Only this program writes kind and status. A word it does not know (a newer version's) reads
+  // as an M6 run that failed, which nothing will resume or adapt by mistake.
+  r.kind = enumFromWord<RunKind>(s.columnText(4)).value_or(RunKind::M6);
   // Only this program writes the column; a word it does not know reads as ranking, the task of
   // every run before the column had other values.
   r.task = enumFromWord<Task>(s.columnText(5)).value_or(Task::Ranking);
@@ -98,7 +100,7 @@ RunRecord readRun(const sql::Stmt& s, const Workspace& ws)
   {
     r.parentRun = s.columnInt(7);
   }
-  r.status = s.columnText(8);
+  r.status = enumFromWord<RunStatus>(s.columnText(8)).value_or(RunStatus::Failed);
   r.message = s.columnText(9);
   r.createdAt = s.columnInt(10);
   r.startedAt = s.columnInt(11);
@@ -161,7 +163,7 @@ Result<int64_t> RunStore::create(RunRecord& r)
     s.bind(1, *id)
         .bind(2, r.name)
         .bind(3, r.datasetId)
-        .bind(4, r.kind)
+        .bind(4, wordOf(r.kind))
         .bind(5, wordOf(r.task))
         .bind(6, r.configJson);
     if (r.parentRun)
@@ -172,7 +174,7 @@ Result<int64_t> RunStore::create(RunRecord& r)
     {
       s.bindNull(7);
     }
-    s.bind(8, r.status).bind(9, r.message).bind(10, r.createdAt);
+    s.bind(8, wordOf(r.status)).bind(9, r.message).bind(10, r.createdAt);
     s.bind(11, r.summary.dump()).bind(12, r.note);
     if (r.groupId)
     {
@@ -213,14 +215,14 @@ Status RunStore::markStarted(int64_t runId)
                  });
 }
 
-Status RunStore::setStatus(int64_t runId, const std::string& status, const std::string& message)
+Status RunStore::setStatus(int64_t runId, RunStatus status, const std::string& message)
 {
   return guarded(
       "cannot update the run",
       [&]
       {
         auto s = workspaceDb(ws_).prepare("UPDATE runs SET status = ?, message = ? WHERE id = ?");
-        s.bind(1, status).bind(2, message).bind(3, runId);
+        s.bind(1, wordOf(status)).bind(2, message).bind(3, runId);
         s.run();
       });
 }
@@ -281,7 +283,7 @@ Status RunStore::finish(int64_t runId, const RunRecord& r)
                        "UPDATE runs SET status = ?, message = ?, finished_at = ?, best_epoch = ?, "
                        "epochs_run = ?, "
                        "valid_json = ?, test_json = ?, summary_json = ? WHERE id = ?");
-                   s.bind(1, r.status)
+                   s.bind(1, wordOf(r.status))
                        .bind(2, r.message)
                        .bind(3, unixSeconds())
                        .bind(4, static_cast<int64_t>(r.bestEpoch))
@@ -581,12 +583,6 @@ Status RunStore::remove(int64_t runId)
   std::filesystem::remove_all(runFolder(runId),
                               ec);  // the record is gone; a stale folder is harmless
   return {};
-}
-
-std::string baselineOfKind(const std::string& kind)
-{
-  const std::string prefix = "baseline-";
-  return kind.rfind(prefix, 0) == 0 ? kind.substr(prefix.size()) : std::string();
 }
 
 }  // namespace m6

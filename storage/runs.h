@@ -15,6 +15,7 @@
 
 #include "model/core/json.h"
 #include "model/core/metrics.h"
+#include "model/core/run_values.h"
 #include "storage/result.h"
 #include "storage/workspace.h"
 
@@ -27,12 +28,12 @@ struct RunRecord
   std::string name;
   int64_t datasetId = 0;
   std::string datasetName;  // filled when read
-  std::string kind = "m6";  // "m6", "baseline-pop", "baseline-bpr" (see baselineOfKind)
+  RunKind kind = RunKind::M6;
   Task task = Task::Ranking;
   std::string configJson;
   std::optional<int64_t> parentRun;
   std::optional<int64_t> groupId;  // the run group (several seeds of one configuration) it is in
-  std::string status = "created";  // created | running | finished | stopped | diverged | failed
+  RunStatus status = RunStatus::Created;
   std::string message;
   int64_t createdAt = 0;
   int64_t startedAt = 0;
@@ -74,12 +75,12 @@ class RunStore
   /// True while some process (this one included) trains the run (its RunLock is held).
   bool isActive(int64_t runId) const;
 
-  /// Inserts the run (status as given, usually "created") with a never-reused id, and sets
+  /// Inserts the run (status as given, usually Created) with a never-reused id, and sets
   /// record.id and record.folder.
   Result<int64_t> create(RunRecord& record);
 
   Status markStarted(int64_t runId);
-  Status setStatus(int64_t runId, const std::string& status, const std::string& message);
+  Status setStatus(int64_t runId, RunStatus status, const std::string& message);
   Status appendSteps(int64_t runId, const std::vector<StepRecord>& steps);
   Status appendEpoch(int64_t runId, const EpochRecord& epoch);
   /// Final state: status, message, best epoch, epochs run, metrics, summary.
@@ -104,8 +105,5 @@ class RunStore
  private:
   Workspace& ws_;
 };
-
-/// The baseline a run kind names ("baseline-pop" -> "pop"), or "" for an M6 run.
-std::string baselineOfKind(const std::string& kind);
 
 }  // namespace m6

@@ -213,7 +213,8 @@ void CompareDialog::fillParents(const RunList& runs)
   parent_->clear();
   for (const RunEntry& e : runs)
   {
-    if (e.record.kind == "m6" && (e.hasBest || e.hasLast) && e.record.status != "running")
+    if (e.record.kind == RunKind::M6 && (e.hasBest || e.hasLast) &&
+        e.record.status != RunStatus::Running)
     {
       parent_->addItem(QStringLiteral("%1 (run %2, %3)")
                            .arg(qs(e.record.name))

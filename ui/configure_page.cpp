@@ -434,8 +434,9 @@ void ConfigurePage::fillRunMenu()
   {
     const RunRecord& r = it->record;
     const qint64 id = r.id;
-    menu->addAction(tr("%1 · %2 (%3, %4)").arg(id).arg(qs(r.name), qs(r.datasetName), qs(r.status)),
-                    this, [this, id] { loadRunConfig(id); });
+    menu->addAction(
+        tr("%1 · %2 (%3, %4)").arg(id).arg(qs(r.name), qs(r.datasetName), qs(wordOf(r.status))),
+        this, [this, id] { loadRunConfig(id); });
   }
   if (runs.empty())
   {

@@ -117,7 +117,7 @@ QString ExportActions::modelBlocker() const
   {
     return tr("Select one run");
   }
-  if (e->record.kind != "m6")
+  if (e->record.kind != RunKind::M6)
   {
     return tr("A baseline has no M6 model to export (its metrics are in the run table)");
   }

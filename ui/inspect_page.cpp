@@ -27,8 +27,8 @@ QString runLabel(const RunRecord& r)
 {
   return QStringLiteral("#%1  %2  (%3, %4, %5)")
       .arg(r.id)
-      .arg(QString::fromStdString(r.name), QString::fromStdString(r.kind),
-           QString::fromStdString(r.datasetName), QString::fromStdString(r.status));
+      .arg(QString::fromStdString(r.name), QString::fromStdString(wordOf(r.kind)),
+           QString::fromStdString(r.datasetName), QString::fromStdString(wordOf(r.status)));
 }
 
 }  // namespace

@@ -108,7 +108,7 @@ QString primaryMetric(const RunRecord& run)
     const MetricSet& m = run.test.empty() ? run.valid : run.test;
     return m.values.empty() ? QString() : qs(m.values.front().first);
   }
-  if (run.kind != "m6")
+  if (run.kind != RunKind::M6)
   {
     c.model.task = m6::Task::Ranking;  // the baselines always rank
     c.train.earlyStopMetric = "auto";

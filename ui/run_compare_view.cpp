@@ -395,7 +395,7 @@ void RunCompareView::fillMetrics()
     {
       cells << figure(r.valid.get(m.toStdString()));
     }
-    cells << qs(r.status) << (r.bestEpoch > 0 ? QString::number(r.bestEpoch) : QString())
+    cells << qs(wordOf(r.status)) << (r.bestEpoch > 0 ? QString::number(r.bestEpoch) : QString())
           << QString::number(r.epochsRun)
           << QLocale().toString(r.summary.value("examples_per_s", 0.0), 'f', 0)
           << QLocale().toString(static_cast<qlonglong>(r.summary.value("parameters", int64_t(0))))

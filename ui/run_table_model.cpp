@@ -19,9 +19,27 @@ namespace m6
 namespace
 {
 
+QString kindLabel(RunKind kind)
+{
+  switch (kind)
+  {
+    case RunKind::BaselinePop:
+      return RunTableModel::tr("most popular");
+    case RunKind::BaselineBpr:
+      return RunTableModel::tr("BPR-MF");
+    case RunKind::BaselineItemKnn:
+      return RunTableModel::tr("ItemKNN");
+    case RunKind::BaselineEase:
+      return RunTableModel::tr("EASE^R");
+    case RunKind::M6:
+      break;
+  }
+  return QStringLiteral("M6");
+}
+
 double durationOf(const RunRecord& r)
 {
-  if (r.kind != "m6")
+  if (r.kind != RunKind::M6)
   {
     return r.summary.value("seconds", 0.0);
   }
@@ -254,11 +272,11 @@ QString RunTableModel::parentText(const RunRecord& r) const
 
 QString RunTableModel::displayStatus(const RunEntry& e) const
 {
-  if (e.record.status == "running" && !e.active && e.record.id != activeRun_)
+  if (e.record.status == RunStatus::Running && !e.active && e.record.id != activeRun_)
   {
     return tr("interrupted");
   }
-  return qs(e.record.status);
+  return qs(wordOf(e.record.status));
 }
 
 QModelIndex RunTableModel::index(int row, int column, const QModelIndex& parent) const
@@ -329,12 +347,7 @@ QVariant RunTableModel::display(const RunEntry& e, int column) const
     case Dataset:
       return qs(r.datasetName);
     case Kind:
-      return r.kind == "m6"                 ? QStringLiteral("M6")
-             : r.kind == "baseline-pop"     ? tr("most popular")
-             : r.kind == "baseline-bpr"     ? tr("BPR-MF")
-             : r.kind == "baseline-itemknn" ? tr("ItemKNN")
-             : r.kind == "baseline-ease"    ? tr("EASE^R")
-                                            : qs(r.kind);
+      return kindLabel(r.kind);
     case Parent:
       return parentText(r);
     case Task:

@@ -613,7 +613,7 @@ SignificanceDialog* RunsPage::compareSignificance()
 bool RunsPage::canResume(qint64 runId) const
 {
   const RunEntry* e = model_->find(runId);
-  if (!e || e->record.kind != "m6" || !e->hasLast || e->active)
+  if (!e || e->record.kind != RunKind::M6 || !e->hasLast || e->active)
   {
     return false;
   }

@@ -180,7 +180,7 @@ void SearchResultsDialog::showResult(const SearchResult& r)
                      t.run ? QVariant(qlonglong(t.run->id)) : QVariant());
     run->setData(Qt::UserRole, t.run ? qlonglong(t.run->id) : qlonglong(0));
     table_->setItem(row, 1, run);
-    table_->setItem(row, 2, cell(t.run ? qs(t.run->status) : tr("skipped")));
+    table_->setItem(row, 2, cell(t.run ? qs(wordOf(t.run->status)) : tr("skipped")));
     table_->setItem(row, 3,
                     cell(t.run ? QString::number(t.run->epochsRun) : QString(),
                          t.run ? QVariant(t.run->epochsRun) : QVariant()));

@@ -445,21 +445,21 @@ void TrainPage::onProgress(const Progress& p)
 void TrainPage::onRunFinished(const RunRecord& run)
 {
   run_ = run;
-  const QString status = QString::fromStdString(run.status);
-  QString text = status == QLatin1String("finished")   ? tr("Finished")
-                 : status == QLatin1String("stopped")  ? tr("Stopped")
-                 : status == QLatin1String("diverged") ? tr("Diverged")
-                                                       : status;
-  const QString colour = status == QLatin1String("finished")   ? QStringLiteral("#006030")
-                         : status == QLatin1String("diverged") ? QStringLiteral("#b00020")
-                                                               : QStringLiteral("#a06000");
+  const QString status = QString::fromStdString(wordOf(run.status));
+  QString text = run.status == RunStatus::Finished   ? tr("Finished")
+                 : run.status == RunStatus::Stopped  ? tr("Stopped")
+                 : run.status == RunStatus::Diverged ? tr("Diverged")
+                                                     : status;
+  const QString colour = run.status == RunStatus::Finished   ? QStringLiteral("#006030")
+                         : run.status == RunStatus::Diverged ? QStringLiteral("#b00020")
+                                                             : QStringLiteral("#a06000");
   const QString metric = primaryMetric(run);
   if (run.test.has(metric.toStdString()))
   {
     text += tr(" · test %1 %2").arg(metric).arg(run.test.get(metric.toStdString()), 0, 'f', 4);
   }
   setStatus(text, colour);
-  if (status == QLatin1String("finished") || status == QLatin1String("stopped"))
+  if (run.status == RunStatus::Finished || run.status == RunStatus::Stopped)
   {
     bar_->setFormat(bar_->format().section(QStringLiteral(" · "), 0, 1) + QStringLiteral(" · ") +
                     text.section(QStringLiteral(" · "), 0, 0));

@@ -23,13 +23,22 @@ struct Cancelled
 {
 };
 
-QString kindText(const std::string& kind)
+QString kindText(RunKind kind)
 {
-  return kind == "baseline-pop"       ? QStringLiteral("most-popular baseline")
-         : kind == "baseline-bpr"     ? QStringLiteral("BPR-MF baseline")
-         : kind == "baseline-itemknn" ? QStringLiteral("ItemKNN baseline")
-         : kind == "baseline-ease"    ? QStringLiteral("EASE^R baseline")
-                                      : qs(kind);
+  switch (kind)
+  {
+    case RunKind::BaselinePop:
+      return QStringLiteral("most-popular baseline");
+    case RunKind::BaselineBpr:
+      return QStringLiteral("BPR-MF baseline");
+    case RunKind::BaselineItemKnn:
+      return QStringLiteral("ItemKNN baseline");
+    case RunKind::BaselineEase:
+      return QStringLiteral("EASE^R baseline");
+    case RunKind::M6:
+      break;
+  }
+  return QStringLiteral("M6 run");
 }
 
 }  // namespace
@@ -108,7 +117,7 @@ RunRecord ExportWorker::modelRun(quint64 token, qint64 runId, const char* what)
   {
     throw std::runtime_error(run.error());
   }
-  if (run->kind != "m6")
+  if (run->kind != RunKind::M6)
   {
     throw std::runtime_error(QStringLiteral("Run \"%1\" is a %2: only a trained M6 run has %3.")
                                  .arg(qs(run->name), kindText(run->kind), QString::fromUtf8(what))

@@ -199,10 +199,10 @@ void InspectWorker::openRun(quint64 token, qint64 runId)
             InspectSourceInfo info;
             info.runId = runId;
             info.name = QString::fromStdString(run->name);
-            info.kind = QString::fromStdString(run->kind);
+            info.kind = QString::fromStdString(wordOf(run->kind));
             info.datasetId = run->datasetId;
             info.datasetName = QString::fromStdString(data->info.name);
-            if (run->kind == "m6")
+            if (run->kind == RunKind::M6)
             {
               std::error_code ec;
               const fs::path folder(run->folder);
@@ -219,9 +219,9 @@ void InspectWorker::openRun(quint64 token, qint64 runId)
               source_ = predictorSource(Predictor::open(run->folder, data->shared, config),
                                         config.model.timeContext && data->snapshot.hasTimestamps());
             }
-            else if (run->kind.rfind("baseline-", 0) == 0)
+            else
             {
-              const std::string kind = run->kind.substr(9);
+              const std::string kind = baselineName(run->kind);
               const std::string dir = RunStore(workspace()).runFolder(runId);
               std::error_code ec;
               if (kind == "bpr" && !fs::is_regular_file(fs::path(dir) / "bpr.pt", ec))
@@ -247,11 +247,6 @@ void InspectWorker::openRun(quint64 token, qint64 runId)
                                 .arg(QString::fromStdString(baseline->factorsFile()));
               }
               source_ = baselineSource(std::move(baseline));
-            }
-            else
-            {
-              throw std::runtime_error(runLabel(*run) + " is of kind \"" + run->kind +
-                                       "\", which cannot be inspected");
             }
             catalog_ = std::move(catalog);
             describeSource(info, config);

@@ -99,7 +99,7 @@ void ModelInfoWorker::evaluate(quint64 token, qint64 runId)
     {
       throw std::runtime_error(run.error());
     }
-    if (run->kind != "m6")
+    if (run->kind != RunKind::M6)
     {
       throw std::runtime_error("run \"" + run->name + "\" is a baseline and has no checkpoint");
     }

@@ -123,7 +123,7 @@ void RunWorker::emitList(quint64 token)
       e.trial = t->second.second;
     }
     // A "running" record whose lock is free was interrupted (the trainer's process ended).
-    e.active = r.status == "running" && store.isActive(r.id);
+    e.active = r.status == RunStatus::Running && store.isActive(r.id);
     std::error_code ec;
     if (!r.folder.empty())
     {

@@ -151,7 +151,7 @@ void TrainWorker::run(quint64 token, m6::TrainRequest request)
       run = *created;
     }
     RunRecord started = run;
-    started.status = "running";
+    started.status = RunStatus::Running;
     Q_EMIT phase(token, QString());
     Q_EMIT runStarted(token, started);
     auto result = withLocalRanks(
@@ -160,7 +160,7 @@ void TrainWorker::run(quint64 token, m6::TrainRequest request)
         {
           if (!resume)
           {
-            (void)RunStore(ws).setStatus(run.id, "failed", why);  // not left "created"
+            (void)RunStore(ws).setStatus(run.id, RunStatus::Failed, why);  // not left "created"
           }
         },
         [&](const Distributed& job)

@@ -75,7 +75,7 @@ void TrainWorker::adapt(quint64 token, m6::AdaptRequest request)
       throw std::runtime_error(created.error());
     }
     RunRecord started = *created;
-    started.status = "running";
+    started.status = RunStatus::Running;
     Q_EMIT phase(token, QString());
     Q_EMIT runStarted(token, started);
     Q_EMIT logLine(
@@ -83,7 +83,8 @@ void TrainWorker::adapt(quint64 token, m6::AdaptRequest request)
     RunConfig config = request.config;
     auto result = withLocalRanks(
         token, request.processes, data->info.name, config,
-        [&](const std::string& why) { (void)RunStore(ws).setStatus(created->id, "failed", why); },
+        [&](const std::string& why)
+        { (void)RunStore(ws).setStatus(created->id, RunStatus::Failed, why); },
         [&](const Distributed& job)
         { return session.adapt(*created, config, parent, request.options, hooks(token), job); });
     if (!result)

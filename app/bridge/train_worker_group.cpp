@@ -107,7 +107,7 @@ GroupSummary TrainWorker::membersHere(quint64 token, int64_t groupId, const Load
           check(config);
         }
         RunRecord started = run;
-        started.status = "running";
+        started.status = RunStatus::Running;
         feed_->clear();  // the previous member's last steps are recorded; the plot starts anew
         Q_EMIT runStarted(token, started);
         auto result = session.train(run, config, resume, hooks(token));
@@ -120,13 +120,14 @@ GroupSummary TrainWorker::membersHere(quint64 token, int64_t groupId, const Load
       },
       [&](const RunRecord& run, int64_t seed, size_t index, size_t count)
       {
-        Q_EMIT logLine(token, tr("run group %1: seed %2 (%3 of %4), run %5%6")
-                                  .arg(groupId)
-                                  .arg(seed)
-                                  .arg(index + 1)
-                                  .arg(count)
-                                  .arg(run.id)
-                                  .arg(run.status == "created" ? QString() : tr(", resumed")));
+        Q_EMIT logLine(token,
+                       tr("run group %1: seed %2 (%3 of %4), run %5%6")
+                           .arg(groupId)
+                           .arg(seed)
+                           .arg(index + 1)
+                           .arg(count)
+                           .arg(run.id)
+                           .arg(run.status == RunStatus::Created ? QString() : tr(", resumed")));
       });
 }
 
@@ -153,7 +154,7 @@ GroupSummary TrainWorker::membersInProcesses(quint64 token, int64_t groupId, int
           if (e.member)
           {
             *last = *e.member;
-            result = tr("(run %1) %2").arg(e.member->id).arg(qs(e.member->status));
+            result = tr("(run %1) %2").arg(e.member->id).arg(qs(wordOf(e.member->status)));
             if (!e.member->test.empty())
             {
               result += tr(": test %1 %2")

@@ -86,7 +86,7 @@ void TrainWorker::runSearch(quint64 token, const TrainRequest& request)
             else
             {
               RunRecord run = *t.run;
-              run.status = "running";
+              run.status = RunStatus::Running;
               feed_->clear();  // the previous trial's steps are recorded; the plot starts anew
               Q_EMIT runStarted(token, run);
             }
@@ -107,7 +107,7 @@ void TrainWorker::runSearch(quint64 token, const TrainRequest& request)
           QString line = tr("search %1: trial %2 ").arg(search.id).arg(t.trial + 1);
           if (t.run)
           {
-            line += tr("(run %1) %2").arg(t.run->id).arg(qs(t.run->status));
+            line += tr("(run %1) %2").arg(t.run->id).arg(qs(wordOf(t.run->status)));
             if (std::isfinite(t.value))
             {
               line += QStringLiteral(", %1").arg(t.value, 0, 'f', 4);

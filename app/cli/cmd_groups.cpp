@@ -43,7 +43,7 @@ const Spread* spreadOfMetric(const std::vector<std::pair<std::string, Spread>>& 
 
 std::string statusOf(RunStore& runs, const RunRecord& r)
 {
-  return r.status == "running" && !runs.isActive(r.id) ? "interrupted" : r.status;
+  return r.status == RunStatus::Running && !runs.isActive(r.id) ? "interrupted" : wordOf(r.status);
 }
 
 int cmdGroups(Context& ctx, const Args& a)

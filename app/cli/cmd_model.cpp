@@ -65,9 +65,9 @@ Json runJson(const RunRecord& r)
   j["run"] = r.id;
   j["name"] = r.name;
   j["dataset"] = r.datasetName;
-  j["kind"] = r.kind;
+  j["kind"] = wordOf(r.kind);
   j["task"] = wordOf(r.task);
-  j["status"] = r.status;
+  j["status"] = wordOf(r.status);
   if (r.parentRun)
   {
     j["parent"] = *r.parentRun;
@@ -132,7 +132,7 @@ int cmdResume(Context& ctx, const Args& a)
   {
     throw CliError(why);
   }
-  if (run.status == "finished")
+  if (run.status == RunStatus::Finished)
   {
     throw CliError("run " + std::to_string(run.id) + " has finished; nothing to resume");
   }
@@ -173,8 +173,8 @@ int cmdRuns(Context& ctx, const Args& a)
   {
     // A record that says "running" while nobody holds its lock belongs to a process that ended
     // (killed, crashed): it is interrupted, and resume continues it from its last checkpoint.
-    const bool stale = r.status == "running" && !store.isActive(r.id);
-    const std::string status = stale ? "interrupted" : r.status;
+    const bool stale = r.status == RunStatus::Running && !store.isActive(r.id);
+    const std::string status = stale ? "interrupted" : wordOf(r.status);
     if (stale)
     {
       interrupted.push_back(r.id);
@@ -192,7 +192,7 @@ int cmdRuns(Context& ctx, const Args& a)
       }
     }
     h << padRight(std::to_string(r.id), 6) << padRight(r.name, 22) << padRight(r.datasetName, 16)
-      << padRight(r.kind, 18) << padRight(status, 10)
+      << padRight(wordOf(r.kind), 18) << padRight(status, 10)
       << padRight(r.bestEpoch ? std::to_string(r.bestEpoch) : "-", 6) << metrics << "\n";
   }
   for (int64_t id : interrupted)
@@ -380,7 +380,7 @@ int cmdBaselines(Context& ctx, const Args& a)
     b["run"] = r.id;
     b["valid"] = r.valid.valuesJson();
     b["test"] = r.test.valuesJson();
-    const std::string key = r.kind.substr(r.kind.find('-') + 1);
+    const std::string key = baselineName(r.kind);
     if (const Json* params = r.summary.find("params"))
     {
       b["params"] = *params;
@@ -391,7 +391,7 @@ int cmdBaselines(Context& ctx, const Args& a)
   }
   for (const auto& r : records)
   {
-    cols.push_back({r.kind.substr(r.kind.find('-') + 1) + " test", &r.test});
+    cols.push_back({baselineName(r.kind) + " test", &r.test});
   }
   j["protocol"] = protocol;
   Json skippedJson = Json::object();

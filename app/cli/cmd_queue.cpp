@@ -253,12 +253,12 @@ Json runJob(Context& ctx, const QueuedJob& job, const QueuedTraining& t, const L
     run = driver.trainNew(config, t.name, std::nullopt);
   }
   e["run"] = run.id;
-  e["status"] = run.status;
+  e["status"] = wordOf(run.status);
   if (run.bestEpoch > 0)
   {
     e["test"] = run.test.toJson();
   }
-  *stopped = run.status == "stopped";
+  *stopped = run.status == RunStatus::Stopped;
   return e;
 }
 

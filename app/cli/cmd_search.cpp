@@ -22,7 +22,7 @@ std::string trialTable(const SearchResult& r)
     const bool best = t.run && r.bestRun && t.run->id == *r.bestRun;
     h << (best ? "* " : "  ") << padRight(std::to_string(t.trial + 1), 7)
       << padRight(t.run ? std::to_string(t.run->id) : "-", 7)
-      << padRight(t.run ? t.run->status : "skipped", 10)
+      << padRight(t.run ? wordOf(t.run->status) : "skipped", 10)
       << padRight(t.run ? std::to_string(t.run->epochsRun) : "-", 8)
       << padRight(formatNumber(t.value), 10) << trialLabel(t.values) << "\n";
     if (!t.decision.empty())

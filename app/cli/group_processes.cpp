@@ -38,7 +38,7 @@ GroupSummary runGroupInProcesses(Context& ctx, int64_t groupId, int parallel)
           {
             if (e.member)
             {
-              line << " (run " << e.member->id << ") " << e.member->status;
+              line << " (run " << e.member->id << ") " << wordOf(e.member->status);
               if (!e.member->test.empty())
               {
                 line << ": " << e.member->test.values.front().first << " "

@@ -106,7 +106,7 @@ int runFollowerRank(Context& ctx, const LoadedDataset& data, const RunConfig& co
   Json j = Json::object();
   j["rank"] = d.rank;
   j["world_size"] = d.worldSize;
-  j["status"] = out.status;
+  j["status"] = wordOf(out.status);
   j["best_epoch"] = out.bestEpoch;
   j["weights_checksum"] = out.weightsChecksum;
   j["valid"] = out.valid.valuesJson();
@@ -114,7 +114,7 @@ int runFollowerRank(Context& ctx, const LoadedDataset& data, const RunConfig& co
   j["message"] = out.message;
   ctx.finish(j, "rank " + std::to_string(d.rank) + " of " + std::to_string(d.worldSize) + ": " +
                     out.message + "\n");
-  return out.status == "finished" || out.status == "stopped" ? 0 : 1;
+  return out.status == RunStatus::Finished || out.status == RunStatus::Stopped ? 0 : 1;
 }
 
 RunRecord withRanks(LocalRanks& ranks, const std::function<RunRecord()>& rankZero)

@@ -213,9 +213,9 @@ RunConfig configOfRunOrFail(const RunRecord& run)
 
 std::string requireCheckpoint(const RunRecord& run)
 {
-  if (run.kind != "m6")
+  if (run.kind != RunKind::M6)
   {
-    throw CliError("run " + std::to_string(run.id) + " is a " + run.kind +
+    throw CliError("run " + std::to_string(run.id) + " is a " + wordOf(run.kind) +
                        " baseline and has no model checkpoint",
                    2);
   }
@@ -467,27 +467,27 @@ SearchResult RunDriver::runSearch(const SearchRecord& search, const SearchRunOpt
 {
   SearchRunner runner(ctx_.workspace(), session_, data_.info, data_.snapshot);
   InterruptScope interrupts;
-  auto result = runner.run(search, printingHooks("epoch"), options,
-                           [this](const SearchTrialResult& t, bool started)
-                           {
-                             ctx_.endProgress();
-                             const std::string label = trialLabel(t.values);
-                             if (started)
-                             {
-                               ctx_.err << "== trial " << t.trial + 1 << " (run " << t.run->id
-                                        << "): " << label << "\n";
-                             }
-                             else if (!t.run)
-                             {
-                               ctx_.err << "== trial " << t.trial + 1 << " " << t.decision << "\n";
-                             }
-                             else
-                             {
-                               ctx_.err << "== trial " << t.trial + 1 << " (run " << t.run->id
-                                        << ") " << t.run->status << ", " << formatNumber(t.value)
-                                        << (t.decision.empty() ? "" : "; " + t.decision) << "\n";
-                             }
-                           });
+  auto result = runner.run(
+      search, printingHooks("epoch"), options,
+      [this](const SearchTrialResult& t, bool started)
+      {
+        ctx_.endProgress();
+        const std::string label = trialLabel(t.values);
+        if (started)
+        {
+          ctx_.err << "== trial " << t.trial + 1 << " (run " << t.run->id << "): " << label << "\n";
+        }
+        else if (!t.run)
+        {
+          ctx_.err << "== trial " << t.trial + 1 << " " << t.decision << "\n";
+        }
+        else
+        {
+          ctx_.err << "== trial " << t.trial + 1 << " (run " << t.run->id << ") "
+                   << wordOf(t.run->status) << ", " << formatNumber(t.value)
+                   << (t.decision.empty() ? "" : "; " + t.decision) << "\n";
+        }
+      });
   ctx_.endProgress();
   if (!result)
   {
@@ -501,7 +501,7 @@ int RunDriver::report(const RunRecord& r)
   Json j = Json::object();
   j["run"] = r.id;
   j["name"] = r.name;
-  j["status"] = r.status;
+  j["status"] = wordOf(r.status);
   j["best_epoch"] = r.bestEpoch;
   j["valid"] = r.valid.valuesJson();
   j["test"] = r.test.valuesJson();
@@ -573,7 +573,7 @@ int RunDriver::report(const RunRecord& r)
                (note.empty() ? "" : " (" + note + ")") + "\n  protocol: " + test.protocol + "\n";
   }
   std::ostringstream h;
-  h << "Run " << r.id << " (" << r.name << ") " << r.status;
+  h << "Run " << r.id << " (" << r.name << ") " << wordOf(r.status);
   if (r.bestEpoch > 0)
   {
     h << ", best epoch " << r.bestEpoch;
@@ -604,7 +604,7 @@ int RunDriver::report(const RunRecord& r)
   ctx_.finish(j, h.str());
   // A stopped run is a recorded result (resume continues it). A diverged one is a failure for a
   // script: its JSON is printed like any run's, then the error line and a non-zero exit code.
-  if (r.status == "diverged")
+  if (r.status == RunStatus::Diverged)
   {
     ctx_.err << "error: " << (r.message.empty() ? std::string("training diverged") : r.message)
              << "\n";

@@ -66,7 +66,7 @@ CompareArm armOf(const std::string& arm, double fraction, const RunRecord& r, do
   a.arm = arm;
   a.fraction = fraction;
   a.runId = r.id;
-  a.status = r.status;
+  a.status = wordOf(r.status);
   a.valid = r.valid;
   a.test = r.test;
   a.trainExamples = r.summary.value("train_examples", int64_t(0));
@@ -187,7 +187,7 @@ Result<AdaptComparison> compareAdaptation(TrainingSession& session, const RunRec
     }
     for (const RunRecord& r : *baselines)
     {
-      result.arms.push_back(armOf(baselineOfKind(r.kind), 1.0, r, monotonicSeconds() - start));
+      result.arms.push_back(armOf(baselineName(r.kind), 1.0, r, monotonicSeconds() - start));
     }
   }
   result.arms.insert(result.arms.end(), trained.begin(), trained.end());

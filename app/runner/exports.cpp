@@ -133,8 +133,8 @@ Status writeRunHistoryCsv(RunStore& store, const std::vector<int64_t>& runIds,
   out << "\n";
   for (const auto& l : all)
   {
-    const std::string prefix =
-        std::to_string(l.run.id) + "," + csvField(l.run.name) + "," + csvField(l.run.kind) + ",";
+    const std::string prefix = std::to_string(l.run.id) + "," + csvField(l.run.name) + "," +
+                               csvField(wordOf(l.run.kind)) + ",";
     // Steps in order, each epoch's validation row right after its last step.
     size_t e = 0;
     auto epochRow = [&](const EpochRecord& ep, int64_t step)
@@ -219,9 +219,9 @@ Status writeRecommendationsCsv(Predictor& predictor, const DatasetSnapshot& snap
 Result<ExportInfo> exportRunModel(RunStore& store, const RunRecord& run,
                                   const DatasetSnapshot& snapshot, const std::string& path)
 {
-  if (run.kind != "m6")
+  if (run.kind != RunKind::M6)
   {
-    return makeError("run " + std::to_string(run.id) + " is a " + run.kind +
+    return makeError("run " + std::to_string(run.id) + " is a " + wordOf(run.kind) +
                      " baseline: only a trained M6 run can be exported as a model file");
   }
   if (store.isActive(run.id))

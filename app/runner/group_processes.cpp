@@ -142,7 +142,8 @@ GroupSummary trainMembersInProcesses(Workspace& ws, int64_t groupId, int paralle
     std::optional<RunRecord> member = memberOf(summaryOf(ws, groupId), seed);
     // A member that ended its run (finished, stopped, diverged, failed) is accounted for by its
     // record, whatever the process's exit code says about the group as a whole.
-    const bool recorded = member && member->status != "created" && member->status != "running";
+    const bool recorded =
+        member && member->status != RunStatus::Created && member->status != RunStatus::Running;
     if (end->exitCode != 0 && !recorded && failure.empty())
     {
       // It failed before or outside its training run: the next seeds would fail the same way.

@@ -32,17 +32,14 @@ std::string runLabelOf(const RunRecord& run)
 // "a baseline (most popular)" for the kind "baseline-pop".
 std::string baselinePhrase(const RunRecord& run)
 {
-  static const std::string kPrefix = "baseline-";
-  const std::string name =
-      run.kind.rfind(kPrefix, 0) == 0 ? run.kind.substr(kPrefix.size()) : run.kind;
-  return "a baseline (" + baselineTitle(name) + ")";
+  return "a baseline (" + baselineTitle(baselineName(run.kind)) + ")";
 }
 
 }  // namespace
 
 std::string adaptBlocker(const RunRecord& run)
 {
-  if (run.kind == "m6")
+  if (run.kind == RunKind::M6)
   {
     return "";
   }
@@ -52,7 +49,7 @@ std::string adaptBlocker(const RunRecord& run)
 
 std::string resumeBlocker(const RunRecord& run)
 {
-  if (run.kind == "m6")
+  if (run.kind == RunKind::M6)
   {
     return "";
   }

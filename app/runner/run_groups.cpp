@@ -25,11 +25,6 @@ const RunRecord* memberOfSeed(const GroupSummary& s, int64_t seed)
   return found;
 }
 
-bool settled(const std::string& status)
-{
-  return status == "finished" || status == "failed" || status == "diverged";
-}
-
 }  // namespace
 
 int64_t seedOfRun(const RunRecord& run)
@@ -120,11 +115,11 @@ std::string GroupSummary::status() const
   for (int64_t seed : group.seeds)
   {
     const RunRecord* r = memberOfSeed(*this, seed);
-    if (!r || !settled(r->status))
+    if (!r || !hasEnded(r->status))
     {
       return "incomplete";
     }
-    failed = failed || r->status != "finished";
+    failed = failed || r->status != RunStatus::Finished;
   }
   return group.seeds.empty() ? "incomplete" : failed ? "failed" : "finished";
 }
@@ -149,7 +144,7 @@ Json GroupSummary::toJson() const
     Json m = Json::object();
     m["run"] = r.id;
     m["seed"] = i < memberSeeds.size() ? memberSeeds[i] : seedOfRun(r);
-    m["status"] = r.status;
+    m["status"] = wordOf(r.status);
     m["best_epoch"] = r.bestEpoch;
     m["test"] = r.test.valuesJson();
     runs.push_back(m);
@@ -210,7 +205,7 @@ GroupStep nextGroupStep(const GroupSummary& summary, std::optional<int64_t> only
       step.seed = seed;
       return step;
     }
-    if (!settled(r->status))
+    if (!hasEnded(r->status))
     {
       step.action = GroupStep::Action::Resume;
       step.seed = seed;
@@ -306,13 +301,13 @@ GroupSummary runGroupMembers(RunStore& runs, GroupStore& groups, TrainingSession
     {
       // A new member refused before it trained (an invalid configuration) is not left "created".
       auto now = runs.run(run.id);
-      if (!resume && now && now->status == "created")
+      if (!resume && now && now->status == RunStatus::Created)
       {
-        (void)runs.setStatus(run.id, "failed", e.what());
+        (void)runs.setStatus(run.id, RunStatus::Failed, e.what());
       }
       throw;
     }
-    if (result.status == "stopped")
+    if (result.status == RunStatus::Stopped)
     {
       auto stopped = summarizeGroup(runs, groups, groupId);
       if (!stopped)

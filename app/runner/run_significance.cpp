@@ -126,7 +126,7 @@ Result<Side> loadSide(RunStore& store, GroupStore* groups, const SignificanceSid
   {
     if (r.test.empty())
     {
-      return makeError(label(r) + " has no test results (status: " + r.status + ")");
+      return makeError(label(r) + " has no test results (status: " + wordOf(r.status) + ")");
     }
     auto rows = store.userMetrics(r.id, "test");
     if (!rows)

@@ -136,8 +136,9 @@ Result<SearchResult> SearchRunner::runInProcesses(
     {
       t = *recorded;
     }
-    const std::string status = t.run ? t.run->status : std::string();
-    const bool trained = status != "" && status != "created" && status != "running";
+    const std::optional<RunStatus> status =
+        t.run ? std::optional<RunStatus>(t.run->status) : std::nullopt;
+    const bool trained = status && status != RunStatus::Created && status != RunStatus::Running;
     if (end->exitCode != 0 && !trained)
     {
       // It failed before or outside its run; the next trials would fail the same way. The
@@ -156,7 +157,7 @@ Result<SearchResult> SearchRunner::runInProcesses(
       stopReason = plan.budgetReason();
       stopping = true;
     }
-    else if (!trained || (status == "stopped" && t.decision.empty()))
+    else if (!trained || (status == RunStatus::Stopped && t.decision.empty()))
     {
       // Interrupted (by this process, or by someone else), or it stopped before it trained.
       if (stopReason.empty())

@@ -54,11 +54,11 @@ std::vector<double> bestSoFar(const std::vector<EpochRecord>& epochs, const std:
 // A trial that needs no more training: done, halved, diverged or failed.
 bool settled(const RunRecord& run, const std::string& decision)
 {
-  if (run.status == "finished" || run.status == "diverged" || run.status == "failed")
+  if (hasEnded(run.status))
   {
     return true;
   }
-  return run.status == "stopped" && decision.rfind(kHalvedPrefix, 0) == 0;
+  return run.status == RunStatus::Stopped && decision.rfind(kHalvedPrefix, 0) == 0;
 }
 
 }  // namespace
@@ -117,7 +117,7 @@ Json SearchResult::toJson() const
     x["trial"] = t.trial + 1;
     x["run"] = t.run ? Json(t.run->id) : Json(nullptr);
     x["config"] = trialJson(t.values);
-    x["status"] = t.run ? t.run->status : std::string("skipped");
+    x["status"] = t.run ? wordOf(t.run->status) : std::string("skipped");
     x["epochs"] = t.run ? t.run->epochsRun : 0;
     x["valid"] = t.run ? t.run->valid.valuesJson() : Json::object();
     x["value"] = std::isfinite(t.value) ? Json(t.value) : Json(nullptr);
@@ -618,12 +618,12 @@ Result<SearchTrialResult> SearchRunner::trainHere(const SearchRecord& search,
     tr.run->message = halted;
     (void)runs_.setStatus(run.id, trained->status, halted);
   }
-  else if (budgetStop && trained->status == "stopped")
+  else if (budgetStop && trained->status == RunStatus::Stopped)
   {
     tr.decision = kBudgetDecision;
     stopReason = plan.budgetReason();
   }
-  else if (trained->status == "stopped")
+  else if (trained->status == RunStatus::Stopped)
   {
     stopReason = "stopped by the user";
   }
@@ -681,7 +681,7 @@ std::optional<std::vector<double>> SearchRunner::earlierAtRung(int64_t searchId,
         }
       }
       const bool active = runs_.isActive(run->id);
-      const bool starting = !active && run->status == "created" && row->decision.empty() &&
+      const bool starting = !active && run->status == RunStatus::Created && row->decision.empty() &&
                             monotonicSeconds() - since < kStartGraceSeconds;
       if (!active && !starting)
       {

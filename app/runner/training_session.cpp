@@ -51,7 +51,7 @@ Result<RunRecord> TrainingSession::createRun(const RunConfig& config, const std:
   r.name = name;
   r.datasetId = dataset_.id;
   r.datasetName = dataset_.name;
-  r.kind = "m6";
+  r.kind = RunKind::M6;
   r.task = config.model.task;
   r.configJson = toJson(config).dump();
   r.parentRun = parent;
@@ -81,7 +81,7 @@ Result<RunRecord> TrainingSession::adapt(RunRecord run, const RunConfig& config,
   // A refused adaptation leaves the new record "failed" with the reason, not "created".
   auto refuse = [&](const std::string& why) -> Result<RunRecord>
   {
-    (void)store_.setStatus(run.id, "failed", why);
+    (void)store_.setStatus(run.id, RunStatus::Failed, why);
     return makeError(why);
   };
   if (const std::string why = adaptBlocker(parent); !why.empty())
@@ -142,7 +142,8 @@ Result<RunRecord> TrainingSession::record(
     ws_.setBusyTimeout(120000);
     if (auto again = store_.markStarted(run.id); !again)
     {
-      (void)store_.setStatus(run.id, "failed", again.error());  // best effort: not "created"
+      (void)store_.setStatus(run.id, RunStatus::Failed,
+                             again.error());  // best effort: not "created"
       return errorOf(again);
     }
     ws_.setBusyTimeout(250);
@@ -194,10 +195,12 @@ Result<RunRecord> TrainingSession::record(
   };
 
   TrainOutcome out;
+  bool trained = false;  // the engine returned an outcome
   std::string failure;
   try
   {
     out = engine(cb);
+    trained = true;
   }
   catch (const std::exception& e)
   {
@@ -210,7 +213,7 @@ Result<RunRecord> TrainingSession::record(
     failure += (failure.empty() ? "" : "; ") + std::string("the curves could not be recorded: ") +
                lastWriteError;
   }
-  if (!failure.empty() && out.status.empty())
+  if (!failure.empty() && !trained)
   {
     std::error_code ec;
     if (std::filesystem::is_regular_file(std::filesystem::path(run.folder) / "last.pt", ec))
@@ -218,7 +221,7 @@ Result<RunRecord> TrainingSession::record(
       failure += "; run " + std::to_string(run.id) +
                  " keeps its last checkpoint and can be resumed once the cause is fixed";
     }
-    (void)store_.setStatus(run.id, "failed", failure);  // best effort; the error goes back
+    (void)store_.setStatus(run.id, RunStatus::Failed, failure);  // best effort; the error goes back
     return makeError(failure);
   }
   run.status = out.status;
@@ -297,7 +300,15 @@ Result<std::vector<RunRecord>> TrainingSession::baselines(const RunConfig& confi
     r.name = baselineTitle(kind);
     r.datasetId = dataset_.id;
     r.datasetName = dataset_.name;
-    r.kind = "baseline-" + kind;
+    if (const std::optional<RunKind> k = baselineKind(kind))
+    {
+      r.kind = *k;
+    }
+    else
+    {
+      discard();
+      return makeError("unknown baseline '" + kind + "'");
+    }
     r.task = Task::Ranking;
     r.configJson = toJson(config).dump();
     if (auto id = store_.create(r); !id)
@@ -329,7 +340,7 @@ Result<std::vector<RunRecord>> TrainingSession::baselines(const RunConfig& confi
     discard();
     return makeError(std::string("baselines failed: ") + e.what());
   }
-  if (out.status != "finished")
+  if (out.status != RunStatus::Finished)
   {
     discard();
     return cancelledError();
@@ -344,7 +355,7 @@ Result<std::vector<RunRecord>> TrainingSession::baselines(const RunConfig& confi
   } restore{ws_};
   for (auto& r : records)
   {
-    const std::string name = baselineOfKind(r.kind);
+    const std::string name = baselineName(r.kind);
     const BaselineResult* b = nullptr;
     for (const auto& x : out.baselines)
     {
@@ -355,7 +366,7 @@ Result<std::vector<RunRecord>> TrainingSession::baselines(const RunConfig& confi
       (void)store_.remove(r.id);
       continue;
     }
-    r.status = "finished";
+    r.status = RunStatus::Finished;
     r.valid = b->valid;
     r.test = b->test;
     r.summary["seconds"] = b->seconds;
@@ -385,7 +396,7 @@ Result<std::vector<RunRecord>> TrainingSession::baselines(const RunConfig& confi
     {
       for (const auto& other : records)
       {
-        (void)store_.setStatus(other.id, "failed",
+        (void)store_.setStatus(other.id, RunStatus::Failed,
                                "the results could not be recorded: " + ok.error());
       }
       return errorOf(ok);

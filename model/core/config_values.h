@@ -5,20 +5,12 @@
 // Thread affinity: none; the tables are immutable after their first (thread-safe) construction.
 #pragma once
 
-#include <optional>
-#include <string>
 #include <vector>
+
+#include "model/core/enum_words.h"
 
 namespace m6
 {
-
-/// One value of an enum and its word ("sampled_softmax").
-template <class E>
-struct EnumWord
-{
-  E value;
-  const char* word;
-};
 
 /// How the fields of one modality become one token.
 enum class Merge
@@ -97,8 +89,7 @@ enum class SplitKind
   GlobalRandom
 };
 
-// The word tables, found by argument-dependent lookup from a value of the enum; in the order
-// menus show them.
+// The word tables (enum_words.h), in the order menus show them.
 const std::vector<EnumWord<Merge>>& enumWords(Merge);
 const std::vector<EnumWord<HistoryKind>>& enumWords(HistoryKind);
 const std::vector<EnumWord<TokenNorm>>& enumWords(TokenNorm);
@@ -110,45 +101,5 @@ const std::vector<EnumWord<Sampling>>& enumWords(Sampling);
 const std::vector<EnumWord<Optimizer>>& enumWords(Optimizer);
 const std::vector<EnumWord<SparseRows>>& enumWords(SparseRows);
 const std::vector<EnumWord<SplitKind>>& enumWords(SplitKind);
-
-/// The word of a value: wordOf(Loss::SampledSoftmax) == "sampled_softmax".
-template <class E>
-std::string wordOf(E value)
-{
-  for (const auto& w : enumWords(E{}))
-  {
-    if (w.value == value)
-    {
-      return w.word;
-    }
-  }
-  return "?";
-}
-
-/// The value a word names, or nothing for a word the enum does not have.
-template <class E>
-std::optional<E> enumFromWord(const std::string& word)
-{
-  for (const auto& w : enumWords(E{}))
-  {
-    if (word == w.word)
-    {
-      return w.value;
-    }
-  }
-  return std::nullopt;
-}
-
-/// Every word of the enum, in menu order.
-template <class E>
-std::vector<std::string> enumWordList()
-{
-  std::vector<std::string> out;
-  for (const auto& w : enumWords(E{}))
-  {
-    out.emplace_back(w.word);
-  }
-  return out;
-}
 
 }  // namespace m6

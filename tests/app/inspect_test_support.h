@@ -133,7 +133,7 @@ inline InspectFixture makeInspectWorkspace(const QString& path, bool baselines,
     qFatal("cannot create a run: %s", run.error().c_str());
   }
   auto trained = session.train(*run, f.config, false);
-  if (!trained || trained->status != "finished")
+  if (!trained || trained->status != m6::RunStatus::Finished)
   {
     qFatal("training failed: %s", trained ? trained->message.c_str() : trained.error().c_str());
   }
@@ -149,10 +149,10 @@ inline InspectFixture makeInspectWorkspace(const QString& path, bool baselines,
     }
     for (const auto& r : *b)
     {
-      qint64* slot = r.kind == "baseline-pop"    ? &f.popRun
-                     : r.kind == "baseline-bpr"  ? &f.bprRun
-                     : r.kind == "baseline-ease" ? &f.easeRun
-                                                 : &f.knnRun;
+      qint64* slot = r.kind == m6::RunKind::BaselinePop    ? &f.popRun
+                     : r.kind == m6::RunKind::BaselineBpr  ? &f.bprRun
+                     : r.kind == m6::RunKind::BaselineEase ? &f.easeRun
+                                                           : &f.knnRun;
       *slot = r.id;
     }
   }

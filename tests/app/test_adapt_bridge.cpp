@@ -71,9 +71,9 @@ class TestAdaptBridge : public QObject
     RunRecord b;
     b.name = "most popular";
     b.datasetId = source_;
-    b.kind = "baseline-pop";
+    b.kind = m6::RunKind::BaselinePop;
     b.task = m6::Task::Ranking;
-    b.status = "finished";
+    b.status = m6::RunStatus::Finished;
     auto bid = RunStore(*ws).create(b);
     QVERIFY(bid.ok());
     baseline_ = *bid;
@@ -139,7 +139,7 @@ class TestAdaptBridge : public QObject
     QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 2, 120000);
     QCOMPARE(finished.count(), 1);
     const RunRecord run = finished.first().at(0).value<RunRecord>();
-    QCOMPARE(run.status, std::string("finished"));
+    QCOMPARE(run.status, m6::RunStatus::Finished);
     QVERIFY(run.parentRun && *run.parentRun == parent_);
     QVERIFY(run.summary.find("adaptation"));
     bool reportLogged = false;

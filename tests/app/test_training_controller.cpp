@@ -89,7 +89,7 @@ class TestTrainingController : public QObject
     QCOMPARE(c.startTraining(datasetId_, m6test::quickConfig(2), "second"), quint64(0));
     const RunRecord run = waitForRun(c, finished, failed);
     QCOMPARE(ended.size(), 1);
-    QCOMPARE(QString::fromStdString(run.status), QString("finished"));
+    QCOMPARE(QString::fromStdString(m6::wordOf(run.status)), QString("finished"));
     QCOMPARE(QString::fromStdString(run.name), QString("first"));
     QCOMPARE(started.size(), 1);
     QCOMPARE(started.first().first().value<RunRecord>().id, run.id);
@@ -125,7 +125,7 @@ class TestTrainingController : public QObject
     connect(&c, &TrainingController::epochEnded, &c, [&c] { c.stop(); });
     QVERIFY(c.startTraining(datasetId_, m6test::quickConfig(4, 32), "stopped run") > 0);
     const RunRecord run = waitForRun(c, finished, failed);
-    QCOMPARE(QString::fromStdString(run.status), QString("stopped"));
+    QCOMPARE(QString::fromStdString(m6::wordOf(run.status)), QString("stopped"));
     QCOMPARE(run.bestEpoch, 1);
     QCOMPARE(run.epochsRun, 1);
     QVERIFY(!run.test.empty());
@@ -149,7 +149,7 @@ class TestTrainingController : public QObject
     QVERIFY(c.resumeRun(run.id) > 0);
     const RunRecord resumed = waitForRun(c, finished, failed);
     QCOMPARE(resumed.id, run.id);
-    QCOMPARE(QString::fromStdString(resumed.status), QString("finished"));
+    QCOMPARE(QString::fromStdString(m6::wordOf(resumed.status)), QString("finished"));
     QCOMPARE(resumed.epochsRun, 4);
     QCOMPARE(epochs.size(), 3);
     QCOMPARE(epochs.first().first().value<EpochStats>().epoch, 2);
@@ -188,7 +188,7 @@ class TestTrainingController : public QObject
     QTRY_VERIFY_WITH_TIMEOUT(log.steps.size() > seen, 30000);
     c.stop();
     const RunRecord run = waitForRun(c, finished, failed);
-    QCOMPARE(QString::fromStdString(run.status), QString("stopped"));
+    QCOMPARE(QString::fromStdString(m6::wordOf(run.status)), QString("stopped"));
     for (size_t i = 0; i < log.steps.size(); ++i)
     {
       QCOMPARE(log.steps[i].step, int64_t(i + 1));  // nothing lost or repeated around the pause
@@ -213,7 +213,7 @@ class TestTrainingController : public QObject
     QStringList kinds;
     for (const auto& e : library.runs())
     {
-      kinds << QString::fromStdString(e.record.kind);
+      kinds << QString::fromStdString(m6::wordOf(e.record.kind));
     }
     QVERIFY(kinds.contains("baseline-pop"));
     QVERIFY(kinds.contains("baseline-bpr"));
@@ -276,7 +276,7 @@ class TestTrainingController : public QObject
     auto ws = m6test::openWorkspace(path_);
     auto run = RunStore(*ws).run(runId);
     QVERIFY(run.ok());
-    QCOMPARE(QString::fromStdString(run->status), QString("stopped"));
+    QCOMPARE(QString::fromStdString(m6::wordOf(run->status)), QString("stopped"));
   }
 };
 

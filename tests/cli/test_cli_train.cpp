@@ -306,10 +306,10 @@ class TestCliTrain : public QObject
       m6::RunRecord r;
       r.datasetId = (*ws)->dataset("d")->id;
       r.name = "killed";
-      r.kind = "m6";
+      r.kind = m6::RunKind::M6;
       r.task = m6::Task::Ranking;
       r.configJson = "{}";
-      r.status = "running";
+      r.status = m6::RunStatus::Running;
       auto created = store.create(r);
       QVERIFY2(created.ok(), created.error().c_str());
       id = *created;

@@ -88,7 +88,7 @@ class TestAdaptation : public QObject
     QVERIFY(dir_.isValid());
     parent_ = m6test::runDir(dir_, "parent");
     m6::TrainOutcome p = m6::train(source_, parentConfig_, parent_);
-    QCOMPARE(p.status, std::string("finished"));
+    QCOMPARE(p.status, m6::RunStatus::Finished);
     qInfo("parent on the first domain: test ndcg@10 %.4f (%d epochs)", p.test.get("ndcg@10"),
           p.epochsRun);
   }
@@ -99,8 +99,8 @@ class TestAdaptation : public QObject
     m6::TrainOutcome scratch = m6::train(target_, c, m6test::runDir(dir_, "scratch10"));
     m6::TrainOutcome adapted = m6::adapt(target_, c, parent_, source_, parentConfig_,
                                          m6::AdaptOptions{}, m6test::runDir(dir_, "adapted10"));
-    QCOMPARE(scratch.status, std::string("finished"));
-    QCOMPARE(adapted.status, std::string("finished"));
+    QCOMPARE(scratch.status, m6::RunStatus::Finished);
+    QCOMPARE(adapted.status, m6::RunStatus::Finished);
     QCOMPARE(adapted.trainExamples, scratch.trainExamples);  // the same 10%
     const double s = scratch.test.get("ndcg@10");
     const double a = adapted.test.get("ndcg@10");
@@ -132,7 +132,7 @@ class TestAdaptation : public QObject
     o.zeroShot = true;
     const std::string run = m6test::runDir(dir_, "ctr");
     m6::TrainOutcome out = m6::adapt(source_, c, parent_, source_, parentConfig_, o, run);
-    QCOMPARE(out.status, std::string("finished"));
+    QCOMPARE(out.status, m6::RunStatus::Finished);
     const m6::AdaptReport& r = out.adaptation;
     QVERIFY(!out.zeroShot.available);  // the head is new: zero-shot would be meaningless
     QVERIFY(out.zeroShot.note.find("task changed") != std::string::npos);
@@ -193,7 +193,7 @@ class TestAdaptation : public QObject
     m6::AdaptReport preview = m6::previewAdaptation(target_, c, parent_, source_, parentConfig_, o);
     const std::string run = m6test::runDir(dir_, "peft");
     m6::TrainOutcome out = m6::adapt(target_, c, parent_, source_, parentConfig_, o, run);
-    QCOMPARE(out.status, std::string("finished"));
+    QCOMPARE(out.status, m6::RunStatus::Finished);
     QCOMPARE(out.adaptation.trainableParameters, preview.trainableParameters);
     const m6::AdaptReport& r = out.adaptation;
     for (const auto& p : r.parameters)
@@ -275,7 +275,7 @@ class TestAdaptation : public QObject
     };
     const std::string run = m6test::runDir(dir_, "interrupted");
     m6::TrainOutcome first = m6::adapt(target_, c, parent_, source_, parentConfig_, o, run, cb);
-    QCOMPARE(first.status, std::string("stopped"));
+    QCOMPARE(first.status, m6::RunStatus::Stopped);
     QCOMPARE(first.epochsRun, 1);
     m6::AdaptOptions other = o;
     other.freezeHistory = false;
@@ -283,7 +283,7 @@ class TestAdaptation : public QObject
                                                            parentConfig_, other, run, {}, true));
     m6::TrainOutcome resumed =
         m6::adapt(target_, c, "", m6::DatasetSnapshot{}, RunConfig{}, o, run, {}, true);
-    QCOMPARE(resumed.status, std::string("finished"));
+    QCOMPARE(resumed.status, m6::RunStatus::Finished);
     QCOMPARE(resumed.epochsRun, 3);
     QVERIFY(resumed.test == whole.test);
     QCOMPARE(resumed.adaptation.toJson(), whole.adaptation.toJson());

@@ -32,7 +32,7 @@ class TestColdStart : public QObject
     config_.train.lr = 3e-3;
     config_.train.coldItemShare = 0.1;
     withIds_ = m6::train(data_, config_, m6test::runDir(dir_, "ids"));
-    QCOMPARE(withIds_.status, std::string("finished"));
+    QCOMPARE(withIds_.status, m6::RunStatus::Finished);
   }
 
   void coldItemsBeatRandomByContent()
@@ -110,7 +110,7 @@ class TestColdStart : public QObject
     c.train.split = m6::SplitKind::RatioTime;
     c.train.epochs = 1;
     m6::TrainOutcome o = m6::train(data_, c, m6test::runDir(dir_, "ratio"));
-    QCOMPARE(o.status, std::string("finished"));
+    QCOMPARE(o.status, m6::RunStatus::Finished);
     QVERIFY2(o.coldTest.protocol.find("ratio 80:10:10 per user by time") != std::string::npos,
              o.coldTest.protocol.c_str());
     QVERIFY(o.coldTest.get("ndcg@10") > 0);

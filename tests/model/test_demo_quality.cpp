@@ -32,7 +32,7 @@ class TestDemoQuality : public QObject
     m6_ = m6::train(data_, config_, m6test::runDir(dir_, "balanced"), cb);
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    QCOMPARE(m6_.status, std::string("finished"));
+    QCOMPARE(m6_.status, m6::RunStatus::Finished);
     qInfo(
         "balanced preset: %d epochs (best %d), %.0f examples/s, %.1f s/epoch, %.0f s in all, "
         "%lld parameters",
@@ -50,7 +50,7 @@ class TestDemoQuality : public QObject
   void beatsEveryBaselineClearly()
   {
     m6::BaselineOutcome b = m6::runBaselines(data_, config_);
-    QCOMPARE(b.status, std::string("finished"));
+    QCOMPARE(b.status, m6::RunStatus::Finished);
     QCOMPARE(b.baselines.size(), m6::baselineNames().size());
     QCOMPARE(b.protocol, m6_.valid.protocol);
     const double ours = m6_.valid.get("ndcg@10");

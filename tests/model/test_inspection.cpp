@@ -32,8 +32,8 @@ class TestInspection : public QObject
     dot_.train.epochs = 3;
     mlp_ = m6test::smallConfig();
     m6::applySetting(mlp_, "scorer=mlp");
-    QCOMPARE(m6::train(data_, dot_, m6test::runDir(dir_, "dot")).status, std::string("finished"));
-    QCOMPARE(m6::train(data_, mlp_, m6test::runDir(dir_, "mlp")).status, std::string("finished"));
+    QCOMPARE(m6::train(data_, dot_, m6test::runDir(dir_, "dot")).status, m6::RunStatus::Finished);
+    QCOMPARE(m6::train(data_, mlp_, m6test::runDir(dir_, "mlp")).status, m6::RunStatus::Finished);
   }
 
   void embeddingsAndTheirMaps()
@@ -156,7 +156,7 @@ class TestInspection : public QObject
     c.model.historyLength = 0;
     c.train.epochs = 1;
     const std::string run = m6test::runDir(dir_, "no-history");
-    QCOMPARE(m6::train(data_, c, run).status, std::string("finished"));
+    QCOMPARE(m6::train(data_, c, run).status, m6::RunStatus::Finished);
     auto p = m6::Predictor::open(run, data_, c);
     m6::AttentionStats s = p->attentionStats();
     QCOMPARE(s.historyLength, 0);

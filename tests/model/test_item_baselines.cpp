@@ -147,7 +147,7 @@ class TestItemBaselines : public QObject
   void initTestCase()
   {
     outcome_ = m6::runBaselines(demo_, m6test::smallConfig(), {}, "", {"pop", "itemknn", "ease"});
-    QCOMPARE(outcome_.status, std::string("finished"));
+    QCOMPARE(outcome_.status, m6::RunStatus::Finished);
   }
 
   void easeSolvesEachColumnsRidgeRegression()
@@ -365,7 +365,7 @@ class TestItemBaselines : public QObject
     m6::RunConfig c = m6test::smallConfig();
     c.train.evalK = 5;
     m6::BaselineOutcome out = m6::runBaselines(big, c, {}, "", {"pop", "ease"});
-    QCOMPARE(out.status, std::string("finished"));
+    QCOMPARE(out.status, m6::RunStatus::Finished);
     QCOMPARE(out.baselines.size(), size_t(1));
     QCOMPARE(out.baselines[0].name, std::string("pop"));
     QCOMPARE(out.skipped.size(), size_t(1));

@@ -199,13 +199,13 @@ class TestLazyAdam : public QObject
     cb.onLog = [&](const std::string& line) { logs.push_back(line); };
     c.train.sparseRows = m6::SparseRows::On;
     m6::TrainOutcome on = m6::train(data, c, m6test::runDir(dir, "on"), cb);
-    QCOMPARE(on.status, std::string("finished"));
+    QCOMPARE(on.status, m6::RunStatus::Finished);
     QVERIFY(std::find(logs.begin(), logs.end(), "row-sparse id updates: users and items") !=
             logs.end());
     c.train.sparseRows = m6::SparseRows::Off;
     logs.clear();
     m6::TrainOutcome off = m6::train(data, c, m6test::runDir(dir, "off"), cb);
-    QCOMPARE(off.status, std::string("finished"));
+    QCOMPARE(off.status, m6::RunStatus::Finished);
     for (const auto& line : logs)
     {
       QVERIFY(line.find("row-sparse") == std::string::npos);
@@ -218,7 +218,7 @@ class TestLazyAdam : public QObject
     // parameters).
     c.train.sparseRows = m6::SparseRows::Auto;
     logs.clear();
-    QCOMPARE(m6::train(data, c, m6test::runDir(dir, "auto"), cb).status, std::string("finished"));
+    QCOMPARE(m6::train(data, c, m6test::runDir(dir, "auto"), cb).status, m6::RunStatus::Finished);
     for (const auto& line : logs)
     {
       QVERIFY(line.find("row-sparse") == std::string::npos);
@@ -227,7 +227,7 @@ class TestLazyAdam : public QObject
     c.train.batchSize = 16;
     c.train.epochs = 1;
     logs.clear();
-    QCOMPARE(m6::train(data, c, m6test::runDir(dir, "auto16"), cb).status, std::string("finished"));
+    QCOMPARE(m6::train(data, c, m6test::runDir(dir, "auto16"), cb).status, m6::RunStatus::Finished);
     for (const auto& line : logs)
     {
       QVERIFY(line.find("row-sparse") == std::string::npos);
@@ -238,7 +238,7 @@ class TestLazyAdam : public QObject
     c.model.dim = 256;
     c.model.heads = 2;
     logs.clear();
-    QCOMPARE(m6::train(many, c, m6test::runDir(dir, "large"), cb).status, std::string("finished"));
+    QCOMPARE(m6::train(many, c, m6test::runDir(dir, "large"), cb).status, m6::RunStatus::Finished);
     QVERIFY(std::find(logs.begin(), logs.end(), "row-sparse id updates: users") != logs.end());
   }
 

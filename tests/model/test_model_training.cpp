@@ -45,7 +45,7 @@ class TestModelTraining : public QObject
     c.train.evalK = 5;
     auto dir = m6test::makeTempDir();
     TrainOutcome out = m6::train(s, c, m6test::runDir(dir, "tiny"));
-    QCOMPARE(out.status, std::string("finished"));
+    QCOMPARE(out.status, m6::RunStatus::Finished);
     QCOMPARE(out.history.size(), size_t(60));
     double first = out.history.front().trainLoss;
     double last = out.history.back().trainLoss;
@@ -65,7 +65,7 @@ class TestModelTraining : public QObject
     m6::RunConfig c = m6test::smallConfig();
     c.train.evalK = 5;
     m6::BaselineOutcome out = m6::runBaselines(d, c);
-    QCOMPARE(out.status, std::string("finished"));
+    QCOMPARE(out.status, m6::RunStatus::Finished);
     QCOMPARE(out.baselines.size(), m6::baselineNames().size());
     QCOMPARE(out.baselines[1].name, std::string("bpr"));
     QVERIFY(out.skipped.empty());
@@ -98,7 +98,7 @@ class TestModelTraining : public QObject
     QVERIFY(QString::fromStdString(issues[0].message).contains("side features"));
     auto dir = m6test::makeTempDir();
     TrainOutcome out = m6::train(s, ids, m6test::runDir(dir, "ids"));
-    QCOMPARE(out.status, std::string("finished"));
+    QCOMPARE(out.status, m6::RunStatus::Finished);
     QVERIFY(std::isfinite(out.test.get("ndcg@10")));
     // The preset: ids through a Transformer history, no fields, no time context.
     const RunConfig sas = m6::preset("sasrec-like");
@@ -120,7 +120,7 @@ class TestModelTraining : public QObject
     c.model.historyEncoder = m6::HistoryKind::Transformer;
     auto dir = m6test::makeTempDir();
     TrainOutcome out = m6::train(s, c, m6test::runDir(dir, "bare"));
-    QCOMPARE(out.status, std::string("finished"));
+    QCOMPARE(out.status, m6::RunStatus::Finished);
     QVERIFY(std::isfinite(out.test.get("ndcg@10")));
     QCOMPARE(out.testRows.size(), size_t(60));
     auto p = m6::Predictor::open(m6test::runDir(dir, "bare"), s, c);
@@ -187,7 +187,7 @@ class TestModelTraining : public QObject
     c.model.merge = m6::Merge::Concat;
     auto dir = m6test::makeTempDir();
     TrainOutcome out = m6::train(s, c, m6test::runDir(dir, "fields"));
-    QCOMPARE(out.status, std::string("finished"));
+    QCOMPARE(out.status, m6::RunStatus::Finished);
     QVERIFY(std::isfinite(out.valid.get("ndcg@10")));
     auto e = m6::estimate(s, c);
     QCOMPARE(e.parameters, out.parameters);
@@ -195,7 +195,7 @@ class TestModelTraining : public QObject
     m6::applySetting(c, "exclude_fields=bio,context.device");
     QVERIFY(m6::estimate(s, c).parameters < e.parameters);
     out = m6::train(s, c, m6test::runDir(dir, "fewer"));
-    QCOMPARE(out.status, std::string("finished"));
+    QCOMPARE(out.status, m6::RunStatus::Finished);
   }
 
   void itemWithoutInteractionsIsScoredFromItsContent()
@@ -238,7 +238,7 @@ class TestModelTraining : public QObject
       c.model.idEmbeddings = ids;
       auto dir = m6test::makeTempDir();
       TrainOutcome out = m6::train(s, c, m6test::runDir(dir, "cold"));
-      QCOMPARE(out.status, std::string("finished"));
+      QCOMPARE(out.status, m6::RunStatus::Finished);
       auto p = m6::Predictor::open(m6test::runDir(dir, "cold"), s, c);
       std::vector<float> scores = p->scoreAll(3);
       QVERIFY(m6test::allFinite(scores));
@@ -296,7 +296,7 @@ class TestModelTraining : public QObject
     }
     auto dir = m6test::makeTempDir();
     TrainOutcome out = m6::train(s, c, m6test::runDir(dir, "variant"));
-    QCOMPARE(out.status, std::string("finished"));
+    QCOMPARE(out.status, m6::RunStatus::Finished);
     QCOMPARE(out.bestEpoch > 0, true);
     double v = out.test.get(metric.toStdString());
     QVERIFY2(std::isfinite(v), qPrintable(metric));

@@ -130,7 +130,7 @@ class TestOpenDomain : public QObject
     c.model.idDropout = 0.2;
     c.train.epochs = 4;
     const std::string run = m6test::runDir(dir_, "source");
-    QCOMPARE(m6::train(source, c, run).status, std::string("finished"));
+    QCOMPARE(m6::train(source, c, run).status, m6::RunStatus::Finished);
 
     m6::ZeroShotResult z = m6::zeroShot(target, c, run, source, c);
     QVERIFY(z.available);

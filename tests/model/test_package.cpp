@@ -149,7 +149,7 @@ class TestPackage : public QObject
     for (const char* name : {"dot", "mlp", "content"})
     {
       m6::TrainOutcome o = m6::train(data_, configOf(name), m6test::runDir(dir_, name));
-      QCOMPARE(o.status, std::string("finished"));
+      QCOMPARE(o.status, m6::RunStatus::Finished);
     }
     m6::ModelCard card;
     card.name = "dot run";

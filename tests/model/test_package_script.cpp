@@ -161,7 +161,7 @@ class TestPackageScript : public QObject
     }
     const std::string name = "run" + std::to_string(runs_++);
     const std::string run = m6test::runDir(dir_, name.c_str());
-    QCOMPARE(m6::train(data_, c, run).status, std::string("finished"));
+    QCOMPARE(m6::train(data_, c, run).status, m6::RunStatus::Finished);
     const std::string file = run + ".m6model";
     m6::exportModel(run, data_, c, {}, file);
     auto package = m6::ModelPackage::open(file);
@@ -245,7 +245,7 @@ class TestPackageScript : public QObject
     RunConfig c = m6test::smallConfig();
     c.train.epochs = 1;
     const std::string run = m6test::runDir(dir_, "errors");
-    QCOMPARE(m6::train(data_, c, run).status, std::string("finished"));
+    QCOMPARE(m6::train(data_, c, run).status, m6::RunStatus::Finished);
     const std::string file = run + ".m6model";
     m6::exportModel(run, data_, c, {}, file);
     torch::jit::Module script = torch::jit::load(file);

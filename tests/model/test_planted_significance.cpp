@@ -39,8 +39,8 @@ class TestPlantedSignificance : public QObject
   {
     const m6::TrainOutcome with = trainWithHistory(4, "with");
     const m6::TrainOutcome without = trainWithHistory(0, "without");
-    QCOMPARE(with.status, std::string("finished"));
-    QCOMPARE(without.status, std::string("finished"));
+    QCOMPARE(with.status, m6::RunStatus::Finished);
+    QCOMPARE(without.status, m6::RunStatus::Finished);
     QCOMPARE(with.testRows.size(), size_t(120));
 
     const m6::PairedComparison c =

@@ -27,8 +27,8 @@ class TestPredictor : public QObject
     dot_.model.attentionLayers = 2;
     mlp_ = m6test::smallConfig();
     m6::applySetting(mlp_, "scorer=mlp");
-    QCOMPARE(m6::train(data_, dot_, m6test::runDir(dir_, "dot")).status, std::string("finished"));
-    QCOMPARE(m6::train(data_, mlp_, m6test::runDir(dir_, "mlp")).status, std::string("finished"));
+    QCOMPARE(m6::train(data_, dot_, m6test::runDir(dir_, "dot")).status, m6::RunStatus::Finished);
+    QCOMPARE(m6::train(data_, mlp_, m6test::runDir(dir_, "mlp")).status, m6::RunStatus::Finished);
   }
 
   void recommendExcludesTrainingItemsOnly()

@@ -126,7 +126,7 @@ class TestSampledSoftmax : public QObject
 
     m6::TrainOutcome full = m6::train(data, c, m6test::runDir(dir_, "full"), {});
     m6::TrainOutcome ss = m6::train(data, sampled, m6test::runDir(dir_, "sampled"), {});
-    QCOMPARE(ss.status, std::string("finished"));
+    QCOMPARE(ss.status, m6::RunStatus::Finished);
     QVERIFY2(ss.test.protocol.find("trained with sampled softmax") != std::string::npos,
              ss.test.protocol.c_str());
     QVERIFY(full.test.protocol.find("sampled softmax") == std::string::npos);
@@ -157,7 +157,7 @@ class TestSampledSoftmax : public QObject
     c.train.epochs = 1;
     c.train.validUsers = 50;
     m6::TrainOutcome a = m6::train(data, c, m6test::runDir(dir_, "sample-a"), {});
-    QCOMPARE(a.status, std::string("finished"));
+    QCOMPARE(a.status, m6::RunStatus::Finished);
     QVERIFY2(a.valid.protocol.find("fixed seeded sample of 50 of 300 users") != std::string::npos,
              a.valid.protocol.c_str());
     // The final test covers every user, and says nothing of a sample.

@@ -103,7 +103,7 @@ class TestTrainingRuns : public QObject
     };
     cb.onProgress = [&](const m6::Progress& p) { last = p; };
     reference_ = m6::train(data_, config(), m6test::runDir(dir_, "reference"), cb);
-    QCOMPARE(reference_.status, std::string("finished"));
+    QCOMPARE(reference_.status, m6::RunStatus::Finished);
     m6::ParamEstimate e = m6::estimate(data_, config());
     QCOMPARE(reference_.parameters, e.parameters);
     QCOMPARE(epochs, 4);
@@ -171,13 +171,13 @@ class TestTrainingRuns : public QObject
     };
     const std::string run = m6test::runDir(dir_, "interrupted");
     TrainOutcome stopped = m6::train(data_, config(), run, cb);
-    QCOMPARE(stopped.status, std::string("stopped"));
+    QCOMPARE(stopped.status, m6::RunStatus::Stopped);
     QCOMPARE(stopped.epochsRun, 1);
     QCOMPARE(stopped.bestEpoch, 1);
     QVERIFY(!stopped.test.empty());  // the best checkpoint so far is evaluated
 
     TrainOutcome resumed = m6::train(data_, config(), run, {}, /*resume=*/true);
-    QCOMPARE(resumed.status, std::string("finished"));
+    QCOMPARE(resumed.status, m6::RunStatus::Finished);
     QCOMPARE(resumed.epochsRun, 4);
     QCOMPARE(resumed.bestEpoch, reference_.bestEpoch);
     QVERIFY(sameHistory(resumed, reference_));
@@ -216,7 +216,7 @@ class TestTrainingRuns : public QObject
     QCOMPARE(steps.load(), int64_t(0));  // paused before the first step
     pause = false;
     worker.join();
-    QCOMPARE(out.status, std::string("finished"));
+    QCOMPARE(out.status, m6::RunStatus::Finished);
     QVERIFY(steps.load() > 0);
 
     pause = true;
@@ -225,7 +225,7 @@ class TestTrainingRuns : public QObject
     QTest::qSleep(100);
     cancel = true;
     second.join();
-    QCOMPARE(out.status, std::string("stopped"));
+    QCOMPARE(out.status, m6::RunStatus::Stopped);
     QCOMPARE(steps.load(), int64_t(0));
   }
 
@@ -237,7 +237,7 @@ class TestTrainingRuns : public QObject
     c.train.gradClip = 0;
     const std::string run = m6test::runDir(dir_, "diverged");
     TrainOutcome out = m6::train(data_, c, run);
-    QCOMPARE(out.status, std::string("diverged"));
+    QCOMPARE(out.status, m6::RunStatus::Diverged);
     QVERIFY2(QString::fromStdString(out.message).contains("step"), out.message.c_str());
     qInfo("%s", out.message.c_str());
     // The last good checkpoint loads and scores finitely.

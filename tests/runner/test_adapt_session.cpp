@@ -75,7 +75,7 @@ class TestAdaptSession : public QObject
     QVERIFY(run.ok());
     auto done = session.adapt(*run, smallConfig(), parent_, o);
     QVERIFY2(done.ok(), done.error().c_str());
-    QCOMPARE(QString::fromStdString(done->status), QString("finished"));
+    QCOMPARE(QString::fromStdString(m6::wordOf(done->status)), QString("finished"));
     QCOMPARE(done->parentRun.value_or(0), parent_.id);
     const m6::Json* report = done->summary.find("adaptation");
     QVERIFY(report);
@@ -150,7 +150,7 @@ class TestAdaptSession : public QObject
       const auto runs = store.runs();  // kept alive: the loop reads into it
       for (const auto& r : *runs)
       {
-        if (r.kind.rfind("baseline-", 0) == 0 && r.status == "running")
+        if (r.kind != m6::RunKind::M6 && r.status == m6::RunStatus::Running)
         {
           QVERIFY(store.isActive(r.id));  // shown as running, not "interrupted"
           ++checked;
@@ -191,7 +191,7 @@ class TestAdaptSession : public QObject
     QVERIFY2(baselines.ok(), baselines.error().c_str());
     QCOMPARE(baselines->size(), m6::baselineNames().size());
     const m6::RunRecord& bpr = baselines->at(1);
-    QCOMPARE(QString::fromStdString(bpr.kind), QString("baseline-bpr"));
+    QCOMPARE(QString::fromStdString(m6::wordOf(bpr.kind)), QString("baseline-bpr"));
     // BPR's factors are kept in its run folder, for recommendations without retraining.
     const std::string factors = bpr.summary.value("factors", std::string());
     QVERIFY(!factors.empty());
@@ -205,7 +205,7 @@ class TestAdaptSession : public QObject
     QVERIFY(!done.ok());
     QVERIFY2(done.error().find("baseline") != std::string::npos, done.error().c_str());
     m6::RunStore store(*ws_);
-    QCOMPARE(QString::fromStdString(store.run(run->id)->status), QString("failed"));
+    QCOMPARE(QString::fromStdString(m6::wordOf(store.run(run->id)->status)), QString("failed"));
   }
 
   void compareRunsEveryArmOnTheSameBudget()
@@ -228,7 +228,7 @@ class TestAdaptSession : public QObject
     {
       const m6::CompareArm* b = result->find(baseline, 1.0);
       QVERIFY(b && b->runId > 0 && m6::isBaselineArm(b->arm));
-      QCOMPARE(QString::fromStdString(m6::RunStore(*ws_).run(b->runId)->kind),
+      QCOMPARE(QString::fromStdString(m6::wordOf(m6::RunStore(*ws_).run(b->runId)->kind)),
                QString("baseline-") + baseline);
       QCOMPARE(b->test.protocol, result->protocol);  // the same split and ranking
       QVERIFY(b->test.has("ndcg@10"));

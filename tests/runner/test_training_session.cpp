@@ -74,7 +74,7 @@ class TestTrainingSession : public QObject
     auto result = session.train(*run, smallConfig(), false, hooks);
     blocker.join();
     QVERIFY2(result.ok(), result.error().c_str());
-    QCOMPARE(QString::fromStdString(result->status), QString("finished"));
+    QCOMPARE(QString::fromStdString(m6::wordOf(result->status)), QString("finished"));
     QVERIFY(released);
     m6::RunStore store(*ws);
     auto steps = *store.steps(run->id);
@@ -128,7 +128,7 @@ class TestTrainingSession : public QObject
     pause = false;
     trainer.join();
     QVERIFY(!store.isActive(run.id));
-    QCOMPARE(QString::fromStdString(store.run(run.id)->status), QString("finished"));
+    QCOMPARE(QString::fromStdString(m6::wordOf(store.run(run.id)->status)), QString("finished"));
   }
 };
 

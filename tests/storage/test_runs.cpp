@@ -154,7 +154,7 @@ class TestRuns : public QObject
     QVERIFY(store.appendEpoch(*id, e).ok());
 
     RunRecord fin = *store.run(*id);
-    fin.status = "finished";
+    fin.status = m6::RunStatus::Finished;
     fin.bestEpoch = 1;
     fin.valid = e.valid;
     fin.test.protocol = e.valid.protocol;
@@ -178,7 +178,7 @@ class TestRuns : public QObject
 
     auto back = store.run(*id);
     QVERIFY(back.ok());
-    QCOMPARE(QString::fromStdString(back->status), QString("finished"));
+    QCOMPARE(back->status, m6::RunStatus::Finished);
     QCOMPARE(QString::fromStdString(back->datasetName), QString("d"));
     QCOMPARE(back->test.get("hr@10"), 0.2);
     QCOMPARE(QString::fromStdString(back->test.protocol),
@@ -217,10 +217,10 @@ class TestRuns : public QObject
     RunRecord escaped;
     escaped.datasetId = ds;
     escaped.name = "bell\a";
-    escaped.kind = "m6";
+    escaped.kind = m6::RunKind::M6;
     escaped.task = m6::Task::Ranking;
     escaped.configJson = "{}";
-    escaped.status = "created";
+    escaped.status = m6::RunStatus::Created;
     QVERIFY(!store.create(escaped).ok());
     QVERIFY(store.setNote(*id, "lr too high?").ok());
     QCOMPARE(QString::fromStdString(store.run(*id)->note), QString("lr too high?"));
@@ -239,6 +239,44 @@ class TestRuns : public QObject
     QVERIFY(!store.run(*id).ok());
     QVERIFY(!store.run(childId)->parentRun.has_value());
     QCOMPARE(workspaceDb(*ws).queryInt("SELECT count(*) FROM run_steps"), int64_t(0));
+  }
+
+  // Kind, status and task are enums in C++ and the same words as before in the workspace; a word
+  // this version does not know (a newer one wrote it) reads as a failed M6 run, not a crash.
+  void kindStatusAndTaskAreStoredAsWords()
+  {
+    auto ws = std::move(*m6::Workspace::open(m6test::path(dir_, "words.m6ws")));
+    int64_t ds = *ws->writeDataset(small("d"), {"demo", "", ""}, nullptr);
+    RunStore store(*ws);
+    RunRecord r;
+    r.datasetId = ds;
+    r.kind = m6::RunKind::BaselineEase;
+    r.task = m6::Task::Rating;
+    r.status = m6::RunStatus::Stopped;
+    r.configJson = "{}";
+    auto id = store.create(r);
+    QVERIFY2(id.ok(), id.error().c_str());
+    m6::sql::Db& db = workspaceDb(*ws);
+    QCOMPARE(db.queryText("SELECT kind || ' ' || status || ' ' || task FROM runs WHERE id = " +
+                          std::to_string(*id)),
+             std::string("baseline-ease stopped rating"));
+    auto back = store.run(*id);
+    QVERIFY(back.ok());
+    QVERIFY(back->kind == m6::RunKind::BaselineEase && back->task == m6::Task::Rating &&
+            back->status == m6::RunStatus::Stopped);
+    QCOMPARE(m6::baselineName(back->kind), std::string("ease"));
+    QVERIFY(m6::baselineKind("ease") == m6::RunKind::BaselineEase);
+    QVERIFY(!m6::baselineKind("m6") && !m6::baselineName(m6::RunKind::M6).size());
+    QVERIFY(!m6::hasEnded(m6::RunStatus::Stopped) && m6::hasEnded(m6::RunStatus::Diverged));
+
+    db.exec(
+        "UPDATE runs SET kind = 'baseline-future', status = 'paused', task = 'slate' "
+        "WHERE id = " +
+        std::to_string(*id));
+    back = store.run(*id);
+    QVERIFY(back.ok());
+    QVERIFY(back->kind == m6::RunKind::M6 && back->status == m6::RunStatus::Failed &&
+            back->task == m6::Task::Ranking);
   }
 
   void deletingADatasetDeletesItsRuns()

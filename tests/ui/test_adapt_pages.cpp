@@ -254,12 +254,13 @@ class TestAdaptPages : public QObject
     QTRY_VERIFY_WITH_TIMEOUT(epochs.count() >= 1, 120000);
     pages()->controller()->stop();
     waitIdle();
-    QTRY_VERIFY(entryNamed("adapted") && entryNamed("adapted")->record.status == "stopped");
+    QTRY_VERIFY(entryNamed("adapted") &&
+                entryNamed("adapted")->record.status == m6::RunStatus::Stopped);
     const qint64 id = entryNamed("adapted")->record.id;
     QTRY_VERIFY(runs()->canResume(id));
     QVERIFY(pages()->resumeRun(id));
     waitIdle();
-    QTRY_VERIFY(entryNamed("adapted")->record.status == "finished");
+    QTRY_VERIFY(entryNamed("adapted")->record.status == m6::RunStatus::Finished);
     QCOMPARE(entryNamed("adapted")->record.epochsRun, 3);
     QVERIFY(entryNamed("adapted")->record.summary.find("adaptation"));
 
@@ -297,7 +298,7 @@ class TestAdaptPages : public QObject
     QTest::mouseClick(d->startButton(), Qt::LeftButton);
     waitIdle();
     QTRY_VERIFY(entryNamed("adapted in two") &&
-                entryNamed("adapted in two")->record.status == "finished");
+                entryNamed("adapted in two")->record.status == m6::RunStatus::Finished);
     const RunRecord& run = entryNamed("adapted in two")->record;
     const Json* how = run.summary.find("distributed");
     QVERIFY2(how, run.summary.dump().c_str());
@@ -321,9 +322,9 @@ class TestAdaptPages : public QObject
       RunRecord r;
       r.name = "most popular";
       r.datasetId = runs()->model()->find(parent_)->record.datasetId;
-      r.kind = "baseline-pop";
+      r.kind = m6::RunKind::BaselinePop;
       r.task = m6::Task::Ranking;
-      r.status = "finished";
+      r.status = m6::RunStatus::Finished;
       auto id = RunStore(*ws).create(r);
       QVERIFY(id.ok());
       baseline = *id;

@@ -485,7 +485,7 @@ class TestInspectPage : public QObject
       TrainingSession session(*ws, *info, *loaded);
       auto run = session.createRun(config, "cold items");
       auto trained = session.train(*run, config, false);
-      QVERIFY(trained && trained->status == "finished");
+      QVERIFY(trained && trained->status == m6::RunStatus::Finished);
       coldRun = trained->id;
     }
     openRun(coldRun);
@@ -549,7 +549,7 @@ class TestInspectPage : public QObject
       TrainingSession session(*ws, *info, *loaded);
       auto run = session.createRun(config, "no time context");
       auto trained = session.train(*run, config, false);
-      QVERIFY(trained && trained->status == "finished");
+      QVERIFY(trained && trained->status == m6::RunStatus::Finished);
       timeless = trained->id;
     }
     openRun(timeless);

@@ -301,7 +301,7 @@ class TestMainWindow : public QObject
       const RunConfig config = m6test::quickConfig(1);
       auto run = session.createRun(config, "to inspect");
       auto trained = session.train(*run, config, false);
-      QVERIFY(trained && trained->status == "finished");
+      QVERIFY(trained && trained->status == m6::RunStatus::Finished);
       runId = trained->id;
     }
     MainWindow w(options(QFileInfo(path).fileName(), false));

@@ -339,7 +339,7 @@ class TestScreenshots : public QObject
       auto run = session.createRun(c, "balanced");
       QVERIFY(run);
       auto trained = session.train(*run, c, false);
-      QVERIFY(trained && trained->status == "finished");
+      QVERIFY(trained && trained->status == m6::RunStatus::Finished);
       runId = trained->id;
     }
     o.createDemoWhenEmpty = false;
@@ -412,7 +412,7 @@ class TestScreenshots : public QObject
       auto run = session.createRun(c, "books, quick");
       QVERIFY(run);
       auto trained = session.train(*run, c, false);
-      QVERIFY(trained && trained->status == "finished");
+      QVERIFY(trained && trained->status == m6::RunStatus::Finished);
       parentId = trained->id;
     }
     o.createDemoWhenEmpty = false;

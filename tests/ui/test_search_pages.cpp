@@ -190,7 +190,7 @@ class TestSearchPages : public QObject
     RunEntry trial;
     trial.record.id = 41;
     trial.record.name = "between trial 1";
-    trial.record.status = "finished";
+    trial.record.status = m6::RunStatus::Finished;
     trial.search.id = 7;
     trial.search.name = "between";
     trial.search.status = "running";
@@ -309,7 +309,7 @@ class TestSearchPages : public QObject
     for (const auto& trial : result.trials)
     {
       QVERIFY(trial.run);
-      QCOMPARE(trial.run->status, std::string("finished"));
+      QCOMPARE(trial.run->status, m6::RunStatus::Finished);
       QCOMPARE(trial.run->epochsRun, 3);
     }
     QCOMPARE(started.count(), 0);

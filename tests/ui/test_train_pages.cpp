@@ -232,7 +232,7 @@ class TestTrainPages : public QObject
     const std::string folder = runs->model()->find(idOf("stop me"))->record.folder;
     {
       auto ws = m6test::openWorkspace(path_);
-      QVERIFY(RunStore(*ws).setStatus(id, "running", "").ok());
+      QVERIFY(RunStore(*ws).setStatus(id, m6::RunStatus::Running, "").ok());
     }
     pages()->library()->refresh();
     QTRY_COMPARE(cell("stop me", RunTableModel::Status), QString("interrupted"));
@@ -545,10 +545,10 @@ class TestTrainPages : public QObject
     waitIdle();
     pages()->library()->refresh();
     RunTableModel* m = runs->model();
-    QTRY_VERIFY(m->find(second) && m->find(second)->record.status == "stopped");
+    QTRY_VERIFY(m->find(second) && m->find(second)->record.status == m6::RunStatus::Stopped);
     const int64_t group = m->find(first)->group.id;
     QVERIFY(group != 0);
-    QCOMPARE(m->find(first)->record.status, std::string("finished"));
+    QCOMPARE(m->find(first)->record.status, m6::RunStatus::Finished);
     const QModelIndex row = m->indexOfGroup(group);
     QCOMPARE(m->data(row.siblingAtColumn(RunTableModel::Status)).toString(), QString("incomplete"));
     QCOMPARE(m->data(row.siblingAtColumn(RunTableModel::Name)).toString(), QString("seeded"));
@@ -668,7 +668,7 @@ class TestTrainPages : public QObject
     const auto it = std::find_if(all->begin(), all->end(),
                                  [](const RunRecord& r) { return r.name == "abandoned"; });
     QVERIFY(it != all->end());
-    QCOMPARE(QString::fromStdString(it->status), QString("stopped"));
+    QCOMPARE(QString::fromStdString(m6::wordOf(it->status)), QString("stopped"));
   }
 };
 
