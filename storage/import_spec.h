@@ -30,17 +30,13 @@
 #include "model/core/json.h"
 #include "storage/result.h"
 #include "storage/text_reader.h"
+#include "storage/timestamps.h"
 
 namespace m6
 {
 
 /// The largest 0-based column index a mapping may name.
 constexpr int kMaxColumnIndex = 100000;
-
-/// The interaction times an import accepts, Unix seconds: 1900-01-01 up to (not including)
-/// 2200-01-01. Outside it a value is nonsense as a date (or milliseconds taken for seconds).
-constexpr int64_t kMinTimestamp = -2208988800;
-constexpr int64_t kMaxTimestamp = 7258118400;
 
 /// A column by header name or by 0-based index (index wins when both are set).
 struct ColumnRef
@@ -53,18 +49,6 @@ struct ColumnRef
   static ColumnRef byIndex(int i) { return ColumnRef{"", i}; }
   static ColumnRef byName(std::string n) { return ColumnRef{std::move(n), -1}; }
 };
-
-enum class TimeFormat
-{
-  Auto,         // Unix seconds, else ISO-8601, else dd-Mon-yyyy, else weekday-month
-  Unix,         // seconds since 1970 (integer or decimal)
-  UnixMillis,   // milliseconds since 1970 (Amazon 2023, many event logs)
-  Iso8601,      // 2024-05-01, 2024-05-01T13:45:00Z, 2024-05-01 13:45:00+02:00
-  DayMonYear,   // 01-Jan-1995 (MovieLens 100K release dates)
-  WeekdayMonth  // Fri Aug 25 13:55:02 -0700 2017 (Goodreads, Twitter)
-};
-const char* timeFormatName(TimeFormat f);
-bool parseTimeFormat(const std::string& s, TimeFormat* out);
 
 struct FieldSpec
 {
@@ -138,8 +122,5 @@ struct ImportSpec
 /// Reads a mapping (see the format above). Relative paths are resolved against `baseDir`.
 Result<ImportSpec> importSpecFromJson(const Json& j, const std::string& baseDir);
 Json importSpecToJson(const ImportSpec& spec);
-
-/// Parses a timestamp in the given format. Returns false when it cannot.
-bool parseTimestamp(std::string_view s, TimeFormat f, int64_t* out);
 
 }  // namespace m6
