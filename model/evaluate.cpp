@@ -1,3 +1,6 @@
+// Over 500 lines: the one owner of the evaluation protocol (full and sampled ranking, pointwise
+// tasks, cold items, the scorer adapter), so exclusions and tie order have one home.
+
 #include "model/evaluate.h"
 
 #include <algorithm>

@@ -1,4 +1,7 @@
 // runTrainingLoop() and the helpers train() and adapt() share.
+//
+// Over 500 lines: the loop with its optimiser set-up, resume checks, pause and stop, and the data-
+// parallel hooks; runTrainingLoop itself is still to be cut into named steps.
 #include "model/train_loop.h"
 
 #include <algorithm>

@@ -1,3 +1,6 @@
+// Over 500 lines: one query builder for every browse table (filters, keyset paging, sort indexes,
+// counts) and the cell conversions it needs.
+
 #include "storage/browse.h"
 
 #include <cmath>

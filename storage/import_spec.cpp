@@ -1,3 +1,6 @@
+// Over 500 lines: the mapping's JSON form in both directions, with an error naming the key for
+// every malformed part.
+
 #include "storage/import_spec.h"
 
 #include <filesystem>

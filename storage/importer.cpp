@@ -1,3 +1,6 @@
+// Over 500 lines: the importer's row loop and the assembly of the snapshot; the assembly is still
+// to move to its own file.
+
 #include "storage/importer.h"
 
 #include <algorithm>

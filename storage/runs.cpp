@@ -1,3 +1,6 @@
+// Over 500 lines: every query of the run store (records, curves, per-user metrics, notes,
+// deletion): one family of tables, one file.
+
 #include "storage/runs.h"
 
 #include <chrono>

@@ -1,3 +1,6 @@
+// Over 500 lines: the streaming record reader of delimited and JSON-lines files (quoting,
+// encodings, missing-value markers): one state machine.
+
 #include "storage/text_reader.h"
 
 #include <algorithm>

@@ -1,5 +1,8 @@
 // Workspace::writeDataset: one transaction that writes a snapshot (users, items, interactions,
 // the item index, feature values, statistics and the import report) in multi-row INSERTs.
+//
+// Over 500 lines: SnapshotWriter's named steps and the one template that writes categorical,
+// numeric and text values.
 #include <algorithm>
 #include <cmath>
 #include <functional>

@@ -1,3 +1,6 @@
+// Over 500 lines: the adaptation comparison's form, its job's progress, and the result table and
+// chart.
+
 #include "ui/compare_dialog.h"
 
 #include <QComboBox>

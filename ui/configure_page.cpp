@@ -1,3 +1,6 @@
+// Over 500 lines: the Configure page: dataset, presets, form, time estimate and the rules of its
+// train and queue buttons.
+
 #include "ui/configure_page.h"
 
 #include <QComboBox>

@@ -1,3 +1,6 @@
+// Over 500 lines: one tree model for runs, groups and searches: three kinds of row share columns,
+// sorting and status colours.
+
 #include "ui/run_table_model.h"
 
 #include <QBrush>

@@ -1,3 +1,6 @@
+// Over 500 lines: the Runs page's actions (compare, overlay, significance, resume, delete, export,
+// groups, searches) over one selection.
+
 #include "ui/runs_page.h"
 
 #include <QAction>

@@ -1,3 +1,6 @@
+// Over 500 lines: the search-space editor: dimensions by kind, their validation, and the request it
+// builds.
+
 #include "ui/search_dialog.h"
 
 #include <QCheckBox>

@@ -1,5 +1,7 @@
 // m6-cli data commands: import, datasets, stats, rename, delete, report, formats,
 // guess-mapping.
+//
+// Over 500 lines: one short handler per data command of m6-cli, all linked without LibTorch.
 #include <unistd.h>
 
 #include <chrono>

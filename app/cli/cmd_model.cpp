@@ -1,4 +1,6 @@
 // m6-cli model commands: train, resume, runs, evaluate, recommend, explain, baselines.
+//
+// Over 500 lines: one short handler per model command, sharing the run and predictor look-ups.
 #include <chrono>
 #include <cmath>
 #include <csignal>

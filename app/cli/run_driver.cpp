@@ -1,3 +1,7 @@
+// Over 500 lines: the one path every training command takes (config, run and checkpoint look-ups,
+// train, resume, adapt, search and their printed progress); split, it would spread one flow over
+// several files.
+
 #include "app/cli/run_driver.h"
 
 #include <algorithm>

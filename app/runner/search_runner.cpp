@@ -1,3 +1,6 @@
+// Over 500 lines: a search's whole life (plan, trials, halving rungs, resuming from the recorded
+// trials) as named steps of one class; the trial processes are in search_processes.cpp.
+
 #include "app/runner/search_runner.h"
 
 #include <algorithm>

@@ -1,3 +1,6 @@
+// Over 500 lines: a whole JSON parser and writer with byte-exact number formatting, until Debian's
+// nlohmann-json replaces it.
+
 #include "model/core/json.h"
 
 #include <algorithm>

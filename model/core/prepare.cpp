@@ -1,3 +1,6 @@
+// Over 500 lines: the preparation pipeline (dedupe, rating filter, k-core, row selection, rebuild)
+// and its recipe's JSON, each step a short function.
+
 #include "model/core/prepare.h"
 
 #include <cmath>

@@ -5,6 +5,9 @@
 // equal storage's own and stale requests are dropped; DatasetWorker renames, deletes, reads
 // statistics and checks names. WorkerThread starts its thread with the first job only, and a
 // worker that never started is deleted with it.
+//
+// Over 500 lines: the contract every bridge worker keeps (cancel, stale tokens, failures), on one
+// workspace fixture.
 #include <QProcess>
 #include <QtTest>
 #include <memory>

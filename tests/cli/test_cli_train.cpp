@@ -1,6 +1,8 @@
 // m6-cli's model commands end to end on a small demo dataset: train (JSON contract, run
 // recorded), runs, evaluate, recommend (K items, history excluded), explain (rows sum to 1),
 // baselines (recorded as runs), and clear errors for bad settings and missing checkpoints.
+//
+// Over 500 lines: the train command's cases share one imported workspace and its trained runs.
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>

@@ -1,6 +1,8 @@
 // The splits of train.split on hand-built snapshots: exactly which interactions are held out; and
 // the ranking protocol over them (model/core/ranking_protocol.h), which the evaluation and the
 // Inspect page share: the targets, the exclusions, the ranks, and recommendation-list positions.
+//
+// Over 500 lines: every split kind, each checked by the same partition helpers.
 #include <QtTest>
 #include <algorithm>
 #include <array>

@@ -1,5 +1,7 @@
 // Every importer on small fixtures written here, including the rows that must be rejected, with
 // the exact line numbers; latin-1 text arriving as UTF-8; cancel and fail-fast behaviour.
+//
+// Over 500 lines: one case per format and per fault, sharing the fixture writers.
 #include <QtTest>
 #include <atomic>
 #include <cmath>

@@ -1,5 +1,8 @@
 // JSON lines, gzip input, missing-value markers and the mapping guesses: fixtures
 // written here, plus the real Amazon 2018 file from ../shared/data when it is there.
+//
+// Over 500 lines: JSON lines, gzip, missing values and the mapping guesses share the fixture
+// writers.
 #include <zlib.h>
 
 #include <QtTest>

@@ -1,5 +1,8 @@
 // The workspace file: schema and migrations, refusing files that are not workspaces, lossless
 // dataset round trips, rename/delete, exact statistics, cancel leaving nothing behind.
+//
+// Over 500 lines: the workspace file's whole life (open, migrate, write, read, damage) on shared
+// fixtures.
 #include <QtTest>
 #include <atomic>
 #include <cmath>

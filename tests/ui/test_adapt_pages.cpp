@@ -14,6 +14,8 @@
 //    exports CSV and PNG;
 //  - Export model writes a file ModelPackage::open reads, recommendations and metric history
 //    write CSV files, embeddings write the projector pair; a baseline cannot be exported.
+//
+// Over 500 lines: the cases share the trained parent run, the expensive part of the test.
 #include <qcustomplot.h>
 
 #include <QAction>

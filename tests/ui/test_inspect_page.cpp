@@ -9,6 +9,8 @@
 // fails, to a missing folder or past a file size limit, says why and keeps the old file); a model
 // file exported in the test opens with no retraining, and bad files give the engine's message; in a
 // run with the cold-item protocol the cold items are marked with the reason.
+//
+// Over 500 lines: the cases share one trained run, the expensive part of the test.
 #include <qcustomplot.h>
 #include <sys/resource.h>
 

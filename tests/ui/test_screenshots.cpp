@@ -3,6 +3,8 @@
 // dialog's mapping page. With M6_SCREENSHOTS=<dir> set they are written there (the
 // committed ones live in resources/screenshots/); otherwise into a temporary folder. Either way
 // the test checks that each picture shows content: rows in the table, bars in the plots.
+//
+// Over 500 lines: one case per screen, sharing a workspace with trained runs.
 #include <qcustomplot.h>
 
 #include <QComboBox>

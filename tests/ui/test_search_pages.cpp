@@ -9,6 +9,9 @@
 // its trials. The run queue: runs, a run group and a search added from the Train page and the
 // search dialog keep their order (and a move) across closing and reopening the window, run one
 // after another in that order when the queue runs, and Stop on a queued job pauses the queue.
+//
+// Over 500 lines: the cases share one workspace and its recorded search, the expensive part of the
+// test.
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>

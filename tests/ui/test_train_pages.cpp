@@ -10,6 +10,8 @@
 // stops the run cleanly (recorded "stopped") and leaves an intact workspace. Also the EMA
 // smoothing against hand-computed values, and a run trained data-parallel in two processes from
 // the Train page (pause holds both, stop ends both).
+//
+// Over 500 lines: the cases share the window and its trained runs, the expensive part of the test.
 #include <qcustomplot.h>
 #include <sys/wait.h>
 
