@@ -1,5 +1,6 @@
-// Over 500 lines: the importer's row loop and the assembly of the snapshot; the assembly is still
-// to move to its own file.
+// Over 500 lines: the one importer every format runs: its files, records, per-role parsing and
+// the rejections that name file, line and reason; the field builders and the snapshot's assembly
+// are in field_builder.cpp and snapshot_assembly.cpp.
 
 #include "storage/importer.h"
 
@@ -13,6 +14,7 @@
 #include "model/core/rng.h"
 #include "storage/field_builder.h"
 #include "storage/formats.h"
+#include "storage/snapshot_assembly.h"
 #include "storage/zip_archive.h"
 
 namespace m6
@@ -29,9 +31,10 @@ struct Cancelled
 {
 };
 
+using import_detail::assembleSnapshot;
 using import_detail::FieldBuilder;
+using import_detail::ImportColumns;
 using import_detail::Interner;
-using import_detail::naturalOrder;
 using import_detail::parseNumber;
 using import_detail::quoted;
 using import_detail::trim;
@@ -99,24 +102,25 @@ class Importer
     }
     if (spec_.users.present)
     {
-      readEntities(spec_.users, users_, userFields_, nullptr, "user");
+      readEntities(spec_.users, cols_.users, cols_.userFields, nullptr, "user");
     }
     if (spec_.items.present && !spec_.items.describesOnly)
     {
-      readEntities(spec_.items, items_, itemFields_, &titles_, "item");
+      readEntities(spec_.items, cols_.items, cols_.itemFields, &cols_.titles, "item");
     }
     readInteractions();
     if (spec_.items.present && spec_.items.describesOnly)
     {
       // After the interactions: only the items they use are described.
-      readEntities(spec_.items, items_, itemFields_, &titles_, "item");
+      readEntities(spec_.items, cols_.items, cols_.itemFields, &cols_.titles, "item");
     }
     for (const auto& iv : spec_.itemValues)
     {
       readItemValues(iv);
     }
     ParsedImport out;
-    out.snapshot = assemble(name);
+    progress("Sorting interactions");
+    out.snapshot = assembleSnapshot(name, cols_);
     if (const int64_t repeats = repeatedRows(out.snapshot); repeats > 0)
     {
       report_.warnings.push_back(
@@ -569,8 +573,8 @@ class Importer
     int uCol = -1, iCol = -1, rCol = -1, tCol = -1;
     const std::string usersFile = spec_.users.present ? fileLabel(spec_.users.file.path) : "";
     const std::string itemsFile = spec_.items.present ? fileLabel(spec_.items.file.path) : "";
-    hasRatings_ = is.rating.isSet();
-    hasTimes_ = is.timestamp.isSet();
+    cols_.hasRatings = is.rating.isSet();
+    cols_.hasTimes = is.timestamp.isSet();
     std::vector<JsonKey> keys;
     if (isJson(is.file))
     {
@@ -587,17 +591,17 @@ class Importer
           uCol = resolve(is.user, header, file, "user");
           iCol = resolve(is.item, header, file, "item");
           *maxCol = std::max({*maxCol, uCol, iCol});
-          if (hasRatings_)
+          if (cols_.hasRatings)
           {
             rCol = resolve(is.rating, header, file, "rating");
             *maxCol = std::max(*maxCol, rCol);
           }
-          if (hasTimes_)
+          if (cols_.hasTimes)
           {
             tCol = resolve(is.timestamp, header, file, "timestamp");
             *maxCol = std::max(*maxCol, tCol);
           }
-          contextFields_ = makeBuilders(is.fields, header, file, maxCol);
+          cols_.contextFields = makeBuilders(is.fields, header, file, maxCol);
         },
         [&](const Record& rec, const std::string&) -> std::string
         {
@@ -611,11 +615,11 @@ class Importer
           {
             return missingId(is.file, is.item, "item");
           }
-          if (spec_.users.present && users_.find(u) < 0)
+          if (spec_.users.present && cols_.users.find(u) < 0)
           {
             return "user id " + quoted(u) + " is not in " + usersFile;
           }
-          if (spec_.items.present && !spec_.items.describesOnly && items_.find(i) < 0)
+          if (spec_.items.present && !spec_.items.describesOnly && cols_.items.find(i) < 0)
           {
             return "item id " + quoted(i) + " is not in " + itemsFile;
           }
@@ -652,27 +656,27 @@ class Importer
                      " is outside the years 1900-2199 (milliseconds instead of seconds?)";
             }
           }
-          for (auto& b : contextFields_)
+          for (auto& b : cols_.contextFields)
           {
             if (std::string why = b->parse(rec); !why.empty())
             {
               return why;
             }
           }
-          const auto row = static_cast<int64_t>(user_.size());
-          for (auto& b : contextFields_)
+          const auto row = static_cast<int64_t>(cols_.user.size());
+          for (auto& b : cols_.contextFields)
           {
             b->commit(row);
           }
-          user_.push_back(users_.add(u));
-          item_.push_back(items_.add(i));
-          if (hasRatings_)
+          cols_.user.push_back(cols_.users.add(u));
+          cols_.item.push_back(cols_.items.add(i));
+          if (cols_.hasRatings)
           {
-            rating_.push_back(static_cast<float>(r));
+            cols_.rating.push_back(static_cast<float>(r));
           }
-          if (hasTimes_)
+          if (cols_.hasTimes)
           {
-            ts_.push_back(t);
+            cols_.ts.push_back(t);
           }
           return "";
         });
@@ -682,7 +686,7 @@ class Importer
   {
     int iCol = -1, vCol = -1;
     FieldBuilder* target = nullptr;
-    for (auto& b : itemFields_)
+    for (auto& b : cols_.itemFields)
     {
       if (b->spec().name == iv.fieldName)
       {
@@ -694,8 +698,8 @@ class Importer
       FieldSpec fs;
       fs.name = iv.fieldName;
       fs.kind = FieldKind::Multi;
-      itemFields_.push_back(std::make_unique<FieldBuilder>(fs, std::vector<int>{}, -1));
-      target = itemFields_.back().get();
+      cols_.itemFields.push_back(std::make_unique<FieldBuilder>(fs, std::vector<int>{}, -1));
+      target = cols_.itemFields.back().get();
     }
     std::vector<JsonKey> keys;
     if (isJson(iv.file))
@@ -714,7 +718,7 @@ class Importer
         [&](const Record& rec, const std::string&) -> std::string
         {
           std::string_view i = trim(rec.fields[static_cast<size_t>(iCol)]);
-          int32_t idx = items_.find(i);
+          int32_t idx = cols_.items.find(i);
           if (idx < 0)
           {
             return "item id " + quoted(i) + " is not among the imported items";
@@ -722,154 +726,6 @@ class Importer
           target->appendValue(idx, rec.fields[static_cast<size_t>(vCol)]);
           return "";
         });
-  }
-
-  DatasetSnapshot assemble(const std::string& name)
-  {
-    progress("Sorting interactions");
-    DatasetSnapshot ds;
-    ds.name = name;
-    const int32_t nU = users_.size();
-    const int32_t nI = items_.size();
-    const auto nX = static_cast<int64_t>(user_.size());
-    std::vector<int32_t> userOrder = naturalOrder(users_);  // new -> old
-    std::vector<int32_t> itemOrder = naturalOrder(items_);
-    std::vector<int32_t> userNew(static_cast<size_t>(nU));
-    std::vector<int32_t> itemNew(static_cast<size_t>(nI));
-    for (int32_t k = 0; k < nU; ++k)
-    {
-      userNew[static_cast<size_t>(userOrder[static_cast<size_t>(k)])] = k;
-      ds.userIds.push_back(users_.at(userOrder[static_cast<size_t>(k)]));
-    }
-    for (int32_t k = 0; k < nI; ++k)
-    {
-      itemNew[static_cast<size_t>(itemOrder[static_cast<size_t>(k)])] = k;
-      ds.itemIds.push_back(items_.at(itemOrder[static_cast<size_t>(k)]));
-    }
-    if (!titles_.empty())
-    {
-      ds.itemTitles.resize(static_cast<size_t>(nI));
-      for (int32_t k = 0; k < nI; ++k)
-      {
-        auto old = static_cast<size_t>(itemOrder[static_cast<size_t>(k)]);
-        if (old < titles_.size())
-        {
-          ds.itemTitles[static_cast<size_t>(k)] = titles_[old];
-        }
-      }
-    }
-
-    // Counting sort by user (stable, keeps file order), then by time within each user (without
-    // times: a fixed shuffle within each user, see DatasetSnapshot::shuffledWithinUser).
-    ds.userStart.assign(static_cast<size_t>(nU) + 1, 0);
-    for (int64_t n = 0; n < nX; ++n)
-    {
-      ++ds.userStart[static_cast<size_t>(
-                         userNew[static_cast<size_t>(user_[static_cast<size_t>(n)])]) +
-                     1];
-    }
-    for (size_t u = 1; u < ds.userStart.size(); ++u)
-    {
-      ds.userStart[u] += ds.userStart[u - 1];
-    }
-    std::vector<int64_t> perm(static_cast<size_t>(nX));  // perm[newRow] = oldRow
-    {
-      std::vector<int64_t> cursor(ds.userStart.begin(), ds.userStart.end() - 1);
-      for (int64_t n = 0; n < nX; ++n)
-      {
-        auto u = static_cast<size_t>(userNew[static_cast<size_t>(user_[static_cast<size_t>(n)])]);
-        perm[static_cast<size_t>(cursor[u]++)] = n;
-      }
-    }
-    if (hasTimes_)
-    {
-      for (int32_t u = 0; u < nU; ++u)
-      {
-        auto b = perm.begin() + ds.userStart[static_cast<size_t>(u)];
-        auto e = perm.begin() + ds.userStart[static_cast<size_t>(u) + 1];
-        std::stable_sort(b, e,
-                         [&](int64_t a, int64_t c)
-                         { return ts_[static_cast<size_t>(a)] < ts_[static_cast<size_t>(c)]; });
-      }
-    }
-    else
-    {
-      // No times: a fixed pseudo-random order per user (a hash of the file position, the same
-      // for the same file on every machine), so leave-one-out holds out a random interaction.
-      auto key = [](int64_t n) { return splitMix64(static_cast<uint64_t>(n)); };
-      for (int32_t u = 0; u < nU; ++u)
-      {
-        auto b = perm.begin() + ds.userStart[static_cast<size_t>(u)];
-        auto e = perm.begin() + ds.userStart[static_cast<size_t>(u) + 1];
-        std::sort(b, e, [&](int64_t a, int64_t c) { return key(a) < key(c); });
-      }
-      ds.shuffledWithinUser = true;
-    }
-    ds.user.resize(static_cast<size_t>(nX));
-    ds.item.resize(static_cast<size_t>(nX));
-    for (int64_t n = 0; n < nX; ++n)
-    {
-      auto old = static_cast<size_t>(perm[static_cast<size_t>(n)]);
-      ds.user[static_cast<size_t>(n)] = userNew[static_cast<size_t>(user_[old])];
-      ds.item[static_cast<size_t>(n)] = itemNew[static_cast<size_t>(item_[old])];
-    }
-    std::vector<int32_t>().swap(user_);
-    std::vector<int32_t>().swap(item_);
-    if (hasRatings_)
-    {
-      ds.rating.resize(static_cast<size_t>(nX));
-      for (int64_t n = 0; n < nX; ++n)
-      {
-        ds.rating[static_cast<size_t>(n)] =
-            rating_[static_cast<size_t>(perm[static_cast<size_t>(n)])];
-      }
-      std::vector<float>().swap(rating_);
-    }
-    if (hasTimes_)
-    {
-      ds.ts.resize(static_cast<size_t>(nX));
-      for (int64_t n = 0; n < nX; ++n)
-      {
-        ds.ts[static_cast<size_t>(n)] = ts_[static_cast<size_t>(perm[static_cast<size_t>(n)])];
-      }
-      std::vector<int64_t>().swap(ts_);
-    }
-
-    for (auto& b : userFields_)
-    {
-      ds.userFields.push_back(b->finish(nU, userOrder));
-    }
-    for (auto& b : itemFields_)
-    {
-      ds.itemFields.push_back(b->finish(nI, itemOrder));
-    }
-    if (!contextFields_.empty())
-    {
-      std::vector<int32_t> rowOrder(static_cast<size_t>(nX));
-      for (int64_t n = 0; n < nX; ++n)
-      {
-        rowOrder[static_cast<size_t>(n)] = static_cast<int32_t>(perm[static_cast<size_t>(n)]);
-      }
-      for (auto& b : contextFields_)
-      {
-        ds.contextFields.push_back(b->finish(nX, rowOrder));
-      }
-    }
-    // Titles are also a text feature the model can read.
-    if (!ds.itemTitles.empty())
-    {
-      bool named = std::any_of(ds.itemFields.begin(), ds.itemFields.end(),
-                               [](const FieldColumn& c) { return c.name == "title"; });
-      if (!named)
-      {
-        FieldColumn t;
-        t.name = "title";
-        t.kind = FieldKind::Text;
-        t.texts = ds.itemTitles;
-        ds.itemFields.push_back(std::move(t));
-      }
-    }
-    return ds;
   }
 
   const ImportSpec& spec_;
@@ -880,18 +736,7 @@ class Importer
   int64_t rejectedInFile_ = 0;
   bool warnedCap_ = false;
 
-  Interner users_;
-  Interner items_;
-  std::vector<std::string> titles_;
-  std::vector<std::unique_ptr<FieldBuilder>> userFields_;
-  std::vector<std::unique_ptr<FieldBuilder>> itemFields_;
-  std::vector<std::unique_ptr<FieldBuilder>> contextFields_;
-  bool hasRatings_ = false;
-  bool hasTimes_ = false;
-  std::vector<int32_t> user_;
-  std::vector<int32_t> item_;
-  std::vector<float> rating_;
-  std::vector<int64_t> ts_;
+  ImportColumns cols_;  // what has been read, column by column
 };
 
 }  // namespace

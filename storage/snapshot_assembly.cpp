@@ -1,0 +1,158 @@
+#include "storage/snapshot_assembly.h"
+
+#include <algorithm>
+
+#include "model/core/rng.h"
+
+namespace m6::import_detail
+{
+
+DatasetSnapshot assembleSnapshot(const std::string& name, ImportColumns& cols)
+{
+  DatasetSnapshot ds;
+  ds.name = name;
+  const int32_t nU = cols.users.size();
+  const int32_t nI = cols.items.size();
+  const auto nX = static_cast<int64_t>(cols.user.size());
+  std::vector<int32_t> userOrder = naturalOrder(cols.users);  // new -> old
+  std::vector<int32_t> itemOrder = naturalOrder(cols.items);
+  std::vector<int32_t> userNew(static_cast<size_t>(nU));
+  std::vector<int32_t> itemNew(static_cast<size_t>(nI));
+  for (int32_t k = 0; k < nU; ++k)
+  {
+    userNew[static_cast<size_t>(userOrder[static_cast<size_t>(k)])] = k;
+    ds.userIds.push_back(cols.users.at(userOrder[static_cast<size_t>(k)]));
+  }
+  for (int32_t k = 0; k < nI; ++k)
+  {
+    itemNew[static_cast<size_t>(itemOrder[static_cast<size_t>(k)])] = k;
+    ds.itemIds.push_back(cols.items.at(itemOrder[static_cast<size_t>(k)]));
+  }
+  if (!cols.titles.empty())
+  {
+    ds.itemTitles.resize(static_cast<size_t>(nI));
+    for (int32_t k = 0; k < nI; ++k)
+    {
+      auto old = static_cast<size_t>(itemOrder[static_cast<size_t>(k)]);
+      if (old < cols.titles.size())
+      {
+        ds.itemTitles[static_cast<size_t>(k)] = cols.titles[old];
+      }
+    }
+  }
+
+  // Counting sort by user (stable, keeps file order), then by time within each user (without
+  // times: a fixed shuffle within each user, see DatasetSnapshot::shuffledWithinUser).
+  ds.userStart.assign(static_cast<size_t>(nU) + 1, 0);
+  for (int64_t n = 0; n < nX; ++n)
+  {
+    ++ds.userStart[static_cast<size_t>(
+                       userNew[static_cast<size_t>(cols.user[static_cast<size_t>(n)])]) +
+                   1];
+  }
+  for (size_t u = 1; u < ds.userStart.size(); ++u)
+  {
+    ds.userStart[u] += ds.userStart[u - 1];
+  }
+  std::vector<int64_t> perm(static_cast<size_t>(nX));  // perm[newRow] = oldRow
+  {
+    std::vector<int64_t> cursor(ds.userStart.begin(), ds.userStart.end() - 1);
+    for (int64_t n = 0; n < nX; ++n)
+    {
+      auto u = static_cast<size_t>(userNew[static_cast<size_t>(cols.user[static_cast<size_t>(n)])]);
+      perm[static_cast<size_t>(cursor[u]++)] = n;
+    }
+  }
+  if (cols.hasTimes)
+  {
+    for (int32_t u = 0; u < nU; ++u)
+    {
+      auto b = perm.begin() + ds.userStart[static_cast<size_t>(u)];
+      auto e = perm.begin() + ds.userStart[static_cast<size_t>(u) + 1];
+      std::stable_sort(b, e,
+                       [&](int64_t a, int64_t c) {
+                         return cols.ts[static_cast<size_t>(a)] < cols.ts[static_cast<size_t>(c)];
+                       });
+    }
+  }
+  else
+  {
+    // No times: a fixed pseudo-random order per user (a hash of the file position, the same
+    // for the same file on every machine), so leave-one-out holds out a random interaction.
+    auto key = [](int64_t n) { return splitMix64(static_cast<uint64_t>(n)); };
+    for (int32_t u = 0; u < nU; ++u)
+    {
+      auto b = perm.begin() + ds.userStart[static_cast<size_t>(u)];
+      auto e = perm.begin() + ds.userStart[static_cast<size_t>(u) + 1];
+      std::sort(b, e, [&](int64_t a, int64_t c) { return key(a) < key(c); });
+    }
+    ds.shuffledWithinUser = true;
+  }
+  ds.user.resize(static_cast<size_t>(nX));
+  ds.item.resize(static_cast<size_t>(nX));
+  for (int64_t n = 0; n < nX; ++n)
+  {
+    auto old = static_cast<size_t>(perm[static_cast<size_t>(n)]);
+    ds.user[static_cast<size_t>(n)] = userNew[static_cast<size_t>(cols.user[old])];
+    ds.item[static_cast<size_t>(n)] = itemNew[static_cast<size_t>(cols.item[old])];
+  }
+  std::vector<int32_t>().swap(cols.user);
+  std::vector<int32_t>().swap(cols.item);
+  if (cols.hasRatings)
+  {
+    ds.rating.resize(static_cast<size_t>(nX));
+    for (int64_t n = 0; n < nX; ++n)
+    {
+      ds.rating[static_cast<size_t>(n)] =
+          cols.rating[static_cast<size_t>(perm[static_cast<size_t>(n)])];
+    }
+    std::vector<float>().swap(cols.rating);
+  }
+  if (cols.hasTimes)
+  {
+    ds.ts.resize(static_cast<size_t>(nX));
+    for (int64_t n = 0; n < nX; ++n)
+    {
+      ds.ts[static_cast<size_t>(n)] = cols.ts[static_cast<size_t>(perm[static_cast<size_t>(n)])];
+    }
+    std::vector<int64_t>().swap(cols.ts);
+  }
+
+  for (auto& b : cols.userFields)
+  {
+    ds.userFields.push_back(b->finish(nU, userOrder));
+  }
+  for (auto& b : cols.itemFields)
+  {
+    ds.itemFields.push_back(b->finish(nI, itemOrder));
+  }
+  if (!cols.contextFields.empty())
+  {
+    std::vector<int32_t> rowOrder(static_cast<size_t>(nX));
+    for (int64_t n = 0; n < nX; ++n)
+    {
+      rowOrder[static_cast<size_t>(n)] = static_cast<int32_t>(perm[static_cast<size_t>(n)]);
+    }
+    for (auto& b : cols.contextFields)
+    {
+      ds.contextFields.push_back(b->finish(nX, rowOrder));
+    }
+  }
+  // Titles are also a text feature the model can read.
+  if (!ds.itemTitles.empty())
+  {
+    bool named = std::any_of(ds.itemFields.begin(), ds.itemFields.end(),
+                             [](const FieldColumn& c) { return c.name == "title"; });
+    if (!named)
+    {
+      FieldColumn t;
+      t.name = "title";
+      t.kind = FieldKind::Text;
+      t.texts = ds.itemTitles;
+      ds.itemFields.push_back(std::move(t));
+    }
+  }
+  return ds;
+}
+
+}  // namespace m6::import_detail
