@@ -48,34 +48,28 @@ const LoadedDataset& AdaptInfoWorker::load(qint64 datasetId)
 
 void AdaptInfoWorker::listDatasets(quint64 token)
 {
-  try
-  {
-    auto list = workspace().datasets();
-    if (!list)
-    {
-      throw std::runtime_error(list.error());
-    }
-    Q_EMIT datasetsListed(token, *list);
-  }
-  catch (const std::exception& e)
-  {
-    Q_EMIT failed(token, QString::fromUtf8(e.what()));
-  }
+  guardedJob(this, token,
+             [&]
+             {
+               auto list = workspace().datasets();
+               if (!list)
+               {
+                 throw std::runtime_error(list.error());
+               }
+               Q_EMIT datasetsListed(token, *list);
+             });
 }
 
 void AdaptInfoWorker::describe(quint64 token, qint64 datasetId)
 {
-  try
-  {
-    SchemaInfo info;
-    info.datasetId = datasetId;
-    info.schema = load(datasetId).schema;
-    Q_EMIT described(token, info);
-  }
-  catch (const std::exception& e)
-  {
-    Q_EMIT failed(token, QString::fromUtf8(e.what()));
-  }
+  guardedJob(this, token,
+             [&]
+             {
+               SchemaInfo info;
+               info.datasetId = datasetId;
+               info.schema = load(datasetId).schema;
+               Q_EMIT described(token, info);
+             });
 }
 
 void AdaptInfoWorker::preview(quint64 token, qint64 parentRun, qint64 datasetId,

@@ -53,119 +53,95 @@ void DatasetWorker::emitList(quint64 token)
 
 void DatasetWorker::open(quint64 token)
 {
-  try
-  {
-    auto all = ws().datasets();
-    if (!all)
-    {
-      Q_EMIT failed(token, qs(all.error()));
-      return;
-    }
-    Q_EMIT opened(token, path_, *all);
-  }
-  catch (const std::exception& e)
-  {
-    Q_EMIT failed(token, QString::fromUtf8(e.what()));
-  }
+  guardedJob(this, token,
+             [&]
+             {
+               auto all = ws().datasets();
+               if (!all)
+               {
+                 Q_EMIT failed(token, qs(all.error()));
+                 return;
+               }
+               Q_EMIT opened(token, path_, *all);
+             });
 }
 
 void DatasetWorker::list(quint64 token)
 {
-  try
-  {
-    emitList(token);
-  }
-  catch (const std::exception& e)
-  {
-    Q_EMIT failed(token, QString::fromUtf8(e.what()));
-  }
+  guardedJob(this, token, [&] { emitList(token); });
 }
 
 void DatasetWorker::rename(quint64 token, QString from, QString to)
 {
-  try
-  {
-    auto ok = ws().renameDataset(from.toStdString(), to.toStdString());
-    if (!ok)
-    {
-      Q_EMIT failed(token, qs(ok.error()));
-      return;
-    }
-    Q_EMIT renamed(token, from, to);
-    emitList(0);
-  }
-  catch (const std::exception& e)
-  {
-    Q_EMIT failed(token, QString::fromUtf8(e.what()));
-  }
+  guardedJob(this, token,
+             [&]
+             {
+               auto ok = ws().renameDataset(from.toStdString(), to.toStdString());
+               if (!ok)
+               {
+                 Q_EMIT failed(token, qs(ok.error()));
+                 return;
+               }
+               Q_EMIT renamed(token, from, to);
+               emitList(0);
+             });
 }
 
 void DatasetWorker::remove(quint64 token, QString name)
 {
-  try
-  {
-    auto ok = ws().deleteDataset(name.toStdString());
-    if (!ok)
-    {
-      Q_EMIT failed(token, qs(ok.error()));
-      return;
-    }
-    Q_EMIT removed(token, name);
-    emitList(0);
-  }
-  catch (const std::exception& e)
-  {
-    Q_EMIT failed(token, QString::fromUtf8(e.what()));
-  }
+  guardedJob(this, token,
+             [&]
+             {
+               auto ok = ws().deleteDataset(name.toStdString());
+               if (!ok)
+               {
+                 Q_EMIT failed(token, qs(ok.error()));
+                 return;
+               }
+               Q_EMIT removed(token, name);
+               emitList(0);
+             });
 }
 
 void DatasetWorker::loadStats(quint64 token, qint64 datasetId)
 {
-  try
-  {
-    auto stats = ws().stats(datasetId);
-    if (!stats)
-    {
-      Q_EMIT failed(token, qs(stats.error()));
-      return;
-    }
-    Q_EMIT statsReady(token, DatasetStats{datasetId, DatasetStatistics::fromJson(*stats)});
-  }
-  catch (const std::exception& e)
-  {
-    Q_EMIT failed(token, QString::fromUtf8(e.what()));
-  }
+  guardedJob(
+      this, token,
+      [&]
+      {
+        auto stats = ws().stats(datasetId);
+        if (!stats)
+        {
+          Q_EMIT failed(token, qs(stats.error()));
+          return;
+        }
+        Q_EMIT statsReady(token, DatasetStats{datasetId, DatasetStatistics::fromJson(*stats)});
+      });
 }
 
 void DatasetWorker::loadReport(quint64 token, qint64 datasetId)
 {
-  try
-  {
-    auto report = ws().importReport(datasetId);
-    if (!report)
-    {
-      Q_EMIT failed(token, qs(report.error()));
-      return;
-    }
-    Q_EMIT reportReady(token, datasetId, *report);
-  }
-  catch (const std::exception& e)
-  {
-    Q_EMIT failed(token, QString::fromUtf8(e.what()));
-  }
+  guardedJob(this, token,
+             [&]
+             {
+               auto report = ws().importReport(datasetId);
+               if (!report)
+               {
+                 Q_EMIT failed(token, qs(report.error()));
+                 return;
+               }
+               Q_EMIT reportReady(token, datasetId, *report);
+             });
 }
 
 void DatasetWorker::checkName(quint64 token, QString name)
 {
-  try
-  {
-    auto ok = ws().checkDatasetName(name.toStdString());
-    Q_EMIT nameChecked(token, name, ok ? QString() : qs(ok.error()));
-  }
-  catch (const std::exception& e)
-  {
-    Q_EMIT failed(token, QString::fromUtf8(e.what()));
-  }
+  guardedJob(this, token,
+             [&]
+             {
+               auto ok = ws().checkDatasetName(name.toStdString());
+               Q_EMIT nameChecked(token, name, ok ? QString() : qs(ok.error()));
+             });
 }
 
 }  // namespace m6

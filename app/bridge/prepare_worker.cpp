@@ -55,42 +55,42 @@ void PrepareWorker::releasePreview()
 
 void PrepareWorker::run(quint64 token, QString source, QString name, m6::PrepareRecipe recipe)
 {
-  try
-  {
-    auto ws = Workspace::open(path_.toStdString(), false);
-    if (!ws)
-    {
-      Q_EMIT failed(token, QString::fromStdString(ws.error()));
-      return;
-    }
-    waitForOtherWriters(**ws, cancel_, [&](const WorkProgress& p) { Q_EMIT progress(token, p); });
-    ProgressThrottle onProgress([&](const WorkProgress& p) { Q_EMIT progress(token, p); });
-    auto outcome = prepareStoredDataset(**ws, source.toStdString(), name.toStdString(), recipe,
-                                        onProgress, &cancel_);
-    ImportResult result;
-    if (!outcome)
-    {
-      if (cancel_.load())
+  guardedJob(
+      this, token,
+      [&]
       {
-        result.cancelled = true;
+        auto ws = Workspace::open(path_.toStdString(), false);
+        if (!ws)
+        {
+          Q_EMIT failed(token, QString::fromStdString(ws.error()));
+          return;
+        }
+        waitForOtherWriters(**ws, cancel_,
+                            [&](const WorkProgress& p) { Q_EMIT progress(token, p); });
+        ProgressThrottle onProgress([&](const WorkProgress& p) { Q_EMIT progress(token, p); });
+        auto outcome = prepareStoredDataset(**ws, source.toStdString(), name.toStdString(), recipe,
+                                            onProgress, &cancel_);
+        ImportResult result;
+        if (!outcome)
+        {
+          if (cancel_.load())
+          {
+            result.cancelled = true;
+            Q_EMIT finished(token, result);
+            return;
+          }
+          Q_EMIT failed(token, QString::fromStdString(outcome.error()));
+          return;
+        }
+        result.outcome.dataset = outcome->dataset;
+        result.outcome.report.format = "prepared";
+        result.outcome.report.source = source.toStdString();
+        result.outcome.report.seconds = outcome->seconds;
+        result.outcome.report.rowsRead =
+            outcome->steps.empty() ? 0 : outcome->steps[0].interactions;
+        result.outcome.report.warnings.push_back(outcome->description);
         Q_EMIT finished(token, result);
-        return;
-      }
-      Q_EMIT failed(token, QString::fromStdString(outcome.error()));
-      return;
-    }
-    result.outcome.dataset = outcome->dataset;
-    result.outcome.report.format = "prepared";
-    result.outcome.report.source = source.toStdString();
-    result.outcome.report.seconds = outcome->seconds;
-    result.outcome.report.rowsRead = outcome->steps.empty() ? 0 : outcome->steps[0].interactions;
-    result.outcome.report.warnings.push_back(outcome->description);
-    Q_EMIT finished(token, result);
-  }
-  catch (const std::exception& e)
-  {
-    Q_EMIT failed(token, QString::fromUtf8(e.what()));
-  }
+      });
 }
 
 }  // namespace m6

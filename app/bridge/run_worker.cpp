@@ -70,19 +70,6 @@ Workspace& RunWorker::ws()
   return *ws_;
 }
 
-template <typename F>
-void RunWorker::guarded(quint64 token, F&& f)
-{
-  try
-  {
-    f();
-  }
-  catch (const std::exception& e)
-  {
-    Q_EMIT failed(token, QString::fromUtf8(e.what()));
-  }
-}
-
 void RunWorker::emitList(quint64 token)
 {
   namespace fs = std::filesystem;
@@ -138,178 +125,178 @@ void RunWorker::emitList(quint64 token)
 
 void RunWorker::list(quint64 token)
 {
-  guarded(token, [&] { emitList(token); });
+  guardedJob(this, token, [&] { emitList(token); });
 }
 
 void RunWorker::loadCurves(quint64 token, QList<qint64> runIds)
 {
-  guarded(token,
-          [&]
-          {
-            RunStore store(ws());
-            CurveSet out;
-            for (qint64 id : runIds)
-            {
-              RunCurves c;
-              c.record = take(store.run(id));
-              c.steps = take(store.steps(id));
-              c.epochs = take(store.epochs(id));
-              out.push_back(std::move(c));
-            }
-            Q_EMIT curvesReady(token, out);
-          });
+  guardedJob(this, token,
+             [&]
+             {
+               RunStore store(ws());
+               CurveSet out;
+               for (qint64 id : runIds)
+               {
+                 RunCurves c;
+                 c.record = take(store.run(id));
+                 c.steps = take(store.steps(id));
+                 c.epochs = take(store.epochs(id));
+                 out.push_back(std::move(c));
+               }
+               Q_EMIT curvesReady(token, out);
+             });
 }
 
 void RunWorker::significance(quint64 token, m6::SignificanceSide a, m6::SignificanceSide b,
                              QString metric)
 {
-  guarded(token,
-          [&]
-          {
-            RunStore store(ws());
-            GroupStore groups(ws());
-            Q_EMIT significanceReady(
-                token, take(compareSides(store, &groups, a, b, metric.trimmed().toStdString())));
-          });
+  guardedJob(this, token,
+             [&]
+             {
+               RunStore store(ws());
+               GroupStore groups(ws());
+               Q_EMIT significanceReady(
+                   token, take(compareSides(store, &groups, a, b, metric.trimmed().toStdString())));
+             });
 }
 
 void RunWorker::rename(quint64 token, qint64 runId, QString name)
 {
-  guarded(token,
-          [&]
-          {
-            const std::string trimmed = name.trimmed().toStdString();
-            check(RunStore(ws()).rename(runId, trimmed));
-            Q_EMIT changed(token, runId);
-            emitList(0);
-          });
+  guardedJob(this, token,
+             [&]
+             {
+               const std::string trimmed = name.trimmed().toStdString();
+               check(RunStore(ws()).rename(runId, trimmed));
+               Q_EMIT changed(token, runId);
+               emitList(0);
+             });
 }
 
 void RunWorker::setNote(quint64 token, qint64 runId, QString note)
 {
-  guarded(token,
-          [&]
-          {
-            check(RunStore(ws()).setNote(runId, note.toStdString()));
-            Q_EMIT changed(token, runId);
-            emitList(0);
-          });
+  guardedJob(this, token,
+             [&]
+             {
+               check(RunStore(ws()).setNote(runId, note.toStdString()));
+               Q_EMIT changed(token, runId);
+               emitList(0);
+             });
 }
 
 void RunWorker::remove(quint64 token, qint64 runId)
 {
-  guarded(token,
-          [&]
-          {
-            check(RunStore(ws()).remove(runId));
-            Q_EMIT changed(token, runId);
-            emitList(0);
-          });
+  guardedJob(this, token,
+             [&]
+             {
+               check(RunStore(ws()).remove(runId));
+               Q_EMIT changed(token, runId);
+               emitList(0);
+             });
 }
 
 void RunWorker::removeGroup(quint64 token, qint64 groupId)
 {
-  guarded(token,
-          [&]
-          {
-            if (take(RunStore(ws()).runsOfGroup(groupId)).empty())
-            {
-              check(GroupStore(ws()).remove(groupId));
-            }
-            Q_EMIT changed(token, 0);
-            emitList(0);
-          });
+  guardedJob(this, token,
+             [&]
+             {
+               if (take(RunStore(ws()).runsOfGroup(groupId)).empty())
+               {
+                 check(GroupStore(ws()).remove(groupId));
+               }
+               Q_EMIT changed(token, 0);
+               emitList(0);
+             });
 }
 
 void RunWorker::describeSearch(quint64 token, qint64 searchId)
 {
-  guarded(token,
-          [&]
-          {
-            const SearchRecord search = take(SearchStore(ws()).search(searchId));
-            Q_EMIT searchReady(token, take(m6::describeSearch(ws(), search)));
-          });
+  guardedJob(this, token,
+             [&]
+             {
+               const SearchRecord search = take(SearchStore(ws()).search(searchId));
+               Q_EMIT searchReady(token, take(m6::describeSearch(ws(), search)));
+             });
 }
 
 void RunWorker::removeSearch(quint64 token, qint64 searchId)
 {
-  guarded(token,
-          [&]
-          {
-            check(SearchStore(ws()).remove(searchId));
-            Q_EMIT changed(token, 0);
-            emitList(0);
-          });
+  guardedJob(this, token,
+             [&]
+             {
+               check(SearchStore(ws()).remove(searchId));
+               Q_EMIT changed(token, 0);
+               emitList(0);
+             });
 }
 
 void RunWorker::listQueue(quint64 token)
 {
-  guarded(token, [&] { Q_EMIT queueListed(token, take(QueueStore(ws()).jobs())); });
+  guardedJob(this, token, [&] { Q_EMIT queueListed(token, take(QueueStore(ws()).jobs())); });
 }
 
 void RunWorker::enqueue(quint64 token, m6::QueuedJob job, bool first)
 {
-  guarded(token,
-          [&]
-          {
-            QueueStore store(ws());
-            take(store.add(job, first));
-            Q_EMIT queueListed(token, take(store.jobs()));
-          });
+  guardedJob(this, token,
+             [&]
+             {
+               QueueStore store(ws());
+               take(store.add(job, first));
+               Q_EMIT queueListed(token, take(store.jobs()));
+             });
 }
 
 void RunWorker::moveQueued(quint64 token, qint64 jobId, int index)
 {
-  guarded(token,
-          [&]
-          {
-            QueueStore store(ws());
-            check(store.move(jobId, index));
-            Q_EMIT queueListed(token, take(store.jobs()));
-          });
+  guardedJob(this, token,
+             [&]
+             {
+               QueueStore store(ws());
+               check(store.move(jobId, index));
+               Q_EMIT queueListed(token, take(store.jobs()));
+             });
 }
 
 void RunWorker::removeQueued(quint64 token, qint64 jobId)
 {
-  guarded(token,
-          [&]
-          {
-            QueueStore store(ws());
-            check(store.remove(jobId));
-            Q_EMIT queueListed(token, take(store.jobs()));
-          });
+  guardedJob(this, token,
+             [&]
+             {
+               QueueStore store(ws());
+               check(store.remove(jobId));
+               Q_EMIT queueListed(token, take(store.jobs()));
+             });
 }
 
 void RunWorker::takeQueued(quint64 token)
 {
-  guarded(token,
-          [&]
-          {
-            QueueStore store(ws());
-            const std::optional<QueuedJob> first = take(store.takeFirst());
-            Q_EMIT queueTaken(token, first ? *first : QueuedJob());
-            Q_EMIT queueListed(0, take(store.jobs()));
-          });
+  guardedJob(this, token,
+             [&]
+             {
+               QueueStore store(ws());
+               const std::optional<QueuedJob> first = take(store.takeFirst());
+               Q_EMIT queueTaken(token, first ? *first : QueuedJob());
+               Q_EMIT queueListed(0, take(store.jobs()));
+             });
 }
 
 void RunWorker::readSetting(quint64 token, QString key)
 {
-  guarded(token,
-          [&]
-          {
-            const std::string value = take(ws().setting(key.toStdString()));
-            Q_EMIT settingRead(token, key, qs(value));
-          });
+  guardedJob(this, token,
+             [&]
+             {
+               const std::string value = take(ws().setting(key.toStdString()));
+               Q_EMIT settingRead(token, key, qs(value));
+             });
 }
 
 void RunWorker::writeSetting(quint64 token, QString key, QString value)
 {
-  guarded(token,
-          [&]
-          {
-            check(ws().setSetting(key.toStdString(), value.toStdString()));
-            Q_EMIT settingWritten(token, key);
-          });
+  guardedJob(this, token,
+             [&]
+             {
+               check(ws().setSetting(key.toStdString(), value.toStdString()));
+               Q_EMIT settingWritten(token, key);
+             });
 }
 
 }  // namespace m6

@@ -79,8 +79,6 @@ class RunWorker : public QObject
  private:
   Workspace& ws();
   void emitList(quint64 token);
-  template <typename F>
-  void guarded(quint64 token, F&& f);
 
   QString path_;
   std::mutex wsMutex_;  // guards ws_ (the pointer) against cancel() from another thread

@@ -101,81 +101,80 @@ void TrainWorker::run(quint64 token, m6::TrainRequest request)
     runGroup(token, request);
     return;
   }
-  try
-  {
-    Workspace& ws = workspace();
-    const bool resume = request.resumeRun > 0;
-    RunRecord run;
-    RunConfig config = request.config;
-    qint64 datasetId = request.datasetId;
-    if (resume)
-    {
-      auto stored = RunStore(ws).run(request.resumeRun);
-      if (!stored)
-      {
-        throw std::runtime_error(stored.error());
-      }
-      run = *stored;
-      if (const std::string why = resumeBlocker(run); !why.empty())
-      {
-        throw std::runtime_error(why);
-      }
-      config = configOfRun(run);
-      datasetId = run.datasetId;
-    }
-    const LoadedDataset* data = load(token, datasetId);
-    if (!data)
-    {
-      Q_EMIT cancelled(token);
-      return;
-    }
-    // Checked here too: the GUI validates as the user types, but a config may come from a file.
-    const auto issues = validate(config, &data->schema);
-    if (!issues.empty())
-    {
-      throw std::invalid_argument("invalid configuration:\n" + formatIssues(issues));
-    }
-    if (cancel_.load())
-    {
-      Q_EMIT cancelled(token);
-      return;
-    }
-    TrainingSession session(ws, data->info, data->snapshot);
-    if (!resume)
-    {
-      auto created = session.createRun(config, request.name.toStdString());
-      if (!created)
-      {
-        throw std::runtime_error(created.error());
-      }
-      run = *created;
-    }
-    RunRecord started = run;
-    started.status = RunStatus::Running;
-    Q_EMIT phase(token, QString());
-    Q_EMIT runStarted(token, started);
-    auto result = withLocalRanks(
-        token, request.processes, data->info.name, config,
-        [&](const std::string& why)
-        {
-          if (!resume)
-          {
-            (void)RunStore(ws).setStatus(run.id, RunStatus::Failed, why);  // not left "created"
-          }
-        },
-        [&](const Distributed& job)
-        { return session.train(run, config, resume, hooks(token), job); });
-    if (!result)
-    {
-      Q_EMIT failed(token, qs(result.error()));
-      return;
-    }
-    Q_EMIT runFinished(token, *result);
-  }
-  catch (const std::exception& e)
-  {
-    Q_EMIT failed(token, QString::fromUtf8(e.what()));
-  }
+  guardedJob(this, token,
+             [&]
+             {
+               Workspace& ws = workspace();
+               const bool resume = request.resumeRun > 0;
+               RunRecord run;
+               RunConfig config = request.config;
+               qint64 datasetId = request.datasetId;
+               if (resume)
+               {
+                 auto stored = RunStore(ws).run(request.resumeRun);
+                 if (!stored)
+                 {
+                   throw std::runtime_error(stored.error());
+                 }
+                 run = *stored;
+                 if (const std::string why = resumeBlocker(run); !why.empty())
+                 {
+                   throw std::runtime_error(why);
+                 }
+                 config = configOfRun(run);
+                 datasetId = run.datasetId;
+               }
+               const LoadedDataset* data = load(token, datasetId);
+               if (!data)
+               {
+                 Q_EMIT cancelled(token);
+                 return;
+               }
+               // Checked here too: the GUI validates as the user types, but a config may come from
+               // a file.
+               const auto issues = validate(config, &data->schema);
+               if (!issues.empty())
+               {
+                 throw std::invalid_argument("invalid configuration:\n" + formatIssues(issues));
+               }
+               if (cancel_.load())
+               {
+                 Q_EMIT cancelled(token);
+                 return;
+               }
+               TrainingSession session(ws, data->info, data->snapshot);
+               if (!resume)
+               {
+                 auto created = session.createRun(config, request.name.toStdString());
+                 if (!created)
+                 {
+                   throw std::runtime_error(created.error());
+                 }
+                 run = *created;
+               }
+               RunRecord started = run;
+               started.status = RunStatus::Running;
+               Q_EMIT phase(token, QString());
+               Q_EMIT runStarted(token, started);
+               auto result = withLocalRanks(
+                   token, request.processes, data->info.name, config,
+                   [&](const std::string& why)
+                   {
+                     if (!resume)
+                     {
+                       (void)RunStore(ws).setStatus(run.id, RunStatus::Failed,
+                                                    why);  // not left "created"
+                     }
+                   },
+                   [&](const Distributed& job)
+                   { return session.train(run, config, resume, hooks(token), job); });
+               if (!result)
+               {
+                 Q_EMIT failed(token, qs(result.error()));
+                 return;
+               }
+               Q_EMIT runFinished(token, *result);
+             });
 }
 
 Result<RunRecord> TrainWorker::withLocalRanks(

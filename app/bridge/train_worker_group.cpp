@@ -4,6 +4,7 @@
 
 #include "app/bridge/qt_text.h"
 #include "app/bridge/train_worker.h"
+#include "app/bridge/worker_support.h"
 #include "app/runner/group_processes.h"
 #include "app/runner/run_groups.h"
 #include "app/runner/training_session.h"
@@ -15,62 +16,64 @@ namespace m6
 
 void TrainWorker::runGroup(quint64 token, const TrainRequest& request)
 {
-  try
-  {
-    Workspace& ws = workspace();
-    RunStore runs(ws);
-    GroupStore groups(ws);
-    int64_t groupId = request.resumeGroup;
-    qint64 datasetId = request.datasetId;
-    if (groupId > 0)
-    {
-      auto g = groups.group(groupId);
-      if (!g)
+  guardedJob(
+      this, token,
+      [&]
       {
-        throw std::runtime_error(g.error());
-      }
-      datasetId = g->datasetId;
-    }
-    const LoadedDataset* data = load(token, datasetId);
-    if (!data || cancel_.load())
-    {
-      Q_EMIT cancelled(token);
-      return;
-    }
-    const auto check = [&](const RunConfig& config)
-    {
-      const auto issues = validate(config, &data->schema);
-      if (!issues.empty())
-      {
-        throw std::invalid_argument("invalid configuration:\n" + formatIssues(issues));
-      }
-    };
-    if (groupId == 0)
-    {
-      check(request.config);
-      auto g =
-          createGroup(groups, datasetId, request.config, request.name.toStdString(), request.seeds);
-      if (!g)
-      {
-        throw std::runtime_error(g.error());
-      }
-      groupId = g->id;
-    }
-    RunRecord last;
-    const GroupSummary summary = request.processes > 1
-                                     ? membersInProcesses(token, groupId, request.processes, &last)
-                                     : membersHere(token, groupId, *data, check, &last);
-    if (last.id == 0)
-    {
-      throw std::runtime_error("run group " + std::to_string(groupId) +
-                               " has no seed left to train");
-    }
-    for (const auto& [metric, spread] : summary.test)
-    {
-      if (spread.n > 0)
-      {
-        Q_EMIT logLine(token,
-                       tr("run group %1 (%2): test %3 %4 ± %5, 95% interval [%6, %7] over %8 runs")
+        Workspace& ws = workspace();
+        RunStore runs(ws);
+        GroupStore groups(ws);
+        int64_t groupId = request.resumeGroup;
+        qint64 datasetId = request.datasetId;
+        if (groupId > 0)
+        {
+          auto g = groups.group(groupId);
+          if (!g)
+          {
+            throw std::runtime_error(g.error());
+          }
+          datasetId = g->datasetId;
+        }
+        const LoadedDataset* data = load(token, datasetId);
+        if (!data || cancel_.load())
+        {
+          Q_EMIT cancelled(token);
+          return;
+        }
+        const auto check = [&](const RunConfig& config)
+        {
+          const auto issues = validate(config, &data->schema);
+          if (!issues.empty())
+          {
+            throw std::invalid_argument("invalid configuration:\n" + formatIssues(issues));
+          }
+        };
+        if (groupId == 0)
+        {
+          check(request.config);
+          auto g = createGroup(groups, datasetId, request.config, request.name.toStdString(),
+                               request.seeds);
+          if (!g)
+          {
+            throw std::runtime_error(g.error());
+          }
+          groupId = g->id;
+        }
+        RunRecord last;
+        const GroupSummary summary =
+            request.processes > 1 ? membersInProcesses(token, groupId, request.processes, &last)
+                                  : membersHere(token, groupId, *data, check, &last);
+        if (last.id == 0)
+        {
+          throw std::runtime_error("run group " + std::to_string(groupId) +
+                                   " has no seed left to train");
+        }
+        for (const auto& [metric, spread] : summary.test)
+        {
+          if (spread.n > 0)
+          {
+            Q_EMIT logLine(
+                token, tr("run group %1 (%2): test %3 %4 ± %5, 95% interval [%6, %7] over %8 runs")
                            .arg(groupId)
                            .arg(qs(summary.status()))
                            .arg(qs(metric))
@@ -79,15 +82,11 @@ void TrainWorker::runGroup(quint64 token, const TrainRequest& request)
                            .arg(spread.low, 0, 'f', 4)
                            .arg(spread.high, 0, 'f', 4)
                            .arg(spread.n));
-        break;  // the first (primary) metric
-      }
-    }
-    Q_EMIT runFinished(token, last);
-  }
-  catch (const std::exception& e)
-  {
-    Q_EMIT failed(token, QString::fromUtf8(e.what()));
-  }
+            break;  // the first (primary) metric
+          }
+        }
+        Q_EMIT runFinished(token, last);
+      });
 }
 
 GroupSummary TrainWorker::membersHere(quint64 token, int64_t groupId, const LoadedDataset& data,

@@ -1,24 +1,42 @@
-// Small pieces every bridge worker needs: its own workspace connection, opened on first use on
-// the worker's thread, "only requests from this token on" floors raised from any thread, and
-// storage progress thinned out for the GUI.
+// Small pieces every bridge worker needs: the guard around each job, its own workspace
+// connection, opened on first use on the worker's thread, "only requests from this token on"
+// floors raised from any thread, and storage progress thinned out for the GUI.
 //
-// Thread affinity: openWorkspaceOnce and ProgressThrottle on the worker's thread; raiseFloor on
-// any thread.
+// Thread affinity: guardedJob, openWorkspaceOnce and ProgressThrottle on the worker's thread;
+// raiseFloor on any thread.
 #pragma once
 
 #include <QElapsedTimer>
 #include <QString>
 #include <QtGlobal>
 #include <atomic>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "app/bridge/bridge_types.h"
 #include "storage/workspace.h"
 
 namespace m6
 {
+
+/// Runs a worker's job: any std::exception it throws (c10::Error is one) becomes the worker's
+/// failed(token, message) signal instead of escaping on the worker thread, where it would end the
+/// program. A job that finishes early returns from the lambda.
+template <class Worker, class Job>
+void guardedJob(Worker* worker, quint64 token, Job&& job)
+{
+  try
+  {
+    std::forward<Job>(job)();
+  }
+  catch (const std::exception& e)
+  {
+    Q_EMIT worker->failed(token, QString::fromUtf8(e.what()));
+  }
+}
 
 /// The workspace in `ws`, opening the file at `path` (never creating it) the first time.
 /// Throws std::runtime_error with the storage error when it cannot be opened.
