@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "model/core/json.h"
+
 namespace m6
 {
 
@@ -11,22 +13,6 @@ namespace
 // Keys keep the file's order (previews show columns as the file has them), and a small object
 // is cheaper as a vector of pairs than as a std::map.
 using JsonValue = nlohmann::ordered_json;
-
-/// nlohmann's messages start with "[json.exception.parse_error.101] parse error at line 1, ";
-/// the line is ours to name, so keep what follows.
-std::string parseMessage(const std::exception& e)
-{
-  std::string m = e.what();
-  if (auto close = m.find("] "); close != std::string::npos && m.rfind("[json.", 0) == 0)
-  {
-    m.erase(0, close + 2);
-  }
-  if (auto at = m.find("at line 1, "); at != std::string::npos)
-  {
-    m.erase(at, 11);
-  }
-  return m;
-}
 
 std::string quotedKey(const std::string& k)
 {
@@ -97,9 +83,15 @@ bool parseObject(std::string_view line, JsonValue* out, std::string* error)
   {
     *out = JsonValue::parse(line.begin(), line.end());
   }
+  catch (const JsonValue::parse_error& e)
+  {
+    // The file's line is the caller's to name; the column within it is this record's.
+    *error = "not valid JSON at column " + std::to_string(e.byte) + ": " + jsonLibraryMessage(e);
+    return false;
+  }
   catch (const std::exception& e)
   {
-    *error = "not valid JSON: " + parseMessage(e);
+    *error = "not valid JSON: " + jsonLibraryMessage(e);
     return false;
   }
   if (!out->is_object())

@@ -1,8 +1,10 @@
 // A small JSON value type with a strict parser and a writer.
 //
-// Used by every layer for configs, run records, reports and the CLI's --json output, so it is
-// plain C++17 with no dependency. Objects keep insertion order (configs and reports read better
-// that way, and output is deterministic). Integers that fit in int64 are kept exact.
+// Used by every layer for configs, run records, reports and the CLI's --json output. Parsing is
+// Debian's nlohmann-json, kept out of this header so that the many files including it compile
+// fast; the writer is ours because stored records and model files need their exact bytes. Objects
+// keep insertion order (configs and reports read better that way, and output is deterministic).
+// Integers that fit in int64 are kept exact.
 //
 // Thread affinity: none; values are plain data.
 #pragma once
@@ -126,5 +128,9 @@ class Json
 
 /// Appends `s` to `out` as a quoted JSON string with escapes.
 void appendJsonString(std::string& out, const std::string& s);
+
+/// An nlohmann-json exception's message without its "[json.exception...]" tag and its
+/// "parse error at line L, column C: " lead, for callers that name the place themselves.
+std::string jsonLibraryMessage(const std::exception& e);
 
 }  // namespace m6
