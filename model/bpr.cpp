@@ -241,6 +241,13 @@ BprFactors trainBpr(const DatasetSnapshot& data, const RunConfig& config, const 
         p.step = s + 1;
         p.stepsPerEpoch = steps;
         p.elapsedSeconds = std::chrono::duration<double>(Clock::now() - start).count();
+        // Against the epoch cap: early stopping usually ends sooner.
+        const auto perEpoch = static_cast<int64_t>(train.size());
+        p.examplesDone = (epoch - 1) * perEpoch + b;
+        p.examplesTotal = kBprMaxEpochs * perEpoch;
+        p.examplesPerSecond = p.elapsedSeconds > 0 ? p.examplesDone / p.elapsedSeconds : 0;
+        p.etaSeconds =
+            p.examplesPerSecond > 0 ? (p.examplesTotal - p.examplesDone) / p.examplesPerSecond : 0;
         cb.onProgress(p);
       }
     }

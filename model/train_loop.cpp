@@ -1,7 +1,7 @@
 // runTrainingLoop() and the helpers train() and adapt() share.
 //
 // Over 500 lines: the loop with its optimiser set-up, resume checks, pause and stop, and the data-
-// parallel hooks; runTrainingLoop itself is still to be cut into named steps.
+// parallel hooks; runTrainingLoop is the TrainingLoop class, one named step per phase.
 #include "model/train_loop.h"
 
 #include <algorithm>
@@ -297,78 +297,134 @@ std::pair<bool, bool> sparseIdTables(const Session& session)
   return {large(session.data.numUsers()), !fullSoftmax && large(session.data.numItems())};
 }
 
-}  // namespace
-
-TrainOutcome runTrainingLoop(const LoopSetup& setup, const TrainCallbacks& cb)
+/// One call of runTrainingLoop: the run's constants, its resumable state and the outcome being
+/// built, with each phase a named step. run() is the order they happen in.
+class TrainingLoop
 {
-  Session& session = *setup.session;
-  TrainingStep& stepper = *setup.stepper;
-  torch::optim::Optimizer* optimizer = setup.optimizer;
-  const RunConfig& config = session.config;
-  Collective* job = setup.collective;
-  const int rank = job ? job->rank() : 0;
-  const int world = job ? job->size() : 1;
-  const bool writer = rank == 0;  // the only rank that writes the run folder
-  session.collective = job;
-  const auto [sparseUsers, sparseItems] = sparseIdTables(session);
-  session.net->setSparseIds(sparseUsers, sparseItems);
-  if (sparseUsers || sparseItems)
+ public:
+  TrainingLoop(const LoopSetup& setup, const TrainCallbacks& cb)
+      : setup_(setup),
+        cb_(cb),
+        session_(*setup.session),
+        stepper_(*setup.stepper),
+        optimizer_(setup.optimizer),
+        tc_(setup.session->config.train),
+        job_(setup.collective),
+        rank_(job_ ? job_->rank() : 0),
+        world_(job_ ? job_->size() : 1),
+        writer_(rank_ == 0),
+        bestPath_((fs::path(setup.runDir) / "best.pt").string()),
+        lastPath_((fs::path(setup.runDir) / "last.pt").string()),
+        stopMetric_(metricName(effectiveStopMetric(session_.config), tc_.evalK)),
+        higher_(higherIsBetter(effectiveStopMetric(session_.config)))
   {
-    logLine(cb, std::string("row-sparse id updates: ") + (sparseUsers && sparseItems
-                                                              ? "users and items"
-                                                              : (sparseUsers ? "users" : "items")));
   }
-  const bool resume = setup.resume;  // a job agreed on it in startJob()
-  std::error_code ec;
-  const std::string bestPath = (fs::path(setup.runDir) / "best.pt").string();
-  const std::string lastPath = (fs::path(setup.runDir) / "last.pt").string();
-  const TrainConfig& tc = config.train;
-  const int k = tc.evalK;
-  const std::string stopMetric = metricName(effectiveStopMetric(config), k);
-  const bool higher = higherIsBetter(effectiveStopMetric(config));
 
-  RunState st;
-  if (resume)
+  TrainOutcome run()
   {
-    if (writer && !fs::is_regular_file(lastPath, ec))
+    session_.collective = job_;
+    useSparseIdTables();
+    if (setup_.resume)  // a job agreed on it in startJob()
     {
-      if (job)
+      restore();
+    }
+    else
+    {
+      start();
+    }
+    seedThisRank();
+    makeReducer();
+    plan();
+    while (!st_.done && st_.epoch < tc_.epochs && out_.status == RunStatus::Finished)
+    {
+      const int epoch = st_.epoch + 1;
+      const auto epochStart = Clock::now();
+      EpochTotals totals = trainEpoch(epoch);
+      if (out_.status != RunStatus::Finished)
       {
-        job->announceFailure("resume: rank 0 has no " + lastPath);
+        break;
       }
-      throw std::runtime_error("resume: " + lastPath + " does not exist");
+      endEpoch(epoch, totals, epochStart);
     }
-    Json meta = job ? shareCheckpoint(*job, lastPath, session, optimizer)
-                    : loadCheckpoint(lastPath, session, optimizer);
+    finish();
+    return out_;
+  }
+
+ private:
+  /// What one epoch's steps add up to.
+  struct EpochTotals
+  {
+    double lossSum = 0;
+    int64_t lossSteps = 0;
+    double exchangeSeconds = 0;  // data-parallel: waiting in the gradient exchange
+    int64_t globalStep = 0;      // after the epoch's last step
+  };
+
+  void useSparseIdTables()
+  {
+    const auto [users, items] = sparseIdTables(session_);
+    session_.net->setSparseIds(users, items);
+    if (users || items)
+    {
+      logLine(cb_, std::string("row-sparse id updates: ") +
+                       (users && items ? "users and items" : (users ? "users" : "items")));
+    }
+  }
+
+  /// Loads last.pt into the session and optimiser and takes the run's state from it.
+  void restore()
+  {
+    std::error_code ec;
+    if (writer_ && !fs::is_regular_file(lastPath_, ec))
+    {
+      if (job_)
+      {
+        job_->announceFailure("resume: rank 0 has no " + lastPath_);
+      }
+      throw std::runtime_error("resume: " + lastPath_ + " does not exist");
+    }
+    Json meta = job_ ? shareCheckpoint(*job_, lastPath_, session_, optimizer_)
+                     : loadCheckpoint(lastPath_, session_, optimizer_);
     // Resume only the same experiment, or "the same final metrics" would not hold.
-    checkResumeConfig(lastPath, meta.at("config"), config);
-    st = RunState::fromJson(meta.at("state"));
-    logLine(cb, "resuming after epoch " + std::to_string(st.epoch) + " (step " +
-                    std::to_string(st.globalStep) + ")");
+    checkResumeConfig(lastPath_, meta.at("config"), session_.config);
+    st_ = RunState::fromJson(meta.at("state"));
+    logLine(cb_, "resuming after epoch " + std::to_string(st_.epoch) + " (step " +
+                     std::to_string(st_.globalStep) + ")");
   }
-  else
+
+  /// A fresh run: equal weights on every rank, no best checkpoint, a last.pt to resume from.
+  void start()
   {
-    if (job)
+    if (job_)
     {
-      broadcastWeights(*job, *session.net);  // the seed made them equal; make sure
+      broadcastWeights(*job_, *session_.net);  // the seed made them equal; make sure
     }
-    if (writer)
+    if (writer_)
     {
-      fs::remove(bestPath, ec);
-      saveCheckpoint(lastPath, session, optimizer, st.toJson());
+      std::error_code ec;
+      fs::remove(bestPath_, ec);
+      saveCheckpoint(lastPath_, session_, optimizer_, st_.toJson());
     }
   }
-  if (job && rank > 0)
+
+  void seedThisRank()
   {
-    // Each rank's own dropout draws (rank 0 keeps the single-process sequence).
-    std::lock_guard<std::mutex> lock(globalRngMutex());
-    torch::manual_seed(static_cast<uint64_t>(tc.seed) * 1000003ULL +
-                       static_cast<uint64_t>(rank) * 7919ULL +
-                       static_cast<uint64_t>(st.globalStep));
+    if (job_ && rank_ > 0)
+    {
+      // Each rank's own dropout draws (rank 0 keeps the single-process sequence).
+      std::lock_guard<std::mutex> lock(globalRngMutex());
+      torch::manual_seed(static_cast<uint64_t>(tc_.seed) * 1000003ULL +
+                         static_cast<uint64_t>(rank_) * 7919ULL +
+                         static_cast<uint64_t>(st_.globalStep));
+    }
   }
-  std::unique_ptr<GradientReducer> reducer;
-  if (job)
+
+  void makeReducer()
   {
+    if (!job_)
+    {
+      return;
+    }
     // Frozen parameters (an adapted run's) have no gradient to exchange.
     auto trainable = [](std::vector<torch::Tensor> all)
     {
@@ -377,275 +433,365 @@ TrainOutcome runTrainingLoop(const LoopSetup& setup, const TrainCallbacks& cb)
                 all.end());
       return all;
     };
-    reducer = std::make_unique<GradientReducer>(*job, trainable(session.net->parameters()),
-                                                trainable(session.net->sparseIdWeights()));
+    reducer_ = std::make_unique<GradientReducer>(*job_, trainable(session_.net->parameters()),
+                                                 trainable(session_.net->sparseIdWeights()));
   }
 
-  std::vector<int64_t> examples = stepper.examples();
-  const int64_t perEpoch = static_cast<int64_t>(examples.size());
-  // Data-parallel: a step is one global batch of batch_size examples per rank, each rank taking
-  // its contiguous share of it (one rank: the whole batch).
-  const int64_t batchSize = tc.batchSize * world;
-  const int64_t stepsPerEpoch = (perEpoch + batchSize - 1) / batchSize;
-  const int64_t totalSteps = stepsPerEpoch * tc.epochs;
-  const int64_t parameters = session.parameterCount();
-  logLine(cb, std::to_string(perEpoch) + " training examples, " + std::to_string(stepsPerEpoch) +
-                  " steps per epoch, " + std::to_string(parameters) + " parameters, " +
-                  std::to_string(tc.threads) + " thread(s)" +
-                  (job ? ", " + std::to_string(world) + " ranks x " + std::to_string(tc.batchSize) +
-                             " examples per step (Gloo)"
-                       : std::string()));
-
-  TrainOutcome out;
-  out.parameters = parameters;
-  out.trainExamples = perEpoch;
-  out.coldItems = session.numCold;
-  out.lastCheckpoint = lastPath;
-  out.status = RunStatus::Finished;
-  out.worldSize = world;
-  out.perRankBatch = tc.batchSize;
-  out.backend = job ? "gloo" : "";
-  const auto callStart = Clock::now();
-  bool stopAll = false;   // data-parallel: a rank asked to stop at the last exchange
-  bool pauseAll = false;  // ... or to pause
-  double trainSeconds = 0;
-  int64_t trainedThisCall = 0;
-  int epochsThisCall = 0;
-  double epochSecondsThisCall = 0;
-
-  while (!st.done && st.epoch < tc.epochs && out.status == RunStatus::Finished)
+  /// The epoch's sizes, the line that announces them and the outcome's fixed fields.
+  void plan()
   {
-    const int epoch = st.epoch + 1;
-    const auto epochStart = Clock::now();
+    examples_ = stepper_.examples();
+    perEpoch_ = static_cast<int64_t>(examples_.size());
+    // Data-parallel: a step is one global batch of batch_size examples per rank, each rank taking
+    // its contiguous share of it (one rank: the whole batch).
+    batchSize_ = tc_.batchSize * world_;
+    stepsPerEpoch_ = (perEpoch_ + batchSize_ - 1) / batchSize_;
+    totalSteps_ = stepsPerEpoch_ * tc_.epochs;
+    const int64_t parameters = session_.parameterCount();
+    logLine(cb_, std::to_string(perEpoch_) + " training examples, " +
+                     std::to_string(stepsPerEpoch_) + " steps per epoch, " +
+                     std::to_string(parameters) + " parameters, " + std::to_string(tc_.threads) +
+                     " thread(s)" +
+                     (job_ ? ", " + std::to_string(world_) + " ranks x " +
+                                 std::to_string(tc_.batchSize) + " examples per step (Gloo)"
+                           : std::string()));
+    out_.parameters = parameters;
+    out_.trainExamples = perEpoch_;
+    out_.coldItems = session_.numCold;
+    out_.lastCheckpoint = lastPath_;
+    out_.status = RunStatus::Finished;
+    out_.worldSize = world_;
+    out_.perRankBatch = tc_.batchSize;
+    out_.backend = job_ ? "gloo" : "";
+    callStart_ = Clock::now();
+  }
+
+  /// The epoch's steps; stops early with out_.status set when the run is stopped or diverges.
+  EpochTotals trainEpoch(int epoch)
+  {
     // Shuffle a fresh copy: the order must depend on (seed, epoch) only, not on earlier epochs.
-    std::vector<int64_t> order = examples;
-    shuffleFor(order, tc.seed, epoch);
-    DemoRng negatives(epochSeed(tc.seed, epoch) ^
-                      (0xD1B54A32D192ED03ULL * static_cast<uint64_t>(rank)));
-    session.net->train();
-    double lossSum = 0;
-    double exchangeSeconds = 0;  // data-parallel: waiting in the gradient exchange
-    int64_t lossSteps = 0;
-    int64_t globalStep = st.globalStep;
+    std::vector<int64_t> order = examples_;
+    shuffleFor(order, tc_.seed, epoch);
+    DemoRng negatives(epochSeed(tc_.seed, epoch) ^
+                      (0xD1B54A32D192ED03ULL * static_cast<uint64_t>(rank_)));
+    session_.net->train();
+    EpochTotals totals;
+    totals.globalStep = st_.globalStep;
     // An evaluation elsewhere in the process (Inspect) leaves this loop its core meanwhile.
-    auto busy = std::make_unique<TrainingStepsScope>();
-    for (int64_t step = 0; step < stepsPerEpoch; ++step)
+    TrainingStepsScope busy;
+    for (int64_t step = 0; step < stepsPerEpoch_; ++step)
     {
-      if (job)
+      if (holdOrStop(totals.globalStep))
       {
-        // Every rank pauses and stops at the same step: the requests travel with the gradients,
-        // and while paused in small exchanges of their own (so no rank times out waiting).
-        while (pauseAll && !stopAll)
-        {
-          std::this_thread::sleep_for(std::chrono::milliseconds(200));
-          StepTotals flags =
-              reducer->exchangeFlags(stopRequested(cb), cb.pause && cb.pause->load());
-          stopAll = flags.stop;
-          pauseAll = flags.pause;
-        }
-      }
-      else
-      {
-        waitWhilePaused(cb);
-      }
-      if (job ? stopAll : stopRequested(cb))
-      {
-        out.status = RunStatus::Stopped;
-        out.message = "stopped during epoch " + std::to_string(epoch) +
-                      "; resume continues after epoch " + std::to_string(st.epoch);
+        out_.status = RunStatus::Stopped;
+        out_.message = "stopped during epoch " + std::to_string(epoch) +
+                       "; resume continues after epoch " + std::to_string(st_.epoch);
         break;
       }
       const auto stepStart = Clock::now();
-      const double lr = scheduledLr(tc, globalStep, totalSteps);
-      auto& groups = optimizer->param_groups();
-      for (size_t g = 0; g < groups.size(); ++g)
-      {
-        groups[g].options().set_lr(g < setup.lrScale.size() ? lr * setup.lrScale[g] : lr);
-      }
-      const int64_t begin = step * batchSize;
-      const int64_t end = std::min(perEpoch, begin + batchSize);
-      const int64_t mineBegin = begin + (end - begin) * rank / world;
-      const int64_t mineEnd = begin + (end - begin) * (rank + 1) / world;
+      const double lr = scheduledLr(tc_, totals.globalStep, totalSteps_);
+      setLearningRate(lr);
+      const int64_t begin = step * batchSize_;
+      const int64_t end = std::min(perEpoch_, begin + batchSize_);
+      const int64_t mineBegin = begin + (end - begin) * rank_ / world_;
+      const int64_t mineEnd = begin + (end - begin) * (rank_ + 1) / world_;
       std::vector<int64_t> batch(order.begin() + mineBegin, order.begin() + mineEnd);
-      torch::Tensor loss;
-      double value = 0;
-      if (!batch.empty())
-      {
-        // Dropout draws from torch's shared generator: see rng.h.
-        std::lock_guard<std::mutex> rng(globalRngMutex());
-        loss = stepper.loss(batch, negatives);
-        value = loss.item<double>();
-      }
       double gradNorm = 0;
-      const double maxNorm =
-          tc.gradClip > 0 ? tc.gradClip : std::numeric_limits<double>::infinity();
-      if (job)
-      {
-        optimizer->zero_grad();
-        if (loss.defined() && std::isfinite(value))
-        {
-          loss.backward();
-        }
-        // The global batch's mean loss and gradient on every rank (NaN anywhere: NaN everywhere).
-        const auto exchangeStart = Clock::now();
-        StepTotals totals = reducer->reduce(static_cast<double>(batch.size()), value,
-                                            stopRequested(cb), cb.pause && cb.pause->load());
-        exchangeSeconds += secondsSince(exchangeStart);
-        value = totals.loss;
-        stopAll = totals.stop;
-        pauseAll = totals.pause;
-        if (std::isfinite(value))
-        {
-          gradNorm = torch::nn::utils::clip_grad_norm_(session.net->parameters(), maxNorm);
-        }
-      }
-      else if (std::isfinite(value))
-      {
-        optimizer->zero_grad();
-        loss.backward();
-        coalesceSparseGrads(session.net->parameters());
-        gradNorm = torch::nn::utils::clip_grad_norm_(session.net->parameters(), maxNorm);
-      }
+      const double value = lossAndGradient(batch, negatives, &gradNorm, &totals.exchangeSeconds);
       if (!std::isfinite(value) || !std::isfinite(gradNorm))
       {
-        out.status = RunStatus::Diverged;
-        out.message =
+        out_.status = RunStatus::Diverged;
+        out_.message =
             std::string("training diverged: the ") + (std::isfinite(value) ? "gradient" : "loss") +
             " was " + formatNumber(std::isfinite(value) ? gradNorm : value) + " at step " +
-            std::to_string(globalStep + 1) + " (epoch " + std::to_string(epoch) +
-            "); the last good checkpoint (after epoch " + std::to_string(st.epoch) + ") is kept";
+            std::to_string(totals.globalStep + 1) + " (epoch " + std::to_string(epoch) +
+            "); the last good checkpoint (after epoch " + std::to_string(st_.epoch) + ") is kept";
         break;
       }
-      optimizer->step();
-      ++globalStep;
-      if (job && globalStep % kSyncCheckEvery == 0)
+      optimizer_->step();
+      ++totals.globalStep;
+      if (job_ && totals.globalStep % kSyncCheckEvery == 0)
       {
-        checkInSync(*job, *session.net, globalStep);
+        checkInSync(*job_, *session_.net, totals.globalStep);
       }
-      lossSum += value;
-      ++lossSteps;
-      trainSeconds += secondsSince(stepStart);
-      trainedThisCall += end - begin;
-      if (cb.onStep)
+      totals.lossSum += value;
+      ++totals.lossSteps;
+      trainSeconds_ += secondsSince(stepStart);
+      trainedThisCall_ += end - begin;
+      if (cb_.onStep)
       {
-        cb.onStep(StepStats{globalStep, epoch, value, lr});
+        cb_.onStep(StepStats{totals.globalStep, epoch, value, lr});
       }
-      if (cb.onProgress)
-      {
-        Progress p;
-        p.epoch = epoch;
-        p.epochs = tc.epochs;
-        p.step = step + 1;
-        p.stepsPerEpoch = stepsPerEpoch;
-        p.examplesDone = (epoch - 1) * perEpoch + end;
-        p.examplesTotal = perEpoch * tc.epochs;
-        p.examplesPerSecond = trainSeconds > 0 ? trainedThisCall / trainSeconds : 0;
-        p.elapsedSeconds = secondsSince(callStart);
-        p.etaSeconds =
-            p.examplesPerSecond > 0 ? (p.examplesTotal - p.examplesDone) / p.examplesPerSecond : 0;
-        cb.onProgress(p);
-      }
+      reportProgress(epoch, step, end);
     }
-    busy.reset();
-    if (out.status != RunStatus::Finished)
-    {
-      break;
-    }
+    return totals;
+  }
 
+  /// Waits while paused; true when the run must stop before this step. The log says when the
+  /// loop holds and when it goes on, so what a person (or a test) sees is the engine's state,
+  /// not only the request.
+  bool holdOrStop(int64_t stepsDone)
+  {
+    if (!job_)
+    {
+      if (pauseRequested() && !stopRequested(cb_))
+      {
+        logHold(stepsDone);
+        waitWhilePaused(cb_);
+        logGoOn(stepsDone, stopRequested(cb_));
+      }
+      return stopRequested(cb_);
+    }
+    // Every rank pauses and stops at the same step: the requests travel with the gradients,
+    // and while paused in small exchanges of their own (so no rank times out waiting).
+    if (pauseAll_ && !stopAll_)
+    {
+      logHold(stepsDone);
+      while (pauseAll_ && !stopAll_)
+      {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        StepTotals flags = reducer_->exchangeFlags(stopRequested(cb_), pauseRequested());
+        stopAll_ = flags.stop;
+        pauseAll_ = flags.pause;
+      }
+      logGoOn(stepsDone, stopAll_);
+    }
+    return stopAll_;
+  }
+
+  void logHold(int64_t stepsDone) const
+  {
+    logLine(cb_, "paused after step " + std::to_string(stepsDone) + ": holding until resumed");
+  }
+
+  void logGoOn(int64_t stepsDone, bool stopping) const
+  {
+    logLine(cb_,
+            stopping ? "stopped while paused" : "resumed at step " + std::to_string(stepsDone + 1));
+  }
+
+  bool pauseRequested() const { return cb_.pause && cb_.pause->load(); }
+
+  void setLearningRate(double lr)
+  {
+    auto& groups = optimizer_->param_groups();
+    for (size_t g = 0; g < groups.size(); ++g)
+    {
+      groups[g].options().set_lr(g < setup_.lrScale.size() ? lr * setup_.lrScale[g] : lr);
+    }
+  }
+
+  /// The batch's loss with its gradient in place (data-parallel: the global batch's mean on every
+  /// rank, NaN anywhere giving NaN everywhere); `gradNorm` before clipping. Non-finite: no step.
+  double lossAndGradient(const std::vector<int64_t>& batch, DemoRng& negatives, double* gradNorm,
+                         double* exchangeSeconds)
+  {
+    torch::Tensor loss;
+    double value = 0;
+    if (!batch.empty())
+    {
+      // Dropout draws from torch's shared generator: see rng.h.
+      std::lock_guard<std::mutex> rng(globalRngMutex());
+      loss = stepper_.loss(batch, negatives);
+      value = loss.item<double>();
+    }
+    const double maxNorm =
+        tc_.gradClip > 0 ? tc_.gradClip : std::numeric_limits<double>::infinity();
+    if (job_)
+    {
+      optimizer_->zero_grad();
+      if (loss.defined() && std::isfinite(value))
+      {
+        loss.backward();
+      }
+      const auto exchangeStart = Clock::now();
+      StepTotals totals = reducer_->reduce(static_cast<double>(batch.size()), value,
+                                           stopRequested(cb_), pauseRequested());
+      *exchangeSeconds += secondsSince(exchangeStart);
+      value = totals.loss;
+      stopAll_ = totals.stop;
+      pauseAll_ = totals.pause;
+      if (std::isfinite(value))
+      {
+        *gradNorm = torch::nn::utils::clip_grad_norm_(session_.net->parameters(), maxNorm);
+      }
+    }
+    else if (std::isfinite(value))
+    {
+      optimizer_->zero_grad();
+      loss.backward();
+      coalesceSparseGrads(session_.net->parameters());
+      *gradNorm = torch::nn::utils::clip_grad_norm_(session_.net->parameters(), maxNorm);
+    }
+    return value;
+  }
+
+  void reportProgress(int epoch, int64_t step, int64_t end) const
+  {
+    if (!cb_.onProgress)
+    {
+      return;
+    }
+    Progress p;
+    p.epoch = epoch;
+    p.epochs = tc_.epochs;
+    p.step = step + 1;
+    p.stepsPerEpoch = stepsPerEpoch_;
+    p.examplesDone = (epoch - 1) * perEpoch_ + end;
+    p.examplesTotal = perEpoch_ * tc_.epochs;
+    p.examplesPerSecond = examplesPerSecond();
+    p.elapsedSeconds = secondsSince(callStart_);
+    p.etaSeconds =
+        p.examplesPerSecond > 0 ? (p.examplesTotal - p.examplesDone) / p.examplesPerSecond : 0;
+    cb_.onProgress(p);
+  }
+
+  double examplesPerSecond() const
+  {
+    return trainSeconds_ > 0 ? trainedThisCall_ / trainSeconds_ : 0;
+  }
+
+  /// Validates, keeps the best epoch, decides on early stopping, checkpoints and reports.
+  void endEpoch(int epoch, const EpochTotals& totals, Clock::time_point epochStart)
+  {
     // Per-epoch validation may use a seeded user sample (train.valid_users); the test never does.
-    EvalResult valid = evaluateSession(session, SplitPart::Valid, tc.validUsers);
-    const double metric = valid.metrics.get(stopMetric);
+    EvalResult valid = evaluateSession(session_, SplitPart::Valid, tc_.validUsers);
+    const double metric = valid.metrics.get(stopMetric_);
     bool improved = std::isnan(metric) ||  // nothing to validate on: keep the latest
-                    std::isnan(st.bestValue) ||
-                    (higher ? metric > st.bestValue : metric < st.bestValue);
-    st.epoch = epoch;
-    st.globalStep = globalStep;
+                    std::isnan(st_.bestValue) ||
+                    (higher_ ? metric > st_.bestValue : metric < st_.bestValue);
+    st_.epoch = epoch;
+    st_.globalStep = totals.globalStep;
     if (improved)
     {
-      st.bestValue = metric;
-      st.bestEpoch = epoch;
-      st.bestValid = valid.metrics;
-      st.badEpochs = 0;
+      st_.bestValue = metric;
+      st_.bestEpoch = epoch;
+      st_.bestValid = valid.metrics;
+      st_.badEpochs = 0;
     }
     else
     {
-      ++st.badEpochs;
+      ++st_.badEpochs;
     }
-    bool early = tc.patience > 0 && st.badEpochs >= tc.patience;
-    st.done = early || epoch >= tc.epochs;
+    const bool early = tc_.patience > 0 && st_.badEpochs >= tc_.patience;
+    st_.done = early || epoch >= tc_.epochs;
     EpochStats es;
     es.epoch = epoch;
-    es.trainLoss = lossSteps ? lossSum / static_cast<double>(lossSteps) : 0;
+    es.trainLoss = totals.lossSteps ? totals.lossSum / static_cast<double>(totals.lossSteps) : 0;
     es.valid = valid.metrics;
     es.seconds = secondsSince(epochStart);
-    es.examplesPerSecond = trainSeconds > 0 ? trainedThisCall / trainSeconds : 0;
+    es.examplesPerSecond = examplesPerSecond();
     es.isBest = improved;
-    st.history.push_back(es);
-    if (job)
+    st_.history.push_back(es);
+    if (job_)
     {
-      checkInSync(*job, *session.net, globalStep);
+      checkInSync(*job_, *session_.net, totals.globalStep);
     }
-    if (improved && writer)
+    if (improved && writer_)
     {
-      saveCheckpoint(bestPath, session, nullptr, st.toJson());
+      saveCheckpoint(bestPath_, session_, nullptr, st_.toJson());
     }
-    if ((tc.checkpointEveryEpoch || st.done) && writer)
+    if ((tc_.checkpointEveryEpoch || st_.done) && writer_)
     {
-      saveCheckpoint(lastPath, session, optimizer, st.toJson());
+      saveCheckpoint(lastPath_, session_, optimizer_, st_.toJson());
     }
-    ++epochsThisCall;
-    epochSecondsThisCall += es.seconds;
-    logLine(cb, "epoch " + std::to_string(epoch) + ": loss " + formatNumber(es.trainLoss) + ", " +
-                    stopMetric + " " + formatNumber(metric) + (improved ? " (best)" : "") + ", " +
-                    formatNumber(es.seconds) + " s" +
-                    (job ? " (" + formatNumber(exchangeSeconds) +
-                               " s in the gradient exchange, waiting for the other ranks included)"
-                         : std::string()));
-    if (cb.onEpoch)
+    ++epochsThisCall_;
+    epochSecondsThisCall_ += es.seconds;
+    logLine(cb_, "epoch " + std::to_string(epoch) + ": loss " + formatNumber(es.trainLoss) + ", " +
+                     stopMetric_ + " " + formatNumber(metric) + (improved ? " (best)" : "") + ", " +
+                     formatNumber(es.seconds) + " s" +
+                     (job_ ? " (" + formatNumber(totals.exchangeSeconds) +
+                                 " s in the gradient exchange, waiting for the other ranks "
+                                 "included)"
+                           : std::string()));
+    if (cb_.onEpoch)
     {
-      cb.onEpoch(es);
+      cb_.onEpoch(es);
     }
     if (early)
     {
-      logLine(cb, "early stop: no better " + stopMetric + " for " + std::to_string(tc.patience) +
-                      " epoch(s); best epoch " + std::to_string(st.bestEpoch));
+      logLine(cb_, "early stop: no better " + stopMetric_ + " for " + std::to_string(tc_.patience) +
+                       " epoch(s); best epoch " + std::to_string(st_.bestEpoch));
     }
   }
 
-  out.bestEpoch = st.bestEpoch;
-  out.epochsRun = st.epoch;
-  out.history = st.history;
-  out.valid = st.bestValid;
-  out.examplesPerSecond = trainSeconds > 0 ? trainedThisCall / trainSeconds : 0;
-  out.secondsPerEpoch = epochsThisCall ? epochSecondsThisCall / epochsThisCall : 0;
-  if (out.status == RunStatus::Finished)
+  /// The outcome's totals, and the test metrics of the best epoch's weights.
+  void finish()
   {
-    out.message = "finished after " + std::to_string(st.epoch) + " epoch(s); best epoch " +
-                  std::to_string(st.bestEpoch);
-  }
-  out.weightsChecksum = weightsChecksum(*session.net);
-  if (st.bestEpoch > 0 && (job || fs::is_regular_file(bestPath, ec)))
-  {
-    out.bestCheckpoint = writer ? bestPath : "";
-    if (job)
+    out_.bestEpoch = st_.bestEpoch;
+    out_.epochsRun = st_.epoch;
+    out_.history = st_.history;
+    out_.valid = st_.bestValid;
+    out_.examplesPerSecond = examplesPerSecond();
+    out_.secondsPerEpoch = epochsThisCall_ ? epochSecondsThisCall_ / epochsThisCall_ : 0;
+    if (out_.status == RunStatus::Finished)
     {
-      shareCheckpoint(*job, bestPath, session, nullptr);
+      out_.message = "finished after " + std::to_string(st_.epoch) + " epoch(s); best epoch " +
+                     std::to_string(st_.bestEpoch);
     }
-    else
+    out_.weightsChecksum = weightsChecksum(*session_.net);
+    std::error_code ec;
+    if (st_.bestEpoch > 0 && (job_ || fs::is_regular_file(bestPath_, ec)))
     {
-      loadCheckpoint(bestPath, session, nullptr);
+      out_.bestCheckpoint = writer_ ? bestPath_ : "";
+      if (job_)
+      {
+        shareCheckpoint(*job_, bestPath_, session_, nullptr);
+      }
+      else
+      {
+        loadCheckpoint(bestPath_, session_, nullptr);
+      }
+      EvalResult test = evaluateSession(session_, SplitPart::Test);
+      out_.test = test.metrics;
+      out_.testRows = test.rows;
+      out_.testByActivity = breakdownByActivity(test.rows, session_.config.model.task, tc_.evalK,
+                                                test.metrics.protocol);
+      EvalResult cold = evaluateCold(session_, SplitPart::Test);
+      out_.coldTest = cold.metrics;
+      out_.coldRandom = cold.random;
     }
-    EvalResult test = evaluateSession(session, SplitPart::Test);
-    out.test = test.metrics;
-    out.testRows = test.rows;
-    out.testByActivity =
-        breakdownByActivity(test.rows, config.model.task, k, test.metrics.protocol);
-    EvalResult cold = evaluateCold(session, SplitPart::Test);
-    out.coldTest = cold.metrics;
-    out.coldRandom = cold.random;
+    logLine(cb_, out_.message);
   }
-  logLine(cb, out.message);
-  return out;
+
+  const LoopSetup& setup_;
+  const TrainCallbacks& cb_;
+  Session& session_;
+  TrainingStep& stepper_;
+  torch::optim::Optimizer* optimizer_;
+  const TrainConfig& tc_;
+  Collective* job_;
+  const int rank_;
+  const int world_;
+  const bool writer_;  // the only rank that writes the run folder
+  const std::string bestPath_;
+  const std::string lastPath_;
+  const std::string stopMetric_;
+  const bool higher_;
+
+  RunState st_;
+  std::unique_ptr<GradientReducer> reducer_;
+  std::vector<int64_t> examples_;
+  int64_t perEpoch_ = 0;
+  int64_t batchSize_ = 0;
+  int64_t stepsPerEpoch_ = 0;
+  int64_t totalSteps_ = 0;
+  TrainOutcome out_;
+  Clock::time_point callStart_;
+  bool stopAll_ = false;   // data-parallel: a rank asked to stop at the last exchange
+  bool pauseAll_ = false;  // ... or to pause
+  // This call's training time and examples (a resumed run's earlier calls are not counted).
+  double trainSeconds_ = 0;
+  int64_t trainedThisCall_ = 0;
+  int epochsThisCall_ = 0;
+  double epochSecondsThisCall_ = 0;
+};
+
+}  // namespace
+
+TrainOutcome runTrainingLoop(const LoopSetup& setup, const TrainCallbacks& cb)
+{
+  return TrainingLoop(setup, cb).run();
 }
 
 }  // namespace m6

@@ -165,26 +165,23 @@ class TestTrainingController : public QObject
     QSignalSpy paused(&c, &TrainingController::pausedChanged);
     QVERIFY(c.startTraining(datasetId_, m6test::quickConfig(3, 16), "paused run") > 0);
     QTRY_VERIFY_WITH_TIMEOUT(!log.steps.empty(), 60000);
+    QStringList lines;
+    connect(&c, &TrainingController::logLine, &c, [&](const QString& l) { lines << l; });
     c.setPaused(true);
     QVERIFY(c.paused());
     QCOMPARE(paused.size(), 1);
-    // The step in flight when the flag was set may still land: wait until nothing moves...
-    size_t seen = 0;
-    QTRY_VERIFY_WITH_TIMEOUT(
-        [&]
-        {
-          const size_t before = log.steps.size();
-          QTest::qWait(300);
-          seen = log.steps.size();
-          return seen == before;
-        }(),
-        30000);
-    // ...then it must stay still: the engine holds between steps while paused.
-    QTest::qWait(700);
-    QCOMPARE(log.steps.size(), seen);
+    // The engine says where it holds (the step in flight when the flag was set may land first);
+    // every step up to there reaches the plot, and none after it while paused.
+    QTRY_VERIFY_WITH_TIMEOUT(!lines.filter("paused after step ").isEmpty(), 30000);
+    const QString hold = lines.filter("paused after step ").first();
+    const size_t seen = hold.section(' ', 3, 3).section(':', 0, 0).toULongLong();
+    QVERIFY2(seen > 0, qPrintable(hold));
+    QTRY_COMPARE_WITH_TIMEOUT(log.steps.size(), seen, 30000);
     QVERIFY(c.busy());
     c.setPaused(false);
     QVERIFY(!c.paused());
+    QTRY_VERIFY_WITH_TIMEOUT(lines.contains(QStringLiteral("resumed at step %1").arg(seen + 1)),
+                             30000);
     QTRY_VERIFY_WITH_TIMEOUT(log.steps.size() > seen, 30000);
     c.stop();
     const RunRecord run = waitForRun(c, finished, failed);

@@ -324,8 +324,14 @@ class TestItemBaselines : public QObject
   void bprIsTunedOnValidationAndRebuiltFromItsChoice()
   {
     const m6::RunConfig config = m6test::smallConfig();
-    const m6::BaselineOutcome out = m6::runBaselines(demo_, config, {}, "", {"bpr"});
+    m6::Progress last;
+    m6::TrainCallbacks cb;
+    cb.onProgress = [&](const m6::Progress& p) { last = p; };
+    const m6::BaselineOutcome out = m6::runBaselines(demo_, config, cb, "", {"bpr"});
     QCOMPARE(out.baselines.size(), size_t(1));
+    // Its progress counts examples, as a run's does (the CLI prints examples/s and the ETA).
+    QVERIFY(last.examplesDone > 0 && last.examplesDone <= last.examplesTotal);
+    QVERIFY(last.examplesPerSecond > 0);
     const m6::BaselineResult& bpr = out.baselines[0];
     // The coordinate search: every learning rate at the middle L2, then the other L2 values.
     QCOMPARE(bpr.tuning.size(), m6::kBprLrGrid.size() + m6::kBprL2Grid.size() - 1);

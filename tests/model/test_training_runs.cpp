@@ -4,9 +4,11 @@
 #include <QFileInfo>
 #include <QtTest>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <mutex>
 #include <thread>
 
 #include "model/engine.h"
@@ -204,29 +206,59 @@ class TestTrainingRuns : public QObject
     std::atomic<bool> pause{true};
     std::atomic<bool> cancel{false};
     std::atomic<int64_t> steps{0};
+    std::mutex logMutex;
+    std::vector<std::string> lines;
     m6::TrainCallbacks cb;
     cb.pause = &pause;
     cb.cancel = &cancel;
     cb.onStep = [&](const m6::StepStats&) { ++steps; };
+    cb.onLog = [&](const std::string& line)
+    {
+      std::lock_guard<std::mutex> lock(logMutex);
+      lines.push_back(line);
+    };
+    // The loop's own word that it holds (polled; no fixed wait).
+    auto logged = [&](const std::string& part)
+    {
+      const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+      while (std::chrono::steady_clock::now() < until)
+      {
+        {
+          std::lock_guard<std::mutex> lock(logMutex);
+          for (const auto& l : lines)
+          {
+            if (l.find(part) != std::string::npos)
+            {
+              return true;
+            }
+          }
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      return false;
+    };
     RunConfig c = config();
     c.train.epochs = 1;
     TrainOutcome out;
     std::thread worker([&] { out = m6::train(data_, c, m6test::runDir(dir_, "paused"), cb); });
-    QTest::qSleep(300);
-    QCOMPARE(steps.load(), int64_t(0));  // paused before the first step
+    QVERIFY(logged("paused after step 0: holding until resumed"));
+    QCOMPARE(steps.load(), int64_t(0));  // held before the first step
     pause = false;
     worker.join();
     QCOMPARE(out.status, m6::RunStatus::Finished);
+    QVERIFY(logged("resumed at step 1"));
     QVERIFY(steps.load() > 0);
 
     pause = true;
     steps = 0;
+    lines.clear();
     std::thread second([&] { out = m6::train(data_, c, m6test::runDir(dir_, "paused2"), cb); });
-    QTest::qSleep(100);
+    QVERIFY(logged("paused after step 0"));
     cancel = true;
     second.join();
     QCOMPARE(out.status, m6::RunStatus::Stopped);
     QCOMPARE(steps.load(), int64_t(0));
+    QVERIFY(logged("stopped while paused"));
   }
 
   void absurdLearningRateDivergesAndKeepsACheckpoint()

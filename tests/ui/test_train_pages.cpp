@@ -20,6 +20,7 @@
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QTableWidget>
@@ -279,11 +280,14 @@ class TestTrainPages : public QObject
     QTRY_VERIFY_WITH_TIMEOUT(t->lossPlot()->stepCount() > 0, 60000);
     // Pause holds every rank (their exchange waits with rank 0), Resume releases them.
     QTest::mouseClick(t->pauseButton(), Qt::LeftButton);
-    QTest::qWait(600);
-    const int held = t->lossPlot()->stepCount();
-    QTest::qWait(800);
-    QCOMPARE(t->lossPlot()->stepCount(), held);
+    // Rank 0 says where the job holds; the plot has every step up to there.
+    const QRegularExpression holds(QStringLiteral("paused after step (\\d+): holding"));
+    QTRY_VERIFY_WITH_TIMEOUT(holds.match(t->logText()).hasMatch(), 60000);
+    const int held = holds.match(t->logText()).captured(1).toInt();
+    QTRY_COMPARE_WITH_TIMEOUT(t->lossPlot()->stepCount(), held, 30000);
     QTest::mouseClick(t->pauseButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        t->logText().contains(QStringLiteral("resumed at step %1").arg(held + 1)), 60000);
     waitIdle();
     QVERIFY2(t->statusText().startsWith("Finished"), qPrintable(t->statusText()));
     QVERIFY2(t->logText().contains("2 ranks x 32 examples per step"), qPrintable(t->logText()));
