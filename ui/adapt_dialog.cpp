@@ -50,6 +50,32 @@ AdaptDialog::AdaptDialog(AdaptInfo* info, const RunRecord& parentRun, const RunC
                        this);
   header_->setWordWrap(true);
 
+  QWidget* settings = buildSettings();
+  QTabWidget* tabs = buildPreviewTabs();
+  auto* split = new QSplitter(Qt::Horizontal, this);
+  split->addWidget(settings);
+  split->addWidget(tabs);
+  split->setStretchFactor(1, 1);
+  split->setSizes({340, 760});
+  message_ = new QLabel(this);
+  message_->setWordWrap(true);
+  message_->setToolTip(tr("Why Start is disabled, when it is"));
+
+  auto* layout = new QVBoxLayout(this);
+  layout->addWidget(header_);
+  layout->addWidget(split, 1);
+  layout->addWidget(message_);
+  layout->addLayout(buildButtons());
+  resize(1180, 720);
+  connectControls();
+
+  form_->setConfig(adaptedConfig(parentConfig_, options_->options()));
+  info_->listDatasets();
+  updateState();
+}
+
+QWidget* AdaptDialog::buildSettings()
+{
   target_ =
       withTooltip(new QComboBox(this), tr("The dataset the new run trains on: any dataset of the "
                                           "workspace, the parent's own included"));
@@ -113,7 +139,11 @@ AdaptDialog::AdaptDialog(AdaptInfo* info, const RunRecord& parentRun, const RunC
   ll->addWidget(options_);
   ll->addWidget(trainBox);
   ll->addStretch(1);
+  return left;
+}
 
+QTabWidget* AdaptDialog::buildPreviewTabs()
+{
   summary_ = new QLabel(this);
   summary_->setWordWrap(true);
   summary_->setToolTip(tr("Trainable parameters of the adapted network, of all its parameters"));
@@ -150,16 +180,11 @@ AdaptDialog::AdaptDialog(AdaptInfo* info, const RunRecord& parentRun, const RunC
   tabs->addTab(formScroll, tr("Full &configuration"));
   tabs->setTabToolTip(0, tr("What the new run carries over from the parent (a preview)"));
   tabs->setTabToolTip(1, tr("Every knob of the new run, starting from the parent's"));
+  return tabs;
+}
 
-  auto* split = new QSplitter(Qt::Horizontal, this);
-  split->addWidget(left);
-  split->addWidget(tabs);
-  split->setStretchFactor(1, 1);
-  split->setSizes({340, 760});
-
-  message_ = new QLabel(this);
-  message_->setWordWrap(true);
-  message_->setToolTip(tr("Why Start is disabled, when it is"));
+QHBoxLayout* AdaptDialog::buildButtons()
+{
   start_ = withTooltip(new QPushButton(tr("&Start"), this),
                        tr("Start the adapted run on the Train page (Ctrl+Return)"));
   start_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
@@ -175,14 +200,12 @@ AdaptDialog::AdaptDialog(AdaptInfo* info, const RunRecord& parentRun, const RunC
   buttons->addStretch(1);
   buttons->addWidget(cancel);
   buttons->addWidget(start_);
+  connect(cancel, &QPushButton::clicked, this, &QDialog::reject);
+  return buttons;
+}
 
-  auto* layout = new QVBoxLayout(this);
-  layout->addWidget(header_);
-  layout->addWidget(split, 1);
-  layout->addWidget(message_);
-  layout->addLayout(buttons);
-  resize(1180, 720);
-
+void AdaptDialog::connectControls()
+{
   previewTimer_ = new QTimer(this);
   previewTimer_->setSingleShot(true);
   previewTimer_->setInterval(250);
@@ -220,11 +243,6 @@ AdaptDialog::AdaptDialog(AdaptInfo* info, const RunRecord& parentRun, const RunC
           });
   connect(compare_, &QPushButton::clicked, this,
           [this] { Q_EMIT compareRequested(parent_.id, targetDataset()); });
-  connect(cancel, &QPushButton::clicked, this, &QDialog::reject);
-
-  form_->setConfig(adaptedConfig(parentConfig_, options_->options()));
-  info_->listDatasets();
-  updateState();
 }
 
 void AdaptDialog::setBusy(bool busy)

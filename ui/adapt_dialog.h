@@ -24,10 +24,12 @@
 
 class QComboBox;
 class QDoubleSpinBox;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
+class QTabWidget;
 class QTableView;
 class QTimer;
 
@@ -83,6 +85,13 @@ class AdaptDialog : public QDialog
   void compareRequested(qint64 parentRun, qint64 datasetId);
 
  private:
+  // The constructor's steps: the target and training settings on the left, the report and the
+  // full configuration in tabs on the right, the buttons, the connections.
+  QWidget* buildSettings();
+  QTabWidget* buildPreviewTabs();
+  QHBoxLayout* buildButtons();
+  void connectControls();
+
   void onDatasets(const DatasetList& list);
   void onTargetChanged();
   void onSchema(const SchemaInfo& info);

@@ -125,6 +125,8 @@ QVariant AdaptReportModel::headerData(int section, Qt::Orientation orientation, 
   }
   static const char* const kHeaders[] = {"Parameter", "Status",       "Training", "Shape",
                                          "Elements",  "Rows matched", "Why"};
+  // Long tips are concatenated on purpose, not a missing comma.
+  // NOLINTBEGIN(bugprone-suspicious-missing-comma)
   static const char* const kTips[] = {
       "The parameter's registered name in the network",
       "carried: the parent's value; carried-partly: some embedding rows matched by id, value or "
@@ -135,6 +137,7 @@ QVariant AdaptReportModel::headerData(int section, Qt::Orientation orientation, 
       "Number of values",
       "Embedding tables: rows carried over of all rows",
       "Why it got this status"};
+  // NOLINTEND(bugprone-suspicious-missing-comma)
   if (role == Qt::DisplayRole)
   {
     return tr(kHeaders[section]);

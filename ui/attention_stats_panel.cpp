@@ -163,10 +163,10 @@ std::vector<double> AttentionStatsPanel::meanShares(int layer) const
   {
     return mean;
   }
-  mean.assign(size_t(2 + stats_.historyLength), 0.0);
+  mean.assign(static_cast<size_t>(stats_.historyLength) + 2, 0.0);
   for (int h = 0; h < stats_.heads; ++h)
   {
-    const HeadAttention& a = stats_.perHead[size_t(layer * stats_.heads + h)];
+    const HeadAttention& a = stats_.perHead[headIndex(layer, h)];
     mean[0] += a.userShare / stats_.heads;
     mean[1] += a.contextShare / stats_.heads;
     for (size_t p = 0; p < a.historyByRecency.size() && p + 2 < mean.size(); ++p)
@@ -208,7 +208,7 @@ void AttentionStatsPanel::drawShares()
   double top = 0.05;
   for (int h = 0; h < stats_.heads; ++h)
   {
-    const HeadAttention& a = stats_.perHead[size_t(l * stats_.heads + h)];
+    const HeadAttention& a = stats_.perHead[headIndex(l, h)];
     QVector<double> x;
     QVector<double> y;
     x << 0 << 1;
@@ -256,7 +256,7 @@ void AttentionStatsPanel::drawEntropy()
   double top = 0.05;
   for (int h = 0; h < stats_.heads && edges.size() >= 2; ++h)
   {
-    const HeadAttention& a = stats_.perHead[size_t(l * stats_.heads + h)];
+    const HeadAttention& a = stats_.perHead[headIndex(l, h)];
     int64_t total = 0;
     for (int64_t c : a.entropyHistogram)
     {
@@ -287,7 +287,7 @@ void AttentionStatsPanel::drawEntropy()
     size_t hi = 0;
     for (int h = 0; h < stats_.heads; ++h)
     {
-      const auto& hist = stats_.perHead[size_t(l * stats_.heads + h)].entropyHistogram;
+      const auto& hist = stats_.perHead[headIndex(l, h)].entropyHistogram;
       for (size_t b = 0; b < hist.size(); ++b)
       {
         if (hist[b] > 0)

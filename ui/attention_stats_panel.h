@@ -50,6 +50,12 @@ class AttentionStatsPanel : public QWidget
   void computeRequested();
 
  private:
+  /// Where head `head` of layer `layer` is in the statistics' per-head list.
+  size_t headIndex(int layer, int head) const
+  {
+    return static_cast<size_t>(layer) * static_cast<size_t>(stats_.heads) +
+           static_cast<size_t>(head);
+  }
   void redraw();
   void drawShares();
   void drawEntropy();

@@ -177,7 +177,7 @@ void BrowsePage::activateRow(int row)
   {
     return;
   }
-  const qint64 key = model_->data(model_->index(row, 0), BrowseTableModel::KeyRole).toLongLong();
+  const qint64 key = model_->data(model_->index(row, 0), BrowseTableModel::kKeyRole).toLongLong();
   const QString id = model_->data(model_->index(row, 1)).toString();
   if (table_ == BrowseTable::Users)
   {

@@ -195,7 +195,7 @@ QVariant BrowseTableModel::data(const QModelIndex& index, int role) const
               col.kind == CellKind::Rating || col.kind == CellKind::Number)
                  ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
                  : QVariant(Qt::AlignLeft | Qt::AlignVCenter);
-    case KeyRole:
+    case kKeyRole:
       return static_cast<qlonglong>(row.key);
     default:
       return QVariant();

@@ -34,7 +34,7 @@ class BrowseTableModel : public QAbstractTableModel
   static constexpr int kChunkRows = 256;
   static constexpr int kMaxChunks = 128;
   /// Role returning the row's key (user or item index, interaction sequence) as qlonglong.
-  static constexpr int KeyRole = Qt::UserRole + 1;
+  static constexpr int kKeyRole = Qt::UserRole + 1;
 
   /// `worker`: this table's own browse worker (WorkspaceServices::newBrowseWorker()).
   BrowseTableModel(std::unique_ptr<WorkerThread<BrowseWorker>> worker, BrowseTable table,

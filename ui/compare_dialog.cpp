@@ -40,6 +40,23 @@ CompareDialog::CompareDialog(AdaptInfo* info, TrainingController* controller, Ru
     : QDialog(parent), info_(info), controller_(controller), library_(library)
 {
   setWindowTitle(tr("Compare adaptation"));
+  auto* split = new QSplitter(Qt::Horizontal, this);
+  split->addWidget(buildSetup());
+  split->addWidget(buildResults());
+  split->setStretchFactor(1, 1);
+  split->setSizes({330, 800});
+  auto* layout = new QVBoxLayout(this);
+  layout->addWidget(split);
+  resize(1180, 740);
+  connectInputs();
+  connectController();
+  fillParents(library_->runs());
+  info_->listDatasets();
+  updateButtons();
+}
+
+QWidget* CompareDialog::buildSetup()
+{
   parent_ =
       withTooltip(new QComboBox(this), tr("The trained M6 run whose weights the adapted arms start "
                                           "from (and that is evaluated zero-shot)"));
@@ -76,10 +93,6 @@ CompareDialog::CompareDialog(AdaptInfo* info, TrainingController* controller, Ru
       withTooltip(new QPushButton(tr("S&top"), this),
                   tr("Stop the arm under way (recorded as stopped); arms already run stay in the "
                      "run table"));
-  exportCsv_ =
-      withTooltip(new QPushButton(tr("Export &CSV…"), this),
-                  tr("Write the result table as CSV (the chart saves as PNG or PDF from its own "
-                     "Save button)"));
   bar_ = withTooltip(new QProgressBar(this), tr("Arms done of all arms, and the arm under way"));
   bar_->setRange(0, 1);
   bar_->setValue(0);
@@ -98,7 +111,11 @@ CompareDialog::CompareDialog(AdaptInfo* info, TrainingController* controller, Ru
   ll->addWidget(bar_);
   ll->addWidget(status_);
   ll->addStretch(1);
+  return left;
+}
 
+QWidget* CompareDialog::buildResults()
+{
   protocol_ = new QLabel(this);
   protocol_->setWordWrap(true);
   protocol_->setToolTip(tr("How every arm was evaluated: the same split and ranking protocol"));
@@ -110,6 +127,10 @@ CompareDialog::CompareDialog(AdaptInfo* info, TrainingController* controller, Ru
   table_->setAlternatingRowColors(true);
   table_->setToolTip(tr("Test metrics of every arm; the run id finds it in the run table"));
   chart_ = new CompareChart(this);
+  exportCsv_ =
+      withTooltip(new QPushButton(tr("Export &CSV…"), this),
+                  tr("Write the result table as CSV (the chart saves as PNG or PDF from its own "
+                     "Save button)"));
   auto* tableHead = new QHBoxLayout;
   tableHead->addWidget(protocol_, 1);
   auto* metricLabel = new QLabel(tr("Chart &metric"), this);
@@ -127,15 +148,11 @@ CompareDialog::CompareDialog(AdaptInfo* info, TrainingController* controller, Ru
   rsplit->addWidget(chart_);
   rsplit->setSizes({250, 420});
   rl->addWidget(rsplit, 1);
-  auto* split = new QSplitter(Qt::Horizontal, this);
-  split->addWidget(left);
-  split->addWidget(right);
-  split->setStretchFactor(1, 1);
-  split->setSizes({330, 800});
-  auto* layout = new QVBoxLayout(this);
-  layout->addWidget(split);
-  resize(1180, 740);
+  return right;
+}
 
+void CompareDialog::connectInputs()
+{
   connect(library_, &RunLibrary::runsChanged, this, &CompareDialog::fillParents);
   connect(info_, &AdaptInfo::datasetsListed, this, &CompareDialog::fillTargets);
   connect(parent_, &QComboBox::currentIndexChanged, this,
@@ -177,6 +194,10 @@ CompareDialog::CompareDialog(AdaptInfo* info, TrainingController* controller, Ru
   connect(stop_, &QPushButton::clicked, this, &CompareDialog::stop);
   connect(exportCsv_, &QPushButton::clicked, this, &CompareDialog::exportCsvWithDialog);
   connect(metric_, &QComboBox::currentTextChanged, this, &CompareDialog::drawChart);
+}
+
+void CompareDialog::connectController()
+{
   connect(controller_, &TrainingController::armStarted, this, &CompareDialog::onArm);
   connect(controller_, &TrainingController::progressChanged, this, &CompareDialog::onProgress);
   connect(controller_, &TrainingController::comparisonFinished, this, &CompareDialog::onFinished);
@@ -204,9 +225,6 @@ CompareDialog::CompareDialog(AdaptInfo* info, TrainingController* controller, Ru
             bar_->setFormat(bar_->value() >= bar_->maximum() ? tr("done") : tr("ended"));
             updateButtons();
           });
-  fillParents(library_->runs());
-  info_->listDatasets();
-  updateButtons();
 }
 
 void CompareDialog::fillParents(const RunList& runs)

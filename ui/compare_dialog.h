@@ -87,6 +87,13 @@ class CompareDialog : public QDialog
   void statusMessage(QString message);
 
  private:
+  // The constructor's steps: the comparison's settings and buttons on the left, the result
+  // table and chart on the right, then the connections.
+  QWidget* buildSetup();
+  QWidget* buildResults();
+  void connectInputs();
+  void connectController();
+
   void fillParents(const RunList& runs);
   void fillTargets(const DatasetList& list);
   void onArm(const QString& text, int index, int total);

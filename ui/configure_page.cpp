@@ -44,6 +44,35 @@ ConfigurePage::ConfigurePage(ModelInfo* info, RunLibrary* library, QWidget* pare
     : QWidget(parent), info_(info), library_(library)
 {
   store_ = new PresetStore(library, this);
+  auto* layout = new QVBoxLayout(this);
+  layout->addLayout(buildPresetBar());
+  layout->addLayout(buildNameRow());
+  form_ = new ConfigForm(this);
+  auto* scroll = new QScrollArea(this);
+  scroll->setWidget(form_);
+  scroll->setWidgetResizable(true);
+  scroll->setFrameShape(QFrame::NoFrame);
+  layout->addWidget(scroll, 1);
+  layout->addLayout(buildIssuesAndButtons());
+
+  estimateTimer_ = new QTimer(this);
+  estimateTimer_->setSingleShot(true);
+  estimateTimer_->setInterval(300);  // wait until the user stops typing
+  connect(estimateTimer_, &QTimer::timeout, this, &ConfigurePage::requestEstimate);
+  connect(form_, &ConfigForm::configChanged, this, &ConfigurePage::onConfigChanged);
+  connect(form_, &ConfigForm::validityChanged, this, &ConfigurePage::updateTrainable);
+  connect(info_, &ModelInfo::schemaReady, this, &ConfigurePage::onSchema);
+  connect(info_, &ModelInfo::estimateReady, this, &ConfigurePage::onEstimate);
+  connect(store_, &PresetStore::changed, this, &ConfigurePage::rebuildPresetCombo);
+  connect(store_, &PresetStore::problem, this, &ConfigurePage::statusMessage);
+
+  rebuildPresetCombo();
+  applyPreset(QStringLiteral("balanced"));
+  updateTrainable();
+}
+
+QHBoxLayout* ConfigurePage::buildPresetBar()
+{
   presets_ = new QComboBox(this);
   presets_->setToolTip(
       tr("Fill the form with a preset: quick (a first look in seconds), balanced (the default "
@@ -75,6 +104,19 @@ ConfigurePage::ConfigurePage(ModelInfo* info, RunLibrary* library, QWidget* pare
   bar->addWidget(defaults);
   bar->addStretch(1);
 
+  connect(presets_, &QComboBox::activated, this,
+          [this](int index) { applyPreset(presets_->itemData(index).toString()); });
+  connect(savePreset, &QPushButton::clicked, this, &ConfigurePage::askSavePreset);
+  connect(deletePreset, &QPushButton::clicked, this, &ConfigurePage::deleteSelectedPreset);
+  connect(fromRun_->menu(), &QMenu::aboutToShow, this, &ConfigurePage::fillRunMenu);
+  connect(importButton, &QPushButton::clicked, this, &ConfigurePage::chooseImport);
+  connect(exportButton, &QPushButton::clicked, this, &ConfigurePage::chooseExport);
+  connect(defaults, &QPushButton::clicked, this, [this] { setConfig(RunConfig()); });
+  return bar;
+}
+
+QHBoxLayout* ConfigurePage::buildNameRow()
+{
   name_ = new QLineEdit(this);
   name_->setPlaceholderText(tr("run N"));
   name_->setToolTip(tr("A name for the new run (empty: \"run N\" with its id)"));
@@ -89,13 +131,11 @@ ConfigurePage::ConfigurePage(ModelInfo* info, RunLibrary* library, QWidget* pare
   second->addWidget(name_);
   second->addSpacing(16);
   second->addWidget(estimate_, 1);
+  return second;
+}
 
-  form_ = new ConfigForm(this);
-  auto* scroll = new QScrollArea(this);
-  scroll->setWidget(form_);
-  scroll->setWidgetResizable(true);
-  scroll->setFrameShape(QFrame::NoFrame);
-
+QHBoxLayout* ConfigurePage::buildIssuesAndButtons()
+{
   issues_ = new QLabel(this);
   issues_->setWordWrap(true);
   issues_->setStyleSheet(QStringLiteral("color: #b00020"));
@@ -109,45 +149,6 @@ ConfigurePage::ConfigurePage(ModelInfo* info, RunLibrary* library, QWidget* pare
   bottom->addWidget(search_, 0, Qt::AlignBottom);
   bottom->addWidget(train_, 0, Qt::AlignBottom);
 
-  auto* layout = new QVBoxLayout(this);
-  layout->addLayout(bar);
-  layout->addLayout(second);
-  layout->addWidget(scroll, 1);
-  layout->addLayout(bottom);
-
-  estimateTimer_ = new QTimer(this);
-  estimateTimer_->setSingleShot(true);
-  estimateTimer_->setInterval(300);  // wait until the user stops typing
-  connect(estimateTimer_, &QTimer::timeout, this, &ConfigurePage::requestEstimate);
-
-  connect(form_, &ConfigForm::configChanged, this, &ConfigurePage::onConfigChanged);
-  connect(form_, &ConfigForm::validityChanged, this, &ConfigurePage::updateTrainable);
-  connect(presets_, &QComboBox::activated, this,
-          [this](int index) { applyPreset(presets_->itemData(index).toString()); });
-  connect(savePreset, &QPushButton::clicked, this, &ConfigurePage::askSavePreset);
-  connect(deletePreset, &QPushButton::clicked, this,
-          [this]
-          {
-            const QString name = presets_->currentData().toString();
-            if (!store_->userNames().contains(name))
-            {
-              Q_EMIT statusMessage(tr("Select a preset of your own to delete"));
-              return;
-            }
-            if (prompts().confirm(this, tr("Delete preset"),
-                                  tr("Delete the preset \"%1\" from this workspace?").arg(name)))
-            {
-              QString error;
-              if (!store_->remove(name, &error) && !error.isEmpty())
-              {
-                QMessageBox::warning(this, tr("Delete preset"), error);
-              }
-            }
-          });
-  connect(fromRun_->menu(), &QMenu::aboutToShow, this, &ConfigurePage::fillRunMenu);
-  connect(importButton, &QPushButton::clicked, this, &ConfigurePage::chooseImport);
-  connect(exportButton, &QPushButton::clicked, this, &ConfigurePage::chooseExport);
-  connect(defaults, &QPushButton::clicked, this, [this] { setConfig(RunConfig()); });
   connect(train_, &QPushButton::clicked, this,
           [this]
           {
@@ -164,31 +165,44 @@ ConfigurePage::ConfigurePage(ModelInfo* info, RunLibrary* library, QWidget* pare
               Q_EMIT searchRequested();
             }
           });
-  connect(info_, &ModelInfo::schemaReady, this, &ConfigurePage::onSchema);
-  connect(info_, &ModelInfo::estimateReady, this,
-          [this](quint64, const m6::EstimateResult& r)
-          {
-            if (r.datasetId != dataset_.id)
-            {
-              return;
-            }
-            if (!r.ok)
-            {
-              estimate_->setText(tr("No estimate: %1").arg(r.error.section('\n', 0, 0)));
-              return;
-            }
-            const ParamEstimate& e = r.estimate;
-            estimate_->setText(tr("<b>%1</b> parameters · <b>%2</b> training examples per epoch · "
-                                  "%3 steps per epoch · %4 users evaluated")
-                                   .arg(fmt(e.parameters), fmt(e.examplesPerEpoch),
-                                        fmt(e.stepsPerEpoch), fmt(e.evalUsers)));
-          });
-  connect(store_, &PresetStore::changed, this, &ConfigurePage::rebuildPresetCombo);
-  connect(store_, &PresetStore::problem, this, &ConfigurePage::statusMessage);
+  return bottom;
+}
 
-  rebuildPresetCombo();
-  applyPreset(QStringLiteral("balanced"));
-  updateTrainable();
+void ConfigurePage::deleteSelectedPreset()
+{
+  const QString name = presets_->currentData().toString();
+  if (!store_->userNames().contains(name))
+  {
+    Q_EMIT statusMessage(tr("Select a preset of your own to delete"));
+    return;
+  }
+  if (prompts().confirm(this, tr("Delete preset"),
+                        tr("Delete the preset \"%1\" from this workspace?").arg(name)))
+  {
+    QString error;
+    if (!store_->remove(name, &error) && !error.isEmpty())
+    {
+      QMessageBox::warning(this, tr("Delete preset"), error);
+    }
+  }
+}
+
+void ConfigurePage::onEstimate(quint64 /*token*/, const EstimateResult& r)
+{
+  if (r.datasetId != dataset_.id)
+  {
+    return;
+  }
+  if (!r.ok)
+  {
+    estimate_->setText(tr("No estimate: %1").arg(r.error.section('\n', 0, 0)));
+    return;
+  }
+  const ParamEstimate& e = r.estimate;
+  estimate_->setText(
+      tr("<b>%1</b> parameters · <b>%2</b> training examples per epoch · "
+         "%3 steps per epoch · %4 users evaluated")
+          .arg(fmt(e.parameters), fmt(e.examplesPerEpoch), fmt(e.stepsPerEpoch), fmt(e.evalUsers)));
 }
 
 const RunConfig& ConfigurePage::config() const
@@ -273,7 +287,7 @@ void ConfigurePage::requestEstimate()
 
 QString ConfigurePage::trainBlocker() const
 {
-  const QString why = queueBlocker();
+  QString why = queueBlocker();
   if (why.isEmpty() && busy_)
   {
     return tr("A job is running; stop it first (or add this one to the queue)");

@@ -19,6 +19,7 @@
 #include "app/bridge/train_types.h"
 
 class QComboBox;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -80,6 +81,14 @@ class ConfigurePage : public QWidget
   void statusMessage(QString message);
 
  private:
+  // The constructor's steps: the preset bar, the run's name with the estimate, the issues with
+  // Train and Search (each connects its own buttons).
+  QHBoxLayout* buildPresetBar();
+  QHBoxLayout* buildNameRow();
+  QHBoxLayout* buildIssuesAndButtons();
+  void deleteSelectedPreset();
+  void onEstimate(quint64 token, const EstimateResult& r);
+
   void onConfigChanged();
   void onSchema(const SchemaInfo& info);
   void requestEstimate();

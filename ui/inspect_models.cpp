@@ -165,6 +165,8 @@ QVariant RecommendationModel::headerData(int section, Qt::Orientation orientatio
   }
   static const char* names[] = {
       "Rank", "Move", "Held-out", "Item", "Title", "Category / tags", "Score", "Popularity"};
+  // Long tips are concatenated on purpose, not a missing comma.
+  // NOLINTBEGIN(bugprone-suspicious-missing-comma)
   static const char* tips[] = {
       "Position in the top K (training items excluded)",
       "How the rank moved against the test-time context (▲ up, ▼ down)",
@@ -175,6 +177,7 @@ QVariant RecommendationModel::headerData(int section, Qt::Orientation orientatio
       "The item's category and tags",
       "The model's score (higher is better)",
       "Training interactions with the item over all users"};
+  // NOLINTEND(bugprone-suspicious-missing-comma)
   if (section < 0 || section >= ColumnCount)
   {
     return QVariant();

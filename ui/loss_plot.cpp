@@ -6,6 +6,7 @@
 #include <QLabel>
 #include <QSlider>
 #include <QVBoxLayout>
+#include <cmath>
 
 #include "ui/plot_frame.h"
 #include "ui/plot_tools.h"
@@ -55,7 +56,7 @@ LossPlot::LossPlot(QWidget* parent) : QWidget(parent)
 
   slider_ = new QSlider(Qt::Horizontal, this);
   slider_->setRange(0, 99);
-  slider_->setValue(static_cast<int>(smoothing_ * 100 + 0.5));
+  slider_->setValue(static_cast<int>(std::lround(smoothing_ * 100)));
   slider_->setToolTip(
       tr("Smoothing of the loss curve: TensorBoard's debiased exponential moving average "
          "(0 = raw, 0.99 = very smooth). The faint line is the raw loss."));

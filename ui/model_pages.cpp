@@ -33,15 +33,26 @@ ModelPages::ModelPages(WorkspaceServices* services, DatasetView* view)
       info_(services->modelInfo()),
       queue_(services->queue())
 {
-  configure_ = new ConfigurePage(info_, library_, view);
-  train_ = new TrainPage(controller_, view);
-  runs_ = new RunsPage(library_, controller_, view);
-  view->addPage(configure_, tr("Configure"),
-                tr("Set up a model for this dataset: hyperparameters, presets, estimate"));
-  view->addPage(train_, tr("Train"), tr("The training run: live curves, progress, log"));
-  view->addPage(runs_, tr("Runs"), tr("Every run of the workspace: compare, resume, baselines"));
-  inspect_ = new InspectPage(services->inspector(), library_, view);
-  view->addPage(
+  addPages(services);
+  createActions();
+  connectPages();
+  addRunActions(services);
+  connectController();
+  library_->refresh();
+  updateActions();
+}
+
+void ModelPages::addPages(WorkspaceServices* services)
+{
+  configure_ = new ConfigurePage(info_, library_, view_);
+  train_ = new TrainPage(controller_, view_);
+  runs_ = new RunsPage(library_, controller_, view_);
+  view_->addPage(configure_, tr("Configure"),
+                 tr("Set up a model for this dataset: hyperparameters, presets, estimate"));
+  view_->addPage(train_, tr("Train"), tr("The training run: live curves, progress, log"));
+  view_->addPage(runs_, tr("Runs"), tr("Every run of the workspace: compare, resume, baselines"));
+  inspect_ = new InspectPage(services->inspector(), library_, view_);
+  view_->addPage(
       inspect_, tr("Inspect"),
       tr("What a trained model does: per-user recommendations, attention, embedding map"));
   connect(runs_, &RunsPage::inspectRequested, this, &ModelPages::inspectRun);
@@ -61,7 +72,10 @@ ModelPages::ModelPages(WorkspaceServices* services, DatasetView* view)
             view_->browsePage(BrowseTable::Interactions)->setItemFilter(item, itemId);
             view_->setCurrentIndex(DatasetView::InteractionsPage);
           });
+}
 
+void ModelPages::createActions()
+{
   trainAction_ = new QAction(tr("&Train"), this);
   trainAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
   trainAction_->setStatusTip(tr("Train a new run with the Configure page's settings"));
@@ -84,8 +98,11 @@ ModelPages::ModelPages(WorkspaceServices* services, DatasetView* view)
   searchAction_->setStatusTip(
       tr("Vary settings around the Configure page's and train one run per trial"));
   connect(searchAction_, &QAction::triggered, this, &ModelPages::openSearchDialog);
+}
 
-  connect(view, &DatasetView::datasetChanged, this,
+void ModelPages::connectPages()
+{
+  connect(view_, &DatasetView::datasetChanged, this,
           [this](const m6::DatasetInfo& info)
           {
             configure_->setDataset(info);
@@ -124,6 +141,10 @@ ModelPages::ModelPages(WorkspaceServices* services, DatasetView* view)
               Q_EMIT statusMessage(error);
             }
           });
+}
+
+void ModelPages::addRunActions(WorkspaceServices* services)
+{
   // Adaptation and exports: on the Runs page's Run menu and context menu, and in the
   // Model menu (populateMenu).
   adapt_ = new AdaptActions(services->adaptInfo(), controller_, library_, runs_,
@@ -136,7 +157,10 @@ ModelPages::ModelPages(WorkspaceServices* services, DatasetView* view)
   connect(configure_, &ConfigurePage::statusMessage, this, &ModelPages::statusMessage);
   connect(train_, &TrainPage::statusMessage, this, &ModelPages::statusMessage);
   connect(runs_, &RunsPage::statusMessage, this, &ModelPages::statusMessage);
+}
 
+void ModelPages::connectController()
+{
   // A resumed run shows its recorded curves first; the live steps continue them.
   connect(controller_, &TrainingController::runStarted, this,
           [this](const m6::RunRecord& run)
@@ -169,8 +193,6 @@ ModelPages::ModelPages(WorkspaceServices* services, DatasetView* view)
             updateActions();
             Q_EMIT jobEnded();
           });
-  library_->refresh();
-  updateActions();
 }
 
 ModelPages::~ModelPages() = default;

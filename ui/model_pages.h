@@ -100,6 +100,18 @@ class ModelPages : public QObject
   void jobEnded();
 
  private:
+  // The constructor's steps.
+  /// Configure, Train, Runs and Inspect on the dataset view, with Inspect's own connections.
+  void addPages(WorkspaceServices* services);
+  /// Train, pause, stop, baselines and search as actions (the window's menus show them).
+  void createActions();
+  /// The pages' requests to each other: train, queue, resume, load a run's config.
+  void connectPages();
+  /// Adaptation and exports on the Runs page's Run menu and context menu.
+  void addRunActions(WorkspaceServices* services);
+  /// A job's start and end, and a resumed run's recorded curves.
+  void connectController();
+
   void updateActions();
 
   DatasetView* view_;

@@ -47,7 +47,22 @@ PrepareDialog::PrepareDialog(WorkspaceSession* session, const DatasetInfo& sourc
     : QDialog(parent), session_(session), source_(source)
 {
   setWindowTitle(tr("Prepare dataset %1").arg(QString::fromStdString(source.name)));
+  auto* layout = new QVBoxLayout(this);
+  layout->addLayout(buildForm());
+  layout->addWidget(new QLabel(tr("Before and after, step by step:"), this));
+  QHBoxLayout* buttons = buildResults();
+  layout->addWidget(steps_, 1);
+  layout->addWidget(progress_);
+  layout->addLayout(buttons);
+  connectEdits();
+  connectSession();
+  resize(720, 560);
+  nameTimer_->start();
+  requestPreview();  // the "imported" row at once
+}
 
+QFormLayout* PrepareDialog::buildForm()
+{
   dedupe_ = new QComboBox(this);
   dedupe_->addItem(tr("Keep every row"), static_cast<int>(Dedupe::None));
   dedupe_->addItem(tr("Remove exact repeats"), static_cast<int>(Dedupe::Exact));
@@ -65,7 +80,7 @@ PrepareDialog::PrepareDialog(WorkspaceSession* session, const DatasetInfo& sourc
   minRating_->setValue(4.0);
   minRating_->setEnabled(false);
   minRating_->setToolTip(useMinRating_->toolTip());
-  if (!source.hasRatings)
+  if (!source_.hasRatings)
   {
     useMinRating_->setEnabled(false);
     useMinRating_->setToolTip(tr("This dataset has no ratings"));
@@ -77,7 +92,7 @@ PrepareDialog::PrepareDialog(WorkspaceSession* session, const DatasetInfo& sourc
   to_ = dateEdit(this, tr("Keep interactions before this day (UTC)"));
   from_->setDate(QDate(2000, 1, 1));
   to_->setDate(QDate::currentDate());
-  if (!source.hasTimestamps)
+  if (!source_.hasTimestamps)
   {
     useFrom_->setEnabled(false);
     useTo_->setEnabled(false);
@@ -122,7 +137,7 @@ PrepareDialog::PrepareDialog(WorkspaceSession* session, const DatasetInfo& sourc
   core->addWidget(new QLabel(tr("interactions"), this));
   core->addStretch(1);
 
-  name_ = new QLineEdit(QString::fromStdString(source.name) + QStringLiteral("-prepared"), this);
+  name_ = new QLineEdit(QString::fromStdString(source_.name) + QStringLiteral("-prepared"), this);
   name_->setToolTip(tr("A unique name for the new dataset"));
   nameProblem_ = new QLabel(this);
   nameProblem_->setStyleSheet(QStringLiteral("color: #b03030"));
@@ -135,7 +150,11 @@ PrepareDialog::PrepareDialog(WorkspaceSession* session, const DatasetInfo& sourc
   form->addRow(tr("k-core"), core);
   form->addRow(tr("New dataset"), name_);
   form->addRow(QString(), nameProblem_);
+  return form;
+}
 
+QHBoxLayout* PrepareDialog::buildResults()
+{
   steps_ = new QTableWidget(0, 4, this);
   steps_->setHorizontalHeaderLabels({tr("After"), tr("Users"), tr("Items"), tr("Interactions")});
   steps_->verticalHeader()->hide();
@@ -151,20 +170,17 @@ PrepareDialog::PrepareDialog(WorkspaceSession* session, const DatasetInfo& sourc
   prepare_ = new QPushButton(tr("Prepare"), this);
   prepare_->setDefault(true);
   prepare_->setToolTip(
-      tr("Write the new dataset; %1 stays as it is").arg(QString::fromStdString(source.name)));
+      tr("Write the new dataset; %1 stays as it is").arg(QString::fromStdString(source_.name)));
   close_ = new QPushButton(tr("Cancel"), this);
   auto* buttons = new QHBoxLayout;
   buttons->addWidget(status_, 1);
   buttons->addWidget(prepare_);
   buttons->addWidget(close_);
+  return buttons;
+}
 
-  auto* layout = new QVBoxLayout(this);
-  layout->addLayout(form);
-  layout->addWidget(new QLabel(tr("Before and after, step by step:"), this));
-  layout->addWidget(steps_, 1);
-  layout->addWidget(progress_);
-  layout->addLayout(buttons);
-
+void PrepareDialog::connectEdits()
+{
   previewTimer_ = new QTimer(this);
   previewTimer_->setSingleShot(true);
   previewTimer_->setInterval(250);
@@ -196,6 +212,12 @@ PrepareDialog::PrepareDialog(WorkspaceSession* session, const DatasetInfo& sourc
             nameTimer_->start();
             updateButtons();
           });
+  connect(prepare_, &QPushButton::clicked, this, &PrepareDialog::start);
+  connect(close_, &QPushButton::clicked, this, &QDialog::reject);
+}
+
+void PrepareDialog::connectSession()
+{
   connect(session_, &WorkspaceSession::nameChecked, this,
           [this](quint64 token, const QString&, const QString& error)
           {
@@ -243,12 +265,6 @@ PrepareDialog::PrepareDialog(WorkspaceSession* session, const DatasetInfo& sourc
           });
   connect(session_, &WorkspaceSession::jobFinished, this, &PrepareDialog::onFinished);
   connect(session_, &WorkspaceSession::jobFailed, this, &PrepareDialog::onFailed);
-  connect(prepare_, &QPushButton::clicked, this, &PrepareDialog::start);
-  connect(close_, &QPushButton::clicked, this, &QDialog::reject);
-
-  resize(720, 560);
-  nameTimer_->start();
-  requestPreview();  // the "imported" row at once
 }
 
 PrepareDialog::~PrepareDialog()

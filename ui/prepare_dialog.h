@@ -17,6 +17,8 @@ class QCheckBox;
 class QComboBox;
 class QDateEdit;
 class QDoubleSpinBox;
+class QFormLayout;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -62,6 +64,12 @@ class PrepareDialog : public QDialog
   void prepared(const m6::DatasetInfo& dataset);
 
  private:
+  // The constructor's steps: the filters with the new name, the step table with the buttons.
+  QFormLayout* buildForm();
+  QHBoxLayout* buildResults();
+  void connectEdits();
+  void connectSession();
+
   void schedulePreview();
   void requestPreview();
   void showSteps(const std::vector<PrepareStep>& steps);

@@ -13,8 +13,8 @@
 #include <map>
 
 #include "app/bridge/qt_text.h"
+#include "ui/duration_text.h"
 #include "ui/run_compare.h"
-#include "ui/train_page.h"
 
 namespace m6
 {
@@ -302,7 +302,7 @@ QModelIndex RunTableModel::index(int row, int column, const QModelIndex& parent)
   {
     return {};
   }
-  return createIndex(row, column, quintptr(parent.row() + 1));
+  return createIndex(row, column, static_cast<quintptr>(parent.row()) + 1);
 }
 
 QModelIndex RunTableModel::parent(const QModelIndex& child) const
@@ -867,6 +867,8 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
   static const char* const kHeaders[] = {"Id",     "Name", "Dataset", "Kind",
                                          "Parent", "Task", "Status",  "Best valid",
                                          "Test",   "Time", "Created", "Note"};
+  // Long tips are concatenated on purpose, not a missing comma.
+  // NOLINTBEGIN(bugprone-suspicious-missing-comma)
   static const char* const kTips[] = {
       "The run's id (m6-cli uses it too)",
       "The run's name (F2 renames)",
@@ -882,6 +884,7 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
       "Training time (wall clock)",
       "When the run was created",
       "Your note"};
+  // NOLINTEND(bugprone-suspicious-missing-comma)
   if (role == Qt::DisplayRole && section >= 0 && section < ColumnCount)
   {
     return tr(kHeaders[section]);

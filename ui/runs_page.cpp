@@ -48,7 +48,18 @@ QPushButton* button(const QString& text, const QString& tip, QWidget* parent)
 RunsPage::RunsPage(RunLibrary* library, TrainingController* controller, QWidget* parent)
     : QWidget(parent), library_(library), controller_(controller)
 {
-  auto* refresh = button(tr("Refresh"), tr("Read the run list again (F5)"), this);
+  auto* layout = new QVBoxLayout(this);
+  layout->addLayout(buildButtonBar());
+  layout->addWidget(buildTableAndCurves(), 1);
+  connectView();
+  connectButtons();
+  connectLibraryAndController();
+  onRuns(library_->runs());
+}
+
+QHBoxLayout* RunsPage::buildButtonBar()
+{
+  refresh_ = button(tr("Refresh"), tr("Read the run list again (F5)"), this);
   rename_ = button(tr("Rename…"), tr("Rename the selected run (F2)"), this);
   note_ = button(tr("Note…"), tr("Write a note on the selected run"), this);
   delete_ = button(tr("Delete…"),
@@ -83,7 +94,7 @@ RunsPage::RunsPage(RunLibrary* library, TrainingController* controller, QWidget*
   datasetOnly_ = new QCheckBox(tr("This dataset only"), this);
   datasetOnly_->setToolTip(tr("Show only the runs of the dataset selected on the left"));
   auto* bar = new QHBoxLayout;
-  for (QWidget* w : std::initializer_list<QWidget*>{refresh, rename_, note_, delete_, resume_,
+  for (QWidget* w : std::initializer_list<QWidget*>{refresh_, rename_, note_, delete_, resume_,
                                                     useConfig_, inspect_, significance_,
                                                     searchResults_, baselines_, export_})
   {
@@ -101,7 +112,11 @@ RunsPage::RunsPage(RunLibrary* library, TrainingController* controller, QWidget*
   more_->setMenu(runMenu_);
   more_->setPopupMode(QToolButton::InstantPopup);
   bar->insertWidget(bar->count() - 2, more_);  // before the stretch
+  return bar;
+}
 
+QWidget* RunsPage::buildTableAndCurves()
+{
   model_ = new RunTableModel(this);
   proxy_ = new QSortFilterProxyModel(this);
   proxy_->setSourceModel(model_);
@@ -133,10 +148,11 @@ RunsPage::RunsPage(RunLibrary* library, TrainingController* controller, QWidget*
   split->addWidget(top);
   split->addWidget(compare_);
   split->setSizes({220, 480});
-  auto* layout = new QVBoxLayout(this);
-  layout->addLayout(bar);
-  layout->addWidget(split, 1);
+  return split;
+}
 
+void RunsPage::connectView()
+{
   auto shortcut = [this](const QKeySequence& keys, void (RunsPage::*f)())
   {
     auto* a = new QAction(this);
@@ -157,48 +173,26 @@ RunsPage::RunsPage(RunLibrary* library, TrainingController* controller, QWidget*
               runMenu_->popup(view_->viewport()->mapToGlobal(pos));
             }
           });
-  connect(lineage_, &AdaptLineagePanel::runActivated, this,
-          [this](qint64 id)
-          {
-            if (!proxy_->mapFromSource(model_->indexOf(id)).isValid())
-            {
-              datasetOnly_->setChecked(false);  // the parent may be on another dataset
-            }
-            selectRuns({id});
-            view_->scrollTo(proxy_->mapFromSource(model_->indexOf(id)));
-          });
-
+  connect(lineage_, &AdaptLineagePanel::runActivated, this, &RunsPage::showLineageRun);
   selectionTimer_ = new QTimer(this);
   selectionTimer_->setSingleShot(true);
   selectionTimer_->setInterval(80);  // shift-click through many rows asks once
   connect(selectionTimer_, &QTimer::timeout, this, &RunsPage::requestCurves);
   connect(view_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
           &RunsPage::onSelection);
-  connect(refresh, &QPushButton::clicked, library_, &RunLibrary::refresh);
+  connect(view_, &QTreeView::expanded, this,
+          [this] { view_->resizeColumnToContents(RunTableModel::Name); });  // the runs' names
+  connect(view_, &QTreeView::doubleClicked, this, &RunsPage::onDoubleClicked);
+}
+
+void RunsPage::connectButtons()
+{
+  connect(refresh_, &QPushButton::clicked, library_, &RunLibrary::refresh);
   connect(rename_, &QPushButton::clicked, this, &RunsPage::renameSelected);
   connect(note_, &QPushButton::clicked, this, &RunsPage::editNoteOfSelected);
   connect(delete_, &QPushButton::clicked, this, &RunsPage::deleteSelected);
   connect(resume_, &QPushButton::clicked, this, &RunsPage::resumeSelected);
-  connect(
-      useConfig_, &QPushButton::clicked, this,
-      [this]
-      {
-        const QList<qint64> searches = selectedSearches();
-        if (searches.size() == 1)
-        {
-          // A search row: its best trial's configuration.
-          const RunSearchRow* row = model_->search(model_->indexOfSearch(searches.first()));
-          if (row && row->best >= 0)
-          {
-            Q_EMIT loadConfigRequested(model_->runs()[static_cast<size_t>(row->best)].record.id);
-          }
-          return;
-        }
-        if (!selectedRuns().isEmpty())
-        {
-          Q_EMIT loadConfigRequested(selectedRuns().first());
-        }
-      });
+  connect(useConfig_, &QPushButton::clicked, this, &RunsPage::useConfigOfSelection);
   connect(searchResults_, &QPushButton::clicked, this,
           [this]
           {
@@ -207,58 +201,17 @@ RunsPage::RunsPage(RunLibrary* library, TrainingController* controller, QWidget*
               openSearchResults(search);
             }
           });
-  auto inspect = [this]
-  {
-    if (!selectedRuns().isEmpty())
-    {
-      Q_EMIT inspectRequested(selectedRuns().first());
-    }
-  };
-  connect(inspect_, &QPushButton::clicked, this, inspect);
-  connect(view_, &QTreeView::expanded, this,
-          [this] { view_->resizeColumnToContents(RunTableModel::Name); });  // the runs' names
-  connect(view_, &QTreeView::doubleClicked, this,
-          [this, inspect](const QModelIndex& i)
-          {
-            if (i.data(RunTableModel::kGroupIdRole).toLongLong() != 0)
-            {
-              view_->setExpanded(i.siblingAtColumn(0), !view_->isExpanded(i.siblingAtColumn(0)));
-              return;
-            }
-            if (const qint64 search = i.data(RunTableModel::kSearchIdRole).toLongLong())
-            {
-              openSearchResults(search);
-              return;
-            }
-            inspect();
-          });
+  connect(inspect_, &QPushButton::clicked, this, &RunsPage::inspectSelected);
   connect(baselines_, &QPushButton::clicked, this, &RunsPage::baselinesRequested);
   connect(export_, &QPushButton::clicked, this, &RunsPage::exportWithDialog);
   connect(significance_, &QPushButton::clicked, this, [this] { compareSignificance(); });
   connect(datasetOnly_, &QCheckBox::toggled, this, &RunsPage::applyDatasetFilter);
+}
+
+void RunsPage::connectLibraryAndController()
+{
   connect(library_, &RunLibrary::runsChanged, this, &RunsPage::onRuns);
-  connect(library_, &RunLibrary::curvesReady, this,
-          [this](quint64 token, const m6::CurveSet& curves)
-          {
-            if (token != curvesToken_)
-            {
-              return;  // the selection has moved on
-            }
-            curvesToken_ = 0;
-            QHash<qint64, QString> groupNames;
-            for (const RunCurves& c : curves)
-            {
-              if (c.record.groupId)
-              {
-                if (const RunGroupRow* g = model_->group(model_->indexOfGroup(*c.record.groupId)))
-                {
-                  groupNames.insert(*c.record.groupId, qs(g->summary.group.name));
-                }
-              }
-            }
-            compare_->setGroupNames(groupNames);
-            compare_->setCurves(curves);
-          });
+  connect(library_, &RunLibrary::curvesReady, this, &RunsPage::onCurves);
   connect(library_, &RunLibrary::requestFailed, this,
           [this](quint64, const QString& message) { Q_EMIT statusMessage(message); });
   connect(controller_, &TrainingController::runStarted, this,
@@ -275,7 +228,80 @@ RunsPage::RunsPage(RunLibrary* library, TrainingController* controller, QWidget*
             updateActions();
           });
   connect(controller_, &TrainingController::jobStarted, this, &RunsPage::updateActions);
-  onRuns(library_->runs());
+}
+
+void RunsPage::showLineageRun(qint64 id)
+{
+  if (!proxy_->mapFromSource(model_->indexOf(id)).isValid())
+  {
+    datasetOnly_->setChecked(false);  // the parent may be on another dataset
+  }
+  selectRuns({id});
+  view_->scrollTo(proxy_->mapFromSource(model_->indexOf(id)));
+}
+
+void RunsPage::useConfigOfSelection()
+{
+  const QList<qint64> searches = selectedSearches();
+  if (searches.size() == 1)
+  {
+    // A search row: its best trial's configuration.
+    const RunSearchRow* row = model_->search(model_->indexOfSearch(searches.first()));
+    if (row && row->best >= 0)
+    {
+      Q_EMIT loadConfigRequested(model_->runs()[static_cast<size_t>(row->best)].record.id);
+    }
+    return;
+  }
+  if (!selectedRuns().isEmpty())
+  {
+    Q_EMIT loadConfigRequested(selectedRuns().first());
+  }
+}
+
+void RunsPage::inspectSelected()
+{
+  if (!selectedRuns().isEmpty())
+  {
+    Q_EMIT inspectRequested(selectedRuns().first());
+  }
+}
+
+void RunsPage::onDoubleClicked(const QModelIndex& i)
+{
+  if (i.data(RunTableModel::kGroupIdRole).toLongLong() != 0)
+  {
+    view_->setExpanded(i.siblingAtColumn(0), !view_->isExpanded(i.siblingAtColumn(0)));
+    return;
+  }
+  if (const qint64 search = i.data(RunTableModel::kSearchIdRole).toLongLong())
+  {
+    openSearchResults(search);
+    return;
+  }
+  inspectSelected();
+}
+
+void RunsPage::onCurves(quint64 token, const CurveSet& curves)
+{
+  if (token != curvesToken_)
+  {
+    return;  // the selection has moved on
+  }
+  curvesToken_ = 0;
+  QHash<qint64, QString> groupNames;
+  for (const RunCurves& c : curves)
+  {
+    if (c.record.groupId)
+    {
+      if (const RunGroupRow* g = model_->group(model_->indexOfGroup(*c.record.groupId)))
+      {
+        groupNames.insert(*c.record.groupId, qs(g->summary.group.name));
+      }
+    }
+  }
+  compare_->setGroupNames(groupNames);
+  compare_->setCurves(curves);
 }
 
 void RunsPage::setDataset(const DatasetInfo& info)
@@ -561,7 +587,7 @@ void RunsPage::updateActions()
 
 QList<SignificanceSide> RunsPage::comparableSides() const
 {
-  const QList<SignificanceSide> sides = selectedSides();
+  QList<SignificanceSide> sides = selectedSides();
   for (const SignificanceSide& s : sides)
   {
     if (s.group)

@@ -28,6 +28,7 @@
 #include "app/bridge/train_types.h"
 
 class QCheckBox;
+class QHBoxLayout;
 class QPushButton;
 class QMenu;
 class QSortFilterProxyModel;
@@ -120,6 +121,21 @@ class RunsPage : public QWidget
   void statusMessage(QString message);
 
  private:
+  // The constructor's steps.
+  QHBoxLayout* buildButtonBar();
+  QWidget* buildTableAndCurves();
+  void connectView();
+  void connectButtons();
+  void connectLibraryAndController();
+
+  /// Selects a run the lineage panel names (showing every dataset when it is on another).
+  void showLineageRun(qint64 id);
+  /// "Use config": the selected run's, or a selected search's best trial's.
+  void useConfigOfSelection();
+  void inspectSelected();
+  /// A group row expands, a search row opens its results, a run row is inspected.
+  void onDoubleClicked(const QModelIndex& index);
+  void onCurves(quint64 token, const CurveSet& curves);
   /// The selected rows (first column) in the table's display order.
   QModelIndexList selectedRowsInOrder() const;
   /// The non-zero values of `role` (a group or search id) over selectedRowsInOrder().
@@ -141,6 +157,7 @@ class RunsPage : public QWidget
   QTreeView* view_ = nullptr;
   RunCompareView* compare_ = nullptr;
   QCheckBox* datasetOnly_ = nullptr;
+  QPushButton* refresh_ = nullptr;
   QPushButton* rename_ = nullptr;
   QPushButton* note_ = nullptr;
   QPushButton* delete_ = nullptr;

@@ -112,6 +112,22 @@ SearchDialog::SearchDialog(const RunConfig& base, const QString& datasetName, QW
       this);
   intro->setWordWrap(true);
 
+  auto* layout = new QVBoxLayout(this);
+  layout->addWidget(intro);
+  QHBoxLayout* rowButtons = buildSpaceTable();
+  layout->addWidget(table_, 1);
+  layout->addLayout(rowButtons);
+  layout->addLayout(buildStrategyForm());
+  buildFooter();
+  layout->addWidget(summary_);
+  layout->addWidget(buttons_);
+  resize(980, 520);
+  connectControls();
+  addDimension(QStringLiteral("train.lr"));
+}
+
+QHBoxLayout* SearchDialog::buildSpaceTable()
+{
   table_ = new QTableWidget(0, ColumnCount, this);
   table_->setHorizontalHeaderLabels(
       {tr("Setting"), tr("Kind"), tr("Choices"), tr("Min"), tr("Max"), tr("Log"), tr("Steps")});
@@ -139,7 +155,20 @@ SearchDialog::SearchDialog(const RunConfig& base, const QString& datasetName, QW
   rowButtons->addWidget(add);
   rowButtons->addWidget(remove);
   rowButtons->addStretch(1);
+  connect(add, &QPushButton::clicked, this, [this] { addDimension(); });
+  connect(remove, &QPushButton::clicked, this,
+          [this]
+          {
+            if (table_->currentRow() >= 0)
+            {
+              removeDimension(table_->currentRow());
+            }
+          });
+  return rowButtons;
+}
 
+QFormLayout* SearchDialog::buildStrategyForm()
+{
   strategy_ = new QComboBox(this);
   strategy_->addItem(tr("random"), QStringLiteral("random"));
   strategy_->setItemData(0, tr("Trials drawn at random from the space (seeded)"), Qt::ToolTipRole);
@@ -188,7 +217,11 @@ SearchDialog::SearchDialog(const RunConfig& base, const QString& datasetName, QW
   form->addRow(tr("Halving:"), halving);
   form->addRow(tr("Time budget:"), budget_);
   form->addRow(tr("Name:"), name_);
+  return form;
+}
 
+void SearchDialog::buildFooter()
+{
   summary_ = new QLabel(this);
   summary_->setWordWrap(true);
   summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -196,25 +229,10 @@ SearchDialog::SearchDialog(const RunConfig& base, const QString& datasetName, QW
   buttons_->button(QDialogButtonBox::Ok)->setText(tr("Start search"));
   queue_ = buttons_->addButton(tr("Add to queue"), QDialogButtonBox::ActionRole);
   queue_->setToolTip(tr("Put the search in the run queue: it starts in its turn"));
+}
 
-  auto* layout = new QVBoxLayout(this);
-  layout->addWidget(intro);
-  layout->addWidget(table_, 1);
-  layout->addLayout(rowButtons);
-  layout->addLayout(form);
-  layout->addWidget(summary_);
-  layout->addWidget(buttons_);
-  resize(980, 520);
-
-  connect(add, &QPushButton::clicked, this, [this] { addDimension(); });
-  connect(remove, &QPushButton::clicked, this,
-          [this]
-          {
-            if (table_->currentRow() >= 0)
-            {
-              removeDimension(table_->currentRow());
-            }
-          });
+void SearchDialog::connectControls()
+{
   connect(table_, &QTableWidget::itemChanged, this, &SearchDialog::revalidate);
   connect(strategy_, &QComboBox::currentIndexChanged, this, &SearchDialog::revalidate);
   connect(trials_, &QSpinBox::valueChanged, this, &SearchDialog::revalidate);
@@ -238,8 +256,6 @@ SearchDialog::SearchDialog(const RunConfig& base, const QString& datasetName, QW
             }
           });
   connect(buttons_, &QDialogButtonBox::rejected, this, &QDialog::reject);
-
-  addDimension(QStringLiteral("train.lr"));
 }
 
 QString SearchDialog::keyAt(int row) const
@@ -384,14 +400,15 @@ void SearchDialog::onKeyChanged(int row)
     {
       // Half, the base value and twice it, within the knob's bounds.
       const int64_t v = value.asInt();
-      for (int64_t c : {v / 2, v, v * 2})
+      const int64_t half = v / 2;  // whole numbers: a knob of 5 tries 2
+      for (int64_t c : {half, v, v * 2})
       {
         if (c >= f->minValue && c <= f->maxValue && !choices.contains(QString::number(c)))
         {
           choices << QString::number(c);
         }
       }
-      table_->item(row, Min)->setText(QString::number(std::max<double>(f->minValue, v / 2)));
+      table_->item(row, Min)->setText(QString::number(std::max<double>(f->minValue, half)));
       table_->item(row, Max)->setText(QString::number(std::min<double>(f->maxValue, v * 2)));
     }
     else if (f->type == ConfigFieldType::Bool)

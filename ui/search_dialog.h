@@ -18,6 +18,8 @@
 class QComboBox;
 class QDialogButtonBox;
 class QDoubleSpinBox;
+class QFormLayout;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -80,6 +82,13 @@ class SearchDialog : public QDialog
   bool queued() const { return queued_; }
 
  private:
+  // The constructor's steps: the space's table (with its add and remove buttons), the strategy
+  // form, the summary with the buttons, the connections.
+  QHBoxLayout* buildSpaceTable();
+  QFormLayout* buildStrategyForm();
+  void buildFooter();
+  void connectControls();
+
   void onKeyChanged(int row);
   void onKindChanged(int row);
   void revalidate();

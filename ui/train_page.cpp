@@ -14,33 +14,18 @@
 #include <QStyle>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <cmath>
 #include <thread>
 
 #include "app/bridge/training_controller.h"
 #include "app/runner/run_groups.h"
+#include "ui/duration_text.h"
 #include "ui/epoch_plot.h"
 #include "ui/loss_plot.h"
 #include "ui/run_compare.h"
 
 namespace m6
 {
-
-QString formatDuration(double seconds)
-{
-  if (!(seconds >= 0) || seconds > 1e7)
-  {
-    return QStringLiteral("–");
-  }
-  const qint64 s = static_cast<qint64>(seconds + 0.5);
-  if (s >= 3600)
-  {
-    return QStringLiteral("%1:%2:%3")
-        .arg(s / 3600)
-        .arg((s / 60) % 60, 2, 10, QLatin1Char('0'))
-        .arg(s % 60, 2, 10, QLatin1Char('0'));
-  }
-  return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
-}
 
 int TrainPage::processes() const
 {
@@ -54,6 +39,18 @@ int TrainPage::seeds() const
 
 TrainPage::TrainPage(TrainingController* controller, QWidget* parent)
     : QWidget(parent), controller_(controller)
+{
+  auto* layout = new QVBoxLayout(this);
+  layout->addLayout(buildControls());
+  layout->addLayout(buildProgress());
+  layout->addWidget(buildPlotsAndLog(), 1);
+  connectControls();
+  connectController();
+  epochs_->clear(QStringLiteral("ranking"));
+  updateButtons();
+}
+
+QHBoxLayout* TrainPage::buildControls()
 {
   train_ = new QPushButton(style()->standardIcon(QStyle::SP_MediaPlay), tr("Train"), this);
   pause_ = new QPushButton(style()->standardIcon(QStyle::SP_MediaPause), tr("Pause"), this);
@@ -102,7 +99,11 @@ TrainPage::TrainPage(TrainingController* controller, QWidget* parent)
   top->addSpacing(12);
   top->addWidget(title_, 1);
   top->addWidget(status_);
+  return top;
+}
 
+QHBoxLayout* TrainPage::buildProgress()
+{
   bar_ = new QProgressBar(this);
   bar_->setRange(0, 1000);
   bar_->setValue(0);
@@ -124,7 +125,11 @@ TrainPage::TrainPage(TrainingController* controller, QWidget* parent)
   progress->addWidget(speed_);
   progress->addWidget(elapsed_);
   progress->addWidget(eta_);
+  return progress;
+}
 
+QWidget* TrainPage::buildPlotsAndLog()
+{
   loss_ = new LossPlot(this);
   epochs_ = new EpochPlot(this);
   log_ = new QPlainTextEdit(this);
@@ -147,12 +152,11 @@ TrainPage::TrainPage(TrainingController* controller, QWidget* parent)
   vertical->setStretchFactor(0, 4);
   vertical->setStretchFactor(1, 1);
   vertical->setSizes({480, 180});
+  return vertical;
+}
 
-  auto* layout = new QVBoxLayout(this);
-  layout->addLayout(top);
-  layout->addLayout(progress);
-  layout->addWidget(vertical, 1);
-
+void TrainPage::connectControls()
+{
   connect(train_, &QPushButton::clicked, this, &TrainPage::trainRequested);
   connect(queue_, &QPushButton::clicked, this, &TrainPage::queueRequested);
   connect(pause_, &QPushButton::clicked, this,
@@ -164,7 +168,10 @@ TrainPage::TrainPage(TrainingController* controller, QWidget* parent)
   auto* esc = new QShortcut(QKeySequence(Qt::Key_Escape), this);
   esc->setContext(Qt::WidgetWithChildrenShortcut);
   connect(esc, &QShortcut::activated, stop_, &QPushButton::click);
+}
 
+void TrainPage::connectController()
+{
   connect(controller_, &TrainingController::jobStarted, this, &TrainPage::onJobStarted);
   connect(controller_, &TrainingController::phaseChanged, this,
           [this](const QString& text)
@@ -183,17 +190,10 @@ TrainPage::TrainPage(TrainingController* controller, QWidget* parent)
             // text: "adapted, 10% of the training data (1 of 6)"; the worker logs it too.
             title_->setText(tr("<b>Adaptation comparison</b>: %1").arg(text.toHtmlEscaped()));
           });
-  // Members of a group, or trials of a search, each in a process of its own: a count.
-  auto inProcesses = [this](const QString& title, const QString& count, int ended, int total)
-  {
-    title_->setText(title);
-    bar_->setValue(total > 0 ? ended * 1000 / total : 0);
-    bar_->setFormat(count);
-  };
   connect(controller_, &TrainingController::membersProgress, this,
-          [this, inProcesses](qint64 groupId, int ended, int running, int total)
+          [this](qint64 groupId, int ended, int running, int total)
           {
-            inProcesses(
+            showProcesses(
                 tr("<b>Run group %1</b>: members in processes of their own (their "
                    "curves are on the Runs page)")
                     .arg(groupId),
@@ -201,9 +201,9 @@ TrainPage::TrainPage(TrainingController* controller, QWidget* parent)
                 ended, total);
           });
   connect(controller_, &TrainingController::trialsProgress, this,
-          [this, inProcesses](qint64 searchId, int ended, int running, int total)
+          [this](qint64 searchId, int ended, int running, int total)
           {
-            inProcesses(
+            showProcesses(
                 tr("<b>Search %1</b>: trials in processes of their own (their curves "
                    "are on the Runs page)")
                     .arg(searchId),
@@ -212,65 +212,13 @@ TrainPage::TrainPage(TrainingController* controller, QWidget* parent)
           });
   connect(controller_, &TrainingController::stepsArrived, loss_, &LossPlot::addSteps);
   connect(controller_, &TrainingController::progressChanged, this, &TrainPage::onProgress);
-  connect(controller_, &TrainingController::epochEnded, this,
-          [this](const m6::EpochStats& e)
-          {
-            liveEpochs_.push_back(e);
-            epochs_->addEpoch(e);
-            if (e.isBest)
-            {
-              appendLog(tr("epoch %1 is the best so far: best checkpoint saved").arg(e.epoch));
-            }
-          });
+  connect(controller_, &TrainingController::epochEnded, this, &TrainPage::onEpochEnded);
   connect(controller_, &TrainingController::logLine, this, &TrainPage::appendLog);
-  connect(controller_, &TrainingController::pausedChanged, this,
-          [this](bool paused)
-          {
-            if (controller_->busy() && !controller_->stopping())
-            {
-              setStatus(paused ? tr("Paused") : tr("Training…"),
-                        paused ? QStringLiteral("#a06000") : QString());
-              appendLog(paused ? tr("paused") : tr("resumed"));
-            }
-            updateButtons();
-          });
+  connect(controller_, &TrainingController::pausedChanged, this, &TrainPage::onPausedChanged);
   connect(controller_, &TrainingController::runFinished, this, &TrainPage::onRunFinished);
   connect(controller_, &TrainingController::baselinesFinished, this,
-          [this](const m6::RunRecordList& runs)
-          {
-            setStatus(tr("Baselines recorded (%n run(s))", nullptr, int(runs.size())),
-                      QStringLiteral("#006030"));
-            for (const auto& r : runs)
-            {
-              appendLog(tr("%1: test %2")
-                            .arg(QString::fromStdString(r.name),
-                                 QString::fromStdString(r.test.valuesJson().dump())));
-            }
-          });
-  connect(controller_, &TrainingController::searchFinished, this,
-          [this](const m6::SearchResult& r)
-          {
-            const bool finished = r.search.status == "finished";
-            QString text = finished ? tr("Search finished") : tr("Search stopped");
-            if (r.bestRun)
-            {
-              for (const SearchTrialResult& t : r.trials)
-              {
-                if (t.run && t.run->id == *r.bestRun)
-                {
-                  text += tr(" · best: trial %1 (run %2), %3 %4 on validation")
-                              .arg(t.trial + 1)
-                              .arg(t.run->id)
-                              .arg(QString::fromStdString(r.metric))
-                              .arg(t.value, 0, 'f', 4);
-                }
-              }
-            }
-            setStatus(text, finished ? QStringLiteral("#006030") : QStringLiteral("#a06000"));
-            Q_EMIT statusMessage(tr("Search %1: %2")
-                                     .arg(QString::fromStdString(r.search.name),
-                                          QString::fromStdString(r.search.message)));
-          });
+          &TrainPage::onBaselinesFinished);
+  connect(controller_, &TrainingController::searchFinished, this, &TrainPage::onSearchFinished);
   connect(controller_, &TrainingController::jobFailed, this,
           [this](const QString& message)
           {
@@ -285,8 +233,72 @@ TrainPage::TrainPage(TrainingController* controller, QWidget* parent)
             appendLog(tr("stopped before training began; nothing was recorded"));
           });
   connect(controller_, &TrainingController::jobEnded, this, &TrainPage::onJobEnded);
-  epochs_->clear(QStringLiteral("ranking"));
+}
+
+void TrainPage::showProcesses(const QString& title, const QString& count, int ended, int total)
+{
+  // Members of a group, or trials of a search, each in a process of its own: a count.
+  title_->setText(title);
+  bar_->setValue(total > 0 ? ended * 1000 / total : 0);
+  bar_->setFormat(count);
+}
+
+void TrainPage::onEpochEnded(const EpochStats& e)
+{
+  liveEpochs_.push_back(e);
+  epochs_->addEpoch(e);
+  if (e.isBest)
+  {
+    appendLog(tr("epoch %1 is the best so far: best checkpoint saved").arg(e.epoch));
+  }
+}
+
+void TrainPage::onPausedChanged(bool paused)
+{
+  if (controller_->busy() && !controller_->stopping())
+  {
+    setStatus(paused ? tr("Paused") : tr("Training…"),
+              paused ? QStringLiteral("#a06000") : QString());
+    // The engine's own lines say when it holds and goes on ("paused after step N").
+    appendLog(paused ? tr("pause requested") : tr("resume requested"));
+  }
   updateButtons();
+}
+
+void TrainPage::onBaselinesFinished(const RunRecordList& runs)
+{
+  setStatus(tr("Baselines recorded (%n run(s))", nullptr, int(runs.size())),
+            QStringLiteral("#006030"));
+  for (const auto& r : runs)
+  {
+    appendLog(tr("%1: test %2")
+                  .arg(QString::fromStdString(r.name),
+                       QString::fromStdString(r.test.valuesJson().dump())));
+  }
+}
+
+void TrainPage::onSearchFinished(const SearchResult& r)
+{
+  const bool finished = r.search.status == "finished";
+  QString text = finished ? tr("Search finished") : tr("Search stopped");
+  if (r.bestRun)
+  {
+    for (const SearchTrialResult& t : r.trials)
+    {
+      if (t.run && t.run->id == *r.bestRun)
+      {
+        text += tr(" · best: trial %1 (run %2), %3 %4 on validation")
+                    .arg(t.trial + 1)
+                    .arg(t.run->id)
+                    .arg(QString::fromStdString(r.metric))
+                    .arg(t.value, 0, 'f', 4);
+      }
+    }
+  }
+  setStatus(text, finished ? QStringLiteral("#006030") : QStringLiteral("#a06000"));
+  Q_EMIT statusMessage(
+      tr("Search %1: %2")
+          .arg(QString::fromStdString(r.search.name), QString::fromStdString(r.search.message)));
 }
 
 void TrainPage::setTrainEnabled(bool enabled, const QString& why)
@@ -430,7 +442,7 @@ void TrainPage::onProgress(const Progress& p)
 {
   const double share =
       p.examplesTotal > 0 ? static_cast<double>(p.examplesDone) / p.examplesTotal : 0.0;
-  bar_->setValue(static_cast<int>(share * 1000 + 0.5));
+  bar_->setValue(static_cast<int>(std::lround(share * 1000)));
   bar_->setFormat(tr("Epoch %1/%2 · step %3/%4 · %5 %")
                       .arg(p.epoch)
                       .arg(p.epochs)

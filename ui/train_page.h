@@ -17,6 +17,7 @@
 
 #include "app/bridge/train_types.h"
 
+class QHBoxLayout;
 class QLabel;
 class QPlainTextEdit;
 class QProgressBar;
@@ -71,11 +72,24 @@ class TrainPage : public QWidget
   void statusMessage(QString message);
 
  private:
+  // The constructor's steps.
+  QHBoxLayout* buildControls();
+  QHBoxLayout* buildProgress();
+  QWidget* buildPlotsAndLog();
+  void connectControls();
+  void connectController();
+
   void onJobStarted();
   void onRunStarted(const RunRecord& run);
   void onProgress(const Progress& p);
   void onRunFinished(const RunRecord& run);
   void onJobEnded();
+  void onEpochEnded(const EpochStats& e);
+  void onPausedChanged(bool paused);
+  void onBaselinesFinished(const RunRecordList& runs);
+  void onSearchFinished(const SearchResult& r);
+  /// A group's members or a search's trials training in processes of their own: a count.
+  void showProcesses(const QString& title, const QString& count, int ended, int total);
   void setStatus(const QString& text, const QString& colour = QString());
   void appendLog(const QString& line);
   void updateButtons();
@@ -103,8 +117,5 @@ class TrainPage : public QWidget
   EpochPlot* epochs_ = nullptr;
   QPlainTextEdit* log_ = nullptr;
 };
-
-/// "1:05", "12:03", "1:02:03" for a number of seconds.
-QString formatDuration(double seconds);
 
 }  // namespace m6

@@ -20,10 +20,12 @@
 #include "app/bridge/inspect_types.h"
 
 class QComboBox;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QSortFilterProxyModel;
 class QSpinBox;
+class QSplitter;
 class QTableView;
 
 namespace m6
@@ -75,6 +77,14 @@ class UserInspectView : public QWidget
   void statusMessage(QString message);
 
  private:
+  // The constructor's steps: the user's title and features, the history and recommendation
+  // tables with the list's controls, the connections.
+  void buildHeader();
+  QSplitter* buildTables();
+  QHBoxLayout* buildListControls();
+  void connectControls();
+  void connectInspector();
+
   UserRequest request(qint32 user) const;
   void reload();
   void onUser(quint64 token, const UserView& v);

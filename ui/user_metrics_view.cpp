@@ -13,6 +13,7 @@
 
 #include "ui/inspect_models.h"
 #include "ui/save_file.h"
+#include "ui/table_style.h"
 
 namespace m6
 {
@@ -28,15 +29,10 @@ UserMetricsView::UserMetricsView(QWidget* parent) : QWidget(parent)
   view_->setModel(proxy_);
   view_->setSortingEnabled(true);
   view_->sortByColumn(UserMetricsModel::Rank, Qt::AscendingOrder);
-  view_->setSelectionBehavior(QAbstractItemView::SelectRows);
-  view_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-  view_->verticalHeader()->hide();
-  view_->verticalHeader()->setDefaultSectionSize(view_->fontMetrics().height() + 6);
-  view_->horizontalHeader()->setStretchLastSection(true);
-  view_->setAlternatingRowColors(true);
-  view_->setToolTip(
-      tr("Every evaluated user of the test set; click a header to sort, "
-         "double-click a row to open the user"));
+  styleReadOnlyTable(view_,
+                     tr("Every evaluated user of the test set; click a header to sort, "
+                        "double-click a row to open the user"),
+                     false);
   bucket_ = new QComboBox(this);
   bucket_->addItem(tr("All users"), QString());
   bucket_->addItem(tr("cold (≤ 5 training interactions)"), QStringLiteral("cold"));

@@ -12,6 +12,8 @@
 #include <QVBoxLayout>
 #include <algorithm>
 
+#include "ui/table_style.h"
+
 namespace m6
 {
 
@@ -22,15 +24,8 @@ QTableWidget* makeList(const QStringList& headers, const QString& tip, QWidget* 
 {
   auto* t = new QTableWidget(0, int(headers.size()), parent);
   t->setHorizontalHeaderLabels(headers);
-  t->setSelectionBehavior(QAbstractItemView::SelectRows);
-  t->setSelectionMode(QAbstractItemView::SingleSelection);
-  t->setEditTriggers(QAbstractItemView::NoEditTriggers);
-  t->verticalHeader()->hide();
-  t->horizontalHeader()->setStretchLastSection(true);
-  t->setToolTip(tip);
-  t->setAlternatingRowColors(true);
+  styleReadOnlyTable(t, tip);
   t->setWordWrap(false);
-  t->verticalHeader()->setDefaultSectionSize(t->fontMetrics().height() + 6);
   return t;
 }
 

@@ -10,7 +10,8 @@
 namespace m6
 {
 
-AdaptInfoWorker::AdaptInfoWorker(QString workspacePath, std::shared_ptr<SnapshotStore> snapshots)
+AdaptInfoWorker::AdaptInfoWorker(QString workspacePath,
+                                 const std::shared_ptr<SnapshotStore>& snapshots)
     : path_(std::move(workspacePath)), caches_{DatasetCache(snapshots), DatasetCache(snapshots)}
 {
 }
@@ -73,7 +74,7 @@ void AdaptInfoWorker::describe(quint64 token, qint64 datasetId)
 }
 
 void AdaptInfoWorker::preview(quint64 token, qint64 parentRun, qint64 datasetId,
-                              m6::RunConfig config, m6::AdaptOptions options)
+                              const m6::RunConfig& config, m6::AdaptOptions options)
 {
   if (token < minPreview_.load())
   {

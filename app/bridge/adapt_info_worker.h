@@ -33,7 +33,7 @@ class AdaptInfoWorker : public QObject
 {
   Q_OBJECT
  public:
-  AdaptInfoWorker(QString workspacePath, std::shared_ptr<SnapshotStore> snapshots);
+  AdaptInfoWorker(QString workspacePath, const std::shared_ptr<SnapshotStore>& snapshots);
   ~AdaptInfoWorker() override;
 
   /// Previews requested with a token below `token` are skipped. Thread-safe.
@@ -44,7 +44,7 @@ class AdaptInfoWorker : public QObject
  public Q_SLOTS:
   void listDatasets(quint64 token);
   void describe(quint64 token, qint64 datasetId);
-  void preview(quint64 token, qint64 parentRun, qint64 datasetId, m6::RunConfig config,
+  void preview(quint64 token, qint64 parentRun, qint64 datasetId, const m6::RunConfig& config,
                m6::AdaptOptions options);
 
  Q_SIGNALS:

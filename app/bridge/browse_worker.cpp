@@ -148,12 +148,12 @@ void BrowseWorker::runGuarded(const BrowseRequest& r, bool isCount)
   }
 }
 
-void BrowseWorker::fetchPage(m6::BrowseRequest request)
+void BrowseWorker::fetchPage(const m6::BrowseRequest& request)
 {
   runGuarded(request, false);
 }
 
-void BrowseWorker::count(m6::BrowseRequest request)
+void BrowseWorker::count(const m6::BrowseRequest& request)
 {
   runGuarded(request, true);
 }

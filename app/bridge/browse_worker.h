@@ -42,8 +42,8 @@ class BrowseWorker : public QObject
   int staleDropped() const { return staleDropped_.load(); }
 
  public Q_SLOTS:
-  void fetchPage(m6::BrowseRequest request);
-  void count(m6::BrowseRequest request);
+  void fetchPage(const m6::BrowseRequest& request);
+  void count(const m6::BrowseRequest& request);
 
  Q_SIGNALS:
   void pageReady(m6::BrowseRows page);

@@ -168,7 +168,8 @@ struct AttentionMap
   int tokenCount() const { return static_cast<int>(tokens.size()); }
   float weight(int layer, int head, int token) const
   {
-    return weights[static_cast<size_t>((layer * heads + head) * tokenCount() + token)];
+    return weights[static_cast<size_t>(layer * heads + head) * static_cast<size_t>(tokenCount()) +
+                   static_cast<size_t>(token)];
   }
 };
 

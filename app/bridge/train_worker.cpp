@@ -218,7 +218,7 @@ Result<RunRecord> TrainWorker::withLocalRanks(
   return result;
 }
 
-void TrainWorker::baselines(quint64 token, qint64 datasetId, m6::RunConfig config)
+void TrainWorker::baselines(quint64 token, qint64 datasetId, const m6::RunConfig& config)
 {
   beginJob(token);
   try

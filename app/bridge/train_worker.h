@@ -68,7 +68,7 @@ class TrainWorker : public QObject
 
  public Q_SLOTS:
   void run(quint64 token, m6::TrainRequest request);
-  void baselines(quint64 token, qint64 datasetId, m6::RunConfig config);
+  void baselines(quint64 token, qint64 datasetId, const m6::RunConfig& config);
   void adapt(quint64 token, m6::AdaptRequest request);
   void compare(quint64 token, m6::CompareJob job);
 

@@ -15,22 +15,42 @@ TrainingController::TrainingController(const QString& workspacePath,
   timer_.setInterval(40);
   connect(&timer_, &QTimer::timeout, this, &TrainingController::drain);
 
+  connectWorker();
+}
+
+template <typename... Args>
+void TrainingController::relay(void (TrainWorker::*from)(quint64, Args...),
+                               void (TrainingController::*to)(Args...), bool endsJob)
+{
+  // Queued (the worker lives on another thread); replies of an old job are dropped.
+  connect(thread_->worker(), from, this,
+          [this, to, endsJob](quint64 token, Args... args)
+          {
+            if (!current(token))
+            {
+              return;
+            }
+            if (endsJob)
+            {
+              drain();  // the job's last steps before its end
+            }
+            (this->*to)(args...);  // emits the controller's signal
+            if (endsJob)
+            {
+              end();
+            }
+          });
+}
+
+void TrainingController::connectWorker()
+{
   TrainWorker* w = thread_->worker();
-  // Queued (the worker lives on another thread); each handler drops replies of old jobs.
   connect(w, &TrainWorker::feedReady, this,
           [this](quint64 token)
           {
             if (current(token) && !timer_.isActive())
             {
               timer_.start();
-            }
-          });
-  connect(w, &TrainWorker::phase, this,
-          [this](quint64 token, const QString& text)
-          {
-            if (current(token))
-            {
-              Q_EMIT phaseChanged(text);
             }
           });
   connect(w, &TrainWorker::runStarted, this,
@@ -52,81 +72,17 @@ TrainingController::TrainingController(const QString& workspacePath,
               Q_EMIT epochEnded(e);
             }
           });
-  connect(w, &TrainWorker::membersProgress, this,
-          [this](quint64 token, qint64 groupId, int ended, int running, int total)
-          {
-            if (current(token))
-            {
-              Q_EMIT membersProgress(groupId, ended, running, total);
-            }
-          });
-  connect(w, &TrainWorker::trialsProgress, this,
-          [this](quint64 token, qint64 searchId, int ended, int running, int total)
-          {
-            if (current(token))
-            {
-              Q_EMIT trialsProgress(searchId, ended, running, total);
-            }
-          });
-  connect(w, &TrainWorker::logLine, this,
-          [this](quint64 token, const QString& line)
-          {
-            if (current(token))
-            {
-              Q_EMIT logLine(line);
-            }
-          });
-  connect(w, &TrainWorker::runFinished, this,
-          [this](quint64 token, const m6::RunRecord& run)
-          {
-            if (current(token))
-            {
-              drain();
-              Q_EMIT runFinished(run);
-              end();
-            }
-          });
-  connect(w, &TrainWorker::baselinesFinished, this,
-          [this](quint64 token, const m6::RunRecordList& runs)
-          {
-            if (current(token))
-            {
-              drain();
-              Q_EMIT baselinesFinished(runs);
-              end();
-            }
-          });
-  connect(w, &TrainWorker::searchFinished, this,
-          [this](quint64 token, const m6::SearchResult& result)
-          {
-            if (current(token))
-            {
-              drain();
-              Q_EMIT searchFinished(result);
-              end();
-            }
-          });
-  connect(w, &TrainWorker::cancelled, this,
-          [this](quint64 token)
-          {
-            if (current(token))
-            {
-              drain();
-              Q_EMIT jobCancelled();
-              end();
-            }
-          });
-  connect(w, &TrainWorker::failed, this,
-          [this](quint64 token, const QString& message)
-          {
-            if (current(token))
-            {
-              drain();
-              Q_EMIT jobFailed(message);
-              end();
-            }
-          });
-  connectAdaptJobs();
+  relay(&TrainWorker::phase, &TrainingController::phaseChanged, false);
+  relay(&TrainWorker::membersProgress, &TrainingController::membersProgress, false);
+  relay(&TrainWorker::trialsProgress, &TrainingController::trialsProgress, false);
+  relay(&TrainWorker::armStarted, &TrainingController::armStarted, false);
+  relay(&TrainWorker::logLine, &TrainingController::logLine, false);
+  relay(&TrainWorker::runFinished, &TrainingController::runFinished, true);
+  relay(&TrainWorker::baselinesFinished, &TrainingController::baselinesFinished, true);
+  relay(&TrainWorker::searchFinished, &TrainingController::searchFinished, true);
+  relay(&TrainWorker::comparisonFinished, &TrainingController::comparisonFinished, true);
+  relay(&TrainWorker::cancelled, &TrainingController::jobCancelled, true);
+  relay(&TrainWorker::failed, &TrainingController::jobFailed, true);
 }
 
 TrainingController::~TrainingController()

@@ -132,7 +132,13 @@ class TrainingController : public QObject
   quint64 begin(Job job);
   /// Starts a training-worker run() job (a run, a resume, a group or a search).
   quint64 startRequest(Job job, qint64 datasetId, const TrainRequest& request);
-  void connectAdaptJobs();  // training_controller_adapt.cpp
+  /// The worker's signals, each as the controller's signal of the current job.
+  void connectWorker();
+  /// Connects worker signal `from` to this controller's `to`, for the current job only;
+  /// `endsJob`: its last signal (the feed is drained before, the job ended after).
+  template <typename... Args>
+  void relay(void (TrainWorker::*from)(quint64, Args...), void (TrainingController::*to)(Args...),
+             bool endsJob);
   void drain();
   void end();
   bool current(quint64 token) const { return token == token_ && job_ != Job::None; }

@@ -1,32 +1,9 @@
-// TrainingController's adaptation jobs: startAdapt() and startCompare(), and the
-// relay of the worker's comparison signals. Same one-job-at-a-time contract as the rest.
+// TrainingController's adaptation jobs: startAdapt() and startCompare(). Same one-job-at-a-time
+// contract as the rest; their signals are relayed with the others (connectWorker()).
 #include "app/bridge/training_controller.h"
 
 namespace m6
 {
-
-void TrainingController::connectAdaptJobs()
-{
-  TrainWorker* w = thread_->worker();
-  connect(w, &TrainWorker::armStarted, this,
-          [this](quint64 token, const QString& text, int index, int total)
-          {
-            if (current(token))
-            {
-              Q_EMIT armStarted(text, index, total);
-            }
-          });
-  connect(w, &TrainWorker::comparisonFinished, this,
-          [this](quint64 token, const m6::AdaptComparison& comparison)
-          {
-            if (current(token))
-            {
-              drain();
-              Q_EMIT comparisonFinished(comparison);
-              end();
-            }
-          });
-}
 
 quint64 TrainingController::startAdapt(const AdaptRequest& request)
 {

@@ -13,7 +13,8 @@ namespace m6
 {
 
 WorkspaceServices::WorkspaceServices(const QString& workspacePath,
-                                     std::shared_ptr<SnapshotStore> snapshots, QObject* parent)
+                                     const std::shared_ptr<SnapshotStore>& snapshots,
+                                     QObject* parent)
     : QObject(parent),
       path_(workspacePath),
       trainer_(std::make_unique<TrainingController>(workspacePath, snapshots)),

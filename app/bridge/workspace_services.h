@@ -36,7 +36,7 @@ class WorkspaceServices : public QObject
 {
   Q_OBJECT
  public:
-  WorkspaceServices(const QString& workspacePath, std::shared_ptr<SnapshotStore> snapshots,
+  WorkspaceServices(const QString& workspacePath, const std::shared_ptr<SnapshotStore>& snapshots,
                     QObject* parent = nullptr);
   ~WorkspaceServices() override;
 

@@ -37,11 +37,29 @@ quint64 WorkspaceSession::open(const QString& path)
   return token;
 }
 
+template <typename Worker>
+void WorkspaceSession::connectJob(Worker* w)
+{
+  connect(w, &Worker::progress, this, &WorkspaceSession::jobProgress);
+  connect(w, &Worker::finished, this,
+          [this](quint64 t, const m6::ImportResult& r)
+          {
+            endJob();
+            Q_EMIT jobFinished(t, r);
+          });
+  connect(w, &Worker::failed, this,
+          [this](quint64 t, const QString& message)
+          {
+            endJob();
+            Q_EMIT jobFailed(t, message);
+          });
+}
+
 void WorkspaceSession::connectDatasetWorker()
 {
   DatasetWorker* w = datasets_->worker();
   connect(w, &DatasetWorker::opened, this,
-          [this](quint64 token, QString path, m6::DatasetList list)
+          [this](quint64 token, const QString& path, const m6::DatasetList& list)
           {
             if (token != openToken_)
             {
@@ -52,15 +70,15 @@ void WorkspaceSession::connectDatasetWorker()
             Q_EMIT datasetsChanged(list);
           });
   connect(w, &DatasetWorker::listed, this,
-          [this](quint64, m6::DatasetList list) { Q_EMIT datasetsChanged(list); });
+          [this](quint64, const m6::DatasetList& list) { Q_EMIT datasetsChanged(list); });
   connect(w, &DatasetWorker::renamed, this,
-          [this](quint64 token, QString from, QString to)
+          [this](quint64 token, const QString& from, const QString& to)
           {
             pendingWrites_.remove(token);
             Q_EMIT renamed(token, from, to);
           });
   connect(w, &DatasetWorker::removed, this,
-          [this](quint64 token, QString name)
+          [this](quint64 token, const QString& name)
           {
             pendingWrites_.remove(token);
             Q_EMIT deleted(token, name);
@@ -70,7 +88,7 @@ void WorkspaceSession::connectDatasetWorker()
   connect(w, &DatasetWorker::nameChecked, this, &WorkspaceSession::nameChecked);
   connect(w, &DatasetWorker::waiting, this, &WorkspaceSession::waiting);
   connect(w, &DatasetWorker::failed, this,
-          [this, path = path_](quint64 token, QString message)
+          [this, path = path_](quint64 token, const QString& message)
           {
             pendingWrites_.remove(token);
             if (token == openToken_)
@@ -161,19 +179,7 @@ quint64 WorkspaceSession::startImport(const ImportSpec& spec, const QString& nam
   const quint64 token = nextToken();
   importJob_ = std::make_unique<WorkerThread<ImportWorker>>(QStringLiteral("m6-import"), path_);
   ImportWorker* w = importJob_->worker();
-  connect(w, &ImportWorker::progress, this, &WorkspaceSession::jobProgress);
-  connect(w, &ImportWorker::finished, this,
-          [this](quint64 t, m6::ImportResult r)
-          {
-            endJob();
-            Q_EMIT jobFinished(t, r);
-          });
-  connect(w, &ImportWorker::failed, this,
-          [this](quint64 t, QString message)
-          {
-            endJob();
-            Q_EMIT jobFailed(t, message);
-          });
+  connectJob(w);
   importJob_->invoke([w, token, spec, name] { w->run(token, spec, name); });
   return token;
 }
@@ -187,19 +193,7 @@ quint64 WorkspaceSession::startDemo(const DemoOptions& options)
   const quint64 token = nextToken();
   demoJob_ = std::make_unique<WorkerThread<DemoWorker>>(QStringLiteral("m6-demo"), path_);
   DemoWorker* w = demoJob_->worker();
-  connect(w, &DemoWorker::progress, this, &WorkspaceSession::jobProgress);
-  connect(w, &DemoWorker::finished, this,
-          [this](quint64 t, m6::ImportResult r)
-          {
-            endJob();
-            Q_EMIT jobFinished(t, r);
-          });
-  connect(w, &DemoWorker::failed, this,
-          [this](quint64 t, QString message)
-          {
-            endJob();
-            Q_EMIT jobFailed(t, message);
-          });
+  connectJob(w);
   demoJob_->invoke([w, token, options] { w->run(token, options); });
   return token;
 }
@@ -215,19 +209,7 @@ quint64 WorkspaceSession::startPrepare(const QString& source, const QString& nam
   prepareJob_ = std::make_unique<WorkerThread<PrepareWorker>>(QStringLiteral("m6-prepare"), path_,
                                                               snapshots_);
   PrepareWorker* w = prepareJob_->worker();
-  connect(w, &PrepareWorker::progress, this, &WorkspaceSession::jobProgress);
-  connect(w, &PrepareWorker::finished, this,
-          [this](quint64 t, m6::ImportResult r)
-          {
-            endJob();
-            Q_EMIT jobFinished(t, r);
-          });
-  connect(w, &PrepareWorker::failed, this,
-          [this](quint64 t, QString message)
-          {
-            endJob();
-            Q_EMIT jobFailed(t, message);
-          });
+  connectJob(w);
   prepareJob_->invoke([w, token, source, name, recipe] { w->run(token, source, name, recipe); });
   return token;
 }

@@ -94,6 +94,9 @@ class WorkspaceSession : public QObject
   void preparationPreview(quint64 token, m6::PrepareSteps steps);
 
  private:
+  /// An import, demo or prepare job's progress, end and failure as this session's job signals.
+  template <typename Worker>
+  void connectJob(Worker* w);
   void connectDatasetWorker();
   void endJob();
   quint64 nextToken() { return ++lastToken_; }

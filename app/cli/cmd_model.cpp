@@ -391,9 +391,10 @@ int cmdBaselines(Context& ctx, const Args& a)
     j[key] = b;
     protocol = r.test.protocol;
   }
+  cols.reserve(records.size());
   for (const auto& r : records)
   {
-    cols.push_back({baselineName(r.kind) + " test", &r.test});
+    cols.emplace_back(baselineName(r.kind) + " test", &r.test);
   }
   j["protocol"] = protocol;
   Json skippedJson = Json::object();

@@ -295,7 +295,7 @@ TrainCallbacks RunDriver::printingHooks(const char* what)
   return cb;
 }
 
-RunRecord RunDriver::execute(RunRecord run, const RunConfig& config, bool resume,
+RunRecord RunDriver::execute(const RunRecord& run, const RunConfig& config, bool resume,
                              const Distributed& distributed)
 {
   ctx_.err << (resume ? "Resuming" : "Training") << " run " << run.id << " (" << run.name << ") on "

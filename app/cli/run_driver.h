@@ -113,7 +113,7 @@ class RunDriver
   int report(const RunRecord& run);
 
  private:
-  RunRecord execute(RunRecord run, const RunConfig& config, bool resume,
+  RunRecord execute(const RunRecord& run, const RunConfig& config, bool resume,
                     const Distributed& distributed);
   TrainCallbacks printingHooks(const char* what);
 

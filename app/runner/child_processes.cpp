@@ -36,6 +36,7 @@ pid_t startChild(const std::vector<std::string>& argv, const std::string& stderr
   posix_spawnattr_setpgroup(&attributes, 0);  // a group of its own, led by the child
   std::vector<std::string> args = argv;
   std::vector<char*> raw;
+  raw.reserve(args.size() + 1);
   for (auto& s : args)
   {
     raw.push_back(s.data());

@@ -154,6 +154,7 @@ LocalRanks::LocalRanks(const std::string& workspacePath, const std::string& data
                                      std::to_string(config.train.threads),
                                      "--json"};  // no progress lines of their own
     std::vector<char*> argv;
+    argv.reserve(args.size() + 1);
     for (auto& s : args)
     {
       argv.push_back(s.data());

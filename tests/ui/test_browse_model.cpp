@@ -90,7 +90,7 @@ class TestBrowseModel : public QObject
     const auto expected = storageRows(BrowseTable::Interactions, {}, -1, false, far, 1);
     QTRY_COMPARE(m.data(m.index(far, 1)).toString(), cellText(expected[0].cells[1]));
     QCOMPARE(m.data(m.index(far, 2)).toString(), cellText(expected[0].cells[2]));
-    QCOMPARE(m.data(m.index(far, 0), BrowseTableModel::KeyRole).toLongLong(), qlonglong(far));
+    QCOMPARE(m.data(m.index(far, 0), BrowseTableModel::kKeyRole).toLongLong(), qlonglong(far));
     // Ratings with one decimal, times as UTC dates.
     const double rating = std::get<double>(expected[0].cells[4]);
     QCOMPARE(m.data(m.index(far, 4)).toString(), QString::number(rating, 'f', 1));
@@ -116,7 +116,7 @@ class TestBrowseModel : public QObject
     for (int row : {0, 255, 256, 399})
     {
       QCOMPARE(m.data(m.index(row, 2)).toString(), cellText(expected[size_t(row)].cells[2]));
-      QCOMPARE(m.data(m.index(row, 0), BrowseTableModel::KeyRole).toLongLong(),
+      QCOMPARE(m.data(m.index(row, 0), BrowseTableModel::kKeyRole).toLongLong(),
                qlonglong(expected[size_t(row)].key));
     }
   }
@@ -160,7 +160,7 @@ class TestBrowseModel : public QObject
     const auto expected = storageRows(BrowseTable::Interactions, f, -1, false, 0, n);
     for (int row = 0; row < int(n); ++row)
     {
-      QCOMPARE(m.data(m.index(row, 0), BrowseTableModel::KeyRole).toLongLong(),
+      QCOMPARE(m.data(m.index(row, 0), BrowseTableModel::kKeyRole).toLongLong(),
                qlonglong(expected[size_t(row)].key));
       QVERIFY(m.data(m.index(row, 4)).toDouble() >= 4.0);
     }
@@ -209,7 +209,7 @@ class TestBrowseModel : public QObject
     QVERIFY(!m.isRowLoaded(0));  // nothing of the old page was cached under the new filter
     load(m, 0);
     const auto rowsA = storageRows(BrowseTable::Interactions, a, -1, false, 0, 1);
-    QCOMPARE(m.data(m.index(0, 0), BrowseTableModel::KeyRole).toLongLong(),
+    QCOMPARE(m.data(m.index(0, 0), BrowseTableModel::kKeyRole).toLongLong(),
              qlonglong(rowsA[0].key));
   }
 
