@@ -5,9 +5,11 @@
 #pragma once
 
 #include <QtTest>
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
+#include "app/bridge/run_inspector.h"
 #include "app/runner/training_session.h"
 #include "model/core/demo_data.h"
 #include "storage/runs.h"
@@ -30,6 +32,24 @@ struct InspectFixture
   int32_t neverItem = -1;   // no interactions at all
   m6::RunConfig config;
 };
+
+/// Returns once every request sent to `inspector` before the call has been answered (or was
+/// skipped): its worker takes requests in order, so the answer to a later one, a user search,
+/// comes after theirs. False on a time-out.
+inline bool settle(m6::RunInspector& inspector)
+{
+  QSignalSpy found(&inspector, &m6::RunInspector::usersFound);
+  QSignalSpy failed(&inspector, &m6::RunInspector::requestFailed);
+  const quint64 token = inspector.findUsers(QStringLiteral("1"));
+  return QTest::qWaitFor(
+      [&]
+      {
+        return !found.isEmpty() || std::any_of(failed.begin(), failed.end(),
+                                               [&](const QList<QVariant>& f)
+                                               { return f.at(0).toULongLong() == token; });
+      },
+      60000);
+}
 
 /// Appends a user without interactions and an item without interactions (content fields set).
 inline void addLonelyUserAndItem(m6::DatasetSnapshot& s)

@@ -99,7 +99,10 @@ class TestAdaptBridge : public QObject
     info.preview(parent_, target_, c, first);
     info.preview(parent_, target_, adaptedConfig(c, peft), peft);
     QTRY_COMPARE_WITH_TIMEOUT(previews.count(), 1, 60000);
-    QTest::qWait(200);  // no late answer for the superseded request
+    // The worker answers in order: once a later request is answered, a late answer for the
+    // superseded preview would be in.
+    info.listDatasets();
+    QTRY_COMPARE_WITH_TIMEOUT(lists.count(), 2, 30000);
     QCOMPARE(previews.count(), 1);
     const AdaptPreview p = previews.first().at(0).value<AdaptPreview>();
     QVERIFY2(p.ok, qPrintable(p.error));

@@ -228,7 +228,7 @@ class TestInspectWorker : public QObject
     inspector.showUser(first);
     const quint64 token = inspector.showUser(second);
     QVERIFY(QTest::qWaitFor([&] { return !ready.isEmpty(); }, 60000));
-    QTest::qWait(300);  // anything else would have arrived by now
+    QVERIFY(m6test::settle(inspector));  // the first one's answer, had it come, is in by now
     QCOMPARE(ready.size(), 1);
     QCOMPARE(ready.first().at(0).toULongLong(), token);
     QCOMPARE(ready.first().at(1).value<UserView>().profile.user, 11);

@@ -385,7 +385,11 @@ class TestConfigForm : public QObject
       QVERIFY(!store->save("mine", preset("quick"), &error));
       QVERIFY2(error.contains("could not be read"), qPrintable(error));
       QVERIFY(!store->remove("anything", &error));
-      QTest::qWait(200);  // a write, had one been sent, would have landed
+      // The library's worker takes requests in order: after this refresh, a write sent
+      // before it would have landed.
+      QSignalSpy listed(&library, &RunLibrary::runsChanged);
+      library.refresh();
+      QTRY_VERIFY_WITH_TIMEOUT(!listed.isEmpty(), 30000);
     }
     QCOMPARE(storedPresets(path), notObject);
     // Not JSON at all.

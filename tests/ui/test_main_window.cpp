@@ -166,7 +166,7 @@ class TestMainWindow : public QObject
     QCOMPARE(asked_.size(), 1);
     QVERIFY(asked_[0].contains("\"beta\""));
     QVERIFY(asked_[0].contains(QLocale().toString(12000)));
-    QTest::qWait(50);
+    QVERIFY(!w.session()->writesPending());  // no delete was sent
     QCOMPARE(list->model()->rowCount(), 2);
     prompts().confirm = [](QWidget*, const QString&, const QString&) { return true; };
     // The Del key on the list triggers the same action.
@@ -313,7 +313,9 @@ class TestMainWindow : public QObject
     QTRY_VERIFY_WITH_TIMEOUT(runs->model()->indexOf(runId).isValid(), 30000);
     QTreeView* table = runs->view();
     const QModelIndex index = runs->proxy()->mapFromSource(runs->model()->indexOf(runId, 1));
-    QTest::qWait(50);  // laid out
+    // Laid out once the row has a visible cell.
+    QTRY_VERIFY(table->visualRect(index).isValid() &&
+                table->viewport()->rect().contains(table->visualRect(index).center()));
     const QRect cell = table->visualRect(index);
     QVERIFY2(cell.isValid() && table->viewport()->rect().contains(cell.center()),
              qPrintable(QString("cell %1,%2 %3x%4")
