@@ -5,12 +5,12 @@
 namespace m6
 {
 
-AdaptInfo::AdaptInfo(const QString& workspacePath, std::shared_ptr<SnapshotStore> snapshots,
+AdaptInfo::AdaptInfo(const QString& workspacePath, const std::shared_ptr<SnapshotStore>& snapshots,
                      QObject* parent)
     : QObject(parent)
 {
   thread_ = std::make_unique<WorkerThread<AdaptInfoWorker>>(QStringLiteral("m6-adapt-info"),
-                                                            workspacePath, std::move(snapshots));
+                                                            workspacePath, snapshots);
   AdaptInfoWorker* w = thread_->worker();
   connect(w, &AdaptInfoWorker::datasetsListed, this,
           [this](quint64, const m6::DatasetList& list) { Q_EMIT datasetsListed(list); });

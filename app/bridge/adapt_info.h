@@ -25,7 +25,7 @@ class AdaptInfo : public QObject
  public:
   /// `snapshots`: the process's snapshot store (from the composition root), shared with the
   /// other facades' workers.
-  AdaptInfo(const QString& workspacePath, std::shared_ptr<SnapshotStore> snapshots,
+  AdaptInfo(const QString& workspacePath, const std::shared_ptr<SnapshotStore>& snapshots,
             QObject* parent = nullptr);
   ~AdaptInfo() override;
 
