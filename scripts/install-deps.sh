@@ -16,7 +16,8 @@ PACKAGES=(
   # LibTorch 1.13 (CPU) and what makes it fast on this kind of machine:
   # OpenBLAS instead of the reference BLAS, tcmalloc instead of glibc malloc.
   libtorch-dev libopenblas0-pthread libtcmalloc-minimal4
-  # storage: SQLite, JSON lines (nlohmann-json), gzip input (zlib), zip archives (libarchive)
+  # SQLite; nlohmann-json (every JSON the program reads, JSON lines included); gzip input (zlib);
+  # zip archives (libarchive)
   libsqlite3-dev sqlite3 nlohmann-json3-dev zlib1g-dev libarchive-dev
   # data-parallel training: the headers of Gloo, the c10d backend Debian's LibTorch links
   libgloo-dev
