@@ -86,6 +86,10 @@ class TestPrepareDialog : public QObject
     QCOMPARE(cell(d->stepsTable(), 2, 0), QString("2-core"));
     QCOMPARE(cell(d->stepsTable(), 2, 1), QString("3"));
     QCOMPARE(cell(d->stepsTable(), 2, 3), QString("8"));
+    if (const QString shot = qEnvironmentVariable("M6_SCREENSHOT_DIR"); !shot.isEmpty())
+    {
+      d->grab().save(shot + "/prepare_dialog.png");  // to look at, not compared
+    }
 
     // A recipe that keeps nothing is shown as such and cannot start.
     d->minUserSpin()->setValue(50);
