@@ -279,15 +279,19 @@ class TestTrainPages : public QObject
     t->processesBox()->setValue(1);
     QTRY_VERIFY_WITH_TIMEOUT(t->lossPlot()->stepCount() > 0, 60000);
     // Pause holds every rank (their exchange waits with rank 0), Resume releases them.
+    // The log keeps earlier jobs' lines (an earlier test's pause may have held too): only what
+    // this job writes after the click counts.
+    const qsizetype logBefore = t->logText().size();
     QTest::mouseClick(t->pauseButton(), Qt::LeftButton);
     // Rank 0 says where the job holds; the plot has every step up to there.
     const QRegularExpression holds(QStringLiteral("paused after step (\\d+): holding"));
-    QTRY_VERIFY_WITH_TIMEOUT(holds.match(t->logText()).hasMatch(), 60000);
-    const int held = holds.match(t->logText()).captured(1).toInt();
+    QTRY_VERIFY_WITH_TIMEOUT(holds.match(t->logText().mid(logBefore)).hasMatch(), 60000);
+    const int held = holds.match(t->logText().mid(logBefore)).captured(1).toInt();
     QTRY_COMPARE_WITH_TIMEOUT(t->lossPlot()->stepCount(), held, 30000);
     QTest::mouseClick(t->pauseButton(), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(
-        t->logText().contains(QStringLiteral("resumed at step %1").arg(held + 1)), 60000);
+        t->logText().mid(logBefore).contains(QStringLiteral("resumed at step %1").arg(held + 1)),
+        60000);
     waitIdle();
     QVERIFY2(t->statusText().startsWith("Finished"), qPrintable(t->statusText()));
     QVERIFY2(t->logText().contains("2 ranks x 32 examples per step"), qPrintable(t->logText()));
