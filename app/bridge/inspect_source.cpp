@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <stdexcept>
 
+#include "app/bridge/dataset_cache.h"
 #include "model/baseline_predictor.h"
 #include "model/core/split.h"
 #include "model/core/text.h"
 #include "model/package.h"
+#include "storage/runs.h"
 
 namespace m6
 {
@@ -162,6 +165,13 @@ class BaselineSource : public InspectSource
     }
     return "(fitted on the training split with the parameters validation chose)";
   }
+  std::string openNote() const override
+  {
+    return b_->retrained()
+               ? "BPR-MF factors trained again (same seed, same factors) and saved to " +
+                     b_->factorsFile()
+               : std::string();
+  }
 
  private:
   std::unique_ptr<BaselinePredictor> b_;
@@ -294,6 +304,45 @@ InspectCatalog catalogFromSnapshot(const DatasetSnapshot& snapshot, const RunCon
   fillCategories(c);
   fillPopularity(c, coldItemMask(*c.data, config.train.coldItemShare));
   return c;
+}
+
+std::unique_ptr<InspectSource> openRunSource(const RunSourceRequest& r)
+{
+  namespace fs = std::filesystem;
+  const RunRecord& run = r.run;
+  std::error_code ec;
+  if (run.kind == RunKind::M6)
+  {
+    const std::string label = "run " + std::to_string(run.id) + " (\"" + run.name + "\")";
+    const fs::path folder(run.folder);
+    if (!fs::is_regular_file(folder / "best.pt", ec) &&
+        !fs::is_regular_file(folder / "last.pt", ec))
+    {
+      throw std::runtime_error("the checkpoint of " + label + " is missing: neither best.pt nor " +
+                               "last.pt is in " + folder.string() +
+                               ". It was deleted or never written; train the configuration again "
+                               "(Use config on the Runs page) to inspect it.");
+    }
+    r.phase("Loading the model of " + label + "…");
+    return predictorSource(Predictor::open(run.folder, r.data.shared, r.config),
+                           r.config.model.timeContext && r.data.snapshot.hasTimestamps());
+  }
+  const std::string kind = baselineName(run.kind);
+  if (kind == "bpr" && !fs::is_regular_file(fs::path(r.runFolder) / "bpr.pt", ec))
+  {
+    r.phase(
+        "Training the BPR-MF factors again (they were not saved with the run; this takes a "
+        "while once)…");
+  }
+  if (kind == "itemknn" || kind == "ease")
+  {
+    r.phase("Fitting " + baselineTitle(kind) + " on the training split…");
+  }
+  TrainCallbacks cb;
+  cb.cancel = r.stop;
+  const Json* params = run.summary.find("params");
+  return baselineSource(BaselinePredictor::open(kind, r.data.shared, r.config, r.runFolder, cb,
+                                                params ? *params : Json::object()));
 }
 
 std::unique_ptr<InspectSource> predictorSource(std::unique_ptr<Predictor> predictor,

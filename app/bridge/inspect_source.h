@@ -7,12 +7,17 @@
 // attention, no context, no embeddings: it says why), and a .m6model file's ModelPackage
 // (its catalog comes from the file: no features, ratings or dates, no held-out items).
 //
+// A run's source is made by a RunSourceOpener: openRunSource (a Predictor for a model run, a
+// BaselinePredictor for a baseline) unless the InspectWorker was given another (tests give a
+// fake that needs no trained model).
+//
 // Thread affinity: one thread at a time (the InspectWorker's); the model inside is not
 // thread-safe.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -55,7 +60,27 @@ class InspectSource
                                         const std::atomic<bool>* cancel) = 0;
   /// The file the model was read from.
   virtual std::string loadedFrom() const = 0;
+  /// Something the page should say about how the model was opened ("" when nothing).
+  virtual std::string openNote() const { return {}; }
 };
+
+struct LoadedDataset;
+struct RunRecord;
+
+/// What opening a run's model needs: the run, its configuration, its dataset (loaded), its
+/// folder, a phase reporter and a stop flag for long fits.
+struct RunSourceRequest
+{
+  const RunRecord& run;
+  const RunConfig& config;
+  const LoadedDataset& data;
+  std::string runFolder;  // RunStore::runFolder(run.id): where a baseline keeps its files
+  std::function<void(const std::string&)> phase;
+  const std::atomic<bool>* stop = nullptr;
+};
+
+/// The workbench's opener: throws std::runtime_error naming what is missing.
+std::unique_ptr<InspectSource> openRunSource(const RunSourceRequest& request);
 
 /// `usesContext`: the model reads the time context (model.time_context on a dataset with
 /// timestamps); otherwise hour and day overrides cannot move its list.

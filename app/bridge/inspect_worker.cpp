@@ -3,14 +3,12 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <exception>
-#include <filesystem>
 #include <stdexcept>
 
 #include "app/bridge/inspect_source.h"
 #include "app/bridge/inspect_views.h"
 #include "app/bridge/worker_support.h"
 #include "app/runner/training_session.h"
-#include "model/baseline_predictor.h"
 #include "model/package.h"
 #include "storage/runs.h"
 
@@ -25,15 +23,13 @@ size_t channelIndex(InspectChannel c)
   return static_cast<size_t>(c);
 }
 
-std::string runLabel(const RunRecord& run)
-{
-  return "run " + std::to_string(run.id) + " (\"" + run.name + "\")";
-}
-
 }  // namespace
 
-InspectWorker::InspectWorker(QString workspacePath, std::shared_ptr<SnapshotStore> snapshots)
-    : path_(std::move(workspacePath)), cache_(std::move(snapshots))
+InspectWorker::InspectWorker(QString workspacePath, std::shared_ptr<SnapshotStore> snapshots,
+                             RunSourceOpener opener)
+    : path_(std::move(workspacePath)),
+      cache_(std::move(snapshots)),
+      opener_(opener ? std::move(opener) : RunSourceOpener(openRunSource))
 {
 }
 
@@ -174,7 +170,6 @@ void InspectWorker::describeSource(InspectSourceInfo& info, const RunConfig& con
 
 void InspectWorker::openRun(quint64 token, qint64 runId)
 {
-  namespace fs = std::filesystem;
   guarded(token, InspectChannel::Open,
           [&]
           {
@@ -202,52 +197,9 @@ void InspectWorker::openRun(quint64 token, qint64 runId)
             info.kind = QString::fromStdString(wordOf(run->kind));
             info.datasetId = run->datasetId;
             info.datasetName = QString::fromStdString(data->info.name);
-            if (run->kind == RunKind::M6)
-            {
-              std::error_code ec;
-              const fs::path folder(run->folder);
-              if (!fs::is_regular_file(folder / "best.pt", ec) &&
-                  !fs::is_regular_file(folder / "last.pt", ec))
-              {
-                throw std::runtime_error(
-                    "the checkpoint of " + runLabel(*run) + " is missing: neither best.pt nor " +
-                    "last.pt is in " + folder.string() +
-                    ". It was deleted or never written; train the configuration again (Use "
-                    "config on the Runs page) to inspect it.");
-              }
-              phaseFn("Loading the model of " + runLabel(*run) + "…");
-              source_ = predictorSource(Predictor::open(run->folder, data->shared, config),
-                                        config.model.timeContext && data->snapshot.hasTimestamps());
-            }
-            else
-            {
-              const std::string kind = baselineName(run->kind);
-              const std::string dir = RunStore(workspace()).runFolder(runId);
-              std::error_code ec;
-              if (kind == "bpr" && !fs::is_regular_file(fs::path(dir) / "bpr.pt", ec))
-              {
-                phaseFn(
-                    "Training the BPR-MF factors again (they were not saved with the run; "
-                    "this takes a while once)…");
-              }
-              TrainCallbacks cb;
-              cb.cancel = &stop_;
-              const Json* params = run->summary.find("params");
-              if (kind == "itemknn" || kind == "ease")
-              {
-                phaseFn("Fitting " + baselineTitle(kind) + " on the training split…");
-              }
-              auto baseline = BaselinePredictor::open(kind, data->shared, config, dir, cb,
-                                                      params ? *params : Json::object());
-              if (baseline->retrained())
-              {
-                info.note = QStringLiteral(
-                                "BPR-MF factors trained again (same seed, same "
-                                "factors) and saved to %1")
-                                .arg(QString::fromStdString(baseline->factorsFile()));
-              }
-              source_ = baselineSource(std::move(baseline));
-            }
+            source_ = opener_(RunSourceRequest{
+                *run, config, *data, RunStore(workspace()).runFolder(runId), phaseFn, &stop_});
+            info.note = QString::fromStdString(source_->openNote());
             catalog_ = std::move(catalog);
             describeSource(info, config);
             info_ = info;

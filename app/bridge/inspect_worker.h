@@ -22,6 +22,7 @@
 #include <QString>
 #include <array>
 #include <atomic>
+#include <functional>
 #include <memory>
 
 #include "app/bridge/dataset_cache.h"
@@ -31,12 +32,17 @@ namespace m6
 {
 
 class InspectSource;  // app/bridge/inspect_source.h (the engine side, kept out of ui/)
+struct RunSourceRequest;
+
+/// Makes the InspectSource of a run (inspect_source.h); empty = openRunSource.
+using RunSourceOpener = std::function<std::unique_ptr<InspectSource>(const RunSourceRequest&)>;
 
 class InspectWorker : public QObject
 {
   Q_OBJECT
  public:
-  InspectWorker(QString workspacePath, std::shared_ptr<SnapshotStore> snapshots);
+  InspectWorker(QString workspacePath, std::shared_ptr<SnapshotStore> snapshots,
+                RunSourceOpener opener = {});
   ~InspectWorker() override;
 
   /// Requests on `channel` with a token below `token` are skipped. Thread-safe.
@@ -85,6 +91,7 @@ class InspectWorker : public QObject
   QString path_;
   std::unique_ptr<Workspace> ws_;
   DatasetCache cache_;
+  RunSourceOpener opener_;
   std::unique_ptr<InspectSource> source_;
   InspectCatalog catalog_;
   InspectSourceInfo info_;

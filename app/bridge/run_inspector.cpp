@@ -35,11 +35,11 @@ void RunInspector::relay(InspectWorker* worker, void (InspectWorker::*from)(quin
 }
 
 RunInspector::RunInspector(const QString& workspacePath, std::shared_ptr<SnapshotStore> snapshots,
-                           QObject* parent)
+                           RunSourceOpener opener, QObject* parent)
     : QObject(parent)
 {
-  thread_ = std::make_unique<WorkerThread<InspectWorker>>(QStringLiteral("m6-inspect"),
-                                                          workspacePath, std::move(snapshots));
+  thread_ = std::make_unique<WorkerThread<InspectWorker>>(
+      QStringLiteral("m6-inspect"), workspacePath, std::move(snapshots), std::move(opener));
   InspectWorker* w = thread_->worker();
   connect(w, &InspectWorker::phase, this,
           [this](quint64 token, const QString& text)

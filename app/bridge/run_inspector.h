@@ -30,9 +30,9 @@ class RunInspector : public QObject
   Q_OBJECT
  public:
   /// `snapshots`: the process's snapshot store (from the composition root), shared with the
-  /// other facades' workers.
+  /// other facades' workers. `opener` makes a run's model source (empty: openRunSource).
   RunInspector(const QString& workspacePath, std::shared_ptr<SnapshotStore> snapshots,
-               QObject* parent = nullptr);
+               RunSourceOpener opener = {}, QObject* parent = nullptr);
   ~RunInspector() override;
 
   /// Loads a run's model (or baseline) for inspection; opened() or openFailed() follows.

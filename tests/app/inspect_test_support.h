@@ -120,10 +120,8 @@ inline void trimUnused(m6::DatasetSnapshot& s)
   }
 }
 
-/// Writes the workspace and trains its runs (a few seconds; baselines add BPR-MF's training).
-inline InspectFixture makeInspectWorkspace(const QString& path, bool baselines,
-                                           const m6::DemoOptions& demo = trainDemo(),
-                                           int epochs = 2)
+/// Writes the workspace's dataset (the demo plus the lonely user and the unseen item).
+inline InspectFixture writeInspectDataset(const QString& path, const m6::DemoOptions& demo)
 {
   InspectFixture f;
   f.path = path;
@@ -139,6 +137,18 @@ inline InspectFixture makeInspectWorkspace(const QString& path, bool baselines,
     qFatal("cannot write the dataset: %s", id.error().c_str());
   }
   f.datasetId = *id;
+  return f;
+}
+
+/// Writes the workspace and trains its runs (a few seconds; baselines add BPR-MF's training).
+/// `train` false: f.run is a run record that was never trained (no checkpoint, no recorded
+/// metrics), for pages opened through FakeInspectSource (fake_inspect_source.h).
+inline InspectFixture makeInspectWorkspace(const QString& path, bool baselines,
+                                           const m6::DemoOptions& demo = trainDemo(),
+                                           int epochs = 2, bool train = true)
+{
+  InspectFixture f = writeInspectDataset(path, demo);
+  auto ws = openWorkspace(path);
   auto info = ws->datasetById(f.datasetId);
   auto loaded = ws->loadSnapshot(f.datasetId);
   if (!info || !loaded)
@@ -147,10 +157,15 @@ inline InspectFixture makeInspectWorkspace(const QString& path, bool baselines,
   }
   f.config = quickConfig(epochs);
   m6::TrainingSession session(*ws, *info, *loaded);
-  auto run = session.createRun(f.config, "inspect quick");
+  auto run = session.createRun(f.config, train ? "inspect quick" : "inspect untrained");
   if (!run)
   {
     qFatal("cannot create a run: %s", run.error().c_str());
+  }
+  if (!train)
+  {
+    f.run = run->id;
+    return f;
   }
   auto trained = session.train(*run, f.config, false);
   if (!trained || trained->status != m6::RunStatus::Finished)

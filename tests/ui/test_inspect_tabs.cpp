@@ -1,20 +1,26 @@
-// The Inspect page's navigation and its other tabs, offscreen, on a run trained in the test: the
-// keyboard walks through users (Alt+Down / Alt+Up); a feature search lists the matching users and
-// Enter opens the first; the missed list holds only users whose test item is outside the top K,
-// near misses first; the category filter keeps one category; the heatmap exports as PNG and PDF
-// and the weights as CSV (one line per layer, head and token); the attention across users shares
-// sum to 1 per head; the embedding map shows every item, names a point on hover and opens a user
-// on click.
+// The Inspect page's navigation and its other tabs, offscreen, on a run that was never trained,
+// opened through FakeInspectSource (what the page does, not what a model says): the keyboard walks
+// through users (Alt+Down / Alt+Up); a feature search lists the matching users and Enter opens the
+// first; the missed list holds only users whose test item is outside the top K, near misses first;
+// the category filter keeps one category; the heatmap exports as PNG and PDF and the weights as CSV
+// (one line per layer, head and token); the attention across users shares sum to 1 per head; the
+// embedding map shows every item, names a point on hover and opens a user on click; clicking a
+// recommendation shows its attention and compares two items on one scale; a click on the old list
+// while another user loads is ignored; two quick user selections show only the second; the per-user
+// metrics (computed now, the run recorded none) sort, filter by bucket, export as CSV and open a
+// user on double-click.
 #include <qcustomplot.h>
 
 #include <QComboBox>
 #include <QLineEdit>
+#include <QSortFilterProxyModel>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
 #include <QtTest>
 #include <cmath>
 
+#include "../app/fake_inspect_source.h"
 #include "../app/inspect_test_support.h"
 #include "app/bridge/run_inspector.h"
 #include "app/bridge/run_library.h"
@@ -28,6 +34,7 @@
 #include "ui/inspect_page.h"
 #include "ui/plot_frame.h"
 #include "ui/user_inspect_view.h"
+#include "ui/user_metrics_view.h"
 #include "ui/user_picker.h"
 
 using namespace m6;
@@ -42,6 +49,7 @@ class TestInspectTabs : public QObject
   std::unique_ptr<RunLibrary> library_;
   std::unique_ptr<RunInspector> inspector_;
   std::unique_ptr<InspectPage> page_;
+  std::shared_ptr<int> opened_ = std::make_shared<int>(0);
 
   UserInspectView* user() const { return page_->userView(); }
 
@@ -50,13 +58,36 @@ class TestInspectTabs : public QObject
     QVERIFY(QTest::qWaitFor([&] { return user()->idle(); }, 60000));
   }
 
+  /// Shows a user through the picker's path and waits for the page to settle.
+  void showUser(qint32 u)
+  {
+    user()->showUser(u);
+    settle();
+    QCOMPARE(user()->current().profile.user, u);
+  }
+
+  /// The recommendation table's rows as displayed (through the sort proxy).
+  std::vector<std::pair<qint32, double>> shownRows() const
+  {
+    std::vector<std::pair<qint32, double>> rows;
+    QAbstractItemModel* m = user()->recommendationTable()->model();
+    for (int r = 0; r < m->rowCount(); ++r)
+    {
+      rows.emplace_back(m->index(r, 0).data(kInspectIndexRole).toInt(),
+                        m->index(r, RecommendationModel::Score).data(kInspectSortRole).toDouble());
+    }
+    return rows;
+  }
+
  private Q_SLOTS:
   void initTestCase()
   {
-    fx_ = m6test::makeInspectWorkspace(dir_.filePath("tabs.m6ws"), false);
+    fx_ = m6test::makeInspectWorkspace(dir_.filePath("tabs.m6ws"), false, m6test::trainDemo(), 2,
+                                       false);
     data_ = *m6test::openWorkspace(fx_.path)->loadSnapshot(fx_.datasetId);
     library_ = std::make_unique<RunLibrary>(fx_.path);
-    inspector_ = std::make_unique<RunInspector>(fx_.path, std::make_shared<SnapshotStore>());
+    inspector_ = std::make_unique<RunInspector>(fx_.path, std::make_shared<SnapshotStore>(),
+                                                m6test::FakeInspectSource::opener(opened_));
     page_ = std::make_unique<InspectPage>(inspector_.get(), library_.get());
     page_->resize(1400, 900);
     page_->show();
@@ -66,6 +97,10 @@ class TestInspectTabs : public QObject
     QSignalSpy opened(page_->inspector(), &RunInspector::opened);
     page_->inspectRun(fx_.run);
     QVERIFY(QTest::qWaitFor([&] { return !opened.isEmpty(); }, 120000));
+    // No model: the fake answered (the run has no checkpoint the real opener could read).
+    QCOMPARE(*opened_, 1);
+    QCOMPARE(inspector_->source().loadedFrom,
+             QString::fromLatin1(m6test::FakeInspectSource::kLoadedFrom));
     settle();
     QCOMPARE(user()->current().profile.user, 0);  // the first user is shown on open
   }
@@ -149,6 +184,95 @@ class TestInspectTabs : public QObject
       QVERIFY2(label == name || label.startsWith(name + " · "), qPrintable(label));
     }
     category->setCurrentIndex(0);
+  }
+
+  void clickingARecommendationShowsItsAttentionAndCompares()
+  {
+    showUser(20);
+    QTableView* table = user()->recommendationTable();
+    const QModelIndex third = table->model()->index(2, RecommendationModel::Title);
+    const qint32 item = third.data(kInspectIndexRole).toInt();
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(third).center());
+    QVERIFY(
+        QTest::qWaitFor([&] { return user()->attention()->first()->map().item == item; }, 60000));
+    // Compare with the first recommendation: both maps on one colour scale.
+    const qint32 top = shownRows().front().first;
+    user()->attention()->setCompareItem(top);
+    QVERIFY(QTest::qWaitFor([&] { return user()->attention()->second()->hasMap(); }, 60000));
+    AttentionHeatmap* a = user()->attention()->first();
+    AttentionHeatmap* b = user()->attention()->second();
+    QCOMPARE(b->map().item, top);
+    QCOMPARE(a->colorMap()->dataRange(), b->colorMap()->dataRange());
+    const QString csv = attentionCsv({a->map(), b->map()});
+    QVERIFY(csv.startsWith("item,layer,head,token_index,token,token_item,weight\n"));
+    // Another user: the comparison ends, and the selector says so.
+    showUser(21);
+    QVERIFY(!user()->attention()->second()->isVisible());
+    QCOMPARE(user()->attention()->compareItem(), -1);
+  }
+
+  void aClickOnTheOldListWhileAnotherUserLoadsIsIgnored()
+  {
+    // The table still lists user 10's items while user 11 loads: a click there must not put
+    // user 10's attention under user 11's profile.
+    showUser(10);
+    QTableView* table = user()->recommendationTable();
+    user()->showUser(11);
+    const QModelIndex old = table->model()->index(3, RecommendationModel::Title);
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(old).center());
+    QVERIFY(QTest::qWaitFor([&] { return user()->idle(); }, 60000));
+    QVERIFY(m6test::settle(*page_->inspector()));  // a reply for the old user is in by now
+    QCOMPARE(user()->current().profile.user, 11);
+    QCOMPARE(user()->attention()->first()->map().user, 11);
+  }
+
+  void twoQuickSelectionsShowOnlyTheSecond()
+  {
+    QSignalSpy ready(page_->inspector(), &RunInspector::userReady);
+    user()->showUser(10);
+    user()->showUser(11);
+    QVERIFY(QTest::qWaitFor([&] { return user()->idle(); }, 60000));
+    QVERIFY(m6test::settle(*page_->inspector()));  // an answer for user 10 is in by now
+    QCOMPARE(ready.size(), 1);
+    QCOMPARE(user()->current().profile.user, 11);
+  }
+
+  void metricsTableSortsFiltersAndExports()
+  {
+    UserMetricsView* v = page_->metricsView();
+    QVERIFY(QTest::qWaitFor([&] { return v->model()->rowCount() > 0; }, 60000));
+    QSortFilterProxyModel* proxy = v->proxy();
+    v->view()->sortByColumn(UserMetricsModel::Ndcg, Qt::DescendingOrder);
+    for (int r = 1; r < proxy->rowCount(); ++r)
+    {
+      QVERIFY(proxy->index(r - 1, UserMetricsModel::Ndcg).data(kInspectSortRole).toDouble() >=
+              proxy->index(r, UserMetricsModel::Ndcg).data(kInspectSortRole).toDouble());
+    }
+    v->bucketBox()->setCurrentIndex(v->bucketBox()->findData(QStringLiteral("heavy")));
+    QVERIFY(proxy->rowCount() > 0 && proxy->rowCount() < v->model()->rowCount());
+    for (int r = 0; r < proxy->rowCount(); ++r)
+    {
+      QCOMPARE(proxy->index(r, UserMetricsModel::Bucket).data().toString(),
+               QStringLiteral("heavy"));
+      QVERIFY(proxy->index(r, UserMetricsModel::History).data().toInt() > 20);
+    }
+    const QString path = dir_.filePath("metrics.csv");
+    QString error;
+    QVERIFY2(v->exportCsv(path, &error), qPrintable(error));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QStringList lines = QString::fromUtf8(f.readAll()).split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), proxy->rowCount() + 1);
+    QCOMPARE(lines.first(),
+             QStringLiteral("user,test_item,title,rank,ndcg@10,hit@10,history,bucket"));
+    QVERIFY(lines.at(1).endsWith(",heavy"));
+    // Double-clicking a row opens the user.
+    const qint32 first = proxy->index(0, 0).data(kInspectIndexRole).toInt();
+    Q_EMIT v->view()->doubleClicked(proxy->index(0, 0));
+    QVERIFY(QTest::qWaitFor(
+        [&] { return user()->idle() && user()->current().profile.user == first; }, 60000));
+    QCOMPARE(page_->tabs()->currentIndex(), int(InspectPage::UserTab));
+    v->bucketBox()->setCurrentIndex(0);
   }
 
   void heatmapAndWeightsExport()
