@@ -55,42 +55,25 @@ void PrepareWorker::releasePreview()
 
 void PrepareWorker::run(quint64 token, QString source, QString name, m6::PrepareRecipe recipe)
 {
-  guardedJob(
-      this, token,
-      [&]
-      {
-        auto ws = Workspace::open(path_.toStdString(), false);
-        if (!ws)
-        {
-          Q_EMIT failed(token, QString::fromStdString(ws.error()));
-          return;
-        }
-        waitForOtherWriters(**ws, cancel_,
-                            [&](const WorkProgress& p) { Q_EMIT progress(token, p); });
-        ProgressThrottle onProgress([&](const WorkProgress& p) { Q_EMIT progress(token, p); });
-        auto outcome = prepareStoredDataset(**ws, source.toStdString(), name.toStdString(), recipe,
-                                            onProgress, &cancel_);
-        ImportResult result;
-        if (!outcome)
-        {
-          if (cancel_.load())
-          {
-            result.cancelled = true;
-            Q_EMIT finished(token, result);
-            return;
-          }
-          Q_EMIT failed(token, QString::fromStdString(outcome.error()));
-          return;
-        }
-        result.outcome.dataset = outcome->dataset;
-        result.outcome.report.format = "prepared";
-        result.outcome.report.source = source.toStdString();
-        result.outcome.report.seconds = outcome->seconds;
-        result.outcome.report.rowsRead =
-            outcome->steps.empty() ? 0 : outcome->steps[0].interactions;
-        result.outcome.report.warnings.push_back(outcome->description);
-        Q_EMIT finished(token, result);
-      });
+  runWritingJob(this, token, path_, false, cancel_,
+                [&](Workspace& ws, ProgressThrottle& onProgress) -> Result<ImportOutcome>
+                {
+                  auto prepared = prepareStoredDataset(ws, source.toStdString(), name.toStdString(),
+                                                       recipe, onProgress, &cancel_);
+                  if (!prepared)
+                  {
+                    return errorOf(prepared);
+                  }
+                  ImportOutcome outcome;
+                  outcome.dataset = prepared->dataset;
+                  outcome.report.format = "prepared";
+                  outcome.report.source = source.toStdString();
+                  outcome.report.seconds = prepared->seconds;
+                  outcome.report.rowsRead =
+                      prepared->steps.empty() ? 0 : prepared->steps[0].interactions;
+                  outcome.report.warnings.push_back(prepared->description);
+                  return outcome;
+                });
 }
 
 }  // namespace m6

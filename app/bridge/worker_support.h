@@ -1,8 +1,10 @@
 // Small pieces every bridge worker needs: the guard around each job, its own workspace
 // connection, opened on first use on the worker's thread, "only requests from this token on"
-// floors raised from any thread, and storage progress thinned out for the GUI.
+// floors raised from any thread, storage progress thinned out for the GUI, and the frame of the
+// jobs that write a dataset.
 //
-// Thread affinity: guardedJob, openWorkspaceOnce and ProgressThrottle on the worker's thread;
+// Thread affinity: guardedJob, openWorkspaceOnce, ProgressThrottle and runWritingJob on the
+// worker's thread;
 // raiseFloor on any thread.
 #pragma once
 
@@ -84,5 +86,43 @@ class ProgressThrottle
   qint64 lastEmit_ = -1000;
   std::string lastPhase_;
 };
+
+/// The frame of a job that writes a dataset (import, demo, prepare), inside guardedJob: opens the
+/// workspace at `path` on the worker's thread (`create`: a missing file is made), waits for
+/// another process's write, runs `write(workspace, throttle)` -> Result<ImportOutcome> and
+/// answers with exactly one of the worker's finished(token, ImportResult) (cancelled when
+/// `cancel` is set or the write says it was cancelled) or failed(token, message). Progress goes
+/// out as the worker's progress(token, WorkProgress).
+template <class Worker, class Write>
+void runWritingJob(Worker* worker, quint64 token, const QString& path, bool create,
+                   std::atomic<bool>& cancel, Write&& write)
+{
+  guardedJob(worker, token,
+             [&]
+             {
+               auto report = [&](const WorkProgress& p) { Q_EMIT worker->progress(token, p); };
+               auto ws = Workspace::open(path.toStdString(), create);
+               if (!ws)
+               {
+                 Q_EMIT worker->failed(token, QString::fromStdString(ws.error()));
+                 return;
+               }
+               waitForOtherWriters(**ws, cancel, report);
+               ProgressThrottle throttle(report);
+               Result<ImportOutcome> outcome = write(**ws, throttle);
+               ImportResult result;
+               if (!outcome && !isCancelled(outcome) && !cancel.load())
+               {
+                 Q_EMIT worker->failed(token, QString::fromStdString(outcome.error()));
+                 return;
+               }
+               result.cancelled = !outcome;
+               if (outcome)
+               {
+                 result.outcome = std::move(*outcome);
+               }
+               Q_EMIT worker->finished(token, result);
+             });
+}
 
 }  // namespace m6
