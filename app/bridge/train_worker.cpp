@@ -221,33 +221,23 @@ Result<RunRecord> TrainWorker::withLocalRanks(
 void TrainWorker::baselines(quint64 token, qint64 datasetId, const m6::RunConfig& config)
 {
   beginJob(token);
-  try
-  {
-    const LoadedDataset* data = load(token, datasetId);
-    if (!data)
-    {
-      Q_EMIT cancelled(token);
-      return;
-    }
-    Q_EMIT phase(token, QString());
-    TrainingSession session(workspace(), data->info, data->snapshot);
-    auto result = session.baselines(config, hooks(token));
-    if (isCancelled(result))
-    {
-      Q_EMIT cancelled(token);
-      return;
-    }
-    if (!result)
-    {
-      Q_EMIT failed(token, qs(result.error()));
-      return;
-    }
-    Q_EMIT baselinesFinished(token, *result);
-  }
-  catch (const std::exception& e)
-  {
-    Q_EMIT failed(token, QString::fromUtf8(e.what()));
-  }
+  guardedJob(this, token,
+             [&]
+             {
+               const LoadedDataset* data = load(token, datasetId);
+               if (!data)
+               {
+                 Q_EMIT cancelled(token);
+                 return;
+               }
+               Q_EMIT phase(token, QString());
+               TrainingSession session(workspace(), data->info, data->snapshot);
+               auto result = session.baselines(config, hooks(token));
+               if (!answeredUnfinished(token, result))
+               {
+                 Q_EMIT baselinesFinished(token, *result);
+               }
+             });
 }
 
 }  // namespace m6

@@ -46,6 +46,7 @@
 #include "app/bridge/train_feed.h"
 #include "app/bridge/train_types.h"
 #include "app/runner/run_groups.h"
+#include "storage/result.h"
 
 namespace m6
 {
@@ -119,6 +120,25 @@ class TrainWorker : public QObject
   /// The dataset of a job, or nullptr when the job was cancelled while it loaded.
   const LoadedDataset* load(quint64 token, qint64 datasetId);
   TrainCallbacks hooks(quint64 token);
+  /// Answers a job whose `result` holds no value: cancelled(token) when it was cancelled, else
+  /// failed(token, its error). False, and nothing emitted, when it holds a value.
+  template <typename T>
+  bool answeredUnfinished(quint64 token, const Result<T>& result)
+  {
+    if (result)
+    {
+      return false;
+    }
+    if (isCancelled(result))
+    {
+      Q_EMIT cancelled(token);
+    }
+    else
+    {
+      Q_EMIT failed(token, QString::fromStdString(result.error()));
+    }
+    return true;
+  }
 
   QString path_;
   std::shared_ptr<TrainFeed> feed_;

@@ -151,14 +151,8 @@ void TrainWorker::compare(quint64 token, m6::CompareJob job)
                                                  Q_EMIT logLine(
                                                      token, QStringLiteral("compare: ") + qs(text));
                                                });
-               if (isCancelled(result))
+               if (answeredUnfinished(token, result))
                {
-                 Q_EMIT cancelled(token);
-                 return;
-               }
-               if (!result)
-               {
-                 Q_EMIT failed(token, qs(result.error()));
                  return;
                }
                Q_EMIT logLine(
