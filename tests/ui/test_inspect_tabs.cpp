@@ -26,6 +26,7 @@
 #include "app/bridge/run_library.h"
 #include "app/bridge/snapshot_store.h"
 #include "gui_test_main.h"
+#include "inspect_page_support.h"
 #include "ui/attention_heatmap.h"
 #include "ui/attention_stats_panel.h"
 #include "ui/attention_view.h"
@@ -66,18 +67,7 @@ class TestInspectTabs : public QObject
     QCOMPARE(user()->current().profile.user, u);
   }
 
-  /// The recommendation table's rows as displayed (through the sort proxy).
-  std::vector<std::pair<qint32, double>> shownRows() const
-  {
-    std::vector<std::pair<qint32, double>> rows;
-    QAbstractItemModel* m = user()->recommendationTable()->model();
-    for (int r = 0; r < m->rowCount(); ++r)
-    {
-      rows.emplace_back(m->index(r, 0).data(kInspectIndexRole).toInt(),
-                        m->index(r, RecommendationModel::Score).data(kInspectSortRole).toDouble());
-    }
-    return rows;
-  }
+  std::vector<std::pair<qint32, double>> shownRows() const { return m6test::shownRows(*user()); }
 
  private Q_SLOTS:
   void initTestCase()
