@@ -13,9 +13,18 @@
 // issue's 10,000 steps a minute, the window is then fed synthetic steps at --rate steps per
 // minute for --seconds (delivered as the controller delivers them: a batch per 40 ms drain).
 //
+// With --workspace FILE --dataset NAME it trains that dataset of an existing workspace instead
+// (the 25M one bench_scale --dir leaves; --train-fraction X trains a deterministic share of an
+// epoch), and with --inspect RUN the window's Inspect page meanwhile shows run RUN and selects a
+// user every second: the event loop's gaps and the process's RSS (run it under /usr/bin/time -v)
+// are then those of a person training and inspecting at once. It prints the user selections'
+// round trips too.
+//
 // Usage: bench_gui_responsiveness [--preset quick|balanced|thorough] [--epochs N] [--batch N]
 //                                 [--users N] [--items N] [--interactions N]
 //                                 [--mode both|window|headless] [--rate N] [--seconds N]
+//                                 [--workspace FILE --dataset NAME] [--train-fraction X]
+//                                 [--inspect RUN]
 #include <qcustomplot.h>
 
 #include <QApplication>
@@ -34,6 +43,7 @@
 
 #include "app/bridge/app_services.h"
 #include "app/bridge/bridge_types.h"
+#include "app/bridge/run_inspector.h"
 #include "app/bridge/snapshot_store.h"
 #include "app/bridge/training_controller.h"
 #include "model/core/config.h"
@@ -41,10 +51,12 @@
 #include "ui/config_form.h"
 #include "ui/configure_page.h"
 #include "ui/dataset_list_panel.h"
+#include "ui/inspect_page.h"
 #include "ui/loss_plot.h"
 #include "ui/main_window.h"
 #include "ui/model_pages.h"
 #include "ui/train_page.h"
+#include "ui/user_inspect_view.h"
 
 using namespace m6;
 
@@ -220,6 +232,9 @@ int main(int argc, char** argv)
   int epochs = 2, batch = 128;
   double rate = 10000, seconds = 20;
   DemoOptions demo;
+  std::string workspace, datasetName = "demo";
+  double trainFraction = 1.0;
+  qint64 inspectRun = 0;
   for (int i = 1; i + 1 < argc; i += 2)
   {
     const std::string k = argv[i], v = argv[i + 1];
@@ -240,6 +255,18 @@ int main(int argc, char** argv)
     {
       (k == "--users" ? demo.users : k == "--items" ? demo.items : demo.interactions) = n;
     }
+    else if (k == "--workspace" || k == "--dataset")
+    {
+      (k == "--workspace" ? workspace : datasetName) = v;
+    }
+    else if (k == "--train-fraction")
+    {
+      trainFraction = std::atof(v.c_str());
+    }
+    else if (k == "--inspect")
+    {
+      inspectRun = n;
+    }
     else
     {
       std::fprintf(stderr, "error: unknown option %s\n", k.c_str());
@@ -250,15 +277,41 @@ int main(int argc, char** argv)
   config.train.epochs = epochs;
   config.train.batchSize = batch;
   config.train.patience = 0;
-  std::printf(
-      "bench_gui_responsiveness: demo %lld users, %lld items, %lld interactions; preset "
-      "%s, %d epochs, batch %d, %d torch thread(s), offscreen\n",
-      static_cast<long long>(demo.users), static_cast<long long>(demo.items),
-      static_cast<long long>(demo.interactions), presetName.c_str(), epochs, batch,
-      config.train.threads);
+  config.train.trainFraction = trainFraction;
+  if (workspace.empty())
+  {
+    std::printf(
+        "bench_gui_responsiveness: demo %lld users, %lld items, %lld interactions; preset "
+        "%s, %d epochs, batch %d, %d torch thread(s), offscreen\n",
+        static_cast<long long>(demo.users), static_cast<long long>(demo.items),
+        static_cast<long long>(demo.interactions), presetName.c_str(), epochs, batch,
+        config.train.threads);
+  }
+  else
+  {
+    std::printf(
+        "bench_gui_responsiveness: dataset \"%s\" of %s; preset %s, %d epochs of %.3g of the "
+        "examples, batch %d, %d torch thread(s), offscreen%s\n",
+        datasetName.c_str(), workspace.c_str(), presetName.c_str(), epochs, trainFraction, batch,
+        config.train.threads, inspectRun > 0 ? ", inspecting meanwhile" : "");
+  }
+  std::fflush(stdout);
 
-  const QString path = dir.filePath("bench.m6ws");
+  const QString path =
+      workspace.empty() ? dir.filePath("bench.m6ws") : QString::fromStdString(workspace);
   qint64 datasetId = 0;
+  if (!workspace.empty())
+  {
+    auto ws = Workspace::open(workspace, false);
+    auto info = ws ? (*ws)->dataset(datasetName) : Result<DatasetInfo>(makeError(ws.error()));
+    if (!info)
+    {
+      std::fprintf(stderr, "error: %s\n", info.error().c_str());
+      return 1;
+    }
+    datasetId = info->id;
+  }
+  else
   {
     auto ws = Workspace::open(path.toStdString());
     auto written = ws ? writeDemoDataset(**ws, demo) : Result<ImportOutcome>(makeError(ws.error()));
@@ -282,11 +335,12 @@ int main(int argc, char** argv)
     w.show();
     QElapsedTimer wait;
     wait.start();
-    while (w.datasetList()->model()->rowOf("demo") < 0 && wait.elapsed() < 60000)
+    const QString name = QString::fromStdString(datasetName);
+    while (w.datasetList()->model()->rowOf(name) < 0 && wait.elapsed() < 60000)
     {
       QApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
     }
-    w.datasetList()->select("demo");
+    w.datasetList()->select(name);
     ModelPages* pages = w.modelPages();
     while (!pages->configurePage()->form()->hasSchema() && wait.elapsed() < 120000)
     {
@@ -306,9 +360,57 @@ int main(int argc, char** argv)
                      });
     pages->configurePage()->setConfig(config);
     pages->configurePage()->nameEdit()->setText(QStringLiteral("bench (window)"));
+    // Inspecting meanwhile: the Inspect page opens the run, then selects another user a second
+    // after the last one was shown (checked every 10 ms).
+    std::vector<double> selections;
+    QTimer clicker;
+    QElapsedTimer selection;
+    QElapsedTimer sinceShown;
+    qint32 nextUser = 0;
+    if (inspectRun > 0)
+    {
+      InspectPage* inspect = pages->inspectPage();
+      UserInspectView* view = inspect->userView();
+      inspect->inspectRun(inspectRun);
+      clicker.setInterval(10);
+      QObject::connect(
+          &clicker, &QTimer::timeout,
+          [&, inspect, view]
+          {
+            if (!inspect->inspector()->isOpen() || !view->idle())
+            {
+              return;
+            }
+            if (selection.isValid())
+            {
+              selections.push_back(static_cast<double>(selection.nsecsElapsed()) / 1e6);
+              selection.invalidate();
+              sinceShown.start();
+            }
+            if (!sinceShown.isValid() || sinceShown.elapsed() >= 1000)
+            {
+              const qint64 users = std::max<qint64>(1, inspect->inspector()->source().users);
+              nextUser = static_cast<qint32>((static_cast<qint64>(nextUser) + 7919) % users);
+              selection.start();
+              view->showUser(nextUser);
+            }
+          });
+      clicker.start();
+    }
     const Outcome out =
         follow(pages->controller(), probe, [pages] { return pages->startTraining(); });
+    clicker.stop();
     report("window", probe, out);
+    if (inspectRun > 0)
+    {
+      std::sort(selections.begin(), selections.end());
+      std::printf(
+          "window    inspect meanwhile: %zu user selections, round trip p50 %.0f ms, p90 %.0f "
+          "ms, max %.0f ms (to the page showing it, checked every 10 ms)\n",
+          selections.size(), selections.empty() ? 0.0 : selections[selections.size() / 2],
+          selections.empty() ? 0.0 : selections[selections.size() * 9 / 10],
+          selections.empty() ? 0.0 : selections.back());
+    }
     std::printf("window    loss plot: %d replots, %.2f ms each on average (%.1f%% of the run)\n",
                 replots, replots ? replotMs / replots : 0.0,
                 out.seconds > 0 ? replotMs / 10.0 / out.seconds : 0.0);
