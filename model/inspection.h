@@ -25,6 +25,7 @@ struct EmbeddingTable
   std::vector<int32_t> categoryCode;       // index into categoryNames, -1 when unknown
   std::vector<std::string> categoryNames;  // the category field's vocabulary (may be empty)
   std::string categoryField;               // the item field the categories come from, or ""
+  std::vector<int32_t> index;              // entity index per row; empty: row r is entity r
 
   const float* row(int64_t r) const { return values.data() + r * cols; }
 };
@@ -55,6 +56,10 @@ struct EmbeddingOptions
   bool items = true;
   bool users = true;
   bool projections = true;  // compute the PCA maps
+  /// The users to compute, ascending (empty: every user); the users' table then has these rows
+  /// (EmbeddingTable::index) and their PCA is fitted on them. Sources that cannot choose give
+  /// every user.
+  std::vector<int32_t> userRows;
 };
 
 struct AttentionStatsOptions

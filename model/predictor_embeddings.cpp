@@ -1,4 +1,6 @@
 // Predictor::embeddings(): item tokens and user vectors with their PCA maps.
+#include <numeric>
+
 #include "model/embedding_map.h"
 #include "model/features.h"
 #include "model/predictor_impl.h"
@@ -38,23 +40,31 @@ Embeddings Predictor::embeddings(const EmbeddingOptions& options)
   }
   if (options.users)
   {
+    std::vector<int32_t> rows = options.userRows;
+    if (rows.empty())
+    {
+      rows.resize(static_cast<size_t>(d.numUsers()));
+      std::iota(rows.begin(), rows.end(), 0);
+    }
     std::vector<torch::Tensor> parts;
-    for (int64_t start = 0; start < d.numUsers(); start += kUserBatch)
+    for (size_t start = 0; start < rows.size(); start += kUserBatch)
     {
       std::vector<QuerySpec> queries;
-      for (int64_t u = start; u < std::min(d.numUsers(), start + kUserBatch); ++u)
+      for (size_t r = start; r < std::min(rows.size(), start + kUserBatch); ++r)
       {
-        queries.push_back(im.query(static_cast<int32_t>(u), {}));
+        queries.push_back(im.query(rows[r], {}));
       }
       UserSide side = im.scorer->userSide(queries);
       parts.push_back(s.net->dot() ? s.net->userVector(side) : side.u);
     }
     torch::Tensor users = parts.empty() ? torch::zeros({0, s.config.model.dim}) : torch::cat(parts);
-    out.users = embeddingTable(users, d.userIds);
+    std::vector<std::string> ids;
+    ids.reserve(rows.size());
     std::vector<int64_t> offsets = {0};
     std::vector<int32_t> items;
-    for (int64_t u = 0; u < d.numUsers(); ++u)
+    for (int32_t u : rows)
     {
+      ids.push_back(d.userIds[static_cast<size_t>(u)]);
       for (int64_t n = d.userStart[static_cast<size_t>(u)];
            n < s.split.trainEnd[static_cast<size_t>(u)]; ++n)
       {
@@ -62,8 +72,15 @@ Embeddings Predictor::embeddings(const EmbeddingOptions& options)
       }
       offsets.push_back(static_cast<int64_t>(items.size()));
     }
-    setCategories(out.users, userCategories(d.numUsers(), categories.codes, offsets, items),
-                  categories.vocab, categories.name);
+    out.users = embeddingTable(users, ids);
+    if (!options.userRows.empty())
+    {
+      out.users.index = rows;
+    }
+    setCategories(
+        out.users,
+        userCategories(static_cast<int64_t>(rows.size()), categories.codes, offsets, items),
+        categories.vocab, categories.name);
     if (options.projections)
     {
       out.userMap = projectPca(users);

@@ -86,30 +86,46 @@ MapColouring userFieldColouring(const FieldColumn& f, int64_t users)
 
 }  // namespace
 
+std::vector<int32_t> mapSample(int64_t rows, int maxPoints)
+{
+  std::vector<int32_t> pick(static_cast<size_t>(rows));
+  std::iota(pick.begin(), pick.end(), 0);
+  if (maxPoints > 0 && rows > maxPoints)
+  {
+    // Deterministic: the points whose hashed index is smallest, the same ones every time.
+    std::partial_sort(
+        pick.begin(), pick.begin() + maxPoints, pick.end(),
+        [](int32_t a, int32_t b)
+        { return splitMix64(static_cast<uint64_t>(a)) < splitMix64(static_cast<uint64_t>(b)); });
+    pick.resize(static_cast<size_t>(maxPoints));
+    std::sort(pick.begin(), pick.end());
+  }
+  return pick;
+}
+
 EmbeddingMap embeddingMap(const Embeddings& e, bool items, int maxPoints, const InspectCatalog& c)
 {
   const EmbeddingTable& table = items ? e.items : e.users;
   const Projection2D& map = items ? e.itemMap : e.userMap;
   EmbeddingMap m;
   m.items = items;
-  m.total = table.rows;
+  // A table of chosen rows (a sample the source computed) stands for every entity.
+  const bool chosen = !table.index.empty();
+  m.total = chosen ? (items ? c.numItems() : c.numUsers()) : table.rows;
   m.explained[0] = map.explained[0];
   m.explained[1] = map.explained[1];
   m.vectorKind = items ? QObject::tr("item tokens") : qs(e.userVectorKind);
-  std::vector<int64_t> pick(static_cast<size_t>(table.rows));
-  std::iota(pick.begin(), pick.end(), int64_t(0));
-  if (maxPoints > 0 && table.rows > maxPoints)
+  // Rows of the table to show: all of a chosen table, else a deterministic sample above the cap.
+  const std::vector<int32_t> pick =
+      mapSample(table.rows, chosen ? static_cast<int>(table.rows) : maxPoints);
+  const auto entity = [&](int32_t r) { return chosen ? table.index[static_cast<size_t>(r)] : r; };
+  if (static_cast<int64_t>(pick.size()) < m.total)
   {
-    // Deterministic: the points whose hashed index is smallest, the same ones every time.
-    std::partial_sort(
-        pick.begin(), pick.begin() + maxPoints, pick.end(),
-        [](int64_t a, int64_t b)
-        { return splitMix64(static_cast<uint64_t>(a)) < splitMix64(static_cast<uint64_t>(b)); });
-    pick.resize(static_cast<size_t>(maxPoints));
-    std::sort(pick.begin(), pick.end());
-    m.note = QObject::tr("%1 of %2 %3 shown (a deterministic sample, for speed)")
-                 .arg(QLocale().toString(maxPoints), QLocale().toString(table.rows),
-                      items ? QObject::tr("items") : QObject::tr("users"));
+    m.note =
+        QObject::tr("%1 of %2 %3 shown (a deterministic sample, for speed%4)")
+            .arg(QLocale().toString(static_cast<qint64>(pick.size())), QLocale().toString(m.total),
+                 items ? QObject::tr("items") : QObject::tr("users"),
+                 chosen ? QObject::tr("; the PCA is fitted on the sample") : QString());
   }
   MapColouring category;
   category.name =
@@ -126,17 +142,17 @@ EmbeddingMap embeddingMap(const Embeddings& e, bool items, int maxPoints, const 
   {
     for (const auto& f : c.data->userFields)
     {
-      MapColouring col = userFieldColouring(f, table.rows);
+      MapColouring col = userFieldColouring(f, c.numUsers());
       if (!col.name.isEmpty())
       {
         fields.push_back(std::move(col));
       }
     }
   }
-  for (int64_t r : pick)
+  for (int32_t r : pick)
   {
     const auto rr = static_cast<size_t>(r);
-    m.index.push_back(static_cast<qint32>(r));
+    m.index.push_back(entity(r));
     m.x.push_back(map.x[rr]);
     m.y.push_back(map.y[rr]);
     m.ids << (rr < table.ids.size() ? qs(table.ids[rr]) : QString());
@@ -149,9 +165,9 @@ EmbeddingMap embeddingMap(const Embeddings& e, bool items, int maxPoints, const 
     MapColouring picked;
     picked.name = f.name;
     picked.labels = f.labels;
-    for (int64_t r : pick)
+    for (int32_t r : pick)
     {
-      picked.codes.push_back(f.codes[static_cast<size_t>(r)]);
+      picked.codes.push_back(f.codes[static_cast<size_t>(entity(r))]);
     }
     m.colourings.push_back(std::move(picked));
   }

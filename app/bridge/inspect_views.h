@@ -53,8 +53,13 @@ UserMetricsTable metricsTable(const std::vector<UserMetricRow>& rows, const Insp
 std::vector<UserMetricRow> computeTestRows(InspectSource& source, const InspectCatalog& catalog,
                                            const std::atomic<bool>* cancel);
 
+/// Rows 0..rows-1, or above maxPoints (> 0) a deterministic sample of maxPoints of them (the
+/// same ones every time), ascending.
+std::vector<int32_t> mapSample(int64_t rows, int maxPoints);
+
 /// The 2-D map of items or users with its colourings; above maxPoints a deterministic sample
-/// (the same points every time) and a note that says so.
+/// (the same points every time) and a note that says so. A table of chosen rows
+/// (EmbeddingTable::index: the source computed only a sample) is shown whole, as that sample.
 EmbeddingMap embeddingMap(const Embeddings& e, bool items, int maxPoints,
                           const InspectCatalog& catalog);
 

@@ -176,7 +176,8 @@ void InspectWorker::openRun(quint64 token, qint64 runId)
             source_.reset();
             catalog_ = InspectCatalog();
             info_ = InspectSourceInfo();
-            embeddings_.reset();
+            itemEmbeddings_.reset();
+            userEmbeddings_.reset();
             auto run = RunStore(workspace()).run(runId);
             if (!run)
             {
@@ -216,7 +217,8 @@ void InspectWorker::openFile(quint64 token, QString path)
             source_.reset();
             catalog_ = InspectCatalog();
             info_ = InspectSourceInfo();
-            embeddings_.reset();
+            itemEmbeddings_.reset();
+            userEmbeddings_.reset();
             Q_EMIT phase(token, QStringLiteral("Reading %1…").arg(path));
             auto package = ModelPackage::open(path.toStdString());
             const RunConfig config = package->config();
@@ -399,13 +401,26 @@ void InspectWorker::embeddingMap(quint64 token, bool items, int maxPoints)
           [&]
           {
             InspectSource& s = source();
-            if (!embeddings_)
+            // Each kind on its first request; the users of a large dataset only for the map's
+            // sample (ranking every user's vector to show a few thousand would keep a user
+            // click waiting for seconds).
+            std::unique_ptr<Embeddings>& cached = items ? itemEmbeddings_ : userEmbeddings_;
+            if (!cached || (!items && userSampleCap_ != maxPoints))
             {
-              Q_EMIT phase(token, QStringLiteral("Computing the embeddings and their PCA…"));
-              embeddings_ = std::make_unique<Embeddings>(s.embeddings({}));
+              EmbeddingOptions o;
+              o.items = items;
+              o.users = !items;
+              if (!items && maxPoints > 0 && catalog_.numUsers() > maxPoints)
+              {
+                o.userRows = mapSample(catalog_.numUsers(), maxPoints);
+              }
+              Q_EMIT phase(token,
+                           items ? QStringLiteral("Computing the item tokens and their PCA…")
+                                 : QStringLiteral("Computing the user vectors and their PCA…"));
+              cached = std::make_unique<Embeddings>(s.embeddings(o));
+              userSampleCap_ = items ? userSampleCap_ : maxPoints;
             }
-            Q_EMIT embeddingMapReady(token,
-                                     m6::embeddingMap(*embeddings_, items, maxPoints, catalog_));
+            Q_EMIT embeddingMapReady(token, m6::embeddingMap(*cached, items, maxPoints, catalog_));
           });
 }
 

@@ -96,8 +96,10 @@ class InspectWorker : public QObject
   InspectCatalog catalog_;
   InspectSourceInfo info_;
   Task task_ = Task::Ranking;
-  std::string testProtocol_;                // the run's recorded test protocol
-  std::unique_ptr<Embeddings> embeddings_;  // computed on the first map request
+  std::string testProtocol_;                    // the run's recorded test protocol
+  std::unique_ptr<Embeddings> itemEmbeddings_;  // computed on the first items map request
+  std::unique_ptr<Embeddings> userEmbeddings_;  // the users map's (of a sample when large)
+  int userSampleCap_ = 0;                       // the maxPoints userEmbeddings_ was made for
   std::array<std::atomic<quint64>, 7> minToken_{};
   std::atomic<quint64> interruptBefore_{0};
   std::atomic<bool> stop_{false};

@@ -24,13 +24,21 @@
 namespace m6test
 {
 
+/// What the fakes of one opener were asked.
+struct FakeSourceLog
+{
+  int opened = 0;                     // runs opened
+  std::vector<size_t> userRowsAsked;  // per embeddings() call: users asked for (0: all)
+};
+
 class FakeInspectSource : public m6::InspectSource
 {
  public:
   static constexpr const char* kLoadedFrom = "(a fake source for tests: no model)";
 
-  explicit FakeInspectSource(const m6::RunSourceRequest& r)
-      : data_(r.data.shared),
+  FakeInspectSource(const m6::RunSourceRequest& r, std::shared_ptr<FakeSourceLog> log)
+      : log_(std::move(log)),
+        data_(r.data.shared),
         catalog_(m6::catalogFromSnapshot(*r.data.shared, r.config)),
         layers_(r.config.model.attentionLayers),
         heads_(r.config.model.heads),
@@ -38,17 +46,17 @@ class FakeInspectSource : public m6::InspectSource
   {
   }
 
-  /// The opener to give RunInspector (or InspectWorker) in place of openRunSource. `opened`
-  /// (optional) counts the runs it opened.
-  static m6::RunSourceOpener opener(std::shared_ptr<int> opened = {})
+  /// The opener to give RunInspector (or InspectWorker) in place of openRunSource; `log`
+  /// (optional) records what its sources were asked.
+  static m6::RunSourceOpener opener(std::shared_ptr<FakeSourceLog> log = {})
   {
-    return [opened](const m6::RunSourceRequest& r) -> std::unique_ptr<m6::InspectSource>
+    return [log](const m6::RunSourceRequest& r) -> std::unique_ptr<m6::InspectSource>
     {
-      if (opened)
+      if (log)
       {
-        ++*opened;
+        ++log->opened;
       }
-      return std::make_unique<FakeInspectSource>(r);
+      return std::make_unique<FakeInspectSource>(r, log);
     };
   }
 
@@ -136,24 +144,38 @@ class FakeInspectSource : public m6::InspectSource
     return e;
   }
 
-  m6::Embeddings embeddings(const m6::EmbeddingOptions&) override
+  /// Items and users on a grid (the vectors are their map coordinates); only the users asked
+  /// for when options.userRows names some.
+  m6::Embeddings embeddings(const m6::EmbeddingOptions& options) override
   {
+    if (log_)
+    {
+      log_->userRowsAsked.push_back(options.users ? options.userRows.size() : 0);
+    }
     m6::Embeddings e;
     e.userVectorKind = "fake: a grid";
-    fillTable(e.items, e.itemMap, catalog_.numItems(), data_->itemIds);
-    fillTable(e.users, e.userMap, catalog_.numUsers(), data_->userIds);
-    for (size_t i = 0; i < e.items.ids.size(); ++i)
+    if (options.items)
     {
-      e.items.titles.push_back(i < data_->itemTitles.size() ? data_->itemTitles[i] : "");
-      const int32_t code = catalog_.itemCategory[i];
-      e.items.categoryCode.push_back(code);
-      e.items.category.push_back(code >= 0 ? catalog_.categoryNames[static_cast<size_t>(code)]
-                                           : std::string());
+      fillTable(e.items, e.itemMap, allRows(catalog_.numItems()), data_->itemIds, false);
+      for (size_t i = 0; i < e.items.ids.size(); ++i)
+      {
+        e.items.titles[i] = i < data_->itemTitles.size() ? data_->itemTitles[i] : "";
+        const int32_t code = catalog_.itemCategory[i];
+        e.items.categoryCode[i] = code;
+        e.items.category[i] =
+            code >= 0 ? catalog_.categoryNames[static_cast<size_t>(code)] : std::string();
+      }
+      e.items.categoryNames = catalog_.categoryNames;
+      e.items.categoryField = catalog_.categoryField;
     }
-    e.items.categoryNames = catalog_.categoryNames;
-    e.items.categoryField = catalog_.categoryField;
-    e.users.categoryNames = catalog_.categoryNames;
-    e.users.categoryField = catalog_.categoryField;
+    if (options.users)
+    {
+      const bool chosen = !options.userRows.empty();
+      fillTable(e.users, e.userMap, chosen ? options.userRows : allRows(catalog_.numUsers()),
+                data_->userIds, chosen);
+      e.users.categoryNames = catalog_.categoryNames;
+      e.users.categoryField = catalog_.categoryField;
+    }
     return e;
   }
 
@@ -223,15 +245,27 @@ class FakeInspectSource : public m6::InspectSource
     return {s.item.begin() + s.userStart[u], s.item.begin() + catalog_.split.trainEnd[u]};
   }
 
-  /// Rows on a grid of 2-D points (the map's coordinates are the vectors themselves).
-  static void fillTable(m6::EmbeddingTable& t, m6::Projection2D& map, int64_t rows,
-                        const std::vector<std::string>& ids)
+  static std::vector<int32_t> allRows(int64_t n)
   {
-    t.rows = rows;
+    std::vector<int32_t> rows(static_cast<size_t>(n));
+    for (size_t r = 0; r < rows.size(); ++r)
+    {
+      rows[r] = static_cast<int32_t>(r);
+    }
+    return rows;
+  }
+
+  /// The entities `rows` on a grid of 2-D points (the map's coordinates are the vectors
+  /// themselves); `chosen`: the table keeps their indices (EmbeddingTable::index).
+  static void fillTable(m6::EmbeddingTable& t, m6::Projection2D& map,
+                        const std::vector<int32_t>& rows, const std::vector<std::string>& ids,
+                        bool chosen)
+  {
+    t.rows = static_cast<int64_t>(rows.size());
     t.cols = 2;
-    t.ids = ids;
-    const int64_t side = std::max<int64_t>(1, static_cast<int64_t>(std::sqrt(rows)));
-    for (int64_t r = 0; r < rows; ++r)
+    const int64_t side =
+        std::max<int64_t>(1, static_cast<int64_t>(std::sqrt(static_cast<double>(ids.size()))));
+    for (int32_t r : rows)
     {
       const auto x = static_cast<float>(r % side);
       const auto y = static_cast<float>(r / side);
@@ -239,12 +273,21 @@ class FakeInspectSource : public m6::InspectSource
       t.values.push_back(y);
       map.x.push_back(x);
       map.y.push_back(y);
+      t.ids.push_back(ids[static_cast<size_t>(r)]);
+    }
+    t.titles.assign(rows.size(), std::string());
+    t.category.assign(rows.size(), std::string());
+    t.categoryCode.assign(rows.size(), -1);
+    if (chosen)
+    {
+      t.index = rows;
     }
     map.explained[0] = 0.5;
     map.explained[1] = 0.5;
     map.totalVariance = 1;
   }
 
+  std::shared_ptr<FakeSourceLog> log_;
   std::shared_ptr<const m6::DatasetSnapshot> data_;
   m6::InspectCatalog catalog_;
   int layers_ = 1;

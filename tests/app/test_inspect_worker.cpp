@@ -12,6 +12,7 @@
 #include <set>
 
 #include "app/bridge/bridge_types.h"
+#include "app/bridge/inspect_views.h"
 #include "app/bridge/run_inspector.h"
 #include "app/bridge/snapshot_store.h"
 #include "inspect_test_support.h"
@@ -379,6 +380,22 @@ class TestInspectWorker : public QObject
     const auto users = answer<EmbeddingMap>(maps, inspector.loadEmbeddingMap(false, 100000));
     QCOMPARE(qint64(users.x.size()), data_.numUsers());
     QVERIFY(users.colourings.size() >= 3);  // most frequent category, region, age quartiles
+    QVERIFY(users.note.isEmpty());
+    // Above the cap only the sampled users' vectors are computed, and the map says so; each
+    // point is its user (the region colouring is the point's own user's region).
+    const auto fewer = answer<EmbeddingMap>(maps, inspector.loadEmbeddingMap(false, 100));
+    QCOMPARE(int(fewer.x.size()), 100);
+    QCOMPARE(fewer.total, data_.numUsers());
+    QVERIFY2(fewer.note.contains("fitted on the sample"), qPrintable(fewer.note));
+    const std::vector<int32_t> expected100 = mapSample(data_.numUsers(), 100);
+    QCOMPARE(std::vector<int32_t>(fewer.index.begin(), fewer.index.end()), expected100);
+    const MapColouring& byRegion = fewer.colourings.at(1);
+    QCOMPARE(byRegion.name, QString::fromStdString(region.name));
+    for (size_t r = 0; r < expected100.size(); ++r)
+    {
+      QCOMPARE(byRegion.codes[r], region.codes[size_t(expected100[r])]);
+      QCOMPARE(fewer.ids.at(int(r)), QString::fromStdString(data_.userIds[size_t(expected100[r])]));
+    }
   }
 };
 

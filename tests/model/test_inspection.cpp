@@ -84,6 +84,26 @@ class TestInspection : public QObject
     QCOMPARE(std::count(vectors.begin(), vectors.end(), '\n'), long(data_.numItems()));
     QCOMPARE(std::count(meta.begin(), meta.end(), '\n'), long(data_.numItems() + 1));
     QVERIFY(meta.rfind("id\ttitle\tcategory\n", 0) == 0);
+    // Chosen users only: their rows are the full table's rows, their categories theirs.
+    m6::EmbeddingOptions some;
+    some.items = false;
+    some.userRows = {3, 17, 123, int32_t(data_.numUsers() - 1)};
+    m6::Embeddings se = p->embeddings(some);
+    QCOMPARE(se.items.rows, int64_t(0));
+    QCOMPARE(se.users.rows, int64_t(some.userRows.size()));
+    QCOMPARE(se.users.index, some.userRows);
+    QCOMPARE(se.userMap.x.size(), some.userRows.size());
+    for (size_t r = 0; r < some.userRows.size(); ++r)
+    {
+      const auto u = static_cast<size_t>(some.userRows[r]);
+      QCOMPARE(se.users.ids[r], data_.userIds[u]);
+      QCOMPARE(se.users.categoryCode[r], e.users.categoryCode[u]);
+      for (int64_t c = 0; c < se.users.cols; ++c)
+      {
+        QVERIFY(std::fabs(se.users.row(int64_t(r))[c] - e.users.row(int64_t(u))[c]) < 1e-5);
+      }
+    }
+    QVERIFY(e.users.index.empty());
     auto mlp = m6::Predictor::open(m6test::runDir(dir_, "mlp"), data_, mlp_);
     m6::Embeddings me = mlp->embeddings({false, true, false});
     QCOMPARE(me.items.rows, int64_t(0));
