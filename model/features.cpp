@@ -213,15 +213,15 @@ EntityTable buildTable(const char* entity, const char* prefix,
 }
 
 void addTimeColumn(EntityTable& table, const char* name, const char* module, int64_t card,
-                   const std::vector<int64_t>& values)
+                   const std::vector<uint8_t>& values)
 {
   FeatureColumnData col;
   col.spec.name = name;
   col.spec.moduleName = module;
   col.spec.kind = ColumnKind::Categorical;
   col.spec.cardinality = card;
-  col.data = torch::zeros({static_cast<int64_t>(values.size()) + 1}, torch::kInt64);
-  std::copy(values.begin(), values.end(), col.data.data_ptr<int64_t>());
+  col.data = torch::zeros({static_cast<int64_t>(values.size()) + 1}, torch::kUInt8);
+  std::copy(values.begin(), values.end(), col.data.data_ptr<uint8_t>());
   table.columns.push_back(std::move(col));
 }
 
@@ -286,12 +286,23 @@ std::vector<ColumnSpec> EntityTable::specs() const
   return out;
 }
 
+namespace
+{
+
+/// Codes stored in one byte (the time columns) as the int64 indices the encoders take.
+torch::Tensor widened(const torch::Tensor& x)
+{
+  return x.scalar_type() == torch::kUInt8 ? x.to(torch::kInt64) : x;
+}
+
+}  // namespace
+
 std::vector<torch::Tensor> EntityTable::gather(const torch::Tensor& index) const
 {
   std::vector<torch::Tensor> out;
   for (const auto& c : columns)
   {
-    out.push_back(c.data.index_select(0, index));
+    out.push_back(widened(c.data.index_select(0, index)));
   }
   return out;
 }
@@ -301,7 +312,7 @@ std::vector<torch::Tensor> EntityTable::all() const
   std::vector<torch::Tensor> out;
   for (const auto& c : columns)
   {
-    out.push_back(c.data.narrow(0, 0, rows));
+    out.push_back(widened(c.data.narrow(0, 0, rows)));
   }
   return out;
 }
@@ -422,9 +433,11 @@ FeatureTables buildFeatures(const DatasetSnapshot& s, const ModelConfig& config)
   if (schema.hasTimestamps && config.timeContext)
   {
     const size_t n = static_cast<size_t>(s.numInteractions());
-    std::vector<int64_t> hour(n, 0);
-    std::vector<int64_t> weekday(n, 0);
-    std::vector<int64_t> recency(n, 0);
+    // One byte per interaction and column (codes below 256): at 25M interactions the three
+    // columns take 75 MB instead of 600 (gather() widens the rows a batch takes).
+    std::vector<uint8_t> hour(n, 0);
+    std::vector<uint8_t> weekday(n, 0);
+    std::vector<uint8_t> recency(n, 0);
     for (size_t i = 0; i < n; ++i)
     {
       int64_t t = s.ts[i];
@@ -432,8 +445,8 @@ FeatureTables buildFeatures(const DatasetSnapshot& s, const ModelConfig& config)
       {
         continue;
       }
-      hour[i] = hourOfDay(t) + 1;
-      weekday[i] = dayOfWeek(t) + 1;
+      hour[i] = static_cast<uint8_t>(hourOfDay(t) + 1);
+      weekday[i] = static_cast<uint8_t>(dayOfWeek(t) + 1);
     }
     // Recency: the gap to the user's previous interaction in time. A snapshot is in time order
     // within each user, except the copy a random split reorders (split.h): there each user's
@@ -457,7 +470,7 @@ FeatureTables buildFeatures(const DatasetSnapshot& s, const ModelConfig& config)
         const int64_t before = s.ts[static_cast<size_t>(order[j - 1])];
         if (t != DatasetSnapshot::kMissingTs && before != DatasetSnapshot::kMissingTs)
         {
-          recency[static_cast<size_t>(order[j])] = recencyBucket(t - before);
+          recency[static_cast<size_t>(order[j])] = static_cast<uint8_t>(recencyBucket(t - before));
         }
       }
     }

@@ -46,7 +46,8 @@ struct ColumnSpec
 struct FeatureColumnData
 {
   ColumnSpec spec;
-  torch::Tensor data;
+  torch::Tensor data;  // categorical codes are int64, or uint8 (the time columns); read them
+                       // through EntityTable::gather()/all(), which give int64
 };
 
 struct EntityTable
@@ -55,7 +56,8 @@ struct EntityTable
   std::vector<FeatureColumnData> columns;
 
   std::vector<ColumnSpec> specs() const;
-  /// Rows `index` (int64 [n]; the value rows selects the missing row) of every column.
+  /// Rows `index` (int64 [n]; the value rows selects the missing row) of every column (codes as
+  /// int64).
   std::vector<torch::Tensor> gather(const torch::Tensor& index) const;
   /// The first `rows` rows of every column (the whole entity set, no missing row).
   std::vector<torch::Tensor> all() const;
