@@ -304,7 +304,7 @@ int main(int argc, char** argv)
   once("per-user metrics (recorded rows)", [&] { inspector.loadUserMetrics(); });
   once("attention across users (up to 2,000)", [&] { inspector.loadAttentionStats(2000); });
   once("embedding map, items (PCA)", [&] { inspector.loadEmbeddingMap(true); });
-  once("embedding map, users (cached embeddings)", [&] { inspector.loadEmbeddingMap(false); });
+  once("embedding map, users (up to 4,000 of them)", [&] { inspector.loadEmbeddingMap(false); });
   if (!failure.isEmpty())
   {
     std::fprintf(stderr, "error: %s\n", qPrintable(failure));

@@ -18,10 +18,24 @@
 namespace m6
 {
 
+namespace
+{
+
+/// Filters (the activity bucket) but leaves sorting to the source model, which sorts its rows
+/// without QVariants.
+class SortInSourceProxy : public QSortFilterProxyModel
+{
+ public:
+  using QSortFilterProxyModel::QSortFilterProxyModel;
+  void sort(int column, Qt::SortOrder order) override { sourceModel()->sort(column, order); }
+};
+
+}  // namespace
+
 UserMetricsView::UserMetricsView(QWidget* parent) : QWidget(parent)
 {
   model_ = new UserMetricsModel(this);
-  proxy_ = new QSortFilterProxyModel(this);
+  proxy_ = new SortInSourceProxy(this);
   proxy_->setSourceModel(model_);
   proxy_->setSortRole(kInspectSortRole);
   proxy_->setFilterKeyColumn(UserMetricsModel::Bucket);

@@ -11,6 +11,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <cstddef>
 
 #include "ui/table_style.h"
 
@@ -182,7 +183,14 @@ void UserPicker::setMissed(const UserMetricsTable& t)
       rows.push_back(&e);
     }
   }
-  std::stable_sort(rows.begin(), rows.end(), [](auto* a, auto* b) { return a->rank < b->rank; });
+  // The nearest misses only: a large dataset misses for a hundred thousand users, and a list of
+  // that many rows would hold the window for seconds while it is built.
+  const size_t missed = rows.size();
+  const size_t shown = std::min(missed, kMaxMissedShown);
+  std::partial_sort(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(shown), rows.end(),
+                    [](auto* a, auto* b)
+                    { return a->rank < b->rank || (a->rank == b->rank && a < b); });
+  rows.resize(shown);
   missed_->setRowCount(int(rows.size()));
   for (size_t r = 0; r < rows.size(); ++r)
   {
@@ -194,12 +202,22 @@ void UserPicker::setMissed(const UserMetricsTable& t)
   missed_->setSortingEnabled(true);
   missed_->sortByColumn(1, Qt::AscendingOrder);
   missed_->resizeColumnsToContents();
-  missedNote_->setText(tr("%1 of %2 users: test item outside the top %3 (%4)")
-                           .arg(rows.size())
-                           .arg(t.rows.size())
-                           .arg(t.k)
-                           .arg(t.source));
-  tabs_->setTabText(0, tr("Missed (%1)").arg(rows.size()));
+  QString text = tr("%1 of %2 users: test item outside the top %3 (%4)")
+                     .arg(missed)
+                     .arg(t.rows.size())
+                     .arg(t.k)
+                     .arg(t.source);
+  if (shown < missed)
+  {
+    text += tr("; the %1 nearest misses are listed").arg(shown);
+  }
+  missedNote_->setText(text);
+  tabs_->setTabText(0, tr("Missed (%1)").arg(missed));
+}
+
+QString UserPicker::missedNote() const
+{
+  return missedNote_->text();
 }
 
 void UserPicker::focusSearch()

@@ -36,7 +36,12 @@ class UserPicker : public QWidget
   qint32 currentUser() const { return current_; }
   void setMatches(const UserMatches& matches);
   /// The users whose test item ranked at or below K, sorted by that rank.
+  /// The users whose test item is outside the top K, nearest misses first (at most
+  /// kMaxMissedShown of them; the note says how many missed).
   void setMissed(const UserMetricsTable& table);
+  static constexpr size_t kMaxMissedShown = 1000;
+  /// The line above the missed list (how many missed, how many are listed).
+  QString missedNote() const;
   void clearLists();
 
   QLineEdit* searchBox() const { return search_; }

@@ -50,7 +50,7 @@ class TestInspectTabs : public QObject
   std::unique_ptr<RunLibrary> library_;
   std::unique_ptr<RunInspector> inspector_;
   std::unique_ptr<InspectPage> page_;
-  std::shared_ptr<int> opened_ = std::make_shared<int>(0);
+  std::shared_ptr<m6test::FakeSourceLog> fake_ = std::make_shared<m6test::FakeSourceLog>();
 
   UserInspectView* user() const { return page_->userView(); }
 
@@ -77,7 +77,7 @@ class TestInspectTabs : public QObject
     data_ = *m6test::openWorkspace(fx_.path)->loadSnapshot(fx_.datasetId);
     library_ = std::make_unique<RunLibrary>(fx_.path);
     inspector_ = std::make_unique<RunInspector>(fx_.path, std::make_shared<SnapshotStore>(),
-                                                m6test::FakeInspectSource::opener(opened_));
+                                                m6test::FakeInspectSource::opener(fake_));
     page_ = std::make_unique<InspectPage>(inspector_.get(), library_.get());
     page_->resize(1400, 900);
     page_->show();
@@ -88,7 +88,7 @@ class TestInspectTabs : public QObject
     page_->inspectRun(fx_.run);
     QVERIFY(QTest::qWaitFor([&] { return !opened.isEmpty(); }, 120000));
     // No model: the fake answered (the run has no checkpoint the real opener could read).
-    QCOMPARE(*opened_, 1);
+    QCOMPARE(fake_->opened, 1);
     QCOMPARE(inspector_->source().loadedFrom,
              QString::fromLatin1(m6test::FakeInspectSource::kLoadedFrom));
     settle();
@@ -156,6 +156,32 @@ class TestInspectTabs : public QObject
                       missed->visualItemRect(missed->item(0, 0)).center());
     settle();
     QCOMPARE(user()->current().profile.user, missed->item(0, 0)->data(Qt::UserRole).toInt());
+  }
+
+  void aLongMissedListKeepsTheNearestMisses()
+  {
+    // 1,500 missed users (ranks 1,510 down to 11): only the nearest kMaxMissedShown are listed,
+    // and the note still counts every miss.
+    UserMetricsTable t;
+    t.k = 10;
+    t.source = QStringLiteral("made up");
+    for (int i = 0; i < 1500; ++i)
+    {
+      UserMetricEntry e;
+      e.user = i % int(data_.numUsers());
+      e.userId = QString::number(i);
+      e.rank = 1509 - i;
+      t.rows.push_back(e);
+    }
+    UserPicker picker;
+    picker.setMissed(t);
+    QTableWidget* missed = picker.missedList();
+    QCOMPARE(size_t(missed->rowCount()), UserPicker::kMaxMissedShown);
+    QCOMPARE(missed->item(0, 1)->data(Qt::DisplayRole).toInt(), 11);
+    QCOMPARE(missed->item(missed->rowCount() - 1, 1)->data(Qt::DisplayRole).toInt(), 1010);
+    QVERIFY2(picker.missedNote().startsWith("1500 of 1500 users") &&
+                 picker.missedNote().contains("the 1000 nearest misses are listed"),
+             qPrintable(picker.missedNote()));
   }
 
   void categoryFilterKeepsOneCategory()
@@ -341,6 +367,18 @@ class TestInspectTabs : public QObject
     QCOMPARE(page_->tabs()->currentIndex(), int(InspectPage::UserTab));
     settle();
     QCOMPARE(user()->current().profile.user, map->map().index[size_t(hit)]);
+  }
+
+  void aLargeUserMapAsksTheModelForItsSampleOnly()
+  {
+    // Above the map's cap the worker asks the source for the sampled users' vectors only.
+    QSignalSpy maps(inspector_.get(), &RunInspector::embeddingMapReady);
+    inspector_->loadEmbeddingMap(false, 50);
+    QVERIFY(QTest::qWaitFor([&] { return !maps.isEmpty(); }, 60000));
+    const auto map = maps.takeFirst().at(1).value<EmbeddingMap>();
+    QCOMPARE(int(map.x.size()), 50);
+    QCOMPARE(map.total, data_.numUsers());
+    QCOMPARE(fake_->userRowsAsked.back(), size_t(50));
   }
 
   void cleanupTestCase()
