@@ -105,7 +105,10 @@ class TestInspection : public QObject
     }
     QVERIFY(e.users.index.empty());
     auto mlp = m6::Predictor::open(m6test::runDir(dir_, "mlp"), data_, mlp_);
-    m6::Embeddings me = mlp->embeddings({false, true, false});
+    m6::EmbeddingOptions usersOnly;
+    usersOnly.items = false;
+    usersOnly.projections = false;
+    m6::Embeddings me = mlp->embeddings(usersOnly);
     QCOMPARE(me.items.rows, int64_t(0));
     QCOMPARE(me.users.rows, data_.numUsers());
     QVERIFY(me.userVectorKind.rfind("mlp", 0) == 0);
