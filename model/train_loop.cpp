@@ -471,7 +471,15 @@ class TrainingLoop
   {
     // Shuffle a fresh copy: the order must depend on (seed, epoch) only, not on earlier epochs.
     std::vector<int64_t> order = examples_;
-    shuffleFor(order, tc_.seed, epoch);
+    if (stepper_.windowed())
+    {
+      DemoRng rng(epochSeed(tc_.seed, epoch) ^ 0x5851F42D4C957F2DULL);
+      order = windowOrder(session_.data, examples_, session_.config.model.historyLength, rng);
+    }
+    else
+    {
+      shuffleFor(order, tc_.seed, epoch);
+    }
     DemoRng negatives(epochSeed(tc_.seed, epoch) ^
                       (0xD1B54A32D192ED03ULL * static_cast<uint64_t>(rank_)));
     session_.net->train();

@@ -36,6 +36,10 @@ TrainingStep::TrainingStep(Session& session, const std::vector<int64_t>& counts)
       negatives_(loss_ == Loss::Bce || loss_ == Loss::Bpr ? session.config.train.negatives : 0),
       sampler_(counts, session.config.train.sampling == Sampling::Popularity, session.coldItems)
 {
+  const ModelConfig& m = session.config.model;
+  windowed_ = session.config.train.sharedHistory == SharedHistory::On && m.scorer == Scorer::Dot &&
+              itemNormLayout(m) && m.historyLength > 0 && session.numCold == 0 &&
+              (loss_ == Loss::Softmax || loss_ == Loss::SampledSoftmax);
   if (session.numCold > 0)
   {
     coldMask_ = torch::zeros({1, session.data.numItems()}, torch::kBool);
@@ -108,6 +112,16 @@ torch::Tensor TrainingStep::loss(const std::vector<int64_t>& batch, DemoRng& rng
     int64_t n = batch[static_cast<size_t>(r)];
     queries.push_back(targetQuery(d, n));
     targets[r] = d.item[static_cast<size_t>(n)];
+  }
+  if (windowed_)
+  {
+    // Runs of about one target (a shuffled batch, a sparse train_fraction) share nothing; the
+    // per-example path computes the same loss then with less padding.
+    WindowBatch windows = makeWindowBatch(d, len, batch);
+    if (windows.keys > 0 && windows.meanRun() >= 2.0)
+    {
+      return windowStep(queries, windows, targets, rng);
+    }
   }
   UserBatch ub = makeUserBatch(d, s.features, len, queries, hidden_);
 
@@ -185,19 +199,7 @@ torch::Tensor TrainingStep::sampledSoftmaxStep(const UserBatch& ub, const torch:
   Session& s = session_;
   const int64_t b = targets.size(0);
   const int64_t len = s.config.model.historyLength;
-  // One draw per step shared by every row: each row is scored against all of them plus the
-  // other rows' targets.
-  const int64_t m = s.config.train.sharedNegatives;
-  torch::Tensor shared = torch::empty({m}, torch::kInt64);
-  {
-    auto acc = shared.accessor<int64_t, 1>();
-    for (int64_t j = 0; j < m; ++j)
-    {
-      acc[j] = sampler_.sample(rng, -1);
-    }
-  }
-  SampledSoftmaxCandidates cands =
-      sampledSoftmaxCandidates(targets, shared, samplerProb_, targetProb_, seen_);
+  SampledSoftmaxCandidates cands = drawCandidates(targets, rng);
   const int64_t c = cands.items.size(0);
   // Encode each item the step touches once: history and candidates.
   auto unique = uniqueItems(torch::cat({ub.histItems.reshape({-1}), cands.items}), seen_);
@@ -206,6 +208,49 @@ torch::Tensor TrainingStep::sampledSoftmaxStep(const UserBatch& ub, const torch:
   torch::Tensor histRows = rows.narrow(0, 0, b * len).view({b, len});
   torch::Tensor candTokens = tokens.index_select(0, rows.narrow(0, b * len, c));
   UserSide side = s.userSide(ub, tokens, histRows);
+  return sampledSoftmaxLoss(s.net->scoreCatalogue(side, candTokens), cands);
+}
+
+SampledSoftmaxCandidates TrainingStep::drawCandidates(const torch::Tensor& targets, DemoRng& rng)
+{
+  // One draw per step shared by every row: each row is scored against all of them plus the
+  // other rows' targets.
+  const int64_t m = session_.config.train.sharedNegatives;
+  torch::Tensor shared = torch::empty({m}, torch::kInt64);
+  {
+    auto acc = shared.accessor<int64_t, 1>();
+    for (int64_t j = 0; j < m; ++j)
+    {
+      acc[j] = sampler_.sample(rng, -1);
+    }
+  }
+  return sampledSoftmaxCandidates(targets, shared, samplerProb_, targetProb_, seen_);
+}
+
+torch::Tensor TrainingStep::windowStep(const std::vector<QuerySpec>& queries,
+                                       const WindowBatch& windows, const torch::Tensor& targets,
+                                       DemoRng& rng)
+{
+  Session& s = session_;
+  // The user and context columns per example; the history comes from the runs' key tables.
+  UserBatch ub = makeUserBatch(s.data, s.features, 0, queries, nullptr);
+  const int64_t keys = windows.runs * windows.keys;
+  if (loss_ == Loss::Softmax)
+  {
+    torch::Tensor tokens = s.encodeCatalogue();
+    UserSide side = s.net->windowSide(ub.users, ub.userColumns, ub.contextColumns, tokens,
+                                      windows.keyItems, windows);
+    return torch::nn::functional::cross_entropy(s.net->scoreCatalogue(side, tokens), targets);
+  }
+  SampledSoftmaxCandidates cands = drawCandidates(targets, rng);
+  const int64_t c = cands.items.size(0);
+  auto unique = uniqueItems(torch::cat({windows.keyItems.reshape({-1}), cands.items}), seen_);
+  torch::Tensor tokens = s.encodeItems(std::get<0>(unique));
+  torch::Tensor rows = std::get<1>(unique);
+  torch::Tensor keyRows = rows.narrow(0, 0, keys).view({windows.runs, windows.keys});
+  torch::Tensor candTokens = tokens.index_select(0, rows.narrow(0, keys, c));
+  UserSide side =
+      s.net->windowSide(ub.users, ub.userColumns, ub.contextColumns, tokens, keyRows, windows);
   return sampledSoftmaxLoss(s.net->scoreCatalogue(side, candTokens), cands);
 }
 

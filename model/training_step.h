@@ -18,8 +18,10 @@
 #include <vector>
 
 #include "model/core/rng.h"
+#include "model/sampled_softmax.h"
 #include "model/sampler.h"
 #include "model/session.h"
+#include "model/window_batch.h"
 
 namespace m6
 {
@@ -37,6 +39,11 @@ class TrainingStep
   /// The mean loss of a batch of example interactions; negatives are drawn from `rng`.
   torch::Tensor loss(const std::vector<int64_t>& batch, DemoRng& rng);
 
+  /// Whether steps group a user's consecutive targets into history windows (train.shared_history
+  /// on, and a model and loss that allow it: window_batch.h), so the epoch's order should keep
+  /// them together (windowOrder).
+  bool windowed() const { return windowed_; }
+
  private:
   /// `counts`: training interactions per item (read once, for the sampler and the loss).
   TrainingStep(Session& session, const std::vector<int64_t>& counts);
@@ -47,6 +54,13 @@ class TrainingStep
   NegativeSampler sampler_;
   /// The dot scorer's sampled softmax over the batch's targets and shared negatives.
   torch::Tensor sampledSoftmaxStep(const UserBatch& ub, const torch::Tensor& targets, DemoRng& rng);
+  /// The softmax or sampled softmax loss of a batch whose targets form runs (`windows`).
+  torch::Tensor windowStep(const std::vector<QuerySpec>& queries, const WindowBatch& windows,
+                           const torch::Tensor& targets, DemoRng& rng);
+  /// The sampled softmax's candidates for `targets` (one shared draw from `rng`).
+  SampledSoftmaxCandidates drawCandidates(const torch::Tensor& targets, DemoRng& rng);
+
+  bool windowed_ = false;
 
   torch::Tensor samplerProb_;  // float [N], sampler's draw probability (sampled softmax)
   torch::Tensor targetProb_;   // float [N], share of the training examples (sampled softmax)

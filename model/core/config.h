@@ -86,7 +86,8 @@ struct TrainConfig
 
   // Optimisation
   Optimizer optimizer = Optimizer::Adam;
-  SparseRows sparseRows = SparseRows::Auto;  // id tables updated per touched row (adam*)
+  SparseRows sparseRows = SparseRows::Auto;          // id tables updated per touched row (adam*)
+  SharedHistory sharedHistory = SharedHistory::Off;  // windows of one user's targets per step
   double lr = 1e-3;
   double momentum = 0.9;  // sgd only
   double weightDecay = 0.0;

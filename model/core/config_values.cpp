@@ -74,6 +74,13 @@ const std::vector<EnumWord<SparseRows>>& enumWords(SparseRows)
   return words;
 }
 
+const std::vector<EnumWord<SharedHistory>>& enumWords(SharedHistory)
+{
+  static const std::vector<EnumWord<SharedHistory>> words{{SharedHistory::Off, "off"},
+                                                          {SharedHistory::On, "on"}};
+  return words;
+}
+
 const std::vector<EnumWord<SplitKind>>& enumWords(SplitKind)
 {
   static const std::vector<EnumWord<SplitKind>> words{{SplitKind::Auto, "auto"},

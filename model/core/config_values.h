@@ -77,6 +77,13 @@ enum class SparseRows
   On,
   Off
 };
+/// train.shared_history: whether training groups a user's consecutive targets into windows that
+/// share their history (window_batch.h).
+enum class SharedHistory
+{
+  Off,
+  On
+};
 /// train.split. Split::kind (split.h) is the kind really used, never Auto.
 enum class SplitKind
 {
@@ -100,6 +107,7 @@ const std::vector<EnumWord<Loss>>& enumWords(Loss);
 const std::vector<EnumWord<Sampling>>& enumWords(Sampling);
 const std::vector<EnumWord<Optimizer>>& enumWords(Optimizer);
 const std::vector<EnumWord<SparseRows>>& enumWords(SparseRows);
+const std::vector<EnumWord<SharedHistory>>& enumWords(SharedHistory);
 const std::vector<EnumWord<SplitKind>>& enumWords(SplitKind);
 
 }  // namespace m6

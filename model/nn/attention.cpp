@@ -150,6 +150,98 @@ AttentionOutput MultiHeadAttentionImpl::attendSplit(const torch::Tensor& q,
   return {output_(ctx), weights};
 }
 
+AttentionOutput MultiHeadAttentionImpl::attendWindows(const torch::Tensor& q,
+                                                      const torch::Tensor& head,
+                                                      const torch::Tensor& items,
+                                                      const FusionTokens& kv,
+                                                      const torch::Tensor& blocked)
+{
+  const int64_t nr = kv.keyRows.size(0);
+  const int64_t nk = kv.keyRows.size(1);
+  const int64_t nq = kv.windowPosition.size(1);
+  const int64_t b = q.size(0);
+  const int64_t rows = nr * nq;
+  const int64_t t0 = head.size(1);
+  const int64_t h = heads_;
+  const int64_t dh = dim_ / heads_;
+  const torch::Tensor& wk = key_->weight;
+  const torch::Tensor& wv = value_->weight;
+  torch::Tensor w = torch::cat({wk, wv}, 0);  // keys and values in one product
+  // The per-example tokens (user, context): each query against its own T0 tokens.
+  torch::Tensor qb = query_(q).view({b, h, dh});
+  torch::Tensor headKv = torch::linear(head, w, torch::cat({key_->bias, value_->bias}));
+  torch::Tensor headK = headKv.narrow(2, 0, dim_).reshape({b, t0, h, dh}).transpose(1, 2);
+  torch::Tensor headV = headKv.narrow(2, dim_, dim_).reshape({b, t0, h, dh}).transpose(1, 2);
+  torch::Tensor headScores = (qb.unsqueeze(2) * headK).sum(-1);  // [B, H, T0]
+  // The runs' layout: [R, H, Q, dh] queries against each run's keys, every distinct item
+  // projected once and gathered per run (not per query).
+  torch::Tensor qh = qb.index_select(0, kv.rowQuery).view({nr, nq, h, dh}).transpose(1, 2);
+  torch::Tensor itemKv = torch::linear(items, w);  // [U, 2d]
+  torch::Tensor keysKv = itemKv.index_select(0, kv.keyRows.reshape({-1})).view({nr, nk, 2, h, dh});
+  torch::Tensor keysK = keysKv.select(2, 0).transpose(1, 2);  // [R, H, K, dh]
+  torch::Tensor keysV = keysKv.select(2, 1).transpose(1, 2);
+  // Batched products, not scoresOf's broadcast: with Q queries per run the broadcast's
+  // [R, H, Q, K, dh] intermediate costs more than the R x H small GEMMs.
+  torch::Tensor keyScores = torch::matmul(qh, keysK.transpose(-2, -1));  // [R, H, Q, K]
+  // Per-query tables of the slot terms (bias plus position; one row without positions) and of
+  // the gap terms, gathered per (query, key): [H, R·Q, dh] against [H, dh, P], one product per
+  // head.
+  torch::Tensor qByHead = qh.transpose(0, 1).reshape({h, rows, dh});
+  auto perQuery = [&](const torch::Tensor& table) {  // [P, d] -> [R, H, Q, P]
+    const int64_t p = table.size(0);
+    return torch::bmm(qByHead, table.view({p, h, dh}).permute({1, 2, 0}))
+        .view({h, nr, nq, p})
+        .transpose(0, 1);
+  };
+  auto fromTable = [&](const torch::Tensor& mass, const torch::Tensor& table) {  // -> [R,H,Q,dh]
+    const int64_t p = table.size(0);
+    return torch::bmm(mass.transpose(0, 1).reshape({h, rows, p}),
+                      table.view({p, h, dh}).transpose(0, 1))
+        .view({h, nr, nq, dh})
+        .transpose(0, 1);
+  };
+  torch::Tensor slotK = kv.position.defined() ? torch::linear(kv.position, wk, key_->bias)
+                                              : key_->bias.unsqueeze(0);  // [P, d]
+  torch::Tensor slotV = kv.position.defined() ? torch::linear(kv.position, wv, value_->bias)
+                                              : value_->bias.unsqueeze(0);
+  const int64_t np = slotK.size(0);
+  torch::Tensor slotIndex =
+      (kv.position.defined() ? kv.windowPosition : torch::zeros_like(kv.windowPosition))
+          .unsqueeze(1)
+          .expand({nr, h, nq, nk});
+  keyScores = keyScores + perQuery(slotK).gather(3, slotIndex);
+  torch::Tensor gapIndex;
+  if (kv.gap.defined())
+  {
+    gapIndex = kv.windowGaps.unsqueeze(1).expand({nr, h, nq, nk});
+    keyScores = keyScores + perQuery(torch::linear(kv.gap, wk)).gather(3, gapIndex);
+  }
+  torch::Tensor headPadded = headScores.index_select(0, kv.rowQuery).view({nr, nq, h, t0});
+  torch::Tensor scores =
+      torch::cat({headPadded.transpose(1, 2), keyScores}, 3) / std::sqrt(double(dh));
+  scores = scores.masked_fill(blocked.unsqueeze(1), -std::numeric_limits<float>::infinity());
+  torch::Tensor weights = torch::softmax(scores, -1);  // [R, H, Q, T0 + K]
+  torch::Tensor mixed = dropout_(weights);
+  // Values: the head tokens per query, the keys per run, the slot and gap terms through their
+  // tables (the weights summed per table row); back to the B queries.
+  torch::Tensor headMix = mixed.narrow(3, 0, t0).transpose(1, 2).reshape({rows, h, t0});
+  torch::Tensor ctx = (headMix.index_select(0, kv.queryRow).unsqueeze(-1) * headV).sum(2);
+  torch::Tensor keyMix = mixed.narrow(3, t0, nk);       // [R, H, Q, K]
+  torch::Tensor keyCtx = torch::matmul(keyMix, keysV);  // [R, H, Q, dh]
+  torch::Tensor perSlot =
+      torch::zeros({nr, h, nq, np}, keyMix.options()).scatter_add(3, slotIndex, keyMix);
+  keyCtx = keyCtx + fromTable(perSlot, slotV);
+  if (kv.gap.defined())
+  {
+    const int64_t g = kv.gap.size(0);
+    torch::Tensor perGap =
+        torch::zeros({nr, h, nq, g}, keyMix.options()).scatter_add(3, gapIndex, keyMix);
+    keyCtx = keyCtx + fromTable(perGap, torch::linear(kv.gap, wv));
+  }
+  ctx = ctx + keyCtx.transpose(1, 2).reshape({rows, h, dh}).index_select(0, kv.queryRow);
+  return {output_(ctx.reshape({b, 1, dim_})), weights};
+}
+
 std::pair<torch::Tensor, torch::Tensor> MultiHeadAttentionImpl::splitKeysValues(
     const torch::Tensor& head, const torch::Tensor& items, const FusionTokens& kv)
 {
@@ -195,7 +287,12 @@ AttentionOutput FusionLayerImpl::forward(const torch::Tensor& q, const FusionTok
                                          const torch::Tensor& blocked)
 {
   AttentionOutput a;
-  if (kv.split())
+  if (kv.windowed())
+  {
+    a = attention_->attendWindows(normQuery_(q), normTokens_(kv.tokens), normTokens_(kv.items), kv,
+                                  blocked);
+  }
+  else if (kv.split())
   {
     a = attention_->attendSplit(normQuery_(q), normTokens_(kv.tokens), normTokens_(kv.items), kv,
                                 blocked);

@@ -32,17 +32,29 @@ struct AttentionOutput
 /// rows of a table of distinct item tokens, so the layer normalises and projects each item once:
 ///   slot (b, j) = LN(items[itemRows[b, j]]) + position[j] + gap[gaps[b, j]]
 /// which the projection splits exactly: W·slot = W·LN(item) + W·position + W·gap.
+///
+/// Windowed (`keyRows` defined, window_batch.h): the B queries form R runs of at most Q targets
+/// of one user each; query b is row queryRow[b] of the runs' padded R x Q layout (rowQuery maps
+/// back), and the history keys are per run: key (r, k) is items[keyRows[r, k]], and for the query
+/// in row (r, q) it sits at position slot windowPosition[r, q, k] with gap bucket
+/// windowGaps[r, q, k], blocked where the layer's mask says so; `tokens` is [B, T0, d].
 struct FusionTokens
 {
-  torch::Tensor tokens;    // [B, T, d], or [B, T0, d] when split
-  torch::Tensor offsets;   // [B, T, d] added after the token norm, or undefined (whole only)
-  torch::Tensor items;     // [U, d] distinct history item tokens (split)
-  torch::Tensor itemRows;  // int64 [B, L] row of `items` per history slot (split)
-  torch::Tensor position;  // [L, d] per-slot position embedding, or undefined (split)
-  torch::Tensor gap;       // [G, d] time-gap embedding table, or undefined (split)
-  torch::Tensor gaps;      // int64 [B, L] time-gap bucket per slot (split, with `gap`)
+  torch::Tensor tokens;          // [B, T, d], or [B, T0, d] when split
+  torch::Tensor offsets;         // [B, T, d] added after the token norm, or undefined (whole only)
+  torch::Tensor items;           // [U, d] distinct history item tokens (split)
+  torch::Tensor itemRows;        // int64 [B, L] row of `items` per history slot (split)
+  torch::Tensor position;        // [L, d] per-slot position embedding, or undefined (split)
+  torch::Tensor gap;             // [G, d] time-gap embedding table, or undefined (split)
+  torch::Tensor gaps;            // int64 [B, L] time-gap bucket per slot (split, with `gap`)
+  torch::Tensor keyRows;         // int64 [R, K] row of `items` per run key (windowed)
+  torch::Tensor windowPosition;  // int64 [R, Q, K] position slot per (query, key) (windowed)
+  torch::Tensor windowGaps;      // int64 [R, Q, K] gap bucket per (query, key) (windowed)
+  torch::Tensor queryRow;        // int64 [B] padded row of each query (windowed)
+  torch::Tensor rowQuery;        // int64 [R * Q] query of each padded row, 0 at padding (windowed)
 
   bool split() const { return items.defined(); }
+  bool windowed() const { return keyRows.defined(); }
 };
 
 class MultiHeadAttentionImpl : public torch::nn::Module
@@ -68,6 +80,16 @@ class MultiHeadAttentionImpl : public torch::nn::Module
   AttentionOutput attendSplit(const torch::Tensor& q, const torch::Tensor& head,
                               const torch::Tensor& items, const FusionTokens& kv,
                               const torch::Tensor& blocked);
+
+  /// Attention over windowed split tokens (norm applied as for attendSplit); q [B, 1, d],
+  /// `blocked` bool [R, Q, T0 + K]. Per run, q·k of its queries and keys is one product per head,
+  /// the position and gap terms are per-query tables gathered per (query, key), and the values
+  /// likewise; only the scores live in the padded layout, the projections run on the B queries.
+  /// Each query's weights over its open tokens equal attendSplit's over its own history. The
+  /// weights come back as [R, H, Q, T0 + K].
+  AttentionOutput attendWindows(const torch::Tensor& q, const torch::Tensor& head,
+                                const torch::Tensor& items, const FusionTokens& kv,
+                                const torch::Tensor& blocked);
 
   /// Keys and values [B, T0 + L, d] of split tokens whose norm the caller applied (`head` and
   /// `items` normalised): one product for the T0 per-example tokens, one per distinct item, and

@@ -192,6 +192,34 @@ UserSide M6NetImpl::userSide(const torch::Tensor& users,
   return s;
 }
 
+UserSide M6NetImpl::windowSide(const torch::Tensor& users,
+                               const std::vector<torch::Tensor>& userColumns,
+                               const std::vector<torch::Tensor>& contextColumns,
+                               const torch::Tensor& itemTokens, const torch::Tensor& keyRows,
+                               const WindowBatch& windows)
+{
+  if (!dot() || !itemNormLayout(spec_.model))
+  {
+    throw std::logic_error("history windows need the dot scorer and token_norm item");
+  }
+  UserSide s;
+  std::tie(s.u, s.c) = userAndContext(users, userColumns, contextColumns, users.size(0));
+  auto distinct = uniqueItems(keyRows, distinctScratch_);
+  torch::Tensor items = itemTokens.index_select(0, std::get<0>(distinct));
+  s.kv.items = historyAdapter_ ? historyAdapter_(items) : items;
+  s.kv.keyRows = std::get<1>(distinct).view({windows.runs, windows.keys});
+  s.kv.position = history_->positionTable(spec_.model.historyLength);
+  s.kv.gap = history_->gapTable();
+  s.kv.windowPosition = windows.position;
+  s.kv.windowGaps = windows.gaps;
+  s.kv.queryRow = windows.queryRow;
+  s.kv.rowQuery = windows.rowExample;
+  s.kv.tokens = torch::stack({s.u, s.c}, 1);
+  torch::Tensor open = torch::zeros({windows.runs, windows.queries, 2}, torch::kBool);
+  s.blocked = torch::cat({open, windows.blocked}, 2);
+  return s;
+}
+
 torch::Tensor M6NetImpl::fuse(torch::Tensor query, const UserSide& side,
                               std::vector<torch::Tensor>* weights)
 {

@@ -28,6 +28,7 @@
 #include "model/nn/attention.h"
 #include "model/nn/encoders.h"
 #include "model/nn/history.h"
+#include "model/window_batch.h"
 
 namespace m6
 {
@@ -67,7 +68,7 @@ struct UserSide
   torch::Tensor u;        // [B, d]
   torch::Tensor c;        // [B, d]
   FusionTokens kv;        // the key/value tokens, whole or split (attention.h)
-  torch::Tensor blocked;  // bool [B, 1, T], true at padded history slots
+  torch::Tensor blocked;  // bool [B, 1, T], true at padded history slots; [R, Q, T] windowed
 };
 
 class M6NetImpl : public torch::nn::Module
@@ -97,6 +98,15 @@ class M6NetImpl : public torch::nn::Module
                     const std::vector<torch::Tensor>& contextColumns,
                     const torch::Tensor& itemTokens, const torch::Tensor& histRows,
                     const torch::Tensor& histPad, const torch::Tensor& histGaps);
+
+  /// The user side of a batch whose targets are grouped into runs (window_batch.h), for the dot
+  /// scorer under itemNormLayout: `keyRows` [R, K] are the rows of `itemTokens` of the runs' keys
+  /// (windows.keyItems mapped to rows). userVector, scoreCandidates and scoreCatalogue then answer
+  /// per example of the batch, as userSide does for the same examples.
+  UserSide windowSide(const torch::Tensor& users, const std::vector<torch::Tensor>& userColumns,
+                      const std::vector<torch::Tensor>& contextColumns,
+                      const torch::Tensor& itemTokens, const torch::Tensor& keyRows,
+                      const WindowBatch& windows);
 
   /// Whether the user and the item id tables get row-sparse gradients (lazy_adam.h).
   void setSparseIds(bool users, bool items)

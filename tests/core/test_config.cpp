@@ -233,7 +233,7 @@ class TestConfig : public QObject
             wordsRoundTrip<m6::Activation>() && wordsRoundTrip<m6::Task>() &&
             wordsRoundTrip<m6::Loss>() && wordsRoundTrip<m6::Sampling>() &&
             wordsRoundTrip<m6::Optimizer>() && wordsRoundTrip<m6::SparseRows>() &&
-            wordsRoundTrip<m6::SplitKind>());
+            wordsRoundTrip<m6::SharedHistory>() && wordsRoundTrip<m6::SplitKind>());
     RunConfig c;
     int enumerated = 0;
     for (const auto& f : m6::configFields())
@@ -250,7 +250,7 @@ class TestConfig : public QObject
       }
       QVERIFY_THROWS_EXCEPTION(std::invalid_argument, m6::setValue(c, f.key, Json("bogus")));
     }
-    QCOMPARE(enumerated, 12);
+    QCOMPARE(enumerated, 13);
     m6::applySetting(c, "model.history_encoder=gru");
     QCOMPARE(c.model.historyEncoder, m6::HistoryKind::Gru);
     m6::applySetting(c, "train.split=global-random");

@@ -64,6 +64,8 @@ m6::RunConfig baseConfig()
   c.model.attentionDropout = 0;
   c.model.attentionLayers = 2;
   c.model.historyLength = 12;
+  // Targets with their own histories (test_history_windows compares the windows with this path).
+  c.train.sharedHistory = m6::SharedHistory::Off;
   return c;
 }
 
