@@ -20,20 +20,15 @@
 #include "model/session.h"
 #include "model/training_step.h"
 #include "model_test_util.h"
+#include "step_gradients.h"
 
 namespace
 {
 
-struct StepResult
-{
-  float loss = 0;
-  std::map<std::string, torch::Tensor> grads;
-};
-
 // One training step's loss and gradients, with the split projection on or off. The session is
 // rebuilt each time from the same seed, so both see the same weights; dropout is 0 and the
 // negatives come from a fresh generator with the same seed, so both see the same draws.
-StepResult step(const m6::DatasetSnapshot& data, const m6::RunConfig& config, bool split)
+m6test::StepResult step(const m6::DatasetSnapshot& data, const m6::RunConfig& config, bool split)
 {
   m6::Session session(data, config, m6::Session::Use::Training);
   session.net->setSplitProjection(split);
@@ -42,19 +37,7 @@ StepResult step(const m6::DatasetSnapshot& data, const m6::RunConfig& config, bo
   std::vector<int64_t> examples = training.examples();
   std::vector<int64_t> batch(examples.begin(),
                              examples.begin() + std::min<size_t>(96, examples.size()));
-  m6::DemoRng rng(11);
-  torch::Tensor loss = training.loss(batch, rng);
-  loss.backward();
-  StepResult r;
-  r.loss = loss.item<float>();
-  for (const auto& p : session.net->named_parameters())
-  {
-    if (p.value().grad().defined())
-    {
-      r.grads[p.key()] = p.value().grad().clone();
-    }
-  }
-  return r;
+  return m6test::lossAndGradients(session, training, batch);
 }
 
 m6::RunConfig baseConfig()
@@ -114,26 +97,12 @@ class TestFusionTokens : public QObject
     c.model.positional = positional;
     QVERIFY2(m6::validate(c).empty(), m6::formatIssues(m6::validate(c)).c_str());
 
-    const StepResult reference = step(data, c, false);
-    const StepResult split = step(data, c, true);
+    const m6test::StepResult reference = step(data, c, false);
+    const m6test::StepResult split = step(data, c, true);
     QVERIFY(std::isfinite(reference.loss));
-    QVERIFY2(std::fabs(reference.loss - split.loss) <= 1e-5f * std::max(1.0f, reference.loss),
-             qPrintable(QString("loss %1 vs %2").arg(reference.loss).arg(split.loss)));
-    QCOMPARE(split.grads.size(), reference.grads.size());
     int compared = 0;
-    for (const auto& g : reference.grads)
-    {
-      QVERIFY2(split.grads.count(g.first), g.first.c_str());
-      const torch::Tensor a = g.second;
-      const torch::Tensor b = split.grads.at(g.first);
-      const float scale = std::max(1e-3f, a.abs().max().item<float>());
-      const float diff = (a - b).abs().max().item<float>();
-      QVERIFY2(diff <= 2e-4f * scale, qPrintable(QString("%1: gradient differs by %2 (scale %3)")
-                                                     .arg(QString::fromStdString(g.first))
-                                                     .arg(diff)
-                                                     .arg(scale)));
-      ++compared;
-    }
+    const std::string difference = m6test::stepDifference(reference, split, &compared);
+    QVERIFY2(difference.empty(), difference.c_str());
     // The position and key/value weights of the fusion are among the compared gradients.
     QVERIFY(reference.grads.count("fusion_0.attention.key.weight"));
     QVERIFY(reference.grads.count("fusion_1.attention.value.weight"));

@@ -23,16 +23,10 @@
 #include "model/training_step.h"
 #include "model/window_batch.h"
 #include "model_test_util.h"
+#include "step_gradients.h"
 
 namespace
 {
-
-struct StepResult
-{
-  float loss = 0;
-  bool windowed = false;
-  std::map<std::string, torch::Tensor> grads;
-};
 
 m6::RunConfig baseConfig()
 {
@@ -47,27 +41,14 @@ m6::RunConfig baseConfig()
 
 // One step's loss and gradients on `batch` with train.shared_history set to `mode`. The session
 // is rebuilt from the same seed each time, so both modes see the same weights and negatives.
-StepResult step(const m6::DatasetSnapshot& data, m6::RunConfig config, m6::SharedHistory mode,
-                const std::vector<int64_t>& batch)
+m6test::StepResult step(const m6::DatasetSnapshot& data, m6::RunConfig config,
+                        m6::SharedHistory mode, const std::vector<int64_t>& batch)
 {
   config.train.sharedHistory = mode;
   m6::Session session(data, config, m6::Session::Use::Training);
   session.net->train();
   m6::TrainingStep training(session);
-  m6::DemoRng rng(11);
-  torch::Tensor loss = training.loss(batch, rng);
-  loss.backward();
-  StepResult r;
-  r.loss = loss.item<float>();
-  r.windowed = training.windowed();
-  for (const auto& p : session.net->named_parameters())
-  {
-    if (p.value().grad().defined())
-    {
-      r.grads[p.key()] = p.value().grad().clone();
-    }
-  }
-  return r;
+  return m6test::lossAndGradients(session, training, batch);
 }
 
 std::vector<int64_t> trainExamples(const m6::DatasetSnapshot& data, const m6::RunConfig& c)
@@ -142,28 +123,14 @@ class TestHistoryWindows : public QObject
     QVERIFY2(w.meanRun() >= 2.0, qPrintable(QString::number(w.meanRun())));
     QVERIFY(w.runs * w.queries > w.targets || order == "time");
 
-    const StepResult reference = step(data, c, m6::SharedHistory::Off, batch);
-    const StepResult windows = step(data, c, m6::SharedHistory::On, batch);
+    const m6test::StepResult reference = step(data, c, m6::SharedHistory::Off, batch);
+    const m6test::StepResult windows = step(data, c, m6::SharedHistory::On, batch);
     QVERIFY(!reference.windowed);
     QVERIFY(windows.windowed);
     QVERIFY(std::isfinite(reference.loss));
-    QVERIFY2(std::fabs(reference.loss - windows.loss) <= 1e-5f * std::max(1.0f, reference.loss),
-             qPrintable(QString("loss %1 vs %2").arg(reference.loss).arg(windows.loss)));
-    QCOMPARE(windows.grads.size(), reference.grads.size());
     int compared = 0;
-    for (const auto& g : reference.grads)
-    {
-      QVERIFY2(windows.grads.count(g.first), g.first.c_str());
-      const torch::Tensor a = g.second.to_dense();
-      const torch::Tensor b = windows.grads.at(g.first).to_dense();
-      const float scale = std::max(1e-3f, a.abs().max().item<float>());
-      const float diff = (a - b).abs().max().item<float>();
-      QVERIFY2(diff <= 2e-4f * scale, qPrintable(QString("%1: gradient differs by %2 (scale %3)")
-                                                     .arg(QString::fromStdString(g.first))
-                                                     .arg(diff)
-                                                     .arg(scale)));
-      ++compared;
-    }
+    const std::string difference = m6test::stepDifference(reference, windows, &compared);
+    QVERIFY2(difference.empty(), difference.c_str());
     QVERIFY(reference.grads.count("fusion_1.attention.key.weight"));
     if (positional)
     {
@@ -186,8 +153,8 @@ class TestHistoryWindows : public QObject
     }
     std::vector<int64_t> batch(examples.begin(), examples.begin() + 100);
     QVERIFY(m6::makeWindowBatch(data, c.model.historyLength, batch).meanRun() < 1.2);
-    const StepResult off = step(data, c, m6::SharedHistory::Off, batch);
-    const StepResult on = step(data, c, m6::SharedHistory::On, batch);
+    const m6test::StepResult off = step(data, c, m6::SharedHistory::Off, batch);
+    const m6test::StepResult on = step(data, c, m6::SharedHistory::On, batch);
     QCOMPARE(on.loss, off.loss);
   }
 
