@@ -476,12 +476,20 @@ Result<std::vector<EpochRecord>> RunStore::epochs(int64_t runId)
 
 Result<std::vector<UserMetricRow>> RunStore::userMetrics(int64_t runId, const std::string& split)
 {
+  return userMetrics(runId, split, -1, -1);
+}
+
+Result<std::vector<UserMetricRow>> RunStore::userMetrics(int64_t runId, const std::string& split,
+                                                         int64_t afterUser, int64_t limit)
+{
   try
   {
+    // A negative LIMIT is SQLite's "no limit".
     auto s = workspaceDb(ws_).prepare(
         "SELECT user_idx, item_idx, train_interactions, rank, prediction, label, ranks, points "
-        "FROM run_user_metrics WHERE run_id = ? AND split = ? ORDER BY user_idx");
-    s.bind(1, runId).bind(2, split);
+        "FROM run_user_metrics WHERE run_id = ? AND split = ? AND user_idx > ? ORDER BY user_idx "
+        "LIMIT ?");
+    s.bind(1, runId).bind(2, split).bind(3, afterUser).bind(4, limit);
     std::vector<UserMetricRow> out;
     while (s.step())
     {

@@ -95,6 +95,10 @@ class RunStore
   Result<std::vector<StepRecord>> steps(int64_t runId);
   Result<std::vector<EpochRecord>> epochs(int64_t runId);
   Result<std::vector<UserMetricRow>> userMetrics(int64_t runId, const std::string& split);
+  /// One page of them: the rows of users after `afterUser` in user order, at most `limit`
+  /// (keyset paging on the table's key, so a reader can give its thread back between pages).
+  Result<std::vector<UserMetricRow>> userMetrics(int64_t runId, const std::string& split,
+                                                 int64_t afterUser, int64_t limit);
 
   Status rename(int64_t runId, const std::string& name);
   Status setNote(int64_t runId, const std::string& note);

@@ -366,7 +366,8 @@ UserMetricsTable metricsTable(const std::vector<UserMetricRow>& rows, const Insp
 }
 
 std::vector<UserMetricRow> computeTestRows(InspectSource& source, const InspectCatalog& c,
-                                           const std::atomic<bool>* cancel)
+                                           const std::vector<RankingTarget>& targets, size_t begin,
+                                           size_t end, const std::atomic<bool>* cancel)
 {
   // The evaluation's own protocol (model/core/ranking_protocol.h): the same targets, exclusions
   // and tie rule as the run's test rows. The scores are the Predictor's, whose history is the
@@ -375,8 +376,9 @@ std::vector<UserMetricRow> computeTestRows(InspectSource& source, const InspectC
   const DatasetSnapshot& d = *c.data;
   std::vector<UserMetricRow> rows;
   RankingExclusion excluded(d.numItems());
-  for (const RankingTarget& target : rankingTargets(d, c.split, SplitPart::Test))
+  for (size_t k = begin; k < std::min(end, targets.size()); ++k)
   {
+    const RankingTarget& target = targets[k];
     if (cancel && cancel->load())
     {
       break;

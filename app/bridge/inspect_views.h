@@ -13,6 +13,7 @@
 #include "app/bridge/inspect_source.h"
 #include "app/bridge/inspect_types.h"
 #include "model/core/metrics.h"
+#include "model/core/ranking_protocol.h"
 
 namespace m6
 {
@@ -47,11 +48,13 @@ UserMatches findUsers(const InspectCatalog& catalog, const QString& text, int li
 UserMetricsTable metricsTable(const std::vector<UserMetricRow>& rows, const InspectCatalog& catalog,
                               Task task, int k);
 
-/// Ranks of every user's test item, computed with the source (full ranking: candidates exclude
-/// the user's training and validation items, as the engine's protocol does). For runs without
-/// recorded per-user rows (baselines). Stops early (returning what it has) when cancel is set.
+/// Ranks of the test items of `targets` [begin, end) (rankingTargets of the test part), computed
+/// with the source (full ranking: candidates exclude the user's training and validation items,
+/// as the engine's protocol does). For runs without recorded per-user rows. Stops early
+/// (returning what it has) when cancel is set.
 std::vector<UserMetricRow> computeTestRows(InspectSource& source, const InspectCatalog& catalog,
-                                           const std::atomic<bool>* cancel);
+                                           const std::vector<RankingTarget>& targets, size_t begin,
+                                           size_t end, const std::atomic<bool>* cancel);
 
 /// Rows 0..rows-1, or above maxPoints (> 0) a deterministic sample of maxPoints of them (the
 /// same ones every time), ascending.

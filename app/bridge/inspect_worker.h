@@ -10,9 +10,10 @@
 // Contract: every slot takes a token and answers with exactly one signal carrying it (its result
 // or failed(token, channel, message)), except requests superseded before they start: a request
 // whose token is below the one given to supersede() for its channel is skipped without an
-// answer (the user has clicked on). Requests before an open() apply to the previous model; after
-// a failed open there is no model and they fail with "no run is open". Every slot catches
-// std::exception into failed().
+// answer (the user has clicked on); the per-user metrics, gathered in slices with other
+// requests served in between, are dropped the same way when superseded before they finish. Requests
+// before an open() apply to the previous model; after a failed open there is no model and they fail
+// with "no run is open". Every slot catches std::exception into failed().
 //
 // Thread affinity: lives on a worker QThread (see WorkerThread). supersede(), interrupt() and
 // cancel() are thread-safe plain methods.
@@ -32,6 +33,7 @@ namespace m6
 {
 
 class InspectSource;  // app/bridge/inspect_source.h (the engine side, kept out of ui/)
+class UserMetricsJob;
 struct RunSourceRequest;
 
 /// Makes the InspectSource of a run (inspect_source.h); empty = openRunSource.
@@ -54,6 +56,10 @@ class InspectWorker : public QObject
   void cancel();
   /// Requests skipped as superseded so far (tests, diagnostics).
   int skipped() const { return skipped_.load(); }
+  /// The per-user metrics' slices: pages of `pageRows` recorded rows, slices of about `sliceMs`
+  /// (0: one page, or one computed user, per slice). Tests; on the worker thread
+  /// (RunInspector::setMetricsSlicing queues the call).
+  void setMetricsSlicing(int64_t pageRows, qint64 sliceMs);
 
  public Q_SLOTS:
   void openRun(quint64 token, qint64 runId);
@@ -87,6 +93,9 @@ class InspectWorker : public QObject
   int32_t resolveUser(qint32 index, const QString& id) const;
   AttentionMap explainOne(int32_t user, int32_t item, const ContextOverride& context);
   void describeSource(InspectSourceInfo& info, const RunConfig& config);
+  /// One slice of the per-user metrics job `token` (about kSliceMs of work), then either the
+  /// answer or the next slice queued behind whatever was asked meanwhile.
+  void continueUserMetrics(quint64 token);
 
   QString path_;
   std::unique_ptr<Workspace> ws_;
@@ -100,6 +109,9 @@ class InspectWorker : public QObject
   std::unique_ptr<Embeddings> itemEmbeddings_;  // computed on the first items map request
   std::unique_ptr<Embeddings> userEmbeddings_;  // the users map's (of a sample when large)
   int userSampleCap_ = 0;                       // the maxPoints userEmbeddings_ was made for
+  std::unique_ptr<UserMetricsJob> metricsJob_;  // the per-user metrics being gathered
+  int64_t metricsPageRows_;
+  qint64 metricsSliceMs_;
   std::array<std::atomic<quint64>, 7> minToken_{};
   std::atomic<quint64> interruptBefore_{0};
   std::atomic<bool> stop_{false};

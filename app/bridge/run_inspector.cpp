@@ -174,6 +174,12 @@ quint64 RunInspector::loadUserMetrics()
   return send(InspectChannel::Metrics, [](InspectWorker* w, quint64 t) { w->userMetrics(t); });
 }
 
+void RunInspector::setMetricsSlicing(int64_t pageRows, qint64 sliceMs)
+{
+  thread_->invoke([w = thread_->worker(), pageRows, sliceMs]
+                  { w->setMetricsSlicing(pageRows, sliceMs); });
+}
+
 quint64 RunInspector::loadAttentionStats(int maxUsers)
 {
   return send(InspectChannel::Stats,

@@ -53,6 +53,9 @@ class RunInspector : public QObject
   /// What is loaded (valid while isOpen()).
   const InspectSourceInfo& source() const { return info_; }
 
+  /// The worker's per-user metrics slicing (InspectWorker::setMetricsSlicing). Tests.
+  void setMetricsSlicing(int64_t pageRows, qint64 sliceMs);
+
   int staleDropped() const { return staleDropped_; }
   int staleSkipped() const { return thread_->worker()->skipped(); }
 

@@ -7,6 +7,7 @@
 // clear message; a context override reports how the list moved; baselines recommend without
 // attention and get computed per-user ranks; search by id and feature value; the attention
 // statistics and the embedding map (sampled deterministically above a cap).
+#include <QProcess>
 #include <QtTest>
 #include <cmath>
 #include <set>
@@ -76,6 +77,25 @@ class TestInspectWorker : public QObject
     QSignalSpy failed(&inspector, &RunInspector::requestFailed);
     const quint64 token = inspector.showUser(request);
     return answer<UserView>(ready, token, &failed);
+  }
+
+  /// Asks for the per-user metrics and then for `user`; returns the metrics table and, in
+  /// `order`, which of the two answers came first ("user", "metrics").
+  UserMetricsTable metricsThenUser(RunInspector& inspector, int32_t user, QStringList* order)
+  {
+    QSignalSpy metrics(&inspector, &RunInspector::userMetricsReady);
+    QObject context;
+    connect(&inspector, &RunInspector::userMetricsReady, &context,
+            [order] { *order << QStringLiteral("metrics"); });
+    connect(&inspector, &RunInspector::userReady, &context,
+            [order] { *order << QStringLiteral("user"); });
+    const quint64 token = inspector.loadUserMetrics();
+    UserRequest r;
+    r.user = user;
+    inspector.showUser(r);
+    const auto table = answer<UserMetricsTable>(metrics, token);
+    [[maybe_unused]] const bool both = QTest::qWaitFor([&] { return order->size() == 2; }, 60000);
+    return table;
   }
 
   std::set<int32_t> trainingItems(int32_t user) const
@@ -340,6 +360,75 @@ class TestInspectWorker : public QObject
     // Baselines keep their per-user test rows (for significance between runs): read, not
     // recomputed.
     QCOMPARE(table.source, QStringLiteral("recorded with the run"));
+  }
+
+  void aUserClickIsAnsweredBetweenSlicesOfThePerUserMetrics()
+  {
+    RunInspector inspector(fx_.path, std::make_shared<SnapshotStore>());
+    open(inspector, fx_.run);
+    QSignalSpy metrics(&inspector, &RunInspector::userMetricsReady);
+    const auto whole = answer<UserMetricsTable>(metrics, inspector.loadUserMetrics());
+    QCOMPARE(qint64(whole.rows.size()), split_.numTest);
+    // One page of 7 rows per slice: the table takes many slices, and a user asked for after
+    // the table is answered between two of them, not after the last.
+    inspector.setMetricsSlicing(7, 0);
+    QStringList order;
+    const auto sliced = metricsThenUser(inspector, 3, &order);
+    QCOMPARE(order, (QStringList{QStringLiteral("user"), QStringLiteral("metrics")}));
+    // The slices add up to the same table.
+    QCOMPARE(sliced.rows.size(), whole.rows.size());
+    QCOMPARE(sliced.source, whole.source);
+    for (size_t i = 0; i < whole.rows.size(); ++i)
+    {
+      QCOMPARE(sliced.rows[i].user, whole.rows[i].user);
+      QCOMPARE(sliced.rows[i].rank, whole.rows[i].rank);
+    }
+    // A newer request supersedes a table still coming: only the newer one is answered.
+    metrics.clear();
+    const quint64 first = inspector.loadUserMetrics();
+    const quint64 second = inspector.loadUserMetrics();
+    QCOMPARE(qint64(answer<UserMetricsTable>(metrics, second).rows.size()), split_.numTest);
+    QVERIFY(m6test::settle(inspector));
+    for (const auto& args : metrics)
+    {
+      QVERIFY(args.at(0).toULongLong() != first);
+    }
+  }
+
+  void aRunWithoutRecordedRowsIsRankedInSlices()
+  {
+    // A copy of the workspace whose most-popular run lost its per-user rows (as runs recorded
+    // before rows were kept): the rows are computed now, one user per slice here.
+    const QString copy = dir_.filePath("no-rows.m6ws");
+    QCOMPARE(QProcess::execute(QStringLiteral("sqlite3"),
+                               {fx_.path, QStringLiteral(".backup '%1'").arg(copy)}),
+             0);
+    QCOMPARE(
+        QProcess::execute(
+            QStringLiteral("sqlite3"),
+            {copy,
+             QStringLiteral("DELETE FROM run_user_metrics WHERE run_id = %1").arg(fx_.popRun)}),
+        0);
+    RunInspector recorded(fx_.path, std::make_shared<SnapshotStore>());
+    open(recorded, fx_.popRun);
+    QSignalSpy recordedSpy(&recorded, &RunInspector::userMetricsReady);
+    const auto kept = answer<UserMetricsTable>(recordedSpy, recorded.loadUserMetrics());
+
+    RunInspector inspector(copy, std::make_shared<SnapshotStore>());
+    open(inspector, fx_.popRun);
+    inspector.setMetricsSlicing(1, 0);
+    QStringList order;
+    const auto computed = metricsThenUser(inspector, 5, &order);
+    QCOMPARE(order, (QStringList{QStringLiteral("user"), QStringLiteral("metrics")}));
+    QCOMPARE(computed.source, QStringLiteral("computed now"));
+    QCOMPARE(qint64(computed.rows.size()), split_.numTest);
+    // Most popular scores by training counts alone: the ranks computed now are the recorded ones.
+    QCOMPARE(computed.rows.size(), kept.rows.size());
+    for (size_t i = 0; i < kept.rows.size(); ++i)
+    {
+      QCOMPARE(computed.rows[i].user, kept.rows[i].user);
+      QCOMPARE(computed.rows[i].rank, kept.rows[i].rank);
+    }
   }
 
   void searchStatisticsAndMap()

@@ -205,6 +205,15 @@ class TestRuns : public QObject
     QCOMPARE(um[2].points[1].first, 1.0 / 3.0);
     QCOMPARE(um[2].points[1].second, 0.0);
     QVERIFY(std::isnan(um[2].points[2].first));
+    // Pages in user order: two rows after none, then the rest after the last user read.
+    auto first = *store.userMetrics(*id, "test", -1, 2);
+    QCOMPARE(first.size(), size_t(2));
+    QCOMPARE(first[1].user, um[1].user);
+    auto rest = *store.userMetrics(*id, "test", first.back().user, 2);
+    QCOMPARE(rest.size(), size_t(1));
+    QCOMPARE(rest[0].user, um[2].user);
+    QCOMPARE(rest[0].ranks, um[2].ranks);
+    QVERIFY(store.userMetrics(*id, "test", um[2].user, 2)->empty());
 
     QVERIFY(store.rename(*id, "baseline idea").ok());
     QVERIFY(!store.rename(*id, "").ok());
