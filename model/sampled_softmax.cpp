@@ -1,6 +1,7 @@
 #include "model/sampled_softmax.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace m6
 {
@@ -64,9 +65,59 @@ SampledSoftmaxCandidates sampledSoftmaxCandidates(const torch::Tensor& targets,
   return c;
 }
 
+void hideSameUserTargets(SampledSoftmaxCandidates& c, const std::vector<int32_t>& users)
+{
+  const auto b = static_cast<int64_t>(users.size());
+  const int64_t* label = c.labels.data_ptr<int64_t>();
+  // Rows by user (a batch's rows of one user are few and, in a windows batch, adjacent).
+  std::vector<int64_t> rows(static_cast<size_t>(b));
+  for (int64_t r = 0; r < b; ++r)
+  {
+    rows[static_cast<size_t>(r)] = r;
+  }
+  std::stable_sort(rows.begin(), rows.end(),
+                   [&](int64_t x, int64_t y)
+                   { return users[static_cast<size_t>(x)] < users[static_cast<size_t>(y)]; });
+  torch::Tensor hidden;
+  bool* h = nullptr;
+  for (size_t begin = 0; begin < rows.size();)
+  {
+    size_t end = begin + 1;
+    while (end < rows.size() &&
+           users[static_cast<size_t>(rows[end])] == users[static_cast<size_t>(rows[begin])])
+    {
+      ++end;
+    }
+    for (size_t i = begin; end - begin > 1 && i < end; ++i)
+    {
+      for (size_t j = begin; j < end; ++j)
+      {
+        const int64_t mine = label[rows[i]];
+        const int64_t theirs = label[rows[j]];
+        if (theirs != mine)
+        {
+          if (!h)
+          {
+            hidden = torch::zeros({b, c.items.size(0)}, torch::kBool);
+            h = hidden.data_ptr<bool>();
+          }
+          h[rows[i] * c.items.size(0) + theirs] = true;
+        }
+      }
+    }
+    begin = end;
+  }
+  c.hidden = hidden;
+}
+
 torch::Tensor sampledSoftmaxLoss(const torch::Tensor& scores, const SampledSoftmaxCandidates& c)
 {
-  return torch::nn::functional::cross_entropy(scores - c.logExpected.unsqueeze(0), c.labels);
+  torch::Tensor corrected = scores - c.logExpected.unsqueeze(0);
+  if (c.hidden.defined())
+  {
+    corrected = corrected.masked_fill(c.hidden, -std::numeric_limits<float>::infinity());
+  }
+  return torch::nn::functional::cross_entropy(corrected, c.labels);
 }
 
 }  // namespace m6

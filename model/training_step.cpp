@@ -107,11 +107,13 @@ torch::Tensor TrainingStep::loss(const std::vector<int64_t>& batch, DemoRng& rng
   std::vector<QuerySpec> queries;
   queries.reserve(batch.size());
   torch::Tensor targets = torch::empty({b}, torch::kInt64);
+  std::vector<int32_t> users(batch.size());
   for (int64_t r = 0; r < b; ++r)
   {
     int64_t n = batch[static_cast<size_t>(r)];
     queries.push_back(targetQuery(d, n));
     targets[r] = d.item[static_cast<size_t>(n)];
+    users[static_cast<size_t>(r)] = d.user[static_cast<size_t>(n)];
   }
   if (windowed_)
   {
@@ -120,7 +122,7 @@ torch::Tensor TrainingStep::loss(const std::vector<int64_t>& batch, DemoRng& rng
     WindowBatch windows = makeWindowBatch(d, len, batch);
     if (windows.keys > 0 && windows.meanRun() >= 2.0)
     {
-      return windowStep(queries, windows, targets, rng);
+      return windowStep(queries, windows, targets, users, rng);
     }
   }
   UserBatch ub = makeUserBatch(d, s.features, len, queries, hidden_);
@@ -140,7 +142,7 @@ torch::Tensor TrainingStep::loss(const std::vector<int64_t>& batch, DemoRng& rng
 
   if (loss_ == Loss::SampledSoftmax)
   {
-    return sampledSoftmaxStep(ub, targets, rng);
+    return sampledSoftmaxStep(ub, targets, users, rng);
   }
 
   torch::Tensor negatives = torch::empty({b, negatives_}, torch::kInt64);
@@ -194,12 +196,12 @@ torch::Tensor TrainingStep::loss(const std::vector<int64_t>& batch, DemoRng& rng
 }
 
 torch::Tensor TrainingStep::sampledSoftmaxStep(const UserBatch& ub, const torch::Tensor& targets,
-                                               DemoRng& rng)
+                                               const std::vector<int32_t>& users, DemoRng& rng)
 {
   Session& s = session_;
   const int64_t b = targets.size(0);
   const int64_t len = s.config.model.historyLength;
-  SampledSoftmaxCandidates cands = drawCandidates(targets, rng);
+  SampledSoftmaxCandidates cands = drawCandidates(targets, users, rng);
   const int64_t c = cands.items.size(0);
   // Encode each item the step touches once: history and candidates.
   auto unique = uniqueItems(torch::cat({ub.histItems.reshape({-1}), cands.items}), seen_);
@@ -211,7 +213,9 @@ torch::Tensor TrainingStep::sampledSoftmaxStep(const UserBatch& ub, const torch:
   return sampledSoftmaxLoss(s.net->scoreCatalogue(side, candTokens), cands);
 }
 
-SampledSoftmaxCandidates TrainingStep::drawCandidates(const torch::Tensor& targets, DemoRng& rng)
+SampledSoftmaxCandidates TrainingStep::drawCandidates(const torch::Tensor& targets,
+                                                      const std::vector<int32_t>& users,
+                                                      DemoRng& rng)
 {
   // One draw per step shared by every row: each row is scored against all of them plus the
   // other rows' targets.
@@ -224,12 +228,15 @@ SampledSoftmaxCandidates TrainingStep::drawCandidates(const torch::Tensor& targe
       acc[j] = sampler_.sample(rng, -1);
     }
   }
-  return sampledSoftmaxCandidates(targets, shared, samplerProb_, targetProb_, seen_);
+  SampledSoftmaxCandidates c =
+      sampledSoftmaxCandidates(targets, shared, samplerProb_, targetProb_, seen_);
+  hideSameUserTargets(c, users);
+  return c;
 }
 
 torch::Tensor TrainingStep::windowStep(const std::vector<QuerySpec>& queries,
                                        const WindowBatch& windows, const torch::Tensor& targets,
-                                       DemoRng& rng)
+                                       const std::vector<int32_t>& users, DemoRng& rng)
 {
   Session& s = session_;
   // The user and context columns per example; the history comes from the runs' key tables.
@@ -242,7 +249,7 @@ torch::Tensor TrainingStep::windowStep(const std::vector<QuerySpec>& queries,
                                       windows.keyItems, windows);
     return torch::nn::functional::cross_entropy(s.net->scoreCatalogue(side, tokens), targets);
   }
-  SampledSoftmaxCandidates cands = drawCandidates(targets, rng);
+  SampledSoftmaxCandidates cands = drawCandidates(targets, users, rng);
   const int64_t c = cands.items.size(0);
   auto unique = uniqueItems(torch::cat({windows.keyItems.reshape({-1}), cands.items}), seen_);
   torch::Tensor tokens = s.encodeItems(std::get<0>(unique));

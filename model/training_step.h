@@ -53,12 +53,16 @@ class TrainingStep
   int negatives_ = 0;
   NegativeSampler sampler_;
   /// The dot scorer's sampled softmax over the batch's targets and shared negatives.
-  torch::Tensor sampledSoftmaxStep(const UserBatch& ub, const torch::Tensor& targets, DemoRng& rng);
+  torch::Tensor sampledSoftmaxStep(const UserBatch& ub, const torch::Tensor& targets,
+                                   const std::vector<int32_t>& users, DemoRng& rng);
   /// The softmax or sampled softmax loss of a batch whose targets form runs (`windows`).
   torch::Tensor windowStep(const std::vector<QuerySpec>& queries, const WindowBatch& windows,
-                           const torch::Tensor& targets, DemoRng& rng);
-  /// The sampled softmax's candidates for `targets` (one shared draw from `rng`).
-  SampledSoftmaxCandidates drawCandidates(const torch::Tensor& targets, DemoRng& rng);
+                           const torch::Tensor& targets, const std::vector<int32_t>& users,
+                           DemoRng& rng);
+  /// The sampled softmax's candidates for `targets` (one shared draw from `rng`), each row's
+  /// other targets of the same user (`users`, per row) hidden from it.
+  SampledSoftmaxCandidates drawCandidates(const torch::Tensor& targets,
+                                          const std::vector<int32_t>& users, DemoRng& rng);
 
   bool windowed_ = false;
 

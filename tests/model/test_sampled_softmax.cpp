@@ -1,6 +1,7 @@
 // The dot scorer's sampled softmax (model/sampled_softmax.h): the candidate set merges the
 // batch's targets and the shared negatives, each row's label is its own target's column, and the
-// loss equals a direct computation of the logQ-corrected softmax on a tiny catalogue; "auto"
+// loss equals a direct computation of the logQ-corrected softmax on a tiny catalogue, without a
+// row's other targets of the same user among its negatives; "auto"
 // picks it from 10,000 items on and names it in the protocol; a model trained with it on a demo
 // beats most-popular and stays close to the full softmax. Per-epoch validation on a seeded user
 // sample (train.valid_users) is labelled, repeatable, and never applies to the test.
@@ -99,6 +100,78 @@ class TestSampledSoftmax : public QObject
     }
     QVERIFY2(std::abs(loss - total / 3) < 1e-5,
              qPrintable(QString("%1 vs %2").arg(loss).arg(total / 3)));
+  }
+
+  void aUsersOtherTargetsAreNotItsNegatives()
+  {
+    // Rows 0, 1 and 3 are one user's (targets 2, 5, 2), row 2 another's (target 5).
+    torch::manual_seed(5);
+    const int64_t n = 6;
+    torch::Tensor vectors = torch::randn({4, 3});
+    torch::Tensor itemVecs = torch::randn({n, 3});
+    torch::Tensor targets = torch::tensor({2, 5, 5, 2}, torch::kInt64);
+    torch::Tensor shared = torch::tensor({0, 1, 4}, torch::kInt64);
+    torch::Tensor q = torch::full({n}, 1.0f / n);
+    torch::Tensor p = torch::tensor({0.1f, 0.1f, 0.3f, 0.1f, 0.1f, 0.3f});
+    auto c = m6::sampledSoftmaxCandidates(targets, shared, q, p, scratch_);
+    m6::hideSameUserTargets(c, {7, 7, 9, 7});
+    QVERIFY(c.hidden.defined());
+    auto column = [&](int64_t item)
+    {
+      for (int64_t j = 0; j < c.items.size(0); ++j)
+      {
+        if (c.items[j].item<int64_t>() == item)
+        {
+          return j;
+        }
+      }
+      return int64_t(-1);
+    };
+    auto hidden = [&](int64_t row, int64_t item)
+    { return c.hidden[row][column(item)].item<bool>(); };
+    QVERIFY(hidden(0, 5));   // user 7's other target
+    QVERIFY(!hidden(0, 2));  // its own
+    QVERIFY(hidden(1, 2));
+    QVERIFY(!hidden(1, 5));
+    QVERIFY(hidden(3, 5));
+    QVERIFY(!hidden(2, 2));  // another user's target stays a negative
+    QVERIFY(!hidden(0, 0) && !hidden(0, 1) && !hidden(0, 4));  // shared negatives stay
+    QCOMPARE(c.hidden.sum().item<int64_t>(), int64_t(3));
+
+    // The loss leaves the hidden candidates out of each row's softmax.
+    torch::Tensor scores = vectors.matmul(itemVecs.index_select(0, c.items).t());
+    const double loss = m6::sampledSoftmaxLoss(scores, c).item<double>();
+    const std::vector<int32_t> users = {7, 7, 9, 7};
+    double total = 0;
+    for (int64_t r = 0; r < 4; ++r)
+    {
+      const int64_t own = targets[r].item<int64_t>();
+      double denom = 0;
+      for (int64_t item : {0, 1, 2, 4, 5})
+      {
+        bool sameUserTarget = false;
+        for (int64_t o = 0; o < 4; ++o)
+        {
+          sameUserTarget = sameUserTarget || (o != r && users[size_t(o)] == users[size_t(r)] &&
+                                              targets[o].item<int64_t>() == item && item != own);
+        }
+        if (!sameUserTarget)
+        {
+          denom += std::exp(vectors[r].dot(itemVecs[item]).item<double>() -
+                            c.logExpected[column(item)].item<double>());
+        }
+      }
+      const double mine =
+          vectors[r].dot(itemVecs[own]).item<double>() - c.logExpected[column(own)].item<double>();
+      total += -(mine - std::log(denom));
+    }
+    QVERIFY2(std::abs(loss - total / 4) < 1e-5,
+             qPrintable(QString("%1 vs %2").arg(loss).arg(total / 4)));
+
+    // Users with one row each: nothing hidden.
+    auto alone = m6::sampledSoftmaxCandidates(targets, shared, q, p, scratch_);
+    m6::hideSameUserTargets(alone, {1, 2, 3, 4});
+    QVERIFY(!alone.hidden.defined());
   }
 
   void autoPicksItFromTenThousandItems()
