@@ -35,7 +35,8 @@ struct InspectFixture
 
 /// Returns once every request sent to `inspector` before the call has been answered (or was
 /// skipped): its worker takes requests in order, so the answer to a later one, a user search,
-/// comes after theirs. False on a time-out.
+/// comes after theirs. Not the per-user metrics: they come in slices, with later requests
+/// answered in between. False on a time-out.
 inline bool settle(m6::RunInspector& inspector)
 {
   QSignalSpy found(&inspector, &m6::RunInspector::usersFound);

@@ -6,7 +6,9 @@
 // no history, an item never seen in training and a run whose checkpoint is missing each give a
 // clear message; a context override reports how the list moved; baselines recommend without
 // attention and get computed per-user ranks; search by id and feature value; the attention
-// statistics and the embedding map (sampled deterministically above a cap).
+// statistics and the embedding map (sampled deterministically above a cap). The per-user metrics
+// come in slices: a user asked for after them is answered first, the slices add up to the whole
+// table, and a run without recorded rows is ranked user by user the same way.
 #include <QProcess>
 #include <QtTest>
 #include <cmath>
