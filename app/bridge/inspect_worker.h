@@ -93,8 +93,8 @@ class InspectWorker : public QObject
   int32_t resolveUser(qint32 index, const QString& id) const;
   AttentionMap explainOne(int32_t user, int32_t item, const ContextOverride& context);
   void describeSource(InspectSourceInfo& info, const RunConfig& config);
-  /// One slice of the per-user metrics job `token` (about kSliceMs of work), then either the
-  /// answer or the next slice queued behind whatever was asked meanwhile.
+  /// One slice of the per-user metrics job `token` (about metricsSliceMs_ of work, 20 ms unless
+  /// set), then either the answer or the next slice queued behind whatever was asked meanwhile.
   void continueUserMetrics(quint64 token);
 
   QString path_;
