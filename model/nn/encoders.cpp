@@ -53,7 +53,14 @@ EntityEncoderImpl::EntityEncoderImpl(const EntityEncoderOptions& o) : options_(o
       }
       case ColumnKind::Numeric:
       {
+        // As small as an embedding, for the reason above: Linear's own initialisation (weights
+        // and bias up to 1/sqrt(2)) made a numeric field ten times larger than every other part
+        // of a fresh token, so all items started nearly parallel along it, and a model with the
+        // popularity prior took the shortcut and lost in-domain and zero-shot quality.
         auto m = register_module(c.moduleName, torch::nn::Linear(2, d));
+        torch::NoGradGuard guard;
+        torch::nn::init::normal_(m->weight, 0.0, kEmbeddingInitStd);
+        m->bias.zero_();
         slot_.push_back(static_cast<int>(numeric_.size()));
         numeric_.push_back(m);
         break;

@@ -116,6 +116,35 @@ class TestOpenDomain : public QObject
     QVERIFY(torch::equal(e->forward(ids, none), withIds));
   }
 
+  void aFreshNumericFieldIsNoLargerThanAnEmbedding()
+  {
+    // The prior (a numeric item field) beside item ids in a fresh encoder: its part of each token
+    // starts about as small as an id embedding, so the tokens do not all start along one
+    // direction. Linear's default initialisation made it about ten times larger.
+    const m6::DatasetSnapshot data = m6test::demo(120, 160, 4000, 3);
+    const m6::Session s(data, priorConfig());
+    m6::FeatureColumnData prior;
+    for (const auto& c : s.features.items.columns)
+    {
+      if (c.spec.name == "@popularity")
+      {
+        prior = c;
+      }
+    }
+    QVERIFY(prior.data.defined());
+    torch::manual_seed(11);
+    m6::EntityEncoder e(m6::EntityEncoderOptions{data.numItems(), {prior.spec}, 32, false, 0});
+    torch::NoGradGuard guard;
+    e->eval();
+    torch::Tensor ids = torch::arange(data.numItems(), torch::kInt64);
+    torch::Tensor ownPart =
+        e->forward(ids, {prior.data.index_select(0, ids)}) - e->idEmbedding()->weight;
+    const double numeric = ownPart.norm(2, 1).mean().item<double>();
+    const double id = e->idEmbedding()->weight.norm(2, 1).mean().item<double>();
+    QVERIFY2(numeric > 0 && numeric < 3 * id,
+             qPrintable(QString("numeric part %1, id %2").arg(numeric).arg(id)));
+  }
+
   void zeroShotOnANewDomainBeatsRandomAndNeverReadsHeldOutTargets()
   {
     m6::DemoOptions o;

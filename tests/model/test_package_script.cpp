@@ -138,6 +138,8 @@ class TestPackageScript : public QObject
     QTest::newRow("dot, transformer, 2 fusion layers")
         << QStringList{"history_encoder=transformer", "attention_layers=2"};
     QTest::newRow("dot, content only (no ids)") << QStringList{"id_embeddings=false"};
+    QTest::newRow("dot, popularity prior, id dropout")
+        << QStringList{"popularity_prior=true", "id_dropout=0.2"};
     QTest::newRow("mlp, concat merge") << QStringList{"scorer=mlp", "merge=concat"};
     QTest::newRow("mlp, gru, gelu")
         << QStringList{"scorer=mlp", "history_encoder=gru", "mlp_activation=gelu"};
