@@ -664,6 +664,12 @@ class Importer
             }
           }
           const auto row = static_cast<int64_t>(cols_.user.size());
+          if (row >= import_detail::kMaxRows)
+          {
+            throw Fatal{
+                "more than 2,147,483,647 interactions, the most one dataset holds: "
+                "split the file and import the parts as separate datasets"};
+          }
           for (auto& b : cols_.contextFields)
           {
             b->commit(row);

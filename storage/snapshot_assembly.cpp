@@ -54,13 +54,15 @@ DatasetSnapshot assembleSnapshot(const std::string& name, ImportColumns& cols)
   {
     ds.userStart[u] += ds.userStart[u - 1];
   }
-  std::vector<int64_t> perm(static_cast<size_t>(nX));  // perm[newRow] = oldRow
+  // perm[newRow] = oldRow, 32 bits (the importer refuses more rows): at 25M rows that is 100 MB
+  // less at the import's peak, and it is also the context fields' row order as it stands.
+  std::vector<int32_t> perm(static_cast<size_t>(nX));
   {
     std::vector<int64_t> cursor(ds.userStart.begin(), ds.userStart.end() - 1);
     for (int64_t n = 0; n < nX; ++n)
     {
       auto u = static_cast<size_t>(userNew[static_cast<size_t>(cols.user[static_cast<size_t>(n)])]);
-      perm[static_cast<size_t>(cursor[u]++)] = n;
+      perm[static_cast<size_t>(cursor[u]++)] = static_cast<int32_t>(n);
     }
   }
   if (cols.hasTimes)
@@ -70,7 +72,7 @@ DatasetSnapshot assembleSnapshot(const std::string& name, ImportColumns& cols)
       auto b = perm.begin() + ds.userStart[static_cast<size_t>(u)];
       auto e = perm.begin() + ds.userStart[static_cast<size_t>(u) + 1];
       std::stable_sort(b, e,
-                       [&](int64_t a, int64_t c) {
+                       [&](int32_t a, int32_t c) {
                          return cols.ts[static_cast<size_t>(a)] < cols.ts[static_cast<size_t>(c)];
                        });
     }
@@ -84,7 +86,7 @@ DatasetSnapshot assembleSnapshot(const std::string& name, ImportColumns& cols)
     {
       auto b = perm.begin() + ds.userStart[static_cast<size_t>(u)];
       auto e = perm.begin() + ds.userStart[static_cast<size_t>(u) + 1];
-      std::sort(b, e, [&](int64_t a, int64_t c) { return key(a) < key(c); });
+      std::sort(b, e, [&](int32_t a, int32_t c) { return key(a) < key(c); });
     }
     ds.shuffledWithinUser = true;
   }
@@ -128,14 +130,9 @@ DatasetSnapshot assembleSnapshot(const std::string& name, ImportColumns& cols)
   }
   if (!cols.contextFields.empty())
   {
-    std::vector<int32_t> rowOrder(static_cast<size_t>(nX));
-    for (int64_t n = 0; n < nX; ++n)
-    {
-      rowOrder[static_cast<size_t>(n)] = static_cast<int32_t>(perm[static_cast<size_t>(n)]);
-    }
     for (auto& b : cols.contextFields)
     {
-      ds.contextFields.push_back(b->finish(nX, rowOrder));
+      ds.contextFields.push_back(b->finish(nX, perm));
     }
   }
   // Titles are also a text feature the model can read.

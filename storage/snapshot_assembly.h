@@ -36,7 +36,9 @@ struct ImportColumns
 };
 
 /// The snapshot named `name` of the columns. Releases the per-interaction columns as it goes (an
-/// import of tens of millions of rows would otherwise hold them twice).
+/// import of tens of millions of rows would otherwise hold them twice). At most kMaxRows
+/// interactions (rows are numbered in 32 bits); the importer refuses more before calling it.
 DatasetSnapshot assembleSnapshot(const std::string& name, ImportColumns& columns);
+inline constexpr int64_t kMaxRows = 2147483647;
 
 }  // namespace m6::import_detail
