@@ -7,6 +7,62 @@
 namespace m6::import_detail
 {
 
+namespace
+{
+
+// Puts row perm[n] of every per-interaction column at row n, one cycle of the permutation at a
+// time, marking finished rows in `perm` (which it uses up): the import never holds a column
+// twice, 300 MB less at its peak at 25M rows than gathering into new arrays.
+void permuteInPlace(std::vector<int32_t>& perm, ImportColumns& cols)
+{
+  const bool hasR = cols.hasRatings;
+  const bool hasT = cols.hasTimes;
+  for (size_t start = 0; start < perm.size(); ++start)
+  {
+    if (perm[start] < 0)
+    {
+      continue;
+    }
+    const int32_t user = cols.user[start];
+    const int32_t item = cols.item[start];
+    const float rating = hasR ? cols.rating[start] : 0.0f;
+    const int64_t ts = hasT ? cols.ts[start] : 0;
+    size_t to = start;
+    for (;;)
+    {
+      const auto from = static_cast<size_t>(perm[to]);
+      perm[to] = -1;
+      if (from == start)
+      {
+        cols.user[to] = user;
+        cols.item[to] = item;
+        if (hasR)
+        {
+          cols.rating[to] = rating;
+        }
+        if (hasT)
+        {
+          cols.ts[to] = ts;
+        }
+        break;
+      }
+      cols.user[to] = cols.user[from];
+      cols.item[to] = cols.item[from];
+      if (hasR)
+      {
+        cols.rating[to] = cols.rating[from];
+      }
+      if (hasT)
+      {
+        cols.ts[to] = cols.ts[from];
+      }
+      to = from;
+    }
+  }
+}
+
+}  // namespace
+
 DatasetSnapshot assembleSnapshot(const std::string& name, ImportColumns& cols)
 {
   DatasetSnapshot ds;
@@ -90,36 +146,6 @@ DatasetSnapshot assembleSnapshot(const std::string& name, ImportColumns& cols)
     }
     ds.shuffledWithinUser = true;
   }
-  ds.user.resize(static_cast<size_t>(nX));
-  ds.item.resize(static_cast<size_t>(nX));
-  for (int64_t n = 0; n < nX; ++n)
-  {
-    auto old = static_cast<size_t>(perm[static_cast<size_t>(n)]);
-    ds.user[static_cast<size_t>(n)] = userNew[static_cast<size_t>(cols.user[old])];
-    ds.item[static_cast<size_t>(n)] = itemNew[static_cast<size_t>(cols.item[old])];
-  }
-  std::vector<int32_t>().swap(cols.user);
-  std::vector<int32_t>().swap(cols.item);
-  if (cols.hasRatings)
-  {
-    ds.rating.resize(static_cast<size_t>(nX));
-    for (int64_t n = 0; n < nX; ++n)
-    {
-      ds.rating[static_cast<size_t>(n)] =
-          cols.rating[static_cast<size_t>(perm[static_cast<size_t>(n)])];
-    }
-    std::vector<float>().swap(cols.rating);
-  }
-  if (cols.hasTimes)
-  {
-    ds.ts.resize(static_cast<size_t>(nX));
-    for (int64_t n = 0; n < nX; ++n)
-    {
-      ds.ts[static_cast<size_t>(n)] = cols.ts[static_cast<size_t>(perm[static_cast<size_t>(n)])];
-    }
-    std::vector<int64_t>().swap(cols.ts);
-  }
-
   for (auto& b : cols.userFields)
   {
     ds.userFields.push_back(b->finish(nU, userOrder));
@@ -128,13 +154,31 @@ DatasetSnapshot assembleSnapshot(const std::string& name, ImportColumns& cols)
   {
     ds.itemFields.push_back(b->finish(nI, itemOrder));
   }
-  if (!cols.contextFields.empty())
+  // The context fields first: they take the row order as it is, and the step below uses it up.
+  for (auto& b : cols.contextFields)
   {
-    for (auto& b : cols.contextFields)
-    {
-      ds.contextFields.push_back(b->finish(nX, perm));
-    }
+    ds.contextFields.push_back(b->finish(nX, perm));
   }
+  permuteInPlace(perm, cols);
+  std::vector<int32_t>().swap(perm);
+  for (int64_t n = 0; n < nX; ++n)
+  {
+    auto& u = cols.user[static_cast<size_t>(n)];
+    auto& i = cols.item[static_cast<size_t>(n)];
+    u = userNew[static_cast<size_t>(u)];
+    i = itemNew[static_cast<size_t>(i)];
+  }
+  ds.user = std::move(cols.user);
+  ds.item = std::move(cols.item);
+  if (cols.hasRatings)
+  {
+    ds.rating = std::move(cols.rating);
+  }
+  if (cols.hasTimes)
+  {
+    ds.ts = std::move(cols.ts);
+  }
+
   // Titles are also a text feature the model can read.
   if (!ds.itemTitles.empty())
   {
