@@ -37,8 +37,8 @@ struct ImportColumns
 
 /// The snapshot named `name` of the columns. Takes the per-interaction columns over, reordered
 /// in place (an import of tens of millions of rows would otherwise hold them twice), so they are
-/// empty afterwards. At most kMaxRows
-/// interactions (rows are numbered in 32 bits); the importer refuses more before calling it.
+/// empty afterwards. At most kMaxRows interactions (rows are numbered in 32 bits); the importer
+/// refuses more before calling it.
 DatasetSnapshot assembleSnapshot(const std::string& name, ImportColumns& columns);
 inline constexpr int64_t kMaxRows = 2147483647;
 

@@ -21,16 +21,21 @@ using m6::RunConfig;
 namespace
 {
 
-torch::Tensor priorOf(const m6::Session& s)
+m6::FeatureColumnData priorColumn(const m6::Session& s)
 {
   for (const auto& c : s.features.items.columns)
   {
     if (c.spec.name == "@popularity")
     {
-      return c.data;
+      return c;
     }
   }
   return {};
+}
+
+torch::Tensor priorOf(const m6::Session& s)
+{
+  return priorColumn(s).data;
 }
 
 RunConfig priorConfig()
@@ -122,15 +127,7 @@ class TestOpenDomain : public QObject
     // starts about as small as an id embedding, so the tokens do not all start along one
     // direction. Linear's default initialisation made it about ten times larger.
     const m6::DatasetSnapshot data = m6test::demo(120, 160, 4000, 3);
-    const m6::Session s(data, priorConfig());
-    m6::FeatureColumnData prior;
-    for (const auto& c : s.features.items.columns)
-    {
-      if (c.spec.name == "@popularity")
-      {
-        prior = c;
-      }
-    }
+    const m6::FeatureColumnData prior = priorColumn(m6::Session(data, priorConfig()));
     QVERIFY(prior.data.defined());
     torch::manual_seed(11);
     m6::EntityEncoder e(m6::EntityEncoderOptions{data.numItems(), {prior.spec}, 32, false, 0});
