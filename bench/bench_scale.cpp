@@ -7,7 +7,9 @@
 //  1. import: our MovieLens-CSV import in a child process (seconds, rows/s, peak RSS), beside the
 //     sqlite3 shell's `.import` of the same file into a bare table;
 //  2. snapshot: SnapshotStore::get (what every worker of the workbench shares): seconds, the
-//     snapshot's bytes (its arrays), this process's RSS after it;
+//     snapshot's bytes (its arrays), this process's RSS after it; then the browser's queries
+//     (BrowseQuery): each table's count and first pages, the interactions of the most popular and
+//     the median item, of one user, of a user id typed in the filter box, and sorted by rating;
 //  3. training: the balanced preset (loss auto: the sampled softmax from 10,000 items), one epoch
 //     over a deterministic share of the training examples (--train-fraction, default 0.04, so it
 //     ends in minutes), per-epoch validation on a seeded sample of 2,000 users: examples/s and the
@@ -37,6 +39,7 @@
 #include "model/core/rng.h"
 #include "model/engine.h"
 #include "model/threads.h"
+#include "storage/browse.h"
 #include "storage/workspace.h"
 
 namespace fs = std::filesystem;
@@ -79,6 +82,69 @@ double percentile(std::vector<double> v, double p)
   }
   std::sort(v.begin(), v.end());
   return v[static_cast<size_t>(p * static_cast<double>(v.size() - 1))];
+}
+
+// Milliseconds of one call, and its result.
+template <typename F>
+auto timed(double* ms, F&& f)
+{
+  const double t0 = now();
+  auto r = f();
+  *ms = (now() - t0) * 1000.0;
+  return r;
+}
+
+// What the browser asks for, through the same BrowseQuery its workers use: a table's first page
+// and count, and the interactions of one item, of one user, and of a text in the filter box.
+void browseFigures(m6::Workspace& ws, int64_t datasetId, const m6::DatasetSnapshot& snap)
+{
+  using m6::BrowseFilter;
+  using m6::BrowseQuery;
+  using m6::BrowseTable;
+  auto page = [&](BrowseTable table, const BrowseFilter& f, const char* what, int sort = -1)
+  {
+    BrowseQuery q(ws, datasetId, table, f, sort);
+    double countMs = 0;
+    double pageMs = 0;
+    double nextMs = 0;
+    const auto n = timed(&countMs, [&] { return q.count(); });
+    const auto first = timed(&pageMs, [&] { return q.fetch(0, 100); });
+    std::string after = first && !first->empty() ? first->back().sortKey : std::string();
+    const auto next = timed(&nextMs, [&] { return q.fetch(100, 100, after); });
+    std::printf("  %-44s %9lld rows: count %7.1f ms, first page %7.1f ms, next page %6.1f ms%s\n",
+                what, static_cast<long long>(n ? *n : -1), countMs, pageMs, nextMs,
+                first && next ? "" : " (FAILED)");
+  };
+  std::vector<int64_t> perItem(static_cast<size_t>(snap.numItems()), 0);
+  for (int32_t i : snap.item)
+  {
+    ++perItem[static_cast<size_t>(i)];
+  }
+  std::vector<int64_t> byCount(perItem.size());
+  for (size_t i = 0; i < byCount.size(); ++i)
+  {
+    byCount[i] = static_cast<int64_t>(i);
+  }
+  std::sort(byCount.begin(), byCount.end(),
+            [&](int64_t a, int64_t b) { return perItem[size_t(a)] > perItem[size_t(b)]; });
+  std::printf("browse (the browser's queries, this process's SQLite connection):\n");
+  page(BrowseTable::Users, {}, "users");
+  page(BrowseTable::Items, {}, "items");
+  page(BrowseTable::Interactions, {}, "interactions");
+  BrowseFilter top;
+  top.itemIdx = byCount.front();
+  page(BrowseTable::Interactions, top, "interactions of the most popular item");
+  BrowseFilter median;
+  median.itemIdx = byCount[byCount.size() / 2];
+  page(BrowseTable::Interactions, median, "interactions of the median item");
+  BrowseFilter user;
+  user.userIdx = snap.numUsers() / 2;
+  page(BrowseTable::Interactions, user, "interactions of one user");
+  BrowseFilter text;
+  text.text = snap.userIds[static_cast<size_t>(snap.numUsers() / 3)];
+  page(BrowseTable::Interactions, text, "a user id in the text box");
+  page(BrowseTable::Interactions, top, "most popular item, sorted by rating", 4);
+  std::fflush(stdout);
 }
 
 }  // namespace
@@ -203,6 +269,7 @@ int main(int argc, char** argv)
       static_cast<long long>(snap.numItems()), static_cast<long long>(snap.numInteractions()),
       rssBefore, m6bench::statusMiB("VmRSS"));
   std::fflush(stdout);
+  browseFigures(ws, info->id, snap);
 
   // 3. Training.
   m6::RunConfig config = m6::preset("balanced");

@@ -29,6 +29,12 @@ std::string likeEscape(const std::string& s)
 namespace
 {
 
+// The sequence numbers of one item's interactions (binds: dataset id, item index), from its
+// JSON array in item_seqs (schema version 8).
+constexpr const char* kSeqsOfItem =
+    "(SELECT value FROM json_each((SELECT seqs FROM item_seqs WHERE dataset_id = ? AND "
+    "item_idx = ?)))";
+
 void bindCell(sql::Stmt& s, int i, const Cell& c)
 {
   if (std::holds_alternative<int64_t>(c))
@@ -248,16 +254,16 @@ std::string BrowseQuery::whereClause(std::vector<Cell>* binds) const
       }
       if (filter_.itemIdx)
       {
-        add("x.seq IN (SELECT seq FROM item_interactions WHERE dataset_id = ? AND item_idx = ?)");
+        add("x.seq IN " + std::string(kSeqsOfItem));
         binds->push_back(datasetId_);
         binds->push_back(*filter_.itemIdx);
       }
       if (!filter_.text.empty())
       {
         std::string any =
-            "(x.seq IN (SELECT seq FROM item_interactions WHERE dataset_id = ? AND item_idx IN "
-            "(SELECT idx FROM items WHERE dataset_id = ? AND title LIKE ? ESCAPE '\\'))";
-        binds->push_back(datasetId_);
+            "(x.seq IN (SELECT j.value FROM items i JOIN item_seqs s ON s.dataset_id = "
+            "i.dataset_id AND s.item_idx = i.idx, json_each(s.seqs) j WHERE i.dataset_id = ? AND "
+            "i.title LIKE ? ESCAPE '\\')";
         binds->push_back(datasetId_);
         binds->push_back("%" + likeEscape(filter_.text) + "%");
         for (int64_t u : textUsers_)
@@ -270,9 +276,7 @@ std::string BrowseQuery::whereClause(std::vector<Cell>* binds) const
         }
         for (int64_t i : textItems_)
         {
-          any +=
-              " OR x.seq IN (SELECT seq FROM item_interactions WHERE dataset_id = ? AND "
-              "item_idx = ?)";
+          any += " OR x.seq IN " + std::string(kSeqsOfItem);
           binds->push_back(datasetId_);
           binds->push_back(i);
         }

@@ -255,8 +255,8 @@ Status Workspace::deleteDataset(const std::string& name)
         runFolders.push_back(folder);
       }
     }
-    if (auto ok = checkBeforeWriting({"users", "items", "interactions", "item_interactions",
-                                      "field_values", "run_user_metrics"});
+    if (auto ok = checkBeforeWriting(
+            {"users", "items", "interactions", "item_seqs", "field_values", "run_user_metrics"});
         !ok)
     {
       return errorOf(ok);
@@ -272,7 +272,7 @@ Status Workspace::deleteDataset(const std::string& name)
     };
     run("DELETE FROM field_values WHERE field_id IN (SELECT id FROM fields WHERE dataset_id = ?)");
     run("DELETE FROM fields WHERE dataset_id = ?");
-    run("DELETE FROM item_interactions WHERE dataset_id = ?");
+    run("DELETE FROM item_seqs WHERE dataset_id = ?");
     run("DELETE FROM interactions WHERE dataset_id = ?");
     run("DELETE FROM users WHERE dataset_id = ?");
     run("DELETE FROM items WHERE dataset_id = ?");

@@ -26,8 +26,8 @@ constexpr std::uintmax_t kQuickCheckLimitBytes = 64u << 20;
 // The tables with rows per interaction, user, item or per user of a run.
 const std::set<std::string>& bulkTables()
 {
-  static const std::set<std::string> tables = {
-      "interactions", "item_interactions", "users", "items", "field_values", "run_user_metrics"};
+  static const std::set<std::string> tables = {"interactions", "item_seqs",    "users",
+                                               "items",        "field_values", "run_user_metrics"};
   return tables;
 }
 

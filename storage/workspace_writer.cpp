@@ -187,11 +187,13 @@ class SnapshotWriter
     rowsDone_ += ds_.numInteractions();
   }
 
-  // item_interactions in key order: a counting sort of seq by item.
+  // item_seqs: each item's interaction sequence numbers as one JSON array (a counting sort of
+  // seq by item), one row per item in key order. Progress counts the interactions covered.
   void itemIndex()
   {
     const int64_t nX = ds_.numInteractions();
-    std::vector<int64_t> start(static_cast<size_t>(ds_.numItems()) + 1, 0);
+    const int64_t nI = ds_.numItems();
+    std::vector<int64_t> start(static_cast<size_t>(nI) + 1, 0);
     for (int32_t i : ds_.item)
     {
       ++start[static_cast<size_t>(i) + 1];
@@ -203,21 +205,41 @@ class SnapshotWriter
     // Row numbers in 32 bits (a snapshot numbers its rows so, see snapshot_assembly.h): 100 MB
     // less at 25M rows, in the phase where the import's memory peaks.
     std::vector<uint32_t> bySeq(static_cast<size_t>(nX));
-    for (int64_t n = 0; n < nX; ++n)
     {
-      bySeq[static_cast<size_t>(start[static_cast<size_t>(ds_.item[static_cast<size_t>(n)])]++)] =
-          static_cast<uint32_t>(n);
+      std::vector<int64_t> next(start.begin(), start.end() - 1);
+      for (int64_t n = 0; n < nX; ++n)
+      {
+        bySeq[static_cast<size_t>(next[static_cast<size_t>(ds_.item[static_cast<size_t>(n)])]++)] =
+            static_cast<uint32_t>(n);
+      }
     }
-    insertRows(
-        db_, "item_interactions", 3, nX,
-        [&](sql::Stmt& s, int p, int64_t r)
+    const auto onProgress = phase("Writing item index");
+    auto ins = db_.prepare("INSERT INTO item_seqs(dataset_id, item_idx, seqs) VALUES (?,?,?)");
+    std::string seqs;
+    for (int64_t i = 0; i < nI; ++i)
+    {
+      seqs = "[";
+      for (int64_t r = start[static_cast<size_t>(i)]; r < start[static_cast<size_t>(i) + 1]; ++r)
+      {
+        if (r > start[static_cast<size_t>(i)])
         {
-          const int64_t n = bySeq[static_cast<size_t>(r)];
-          s.bind(p, id_)
-              .bind(p + 1, static_cast<int64_t>(ds_.item[static_cast<size_t>(n)]))
-              .bind(p + 2, n);
-        },
-        cancel_, phase("Writing item index"));
+          seqs += ',';
+        }
+        seqs += std::to_string(bySeq[static_cast<size_t>(r)]);
+      }
+      seqs += ']';
+      ins.bind(1, id_).bind(2, i).bind(3, seqs);
+      ins.run();
+      if (i % 1024 == 0)
+      {
+        if (cancelled(cancel_))
+        {
+          throw Cancelled{};
+        }
+        onProgress(start[static_cast<size_t>(i)]);
+      }
+    }
+    onProgress(nX);
     rowsDone_ += nX;
   }
 
@@ -405,8 +427,8 @@ Result<int64_t> Workspace::writeDataset(const DatasetSnapshot& ds, const Dataset
   {
     return errorOf(ok);
   }
-  if (auto ok = checkBeforeWriting(
-          {"users", "items", "interactions", "item_interactions", "field_values"}, progress);
+  if (auto ok = checkBeforeWriting({"users", "items", "interactions", "item_seqs", "field_values"},
+                                   progress);
       !ok)
   {
     return errorOf(ok);

@@ -6,6 +6,7 @@
 #include "fixtures.h"
 #include "model/core/demo_data.h"
 #include "storage/browse.h"
+#include "storage/schema.h"
 #include "storage/sqlite.h"
 #include "storage/workspace.h"
 #include "storage/workspace_db.h"
@@ -164,6 +165,96 @@ class TestBrowse : public QObject
     auto rows = *BrowseQuery(*ws_, id_, BrowseTable::Interactions, t).fetch(0, 10);
     QVERIFY(!rows.empty());
     QCOMPARE(std::get<int64_t>(rows[0].cells[5]), ds_.ts[100]);
+  }
+
+  // An item's interactions (from its sequence list) and a title word in the interactions' text box
+  // give exactly the rows of those items, each once, in sequence order.
+  void itemAndTitleFiltersGiveExactlyThoseItemsRows()
+  {
+    auto seqsOf = [](BrowseQuery& q)
+    {
+      std::vector<int64_t> keys;
+      const auto rows = q.fetch(0, 100000);  // held: a range-for over *temporary would dangle
+      for (const auto& row : *rows)
+      {
+        keys.push_back(row.key);
+      }
+      return keys;
+    };
+    for (int32_t item : {ds_.item[0], ds_.item[777], int32_t(0)})
+    {
+      std::vector<int64_t> expected;
+      for (size_t n = 0; n < ds_.item.size(); ++n)
+      {
+        if (ds_.item[n] == item)
+        {
+          expected.push_back(int64_t(n));
+        }
+      }
+      BrowseFilter f;
+      f.itemIdx = item;
+      BrowseQuery q(*ws_, id_, BrowseTable::Interactions, f);
+      QCOMPARE(seqsOf(q), expected);
+    }
+    std::vector<int64_t> expected;
+    for (size_t n = 0; n < ds_.item.size(); ++n)
+    {
+      if (QString::fromStdString(ds_.itemTitles[size_t(ds_.item[n])])
+              .contains("galaxy", Qt::CaseInsensitive))
+      {
+        expected.push_back(int64_t(n));
+      }
+    }
+    QVERIFY(expected.size() > 10);
+    BrowseFilter t;
+    t.text = "galaxy";
+    BrowseQuery q(*ws_, id_, BrowseTable::Interactions, t);
+    QCOMPARE(*q.count(), int64_t(expected.size()));
+    QCOMPARE(seqsOf(q), expected);
+  }
+
+  // A workspace written before schema version 8 (one item-index row per interaction) is migrated
+  // when opened: its item filter finds the same rows, and the old table is gone.
+  void aVersionSevenItemIndexIsMigrated()
+  {
+    const std::string p = m6test::path(dir_, "v7.m6ws");
+    {
+      m6::sql::Db db;
+      db.open(p, true);
+      for (size_t v = 0; v < 7; ++v)
+      {
+        db.exec(m6::schema::migrations()[v]);
+      }
+      db.exec("PRAGMA application_id=" + std::to_string(0x4D36574B));
+      db.exec("PRAGMA user_version=7");
+      db.exec(
+          "INSERT INTO datasets(id, name, source_format, created_at, n_users, n_items, "
+          "n_interactions, has_ratings, has_timestamps) VALUES (5, 'old', 'csv', 0, 2, 2, 4, 0, "
+          "0);"
+          "INSERT INTO users VALUES (5, 0, 'a', 0, 2), (5, 1, 'b', 2, 2);"
+          "INSERT INTO items VALUES (5, 0, 'x', 'X', 3), (5, 1, 'y', 'Y', 1);"
+          "INSERT INTO interactions VALUES (5, 0, 0, 0, NULL, NULL), (5, 1, 0, 1, NULL, NULL), "
+          "(5, 2, 1, 0, NULL, NULL), (5, 3, 1, 0, NULL, NULL);"
+          "INSERT INTO item_interactions VALUES (5, 0, 0), (5, 0, 2), (5, 0, 3), (5, 1, 1);");
+    }
+    auto ws = m6::Workspace::open(p, false);
+    QVERIFY2(ws.ok(), ws.error().c_str());
+    QCOMPARE(workspaceDb(**ws).queryInt(
+                 "SELECT count(*) FROM sqlite_schema WHERE name = 'item_interactions'"),
+             int64_t(0));
+    for (auto [item, expected] :
+         {std::pair{0, std::vector<int64_t>{0, 2, 3}}, std::pair{1, std::vector<int64_t>{1}}})
+    {
+      BrowseFilter f;
+      f.itemIdx = item;
+      std::vector<int64_t> keys;
+      const auto rows = BrowseQuery(**ws, 5, BrowseTable::Interactions, f).fetch(0, 10);
+      for (const auto& row : *rows)
+      {
+        keys.push_back(row.key);
+      }
+      QCOMPARE(keys, expected);
+    }
   }
 
   void keysetPagingMatchesOffsetPaging_data()
