@@ -3,7 +3,9 @@
 
 #include "storage/browse.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 #include "model/core/json.h"
 #include "storage/sqlite.h"
@@ -34,6 +36,28 @@ namespace
 constexpr const char* kSeqsOfItem =
     "(SELECT value FROM json_each((SELECT seqs FROM item_seqs WHERE dataset_id = ? AND "
     "item_idx = ?)))";
+
+// An item's sequence numbers from its item_seqs array ("[3,17,42]", ascending as written).
+std::vector<int64_t> parseSeqList(const std::string& json)
+{
+  std::vector<int64_t> out;
+  const char* p = json.c_str();
+  while (*p)
+  {
+    if (*p >= '0' && *p <= '9')
+    {
+      char* end = nullptr;
+      out.push_back(std::strtoll(p, &end, 10));
+      p = end;
+    }
+    else
+    {
+      ++p;
+    }
+  }
+  std::sort(out.begin(), out.end());  // written sorted; kept so even if a writer did not
+  return out;
+}
 
 void bindCell(sql::Stmt& s, int i, const Cell& c)
 {
@@ -182,6 +206,22 @@ Status BrowseQuery::prepare()
         userRange_ = s.step() ? std::make_pair(s.columnInt(0), s.columnInt(0) + s.columnInt(1) - 1)
                               : std::make_pair(int64_t(0), int64_t(-1));
       }
+      if (filter_.itemIdx && filter_.text.empty() && !filter_.ratingMin && !filter_.ratingMax &&
+          !filter_.timeMin && !filter_.timeMax)
+      {
+        // Only the item (and perhaps a user): its list is the rows, counted and paged here.
+        auto s = db.prepare("SELECT seqs FROM item_seqs WHERE dataset_id = ? AND item_idx = ?");
+        s.bind(1, datasetId_).bind(2, *filter_.itemIdx);
+        itemSeqs_ = s.step() ? parseSeqList(s.columnText(0)) : std::vector<int64_t>();
+        if (userRange_)
+        {
+          auto& v = *itemSeqs_;
+          v.erase(std::remove_if(v.begin(), v.end(),
+                                 [&](int64_t q)
+                                 { return q < userRange_->first || q > userRange_->second; }),
+                  v.end());
+        }
+      }
       if (!filter_.text.empty())
       {
         auto u = db.prepare("SELECT idx FROM users WHERE dataset_id = ? AND external_id = ?");
@@ -260,23 +300,27 @@ std::string BrowseQuery::whereClause(std::vector<Cell>* binds) const
       }
       if (!filter_.text.empty())
       {
+        // One list of sequence numbers (titles, then exact user and item ids) that drives the
+        // primary key; an OR of the three would scan every interaction of the dataset.
         std::string any =
-            "(x.seq IN (SELECT j.value FROM items i JOIN item_seqs s ON s.dataset_id = "
+            "x.seq IN (SELECT j.value FROM items i JOIN item_seqs s ON s.dataset_id = "
             "i.dataset_id AND s.item_idx = i.idx, json_each(s.seqs) j WHERE i.dataset_id = ? AND "
-            "i.title LIKE ? ESCAPE '\\')";
+            "i.title LIKE ? ESCAPE '\\'";
         binds->push_back(datasetId_);
         binds->push_back("%" + likeEscape(filter_.text) + "%");
         for (int64_t u : textUsers_)
         {
           any +=
-              " OR x.seq BETWEEN (SELECT first_seq FROM users WHERE dataset_id = ? AND idx = ?) "
-              "AND (SELECT first_seq + n_interactions - 1 FROM users WHERE dataset_id = ? AND "
-              "idx = ?)";
-          binds->insert(binds->end(), {datasetId_, u, datasetId_, u});
+              " UNION ALL SELECT seq FROM interactions WHERE dataset_id = ? AND seq BETWEEN "
+              "(SELECT first_seq FROM users WHERE dataset_id = ? AND idx = ?) AND (SELECT "
+              "first_seq + n_interactions - 1 FROM users WHERE dataset_id = ? AND idx = ?)";
+          binds->insert(binds->end(), {datasetId_, datasetId_, u, datasetId_, u});
         }
         for (int64_t i : textItems_)
         {
-          any += " OR x.seq IN " + std::string(kSeqsOfItem);
+          any +=
+              " UNION ALL SELECT value FROM json_each((SELECT seqs FROM item_seqs WHERE "
+              "dataset_id = ? AND item_idx = ?))";
           binds->push_back(datasetId_);
           binds->push_back(i);
         }
@@ -380,6 +424,10 @@ Result<int64_t> BrowseQuery::count()
              : table_ == BrowseTable::Items ? info->items
                                             : info->interactions;
     }
+    if (itemSeqs_)
+    {
+      return static_cast<int64_t>(itemSeqs_->size());
+    }
     if (table_ == BrowseTable::Interactions && userRange_ && filter_.text.empty() &&
         !filter_.itemIdx && !filter_.ratingMin && !filter_.ratingMax && !filter_.timeMin &&
         !filter_.timeMax)
@@ -471,6 +519,15 @@ Result<std::vector<BrowseRow>> BrowseQuery::fetch(int64_t offset, int64_t limit,
       }
     }
     const char* dir = descending_ ? "DESC" : "ASC";
+    if (itemSeqs_ && natural)
+    {
+      // One item's interactions in sequence order: the page is a slice of its list, looked up by
+      // primary key, whatever the item's size (no list built per page, no OFFSET).
+      return readRows("SELECT " + select + ", " + order + " FROM " + from +
+                          " WHERE x.dataset_id = " + std::to_string(datasetId_) +
+                          " AND x.seq IN (SELECT value FROM json_each(?)) ORDER BY x.seq " + dir,
+                      {itemSeqsPage(offset, limit, after)}, order);
+    }
     std::vector<Cell> binds;
     std::string where = whereClause(&binds);
     bool useOffset = true;
@@ -483,7 +540,10 @@ Result<std::vector<BrowseRow>> BrowseQuery::fetch(int64_t offset, int64_t limit,
       const char* cmp = descending_ ? "<" : ">";
       if (natural)
       {
-        where += " AND " + key + " " + cmp + " ?";
+        // Under a list of sequence numbers (an item, the text box) the bound must not drive the
+        // scan ("+" keeps it off the index): SQLite would walk the rest of the table instead.
+        const bool listed = filter_.itemIdx || !filter_.text.empty();
+        where += std::string(" AND ") + (listed ? "+" : "") + key + " " + cmp + " ?";
         binds.emplace_back(k);
       }
       else if (std::holds_alternative<std::monostate>(v))
@@ -531,36 +591,7 @@ Result<std::vector<BrowseRow>> BrowseQuery::fetch(int64_t offset, int64_t limit,
       q += " OFFSET ?";
       binds.emplace_back(offset);
     }
-    auto s = workspaceDb(ws_).prepare(q);
-    for (size_t k = 0; k < binds.size(); ++k)
-    {
-      bindCell(s, static_cast<int>(k) + 1, binds[k]);
-    }
-    std::vector<BrowseRow> rows;
-    const int sortCol = static_cast<int>(columns_.size());
-    while (s.step())
-    {
-      BrowseRow r;
-      r.key = s.columnInt(0);
-      for (size_t c = 0; c < columns_.size(); ++c)
-      {
-        r.cells.push_back(readCell(s, static_cast<int>(c), columns_[c].kind));
-      }
-      Cell sortValue;
-      if (!s.isNull(sortCol))
-      {
-        sortValue = (order == "x.rating") ? Cell(s.columnDouble(sortCol))
-                    : (order == "u.external_id" || order == "i.external_id" || order == "i.title")
-                        ? Cell(s.columnText(sortCol))
-                        : Cell(s.columnInt(sortCol));
-      }
-      Json tok = Json::array();
-      tok.push_back(cellToJson(sortValue));
-      tok.push_back(r.key);
-      r.sortKey = tok.dump();
-      rows.push_back(std::move(r));
-    }
-    return rows;
+    return readRows(q, binds, order);
   }
   catch (const sql::SqliteError& e)
   {
@@ -574,6 +605,62 @@ Result<std::vector<BrowseRow>> BrowseQuery::fetch(int64_t offset, int64_t limit,
   {
     return makeError(std::string("bad page token: ") + e.what());
   }
+}
+
+std::vector<BrowseRow> BrowseQuery::readRows(const std::string& q, const std::vector<Cell>& binds,
+                                             const std::string& order) const
+{
+  auto s = workspaceDb(ws_).prepare(q);
+  for (size_t k = 0; k < binds.size(); ++k)
+  {
+    bindCell(s, static_cast<int>(k) + 1, binds[k]);
+  }
+  std::vector<BrowseRow> rows;
+  const int sortCol = static_cast<int>(columns_.size());
+  while (s.step())
+  {
+    BrowseRow r;
+    r.key = s.columnInt(0);
+    for (size_t c = 0; c < columns_.size(); ++c)
+    {
+      r.cells.push_back(readCell(s, static_cast<int>(c), columns_[c].kind));
+    }
+    Cell sortValue;
+    if (!s.isNull(sortCol))
+    {
+      sortValue = (order == "x.rating") ? Cell(s.columnDouble(sortCol))
+                  : (order == "u.external_id" || order == "i.external_id" || order == "i.title")
+                      ? Cell(s.columnText(sortCol))
+                      : Cell(s.columnInt(sortCol));
+    }
+    Json tok = Json::array();
+    tok.push_back(cellToJson(sortValue));
+    tok.push_back(r.key);
+    r.sortKey = tok.dump();
+    rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
+std::string BrowseQuery::itemSeqsPage(int64_t offset, int64_t limit, const std::string& after) const
+{
+  // Positions in the displayed order: the list itself, or read from its end when descending.
+  const std::vector<int64_t>& v = *itemSeqs_;
+  const auto n = static_cast<int64_t>(v.size());
+  int64_t pos = offset;
+  if (!after.empty())
+  {
+    const int64_t k = Json::parse(after).asArray().at(1).asInt();
+    pos = descending_ ? n - (std::lower_bound(v.begin(), v.end(), k) - v.begin())
+                      : std::upper_bound(v.begin(), v.end(), k) - v.begin();
+  }
+  std::string json = "[";
+  for (int64_t r = std::max<int64_t>(pos, 0); r < std::min(n, pos + limit); ++r)
+  {
+    json += (json.size() > 1 ? "," : "") +
+            std::to_string(v[static_cast<size_t>(descending_ ? n - 1 - r : r)]);
+  }
+  return json + "]";
 }
 
 }  // namespace m6

@@ -96,6 +96,11 @@ class BrowseQuery
   Status ensureSortIndex(const std::string& column);
   std::string whereClause(std::vector<Cell>* binds) const;
   std::string orderExpr() const;
+  // Runs a page query whose columns are the table's, then the sort value.
+  std::vector<BrowseRow> readRows(const std::string& q, const std::vector<Cell>& binds,
+                                  const std::string& order) const;
+  // One page of itemSeqs_ in the displayed order, as a JSON array for json_each.
+  std::string itemSeqsPage(int64_t offset, int64_t limit, const std::string& after) const;
 
   Workspace& ws_;
   int64_t datasetId_;
@@ -109,6 +114,8 @@ class BrowseQuery
   std::optional<std::pair<int64_t, int64_t>> userRange_;  // seq range for filter_.userIdx
   std::vector<int64_t> textUsers_;  // interactions: users whose id equals the text
   std::vector<int64_t> textItems_;  // interactions: items whose id equals the text
+  // Interactions of one item with no other filter but a user: their sequence numbers, ascending.
+  std::optional<std::vector<int64_t>> itemSeqs_;
 };
 
 /// Escapes % _ and \ for a LIKE pattern with ESCAPE '\'.

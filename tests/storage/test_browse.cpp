@@ -262,29 +262,79 @@ class TestBrowse : public QObject
     QTest::addColumn<int>("table");
     QTest::addColumn<int>("column");
     QTest::addColumn<bool>("descending");
-    QTest::newRow("interactions by rating") << int(BrowseTable::Interactions) << 4 << false;
-    QTest::newRow("interactions by time desc") << int(BrowseTable::Interactions) << 5 << true;
-    QTest::newRow("items by title") << int(BrowseTable::Items) << 2 << false;
-    QTest::newRow("users by interactions desc") << int(BrowseTable::Users) << 2 << true;
-    QTest::newRow("interactions natural") << int(BrowseTable::Interactions) << -1 << false;
+    QTest::addColumn<QString>("filter");  // "", "item" (the most popular), "user+item", "title"
+    const auto I = int(BrowseTable::Interactions);
+    QTest::newRow("interactions by rating") << I << 4 << false << "";
+    QTest::newRow("interactions by time desc") << I << 5 << true << "";
+    QTest::newRow("items by title") << int(BrowseTable::Items) << 2 << false << "";
+    QTest::newRow("users by interactions desc") << int(BrowseTable::Users) << 2 << true << "";
+    QTest::newRow("interactions natural") << I << -1 << false << "";
+    QTest::newRow("an item's interactions") << I << -1 << false << "item";
+    QTest::newRow("an item's interactions desc") << I << -1 << true << "item";
+    QTest::newRow("an item's interactions by rating") << I << 4 << false << "item";
+    QTest::newRow("a user's interactions of an item") << I << -1 << false << "user+item";
+    QTest::newRow("a title word") << I << -1 << false << "title";
+    QTest::newRow("a title word desc") << I << -1 << true << "title";
   }
   void keysetPagingMatchesOffsetPaging()
   {
     QFETCH(int, table);
     QFETCH(int, column);
     QFETCH(bool, descending);
-    BrowseQuery q(*ws_, id_, BrowseTable(table), {}, column, descending);
-    auto whole = *q.fetch(0, 700);
-    std::vector<int64_t> viaKeyset;
-    std::string after;
-    int64_t offset = 0;
-    while (offset < 700)
+    QFETCH(QString, filter);
+    // The most popular item; with "user+item" the first user who has it.
+    std::vector<int64_t> perItem(ds_.itemIds.size(), 0);
+    for (int32_t i : ds_.item)
     {
-      auto page = q.fetch(offset, 97, after);
+      ++perItem[size_t(i)];
+    }
+    const auto top = int64_t(std::max_element(perItem.begin(), perItem.end()) - perItem.begin());
+    BrowseFilter f;
+    if (filter.contains("item"))
+    {
+      f.itemIdx = top;
+    }
+    if (filter == "user+item")
+    {
+      f.userIdx =
+          ds_.user[size_t(std::find(ds_.item.begin(), ds_.item.end(), top) - ds_.item.begin())];
+    }
+    if (filter == "title")
+    {
+      f.text = "galaxy";
+    }
+    // In sequence order, what the filter should give (for the natural order).
+    std::vector<int64_t> expected;
+    for (size_t n = 0; n < ds_.item.size(); ++n)
+    {
+      const bool item = !f.itemIdx || ds_.item[n] == top;
+      const bool user = !f.userIdx || ds_.user[n] == *f.userIdx;
+      const bool title =
+          f.text.empty() || QString::fromStdString(ds_.itemTitles[size_t(ds_.item[n])])
+                                .contains("galaxy", Qt::CaseInsensitive);
+      if (item && user && title)
+      {
+        expected.push_back(int64_t(n));
+      }
+    }
+    if (descending)
+    {
+      std::reverse(expected.begin(), expected.end());
+    }
+    const int64_t want = filter.isEmpty() ? 700 : int64_t(expected.size());
+    const int64_t pageSize = filter.isEmpty() ? 97 : 7;
+    BrowseQuery q(*ws_, id_, BrowseTable(table), f, column, descending);
+    auto whole = *q.fetch(0, want);
+    std::vector<int64_t> viaKeyset;
+    std::vector<int64_t> viaOffsetPages;
+    std::string after;
+    for (int64_t offset = 0; offset < want; offset += pageSize)
+    {
+      auto page = q.fetch(offset, pageSize, after);
       QVERIFY2(page.ok(), page.error().c_str());
       for (const auto& r : *page)
       {
-        if (viaKeyset.size() < 700)
+        if (int64_t(viaKeyset.size()) < want)
         {
           viaKeyset.push_back(r.key);
         }
@@ -294,15 +344,31 @@ class TestBrowse : public QObject
         break;
       }
       after = page->back().sortKey;
-      offset += 97;
+      const auto byOffset = q.fetch(offset, pageSize);  // the same page by offset
+      for (const auto& r : *byOffset)
+      {
+        if (int64_t(viaOffsetPages.size()) < want)
+        {
+          viaOffsetPages.push_back(r.key);
+        }
+      }
     }
-    QVERIFY(whole.size() >= 300);
+    QVERIFY(whole.size() >= (filter.isEmpty() ? 300u : 1u));
     std::vector<int64_t> viaOffset;
     for (const auto& r : whole)
     {
       viaOffset.push_back(r.key);
     }
     QCOMPARE(viaKeyset, viaOffset);
+    QCOMPARE(viaOffsetPages, viaOffset);
+    if (!filter.isEmpty())
+    {
+      QCOMPARE(*q.count(), int64_t(expected.size()));
+      if (column < 0)
+      {
+        QCOMPARE(viaOffset, expected);
+      }
+    }
   }
 
   void sortingByRatingOrTimeBuildsAPerDatasetIndexOnce()
