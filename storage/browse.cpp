@@ -375,6 +375,36 @@ std::string BrowseQuery::orderExpr() const
   return "";
 }
 
+std::string BrowseQuery::sortIndexColumn() const
+{
+  if (table_ != BrowseTable::Interactions)
+  {
+    return "";
+  }
+  const std::string order = orderExpr();
+  return order == "x.rating" ? "rating" : order == "x.ts" ? "ts" : "";
+}
+
+bool BrowseQuery::buildsSortOrder()
+{
+  const std::string column = sortIndexColumn();
+  if (column.empty())
+  {
+    return false;
+  }
+  try
+  {
+    auto exists =
+        workspaceDb(ws_).prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?");
+    exists.bind(1, "interactions_by_" + column + "_" + std::to_string(datasetId_));
+    return !exists.step();
+  }
+  catch (const sql::SqliteError&)
+  {
+    return false;  // fetch() will report what is wrong
+  }
+}
+
 Status BrowseQuery::ensureSortIndex(const std::string& column)
 {
   // Sorting 10 million interactions by rating or time needs an index, but maintaining one on
@@ -511,9 +541,9 @@ Result<std::vector<BrowseRow>> BrowseQuery::fetch(int64_t offset, int64_t limit,
     }
     const std::string order = orderExpr();
     const bool natural = order == key;
-    if (table_ == BrowseTable::Interactions && (order == "x.rating" || order == "x.ts"))
+    if (const std::string column = sortIndexColumn(); !column.empty())
     {
-      if (auto ok = ensureSortIndex(order == "x.rating" ? "rating" : "ts"); !ok)
+      if (auto ok = ensureSortIndex(column); !ok)
       {
         return errorOf(ok);
       }

@@ -55,6 +55,7 @@ BrowsePage::BrowsePage(std::unique_ptr<WorkerThread<BrowseWorker>> worker, Brows
   chip_->hide();
 
   status_ = new QLabel(this);
+  status_->setObjectName(QStringLiteral("browseStatus"));
   status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
   auto* top = new QHBoxLayout;
@@ -92,6 +93,7 @@ BrowsePage::BrowsePage(std::unique_ptr<WorkerThread<BrowseWorker>> worker, Brows
           });
   connect(model_, &BrowseTableModel::modelReset, this, [this] { columnsSized_ = false; });
   connect(model_, &BrowseTableModel::modelReset, this, &BrowsePage::updateStatus);
+  connect(model_, &BrowseTableModel::sortOrderBuildingChanged, this, &BrowsePage::updateStatus);
   connect(model_, &BrowseTableModel::modelReset, this, &BrowsePage::keepSortIndicator);
   connect(model_, &BrowseTableModel::loadFailed, this,
           [this](const QString& message)
@@ -216,6 +218,15 @@ void BrowsePage::updateStatus()
   else if (model_->isLoading())
   {
     status_->setText(tr("Counting rows…"));
+  }
+  else if (model_->isBuildingSortOrder())
+  {
+    const int column = model_->sortColumn();
+    const QString name = model_->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString();
+    status_->setText(
+        tr("Sorting %1 rows by %2: building this dataset's %2 order, once (about half a minute "
+           "at 25 million rows)…")
+            .arg(QLocale().toString(static_cast<qlonglong>(model_->rowCount())), name.toLower()));
   }
   else
   {

@@ -20,6 +20,14 @@ BrowseTableModel::BrowseTableModel(std::unique_ptr<WorkerThread<BrowseWorker>> w
   connect(w, &BrowseWorker::countReady, this, &BrowseTableModel::onCount);
   connect(w, &BrowseWorker::pageReady, this, &BrowseTableModel::onPage);
   connect(w, &BrowseWorker::failed, this, &BrowseTableModel::onFailed);
+  connect(w, &BrowseWorker::buildingSortOrder, this,
+          [this](quint64, quint64 generation)
+          {
+            if (generation == generation_)
+            {
+              setBuildingOrder(true);
+            }
+          });
 }
 
 BrowseTableModel::~BrowseTableModel() = default;
@@ -80,6 +88,7 @@ void BrowseTableModel::restart()
   failed_ = false;
   loading_ = datasetId_ != 0;
   endResetModel();
+  setBuildingOrder(false);
   if (datasetId_ == 0)
   {
     return;
@@ -299,6 +308,7 @@ void BrowseTableModel::onPage(const m6::BrowseRows& page)
     ++staleDropped_;
     return;
   }
+  setBuildingOrder(false);
   const qint64 chunk = page.offset / kChunkRows;
   pending_.remove(chunk);
   chunks_[chunk] = Chunk{page.rows};
@@ -320,9 +330,19 @@ void BrowseTableModel::onFailed(quint64, quint64 generation, const QString& mess
     return;
   }
   loading_ = false;
+  setBuildingOrder(false);
   failed_ = true;  // no more requests until the next generation (avoids a retry storm)
   pending_.clear();
   Q_EMIT loadFailed(message);
+}
+
+void BrowseTableModel::setBuildingOrder(bool building)
+{
+  if (buildingOrder_ != building)
+  {
+    buildingOrder_ = building;
+    Q_EMIT sortOrderBuildingChanged(building);
+  }
 }
 
 void BrowseTableModel::evict()

@@ -49,6 +49,9 @@ class BrowseTableModel : public QAbstractTableModel
   bool isSortable(int column) const;
   /// True until the count of the current generation arrived.
   bool isLoading() const { return loading_; }
+  /// True while the worker builds the dataset's order for the current sort (its first sort by
+  /// rating or time), until the first page of that order arrives.
+  bool isBuildingSortOrder() const { return buildingOrder_; }
   bool isRowLoaded(int row) const;
   /// Replies dropped because a newer generation had started (diagnostics, tests).
   int staleRepliesDropped() const { return staleDropped_; }
@@ -74,6 +77,8 @@ class BrowseTableModel : public QAbstractTableModel
   /// The count of the current generation arrived (after the model reset).
   void countChanged(qint64 rows);
   void loadFailed(QString message);
+  /// isBuildingSortOrder() changed.
+  void sortOrderBuildingChanged(bool building);
 
  private:
   struct Chunk
@@ -87,6 +92,7 @@ class BrowseTableModel : public QAbstractTableModel
   void onCount(const m6::BrowseCount& count);
   void onPage(const m6::BrowseRows& page);
   void onFailed(quint64 token, quint64 generation, const QString& message);
+  void setBuildingOrder(bool building);
   void evict();
   BrowseRequest baseRequest() const;
   QVariant display(const Cell& cell, CellKind kind) const;
@@ -101,6 +107,7 @@ class BrowseTableModel : public QAbstractTableModel
   quint64 lastToken_ = 0;
   bool loading_ = false;
   bool failed_ = false;
+  bool buildingOrder_ = false;
   qint64 rows_ = 0;
   std::vector<BrowseColumn> columns_;
   QHash<qint64, Chunk> chunks_;

@@ -96,6 +96,10 @@ bool BrowseWorker::runOnce(const BrowseRequest& r, bool isCount, Error* error)
     Q_EMIT countReady(reply);
     return true;
   }
+  if (q.buildsSortOrder())
+  {
+    Q_EMIT buildingSortOrder(r.token, r.generation);
+  }
   auto rows = q.fetch(r.offset, r.limit, r.after);
   {
     std::lock_guard<std::mutex> lock(wsMutex_);

@@ -406,7 +406,13 @@ class TestBrowse : public QObject
     o.items = 60;
     o.interactions = 300;
     int64_t other = *(*ws2)->writeDataset(m6::generateDemoDataset(o), {"demo", "", ""}, nullptr);
-    QVERIFY(BrowseQuery(**ws2, other, BrowseTable::Interactions, {}, 5, true).fetch(0, 10).ok());
+    BrowseQuery byTime(**ws2, other, BrowseTable::Interactions, {}, 5, true);
+    QVERIFY(byTime.buildsSortOrder());  // the first sort by time builds the order
+    QVERIFY(!BrowseQuery(**ws2, other, BrowseTable::Interactions, {}).buildsSortOrder());
+    QVERIFY(byTime.fetch(0, 10).ok());
+    QVERIFY(!byTime.buildsSortOrder());
+    QVERIFY(!BrowseQuery(**ws2, other, BrowseTable::Interactions, {}, 5, false).buildsSortOrder());
+    QVERIFY(BrowseQuery(**ws2, other, BrowseTable::Interactions, {}, 4, false).buildsSortOrder());
     const std::string tsIndex = "interactions_by_ts_" + std::to_string(other);
     QCOMPARE(workspaceDb(**ws2).queryInt("SELECT count(*) FROM sqlite_master WHERE name = '" +
                                          tsIndex + "'"),

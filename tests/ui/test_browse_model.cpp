@@ -3,6 +3,7 @@
 // are dropped (only the last of two quick requests lands), and the filter bar and entity chip
 // drive the Interactions page.
 #include <QElapsedTimer>
+#include <QLabel>
 #include <QLineEdit>
 #include <QTableView>
 #include <QtTest>
@@ -249,6 +250,44 @@ class TestBrowseModel : public QObject
     interactions.filterBar()->clear();
     QCOMPARE(interactions.entityFilterLabel(), QString());
     QTRY_COMPARE(interactions.model()->rowCount(), 12000);
+  }
+
+  // The first sort of a dataset's interactions by rating builds that order (half a minute at 25
+  // million rows): the status line says so until the sorted rows arrive; the next sort by rating
+  // does not build anything and says nothing of it.
+  void firstSortByRatingSaysItBuildsTheOrder()
+  {
+    const QString path = dir_.filePath("sort.m6ws");
+    int64_t id = 0;
+    {
+      auto ws = m6test::openWorkspace(path);
+      id = m6test::addDemo(*ws, m6test::smallDemo());
+    }
+    BrowsePage page(newBrowseWorker(path), BrowseTable::Interactions);
+    auto* status = page.findChild<QLabel*>(QStringLiteral("browseStatus"));
+    QVERIFY(status);
+    page.setDataset(id);
+    QTRY_COMPARE(page.model()->rowCount(), 12000);
+    QStringList shown;  // the status line each time the state changes
+    connect(page.model(), &BrowseTableModel::sortOrderBuildingChanged, &page,
+            [&](bool building) { shown << (building ? "on: " : "off: ") + status->text(); });
+    page.model()->sort(4, Qt::AscendingOrder);
+    QTRY_VERIFY(!page.model()->isLoading());
+    load(*page.model(), 0);
+    QTRY_COMPARE(shown.size(), 2);
+    QVERIFY2(shown[0].startsWith("on: Sorting 12,000 rows by rating: building this dataset's "
+                                 "rating order"),
+             qPrintable(shown[0]));
+    QCOMPARE(shown[1], QString("off: 12,000 rows"));
+    QVERIFY(!page.model()->isBuildingSortOrder());
+    // Sorted as storage says.
+    const auto expected = storageRows(BrowseTable::Interactions, {}, 4, false, 0, 1);
+    QCOMPARE(page.model()->data(page.model()->index(0, 0), BrowseTableModel::kKeyRole).toLongLong(),
+             qlonglong(expected[0].key));
+    page.model()->sort(4, Qt::DescendingOrder);
+    QTRY_VERIFY(!page.model()->isLoading());
+    load(*page.model(), 0);
+    QCOMPARE(shown.size(), 2);  // the order exists now
   }
 
   /// Measurement, not a timed assertion: with M6_BIG_WORKSPACE=<file> (for example 10 million
