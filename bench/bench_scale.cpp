@@ -144,6 +144,8 @@ void browseFigures(m6::Workspace& ws, int64_t datasetId, const m6::DatasetSnapsh
   text.text = snap.userIds[static_cast<size_t>(snap.numUsers() / 3)];
   page(BrowseTable::Interactions, text, "a user id in the text box");
   page(BrowseTable::Interactions, top, "most popular item, sorted by rating", 4);
+  page(BrowseTable::Interactions, median, "median item, sorted by rating", 4);
+  page(BrowseTable::Interactions, user, "one user, sorted by time", 5);
   std::fflush(stdout);
 }
 

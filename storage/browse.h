@@ -100,6 +100,8 @@ class BrowseQuery
   Status ensureSortIndex(const std::string& column);
   // "rating" or "ts" when this query sorts interactions by a column that needs an index.
   std::string sortIndexColumn() const;
+  // True when the filter bounds the rows to a few (a user, an item, the text box's list).
+  bool boundedRows() const;
   std::string whereClause(std::vector<Cell>* binds) const;
   std::string orderExpr() const;
   // Runs a page query whose columns are the table's, then the sort value.

@@ -275,6 +275,8 @@ class TestBrowse : public QObject
     QTest::newRow("a user's interactions of an item") << I << -1 << false << "user+item";
     QTest::newRow("a title word") << I << -1 << false << "title";
     QTest::newRow("a title word desc") << I << -1 << true << "title";
+    QTest::newRow("a title word by rating") << I << 4 << false << "title";
+    QTest::newRow("a user's interactions by time desc") << I << 5 << true << "user";
   }
   void keysetPagingMatchesOffsetPaging()
   {
@@ -303,12 +305,16 @@ class TestBrowse : public QObject
     {
       f.text = "galaxy";
     }
+    if (filter == "user")
+    {
+      f.userIdx = 17;
+    }
     // In sequence order, what the filter should give (for the natural order).
     std::vector<int64_t> expected;
     for (size_t n = 0; n < ds_.item.size(); ++n)
     {
       const bool item = !f.itemIdx || ds_.item[n] == top;
-      const bool user = !f.userIdx || ds_.user[n] == *f.userIdx;
+      const bool user = !f.userIdx || ds_.user[n] == int32_t(*f.userIdx);
       const bool title =
           f.text.empty() || QString::fromStdString(ds_.itemTitles[size_t(ds_.item[n])])
                                 .contains("galaxy", Qt::CaseInsensitive);
@@ -361,6 +367,17 @@ class TestBrowse : public QObject
     }
     QCOMPARE(viaKeyset, viaOffset);
     QCOMPARE(viaOffsetPages, viaOffset);
+    if (table == int(BrowseTable::Interactions) && column >= 4)  // rating or time, in order
+    {
+      for (size_t k = 1; k < whole.size(); ++k)
+      {
+        const auto& a = whole[k - 1].cells[size_t(column)];
+        const auto& b = whole[k].cells[size_t(column)];
+        const double x = column == 4 ? std::get<double>(a) : double(std::get<int64_t>(a));
+        const double y = column == 4 ? std::get<double>(b) : double(std::get<int64_t>(b));
+        QVERIFY(descending ? x >= y : x <= y);
+      }
+    }
     if (!filter.isEmpty())
     {
       QCOMPARE(*q.count(), int64_t(expected.size()));
@@ -413,6 +430,21 @@ class TestBrowse : public QObject
     QVERIFY(!byTime.buildsSortOrder());
     QVERIFY(!BrowseQuery(**ws2, other, BrowseTable::Interactions, {}, 5, false).buildsSortOrder());
     QVERIFY(BrowseQuery(**ws2, other, BrowseTable::Interactions, {}, 4, false).buildsSortOrder());
+    // A user's or an item's few interactions are sorted as they are: no dataset-wide order built.
+    BrowseFilter oneUser;
+    oneUser.userIdx = 3;
+    BrowseFilter oneItem;
+    oneItem.itemIdx = 5;
+    for (const auto& bounded : {oneUser, oneItem})
+    {
+      BrowseQuery q(**ws2, other, BrowseTable::Interactions, bounded, 4, true);
+      QVERIFY(q.fetch(0, 10).ok());
+      QVERIFY(!q.buildsSortOrder());
+    }
+    QCOMPARE(workspaceDb(**ws2).queryInt("SELECT count(*) FROM sqlite_master WHERE name = "
+                                         "'interactions_by_rating_" +
+                                         std::to_string(other) + "'"),
+             int64_t(0));
     const std::string tsIndex = "interactions_by_ts_" + std::to_string(other);
     QCOMPARE(workspaceDb(**ws2).queryInt("SELECT count(*) FROM sqlite_master WHERE name = '" +
                                          tsIndex + "'"),
