@@ -29,6 +29,7 @@
 #include "ui/save_file.h"
 #include "ui/search_results_dialog.h"
 #include "ui/significance_dialog.h"
+#include "ui/widget_shortcut.h"
 
 namespace m6
 {
@@ -153,16 +154,8 @@ QWidget* RunsPage::buildTableAndCurves()
 
 void RunsPage::connectView()
 {
-  auto shortcut = [this](const QKeySequence& keys, void (RunsPage::*f)())
-  {
-    auto* a = new QAction(this);
-    a->setShortcut(keys);
-    a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    connect(a, &QAction::triggered, this, f);
-    view_->addAction(a);
-  };
-  shortcut(QKeySequence(Qt::Key_F2), &RunsPage::renameSelected);
-  shortcut(QKeySequence::Delete, &RunsPage::deleteSelected);
+  addWidgetShortcut(view_, QKeySequence(Qt::Key_F2), this, &RunsPage::renameSelected);
+  addWidgetShortcut(view_, QKeySequence::Delete, this, &RunsPage::deleteSelected);
 
   view_->setContextMenuPolicy(Qt::CustomContextMenu);
   connect(view_, &QWidget::customContextMenuRequested, this,

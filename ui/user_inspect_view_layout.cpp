@@ -1,7 +1,6 @@
 // UserInspectView's construction: the user's title and features, the history and recommendation
 // tables with the list's controls, the attention panel, the connections and the shortcuts.
 // What the view does with them is in user_inspect_view.cpp.
-#include <QAction>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -18,6 +17,7 @@
 #include "ui/table_style.h"
 #include "ui/user_inspect_view.h"
 #include "ui/user_picker.h"
+#include "ui/widget_shortcut.h"
 
 namespace m6
 {
@@ -224,18 +224,10 @@ void UserInspectView::connectInspector()
 
 void UserInspectView::installShortcuts()
 {
-  auto add = [this](const QKeySequence& keys, auto f)
-  {
-    auto* a = new QAction(this);
-    a->setShortcut(keys);
-    a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    connect(a, &QAction::triggered, picker_, f);
-    addAction(a);
-  };
-  add(QKeySequence(Qt::ALT | Qt::Key_Down), &UserPicker::next);
-  add(QKeySequence(Qt::ALT | Qt::Key_Up), &UserPicker::previous);
-  add(QKeySequence(Qt::CTRL | Qt::Key_R), &UserPicker::random);
-  add(QKeySequence(Qt::CTRL | Qt::Key_L), &UserPicker::focusSearch);
+  addWidgetShortcut(this, QKeySequence(Qt::ALT | Qt::Key_Down), picker_, &UserPicker::next);
+  addWidgetShortcut(this, QKeySequence(Qt::ALT | Qt::Key_Up), picker_, &UserPicker::previous);
+  addWidgetShortcut(this, QKeySequence(Qt::CTRL | Qt::Key_R), picker_, &UserPicker::random);
+  addWidgetShortcut(this, QKeySequence(Qt::CTRL | Qt::Key_L), picker_, &UserPicker::focusSearch);
 }
 
 }  // namespace m6
