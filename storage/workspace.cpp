@@ -83,14 +83,15 @@ Status checkWritable(const std::string& path)
 
 }  // namespace
 
-Result<std::unique_ptr<Workspace>> Workspace::open(const std::string& path, bool create)
+Result<std::unique_ptr<Workspace>> Workspace::open(
+    const std::string& path, bool create, const std::function<void(int from, int to)>& upgrading)
 {
   // Switching a new file to WAL needs a moment of exclusive access, which SQLite reports as
   // "busy" without waiting when several connections open the same new file at once: try again.
   for (int attempt = 0;; ++attempt)
   {
     bool busy = false;
-    auto ws = openOnce(path, create, &busy);
+    auto ws = openOnce(path, create, &busy, upgrading);
     if (ws || !busy || attempt >= 100)
     {
       return ws;
@@ -99,8 +100,9 @@ Result<std::unique_ptr<Workspace>> Workspace::open(const std::string& path, bool
   }
 }
 
-Result<std::unique_ptr<Workspace>> Workspace::openOnce(const std::string& pathIn, bool create,
-                                                       bool* busy)
+Result<std::unique_ptr<Workspace>> Workspace::openOnce(
+    const std::string& pathIn, bool create, bool* busy,
+    const std::function<void(int from, int to)>& upgrading)
 {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -215,6 +217,10 @@ Result<std::unique_ptr<Workspace>> Workspace::openOnce(const std::string& pathIn
       if (auto ok = identify(&appId, &version, &objects); !ok)
       {
         return errorOf(ok);
+      }
+      if (upgrading && version > 0 && version < static_cast<int64_t>(steps.size()))
+      {
+        upgrading(static_cast<int>(version), static_cast<int>(steps.size()));
       }
       for (int64_t v = version; v < static_cast<int64_t>(steps.size()); ++v)
       {

@@ -121,7 +121,12 @@ class Workspace
   /// newer program wrote, and for a damaged one before anything is written to it: the first open
   /// in a process runs SQLite's quick_check over the whole file up to 64 MiB; above that, over
   /// the tables that do not grow with the data, and checkBeforeWriting covers the rest.
-  static Result<std::unique_ptr<Workspace>> open(const std::string& path, bool create = true);
+  /// `upgrading(from, to)`, when given, is called on this thread just before the schema of an
+  /// existing workspace is migrated (from schema 7, converting a 25M dataset's item index takes
+  /// about half a minute), so the caller can say why it waits.
+  static Result<std::unique_ptr<Workspace>> open(
+      const std::string& path, bool create = true,
+      const std::function<void(int from, int to)>& upgrading = {});
 
   /// $XDG_DATA_HOME/m6-workbench/workspace.m6ws (default ~/.local/share/...).
   static std::string defaultPath();
@@ -203,8 +208,9 @@ class Workspace
   friend sql::Db& workspaceDb(Workspace& workspace);
 
   Workspace();
-  static Result<std::unique_ptr<Workspace>> openOnce(const std::string& path, bool create,
-                                                     bool* busy);
+  static Result<std::unique_ptr<Workspace>> openOnce(
+      const std::string& path, bool create, bool* busy,
+      const std::function<void(int from, int to)>& upgrading);
   std::unique_ptr<sql::Db> db_;
   std::string path_;
 };

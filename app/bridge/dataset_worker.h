@@ -56,6 +56,7 @@ class DatasetWorker : public QObject
   void failed(quint64 token, QString message);
   /// An edit has waited a second for another process's write; `message` names the holder. The
   /// edit goes on when the other write ends (up to a minute, then failed() names the holder).
+  /// Also sent once when opening the workspace first upgrades its schema (a minute at most).
   void waiting(QString message);
 
  private:

@@ -85,7 +85,8 @@ class WorkspaceSession : public QObject
   void nameChecked(quint64 token, QString name, QString error);
   /// A dataset operation failed (rename, delete, stats, report, list).
   void requestFailed(quint64 token, QString message);
-  /// A rename or delete waits for another process's write (DatasetWorker::waiting).
+  /// A rename or delete waits for another process's write, or opening the workspace upgrades its
+  /// schema (DatasetWorker::waiting).
   void waiting(QString message);
 
   void jobProgress(quint64 token, m6::WorkProgress progress);

@@ -70,7 +70,16 @@ Workspace& Context::workspace()
 {
   if (!ws_)
   {
-    auto ws = Workspace::open(workspacePath_, create_);
+    auto ws = Workspace::open(workspacePath_, create_,
+                              [this](int from, int to)
+                              {
+                                endProgress();
+                                err << "upgrading workspace " << workspacePath_ << " from schema "
+                                    << from << " to " << to
+                                    << " (once; up to a minute for tens of millions of "
+                                       "interactions)\n";
+                                err.flush();
+                              });
     if (!ws)
     {
       throw CliError(ws.error());

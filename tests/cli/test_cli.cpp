@@ -8,6 +8,7 @@
 
 #include "cli_runner.h"
 #include "model/core/json.h"
+#include "storage/schema.h"
 #include "storage/sqlite.h"
 #include "storage/workspace.h"
 #include "storage/workspace_db.h"
@@ -300,6 +301,33 @@ class TestCli : public QObject
     auto r = m6test::runCli(ws, {"datasets", "--json"});
     QCOMPARE(QString::fromStdString(lastJson(r).at("datasets").asArray()[0].at("name").asString()),
              QString("d2"));
+  }
+
+  // A workspace of an older schema is upgraded when a command first opens it; the command says
+  // so on stderr before that wait (half a minute for a 25M dataset from schema 7) and then works.
+  void anOlderWorkspaceIsUpgradedWithANotice()
+  {
+    const QString p = dir_.filePath("schema7.m6ws");
+    {
+      m6::sql::Db db;
+      db.open(p.toStdString(), true);
+      for (size_t v = 0; v < 7; ++v)
+      {
+        db.exec(m6::schema::migrations()[v]);
+      }
+      db.exec("PRAGMA application_id=" + std::to_string(0x4D36574B));
+      db.exec("PRAGMA user_version=7");
+    }
+    const auto r = m6test::runCli(p, {"datasets", "--json"});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.err.contains("upgrading workspace") &&
+                 r.err.contains(
+                     QString("from schema 7 to %1").arg(m6::Workspace::latestSchemaVersion())),
+             qPrintable(r.err));
+    QVERIFY(m6test::lastJson(r).at("datasets").isArray());
+    const auto again = m6test::runCli(p, {"datasets", "--json"});
+    QCOMPARE(again.code, 0);
+    QVERIFY2(!again.err.contains("upgrading"), qPrintable(again.err));
   }
 
   void helpForEveryCommand()

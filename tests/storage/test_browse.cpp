@@ -237,11 +237,18 @@ class TestBrowse : public QObject
           "(5, 2, 1, 0, NULL, NULL), (5, 3, 1, 0, NULL, NULL);"
           "INSERT INTO item_interactions VALUES (5, 0, 0), (5, 0, 2), (5, 0, 3), (5, 1, 1);");
     }
-    auto ws = m6::Workspace::open(p, false);
+    std::vector<std::pair<int, int>> upgrades;  // what the caller was told, and when
+    auto tell = [&](int from, int to) { upgrades.emplace_back(from, to); };
+    auto ws = m6::Workspace::open(p, false, tell);
     QVERIFY2(ws.ok(), ws.error().c_str());
+    QCOMPARE(upgrades, (std::vector<std::pair<int, int>>{{7, 8}}));
     QCOMPARE(workspaceDb(**ws).queryInt(
                  "SELECT count(*) FROM sqlite_schema WHERE name = 'item_interactions'"),
              int64_t(0));
+    // Current or new files are not upgraded, and say nothing.
+    QVERIFY(m6::Workspace::open(p, false, tell).ok());
+    QVERIFY(m6::Workspace::open(m6test::path(dir_, "new8.m6ws"), true, tell).ok());
+    QCOMPARE(upgrades.size(), size_t(1));
     for (auto [item, expected] :
          {std::pair{0, std::vector<int64_t>{0, 2, 3}}, std::pair{1, std::vector<int64_t>{1}}})
     {
