@@ -27,15 +27,8 @@ Workspace& DatasetWorker::ws()
 {
   if (!ws_)
   {
-    auto opened = Workspace::open(
-        path_.toStdString(), true,
-        [this](int from, int to)
-        {
-          Q_EMIT waiting(tr("Upgrading the workspace from schema %1 to %2, once (up to a minute "
-                            "for tens of millions of interactions)…")
-                             .arg(from)
-                             .arg(to));
-        });
+    auto opened = openSayingUpgrades(path_, true,
+                                     [this](const QString& message) { Q_EMIT waiting(message); });
     if (!opened)
     {
       throw std::runtime_error(opened.error());

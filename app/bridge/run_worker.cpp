@@ -57,7 +57,8 @@ Workspace& RunWorker::ws()
 {
   if (!ws_)
   {
-    auto opened = Workspace::open(path_.toStdString(), false);
+    auto opened = openSayingUpgrades(path_, false,
+                                     [this](const QString& message) { Q_EMIT waiting(message); });
     if (!opened)
     {
       throw std::runtime_error(opened.error());

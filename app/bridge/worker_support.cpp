@@ -1,5 +1,6 @@
 #include "app/bridge/worker_support.h"
 
+#include <QCoreApplication>
 #include <stdexcept>
 
 namespace m6
@@ -43,6 +44,21 @@ void waitForOtherWriters(Workspace& ws, const std::atomic<bool>& cancel,
                       "when it is done (Cancel stops waiting)")
                       .arg(holderName(holder));
         say(p);
+      });
+}
+
+Result<std::unique_ptr<Workspace>> openSayingUpgrades(const QString& path, bool create,
+                                                      const std::function<void(QString)>& say)
+{
+  return Workspace::open(
+      path.toStdString(), create,
+      [&say](int from, int to)
+      {
+        say(QCoreApplication::translate("m6",
+                                        "Upgrading the workspace from schema %1 to %2, once (up "
+                                        "to a minute for tens of millions of interactions)…")
+                .arg(from)
+                .arg(to));
       });
 }
 

@@ -61,6 +61,11 @@ void waitForOtherWriters(Workspace& ws, const std::atomic<bool>& cancel,
 /// worker serves nothing else while it waits.
 constexpr int kEditWaitMs = 60 * 1000;
 
+/// Workspace::open for the workers that list and edit (datasets, runs): `say` hears, before the
+/// wait, that opening first upgrades an older workspace's schema (their `waiting` signal).
+Result<std::unique_ptr<Workspace>> openSayingUpgrades(const QString& path, bool create,
+                                                      const std::function<void(QString)>& say);
+
 /// Makes `ws` wait up to kEditWaitMs for another writer, give up when `closing` becomes true (the
 /// worker's owner is going), and, once a wait has lasted a second, tell `say` who holds it
 /// ("Waiting for the workspace: process 1234 (m6-cli import ...) is writing to it ..."). On the

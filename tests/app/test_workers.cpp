@@ -456,6 +456,38 @@ class TestWorkers : public QObject
     QCOMPARE(worker.worker()->staleDropped(), droppedBefore + 1);
   }
 
+  // Opening a workspace of an older schema says, before the wait, that it is being upgraded
+  // (the status bar shows it), then lists its datasets as usual.
+  void openingAnOlderWorkspaceSaysItUpgrades()
+  {
+    const QString path = wsPath("schema7.m6ws");
+    {
+      auto ws = m6test::openWorkspace(path);
+      m6test::addDemo(*ws, m6test::smallDemo("old"));
+    }
+    {
+      // Back to schema 7 as that version wrote it: one item-index row per interaction.
+      m6::sql::Db db;
+      db.open(path.toStdString(), false);
+      db.exec(
+          "CREATE TABLE item_interactions(dataset_id INTEGER NOT NULL, item_idx INTEGER NOT NULL, "
+          "seq INTEGER NOT NULL, PRIMARY KEY(dataset_id, item_idx, seq)) WITHOUT ROWID;"
+          "INSERT INTO item_interactions SELECT dataset_id, item_idx, seq FROM interactions "
+          "ORDER BY 1, 2, 3; DROP TABLE item_seqs; PRAGMA user_version=7;");
+    }
+    WorkspaceSession session;
+    QSignalSpy opened(&session, &WorkspaceSession::opened);
+    QSignalSpy waiting(&session, &WorkspaceSession::waiting);
+    session.open(path);
+    QTRY_COMPARE(opened.size(), 1);
+    QCOMPARE(waiting.size(), 1);
+    QVERIFY2(waiting.first().at(0).toString().startsWith(
+                 QString("Upgrading the workspace from schema 7 to %1")
+                     .arg(m6::Workspace::latestSchemaVersion())),
+             qPrintable(waiting.first().at(0).toString()));
+    QCOMPARE(opened.first().at(1).value<DatasetList>().size(), size_t(1));
+  }
+
   void datasetOperationsThroughTheSession()
   {
     const QString path = wsPath("datasets.m6ws");
