@@ -4,6 +4,8 @@
 #include <memory>
 #include <string>
 
+#include "model/adam_rows.h"
+
 namespace m6
 {
 
@@ -34,6 +36,57 @@ std::vector<SparseGrad> takeSparseGrads(std::vector<torch::optim::OptimizerParam
     }
   }
   return out;
+}
+
+// The one-pass update of adam_rows.h applies to float tables laid out as rows.
+bool inPlaceRows(const torch::Tensor& p, const torch::Tensor& m, const torch::Tensor& v,
+                 const torch::Tensor& grad)
+{
+  auto rows = [&](const torch::Tensor& t)
+  {
+    return t.scalar_type() == torch::kFloat32 && t.is_contiguous() && t.dim() == 2 &&
+           t.size(1) == p.size(1);
+  };
+  return rows(p) && rows(m) && rows(v) && rows(grad);
+}
+
+// The tensor form of the same update (AMSGrad, or a table of another layout): gather the rows,
+// update the copies, scatter them back.
+template <class State>
+void gatheredRows(const torch::Tensor& p, State& st, const torch::Tensor& rows,
+                  const torch::Tensor& gradient, const AdamRowConstants& k, bool amsgrad)
+{
+  torch::Tensor grad = gradient;
+  torch::Tensor values = p.index_select(0, rows);
+  if (k.weightDecay != 0)
+  {
+    if (k.decoupled)
+    {
+      values.mul_(1 - k.lr * k.weightDecay);
+    }
+    else
+    {
+      grad = grad.add(values, k.weightDecay);
+    }
+  }
+  torch::Tensor m = st.exp_avg().index_select(0, rows).mul_(k.beta1).add_(grad, 1 - k.beta1);
+  torch::Tensor v =
+      st.exp_avg_sq().index_select(0, rows).mul_(k.beta2).addcmul_(grad, grad, 1 - k.beta2);
+  st.exp_avg().index_copy_(0, rows, m);
+  st.exp_avg_sq().index_copy_(0, rows, v);
+  torch::Tensor denom;
+  if (amsgrad)
+  {
+    torch::Tensor top = torch::max(st.max_exp_avg_sq().index_select(0, rows), v);
+    st.max_exp_avg_sq().index_copy_(0, rows, top);
+    denom = (top.sqrt() / std::sqrt(k.correction2)).add_(k.eps);
+  }
+  else
+  {
+    denom = (v.sqrt() / std::sqrt(k.correction2)).add_(k.eps);
+  }
+  values.addcdiv_(m, denom, -k.lr / k.correction1);
+  p.index_copy_(0, rows, values);
 }
 
 // Adam's update (torch/csrc/api/src/optim/adam.cpp and adamw.cpp, same order of operations) on
@@ -71,38 +124,25 @@ void lazyStep(std::vector<torch::optim::OptimizerParamGroup>& groups, StateMap& 
     const double beta2 = std::get<1>(o.betas());
     const double correction1 = 1 - std::pow(beta1, static_cast<double>(st.step()));
     const double correction2 = 1 - std::pow(beta2, static_cast<double>(st.step()));
-    const torch::Tensor rows = s.grad._indices().reshape({-1});
-    torch::Tensor grad = s.grad._values();
-    torch::Tensor values = p.index_select(0, rows);
-    if (o.weight_decay() != 0)
+    const torch::Tensor rows = s.grad._indices().reshape({-1}).contiguous();
+    AdamRowConstants k;
+    k.beta1 = beta1;
+    k.beta2 = beta2;
+    k.correction1 = correction1;
+    k.correction2 = correction2;
+    k.lr = o.lr();
+    k.eps = o.eps();
+    k.weightDecay = o.weight_decay();
+    k.decoupled = decoupled;
+    torch::Tensor grad = s.grad._values().contiguous();
+    if (!o.amsgrad() && inPlaceRows(p, st.exp_avg(), st.exp_avg_sq(), grad))
     {
-      if (decoupled)
-      {
-        values.mul_(1 - o.lr() * o.weight_decay());
-      }
-      else
-      {
-        grad = grad.add(values, o.weight_decay());
-      }
+      adamRowsInPlace(p.data_ptr<float>(), st.exp_avg().template data_ptr<float>(),
+                      st.exp_avg_sq().template data_ptr<float>(), p.size(1),
+                      rows.data_ptr<int64_t>(), rows.size(0), grad.data_ptr<float>(), k);
+      continue;
     }
-    torch::Tensor m = st.exp_avg().index_select(0, rows).mul_(beta1).add_(grad, 1 - beta1);
-    torch::Tensor v =
-        st.exp_avg_sq().index_select(0, rows).mul_(beta2).addcmul_(grad, grad, 1 - beta2);
-    st.exp_avg().index_copy_(0, rows, m);
-    st.exp_avg_sq().index_copy_(0, rows, v);
-    torch::Tensor denom;
-    if (o.amsgrad())
-    {
-      torch::Tensor top = torch::max(st.max_exp_avg_sq().index_select(0, rows), v);
-      st.max_exp_avg_sq().index_copy_(0, rows, top);
-      denom = (top.sqrt() / std::sqrt(correction2)).add_(o.eps());
-    }
-    else
-    {
-      denom = (v.sqrt() / std::sqrt(correction2)).add_(o.eps());
-    }
-    values.addcdiv_(m, denom, -o.lr() / correction1);
-    p.index_copy_(0, rows, values);
+    gatheredRows(p, st, rows, grad, k, o.amsgrad());
   }
 }
 

@@ -106,13 +106,15 @@ torch::Tensor TrainingStep::loss(const std::vector<int64_t>& batch, DemoRng& rng
   const Task task = s.config.model.task;
   std::vector<QuerySpec> queries;
   queries.reserve(batch.size());
+  // Filled through the accessor: `targets[r] = x` is two dispatched ops per row.
   torch::Tensor targets = torch::empty({b}, torch::kInt64);
+  auto targetOf = targets.accessor<int64_t, 1>();
   std::vector<int32_t> users(batch.size());
   for (int64_t r = 0; r < b; ++r)
   {
     int64_t n = batch[static_cast<size_t>(r)];
     queries.push_back(targetQuery(d, n));
-    targets[r] = d.item[static_cast<size_t>(n)];
+    targetOf[r] = d.item[static_cast<size_t>(n)];
     users[static_cast<size_t>(r)] = d.user[static_cast<size_t>(n)];
   }
   if (windowed_)
@@ -177,10 +179,12 @@ torch::Tensor TrainingStep::loss(const std::vector<int64_t>& batch, DemoRng& rng
   if (task == Task::Ctr || task == Task::Rating)
   {
     torch::Tensor truth = torch::empty({b}, torch::kFloat32);
+    auto truthOf = truth.accessor<float, 1>();
     for (int64_t r = 0; r < b; ++r)
     {
       float rating = d.rating[static_cast<size_t>(batch[static_cast<size_t>(r)])];
-      truth[r] = task == Task::Ctr ? (rating >= s.config.train.ctrThreshold ? 1.0f : 0.0f) : rating;
+      truthOf[r] =
+          task == Task::Ctr ? (rating >= s.config.train.ctrThreshold ? 1.0f : 0.0f) : rating;
     }
     torch::Tensor pred = scores.select(1, 0);
     return task == Task::Ctr ? F::binary_cross_entropy_with_logits(pred, truth)
