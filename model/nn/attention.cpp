@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "model/nn/row_products.h"
+
 namespace m6
 {
 
@@ -87,11 +89,16 @@ AttentionOutput MultiHeadAttentionImpl::attendSplit(const torch::Tensor& q,
   const int64_t u = items.size(0);
   const int64_t h = heads_;
   const int64_t dh = dim_ / heads_;
-  // Per-item products cost B·Q·U·d multiply-adds in a few large products; per-slot keys and
-  // values cost B·L·d but in many memory-bound passes over [B, L, d] tensors. Measured here
-  // (examples/s, 1 thread): the per-item form wins by 5-10% on the demo (U/L = 30), the per-slot
-  // one by 9-14% on ml-latest-small (U/L about 100); the cut lies between.
-  if (nq * u > 48 * l)
+  // One query per example (the dot scorer's user side): the slots are never projected. The
+  // query goes into the items' space instead, per head: q·(Wk x) = (Wkᵀq)·x, and the values'
+  // Wv comes after the weighted sum: Σ a·Wv x = Wv Σ a·x. That is B·H·d·dh multiply-adds for the
+  // projections instead of U·d·d, and the slot products are small per-example loops.
+  // Otherwise (several queries per example): per-item products cost B·Q·U·d multiply-adds in a
+  // few large products; per-slot keys and values cost B·L·d but in many memory-bound passes over
+  // [B, L, d] tensors. Measured here (examples/s, 1 thread): the per-item form wins by 5-10% on
+  // the demo (U/L = 30), the per-slot one by 9-14% on ml-latest-small (U/L about 100).
+  const bool itemSpace = nq == 1;
+  if (!itemSpace && nq * u > 48 * l)
   {
     auto keysValues = splitKeysValues(head, items, kv);
     return attend(q, keysValues.first, keysValues.second, blocked);
@@ -108,10 +115,21 @@ AttentionOutput MultiHeadAttentionImpl::attendSplit(const torch::Tensor& q,
   torch::Tensor slotV = kv.position.defined() ? torch::linear(kv.position, wv, value_->bias)
                                               : value_->bias.unsqueeze(0).expand({l, dim_});
   torch::Tensor itemIndex = kv.itemRows.view({1, b, 1, l}).expand({h, b, nq, l});
-  // Scores: q·k per distinct item, gathered per slot, plus the slot's constant and gap terms.
-  torch::Tensor itemK = torch::linear(items, wk).view({u, h, dh}).permute({1, 2, 0});  // [H,dh,U]
-  torch::Tensor slotScores =
-      torch::bmm(qByHead, itemK).view({h, b, nq, u}).gather(3, itemIndex);  // [H, B, Q, L]
+  // Scores: q·k of every slot's item, plus the slot's constant and gap terms.
+  torch::Tensor slotItems;   // [B, L, d] (item space)
+  torch::Tensor slotScores;  // [H, B, Q, L]
+  if (itemSpace)
+  {
+    slotItems = items.index_select(0, kv.itemRows.reshape({-1})).view({b, l, dim_});
+    torch::Tensor qItem = torch::bmm(qByHead, wk.view({h, dh, dim_})).transpose(0, 1);  // [B,H,d]
+    slotScores = rowDots(qItem, slotItems).transpose(0, 1).unsqueeze(2);
+  }
+  else
+  {
+    // Per distinct item, gathered per slot.
+    torch::Tensor itemK = torch::linear(items, wk).view({u, h, dh}).permute({1, 2, 0});  // [H,dh,U]
+    slotScores = torch::bmm(qByHead, itemK).view({h, b, nq, u}).gather(3, itemIndex);
+  }
   slotScores =
       slotScores +
       torch::matmul(qByHead, slotK.reshape({l, h, dh}).permute({1, 2, 0})).view({h, b, nq, l});
@@ -129,14 +147,24 @@ AttentionOutput MultiHeadAttentionImpl::attendSplit(const torch::Tensor& q,
   torch::Tensor weights = torch::softmax(scores, -1);  // [B, H, Q, T]
   torch::Tensor mixed = dropout_(weights);
   torch::Tensor ctx = mixOf(mixed.narrow(3, 0, t0), headV);  // [B, H, Q, dh]
-  // Values: the slots' weights summed per distinct item (and per gap bucket), times its value.
+  // Values: in item space the weighted sum of the slots' items, then Wv per head; otherwise the
+  // slots' weights summed per distinct item, times its value. The slot and gap terms likewise.
   torch::Tensor slotWeights = mixed.narrow(3, t0, l).transpose(0, 1);  // [H, B, Q, L]
-  torch::Tensor perItem =
-      torch::zeros({h, b, nq, u}, slotWeights.options()).scatter_add(3, itemIndex, slotWeights);
-  torch::Tensor itemV = torch::linear(items, wv).view({u, h, dh}).transpose(0, 1);  // [H, U, dh]
-  torch::Tensor slotCtx =
-      torch::bmm(perItem.view({h, b * nq, u}), itemV) +
-      torch::matmul(slotWeights.reshape({h, b * nq, l}), slotV.reshape({l, h, dh}).transpose(0, 1));
+  torch::Tensor slotCtx;                                               // [H, B·Q, dh]
+  if (itemSpace)
+  {
+    torch::Tensor mixedItems = rowMix(mixed.narrow(3, t0, l).squeeze(2), slotItems);  // [B,H,d]
+    slotCtx = torch::bmm(mixedItems.transpose(0, 1), wv.view({h, dh, dim_}).transpose(1, 2));
+  }
+  else
+  {
+    torch::Tensor perItem =
+        torch::zeros({h, b, nq, u}, slotWeights.options()).scatter_add(3, itemIndex, slotWeights);
+    torch::Tensor itemV = torch::linear(items, wv).view({u, h, dh}).transpose(0, 1);  // [H,U,dh]
+    slotCtx = torch::bmm(perItem.view({h, b * nq, u}), itemV);
+  }
+  slotCtx = slotCtx + torch::matmul(slotWeights.reshape({h, b * nq, l}),
+                                    slotV.reshape({l, h, dh}).transpose(0, 1));
   if (kv.gap.defined())
   {
     const int64_t g = kv.gap.size(0);

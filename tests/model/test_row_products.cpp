@@ -1,0 +1,132 @@
+// The small batched products of attention over history slots (model/nn/row_products.h) against
+// LibTorch's matmul: same values and the same gradients for both inputs, on odd widths, on
+// non-contiguous inputs, and with the batch split over two threads.
+//
+// Includes torch (like test_fusion_tokens): torch first, QT_NO_KEYWORDS keeps Qt's `slots` away.
+#include <torch/torch.h>
+
+#include <QtTest>
+
+#include "model/nn/row_products.h"
+
+namespace
+{
+
+double maxDifference(const torch::Tensor& a, const torch::Tensor& b)
+{
+  return (a - b).abs().max().item<double>();
+}
+
+struct Shape
+{
+  int b, r, j, e;
+};
+
+// Forward and both gradients of `ours` and `reference` for the same inputs and output weights.
+template <class Ours, class Reference>
+void compare(const torch::Tensor& left, const torch::Tensor& right, Ours ours, Reference reference)
+{
+  torch::Tensor l1 = left.detach().clone().requires_grad_(true);
+  torch::Tensor r1 = right.detach().clone().requires_grad_(true);
+  torch::Tensor l2 = left.detach().clone().requires_grad_(true);
+  torch::Tensor r2 = right.detach().clone().requires_grad_(true);
+  torch::Tensor a = ours(l1, r1);
+  torch::Tensor b = reference(l2, r2);
+  QCOMPARE(a.sizes().vec(), b.sizes().vec());
+  QVERIFY2(maxDifference(a, b) < 1e-4, qPrintable(QString::number(maxDifference(a, b))));
+  torch::Tensor weights = torch::randn(a.sizes());
+  (a * weights).sum().backward();
+  (b * weights).sum().backward();
+  QVERIFY2(maxDifference(l1.grad(), l2.grad()) < 1e-4,
+           qPrintable(QString::number(maxDifference(l1.grad(), l2.grad()))));
+  QVERIFY2(maxDifference(r1.grad(), r2.grad()) < 1e-4,
+           qPrintable(QString::number(maxDifference(r1.grad(), r2.grad()))));
+}
+
+// Shapes of the balanced and thorough presets (2 heads x 20 slots x 64, 4 x 50 x 128), a single
+// element, and widths that are no multiple of a vector register.
+void shapes()
+{
+  QTest::addColumn<int>("b");
+  QTest::addColumn<int>("r");
+  QTest::addColumn<int>("j");
+  QTest::addColumn<int>("e");
+  QTest::addColumn<int>("threads");
+  QTest::addColumn<bool>("transposed");
+  const Shape list[] = {{1, 1, 1, 1}, {7, 2, 20, 64}, {33, 4, 50, 128}, {5, 3, 9, 13}};
+  for (int threads : {1, 2})
+  {
+    for (bool transposed : {false, true})
+    {
+      for (const Shape& s : list)
+      {
+        QTest::addRow("B%d R%d J%d E%d, %d thread(s)%s", s.b, s.r, s.j, s.e, threads,
+                      transposed ? ", strided" : "")
+            << s.b << s.r << s.j << s.e << threads << transposed;
+      }
+    }
+  }
+}
+
+// The current data row's shape and layout; sets the thread count it asks for.
+Shape currentShape(bool* strided)
+{
+  QFETCH(int, b);
+  QFETCH(int, r);
+  QFETCH(int, j);
+  QFETCH(int, e);
+  QFETCH(int, threads);
+  QFETCH(bool, transposed);
+  torch::set_num_threads(threads);
+  *strided = transposed;
+  return {b, r, j, e};
+}
+
+// The inputs of a row, laid out as [B, M, N] either directly or as a transposed view.
+torch::Tensor input(int64_t b, int64_t m, int64_t n, bool transposed)
+{
+  return transposed ? torch::randn({b, n, m}).transpose(1, 2) : torch::randn({b, m, n});
+}
+
+}  // namespace
+
+class TestRowProducts : public QObject
+{
+  Q_OBJECT
+ private Q_SLOTS:
+  void init() { torch::manual_seed(3); }
+  void cleanup() { torch::set_num_threads(1); }
+
+  void rowDotsIsAMatmul_data() { shapes(); }
+  void rowDotsIsAMatmul()
+  {
+    bool transposed = false;
+    const Shape s = currentShape(&transposed);
+    compare(input(s.b, s.r, s.e, transposed), input(s.b, s.j, s.e, transposed), m6::rowDots,
+            [](const torch::Tensor& a, const torch::Tensor& x)
+            { return torch::matmul(a, x.transpose(1, 2)); });
+  }
+
+  void rowMixIsAMatmul_data() { shapes(); }
+  void rowMixIsAMatmul()
+  {
+    bool transposed = false;
+    const Shape s = currentShape(&transposed);
+    compare(input(s.b, s.r, s.j, transposed), input(s.b, s.j, s.e, transposed), m6::rowMix,
+            [](const torch::Tensor& w, const torch::Tensor& x) { return torch::matmul(w, x); });
+  }
+
+  // Mismatched shapes and other types are refused, never read out of bounds.
+  void mismatchesAreRefused()
+  {
+    QVERIFY_THROWS_EXCEPTION(c10::Error,
+                             m6::rowDots(torch::randn({2, 3, 4}), torch::randn({2, 5, 6})));
+    QVERIFY_THROWS_EXCEPTION(c10::Error,
+                             m6::rowMix(torch::randn({2, 3, 4}), torch::randn({3, 4, 6})));
+    QVERIFY_THROWS_EXCEPTION(
+        c10::Error, m6::rowDots(torch::randn({2, 3, 4}, torch::kFloat64), torch::randn({2, 5, 4})));
+  }
+};
+
+QTEST_APPLESS_MAIN(TestRowProducts)
+#include "test_row_products.moc"
