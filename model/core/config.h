@@ -78,9 +78,12 @@ struct ModelConfig
 struct TrainConfig
 {
   // Task and loss
-  Loss loss = Loss::Auto;      // auto | dot: softmax, sampled_softmax | mlp: bce, bpr
-  int negatives = 8;           // sampled negatives per positive (bce, bpr)
-  int sharedNegatives = 4096;  // sampled softmax: negatives drawn per step, shared by the batch
+  Loss loss = Loss::Auto;  // auto | dot: softmax, sampled_softmax | mlp: bce, bpr
+  int negatives = 8;       // sampled negatives per positive (bce, bpr)
+  // Sampled softmax: negatives drawn per step, shared by the batch. 1,024 lost nothing against
+  // 4,096 on a 20,000-item catalogue (3 seeds), nor the same share of ml-latest-small's within
+  // its seed spread, and trains 1.8x as fast at 25M (README, "Large catalogues").
+  int sharedNegatives = 1024;
   Sampling sampling = Sampling::Uniform;
   double ctrThreshold = 4.0;  // ctr label = rating >= threshold
 

@@ -241,7 +241,7 @@ std::vector<FieldDef> buildTable()
         "train.shared_negatives", kTask, "Shared negatives per step", T,
         &TrainConfig::sharedNegatives, 1, 1000000,
         "Sampled softmax (dot): negatives drawn once per step and shared by every example of the "
-        "batch, besides the batch's other targets (1-1000000, default 4096). Fewer is faster; "
+        "batch, besides the batch's other targets (1-1000000, default 1024). Fewer is faster; "
         "too few costs accuracy on large catalogues.");
     t.push_back(appliesWhen(f, "model.scorer=dot"));
   }

@@ -181,6 +181,9 @@ class TestSampledSoftmax : public QObject
     QCOMPARE(m6::effectiveLoss(c, m6::kSampledSoftmaxFromItems), m6::Loss::SampledSoftmax);
     QVERIFY(m6::trainingLossNote(c, 100).empty());
     QVERIFY(m6::trainingLossNote(c, 60000).find("sampled softmax") != std::string::npos);
+    // The default draw (README, "Large catalogues": 1,024 held against 4,096), named in the
+    // protocol.
+    QVERIFY(m6::trainingLossNote(c, 60000).find("1024 shared") != std::string::npos);
     c.model.scorer = m6::Scorer::Mlp;
     QCOMPARE(m6::effectiveLoss(c, 60000), m6::Loss::Bce);
     QVERIFY(m6::trainingLossNote(c, 60000).empty());
