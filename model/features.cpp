@@ -317,50 +317,6 @@ std::vector<torch::Tensor> EntityTable::all() const
   return out;
 }
 
-std::vector<torch::Tensor> bagMeanTransposes(const EntityTable& table)
-{
-  std::vector<torch::Tensor> out;
-  for (const auto& c : table.columns)
-  {
-    if (c.spec.kind != ColumnKind::Bag)
-    {
-      out.emplace_back();
-      continue;
-    }
-    torch::Tensor values = c.data.narrow(0, 0, table.rows).contiguous();
-    const int64_t width = values.size(1);
-    const int64_t* v = values.data_ptr<int64_t>();
-    std::vector<int64_t> valueOf;
-    std::vector<int64_t> rowOf;
-    std::vector<float> share;
-    for (int64_t r = 0; r < table.rows; ++r)
-    {
-      int64_t count = 0;
-      for (int64_t j = 0; j < width; ++j)
-      {
-        count += v[r * width + j] != 0 ? 1 : 0;
-      }
-      for (int64_t j = 0; j < width; ++j)
-      {
-        if (v[r * width + j] != 0)
-        {
-          valueOf.push_back(v[r * width + j]);
-          rowOf.push_back(r);
-          share.push_back(1.0f / static_cast<float>(count));
-        }
-      }
-    }
-    const auto nnz = static_cast<int64_t>(share.size());
-    torch::Tensor index = torch::empty({2, nnz}, torch::kInt64);
-    std::copy(valueOf.begin(), valueOf.end(), index[0].data_ptr<int64_t>());
-    std::copy(rowOf.begin(), rowOf.end(), index[1].data_ptr<int64_t>());
-    torch::Tensor weights = torch::from_blob(share.data(), {nnz}, torch::kFloat32).clone();
-    out.push_back(
-        torch::sparse_coo_tensor(index, weights, {c.spec.cardinality, table.rows}).coalesce());
-  }
-  return out;
-}
-
 int64_t recencyBucket(int64_t gap)
 {
   static const int64_t kBounds[kRecencyBuckets - 1] = {

@@ -63,13 +63,6 @@ struct EntityTable
   std::vector<torch::Tensor> all() const;
 };
 
-/// For a whole table (rows 0..rows-1): per column, the transpose of a Bag column's mean matrix as
-/// a coalesced sparse COO tensor [cardinality, rows] (entry (v, r): the share of row r's
-/// non-padding values equal to v), undefined for other kinds. A mean bag over the whole table has
-/// this matrix times the output gradient as its weight gradient, with no sort of the values per
-/// step (EmbeddingBag's backward sorts them every time).
-std::vector<torch::Tensor> bagMeanTransposes(const EntityTable& table);
-
 /// Buckets of a time gap in seconds: 1 (< 1 min) ... kRecencyBuckets (>= 1 year); 0 = unknown.
 constexpr int64_t kRecencyBuckets = 12;
 int64_t recencyBucket(int64_t gapSeconds);

@@ -114,8 +114,7 @@ Session::Session(SplitView view, const DatasetSnapshot& d, const RunConfig& c, U
       schema(DatasetSchema::fromSnapshot(data)),
       split(std::move(view.split)),
       features(sessionFeatures(data, c, split)),
-      catalogueBags(use == Use::Training ? bagMeanTransposes(features.items)
-                                         : std::vector<torch::Tensor>()),
+      catalogueBags(use == Use::Training ? bagMeans(features.items) : std::vector<BagMeans>()),
       coldItems(coldItemMask(data, c.train.coldItemShare)),
       numCold(countOf(coldItems))
 {

@@ -6,6 +6,7 @@
 
 #include <torch/torch.h>
 
+#include "model/bag_means.h"
 #include "model/batch.h"
 #include "model/core/config.h"
 #include "model/core/dataset.h"
@@ -53,9 +54,9 @@ class Session
   const FeatureTables features;
   M6Net net{nullptr};
   torch::Tensor allItems;  // int64 [N] 0..N-1
-  /// bagMeanTransposes(features.items) of a training session (empty otherwise): encodeCatalogue's
+  /// bagMeans(features.items) of a training session (empty otherwise): encodeCatalogue's
   /// bag gradients without a sort per step.
-  const std::vector<torch::Tensor> catalogueBags;
+  const std::vector<BagMeans> catalogueBags;
   const std::vector<uint8_t>
       coldItems;  // per item, 1 = cold (held out); all 0 without the protocol
   const int64_t numCold = 0;

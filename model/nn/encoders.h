@@ -12,6 +12,7 @@
 
 #include <vector>
 
+#include "model/bag_means.h"
 #include "model/features.h"
 
 namespace m6
@@ -32,11 +33,11 @@ class EntityEncoderImpl : public torch::nn::Module
   explicit EntityEncoderImpl(const EntityEncoderOptions& options);
 
   /// ids: int64 [n] (ignored without id embeddings); columns: the gathered feature columns in
-  /// the order of options.columns. Returns [n, dim]. `bagTransposes` (optional, when the columns
-  /// are a whole table in its order): bagMeanTransposes() of that table, so the mean bags'
-  /// weight gradients are one sparse product each (same values as EmbeddingBag's, no sort).
+  /// the order of options.columns. Returns [n, dim]. `bagMeans` (optional, when the columns are a
+  /// whole table in its order): bagMeans() of that table, so each mean bag and its weight
+  /// gradient are one pass over its compressed rows (EmbeddingBag's values; its backward sorts).
   torch::Tensor forward(const torch::Tensor& ids, const std::vector<torch::Tensor>& columns,
-                        const std::vector<torch::Tensor>* bagTransposes = nullptr);
+                        const std::vector<BagMeans>* bagMeans = nullptr);
 
   /// The tokens of n entities the id table does not know (a user the model never saw): the same
   /// sum without the id embedding. Returns [n, dim].
@@ -60,7 +61,7 @@ class EntityEncoderImpl : public torch::nn::Module
   torch::nn::Linear merge_{nullptr};
 
   torch::Tensor combine(std::vector<torch::Tensor> parts, const std::vector<torch::Tensor>& columns,
-                        int64_t n, const std::vector<torch::Tensor>* bagTransposes = nullptr);
+                        int64_t n, const std::vector<BagMeans>* bagMeans = nullptr);
 };
 TORCH_MODULE(EntityEncoder);
 

@@ -97,9 +97,9 @@ M6NetImpl::M6NetImpl(const NetSpec& spec) : spec_(spec)
 
 torch::Tensor M6NetImpl::encodeItems(const torch::Tensor& ids,
                                      const std::vector<torch::Tensor>& columns,
-                                     const std::vector<torch::Tensor>* bagTransposes)
+                                     const std::vector<BagMeans>* bagMeans)
 {
-  torch::Tensor tokens = itemEncoder_(ids, columns, bagTransposes);
+  torch::Tensor tokens = itemEncoder_(ids, columns, bagMeans);
   return itemAdapter_ ? itemAdapter_(tokens) : tokens;
 }
 

@@ -79,9 +79,9 @@ class M6NetImpl : public torch::nn::Module
   const NetSpec& spec() const { return spec_; }
   bool dot() const { return spec_.model.scorer == Scorer::Dot; }
 
-  /// `bagTransposes`: see EntityEncoderImpl::forward (the whole catalogue only).
+  /// `bagMeans`: see EntityEncoderImpl::forward (the whole catalogue only).
   torch::Tensor encodeItems(const torch::Tensor& ids, const std::vector<torch::Tensor>& columns,
-                            const std::vector<torch::Tensor>* bagTransposes = nullptr);
+                            const std::vector<BagMeans>* bagMeans = nullptr);
 
   /// users int64 [B], or undefined for users the model never saw (their token is built without
   /// the id embedding); histTokens [B, L, d] item tokens of the history (any values at padding);

@@ -57,4 +57,27 @@ void rowMixKernel(const float* w, const float* x, float* out, int64_t begin, int
   }
 }
 
+void weightedRowSumsKernel(const float* table, const int64_t* offsets, const int64_t* index,
+                           const float* weights, float* out, int64_t begin, int64_t end,
+                           int64_t width)
+{
+  for (int64_t i = begin; i < end; ++i)
+  {
+    float* o = out + i * width;
+    for (int64_t c = 0; c < width; ++c)
+    {
+      o[c] = 0;
+    }
+    for (int64_t k = offsets[i]; k < offsets[i + 1]; ++k)
+    {
+      const float weight = weights[k];
+      const float* row = table + index[k] * width;
+      for (int64_t c = 0; c < width; ++c)
+      {
+        o[c] += weight * row[c];
+      }
+    }
+  }
+}
+
 }  // namespace m6

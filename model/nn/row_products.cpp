@@ -111,4 +111,32 @@ torch::Tensor rowMix(const torch::Tensor& w, const torch::Tensor& x)
   return RowMix::apply(w, x);
 }
 
+torch::Tensor weightedRowSums(const torch::Tensor& table, const torch::Tensor& offsets,
+                              const torch::Tensor& index, const torch::Tensor& weights)
+{
+  TORCH_CHECK(table.dim() == 2 && table.scalar_type() == torch::kFloat32,
+              "weightedRowSums: a float table [rows, width]");
+  TORCH_CHECK(offsets.scalar_type() == torch::kInt64 && index.scalar_type() == torch::kInt64 &&
+                  weights.scalar_type() == torch::kFloat32 && index.numel() == weights.numel(),
+              "weightedRowSums: int64 offsets and index, float weights of the index's length");
+  torch::Tensor t = table.contiguous();
+  torch::Tensor o = offsets.contiguous();
+  torch::Tensor ix = index.contiguous();
+  torch::Tensor w = weights.contiguous();
+  const int64_t n = o.numel() - 1;
+  const int64_t width = t.size(1);
+  TORCH_CHECK(n >= 0 && o[0].item<int64_t>() == 0 && o[n].item<int64_t>() == ix.numel(),
+              "weightedRowSums: offsets do not span the index");
+  torch::Tensor out = torch::empty({n, width}, t.options());
+  const float* tp = t.data_ptr<float>();
+  const int64_t* op = o.data_ptr<int64_t>();
+  const int64_t* ip = ix.data_ptr<int64_t>();
+  const float* wp = w.data_ptr<float>();
+  float* outp = out.data_ptr<float>();
+  at::parallel_for(0, n, kRowGrain,
+                   [&](int64_t begin, int64_t end)
+                   { weightedRowSumsKernel(tp, op, ip, wp, outp, begin, end, width); });
+  return out;
+}
+
 }  // namespace m6

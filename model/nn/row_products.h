@@ -15,4 +15,10 @@ namespace m6
 torch::Tensor rowDots(const torch::Tensor& a, const torch::Tensor& x);
 torch::Tensor rowMix(const torch::Tensor& w, const torch::Tensor& x);
 
+/// A sparse matrix in compressed rows (`offsets` int64 [n + 1], `index` int64 [nnz] into the
+/// rows of `table`, `weights` float [nnz]) times `table` [*, width]: [n, width]. Not
+/// differentiable itself (BagMean in encoders.cpp uses it both ways).
+torch::Tensor weightedRowSums(const torch::Tensor& table, const torch::Tensor& offsets,
+                              const torch::Tensor& index, const torch::Tensor& weights);
+
 }  // namespace m6

@@ -1,6 +1,7 @@
 // The small batched products of attention over history slots (model/nn/row_products.h) against
 // LibTorch's matmul: same values and the same gradients for both inputs, on odd widths, on
-// non-contiguous inputs, and with the batch split over two threads.
+// non-contiguous inputs, and with the batch split over two threads; and the compressed-rows
+// product of the catalogue's mean bags against a dense one.
 //
 // Includes torch (like test_fusion_tokens): torch first, QT_NO_KEYWORDS keeps Qt's `slots` away.
 #include <torch/torch.h>
@@ -114,6 +115,35 @@ class TestRowProducts : public QObject
     const Shape s = currentShape(&transposed);
     compare(input(s.b, s.r, s.j, transposed), input(s.b, s.j, s.e, transposed), m6::rowMix,
             [](const torch::Tensor& w, const torch::Tensor& x) { return torch::matmul(w, x); });
+  }
+
+  // A sparse matrix in compressed rows (rows with no entry, repeated columns) times a table: the
+  // dense product, on one thread and on two.
+  void weightedRowSumsIsASparseProduct()
+  {
+    const std::vector<int64_t> offsets{0, 2, 2, 5, 6};
+    const std::vector<int64_t> index{3, 0, 1, 1, 4, 2};
+    const std::vector<float> weights{0.5f, 0.5f, 0.25f, 0.25f, 0.5f, 1.0f};
+    torch::Tensor dense = torch::zeros({4, 5});
+    for (int64_t r = 0; r < 4; ++r)
+    {
+      for (int64_t k = offsets[r]; k < offsets[r + 1]; ++k)
+      {
+        dense[r][index[k]] += weights[k];
+      }
+    }
+    torch::Tensor table = torch::randn({5, 13});
+    for (int threads : {1, 2})
+    {
+      torch::set_num_threads(threads);
+      torch::Tensor ours = m6::weightedRowSums(table, torch::tensor(offsets), torch::tensor(index),
+                                               torch::tensor(weights));
+      QVERIFY(maxDifference(ours, torch::matmul(dense, table)) < 1e-6);
+      QCOMPARE(ours[1].abs().sum().item<float>(), 0.0f);  // an empty row is zero
+    }
+    QVERIFY_THROWS_EXCEPTION(c10::Error,
+                             m6::weightedRowSums(table, torch::tensor(std::vector<int64_t>{0, 7}),
+                                                 torch::tensor(index), torch::tensor(weights)));
   }
 
   // Mismatched shapes and other types are refused, never read out of bounds.
