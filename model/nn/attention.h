@@ -72,11 +72,13 @@ class MultiHeadAttentionImpl : public torch::nn::Module
                          const torch::Tensor& values, const torch::Tensor& blocked);
 
   /// Attention over split tokens whose norm the caller applied (`head` [B, T0, d] and `items`
-  /// [U, d] normalised) without materialising per-slot keys and values: q·k of every distinct
-  /// item is one product per head ([B·Q, U]), gathered per slot; the weights are summed per item
-  /// and multiplied by its value the same way; position and gap terms go through their small
-  /// tables. Falls back to splitKeysValues + attend when the per-item products would be larger
-  /// than the per-slot ones (many queries, or nearly as many distinct items as slots).
+  /// [U, d] normalised) without materialising per-slot keys and values. With one query per
+  /// example the query goes into the items' space (Wkᵀq per head) and meets each slot's item
+  /// there; the weighted sum of the slots' items is projected by Wv afterwards (row_products.h).
+  /// With several, q·k of every distinct item is one product per head ([B·Q, U]), gathered per
+  /// slot, and the weights are summed per item and multiplied by its value the same way, falling
+  /// back to splitKeysValues + attend when those products would be larger than the per-slot ones.
+  /// Position and gap terms go through their small tables either way.
   AttentionOutput attendSplit(const torch::Tensor& q, const torch::Tensor& head,
                               const torch::Tensor& items, const FusionTokens& kv,
                               const torch::Tensor& blocked);
