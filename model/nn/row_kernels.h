@@ -1,7 +1,8 @@
-// The two small batched products of attention over history slots, as plain loops over float
-// arrays (no torch), for row_products.h. LibTorch's CPU bmm runs one BLAS call per batch entry,
-// about 2 us each, which for a few heads against 20-50 slots of one example is most of the
-// cost; these loops do the same arithmetic without it.
+// The two small batched products of attention over history slots, and the compressed-rows
+// product of the catalogue's mean bags, as plain loops over float arrays (no torch), for
+// row_products.h. LibTorch's CPU bmm runs one BLAS call per batch entry, about 2 us each, which
+// for a few heads against 20-50 slots of one example is most of the cost; these loops do the same
+// arithmetic without it.
 //
 // All arrays are row-major and contiguous; each call handles the batch entries [begin, end), so
 // callers may split a batch across threads. Thread affinity: none.
