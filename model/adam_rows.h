@@ -1,6 +1,8 @@
-// Adam's update of the rows of an embedding table that one step touched, in place: plain C++
-// over float arrays (no torch), so it compiles without the library's precompiled header and with
-// the flags that let the compiler vectorise its square root (model/CMakeLists.txt).
+// Adam's update in one pass over float arrays, in place: of the rows of an embedding table that one
+// step touched, or of a whole dense parameter. Plain C++ (no torch), so it compiles without the
+// library's precompiled header and with the flags that let the compiler vectorise its square root
+// (model/CMakeLists.txt). torch::optim::Adam's tensor form makes about eight passes over a
+// parameter and its moments per step; this makes one.
 //
 // Thread affinity: none; the caller owns the arrays for the call.
 #pragma once
@@ -28,5 +30,9 @@ struct AdamRowConstants
 /// Arithmetic in the order of torch::optim::Adam's tensor form.
 void adamRowsInPlace(float* table, float* m, float* v, int64_t width, const int64_t* rows,
                      int64_t n, const float* grad, const AdamRowConstants& k);
+
+/// The same update of `n` contiguous values (a dense parameter) with their gradient and moments.
+void adamInPlace(float* value, float* m, float* v, const float* grad, int64_t n,
+                 const AdamRowConstants& k);
 
 }  // namespace m6

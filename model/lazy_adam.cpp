@@ -12,27 +12,52 @@ namespace m6
 namespace
 {
 
-struct SparseGrad
+struct TakenGrad
 {
   size_t group = 0;
   torch::Tensor param;
-  torch::Tensor grad;  // coalesced
+  torch::Tensor grad;  // sparse: coalesced
 };
 
-// Takes the sparse gradients out of the parameters, so that the dense optimiser's step (which
-// skips a parameter without a gradient) leaves them to lazyStep; the next backward sets new ones.
-std::vector<SparseGrad> takeSparseGrads(std::vector<torch::optim::OptimizerParamGroup>& groups)
+// A dense gradient the one-pass update applies to: float, laid out as its contiguous parameter.
+bool denseInPlace(const torch::Tensor& p, const torch::Tensor& grad)
 {
-  std::vector<SparseGrad> out;
+  return grad.layout() == torch::kStrided && p.scalar_type() == torch::kFloat32 &&
+         grad.scalar_type() == torch::kFloat32 && p.is_contiguous() && grad.is_contiguous() &&
+         grad.sizes() == p.sizes();
+}
+
+// Takes out of the parameters every gradient this file updates: the sparse ones, and the dense
+// ones of float parameters unless the group uses AMSGrad. Torch's step skips a parameter
+// without a gradient, so it updates only the rest; the next backward then sets fresh gradients,
+// as zero_grad with set_to_none would, which also spares zeroing and adding into the old ones.
+template <class Options>
+std::vector<TakenGrad> takeGrads(std::vector<torch::optim::OptimizerParamGroup>& groups)
+{
+  std::vector<TakenGrad> out;
   for (size_t g = 0; g < groups.size(); ++g)
   {
+    const bool amsgrad = static_cast<const Options&>(groups[g].options()).amsgrad();
     for (auto& p : groups[g].params())
     {
-      if (p.grad().defined() && p.grad().is_sparse())
+      const torch::Tensor& grad = p.grad();
+      if (!grad.defined())
       {
-        out.push_back({g, p, p.grad().coalesce()});
-        p.mutable_grad().reset();
+        continue;
       }
+      if (grad.is_sparse())
+      {
+        out.push_back({g, p, grad.coalesce()});
+      }
+      else if (!amsgrad && denseInPlace(p, grad))
+      {
+        out.push_back({g, p, grad});
+      }
+      else
+      {
+        continue;
+      }
+      p.mutable_grad().reset();
     }
   }
   return out;
@@ -89,16 +114,18 @@ void gatheredRows(const torch::Tensor& p, State& st, const torch::Tensor& rows,
   p.index_copy_(0, rows, values);
 }
 
-// Adam's update (torch/csrc/api/src/optim/adam.cpp and adamw.cpp, same order of operations) on
-// the rows a sparse gradient holds; `decoupled`: AdamW's weight decay.
+// Adam's update (torch/csrc/api/src/optim/adam.cpp and adamw.cpp, same order of operations) of
+// the taken gradients: a sparse one's rows, a dense one's every value; `decoupled`: AdamW's
+// weight decay.
 template <class Options, class State, class StateMap>
-void lazyStep(std::vector<torch::optim::OptimizerParamGroup>& groups, StateMap& states,
-              const std::vector<SparseGrad>& sparse, bool decoupled)
+void takenStep(std::vector<torch::optim::OptimizerParamGroup>& groups, StateMap& states,
+               const std::vector<TakenGrad>& taken, bool decoupled)
 {
   torch::NoGradGuard guard;
-  for (const SparseGrad& s : sparse)
+  for (const TakenGrad& s : taken)
   {
-    if (s.grad._nnz() == 0)
+    const bool sparse = s.grad.is_sparse();
+    if (sparse && s.grad._nnz() == 0)
     {
       continue;
     }
@@ -124,7 +151,6 @@ void lazyStep(std::vector<torch::optim::OptimizerParamGroup>& groups, StateMap& 
     const double beta2 = std::get<1>(o.betas());
     const double correction1 = 1 - std::pow(beta1, static_cast<double>(st.step()));
     const double correction2 = 1 - std::pow(beta2, static_cast<double>(st.step()));
-    const torch::Tensor rows = s.grad._indices().reshape({-1}).contiguous();
     AdamRowConstants k;
     k.beta1 = beta1;
     k.beta2 = beta2;
@@ -134,6 +160,20 @@ void lazyStep(std::vector<torch::optim::OptimizerParamGroup>& groups, StateMap& 
     k.eps = o.eps();
     k.weightDecay = o.weight_decay();
     k.decoupled = decoupled;
+    if (!sparse)
+    {
+      // Moments loaded from a checkpoint may come in another layout; the values are what count.
+      if (!st.exp_avg().is_contiguous() || !st.exp_avg_sq().is_contiguous())
+      {
+        st.exp_avg(st.exp_avg().contiguous());
+        st.exp_avg_sq(st.exp_avg_sq().contiguous());
+      }
+      adamInPlace(p.data_ptr<float>(), st.exp_avg().template data_ptr<float>(),
+                  st.exp_avg_sq().template data_ptr<float>(), s.grad.data_ptr<float>(), p.numel(),
+                  k);
+      continue;
+    }
+    const torch::Tensor rows = s.grad._indices().reshape({-1}).contiguous();
     torch::Tensor grad = s.grad._values().contiguous();
     if (!o.amsgrad() && inPlaceRows(p, st.exp_avg(), st.exp_avg_sq(), grad))
     {
@@ -152,19 +192,19 @@ void lazyStep(std::vector<torch::optim::OptimizerParamGroup>& groups, StateMap& 
 // never passes one.
 torch::Tensor LazyAdam::step(LossClosure closure)
 {
-  std::vector<SparseGrad> sparse = takeSparseGrads(param_groups_);
+  std::vector<TakenGrad> taken = takeGrads<torch::optim::AdamOptions>(param_groups_);
   torch::Tensor loss = torch::optim::Adam::step(closure);
-  lazyStep<torch::optim::AdamOptions, torch::optim::AdamParamState>(param_groups_, state_, sparse,
-                                                                    false);
+  takenStep<torch::optim::AdamOptions, torch::optim::AdamParamState>(param_groups_, state_, taken,
+                                                                     false);
   return loss;
 }
 
 torch::Tensor LazyAdamW::step(LossClosure closure)
 {
-  std::vector<SparseGrad> sparse = takeSparseGrads(param_groups_);
+  std::vector<TakenGrad> taken = takeGrads<torch::optim::AdamWOptions>(param_groups_);
   torch::Tensor loss = torch::optim::AdamW::step(closure);
-  lazyStep<torch::optim::AdamWOptions, torch::optim::AdamWParamState>(param_groups_, state_, sparse,
-                                                                      true);
+  takenStep<torch::optim::AdamWOptions, torch::optim::AdamWParamState>(param_groups_, state_, taken,
+                                                                       true);
   return loss;
 }
 

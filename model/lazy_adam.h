@@ -3,9 +3,12 @@
 // An id table looked up with sparse gradients (EntityEncoderImpl::setSparseIds) gets a gradient
 // holding only the rows a step touched. For such a table the update is lazy: the touched rows'
 // moments and values follow Adam's formulas (the table's step count drives the bias correction),
-// every other row keeps its value and moments. A dense table's update is torch's own Adam. On a
-// large dataset this replaces passes over every row of the user table (162,541 x 64 at 25M) by
-// passes over a batch's rows. Checkpoints are Adam's (the same archive both ways).
+// every other row keeps its value and moments. On a large dataset this replaces passes over every
+// row of the user table (162,541 x 64 at 25M) by passes over a batch's rows. A dense float
+// parameter takes Adam's update too, in one pass over it and its moments instead of the eight of
+// torch's tensor form (adam_rows.h); with AMSGrad, or another type or layout, torch's own Adam
+// updates it. step() consumes the gradients it applies, as zero_grad with set_to_none would (the
+// next backward sets fresh ones). Checkpoints are Adam's (the same archive both ways).
 //
 // Thread affinity: the thread that trains.
 #pragma once

@@ -1,5 +1,5 @@
-// LazyAdam / LazyAdamW (model/lazy_adam.h) against torch's own Adam, and train.sparse_rows in
-// real training runs.
+// LazyAdam / LazyAdamW (model/lazy_adam.h) against torch's own Adam, for row-sparse and dense
+// gradients, and train.sparse_rows in real training runs.
 //
 // Includes torch (like test_fusion_tokens): torch first, QT_NO_KEYWORDS keeps Qt's `slots` away.
 #include <torch/torch.h>
@@ -145,6 +145,144 @@ class TestLazyAdam : public QObject
     {
       QVERIFY(maxDifference(lazyTable[r], denseTable[r]) < 1e-6);
     }
+  }
+
+  // Dense parameters take the one-pass update: the same values as torch's Adam step after step,
+  // in a group beside another that uses AMSGrad and with a parameter of another layout (both
+  // left to torch's own step); the gradients it applied are consumed, the others are not.
+  void denseParametersAreAdam_data() { everyRowTouchedIsAdam_data(); }
+  void denseParametersAreAdam()
+  {
+    QFETCH(QString, kind);
+    const std::string k = kind.toStdString();
+    auto start = []
+    {
+      torch::manual_seed(5);
+      std::vector<torch::Tensor> p = {torch::randn({6, 5}), torch::randn({5}),
+                                      torch::randn({5, 6}).t(), torch::randn({3})};
+      for (auto& t : p)
+      {
+        t.requires_grad_(true);
+      }
+      return p;
+    };
+    const torch::Tensor x = torch::linspace(-2, 2, 24).reshape({4, 6});
+    auto loss = [&](const std::vector<torch::Tensor>& p)
+    {
+      torch::Tensor out = x.mm(p[0]) + p[1] + x.mm(p[2]).sin();
+      return (out.tanh() - 0.3).pow(2).sum() + p[3].pow(3).sum();
+    };
+    std::vector<torch::Tensor> mine = start();
+    std::vector<torch::Tensor> theirs = start();
+    QVERIFY(!mine[2].is_contiguous());
+    auto groupsOf = [&](const std::vector<torch::Tensor>& p)
+    {
+      std::vector<torch::optim::OptimizerParamGroup> groups;
+      if (k == "adamw")
+      {
+        groups.emplace_back(std::vector<torch::Tensor>{p[0], p[1], p[2]},
+                            std::make_unique<torch::optim::AdamWOptions>(
+                                torch::optim::AdamWOptions(0.05).weight_decay(0.1)));
+        groups.emplace_back(std::vector<torch::Tensor>{p[3]},
+                            std::make_unique<torch::optim::AdamWOptions>(
+                                torch::optim::AdamWOptions(0.02).amsgrad(true)));
+        return groups;
+      }
+      auto o = torch::optim::AdamOptions(0.05);
+      o.weight_decay(k == "adam-decay" ? 0.1 : 0.0).amsgrad(k == "amsgrad");
+      groups.emplace_back(std::vector<torch::Tensor>{p[0], p[1], p[2]},
+                          std::make_unique<torch::optim::AdamOptions>(o));
+      groups.emplace_back(std::vector<torch::Tensor>{p[3]},
+                          std::make_unique<torch::optim::AdamOptions>(
+                              torch::optim::AdamOptions(0.02).amsgrad(true)));
+      return groups;
+    };
+    std::unique_ptr<torch::optim::Optimizer> lazy;
+    std::unique_ptr<torch::optim::Optimizer> dense;
+    if (k == "adamw")
+    {
+      lazy = std::make_unique<m6::LazyAdamW>(groupsOf(mine), torch::optim::AdamWOptions(0.05));
+      dense =
+          std::make_unique<torch::optim::AdamW>(groupsOf(theirs), torch::optim::AdamWOptions(0.05));
+    }
+    else
+    {
+      lazy = std::make_unique<m6::LazyAdam>(groupsOf(mine), torch::optim::AdamOptions(0.05));
+      dense =
+          std::make_unique<torch::optim::Adam>(groupsOf(theirs), torch::optim::AdamOptions(0.05));
+    }
+    for (int step = 0; step < 12; ++step)
+    {
+      lazy->zero_grad();
+      loss(mine).backward();
+      lazy->step();
+      QCOMPARE(mine[0].grad().defined(), k == "amsgrad");  // applied here: consumed
+      QCOMPARE(mine[1].grad().defined(), k == "amsgrad");
+      QVERIFY(mine[2].grad().defined());  // another layout: torch's step, left in place
+      QVERIFY(mine[3].grad().defined());  // AMSGrad: torch's step
+      dense->zero_grad();
+      loss(theirs).backward();
+      dense->step();
+      for (size_t i = 0; i < mine.size(); ++i)
+      {
+        const double d = maxDifference(mine[i], theirs[i]);
+        QVERIFY2(d < 1e-5, qPrintable(QString("step %1 parameter %2: %3").arg(step).arg(i).arg(d)));
+      }
+    }
+    const std::vector<torch::Tensor> before = start();
+    for (size_t i = 0; i < mine.size(); ++i)
+    {
+      QVERIFY(maxDifference(mine[i], before[i]) > 0.05);  // every parameter moved
+    }
+  }
+
+  // A dense parameter's state is Adam's too: saved by LazyAdam, loaded by torch's Adam (and the
+  // other way), the next steps agree.
+  void denseCheckpointsAreAdams()
+  {
+    torch::Tensor a = startTable().requires_grad_(true);
+    const torch::Tensor ids = torch::tensor({0, 3, 3, 6}, torch::kInt64);
+    m6::LazyAdam first({a}, torch::optim::AdamOptions(0.05));
+    for (int step = 0; step < 3; ++step)
+    {
+      first.zero_grad();
+      lossOf(a, ids, false).backward();
+      first.step();
+    }
+    auto roundTrip = [](torch::optim::Optimizer& from, torch::optim::Optimizer& to)
+    {
+      std::stringstream buffer;
+      torch::serialize::OutputArchive out;
+      from.save(out);
+      out.save_to(buffer);
+      torch::serialize::InputArchive in;
+      in.load_from(buffer);
+      to.load(in);
+    };
+    torch::Tensor b = a.detach().clone().requires_grad_(true);
+    torch::optim::Adam second({b}, torch::optim::AdamOptions(0.05));
+    roundTrip(first, second);
+    lossOf(a, ids, false).backward();
+    first.step();
+    second.zero_grad();
+    lossOf(b, ids, false).backward();
+    second.step();
+    QVERIFY(maxDifference(a, b) < 1e-6);
+    torch::Tensor c = b.detach().clone().requires_grad_(true);
+    m6::LazyAdam third({c}, torch::optim::AdamOptions(0.05));
+    roundTrip(second, third);
+    second.zero_grad();
+    lossOf(b, ids, false).backward();
+    second.step();
+    lossOf(c, ids, false).backward();
+    third.step();
+    QVERIFY(maxDifference(b, c) < 1e-6);
+    // Fresh moments would have taken a different step.
+    torch::Tensor fresh = a.detach().clone().requires_grad_(true);
+    m6::LazyAdam restart({fresh}, torch::optim::AdamOptions(0.05));
+    lossOf(fresh, ids, false).backward();
+    restart.step();
+    QVERIFY(maxDifference(fresh, c) > 1e-4);
   }
 
   // The state is Adam's: saved by one optimiser, loaded by another, the next steps agree.
