@@ -125,11 +125,11 @@ torch::Tensor weightedRowSums(const torch::Tensor& table, const torch::Tensor& o
   torch::Tensor w = weights.contiguous();
   const int64_t n = o.numel() - 1;
   const int64_t width = t.size(1);
-  TORCH_CHECK(n >= 0 && o[0].item<int64_t>() == 0 && o[n].item<int64_t>() == ix.numel(),
+  const int64_t* op = o.data_ptr<int64_t>();
+  TORCH_CHECK(n >= 0 && op[0] == 0 && op[n] == ix.numel(),
               "weightedRowSums: offsets do not span the index");
   torch::Tensor out = torch::empty({n, width}, t.options());
   const float* tp = t.data_ptr<float>();
-  const int64_t* op = o.data_ptr<int64_t>();
   const int64_t* ip = ix.data_ptr<int64_t>();
   const float* wp = w.data_ptr<float>();
   float* outp = out.data_ptr<float>();
