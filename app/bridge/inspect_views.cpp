@@ -367,7 +367,7 @@ UserMetricsTable metricsTable(const std::vector<UserMetricRow>& rows, const Insp
 
 std::vector<UserMetricRow> computeTestRows(InspectSource& source, const InspectCatalog& c,
                                            const std::vector<RankingTarget>& targets, size_t begin,
-                                           size_t end, const std::atomic<bool>* cancel)
+                                           size_t end)
 {
   // The evaluation's own protocol (model/core/ranking_protocol.h): the same targets, exclusions
   // and tie rule as the run's test rows. The scores are the Predictor's, whose history is the
@@ -379,10 +379,6 @@ std::vector<UserMetricRow> computeTestRows(InspectSource& source, const InspectC
   for (size_t k = begin; k < std::min(end, targets.size()); ++k)
   {
     const RankingTarget& target = targets[k];
-    if (cancel && cancel->load())
-    {
-      break;
-    }
     const int32_t user = d.user[static_cast<size_t>(target.query)];
     const std::vector<float> scores = source.scoreAll(user, {});
     excluded.mark(d, target);

@@ -7,7 +7,6 @@
 #pragma once
 
 #include <QString>
-#include <atomic>
 #include <vector>
 
 #include "app/bridge/inspect_source.h"
@@ -50,11 +49,11 @@ UserMetricsTable metricsTable(const std::vector<UserMetricRow>& rows, const Insp
 
 /// Ranks of the test items of `targets` [begin, end) (rankingTargets of the test part), computed
 /// with the source (full ranking: candidates exclude the user's training and validation items,
-/// as the engine's protocol does). For runs without recorded per-user rows. Stops early
-/// (returning what it has) when cancel is set.
+/// as the engine's protocol does). For runs without recorded per-user rows; a caller that must
+/// stay cancellable asks for a few targets at a time (UserMetricsJob: one per step).
 std::vector<UserMetricRow> computeTestRows(InspectSource& source, const InspectCatalog& catalog,
                                            const std::vector<RankingTarget>& targets, size_t begin,
-                                           size_t end, const std::atomic<bool>* cancel);
+                                           size_t end);
 
 /// Rows 0..rows-1, or above maxPoints (> 0) a deterministic sample of maxPoints of them (the
 /// same ones every time), ascending.

@@ -67,7 +67,7 @@ bool UserMetricsJob::next(Workspace& workspace, InspectSource& source, int64_t p
   }
   else
   {
-    rows = computeTestRows(source, catalog_, targets_, nextTarget_, nextTarget_ + 1, nullptr);
+    rows = computeTestRows(source, catalog_, targets_, nextTarget_, nextTarget_ + 1);
     ++nextTarget_;
     last = nextTarget_ >= targets_.size();
   }
