@@ -122,8 +122,8 @@ class Workspace
   /// in a process runs SQLite's quick_check over the whole file up to 64 MiB; above that, over
   /// the tables that do not grow with the data, and checkBeforeWriting covers the rest.
   /// `upgrading(from, to)`, when given, is called on this thread just before the schema of an
-  /// existing workspace is migrated (from schema 7, converting a 25M dataset's item index takes
-  /// about half a minute), so the caller can say why it waits.
+  /// existing workspace is migrated (from schema 7, converting a 25M dataset's item index took
+  /// 8 s on a quiet machine here and 38 s beside other work), so the caller can say why it waits.
   static Result<std::unique_ptr<Workspace>> open(
       const std::string& path, bool create = true,
       const std::function<void(int from, int to)>& upgrading = {});
