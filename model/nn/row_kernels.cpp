@@ -1,5 +1,7 @@
 #include "model/nn/row_kernels.h"
 
+#include "model/prefetch.h"
+
 namespace m6
 {
 
@@ -10,7 +12,6 @@ namespace
 // to reorder a single sum (no fast-math, no OpenMP pragma), then they are added up.
 constexpr int64_t kLanes = 8;
 constexpr int64_t kRowPrefetchAhead = 8;
-constexpr int64_t kCacheLineFloats = 16;
 
 float dot(const float* a, const float* b, int64_t n)
 {
@@ -103,11 +104,7 @@ void weightedRowSumsKernel(const float* table, const int64_t* offsets, const int
     {
       if (k + kRowPrefetchAhead < last)
       {
-        const float* ahead = table + index[k + kRowPrefetchAhead] * width;
-        for (int64_t c = 0; c < width; c += kCacheLineFloats)
-        {
-          __builtin_prefetch(ahead + c);
-        }
+        prefetchFloats<false>(table + index[k + kRowPrefetchAhead] * width, width);
       }
       const float weight = weights[k];
       const float* row = table + index[k] * width;
