@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <type_traits>
 
 #include "model/core/config.h"
 #include "model/engine.h"
@@ -175,27 +176,26 @@ class TestLazyAdam : public QObject
     std::vector<torch::Tensor> mine = start();
     std::vector<torch::Tensor> theirs = start();
     QVERIFY(!mine[2].is_contiguous());
+    // Parameters 0-2 with the kind's options, parameter 3 in a group of its own with AMSGrad.
+    auto twoGroups = [](const std::vector<torch::Tensor>& p, const auto& first, const auto& second)
+    {
+      using Options = std::decay_t<decltype(first)>;
+      std::vector<torch::optim::OptimizerParamGroup> groups;
+      groups.emplace_back(std::vector<torch::Tensor>{p[0], p[1], p[2]},
+                          std::make_unique<Options>(first));
+      groups.emplace_back(std::vector<torch::Tensor>{p[3]}, std::make_unique<Options>(second));
+      return groups;
+    };
     auto groupsOf = [&](const std::vector<torch::Tensor>& p)
     {
-      std::vector<torch::optim::OptimizerParamGroup> groups;
       if (k == "adamw")
       {
-        groups.emplace_back(std::vector<torch::Tensor>{p[0], p[1], p[2]},
-                            std::make_unique<torch::optim::AdamWOptions>(
-                                torch::optim::AdamWOptions(0.05).weight_decay(0.1)));
-        groups.emplace_back(std::vector<torch::Tensor>{p[3]},
-                            std::make_unique<torch::optim::AdamWOptions>(
-                                torch::optim::AdamWOptions(0.02).amsgrad(true)));
-        return groups;
+        return twoGroups(p, torch::optim::AdamWOptions(0.05).weight_decay(0.1),
+                         torch::optim::AdamWOptions(0.02).amsgrad(true));
       }
       auto o = torch::optim::AdamOptions(0.05);
       o.weight_decay(k == "adam-decay" ? 0.1 : 0.0).amsgrad(k == "amsgrad");
-      groups.emplace_back(std::vector<torch::Tensor>{p[0], p[1], p[2]},
-                          std::make_unique<torch::optim::AdamOptions>(o));
-      groups.emplace_back(std::vector<torch::Tensor>{p[3]},
-                          std::make_unique<torch::optim::AdamOptions>(
-                              torch::optim::AdamOptions(0.02).amsgrad(true)));
-      return groups;
+      return twoGroups(p, o, torch::optim::AdamOptions(0.02).amsgrad(true));
     };
     std::unique_ptr<torch::optim::Optimizer> lazy;
     std::unique_ptr<torch::optim::Optimizer> dense;
