@@ -37,9 +37,14 @@ TrainingStep::TrainingStep(Session& session, const std::vector<int64_t>& counts)
       sampler_(counts, session.config.train.sampling == Sampling::Popularity, session.coldItems)
 {
   const ModelConfig& m = session.config.model;
-  windowed_ = session.config.train.sharedHistory == SharedHistory::On && m.scorer == Scorer::Dot &&
-              itemNormLayout(m) && m.historyLength > 0 && session.numCold == 0 &&
-              (loss_ == Loss::Softmax || loss_ == Loss::SampledSoftmax);
+  // Auto takes windows only under the full softmax: there their order (a user's targets
+  // together) was neutral on real data, under the sampled softmax it cost validation NDCG@10
+  // (README, "Shared history windows").
+  const SharedHistory shared = session.config.train.sharedHistory;
+  const bool wanted =
+      shared == SharedHistory::On || (shared == SharedHistory::Auto && loss_ == Loss::Softmax);
+  windowed_ = wanted && m.scorer == Scorer::Dot && itemNormLayout(m) && m.historyLength > 0 &&
+              session.numCold == 0 && (loss_ == Loss::Softmax || loss_ == Loss::SampledSoftmax);
   if (session.numCold > 0)
   {
     coldMask_ = torch::zeros({1, session.data.numItems()}, torch::kBool);

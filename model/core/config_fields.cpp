@@ -277,11 +277,12 @@ std::vector<FieldDef> buildTable()
         "off (default): every step takes targets at random, each with its own history. on: "
         "each step takes runs of one user's consecutive targets (up to 32) and computes their "
         "common history once per run, each target attending only to the items before it: the "
-        "same model and loss per target, in fewer and larger operations (about 1.3-1.5x the "
-        "examples/s of the thorough preset), but a user's id row is then updated in fewer, "
-        "larger steps, which has cost some validation NDCG@10 on real data (applies to the dot "
-        "scorer with a bag history under token norm item, softmax or sampled softmax, without "
-        "the cold-item protocol; elsewhere it acts as off).");
+        "same model and loss per target, in fewer and larger operations (1.06x the "
+        "examples/s of the thorough preset on ml-latest-small), but a user's id row is then "
+        "updated in fewer, larger steps, which has cost validation NDCG@10 with the sampled "
+        "softmax and in short runs. auto: on under the full softmax, off under the sampled "
+        "one. Applies to the dot scorer with a bag history under token norm item, softmax or "
+        "sampled softmax, without the cold-item protocol; elsewhere it acts as off.");
     t.push_back(appliesWhen(f, "model.scorer=dot"));
   }
   t.push_back(doubleField("train.lr", kOptim, "Learning rate", T, &TrainConfig::lr, 0, 1e6, true,

@@ -76,8 +76,8 @@ const std::vector<EnumWord<SparseRows>>& enumWords(SparseRows)
 
 const std::vector<EnumWord<SharedHistory>>& enumWords(SharedHistory)
 {
-  static const std::vector<EnumWord<SharedHistory>> words{{SharedHistory::Off, "off"},
-                                                          {SharedHistory::On, "on"}};
+  static const std::vector<EnumWord<SharedHistory>> words{
+      {SharedHistory::Auto, "auto"}, {SharedHistory::On, "on"}, {SharedHistory::Off, "off"}};
   return words;
 }
 

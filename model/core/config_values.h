@@ -78,11 +78,12 @@ enum class SparseRows
   Off
 };
 /// train.shared_history: whether training groups a user's consecutive targets into windows that
-/// share their history (window_batch.h).
+/// share their history (window_batch.h). Auto: only under the full softmax (TrainingStep).
 enum class SharedHistory
 {
-  Off,
-  On
+  Auto,
+  On,
+  Off
 };
 /// train.split. Split::kind (split.h) is the kind really used, never Auto.
 enum class SplitKind

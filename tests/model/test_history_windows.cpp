@@ -6,7 +6,8 @@
 // layers, time gaps, adapters, no positions, runs of mixed lengths). Its mask is causal: a target
 // never sees itself or anything after it, however the later items are changed, while the targets
 // after a change do see it. windowOrder keeps each user's targets together, covers every example
-// once and moves with the seed; the knob is off unless set.
+// once and moves with the seed; the knob is off unless set, and auto takes windows only under the
+// full softmax.
 //
 // Includes torch (like test_fusion_tokens): torch first, QT_NO_KEYWORDS keeps Qt's `slots` away.
 #include <torch/torch.h>
@@ -255,13 +256,17 @@ class TestHistoryWindows : public QObject
 
   void theKnobIsOffUnlessSet()
   {
-    // Off by default (and for configs written before the knob); on survives JSON and --set.
+    // Off by default (and for configs written before the knob) and in every preset; on and auto
+    // survive JSON and --set.
     QCOMPARE(m6::toJson(m6::RunConfig())["train"]["shared_history"].asString(), std::string("off"));
     QCOMPARE(m6::fromJson(m6test::configWithout("train", "shared_history")).train.sharedHistory,
              m6::SharedHistory::Off);
-    m6::RunConfig on;
-    m6::applySetting(on, "train.shared_history=on");
-    QCOMPARE(m6::fromJson(m6::toJson(on)).train.sharedHistory, m6::SharedHistory::On);
+    for (const auto mode : {m6::SharedHistory::On, m6::SharedHistory::Auto})
+    {
+      m6::RunConfig set;
+      m6::applySetting(set, "train.shared_history=" + m6::wordOf(mode));
+      QCOMPARE(m6::fromJson(m6::toJson(set)).train.sharedHistory, mode);
+    }
     for (const auto& name : m6::presetNames())
     {
       QCOMPARE(m6::preset(name).train.sharedHistory, m6::SharedHistory::Off);
@@ -269,6 +274,35 @@ class TestHistoryWindows : public QObject
     m6::RunConfig bad;
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
                              m6::applySetting(bad, "train.shared_history=sometimes"));
+  }
+
+  void autoTakesWindowsUnderTheFullSoftmaxOnly_data()
+  {
+    QTest::addColumn<QString>("mode");
+    QTest::addColumn<QString>("loss");
+    QTest::addColumn<bool>("windowed");
+    QTest::newRow("auto, full softmax (auto loss, small catalogue)") << "auto"
+                                                                     << "auto" << true;
+    QTest::newRow("auto, sampled softmax") << "auto"
+                                           << "sampled_softmax" << false;
+    QTest::newRow("on, sampled softmax") << "on"
+                                         << "sampled_softmax" << true;
+    QTest::newRow("off, full softmax") << "off"
+                                       << "softmax" << false;
+  }
+
+  void autoTakesWindowsUnderTheFullSoftmaxOnly()
+  {
+    QFETCH(QString, mode);
+    QFETCH(QString, loss);
+    QFETCH(bool, windowed);
+    const m6::DatasetSnapshot data = m6test::demo(40, 60, 800);
+    m6::RunConfig c = baseConfig();
+    m6::applySetting(c, "train.shared_history=" + mode.toStdString());
+    m6::applySetting(c, "train.loss=" + loss.toStdString());
+    QVERIFY2(m6::validate(c).empty(), m6::formatIssues(m6::validate(c)).c_str());
+    m6::Session session(data, c, m6::Session::Use::Training);
+    QCOMPARE(m6::TrainingStep(session).windowed(), windowed);
   }
 };
 
