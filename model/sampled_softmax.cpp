@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "model/softmax_loss.h"
+
 namespace m6
 {
 
@@ -117,7 +119,7 @@ torch::Tensor sampledSoftmaxLoss(const torch::Tensor& scores, const SampledSoftm
   {
     corrected = corrected.masked_fill(c.hidden, -std::numeric_limits<float>::infinity());
   }
-  return torch::nn::functional::cross_entropy(corrected, c.labels);
+  return softmaxCrossEntropy(corrected, c.labels);
 }
 
 }  // namespace m6

@@ -5,6 +5,7 @@
 
 #include "model/evaluate.h"
 #include "model/sampled_softmax.h"
+#include "model/softmax_loss.h"
 
 namespace m6
 {
@@ -144,7 +145,7 @@ torch::Tensor TrainingStep::loss(const std::vector<int64_t>& batch, DemoRng& rng
     {
       logits = logits.masked_fill(coldMask_, -std::numeric_limits<float>::infinity());
     }
-    return torch::nn::functional::cross_entropy(logits, targets);
+    return softmaxCrossEntropy(logits, targets);
   }
 
   if (loss_ == Loss::SampledSoftmax)
@@ -256,7 +257,7 @@ torch::Tensor TrainingStep::windowStep(const std::vector<QuerySpec>& queries,
     torch::Tensor tokens = s.encodeCatalogue();
     UserSide side = s.net->windowSide(ub.users, ub.userColumns, ub.contextColumns, tokens,
                                       windows.keyItems, windows);
-    return torch::nn::functional::cross_entropy(s.net->scoreCatalogue(side, tokens), targets);
+    return softmaxCrossEntropy(s.net->scoreCatalogue(side, tokens), targets);
   }
   SampledSoftmaxCandidates cands = drawCandidates(targets, users, rng);
   const int64_t c = cands.items.size(0);
