@@ -14,9 +14,12 @@
 #include "model/engine.h"
 #include "model/lazy_adam.h"
 #include "model_test_util.h"
+#include "tensor_compare.h"
 
 namespace
 {
+
+using m6test::maxDifference;
 
 namespace F = torch::nn::functional;
 
@@ -67,11 +70,6 @@ torch::Tensor everyRow(int step)
   torch::Tensor ids =
       torch::cat({torch::randperm(kRows), torch::tensor({int64_t{step} % kRows, int64_t{2}})});
   return ids.to(torch::kInt64);
-}
-
-double maxDifference(const torch::Tensor& a, const torch::Tensor& b)
-{
-  return (a - b).abs().max().item<double>();
 }
 
 }  // namespace

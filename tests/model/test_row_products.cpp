@@ -9,14 +9,12 @@
 #include <QtTest>
 
 #include "model/nn/row_products.h"
+#include "tensor_compare.h"
 
 namespace
 {
 
-double maxDifference(const torch::Tensor& a, const torch::Tensor& b)
-{
-  return (a - b).abs().max().item<double>();
-}
+using m6test::maxDifference;
 
 struct Shape
 {

@@ -11,14 +11,12 @@
 #include <limits>
 
 #include "model/softmax_loss.h"
+#include "tensor_compare.h"
 
 namespace
 {
 
-double maxDifference(const torch::Tensor& a, const torch::Tensor& b)
-{
-  return (a - b).abs().max().item<double>();
-}
+using m6test::maxDifference;
 
 struct LossAndGradient
 {
