@@ -219,4 +219,40 @@ void coalesceSparseGrads(const std::vector<torch::Tensor>& params)
   }
 }
 
+double clipGradNorm(const std::vector<torch::Tensor>& params, double maxNorm)
+{
+  // torch's arithmetic, in its order: per-gradient norms, the norm of those, and
+  // min(1, maxNorm / (norm + 1e-6)) as a float tensor.
+  std::vector<torch::Tensor> grads;
+  std::vector<torch::Tensor> norms;
+  for (const auto& p : params)
+  {
+    if (p.grad().defined())
+    {
+      grads.push_back(p.grad());
+      norms.push_back(p.grad().norm(2));
+    }
+  }
+  if (grads.empty())
+  {
+    return 0.0;
+  }
+  const torch::Tensor total = norms.size() == 1 ? norms[0] : torch::stack(norms).norm(2);
+  const torch::Tensor coef = torch::clamp(maxNorm / (total + 1e-6), c10::nullopt, 1.0);
+  if (coef.item<float>() < 1.0f)
+  {
+    for (auto& g : grads)
+    {
+      // clip_grad_norm_ scales `grad.data()`, which for a sparse gradient is a copy whose values
+      // the product replaces: LibTorch 1.13 leaves sparse gradients unscaled (Python's form
+      // too). Kept, so that runs train as they did; scaling them is a change of its own.
+      if (!g.is_sparse())
+      {
+        g.mul_(coef);
+      }
+    }
+  }
+  return total.item<double>();
+}
+
 }  // namespace m6

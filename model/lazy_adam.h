@@ -38,4 +38,11 @@ class LazyAdamW : public torch::optim::AdamW
 /// each row once).
 void coalesceSparseGrads(const std::vector<torch::Tensor>& params);
 
+/// torch::nn::utils::clip_grad_norm_ (2-norm) with the same result and effect, except that it
+/// does not multiply every gradient by 1 when the norm is within `maxNorm` (one operation per
+/// parameter each step for nothing), nor by NaN when the norm is not finite (training stops
+/// then). Like it, it leaves sparse gradients unscaled (lazy_adam.cpp). Returns the norm before
+/// clipping.
+double clipGradNorm(const std::vector<torch::Tensor>& params, double maxNorm);
+
 }  // namespace m6

@@ -621,7 +621,7 @@ class TrainingLoop
       pauseAll_ = totals.pause;
       if (std::isfinite(value))
       {
-        *gradNorm = torch::nn::utils::clip_grad_norm_(session_.net->parameters(), maxNorm);
+        *gradNorm = clipGradNorm(session_.net->parameters(), maxNorm);
       }
     }
     else if (std::isfinite(value))
@@ -629,7 +629,7 @@ class TrainingLoop
       optimizer_->zero_grad();
       loss.backward();
       coalesceSparseGrads(session_.net->parameters());
-      *gradNorm = torch::nn::utils::clip_grad_norm_(session_.net->parameters(), maxNorm);
+      *gradNorm = clipGradNorm(session_.net->parameters(), maxNorm);
     }
     return value;
   }

@@ -1,5 +1,5 @@
 // LazyAdam / LazyAdamW (model/lazy_adam.h) against torch's own Adam, for row-sparse and dense
-// gradients, and train.sparse_rows in real training runs.
+// gradients, and train.sparse_rows in real training runs; clipGradNorm against clip_grad_norm_.
 //
 // Includes torch (like test_fusion_tokens): torch first, QT_NO_KEYWORDS keeps Qt's `slots` away.
 #include <torch/torch.h>
@@ -7,6 +7,7 @@
 #include <QtTest>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <type_traits>
 
@@ -376,6 +377,52 @@ class TestLazyAdam : public QObject
     logs.clear();
     QCOMPARE(m6::train(many, c, m6test::runDir(dir, "large"), cb).status, m6::RunStatus::Finished);
     QVERIFY(std::find(logs.begin(), logs.end(), "row-sparse id updates: users") != logs.end());
+  }
+
+  void clippingIsTorchs_data()
+  {
+    QTest::addColumn<double>("maxNorm");
+    QTest::newRow("clipped") << 0.5;
+    QTest::newRow("within the norm") << 50.0;
+    QTest::newRow("no clipping (infinite)") << std::numeric_limits<double>::infinity();
+  }
+
+  void clippingIsTorchs()
+  {
+    // The same norm and the same gradients, bit for bit, as clip_grad_norm_, with a dense
+    // gradient, a coalesced sparse one (which LibTorch 1.13 leaves unscaled) and a parameter
+    // without a gradient.
+    QFETCH(double, maxNorm);
+    torch::manual_seed(5);
+    auto makeParams = []()
+    {
+      std::vector<torch::Tensor> params{torch::zeros({6, 3}), torch::zeros({5, 4}),
+                                        torch::zeros({7})};
+      params[0].mutable_grad() = torch::randn({6, 3});
+      params[1].mutable_grad() = torch::sparse_coo_tensor(torch::tensor({{0, 3}}, torch::kInt64),
+                                                          torch::randn({2, 4}), {5, 4})
+                                     .coalesce();
+      return params;
+    };
+    std::vector<torch::Tensor> ours = makeParams();
+    std::vector<torch::Tensor> theirs;
+    for (const auto& p : ours)
+    {
+      theirs.push_back(p.detach().clone());
+      if (p.grad().defined())
+      {
+        theirs.back().mutable_grad() = p.grad().clone();
+      }
+    }
+    const torch::Tensor before = ours[0].grad().clone();
+    const double a = m6::clipGradNorm(ours, maxNorm);
+    const double b = torch::nn::utils::clip_grad_norm_(theirs, maxNorm);
+    QCOMPARE(a, b);
+    QVERIFY(a > 0.5 && a < 50.0);
+    QVERIFY(torch::equal(ours[0].grad(), theirs[0].grad()));
+    QVERIFY(torch::equal(ours[1].grad().to_dense(), theirs[1].grad().to_dense()));
+    QVERIFY(!ours[2].grad().defined());
+    QCOMPARE(torch::equal(ours[0].grad(), before), maxNorm > a);
   }
 
   void configsWrittenBeforeTheKnobReadOff()
