@@ -6,19 +6,29 @@ namespace m6
 namespace
 {
 
+// Probabilities from here up keep their relative precision in float (the normal range starts at
+// about 1.2e-38); below, -log(p) would lose digits or become infinite.
+constexpr float kSmallestSafe = 1e-30f;
+
 struct SoftmaxCrossEntropy : public torch::autograd::Function<SoftmaxCrossEntropy>
 {
   static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& logits,
                                const torch::Tensor& targets)
   {
     torch::Tensor probs = torch::softmax(logits, 1);
-    // The log-sum-exp from the softmax at each row's largest logit: that probability is at least
-    // 1/N, so its log never underflows however far below it the target's logit lies. Both
-    // maxima are plain vectorised reductions (max with indices is a scalar loop).
-    torch::Tensor logSumExp = logits.amax(1) - probs.amax(1).log();
-    torch::Tensor picked = logits.gather(1, targets.unsqueeze(1)).squeeze(1);
     ctx->save_for_backward({probs, targets});
-    return (logSumExp - picked).mean();
+    // A row's loss is -log of its target's probability, unless that probability underflows (a
+    // target far below its row): then the log-sum-exp comes from the softmax at the row's
+    // largest logit, which is at least 1/N. The two maxima are passes over all the logits,
+    // so they are taken only for such a batch.
+    const torch::Tensor rows = targets.unsqueeze(1);
+    const torch::Tensor picked = probs.gather(1, rows).squeeze(1);
+    if (picked.min().item<float>() > kSmallestSafe)
+    {
+      return -picked.log().mean();
+    }
+    const torch::Tensor logSumExp = logits.amax(1) - probs.amax(1).log();
+    return (logSumExp - logits.gather(1, rows).squeeze(1)).mean();
   }
 
   static torch::autograd::tensor_list backward(torch::autograd::AutogradContext* ctx,

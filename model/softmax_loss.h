@@ -4,8 +4,9 @@
 // logits, which for a full softmax are most of a step's memory traffic. LibTorch's form takes
 // log_softmax (one exponential per entry), builds a zero [B, N] gradient for nll_loss and
 // exponentiates again in log_softmax's backward; this one keeps the softmax of the forward pass,
-// so the backward pass is one multiplication and B subtractions. Columns at -inf (hidden items)
-// get probability and gradient 0, as with LibTorch's form.
+// takes the loss from the targets' probabilities, and its backward pass is one multiplication
+// and B subtractions. Columns at -inf (hidden items) get probability and gradient 0, as with
+// LibTorch's form.
 //
 // Thread affinity: none beyond the tensors'.
 #pragma once
