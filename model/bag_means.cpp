@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <numeric>
 
+#include "model/nn/row_products.h"
+
 namespace m6
 {
 
@@ -23,7 +25,7 @@ torch::Tensor floatTensor(const std::vector<float>& v)
   return t;
 }
 
-BagMeans bagMeansOf(const torch::Tensor& column, int64_t rows, int64_t cardinality)
+BagMeans bagMeansOfRows(const torch::Tensor& column, int64_t rows, int64_t cardinality)
 {
   torch::Tensor values = column.narrow(0, 0, rows).contiguous();
   const int64_t width = values.size(1);
@@ -32,6 +34,8 @@ BagMeans bagMeansOf(const torch::Tensor& column, int64_t rows, int64_t cardinali
   std::vector<int64_t> rowOffsets(static_cast<size_t>(rows) + 1, 0);
   std::vector<int64_t> rowValues;
   std::vector<float> rowWeights;
+  rowValues.reserve(static_cast<size_t>(rows * width));
+  rowWeights.reserve(static_cast<size_t>(rows * width));
   std::vector<int64_t> perValue(static_cast<size_t>(cardinality) + 1, 0);
   for (int64_t r = 0; r < rows; ++r)
   {
@@ -74,7 +78,41 @@ BagMeans bagMeansOf(const torch::Tensor& column, int64_t rows, int64_t cardinali
   return m;
 }
 
+// The mean bags forward through M's rows and backward through its transpose's.
+struct MeanBags : public torch::autograd::Function<MeanBags>
+{
+  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& weight,
+                               const BagMeans& m)
+  {
+    ctx->saved_data["offsets"] = m.valueOffsets;
+    ctx->saved_data["rows"] = m.valueRows;
+    ctx->saved_data["weights"] = m.valueWeights;
+    return weightedRowSums(weight, m.rowOffsets, m.rowValues, m.rowWeights);
+  }
+
+  static torch::autograd::tensor_list backward(torch::autograd::AutogradContext* ctx,
+                                               torch::autograd::tensor_list grads)
+  {
+    return {
+        weightedRowSums(grads[0], ctx->saved_data["offsets"].toTensor(),
+                        ctx->saved_data["rows"].toTensor(), ctx->saved_data["weights"].toTensor()),
+        torch::Tensor()};
+  }
+};
+
 }  // namespace
+
+BagMeans bagMeansOf(const torch::Tensor& values, int64_t cardinality)
+{
+  TORCH_CHECK(values.dim() == 2 && values.scalar_type() == torch::kInt64,
+              "bagMeansOf: int64 values [n, width]");
+  return bagMeansOfRows(values, values.size(0), cardinality);
+}
+
+torch::Tensor meanBags(const torch::Tensor& weight, const BagMeans& m)
+{
+  return MeanBags::apply(weight, m);
+}
 
 std::vector<BagMeans> bagMeans(const EntityTable& table)
 {
@@ -82,7 +120,7 @@ std::vector<BagMeans> bagMeans(const EntityTable& table)
   for (const auto& c : table.columns)
   {
     out.push_back(c.spec.kind == ColumnKind::Bag
-                      ? bagMeansOf(c.data, table.rows, c.spec.cardinality)
+                      ? bagMeansOfRows(c.data, table.rows, c.spec.cardinality)
                       : BagMeans());
   }
   return out;

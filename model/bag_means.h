@@ -1,6 +1,8 @@
-// The catalogue's mean bags (titles, genres, tags) as sparse matrices in compressed rows, built
-// once per training session so that each step's bag means and their gradient are one pass each
-// (model/nn/encoders.cpp, BagMean). Private to model/.
+// Mean bags (titles, genres, tags) as sparse matrices in compressed rows, so that a training
+// step's bag means and their weight gradient are one pass each, without the sort of the values
+// that EmbeddingBag's backward does every step (model/nn/encoders.cpp). The catalogue's are built
+// once per training session; a subset's (the items a sampled-softmax step touches, a batch's
+// users) per step. Private to model/.
 //
 // Thread affinity: none; the tensors are read-only after construction.
 #pragma once
@@ -33,5 +35,15 @@ struct BagMeans
 
 /// Per column of `table`: its BagMeans, undefined for other kinds.
 std::vector<BagMeans> bagMeans(const EntityTable& table);
+
+/// The BagMeans of one Bag column's values, int64 [n, width] (0 pads; a value outside [1,
+/// cardinality) is left out of the sum but counted, as in a whole table's). O(n * width +
+/// cardinality).
+BagMeans bagMeansOf(const torch::Tensor& values, int64_t cardinality);
+
+/// EmbeddingBag's mean with padding index 0, differentiable in `weight` [cardinality, d]: row r is
+/// the mean of weight's rows over row r of M (`m`), [n, d]; its gradient M's transpose times the
+/// output's, one pass over `m`'s value rows.
+torch::Tensor meanBags(const torch::Tensor& weight, const BagMeans& m);
 
 }  // namespace m6

@@ -1,7 +1,5 @@
 #include "model/nn/encoders.h"
 
-#include "model/nn/row_products.h"
-
 namespace m6
 {
 
@@ -77,35 +75,6 @@ EntityEncoderImpl::EntityEncoderImpl(const EntityEncoderOptions& o) : options_(o
   }
 }
 
-namespace
-{
-
-// A mean bag over a whole table through its BagMeans: the forward is M times the weight, the
-// weight's gradient M's transpose times the output gradient, each one pass over compressed rows
-// (EmbeddingBag's forward and backward were a third of a step on ml-latest-small).
-struct BagMean : public torch::autograd::Function<BagMean>
-{
-  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& weight,
-                               const BagMeans& m)
-  {
-    ctx->saved_data["offsets"] = m.valueOffsets;
-    ctx->saved_data["rows"] = m.valueRows;
-    ctx->saved_data["weights"] = m.valueWeights;
-    return weightedRowSums(weight, m.rowOffsets, m.rowValues, m.rowWeights);
-  }
-
-  static torch::autograd::tensor_list backward(torch::autograd::AutogradContext* ctx,
-                                               torch::autograd::tensor_list grads)
-  {
-    return {
-        weightedRowSums(grads[0], ctx->saved_data["offsets"].toTensor(),
-                        ctx->saved_data["rows"].toTensor(), ctx->saved_data["weights"].toTensor()),
-        torch::Tensor()};
-  }
-};
-
-}  // namespace
-
 torch::Tensor EntityEncoderImpl::forward(const torch::Tensor& ids,
                                          const std::vector<torch::Tensor>& columns,
                                          const std::vector<BagMeans>* bagMeans)
@@ -153,16 +122,24 @@ torch::Tensor EntityEncoderImpl::combine(std::vector<torch::Tensor> parts,
         parts.push_back(categorical_[static_cast<size_t>(s)](columns[i]));
         break;
       case ColumnKind::Bag:
-        if (bagMeans && (*bagMeans)[i].defined() &&
-            bags_[static_cast<size_t>(s)]->weight.requires_grad() && torch::GradMode::is_enabled())
+      {
+        torch::nn::EmbeddingBag& bag = bags_[static_cast<size_t>(s)];
+        if (bag->weight.requires_grad() && torch::GradMode::is_enabled())
         {
-          parts.push_back(BagMean::apply(bags_[static_cast<size_t>(s)]->weight, (*bagMeans)[i]));
+          // Training: EmbeddingBag's backward sorts the values every step (a third of a
+          // sampled-softmax step on ml-latest-small); the compressed rows are one pass each way.
+          // A whole table's are built once per session, a subset's here.
+          parts.push_back(meanBags(bag->weight, bagMeans && (*bagMeans)[i].defined()
+                                                    ? (*bagMeans)[i]
+                                                    : bagMeansOf(columns[i].to(torch::kInt64),
+                                                                 options_.columns[i].cardinality)));
         }
         else
         {
-          parts.push_back(bags_[static_cast<size_t>(s)](columns[i]));
+          parts.push_back(bag(columns[i]));
         }
         break;
+      }
       case ColumnKind::Numeric:
         parts.push_back(numeric_[static_cast<size_t>(s)](columns[i]));
         break;

@@ -33,9 +33,10 @@ class EntityEncoderImpl : public torch::nn::Module
   explicit EntityEncoderImpl(const EntityEncoderOptions& options);
 
   /// ids: int64 [n] (ignored without id embeddings); columns: the gathered feature columns in
-  /// the order of options.columns. Returns [n, dim]. `bagMeans` (optional, when the columns are a
-  /// whole table in its order): bagMeans() of that table, so each mean bag and its weight
-  /// gradient are one pass over its compressed rows (EmbeddingBag's values; its backward sorts).
+  /// the order of options.columns. Returns [n, dim]. While gradients are recorded, each mean bag
+  /// and its weight gradient are one pass over compressed rows (EmbeddingBag's values; its
+  /// backward sorts them), built per call unless `bagMeans` (optional, when the columns are a
+  /// whole table in its order) holds bagMeans() of that table.
   torch::Tensor forward(const torch::Tensor& ids, const std::vector<torch::Tensor>& columns,
                         const std::vector<BagMeans>* bagMeans = nullptr);
 
