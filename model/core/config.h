@@ -74,12 +74,19 @@ struct ModelConfig
   Task task = Task::Ranking;
 };
 
+/// train.sampled_softmax_from's default: from this many items on, "auto" trains the dot scorer
+/// with the sampled softmax.
+constexpr int kSampledSoftmaxFromItems = 10000;
+
 /// Losses, optimisation, evaluation protocol and run mechanics.
 struct TrainConfig
 {
   // Task and loss
   Loss loss = Loss::Auto;  // auto | dot: softmax, sampled_softmax | mlp: bce, bpr
   int negatives = 8;       // sampled negatives per positive (bce, bpr)
+  // From this many items on, "auto" trains the dot scorer with the sampled softmax: a full
+  // softmax's cost grows with the catalogue, the sampled one's with the batch.
+  int sampledSoftmaxFrom = kSampledSoftmaxFromItems;
   // Sampled softmax: negatives drawn per step, shared by the batch. 1,024 lost nothing against
   // 4,096 on a 20,000-item catalogue (3 seeds), nor the same share of ml-latest-small's within
   // its seed spread, and trains 1.8x as fast at 25M (README, "Large catalogues").
@@ -170,12 +177,8 @@ std::vector<int> selectedFields(const ModelConfig& model, const DatasetSchema& s
 /// auc (ctr) or rmse (rating). Bare name, without "@K".
 std::string effectiveStopMetric(const RunConfig& config);
 
-/// From this many items on, "auto" trains the dot scorer with the sampled softmax: a full
-/// softmax's cost grows with the catalogue, the sampled one's with the batch.
-constexpr int64_t kSampledSoftmaxFromItems = 10000;
-
 /// The loss training uses: for ranking train.loss, with Auto meaning Bce (mlp) or, for dot,
-/// Softmax below kSampledSoftmaxFromItems items and SampledSoftmax from there on (numItems 0:
+/// Softmax below train.sampledSoftmaxFrom items and SampledSoftmax from there on (numItems 0:
 /// the catalogue is not known, Auto means Softmax); Bce for ctr; Mse for rating. Never Auto.
 Loss effectiveLoss(const RunConfig& config, int64_t numItems = 0);
 

@@ -229,9 +229,20 @@ std::vector<FieldDef> buildTable()
     FieldDef f = enumField("train.loss", kTask, "Ranking loss", T, &TrainConfig::loss,
                            "Ranking loss: softmax over the catalogue or sampled softmax (dot), BCE "
                            "or BPR with sampled negatives (mlp); auto picks bce for mlp, and for "
-                           "dot softmax below 10,000 items and sampled softmax from there on.",
+                           "dot softmax below train.sampled_softmax_from items (10,000 unless a "
+                           "preset says otherwise) and sampled softmax from there on.",
                            {Loss::Auto, Loss::Softmax, Loss::SampledSoftmax, Loss::Bce, Loss::Bpr});
     t.push_back(appliesWhen(f, "model.task=ranking"));
+  }
+  {
+    FieldDef f = intField(
+        "train.sampled_softmax_from", kTask, "Sampled softmax from (items)", T,
+        &TrainConfig::sampledSoftmaxFrom, 0, 1000000000,
+        "With the auto loss, the dot scorer trains with the sampled softmax from this many items "
+        "on and with the full softmax below (0-1000000000, default 10000; the thorough preset "
+        "1000). The full softmax's cost grows with the catalogue, the sampled one's with the "
+        "batch and train.shared_negatives.");
+    t.push_back(appliesWhen(f, "model.scorer=dot"));
   }
   t.push_back(intField("train.negatives", kTask, "Negatives per positive", T,
                        &TrainConfig::negatives, 1, 10000,

@@ -10,6 +10,7 @@
 #include <torch/torch.h>
 
 #include <QtTest>
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -187,6 +188,50 @@ class TestSampledSoftmax : public QObject
     c.model.scorer = m6::Scorer::Mlp;
     QCOMPARE(m6::effectiveLoss(c, 60000), m6::Loss::Bce);
     QVERIFY(m6::trainingLossNote(c, 60000).empty());
+  }
+
+  void autoFollowsTheSampledSoftmaxFromSetting()
+  {
+    m6::RunConfig c;
+    m6::applySetting(c, "train.sampled_softmax_from=1000");
+    QCOMPARE(m6::effectiveLoss(c, 999), m6::Loss::Softmax);
+    QCOMPARE(m6::effectiveLoss(c, 1000), m6::Loss::SampledSoftmax);
+    QVERIFY(m6::trainingLossNote(c, 1500).find("sampled softmax") != std::string::npos);
+    // 0: always the sampled softmax, once the catalogue is known.
+    c.train.sampledSoftmaxFrom = 0;
+    QCOMPARE(m6::effectiveLoss(c, 1), m6::Loss::SampledSoftmax);
+    QCOMPARE(m6::effectiveLoss(c), m6::Loss::Softmax);
+    // Only auto follows it: a chosen loss, the mlp scorer and the other tasks keep theirs.
+    c.train.loss = m6::Loss::Softmax;
+    QCOMPARE(m6::effectiveLoss(c, 60000), m6::Loss::Softmax);
+    c.train.loss = m6::Loss::Auto;
+    c.model.scorer = m6::Scorer::Mlp;
+    QCOMPARE(m6::effectiveLoss(c, 60000), m6::Loss::Bce);
+    c.model.scorer = m6::Scorer::Dot;
+    c.model.task = m6::Task::Ctr;
+    QCOMPARE(m6::effectiveLoss(c, 60000), m6::Loss::Bce);
+    // The presets: thorough takes the sampled softmax from 1,000 items (the demo's 1,500 and
+    // ml-latest-small's 9,742), balanced from 10,000, and neither forces a loss, so a scorer or
+    // task changed in the form stays valid.
+    const m6::RunConfig thorough = m6::preset("thorough");
+    const m6::RunConfig balanced = m6::preset("balanced");
+    QCOMPARE(thorough.train.loss, m6::Loss::Auto);
+    QCOMPARE(balanced.train.loss, m6::Loss::Auto);
+    QCOMPARE(m6::effectiveLoss(thorough, 1500), m6::Loss::SampledSoftmax);
+    QCOMPARE(m6::effectiveLoss(thorough, 999), m6::Loss::Softmax);
+    QCOMPARE(m6::effectiveLoss(balanced, 9742), m6::Loss::Softmax);
+    QCOMPARE(m6::effectiveLoss(balanced, 10000), m6::Loss::SampledSoftmax);
+    m6::RunConfig thoroughMlp = thorough;
+    thoroughMlp.model.scorer = m6::Scorer::Mlp;
+    QVERIFY(m6::validate(thoroughMlp).empty());
+    // Configs written before the setting read the former rule's 10,000.
+    m6::Json old = m6::toJson(thorough);
+    auto& train = old["train"].asObject();
+    train.erase(std::remove_if(train.begin(), train.end(),
+                               [](const auto& kv) { return kv.first == "sampled_softmax_from"; }),
+                train.end());
+    QCOMPARE(m6::fromJson(old).train.sampledSoftmaxFrom, m6::kSampledSoftmaxFromItems);
+    QCOMPARE(m6::toJson(thorough)["train"]["sampled_softmax_from"].asInt(), 1000);
   }
 
   void trainedModelBeatsPopularityAndStaysNearFullSoftmax()
