@@ -36,6 +36,29 @@ QString fmt(qint64 v)
   return QLocale().toString(static_cast<qlonglong>(v));
 }
 
+// What train.loss = auto (or the chosen loss) trains with on a catalogue of `items`: the thorough
+// preset and the default pick differently on the same dataset, so the page says which.
+QString lossText(const RunConfig& c, int64_t items)
+{
+  switch (effectiveLoss(c, items))
+  {
+    case Loss::Softmax:
+      return ConfigurePage::tr("full softmax");
+    case Loss::SampledSoftmax:
+      return ConfigurePage::tr("sampled softmax, %1 shared negatives")
+          .arg(fmt(c.train.sharedNegatives));
+    case Loss::Bce:
+      return QStringLiteral("BCE");
+    case Loss::Bpr:
+      return QStringLiteral("BPR");
+    case Loss::Mse:
+      return QStringLiteral("MSE");
+    case Loss::Auto:
+      break;
+  }
+  return {};
+}
+
 const char* const kCustom = "(custom)";
 
 }  // namespace
@@ -199,10 +222,10 @@ void ConfigurePage::onEstimate(quint64 /*token*/, const EstimateResult& r)
     return;
   }
   const ParamEstimate& e = r.estimate;
-  estimate_->setText(
-      tr("<b>%1</b> parameters · <b>%2</b> training examples per epoch · "
-         "%3 steps per epoch · %4 users evaluated")
-          .arg(fmt(e.parameters), fmt(e.examplesPerEpoch), fmt(e.stepsPerEpoch), fmt(e.evalUsers)));
+  estimate_->setText(tr("<b>%1</b> parameters · <b>%2</b> training examples per epoch · "
+                        "%3 steps per epoch · %4 users evaluated · trains with the %5")
+                         .arg(fmt(e.parameters), fmt(e.examplesPerEpoch), fmt(e.stepsPerEpoch),
+                              fmt(e.evalUsers), lossText(form_->config(), dataset_.items)));
 }
 
 const RunConfig& ConfigurePage::config() const

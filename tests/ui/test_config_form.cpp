@@ -365,6 +365,15 @@ class TestConfigForm : public QObject
   {
     QTRY_VERIFY_WITH_TIMEOUT(page_->estimateText().contains("parameters"), 60000);
     QVERIFY(page_->estimateText().contains("training examples per epoch"));
+    // Which loss auto trains with on this catalogue (300 items): the full softmax by default,
+    // the sampled one once train.sampled_softmax_from is at most the catalogue.
+    QVERIFY2(page_->estimateText().contains("trains with the full softmax"),
+             qPrintable(page_->estimateText()));
+    page_->form()->setFieldValue("train.sampled_softmax_from", Json(300));
+    QTRY_VERIFY_WITH_TIMEOUT(page_->estimateText().contains("trains with the sampled softmax"),
+                             60000);
+    page_->form()->setFieldValue("train.sampled_softmax_from", Json(301));
+    QTRY_VERIFY_WITH_TIMEOUT(page_->estimateText().contains("trains with the full softmax"), 60000);
     page_->form()->setFieldValue("model.heads", Json(3));
     QVERIFY(page_->estimateText().contains("marked fields"));
   }
