@@ -274,7 +274,7 @@ RunConfig preset(const std::string& name)
     // The sampled softmax from 1,000 items, not 10,000: at width 128 the full softmax's
     // catalogue product was most of a step. ml-latest-small (9,742 items), seeds 1-5: 0.0780 /
     // 0.0684 against the full softmax's 0.0775 / 0.0688 at 1.5x the examples/s; the demo (1,500
-    // items), seeds 1-3: 0.1199 / 0.0963 against 0.1113 / 0.0925. Below about 1,000 items the
+    // items), seeds 1-5: 0.1184 / 0.0951 against 0.1111 / 0.0906. Below about 1,000 items the
     // step's 1,024 shared negatives would cover the catalogue: the full softmax, exact and as fast.
     c.train.sampledSoftmaxFrom = 1000;
   }
