@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "model/prefetch.h"
+#include "model/vector_clones.h"
 
 namespace m6
 {
@@ -59,6 +60,7 @@ inline void updateSpan(float* __restrict__ p, float* __restrict__ m, float* __re
 
 }  // namespace
 
+M6_VECTOR_CLONES
 void adamRowsInPlace(float* table, float* m, float* v, int64_t width, const int64_t* rows,
                      int64_t n, const float* grad, const AdamRowConstants& k)
 {
@@ -74,6 +76,7 @@ void adamRowsInPlace(float* table, float* m, float* v, int64_t width, const int6
   }
 }
 
+M6_VECTOR_CLONES
 void adamInPlace(float* value, float* m, float* v, const float* grad, int64_t n,
                  const AdamRowConstants& k)
 {

@@ -2,7 +2,7 @@
 // product of the catalogue's mean bags, as plain loops over float arrays (no torch), for
 // row_products.h. LibTorch's CPU bmm runs one BLAS call per batch entry, about 2 us each, which
 // for a few heads against 20-50 slots of one example is most of the cost; these loops do the same
-// arithmetic without it.
+// arithmetic without it, vectorised for AVX2 where the processor has it (vector_clones.h).
 //
 // All arrays are row-major and contiguous; each call handles the batch entries [begin, end), so
 // callers may split a batch across threads. Thread affinity: none.

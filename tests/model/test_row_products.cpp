@@ -43,7 +43,8 @@ void compare(const torch::Tensor& left, const torch::Tensor& right, Ours ours, R
 }
 
 // Shapes of the balanced and thorough presets (2 heads x 20 slots x 64, 4 x 50 x 128), a single
-// element, and widths that are no multiple of a vector register.
+// element, widths that are no multiple of a vector register, and one of a 32-float block of
+// registers plus a remainder with a slot count that is no multiple of four (row_kernels.cpp).
 void shapes()
 {
   QTest::addColumn<int>("b");
@@ -52,7 +53,8 @@ void shapes()
   QTest::addColumn<int>("e");
   QTest::addColumn<int>("threads");
   QTest::addColumn<bool>("transposed");
-  const Shape list[] = {{1, 1, 1, 1}, {7, 2, 20, 64}, {33, 4, 50, 128}, {5, 3, 9, 13}};
+  const Shape list[] = {
+      {1, 1, 1, 1}, {7, 2, 20, 64}, {33, 4, 50, 128}, {5, 3, 9, 13}, {6, 3, 7, 45}};
   for (int threads : {1, 2})
   {
     for (bool transposed : {false, true})
@@ -130,15 +132,19 @@ class TestRowProducts : public QObject
         dense[r][index[k]] += weights[k];
       }
     }
-    torch::Tensor table = torch::randn({5, 13});
-    for (int threads : {1, 2})
+    for (int64_t width : {13, 45, 128})  // a remainder only; a block and a remainder; blocks
     {
-      torch::set_num_threads(threads);
-      torch::Tensor ours = m6::weightedRowSums(table, torch::tensor(offsets), torch::tensor(index),
-                                               torch::tensor(weights));
-      QVERIFY(maxDifference(ours, torch::matmul(dense, table)) < 1e-6);
-      QCOMPARE(ours[1].abs().sum().item<float>(), 0.0f);  // an empty row is zero
+      torch::Tensor table = torch::randn({5, width});
+      for (int threads : {1, 2})
+      {
+        torch::set_num_threads(threads);
+        torch::Tensor ours = m6::weightedRowSums(table, torch::tensor(offsets),
+                                                 torch::tensor(index), torch::tensor(weights));
+        QVERIFY(maxDifference(ours, torch::matmul(dense, table)) < 1e-6);
+        QCOMPARE(ours[1].abs().sum().item<float>(), 0.0f);  // an empty row is zero
+      }
     }
+    torch::Tensor table = torch::randn({5, 13});
     QVERIFY_THROWS_EXCEPTION(c10::Error,
                              m6::weightedRowSums(table, torch::tensor(std::vector<int64_t>{0, 7}),
                                                  torch::tensor(index), torch::tensor(weights)));
