@@ -21,6 +21,9 @@ constexpr int64_t kDotsTogether = 4;
 // Output floats summed in registers at a time (four AVX2 or eight SSE registers): the sum over
 // the mixed rows runs innermost-but-one, so the partial sums never go back to memory.
 constexpr int64_t kBlock = 32;
+// Up to this many mixed rows (a gradient's mix over a few heads) the output is written once per
+// row anyway and blocks only add work: one pass per row over the whole width instead.
+constexpr int64_t kFewRows = 8;
 
 // Eight floats as one value (GCC's vector extension): one AVX2 register, or two SSE ones. The
 // accumulators below are kept in such values because arrays of floats went to the stack.
@@ -64,42 +67,43 @@ inline void dots(const float* a, const float* const* x, int64_t n, float* out)
   }
 }
 
-/// o[0, width) = sum over k in [0, count) of w[k] * rows[k][0, width), k in order, in blocks of
-/// kBlock columns held in registers.
-template <typename RowOf>
-inline void mixRows(const float* w, int64_t count, const RowOf& rowOf, int64_t width, float* o)
+/// o[0, width) = sum over k in [0, count) of w[k] * x[k * width, (k + 1) * width), k in order.
+inline void mixRows(const float* w, int64_t count, const float* x, int64_t width, float* o)
 {
   int64_t c0 = 0;
-  for (; c0 + kBlock <= width; c0 += kBlock)
+  if (count > kFewRows)
   {
-    Lanes acc[kBlock / kLanes] = {};
-    for (int64_t k = 0; k < count; ++k)
+    for (; c0 + kBlock <= width; c0 += kBlock)
     {
-      const float weight = w[k];
-      const float* row = rowOf(k) + c0;
+      Lanes acc[kBlock / kLanes] = {};
+      for (int64_t k = 0; k < count; ++k)
+      {
+        const float weight = w[k];
+        const float* row = x + k * width + c0;
+        for (int64_t v = 0; v < kBlock / kLanes; ++v)
+        {
+          Lanes xv;
+          loadLanes(&xv, row + v * kLanes);
+          acc[v] += weight * xv;
+        }
+      }
       for (int64_t v = 0; v < kBlock / kLanes; ++v)
       {
-        Lanes xv;
-        loadLanes(&xv, row + v * kLanes);
-        acc[v] += weight * xv;
+        std::memcpy(o + c0 + v * kLanes, &acc[v], sizeof acc[v]);
       }
     }
-    std::memcpy(o + c0, acc, sizeof acc);
   }
-  if (c0 < width)
+  for (int64_t c = c0; c < width; ++c)
   {
+    o[c] = 0;
+  }
+  for (int64_t k = 0; k < count; ++k)
+  {
+    const float weight = w[k];
+    const float* row = x + k * width;
     for (int64_t c = c0; c < width; ++c)
     {
-      o[c] = 0;
-    }
-    for (int64_t k = 0; k < count; ++k)
-    {
-      const float weight = w[k];
-      const float* row = rowOf(k);
-      for (int64_t c = c0; c < width; ++c)
-      {
-        o[c] += weight * row[c];
-      }
+      o[c] += weight * row[c];
     }
   }
 }
@@ -144,9 +148,7 @@ void rowMixKernel(const float* w, const float* x, float* out, int64_t begin, int
     const float* xb = x + b * j * e;
     for (int64_t i = 0; i < r; ++i)
     {
-      mixRows(
-          w + (b * r + i) * j, j, [xb, e](int64_t k) { return xb + k * e; }, e,
-          out + (b * r + i) * e);
+      mixRows(w + (b * r + i) * j, j, xb, e, out + (b * r + i) * e);
     }
   }
 }
@@ -159,24 +161,27 @@ void weightedRowSumsKernel(const float* table, const int64_t* offsets, const int
   // The rows a compressed row names are scattered over the table (a title's hashed n-grams over
   // 16,385 rows): asking for the row a few entries ahead took a cold-cache pass over a title bag
   // of ml-latest-small's size (9,742 rows, 233,000 entries, width 128) from 6.0 to 4.3 ms here.
-  // The first block of columns asks; the later blocks find the rows in the cache.
   const int64_t last = offsets[end];
   for (int64_t i = begin; i < end; ++i)
   {
-    const int64_t first = offsets[i];
-    const int64_t count = offsets[i + 1] - first;
-    const int64_t* rows = index + first;
-    mixRows(
-        weights + first, count,
-        [table, rows, width, first, last](int64_t k)
-        {
-          if (first + k + kRowPrefetchAhead < last)
-          {
-            prefetchFloats<false>(table + rows[k + kRowPrefetchAhead] * width, width);
-          }
-          return table + rows[k] * width;
-        },
-        width, out + i * width);
+    float* o = out + i * width;
+    for (int64_t c = 0; c < width; ++c)
+    {
+      o[c] = 0;
+    }
+    for (int64_t k = offsets[i]; k < offsets[i + 1]; ++k)
+    {
+      if (k + kRowPrefetchAhead < last)
+      {
+        prefetchFloats<false>(table + index[k + kRowPrefetchAhead] * width, width);
+      }
+      const float weight = weights[k];
+      const float* row = table + index[k] * width;
+      for (int64_t c = 0; c < width; ++c)
+      {
+        o[c] += weight * row[c];
+      }
+    }
   }
 }
 
