@@ -21,6 +21,13 @@ void rowDotsKernel(const float* a, const float* x, float* out, int64_t begin, in
 void rowMixKernel(const float* w, const float* x, float* out, int64_t begin, int64_t end, int64_t r,
                   int64_t j, int64_t e);
 
+/// The plain loops behind the two above, which run AVX2 twins of them where the processor has
+/// AVX2 (vector_clones.h); public so that a test can check both give the same bits.
+void rowDotsPlain(const float* a, const float* x, float* out, int64_t begin, int64_t end, int64_t r,
+                  int64_t j, int64_t e);
+void rowMixPlain(const float* w, const float* x, float* out, int64_t begin, int64_t end, int64_t r,
+                 int64_t j, int64_t e);
+
 /// out[i][:] = sum over k in [offsets[i], offsets[i + 1]) of weights[k] * table[index[k]][:], for
 /// i in [begin, end): a sparse matrix in compressed rows times a dense table [*, width].
 void weightedRowSumsKernel(const float* table, const int64_t* offsets, const int64_t* index,

@@ -1,13 +1,16 @@
 // The small batched products of attention over history slots (model/nn/row_products.h) against
 // LibTorch's matmul: same values and the same gradients for both inputs, on odd widths, on
-// non-contiguous inputs, and with the batch split over two threads; and the compressed-rows
-// product of the catalogue's mean bags against a dense one.
+// non-contiguous inputs, and with the batch split over two threads; the AVX2 loops against the
+// plain ones bit for bit; and the compressed-rows product of the catalogue's mean bags against a
+// dense one.
 //
 // Includes torch (like test_fusion_tokens): torch first, QT_NO_KEYWORDS keeps Qt's `slots` away.
 #include <torch/torch.h>
 
 #include <QtTest>
+#include <cstring>
 
+#include "model/nn/row_kernels.h"
 #include "model/nn/row_products.h"
 #include "tensor_compare.h"
 
@@ -148,6 +151,45 @@ class TestRowProducts : public QObject
     QVERIFY_THROWS_EXCEPTION(c10::Error,
                              m6::weightedRowSums(table, torch::tensor(std::vector<int64_t>{0, 7}),
                                                  torch::tensor(index), torch::tensor(weights)));
+  }
+
+  // The kernels the products call run AVX2 loops where the processor has AVX2 and plain loops
+  // elsewhere; both must give the same bits, so a run's figures do not depend on the machine.
+  // (Where there is no AVX2 both sides are the plain loops and this holds trivially.)
+  void vectorAndPlainLoopsAgreeBitForBit_data() { shapes(); }
+  void vectorAndPlainLoopsAgreeBitForBit()
+  {
+    bool transposed = false;
+    const Shape s = currentShape(&transposed);
+    // Dots [B,R,E] x [B,J,E]; the mix over slots [B,R,J] x [B,J,E]; the mix over the R rows of a
+    // gradient [B,J,R] x [B,R,E] (few rows: the other loop of row_kernels.cpp).
+    const torch::Tensor a = torch::randn({s.b, s.r, s.e});
+    const torch::Tensor x = torch::randn({s.b, s.j, s.e});
+    const torch::Tensor w = torch::randn({s.b, s.r, s.j});
+    const torch::Tensor wt = torch::randn({s.b, s.j, s.r});
+    using Kernel =
+        void (*)(const float*, const float*, float*, int64_t, int64_t, int64_t, int64_t, int64_t);
+    // Both kernels on [B, r, j]-shaped `left` and `right`, the output [B, r, n]; true when the
+    // two outputs hold the same bits.
+    auto agree = [&s](Kernel vector, Kernel plain, const torch::Tensor& left,
+                      const torch::Tensor& right, int64_t r, int64_t j, int64_t e, int64_t n)
+    {
+      torch::Tensor one = torch::empty({s.b, r, n});
+      torch::Tensor two = torch::empty({s.b, r, n});
+      vector(left.data_ptr<float>(), right.data_ptr<float>(), one.data_ptr<float>(), 0, s.b, r, j,
+             e);
+      plain(left.data_ptr<float>(), right.data_ptr<float>(), two.data_ptr<float>(), 0, s.b, r, j,
+            e);
+      return std::memcmp(one.data_ptr<float>(), two.data_ptr<float>(),
+                         one.numel() * sizeof(float)) == 0;
+    };
+    QVERIFY(agree(m6::rowDotsKernel, m6::rowDotsPlain, a, x, s.r, s.j, s.e, s.j));
+    QVERIFY(agree(m6::rowMixKernel, m6::rowMixPlain, w, x, s.r, s.j, s.e, s.e));
+    QVERIFY(agree(m6::rowMixKernel, m6::rowMixPlain, wt, a, s.j, s.r, s.e, s.e));
+    torch::Tensor m1 = torch::empty({s.b, s.r, s.e});
+    m6::rowMixKernel(w.data_ptr<float>(), x.data_ptr<float>(), m1.data_ptr<float>(), 0, s.b, s.r,
+                     s.j, s.e);
+    QVERIFY(maxDifference(m1, torch::matmul(w, x)) < 1e-4);  // and both are the product
   }
 
   // Mismatched shapes and other types are refused, never read out of bounds.
