@@ -21,6 +21,7 @@
 #include "app/bridge/model_info.h"
 #include "app/bridge/qt_text.h"
 #include "app/bridge/run_library.h"
+#include "model/core/preset_choice.h"
 #include "ui/config_form.h"
 #include "ui/preset_store.h"
 #include "ui/prompts.h"
@@ -90,7 +91,7 @@ ConfigurePage::ConfigurePage(ModelInfo* info, RunLibrary* library, QWidget* pare
   connect(store_, &PresetStore::problem, this, &ConfigurePage::statusMessage);
 
   rebuildPresetCombo();
-  applyPreset(QStringLiteral("balanced"));
+  applyPreset(QString::fromLatin1(kAutoPreset));
   updateTrainable();
 }
 
@@ -98,8 +99,10 @@ QHBoxLayout* ConfigurePage::buildPresetBar()
 {
   presets_ = new QComboBox(this);
   presets_->setToolTip(
-      tr("Fill the form with a preset: quick (a first look in seconds), balanced (the default "
-         "for real work), thorough (final numbers), or one of your own"));
+      tr("Fill the form with a preset: auto (the default: thorough up to %1 interactions, "
+         "balanced above), quick (a first look in seconds), balanced (large data), thorough "
+         "(final numbers), or one of your own")
+          .arg(fmt(kThoroughUpToInteractions)));
   auto* savePreset = new QPushButton(tr("Save preset…"), this);
   savePreset->setToolTip(tr("Save the form as a preset of your own, kept in this workspace"));
   auto* deletePreset = new QPushButton(tr("Delete preset"), this);
@@ -252,6 +255,11 @@ void ConfigurePage::setDataset(const DatasetInfo& info)
   }
   dataset_ = info;
   schemaReady_ = false;
+  updateAutoLabel();
+  if (presets_->currentData().toString() == QLatin1String(kAutoPreset))
+  {
+    applyPreset(QString::fromLatin1(kAutoPreset));  // the form still shows auto's pick
+  }
   form_->setSchema(nullptr);
   estimate_->setText(info.id ? tr("Reading the dataset…") : QString());
   if (info.id)
@@ -279,7 +287,7 @@ void ConfigurePage::onConfigChanged()
   const QString shown = presets_->currentData().toString();
   if (!shown.isEmpty())
   {
-    const auto p = store_->get(shown);
+    const auto p = store_->get(shown, dataset_.interactions);
     if (!p || toJson(*p) != toJson(config()))
     {
       presets_->setCurrentIndex(presets_->findData(QString()));
@@ -400,18 +408,41 @@ void ConfigurePage::rebuildPresetCombo()
     }
   }
   presets_->setCurrentIndex(qMax(0, presets_->findData(current)));
+  updateAutoLabel();
+}
+
+void ConfigurePage::updateAutoLabel()
+{
+  const int index = presets_->findData(QString::fromLatin1(kAutoPreset));
+  if (index < 0)
+  {
+    return;
+  }
+  presets_->setItemText(
+      index, dataset_.id
+                 ? tr("auto: %1").arg(QString::fromStdString(autoPresetFor(dataset_.interactions)))
+                 : tr("auto"));
 }
 
 bool ConfigurePage::applyPreset(const QString& name)
 {
-  const auto c = store_->get(name);
+  const auto c = store_->get(name, dataset_.interactions);
   if (!c)
   {
     return false;
   }
   form_->setConfig(*c);
   presets_->setCurrentIndex(presets_->findData(name));
-  Q_EMIT statusMessage(tr("Preset %1 loaded").arg(name));
+  if (name == QLatin1String(kAutoPreset) && dataset_.id)
+  {
+    Q_EMIT statusMessage(tr("Preset auto: %1 for %2 interactions (thorough up to %3)")
+                             .arg(QString::fromStdString(autoPresetFor(dataset_.interactions)),
+                                  fmt(dataset_.interactions), fmt(kThoroughUpToInteractions)));
+  }
+  else
+  {
+    Q_EMIT statusMessage(tr("Preset %1 loaded").arg(name));
+  }
   return true;
 }
 

@@ -94,6 +94,8 @@ class ConfigurePage : public QWidget
   void requestEstimate();
   void updateTrainable();
   void rebuildPresetCombo();
+  // The "auto" entry names its pick for the selected dataset ("auto: thorough").
+  void updateAutoLabel();
   void fillRunMenu();
   void chooseImport();
   void chooseExport();

@@ -3,6 +3,7 @@
 #include <QFile>
 
 #include "app/bridge/run_library.h"
+#include "model/core/preset_choice.h"
 #include "ui/save_file.h"
 
 namespace m6
@@ -115,7 +116,7 @@ QString PresetStore::notWritableReason() const
 
 QStringList PresetStore::builtInNames()
 {
-  QStringList out;
+  QStringList out{QString::fromLatin1(kAutoPreset)};
   for (const auto& n : presetNames())
   {
     out << QString::fromStdString(n);
@@ -123,7 +124,7 @@ QStringList PresetStore::builtInNames()
   return out;
 }
 
-std::optional<RunConfig> PresetStore::get(const QString& name) const
+std::optional<RunConfig> PresetStore::get(const QString& name, int64_t interactions) const
 {
   if (user_.contains(name))
   {
@@ -131,7 +132,7 @@ std::optional<RunConfig> PresetStore::get(const QString& name) const
   }
   if (isBuiltIn(name))
   {
-    return preset(name.toStdString());
+    return preset(resolvePresetName(name.toStdString(), interactions));
   }
   return std::nullopt;
 }

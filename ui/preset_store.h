@@ -41,6 +41,8 @@ class PresetStore : public QObject
 
   explicit PresetStore(RunLibrary* library, QObject* parent = nullptr);
 
+  /// "auto" (picked by the dataset's size, model/core/preset_choice.h), then quick, balanced,
+  /// thorough and sasrec-like.
   static QStringList builtInNames();
   QStringList userNames() const { return user_.keys(); }
   /// Built-in presets first, then the user's.
@@ -53,7 +55,9 @@ class PresetStore : public QObject
   /// Stored entries kept as they were because they could not be read as configurations.
   QStringList unreadableNames() const { return raw_.keys(); }
 
-  std::optional<RunConfig> get(const QString& name) const;
+  /// A preset by name; "auto" resolves to the preset it picks for `interactions` (the selected
+  /// dataset's count). Nullopt for an unknown name.
+  std::optional<RunConfig> get(const QString& name, int64_t interactions) const;
   /// Saves (or replaces) a user preset and writes the setting. Refuses empty and built-in names,
   /// and refuses while the stored presets are not loaded (see above).
   bool save(const QString& name, const RunConfig& config, QString* error = nullptr);

@@ -7,6 +7,7 @@
 #include "app/cli/run_driver.h"
 #include "app/runner/adapt_compare.h"
 #include "app/runner/run_config.h"
+#include "model/core/preset_choice.h"
 
 namespace m6::cli
 {
@@ -58,12 +59,13 @@ RunConfig adaptConfigFromArgs(const Args& a, const RunConfig& parentConfig,
   {
     throw CliError("give either --preset or --config, not both");
   }
+  const std::string presetName = resolvePresetName(a.value("preset"), target.numInteractions());
   RunConfig config =
       assembleConfig(a,
                      [&]
                      {
                        RunConfig c = a.has("config")   ? fromJson(readJsonFile(a.value("config")))
-                                     : a.has("preset") ? preset(a.value("preset"))
+                                     : a.has("preset") ? preset(presetName)
                                                        : parentConfig;
                        if (options.parameterEfficient && c.model.adapterWidth == 0)
                        {
@@ -210,7 +212,9 @@ std::vector<OptionSpec> adaptOptions()
           {"new-head", "", "re-initialise the head even when the task is unchanged"},
           {"train-fraction", "X", "use this share of the target's training data (0-1]"},
           {"no-zero-shot", "", "skip evaluating the parent on the target before training"},
-          {"preset", "NAME", "start from a preset instead of the parent's configuration"},
+          {"preset", "NAME",
+           "start from a preset instead of the parent's configuration (auto: by the target's "
+           "size)"},
           {"config", "FILE.json", "start from a configuration file"},
           {"set", "KEY=VALUE", "override one setting (epochs, lr, ...)", true},
           {"name", "NAME", "a name for the run"}};

@@ -3,6 +3,7 @@
 
 #include "app/cli/run_driver.h"
 #include "model/core/config_fields.h"
+#include "model/core/preset_choice.h"
 
 namespace m6::cli
 {
@@ -57,13 +58,29 @@ int cmdConfigKeys(Context& ctx, const Args&)
 
 int cmdConfigShow(Context& ctx, const Args& a)
 {
-  RunConfig config =
-      assembleConfig(a,
-                     [&]
-                     {
-                       return a.has("run") ? configOfRunOrFail(resolveRun(ctx, a.value("run")))
-                                           : preset(a.value("preset", "balanced"));
-                     });
+  RunConfig config = assembleConfig(
+      a,
+      [&]
+      {
+        if (a.has("run"))
+        {
+          return configOfRunOrFail(resolveRun(ctx, a.value("run")));
+        }
+        if (a.has("dataset"))
+        {
+          auto d = ctx.workspace().dataset(a.value("dataset"));
+          if (!d)
+          {
+            throw CliError(d.error());
+          }
+          return presetFromArgs(ctx, a, d->interactions);
+        }
+        if (a.value("preset") == kAutoPreset)
+        {
+          throw CliError("preset auto picks by the dataset's size: add --dataset NAME");
+        }
+        return preset(a.value("preset", "balanced"));
+      });
   auto issues = validate(config, nullptr);
   if (!issues.empty())
   {
@@ -91,7 +108,10 @@ std::vector<Command> configCommands()
                 "",
                 "Print a configuration as JSON (to edit and pass to --config)",
                 "",
-                {{"preset", "NAME", "quick | balanced | thorough (default balanced)"},
+                {{"preset", "NAME",
+                  "auto | quick | balanced | thorough | sasrec-like (default: auto with "
+                  "--dataset, else balanced)"},
+                 {"dataset", "NAME", "the dataset preset auto picks for"},
                  {"run", "RUN", "the configuration of a recorded run"},
                  {"set", "KEY=VALUE", "override one setting", true}},
                 0,

@@ -15,6 +15,7 @@
 #include "app/runner/run_config.h"
 #include "model/core/config.h"
 #include "model/core/dataset_schema.h"
+#include "model/core/preset_choice.h"
 #include "model/engine.h"
 #include "storage/runs.h"
 
@@ -97,7 +98,7 @@ int cmdTrain(Context& ctx, const Args& a)
   }
   const RankPlan plan = rankPlan(a);
   LoadedDataset data = loadDataset(ctx, datasetName);
-  RunConfig config = withRankThreads(configFromArgs(a, data.snapshot), plan);
+  RunConfig config = withRankThreads(configFromArgs(ctx, a, data.snapshot), plan);
   if (a.has("seeds"))
   {
     return trainGroup(ctx, a, data, config);
@@ -367,7 +368,7 @@ int cmdBaselines(Context& ctx, const Args& a)
     throw CliError(std::string("--only: ") + e.what());
   }
   LoadedDataset data = loadDataset(ctx, datasetName);
-  RunConfig config = configFromArgs(a, data.snapshot);
+  RunConfig config = configFromArgs(ctx, a, data.snapshot);
   RunDriver driver(ctx, data);
   std::vector<std::pair<std::string, std::string>> skipped;
   auto records = driver.baselines(config, only, &skipped);
@@ -496,7 +497,9 @@ std::vector<OptionSpec> withModelFile(std::vector<OptionSpec> options)
 
 std::vector<OptionSpec> configOptions()
 {
-  return {{"preset", "NAME", "quick | balanced | thorough (default balanced)"},
+  return {{"preset", "NAME",
+           "auto | quick | balanced | thorough | sasrec-like (default auto: thorough up to " +
+               formatCount(kThoroughUpToInteractions) + " interactions, balanced above)"},
           {"config", "FILE.json", "a full configuration (instead of a preset)"},
           {"set", "KEY=VALUE", "override one setting, e.g. model.heads=4 or lr=0.01", true}};
 }

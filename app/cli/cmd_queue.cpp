@@ -140,7 +140,7 @@ int cmdQueueAdd(Context& ctx, const Args& a)
   }
   LoadedDataset data = loadDataset(ctx, datasetName);
   QueuedTraining t;
-  t.config = configFromArgs(a, data.snapshot);
+  t.config = configFromArgs(ctx, a, data.snapshot);
   t.name = a.value("name");
   t.seeds = static_cast<int>(a.intValue("seeds", 1, 1, kMaxGroupSeeds));
   t.processes = static_cast<int>(a.intValue("nproc", 1, 1, 64));

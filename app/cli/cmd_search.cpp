@@ -53,7 +53,7 @@ std::string summaryText(const SearchResult& r)
   return h.str();
 }
 
-SearchRequest requestFromArgs(const Args& a, const DatasetSnapshot& snapshot)
+SearchRequest requestFromArgs(Context& ctx, const Args& a, const DatasetSnapshot& snapshot)
 {
   SearchRequest r;
   r.name = a.value("name");
@@ -75,7 +75,7 @@ SearchRequest requestFromArgs(const Args& a, const DatasetSnapshot& snapshot)
   r.seed = static_cast<uint64_t>(a.intValue("seed", 1, 0, INT64_MAX));
   r.halving.minEpochs = static_cast<int>(a.intValue("min-epochs", 1, 1, 10000));
   r.halving.eta = static_cast<int>(a.intValue("eta", 3, 2, 100));
-  r.base = configFromArgs(a, snapshot);
+  r.base = configFromArgs(ctx, a, snapshot);
   return r;
 }
 
@@ -145,7 +145,7 @@ int cmdSearch(Context& ctx, const Args& a)
     throw CliError("search needs --dataset NAME and --space FILE.json (or --resume ID)");
   }
   LoadedDataset data = loadDataset(ctx, datasetName);
-  SearchRequest request = requestFromArgs(a, data.snapshot);
+  SearchRequest request = requestFromArgs(ctx, a, data.snapshot);
   RunDriver driver(ctx, data);
   SearchRecord search = driver.createSearch(request);
   ctx.err << "Search " << search.id << " (" << search.name << ") on " << datasetName << ": "

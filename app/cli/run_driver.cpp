@@ -15,6 +15,7 @@
 
 #include "model/core/config_fields.h"
 #include "model/core/dataset_schema.h"
+#include "model/core/preset_choice.h"
 #include "model/engine.h"
 
 namespace m6::cli
@@ -115,19 +116,32 @@ std::optional<int64_t> datasetFilter(Context& ctx, const Args& a)
   return d->id;
 }
 
-RunConfig configFromArgs(const Args& a, const DatasetSnapshot& snapshot)
+RunConfig presetFromArgs(Context& ctx, const Args& a, int64_t interactions)
+{
+  const std::string name = a.value("preset", kAutoPreset);
+  const std::string picked = resolvePresetName(name, interactions);
+  if (name == kAutoPreset)
+  {
+    ctx.err << "note: preset auto picked " << picked << " for " << formatCount(interactions)
+            << " interactions (thorough up to " << formatCount(kThoroughUpToInteractions)
+            << ", balanced above; --preset NAME chooses)\n";
+  }
+  return preset(picked);
+}
+
+RunConfig configFromArgs(Context& ctx, const Args& a, const DatasetSnapshot& snapshot)
 {
   if (a.has("preset") && a.has("config"))
   {
     throw CliError("give either --preset or --config, not both");
   }
-  RunConfig config = assembleConfig(a,
-                                    [&]
-                                    {
-                                      return a.has("config")
-                                                 ? fromJson(readJsonFile(a.value("config")))
-                                                 : preset(a.value("preset", "balanced"));
-                                    });
+  RunConfig config =
+      assembleConfig(a,
+                     [&]
+                     {
+                       return a.has("config") ? fromJson(readJsonFile(a.value("config")))
+                                              : presetFromArgs(ctx, a, snapshot.numInteractions());
+                     });
   return requireValid(config, snapshot);
 }
 

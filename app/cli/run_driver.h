@@ -44,7 +44,13 @@ RunConfig assembleConfig(const Args& a, const std::function<RunConfig()>& base);
 std::vector<OptionSpec> configOptions();
 
 /// --preset / --config / --set, validated against the dataset (CliError lists every problem).
-RunConfig configFromArgs(const Args& a, const DatasetSnapshot& snapshot);
+/// Without --preset and --config the preset is "auto" (model/core/preset_choice.h): picked by the
+/// dataset's interaction count, and a "note:" line on stderr says which and why.
+RunConfig configFromArgs(Context& ctx, const Args& a, const DatasetSnapshot& snapshot);
+
+/// The preset --preset names for a dataset of `interactions` ("auto" resolved), with the note
+/// line on ctx.err when auto picked it.
+RunConfig presetFromArgs(Context& ctx, const Args& a, int64_t interactions);
 
 /// `config` when it is valid for the dataset; CliError listing every problem otherwise.
 RunConfig requireValid(const RunConfig& config, const DatasetSnapshot& snapshot);

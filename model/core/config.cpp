@@ -211,7 +211,8 @@ RunConfig preset(const std::string& name)
   }
   else if (name == "balanced")
   {
-    // The default for real work: about a minute on the 100k demo at one thread. The history is
+    // The default above 150,000 interactions (auto, model/core/preset_choice.h), and about a
+    // minute on the 100k demo at one thread. The history is
     // a bag with positional and time-gap embeddings, so the fusion attention itself has to pick
     // the informative history items (and the heatmap shows which); a GRU or Transformer history
     // encoder costs two to four times as much per epoch on the demo for no better NDCG.
@@ -252,7 +253,8 @@ RunConfig preset(const std::string& name)
   }
   else if (name == "thorough")
   {
-    // Wider, a longer history and more heads: for final numbers. On ml-latest-small (seeds 1-3,
+    // Wider, a longer history and more heads: the default up to 150,000 interactions (auto,
+    // model/core/preset_choice.h) and for final numbers. On ml-latest-small (seeds 1-3,
     // validation / test NDCG@10) the settings with two fusion layers reached 0.0769 / 0.0680
     // against balanced's 0.0707 / 0.0589, and their best epoch was the 4th to 6th whether the
     // cosine schedule spanned 6, 10 or 30 epochs (0.0772 / 0.0691 over 10; 30 stopped early at

@@ -148,7 +148,7 @@ Json toJson(const RunConfig& config);
 /// files), so it reads as token_norm "sum", the layout those models were trained with.
 RunConfig fromJson(const Json& json);
 
-/// Preset names, in the order a menu should list them: quick, balanced, thorough.
+/// Preset names in menu order: quick, balanced, thorough, sasrec-like (not "auto": preset_choice.h)
 std::vector<std::string> presetNames();
 
 /// A preset. Throws std::invalid_argument for an unknown name (listing the known ones).

@@ -497,6 +497,48 @@ class TestCliTrain : public QObject
     QVERIFY2(r.code == 0, qPrintable(r.err));
     QCOMPARE(lastJson(r).at("users").asInt(), int64_t(150));
   }
+
+  // Without --preset, "auto" picks by the dataset's interaction count (thorough up to 150,000,
+  // balanced above), says so in a note on stderr, and the run records the picked configuration.
+  void autoPresetIsTheDefaultAndPicksBySize()
+  {
+    for (const auto& [name, count] :
+         {std::pair<QString, QString>{"edge", "150000"}, {"over", "150001"}})
+    {
+      auto made = cli({"demo-data", "--name", name, "--users", "2000", "--items", "300",
+                       "--interactions", count});
+      QVERIFY2(made.code == 0, qPrintable(made.err));
+    }
+    auto shown = [&](const QStringList& args, int dim, const QString& note)
+    {
+      auto r = cli(QStringList{"config-show", "--json"} + args);
+      QVERIFY2(r.code == 0, qPrintable(r.err));
+      QCOMPARE(lastJson(r).at("model").at("dim").asInt(), int64_t(dim));
+      QVERIFY2(note.isEmpty() ? !r.err.contains("note:") : r.err.contains(note), qPrintable(r.err));
+    };
+    shown({"--dataset", "d"}, 128, "preset auto picked thorough for 6,000 interactions");
+    shown({"--dataset", "edge"}, 128, "preset auto picked thorough for 150,000 interactions");
+    shown({"--dataset", "over"}, 64, "preset auto picked balanced for 150,001 interactions");
+    shown({"--dataset", "over", "--preset", "auto"}, 64, "picked balanced");
+    shown({"--dataset", "d", "--preset", "quick"}, 32, "");
+    shown({}, 64, "");  // no dataset to pick by: balanced, as before
+    auto noDataset = cli({"config-show", "--preset", "auto"});
+    QVERIFY(noDataset.code != 0);
+    QVERIFY2(noDataset.err.contains("add --dataset"), qPrintable(noDataset.err));
+
+    auto r =
+        cli({"train", "--dataset", "d", "--set", "train.epochs=1", "--name", "auto", "--json"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY2(r.err.contains("preset auto picked thorough"), qPrintable(r.err));
+    auto ws = m6::Workspace::open(dir_.filePath("t.m6ws").toStdString(), false);
+    QVERIFY(ws.ok());
+    auto record = m6::RunStore(**ws).run(lastJson(r).at("run").asInt());
+    QVERIFY(record.ok());
+    const auto config = m6::Json::parse(record->configJson);
+    QCOMPARE(config.at("model").at("dim").asInt(), int64_t(128));
+    QCOMPARE(config.at("model").at("history_length").asInt(), int64_t(50));
+    QCOMPARE(config.at("train").at("epochs").asInt(), int64_t(1));  // --set still applies
+  }
 };
 
 QTEST_GUILESS_MAIN(TestCliTrain)

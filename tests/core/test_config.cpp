@@ -7,6 +7,7 @@
 #include "model/core/config_fields.h"
 #include "model/core/dataset_schema.h"
 #include "model/core/demo_data.h"
+#include "model/core/preset_choice.h"
 #include "model/core/split.h"
 
 using m6::Json;
@@ -89,6 +90,30 @@ class TestConfig : public QObject
       QVERIFY(whatOf(e).contains("fast"));
       QVERIFY(whatOf(e).contains("balanced"));
     }
+  }
+
+  // "auto" picks thorough up to the threshold (inclusive) and balanced above; every other name
+  // passes through unchanged, whatever the size.
+  void autoPresetPicksByTheInteractionCount()
+  {
+    QCOMPARE(std::string(m6::kAutoPreset), std::string("auto"));
+    QCOMPARE(m6::kThoroughUpToInteractions, int64_t(150000));
+    QCOMPARE(m6::autoPresetFor(0), std::string("thorough"));
+    QCOMPARE(m6::autoPresetFor(100836), std::string("thorough"));
+    QCOMPARE(m6::autoPresetFor(150000), std::string("thorough"));
+    QCOMPARE(m6::autoPresetFor(150001), std::string("balanced"));
+    QCOMPARE(m6::autoPresetFor(25000095), std::string("balanced"));
+    QCOMPARE(m6::resolvePresetName("auto", 6000), std::string("thorough"));
+    QCOMPARE(m6::resolvePresetName("auto", 500000), std::string("balanced"));
+    for (const auto& name : m6::presetNames())
+    {
+      QCOMPARE(m6::resolvePresetName(name, 100), name);
+      QCOMPARE(m6::resolvePresetName(name, 10000000), name);
+    }
+    QCOMPARE(m6::resolvePresetName("fast", 100), std::string("fast"));  // preset() refuses it
+    // The two picks are real, different presets.
+    QCOMPARE(m6::preset(m6::autoPresetFor(1)).model.dim, 128);
+    QCOMPARE(m6::preset(m6::autoPresetFor(1000000)).model.dim, 64);
   }
 
   // Each row breaks one rule; the issue must name exactly that field, and its message must

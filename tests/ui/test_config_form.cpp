@@ -17,6 +17,7 @@
 #include "app/bridge/run_library.h"
 #include "app/bridge/snapshot_store.h"
 #include "gui_test_main.h"
+#include "model/core/preset_choice.h"
 #include "storage/runs.h"
 #include "ui/config_form.h"
 #include "ui/configure_page.h"
@@ -301,6 +302,37 @@ class TestConfigForm : public QObject
     QVERIFY(other.applyPreset("wide"));
     QCOMPARE(other.config().model.dim, 96);
     QCOMPARE(other.config().train.epochs, thorough.train.epochs);
+  }
+
+  // A new page starts on "auto", which fills the form with the preset it picks for the selected
+  // dataset's size and names the pick in the menu; a form the user changed stays as it is when
+  // the dataset changes.
+  void autoPresetFollowsTheSelectedDataset()
+  {
+    ConfigurePage fresh(modelInfo_.get(), library_.get());
+    QCOMPARE(fresh.presetCombo()->currentData().toString(), QString("auto"));
+    QCOMPARE(fresh.presetCombo()->currentText(), QString("auto"));  // no dataset yet
+    fresh.setDataset(info_);                                        // the small training demo
+    QCOMPARE(fresh.presetCombo()->currentText(), QString("auto: thorough"));
+    QCOMPARE(toJson(fresh.config()), toJson(preset("thorough")));
+    DatasetInfo big = info_;
+    big.interactions = kThoroughUpToInteractions + 1;
+    fresh.setDataset(DatasetInfo{});
+    fresh.setDataset(big);
+    QCOMPARE(fresh.presetCombo()->currentText(), QString("auto: balanced"));
+    QCOMPARE(fresh.presetCombo()->currentData().toString(), QString("auto"));
+    QCOMPARE(toJson(fresh.config()), toJson(preset("balanced")));
+
+    fresh.form()->setFieldValue("model.dim", Json(96));
+    QCOMPARE(fresh.presetCombo()->currentText(), QString("(custom)"));
+    fresh.setDataset(DatasetInfo{});
+    fresh.setDataset(info_);
+    QCOMPARE(fresh.config().model.dim, 96);
+    QCOMPARE(fresh.presetCombo()->currentText(), QString("(custom)"));
+    QVERIFY(fresh.applyPreset("auto"));  // chosen again: its pick for this dataset
+    QCOMPARE(toJson(fresh.config()), toJson(preset("thorough")));
+    QCOMPARE(fresh.presetCombo()->currentText(), QString("auto: thorough"));
+    QVERIFY(!fresh.saveUserPreset("auto"));  // a built-in name
   }
 
   void configRoundTripsThroughJson()
